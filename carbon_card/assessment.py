@@ -1,0 +1,289 @@
+"""The Assessment stage: the rules run over a card and give findings with positions.
+
+Each finding names its rule (see `rules.py`), says what is wrong in one line, points at the
+line and column of the card where it is, and, when a mechanical fix exists, carries it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+import yaml
+
+from .card import Card
+from .rules import RULES, Fix, Rule, Severity
+from .schema import field_error, known_keys
+from .units import UnitError, format_grams, parse_mass_grams
+
+__all__ = ["Assessment", "Finding", "assess"]
+
+BLOCK_KEY = "co2_eq_emissions"
+
+RECOMMENDED = (
+    ("source", "CC201"),
+    ("training_type", "CC202"),
+    ("geographical_location", "CC203"),
+    ("hardware_used", "CC204"),
+)
+
+# Keys people write for a field of the block that a string distance does not catch.
+_KEY_ALIASES = {
+    "emission": "emissions",
+    "co2": "emissions",
+    "co2_eq": "emissions",
+    "co2_emissions": "emissions",
+    "carbon_emitted": "emissions",
+    "location": "geographical_location",
+    "region": "geographical_location",
+    "compute_region": "geographical_location",
+    "country": "geographical_location",
+    "hardware": "hardware_used",
+    "hardware_type": "hardware_used",
+    "gpu": "hardware_used",
+    "gpu_model": "hardware_used",
+    "energy": "energy_consumed",
+    "energy_kwh": "energy_consumed",
+    "hours": "hours_used",
+    "duration": "hours_used",
+    "training_time": "hours_used",
+    "provider": "cloud_provider",
+}
+
+_TOP_LEVEL_MISSPELLINGS = (
+    "co2_eq_emission", "co2_emissions", "co2_emission", "co2eq_emissions", "co2_eq", "co2-eq-emissions",
+    "carbon_emissions", "carbon_emission", "co2_equivalent_emissions", "emissions",
+)
+
+_HEADING_RE = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$", re.MULTILINE)
+_PLACEHOLDER_RE = re.compile(r"\[More Information Needed\]", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem in one card."""
+
+    rule: Rule
+    message: str
+    line: int
+    """1-based line in the card."""
+    column: int
+    """1-based column."""
+    fix: str | None = None
+    """A short description of the mechanical fix, when one exists (safe or unsafe per the rule)."""
+
+    @property
+    def code(self) -> str:
+        return self.rule.code
+
+    @property
+    def severity(self) -> Severity:
+        return self.rule.severity
+
+    @property
+    def fixable(self) -> bool:
+        return self.fix is not None and self.rule.fix is not Fix.NONE
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """What carbon-card concludes about one card."""
+
+    card: Card
+    findings: tuple[Finding, ...]
+
+    def count(self, at_least: Severity) -> int:
+        return sum(1 for finding in self.findings if finding.severity >= at_least)
+
+
+def assess(card: Card) -> Assessment:
+    """Run every rule over a card; findings come sorted by position."""
+    findings = sorted(_findings(card), key=lambda f: (f.line, f.column, f.code))
+    return Assessment(card, tuple(findings))
+
+
+def _finding(code: str, message: str, position: tuple[int, int], fix: str | None = None) -> Finding:
+    return Finding(RULES[code], message, position[0], position[1], fix)
+
+
+def _findings(card: Card) -> Iterator[Finding]:
+    problem = card.problem
+    if problem is not None:
+        code = {"invalid-yaml": "CC001", "not-mapping": "CC002", "unclosed": "CC003"}.get(problem.kind, "CC004")
+        yield _finding(code, problem.message, (problem.line, problem.column))
+    yield from _placeholder_findings(card)
+    if card.metadata is None and problem is not None and problem.kind != "missing":
+        return  # The metadata could not be read: saying the block is missing would mislead.
+
+    metadata = card.metadata or {}
+    if BLOCK_KEY not in metadata:
+        yield from _misspelled_block_key(card)
+        position = (card.yaml_line, 1) if card.yaml_span else (1, 1)
+        yield _finding("CC302", "no `co2_eq_emissions` in the front matter: the card discloses no training emissions", position)
+        return
+
+    key_node, value_node = card.node_at(BLOCK_KEY)
+    yield from _duplicate_keys(card, card.keys_at(), only=BLOCK_KEY)
+    block = metadata[BLOCK_KEY]
+    block_position = card.position(value_node)
+    if isinstance(block, dict):
+        yield from _mapping_findings(card, block)
+    elif _is_number(block):
+        yield from _emissions_findings(block, "co2_eq_emissions", block_position)
+        for field, code in RECOMMENDED:
+            yield _finding(code, f"no `{field}`: write the block as a mapping with `emissions` and `{field}`", block_position)
+    elif isinstance(block, str):
+        yield from _string_emissions(block, "co2_eq_emissions", block_position)
+    else:
+        what = "empty" if block is None else f"a {_type_name(block)}"
+        yield _finding("CC101", f"`co2_eq_emissions` is {what}; write a number of grams or a mapping with `emissions`",
+                       card.position(key_node) if block is None else block_position)
+
+
+def _mapping_findings(card: Card, block: dict[Any, Any]) -> Iterator[Finding]:
+    block_key_node, block_node = card.node_at(BLOCK_KEY)
+    yield from _duplicate_keys(card, card.keys_at(BLOCK_KEY))
+    if "emissions" not in block:
+        yield _finding("CC102", "`co2_eq_emissions` has no `emissions` (grams of CO2e)", card.position(block_key_node))
+    else:
+        key_node, value_node = card.node_at(BLOCK_KEY, "emissions")
+        value = block["emissions"]
+        position = card.position(value_node)
+        if _is_number(value):
+            yield from _emissions_findings(value, "emissions", position)
+        elif isinstance(value, str):
+            yield from _string_emissions(value, "emissions", position)
+        else:
+            what = "empty" if value is None else f"a {_type_name(value)}"
+            yield _finding("CC103", f"`emissions` is {what}, not a number of grams", position)
+
+    known = known_keys()
+    suggested: set[str] = set()
+    for key, value in block.items():
+        if key == "emissions":
+            continue
+        located = card.node_at(BLOCK_KEY, key) if isinstance(key, str) else None
+        key_position = card.position(located[0]) if located else card.position(block_node)
+        if key not in known:
+            suggestion = _suggest_key(key, known)
+            if suggestion and suggestion not in block:
+                suggested.add(suggestion)
+                yield _finding("CC108", f"unknown key `{key}` in `co2_eq_emissions`; did you mean `{suggestion}`?",
+                               key_position, fix=f"rename `{key}` to `{suggestion}`")
+            else:
+                yield _finding("CC108", f"unknown key `{key}` in `co2_eq_emissions`", key_position)
+            continue
+        complaint = field_error(key, value)
+        if complaint is not None:
+            value_position = card.position(located[1]) if located else key_position
+            yield _finding("CC109", f"`{key}`: {complaint}", value_position)
+
+    for field, code in RECOMMENDED:
+        value = block.get(field)
+        if field in suggested:
+            continue  # The unknown-key finding already says to rename the misspelt key.
+        if value is None or (isinstance(value, str) and not value.strip()):
+            yield _finding(code, f"no `{field}` in `co2_eq_emissions`", card.position(block_key_node))
+
+
+def _emissions_findings(value: float, name: str, position: tuple[int, int]) -> Iterator[Finding]:
+    if math.isnan(value) or math.isinf(value):
+        yield _finding("CC106", f"`{name}` is {value!r}; write a finite number of grams", position)
+    elif value < 0:
+        yield _finding("CC105", f"`{name}` is negative ({format_grams(value)} g)", position)
+    elif value == 0:
+        yield _finding("CC107", f"`{name}` is 0 g: a figure in kilograms rounded away, or a market-based claim? "
+                                "State the location-based grams", position)
+
+
+def _string_emissions(text: str, name: str, position: tuple[int, int]) -> Iterator[Finding]:
+    try:
+        grams = parse_mass_grams(text)
+    except UnitError as error:
+        yield _finding("CC103", f"`{name}` is the string {text!r}: {error}", position)
+        return
+    if not math.isfinite(grams):
+        yield _finding("CC106", f"`{name}` is the string {text!r}; write a finite number of grams", position)
+    elif grams < 0:
+        yield _finding("CC105", f"`{name}` is negative ({text!r})", position)
+    else:
+        number = format_grams(grams)
+        yield _finding("CC104", f"`{name}` is the string {text!r}; write the number {number} (grams)", position,
+                       fix=f"replace {text!r} with {number}")
+
+
+def _misspelled_block_key(card: Card) -> Iterator[Finding]:
+    for key_node in card.keys_at():
+        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+        if not isinstance(key, str):
+            continue
+        normalised = key.lower().replace("-", "_")
+        if normalised in _TOP_LEVEL_MISSPELLINGS or difflib.SequenceMatcher(None, normalised, BLOCK_KEY).ratio() >= 0.85:
+            yield _finding("CC005", f"top-level key `{key}` is not read by the Hub; did you mean `{BLOCK_KEY}`?",
+                           card.position(key_node), fix=f"rename `{key}` to `{BLOCK_KEY}`")
+
+
+def _duplicate_keys(card: Card, key_nodes: list[yaml.Node], only: str | None = None) -> Iterator[Finding]:
+    seen: set[str] = set()
+    for key_node in key_nodes:
+        if not isinstance(key_node, yaml.ScalarNode) or (only is not None and key_node.value != only):
+            continue
+        if key_node.value in seen:
+            yield _finding("CC006", f"`{key_node.value}` appears more than once; only this last value counts",
+                           card.position(key_node))
+        seen.add(key_node.value)
+
+
+def _placeholder_findings(card: Card) -> Iterator[Finding]:
+    """Template placeholders left in the "Environmental Impact" section of the body."""
+    body = card.body
+    if "nvironmental" not in body:
+        return
+    headings = list(_HEADING_RE.finditer(body))
+    for index, heading in enumerate(headings):
+        if "environmental impact" not in heading.group(2).lower():
+            continue
+        level = len(heading.group(1))
+        end = len(body)
+        for later in headings[index + 1 :]:
+            if len(later.group(1)) <= level:
+                end = later.start()
+                break
+        for placeholder in _PLACEHOLDER_RE.finditer(body, heading.end(), end):
+            offset = card.body_span[0] + placeholder.start()
+            line = card.line_of_offset(offset)
+            line_start = max(card.text.rfind("\n", 0, offset), card.text.rfind("\r", 0, offset)) + 1
+            label = _field_label(body, heading.end(), placeholder.start())
+            what = f" for {label}" if label else ""
+            yield _finding("CC301", f"template placeholder left in the Environmental Impact section{what}",
+                           (line, offset - line_start + 1))
+
+
+def _field_label(body: str, section_start: int, offset: int) -> str | None:
+    """The template's field name on the placeholder's line ("Hardware Type"), if any."""
+    line_start = body.rfind("\n", section_start, offset) + 1
+    match = re.search(r"\*\*([^*]+?):?\*\*", body[line_start:offset])
+    return match.group(1).rstrip(":") if match else None
+
+
+def _suggest_key(key: Any, known: tuple[str, ...]) -> str | None:
+    if not isinstance(key, str):
+        return None
+    normalised = key.strip().lower().replace("-", "_").replace(" ", "_")
+    if normalised in known:
+        return normalised
+    if normalised in _KEY_ALIASES:
+        return _KEY_ALIASES[normalised]
+    matches = difflib.get_close_matches(normalised, known, n=1, cutoff=0.75)
+    return matches[0] if matches else None
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _type_name(value: Any) -> str:
+    return {list: "list", dict: "mapping", bool: "boolean", str: "string"}.get(type(value), type(value).__name__)

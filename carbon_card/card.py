@@ -1,0 +1,310 @@
+"""The Card stage: a model card's text, its YAML front matter, and where every value sits.
+
+A card is read once, decoded, split the way the Hub splits it (a `---` line first, `\\r\\n`,
+`\\r` or `\\n` line breaks, an optional UTF-8 BOM) and its front matter loaded with PyYAML's
+safe loader (the C one when present). Nothing here executes YAML tags or rewrites the file.
+A card whose front matter is broken is still a `Card`: the problem is kept as data so the
+rules can report it with a line number. Only input that is not a text card at all (missing,
+binary, not UTF-8, too large) raises `CardReadError`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Mapping
+
+import yaml
+
+__all__ = [
+    "CARD_FILE_NAME",
+    "Card",
+    "CardReadError",
+    "FrontMatterProblem",
+    "MAX_CARD_BYTES",
+    "MAX_YAML_NODES",
+    "find_cards",
+    "parse_card",
+    "read_card",
+]
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+MAX_CARD_BYTES = 10 * 1024 * 1024
+"""Cards larger than this are refused: the largest real cards are a few hundred kB."""
+
+MAX_YAML_NODES = 1_000_000
+"""Front matter whose aliases expand to more nodes than this is refused (a "billion laughs")."""
+
+# The Hub's front-matter pattern (huggingface_hub.repocard.REGEX_YAML_BLOCK), with the opening
+# and closing lines as groups so that positions can be computed.
+_FRONT_MATTER_RE = re.compile(r"^(\s*---(?:\r\n|\r|\n))([\S\s]*?)((?:\r\n|\r|\n)---[ \t]*(?:\r\n|\n|$))")
+# "---\n---\n": an empty block the Hub's pattern does not match but readers take as empty.
+_EMPTY_FRONT_MATTER_RE = re.compile(r"^(\s*---(?:\r\n|\r|\n))()(---[ \t]*(?:\r\n|\n|$))")
+_OPENING_RE = re.compile(r"^\s*---[ \t]*(?:\r\n|\r|\n|$)")
+_LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
+
+
+class CardReadError(Exception):
+    """A file that cannot be read as a model card at all. `line` is 1-based when known."""
+
+    def __init__(self, path: str, message: str, line: int | None = None):
+        super().__init__(message)
+        self.path = path
+        self.message = message
+        self.line = line
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class FrontMatterProblem:
+    """Why the front matter gave no usable mapping."""
+
+    kind: str
+    """One of `missing`, `unclosed`, `empty`, `invalid-yaml`, `not-mapping`."""
+    message: str
+    line: int
+    """1-based line in the card."""
+    column: int
+    """1-based column."""
+
+
+@dataclass(frozen=True, eq=False)
+class Card:
+    """A model card as read: its text, its front matter and the positions of its YAML nodes."""
+
+    path: str
+    """The path as the user gave it (or a repository id for cards from the Hub)."""
+    text: str
+    """The decoded text, without the BOM."""
+    has_bom: bool
+    """Whether the file started with a UTF-8 byte order mark."""
+    metadata: Mapping[str, Any] | None
+    """The front matter as data; None when there is none or it is not a valid mapping."""
+    problem: FrontMatterProblem | None
+    """Why `metadata` is None or empty, if it is."""
+    yaml_span: tuple[int, int] | None
+    """Offsets in `text` of the YAML between the two `---` lines."""
+    yaml_line: int
+    """1-based line of the first YAML line (or of line 1 when there is no front matter)."""
+    body_span: tuple[int, int]
+    """Offsets in `text` of the Markdown body after the front matter."""
+    body_line: int
+    """1-based line where the body starts."""
+    root: yaml.Node | None
+    """The composed YAML tree, which holds the source position of every key and value."""
+
+    @property
+    def body(self) -> str:
+        return self.text[self.body_span[0] : self.body_span[1]]
+
+    def node_at(self, *path: str) -> tuple[yaml.Node, yaml.Node] | None:
+        """The (key node, value node) at a path of mapping keys, or None when absent.
+
+        With duplicate keys the last one wins, as it does for the Hub's `yaml.safe_load`.
+        """
+        found = None
+        node = self.root
+        for key in path:
+            if not isinstance(node, yaml.MappingNode):
+                return None
+            found = None
+            for key_node, value_node in node.value:
+                if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+                    found = (key_node, value_node)
+            if found is None:
+                return None
+            node = found[1]
+        return found
+
+    def keys_at(self, *path: str) -> list[yaml.Node]:
+        """The key nodes of the mapping at `path`, in source order (duplicates included)."""
+        node = self.root if not path else (self.node_at(*path) or (None, None))[1]
+        if not isinstance(node, yaml.MappingNode):
+            return []
+        return [key_node for key_node, _ in node.value]
+
+    def position(self, node: yaml.Node) -> tuple[int, int]:
+        """1-based (line, column) in the card of a YAML node."""
+        mark = node.start_mark
+        return self.yaml_line + mark.line, mark.column + 1
+
+    def line_of_offset(self, offset: int) -> int:
+        """1-based line of a character offset in `text`."""
+        return 1 + len(_LINE_BREAK_RE.findall(self.text, 0, offset))
+
+
+def read_card(path: str | Path, display_path: str | None = None) -> Card:
+    """Read and parse a model card file.
+
+    Raises `CardReadError` for a missing or unreadable file, a binary file, text that is not
+    UTF-8, or a file larger than `MAX_CARD_BYTES`. Reads at most `MAX_CARD_BYTES + 1` bytes.
+
+    >>> card = read_card("examples/good/README.md")
+    >>> card.metadata["co2_eq_emissions"]["emissions"]
+    2150
+    """
+    shown = display_path or str(path)
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_CARD_BYTES + 1)
+    except FileNotFoundError:
+        raise CardReadError(shown, "no such file") from None
+    except IsADirectoryError:
+        raise CardReadError(shown, "is a directory") from None
+    except OSError as error:
+        raise CardReadError(shown, f"cannot read: {error.strerror or error}") from None
+    return parse_card(raw, shown)
+
+
+def parse_card(raw: bytes | str, path: str = "<card>") -> Card:
+    """Parse a card from its bytes (or text). See `read_card` for the errors raised."""
+    if isinstance(raw, bytes):
+        text = _decode(raw, path)
+    else:
+        text = raw
+    has_bom = text.startswith("\ufeff")
+    if has_bom:
+        text = text[1:]
+
+    match = _FRONT_MATTER_RE.search(text) or _EMPTY_FRONT_MATTER_RE.search(text)
+    if not match:
+        line = 1 + len(_LINE_BREAK_RE.findall(text, 0, len(text) - len(text.lstrip())))
+        if _OPENING_RE.match(text):
+            problem = FrontMatterProblem(
+                "unclosed",
+                "the front matter opens with '---' but has no closing '---' line; the Hub ignores it",
+                line,
+                1,
+            )
+        else:
+            problem = FrontMatterProblem("missing", "the card has no YAML front matter", 1, 1)
+        return Card(path, text, has_bom, None, problem, None, 1, (0, len(text)), 1, None)
+
+    yaml_start, yaml_end = match.span(2)
+    yaml_line = 1 + len(_LINE_BREAK_RE.findall(text, 0, yaml_start))
+    body_start = match.end()
+    body_line = 1 + len(_LINE_BREAK_RE.findall(text, 0, body_start))
+    metadata, root, problem = _load_yaml(text[yaml_start:yaml_end], yaml_line)
+    return Card(
+        path, text, has_bom, metadata, problem, (yaml_start, yaml_end), yaml_line,
+        (body_start, len(text)), body_line, root,
+    )
+
+
+def _decode(raw: bytes, path: str) -> str:
+    if len(raw) > MAX_CARD_BYTES:
+        raise CardReadError(path, f"file is larger than {MAX_CARD_BYTES // (1024 * 1024)} MB; not a model card")
+    if b"\x00" in raw[:8192]:
+        raise CardReadError(path, "binary file (NUL bytes); not a model card", 1 + raw.count(b"\n", 0, raw.index(b"\x00")))
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = 1 + raw.count(b"\n", 0, error.start)
+        raise CardReadError(path, f"not valid UTF-8 (byte 0x{raw[error.start]:02x} at offset {error.start})", line) from None
+
+
+def _load_yaml(
+    yaml_text: str, first_line: int
+) -> tuple[Mapping[str, Any] | None, yaml.Node | None, FrontMatterProblem | None]:
+    """Compose, bound and construct the front matter; problems come back as data."""
+    if not yaml_text.strip():
+        return {}, None, FrontMatterProblem("empty", "the front matter is empty", max(first_line - 1, 1), 1)
+    loader = _Loader(yaml_text)
+    try:
+        root = loader.get_single_node()
+        if root is None:  # only comments
+            return {}, None, FrontMatterProblem("empty", "the front matter is empty", first_line, 1)
+        # Aliases share nodes, so a small text can describe a huge document. Count what
+        # construction (merge keys included) would expand before building anything.
+        if "&" in yaml_text and _expanded_size(root) > MAX_YAML_NODES:
+            line, column = first_line + root.start_mark.line, root.start_mark.column + 1
+            return None, None, FrontMatterProblem(
+                "invalid-yaml",
+                f"the front matter's aliases expand to more than {MAX_YAML_NODES:,} nodes or refer to themselves (a YAML bomb); refused",
+                line,
+                column,
+            )
+        data = loader.construct_document(root)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = first_line + mark.line if mark else first_line
+        column = mark.column + 1 if mark else 1
+        message = " ".join(str(part) for part in (error.context, error.problem) if part)
+        return None, None, FrontMatterProblem("invalid-yaml", f"invalid YAML: {message}", line, column)
+    except (yaml.YAMLError, RecursionError, ValueError, TypeError) as error:
+        # Unhashable keys built from aliases, recursive structures and the like.
+        return None, None, FrontMatterProblem("invalid-yaml", f"invalid YAML: {error}", first_line, 1)
+    finally:
+        loader.dispose()
+    if data is None:
+        return {}, None, FrontMatterProblem("empty", "the front matter is empty", first_line, 1)
+    if not isinstance(data, dict):
+        line, column = first_line + root.start_mark.line, root.start_mark.column + 1
+        kind = type(data).__name__
+        return None, None, FrontMatterProblem("not-mapping", f"the front matter is a {kind}, not a mapping", line, column)
+    return data, root, None
+
+
+def _expanded_size(root: yaml.Node) -> int:
+    """Number of nodes the tree has once every alias is expanded, memoised per shared node.
+
+    A node that contains itself through an alias counts as unbounded.
+    """
+    sizes: dict[int, int] = {}
+    in_progress: set[int] = set()
+    # Iterative post-order walk: deep nesting must not hit Python's recursion limit.
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if isinstance(node, yaml.ScalarNode):
+            sizes[key] = 1
+            continue
+        children = (
+            [part for pair in node.value for part in pair]
+            if isinstance(node, yaml.MappingNode)
+            else node.value
+        )
+        if children_done:
+            in_progress.discard(key)
+            sizes[key] = 1 + sum(sizes[id(child)] for child in children)
+            if sizes[key] > MAX_YAML_NODES:
+                return sizes[key]
+        elif key in in_progress:
+            return MAX_YAML_NODES + 1  # a cycle: the node contains itself
+        elif key not in sizes:
+            in_progress.add(key)
+            stack.append((node, True))
+            stack.extend((child, False) for child in children if id(child) not in sizes)
+    return sizes[id(root)]
+
+
+CARD_FILE_NAME = "README.md"
+
+
+def find_cards(paths: Iterable[str | Path]) -> Iterator[str | CardReadError]:
+    """The card files named by `paths`, in order: a file stands for itself, a directory for
+    every `README.md` below it (hidden folders such as `.git` skipped). A path that does not
+    exist, or a directory without any card, comes out as a `CardReadError`.
+    """
+    for path in paths:
+        path = str(path)
+        if os.path.isdir(path):
+            found = False
+            for dirpath, dirnames, filenames in os.walk(path):
+                dirnames[:] = sorted(name for name in dirnames if not name.startswith("."))
+                if CARD_FILE_NAME in filenames:
+                    found = True
+                    yield os.path.join(dirpath, CARD_FILE_NAME)
+            if not found:
+                yield CardReadError(path, f"directory has no {CARD_FILE_NAME} (searched recursively)")
+        elif os.path.exists(path):
+            yield path
+        else:
+            yield CardReadError(path, "no such file or directory")

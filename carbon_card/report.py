@@ -1,0 +1,123 @@
+"""The Report stage: formatters for assessments and for the rules table.
+
+Text is ruff's `path:line:col: CODE message`; JSON is one object per card. Formatters only
+format: they get assessments (or read errors) and return strings.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from .assessment import Assessment, Finding
+from .card import CardReadError
+from .rules import RULES, Fix, Rule, Severity
+
+__all__ = ["Summary", "finding_text", "card_json", "error_json", "summary_text", "rules_table"]
+
+
+@dataclass
+class Summary:
+    """Running totals over the cards of one run."""
+
+    cards: int = 0
+    cards_with_findings: int = 0
+    unreadable: int = 0
+    by_severity: Counter = field(default_factory=Counter)
+    by_code: Counter = field(default_factory=Counter)
+    fixable: int = 0
+
+    def add(self, assessment: Assessment) -> None:
+        self.cards += 1
+        if assessment.findings:
+            self.cards_with_findings += 1
+        for finding in assessment.findings:
+            self.by_severity[finding.severity] += 1
+            self.by_code[finding.code] += 1
+            self.fixable += finding.fixable
+
+    def add_error(self) -> None:
+        self.unreadable += 1
+
+    def count(self, at_least: Severity) -> int:
+        return sum(n for severity, n in self.by_severity.items() if severity >= at_least)
+
+
+def finding_text(path: str, finding: Finding) -> str:
+    mark = " [*]" if finding.fixable else ""
+    return f"{path}:{finding.line}:{finding.column}: {finding.code}{mark} {finding.message}"
+
+
+def summary_text(summary: Summary) -> str:
+    total = sum(summary.by_severity.values())
+    cards = f"{summary.cards} card" + ("s" if summary.cards != 1 else "")
+    if total == 0:
+        text = f"All checks passed ({cards})."
+    else:
+        parts = [
+            f"{summary.by_severity[severity]} {severity}" + ("s" if summary.by_severity[severity] != 1 else "")
+            for severity in (Severity.ERROR, Severity.WARNING, Severity.INFO)
+            if summary.by_severity[severity]
+        ]
+        noun = "finding" if total == 1 else "findings"
+        text = f"Found {total} {noun} ({', '.join(parts)}) in {summary.cards_with_findings} of {cards}."
+        if summary.fixable:
+            text += f" [*] {summary.fixable} with a mechanical fix."
+    if summary.unreadable:
+        text += f" {summary.unreadable} file{'s' if summary.unreadable != 1 else ''} could not be read."
+    return text
+
+
+def finding_json(finding: Finding) -> dict[str, Any]:
+    return {
+        "code": finding.code,
+        "rule": finding.rule.name,
+        "severity": str(finding.severity),
+        "message": finding.message,
+        "line": finding.line,
+        "column": finding.column,
+        "fixable": finding.fixable,
+        "fix": finding.fix,
+    }
+
+
+def card_json(assessment: Assessment) -> dict[str, Any]:
+    return {
+        "path": assessment.card.path,
+        "error": None,
+        "findings": [finding_json(finding) for finding in assessment.findings],
+    }
+
+
+def error_json(error: CardReadError) -> dict[str, Any]:
+    return {"path": error.path, "error": {"message": error.message, "line": error.line}, "findings": []}
+
+
+def rule_json(rule: Rule) -> dict[str, Any]:
+    return {
+        "code": rule.code,
+        "name": rule.name,
+        "severity": str(rule.severity),
+        "fix": str(rule.fix),
+        "summary": rule.summary,
+    }
+
+
+def rules_table(fmt: str = "text", rules: Iterable[Rule] | None = None) -> str:
+    """The rules registry as text, JSON or the Markdown table of the README."""
+    rules = list(RULES.values() if rules is None else rules)
+    if fmt == "json":
+        return json.dumps([rule_json(rule) for rule in rules], indent=2)
+    if fmt == "markdown":
+        lines = ["| Code | Name | Severity | Fix | Summary |", "|---|---|---|---|---|"]
+        for rule in rules:
+            fix = "" if rule.fix is Fix.NONE else str(rule.fix)
+            lines.append(f"| {rule.code} | `{rule.name}` | {rule.severity} | {fix} | {rule.summary} |")
+        return "\n".join(lines)
+    width = max(len(rule.name) for rule in rules)
+    return "\n".join(
+        f"{rule.code}  {rule.name:<{width}}  {str(rule.severity):<7}  {'' if rule.fix is Fix.NONE else str(rule.fix):<6}  {rule.summary}"
+        for rule in rules
+    )
