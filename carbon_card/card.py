@@ -39,10 +39,11 @@ MAX_YAML_NODES = 1_000_000
 """Front matter whose aliases expand to more nodes than this is refused (a "billion laughs")."""
 
 # The Hub's front-matter pattern (huggingface_hub.repocard.REGEX_YAML_BLOCK), with the opening
-# and closing lines as groups so that positions can be computed.
-_FRONT_MATTER_RE = re.compile(r"^(\s*---(?:\r\n|\r|\n))([\S\s]*?)((?:\r\n|\r|\n)---[ \t]*(?:\r\n|\n|$))")
+# and closing lines as groups so that positions can be computed. It also takes a lone "\r"
+# after the closing line, so that old Mac line endings are read consistently.
+_FRONT_MATTER_RE = re.compile(r"^(\s*---(?:\r\n|\r|\n))([\S\s]*?)((?:\r\n|\r|\n)---[ \t]*(?:\r\n|\r|\n|$))")
 # "---\n---\n": an empty block the Hub's pattern does not match but readers take as empty.
-_EMPTY_FRONT_MATTER_RE = re.compile(r"^(\s*---(?:\r\n|\r|\n))()(---[ \t]*(?:\r\n|\n|$))")
+_EMPTY_FRONT_MATTER_RE = re.compile(r"^(\s*---(?:\r\n|\r|\n))()(---[ \t]*(?:\r\n|\r|\n|$))")
 _OPENING_RE = re.compile(r"^\s*---[ \t]*(?:\r\n|\r|\n|$)")
 _LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
 

@@ -1,0 +1,89 @@
+"""Rebuild model cards from the files of Castaño et al. (2023), for tests and benchmarks.
+
+`HFStreamlit.csv` holds, per model, the study's cleaned metadata and the card's Markdown body
+(front matter removed). A card is rebuilt as YAML front matter from the metadata columns
+(the carbon fields where the study found them, datasets, library, tags from the `is_*`
+columns) followed by `modelcard_text`. The YAML values are the study's cleaned ones, not
+the authors' raw text: the carbon block comes out as clean as the study made it.
+"""
+
+from __future__ import annotations
+
+import ast
+import csv
+import sys
+from pathlib import Path
+from typing import Iterator
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+STREAMLIT_CSV = HERE / "castano2023" / "HFStreamlit.csv"
+
+_CARBON_COLUMNS = ("source", "training_type", "geographical_location", "hardware_used")
+
+
+def _as_list(cell: str) -> list[str]:
+    try:
+        value = ast.literal_eval(cell) if cell else []
+    except (ValueError, SyntaxError):
+        return [cell]
+    return [item for item in value if item] if isinstance(value, list) else [str(value)]
+
+
+def _flag(cell: str) -> bool:
+    try:
+        return float(cell) > 0
+    except ValueError:
+        return False
+
+
+def castano_rows(path: Path = STREAMLIT_CSV) -> Iterator[dict[str, str]]:
+    csv.field_size_limit(sys.maxsize)
+    with open(path, newline="", encoding="utf-8") as handle:
+        yield from csv.DictReader(handle)
+
+
+def rebuild_card(row: dict[str, str]) -> str:
+    """The card text of one row: front matter from the metadata columns, then the body."""
+    block: dict[str, object] = {"emissions": float(row["co2_eq_emissions"])}
+    for column in _CARBON_COLUMNS:
+        value = row.get(column, "").strip()
+        if value and value != "Not Specified":
+            block[column] = value
+    metadata: dict[str, object] = {}
+    datasets = _as_list(row.get("datasets", ""))
+    if datasets:
+        metadata["datasets"] = datasets
+    libraries = _as_list(row.get("library_name", ""))
+    if libraries:
+        metadata["library_name"] = libraries[0]
+    tags = sorted(name[3:] for name, cell in row.items() if name.startswith("is_") and _flag(cell))
+    if tags:
+        metadata["tags"] = tags
+    metadata["co2_eq_emissions"] = block
+    front = yaml.safe_dump(metadata, sort_keys=False, allow_unicode=True)
+    return f"---\n{front}---\n{row.get('modelcard_text', '')}"
+
+
+def castano_cards(path: Path = STREAMLIT_CSV) -> Iterator[tuple[str, str]]:
+    """(model id, rebuilt card text) for every row of the study's file."""
+    for row in castano_rows(path):
+        yield row["modelId"], rebuild_card(row)
+
+
+def write_cards(out_dir: Path, copies: int = 1) -> int:
+    """Write each rebuilt card as `<out_dir>/<n>/<model id>/README.md`; return the count."""
+    count = 0
+    for copy in range(copies):
+        for index, (model_id, text) in enumerate(castano_cards()):
+            folder = out_dir / str(copy) / f"{index:04d}-{model_id.replace('/', '__')}"
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / "README.md").write_text(text, encoding="utf-8")
+            count += 1
+    return count
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1] if len(sys.argv) > 1 else "castano-cards")
+    print(f"wrote {write_cards(target)} cards under {target}")

@@ -1,0 +1,156 @@
+import json
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from jsonschema import Draft202012Validator
+
+from carbon_card.assessment import assess
+from carbon_card.card import parse_card
+from carbon_card.rules import RULES, Severity
+from carbon_card.schema import schema
+
+
+def codes(text):
+    return [finding.code for finding in assess(parse_card(text)).findings]
+
+
+def card_with_block(block_yaml, body=""):
+    return f"---\nlicense: mit\nco2_eq_emissions:\n{block_yaml}---\n{body}"
+
+
+FULL = (
+    "  emissions: 12\n  source: CodeCarbon\n  training_type: fine-tuning\n"
+    "  geographical_location: France\n  hardware_used: 1 x T4\n"
+)
+
+
+def test_complete_block_has_no_findings():
+    assert codes(card_with_block(FULL)) == []
+
+
+RULE_CASES = [
+        ("---\nx: [1\n---\n", "CC001"),
+        ("---\n- 1\n---\n", "CC002"),
+        ("---\nlicense: mit\n", "CC003"),
+        ("# no front matter\n", "CC004"),
+        ("---\n---\n", "CC004"),
+        ("---\nco2_eq_emission: 12\n---\n", "CC005"),
+        ("---\nemissions: 12\n---\n", "CC005"),
+        ("---\nco2_eq_emissions: 1\nco2_eq_emissions: 2\n---\n", "CC006"),
+        (card_with_block(FULL + "  emissions: 13\n"), "CC006"),
+        ("---\nco2_eq_emissions: [1, 2]\n---\n", "CC101"),
+        ("---\nco2_eq_emissions:\n---\n", "CC101"),
+        ("---\nco2_eq_emissions: true\n---\n", "CC101"),
+        (card_with_block("  source: CodeCarbon\n"), "CC102"),
+        (card_with_block("  emissions: lots\n"), "CC103"),
+        (card_with_block("  emissions: [1]\n"), "CC103"),
+        (card_with_block("  emissions: true\n"), "CC103"),
+        (card_with_block("  emissions: \"12\"\n"), "CC104"),
+        (card_with_block("  emissions: 12 g\n"), "CC104"),
+        (card_with_block("  emissions: 0.5 kg CO2eq\n"), "CC104"),
+        ("---\nco2_eq_emissions: 3 kg\n---\n", "CC104"),
+        (card_with_block("  emissions: -4\n"), "CC105"),
+        ("---\nco2_eq_emissions: -1.5\n---\n", "CC105"),
+        (card_with_block("  emissions: .nan\n"), "CC106"),
+        (card_with_block("  emissions: .inf\n"), "CC106"),
+        (card_with_block("  emissions: 0\n"), "CC107"),
+        (card_with_block(FULL + "  geographic_location: France\n"), "CC108"),
+        (card_with_block(FULL + "  energy_consumed: lots\n"), "CC109"),
+        (card_with_block(FULL + "  on_cloud: \"yes\"\n"), "CC109"),
+        (card_with_block(FULL + "  hours_used: -2\n"), "CC109"),
+        (card_with_block(FULL.replace("  source: CodeCarbon\n", "")), "CC201"),
+        (card_with_block(FULL.replace("  training_type: fine-tuning\n", "")), "CC202"),
+        (card_with_block(FULL.replace("  geographical_location: France\n", "")), "CC203"),
+        (card_with_block(FULL.replace("  hardware_used: 1 x T4\n", "")), "CC204"),
+        (card_with_block(FULL, "## Environmental Impact\n- **Hardware Type:** [More Information Needed]\n"), "CC301"),
+        ("---\nlicense: mit\n---\n# Model\n", "CC302"),
+]
+
+
+@pytest.mark.parametrize("text, expected", RULE_CASES)
+def test_each_rule_fires(text, expected):
+    assert expected in codes(text)
+
+
+def test_every_rule_has_a_case_above():
+    assert {expected for _, expected in RULE_CASES} == set(RULES)
+
+
+def test_string_with_unit_says_the_grams_value():
+    findings = assess(parse_card(card_with_block(FULL.replace("emissions: 12", "emissions: 0.5 kg CO2eq")))).findings
+    (finding,) = [f for f in findings if f.code == "CC104"]
+    assert "500" in finding.message and "grams" in finding.message
+    assert finding.fixable
+    assert (finding.line, finding.column) == (4, 14)
+
+
+def test_unknown_unit_is_reported_not_guessed():
+    (finding,) = [f for f in assess(parse_card(card_with_block("  emissions: 12 parsecs\n"))).findings if f.code == "CC103"]
+    assert "parsecs" in finding.message
+
+
+def test_did_you_mean_and_no_double_report():
+    text = card_with_block(FULL.replace("geographical_location", "geographic_location"))
+    findings = assess(parse_card(text)).findings
+    assert [f.code for f in findings] == ["CC108"]
+    assert "did you mean `geographical_location`" in findings[0].message
+    assert findings[0].line == 7
+
+
+def test_unknown_key_without_suggestion_is_not_fixable():
+    (finding,) = assess(parse_card(card_with_block(FULL + "  favourite_colour: green\n"))).findings
+    assert finding.code == "CC108" and not finding.fixable
+
+
+def test_bare_number_is_valid_but_incomplete():
+    found = codes("---\nco2_eq_emissions: 120\n---\n")
+    assert sorted(found) == ["CC201", "CC202", "CC203", "CC204"]
+
+
+def test_placeholders_only_in_environmental_impact_section():
+    body = (
+        "## Training\n- **Hours:** [More Information Needed]\n"
+        "## Environmental Impact\n\n- **Hardware Type:** [More Information Needed]\n"
+        "- **Carbon Emitted:** [More Information Needed]\n"
+        "### Details\n[More Information Needed]\n"
+        "## Citation\n[More Information Needed]\n"
+    )
+    findings = [f for f in assess(parse_card(card_with_block(FULL, body))).findings if f.code == "CC301"]
+    assert [(f.line, f.column) for f in findings] == [(14, 22), (15, 23), (17, 1)]
+    assert "Hardware Type" in findings[0].message
+
+
+def test_unreadable_metadata_does_not_claim_no_disclosure():
+    assert codes("---\nco2_eq_emissions: {emissions: [\n---\n") == ["CC001"]
+
+
+def test_findings_point_at_lines_with_crlf():
+    text = card_with_block("  emissions: -1\n  source: x\n").replace("\n", "\r\n")
+    (finding,) = [f for f in assess(parse_card(text)).findings if f.code == "CC105"]
+    assert (finding.line, finding.column) == (4, 14)
+
+
+# The rules and the published schema must agree: a block is schema-valid exactly when no
+# error-severity finding is about the block itself.
+_BLOCK_RULES = {"CC101", "CC102", "CC103", "CC104", "CC105", "CC109"}
+_scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(-10, 10**6),
+    st.floats(allow_nan=False, allow_infinity=False, width=32),
+    st.sampled_from(["12", "0.5 kg", "abc", "", "fine-tuning", "CodeCarbon"]),
+)
+_keys = st.sampled_from(
+    ["emissions", "source", "training_type", "geographical_location", "hardware_used", "energy_consumed",
+     "hours_used", "on_cloud", "cpu_model", "ram_total_size", "cloud_provider", "colour"]
+)
+_blocks = st.one_of(_scalars, st.dictionaries(_keys, st.one_of(_scalars, st.lists(_scalars, max_size=2)), max_size=6))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_blocks)
+def test_rules_agree_with_the_schema(block):
+    validator = Draft202012Validator(schema())
+    text = "---\n" + json.dumps({"co2_eq_emissions": block}) + "\n---\n"  # JSON is YAML
+    found = {f.code for f in assess(parse_card(text)).findings if f.severity is Severity.ERROR}
+    assert validator.is_valid(block) == (not found & _BLOCK_RULES), (block, found)

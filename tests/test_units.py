@@ -1,0 +1,55 @@
+import math
+
+import pytest
+
+from carbon_card.units import UnitError, format_grams, parse_mass_grams, parse_number
+
+
+@pytest.mark.parametrize(
+    "text, grams",
+    [
+        ("12", 12.0),
+        ("12 g", 12.0),
+        ("12g", 12.0),
+        ("0.5 kg CO2eq", 500.0),
+        ("0.5 kg", 500.0),
+        ("5.6 KgCO2", 5600.0),
+        ("1.2 tCO2e", 1.2e6),
+        ("3 tonnes", 3e6),
+        ("11,390 tons CO2eq", 11390e6),
+        ("2 kg CO_2 eq.", 2000.0),
+        ("250 grams of CO2", 250.0),
+        ("1 lbs", 453.59237),
+        ("24_700_000", 24.7e6),
+        ("1.5e3 g CO2-eq", 1500.0),
+        ("  7 kgCO2e  ", 7000.0),
+    ],
+)
+def test_mass_strings_become_grams(text, grams):
+    assert parse_mass_grams(text) == pytest.approx(grams)
+
+
+@pytest.mark.parametrize("text", ["", "abc", "12 parsecs", "1,5 kg", "kg", "12 kWh", "about 3 kg"])
+def test_unknown_or_ambiguous_masses_are_refused(text):
+    with pytest.raises(UnitError):
+        parse_mass_grams(text)
+
+
+def test_unknown_unit_is_named():
+    with pytest.raises(UnitError, match="parsecs"):
+        parse_mass_grams("12 parsecs")
+
+
+def test_numbers():
+    assert parse_number("1,234.5") == 1234.5
+    assert parse_number("24_700_000") == 24_700_000
+    assert parse_number("3.1e5") == 310000.0
+    with pytest.raises(UnitError):
+        parse_number("12 g")
+
+
+def test_format_grams():
+    assert format_grams(500.0) == "500"
+    assert format_grams(0.0363) == "0.0363"
+    assert format_grams(1 / 3) == "0.333333"
+    assert format_grams(math.inf) == "inf"
