@@ -177,6 +177,8 @@ def _mapping_findings(card: Card, block: dict[Any, Any]) -> Iterator[Finding]:
                 yield _finding("CC108", f"unknown key `{key}` in `co2_eq_emissions`", key_position)
             continue
         complaint = field_error(key, value)
+        if complaint is None and isinstance(value, float) and not math.isfinite(value):
+            complaint = f"{value!r} is not a finite number"  # JSON Schema cannot say "finite"
         if complaint is not None:
             value_position = card.position(located[1]) if located else key_position
             yield _finding("CC109", f"`{key}`: {complaint}", value_position)

@@ -22,9 +22,9 @@ def schema_text() -> str:
     """The schema as published: inside the wheel, or at the root of a source checkout."""
     packaged = resources.files("carbon_card") / "schemas" / SCHEMA_FILE
     if packaged.is_file():
-        return packaged.read_text(encoding="utf-8")
+        return packaged.read_bytes().decode("utf-8")
     # An editable install or a source checkout: the file at the repository root.
-    return (Path(__file__).resolve().parent.parent / "schemas" / SCHEMA_FILE).read_text(encoding="utf-8")
+    return (Path(__file__).resolve().parent.parent / "schemas" / SCHEMA_FILE).read_bytes().decode("utf-8")
 
 
 @functools.lru_cache(maxsize=None)

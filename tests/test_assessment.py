@@ -60,6 +60,7 @@ RULE_CASES = [
         (card_with_block(FULL + "  energy_consumed: lots\n"), "CC109"),
         (card_with_block(FULL + "  on_cloud: \"yes\"\n"), "CC109"),
         (card_with_block(FULL + "  hours_used: -2\n"), "CC109"),
+        (card_with_block(FULL + "  energy_consumed: .inf\n"), "CC109"),
         (card_with_block(FULL.replace("  source: CodeCarbon\n", "")), "CC201"),
         (card_with_block(FULL.replace("  training_type: fine-tuning\n", "")), "CC202"),
         (card_with_block(FULL.replace("  geographical_location: France\n", "")), "CC203"),
