@@ -14,12 +14,14 @@ from typing import Any, Iterator
 
 import yaml
 
+from ._regex import lazy_compile
 from .card import Card
+from .facts import Fact, Facts, gather
 from .rules import RULES, Fix, Rule, Severity
 from .schema import field_error, known_keys
 from .units import UnitError, format_grams, parse_mass_grams
 
-__all__ = ["Assessment", "Finding", "assess"]
+__all__ = ["Assessment", "Finding", "assess", "reporting_class", "REPORTING_CLASSES"]
 
 BLOCK_KEY = "co2_eq_emissions"
 
@@ -58,8 +60,8 @@ _TOP_LEVEL_MISSPELLINGS = (
     "carbon_emissions", "carbon_emission", "co2_equivalent_emissions", "emissions",
 )
 
-_HEADING_RE = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$", re.MULTILINE)
-_PLACEHOLDER_RE = re.compile(r"\[More Information Needed\]", re.IGNORECASE)
+_HEADING_RE = lazy_compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$", re.MULTILINE)
+_PLACEHOLDER_RE = lazy_compile(r"\[More Information Needed\]", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -94,22 +96,31 @@ class Assessment:
 
     card: Card
     findings: tuple[Finding, ...]
+    facts: Facts
+    reporting_class: str
+    """The reporting class of Castaño et al. (2023), from carbon-card's own reading of the facts."""
 
     def count(self, at_least: Severity) -> int:
         return sum(1 for finding in self.findings if finding.severity >= at_least)
 
 
-def assess(card: Card) -> Assessment:
-    """Run every rule over a card; findings come sorted by position."""
-    findings = sorted(_findings(card), key=lambda f: (f.line, f.column, f.code))
-    return Assessment(card, tuple(findings))
+def assess(card: Card, facts: Facts | None = None) -> Assessment:
+    """Run every rule over a card and its facts; findings come sorted by position.
+
+    Without `facts`, the card's own facts are gathered (no files beside it).
+    """
+    if facts is None:
+        facts = gather(card)
+    findings = [*_findings(card, facts), *_fact_findings(card, facts)]
+    findings.sort(key=lambda f: (f.line, f.column, f.code))
+    return Assessment(card, tuple(findings), facts, reporting_class(facts, card))
 
 
 def _finding(code: str, message: str, position: tuple[int, int], fix: str | None = None) -> Finding:
     return Finding(RULES[code], message, position[0], position[1], fix)
 
 
-def _findings(card: Card) -> Iterator[Finding]:
+def _findings(card: Card, facts: Facts) -> Iterator[Finding]:
     problem = card.problem
     if problem is not None:
         code = {"invalid-yaml": "CC001", "not-mapping": "CC002", "unclosed": "CC003"}.get(problem.kind, "CC004")
@@ -122,7 +133,21 @@ def _findings(card: Card) -> Iterator[Finding]:
     if BLOCK_KEY not in metadata:
         yield from _misspelled_block_key(card)
         position = (card.yaml_line, 1) if card.yaml_span else (1, 1)
-        yield _finding("CC302", "no `co2_eq_emissions` in the front matter: the card discloses no training emissions", position)
+        stated = facts.best("emissions")
+        disclosed = facts.disclosed("emissions")
+        if stated is not None:
+            grams = format_grams(stated.value)
+            yield _finding("CC303", f"emissions are stated only in the text ({stated.text!r} at "
+                                    f"{stated.provenance()}); add `co2_eq_emissions: {{emissions: {grams}}}` "
+                                    "to the front matter", position, fix=f"add co2_eq_emissions with emissions {grams}")
+        elif disclosed:
+            what = ("per model in a table, but which row is this model is unknown (name it with `--model-id` or "
+                    "`model-index`)") if any(f.scope == "row" for f in disclosed) else "only as a total over several models"
+            yield _finding("CC303", f"emissions are stated in the text {what}: {disclosed[0].provenance()}; "
+                                    "add this model's `co2_eq_emissions` to the front matter", position)
+        else:
+            yield _finding("CC302", "the card states no training emissions: add `co2_eq_emissions` (grams of CO2e) "
+                                    "to the front matter", position)
         return
 
     key_node, value_node = card.node_at(BLOCK_KEY)
@@ -289,3 +314,172 @@ def _is_number(value: Any) -> bool:
 
 def _type_name(value: Any) -> str:
     return {list: "list", dict: "mapping", bool: "boolean", str: "string"}.get(type(value), type(value).__name__)
+
+
+# --------------------------------------------------------------------------- facts
+
+REPORTING_CLASSES = (
+    "Unknown Energy Efficiency",
+    "Context Reporting",
+    "Basic Energy Reporting",
+    "Energy Awareness",
+    "Energy Optimization",
+    "Certified Energy Efficiency",
+)
+"""The reporting classes of Castaño et al. (2023), lowest first. The last two extend the four
+that the study's code reaches (see `reporting_class`)."""
+
+_OPTIMISATION_TAGS = {"optimized", "optimised", "pruned", "pruning", "distilled", "distillation", "quantized",
+                      "quantised", "quantization", "sparse", "sparsity"}
+_ECO_LABEL_TAGS = {"eco-label", "ecolabel", "energy-label", "energy-star", "green-ai-certified"}
+
+
+def reporting_class(facts: Facts, card: Card | None = None, rule: str = "carbon-card", extended: bool = False) -> str:
+    """The reporting class of Castaño et al. (2023).
+
+    Emissions and hardware reported: Energy Awareness; emissions only: Basic Energy Reporting;
+    hardware only: Context Reporting; neither: Unknown Energy Efficiency.
+
+    `rule="castano"` applies the study's rule: emissions from the metadata's `co2_eq_emissions`,
+    hardware from its `hardware_used` or a "Hardware Type:" line of the text. The default
+    reads every fact carbon-card gathers (prose, tables, files) about this model.
+
+    `extended=True` adds the study's two higher classes, which its code never assigns: Energy
+    Optimization (Energy Awareness, and a tag naming an optimisation: pruned, distilled,
+    quantized, ...) and Certified Energy Efficiency (also an eco-label tag).
+    """
+    if rule == "castano":
+        emissions = any(f.origin == "yaml" for f in facts.all("emissions"))
+        hardware = any(f.origin == "yaml" or (f.note or "").lower() == "field 'hardware type'"
+                       for f in facts.all("hardware"))
+    else:
+        emissions = bool(facts.disclosed("emissions"))
+        hardware = bool(facts.disclosed("hardware"))
+    if emissions and hardware:
+        label = "Energy Awareness"
+        if extended and card is not None:
+            tags = {str(tag).lower() for tag in ((card.metadata or {}).get("tags") or []) if isinstance(tag, str)}
+            if tags & _OPTIMISATION_TAGS:
+                label = "Certified Energy Efficiency" if tags & _ECO_LABEL_TAGS else "Energy Optimization"
+        return label
+    if emissions:
+        return "Basic Energy Reporting"
+    return "Context Reporting" if hardware else "Unknown Energy Efficiency"
+
+
+def _fact_position(card: Card, fact: Fact) -> tuple[int, int]:
+    if fact.origin in ("yaml", "prose") and fact.line:
+        return fact.line, fact.column or 1
+    return (card.yaml_line, 1) if card.yaml_span else (1, 1)
+
+
+def _strong(fact: Fact) -> bool:
+    """A value said in a structured place: metadata, files, a labelled field, this model's row.
+    Sentences and training-progress tables are read but not held against the metadata."""
+    if fact.origin != "prose":
+        return True
+    note = fact.note or ""
+    return note.startswith(("field", "AutoTrain")) or note.endswith("this model")
+
+
+def _ratio(a: float, b: float) -> float:
+    return max(a, b) / min(a, b) if min(a, b) > 0 else math.inf
+
+
+def _fact_findings(card: Card, facts: Facts) -> Iterator[Finding]:
+    for problem in facts.problems:
+        if problem.kind == "unreadable-file":
+            # A file beside the card: the finding names it (and its line) and points at the card's top.
+            place = problem.where + (f":{problem.line}" if problem.line else "")
+            yield _finding("CC406", f"{place}: {problem.message}", (1, 1))
+        else:
+            yield _finding("CC407", problem.message, (problem.line or 1, problem.column or 1))
+    yield from _emissions_conflicts(card, facts)
+    yield from _hours_conflicts(card, facts)
+    yield from _other_conflicts(card, facts)
+
+
+def _emissions_conflicts(card: Card, facts: Facts) -> Iterator[Finding]:
+    stated = [f for f in facts.all("emissions") if f.origin == "yaml"]
+    if not stated or not stated[0].value:
+        return
+    yaml_fact = stated[0]
+    grams = yaml_fact.value
+    position = _fact_position(card, yaml_fact)
+    others = [f for f in facts.all("emissions") if f.origin != "yaml" and f.value > 0]
+    if not others and len(facts.all("emissions", scope=None)) == len(stated):
+        return  # nothing else states emissions
+    for factor, unit in ((1e3, "kilograms"), (1e6, "tonnes")):
+        match = next((f for f in others if 0.95 * factor <= f.value / grams <= 1.05 * factor), None)
+        if match is not None:
+            yield _finding("CC402", f"`emissions` is {format_grams(grams)} g but {match.provenance()} says "
+                                    f"{match.text!r} = {format_grams(match.value)} g: {unit} written into the grams "
+                                    f"field? Write {format_grams(match.value)}", position,
+                           fix=f"replace {format_grams(grams)} with {format_grams(match.value)}")
+            return
+    own_rows = [f for f in others if _strong(f)]
+    if any(_ratio(f.value, grams) <= 1.1 for f in own_rows):
+        return  # the metadata agrees with a structured statement of this model's figure
+    for fact in facts.all("emissions", scope=None):
+        if fact.scope in ("other", "family") and fact.value > 0 and _ratio(fact.value, grams) <= 1.01:
+            whose = "a total over several models" if fact.scope == "family" else "another model's figure"
+            yield _finding("CC403", f"`emissions` ({format_grams(grams)} g) is {whose}: {fact.provenance()}",
+                           position)
+            return
+    for fact in own_rows:
+        yield _finding("CC401", f"`emissions` is {format_grams(grams)} g but {fact.provenance()} says {fact.text!r} "
+                                f"= {format_grams(fact.value)} g", position)
+        return
+
+
+def _hours_conflicts(card: Card, facts: Facts) -> Iterator[Finding]:
+    count = facts.value("accelerator_count")
+    if not isinstance(count, int) or count < 2:
+        return
+    accelerator_hours = facts.all("accelerator_hours")
+    wall = facts.all("wall_hours")
+    for hours in wall:
+        same = next((a for a in accelerator_hours if hours.value > 0 and _ratio(a.value, hours.value) <= 1.02), None)
+        if same is not None:
+            yield _finding("CC404", f"{hours.text!r} ({hours.provenance()}) is wall-clock time but equals the "
+                                    f"accelerator-hours at {same.provenance()}; with {count} accelerators the "
+                                    f"wall-clock time is {hours.value / count:g} h", _fact_position(card, hours))
+            return
+        multiple = next((w for w in wall if w is not hours and w.value > 0
+                         and _ratio(hours.value, w.value * count) <= 1.02), None)
+        if multiple is not None and hours.origin == "yaml":
+            yield _finding("CC404", f"`hours_used` is {hours.value:g} h, {count} x the {multiple.value:g} h at "
+                                    f"{multiple.provenance()}: accelerator-hours written as wall-clock time?",
+                           _fact_position(card, hours))
+            return
+
+
+_COMPARED = {"energy": 0.1, "accelerator_count": 0.0, "params": 0.02, "train_tokens": 0.1, "wall_hours": 0.1,
+             "location": None}
+
+
+def _other_conflicts(card: Card, facts: Facts) -> Iterator[Finding]:
+    for quantity, tolerance in _COMPARED.items():
+        if len(facts.all(quantity)) < 2:
+            continue  # nothing to compare
+        best = facts.best(quantity)
+        if not _strong(best):
+            continue
+        for other in facts.all(quantity):
+            if other is best or not _strong(other) or other.origin == best.origin == "file":
+                continue
+            if tolerance is None:
+                differs = _place_words(best.value).isdisjoint(_place_words(other.value))
+            else:
+                differs = _ratio(float(best.value), float(other.value)) > 1 + tolerance
+            if differs:
+                label = quantity.replace("_", " ")
+                yield _finding("CC405", f"{label}: {best.text!r} at {best.provenance()} but {other.text!r} at "
+                                        f"{other.provenance()}", _fact_position(card, other))
+                break
+
+
+def _place_words(text: str) -> set[str]:
+    """The words of a place name that can tell two places apart ("united states" says little)."""
+    words = {word for word in re.findall(r"[a-z]+", str(text).lower()) if len(word) > 1}
+    return words - {"the", "and", "of", "united", "states", "america", "usa", "in", "at"} or words

@@ -10,6 +10,7 @@ binary, not UTF-8, too large) raises `CardReadError`.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from dataclasses import dataclass
@@ -100,8 +101,9 @@ class Card:
     root: yaml.Node | None
     """The composed YAML tree, which holds the source position of every key and value."""
 
-    @property
+    @functools.cached_property
     def body(self) -> str:
+        """The Markdown body after the front matter."""
         return self.text[self.body_span[0] : self.body_span[1]]
 
     def node_at(self, *path: str) -> tuple[yaml.Node, yaml.Node] | None:
@@ -111,17 +113,35 @@ class Card:
         """
         found = None
         node = self.root
-        for key in path:
+        for depth in range(len(path)):
             if not isinstance(node, yaml.MappingNode):
                 return None
-            found = None
-            for key_node, value_node in node.value:
-                if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
-                    found = (key_node, value_node)
+            found = self._keys(node).get(path[depth])
             if found is None:
                 return None
             node = found[1]
         return found
+
+    def node_index(self, node: yaml.Node | None = None) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+        """key -> (key node, value node) of a mapping node (the front matter's by default)."""
+        node = self.root if node is None else node
+        return self._keys(node) if isinstance(node, yaml.MappingNode) else {}
+
+    def _keys(self, node: yaml.MappingNode) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+        # The key index of each mapping node, built once: facts and rules look keys up often.
+        index = self._key_index.get(id(node))
+        if index is None:
+            index = {
+                key_node.value: (key_node, value_node)
+                for key_node, value_node in node.value
+                if isinstance(key_node, yaml.ScalarNode)
+            }
+            self._key_index[id(node)] = index
+        return index
+
+    @functools.cached_property
+    def _key_index(self) -> dict[int, dict[str, tuple[yaml.Node, yaml.Node]]]:
+        return {}
 
     def keys_at(self, *path: str) -> list[yaml.Node]:
         """The key nodes of the mapping at `path`, in source order (duplicates included)."""

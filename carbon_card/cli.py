@@ -7,6 +7,7 @@ above it, 2 a usage error or an input that could not be read. `check` never uses
 from __future__ import annotations
 
 import json
+import os
 import sys
 from typing import IO
 
@@ -15,7 +16,8 @@ import click
 from . import __version__
 from .assessment import assess
 from .card import CardReadError, find_cards, read_card
-from .report import Summary, card_json, error_json, finding_text, rules_table, summary_text
+from .facts import gather
+from .report import Summary, card_json, error_json, facts_table, finding_text, rules_table, summary_text
 from .rules import Severity
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT_ERROR = 0, 1, 2
@@ -36,8 +38,17 @@ def cli() -> None:
 @click.option("--fail-on", type=click.Choice(list(_FAIL_ON)), default="warning", show_default=True,
               help="Exit 1 when a finding of this severity or worse is found.")
 @click.option("-q", "--quiet", is_flag=True, help="Print the findings only, without the summary line.")
-def check(paths: tuple[str, ...], output_format: str, fail_on: str, quiet: bool) -> None:
-    """Check model cards: files, or directories holding README.md files (searched recursively)."""
+@click.option("--show-facts", is_flag=True, help="Print every fact gathered from each card and its folder.")
+@click.option("--model-id", metavar="NAME",
+              help="The model the cards describe (e.g. meta-llama/Meta-Llama-3-8B): picks its row in tables "
+                   "that list several models. Default: the card's model-index name, its folder or its title.")
+def check(paths: tuple[str, ...], output_format: str, fail_on: str, quiet: bool, show_facts: bool,
+          model_id: str | None) -> None:
+    """Check model cards: files, or directories holding README.md files (searched recursively).
+
+    Facts are read from the card and from the files beside it (config.json, *.safetensors
+    headers, trainer_state.json, train_results.json, all_results.json, emissions.csv).
+    """
     out = sys.stdout
     summary = Summary()
     if output_format == "json":
@@ -49,7 +60,8 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: str, quiet: bool)
             assessment = None
         else:
             try:
-                assessment = assess(read_card(item))
+                card = read_card(item)
+                assessment = assess(card, gather(card, os.path.dirname(item) or ".", model_id))
             except CardReadError as read_error:
                 error, assessment = read_error, None
             except Exception as bug:  # noqa: BLE001 - one bad card must not stop the run
@@ -65,8 +77,10 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: str, quiet: bool)
         summary.add(assessment)
         if output_format == "json":
             first = _write_json(out, card_json(assessment), first)
-        elif assessment.findings:
+        else:
             out.write("".join(finding_text(assessment.card.path, f) + "\n" for f in assessment.findings))
+            if show_facts:
+                out.write(facts_table(assessment) + "\n")
     if output_format == "json":
         out.write("\n]\n")
     elif not quiet:

@@ -13,9 +13,10 @@ from typing import Any, Iterable
 
 from .assessment import Assessment, Finding
 from .card import CardReadError
+from .facts import Facts
 from .rules import RULES, Fix, Rule, Severity
 
-__all__ = ["Summary", "finding_text", "card_json", "error_json", "summary_text", "rules_table"]
+__all__ = ["Summary", "finding_text", "card_json", "error_json", "facts_json", "facts_table", "summary_text", "rules_table"]
 
 
 @dataclass
@@ -88,7 +89,63 @@ def card_json(assessment: Assessment) -> dict[str, Any]:
         "path": assessment.card.path,
         "error": None,
         "findings": [finding_json(finding) for finding in assessment.findings],
+        "reporting_class": assessment.reporting_class,
+        "model_name": assessment.facts.model_name,
+        "facts": facts_json(assessment.facts),
     }
+
+
+def facts_json(facts: Facts) -> list[dict[str, Any]]:
+    """Every fact with its unit and provenance; `chosen` marks the one carbon-card uses."""
+    chosen = {id(fact) for fact in facts.chosen().values()}
+    return [
+        {
+            "quantity": fact.quantity,
+            "value": list(fact.value) if isinstance(fact.value, tuple) else fact.value,
+            "unit": fact.unit,
+            "text": fact.text,
+            "origin": fact.origin,
+            "where": fact.where,
+            "line": fact.line,
+            "scope": fact.scope,
+            "note": fact.note,
+            "chosen": id(fact) in chosen,
+        }
+        for fact in facts.facts
+    ]
+
+
+def facts_table(assessment: Assessment) -> str:
+    """The facts of one card as a text table; `*` marks the value carbon-card uses."""
+    facts = assessment.facts
+    chosen = {id(fact) for fact in facts.chosen().values()}
+    name = f", model: {facts.model_name} ({facts.model_name_source})" if facts.model_name else ""
+    lines = [f"{assessment.card.path}: reporting class {assessment.reporting_class}{name}"]
+    if not facts.facts:
+        lines.append("  (no facts)")
+    rows = [
+        (
+            ("*" if id(fact) in chosen else " ") + " " + fact.quantity,
+            _value_text(fact.value),
+            fact.unit or "",
+            fact.scope,
+            fact.provenance(),
+        )
+        for fact in facts.facts
+    ]
+    if rows:
+        widths = [max(len(row[i]) for row in rows) for i in range(4)]
+        for row in rows:
+            lines.append("  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[4])
+    return "\n".join(lines)
+
+
+def _value_text(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    if isinstance(value, tuple):
+        return ", ".join(map(str, value))
+    return str(value)
 
 
 def error_json(error: CardReadError) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """The registry of rules: every finding carbon-card reports has a stable code from here.
 
 Codes are grouped like ruff's: CC0xx the front matter, CC1xx the `co2_eq_emissions` block,
-CC2xx recommended fields of the block, CC3xx the card's prose and disclosure as a whole.
+CC2xx recommended fields of the block, CC3xx the card's prose and disclosure as a whole,
+CC4xx facts that disagree or could not be read.
 `carbon-card rules` prints this table and the README's rules table is generated from it.
 """
 
@@ -96,7 +97,27 @@ _ALL = (
     Rule("CC301", "template-placeholder", Severity.WARNING,
          "A `[More Information Needed]` placeholder is left in the Environmental Impact section."),
     Rule("CC302", "no-disclosure", Severity.WARNING,
-         "The card's metadata has no `co2_eq_emissions`: it discloses no training emissions."),
+         "The card states no training emissions, neither in its metadata nor in its text."),
+    Rule("CC303", "emissions-only-in-prose", Severity.WARNING,
+         "The card states its emissions in the text only; the Hub reads `co2_eq_emissions` in the metadata.",
+         Fix.SAFE),
+    # Facts that disagree, or could not be read.
+    Rule("CC401", "emissions-conflict", Severity.WARNING,
+         "The metadata's emissions disagree with what the card's text or files state for this model."),
+    Rule("CC402", "emissions-unit-mismatch", Severity.ERROR,
+         "The metadata's grams are about 1/1000 (or 1/10^6) of a figure stated with a unit: kilograms (tonnes) "
+         "written into the grams field?", Fix.UNSAFE),
+    Rule("CC403", "emissions-of-another-model", Severity.ERROR,
+         "The metadata's emissions are another model's row, or a family total, of a multi-model table."),
+    Rule("CC404", "hours-ambiguous", Severity.WARNING,
+         "Wall-clock hours and accelerator-hours are confused: with N accelerators they differ N-fold."),
+    Rule("CC405", "fact-conflict", Severity.INFO,
+         "Two places of the card or its files disagree on a training fact (energy, location, count, size)."),
+    Rule("CC406", "side-file-unreadable", Severity.WARNING,
+         "A file beside the card (config.json, safetensors header, trainer_state.json, emissions.csv) is "
+         "corrupt, too large or lies."),
+    Rule("CC407", "unknown-unit", Severity.WARNING,
+         "A figure is stated with a unit carbon-card does not know; it is reported, not guessed."),
 )
 
 RULES: dict[str, Rule] = {rule.code: rule for rule in _ALL}

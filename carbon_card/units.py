@@ -10,7 +10,18 @@ from __future__ import annotations
 import math
 import re
 
-__all__ = ["UnitError", "parse_number", "parse_mass_grams", "format_grams"]
+from ._regex import lazy_compile
+
+__all__ = [
+    "UnitError",
+    "parse_number",
+    "parse_count",
+    "parse_mass_grams",
+    "parse_energy_kwh",
+    "parse_duration_hours",
+    "parse_accelerator_count",
+    "format_grams",
+]
 
 
 class UnitError(ValueError):
@@ -51,11 +62,14 @@ _GRAMS_PER_UNIT = {
 # A plain number: digits with optional thousands separators (1,234,567) or underscores
 # (24_700_000), an optional fraction and exponent. "1,5" (a decimal comma) does not match:
 # it is ambiguous and reported rather than guessed.
-_NUMBER = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+(?:_\d+)*)?(?:\.\d+)?(?:[eE][+-]?\d+)?"
-_NUMBER_RE = re.compile(rf"\s*({_NUMBER})\s*")
+_NUMBER = r"[+-]?(?:(?:\d{1,3}(?:,\d{3})+|\d+(?:_\d+)*)(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?"
+_NUMBER_RE = lazy_compile(rf"\s*({_NUMBER})\s*")
 # The greenhouse-gas suffix after a mass unit: CO2, CO2e, CO2eq, CO2-eq, CO₂, CO_2 eq., "of CO2".
-_GAS = r"(?:\s*(?:of\s+)?(?:co2|co₂|co_2|carbon(?:\s+dioxide)?)(?:\s*[-_]?\s*(?:eq|e|equivalent)\b\.?)?)?"
-_MASS_RE = re.compile(rf"\s*({_NUMBER})\s*([a-z]+(?: tons?)?)?{_GAS}\s*", re.IGNORECASE)
+_GAS = (
+    r"(?:\s*(?:eq\.?\s*)?(?:of\s+)?(?:co2|co₂|co_2|carbon(?:\s+dioxide)?)"
+    r"(?:\s*[-_]?\s*(?:eq|e|equivalent)\b\.?)?)?"
+)
+_MASS_RE = lazy_compile(rf"\s*({_NUMBER})\s*([a-z]+(?: tons?)?)?{_GAS}\s*", re.IGNORECASE)
 
 
 def parse_number(text: str) -> float:
@@ -88,6 +102,105 @@ def parse_mass_grams(text: str) -> float:
     if unit not in _GRAMS_PER_UNIT:
         raise UnitError(f"unknown unit {match.group(2)!r} in {text!r}")
     return value * _GRAMS_PER_UNIT[unit]
+
+
+# Multipliers of counts as cards write them: "7B" parameters, "2T" tokens, "1.3M" GPU hours.
+_SCALE = {
+    "": 1.0,
+    "k": 1e3, "thousand": 1e3,
+    "m": 1e6, "mn": 1e6, "million": 1e6, "millions": 1e6,
+    "b": 1e9, "bn": 1e9, "g": 1e9, "billion": 1e9, "billions": 1e9,
+    "t": 1e12, "tn": 1e12, "trillion": 1e12, "trillions": 1e12,
+}
+_COUNT_RE = lazy_compile(rf"\s*~?\s*({_NUMBER})\s*([a-z]*)\s*", re.IGNORECASE)
+
+
+def parse_count(text: str) -> float:
+    """Read a count with an optional scale: "7B", "2T", "1.3M", "370k", "15 trillion", "124,441,344".
+
+    >>> parse_count("1.3M")
+    1300000.0
+    """
+    match = _COUNT_RE.fullmatch(text)
+    if not match or not re.search(r"\d", match.group(1)):
+        raise UnitError(f"not a count: {text!r}")
+    scale = match.group(2).lower()
+    if scale not in _SCALE:
+        raise UnitError(f"unknown scale {match.group(2)!r} in {text!r}")
+    return float(match.group(1).replace(",", "").replace("_", "")) * _SCALE[scale]
+
+
+_KWH_PER_UNIT = {"wh": 1e-3, "kwh": 1.0, "mwh": 1e3, "gwh": 1e6}
+_ENERGY_RE = lazy_compile(rf"\s*~?\s*({_NUMBER})\s*([a-z]+)\s*", re.IGNORECASE)
+
+
+def parse_energy_kwh(text: str) -> float:
+    """Read an energy ("0.52 kWh", "11,749 kWh", "7.5 MWh") and return kWh."""
+    match = _ENERGY_RE.fullmatch(text)
+    if not match or not re.search(r"\d", match.group(1)):
+        raise UnitError(f"not an energy: {text!r}")
+    unit = match.group(2).lower()
+    if unit not in _KWH_PER_UNIT:
+        raise UnitError(f"unknown energy unit {match.group(2)!r} in {text!r}")
+    return float(match.group(1).replace(",", "").replace("_", "")) * _KWH_PER_UNIT[unit]
+
+
+_HOURS_PER_UNIT = {
+    "s": 1 / 3600, "sec": 1 / 3600, "secs": 1 / 3600, "second": 1 / 3600, "seconds": 1 / 3600,
+    "m": 1 / 60, "min": 1 / 60, "mins": 1 / 60, "minute": 1 / 60, "minutes": 1 / 60,
+    "h": 1.0, "hr": 1.0, "hrs": 1.0, "hour": 1.0, "hours": 1.0,
+    "d": 24.0, "day": 24.0, "days": 24.0,
+    "w": 168.0, "wk": 168.0, "week": 168.0, "weeks": 168.0,
+}
+_DURATION_PART_RE = lazy_compile(
+    rf"({_NUMBER})\s*((?-i:[kKMBT])(?![a-z]))?\s*(?:(gpu|tpu|accelerator|chip|device|node)[- ]?)?([a-z]+)?", re.IGNORECASE
+)
+
+
+def parse_duration_hours(text: str) -> tuple[float, bool]:
+    """Read a duration and return (hours, is_accelerator_hours).
+
+    "18h 19min 13s", "~ 845 hours", "3 days", "1.3M GPU hours", "36" (a bare number is hours).
+    Accelerator-hours ("GPU hours", "chip-hours") are a sum over accelerators, not wall-clock.
+
+    >>> round(parse_duration_hours("18h 19min 13s")[0], 4)
+    18.3203
+    >>> parse_duration_hours("1.3M GPU hours")
+    (1300000.0, True)
+    """
+    cleaned = text.strip().lstrip("~≈").strip()
+    total, accelerator, position = 0.0, False, 0
+    for match in _DURATION_PART_RE.finditer(cleaned):
+        if cleaned[position : match.start()].strip(" ,and") or not re.search(r"\d", match.group(1)):
+            raise UnitError(f"not a duration: {text!r}")
+        number = float(match.group(1).replace(",", "").replace("_", ""))
+        number *= _SCALE[(match.group(2) or "").lower()]  # "1.3M GPU hours"
+        unit = (match.group(4) or "h").lower()
+        if unit not in _HOURS_PER_UNIT:
+            raise UnitError(f"unknown time unit {match.group(4)!r} in {text!r}")
+        accelerator = accelerator or bool(match.group(3))
+        total += number * _HOURS_PER_UNIT[unit]
+        position = match.end()
+    if position == 0 or cleaned[position:].strip():
+        raise UnitError(f"not a duration: {text!r}")
+    return total, accelerator
+
+
+_COUNT_FIRST_RE = lazy_compile(r"^\s*(\d{1,6})\s*(?:x|×|\*)?\s+(?=\S)", re.IGNORECASE)
+_COUNT_LAST_RE = lazy_compile(r"(?:\bx|×|\*)\s*(\d{1,6})\s*$", re.IGNORECASE)
+_COUNT_OF_RE = lazy_compile(r"\b(\d{1,6})\s*(?:x\s*)?(?:gpus|tpus|chips|accelerators|cards|devices)\b", re.IGNORECASE)
+
+
+def parse_accelerator_count(text: str) -> int | None:
+    """The number of accelerators in a hardware string, or None when it says none.
+
+    "8 x A100", "A100 80GB x 8", "8 v100 GPUs", "16 NVIDIA A100-SXM4-80GB", "1 x Tesla T4".
+    """
+    for pattern in (_COUNT_FIRST_RE, _COUNT_LAST_RE, _COUNT_OF_RE):
+        match = pattern.search(text)
+        if match and int(match.group(1)) > 0:
+            return int(match.group(1))
+    return None
 
 
 def format_grams(grams: float) -> str:

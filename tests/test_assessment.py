@@ -7,13 +7,20 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from carbon_card.assessment import assess
+from carbon_card.facts import gather
 from carbon_card.card import parse_card
 from carbon_card.rules import RULES, Severity
 from carbon_card.schema import schema
 
 
-def codes(text):
-    return [finding.code for finding in assess(parse_card(text)).findings]
+def codes(text, files=None, folder=None):
+    """The rule codes found in a card; `files` (name -> content) are written beside it."""
+    card = parse_card(text)
+    if files:
+        for name, content in files.items():
+            (folder / name).write_bytes(content if isinstance(content, bytes) else content.encode())
+        return [finding.code for finding in assess(card, gather(card, folder)).findings]
+    return [finding.code for finding in assess(card).findings]
 
 
 def card_with_block(block_yaml, body=""):
@@ -67,12 +74,23 @@ RULE_CASES = [
         (card_with_block(FULL.replace("  hardware_used: 1 x T4\n", "")), "CC204"),
         (card_with_block(FULL, "## Environmental Impact\n- **Hardware Type:** [More Information Needed]\n"), "CC301"),
         ("---\nlicense: mit\n---\n# Model\n", "CC302"),
+        ("---\nlicense: mit\n---\n# Model\n\n- CO2 Emissions (in grams): 12.5\n", "CC303"),
+        (card_with_block(FULL, "- **Carbon Emitted:** 60 g CO2eq\n"), "CC401"),
+        (card_with_block(FULL.replace("emissions: 12", "emissions: 5.6"), "- **Emissions:** 5.6 KgCO2\n"), "CC402"),
+        ("---\nmodel-index:\n- name: Foo-7B\nco2_eq_emissions:\n  emissions: 100000000\n---\n"
+         "| Model | Carbon Emitted (tCO2eq) |\n|---|---|\n| Foo 7B | 10 |\n| Foo 70B | 100 |\n", "CC403"),
+        (card_with_block(FULL.replace("1 x T4", "8 x A100") + "  hours_used: 80\n", "- **Hours used:** 10\n"),
+         "CC404"),
+        (card_with_block(FULL, "- **Compute Region:** Germany\n"), "CC405"),
+        ((card_with_block(FULL), {"config.json": "{not json"}), "CC406"),
+        (card_with_block(FULL, "- **Carbon Emitted:** 12 parsecs\n"), "CC407"),
 ]
 
 
-@pytest.mark.parametrize("text, expected", RULE_CASES)
-def test_each_rule_fires(text, expected):
-    assert expected in codes(text)
+@pytest.mark.parametrize("case, expected", RULE_CASES)
+def test_each_rule_fires(case, expected, tmp_path):
+    text, files = case if isinstance(case, tuple) else (case, None)
+    assert expected in codes(text, files, tmp_path)
 
 
 def test_every_rule_has_a_case_above():

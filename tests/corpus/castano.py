@@ -38,10 +38,15 @@ def _flag(cell: str) -> bool:
         return False
 
 
-def castano_rows(path: Path = STREAMLIT_CSV) -> Iterator[dict[str, str]]:
-    csv.field_size_limit(sys.maxsize)
-    with open(path, newline="", encoding="utf-8") as handle:
-        yield from csv.DictReader(handle)
+def castano_rows(path: Path = STREAMLIT_CSV) -> list[dict[str, str]]:
+    # Card bodies exceed the csv module's default field limit, which is global state: raise
+    # it for this read only, so that other code keeps the default.
+    previous = csv.field_size_limit(sys.maxsize)
+    try:
+        with open(path, newline="", encoding="utf-8") as handle:
+            return list(csv.DictReader(handle))
+    finally:
+        csv.field_size_limit(previous)
 
 
 def rebuild_card(row: dict[str, str]) -> str:

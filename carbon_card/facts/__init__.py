@@ -1,0 +1,77 @@
+"""The Facts stage: every carbon-relevant value a card and its repository state.
+
+`gather` reads the front matter (`metadata`), the Markdown body (`prose`) and the files
+beside the card (`files`), and keeps every candidate with its provenance; `Facts.best`
+picks the one carbon-card uses, and the rules report where candidates disagree.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+from .._regex import lazy_compile
+from ..card import Card
+from ..tables import task_domain
+from .base import QUANTITIES, Fact, FactProblem, Facts, Quantity
+from .files import facts_from_folder
+from .metadata import facts_from_metadata, model_index_name
+from .prose import facts_from_prose, first_heading
+
+__all__ = ["QUANTITIES", "Fact", "FactProblem", "Facts", "Quantity", "gather"]
+
+_GENERIC_FOLDER_NAMES = {"", ".", "model", "models", "output", "outputs", "checkpoint", "final", "examples"}
+
+
+def gather(card: Card, folder: str | os.PathLike | None = None, model_name: str | None = None) -> Facts:
+    """Every fact about a card.
+
+    `folder` is the model folder holding the card (its `config.json`, `*.safetensors`, ...);
+    None reads the card alone. `model_name` (a Hub repo id, say) picks this model's row in
+    multi-model tables; without it, the name comes from `model-index`, the folder or the title.
+    """
+    name, name_source = _model_name(card, folder, model_name)
+    facts, problems = facts_from_metadata(card)
+    prose_facts, prose_problems = facts_from_prose(card, name)
+    facts += prose_facts
+    problems += prose_problems
+    if folder is not None:
+        file_facts, file_problems = facts_from_folder(folder)
+        facts += file_facts
+        problems += file_problems
+    if name and not any(fact.quantity in ("params", "params_active") and fact.scope == "model" for fact in facts):
+        facts += _size_from_name(name)
+    task = next((fact for fact in facts if fact.quantity == "task"), None)
+    if task is not None:
+        facts.append(Fact("domain", task_domain(task.value), task.text, "yaml", task.where, task.line,
+                          task.column, note="domain of the task"))
+    return Facts(tuple(facts), tuple(problems), name, name_source)
+
+
+_SIZE_RE = lazy_compile(r"(?<![a-z0-9.])(\d+(?:\.\d+)?)([mb])(?![a-z0-9])", re.IGNORECASE)
+_EXPERTS_RE = lazy_compile(r"(?<![a-z0-9])\d+e(?![a-z0-9])|\bmoe\b|\d+x\d+b", re.IGNORECASE)
+
+
+def _size_from_name(name: str) -> list[Fact]:
+    """The parameter count a model's name states ("Meta-Llama-3-8B", "TeenyTinyLlama-160m"); in
+    a mixture-of-experts name ("Llama-4-Scout-17B-16E") the size is the active parameters."""
+    match = _SIZE_RE.search(name.replace("_", "-"))
+    if match is None:
+        return []
+    value = float(match.group(1)) * (1e9 if match.group(2).lower() == "b" else 1e6)
+    quantity = "params_active" if _EXPERTS_RE.search(name) else "params"
+    return [Fact(quantity, value, match.group(0), "name", name, note="size in the model's name")]
+
+
+def _model_name(card: Card, folder, given: str | None) -> tuple[str | None, str | None]:
+    if given:
+        return given, "given"
+    from_index = model_index_name(card)
+    if from_index:
+        return from_index, "model-index"
+    if folder is not None:
+        base = os.path.basename(os.path.normpath(os.fspath(folder)))
+        if base.lower() not in _GENERIC_FOLDER_NAMES:
+            return base, "folder name"
+    heading = first_heading(card)
+    return (heading, "title") if heading else (None, None)

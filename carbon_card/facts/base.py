@@ -1,0 +1,161 @@
+"""The types of the Facts stage: one `Fact` per value a card or its repository states.
+
+Every value is kept with the text it came from and where it was said, so that the estimator
+can use the best one and the rules can report where two places disagree.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["QUANTITIES", "Quantity", "Fact", "FactProblem", "Facts", "SCOPES", "DISCLOSING_SCOPES"]
+
+
+@dataclass(frozen=True)
+class Quantity:
+    name: str
+    unit: str | None
+    """The program unit of the value (`g`, `kWh`, `h`, ...); None for text."""
+    description: str
+
+
+QUANTITIES: dict[str, Quantity] = {
+    q.name: q
+    for q in (
+        Quantity("emissions", "g", "training emissions, grams of CO2e"),
+        Quantity("energy", "kWh", "training energy"),
+        Quantity("hardware", None, "accelerator type, as written"),
+        Quantity("accelerator_count", "accelerators", "number of accelerators"),
+        Quantity("wall_hours", "h", "wall-clock training time"),
+        Quantity("accelerator_hours", "h", "accelerator-hours (GPU hours, chip-hours)"),
+        Quantity("location", None, "where training ran"),
+        Quantity("cloud_provider", None, "cloud provider"),
+        Quantity("pue", None, "power usage effectiveness of the data centre"),
+        Quantity("params", "parameters", "total parameters"),
+        Quantity("params_active", "parameters", "parameters active per token (mixture-of-experts)"),
+        Quantity("train_tokens", "tokens", "training tokens"),
+        Quantity("train_flops", "FLOP", "training compute"),
+        Quantity("training_type", None, "pre-training or fine-tuning"),
+        Quantity("base_model", None, "the model this one was trained from"),
+        Quantity("task", None, "the task (`pipeline_tag`)"),
+        Quantity("domain", None, "the task's domain (Agarwal and Chakraborti, 2025)"),
+        Quantity("library", None, "the library (`library_name`)"),
+        Quantity("datasets", None, "training datasets"),
+    )
+}
+
+# Where a value was said. The order is the preference when several places state a quantity,
+# unless a quantity overrides it below.
+ORIGINS = ("yaml", "file", "prose", "name")
+_PREFERENCE = {
+    # An exact count from the weights beats what the text rounds.
+    "params": ("file", "yaml", "prose", "name"),
+    "params_active": ("file", "yaml", "prose", "name"),
+    "train_flops": ("file", "yaml", "prose", "name"),
+}
+
+SCOPES = ("model", "row", "other", "family", "market")
+"""What a value is about: this model; a row of a multi-model table that could not be matched
+to this model (its name unknown); another model of a multi-model card; a family total over
+several models; a market-based figure (after renewable-energy claims)."""
+
+DISCLOSING_SCOPES = ("model", "row", "family")
+"""Scopes whose figures count as this card disclosing a quantity (for the reporting class)."""
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One value stated somewhere about the model's training."""
+
+    quantity: str
+    """A key of `QUANTITIES`."""
+    value: Any
+    """The value in the quantity's program unit (a number), or text, or a tuple of texts."""
+    text: str
+    """The text the value was read from, as written ("0.25 KgCO2", "1.3M")."""
+    origin: str
+    """`yaml`, `file`, `prose`, or `name` (read from the model's name: "Llama-3-8B" -> 8e9)."""
+    where: str
+    """A YAML key path (`co2_eq_emissions.emissions`), or the file name (`config.json`)."""
+    line: int | None = None
+    """1-based line in the card (or in the file) when known."""
+    column: int | None = None
+    scope: str = "model"
+    """One of `SCOPES`: only `model` facts describe this model."""
+    note: str | None = None
+    """How it was read, e.g. "row 'Llama 3 8B' of the table at line 101"."""
+
+    @property
+    def unit(self) -> str | None:
+        return QUANTITIES[self.quantity].unit
+
+    def provenance(self) -> str:
+        """Where the value was said, for messages: "line 57 (field 'Emissions')", "`co2_eq_emissions.emissions`
+        (line 33)", "emissions.csv (line 3)"."""
+        if self.origin == "prose":
+            place = f"line {self.line}"
+        elif self.origin == "name":
+            place = "the model's name"
+        elif self.origin == "yaml":
+            place = f"`{self.where}`" + (f" (line {self.line})" if self.line else "")
+        else:
+            place = self.where + (f" (line {self.line})" if self.line else "")
+        return f"{place} ({self.note})" if self.note else place
+
+
+@dataclass(frozen=True)
+class FactProblem:
+    """Something beside or inside the card that could not be read as a fact."""
+
+    kind: str
+    """`unreadable-file` (a side file that is corrupt or lies) or `unknown-unit`."""
+    message: str
+    where: str
+    line: int | None = None
+    column: int | None = None
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Every fact about one card, and what could not be read."""
+
+    facts: tuple[Fact, ...] = ()
+    problems: tuple[FactProblem, ...] = ()
+    model_name: str | None = None
+    """The name used to pick this model's row in multi-model tables, and where it came from."""
+    model_name_source: str | None = None
+
+    @functools.cached_property
+    def _by_quantity(self) -> dict[tuple[str, str | None], tuple[Fact, ...]]:
+        # Candidates by (quantity, scope) and (quantity, None), built once: rules ask often.
+        grouped: dict[tuple[str, str | None], list[Fact]] = {}
+        for fact in self.facts:
+            grouped.setdefault((fact.quantity, None), []).append(fact)
+            grouped.setdefault((fact.quantity, fact.scope), []).append(fact)
+        return {key: tuple(facts) for key, facts in grouped.items()}
+
+    def all(self, quantity: str, scope: str | None = "model") -> tuple[Fact, ...]:
+        """Every candidate for a quantity (of one scope, or of all with scope=None)."""
+        return self._by_quantity.get((quantity, scope), ())
+
+    def best(self, quantity: str) -> Fact | None:
+        """The value carbon-card uses: this model's, from the most trusted place."""
+        candidates = self.all(quantity)
+        if len(candidates) < 2:
+            return candidates[0] if candidates else None
+        order = _PREFERENCE.get(quantity, ORIGINS)
+        return min(candidates, key=lambda f: order.index(f.origin))
+
+    def disclosed(self, quantity: str) -> tuple[Fact, ...]:
+        """Figures of a quantity that the card states for this model or a family containing it."""
+        return tuple(f for f in self.all(quantity, scope=None) if f.scope in DISCLOSING_SCOPES)
+
+    def value(self, quantity: str) -> Any:
+        fact = self.best(quantity)
+        return None if fact is None else fact.value
+
+    def chosen(self) -> dict[str, Fact]:
+        """The best fact of every quantity that has one, in `QUANTITIES` order."""
+        return {name: fact for name in QUANTITIES if (fact := self.best(name)) is not None}

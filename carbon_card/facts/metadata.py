@@ -1,0 +1,126 @@
+"""Facts stated by the YAML front matter: the carbon block and the rest of the metadata."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from ..card import Card
+from ..units import UnitError, parse_accelerator_count, parse_duration_hours, parse_energy_kwh, parse_mass_grams
+from .base import Fact, FactProblem
+
+__all__ = ["facts_from_metadata", "normalise_training_type"]
+
+BLOCK = "co2_eq_emissions"
+
+
+def normalise_training_type(text: str) -> str:
+    """"pretraining", "Pre-Training" -> "pre-training"; "finetuning", "fine tuning" -> "fine-tuning"."""
+    key = "".join(ch for ch in text.lower() if ch.isalnum())
+    if "pretrain" in key:
+        return "pre-training"
+    if "finetun" in key or key in {"sft", "instructiontuning", "lora"}:
+        return "fine-tuning"
+    return text.strip()
+
+
+def facts_from_metadata(card: Card) -> tuple[list[Fact], list[FactProblem]]:
+    facts: list[Fact] = []
+    problems: list[FactProblem] = []
+    metadata = card.metadata or {}
+
+    top = card.node_index()
+    block_nodes = top.get(BLOCK)
+    inside = card.node_index(block_nodes[1]) if block_nodes else {}
+
+    def add(quantity: str, value: Any, path: tuple[str, ...], note: str | None = None) -> None:
+        located = (inside if len(path) == 2 else top).get(path[-1])
+        if located is None:
+            line = column = None
+        else:
+            mark = located[1].start_mark
+            line, column = card.yaml_line + mark.line, mark.column + 1
+        where = path[0] if len(path) == 1 else f"{path[0]}.{path[1]}"
+        facts.append(Fact(quantity, value, _text(card, located, value), "yaml", where, line, column, note=note))
+
+    block = metadata.get(BLOCK)
+    if _is_number(block) and math.isfinite(block) and block >= 0:
+        add("emissions", float(block), (BLOCK,))
+    elif isinstance(block, str):
+        _add_parsed(add, problems, card, "emissions", parse_mass_grams, block, (BLOCK,))
+    elif isinstance(block, dict):
+        for key, quantity, parse in (
+            ("emissions", "emissions", parse_mass_grams),
+            ("energy_consumed", "energy", parse_energy_kwh),
+            ("hours_used", "wall_hours", lambda text: parse_duration_hours(text)[0]),
+        ):
+            value = block.get(key)
+            if _is_number(value) and math.isfinite(value) and value >= 0:
+                add(quantity, float(value), (BLOCK, key))
+            elif isinstance(value, str) and value.strip():
+                _add_parsed(add, problems, card, quantity, parse, value, (BLOCK, key))
+        for key, quantity in (("hardware_used", "hardware"), ("geographical_location", "location"),
+                              ("cloud_provider", "cloud_provider")):
+            value = block.get(key)
+            if isinstance(value, str) and value.strip():
+                add(quantity, value.strip(), (BLOCK, key))
+                if key == "hardware_used" and (count := parse_accelerator_count(value)) is not None:
+                    add("accelerator_count", count, (BLOCK, key), note="count in hardware_used")
+        training_type = block.get("training_type")
+        if isinstance(training_type, str) and training_type.strip():
+            add("training_type", normalise_training_type(training_type), (BLOCK, "training_type"))
+
+    base_model = metadata.get("base_model")
+    base_models = [base_model] if isinstance(base_model, str) else base_model if isinstance(base_model, list) else []
+    base_models = tuple(name for name in base_models if isinstance(name, str) and name.strip())
+    if base_models:
+        add("base_model", base_models[0] if len(base_models) == 1 else base_models, ("base_model",))
+        if not any(f.quantity == "training_type" for f in facts):
+            add("training_type", "fine-tuning", ("base_model",), note="implied by base_model")
+    for key, quantity in (("pipeline_tag", "task"), ("library_name", "library")):
+        value = metadata.get(key)
+        if isinstance(value, str) and value.strip():
+            add(quantity, value.strip(), (key,))
+    datasets = metadata.get("datasets")
+    if isinstance(datasets, str):
+        datasets = [datasets]
+    if isinstance(datasets, list):
+        names = tuple(name for name in datasets if isinstance(name, str) and name.strip())
+        if names:
+            add("datasets", names, ("datasets",))
+    return facts, problems
+
+
+def model_index_name(card: Card) -> str | None:
+    """The model's name from `model-index`, which names the model a card is about."""
+    index = (card.metadata or {}).get("model-index")
+    if isinstance(index, list) and index and isinstance(index[0], dict):
+        name = index[0].get("name")
+        if isinstance(name, str) and name.strip():
+            return name.strip()
+    return None
+
+
+def _add_parsed(add, problems: list[FactProblem], card: Card, quantity: str, parse, text: str,
+                path: tuple[str, ...]) -> None:
+    # A string that is not a known quantity is not a fact; the block's own rules (CC103,
+    # CC109) report it, so it is not a problem here too.
+    try:
+        value = parse(text)
+    except UnitError:
+        return
+    if math.isfinite(value) and value >= 0:
+        add(quantity, float(value), path, note="parsed from a string")
+
+
+def _text(card: Card, located, value: Any) -> str:
+    if located is not None and not isinstance(value, (list, tuple, dict)):
+        node = located[1]
+        if node.start_mark.index < node.end_mark.index and card.yaml_span:
+            start = card.yaml_span[0]
+            return card.text[start + node.start_mark.index : start + node.end_mark.index].strip()
+    return ", ".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)

@@ -1,0 +1,747 @@
+"""Facts stated by the card's Markdown body. Deterministic parsing only: regular expressions.
+
+Four readers, from the most to the least structured:
+
+1. labelled lines: the template's Environmental Impact fields (`- **Hardware Type:** ...`) and
+   the like (`- **Emissions:** 5.6 KgCO2 (Germany)`);
+2. AutoTrain's `CO2 Emissions (in grams): X`;
+3. tables of training figures, Markdown or HTML (the Llama cards' "Time (GPU hours) | Power
+   Consumption (W) | Carbon Emitted (tCO2eq)" with a row per model size and a total row);
+4. sentences ("trained on 2T tokens", "7.7M GPU hours", "emissions were 2290 tCO2eq").
+
+A line read by an earlier reader is not read again by a later one.
+"""
+
+from __future__ import annotations
+
+import bisect
+import html
+import re
+from dataclasses import dataclass, replace
+from typing import Callable, Iterator
+
+from .._regex import lazy_compile
+from ..card import Card
+from ..units import (
+    UnitError,
+    parse_accelerator_count,
+    parse_count,
+    parse_duration_hours,
+    parse_energy_kwh,
+    parse_mass_grams,
+)
+from .base import Fact, FactProblem
+from .metadata import normalise_training_type
+
+__all__ = ["facts_from_prose", "name_tokens"]
+
+_NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][+-]?\d+)?"
+_MASS_UNIT = r"(?:metric\s+tons?|tonnes?|tons?|kilograms?|kgs?|grams?|lbs?|pounds?|mg|g|t)"
+_GAS = r"(?:\s*\**\s*(?:eq\.?\s*)?(?:of\s+)?(?:co2|co₂|co_2)(?:\s*[-_]?\s*(?:eq|e|equivalent)\b\.?)?)"
+# A mass of CO2e in prose needs the gas: "2290 tCO2eq", "**11,390** tons CO2eq", "5.6 KgCO2".
+_MASS_CO2_RE = lazy_compile(rf"(?<![\w.])({_NUM})\s*\**\s*({_MASS_UNIT})(?=[^a-z]|$|co)\**{_GAS}", re.IGNORECASE)
+# In a field about emissions the gas may be left out: "Carbon Emitted: 149.2 kg".
+_MASS_RE = lazy_compile(rf"(?<![\w.])({_NUM})\s*\**\s*({_MASS_UNIT})(?=[^a-z]|$|co)\**{_GAS}?", re.IGNORECASE)
+_ENERGY_RE = lazy_compile(rf"(?<![\w.])({_NUM})\s*\**\s*(kWh|MWh|GWh|Wh)\b", re.IGNORECASE)
+_SCALED = rf"{_NUM}\s*(?:[kKMBT](?![a-zA-Z])|thousand|million|billion|trillion)?"
+_ACCEL_HOURS_RE = lazy_compile(rf"(?<![\w.])({_SCALED})\**\s*(?:GPU|TPU|chip|accelerator|device)[- ]hours?\b", re.IGNORECASE)
+_TOKENS_RE = lazy_compile(rf"(?<![\w.])({_SCALED})\s*(?:of\s+)?(?:training\s+)?tokens\b", re.IGNORECASE)
+_PARAMS_RE = lazy_compile(rf"(?<![\w.])({_SCALED})\s*(?:trainable\s+)?(?:parameters|params)\b", re.IGNORECASE)
+_PUE_RE = lazy_compile(r"\bPUE\s*(?:of|=|:|was|is)?\s*(?:~|about\s+)?(\d(?:\.\d+)?)\b")
+_FLOPS_RE = lazy_compile(
+    rf"(?<![\w.])({_NUM}(?:\s*(?:x|×|\*)\s*10\s*\^?\s*\{{?[+-]?\d+\}}?)?)\s*(?:total\s+)?FLOPs?\b(?!\s*/|\s*per\b)"
+)
+_DURATION_RE = lazy_compile(
+    rf"\bfor\s+(?:about\s+|around\s+|approximately\s+|~\s*)?({_NUM}\s*(?:hours?|hrs?|days?|weeks?))\b", re.IGNORECASE
+)
+# Accelerators as cards name them (the issue-4 hardware table refines the model names).
+_ACCEL = (
+    r"(?:(?:NVIDIA|Nvidia|Tesla|AMD|Google|Cloud|Instinct)\s+)*"
+    r"(?:GB200|[ABH]100|A800|H800|H200|H20|B200|A10G?|A30|A40|A6000|A5000|L40S?|L4|V100|P100|P40|K80|T4"
+    r"|RTX\s?[A-Z]?\d{4}(?:\s?Ti)?|GTX\s?\d{4}|MI\d{3}X?|TPU\s?v?\d[a-z]?(?:[- ]\d+)?|Gaudi\s?\d?)"
+    r"(?:[- ](?:SXM\d?|PCIe|NVL|\d+\s?GB)(?![\w]))*"
+)
+_HARDWARE_RE = lazy_compile(
+    rf"(?:(?<![\w.])(\d{{1,6}})\s*(?:x|×|\*)?\s*)?\b({_ACCEL})\b(?:\s*(?:x|×)\s*(\d{{1,6}})\b)?(?:\s*(?:GPUs?|TPUs?|chips|cards))?"
+)
+# Each sentence pattern with its anchors: lower-case words every match contains. Scanning a
+# body with a pattern that starts with a number is slow (the engine tries every position);
+# `str.find` finds the anchors fast and the pattern then runs on a short window around each.
+_SENTENCE_PATTERNS = (
+    (_MASS_CO2_RE, ("co2", "co₂")),
+    (_ENERGY_RE, ("kwh", "mwh", "gwh")),
+    (_ACCEL_HOURS_RE, ("hour",)),
+    (_TOKENS_RE, ("tokens",)),
+    (_PARAMS_RE, ("param",)),
+    (_PUE_RE, ("pue",)),
+    (_FLOPS_RE, ("flop",)),
+    # Accelerators are named near these words ("100" stands for A100, H100, V100, P100; a name
+    # far from all of them, "8 A6000s", is missed).
+    (_HARDWARE_RE, ("100", "gpu", "tpu", "nvidia", "tesla", "rtx", "t4", "a10", "a40", "l4", "amd", "gaudi")),
+    (_DURATION_RE, ("hour", "hrs", "day", "week")),
+)
+# Every anchor word once; accelerator names must start a word ("tpu" in "output" is none).
+_ANCHOR_WORDS = tuple({
+    word: pattern is _HARDWARE_RE for pattern, words in reversed(_SENTENCE_PATTERNS) for word in words
+}.items())
+_WINDOW_BEFORE, _WINDOW_AFTER = 60, 40
+_TRAIN_CONTEXT_RE = lazy_compile(r"train|pretrain|fine-?tun", re.IGNORECASE)
+
+_AUTOTRAIN_RE = lazy_compile(rf"CO2 Emissions \(in grams\)\s*:\s*({_NUM})", re.IGNORECASE)
+# "- **Hardware Type:** x", "**Training time**: x", "- **Carbon Emitted** *(remark)*: x". A bold
+# lead-in without a colon ("**Carbon Footprint** Pretraining used ...") is a sentence instead.
+_LABELLED_RE = lazy_compile(
+    r"^[ \t]*(?:[-*+][ \t]+)?\*\*(?P<label>[^*\n]{2,60}?)[ \t]*(?::[ \t]*\*\*|\*\*(?:[ \t]*\*\([^)\n]*\)\*)?[ \t]*:)"
+    r"[ \t]*(?P<value>[^\n]*)$",
+    re.MULTILINE,
+)
+_PLACEHOLDER = "more information needed"
+_NO_VALUE = {"unknown", "n/a", "na", "none", "not specified", "not available", "unavailable", "-", "tbd", "?"}
+_HEADING_RE = lazy_compile(r"^#{1,6}[ \t]+(.*)$", re.MULTILINE)
+_H1_RE = lazy_compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class _Label:
+    quantity: str
+    parse: Callable[[str], tuple[object, str] | None]
+
+
+_EMISSIONS_LABEL_RE = lazy_compile(r"carbon emitted|emission|co2|carbon footprint")
+
+
+def _label_kind(label: str) -> str | None:
+    """Which quantity a field label names ("Hardware Type" -> hardware)."""
+    key = label.lower().strip()
+    if "market-based" in key or "market based" in key:
+        return None
+    if _EMISSIONS_LABEL_RE.search(key):
+        return "emissions"
+    if "energy" in key or "power consumption" in key and "(w)" not in key:
+        return "energy"
+    if key in {"hardware type", "hardware", "gpu", "gpus", "tpu", "tpus", "accelerator", "accelerators",
+               "hardware used", "compute infrastructure"}:
+        return "hardware"
+    if key in {"hours used", "training time", "training duration", "time", "duration", "compute time",
+               "training hours", "gpu hours"}:
+        return "hours"
+    if key in {"cloud provider", "provider", "cloud"}:
+        return "cloud_provider"
+    if key in {"compute region", "region", "location", "geographical location", "country"}:
+        return "location"
+    if key in {"size", "parameters", "number of parameters", "model size", "params", "parameter count"}:
+        return "params"
+    if key in {"training tokens", "tokens", "number of tokens", "dataset size"}:
+        return "train_tokens"
+    if key in {"training type", "training regime"}:
+        return "training_type"
+    if key in {"pue", "power usage effectiveness"}:
+        return "pue"
+    return None
+
+
+def name_tokens(name: str) -> set[str]:
+    """Lower-case word tokens of a model name: "meta-llama/Meta-Llama-3-8B" -> {meta, llama, 3, 8b}."""
+    # "17Bx16E" is two words: 17b and 16e.
+    return {token for token in re.split(r"[^a-z0-9]+|(?<=\d[a-z])x(?=\d)", name.lower()) if token}
+
+
+class _Reader:
+    """Collects facts and problems from one card's body, with line numbers in the card."""
+
+    def __init__(self, card: Card, model_name: str | None):
+        self.card = card
+        self.body = card.body
+        self.body_line = card.body_line
+        # Line numbers count "\n"; a body with other line breaks gets a table of line starts.
+        self.line_starts = (
+            [0, *(match.end() for match in re.finditer(r"\r\n|\r|\n", self.body))] if "\r" in self.body else None
+        )
+        self.model_name = model_name
+        self.facts: list[Fact] = []
+        self.problems: list[FactProblem] = []
+        self.lower = self.body.lower()
+        self.used_lines: set[int] = set()
+        self.used_spans: list[tuple[int, int]] = []  # body offsets of the lines in used_lines
+        self.unmatched_rows = False
+        self.own_names: list[set[str]] = []
+        self.other_names: list[set[str]] = []
+
+    def line(self, body_offset: int) -> int:
+        if self.line_starts is None:
+            return self.body_line + self.body.count("\n", 0, body_offset)
+        return self.body_line + bisect.bisect_right(self.line_starts, body_offset) - 1
+
+    def _use(self, body_offset: int) -> None:
+        """Mark the line at `body_offset` as read: later readers skip it."""
+        self.used_lines.add(self.line(body_offset))
+        start = self.body.rfind("\n", 0, body_offset) + 1
+        end = self.body.find("\n", body_offset)
+        self.used_spans.append((start, len(self.body) if end < 0 else end))
+
+    def add(self, quantity: str, value: object, text: str, body_offset: int, scope: str = "model",
+            note: str | None = None) -> None:
+        line = self.line(body_offset)
+        self.facts.append(Fact(quantity, value, text.strip(), "prose", self.card.path, line, None, scope, note))
+
+    def problem(self, message: str, body_offset: int) -> None:
+        self.problems.append(FactProblem("unknown-unit", message, self.card.path, self.line(body_offset)))
+
+    # 1. Labelled lines ------------------------------------------------------------------
+    def labelled_lines(self) -> None:
+        for line_start in _lines_with(self.body, "**"):
+            match = _LABELLED_RE.match(self.body, line_start)
+            if match is None:
+                continue
+            label = match.group("label").strip()
+            kind = _label_kind(label)
+            if kind is None and "dataset" in label.lower():
+                kind = "dataset"  # "Dataset: Pt-Corpus Instruct (6.2B tokens)"
+            value = match.group("value").strip().strip("*").strip()
+            if kind is None or not value or _PLACEHOLDER in value.lower() or value.lower().strip(" .") in _NO_VALUE:
+                continue
+            # A field whose value is not the quantity its label names is left to the sentence
+            # reader ("**Training Energy Use:** Training utilized 916k GPU hours ...").
+            if self._labelled(kind, label, value, match.start("value")):
+                self._use(match.start())
+
+    def _labelled(self, kind: str, label: str, value: str, start: int) -> bool:
+        note = f"field '{label}'"
+        if kind == "emissions":
+            return self._labelled_mass(label, value, start, note)
+        if kind == "energy":
+            found = _ENERGY_RE.search(value)
+            if found:
+                self.add("energy", parse_energy_kwh(found.group(0).replace("*", "")), found.group(0), start, note=note)
+            elif re.match(rf"\s*~?\s*{_NUM}", value):
+                self.problem(f"{note}: {value!r} has no known unit of energy; say Wh, kWh or MWh", start)
+            return bool(found)
+        if kind == "hardware":
+            self.add("hardware", value, value, start, note=note)
+            count = parse_accelerator_count(value)
+            if count is not None:
+                self.add("accelerator_count", count, value, start, note=note)
+            return True
+        if kind == "hours":
+            return self._labelled_hours(label, value, start, note)
+        if kind in {"cloud_provider", "location"}:
+            self.add(kind, value, value, start, note=note)
+            return True
+        if kind == "params":
+            found = _PARAMS_RE.search(value) or re.fullmatch(rf"\s*({_SCALED})\s*", value)
+            if found:
+                self.add("params", parse_count(found.group(1)), found.group(0), start, note=note)
+            return bool(found)
+        if kind in {"train_tokens", "dataset"}:
+            found = _TOKENS_RE.search(value)
+            if found:
+                self.add("train_tokens", parse_count(found.group(1)), found.group(0), start, note=note)
+            return bool(found)
+        if kind == "training_type":
+            self.add("training_type", normalise_training_type(value), value, start, note=note)
+            return True
+        if kind == "pue":
+            number = re.match(r"\s*(\d(?:\.\d+)?)\b", value)
+            if number:
+                self.add("pue", float(number.group(1)), number.group(0), start, note=note)
+            return bool(number)
+        return False
+
+    def _labelled_mass(self, label: str, value: str, start: int, note: str) -> bool:
+        grams_label = re.search(r"\bin\s+grams\b|\(g\)", label, re.IGNORECASE)
+        found = _MASS_RE.search(value)
+        if found:
+            self.add("emissions", _grams(found.group(0)), found.group(0), start, note=note)
+            where = re.search(r"\(([A-Za-z][^()\d]{1,60})\)\s*$", value[found.end():])
+            if where:
+                self.add("location", where.group(1).strip(), where.group(1), start, note=note)
+            return True
+        number = re.match(rf"\s*~?\s*({_NUM})", value)
+        if number and grams_label:
+            self.add("emissions", float(number.group(1).replace(",", "")), number.group(1), start, note=note)
+            return True
+        if number:
+            self.problem(f"{note}: {value!r} has no known unit of mass; say g, kg or t CO2e", start)
+        return False
+
+    def _labelled_hours(self, label: str, value: str, start: int, note: str) -> bool:
+        found = re.match(rf"\s*~?\s*({_SCALED}(?:\s*(?:(?:GPU|TPU|chip|accelerator)[- ])?[a-z]+)?(?:\s+{_NUM}\s*[a-z]+)*)",
+                         value, re.IGNORECASE)
+        if not found:
+            return False
+        try:
+            hours, accelerator = parse_duration_hours(found.group(1))
+        except UnitError:
+            # "168 (1 week)": the number before any remark.
+            number = re.match(rf"\s*~?\s*({_NUM})\b", value)
+            if not number:
+                return False
+            hours, accelerator = float(number.group(1).replace(",", "")), False
+        accelerator = accelerator or "gpu" in label.lower()
+        self.add("accelerator_hours" if accelerator else "wall_hours", hours, found.group(0), start, note=note)
+        return True
+
+    # 2. AutoTrain ------------------------------------------------------------------------
+    def autotrain(self) -> None:
+        for position in _positions(self.lower, "co2 emissions (in grams)"):
+            match = _AUTOTRAIN_RE.match(self.body, position)
+            if match is None:
+                continue
+            if self.line(match.start()) in self.used_lines:
+                continue
+            self._use(match.start())
+            self.add("emissions", float(match.group(1)), match.group(0), match.start(), note="AutoTrain line")
+
+    # 3. Tables -----------------------------------------------------------------------------
+    def tables(self) -> None:
+        for table in _find_tables(self.body):
+            self._table(table)
+
+    def _table(self, table: _Table) -> None:
+        columns = [_column_kind(header) for header in table.header]
+        if not any(kind for kind in columns[1:]):
+            return
+        rows = [row for row in table.rows if any(cell.strip(" \\-") for cell in row[1:])]
+        if not rows:
+            return
+        for body_offset in table.line_offsets:
+            self._use(body_offset)
+        labels = [row[0].strip() for row in rows]
+        progress = _is_number_cell(labels[0]) or columns[0] is not None
+        if progress:
+            # A table of figures along one training run: its last row is the final total.
+            chosen = {len(rows) - 1: ("model", f"last row of the table at line {self.line(table.start)}")}
+        else:
+            chosen = self._row_scopes(labels, table)
+        for index, (scope, note) in chosen.items():
+            row = rows[index]
+            for cell, kind in zip(row[1:], columns[1:]):
+                if kind is None:
+                    continue
+                quantity, unit, column_scope = kind
+                value = _table_value(cell, quantity, unit)
+                if value is not None:
+                    self.add(quantity, value, cell, table.row_offsets[table.rows.index(row)],
+                             scope=column_scope if column_scope != "model" else scope, note=note)
+
+    def _row_scopes(self, labels: list[str], table: _Table) -> dict[int, tuple[str, str]]:
+        where = f"the table at line {self.line(table.start)}"
+        model_rows = [i for i, label in enumerate(labels) if not _is_total(label)]
+        scopes = {}
+        for index, label in enumerate(labels):
+            if _is_total(label):
+                scopes[index] = ("family", f"total row '{label}' of {where}")
+        if len(model_rows) == 1 and not scopes:
+            scopes[model_rows[0]] = ("model", f"row '{labels[model_rows[0]]}' of {where}")
+            return scopes
+        model_tokens = name_tokens(self.model_name) if self.model_name else set()
+        mine = _pick_row([labels[i] for i in model_rows], model_tokens)
+        for position, index in enumerate(model_rows):
+            label = labels[index]
+            if position == mine:
+                scopes[index] = ("model", f"row '{label}' of {where}, this model")
+            elif mine is None:
+                # Which row is this model is unknown (no name, or no row matches it).
+                self.unmatched_rows = True
+                scopes[index] = ("row", f"row '{label}' of {where}")
+            else:
+                scopes[index] = ("other", f"row '{label}' of {where}")
+        return scopes
+
+    # 4. Sentences --------------------------------------------------------------------------
+    def sentences(self) -> None:
+        # Each pattern runs once over the whole body; the clause around a match is looked at
+        # only when there is a match (most cards have few).
+        has_family = any(f.scope == "family" for f in self.facts)
+        run_scope = "family" if has_family else "model"
+        train_context = _TRAIN_CONTEXT_RE
+        # Anchors are looked for in the prose only: code blocks (usage examples, half of an
+        # AutoTrain card) state no training facts.
+        segments = _prose_segments(self.body)
+        if self.used_spans:  # and not the lines read already
+            segments = _subtract(segments, sorted(self.used_spans))
+        whole = segments == [(0, len(self.body))]
+        scan = self.lower if whole else "".join(self.lower[a:b] for a, b in segments)
+        scan_starts, offset = [], 0
+        for a, b in segments:
+            scan_starts.append(offset)
+            offset += b - a
+
+        hits: dict[str, list[int]] = {}
+        for word, word_start in _ANCHOR_WORDS:
+            if word in scan:
+                hits[word] = _positions(scan, word, word_start)
+        if not hits:
+            return
+        for pattern, words in _SENTENCE_PATTERNS:
+            anchors = [position for word in words if word in hits for position in hits[word]]
+            if not anchors:
+                continue
+            if not whole:  # back from the scanned text to the body
+                anchors = [segments[i][0] + a - scan_starts[i]
+                           for a in anchors for i in (bisect.bisect_right(scan_starts, a) - 1,)]
+            for match in self._anchored(pattern, anchors):
+                start = match.start()
+                line_start = max(self.body.rfind("\n", 0, start), self.body.rfind("\r", 0, start)) + 1
+                if self.body[line_start:start].lstrip().startswith("|"):
+                    continue  # a table row, read (or skipped) as a table
+                clause = self._clause(start, match.end())
+                text = match.group(0)
+                if pattern is _MASS_CO2_RE:
+                    scope = "market" if re.search(r"market[- ]based", clause, re.IGNORECASE) else run_scope
+                    self.add("emissions", _grams(text), text, start, scope=scope, note="sentence")
+                elif pattern is _ENERGY_RE:
+                    if re.search(r"energy|consum|electricity|power", clause, re.IGNORECASE):
+                        self.add("energy", parse_energy_kwh(text.replace("*", "")), text, start, scope=run_scope,
+                                 note="sentence")
+                elif pattern is _ACCEL_HOURS_RE:
+                    self.add("accelerator_hours", parse_count(match.group(1)), text, start, scope=run_scope,
+                             note="sentence")
+                elif pattern is _TOKENS_RE:
+                    tokens = parse_count(match.group(1))
+                    if (tokens >= 1e6 and re.search(r"train|token", clause, re.IGNORECASE)
+                            and not re.search(r"context|length|window|sequence", clause, re.IGNORECASE)):
+                        self.add("train_tokens", tokens, text, start, scope=self._clause_scope(clause, match.group(1)),
+                                 note="sentence")
+                elif pattern is _PARAMS_RE:
+                    params = parse_count(match.group(1))
+                    if params >= 1e5:
+                        self.add("params", params, text, start, scope=self._clause_scope(clause, match.group(1)),
+                                 note="sentence")
+                elif pattern is _PUE_RE:
+                    self.add("pue", float(match.group(1)), text, start, note="sentence")
+                elif pattern is _FLOPS_RE:
+                    self.add("train_flops", _scientific(match.group(1)), text, start, note="sentence")
+                elif train_context.search(clause):
+                    if pattern is _HARDWARE_RE:
+                        count = match.group(1) or match.group(3)
+                        self.add("hardware", match.group(2), text, start, note="sentence")
+                        if count and int(count) > 0:
+                            self.add("accelerator_count", int(count), text, start, note="sentence")
+                    else:
+                        self.add("wall_hours", parse_duration_hours(match.group(1))[0], text, start, note="sentence")
+
+    def _anchored(self, pattern: re.Pattern, anchors) -> Iterator[re.Match]:
+        """The matches of `pattern` near its anchor words, each once, off the lines already read."""
+        seen: set[int] = set()
+        for anchor in anchors:
+            if self.used_lines and self.line(anchor) in self.used_lines:
+                continue
+            window = (max(0, anchor - _WINDOW_BEFORE), anchor + _WINDOW_AFTER)
+            for match in pattern.finditer(self.body, *window):
+                if match.start() not in seen and self.line(match.start()) not in self.used_lines:
+                    seen.add(match.start())
+                    yield match
+
+    def _clause(self, start: int, end: int) -> str:
+        """The clause around a match: from the last ".", ";" or line break before it to the next."""
+        body = self.body
+        left = max(body.rfind("\n", 0, start), body.rfind(";", 0, start), body.rfind(". ", 0, start)) + 1
+        ends = [i for i in (body.find("\n", end), body.find(";", end), body.find(". ", end)) if i >= 0]
+        return body[left : min(ends) if ends else len(body)]
+
+    def _clause_scope(self, clause: str, number: str) -> str:
+        """Whom a figure in a clause is about, on a card that lists several models: the model
+        the number itself names ("8B and 70B parameters"), else the one the clause names
+        ("Llama 4 Maverick was pretrained on 22 trillion tokens"), else each of them."""
+        if not self.other_names:
+            return "model"
+        number_tokens = name_tokens(number.replace(" ", ""))
+        other_scope = "row" if self.unmatched_rows else "other"
+        for names, scope in ((self.own_names, "model"), (self.other_names, other_scope)):
+            if any(name <= number_tokens for name in names):
+                return scope
+        tokens = name_tokens(clause)
+        own = any(name <= tokens for name in self.own_names)
+        other = any(name <= tokens for name in self.other_names)
+        if not own and not other:
+            return "model"  # a statement about every model of the card ("pretrained on 15T tokens")
+        if own != other:
+            return "model" if own else other_scope
+        if own and other:
+            # "Scout was pretrained on 40T tokens and Maverick on 22T": the name said last
+            # before the number.
+            words = re.findall(r"[a-z0-9]+", clause[: clause.find(number)].lower()) if number in clause else []
+            for word in reversed(words):
+                if any(word in name for name in self.own_names):
+                    return "model"
+                if any(word in name for name in self.other_names):
+                    return other_scope
+        return "family"
+
+    def read(self) -> tuple[list[Fact], list[FactProblem]]:
+        self.tables()
+        self.labelled_lines()
+        self.autotrain()
+        self._names_from_tables()
+        self.sentences()
+        self._rescope_family_figures()
+        if len(self.facts) > 1:
+            # The most structured reader first: Facts.best takes the first of equal origin.
+            self.facts.sort(key=_reader_rank)
+        return self.facts, self.problems
+
+    def _rescope_family_figures(self) -> None:
+        """On a card whose tables list several models, a figure stated outside the tables is
+        about the family (Meta's "Estimated total emissions were 2290 tCO2eq"), unless it is
+        this model's own row."""
+        if not self.other_names:
+            return
+        own_rows = {(f.quantity, f.value) for f in self.facts if f.scope == "model" and f.note and "row '" in f.note}
+        for index, fact in enumerate(self.facts):
+            if fact.scope != "model" or fact.quantity not in _RUN_TOTALS or (fact.note and "row '" in fact.note):
+                continue
+            if not any(q == fact.quantity and _close(v, fact.value) for q, v in own_rows):
+                self.facts[index] = replace(fact, scope="family")
+
+    def _names_from_tables(self) -> None:
+        """The distinguishing words of the models that the card's tables list."""
+        if not self.facts:
+            return
+        for fact in self.facts:
+            if fact.note and fact.note.startswith("row '"):
+                label = fact.note.split("'")[1]
+                target = self.own_names if fact.scope == "model" else self.other_names
+                target.append(name_tokens(label))
+        common = set.intersection(*(self.own_names + self.other_names)) if self.own_names + self.other_names else set()
+        self.own_names = [names - common for names in self.own_names if names - common]
+        self.other_names = [names - common for names in self.other_names if names - common]
+
+
+def facts_from_prose(card: Card, model_name: str | None = None) -> tuple[list[Fact], list[FactProblem]]:
+    """Every fact the body states; `model_name` picks this model's row in multi-model tables."""
+    if not card.body.strip():
+        return [], []
+    return _Reader(card, model_name).read()
+
+
+def first_heading(card: Card) -> str | None:
+    """The card's title (first level-1 heading), often the model's name."""
+    match = _H1_RE.search(card.body)
+    return match.group(1).strip() if match else None
+
+
+# --------------------------------------------------------------------------- tables
+
+
+@dataclass(frozen=True)
+class _Table:
+    start: int
+    header: list[str]
+    rows: list[list[str]]
+    row_offsets: list[int]
+    line_offsets: list[int]
+
+
+_PIPE_ROW_RE = lazy_compile(r"^[ \t]*\|(.*)\|[ \t]*$", re.MULTILINE)
+_SEPARATOR_RE = lazy_compile(r"^[\s|:\-]+$")
+_HTML_TABLE_RE = lazy_compile(r"<table\b.*?</table>", re.IGNORECASE | re.DOTALL)
+_HTML_ROW_RE = lazy_compile(r"<tr\b.*?</tr>", re.IGNORECASE | re.DOTALL)
+# A cell runs from its <td> to the next one: real cards leave cells unclosed.
+_HTML_CELL_START_RE = lazy_compile(r"<t[dh]\b[^>]*>", re.IGNORECASE)
+_TAG_RE = lazy_compile(r"<[^>]+>")
+
+
+def _find_tables(body: str) -> Iterator[_Table]:
+    if "|" in body:
+        yield from _pipe_tables(body)
+    if "<table" in body.lower():
+        yield from _html_tables(body)
+
+
+def _pipe_tables(body: str) -> Iterator[_Table]:
+    rows = [row for start in _lines_with(body, "|") if (row := _PIPE_ROW_RE.match(body, start))]
+    index = 0
+    while index < len(rows) - 1:
+        header, separator = rows[index], rows[index + 1]
+        contiguous = body.count("\n", header.end(), separator.start()) == 1
+        if not (contiguous and _SEPARATOR_RE.match(separator.group(1))):
+            index += 1
+            continue
+        body_rows = []
+        cursor = index + 2
+        while cursor < len(rows) and body.count("\n", rows[cursor - 1].end(), rows[cursor].start()) == 1:
+            body_rows.append(rows[cursor])
+            cursor += 1
+        yield _Table(
+            header.start(),
+            _cells(header.group(1)),
+            [_cells(row.group(1)) for row in body_rows],
+            [row.start() for row in body_rows],
+            [row.start() for row in rows[index:cursor]],
+        )
+        index = cursor
+
+
+def _cells(row: str) -> list[str]:
+    return [_clean_cell(cell) for cell in re.split(r"(?<!\\)\|", row)]
+
+
+def _clean_cell(cell: str) -> str:
+    text = html.unescape(_TAG_RE.sub(" ", cell)).replace("\\", "")
+    return re.sub(r"\s+", " ", text.replace("*", "")).strip()
+
+
+def _html_tables(body: str) -> Iterator[_Table]:
+    for table in _HTML_TABLE_RE.finditer(body):
+        rows = list(_HTML_ROW_RE.finditer(table.group(0)))
+        if len(rows) < 2:
+            continue
+        cells = [[_clean_cell(cell) for cell in _HTML_CELL_START_RE.split(row.group(0))[1:]] for row in rows]
+        offsets = [table.start() + row.start() for row in rows]
+        line_offsets = [m.start() + table.start() for m in re.finditer(r"^", table.group(0), re.MULTILINE)]
+        yield _Table(table.start(), cells[0], cells[1:], offsets[1:], line_offsets)
+
+
+def _column_kind(header: str) -> tuple[str, str | None, str] | None:
+    """(quantity, unit, scope) of a column, from its header; None when it is not a training figure."""
+    key = header.lower()
+    scope = "market" if "market" in key else "model"
+    unit_match = re.search(r"\(([^()]*)\)", header)
+    unit = unit_match.group(1).strip() if unit_match else None
+    if re.search(r"logit|/\s*s\b|/\s*sec|\bper\b|latency|speed|throughput|decode|prefill|memory|first", key):
+        return None  # inference speed and the like, not training figures
+    if re.search(r"emission|carbon|co2", key):
+        return ("emissions", unit or "g", scope)
+    if "energy" in key:
+        return ("energy", unit or "kWh", scope)
+    if "hour" in key:
+        accelerator = re.search(r"gpu|tpu|chip|accelerator", key)
+        return ("accelerator_hours" if accelerator else "wall_hours", "h", "model")
+    if "token" in key:
+        return ("train_tokens", None, "model")
+    return None
+
+
+def _table_value(cell: str, quantity: str, unit: str | None) -> float | None:
+    text = cell.strip().lstrip("~<>≈").strip()
+    if not re.match(r"\d|\.\d", text):
+        return None
+    try:
+        if quantity == "emissions":
+            number = parse_count(text) if re.fullmatch(rf"{_SCALED}", text) else None
+            if number is None:
+                return parse_mass_grams(text)
+            return parse_mass_grams(f"{number} {re.sub(r'(?i)co2.*', '', unit or 'g').strip() or 'g'}")
+        if quantity == "energy":
+            return parse_energy_kwh(f"{parse_count(text)} {unit or 'kWh'}")
+        if quantity in {"accelerator_hours", "wall_hours"}:
+            return parse_count(text)
+        return parse_count(text)
+    except UnitError:
+        return None
+
+
+_RUN_TOTALS = {"emissions", "energy", "accelerator_hours", "wall_hours"}  # tokens describe each model
+
+
+def _lines_with(body: str, needle: str) -> list[int]:
+    """The start offsets of the lines that contain `needle`, in order: matching a line-anchored
+    pattern only there is much cheaper than scanning the whole body with it."""
+    starts: list[int] = []
+    position = body.find(needle)
+    while position >= 0:
+        start = body.rfind("\n", 0, position) + 1
+        if not starts or starts[-1] != start:
+            starts.append(start)
+        end = body.find("\n", position)
+        if end < 0:
+            break
+        position = body.find(needle, end)
+    return starts
+
+
+def _prose_segments(body: str) -> list[tuple[int, int]]:
+    """(start, end) of the parts of a Markdown body outside fenced code blocks."""
+    segments, position = [], 0
+    while True:
+        opening = body.find("```", position)
+        if opening < 0:
+            segments.append((position, len(body)))
+            return segments
+        segments.append((position, opening))
+        closing = body.find("```", opening + 3)
+        if closing < 0:
+            return segments
+        position = closing + 3
+
+
+def _subtract(segments: list[tuple[int, int]], spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The parts of `segments` outside the sorted `spans`."""
+    result = []
+    for start, end in segments:
+        for span_start, span_end in spans:
+            if span_end <= start or span_start >= end:
+                continue
+            if span_start > start:
+                result.append((start, span_start))
+            start = max(start, span_end)
+        if start < end:
+            result.append((start, end))
+    return result
+
+
+def _positions(text: str, word: str, word_start: bool = False) -> list[int]:
+    """Where `word` occurs in `text`. With `word_start`, only where it starts a word (or follows
+    "8x"), so that "tpu" in "output" is not an accelerator; "100" must follow the letter of an
+    accelerator name (A100, H100, V100, P100, B100), so that "100%" is not one."""
+    position = text.find(word)
+    if position < 0:
+        return []
+    positions = []
+    while position >= 0:
+        before = text[position - 1] if position else " "
+        if not word_start or (before in "ahvpb" if word == "100" else not before.isalpha() or before == "x"):
+            positions.append(position)
+        position = text.find(word, position + 1)
+    return positions
+
+
+def _reader_rank(fact: Fact) -> int:
+    note = fact.note or ""
+    for rank, prefix in enumerate(("field", "AutoTrain", "row", "total row", "last row")):
+        if note.startswith(prefix):
+            return rank
+    return 5
+
+
+def _close(a: float, b: float, tolerance: float = 0.01) -> bool:
+    return abs(a - b) <= tolerance * max(abs(a), abs(b))
+
+
+def _grams(text: str) -> float:
+    return parse_mass_grams(text.replace("*", ""))
+
+
+def _is_number_cell(text: str) -> bool:
+    return bool(re.fullmatch(rf"\s*~?\s*{_SCALED}\s*", text))
+
+
+def _is_total(label: str) -> bool:
+    return label.strip().lower().startswith("total")
+
+
+def _pick_row(labels: list[str], model_tokens: set[str]) -> int | None:
+    """The index of this model's row: every distinguishing word of the label is in the model's
+    name ("8b" for "Llama 3 8B" against "meta-llama/Meta-Llama-3-8B"); the most specific wins."""
+    if not model_tokens or not labels:
+        return None
+    tokens = [name_tokens(label) for label in labels]
+    common = set.intersection(*tokens) if len(tokens) > 1 else set()
+    best, best_size, tie = None, -1, False
+    for index, words in enumerate(tokens):
+        distinguishing = words - common
+        if distinguishing and distinguishing <= model_tokens:
+            if len(distinguishing) > best_size:
+                best, best_size, tie = index, len(distinguishing), False
+            elif len(distinguishing) == best_size:
+                tie = True
+    return None if tie else best
+
+
+def _scientific(text: str) -> float:
+    match = re.fullmatch(rf"({_NUM})\s*(?:(?:x|×|\*)\s*10\s*\^?\s*\{{?([+-]?\d+)\}}?)?", text.strip())
+    if not match:
+        raise UnitError(f"not a number: {text!r}")
+    value = float(match.group(1).replace(",", ""))
+    return value * 10 ** int(match.group(2)) if match.group(2) else value

@@ -1,0 +1,253 @@
+"""The Facts stage on real cards: what each card's text says, with units and provenance."""
+
+import json
+import struct
+import subprocess
+import sys
+
+import pytest
+
+from conftest import CORPUS, ROOT
+from carbon_card.assessment import assess, reporting_class
+from carbon_card.card import parse_card, read_card
+from carbon_card.facts import gather
+from castano import castano_rows, rebuild_card
+
+REAL = CORPUS / "cards-real"
+
+
+def facts_of(name, model=None):
+    card = read_card(REAL / name)
+    return card, gather(card, None, model)
+
+
+def chosen(name, model=None):
+    return {quantity: fact.value for quantity, fact in facts_of(name, model)[1].chosen().items()}
+
+
+# Key values of real cards, as their text states them (grams, kWh, hours, counts).
+REAL_CARD_FACTS = {
+    "nicholasKluge__Aira-2-124M.md": {
+        "emissions": 250, "hardware": "NVIDIA A100-SXM4-40GB", "accelerator_count": 1, "params": 124_441_344,
+        "energy": 0.52, "training_type": "fine-tuning", "base_model": "gpt2", "domain": "NLP"},
+    "nicholasKluge__TeenyTinyLlama-460m.md": {
+        "emissions": 41_100, "wall_hours": 280, "params": 468_239_360, "train_tokens": 6.2e9, "energy": 115.69,
+        "location": "Germany"},
+    "nicholasKluge__TeenyTinyLlama-160m--rev-0d4e15f.md": {
+        "emissions": 5.6, "wall_hours": 36, "params": 162_417_408, "train_tokens": 6.2e9, "energy": 15.5},
+    "TucanoBR__Tucano-2b4.md": {
+        "emissions": 4_475_000, "accelerator_count": 16, "wall_hours": 845, "params": 2_444_618_240,
+        "train_tokens": 200e9, "energy": 11_749, "hardware": "NVIDIA A100-SXM4-80GB"},
+    "TucanoBR__Tucano-160m.md": {
+        "emissions": 89_730, "accelerator_count": 8, "wall_hours": 44, "params": 162_417_408, "energy": 235.54},
+    "TucanoBR__ViTucano-2b8-v1.md": {
+        "emissions": 25_460, "accelerator_count": 8, "wall_hours": 27, "params": 2_882_351_680, "energy": 66,
+        "base_model": "TucanoBR/Tucano-2b4", "training_type": "fine-tuning", "domain": "Multimodal"},
+    "nicholasKluge__ToxiGuardrail.md": {"emissions": 0.2, "params": 124_646_401, "energy": 0.1, "location": "Canada"},
+    "nicholasKluge__Aira-2-1B1--rev-eecb528.md": {"emissions": 1.71, "params": 1_261_545_472, "energy": 3.51},
+    "meta-llama__llama3-MODEL_CARD.md": {
+        "emissions": 390e6, "accelerator_hours": 1.3e6, "hardware": "H100-80GB", "train_tokens": 15e12,
+        "params": 8e9},
+    "meta-llama__llama3_1-MODEL_CARD.md": {"emissions": 8_930e6, "accelerator_hours": 30.84e6},
+    "meta-llama__llama3_2-MODEL_CARD.md": {"emissions": 107e6, "accelerator_hours": 370e3, "params": 1e9},
+    "meta-llama__llama3_3-MODEL_CARD.md": {"emissions": 12.9e6, "accelerator_hours": 7.0e6},
+    "meta-llama__llama4-MODEL_CARD.md": {
+        "emissions": 1_354e6, "accelerator_hours": 5.0e6, "train_tokens": 40e12, "params_active": 17e9},
+}
+MODEL_IDS = {
+    "meta-llama__llama3-MODEL_CARD.md": "meta-llama/Meta-Llama-3-8B",
+    "meta-llama__llama3_1-MODEL_CARD.md": "meta-llama/Llama-3.1-405B",
+    "meta-llama__llama3_2-MODEL_CARD.md": "meta-llama/Llama-3.2-1B",
+    "meta-llama__llama3_3-MODEL_CARD.md": "meta-llama/Llama-3.3-70B-Instruct",
+    "meta-llama__llama4-MODEL_CARD.md": "meta-llama/Llama-4-Scout-17B-16E",
+}
+
+
+@pytest.mark.parametrize("name", sorted(REAL_CARD_FACTS))
+def test_real_card_facts(name):
+    values = chosen(name, MODEL_IDS.get(name))
+    for quantity, expected in REAL_CARD_FACTS[name].items():
+        assert values.get(quantity) == (pytest.approx(expected) if isinstance(expected, (int, float)) else expected), quantity
+
+
+def test_llama_rows_follow_the_model():
+    assert chosen("meta-llama__llama3-MODEL_CARD.md", "meta-llama/Meta-Llama-3-70B")["emissions"] == pytest.approx(1900e6)
+    assert chosen("meta-llama__llama3_2-MODEL_CARD.md", "meta-llama/Llama-3.2-3B")["emissions"] == pytest.approx(133e6)
+    assert chosen("meta-llama__llama4-MODEL_CARD.md", "meta-llama/Llama-4-Maverick-17B-128E")["emissions"] == \
+        pytest.approx(645e6)
+    _, facts = facts_of("meta-llama__llama3_1-MODEL_CARD.md", "meta-llama/Llama-3.1-8B")
+    best = facts.best("emissions")
+    assert best.value == pytest.approx(420e6)
+    assert best.note == "row 'Llama 3.1 8B' of the table at line 110, this model"
+    scopes = {(f.scope, round(f.value)) for f in facts.all("emissions", scope=None)}
+    assert ("family", 11_390_000_000) in scopes  # the total row and the prose total
+    assert ("other", 8_930_000_000) in scopes
+    assert {f.value for f in facts.all("emissions", scope="market")} == {0.0}
+
+
+def test_unknown_model_keeps_rows_unattributed():
+    card, facts = facts_of("meta-llama__llama3-MODEL_CARD.md")
+    assert facts.best("emissions") is None
+    assert {f.scope for f in facts.all("emissions", scope=None)} == {"row", "family"}
+    assessment = assess(card, facts)
+    assert [f.code for f in assessment.findings if f.code.startswith("CC3")] == ["CC303"]
+    assert "which row is this model is unknown" in assessment.findings[-1].message
+    assert assessment.reporting_class == "Energy Awareness"
+
+
+@pytest.mark.parametrize(
+    "name, grams",
+    [
+        ("nicholasKluge__Aira-2-1B1--rev-eecb528.md", 1710),
+        ("nicholasKluge__Aira-OPT-1B3--rev-eecb528.md", 1460),
+        ("nicholasKluge__RewardModelPT--rev-eecb528.md", 70),
+        ("nicholasKluge__TeenyTinyLlama-160m--rev-0d4e15f.md", 5600),
+        ("nicholasKluge__TeenyTinyLlama-460m--rev-0d4e15f.md", 41100),
+    ],
+)
+def test_old_revisions_hold_kilograms_in_the_grams_field(name, grams):
+    card, facts = facts_of(name)
+    (finding,) = [f for f in assess(card, facts).findings if f.code == "CC402"]
+    assert f"Write {grams}" in finding.message
+    assert finding.fixable
+    assert finding.line == facts.best("emissions").line
+
+
+def test_fixed_revisions_are_clean():
+    for name in ("nicholasKluge__TeenyTinyLlama-160m.md", "nicholasKluge__TeenyTinyLlama-460m.md",
+                 "TucanoBR__Tucano-2b4.md", "nicholasKluge__ToxiGuardrail.md"):
+        card, facts = facts_of(name)
+        assert [f.code for f in assess(card, facts).findings if f.code >= "CC400"] == [], name
+
+
+def test_location_conflict_between_metadata_and_text():
+    card, facts = facts_of("nicholasKluge__Aira-2-124M.md")
+    (finding,) = [f for f in assess(card, facts).findings if f.code == "CC405"]
+    assert "United States of America" in finding.message and "Singapore" in finding.message
+    assert finding.line == 57
+
+
+def test_provenance():
+    _, facts = facts_of("nicholasKluge__Aira-2-124M.md")
+    yaml_fact = facts.best("emissions")
+    assert (yaml_fact.origin, yaml_fact.where, yaml_fact.line, yaml_fact.text) == (
+        "yaml", "co2_eq_emissions.emissions", 33, "250")
+    prose = [f for f in facts.all("emissions") if f.origin == "prose"][0]
+    assert (prose.line, prose.text, prose.note) == (57, "0.25 KgCO2", "field 'Emissions'")
+    assert prose.provenance() == "line 57 (field 'Emissions')"
+
+
+@pytest.mark.parametrize(
+    "body, quantity, value",
+    [
+        ("- CO2 Emissions (in grams): 7.98\n", "emissions", 7.98),
+        ("- **Carbon Emitted** *(Power consumption x Time x Carbon)*: 149.2 kg eq. CO2\n", "emissions", 149_200),
+        ("- **Hours used:** 18h 19min 13s\n", "wall_hours", 18 + 19 / 60 + 13 / 3600),
+        ("- **Hours used:** 168 (1 week)\n", "wall_hours", 168),
+        ("- **Hardware Type:** 8 16GB V100\n", "accelerator_count", 8),
+        ("- **Compute Region:** East US\n", "location", "East US"),
+        ("- **Cloud Provider:** Azure\n", "cloud_provider", "Azure"),
+        ("The model was trained on 2T tokens on 8 x A100 80GB for 3 days.\n", "train_tokens", 2e12),
+        ("The model was trained on 2T tokens on 8 x A100 80GB for 3 days.\n", "accelerator_count", 8),
+        ("The model was trained on 2T tokens on 8 x A100 80GB for 3 days.\n", "wall_hours", 72),
+        ("Training used 7.7M GPU hours.\n", "accelerator_hours", 7.7e6),
+        ("A 7B parameters model.\n", "params", 7e9),
+        ("Training consumed 11,749 kWh of energy.\n", "energy", 11_749),
+        ("Training took 3.14e23 FLOPs.\n", "train_flops", 3.14e23),
+        ("The data centre has a PUE of 1.1.\n", "pue", 1.1),
+        ("Estimated total emissions were 2290 tCO2eq.\n", "emissions", 2290e6),
+        ("| Tokens | Energy Consumption (kWh) | Emissions (KgCO2eq) |\n|---|---|---|\n| 1B | 10 | 3 |\n"
+         "| 2B | 20 | 6 |\n", "emissions", 6000),
+        ("<table><tr><td></td><td>Carbon Emitted (tCO2eq)</td></tr><tr><td>Only model</td><td>1.5</td></tr>"
+         "</table>\n", "emissions", 1.5e6),
+    ],
+)
+def test_prose_readers(body, quantity, value):
+    facts = gather(parse_card("---\nlicense: mit\n---\n" + body))
+    assert facts.value(quantity) == (pytest.approx(value) if isinstance(value, (int, float)) else value)
+
+
+def test_code_blocks_and_context_lengths_are_not_training_facts():
+    body = "```\nmodel.generate(max_new_tokens=2048)  # trained on 8 x A100\n```\n- **Context length:** 4096 tokens\n"
+    facts = gather(parse_card("---\nlicense: mit\n---\n" + body))
+    assert facts.best("train_tokens") is None and facts.best("accelerator_count") is None
+
+
+def test_unknown_unit_is_reported_not_guessed():
+    facts = gather(parse_card("---\nlicense: mit\n---\n- **Carbon Emitted:** 12 parsecs\n"))
+    assert facts.best("emissions") is None
+    (problem,) = facts.problems
+    assert problem.kind == "unknown-unit" and problem.line == 4 and "parsecs" in problem.message
+
+
+def test_study_rule_reproduces_castano_split():
+    study, ours = {}, {}
+    for row in castano_rows():
+        card = parse_card(rebuild_card(row), row["modelId"])
+        facts = gather(card)
+        for counts, rule in ((study, "castano"), (ours, "carbon-card")):
+            label = reporting_class(facts, card, rule=rule)
+            counts[label] = counts.get(label, 0) + 1
+    assert study == {"Basic Energy Reporting": 1338, "Energy Awareness": 79}
+    # carbon-card also reads "trained on NVIDIA Tesla V100 GPU" in two cards' text.
+    assert ours == {"Basic Energy Reporting": 1336, "Energy Awareness": 81}
+
+
+def test_extended_classes():
+    card = parse_card("---\ntags: [distilled]\nco2_eq_emissions: {emissions: 3, hardware_used: 1 x T4}\n---\n")
+    facts = gather(card)
+    assert reporting_class(facts, card) == "Energy Awareness"
+    assert reporting_class(facts, card, extended=True) == "Energy Optimization"
+    card = parse_card("---\ntags: [distilled, eco-label]\nco2_eq_emissions: {emissions: 3, hardware_used: T4}\n---\n")
+    assert reporting_class(gather(card), card, extended=True) == "Certified Energy Efficiency"
+    assert reporting_class(gather(parse_card("# nothing\n"))) == "Unknown Energy Efficiency"
+    assert reporting_class(gather(parse_card("---\nco2_eq_emissions: {emissions: 1, hardware_used: x}\n---\n"))) \
+        == "Energy Awareness"
+
+
+def _model_folder(tmp_path):
+    folder = tmp_path / "tiny-model"
+    folder.mkdir()
+    (folder / "README.md").write_text("---\nco2_eq_emissions:\n  emissions: 2\n---\n# tiny-model\n")
+    header = json.dumps({"w": {"dtype": "F32", "shape": [10, 10], "data_offsets": [0, 400]}}).encode()
+    (folder / "model.safetensors").write_bytes(struct.pack("<Q", len(header)) + header + bytes(400))
+    (folder / "trainer_state.json").write_text(json.dumps({"total_flos": 1.5e15, "log_history": [
+        {"train_runtime": 7200.0}]}))
+    (folder / "emissions.csv").write_text("run_id,duration,emissions,energy_consumed\na,3600,0.002,0.01\n")
+    return folder
+
+
+def test_check_reads_the_files_beside_the_card(tmp_path):
+    folder = _model_folder(tmp_path)
+    result = subprocess.run([sys.executable, "-m", "carbon_card", "check", "--format", "json", str(folder)],
+                            capture_output=True, text=True, cwd=ROOT, timeout=60)
+    (card,) = json.loads(result.stdout)
+    values = {(f["quantity"], f["where"]): f["value"] for f in card["facts"]}
+    assert values[("params", "model.safetensors")] == 100
+    assert values[("train_flops", "trainer_state.json")] == 1.5e15
+    assert values[("wall_hours", "trainer_state.json")] == 2.0
+    assert values[("emissions", "emissions.csv")] == pytest.approx(2.0)
+    assert card["reporting_class"] == "Basic Energy Reporting"
+    chosen_emissions = [f for f in card["facts"] if f["quantity"] == "emissions" and f["chosen"]]
+    assert chosen_emissions[0]["origin"] == "yaml" and chosen_emissions[0]["unit"] == "g"
+
+
+def test_show_facts_and_model_id(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "carbon_card", "check", "--show-facts", "--fail-on", "never", "--model-id",
+         "meta-llama/Meta-Llama-3-70B", str(REAL / "meta-llama__llama3-MODEL_CARD.md")],
+        capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "reporting class Energy Awareness, model: meta-llama/Meta-Llama-3-70B (given)" in result.stdout
+    emissions_rows = [line for line in result.stdout.splitlines() if line.startswith("  * emissions")]
+    assert "1.9e+09" in emissions_rows[0] and "row 'Llama 3 70B'" in emissions_rows[0]
+
+
+def test_bad_side_file_is_a_finding_not_a_crash(tmp_path):
+    folder = _model_folder(tmp_path)
+    (folder / "config.json").write_text("{broken")
+    (folder / "model.safetensors").write_bytes(struct.pack("<Q", 10**12) + b"{}")
+    result = subprocess.run([sys.executable, "-m", "carbon_card", "check", str(folder)],
+                            capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "CC406 config.json:" in result.stdout and "CC406 model.safetensors:" in result.stdout
