@@ -48,17 +48,19 @@ def gather(card: Card, folder: str | os.PathLike | None = None, model_name: str 
     return Facts(tuple(facts), tuple(problems), name, name_source)
 
 
-_SIZE_RE = lazy_compile(r"(?<![a-z0-9.])(\d+(?:\.\d+)?)([mb])(?![a-z0-9])", re.IGNORECASE)
+# Starts with a digit, so that the regular expression engine skips the rest of the name fast.
+_SIZE_RE = lazy_compile(r"[0-9]+(?:\.[0-9]+)?[mMbB](?![a-zA-Z0-9])")
 _EXPERTS_RE = lazy_compile(r"(?<![a-z0-9])\d+e(?![a-z0-9])|\bmoe\b|\d+x\d+b", re.IGNORECASE)
 
 
 def _size_from_name(name: str) -> list[Fact]:
     """The parameter count a model's name states ("Meta-Llama-3-8B", "TeenyTinyLlama-160m"); in
     a mixture-of-experts name ("Llama-4-Scout-17B-16E") the size is the active parameters."""
-    match = _SIZE_RE.search(name.replace("_", "-"))
+    match = next((m for m in _SIZE_RE.finditer(name) if m.start() == 0 or not name[m.start() - 1].isalnum()
+                  and name[m.start() - 1] != "."), None)
     if match is None:
         return []
-    value = float(match.group(1)) * (1e9 if match.group(2).lower() == "b" else 1e6)
+    value = float(match.group(0)[:-1]) * (1e9 if match.group(0)[-1] in "bB" else 1e6)
     quantity = "params_active" if _EXPERTS_RE.search(name) else "params"
     return [Fact(quantity, value, match.group(0), "name", name, note="size in the model's name")]
 
@@ -70,7 +72,7 @@ def _model_name(card: Card, folder, given: str | None) -> tuple[str | None, str 
     if from_index:
         return from_index, "model-index"
     if folder is not None:
-        base = os.path.basename(os.path.normpath(os.fspath(folder)))
+        base = os.path.basename(os.fspath(folder).rstrip("/\\"))
         if base.lower() not in _GENERIC_FOLDER_NAMES:
             return base, "folder name"
     heading = first_heading(card)

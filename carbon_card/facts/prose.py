@@ -294,7 +294,7 @@ class _Reader:
 
     # 3. Tables -----------------------------------------------------------------------------
     def tables(self) -> None:
-        for table in _find_tables(self.body):
+        for table in _find_tables(self.body, self.lower):
             self._table(table)
 
     def _table(self, table: _Table) -> None:
@@ -542,11 +542,13 @@ _HTML_CELL_START_RE = lazy_compile(r"<t[dh]\b[^>]*>", re.IGNORECASE)
 _TAG_RE = lazy_compile(r"<[^>]+>")
 
 
-def _find_tables(body: str) -> Iterator[_Table]:
+def _find_tables(body: str, lower: str) -> list[_Table]:
+    tables = []
     if "|" in body:
-        yield from _pipe_tables(body)
-    if "<table" in body.lower():
-        yield from _html_tables(body)
+        tables += _pipe_tables(body)
+    if "<table" in lower:
+        tables += _html_tables(body)
+    return tables
 
 
 def _pipe_tables(body: str) -> Iterator[_Table]:
