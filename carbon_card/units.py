@@ -72,6 +72,21 @@ _GAS = (
 _MASS_RE = lazy_compile(rf"\s*({_NUMBER})\s*([a-z]+(?: tons?)?)?{_GAS}\s*", re.IGNORECASE)
 
 
+def _scaled(pattern, text: str, what: str, units: dict[str, float], default_unit: str, unit_kind: str) -> float:
+    """A number followed by a unit of `units`, as matched by `pattern` (groups: number, unit)."""
+    match = pattern.fullmatch(text)
+    if not match:
+        raise UnitError(f"not {what}: {text!r}")
+    unit = (match.group(2) or default_unit).lower()
+    if unit not in units:
+        raise UnitError(f"unknown {unit_kind} {match.group(2)!r} in {text!r}")
+    return _float(match.group(1)) * units[unit]
+
+
+def _float(number: str) -> float:
+    return float(number.replace(",", "").replace("_", ""))
+
+
 def parse_number(text: str) -> float:
     """Read a plain number written as cards write it: "1,234.5", "24_700_000", "3.1e5".
 
@@ -79,9 +94,9 @@ def parse_number(text: str) -> float:
     1234.5
     """
     match = _NUMBER_RE.fullmatch(text)
-    if not match or not re.search(r"\d", match.group(1)):
+    if not match:
         raise UnitError(f"not a number: {text!r}")
-    return float(match.group(1).replace(",", "").replace("_", ""))
+    return _float(match.group(1))
 
 
 def parse_mass_grams(text: str) -> float:
@@ -94,14 +109,7 @@ def parse_mass_grams(text: str) -> float:
     >>> parse_mass_grams("12")
     12.0
     """
-    match = _MASS_RE.fullmatch(text)
-    if not match or not re.search(r"\d", match.group(1)):
-        raise UnitError(f"not a mass of CO2e: {text!r}")
-    value = float(match.group(1).replace(",", "").replace("_", ""))
-    unit = (match.group(2) or "g").lower()
-    if unit not in _GRAMS_PER_UNIT:
-        raise UnitError(f"unknown unit {match.group(2)!r} in {text!r}")
-    return value * _GRAMS_PER_UNIT[unit]
+    return _scaled(_MASS_RE, text, "a mass of CO2e", _GRAMS_PER_UNIT, "g", "unit")
 
 
 # Multipliers of counts as cards write them: "7B" parameters, "2T" tokens, "1.3M" GPU hours.
@@ -121,13 +129,7 @@ def parse_count(text: str) -> float:
     >>> parse_count("1.3M")
     1300000.0
     """
-    match = _COUNT_RE.fullmatch(text)
-    if not match or not re.search(r"\d", match.group(1)):
-        raise UnitError(f"not a count: {text!r}")
-    scale = match.group(2).lower()
-    if scale not in _SCALE:
-        raise UnitError(f"unknown scale {match.group(2)!r} in {text!r}")
-    return float(match.group(1).replace(",", "").replace("_", "")) * _SCALE[scale]
+    return _scaled(_COUNT_RE, text, "a count", _SCALE, "", "scale")
 
 
 _KWH_PER_UNIT = {"wh": 1e-3, "kwh": 1.0, "mwh": 1e3, "gwh": 1e6}
@@ -136,13 +138,7 @@ _ENERGY_RE = lazy_compile(rf"\s*~?\s*({_NUMBER})\s*([a-z]+)\s*", re.IGNORECASE)
 
 def parse_energy_kwh(text: str) -> float:
     """Read an energy ("0.52 kWh", "11,749 kWh", "7.5 MWh") and return kWh."""
-    match = _ENERGY_RE.fullmatch(text)
-    if not match or not re.search(r"\d", match.group(1)):
-        raise UnitError(f"not an energy: {text!r}")
-    unit = match.group(2).lower()
-    if unit not in _KWH_PER_UNIT:
-        raise UnitError(f"unknown energy unit {match.group(2)!r} in {text!r}")
-    return float(match.group(1).replace(",", "").replace("_", "")) * _KWH_PER_UNIT[unit]
+    return _scaled(_ENERGY_RE, text, "an energy", _KWH_PER_UNIT, "kwh", "energy unit")
 
 
 _HOURS_PER_UNIT = {
@@ -173,7 +169,7 @@ def parse_duration_hours(text: str) -> tuple[float, bool]:
     for match in _DURATION_PART_RE.finditer(cleaned):
         if cleaned[position : match.start()].strip(" ,and") or not re.search(r"\d", match.group(1)):
             raise UnitError(f"not a duration: {text!r}")
-        number = float(match.group(1).replace(",", "").replace("_", ""))
+        number = _float(match.group(1))
         number *= _SCALE[(match.group(2) or "").lower()]  # "1.3M GPU hours"
         unit = (match.group(4) or "h").lower()
         if unit not in _HOURS_PER_UNIT:
