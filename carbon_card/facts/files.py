@@ -15,7 +15,6 @@ import csv
 import json
 import math
 import os
-import re
 from dataclasses import dataclass, field
 from typing import Any
 

@@ -18,7 +18,7 @@ import bisect
 import html
 import re
 from dataclasses import dataclass, replace
-from typing import Callable, Iterator
+from typing import Iterator
 
 from .._regex import lazy_compile
 from ..card import Card
@@ -97,14 +97,7 @@ _LABELLED_RE = lazy_compile(
 )
 _PLACEHOLDER = "more information needed"
 _NO_VALUE = {"unknown", "n/a", "na", "none", "not specified", "not available", "unavailable", "-", "tbd", "?"}
-_HEADING_RE = lazy_compile(r"^#{1,6}[ \t]+(.*)$", re.MULTILINE)
 _H1_RE = lazy_compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
-
-
-@dataclass(frozen=True)
-class _Label:
-    quantity: str
-    parse: Callable[[str], tuple[object, str] | None]
 
 
 _EMISSIONS_LABEL_RE = lazy_compile(r"carbon emitted|emission|co2|carbon footprint")
