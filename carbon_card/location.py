@@ -1,0 +1,428 @@
+"""Where training ran, as model cards write it, read into an electricity grid region.
+
+Cards write the place in many ways: a cloud region id ("us-east-1", "europe-north1"), a
+cloud provider's display name ("East US"), a city with its state and country ("Brooklyn,
+NY, USA"), a country name or alias ("UK", "The Netherlands"), or an ISO code ("FR").
+:func:`parse_location` reads such a string into the most specific region of the grid table
+(``carbon_card/data/grid_intensity.csv``): a cloud region before a US state or a Canadian
+province, and either before a country. Text it cannot place gives ``None``: carbon-card
+never guesses a grid.
+
+The table's regions, each with its carbon intensity in grams CO2e per kWh, its source and
+its data year, are :func:`regions`; ``carbon_card/data/README.md`` describes the table.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .tables import load_table
+
+__all__ = [
+    "KINDS",
+    "WORLD",
+    "GridRegion",
+    "LocationMatch",
+    "regions",
+    "parse_location",
+]
+
+#: The kinds of region in the grid table.
+KINDS = frozenset({"world", "country", "us-state", "ca-province", "aws", "gcp", "azure"})
+
+#: The key of the world-average row.
+WORLD = "WORLD"
+
+_CLOUD_KINDS = ("aws", "gcp", "azure")
+_CLOUD_LABELS = {"aws": "AWS", "gcp": "Google Cloud", "azure": "Azure"}
+
+
+@dataclass(frozen=True)
+class GridRegion:
+    """One row of the grid table: a region and the carbon intensity of its electricity."""
+
+    key: str  # "FR", "US-CA", "CA-QC", "aws:us-east-1", "gcp:us-central1", "azure:eastus", "WORLD"
+    kind: str  # one of KINDS
+    name: str
+    country: str  # ISO 3166-1 alpha-2 code of the region's country; "" for WORLD
+    gco2_per_kwh: float  # grams CO2e per kWh, location-based
+    source: str
+    year: int  # the data year
+
+
+@dataclass(frozen=True)
+class LocationMatch:
+    """A card's location text read into a grid region, with how it was read."""
+
+    region: GridRegion
+    text: str
+    note: str | None = None
+
+
+@functools.lru_cache(maxsize=None)
+def _regions() -> dict[str, GridRegion]:
+    return {
+        row["key"]: GridRegion(
+            key=row["key"],
+            kind=row["kind"],
+            name=row["name"],
+            country=row["country"],
+            gco2_per_kwh=float(row["gco2_per_kwh"]),
+            source=row["source"],
+            year=int(row["year"]),
+        )
+        for row in load_table("grid_intensity.csv")
+    }
+
+
+def regions() -> dict[str, GridRegion]:
+    """Every region of the grid table by key (a fresh copy of a table read once)."""
+    return dict(_regions())
+
+
+# --- Text normalisation -------------------------------------------------------------------
+
+_DROP = re.compile(r"[.'\u2019`]")  # "U.S.A." -> "USA", "Cote d'Ivoire" -> "Cote dIvoire"
+_NON_WORD = re.compile(r"[^a-z0-9-]+")
+_PART_SPLIT = re.compile(r"[,;/|()\[\]\n]+|\s+-\s+|\s+\u2013\s+")
+
+
+def _fold(text: str) -> str:
+    """Lower case, accents stripped ("Québec" -> "quebec")."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def _norm(text: str) -> str:
+    """A name or part of a location as lower-case words ("Côte d'Ivoire" -> "cote divoire")."""
+    return " ".join(_NON_WORD.sub(" ", _DROP.sub("", _fold(text))).split())
+
+
+def _parts(text: str) -> list[str]:
+    """The comma- (or semicolon-, slash-, bracket-) separated parts of a location, stripped."""
+    return [p.strip() for p in _PART_SPLIT.split(text) if p.strip()]
+
+
+# --- Names --------------------------------------------------------------------------------
+
+# Names cards use for a country that differ from the table's (Our World in Data's) names.
+_COUNTRY_ALIASES = {
+    "US": ["usa", "united states of america", "united states"],
+    "GB": [
+        "uk", "united kingdom", "great britain", "britain", "england", "scotland", "wales",
+        "northern ireland", "united kingdom of great britain and northern ireland",
+    ],
+    "NL": ["holland", "nederland"],
+    "DE": ["deutschland"],
+    "RU": ["russian federation"],
+    "KR": ["korea", "republic of korea"],
+    "KP": ["dprk", "democratic peoples republic of korea", "korea north", "korea dpr"],
+    "CZ": ["czech republic"],
+    "TR": ["turkiye"],
+    "CN": ["prc", "peoples republic of china", "mainland china"],
+    "TW": ["chinese taipei"],
+    "MO": ["macau"],
+    "AE": ["uae", "emirates"],
+    "SA": ["saudi", "ksa", "kingdom of saudi arabia"],
+    "IR": ["islamic republic of iran"],
+    "SY": ["syrian arab republic"],
+    "VN": ["viet nam"],
+    "LA": ["lao pdr", "lao peoples democratic republic"],
+    "MM": ["burma"],
+    "BN": ["brunei darussalam"],
+    "MK": ["macedonia"],
+    "MD": ["republic of moldova"],
+    "BA": ["bosnia"],
+    "CI": ["ivory coast"],
+    "CD": ["drc", "dr congo", "democratic republic of the congo", "congo-kinshasa"],
+    "CG": ["republic of the congo", "republic of congo", "congo-brazzaville"],
+    "CV": ["cabo verde"],
+    "TL": ["timor-leste", "timor leste"],
+    "SZ": ["swaziland"],
+    "PS": ["palestinian territories", "state of palestine"],
+    "TZ": ["united republic of tanzania"],
+    "BO": ["plurinational state of bolivia"],
+    "VE": ["bolivarian republic of venezuela"],
+    "TT": ["trinidad"],
+    "KN": ["st kitts and nevis"],
+    "LC": ["st lucia"],
+    "VC": ["st vincent and the grenadines"],
+    "RE": ["la reunion"],
+}
+
+# Names cards use for a state or province besides the table's name.
+_SUBNATIONAL_ALIASES = {
+    "US-DC": ["washington dc", "washington d c", "dc", "dist of columbia"],
+    "CA-BC": ["colombie-britannique"],
+    "CA-NL": ["newfoundland", "labrador", "terre-neuve-et-labrador"],
+    "CA-NS": ["nouvelle-ecosse"],
+    "CA-NB": ["nouveau-brunswick"],
+    "CA-NT": ["northwest territory", "nwt"],
+    "CA-PE": ["pei", "ile-du-prince-edouard"],
+    "CA-YT": ["yukon territory"],
+}
+
+# Provider names, as a cloud_provider argument or as words in the text.
+_PROVIDERS = {
+    "aws": "aws", "amazon": "aws", "amazon web services": "aws", "ec2": "aws",
+    "gcp": "gcp", "google": "gcp", "google cloud": "gcp", "google cloud platform": "gcp",
+    "gce": "gcp",
+    "azure": "azure", "microsoft": "azure", "microsoft azure": "azure",
+}
+_PROVIDER_IN_TEXT = re.compile(
+    r"(?<![a-z0-9-])(amazon web services|aws|amazon|ec2|google cloud platform|google cloud|gcp|"
+    r"google|gce|microsoft azure|azure|microsoft)(?![a-z0-9-])"
+)
+_FILLER = re.compile(
+    r"(?<![a-z0-9-])(amazon web services|aws|amazon|ec2|google cloud platform|google cloud|gcp|"
+    r"google|gce|microsoft azure|azure|microsoft|cloud|platform|region|regions|zone|"
+    r"data ?cent(?:er|re)s?|in|the|at|on)(?![a-z0-9-])"
+)
+
+# A US country marker written in capitals: "US", "U.S.", "U.S.A." (lower-case "us" is a word).
+_US_CAPS = re.compile(r"(?<![A-Za-z])U\.?S\.?(?:A\.?)?(?![A-Za-z])")
+_TOKEN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_AWS_ZONE = re.compile(r"^([a-z]{2}(?:-gov)?-[a-z]+-\d)[a-z]$")  # "us-east-1a" -> "us-east-1"
+
+
+@dataclass(frozen=True)
+class _Names:
+    pattern: re.Pattern  # every geographic name, longest first
+    entries: dict  # normalised name -> tuple of (kind, key)
+    us_codes: frozenset  # "NY", ...
+    ca_codes: frozenset  # "QC", ...
+    display: dict  # normalised cloud display name -> tuple of keys
+
+
+@functools.lru_cache(maxsize=None)
+def _names() -> _Names:
+    table = _regions()
+    entries: dict[str, list[tuple[str, str]]] = {}
+
+    def add(name: str, kind: str, key: str) -> None:
+        name = _norm(name)
+        if name and (kind, key) not in entries.setdefault(name, []):
+            entries[name].append((kind, key))
+
+    for region in table.values():
+        if region.kind in ("country", "us-state", "ca-province"):
+            add(region.name, region.kind, region.key)
+    for code, aliases in _COUNTRY_ALIASES.items():
+        if code in table:
+            for alias in aliases:
+                add(alias, "country", code)
+    for key, aliases in _SUBNATIONAL_ALIASES.items():
+        if key in table:
+            for alias in aliases:
+                add(alias, table[key].kind, key)
+
+    alternatives = sorted(entries, key=len, reverse=True)
+    pattern = re.compile(
+        r"(?<![a-z0-9-])(" + "|".join(re.escape(n) for n in alternatives) + r")(?![a-z0-9-])"
+    )
+    display: dict[str, list[str]] = {}
+    for region in table.values():
+        if region.kind in _CLOUD_KINDS:
+            display.setdefault(_norm(region.name), []).append(region.key)
+    return _Names(
+        pattern=pattern,
+        entries={name: tuple(found) for name, found in entries.items()},
+        us_codes=frozenset(r.key[3:] for r in table.values() if r.kind == "us-state"),
+        ca_codes=frozenset(r.key[3:] for r in table.values() if r.kind == "ca-province"),
+        display={name: tuple(keys) for name, keys in display.items()},
+    )
+
+
+def _provider(name: str | None) -> str | None:
+    if not isinstance(name, str):
+        return None
+    return _PROVIDERS.get(_norm(name))
+
+
+# --- Parsing ------------------------------------------------------------------------------
+
+
+def parse_location(text: str, cloud_provider: str | None = None) -> LocationMatch | None:
+    """The grid region a card's location text names, or ``None`` when it names none.
+
+    The most specific region wins: a cloud region (by id, "us-east-1", or, for Azure and
+    AWS, by display name, "East US"), then a US state or Canadian province ("Brooklyn, NY,
+    USA", "Quebec, Canada"), then a country (by name, alias or ISO alpha-2 code). The
+    ``cloud_provider`` ("aws", "gcp"/"google", "azure"), when known, settles which
+    provider's display names are meant. The match's ``note`` says how the text was read.
+    """
+    if not isinstance(text, str) or not text.strip():
+        return None
+    text = text.strip()
+    table = _regions()
+    mentioned = {_PROVIDERS[m] for m in _PROVIDER_IN_TEXT.findall(_norm(text))}
+    # The provider: the argument, else the one provider the text names ("Google Cloud ...").
+    provider = _provider(cloud_provider) or (mentioned.pop() if len(mentioned) == 1 else None)
+
+    cloud = _cloud_by_id(_fold(text), provider)
+    if cloud is not None:
+        region, written = cloud
+        return LocationMatch(
+            region,
+            text,
+            f"{written} -> {region.key} ({_CLOUD_LABELS[region.kind]} region, {region.name})",
+        )
+    cloud = _cloud_by_display(text, provider)
+    if cloud is not None:
+        return LocationMatch(
+            cloud,
+            text,
+            f"{cloud.name!r} is the display name of {_CLOUD_LABELS[cloud.kind]} region "
+            f"{cloud.key.split(':', 1)[1]} -> {cloud.key}",
+        )
+    return _geographic(text, table)
+
+
+def _cloud_by_id(folded: str, provider: str | None) -> tuple[GridRegion, str] | None:
+    table = _regions()
+    found: list[tuple[GridRegion, str]] = []
+    for token in _TOKEN.findall(folded):
+        candidates = [token]
+        zone = _AWS_ZONE.match(token)
+        if zone:
+            candidates.append(zone.group(1))
+        for candidate in candidates:
+            for kind in _CLOUD_KINDS:
+                region = table.get(f"{kind}:{candidate}")
+                if region is not None:
+                    found.append((region, token))
+    if not found:
+        return None
+    for region, token in found:
+        if region.kind == provider:
+            return region, token
+    return found[0]
+
+
+def _cloud_by_display(text: str, wanted: str | None) -> GridRegion | None:
+    names = _names()
+    table = _regions()
+    # The whole text, less provider words and filler, must be the display name ("East US",
+    # "Azure East US region"), unless the provider is known: then it may sit inside the text.
+    bare = " ".join(_FILLER.sub(" ", _norm(text)).split())
+    keys = names.display.get(bare, ())
+    if wanted is not None:
+        keys = tuple(k for k in keys if table[k].kind == wanted)
+    keys = tuple(k for k in keys if table[k].kind != "gcp")  # GCP names are places: "Iowa"
+    if keys:
+        # "Canada Central" is Azure's name; AWS writes "Canada (Central)": Azure first on a tie.
+        return table[sorted(keys, key=lambda k: table[k].kind != "azure")[0]]
+    if wanted in ("aws", "azure"):
+        normed = _norm(text)
+        for name in sorted(names.display, key=len, reverse=True):
+            for key in names.display[name]:
+                if table[key].kind == wanted and re.search(
+                    r"(?<![a-z0-9-])" + re.escape(name) + r"(?![a-z0-9-])", normed
+                ):
+                    return table[key]
+    return None
+
+
+def _geographic(text: str, table: dict[str, GridRegion]) -> LocationMatch | None:
+    names = _names()
+    stripped = text.strip()
+    if re.fullmatch(r"[A-Z]{2}", stripped):  # "FR", "DE": an ISO 3166-1 alpha-2 code
+        region = table.get(stripped)
+        if region is not None and region.kind == "country":
+            note = f"ISO 3166-1 code {stripped} -> {region.key} ({region.name})"
+            return LocationMatch(region, text, note)
+
+    parts = _parts(text)
+    countries: list[str] = []  # country keys, in the order written
+    subnational: list[tuple[int, str]] = []  # (index of the part, state or province key)
+    state_or_country: list[tuple[int, str, str]] = []  # "Georgia": (index, state key, country key)
+    codes: list[tuple[int, str]] = []  # parts that are two capital letters: "NY", "QC", "CA"
+    recognised: set[int] = set()
+
+    if _US_CAPS.search(text):  # "US", "U.S.", "U.S.A." in capitals
+        countries.append("US")
+    for index, part in enumerate(parts):
+        if _US_CAPS.search(part):
+            recognised.add(index)
+        if re.fullmatch(r"[A-Z]{2}", part) and (
+            part in table or part in names.us_codes or part in names.ca_codes
+        ):
+            recognised.add(index)
+            codes.append((index, part))
+            continue
+        for match in names.pattern.finditer(_norm(part)):
+            recognised.add(index)
+            found = names.entries[match.group(1)]
+            country = next((key for kind, key in found if kind == "country"), None)
+            other = next((key for kind, key in found if kind != "country"), None)
+            if country and other:
+                state_or_country.append((index, other, country))
+            elif country:
+                countries.append(country)
+            else:
+                subnational.append((index, other))
+
+    # What the names say decides what a two-letter code or a name such as "Georgia" means:
+    # "CA" is California with "USA" written, else Canada; "SK" is Saskatchewan with
+    # "Canada" written, else Slovakia.
+    context = set(countries) | {table[key].country for _, key in subnational}
+    ambiguous: list[str] = []
+    for index, code in codes:
+        is_country = code in table and table[code].kind == "country"
+        is_state = code in names.us_codes
+        is_province = code in names.ca_codes
+        if is_state and "US" in context:
+            subnational.append((index, f"US-{code}"))
+        elif is_province and "CA" in context:
+            subnational.append((index, f"CA-{code}"))
+        elif is_country:
+            countries.append(code)
+            if is_state or is_province:
+                ambiguous.append(code)
+        elif is_state:
+            subnational.append((index, f"US-{code}"))
+        elif is_province:
+            subnational.append((index, f"CA-{code}"))
+    for index, state, country in state_or_country:
+        if "US" in context:
+            subnational.append((index, state))
+        else:
+            countries.append(country)
+            ambiguous.append(country)
+
+    said = list(dict.fromkeys(countries))
+    # The last state or province written wins: "Kansas City, Missouri", "Washington, D.C.".
+    for _, key in sorted(subnational, reverse=True):
+        region = table[key]
+        if said and region.country not in said:
+            continue  # a state of another country than the one written
+        return LocationMatch(region, text, f"{text} -> {region.key} ({region.name})")
+
+    if not said:
+        return None
+    code = said[0]
+    region = table[code]
+    leftover = ", ".join(p for i, p in enumerate(parts) if i not in recognised)
+    level = {"US": "state", "CA": "province or territory"}.get(code)
+    if len(said) > 1:
+        named = ", ".join(said)
+        note = f"several countries named ({named}); used the first, {code} ({region.name})"
+    elif code in ambiguous:
+        note = (
+            f"{code} read as the country {region.name}; it also names a US state or Canadian "
+            f"province (write the country too, e.g. '..., USA', to mean that)"
+        )
+    elif leftover and level:
+        note = f"{level} not recognised in {leftover!r}; {region.name} country average ({code})"
+    elif leftover:
+        note = f"no sub-national grid data for {leftover!r}; {region.name} country average ({code})"
+    elif level:
+        note = f"no {level} given; {region.name} country average ({code})"
+    else:
+        note = f"{text} -> {code} ({region.name})"
+    return LocationMatch(region, text, note)
+
+
