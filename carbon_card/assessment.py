@@ -397,6 +397,32 @@ def _fact_findings(card: Card, facts: Facts) -> Iterator[Finding]:
     yield from _emissions_conflicts(card, facts)
     yield from _hours_conflicts(card, facts)
     yield from _other_conflicts(card, facts)
+    yield from _estimate_findings(card, facts)
+
+
+def _estimate_findings(card: Card, facts: Facts) -> Iterator[Finding]:
+    """T1 cross-checked against the best lower tier the card's own facts support."""
+    stated = facts.best("emissions")
+    if stated is None or stated.value <= 0 or not any(
+        facts.all(quantity) for quantity in ("energy", "accelerator_hours", "wall_hours", "train_flops", "params")
+    ):
+        return
+    from .estimate import estimate  # the Estimate stage, needed only for cards with such facts
+
+    # Only what the card states in structured places: a sentence or another run's progress
+    # table is too weak to call a reported figure implausible.
+    found = estimate(Facts(tuple(f for f in facts.facts if _strong(f)), facts.problems, facts.model_name))
+    check = found.cross_check
+    if check is None or check.central <= 0:
+        return
+    ratio = stated.value / check.central
+    # Far outside the interval, not merely off the central value: the interval already says
+    # how much the card's facts leave open (a country's regions, unknown hardware).
+    if (ratio > 10 or ratio < 0.1) and not check.low / 3 <= stated.value <= check.high * 3:
+        yield _finding("CC501", f"the reported {format_grams(stated.value)} g is {ratio:.3g}x what the card's own "
+                                f"facts imply ({format_grams(check.central)} g, 90% {format_grams(check.low)} to "
+                                f"{format_grams(check.high)} g): check the unit, the region or the hardware",
+                       _fact_position(card, stated))
 
 
 def _emissions_conflicts(card: Card, facts: Facts) -> Iterator[Finding]:

@@ -168,7 +168,7 @@ def read_card(path: str | Path, display_path: str | None = None) -> Card:
 
     >>> card = read_card("examples/good/README.md")
     >>> card.metadata["co2_eq_emissions"]["emissions"]
-    2150
+    1812
     """
     shown = display_path or str(path)
     try:

@@ -7,8 +7,10 @@ above it, 2 a usage error or an input that could not be read. `check` never uses
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
+import textwrap
 from typing import IO
 
 import click
@@ -17,7 +19,10 @@ from . import __version__
 from .assessment import assess
 from .card import CardReadError, find_cards, read_card
 from .facts import gather
-from .report import Summary, card_json, error_json, facts_table, finding_text, rules_table, summary_text
+from .estimate import estimate as run_estimate
+from .report import (
+    Summary, card_json, error_json, estimate_json, estimate_text, facts_table, finding_text, rules_table, summary_text,
+)
 from .rules import Severity
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT_ERROR = 0, 1, 2
@@ -38,7 +43,8 @@ def cli() -> None:
 @click.option("--fail-on", type=click.Choice(list(_FAIL_ON)), default="warning", show_default=True,
               help="Exit 1 when a finding of this severity or worse is found.")
 @click.option("-q", "--quiet", is_flag=True, help="Print the findings only, without the summary line.")
-@click.option("--show-facts", is_flag=True, help="Print every fact gathered from each card and its folder.")
+@click.option("--show-facts", is_flag=True,
+              help="Print every fact gathered from each card and its folder, and the estimate they give.")
 @click.option("--model-id", metavar="NAME",
               help="The model the cards describe (e.g. meta-llama/Meta-Llama-3-8B): picks its row in tables "
                    "that list several models. Default: the card's model-index name, its folder or its title.")
@@ -76,11 +82,14 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: str, quiet: bool,
             continue
         summary.add(assessment)
         if output_format == "json":
-            first = _write_json(out, card_json(assessment), first)
+            record = card_json(assessment)
+            record["estimate"] = estimate_json(run_estimate(assessment.facts))
+            first = _write_json(out, record, first)
         else:
             out.write("".join(finding_text(assessment.card.path, f) + "\n" for f in assessment.findings))
             if show_facts:
                 out.write(facts_table(assessment) + "\n")
+                out.write(textwrap.indent(estimate_text(run_estimate(assessment.facts)), "  ") + "\n")
     if output_format == "json":
         out.write("\n]\n")
     elif not quiet:
@@ -99,6 +108,69 @@ def _write_json(out: IO[str], obj: dict, first: bool) -> bool:
     # One card per line, streamed: a run over many cards keeps memory flat.
     out.write(("\n" if first else ",\n") + json.dumps(obj, ensure_ascii=False))
     return False
+
+
+_FLAGS = (
+    # (option, quantity, type, help)
+    ("params", "params", float, "Total parameters, e.g. 7e9."),
+    ("active-params", "params_active", float, "Parameters active per token (mixture-of-experts)."),
+    ("tokens", "train_tokens", float, "Training tokens, e.g. 2e12."),
+    ("flops", "train_flops", float, "Training compute in FLOP, e.g. 3.14e23."),
+    ("hardware", "hardware", str, "Accelerator, as cards write it: A100-80GB, 8 x V100, TPUv3-8."),
+    ("count", "accelerator_count", int, "Number of accelerators."),
+    ("hours", "wall_hours", float, "Wall-clock hours per accelerator (accelerator-hours: --count 1 --hours N)."),
+    ("region", "location", str, "Where training ran: FR, Quebec, Canada, us-east-1, europe-north1."),
+    ("cloud", "cloud_provider", str, "Cloud provider (AWS, GCP, Azure): the PUE of a hyperscale data centre."),
+    ("pue", "pue", float, "Power usage effectiveness of the data centre."),
+    ("energy-kwh", "energy", float, "Training energy in kWh."),
+    ("training-type", "training_type", str, "pre-training or fine-tuning."),
+)
+
+
+def _flag_options(command):
+    for option, _, kind, text in reversed(_FLAGS):
+        command = click.option(f"--{option}", type=kind, default=None, help=text)(command)
+    return command
+
+
+@cli.command()
+@click.argument("card_path", required=False, type=click.Path())
+@_flag_options
+@click.option("--model-id", metavar="NAME", help="The model the card describes (picks its row in tables).")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def estimate(card_path: str | None, model_id: str | None, output_format: str, **flags) -> None:
+    """Estimate training emissions from a card, from flags, or both (flags win).
+
+    Prints the tier used, the central value with its 90% interval, ATCI and every assumption.
+    """
+    from .facts import Fact, Facts
+
+    facts: list = []
+    problems: tuple = ()
+    name = model_id
+    if card_path:
+        try:
+            card = read_card(card_path)
+        except CardReadError as error:
+            click.echo(str(error), err=True)
+            sys.exit(EXIT_INPUT_ERROR)
+        gathered = gather(card, os.path.dirname(card_path) or ".", model_id)
+        facts, problems, name = list(gathered.facts), gathered.problems, gathered.model_name
+    for option, quantity, _, _ in _FLAGS:
+        value = flags.get(option.replace("-", "_"))
+        if value is None:
+            continue
+        if isinstance(value, (int, float)) and (not math.isfinite(value) or value <= 0):
+            raise click.BadParameter(f"must be a positive finite number, not {value}", param_hint=f"--{option}")
+        facts.append(Fact(quantity, value, str(value), "flag", option))
+    if not facts:
+        raise click.UsageError("give a card, or facts as flags (e.g. --params 7e9 --tokens 2e12)")
+    result = run_estimate(Facts(tuple(facts), tuple(problems), name))
+    if output_format == "json":
+        click.echo(json.dumps(estimate_json(result), indent=2))
+    else:
+        click.echo(estimate_text(result))
+    sys.exit(EXIT_CLEAN if result.tier != "none" else EXIT_FINDINGS)
 
 
 @cli.command()

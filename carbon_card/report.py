@@ -16,7 +16,10 @@ from .card import CardReadError
 from .facts import Facts
 from .rules import RULES, Fix, Rule, Severity
 
-__all__ = ["Summary", "finding_text", "card_json", "error_json", "facts_json", "facts_table", "summary_text", "rules_table"]
+__all__ = [
+    "Summary", "finding_text", "card_json", "error_json", "facts_json", "facts_table", "summary_text",
+    "rules_table", "estimate_text", "estimate_json",
+]
 
 
 @dataclass
@@ -138,6 +141,65 @@ def facts_table(assessment: Assessment) -> str:
         for row in rows:
             lines.append("  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[4])
     return "\n".join(lines)
+
+
+def _grams_text(grams: float) -> str:
+    """Grams in human units: g, kg or t."""
+    for unit, size in (("t", 1e6), ("kg", 1e3)):
+        if abs(grams) >= size:
+            return f"{grams / size:.3g} {unit}"
+    return f"{grams:.3g} g"
+
+
+def _interval_text(interval, format_value=lambda v: f"{v:.3g}") -> str:
+    return f"{format_value(interval.central)} (90%: {format_value(interval.low)} to {format_value(interval.high)})"
+
+
+def estimate_text(estimate) -> str:
+    """The estimate as lines a reader can follow: tier, figure, ATCI, then every assumption."""
+    lines = [f"tier        {estimate.tier}: {estimate.method}"]
+    if estimate.emissions_g is not None:
+        lines.append(f"emissions   {_interval_text(estimate.emissions_g, _grams_text)} CO2e")
+    if estimate.energy_kwh is not None:
+        lines.append(f"energy      {_interval_text(estimate.energy_kwh)} kWh")
+    if estimate.flops is not None:
+        lines.append(f"compute     {_interval_text(estimate.flops)} FLOP")
+    if estimate.accelerator_hours is not None:
+        lines.append(f"acc-hours   {estimate.accelerator_hours:.3g} h")
+    if estimate.atci is not None:
+        lines.append(f"ATCI        {_interval_text(estimate.atci)} tCO2e per 10^21 FLOP")
+    if estimate.cross_check is not None:
+        lines.append(f"check       the best lower tier gives {_interval_text(estimate.cross_check, _grams_text)}")
+    if estimate.assumptions:
+        lines.append("assumptions")
+        for a in estimate.assumptions:
+            spread = "" if a.low is None or a.low == a.high else f" [{a.low:.3g} to {a.high:.3g}]"
+            value = f"{a.value:.4g}" if isinstance(a.value, float) else str(a.value)
+            lines.append(f"  {a.name}: {value}{spread} {a.unit}  ({a.source})")
+    for reason in estimate.missing:
+        lines.append(f"to improve  {reason}")
+    return "\n".join(lines)
+
+
+def estimate_json(estimate) -> dict[str, Any]:
+    def interval(value):
+        return None if value is None else {"central": value.central, "low": value.low, "high": value.high}
+
+    return {
+        "tier": estimate.tier,
+        "method": estimate.method,
+        "emissions_g": interval(estimate.emissions_g),
+        "energy_kwh": interval(estimate.energy_kwh),
+        "flops": interval(estimate.flops),
+        "accelerator_hours": estimate.accelerator_hours,
+        "atci_tco2e_per_1e21_flop": interval(estimate.atci),
+        "cross_check_g": interval(estimate.cross_check),
+        "assumptions": [
+            {"name": a.name, "value": a.value, "unit": a.unit, "low": a.low, "high": a.high, "source": a.source}
+            for a in estimate.assumptions
+        ],
+        "missing": list(estimate.missing),
+    }
 
 
 def _value_text(value: Any) -> str:

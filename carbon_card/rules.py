@@ -2,7 +2,7 @@
 
 Codes are grouped like ruff's: CC0xx the front matter, CC1xx the `co2_eq_emissions` block,
 CC2xx recommended fields of the block, CC3xx the card's prose and disclosure as a whole,
-CC4xx facts that disagree or could not be read.
+CC4xx facts that disagree or could not be read, CC5xx the estimate against the card.
 `carbon-card rules` prints this table and the README's rules table is generated from it.
 """
 
@@ -118,6 +118,10 @@ _ALL = (
          "corrupt, too large or lies."),
     Rule("CC407", "unknown-unit", Severity.WARNING,
          "A figure is stated with a unit carbon-card does not know; it is reported, not guessed."),
+    # The estimate against what the card reports.
+    Rule("CC501", "emissions-implausible", Severity.WARNING,
+         "The reported emissions are over 10x off, and 3x outside the interval of, what the card's own energy, "
+         "hardware or compute imply."),
 )
 
 RULES: dict[str, Rule] = {rule.code: rule for rule in _ALL}

@@ -83,6 +83,7 @@ RULE_CASES = [
         (card_with_block(FULL, "- **Compute Region:** Germany\n"), "CC405"),
         ((card_with_block(FULL), {"config.json": "{not json"}), "CC406"),
         (card_with_block(FULL, "- **Carbon Emitted:** 12 parsecs\n"), "CC407"),
+        (card_with_block(FULL.replace("emissions: 12", "emissions: 5") + "  energy_consumed: 100\n"), "CC501"),
 ]
 
 

@@ -48,12 +48,13 @@ QUANTITIES: dict[str, Quantity] = {
 
 # Where a value was said. The order is the preference when several places state a quantity,
 # unless a quantity overrides it below.
-ORIGINS = ("yaml", "file", "prose", "name")
+# "flag": given on the command line (`carbon-card estimate --params ...`), which overrides the card.
+ORIGINS = ("flag", "yaml", "file", "prose", "name")
 _PREFERENCE = {
     # An exact count from the weights beats what the text rounds.
-    "params": ("file", "yaml", "prose", "name"),
-    "params_active": ("file", "yaml", "prose", "name"),
-    "train_flops": ("file", "yaml", "prose", "name"),
+    "params": ("flag", "file", "yaml", "prose", "name"),
+    "params_active": ("flag", "file", "yaml", "prose", "name"),
+    "train_flops": ("flag", "file", "yaml", "prose", "name"),
 }
 
 SCOPES = ("model", "row", "other", "family", "market")
@@ -96,6 +97,8 @@ class Fact:
         (line 33)", "emissions.csv (line 3)"."""
         if self.origin == "prose":
             place = f"line {self.line}"
+        elif self.origin == "flag":
+            place = f"--{self.where}"
         elif self.origin == "name":
             place = "the model's name"
         elif self.origin == "yaml":
