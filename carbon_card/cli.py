@@ -19,7 +19,6 @@ from . import __version__
 from .assessment import assess
 from .card import CardReadError, find_cards, read_card
 from .facts import gather
-from .estimate import estimate as run_estimate
 from .report import (
     Summary, card_json, error_json, estimate_json, estimate_text, facts_table, finding_text, rules_table, summary_text,
 )
@@ -82,12 +81,16 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: str, quiet: bool,
             continue
         summary.add(assessment)
         if output_format == "json":
+            from .estimate import estimate as run_estimate  # the Estimate stage: only when shown
+
             record = card_json(assessment)
             record["estimate"] = estimate_json(run_estimate(assessment.facts))
             first = _write_json(out, record, first)
         else:
             out.write("".join(finding_text(assessment.card.path, f) + "\n" for f in assessment.findings))
             if show_facts:
+                from .estimate import estimate as run_estimate
+
                 out.write(facts_table(assessment) + "\n")
                 out.write(textwrap.indent(estimate_text(run_estimate(assessment.facts)), "  ") + "\n")
     if output_format == "json":
@@ -143,6 +146,7 @@ def estimate(card_path: str | None, model_id: str | None, output_format: str, **
 
     Prints the tier used, the central value with its 90% interval, ATCI and every assumption.
     """
+    from .estimate import estimate as run_estimate
     from .facts import Fact, Facts
 
     facts: list = []

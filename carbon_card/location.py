@@ -19,6 +19,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from ._regex import lazy_compile
 from .tables import load_table
 
 __all__ = [
@@ -85,9 +86,9 @@ def regions() -> dict[str, GridRegion]:
 
 # --- Text normalisation -------------------------------------------------------------------
 
-_DROP = re.compile(r"[.'\u2019`]")  # "U.S.A." -> "USA", "Cote d'Ivoire" -> "Cote dIvoire"
-_NON_WORD = re.compile(r"[^a-z0-9-]+")
-_PART_SPLIT = re.compile(r"[,;/|()\[\]\n]+|\s+-\s+|\s+\u2013\s+")
+_DROP = lazy_compile(r"[.'\u2019`]")  # "U.S.A." -> "USA", "Cote d'Ivoire" -> "Cote dIvoire"
+_NON_WORD = lazy_compile(r"[^a-z0-9-]+")
+_PART_SPLIT = lazy_compile(r"[,;/|()\[\]\n]+|\s+-\s+|\s+\u2013\s+")
 
 
 def _fold(text: str) -> str:
@@ -172,25 +173,25 @@ _PROVIDERS = {
     "gce": "gcp",
     "azure": "azure", "microsoft": "azure", "microsoft azure": "azure",
 }
-_PROVIDER_IN_TEXT = re.compile(
+_PROVIDER_IN_TEXT = lazy_compile(
     r"(?<![a-z0-9-])(amazon web services|aws|amazon|ec2|google cloud platform|google cloud|gcp|"
     r"google|gce|microsoft azure|azure|microsoft)(?![a-z0-9-])"
 )
-_FILLER = re.compile(
+_FILLER = lazy_compile(
     r"(?<![a-z0-9-])(amazon web services|aws|amazon|ec2|google cloud platform|google cloud|gcp|"
     r"google|gce|microsoft azure|azure|microsoft|cloud|platform|region|regions|zone|"
     r"data ?cent(?:er|re)s?|in|the|at|on)(?![a-z0-9-])"
 )
 
 # A US country marker written in capitals: "US", "U.S.", "U.S.A." (lower-case "us" is a word).
-_US_CAPS = re.compile(r"(?<![A-Za-z])U\.?S\.?(?:A\.?)?(?![A-Za-z])")
-_TOKEN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_AWS_ZONE = re.compile(r"^([a-z]{2}(?:-gov)?-[a-z]+-\d)[a-z]$")  # "us-east-1a" -> "us-east-1"
+_US_CAPS = lazy_compile(r"(?<![A-Za-z])U\.?S\.?(?:A\.?)?(?![A-Za-z])")
+_TOKEN = lazy_compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_AWS_ZONE = lazy_compile(r"^([a-z]{2}(?:-gov)?-[a-z]+-\d)[a-z]$")  # "us-east-1a" -> "us-east-1"
 
 
 @dataclass(frozen=True)
 class _Names:
-    pattern: re.Pattern  # every geographic name, longest first
+    longest: int  # the most words of any geographic name
     entries: dict  # normalised name -> tuple of (kind, key)
     us_codes: frozenset  # "NY", ...
     ca_codes: frozenset  # "QC", ...
@@ -219,16 +220,12 @@ def _names() -> _Names:
             for alias in aliases:
                 add(alias, table[key].kind, key)
 
-    alternatives = sorted(entries, key=len, reverse=True)
-    pattern = re.compile(
-        r"(?<![a-z0-9-])(" + "|".join(re.escape(n) for n in alternatives) + r")(?![a-z0-9-])"
-    )
     display: dict[str, list[str]] = {}
     for region in table.values():
         if region.kind in _CLOUD_KINDS:
             display.setdefault(_norm(region.name), []).append(region.key)
     return _Names(
-        pattern=pattern,
+        longest=max(name.count(" ") + 1 for name in entries),
         entries={name: tuple(found) for name, found in entries.items()},
         us_codes=frozenset(r.key[3:] for r in table.values() if r.kind == "us-state"),
         ca_codes=frozenset(r.key[3:] for r in table.values() if r.kind == "ca-province"),
@@ -326,6 +323,26 @@ def _cloud_by_display(text: str, wanted: str | None) -> GridRegion | None:
     return None
 
 
+def _names_in(normed: str, names: _Names) -> list[str]:
+    """The geographic names in a normalised text, longest first at each word, left to right.
+
+    A word-by-word lookup rather than one regular expression of all names: compiling that
+    costs more than a one-card `check` spends on everything else.
+    """
+    words = normed.split()
+    found, start = [], 0
+    while start < len(words):
+        for length in range(min(names.longest, len(words) - start), 0, -1):
+            candidate = " ".join(words[start : start + length])
+            if candidate in names.entries:
+                found.append(candidate)
+                start += length
+                break
+        else:
+            start += 1
+    return found
+
+
 def _geographic(text: str, table: dict[str, GridRegion]) -> LocationMatch | None:
     names = _names()
     stripped = text.strip()
@@ -353,9 +370,9 @@ def _geographic(text: str, table: dict[str, GridRegion]) -> LocationMatch | None
             recognised.add(index)
             codes.append((index, part))
             continue
-        for match in names.pattern.finditer(_norm(part)):
+        for name in _names_in(_norm(part), names):
             recognised.add(index)
-            found = names.entries[match.group(1)]
+            found = names.entries[name]
             country = next((key for kind, key in found if kind == "country"), None)
             other = next((key for kind, key in found if kind != "country"), None)
             if country and other:
