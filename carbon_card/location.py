@@ -93,6 +93,8 @@ _PART_SPLIT = lazy_compile(r"[,;/|()\[\]\n]+|\s+-\s+|\s+\u2013\s+")
 
 def _fold(text: str) -> str:
     """Lower case, accents stripped ("Québec" -> "quebec")."""
+    if text.isascii():  # most names: nothing to strip
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
