@@ -231,8 +231,7 @@ def _tier3(facts: Facts, tokens_prior: str | None = None) -> Estimate | None:
         product.prior(mfu, power=-1)
         accelerator_hours = product.central / 3600
         product.times("seconds to hours", 1 / 3600, 1 / 3600, 1 / 3600, "h/s", "unit conversion")
-        product.times(f"{accelerator.name} board power", accelerator.tdp_w, accelerator.tdp_w, accelerator.tdp_w,
-                      "W", f"{accelerator.source} ({accelerator.year})")
+        _power(product, facts)
     else:
         p = priors()["unknown_accelerator_tflops_per_watt"]
         product.times("throughput per watt (unknown accelerator)", p.central * 1e12, p.low * 1e12, p.high * 1e12,
@@ -240,7 +239,7 @@ def _tier3(facts: Facts, tokens_prior: str | None = None) -> Estimate | None:
         product.prior(mfu, power=-1)
         accelerator_hours = None
         product.times("seconds to hours", 1 / 3600, 1 / 3600, 1 / 3600, "h/s", "unit conversion")
-    product.prior("power_fraction")
+        product.prior("power_fraction")
     _pue(product, facts)
     product.times("W to kW", 1e-3, 1e-3, 1e-3, "kW/W", "unit conversion")
     energy_kwh = product.interval()

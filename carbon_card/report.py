@@ -152,6 +152,8 @@ def _grams_text(grams: float) -> str:
 
 
 def _interval_text(interval, format_value=lambda v: f"{v:.3g}") -> str:
+    if interval.low == interval.high:  # a stated value, no spread
+        return format_value(interval.central)
     return f"{format_value(interval.central)} (90%: {format_value(interval.low)} to {format_value(interval.high)})"
 
 
