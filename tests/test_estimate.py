@@ -160,3 +160,13 @@ def test_check_json_carries_the_estimate():
     (card,) = json.loads(result.stdout)
     assert card["estimate"]["tier"] == "T1"
     assert card["estimate"]["cross_check_g"]["central"] == pytest.approx(6.3 * 287.6)
+
+
+def test_real_card_cross_check_agrees():
+    from conftest import CORPUS
+    from carbon_card.card import read_card
+
+    card = read_card(CORPUS / "cards-real" / "TucanoBR__Tucano-2b4.md")
+    found = estimate(gather(card))
+    # 4,475 kg reported; 11,749 kWh in Germany gives the same order of magnitude: no CC501.
+    assert found.tier == "T1" and 0.3 < found.emissions_g.central / found.cross_check.central < 3
