@@ -21,7 +21,7 @@ from .rules import RULES, Fix, Rule, Severity
 from .schema import field_error, known_keys
 from .units import UnitError, format_grams, parse_mass_grams
 
-__all__ = ["Assessment", "Finding", "assess", "reporting_class", "REPORTING_CLASSES"]
+__all__ = ["Assessment", "Finding", "assess", "disclosure_tier", "reporting_class", "REPORTING_CLASSES"]
 
 BLOCK_KEY = "co2_eq_emissions"
 
@@ -99,6 +99,8 @@ class Assessment:
     facts: Facts
     reporting_class: str
     """The reporting class of Castaño et al. (2023), from carbon-card's own reading of the facts."""
+    disclosure_tier: str = "none"
+    """The best tier the card's own information supports (see `disclosure_tier`)."""
 
     def count(self, at_least: Severity) -> int:
         return sum(1 for finding in self.findings if finding.severity >= at_least)
@@ -113,7 +115,37 @@ def assess(card: Card, facts: Facts | None = None) -> Assessment:
         facts = gather(card)
     findings = [*_findings(card, facts), *_fact_findings(card, facts)]
     findings.sort(key=lambda f: (f.line, f.column, f.code))
-    return Assessment(card, tuple(findings), facts, reporting_class(facts, card))
+    return Assessment(card, tuple(findings), facts, reporting_class(facts, card), disclosure_tier(facts, card))
+
+
+_T1_FIELDS = (("source", "source"), ("training_type", "training type"), ("location", "location"),
+              ("hardware", "hardware"))
+
+
+def disclosure_tier(facts: Facts, card: Card | None = None) -> str:
+    """How well a card discloses: the best estimator tier its own facts support.
+
+    "T1" (emissions stated) with its completeness, e.g. "T1 (missing: location, hardware)";
+    "T2" energy, or accelerator-hours, or a count with hours; "T3" FLOPs, or parameters and
+    tokens; "T4" parameters only; "none".
+    """
+    if facts.disclosed("emissions"):
+        block = (card.metadata or {}).get("co2_eq_emissions") if card is not None else None
+        present = {"source"} if isinstance(block, dict) and block.get("source") else set()
+        present |= {quantity for quantity, _ in _T1_FIELDS[1:] if facts.disclosed(quantity)}
+        missing = [label for quantity, label in _T1_FIELDS if quantity not in present]
+        return "T1 (complete)" if not missing else f"T1 (missing: {', '.join(missing)})"
+    if facts.all("energy") or facts.all("accelerator_hours") or (
+        facts.all("wall_hours") and (facts.all("accelerator_count") or facts.all("hardware"))
+    ):
+        return "T2"
+    if facts.all("train_flops") or (
+        (facts.all("params") or facts.all("params_active")) and facts.all("train_tokens")
+    ):
+        return "T3"
+    if facts.all("params") or facts.all("params_active"):
+        return "T4"
+    return "none"
 
 
 def _finding(code: str, message: str, position: tuple[int, int], fix: str | None = None) -> Finding:

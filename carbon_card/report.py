@@ -93,6 +93,7 @@ def card_json(assessment: Assessment) -> dict[str, Any]:
         "error": None,
         "findings": [finding_json(finding) for finding in assessment.findings],
         "reporting_class": assessment.reporting_class,
+        "disclosure_tier": assessment.disclosure_tier,
         "model_name": assessment.facts.model_name,
         "facts": facts_json(assessment.facts),
     }
@@ -123,7 +124,8 @@ def facts_table(assessment: Assessment) -> str:
     facts = assessment.facts
     chosen = {id(fact) for fact in facts.chosen().values()}
     name = f", model: {facts.model_name} ({facts.model_name_source})" if facts.model_name else ""
-    lines = [f"{assessment.card.path}: reporting class {assessment.reporting_class}{name}"]
+    lines = [f"{assessment.card.path}: disclosure {assessment.disclosure_tier}, "
+             f"reporting class {assessment.reporting_class}{name}"]
     if not facts.facts:
         lines.append("  (no facts)")
     rows = [

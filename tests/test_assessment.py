@@ -173,3 +173,19 @@ def test_rules_agree_with_the_schema(block):
     text = "---\n" + json.dumps({"co2_eq_emissions": block}) + "\n---\n"  # JSON is YAML
     found = {f.code for f in assess(parse_card(text)).findings if f.severity is Severity.ERROR}
     assert validator.is_valid(block) == (not found & _BLOCK_RULES), (block, found)
+
+
+@pytest.mark.parametrize(
+    "text, tier",
+    [
+        (card_with_block(FULL), "T1 (complete)"),
+        ("---\nco2_eq_emissions: 120\n---\n", "T1 (missing: source, training type, location, hardware)"),
+        ("---\nlicense: mit\n---\nTraining consumed 120 kWh of energy.\n", "T2"),
+        ("---\nlicense: mit\n---\n- **Hours used:** 10\n- **Hardware Type:** 8 x A100\n", "T2"),
+        ("---\nlicense: mit\n---\nA 7B parameters model trained on 2T tokens.\n", "T3"),
+        ("---\nlicense: mit\n---\nA 7B parameters model.\n", "T4"),
+        ("---\nlicense: mit\n---\n# Nothing\n", "none"),
+    ],
+)
+def test_disclosure_tier(text, tier):
+    assert assess(parse_card(text)).disclosure_tier == tier
