@@ -29,6 +29,7 @@ from ..units import (
     parse_duration_hours,
     parse_energy_kwh,
     parse_mass_grams,
+    parse_number,
 )
 from .base import Fact, FactProblem
 from .metadata import normalise_training_type
@@ -251,7 +252,7 @@ class _Reader:
             return True
         number = re.match(rf"\s*~?\s*({_NUM})", value)
         if number and grams_label:
-            self.add("emissions", float(number.group(1).replace(",", "")), number.group(1), start, note=note)
+            self.add("emissions", parse_number(number.group(1)), number.group(1), start, note=note)
             return True
         if number:
             self.problem(f"{note}: {value!r} has no known unit of mass; say g, kg or t CO2e", start)
@@ -269,7 +270,7 @@ class _Reader:
             number = re.match(rf"\s*~?\s*({_NUM})\b", value)
             if not number:
                 return False
-            hours, accelerator = float(number.group(1).replace(",", "")), False
+            hours, accelerator = parse_number(number.group(1)), False
         accelerator = accelerator or "gpu" in label.lower()
         self.add("accelerator_hours" if accelerator else "wall_hours", hours, found.group(0), start, note=note)
         return True
@@ -283,7 +284,7 @@ class _Reader:
             if self.line(match.start()) in self.used_lines:
                 continue
             self._use(match.start())
-            self.add("emissions", float(match.group(1)), match.group(0), match.start(), note="AutoTrain line")
+            self.add("emissions", parse_number(match.group(1)), match.group(0), match.start(), note="AutoTrain line")
 
     # 3. Tables -----------------------------------------------------------------------------
     def tables(self) -> None:
@@ -738,5 +739,5 @@ def _scientific(text: str) -> float:
     match = re.fullmatch(rf"({_NUM})\s*(?:(?:x|×|\*)\s*10\s*\^?\s*\{{?([+-]?\d+)\}}?)?", text.strip())
     if not match:
         raise UnitError(f"not a number: {text!r}")
-    value = float(match.group(1).replace(",", ""))
+    value = parse_number(match.group(1))
     return value * 10 ** int(match.group(2)) if match.group(2) else value
