@@ -65,6 +65,12 @@ print(json.dumps({"wall": wall, "peak_kb": peak_kb, "rc": done.returncode,
 """
 
 
+# Tools run as installed: with their compiled bytecode. PYTHONDONTWRITEBYTECODE (set in some
+# environments) would make every run of an editable install recompile carbon-card's sources
+# while check-jsonschema, installed from a wheel, starts from .pyc files: an unfair race.
+CHILD_ENV = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+
+
 class BenchError(RuntimeError):
     """A tool crashed or did not do what the benchmark needs."""
 
@@ -90,7 +96,8 @@ def _version(command: list[str]) -> str:
 
 def _time_once(command: list[str], ok_codes: tuple[int, ...]) -> float:
     start = time.perf_counter()
-    done = subprocess.run(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    done = subprocess.run(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          env=CHILD_ENV)
     wall = time.perf_counter() - start
     if done.returncode not in ok_codes:
         raise BenchError(f"{' '.join(command)} exited {done.returncode}:\n{done.stderr.decode('utf-8', 'replace')[-2000:]}")
@@ -99,7 +106,8 @@ def _time_once(command: list[str], ok_codes: tuple[int, ...]) -> float:
 
 def _measure_once(command: list[str], ok_codes: tuple[int, ...]) -> tuple[float, float]:
     """(wall seconds, peak MB) of one run of `command`, measured in a fresh Python child."""
-    done = subprocess.run([sys.executable, "-c", _MEASURE_CHILD, *command], capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-c", _MEASURE_CHILD, *command], capture_output=True, text=True,
+                          env=CHILD_ENV)
     if done.returncode != 0:
         raise BenchError(f"the measuring child failed ({done.returncode}):\n{done.stderr[-2000:]}")
     result = json.loads(done.stdout)

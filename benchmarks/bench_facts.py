@@ -32,7 +32,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench_check import _corpus  # noqa: E402  (the shared, cached corpus builder)
+from bench_check import CHILD_ENV, _corpus  # noqa: E402  (the shared corpus builder, the children's env)
 
 from carbon_card.facts import files  # noqa: E402
 
@@ -54,7 +54,7 @@ _NO_FACTS = (
 def _cpu_seconds(command: list[str]) -> float:
     """User + system CPU time of one child process running `command`."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=CHILD_ENV)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(command)} exited {done.returncode}: {done.stderr.decode()[-500:]}")

@@ -113,9 +113,10 @@ def assess(card: Card, facts: Facts | None = None) -> Assessment:
     """
     if facts is None:
         facts = gather(card)
-    findings = [*_findings(card, facts), *_fact_findings(card, facts)]
+    tier = disclosure_tier(facts, card)
+    findings = [*_findings(card, facts), *_fact_findings(card, facts), *_estimate_findings(card, facts, tier)]
     findings.sort(key=lambda f: (f.line, f.column, f.code))
-    return Assessment(card, tuple(findings), facts, reporting_class(facts, card), disclosure_tier(facts, card))
+    return Assessment(card, tuple(findings), facts, reporting_class(facts, card), tier)
 
 
 _T1_FIELDS = (("source", "source"), ("training_type", "training type"), ("location", "location"),
@@ -135,6 +136,11 @@ def disclosure_tier(facts: Facts, card: Card | None = None) -> str:
         present |= {quantity for quantity, _ in _T1_FIELDS[1:] if facts.disclosed(quantity)}
         missing = [label for quantity, label in _T1_FIELDS if quantity not in present]
         return "T1 (complete)" if not missing else f"T1 (missing: {', '.join(missing)})"
+    return _disclosed_tier(facts)
+
+
+def _disclosed_tier(facts: Facts) -> str:
+    """The best tier below T1 that the card's own facts support."""
     if facts.all("energy") or facts.all("accelerator_hours") or (
         facts.all("wall_hours") and (facts.all("accelerator_count") or facts.all("hardware"))
     ):
@@ -429,16 +435,15 @@ def _fact_findings(card: Card, facts: Facts) -> Iterator[Finding]:
     yield from _emissions_conflicts(card, facts)
     yield from _hours_conflicts(card, facts)
     yield from _other_conflicts(card, facts)
-    yield from _estimate_findings(card, facts)
 
 
-def _estimate_findings(card: Card, facts: Facts) -> Iterator[Finding]:
+def _estimate_findings(card: Card, facts: Facts, tier: str) -> Iterator[Finding]:
     """T1 cross-checked against the best lower tier the card's own facts support."""
-    stated = facts.best("emissions")
-    if stated is None or stated.value <= 0 or not any(
-        facts.all(quantity) for quantity in ("energy", "accelerator_hours", "wall_hours", "train_flops", "params")
-    ):
+    if not tier.startswith("T1"):
         return
+    stated = facts.best("emissions")
+    if stated is None or stated.value <= 0 or _disclosed_tier(facts) not in ("T2", "T3"):
+        return  # no energy, hours or compute to check against (priors alone would prove nothing)
     from .estimate import estimate  # the Estimate stage, needed only for cards with such facts
 
     # Only what the card states in structured places: a sentence or another run's progress

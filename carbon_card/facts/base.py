@@ -137,6 +137,8 @@ class Facts:
         for fact in self.facts:
             grouped.setdefault((fact.quantity, None), []).append(fact)
             grouped.setdefault((fact.quantity, fact.scope), []).append(fact)
+            if fact.scope in DISCLOSING_SCOPES:
+                grouped.setdefault((fact.quantity, "disclosed"), []).append(fact)
         return {key: tuple(facts) for key, facts in grouped.items()}
 
     def all(self, quantity: str, scope: str | None = "model") -> tuple[Fact, ...]:
@@ -153,7 +155,7 @@ class Facts:
 
     def disclosed(self, quantity: str) -> tuple[Fact, ...]:
         """Figures of a quantity that the card states for this model or a family containing it."""
-        return tuple(f for f in self.all(quantity, scope=None) if f.scope in DISCLOSING_SCOPES)
+        return self._by_quantity.get((quantity, "disclosed"), ())
 
     def value(self, quantity: str) -> Any:
         fact = self.best(quantity)
