@@ -194,9 +194,9 @@ def _tier2(facts: Facts) -> Estimate | None:
         method = "accelerator-hours x power x PUE x grid intensity"
     energy_kwh = product.interval()
     _grid(product, facts)
-    return Estimate("T2", method, product.interval(), energy_kwh, _stated_flops(facts), accelerator_hours,
-                    _atci(product.interval(), _stated_flops(facts)), tuple(product.assumptions),
-                    tuple(_missing(facts, "T2")))
+    emissions, flops = product.interval(), _stated_flops(facts)
+    return Estimate("T2", method, emissions, energy_kwh, flops, accelerator_hours, _atci(emissions, flops),
+                    tuple(product.assumptions), tuple(_missing(facts, "T2")))
 
 
 def _tier3(facts: Facts, tokens_prior: str | None = None) -> Estimate | None:

@@ -47,7 +47,7 @@ def facts_from_metadata(card: Card) -> tuple[list[Fact], list[FactProblem]]:
     if _is_number(block) and math.isfinite(block) and block >= 0:
         add("emissions", float(block), (BLOCK,))
     elif isinstance(block, str):
-        _add_parsed(add, problems, card, "emissions", parse_mass_grams, block, (BLOCK,))
+        _add_parsed(add, "emissions", parse_mass_grams, block, (BLOCK,))
     elif isinstance(block, dict):
         for key, quantity, parse in (
             ("emissions", "emissions", parse_mass_grams),
@@ -58,7 +58,7 @@ def facts_from_metadata(card: Card) -> tuple[list[Fact], list[FactProblem]]:
             if _is_number(value) and math.isfinite(value) and value >= 0:
                 add(quantity, float(value), (BLOCK, key))
             elif isinstance(value, str) and value.strip():
-                _add_parsed(add, problems, card, quantity, parse, value, (BLOCK, key))
+                _add_parsed(add, quantity, parse, value, (BLOCK, key))
         for key, quantity in (("hardware_used", "hardware"), ("geographical_location", "location"),
                               ("cloud_provider", "cloud_provider")):
             value = block.get(key)
@@ -101,8 +101,7 @@ def model_index_name(card: Card) -> str | None:
     return None
 
 
-def _add_parsed(add, problems: list[FactProblem], card: Card, quantity: str, parse, text: str,
-                path: tuple[str, ...]) -> None:
+def _add_parsed(add, quantity: str, parse, text: str, path: tuple[str, ...]) -> None:
     # A string that is not a known quantity is not a fact; the block's own rules (CC103,
     # CC109) report it, so it is not a problem here too.
     try:

@@ -621,8 +621,6 @@ def _table_value(cell: str, quantity: str, unit: str | None) -> float | None:
             return parse_mass_grams(f"{number} {re.sub(r'(?i)co2.*', '', unit or 'g').strip() or 'g'}")
         if quantity == "energy":
             return parse_energy_kwh(f"{parse_count(text)} {unit or 'kWh'}")
-        if quantity in {"accelerator_hours", "wall_hours"}:
-            return parse_count(text)
         return parse_count(text)
     except UnitError:
         return None
