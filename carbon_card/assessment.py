@@ -17,6 +17,7 @@ import yaml
 from ._regex import lazy_compile
 from .card import Card
 from .facts import Fact, Facts, gather
+from .patch import liftable
 from .rules import RULES, Fix, Rule, Severity
 from .schema import field_error, known_keys
 from .units import UnitError, format_grams, parse_mass_grams
@@ -76,6 +77,8 @@ class Finding:
     """1-based column."""
     fix: str | None = None
     """A short description of the mechanical fix, when one exists (safe or unsafe per the rule)."""
+    fix_value: Any = None
+    """What the fix writes, for the Patch stage (grams, or the key to rename)."""
 
     @property
     def code(self) -> str:
@@ -88,6 +91,11 @@ class Finding:
     @property
     def fixable(self) -> bool:
         return self.fix is not None and self.rule.fix is not Fix.NONE
+
+    @property
+    def safe_fix(self) -> bool:
+        """Fixable by `--fix`; other fixable findings need `--unsafe-fixes`."""
+        return self.fixable and self.rule.fix is Fix.SAFE
 
 
 @dataclass(frozen=True)
@@ -154,8 +162,9 @@ def _disclosed_tier(facts: Facts) -> str:
     return "none"
 
 
-def _finding(code: str, message: str, position: tuple[int, int], fix: str | None = None) -> Finding:
-    return Finding(RULES[code], message, position[0], position[1], fix)
+def _finding(code: str, message: str, position: tuple[int, int], fix: str | None = None,
+             value: Any = None) -> Finding:
+    return Finding(RULES[code], message, position[0], position[1], fix, value)
 
 
 def _findings(card: Card, facts: Facts) -> Iterator[Finding]:
@@ -175,9 +184,11 @@ def _findings(card: Card, facts: Facts) -> Iterator[Finding]:
         disclosed = facts.disclosed("emissions")
         if stated is not None:
             grams = format_grams(stated.value)
+            lifted = liftable(card, facts).get("emissions")
+            fix = f"add co2_eq_emissions with emissions {format_grams(lifted[0])}" if lifted else None
             yield _finding("CC303", f"emissions are stated only in the text ({stated.text!r} at "
                                     f"{stated.provenance()}); add `co2_eq_emissions: {{emissions: {grams}}}` "
-                                    "to the front matter", position, fix=f"add co2_eq_emissions with emissions {grams}")
+                                    "to the front matter", position, fix=fix)
         elif disclosed:
             what = ("per model in a table, but which row is this model is unknown (name it with `--model-id` or "
                     "`model-index`)") if any(f.scope == "row" for f in disclosed) else "only as a total over several models"
@@ -185,7 +196,7 @@ def _findings(card: Card, facts: Facts) -> Iterator[Finding]:
                                     "add this model's `co2_eq_emissions` to the front matter", position)
         else:
             yield _finding("CC302", "the card states no training emissions: add `co2_eq_emissions` (grams of CO2e) "
-                                    "to the front matter", position)
+                                    "to the front matter", position, fix=_estimate_fix(facts))
         return
 
     key_node, value_node = card.node_at(BLOCK_KEY)
@@ -193,11 +204,13 @@ def _findings(card: Card, facts: Facts) -> Iterator[Finding]:
     block = metadata[BLOCK_KEY]
     block_position = card.position(value_node)
     if isinstance(block, dict):
-        yield from _mapping_findings(card, block)
+        yield from _mapping_findings(card, block, facts)
     elif _is_number(block):
         yield from _emissions_findings(block, "co2_eq_emissions", block_position)
+        lifts = liftable(card, facts)
         for field, code in RECOMMENDED:
-            yield _finding(code, f"no `{field}`: write the block as a mapping with `emissions` and `{field}`", block_position)
+            yield _finding(code, f"no `{field}`: write the block as a mapping with `emissions` and `{field}`",
+                           block_position, fix=_lift_fix(field, lifts))
     elif isinstance(block, str):
         yield from _string_emissions(block, "co2_eq_emissions", block_position)
     else:
@@ -206,11 +219,16 @@ def _findings(card: Card, facts: Facts) -> Iterator[Finding]:
                        card.position(key_node) if block is None else block_position)
 
 
-def _mapping_findings(card: Card, block: dict[Any, Any]) -> Iterator[Finding]:
+def _mapping_findings(card: Card, block: dict[Any, Any], facts: Facts) -> Iterator[Finding]:
     block_key_node, block_node = card.node_at(BLOCK_KEY)
     yield from _duplicate_keys(card, card.keys_at(BLOCK_KEY))
+    lifts = liftable(card, facts)
     if "emissions" not in block:
-        yield _finding("CC102", "`co2_eq_emissions` has no `emissions` (grams of CO2e)", card.position(block_key_node))
+        lifted = lifts.get("emissions")
+        fix = f"add `emissions: {format_grams(lifted[0])}` from {lifted[1].provenance()}" if lifted \
+            else _estimate_fix(facts)
+        yield _finding("CC102", "`co2_eq_emissions` has no `emissions` (grams of CO2e)", card.position(block_key_node),
+                       fix=fix)
     else:
         key_node, value_node = card.node_at(BLOCK_KEY, "emissions")
         value = block["emissions"]
@@ -235,7 +253,7 @@ def _mapping_findings(card: Card, block: dict[Any, Any]) -> Iterator[Finding]:
             if suggestion and suggestion not in block:
                 suggested.add(suggestion)
                 yield _finding("CC108", f"unknown key `{key}` in `co2_eq_emissions`; did you mean `{suggestion}`?",
-                               key_position, fix=f"rename `{key}` to `{suggestion}`")
+                               key_position, fix=f"rename `{key}` to `{suggestion}`", value=(key, suggestion))
             else:
                 yield _finding("CC108", f"unknown key `{key}` in `co2_eq_emissions`", key_position)
             continue
@@ -251,7 +269,21 @@ def _mapping_findings(card: Card, block: dict[Any, Any]) -> Iterator[Finding]:
         if field in suggested:
             continue  # The unknown-key finding already says to rename the misspelt key.
         if value is None or (isinstance(value, str) and not value.strip()):
-            yield _finding(code, f"no `{field}` in `co2_eq_emissions`", card.position(block_key_node))
+            fix = _lift_fix(field, lifts) if field not in block else None  # an empty value is not overwritten
+            yield _finding(code, f"no `{field}` in `co2_eq_emissions`", card.position(block_key_node), fix=fix)
+
+
+def _lift_fix(field: str, lifts: dict[str, tuple[Any, Fact]]) -> str | None:
+    if field not in lifts:
+        return None
+    value, fact = lifts[field]
+    return f"add `{field}: {value}` from {fact.provenance()}"
+
+
+def _estimate_fix(facts: Facts) -> str | None:
+    """The fix of a card that states no figure: carbon-card's estimate, when there is one."""
+    tier = _disclosed_tier(facts)
+    return None if tier == "none" else f"add carbon-card's {tier} estimate, marked as an estimate"
 
 
 def _emissions_findings(value: float, name: str, position: tuple[int, int]) -> Iterator[Finding]:
@@ -277,7 +309,7 @@ def _string_emissions(text: str, name: str, position: tuple[int, int]) -> Iterat
     else:
         number = format_grams(grams)
         yield _finding("CC104", f"`{name}` is the string {text!r}; write the number {number} (grams)", position,
-                       fix=f"replace {text!r} with {number}")
+                       fix=f"replace {text!r} with {number}", value=grams)
 
 
 def _misspelled_block_key(card: Card) -> Iterator[Finding]:
@@ -288,7 +320,7 @@ def _misspelled_block_key(card: Card) -> Iterator[Finding]:
         normalised = key.lower().replace("-", "_")
         if normalised in _TOP_LEVEL_MISSPELLINGS or difflib.SequenceMatcher(None, normalised, BLOCK_KEY).ratio() >= 0.85:
             yield _finding("CC005", f"top-level key `{key}` is not read by the Hub; did you mean `{BLOCK_KEY}`?",
-                           card.position(key_node), fix=f"rename `{key}` to `{BLOCK_KEY}`")
+                           card.position(key_node), fix=f"rename `{key}` to `{BLOCK_KEY}`", value=key)
 
 
 def _duplicate_keys(card: Card, key_nodes: list[yaml.Node], only: str | None = None) -> Iterator[Finding]:
@@ -304,9 +336,21 @@ def _duplicate_keys(card: Card, key_nodes: list[yaml.Node], only: str | None = N
 
 def _placeholder_findings(card: Card) -> Iterator[Finding]:
     """Template placeholders left in the "Environmental Impact" section of the body."""
+    for offset, label in template_placeholders(card):
+        line = card.line_of_offset(offset)
+        line_start = max(card.text.rfind("\n", 0, offset), card.text.rfind("\r", 0, offset)) + 1
+        what = f" for {label}" if label else ""
+        yield _finding("CC301", f"template placeholder left in the Environmental Impact section{what}",
+                       (line, offset - line_start + 1))
+
+
+def template_placeholders(card: Card) -> list[tuple[int, str | None]]:
+    """(offset in the card's text, field label) of each `[More Information Needed]` left in the
+    body's "Environmental Impact" section; the label is the template's field name, if any."""
     body = card.body
     if "nvironmental" not in body:
-        return
+        return []
+    found = []
     headings = list(_HEADING_RE.finditer(body))
     for index, heading in enumerate(headings):
         if "environmental impact" not in heading.group(2).lower():
@@ -318,13 +362,9 @@ def _placeholder_findings(card: Card) -> Iterator[Finding]:
                 end = later.start()
                 break
         for placeholder in _PLACEHOLDER_RE.finditer(body, heading.end(), end):
-            offset = card.body_span[0] + placeholder.start()
-            line = card.line_of_offset(offset)
-            line_start = max(card.text.rfind("\n", 0, offset), card.text.rfind("\r", 0, offset)) + 1
             label = _field_label(body, heading.end(), placeholder.start())
-            what = f" for {label}" if label else ""
-            yield _finding("CC301", f"template placeholder left in the Environmental Impact section{what}",
-                           (line, offset - line_start + 1))
+            found.append((card.body_span[0] + placeholder.start(), label))
+    return found
 
 
 def _field_label(body: str, section_start: int, offset: int) -> str | None:
@@ -478,7 +518,7 @@ def _emissions_conflicts(card: Card, facts: Facts) -> Iterator[Finding]:
             yield _finding("CC402", f"`emissions` is {format_grams(grams)} g but {match.provenance()} says "
                                     f"{match.text!r} = {format_grams(match.value)} g: {unit} written into the grams "
                                     f"field? Write {format_grams(match.value)}", position,
-                           fix=f"replace {format_grams(grams)} with {format_grams(match.value)}")
+                           fix=f"replace {format_grams(grams)} with {format_grams(match.value)}", value=match.value)
             return
     own_rows = [f for f in others if _strong(f)]
     if any(_ratio(f.value, grams) <= 1.1 for f in own_rows):

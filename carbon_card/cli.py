@@ -19,8 +19,10 @@ from . import __version__
 from .assessment import assess
 from .card import CardReadError, find_cards, read_card
 from .facts import gather
+from .patch import PatchError, propose, write_patch
 from .report import (
-    Summary, card_json, error_json, estimate_json, estimate_text, facts_table, finding_text, rules_table, summary_text,
+    Summary, card_json, diff_summary_text, error_json, estimate_json, estimate_text, facts_table, finding_text,
+    rules_table, summary_text,
 )
 from .rules import Severity
 
@@ -66,47 +68,66 @@ def cli() -> None:
 @click.option("--model-id", metavar="NAME",
               help="The model the cards describe (e.g. meta-llama/Meta-Llama-3-8B): picks its row in tables "
                    "that list several models. Default: the card's model-index name, its folder or its title.")
+@click.option("--diff", "show_diff", is_flag=True,
+              help="Print the proposed cards as unified diffs instead of the findings; exit 1 if any card would "
+                   "change. With --format json, each card's record carries its `diff`.")
+@click.option("--fix", is_flag=True, help="Write the proposed cards (safe fixes only, unless --unsafe-fixes).")
+@click.option("--unsafe-fixes", is_flag=True,
+              help="Also apply unsafe fixes: renaming misspelt keys, kilograms written as grams, and carbon-card's "
+                   "estimate where a card states no emissions.")
+@click.option("--fill-template", is_flag=True,
+              help="With --diff or --fix: also fill the template's Environmental Impact placeholders.")
 def check(paths: tuple[str, ...], output_format: str, fail_on: str, quiet: bool, show_facts: bool,
-          model_id: str | None) -> None:
+          model_id: str | None, show_diff: bool, fix: bool, unsafe_fixes: bool, fill_template: bool) -> None:
     """Check model cards: files, or directories holding README.md files (searched recursively).
 
     Facts are read from the card and from the files beside it (config.json, *.safetensors
     headers, trainer_state.json, train_results.json, all_results.json, emissions.csv).
+    `--diff` shows and `--fix` writes the card with its `co2_eq_emissions` block completed;
+    nothing outside that block changes (unless `--fill-template`).
     """
+    if show_diff and fix:
+        raise click.UsageError("--diff and --fix cannot be used together: --diff shows what --fix would write")
     out = sys.stdout
-    summary = Summary()
+    summary = Summary(unsafe_fixes=unsafe_fixes)
+    want_patch = show_diff or fix
+    diffs = 0
     if output_format == "json":
         out.write("[")
     first = True
     for item in find_cards(paths):
-        if isinstance(item, CardReadError):
-            error = item
-            assessment = None
-        else:
+        error, assessment, patch = _check_one(item, model_id, want_patch, unsafe_fixes, fill_template)
+        if fix and patch is not None and patch.changed:
             try:
+                write_patch(patch, item)
+                summary.fixed += len({(c.code, c.key) for c in patch.applied})
                 card = read_card(item)
                 assessment = assess(card, gather(card, os.path.dirname(item) or ".", model_id))
-            except CardReadError as read_error:
-                error, assessment = read_error, None
-            except Exception as bug:  # noqa: BLE001 - one bad card must not stop the run
-                error = CardReadError(item, f"internal error ({type(bug).__name__}: {bug}); please report it")
-                assessment = None
-        if assessment is None:
+            except (PatchError, CardReadError) as failed:
+                error = failed
+        if error is not None:
             summary.add_error()
             if output_format == "json":
                 first = _write_json(out, error_json(error), first)
             else:
                 click.echo(f"{error}", err=True)
-            continue
+            if assessment is None:
+                continue
         summary.add(assessment)
         if output_format == "json":
             from .estimate import estimate as run_estimate  # the Estimate stage: only when shown
 
             record = card_json(assessment)
             record["estimate"] = estimate_json(run_estimate(assessment.facts))
+            if show_diff:
+                record["diff"] = patch.diff(assessment.card.path) if patch is not None and patch.changed else None
             first = _write_json(out, record, first)
+        elif show_diff:
+            if patch is not None and patch.changed:
+                diffs += 1
+                out.write(patch.diff(assessment.card.path))
         else:
-            out.write("".join(finding_text(assessment.card.path, f) + "\n" for f in assessment.findings))
+            out.write("".join(finding_text(assessment.card.path, f, unsafe_fixes) + "\n" for f in assessment.findings))
             if show_facts:
                 from .estimate import estimate as run_estimate
 
@@ -114,6 +135,9 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: str, quiet: bool,
                 out.write(textwrap.indent(estimate_text(run_estimate(assessment.facts)), "  ") + "\n")
     if output_format == "json":
         out.write("\n]\n")
+    elif show_diff:
+        if not quiet:
+            click.echo(diff_summary_text(summary, diffs), err=True)
     elif not quiet:
         out.write(summary_text(summary) + "\n")
     out.flush()
@@ -121,9 +145,33 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: str, quiet: bool,
     threshold = _FAIL_ON[fail_on]
     if summary.unreadable:
         sys.exit(EXIT_INPUT_ERROR)
+    if show_diff and output_format == "text":
+        sys.exit(EXIT_FINDINGS if diffs else EXIT_CLEAN)
     if threshold is not None and summary.count(threshold):
         sys.exit(EXIT_FINDINGS)
     sys.exit(EXIT_CLEAN)
+
+
+def _check_one(item, model_id, want_patch, unsafe_fixes, fill_template):
+    """(error, assessment, patch) of one card; a card that cannot be read or patched gives an error."""
+    if isinstance(item, CardReadError):
+        return item, None, None
+    try:
+        card = read_card(item)
+        assessment = assess(card, gather(card, os.path.dirname(item) or ".", model_id))
+    except CardReadError as read_error:
+        return read_error, None, None
+    except Exception as bug:  # noqa: BLE001 - one bad card must not stop the run
+        return CardReadError(item, f"internal error ({type(bug).__name__}: {bug}); please report it"), None, None
+    if not want_patch:
+        return None, assessment, None
+    try:
+        return None, assessment, propose(assessment, unsafe=unsafe_fixes, fill_template=fill_template)
+    except PatchError as failed:
+        return failed, assessment, None
+    except Exception as bug:  # noqa: BLE001
+        return CardReadError(item, f"internal error while patching ({type(bug).__name__}: {bug}); please report it"), \
+            assessment, None
 
 
 def _write_json(out: IO[str], obj: dict, first: bool) -> bool:

@@ -17,7 +17,7 @@ from .facts import Facts
 from .rules import RULES, Fix, Rule, Severity
 
 __all__ = [
-    "Summary", "finding_text", "card_json", "error_json", "facts_json", "facts_table", "summary_text",
+    "Summary", "diff_summary_text", "finding_text", "card_json", "error_json", "facts_json", "facts_table", "summary_text",
     "rules_table", "estimate_text", "estimate_json",
 ]
 
@@ -32,6 +32,13 @@ class Summary:
     by_severity: Counter = field(default_factory=Counter)
     by_code: Counter = field(default_factory=Counter)
     fixable: int = 0
+    """Findings `--fix` would fix."""
+    unsafe_fixable: int = 0
+    """Findings only `--unsafe-fixes` would fix."""
+    fixed: int = 0
+    """Findings fixed by `--fix` in this run."""
+    unsafe_fixes: bool = False
+    """Whether unsafe fixes were enabled: then they count as fixable."""
 
     def add(self, assessment: Assessment) -> None:
         self.cards += 1
@@ -40,7 +47,10 @@ class Summary:
         for finding in assessment.findings:
             self.by_severity[finding.severity] += 1
             self.by_code[finding.code] += 1
-            self.fixable += finding.fixable
+            if finding.safe_fix or (finding.fixable and self.unsafe_fixes):
+                self.fixable += 1
+            elif finding.fixable:
+                self.unsafe_fixable += 1
 
     def add_error(self) -> None:
         self.unreadable += 1
@@ -49,16 +59,18 @@ class Summary:
         return sum(n for severity, n in self.by_severity.items() if severity >= at_least)
 
 
-def finding_text(path: str, finding: Finding) -> str:
-    mark = " [*]" if finding.fixable else ""
+def finding_text(path: str, finding: Finding, unsafe_fixes: bool = False) -> str:
+    """ruff's `path:line:col: CODE [*] message`; `[*]` marks what `--fix` (with `--unsafe-fixes`) fixes."""
+    mark = " [*]" if finding.safe_fix or (unsafe_fixes and finding.fixable) else ""
     return f"{path}:{finding.line}:{finding.column}: {finding.code}{mark} {finding.message}"
 
 
 def summary_text(summary: Summary) -> str:
     total = sum(summary.by_severity.values())
     cards = f"{summary.cards} card" + ("s" if summary.cards != 1 else "")
+    fixed = f"Fixed {summary.fixed} finding{'s' if summary.fixed != 1 else ''}. " if summary.fixed else ""
     if total == 0:
-        text = f"All checks passed ({cards})."
+        text = f"{fixed}All checks passed ({cards})."
     else:
         parts = [
             f"{summary.by_severity[severity]} {severity}" + ("s" if summary.by_severity[severity] != 1 else "")
@@ -66,11 +78,25 @@ def summary_text(summary: Summary) -> str:
             if summary.by_severity[severity]
         ]
         noun = "finding" if total == 1 else "findings"
-        text = f"Found {total} {noun} ({', '.join(parts)}) in {summary.cards_with_findings} of {cards}."
+        text = f"{fixed}Found {total} {noun} ({', '.join(parts)}) in {summary.cards_with_findings} of {cards}."
         if summary.fixable:
-            text += f" [*] {summary.fixable} with a mechanical fix."
+            text += f" [*] {summary.fixable} fixable with `--fix`."
+        if summary.unsafe_fixable:
+            text += f" {summary.unsafe_fixable} more with `--fix --unsafe-fixes`."
     if summary.unreadable:
         text += f" {summary.unreadable} file{'s' if summary.unreadable != 1 else ''} could not be read."
+    return text
+
+
+def diff_summary_text(summary: Summary, diffs: int) -> str:
+    """The line `check --diff` ends with (on stderr, as ruff does)."""
+    if not diffs:
+        text = "No changes proposed."
+    else:
+        text = f"Would change {diffs} card{'s' if diffs != 1 else ''} ({summary.fixable} fixable finding" \
+               f"{'s' if summary.fixable != 1 else ''})."
+    if summary.unsafe_fixable:
+        text += f" {summary.unsafe_fixable} more with --unsafe-fixes."
     return text
 
 
@@ -84,6 +110,7 @@ def finding_json(finding: Finding) -> dict[str, Any]:
         "column": finding.column,
         "fixable": finding.fixable,
         "fix": finding.fix,
+        "fix_safety": str(finding.rule.fix) if finding.fixable else None,
     }
 
 

@@ -12,7 +12,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Callable
 
-__all__ = ["SCHEMA_FILE", "schema_text", "schema", "known_keys", "field_error"]
+__all__ = ["SCHEMA_FILE", "schema_text", "schema", "known_keys", "field_error", "block_error"]
 
 SCHEMA_FILE = "co2_eq_emissions.schema.json"
 
@@ -61,3 +61,18 @@ def _field_validators() -> dict[str, Callable[[Any], str | None]]:
 def field_error(key: str, value: Any) -> str | None:
     """The schema's complaint about one field of the block, or None when the value is valid."""
     return _field_validators()[key](value)
+
+
+@functools.lru_cache(maxsize=None)
+def _block_validator():
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(schema())
+
+
+def block_error(value: Any) -> str | None:
+    """The schema's complaint about a whole `co2_eq_emissions` value, or None when it is valid."""
+    from jsonschema.exceptions import best_match
+
+    error = best_match(_block_validator().iter_errors(value))
+    return None if error is None else error.message

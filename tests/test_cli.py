@@ -64,7 +64,7 @@ def test_json_output():
     bad, good = cards
     assert good["findings"] == [] and good["error"] is None
     first = bad["findings"][0]
-    assert set(first) == {"code", "rule", "severity", "message", "line", "column", "fixable", "fix"}
+    assert set(first) == {"code", "rule", "severity", "message", "line", "column", "fixable", "fix", "fix_safety"}
     assert {(f["code"], f["line"], f["column"], f["fixable"]) for f in bad["findings"]} >= {
         ("CC104", 6, 14, True),
         ("CC109", 9, 20, False),

@@ -30,6 +30,7 @@ MANIFEST = ROOT / ".pre-commit-hooks.yaml"
 GOOD_CARD = ROOT / "examples" / "good" / "README.md"
 BAD_CARD = ROOT / "examples" / "bad" / "README.md"
 HOOK_ID = "carbon-card"
+FIX_HOOK_ID = "carbon-card-fix"
 
 INSTALL_TIMEOUT = 900  # seconds: creating the hook's virtualenv and pip-installing carbon-card
 RUN_TIMEOUT = 300
@@ -124,7 +125,8 @@ def _precommit(*args: str, cwd: Path, home: Path, timeout: int = RUN_TIMEOUT,
     )
 
 
-def _user_repo(parent: Path, files: dict[str, Path | str], hook_repo: tuple[Path, str] | None = None) -> Path:
+def _user_repo(parent: Path, files: dict[str, Path | str], hook_repo: tuple[Path, str] | None = None,
+               hook_id: str = HOOK_ID) -> Path:
     """A user's model repository holding `files` (a source card or a text), committed, with a
     `.pre-commit-config.yaml` using the hook at the snapshot's commit when `hook_repo` is given."""
     repo = parent / "user-repo"
@@ -135,7 +137,7 @@ def _user_repo(parent: Path, files: dict[str, Path | str], hook_repo: tuple[Path
         target.write_bytes(content.read_bytes() if isinstance(content, Path) else content.encode())
     if hook_repo is not None:
         snapshot, sha = hook_repo
-        config = {"repos": [{"repo": str(snapshot), "rev": sha, "hooks": [{"id": HOOK_ID}]}]}
+        config = {"repos": [{"repo": str(snapshot), "rev": sha, "hooks": [{"id": hook_id}]}]}
         (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
     _commit_all(repo)
     return repo
@@ -172,10 +174,13 @@ def test_manifest_is_valid_for_pre_commit(tmp_path: Path) -> None:
     assert result.returncode == 0, _output(result)
 
 
-def test_manifest_declares_the_linter_hook() -> None:
+def test_manifest_declares_the_linter_and_fixer_hooks() -> None:
     hooks = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))
-    assert [hook["id"] for hook in hooks] == [HOOK_ID]
-    (hook,) = hooks
+    assert [hook["id"] for hook in hooks] == [HOOK_ID, FIX_HOOK_ID]
+    hook, fixer = hooks
+    assert fixer["entry"] == "carbon-card check --fix"
+    assert {k: v for k, v in fixer.items() if k not in ("id", "name", "description", "entry")} == \
+        {k: v for k, v in hook.items() if k not in ("id", "name", "description", "entry")}
     assert hook["name"] == HOOK_ID
     assert hook["description"].strip()
     assert hook["entry"] == "carbon-card check"
@@ -255,3 +260,21 @@ def test_runs_offline_once_installed(installed: tuple[Path, str], precommit_home
         assert "README.md:6:14: CC104" in output, output
     else:
         assert re.search(r"^carbon-card\.+Passed$", output, re.M), output
+
+
+def test_fix_hook_fixes_the_block_and_nothing_else(installed: tuple[Path, str], precommit_home: Path,
+                                                   tmp_path: Path) -> None:
+    repo = _user_repo(tmp_path, {"README.md": BAD_CARD}, installed, hook_id=FIX_HOOK_ID)
+    result = _run(repo, precommit_home, **OFFLINE)
+    output = _output(result)
+    assert result.returncode == 1, output  # pre-commit fails a hook that changed files
+    assert "files were modified by this hook" in output, output
+    before, after = BAD_CARD.read_bytes(), (repo / "README.md").read_bytes()
+    assert after == before.replace(b'emissions: "0.5 kg CO2eq"', b"emissions: 500")
+
+    # The second run changes nothing; the findings without a safe fix still fail the hook.
+    result = _run(repo, precommit_home, **OFFLINE)
+    output = _output(result)
+    assert (repo / "README.md").read_bytes() == after
+    assert "files were modified by this hook" not in output, output
+    assert result.returncode == 1 and "CC108" in output and "CC104" not in output, output

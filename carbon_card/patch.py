@@ -1,0 +1,547 @@
+"""The Patch stage: the card as it should be, with only its `co2_eq_emissions` block edited.
+
+A patch is a list of text edits at the source positions PyYAML gives for each node, so
+that every byte outside the edited span (comments, key order, quoting, line endings, the
+BOM, the whole body) stays as it was. What goes into the block, by rule:
+
+- safe (applied by `--fix`): an emissions string with a unit becomes its number of grams
+  (CC104); a figure the card states for this model in its text or files is lifted into
+  the block (CC303), and so are its source, training type, location, hardware, cloud
+  provider, energy and wall-clock hours when the card states them in a structured place
+  (a template field, an AutoTrain line, this model's table row, a file; CC201-CC204);
+- unsafe (only with `--unsafe-fixes`): renaming a misspelt key (CC005, CC108), replacing a
+  figure that looks like kilograms written as grams (CC402), and, where the card states no
+  emissions at all, carbon-card's estimate, whose `source` says it is an estimate, with its
+  tier, method and 90% interval (CC302).
+
+A reported figure is never overwritten except by CC104 (same value, in grams) or CC402
+(opt-in). Every proposed card is parsed again and checked: the other metadata unchanged as
+data, the block as intended and valid against the schema; otherwise `PatchError`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import os
+import re
+import stat
+import tempfile
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable
+
+import yaml
+
+from . import __version__
+from .card import Card, CardReadError, parse_card
+from .facts import Fact, Facts
+from .rules import RULES, Fix
+from .units import format_grams
+
+if TYPE_CHECKING:
+    from .assessment import Assessment
+    from .estimate import Estimate
+
+__all__ = ["Change", "Patch", "PatchError", "liftable", "propose", "write_patch"]
+
+BLOCK_KEY = "co2_eq_emissions"
+
+_LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
+
+# Block fields filled from facts: quantity -> key of the block (the Hub's template keys first).
+_LIFTED = (
+    ("training_type", "training_type"),
+    ("location", "geographical_location"),
+    ("hardware", "hardware_used"),
+    ("cloud_provider", "cloud_provider"),
+    ("energy", "energy_consumed"),
+    ("wall_hours", "hours_used"),
+)
+# What each tier of an estimate rests on, for the `source` of an estimated block.
+_TIER_BASIS = {
+    "T2": "from the stated energy, or hardware and hours",
+    "T3": "from the training compute",
+    "T4": "from the model's size and a prior on training tokens",
+}
+_RECOMMENDED_CODES = {"source": "CC201", "training_type": "CC202", "geographical_location": "CC203",
+                      "hardware_used": "CC204"}
+
+# The template's Environmental Impact fields (`--fill-template`) and the block key each shows.
+_TEMPLATE_FIELDS = {
+    "hardware type": "hardware_used",
+    "hours used": "hours_used",
+    "cloud provider": "cloud_provider",
+    "compute region": "geographical_location",
+    "carbon emitted": "emissions",
+}
+
+
+class PatchError(CardReadError):
+    """The card cannot be patched or written safely (its front matter is unreadable, the file
+    is read-only or changed on disk, the result would not be what was intended); nothing is
+    written. Like a read error, it names the file (and line) and makes the run exit 2."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """One edit of the block, and the finding it resolves."""
+
+    code: str
+    """The rule whose finding this fixes."""
+    key: str
+    """The block key it sets (or renames to)."""
+    value: Any
+    safety: Fix
+    description: str
+
+
+@dataclass(frozen=True)
+class Patch:
+    """The proposed card."""
+
+    card: Card
+    text: str
+    """The whole proposed text (without the BOM, like `Card.text`)."""
+    applied: tuple[Change, ...] = ()
+    withheld: tuple[Change, ...] = ()
+    """Unsafe changes left out because unsafe fixes were not enabled."""
+    block: Any = None
+    """The proposed `co2_eq_emissions` value."""
+
+    @property
+    def changed(self) -> bool:
+        return self.text != self.card.text
+
+    def data(self) -> bytes:
+        """The proposed file's bytes: the BOM (if the card had one) and UTF-8 text."""
+        return ("\ufeff" if self.card.has_bom else "").encode() + self.text.encode("utf-8")
+
+    def diff(self, path: str | None = None) -> str:
+        """A unified diff of the card against the proposal ("" when unchanged)."""
+        if not self.changed:
+            return ""
+        name = path or self.card.path
+        before = self.card.text.splitlines(keepends=True)
+        after = self.text.splitlines(keepends=True)
+        lines = difflib.unified_diff(before, after, f"a/{name}", f"b/{name}")
+        # Show every line with a plain "\n": a card's "\r\n" would otherwise break the diff's own lines.
+        return "".join(_LINE_BREAK_RE.sub("", line) + "\n" for line in lines)
+
+
+# --------------------------------------------------------------------------- what to change
+
+
+def _structured(fact: Fact) -> bool:
+    """A value stated for this model in a structured place (not a sentence): safe to lift."""
+    if fact.scope != "model" or fact.origin not in ("prose", "file"):
+        return False
+    if fact.origin == "file":
+        return True
+    note = fact.note or ""
+    return note.startswith(("field", "AutoTrain")) or note.endswith("this model")
+
+
+def _first_structured(facts: Facts, quantity: str) -> Fact | None:
+    return next((fact for fact in facts.all(quantity) if _structured(fact)), None)
+
+
+def _emissions_source(fact: Fact) -> str | None:
+    """The `source` a careful human writes for a lifted figure, when the card names the tool."""
+    if fact.origin == "file" and fact.where.endswith("emissions.csv"):
+        return "CodeCarbon"
+    if (fact.note or "").startswith("AutoTrain"):
+        return "AutoTrain"
+    return None
+
+
+def liftable(card: Card, facts: Facts) -> dict[str, tuple[Any, Fact]]:
+    """Block keys the card lacks that its own text or files state for this model, in a
+    structured place: key -> (value for the block, the fact it comes from)."""
+    block = (card.metadata or {}).get(BLOCK_KEY)
+    present = block if isinstance(block, dict) else {}
+    found: dict[str, tuple[Any, Fact]] = {}
+    figure = block if _is_number(block) else present.get("emissions")
+    emissions = _first_structured(facts, "emissions")
+    if figure is None and emissions is not None and emissions.value > 0:
+        found["emissions"] = (_grams(emissions.value), emissions)
+        figure = emissions.value
+    # The tool that measured the figure, when the card names it and the figures agree.
+    if "source" not in present and emissions is not None and _is_number(figure) and figure > 0 \
+            and 1 / 1.1 <= emissions.value / figure <= 1.1:
+        source = _emissions_source(emissions)
+        if source is not None:
+            found["source"] = (source, emissions)
+    for quantity, key in _LIFTED:
+        fact = _first_structured(facts, quantity)
+        if key in present or fact is None:
+            continue
+        value = fact.value
+        if quantity == "hardware":
+            value = _hardware_text(fact, facts)
+        elif quantity in ("energy", "wall_hours"):
+            value = _number(value)
+        elif isinstance(value, tuple):
+            value = ", ".join(value)
+        if isinstance(value, str) and not value.strip():
+            continue
+        found[key] = (value, fact)
+    return found
+
+
+def _hardware_text(fact: Fact, facts: Facts) -> str:
+    text = str(fact.text).strip()
+    count = facts.value("accelerator_count")
+    if isinstance(count, int) and count > 0 and not text[:1].isdigit():
+        return f"{count} x {text}"
+    return text
+
+
+def plan(card: Card, facts: Facts, findings, estimate: Callable[[], Estimate] | None = None) -> list[Change]:
+    """Every change the findings call for, safe and unsafe, in the order they are applied.
+
+    Each change takes its safety from the rule it fixes. `estimate` is called only for a
+    card whose block states no emissions and whose text does not either."""
+    by_code: dict[str, list] = {}
+    for finding in findings:
+        if finding.fixable:
+            by_code.setdefault(finding.code, []).append(finding)
+    changes: list[Change] = []
+
+    def change(code: str, key: str, value: Any, description: str) -> None:
+        changes.append(Change(code, key, value, RULES[code].fix, description))
+
+    if "CC005" in by_code:
+        finding = by_code["CC005"][0]
+        change("CC005", BLOCK_KEY, finding.fix_value, finding.fix)
+        return changes  # what the renamed block still lacks is planned once it is renamed
+    for finding in by_code.get("CC108", ()):
+        old, new = finding.fix_value
+        change("CC108", new, old, finding.fix)
+    for code in ("CC104", "CC402"):
+        for finding in by_code.get(code, ()):
+            change(code, "emissions", _grams(finding.fix_value), finding.fix)
+
+    lifts = liftable(card, facts)
+    for key, code in _RECOMMENDED_CODES.items():
+        if code in by_code and key in lifts:
+            value, fact = lifts[key]
+            change(code, key, value, f"add `{key}: {_scalar(value)}` from {fact.provenance()}")
+
+    # A card whose block has no figure: the figure the text states, or the estimate, creates it,
+    # with every field the card states beside it (a block without `emissions` is invalid).
+    creator = next((code for code in ("CC303", "CC102", "CC302") if code in by_code), None)
+    if creator is None:
+        return changes
+    if "emissions" in lifts:
+        fields = dict(lifts)
+    elif creator != "CC303" and estimate is not None:
+        found = estimate()
+        if found.tier == "none" or found.emissions_g is None:
+            return changes
+        interval = found.emissions_g
+        fields = {"emissions": (_round2(interval.central), None)}
+        low, high = _mass_text(_round2(interval.low)), _mass_text(_round2(interval.high))
+        fields["source"] = (f"estimate by carbon-card {__version__}, not measured: tier {found.tier} "
+                            f"({_TIER_BASIS.get(found.tier, found.method)}); 90% interval {low} to {high}", None)
+        fields.update((key, lift) for key, lift in lifts.items() if key not in fields)
+    else:
+        return changes
+    present = (card.metadata or {}).get(BLOCK_KEY)
+    for key, (value, fact) in fields.items():
+        if isinstance(present, dict) and key in present:
+            continue
+        where = f" from {fact.provenance()}" if fact is not None else ""
+        change(creator, key, value, f"add `{key}: {_scalar(value)}`{where}")
+    return changes
+
+
+# --------------------------------------------------------------------------- the patch
+
+
+def propose(assessment: Assessment, *, unsafe: bool = False, fill_template: bool = False) -> Patch:
+    """The card with its findings fixed: safe fixes always, unsafe ones when `unsafe`.
+
+    Raises `PatchError` when the front matter cannot be edited safely."""
+    card, facts = assessment.card, assessment.facts
+    if card.problem is not None and card.problem.kind not in ("missing", "empty"):
+        fixable = [f for f in assessment.findings if f.fixable]
+        if not fixable:
+            return Patch(card, card.text)
+        raise PatchError(card.path, "the front matter cannot be read; not patched", card.problem.line)
+
+    def run_estimate():
+        from .estimate import estimate
+
+        return estimate(facts)
+
+    changes = plan(card, facts, assessment.findings, run_estimate)
+    applied = tuple(c for c in changes if unsafe or c.safety is Fix.SAFE)
+    withheld = tuple(c for c in changes if c not in applied)
+    if not applied and not fill_template:
+        return Patch(card, card.text, (), withheld, (card.metadata or {}).get(BLOCK_KEY))
+
+    rename = next((c for c in applied if c.code == "CC005"), None)
+    if rename is not None:
+        text = _rename_top_level(card, rename.value)
+        renamed = parse_card(text, card.path)
+        # The renamed block is a new card: what it still lacks is planned and applied on it.
+        from .assessment import assess
+
+        second = propose(assess(renamed, _with_yaml_facts(renamed, facts)), unsafe=unsafe,
+                         fill_template=fill_template)
+        return Patch(card, second.text, (rename, *second.applied), withheld + second.withheld, second.block)
+
+    old = (card.metadata or {}).get(BLOCK_KEY)
+    text, block = _apply(card, applied) if applied else (card.text, old)
+    if fill_template:
+        shown = block if isinstance(block, dict) else {"emissions": block} if _is_number(block) else {}
+        text = _fill_template(card, text, shown, applied)
+    if text == card.text:
+        return Patch(card, card.text, (), withheld, old)
+    _verify(card, text, block)
+    return Patch(card, text, applied, withheld, block)
+
+
+def _with_yaml_facts(card: Card, facts: Facts) -> Facts:
+    """The facts of a card after its block key was renamed: the new block's own facts, then the rest."""
+    from .facts import gather
+
+    own = gather(card)
+    kept = tuple(f for f in facts.facts if f.origin != "yaml")
+    return Facts(own.facts + kept, facts.problems, facts.model_name, facts.model_name_source)
+
+
+def _apply(card: Card, changes: tuple[Change, ...]) -> tuple[str, Any]:
+    """The new text and block from changes of the `co2_eq_emissions` block."""
+    metadata = card.metadata if card.metadata is not None else {}
+    old = metadata.get(BLOCK_KEY)
+    renames = {c.value: c.key for c in changes if c.code == "CC108"}
+    values = {c.key: c.value for c in changes if c.code != "CC108"}
+    if isinstance(old, dict):
+        block = {renames.get(k, k): v for k, v in old.items()}
+    elif _is_number(old):
+        block = {"emissions": old}
+    else:
+        block = {}
+    edits: list[tuple[int, int, str]] = []
+    eol = _line_ending(card.text)
+    located = card.node_at(BLOCK_KEY)
+    value_node = located[1] if located else None
+
+    if isinstance(old, dict) and isinstance(value_node, yaml.MappingNode) and not value_node.flow_style:
+        # Edit in place: renamed keys and replaced values at their spans, new keys after the last one.
+        start = card.yaml_span[0]
+        indent = " " * value_node.value[0][0].start_mark.column
+        for key_node, node in value_node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if key in renames:
+                edits.append((start + key_node.start_mark.index, start + key_node.end_mark.index, renames[key]))
+                key = renames[key]
+            if key in values and block.get(key) != values[key]:
+                if not isinstance(node, yaml.ScalarNode):
+                    raise PatchError(card.path, f"`{BLOCK_KEY}.{key}` is not a plain value; not patched", card.position(node)[0])
+                edits.append((start + node.start_mark.index, start + node.end_mark.index, _scalar(values[key])))
+        added = [key for key in values if key not in block]
+        block.update(values)
+        if added:
+            lines = [f"{key}: {_scalar(values[key])}" for key in added]
+            edits.append(_insertion_after(card, value_node, lines, indent, eol))
+    else:
+        block.update(values)
+        lines = [f"{BLOCK_KEY}:"] + [f"  {key}: {_scalar(value)}" for key, value in block.items()]
+        if located is not None:
+            # A number, a flow mapping or an empty value: the whole entry is rewritten as a block mapping.
+            key_node = located[0]
+            start = card.yaml_span[0]
+            indent = " " * key_node.start_mark.column
+            end = max(key_node.end_mark.index, _last_leaf(value_node).end_mark.index)
+            text = eol.join(indent + line if i else line for i, line in enumerate(lines))
+            edits.append((start + key_node.start_mark.index, start + end, text))
+        elif card.yaml_span is None:
+            # No front matter at all: one is added at the top.
+            edits.append((0, 0, eol.join(["---", *lines, "---"]) + eol))
+        elif not isinstance(card.root, yaml.MappingNode) or not card.root.value:
+            edits.append((card.yaml_span[0], card.yaml_span[0], eol.join(lines) + eol))
+        else:
+            if card.root.flow_style:
+                raise PatchError(card.path, "the front matter is a flow mapping; not patched", card.yaml_line)
+            edits.append(_insertion_after(card, card.root, lines, "", eol))
+    return _edited(card.text, edits), block
+
+
+def _rename_top_level(card: Card, old_key: str) -> str:
+    key_node = next(node for node in card.keys_at() if node.value == old_key)
+    start = card.yaml_span[0]
+    return _edited(card.text, [(start + key_node.start_mark.index, start + key_node.end_mark.index, BLOCK_KEY)])
+
+
+def _insertion_after(card: Card, mapping: yaml.MappingNode, lines: list[str], indent: str,
+                     eol: str) -> tuple[int, int, str]:
+    """An edit adding lines after the last entry of a block mapping."""
+    start, yaml_end = card.yaml_span
+    last_leaf = _last_leaf(mapping)
+    mark = last_leaf.end_mark
+    offset = start + mark.index
+    if isinstance(last_leaf, yaml.ScalarNode) and last_leaf.style in ("|", ">") and mark.column != 0:
+        # A block scalar at the very end, without its line break: a line after it would add one
+        # to its value. The lines go before the last entry instead.
+        key_mark = mapping.value[-1][0].start_mark
+        at = start + key_mark.index - key_mark.column
+        return at, at, "".join(indent + line + eol for line in lines)
+    if mark.column == 0 and mark.index > 0:
+        # The last value ended with its own line break (a block scalar): insert before the next line.
+        return offset, offset, "".join(indent + line + eol for line in lines)
+    # After the end of the last value's line, comments included.
+    line_end = _LINE_BREAK_RE.search(card.text, offset, yaml_end)
+    at = line_end.start() if line_end else yaml_end
+    return at, at, "".join(eol + indent + line for line in lines)
+
+
+def _last_leaf(node: yaml.Node) -> yaml.Node:
+    """The node where a node's content ends: its last leaf for block collections (whose own end
+    mark is at the start of the next entry, past comments and blank lines)."""
+    while isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and not node.flow_style and node.value:
+        last = node.value[-1]
+        node = last[1] if isinstance(node, yaml.MappingNode) else last
+    return node
+
+
+def _edited(text: str, edits: list[tuple[int, int, str]]) -> str:
+    for start, end, replacement in sorted(edits, reverse=True):
+        text = text[:start] + replacement + text[end:]
+    return text
+
+
+def _fill_template(card: Card, text: str, block: dict, changes: tuple[Change, ...]) -> str:
+    """`[More Information Needed]` of the Environmental Impact fields replaced by the block's values.
+
+    The body is unchanged by the block edits, so its placeholders keep their place relative to
+    the end of the text."""
+    from .assessment import template_placeholders
+
+    estimated = any(c.code in ("CC302", "CC102") and c.key == "emissions" for c in changes)
+    shift = len(text) - len(card.text)
+    for offset, label in reversed(template_placeholders(card)):
+        key = _TEMPLATE_FIELDS.get((label or "").strip().lower())
+        value = block.get(key) if key else None
+        if value is None:
+            continue
+        if key == "emissions":
+            shown = _mass_text(value) + " CO2eq" + (" (estimated by carbon-card)" if estimated else "")
+        elif key == "hours_used":
+            shown = f"{_number(value):g} h"
+        else:
+            shown = str(value)
+        at = offset + shift
+        text = text[:at] + shown + text[at + len("[More Information Needed]"):]
+    return text
+
+
+def _verify(card: Card, text: str, block: Any) -> None:
+    """The proposal parses, keeps every other key as data, and its block is the one intended and valid."""
+    from .schema import block_error, field_error, known_keys
+
+    try:
+        new = parse_card(text, card.path)
+    except CardReadError as error:
+        raise PatchError(card.path, f"the proposed card cannot be read ({error.message}); not patched") from None
+    if new.metadata is None:
+        raise PatchError(card.path, "the proposed front matter does not parse; not patched")
+    before = {k: v for k, v in (card.metadata or {}).items() if k != BLOCK_KEY}
+    after = {k: v for k, v in new.metadata.items() if k != BLOCK_KEY}
+    if before != after or new.metadata.get(BLOCK_KEY) != block:
+        raise PatchError(card.path, f"the proposed card would change more than `{BLOCK_KEY}`; not patched")
+    # The block must be valid, unless it already was not (a field the patch leaves alone, e.g. text
+    # in `energy_consumed`): then every field the patch wrote must be.
+    old = (card.metadata or {}).get(BLOCK_KEY)
+    complaint = block_error(block)
+    if complaint is not None and old is not None and block_error(old) is not None and isinstance(block, dict):
+        complaint = next((field_error(key, value) for key, value in block.items()
+                          if key in known_keys() and (not isinstance(old, dict) or old.get(key) != value)
+                          and field_error(key, value)), None)
+    if complaint is not None:
+        raise PatchError(card.path, f"the proposed `{BLOCK_KEY}` would be invalid ({complaint}); not patched")
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def write_patch(patch: Patch, path: str) -> None:
+    """Write a proposed card over its file, atomically, or raise `PatchError` and leave it as it was.
+
+    The file is refused when it is read-only or changed on disk since it was read. The new
+    text goes to a temporary file in the same folder, which takes the file's mode and is
+    flushed to disk, then renamed over the file (through a symbolic link, to its target)."""
+    target = os.path.realpath(path)
+    try:
+        info = os.stat(target)
+        if not info.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(target, os.W_OK):
+            raise PatchError(path, "the file is read-only; not fixed")
+        with open(target, "rb") as handle:
+            on_disk = handle.read()
+    except OSError as error:
+        raise PatchError(path, f"cannot read it again ({error.strerror or error}); not fixed") from None
+    original = ("\ufeff" if patch.card.has_bom else "").encode() + patch.card.text.encode("utf-8")
+    if on_disk != original:
+        raise PatchError(path, "the file changed on disk since it was read; not fixed")
+    folder = os.path.dirname(target) or "."
+    temporary = None
+    try:
+        descriptor, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".carbon-card",
+                                                 dir=folder)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(patch.data())
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, stat.S_IMODE(info.st_mode))
+        os.replace(temporary, target)
+        temporary = None
+    except OSError as error:
+        raise PatchError(path, f"cannot write the fixed card ({error.strerror or error}); the file is unchanged") \
+            from None
+    finally:
+        if temporary is not None:
+            try:
+                os.unlink(temporary)
+            except OSError:
+                pass
+
+
+# --------------------------------------------------------------------------- values
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _number(value: float) -> int | float:
+    """A number as YAML should show it: an integer when it is one, else 6 significant digits."""
+    value = float(f"{float(value):.6g}")
+    return int(value) if value.is_integer() and abs(value) < 1e15 else value
+
+
+def _grams(value: float) -> int | float:
+    return _number(value)
+
+
+def _round2(value: float) -> int | float:
+    """Two significant digits: an estimate claims no more."""
+    return _number(float(f"{value:.2g}"))
+
+
+def _mass_text(grams: float) -> str:
+    for unit, size in (("t", 1e6), ("kg", 1e3)):
+        if grams >= size:
+            return f"{grams / size:.3g} {unit}"
+    return f"{grams:.3g} g"
+
+
+def _scalar(value: Any) -> str:
+    """A value as a YAML scalar on one line, quoted only when YAML needs it."""
+    dumped = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=math.inf)
+    return dumped.removesuffix("\n...\n").removesuffix("\n")
+
+
+def _line_ending(text: str) -> str:
+    match = _LINE_BREAK_RE.search(text)
+    return match.group() if match else "\n"
