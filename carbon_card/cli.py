@@ -21,7 +21,7 @@ from .card import CardReadError, find_cards, read_card
 from .facts import gather
 from .patch import PatchError, propose, write_patch
 from .report import (
-    Summary, card_json, diff_summary_text, error_json, estimate_json, estimate_text, facts_table, finding_text,
+    Summary, card_json, diff_summary_text, disclosure_text, error_json, estimate_json, estimate_text, facts_table, finding_text,
     rules_table, summary_text,
 )
 from .rules import Severity
@@ -128,6 +128,8 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: str, quiet: bool,
                 out.write(patch.diff(assessment.card.path))
         else:
             out.write("".join(finding_text(assessment.card.path, f, unsafe_fixes) + "\n" for f in assessment.findings))
+            if assessment.findings and not quiet and not show_facts:
+                out.write(disclosure_text(assessment) + "\n")
             if show_facts:
                 from .estimate import estimate as run_estimate
 

@@ -17,7 +17,7 @@ from .facts import Facts
 from .rules import RULES, Fix, Rule, Severity
 
 __all__ = [
-    "Summary", "diff_summary_text", "finding_text", "card_json", "error_json", "facts_json", "facts_table", "summary_text",
+    "Summary", "diff_summary_text", "disclosure_text", "finding_text", "card_json", "error_json", "facts_json", "facts_table", "summary_text",
     "rules_table", "estimate_text", "estimate_json",
 ]
 
@@ -39,9 +39,12 @@ class Summary:
     """Findings fixed by `--fix` in this run."""
     unsafe_fixes: bool = False
     """Whether unsafe fixes were enabled: then they count as fixable."""
+    by_tier: Counter = field(default_factory=Counter)
+    """Cards per disclosure tier (T1 whatever its completeness)."""
 
     def add(self, assessment: Assessment) -> None:
         self.cards += 1
+        self.by_tier[assessment.disclosure_tier.split(" ", 1)[0]] += 1
         if assessment.findings:
             self.cards_with_findings += 1
         for finding in assessment.findings:
@@ -85,7 +88,17 @@ def summary_text(summary: Summary) -> str:
             text += f" {summary.unsafe_fixable} more with `--fix --unsafe-fixes`."
     if summary.unreadable:
         text += f" {summary.unreadable} file{'s' if summary.unreadable != 1 else ''} could not be read."
+    if summary.by_tier:
+        tiers = ", ".join(f"{tier} {summary.by_tier[tier]}" for tier in ("T1", "T2", "T3", "T4", "none")
+                          if summary.by_tier[tier])
+        text += f" Disclosure: {tiers}."
     return text
+
+
+def disclosure_text(assessment: Assessment) -> str:
+    """The line after a card's findings: its disclosure tier and reporting class."""
+    return (f"{assessment.card.path}: disclosure {assessment.disclosure_tier}; "
+            f"reporting class {assessment.reporting_class}")
 
 
 def diff_summary_text(summary: Summary, diffs: int) -> str:

@@ -25,7 +25,7 @@ def run(*args, cwd=ROOT):
 def test_good_example_passes():
     result = run("check", EXAMPLES / "good" / "README.md")
     assert result.returncode == 0
-    assert result.stdout.strip() == "All checks passed (1 card)."
+    assert result.stdout.strip() == "All checks passed (1 card). Disclosure: T1 1."
 
 
 def test_bad_example_fails_with_located_findings():
