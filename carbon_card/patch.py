@@ -163,7 +163,7 @@ def liftable(card: Card, facts: Facts) -> dict[str, tuple[Any, Fact]]:
     figure = block if _is_number(block) else present.get("emissions")
     emissions = _first_structured(facts, "emissions")
     if figure is None and emissions is not None and emissions.value > 0:
-        found["emissions"] = (_grams(emissions.value), emissions)
+        found["emissions"] = (_number(emissions.value), emissions)
         figure = emissions.value
     # The tool that measured the figure, when the card names it and the figures agree.
     if "source" not in present and emissions is not None and _is_number(figure) and figure > 0 \
@@ -219,7 +219,7 @@ def plan(card: Card, facts: Facts, findings, estimate: Callable[[], Estimate] | 
         change("CC108", new, old, finding.fix)
     for code in ("CC104", "CC402"):
         for finding in by_code.get(code, ()):
-            change(code, "emissions", _grams(finding.fix_value), finding.fix)
+            change(code, "emissions", _number(finding.fix_value), finding.fix)
 
     lifts = liftable(card, facts)
     for key, code in _RECOMMENDED_CODES.items():
@@ -518,10 +518,6 @@ def _number(value: float) -> int | float:
     """A number as YAML should show it: an integer when it is one, else 6 significant digits."""
     value = float(f"{float(value):.6g}")
     return int(value) if value.is_integer() and abs(value) < 1e15 else value
-
-
-def _grams(value: float) -> int | float:
-    return _number(value)
 
 
 def _round2(value: float) -> int | float:
