@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Accuracy and calibration of the estimator on published training figures.
 
-    python benchmarks/estimator_accuracy.py [--rows]
+    python benchmarks/estimator_accuracy.py [--rows] [--priors]
 
 For every row of tests/corpus/reference/published_training_emissions.csv that states its
 emissions, the estimator runs at every tier the row supports, from the row's own facts only:
@@ -9,9 +9,19 @@ emissions, the estimator runs at every tier the row supports, from the row's own
   location table, not the row's own figure); PUE only where the row states it;
 - T3: parameters (active for mixture-of-experts), training tokens (or stated FLOPs),
   hardware and region;
-- T4: parameters alone.
+- T4: parameters alone (active for mixture-of-experts).
+The region and cloud are those the row's source names (see _LOCATION); a mixture-of-experts
+row that states the share of parameters active per token (Patterson et al. 2021, Table 4:
+GShard 0.25%, Switch 0.10%) gets that share of its total as its active parameters.
+
+The priors derived from data/published_models.csv (training tokens, utilisation) never
+include the reference models, and each row is estimated with its own family left out
+(leave-family-out: the Llama 2 rows without Meta's Llama 3 and 4 runs, the OLMo row without
+OLMo 1B and OLMo 2, BERT-base without BERT-large, GPT-3 without the smaller GPT-3 models).
+
 It prints per row the error |log10(estimate / published)| and whether the 90% interval covers
-the published figure, then per tier the median error and the coverage.
+the published figure, then per tier the median error and the coverage; --priors also prints
+the leave-one-family-out coverage of the two derived priors on the published runs themselves.
 Goals: median error <= 0.05 (T2) and <= 0.2 (T3); coverage >= 90% at every tier; T4 intervals
 narrower than a factor of 30 end to end. Constants come from their sources, not from this file.
 """
@@ -26,7 +36,7 @@ import statistics
 import sys
 from pathlib import Path
 
-from carbon_card.estimate import estimate
+from carbon_card.estimate import estimate, published_runs, token_prior
 from carbon_card.facts import Fact, Facts
 
 REFERENCE = Path(__file__).resolve().parents[1] / "tests" / "corpus" / "reference" / "published_training_emissions.csv"
@@ -34,18 +44,41 @@ GOALS = {"T2": 0.05, "T3": 0.2}
 
 # Where the rows' runs took place, as the rows' sources say (the rows state grid intensities,
 # which the estimator must not be given: it looks the region up itself).
+# (pattern, place, cloud provider): LLaMA's paper computes its figures "as if" all models were
+# trained in the US (US average grid); Stable Diffusion's card states "Cloud Provider: AWS;
+# Compute Region: US-east".
 _LOCATION = [
-    (r"BLOOM", "France"), (r"OLMo 7B \(A100", "Australia"), (r"OLMo 7B \(MI250X", "Finland"),
-    (r"T5-11B", "Taiwan"), (r"Meena", "Georgia, USA"), (r"GShard", "North Carolina, USA"),
-    (r"Switch", "Georgia, USA"), (r"Evolved", "Iowa, USA"), (r"GPT-3", "USA"),
+    (r"BLOOM", "France", None), (r"OLMo 7B \(A100", "Australia", None), (r"OLMo 7B \(MI250X", "Finland", None),
+    (r"T5-11B", "Taiwan", None), (r"Meena", "Georgia, USA", None), (r"GShard", "North Carolina, USA", None),
+    (r"Switch", "Georgia, USA", None), (r"Evolved", "Iowa, USA", None), (r"GPT-3", "USA", None),
+    (r"^LLaMA-", "USA", None), (r"Stable Diffusion", "US-east", "AWS"),
 ]
 
+# The family of data/published_models.csv a reference row belongs to, left out of its priors.
+_FAMILY = [(r"LLaMA|Llama", "Llama"), (r"OLMo", "OLMo"), (r"BERT", "BERT"), (r"GPT-3", "GPT-3"),
+           (r"Falcon", "Falcon"), (r"Phi-3", "Phi"), (r"SmolLM", "SmolLM"), (r"StarCoder", "StarCoder")]
 
-def _location(row: dict) -> str | None:
-    for pattern, place in _LOCATION:
+_ACTIVE_SHARE = re.compile(r"(\d+(?:\.\d+)?)% (?:of parameters )?activated per token")
+
+
+def _location(row: dict) -> tuple[str | None, str | None]:
+    for pattern, place, cloud in _LOCATION:
         if re.search(pattern, row["model"]):
-            return place
-    return None
+            return place, cloud
+    return None, None
+
+
+def _family(row: dict) -> frozenset[str]:
+    return frozenset(family for pattern, family in _FAMILY if re.search(pattern, row["model"]))
+
+
+def _active(row: dict) -> float | None:
+    """Active parameters: stated, or the stated share of the total for mixture-of-experts."""
+    stated = _number(row["params_active"])
+    share = _ACTIVE_SHARE.search(row["notes"])
+    if stated is None and share and _number(row["params_total"]):
+        return _number(row["params_total"]) * float(share.group(1)) / 100
+    return stated
 
 
 def _number(cell: str) -> float | None:
@@ -60,7 +93,7 @@ def _facts(row: dict, tier: str) -> Facts | None:
         return Fact(quantity, value, str(value), "flag", quantity)
 
     facts = []
-    params_active = _number(row["params_active"])
+    params_active = _active(row)
     params = _number(row["params_total"])
     if tier == "T4":
         if not (params_active or params):
@@ -69,9 +102,11 @@ def _facts(row: dict, tier: str) -> Facts | None:
         return Facts(tuple(facts))
     hardware = row["hardware"].split("(")[0].strip()
     facts.append(fact("hardware", hardware))
-    place = _location(row)
+    place, cloud = _location(row)
     if place:
         facts.append(fact("location", place))
+    if cloud:
+        facts.append(fact("cloud_provider", cloud))
     if _number(row["pue"]):
         facts.append(fact("pue", _number(row["pue"])))
     if tier == "T2":
@@ -92,9 +127,32 @@ def _facts(row: dict, tier: str) -> Facts | None:
     return Facts(tuple(facts))
 
 
+def _prior_check() -> None:
+    """Leave-one-family-out calibration of the derived priors on the published runs themselves:
+    each run's tokens (and effective utilisation) against the prior fitted without its family."""
+    from carbon_card.estimate import _mfu_prior, _run_accelerator, priors
+
+    boundary = priors()["mfu_generation_boundary"].central
+    checks: dict[str, list[tuple[bool, float]]] = {"tokens": [], "utilisation": []}
+    for run in published_runs():
+        prior = token_prior(run.compute_params, held_out=frozenset({run.family}))
+        checks["tokens"].append((prior.low <= run.tokens <= prior.high, prior.high / prior.low))
+        mfu = run.effective_mfu
+        if mfu is not None:
+            generation = "before" if _run_accelerator(run).release_year < boundary else "after"
+            prior = _mfu_prior(generation, frozenset({run.family}))
+            checks["utilisation"].append((prior.low <= mfu <= prior.high, prior.high / prior.low))
+    for name, found in checks.items():
+        coverage = sum(c for c, _ in found) / len(found)
+        print(f"prior {name}: {len(found)} published runs, leave-one-family-out coverage {coverage:.0%}, "
+              f"median width x{statistics.median(w for _, w in found):.1f}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", action="store_true", help="print every row")
+    parser.add_argument("--priors", action="store_true",
+                        help="also check the derived priors on the published runs (leave one family out)")
     args = parser.parse_args()
     results: dict[str, list[tuple[str, float, bool, float]]] = {"T2": [], "T3": [], "T4": []}
     with open(REFERENCE, newline="", encoding="utf-8") as handle:
@@ -105,7 +163,7 @@ def main() -> int:
             facts = _facts(row, tier)
             if facts is None:
                 continue
-            found = estimate(facts)
+            found = estimate(facts, held_out=_family(row))
             if found.tier != tier or found.emissions_g is None:
                 continue
             interval = found.emissions_g
@@ -129,6 +187,8 @@ def main() -> int:
         print(f"{tier}: {len(found)} rows, median error {median:.3f}{verdict}, coverage {coverage:.0%} "
               f"(goal >= 90%: {'PASS' if coverage >= 0.9 else 'FAIL'}), median interval width x{width:.1f}"
               + (f" (goal < 30: {'PASS' if width < 30 else 'FAIL'})" if tier == "T4" else ""))
+    if args.priors:
+        _prior_check()
     return 0
 
 

@@ -12,8 +12,11 @@ Tiers, after "Hugging Carbon" (Wang et al., arXiv 2605.01549), best first:
 Every factor is a central value with a 90% range, read as a log-normal whose 5th and 95th
 percentiles are the range's ends; a product of factors is log-normal too, so the interval of
 an estimate is its median times exp(+-1.645 sigma), sigma adding up in quadrature. Every
-constant comes from `carbon_card/data/` with its source. This module does no I/O beyond
-reading those tables (once) and is a pure function of the facts.
+constant comes from `carbon_card/data/` with its source: the named constants of `priors.csv`,
+and two priors derived from the published runs of `published_models.csv`: the training tokens
+of a model of a given size (tier T4) and the utilisation of an accelerator generation (tiers
+T3 and T4). `docs/estimator.md` explains the model. This module does no I/O beyond reading
+those tables (once) and is a pure function of the facts.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from .hardware import Accelerator, parse_hardware
 from .location import parse_location, regions
 from .tables import load_table
 
-__all__ = ["Assumption", "Estimate", "Interval", "estimate", "priors"]
+__all__ = ["Assumption", "Estimate", "Interval", "PublishedRun", "estimate", "priors", "published_runs", "token_prior"]
 
 _Z90 = 1.6448536269514722  # the 95th percentile of the standard normal
 
@@ -87,21 +90,212 @@ class _Prior:
     source: str
 
 
+# --- The published runs the derived priors come from ---------------------------------------
+
+
+@dataclass(frozen=True)
+class PublishedRun:
+    """One row of `data/published_models.csv`: a published pre-training run."""
+
+    model: str
+    family: str
+    """Models of one developer and recipe ("Llama", "Qwen"): they weigh as one in the priors, and
+    an evaluation leaves a whole family out (`estimate(facts, held_out=...)`)."""
+    params: float
+    params_active: float | None
+    """Parameters active per token, for mixture-of-experts; None for a dense model."""
+    tokens: float
+    year: int
+    hardware: str
+    accelerator_hours: float | None
+    source: str
+
+    @property
+    def compute_params(self) -> float:
+        """The parameters a token's compute scales with: active ones for mixture-of-experts."""
+        return self.params_active or self.params
+
+    @property
+    def effective_mfu(self) -> float | None:
+        """6 N D / (accelerator-hours x peak): the utilisation the whole run reached, restarts,
+        evaluation and downtime included; None without hardware and hours."""
+        accelerator = _run_accelerator(self)
+        if accelerator is None or not self.accelerator_hours or not _peak(accelerator):
+            return None
+        peak, _ = _peak(accelerator)
+        return 6 * self.compute_params * self.tokens / (self.accelerator_hours * 3600 * peak * 1e12)
+
+
+def _run_accelerator(run: PublishedRun) -> Accelerator | None:
+    match = parse_hardware(run.hardware) if run.hardware else None
+    return match.accelerator if match is not None else None
+
+
+def _number(cell: str) -> float | None:
+    return float(cell) if cell.strip() else None
+
+
 @functools.lru_cache(maxsize=None)
-def priors() -> dict[str, _Prior]:
-    """The named constants of `data/priors.csv`, plus the token priors derived from
-    `data/published_models.csv` (geometric mean, and the smallest and largest model)."""
-    table = {
+def published_runs() -> tuple[PublishedRun, ...]:
+    """The rows of `data/published_models.csv` (none of them is in the reference file that the
+    accuracy benchmark measures against)."""
+    return tuple(
+        PublishedRun(row["model"], row["family"], float(row["params"]), _number(row["params_active"]),
+                     float(row["tokens"]), int(row["year"]), row["hardware"].strip(),
+                     _number(row["accelerator_hours"]), row["source"])
+        for row in load_table("published_models.csv")
+    )
+
+
+def _kept(held_out: frozenset[str]) -> tuple[PublishedRun, ...]:
+    """The published runs outside the families `held_out`."""
+    kept = tuple(r for r in published_runs() if r.family not in held_out)
+    if not kept:
+        raise ValueError(f"leaving out {sorted(held_out)} leaves no published run to derive the priors from")
+    return kept
+
+
+def _student_t95(dof: float) -> float:
+    """The 95th percentile of Student's t with `dof` degrees of freedom (Cornish-Fisher series;
+    within 1% of the exact value from 3 degrees of freedom)."""
+    dof = max(dof, 1.0)
+    z = _Z90
+    return (z + (z**3 + z) / (4 * dof) + (5 * z**5 + 16 * z**3 + 3 * z) / (96 * dof**2)
+            + (3 * z**7 + 19 * z**5 + 17 * z**3 - 15 * z) / (384 * dof**3))
+
+
+def _family_weights(runs: list[PublishedRun]) -> list[float]:
+    """Each family weighs 1 in all, shared by its runs: models of one recipe are one observation."""
+    size: dict[str, int] = {}
+    for run in runs:
+        size[run.family] = size.get(run.family, 0) + 1
+    return [1 / size[run.family] for run in runs]
+
+
+@functools.lru_cache(maxsize=None)
+def _named() -> dict[str, _Prior]:
+    """The named constants of `data/priors.csv`."""
+    return {
         row["name"]: _Prior(float(row["central"]), float(row["low"]), float(row["high"]), row["unit"],
                             f"{row['source']} ({row['year']})")
         for row in load_table("priors.csv")
     }
-    tokens = [float(row["tokens"]) for row in load_table("published_models.csv")]
-    geometric = math.exp(sum(map(math.log, tokens)) / len(tokens))
-    names = ", ".join(row["model"] for row in load_table("published_models.csv"))
-    table["tokens_pretraining"] = _Prior(geometric, min(tokens), max(tokens), "tokens",
-                                         f"geometric mean and range of published pre-training runs ({names}); "
-                                         "see data/published_models.csv")
+
+
+def _era(year: int) -> int:
+    """1: up to 2021 (about 300B tokens whatever the size); 2: from Chinchilla (2022); 3: from
+    Llama 3 (2024), small models trained far past compute-optimal."""
+    named = _named()
+    if year >= named["tokens_era_3"].central:
+        return 3
+    return 2 if year >= named["tokens_era_2"].central else 1
+
+
+_ERA_NAMES = {1: "up to 2021", 2: "2022-2023", 3: "2024 on"}
+
+
+@functools.lru_cache(maxsize=None)
+def _token_fit(held_out: frozenset[str], eras: frozenset[int]) -> tuple[float, float, float, float, float, float, int]:
+    """Weighted least squares of ln(tokens) on ln(parameters) over the published runs of `eras`:
+    each era weighs equally, each family within an era equally. Returns (intercept, slope,
+    residual sigma, mean ln N, weighted variance of ln N, effective number of runs, runs)."""
+    runs = [r for r in _kept(held_out) if _era(r.year) in eras]
+    by_era: dict[int, list[PublishedRun]] = {}
+    for run in runs:
+        by_era.setdefault(_era(run.year), []).append(run)
+    points: list[tuple[float, float, float]] = []
+    for members in by_era.values():
+        families = len({r.family for r in members})
+        for run, weight in zip(members, _family_weights(members), strict=True):
+            points.append((math.log(run.compute_params), math.log(run.tokens), weight / families / len(by_era)))
+    total = sum(w for _, _, w in points)
+    n_eff = total**2 / sum(w * w for _, _, w in points)
+    if n_eff <= 3:
+        raise ValueError(f"too few published runs to fit the token prior ({len(points)})")
+    mean_x = sum(w * x for x, _, w in points) / total
+    mean_y = sum(w * y for _, y, w in points) / total
+    var_x = sum(w * (x - mean_x) ** 2 for x, _, w in points) / total
+    slope = sum(w * (x - mean_x) * (y - mean_y) for x, y, w in points) / total / var_x
+    intercept = mean_y - slope * mean_x
+    residual = sum(w * (y - intercept - slope * x) ** 2 for x, y, w in points) / total
+    sigma = math.sqrt(residual * n_eff / (n_eff - 2))
+    return intercept, slope, sigma, mean_x, var_x, n_eff, len(points)
+
+
+def token_prior(params: float, *, not_before: int | None = None,
+                held_out: frozenset[str] = frozenset()) -> _Prior:
+    """Training tokens of a pre-trained model of `params` (active) parameters, from the published
+    runs: the weighted log-linear fit's value and its 90% prediction interval. `not_before` (a year,
+    e.g. the release year of the hardware the card names) drops the eras that ended before it."""
+    eras = frozenset(e for e in (1, 2, 3)
+                     if not_before is None or e == 3 or not_before < _named()[f"tokens_era_{e + 1}"].central)
+    intercept, slope, sigma, mean_x, var_x, n_eff, count = _token_fit(frozenset(held_out), eras)
+    x = math.log(params)
+    spread = _student_t95(n_eff - 2) * sigma * math.sqrt(1 + (1 + (x - mean_x) ** 2 / var_x) / n_eff)
+    middle = intercept + slope * x
+
+    def bounded(log_value: float) -> float:  # absurd sizes give huge, not infinite, tokens
+        return math.exp(max(-700.0, min(700.0, log_value)))
+
+    era_text = ", ".join(_ERA_NAMES[e] for e in sorted(eras))
+    left = f"; families left out: {', '.join(sorted(held_out))}" if held_out else ""
+    return _Prior(bounded(middle), bounded(middle - spread), bounded(middle + spread), "tokens",
+                  f"fit of ln(tokens) on ln(parameters) over {count} published pre-training runs of "
+                  f"data/published_models.csv ({era_text}; each era weighs equally, each family within an era "
+                  f"equally): tokens ~ parameters^{slope:.2f}, residual sigma {sigma:.2f} (ln), 90% prediction "
+                  f"interval{left}")
+
+
+@functools.lru_cache(maxsize=None)
+def _mfu_prior(generation: str, held_out: frozenset[str]) -> _Prior:
+    """The effective utilisation (6 N D / (accelerator-hours x peak)) of the published runs whose
+    accelerator was released before the boundary year (`generation` "before") or after it
+    ("after"), or of both ("any", each generation weighing half): weighted geometric mean and 90%
+    prediction interval of a log-normal."""
+    boundary = _named()["mfu_generation_boundary"].central
+    groups: dict[str, list[tuple[PublishedRun, float]]] = {"before": [], "after": []}
+    for run in _kept(held_out):
+        mfu = run.effective_mfu
+        if mfu is None:
+            continue
+        accelerator = _run_accelerator(run)
+        groups["before" if accelerator.release_year < boundary else "after"].append((run, mfu))
+    chosen = ("before", "after") if generation == "any" else (generation,)
+    points: list[tuple[float, float]] = []
+    for name in chosen:
+        members = groups[name]
+        families = len({r.family for r, _ in members})
+        for (_, mfu), weight in zip(members, _family_weights([r for r, _ in members]), strict=True):
+            points.append((math.log(mfu), weight / families / len(chosen)))
+    total = sum(w for _, w in points)
+    n_eff = total**2 / sum(w * w for _, w in points) if points else 0.0
+    if n_eff <= 2:
+        raise ValueError(f"too few published runs with hardware and hours for the {generation!r} utilisation prior")
+    mean = sum(w * x for x, w in points) / total
+    sigma = math.sqrt(sum(w * (x - mean) ** 2 for x, w in points) / total * n_eff / (n_eff - 1))
+    spread = _student_t95(n_eff - 1) * sigma * math.sqrt(1 + 1 / n_eff)
+    label = {"before": f"accelerators released before {boundary:.0f}",
+             "after": f"accelerators released in {boundary:.0f} or later", "any": "all accelerators"}[generation]
+    runs_text = ", ".join(f"{run.model} {mfu:.0%}" for name in chosen for run, mfu in groups[name])
+    left = f"; families left out: {', '.join(sorted(held_out))}" if held_out else ""
+    return _Prior(math.exp(mean), math.exp(mean - spread), math.exp(mean + spread), "ratio",
+                  f"effective model FLOPs utilisation, 6 x parameters x tokens / (accelerator-hours x dense peak), "
+                  f"of the published runs on {label} in data/published_models.csv ({runs_text}); weighted geometric "
+                  f"mean (each family weighs equally) and 90% prediction interval{left}")
+
+
+@functools.lru_cache(maxsize=None)
+def priors(held_out: frozenset[str] = frozenset()) -> dict[str, _Prior]:
+    """The named constants of `data/priors.csv`, plus the priors derived from
+    `data/published_models.csv` (without the families `held_out`): the pre-training token prior
+    at the median size of the runs, the utilisation of each accelerator generation, and the
+    fine-tuning token prior (an assumption)."""
+    table = dict(_named())
+    median = sorted(r.compute_params for r in published_runs())[len(published_runs()) // 2]
+    table["tokens_pretraining"] = token_prior(median, held_out=held_out)
+    table["mfu_pretraining"] = _mfu_prior("any", held_out)
+    table["mfu_pretraining_before_generation"] = _mfu_prior("before", held_out)
+    table["mfu_pretraining_after_generation"] = _mfu_prior("after", held_out)
     table["tokens_finetuning"] = _Prior(3e7, 1e6, 1e9, "tokens",
                                         "carbon-card assumption: instruction and task fine-tuning sets of 10^3 to "
                                         "10^6 examples (e.g. Alpaca's 52K instructions, GLUE tasks), a few epochs")
@@ -122,7 +316,8 @@ def _world_range() -> tuple[float, float, float, str]:
 class _Product:
     """A product of log-normal factors, with the assumptions behind it."""
 
-    def __init__(self) -> None:
+    def __init__(self, table: dict[str, _Prior]) -> None:
+        self.table = table
         self.central = 1.0
         self.variance = 0.0
         self.assumptions: list[Assumption] = []
@@ -136,8 +331,10 @@ class _Product:
         self.assumptions.append(Assumption(name, central, unit, low, high, source))
 
     def prior(self, name: str, power: float = 1.0, label: str | None = None) -> None:
-        p = priors()[name]
-        self.times(label or name, p.central, p.low, p.high, p.unit, p.source, power)
+        self.use(self.table[name], label or name, power)
+
+    def use(self, p: _Prior, label: str, power: float = 1.0) -> None:
+        self.times(label, p.central, p.low, p.high, p.unit, p.source, power)
 
     def fact(self, name: str, value: float, unit: str, where: str, power: float = 1.0) -> None:
         self.times(name, value, value, value, unit, f"stated: {where}", power)
@@ -147,12 +344,17 @@ class _Product:
         return Interval(self.central, self.central / spread, self.central * spread)
 
 
-def estimate(facts: Facts) -> Estimate:
-    """The best estimate the facts support (a pure function of the facts and the data tables)."""
-    lower = _best_below_t1(facts)
+def estimate(facts: Facts, *, held_out: frozenset[str] = frozenset()) -> Estimate:
+    """The best estimate the facts support (a pure function of the facts and the data tables).
+
+    `held_out` names families of `data/published_models.csv` to leave out of the derived priors,
+    so that a model can be estimated without its own family's runs (the accuracy benchmark's
+    leave-family-out evaluation); carbon-card itself uses every run."""
+    table = priors(frozenset(held_out))
+    lower = _best_below_t1(facts, table, frozenset(held_out))
     stated = facts.best("emissions")
     if stated is not None and stated.value > 0 and math.isfinite(stated.value):
-        product = _Product()
+        product = _Product(table)
         product.fact("reported emissions", stated.value, "g", stated.provenance())
         product.prior("stated_emissions_spread")
         emissions = product.interval()
@@ -167,17 +369,14 @@ def estimate(facts: Facts) -> Estimate:
                     tuple(_missing(facts, "none")))
 
 
-def _best_below_t1(facts: Facts) -> Estimate | None:
-    for tier in (_tier2, _tier3, _tier4):
-        found = tier(facts)
-        if found is not None:
-            return found
-    return None
+def _best_below_t1(facts: Facts, table: dict[str, _Prior], held_out: frozenset[str]) -> Estimate | None:
+    found = _tier2(facts, table) or _tier3(facts, table) or _tier4(facts, table, held_out)
+    return found
 
 
-def _tier2(facts: Facts) -> Estimate | None:
+def _tier2(facts: Facts, table: dict[str, _Prior]) -> Estimate | None:
     energy = facts.best("energy")
-    product = _Product()
+    product = _Product(table)
     accelerator_hours = None
     if energy is not None and energy.value > 0:
         product.fact("stated energy", energy.value, "kWh", energy.provenance())
@@ -199,8 +398,8 @@ def _tier2(facts: Facts) -> Estimate | None:
                     tuple(product.assumptions), tuple(_missing(facts, "T2")))
 
 
-def _tier3(facts: Facts, tokens_prior: str | None = None) -> Estimate | None:
-    product = _Product()
+def _tier3(facts: Facts, table: dict[str, _Prior], tokens_prior: _Prior | None = None) -> Estimate | None:
+    product = _Product(table)
     flops_fact = facts.best("train_flops")
     params = facts.best("params_active") or facts.best("params")
     tokens = facts.best("train_tokens")
@@ -216,30 +415,29 @@ def _tier3(facts: Facts, tokens_prior: str | None = None) -> Estimate | None:
             product.fact("training tokens", tokens.value, "tokens", tokens.provenance())
             method = "6 x parameters x tokens"
         else:
-            product.prior(tokens_prior, label="training tokens (prior)")
+            product.use(tokens_prior, "training tokens (prior)")
             method = "6 x parameters x tokens from a prior"
     else:
         return None
     flops = product.interval()
     accelerator = _accelerator(facts)
     fine_tuning = facts.value("training_type") == "fine-tuning"
-    mfu = "mfu_finetuning" if fine_tuning else "mfu_pretraining"
     if accelerator is not None and accelerator.tdp_w and _peak(accelerator):
         peak, precision = _peak(accelerator)
         product.times(f"peak dense throughput ({precision})", peak * 1e12, peak * 1e12, peak * 1e12, "FLOP/s",
                       f"{accelerator.name}: {accelerator.source} ({accelerator.year})", power=-1)
-        product.prior(mfu, power=-1)
+        _utilisation(product, fine_tuning, accelerator)
         accelerator_hours = product.central / 3600
         product.times("seconds to hours", 1 / 3600, 1 / 3600, 1 / 3600, "h/s", "unit conversion")
         _power(product, facts)
     else:
-        p = priors()["unknown_accelerator_tflops_per_watt"]
+        p = table["unknown_accelerator_tflops_per_watt"]
         product.times("throughput per watt (unknown accelerator)", p.central * 1e12, p.low * 1e12, p.high * 1e12,
                       "FLOP/s per W", p.source, power=-1)
-        product.prior(mfu, power=-1)
+        _utilisation(product, fine_tuning, None)
         accelerator_hours = None
         product.times("seconds to hours", 1 / 3600, 1 / 3600, 1 / 3600, "h/s", "unit conversion")
-        product.prior("power_fraction")
+        product.prior("power_fraction_gpu", label="power fraction (unknown accelerator, taken as a GPU)")
     _pue(product, facts)
     product.times("W to kW", 1e-3, 1e-3, 1e-3, "kW/W", "unit conversion")
     energy_kwh = product.interval()
@@ -251,11 +449,34 @@ def _tier3(facts: Facts, tokens_prior: str | None = None) -> Estimate | None:
                     tuple(_missing(facts, tier)))
 
 
-def _tier4(facts: Facts) -> Estimate | None:
-    if facts.best("params") is None and facts.best("params_active") is None:
+def _utilisation(product: _Product, fine_tuning: bool, accelerator: Accelerator | None) -> None:
+    """Divide by the model FLOPs utilisation: fine-tuning's assumption, or pre-training's by the
+    generation of the accelerator (all generations when it is unknown)."""
+    if fine_tuning:
+        product.prior("mfu_finetuning", power=-1)
+        return
+    if accelerator is None:
+        product.prior("mfu_pretraining", power=-1, label="model FLOPs utilisation (pre-training, any accelerator)")
+        return
+    boundary = product.table["mfu_generation_boundary"].central
+    if accelerator.release_year < boundary:
+        product.prior("mfu_pretraining_before_generation", power=-1,
+                      label=f"model FLOPs utilisation (pre-training, accelerators before {boundary:.0f})")
+    else:
+        product.prior("mfu_pretraining_after_generation", power=-1,
+                      label=f"model FLOPs utilisation (pre-training, accelerators from {boundary:.0f})")
+
+
+def _tier4(facts: Facts, table: dict[str, _Prior], held_out: frozenset[str]) -> Estimate | None:
+    params = facts.best("params_active") or facts.best("params")
+    if params is None or not params.value > 0 or not math.isfinite(params.value):
         return None
-    fine_tuning = facts.value("training_type") == "fine-tuning"
-    return _tier3(facts, "tokens_finetuning" if fine_tuning else "tokens_pretraining")
+    if facts.value("training_type") == "fine-tuning":
+        return _tier3(facts, table, table["tokens_finetuning"])
+    # Hardware released in year Y rules out the token eras that had ended before Y.
+    accelerator = _accelerator(facts)
+    prior = token_prior(params.value, not_before=accelerator.release_year if accelerator else None, held_out=held_out)
+    return _tier3(facts, table, prior)
 
 
 def _accelerator_hours(facts: Facts) -> tuple[float | None, str]:
@@ -293,13 +514,15 @@ def _peak(accelerator: Accelerator) -> tuple[float, str] | None:
 
 
 def _power(product: _Product, facts: Facts) -> None:
+    """Times the average power per accelerator: its TDP times the power fraction of its kind."""
     accelerator = _accelerator(facts)
     if accelerator is not None and accelerator.tdp_w:
         product.times(f"{accelerator.name} board power", accelerator.tdp_w, accelerator.tdp_w, accelerator.tdp_w,
                       "W", f"{accelerator.source} ({accelerator.year})")
+        product.prior(f"power_fraction_{accelerator.kind}", label=f"power fraction ({accelerator.kind.upper()})")
     else:
         product.prior("unknown_accelerator_watts", label="board power (unknown accelerator)")
-    product.prior("power_fraction")
+        product.prior("power_fraction_gpu", label="power fraction (unknown accelerator, taken as a GPU)")
 
 
 def _pue(product: _Product, facts: Facts) -> None:
