@@ -36,6 +36,7 @@ class _LazyGroup(click.Group):
 
     _LAZY = {
         # name: (module, attribute)
+        "github-comment": ("carbon_card.github", "github_comment"),
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -58,8 +59,10 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Output format.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif", "github"]), default="text",
+              show_default=True,
+              help="Output format: json (one record per card), sarif (SARIF 2.1.0, for code scanning), github "
+                   "(workflow annotations).")
 @click.option("--fail-on", type=click.Choice(list(_FAIL_ON)), default="warning", show_default=True,
               help="Exit 1 when a finding of this severity or worse is found.")
 @click.option("-q", "--quiet", is_flag=True, help="Print the findings only, without the summary line.")
@@ -92,6 +95,8 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: str, quiet: bool,
     summary = Summary(unsafe_fixes=unsafe_fixes)
     want_patch = show_diff or fix
     diffs = 0
+    sarif_assessments: list = []  # SARIF is one document: kept until the end
+    sarif_errors: list = []
     if output_format == "json":
         out.write("[")
     first = True
@@ -109,12 +114,24 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: str, quiet: bool,
             summary.add_error()
             if output_format == "json":
                 first = _write_json(out, error_json(error), first)
+            elif output_format == "sarif":
+                sarif_errors.append(error)
+            elif output_format == "github":
+                from .github import workflow_command
+
+                out.write(workflow_command("error", error.message, file=error.path, line=error.line) + "\n")
             else:
                 click.echo(f"{error}", err=True)
             if assessment is None:
                 continue
         summary.add(assessment)
-        if output_format == "json":
+        if output_format == "sarif":
+            sarif_assessments.append(assessment)
+        elif output_format == "github":
+            from .github import annotation
+
+            out.write("".join(annotation(assessment.card.path, f) + "\n" for f in assessment.findings))
+        elif output_format == "json":
             from .estimate import estimate as run_estimate  # the Estimate stage: only when shown
 
             record = card_json(assessment)
@@ -137,6 +154,12 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: str, quiet: bool,
                 out.write(textwrap.indent(estimate_text(run_estimate(assessment.facts)), "  ") + "\n")
     if output_format == "json":
         out.write("\n]\n")
+    elif output_format == "sarif":
+        from .sarif import sarif_log
+
+        out.write(json.dumps(sarif_log(sarif_assessments, sarif_errors), indent=2, ensure_ascii=False) + "\n")
+    elif output_format == "github":
+        pass  # annotations only: the summary line would be an unformatted log line
     elif show_diff:
         if not quiet:
             click.echo(diff_summary_text(summary, diffs), err=True)
@@ -147,7 +170,7 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: str, quiet: bool,
     threshold = _FAIL_ON[fail_on]
     if summary.unreadable:
         sys.exit(EXIT_INPUT_ERROR)
-    if show_diff and output_format == "text":
+    if show_diff and output_format in ("text", "github", "sarif"):
         sys.exit(EXIT_FINDINGS if diffs else EXIT_CLEAN)
     if threshold is not None and summary.count(threshold):
         sys.exit(EXIT_FINDINGS)

@@ -158,3 +158,30 @@ def test_check_does_not_import_the_network_stack():
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_sarif_format_is_valid_and_carries_every_finding(tmp_path):
+    import jsonschema
+
+    schema = json.loads((ROOT / "tests" / "data" / "sarif" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+    result = run("check", "--format", "sarif", "examples/", str(tmp_path / "missing.md"))
+    assert result.returncode == 2  # the missing file
+    log = json.loads(result.stdout)
+    jsonschema.validate(log, schema)
+    (sarif_run,) = log["runs"]
+    findings = json.loads(run("check", "--format", "json", "examples/").stdout)
+    expected = sorted((f["code"], f["line"], f["column"]) for record in findings for f in record["findings"])
+    got = sorted((r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"],
+                  r["locations"][0]["physicalLocation"]["region"]["startColumn"]) for r in sarif_run["results"])
+    assert got == expected
+    notes = sarif_run["invocations"][0]["toolExecutionNotifications"]
+    assert any("missing.md" in json.dumps(note) for note in notes)
+
+
+def test_github_format_prints_one_annotation_per_finding(tmp_path):
+    result = run("check", "--format", "github", "examples/", str(tmp_path / "missing.md"))
+    lines = result.stdout.splitlines()
+    assert result.returncode == 2
+    assert "::error file=examples/bad/README.md,line=6,col=14,title=CC104 emissions-string::" in result.stdout
+    assert sum(line.startswith(("::error file=examples", "::warning file=examples")) for line in lines) == 10
+    assert lines[-1].startswith("::error file=") and lines[-1].endswith("::no such file or directory")
