@@ -36,6 +36,7 @@ class _LazyGroup(click.Group):
 
     _LAZY = {
         # name: (module, attribute)
+        "audit": ("carbon_card.audit", "audit"),
         "github-comment": ("carbon_card.github", "github_comment"),
     }
 

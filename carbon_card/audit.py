@@ -1,0 +1,908 @@
+"""`carbon-card audit`: the `check` pipeline over model repositories on the Hub.
+
+For each model: its commit and file list (`model_info`), README.md and the small files
+carbon-card reads beside it (downloaded into a temporary folder), exact parameter counts
+from the safetensors headers (range requests, never the weights); then the same stages as
+`check` (Card -> Facts -> Assessment, and the Estimate). A model that cannot be read is a
+record with its reason, never silently dropped.
+
+Results stream as they come, one record written and flushed at a time, so that memory stays
+flat over 100,000 models and an interrupted run keeps what it did; `--resume` reads the file
+back, keeps the audited models and retries the failed ones. The summary adds the estimates
+up per disclosure tier: each estimate is taken as log-normal (its central value the median,
+its 90% interval the 5th and 95th percentiles) and the sum of independent log-normals is
+approximated by the log-normal of the same mean and variance (Fenton-Wilkinson); reported
+emissions (T1) are added as stated.
+
+`--lineage` follows `base_model` up the chain and reports each base's estimate beside the
+fine-tune's, outside the totals. `--open-pr` proposes the patched card as a pull request
+on the Hub, and updates carbon-card's own open pull request on a second run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import json
+import math
+import os
+import shutil
+import sys
+import tempfile
+import threading
+from collections import Counter, OrderedDict
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field, replace
+from typing import IO, TYPE_CHECKING, Any
+
+import click
+
+from . import __version__
+from .assessment import Assessment, assess
+from .card import CardReadError, parse_card
+from .estimate import Estimate, estimate
+from .facts import Fact, FactProblem, Facts, gather
+from .facts import files as side
+from .report import card_json, estimate_json
+from .rules import Severity
+
+if TYPE_CHECKING:
+    from .hub import Hub, Snapshot
+
+__all__ = ["PR_TITLE", "AuditSummary", "Auditor", "audit"]
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT_ERROR = 0, 1, 2
+
+PR_TITLE = "carbon-card: complete the co2_eq_emissions carbon disclosure"
+"""The title of carbon-card's pull requests: how a second run finds its own."""
+
+_Z90 = 1.6448536269514722
+_TIERS = ("T1", "T2", "T3", "T4", "none")
+_FAIL_ON = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO, "never": None}
+_LINEAGE_DEPTH = 8
+_CARD = "README.md"
+
+# The files beside the card that `facts.files` reads, and the largest size read (as `check`).
+# Safetensors headers and the index are handled apart: the weights are never downloaded.
+_SIDE_FILES = {name: side.MAX_SIDE_FILE for name in (side.CONFIG, side.TRAINER_STATE, *side.RESULTS, side.EMISSIONS)}
+
+
+# =========================================================================== one model
+
+
+class Auditor:
+    """Audits models one at a time; safe to call from several threads at once."""
+
+    def __init__(self, hub: Hub, *, revision: str | None = None, lineage: bool = False, open_pr: bool = False,
+                 dry_run: bool = False, unsafe_fixes: bool = False, fill_template: bool = False):
+        self.hub = hub
+        self.revision = revision
+        self.lineage = lineage
+        self.open_pr = open_pr
+        self.dry_run = dry_run
+        self.unsafe_fixes = unsafe_fixes
+        self.fill_template = fill_template
+        # Base models are shared by many fine-tunes: each is audited once (bounded, for flat memory).
+        self._bases: OrderedDict[str, Future] = OrderedDict()
+        self._bases_lock = threading.Lock()
+        self._root = tempfile.mkdtemp(prefix="carbon-card-audit-")
+        self._scratch = threading.local()
+
+    def close(self) -> None:
+        """Remove the temporary folders."""
+        shutil.rmtree(self._root, ignore_errors=True)
+
+    @contextlib.contextmanager
+    def _folder(self, kind: str) -> Iterator[str]:
+        """An empty folder for one model's files: one per thread and kind, emptied after use
+        (making and removing a folder per model costs more than checking the model)."""
+        folder = getattr(self._scratch, kind, None)
+        if folder is None:
+            folder = tempfile.mkdtemp(prefix=f"{kind}-", dir=self._root)
+            setattr(self._scratch, kind, folder)
+        try:
+            yield folder
+        finally:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        shutil.rmtree(entry.path, ignore_errors=True)
+                    else:
+                        os.unlink(entry.path)
+
+    def audit(self, repo_id: str, downloads: int | None = None) -> dict[str, Any]:
+        """The record of one model: `check --format json`'s, plus `repo_id`, `sha`, `downloads`,
+        `has_card`; or a failure record whose `error` says why."""
+        with self._folder("model") as folder:
+            try:
+                run = self._run(repo_id, self.revision, folder)
+            except Exception as error:  # noqa: BLE001 - one model must not stop the run
+                return _failure(repo_id, downloads, error)
+            record = {"repo_id": repo_id, "sha": run.snapshot.sha, "downloads": run.snapshot.downloads,
+                      "has_card": run.snapshot.card is not None, **card_json(run.assessment),
+                      "estimate": estimate_json(run.estimate)}
+            base = _base_model(run.assessment.facts)
+            if self.lineage and base:
+                record["lineage"] = self._lineage(repo_id, base)
+            if self.open_pr:
+                record["pull_request"] = self._pull_request(run, folder)
+        return record
+
+    # -- the pipeline
+
+    def _run(self, repo_id: str, revision: str | None, folder: str) -> _Run:
+        from .hub import HubError
+
+        snapshot = self.hub.snapshot(repo_id, revision, folder, _SIDE_FILES)
+        path = f"{repo_id}/{_CARD}"
+        if snapshot.card is None:
+            card = parse_card(b"", path)  # no card: audited all the same, it discloses nothing
+        else:
+            try:
+                card = parse_card(snapshot.card, path)
+            except CardReadError as error:
+                raise HubError("unreadable card", f"{_CARD}: {error.message}"
+                                                  + (f" (line {error.line})" if error.line else "")) from None
+        weights = _weight_facts(self.hub, snapshot, os.path.join(folder, ".index"))
+        facts = _facts(card, folder, repo_id, weights)
+        assessment = assess(card, facts)
+        return _Run(snapshot, assessment, estimate(facts), weights)
+
+    # -- lineage
+
+    def _lineage(self, repo_id: str, base: str) -> list[dict[str, Any]]:
+        """The chain of base models, each with its estimate; stops at a cycle, a failure or a depth."""
+        chain: list[dict[str, Any]] = []
+        seen = {repo_id}
+        while base and len(chain) < _LINEAGE_DEPTH:
+            if base in seen:
+                chain.append({"repo_id": base, "error": {"reason": "cycle", "message": f"{base} is its own ancestor",
+                                                         "line": None}})
+                break
+            seen.add(base)
+            entry = self._base(base)
+            chain.append(entry)
+            base = entry.get("base_model") if entry.get("error") is None else None
+        return chain
+
+    def _base(self, repo_id: str) -> dict[str, Any]:
+        with self._bases_lock:
+            future = self._bases.get(repo_id)
+            owner = future is None
+            if owner:
+                future = self._bases[repo_id] = Future()
+                if len(self._bases) > 1024:
+                    self._bases.popitem(last=False)
+        if owner:  # this thread audits it; others asking meanwhile wait for the result
+            future.set_result(self._base_entry(repo_id))
+        return future.result()
+
+    def _base_entry(self, repo_id: str) -> dict[str, Any]:
+        with self._folder("base") as folder:
+            try:
+                run = self._run(repo_id, None, folder)
+            except Exception as error:  # noqa: BLE001 - reported in the chain
+                failure = _failure(repo_id, None, error)
+                return {"repo_id": repo_id, "error": failure["error"]}
+        result = run.estimate
+        return {"repo_id": repo_id, "sha": run.snapshot.sha, "error": None,
+                "disclosure_tier": run.assessment.disclosure_tier,
+                "estimate": {"tier": result.tier, "method": result.method,
+                             "emissions_g": _interval_json(result.emissions_g)},
+                "base_model": _base_model(run.assessment.facts)}
+
+    # -- the pull request
+
+    def _pull_request(self, run: _Run, folder: str) -> dict[str, Any]:
+        from .hub import HubError
+        from .patch import PatchError, propose
+
+        assessment = run.assessment
+        try:
+            patch = propose(assessment, unsafe=self.unsafe_fixes, fill_template=self.fill_template)
+        except PatchError as error:
+            return {"action": "failed", "error": str(error)}
+        if not patch.changed:
+            hint = "" if self.unsafe_fixes else " (more with --unsafe-fixes)"
+            return {"action": "none", "reason": f"no fix applies to this card{hint}"}
+        repo_id = run.snapshot.repo_id
+        patched = parse_card(patch.text, assessment.card.path)
+        after = assess(patched, _facts(patched, folder, repo_id, run.weights))
+        description = pr_description(run, after, patch.diff(_CARD), self.fill_template)
+        data = ("\ufeff" if assessment.card.has_bom else "").encode() + patch.text.encode("utf-8")
+        try:
+            if self.dry_run:
+                existing = self.hub.find_pull_request(repo_id, PR_TITLE)
+                return {"action": "dry-run", "would": "update" if existing else "open",
+                        "num": existing.num if existing else None, "parent_commit": run.snapshot.sha,
+                        "title": PR_TITLE, "description": description, "diff": patch.diff(_CARD)}
+            action, result = self.hub.propose_card(repo_id, data, title=PR_TITLE, description=description,
+                                                   parent=run.snapshot.sha)
+        except HubError as error:
+            return {"action": "failed", "error": error.message}
+        if action == "opened":
+            return {"action": action, "num": result.pr_num, "url": result.pr_url}
+        return {"action": action, "num": result.num, "url": result.url}
+
+
+@dataclass(frozen=True)
+class _Run:
+    snapshot: Snapshot
+    assessment: Assessment
+    estimate: Estimate
+    weights: tuple[list[Fact], list[FactProblem]]
+
+
+def _failure(repo_id: str, downloads: int | None, error: BaseException) -> dict[str, Any]:
+    from .hub import HubError
+
+    if isinstance(error, HubError):
+        reason, message = error.reason, error.message
+    else:  # a bug: reported like `check` does, without a traceback
+        reason, message = "internal error", f"internal error ({type(error).__name__}: {error}); please report it"
+    return {"repo_id": repo_id, "sha": None, "downloads": downloads, "path": f"{repo_id}/{_CARD}",
+            "error": {"reason": reason, "message": message, "line": None}, "findings": []}
+
+
+def _base_model(facts: Facts) -> str | None:
+    value = facts.value("base_model")
+    if isinstance(value, tuple):  # a merge of several models: the first one is followed
+        value = value[0] if value else None
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+# --------------------------------------------------------------------------- facts from the Hub
+
+
+def _facts(card, folder: str, repo_id: str, weights: tuple[list[Fact], list[FactProblem]]) -> Facts:
+    """`gather` over the downloaded folder, with the safetensors facts the Hub gave spliced in
+    where `facts.files` would have put them had the weights been in the folder."""
+    facts = gather(card, folder, repo_id)
+    weight_facts, weight_problems = weights
+    if not weight_facts and not weight_problems:
+        return facts
+    items = list(facts.facts)
+    if any(f.quantity in ("params", "params_active") for f in weight_facts):
+        # gather guesses the size from the name only when nothing states it: the weights do.
+        items = [f for f in items if not (f.origin == "name" and f.quantity in ("params", "params_active"))]
+    # facts.files reads config.json, then the weights, then the Trainer's files: after the
+    # card's own facts, before the other file facts and gather's name and domain facts.
+    at = next((i for i, f in enumerate(items) if f.origin in ("file", "name") or f.quantity == "domain"), len(items))
+    items[at:at] = weight_facts
+    problems = list(facts.problems)
+    configs = [i for i, p in enumerate(problems) if p.kind == "unreadable-file" and p.where == side.CONFIG]
+    files = [i for i, p in enumerate(problems) if p.kind == "unreadable-file"]
+    at = configs[-1] + 1 if configs else (files[0] if files else len(problems))
+    problems[at:at] = weight_problems
+    return replace(facts, facts=tuple(items), problems=tuple(problems))
+
+
+def _weight_facts(hub: Hub, snapshot: Snapshot, index_folder: str) -> tuple[list[Fact], list[FactProblem]]:
+    """The parameter facts `facts.files` would read from the weights, from their headers on the Hub.
+
+    The same rules as `facts.files._weights` (shards of the index, shard sets, single files,
+    active parameters of a mixture of experts), using its own readers on the headers."""
+    names = sorted(n for n in snapshot.files if "/" not in n and n.endswith(".safetensors") and n != side._ADAPTER)
+    has_index = side.INDEX in snapshot.files
+    if not names and not has_index:
+        return [], []
+    found = side._Found()
+    config = _config(snapshot)
+    experts = found.read(side.CONFIG, side._experts, config) if config is not None else None
+    weights = set(names)
+
+    def header(name: str):
+        def read():
+            from .hub import BadHeaderError
+
+            try:
+                raw = hub.safetensors_header(snapshot.repo_id, snapshot.sha, name)
+            except BadHeaderError as error:
+                raise side.SideFileError(f"safetensors header is not valid: {error}") from None
+            ends = [t["data_offsets"][1] for k, t in raw.items() if k != "__metadata__"]
+            return side._check_header(raw, data_size=max(ends, default=0))
+
+        return found.read(name, read)
+
+    def headers(group) -> list | None:
+        read = [header(name) for name in group]
+        return None if None in read else read
+
+    if has_index and (index := _index(hub, snapshot, index_folder, found)) is not None:
+        complete = bool(index.shards) and all(shard in weights for shard in index.shards)
+        read = headers(index.shards) if complete else None
+        if read is not None:
+            note = f"sum of the safetensors headers of the {len(read)} shards of the weight_map"
+            side._header_facts(side.INDEX, read, note, experts, found)
+        else:
+            side._index_size_fact(index, config, found)
+        weights -= set(index.shards)
+    groups: dict[tuple[str, str], list[str]] = {}
+    for name in sorted(weights):
+        if match := side._SHARD.fullmatch(name):
+            groups.setdefault((match["stem"], match["total"]), []).append(name)
+        elif (one := header(name)) is not None:
+            side._header_facts(name, [one], "exact count from the safetensors header", experts, found)
+    for (stem, total), group in groups.items():
+        numbers = {int(side._SHARD.fullmatch(name)["number"]) for name in group}
+        if numbers == set(range(1, int(total) + 1)) and (read := headers(group)) is not None:
+            note = f"sum of the safetensors headers of the {total} shards {stem}-*-of-{total}.safetensors"
+            side._header_facts(group[0], read, note, experts, found)
+    return found.facts, found.problems
+
+
+def _config(snapshot: Snapshot) -> dict | None:
+    path = os.path.join(snapshot.folder, side.CONFIG)
+    if not os.path.isfile(path):
+        return None
+    try:
+        return side._read_config(path)
+    except side.SideFileError:
+        return None  # gather reports it, from the same file
+
+
+def _index(hub: Hub, snapshot: Snapshot, folder: str, found) -> Any:
+    size = snapshot.files.get(side.INDEX)
+    if size is not None and size > side.MAX_SIDE_FILE:
+        found.problem(side.INDEX, f"{size} bytes is over the cap of {side.MAX_SIDE_FILE} bytes for side files: not read")
+        return None
+    os.makedirs(folder, exist_ok=True)  # apart from the card's folder, where gather would read it
+    path = hub.download(snapshot.repo_id, snapshot.sha, side.INDEX, folder, size)
+    return found.read(side.INDEX, side._read_index, path)
+
+
+# =========================================================================== the summary
+
+
+@dataclass
+class _Sum:
+    """A running sum of emissions: points (reported figures) and log-normal estimates."""
+
+    models: int = 0
+    estimated: int = 0
+    point: float = 0.0
+    mean: float = 0.0
+    variance: float = 0.0
+
+    def add(self, tier: str | None, central: float | None, low: float | None, high: float | None) -> None:
+        self.models += 1
+        if central is None or not math.isfinite(central) or central <= 0:
+            return
+        self.estimated += 1
+        if tier == "T1" or low is None or high is None or not (0 < low < high):
+            self.point += central  # reported: taken as stated
+            return
+        sigma = math.log(high / low) / (2 * _Z90)
+        mu = math.log(central)  # the central value of an estimate is its median
+        self.mean += math.exp(mu + sigma**2 / 2)
+        self.variance += math.expm1(sigma**2) * math.exp(2 * mu + sigma**2)
+
+    def interval(self) -> dict[str, float] | None:
+        """Central value (median), 90% interval and mean of the sum, in grams."""
+        if not self.estimated:
+            return None
+        if self.mean <= 0:
+            return {"central": self.point, "low": self.point, "high": self.point, "mean": self.point}
+        # Fenton-Wilkinson: the log-normal with the sum's mean and variance.
+        s2 = math.log1p(self.variance / self.mean**2)
+        mu = math.log(self.mean) - s2 / 2
+        spread = _Z90 * math.sqrt(s2)
+        return {"central": self.point + math.exp(mu), "low": self.point + math.exp(mu - spread),
+                "high": self.point + math.exp(mu + spread), "mean": self.point + self.mean}
+
+
+@dataclass
+class AuditSummary:
+    """Running totals over the records of an audit; constant memory whatever the number of models."""
+
+    audited: int = 0
+    failed: int = 0
+    reasons: Counter = field(default_factory=Counter)
+    tiers: dict[str, _Sum] = field(default_factory=lambda: {tier: _Sum() for tier in _TIERS})
+    total: _Sum = field(default_factory=_Sum)
+    worst: Severity | None = None
+    """The most severe finding of any model."""
+
+    def add(self, record: dict[str, Any]) -> None:
+        """Count a record (a JSON record, or a row of the CSV output)."""
+        fields = _summary_fields(record)
+        if fields["error"]:
+            self.failed += 1
+            self.reasons[fields["error"]] += 1
+            return
+        self.audited += 1
+        tier = (fields["disclosure"] or "none").split(" ")[0]
+        args = (fields["tier"], fields["central"], fields["low"], fields["high"])
+        self.tiers.setdefault(tier, _Sum()).add(*args)
+        self.total.add(*args)
+        if fields["severity"] is not None and (self.worst is None or fields["severity"] > self.worst):
+            self.worst = fields["severity"]
+
+    @property
+    def reporting(self) -> int:
+        return self.tiers["T1"].models
+
+    def json(self) -> dict[str, Any]:
+        return {
+            "audited": self.audited,
+            "failed": self.failed,
+            "failed_by_reason": dict(self.reasons.most_common()),
+            "reporting_emissions": self.reporting,
+            "share_reporting_emissions": self.reporting / self.audited if self.audited else None,
+            "tiers": {tier: {"models": s.models, "estimated": s.estimated, "emissions_g": s.interval()}
+                      for tier, s in self.tiers.items()},
+            "total": {"models": self.total.models, "estimated": self.total.estimated,
+                      "emissions_g": self.total.interval()},
+            "method": _METHOD,
+        }
+
+    def text(self) -> str:
+        lines = [self._headline(), ""]
+        rows = [(tier, s) for tier, s in self.tiers.items()] + [("Total", self.total)]
+        lines.append(f"{'disclosure':<11} {'models':>7} {'estimated':>9}  training emissions (90% interval)")
+        for name, s in rows:
+            lines.append(f"{name:<11} {s.models:>7} {s.estimated:>9}  {_sum_text(name, s)}")
+        lines += ["", self._share(), _METHOD]
+        return "\n".join(lines)
+
+    def markdown(self) -> str:
+        lines = ["## Summary", "", self._headline(), "",
+                 "| Disclosure | Models | Estimated | Training emissions (90% interval) |", "|---|--:|--:|---|"]
+        for name, s in [*self.tiers.items(), ("**Total**", self.total)]:
+            lines.append(f"| {name} | {s.models} | {s.estimated} | {_sum_text(name, s)} |")
+        lines += ["", self._share(), "", _METHOD]
+        return "\n".join(lines)
+
+    def _headline(self) -> str:
+        text = f"Audited {self.audited} model{'s' if self.audited != 1 else ''}"
+        if self.failed:
+            reasons = ", ".join(f"{n} {reason}" for reason, n in self.reasons.most_common())
+            text += f"; {self.failed} failed ({reasons}) and are left out of the totals"
+        return text + "."
+
+    def _share(self) -> str:
+        if not self.audited:
+            return "No model was audited."
+        return (f"{self.reporting / self.audited:.1%} of the models audited report their training emissions "
+                f"({self.reporting} of {self.audited}).")
+
+
+_METHOD = ("Totals: each estimate is log-normal from its central value and 90% interval; their sum, assuming "
+           "independence, is the log-normal of the same mean and variance (Fenton-Wilkinson); reported emissions "
+           "(T1) are added as stated. Base models shown by --lineage are not in the totals.")
+
+
+def _sum_text(name: str, s: _Sum) -> str:
+    interval = s.interval()
+    if interval is None:
+        return "-"
+    if interval["low"] == interval["high"]:
+        return f"{_mass(interval['central'])} (reported, as stated)" if name == "T1" else _mass(interval["central"])
+    return f"{_mass(interval['central'])} ({_mass(interval['low'])} to {_mass(interval['high'])})"
+
+
+def _summary_fields(record: dict[str, Any]) -> dict[str, Any]:
+    """What the summary needs from a JSON record or from a CSV row."""
+    if "error_reason" in record:  # a CSV row: every value is text
+        def number(key):
+            return float(record[key]) if record.get(key) else None
+
+        severity = record.get("worst_severity") or None
+        return {"error": record["error_reason"] or None, "disclosure": record.get("disclosure_tier"),
+                "tier": record.get("estimate_tier"), "central": number("emissions_g"),
+                "low": number("emissions_low_g"), "high": number("emissions_high_g"),
+                "severity": Severity[severity.upper()] if severity else None}
+    error = record.get("error")
+    emissions = (record.get("estimate") or {}).get("emissions_g") or {}
+    severities = [Severity[f["severity"].upper()] for f in record.get("findings") or ()]
+    return {"error": error.get("reason") or "error" if error else None, "disclosure": record.get("disclosure_tier"),
+            "tier": (record.get("estimate") or {}).get("tier"), "central": emissions.get("central"),
+            "low": emissions.get("low"), "high": emissions.get("high"),
+            "severity": max(severities) if severities else None}
+
+
+# =========================================================================== output
+
+
+def _mass(grams: float | None) -> str:
+    if grams is None:
+        return "-"
+    for unit, size in (("t", 1e6), ("kg", 1e3)):
+        if abs(grams) >= size:
+            return f"{grams / size:.3g} {unit}"
+    return f"{grams:.3g} g"
+
+
+def _estimate_cell(record: dict[str, Any]) -> str:
+    result = record.get("estimate") or {}
+    interval = result.get("emissions_g")
+    if not interval:
+        return result.get("tier") or "-"
+    text = f"{result['tier']} {_mass(interval['central'])}"
+    if result["tier"] != "T1" and interval["low"] != interval["high"]:
+        text += f" ({_mass(interval['low'])} to {_mass(interval['high'])})"
+    return text
+
+
+def _findings_cell(record: dict[str, Any]) -> str:
+    counts = Counter(f["severity"] for f in record.get("findings") or ())
+    parts = [f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in ("error", "warning", "info") if counts[s]]
+    return ", ".join(parts) or "none"
+
+
+CSV_COLUMNS = (
+    "repo_id", "sha", "downloads", "has_card", "error_reason", "error", "disclosure_tier", "reporting_class",
+    "findings", "worst_severity", "estimate_tier", "emissions_g", "emissions_low_g", "emissions_high_g", "method",
+    "base_model", "lineage", "pull_request",
+)
+
+
+def _csv_row(record: dict[str, Any]) -> dict[str, Any]:
+    error = record.get("error")
+    result = record.get("estimate") or {}
+    interval = result.get("emissions_g") or {}
+    findings = record.get("findings") or ()
+    worst = max((Severity[f["severity"].upper()] for f in findings), default=None)
+    lineage = " > ".join(f"{e['repo_id']} ({_estimate_cell(e) if not e.get('error') else 'failed'})"
+                         for e in record.get("lineage") or ())
+    pull = record.get("pull_request") or {}
+    return {
+        "repo_id": record["repo_id"], "sha": record.get("sha") or "", "downloads": record.get("downloads") or "",
+        "has_card": "" if error else record.get("has_card"), "error_reason": error["reason"] if error else "",
+        "error": error["message"] if error else "", "disclosure_tier": record.get("disclosure_tier", ""),
+        "reporting_class": record.get("reporting_class", ""),
+        "findings": " ".join(f["code"] for f in findings), "worst_severity": str(worst) if worst else "",
+        "estimate_tier": result.get("tier", ""), "emissions_g": interval.get("central", ""),
+        "emissions_low_g": interval.get("low", ""), "emissions_high_g": interval.get("high", ""),
+        "method": result.get("method", ""), "base_model": _base_of(record), "lineage": lineage,
+        "pull_request": pull.get("url") or pull.get("action") or "",
+    }
+
+
+def _base_of(record: dict[str, Any]) -> str:
+    for fact in record.get("facts") or ():
+        if fact["quantity"] == "base_model" and fact["chosen"]:
+            value = fact["value"]
+            return value[0] if isinstance(value, list) else str(value)
+    return ""
+
+
+class _Writer:
+    """Writes records as they come, in one format, flushing each one."""
+
+    def __init__(self, stream: IO[str], fmt: str, appending: bool):
+        self.stream, self.fmt = stream, fmt
+        self.first = True
+        if fmt == "table":
+            self._put(f"{'model':<44} {'downloads':>10}  {'disclosure':<12} {'estimate':<32} findings\n")
+        elif fmt == "markdown":
+            self._put("| Model | Downloads | Disclosure | Estimate (90% interval) | Findings |\n|---|--:|---|---|---|\n")
+        elif fmt == "json":
+            self._put('{"models": [')
+        elif fmt == "csv":
+            self.csv = csv.DictWriter(stream, CSV_COLUMNS, lineterminator="\n")
+            if not appending:
+                self.csv.writeheader()
+
+    def _put(self, text: str) -> None:
+        self.stream.write(text)
+        self.stream.flush()  # an interrupted run keeps every record written
+
+    def write(self, record: dict[str, Any]) -> None:
+        if self.fmt == "jsonl":
+            self._put(json.dumps(record, ensure_ascii=False) + "\n")
+        elif self.fmt == "json":
+            self._put(("\n" if self.first else ",\n") + json.dumps(record, ensure_ascii=False))
+        elif self.fmt == "csv":
+            self.csv.writerow(_csv_row(record))
+            self.stream.flush()
+        elif self.fmt == "markdown":
+            self._put(_markdown_row(record))
+        else:
+            self._put(_table_row(record))
+        self.first = False
+
+    def finish(self, summary: AuditSummary) -> None:
+        if self.fmt == "jsonl":
+            self._put(json.dumps({"summary": summary.json()}) + "\n")
+        elif self.fmt == "json":
+            self._put(("\n" if not self.first else "") + '],\n"summary": ' + json.dumps(summary.json()) + "}\n")
+        elif self.fmt == "markdown":
+            self._put("\n" + summary.markdown() + "\n")
+        elif self.fmt == "table":
+            self._put("\n" + summary.text() + "\n")
+
+
+def _table_row(record: dict[str, Any]) -> str:
+    downloads = f"{record['downloads']:,}" if isinstance(record.get("downloads"), int) else "-"
+    if record.get("error"):
+        line = f"{record['repo_id']:<44} {downloads:>10}  failed: {record['error']['message']}\n"
+    else:
+        disclosure = record["disclosure_tier"].split(" ")[0]
+        line = (f"{record['repo_id']:<44} {downloads:>10}  {disclosure:<12} {_estimate_cell(record):<32} "
+                f"{_findings_cell(record)}\n")
+    for entry in record.get("lineage") or ():
+        what = f"failed: {entry['error']['message']}" if entry.get("error") else \
+            f"{entry['disclosure_tier'].split(' ')[0]:<12} {_estimate_cell(entry)}"
+        line += f"  base {entry['repo_id']:<39} {'':>10}  {what}\n"
+    pull = record.get("pull_request")
+    if pull:
+        line += _pull_text(pull)
+    return line
+
+
+def _pull_text(pull: dict[str, Any]) -> str:
+    if pull["action"] in ("opened", "updated"):
+        return f"  pull request #{pull['num']} {pull['action']}: {pull['url']}\n"
+    if pull["action"] == "unchanged":
+        return f"  pull request #{pull['num']} is up to date: {pull['url']}\n"
+    if pull["action"] == "dry-run":
+        target = f"update pull request #{pull['num']}" if pull["would"] == "update" else \
+            f"open a pull request from commit {pull['parent_commit']}"
+        return f"  dry run: would {target}\n  title: {pull['title']}\n\n{pull['description']}\n\n"
+    if pull["action"] == "failed":
+        return f"  pull request failed: {pull['error']}\n"
+    return f"  pull request: none ({pull['reason']})\n"
+
+
+def _markdown_row(record: dict[str, Any]) -> str:
+    downloads = f"{record['downloads']:,}" if isinstance(record.get("downloads"), int) else "-"
+    name = record["repo_id"]
+    if record.get("error"):
+        return f"| `{name}` | {downloads} | failed | {record['error']['message'].replace('|', '/')} | |\n"
+    return (f"| `{name}` | {downloads} | {record['disclosure_tier']} | {_estimate_cell(record)} | "
+            f"{_findings_cell(record)} |\n")
+
+
+def pr_description(run: _Run, after: Assessment, diff: str, fill_template: bool) -> str:
+    """The pull request's text: what carbon-card found, the tier, the estimate, and the change."""
+    before = run.assessment
+    result = run.estimate
+    fixed_keys = {(f.code, f.message) for f in after.findings}
+    fixed = [f for f in before.findings if (f.code, f.message) not in fixed_keys]
+    also = " and the template's Environmental Impact fields" if fill_template else ""
+    lines = [
+        "<!-- carbon-card audit -->",
+        (f"[carbon-card](https://github.com/carbon-card/carbon-card) audited this model card at commit "
+         f"`{run.snapshot.sha[:10]}` and proposes to complete its `co2_eq_emissions` block, the carbon disclosure "
+         f"the Hub reads (training emissions in grams of CO2e). Nothing else in the card changes{also}."),
+        "",
+        "| | Before | After |",
+        "|---|---|---|",
+        f"| Disclosure tier | {before.disclosure_tier} | {after.disclosure_tier} |",
+        f"| Reporting class (Castaño et al., 2023) | {before.reporting_class} | {after.reporting_class} |",
+        "",
+        (f"**Training emissions estimate**: {_estimate_cell({'estimate': estimate_json(result)})} CO2e, "
+         f"tier {result.tier}: {result.method}."),
+        "",
+        f"**Fixed by this change** ({len(fixed)}):",
+        *[f"- `{f.code}` line {f.line}: {f.message}" for f in fixed],
+        "",
+        f"**Still open** ({len(after.findings)}):",
+        *[f"- `{f.code}` line {f.line}: {f.message}" for f in after.findings],
+        "",
+        "<details><summary>The change</summary>",
+        "",
+        "```diff",
+        diff.rstrip("\n"),
+        "```",
+        "</details>",
+        "",
+        (f"Opened by carbon-card {__version__}; running `carbon-card audit {run.snapshot.repo_id} --open-pr` "
+         "again updates this pull request instead of opening another."),
+    ]
+    return "\n".join(lines)
+
+
+def _interval_json(interval) -> dict[str, float] | None:
+    return None if interval is None else {"central": interval.central, "low": interval.low, "high": interval.high}
+
+
+# --------------------------------------------------------------------------- resuming
+
+
+def _resume(path: str, fmt: str) -> tuple[set[str], AuditSummary]:
+    """The models already audited in `path`, and their summary. The file is rewritten without
+    the failed records (tried again), the summary line, and a last record cut short."""
+    done: set[str] = set()
+    summary = AuditSummary()
+    if not os.path.exists(path):
+        return done, summary
+    folder = os.path.dirname(os.path.abspath(path))
+    with open(path, encoding="utf-8", newline="") as old, \
+            tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="", dir=folder, delete=False) as new:
+        if fmt == "jsonl":
+            for line in old:
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError:
+                    continue  # cut short by an interruption
+                if not isinstance(record, dict) or "repo_id" not in record or record.get("error"):
+                    continue
+                new.write(line if line.endswith("\n") else line + "\n")
+                done.add(record["repo_id"])
+                summary.add(record)
+        else:
+            reader = csv.DictReader(old)
+            if reader.fieldnames and list(reader.fieldnames) != list(CSV_COLUMNS):
+                os.unlink(new.name)
+                raise click.UsageError(f"{path} is not a carbon-card audit CSV file; cannot --resume it")
+            writer = csv.DictWriter(new, CSV_COLUMNS, lineterminator="\n")
+            writer.writeheader()
+            for row in reader:
+                if row.get(CSV_COLUMNS[-1]) is None or row["error_reason"] or not row["repo_id"]:
+                    continue  # cut short, or failed: tried again
+                writer.writerow(row)
+                done.add(row["repo_id"])
+                summary.add(row)
+    os.replace(new.name, path)
+    return done, summary
+
+
+# =========================================================================== the command
+
+
+@click.command()
+@click.argument("repo_ids", nargs=-1, metavar="[REPO_ID]...")
+@click.option("--author", metavar="ORG", help="Audit the models of a user or organisation.")
+@click.option("--search", metavar="TEXT", help="Audit the models whose id contains TEXT.")
+@click.option("--min-downloads", type=click.IntRange(min=0), metavar="N",
+              help="Audit the models with at least N downloads (last 30 days), most downloaded first.")
+@click.option("--limit", type=click.IntRange(min=1), metavar="N", help="Audit at most N models.")
+@click.option("--revision", metavar="REV", help="Branch, tag or commit to audit (default: main).")
+@click.option("--format", "output_format", type=click.Choice(["table", "json", "jsonl", "csv", "markdown"]),
+              default="table", show_default=True, help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the results to FILE, not stdout.")
+@click.option("--resume", is_flag=True,
+              help="Skip the models already audited in --output (jsonl or csv) and retry the failed ones.")
+@click.option("--lineage", is_flag=True,
+              help="Also report the chain of base models of a fine-tune, with their estimates (not in the totals).")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=8, show_default=True,
+              help="Models audited at once.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
+              help="Seconds to wait for the Hub on each request.")
+@click.option("--retries", type=click.IntRange(0, 20), default=4, show_default=True,
+              help="Retries of a request that failed with 429, 5xx, a timeout or a dropped connection.")
+@click.option("--retry-wait", type=click.FloatRange(min=0), default=1.0, show_default=True,
+              help="Seconds before the first retry, doubled at each (Retry-After wins).")
+@click.option("--fail-on", type=click.Choice(list(_FAIL_ON)), default="warning", show_default=True,
+              help="Exit 1 when a finding of this severity or worse is found.")
+@click.option("--progress/--no-progress", default=None,
+              help="A progress bar on stderr (default: on a terminal, and not in CI).")
+@click.option("--open-pr", is_flag=True, help="Propose the patched card of each REPO_ID as a pull request on the Hub "
+                                              "(or update carbon-card's open one). Needs HF_TOKEN.")
+@click.option("--dry-run", is_flag=True, help="With --open-pr: show what would be sent, send nothing.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --open-pr: also apply the unsafe fixes.")
+@click.option("--fill-template", is_flag=True,
+              help="With --open-pr: also fill the template's Environmental Impact placeholders.")
+def audit(repo_ids: tuple[str, ...], author: str | None, search: str | None, min_downloads: int | None,
+          limit: int | None, revision: str | None, output_format: str, output: str | None, resume: bool,
+          lineage: bool, jobs: int, timeout: float, retries: int, retry_wait: float, fail_on: str,
+          progress: bool | None, open_pr: bool, dry_run: bool, unsafe_fixes: bool, fill_template: bool) -> None:
+    """Audit model cards on the Hub: REPO_IDs, or every model of --author, --search, --min-downloads
+    (most downloaded first, up to --limit).
+
+    Each model goes through the same checks as `carbon-card check`, with the facts its repository
+    holds (config.json, safetensors headers, trainer_state.json, ...), read through huggingface_hub
+    (HF_ENDPOINT, HF_TOKEN). Records stream out as models finish, then a summary: models audited
+    and failed, per disclosure tier the count and total training emissions with a 90% interval,
+    and the share of models that report their emissions.
+    """
+    listing = author is not None or search is not None or min_downloads is not None
+    if repo_ids and listing:
+        raise click.UsageError("give REPO_IDs or --author/--search/--min-downloads, not both")
+    if not repo_ids and not listing and limit is None:
+        raise click.UsageError("give REPO_IDs, or choose models with --author, --search, --min-downloads or --limit")
+    if resume and (output is None or output_format not in ("jsonl", "csv")):
+        raise click.UsageError("--resume needs --output FILE with --format jsonl or csv")
+    if open_pr and not repo_ids:
+        raise click.UsageError("--open-pr needs REPO_IDs: carbon-card opens pull requests only on models named")
+    if (dry_run or unsafe_fixes or fill_template) and not open_pr:
+        raise click.UsageError("--dry-run, --unsafe-fixes and --fill-template go with --open-pr")
+
+    try:
+        from .hub import Hub, Settings
+    except ImportError as error:  # huggingface_hub 0.x and 1.x use other HTTP clients
+        click.echo(f"carbon-card: audit needs huggingface_hub>=2 ({error}); pip install -U huggingface_hub", err=True)
+        sys.exit(EXIT_INPUT_ERROR)
+
+    done, summary = _resume(output, output_format) if resume else (set(), AuditSummary())
+    hub = Hub(Settings(timeout=timeout, retries=retries, retry_wait=retry_wait))
+    auditor = Auditor(hub, revision=revision, lineage=lineage, open_pr=open_pr, dry_run=dry_run,
+                      unsafe_fixes=unsafe_fixes, fill_template=fill_template)
+    if progress is None:
+        progress = sys.stderr.isatty() and not os.environ.get("CI")
+
+    def targets() -> Iterator[tuple[str, int | None]]:
+        if repo_ids:
+            yield from ((r, None) for r in list(dict.fromkeys(repo_ids))[:limit])
+            return
+        for repo_id, downloads in hub.list_models(author=author, search=search, limit=limit):
+            if min_downloads is not None and (downloads or 0) < min_downloads:
+                return  # most downloaded first: the rest have fewer
+            yield repo_id, downloads
+
+    try:
+        with _opened(output, append=resume) as stream:
+            writer = _Writer(stream, output_format, appending=resume and stream.tell() > 0)
+            errors, listing_error = _audit_all(auditor, targets(), done, writer, summary, jobs, progress,
+                                               total=len(repo_ids) if repo_ids else limit)
+            writer.finish(summary)
+    finally:
+        auditor.close()
+    if output_format == "csv":
+        click.echo(summary.text(), err=True)  # a CSV file holds one kind of row
+    if listing_error is not None:
+        click.echo(f"carbon-card: {listing_error.message}", err=True)
+    threshold = _FAIL_ON[fail_on]
+    if errors or listing_error is not None:
+        sys.exit(EXIT_INPUT_ERROR)
+    if threshold is not None and summary.worst is not None and summary.worst >= threshold:
+        sys.exit(EXIT_FINDINGS)
+    sys.exit(EXIT_CLEAN)
+
+
+@contextlib.contextmanager
+def _opened(path: str | None, append: bool) -> Iterator[IO[str]]:
+    if path is None:
+        yield sys.stdout
+        return
+    with open(path, "a" if append else "w", encoding="utf-8", newline="") as stream:
+        yield stream
+
+
+def _audit_all(auditor: Auditor, targets: Iterator[tuple[str, int | None]], done: set[str], writer: _Writer,
+               summary: AuditSummary, jobs: int, progress: bool, total: int | None):
+    """Audit the targets `jobs` at a time, writing each record as it comes.
+
+    Returns (records that failed, the error that stopped the model list or None)."""
+    from tqdm import tqdm
+
+    from .hub import HubError
+
+    bar = tqdm(total=total, unit="model", disable=not progress, file=sys.stderr, dynamic_ncols=True)
+    errors = 0
+
+    def emit(record: dict[str, Any]) -> None:
+        nonlocal errors
+        summary.add(record)
+        pull = record.get("pull_request") or {}
+        failure = (record.get("error") or {}).get("message") or (
+            f"pull request: {pull['error']}" if pull.get("action") == "failed" else None)
+        with tqdm.external_write_mode(file=sys.stderr):  # lines and the bar share the terminal
+            writer.write(record)
+            if failure:
+                errors += 1
+                click.echo(f"carbon-card: {record['repo_id']}: {failure}", err=True)
+        bar.update(1)
+        bar.set_postfix(failed=summary.failed, refresh=False)
+
+    listing_error = None
+    pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="carbon-card-audit")
+    pending: set[Future] = set()
+    try:
+        try:
+            for repo_id, downloads in targets:
+                if repo_id in done:  # --resume: already in the output
+                    bar.update(1)
+                    continue
+                pending.add(pool.submit(auditor.audit, repo_id, downloads))
+                if len(pending) >= 2 * jobs:  # a bounded window: the listing is read as models finish
+                    finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        emit(future.result())
+        except HubError as error:
+            listing_error = error
+        while pending:
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                emit(future.result())
+    except KeyboardInterrupt:
+        # Keep what is written; do not wait for the window of models still running.
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    finally:
+        bar.close()
+    pool.shutdown(wait=True)
+    return errors, listing_error

@@ -1,0 +1,397 @@
+"""The Hub source: model repositories read through `huggingface_hub`, with manners.
+
+Every request goes through `huggingface_hub` (2.x): `HfApi.list_models`, `model_info` (the
+commit audited and its file list), the card and the small files carbon-card reads beside it
+(one GET each on huggingface_hub's HTTP session, see `Hub.download`),
+`parse_safetensors_file_metadata` for exact parameter counts (range requests),
+`get_repo_discussions`, `create_commit` and `comment_discussion` for the pull request. A file
+that the file list does not show is never asked for.
+
+Manners, for runs over thousands of models:
+
+- every request has a timeout (`Settings.timeout`): most `HfApi` calls send none, so a hook
+  on huggingface_hub's HTTP client caps every request's connect, read, write and pool timeouts;
+- a failed call is retried a bounded number of times on 429, 408 and 5xx, timeouts, dropped
+  connections and bodies cut short, with exponential backoff and jitter, honouring
+  `Retry-After`; a 429 pauses every worker, not only the one that got it;
+- what could not be read becomes a `HubError` with a one-line reason naming the file; other
+  errors are not caught here.
+
+The endpoint is `HF_ENDPOINT`, read when a `Hub` is made (not when huggingface_hub is
+imported), and the token is `HF_TOKEN` or the saved login, as huggingface_hub reads them.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import random
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import httpx2
+from huggingface_hub import CommitOperationAdd, HfApi, hf_hub_url, set_client_factory
+from huggingface_hub.errors import (
+    GatedRepoError,
+    HfHubHTTPError,
+    HFValidationError,
+    RemoteEntryNotFoundError,
+    RepositoryNotFoundError,
+    RevisionNotFoundError,
+    SafetensorsParsingError,
+)
+from huggingface_hub.utils import (
+    build_hf_headers,
+    disable_progress_bars,
+    get_session,
+    hf_raise_for_status,
+)
+from huggingface_hub.utils import logging as hub_logging
+
+from . import __version__
+from .card import MAX_CARD_BYTES
+
+__all__ = ["BadHeaderError", "Hub", "HubError", "Settings", "Snapshot"]
+
+T = TypeVar("T")
+
+_RETRY_STATUS = frozenset({408, 429, 500, 502, 503, 504})
+
+
+class HubError(Exception):
+    """A repository (or one of its files) that could not be read from the Hub."""
+
+    def __init__(self, reason: str, message: str):
+        super().__init__(message)
+        self.reason = reason
+        """A short category for summaries: `HTTP 500`, `timeout`, `not found`, `rate limited`, ..."""
+        self.message = message
+        """One line: what was asked and why it failed."""
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class _Truncated(Exception):
+    """A download with fewer bytes than the file list says the file has."""
+
+
+class BadHeaderError(Exception):
+    """A safetensors header on the Hub that is not a valid header (the file, not the network, is at fault)."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How patient the client is with the Hub."""
+
+    timeout: float = 10.0
+    """Seconds to connect, and to wait for each read, before a request fails."""
+    retries: int = 4
+    """Retries after the first attempt of a call."""
+    retry_wait: float = 1.0
+    """Seconds before the first retry; doubled at each one (with jitter), up to `max_wait`."""
+    max_wait: float = 60.0
+    """The longest wait carbon-card accepts, `Retry-After` included: a longer one fails the call."""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What the audit read of one repository: the commit, its files, the card and side files."""
+
+    repo_id: str
+    sha: str
+    """The commit audited."""
+    downloads: int | None
+    files: dict[str, int | None]
+    """Every file of the commit, name -> size in bytes (None when the Hub does not say)."""
+    card: bytes | None
+    """README.md, or None when the repository has none."""
+    folder: str
+    """Where README.md and the side files were downloaded."""
+
+
+# --------------------------------------------------------------------------- HTTP client
+
+_timeout_cap = Settings.timeout
+
+
+def _cap_timeouts(request: httpx2.Request) -> None:
+    # huggingface_hub sends most API calls with no timeout at all (`timeout=None`): cap each one.
+    timeouts = request.extensions.get("timeout") or {}
+    capped = {kind: _timeout_cap if timeouts.get(kind) is None else min(timeouts[kind], _timeout_cap)
+              for kind in ("connect", "read", "write", "pool")}
+    request.extensions = {**request.extensions, "timeout": capped}
+
+
+def _client_factory() -> httpx2.Client:
+    # huggingface_hub's own client (its request hook, redirects), plus the timeout cap.
+    from huggingface_hub.utils._http import default_client_factory
+
+    client = default_client_factory()
+    client.event_hooks = {**client.event_hooks, "request": [*client.event_hooks["request"], _cap_timeouts]}
+    return client
+
+
+# --------------------------------------------------------------------------- the Hub
+
+
+class Hub:
+    """A client of the Hub for the audit, safe to share between threads."""
+
+    def __init__(self, settings: Settings = Settings(), endpoint: str | None = None, token: str | None = None):
+        global _timeout_cap
+        self.settings = settings
+        _timeout_cap = settings.timeout
+        set_client_factory(_client_factory)
+        # The audit has its own progress bar and error lines: huggingface_hub's bars and retry
+        # warnings would interleave with them, once per file and thread.
+        disable_progress_bars()
+        hub_logging.set_verbosity_error()
+        endpoint = endpoint or os.environ.get("HF_ENDPOINT") or None
+        self.api = HfApi(endpoint=endpoint.rstrip("/") if endpoint else None, token=token,
+                         library_name="carbon-card", library_version=__version__)
+        self.endpoint = self.api.endpoint
+        self._headers = build_hf_headers(token=token, library_name="carbon-card", library_version=__version__)
+        self._lock = threading.Lock()
+        self._paused_until = 0.0
+
+    # -- calls with retries
+
+    def call(self, what: str, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """`function(*args, **kwargs)`, retried on transient failures; `HubError` when it fails.
+
+        `what` names the request in the error ("README.md", "model info")."""
+        attempt = 0
+        while True:
+            self._wait_for_pause()
+            try:
+                return function(*args, **kwargs)
+            except Exception as error:  # classified below; unknown errors re-raised
+                failure = self._classify(error)
+                if failure is None:
+                    raise
+                transient, reason, message, retry_after = failure
+                attempt += 1
+                if not transient or attempt > self.settings.retries:
+                    tried = f" (after {attempt} attempts)" if attempt > 1 else ""
+                    raise HubError(reason, f"{what}: {message}{tried}") from error
+                wait = self._backoff(attempt, retry_after)
+                if wait is None:
+                    raise HubError(reason, f"{what}: {message}; the Hub asks to wait {retry_after:g} s, "
+                                           f"more than {self.settings.max_wait:g} s") from error
+                if retry_after is not None and reason == "rate limited":
+                    self._pause(wait)
+                time.sleep(wait)
+
+    def _backoff(self, attempt: int, retry_after: float | None) -> float | None:
+        if retry_after is not None:
+            return retry_after if retry_after <= self.settings.max_wait else None
+        # Exponential with "equal jitter": workers that failed together do not retry together.
+        ceiling = min(self.settings.max_wait, self.settings.retry_wait * 2 ** (attempt - 1))
+        return ceiling / 2 + random.uniform(0, ceiling / 2)
+
+    def _pause(self, seconds: float) -> None:
+        with self._lock:
+            self._paused_until = max(self._paused_until, time.monotonic() + seconds)
+
+    def _wait_for_pause(self) -> None:
+        # A 429 is about the client, not one file: every worker waits it out.
+        delay = self._paused_until - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+
+    def _classify(self, error: BaseException) -> tuple[bool, str, str, float | None] | None:
+        """(transient, reason, message, Retry-After seconds) of a failure, or None for an unknown error."""
+        chain = _chain(error)
+        # huggingface_hub wraps what went wrong in its own errors: the cause may be further down.
+        for cause in chain:
+            if isinstance(cause, GatedRepoError):
+                return False, "gated", "gated repository: accept its conditions on the Hub and set HF_TOKEN", None
+            if isinstance(cause, RepositoryNotFoundError):
+                return False, "not found", "repository not found (or private: set HF_TOKEN)", None
+            if isinstance(cause, RevisionNotFoundError):
+                return False, "not found", "revision not found", None
+            if isinstance(cause, RemoteEntryNotFoundError):
+                return False, "not found", "file not found", None
+            if isinstance(cause, HFValidationError):
+                return False, "invalid id", _one_line(str(cause)), None
+            if isinstance(cause, SafetensorsParsingError):  # the file is broken, not the network
+                return False, "bad header", _one_line(str(cause)), None
+        http = next((e for e in chain if isinstance(e, HfHubHTTPError) and e.response is not None), None)
+        if http is not None:
+            status = http.response.status_code
+            retry_after = _retry_after(http.response.headers.get("Retry-After"))
+            if status == 429:
+                return True, "rate limited", "HTTP 429 Too Many Requests", retry_after
+            transient = status in _RETRY_STATUS
+            return transient, f"HTTP {status}", f"HTTP {status} from the Hub", retry_after if transient else None
+        for cause in chain:
+            if isinstance(cause, httpx2.TimeoutException):
+                return True, "timeout", f"no answer within {self.settings.timeout:g} s", None
+            if isinstance(cause, httpx2.RemoteProtocolError):
+                return True, "truncated", f"connection closed mid-answer ({_one_line(str(cause), 80)})", None
+            if isinstance(cause, httpx2.TransportError):
+                return True, "network", f"cannot reach {self.endpoint} ({_one_line(str(cause), 80)})", None
+            if isinstance(cause, _Truncated):
+                return True, "truncated", f"the download was cut short ({cause})", None
+            if isinstance(cause, json.JSONDecodeError):
+                return True, "bad answer", "the Hub answered with invalid JSON", None
+            if isinstance(cause, RuntimeError) and "client has been closed" in str(cause):
+                # huggingface_hub closes its shared client when any request fails to connect:
+                # requests of other threads in flight on it fail with this; the next try reconnects.
+                return True, "network", "the connection was closed by another request's failure", None
+        return None
+
+    # -- reading repositories
+
+    def list_models(self, *, author: str | None = None, search: str | None = None,
+                    limit: int | None = None) -> Iterator[tuple[str, int | None]]:
+        """(repo id, downloads) of the models matching, most downloaded first, page by page.
+
+        Pages are retried by huggingface_hub itself (it honours `Retry-After` too); a page that
+        still fails raises `HubError`."""
+        models = self.api.list_models(author=author, search=search, sort="downloads", limit=limit,
+                                      expand=["downloads"])
+        while True:
+            try:
+                model = next(models)
+            except StopIteration:
+                return
+            except Exception as error:  # classified; unknown errors re-raised
+                failure = self._classify(error)
+                if failure is None:
+                    raise
+                raise HubError(failure[1], f"model list: {failure[2]}") from error
+            yield model.id, model.downloads
+
+    def snapshot(self, repo_id: str, revision: str | None, folder: str, side_files: dict[str, int]) -> Snapshot:
+        """Read a repository at a revision: its commit and file list, then README.md and each
+        of `side_files` (name -> largest size read) that the file list has, into `folder`.
+
+        A side file over its size is not downloaded and not listed in the result's folder."""
+        info = self.call("model info", self.api.model_info, repo_id, revision=revision, files_metadata=True,
+                         timeout=self.settings.timeout)
+        if not info.sha:
+            raise HubError("bad answer", "model info: the Hub gave no commit id")
+        files = {sibling.rfilename: sibling.size for sibling in info.siblings or ()}
+        card = None
+        size = files.get("README.md")
+        if size is not None and size > MAX_CARD_BYTES:  # as `check`: not a model card; not downloaded
+            raise HubError("unreadable card", f"README.md: {size} bytes, over {MAX_CARD_BYTES // 2**20} MB: "
+                                              "not a model card")
+        if "README.md" in files:
+            with open(self.download(repo_id, info.sha, "README.md", folder, files["README.md"]), "rb") as handle:
+                card = handle.read()
+        for name, cap in side_files.items():
+            if name in files and (files[name] is None or files[name] <= cap):
+                self.download(repo_id, info.sha, name, folder, files[name])
+        return Snapshot(repo_id, info.sha, info.downloads, files, card, folder)
+
+    def download(self, repo_id: str, sha: str, filename: str, folder: str, size: int | None = None) -> str:
+        """One file of a commit, streamed into `folder`; its path. `size` is what the file list says.
+
+        One GET on huggingface_hub's session (its URL, headers and error types), not
+        `hf_hub_download`: for the few small files of each model, that one adds a HEAD request
+        and about ten file-system operations (locks, metadata, a temporary file), and costs
+        about 15 times the CPU, which bounds how many models a process audits per second."""
+        url = hf_hub_url(repo_id, filename, revision=sha, endpoint=self.endpoint)
+        path = os.path.join(folder, filename)
+
+        def get() -> str:
+            written = 0
+            with get_session().stream("GET", url, headers=self._headers) as response:
+                if response.status_code >= 400:
+                    response.read()  # the error's message is in the body
+                    hf_raise_for_status(response)
+                with open(path, "wb") as handle:
+                    for chunk in response.iter_bytes():
+                        handle.write(chunk)
+                        written += len(chunk)
+            if size is not None and written != size:
+                raise _Truncated(f"{written} of {size} bytes")
+            return path
+
+        return self.call(filename, get)
+
+    def safetensors_header(self, repo_id: str, sha: str, filename: str) -> dict:
+        """The JSON header of a safetensors file, read with range requests (a few kB, never the weights).
+
+        Raises `BadHeaderError` (with a one-line message) for a header that cannot be parsed."""
+        try:
+            metadata = self.call(f"{filename} header", self.api.parse_safetensors_file_metadata, repo_id, filename,
+                                 revision=sha, timeout=self.settings.timeout)
+        except HubError as error:
+            if isinstance(error.__cause__, SafetensorsParsingError):
+                raise BadHeaderError(_one_line(str(error.__cause__), 200)) from None
+            raise
+        header: dict[str, Any] = {"__metadata__": metadata.metadata or {}}
+        for name, tensor in metadata.tensors.items():
+            header[name] = {"dtype": tensor.dtype, "shape": list(tensor.shape),
+                            "data_offsets": list(tensor.data_offsets)}
+        return header
+
+    # -- the pull request
+
+    def find_pull_request(self, repo_id: str, title: str):
+        """carbon-card's open pull request on a repository (a `Discussion`), or None."""
+        return self.call("pull requests", self._find_pull_request, repo_id, title)
+
+    def propose_card(self, repo_id: str, data: bytes, *, title: str, description: str, parent: str) -> tuple[str, Any]:
+        """Open a pull request with a new README.md from commit `parent`, or update carbon-card's
+        open one: ("opened", its `CommitInfo`), or ("updated" or "unchanged", its `Discussion`).
+
+        An update is a commit on the pull request's `refs/pr/N` and a comment with the new
+        description; a pull request whose card is already `data` is left alone. Each attempt
+        looks for the pull request first, so that a retry after an answer lost in transit
+        updates the pull request the first attempt opened instead of opening another."""
+        def send():
+            pull = self._find_pull_request(repo_id, title)
+            operation = CommitOperationAdd("README.md", data)
+            if pull is None:
+                return "opened", self.api.create_commit(repo_id, [operation], commit_message=title,
+                                                        commit_description=description, create_pr=True,
+                                                        parent_commit=parent)
+            response = get_session().get(hf_hub_url(repo_id, "README.md", revision=pull.git_reference,
+                                                    endpoint=self.endpoint), headers=self._headers)
+            if response.status_code != 404:  # 404: no card on the pull request's branch, the commit adds it
+                hf_raise_for_status(response)
+                if response.content == data:
+                    return "unchanged", pull
+            self.api.create_commit(repo_id, [operation], commit_message=f"{title} (update)",
+                                   commit_description=description, revision=pull.git_reference)
+            self.api.comment_discussion(repo_id, pull.num, f"carbon-card updated this pull request.\n\n{description}")
+            return "updated", pull
+
+        return self.call("pull request", send)
+
+    def _find_pull_request(self, repo_id: str, title: str):
+        pulls = self.api.get_repo_discussions(repo_id, discussion_type="pull_request", discussion_status="open")
+        return next((p for p in pulls if p.title == title), None)
+
+
+def _chain(error: BaseException) -> list[BaseException]:
+    """The error and what caused it (huggingface_hub wraps network errors in its own)."""
+    chain, seen = [], set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        chain.append(error)
+        error = error.__cause__ or error.__context__
+    return chain
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds of a `Retry-After` header; the HTTP-date form is not used by the Hub."""
+    try:
+        seconds = float(value) if value is not None else math.nan
+    except ValueError:
+        return None
+    return seconds if 0 <= seconds < math.inf else None
+
+
+def _one_line(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
