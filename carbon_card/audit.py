@@ -279,56 +279,29 @@ def _facts(card, folder: str, repo_id: str, weights: tuple[list[Fact], list[Fact
 
 
 def _weight_facts(hub: Hub, snapshot: Snapshot, index_folder: str) -> tuple[list[Fact], list[FactProblem]]:
-    """The parameter facts `facts.files` would read from the weights, from their headers on the Hub.
-
-    The same rules as `facts.files._weights` (shards of the index, shard sets, single files,
-    active parameters of a mixture of experts), using its own readers on the headers."""
+    """The parameter facts `facts.files` would read from the weights, from their headers on the Hub."""
     names = sorted(n for n in snapshot.files if "/" not in n and n.endswith(".safetensors") and n != side._ADAPTER)
-    has_index = side.INDEX in snapshot.files
-    if not names and not has_index:
-        return [], []
     found = side._Found()
-    config = _config(snapshot)
-    experts = found.read(side.CONFIG, side._experts, config) if config is not None else None
-    weights = set(names)
 
-    def header(name: str):
-        def read():
-            from .hub import BadHeaderError
+    def read_header(name: str):
+        from .hub import BadHeaderError
 
-            try:
-                raw = hub.safetensors_header(snapshot.repo_id, snapshot.sha, name)
-            except BadHeaderError as error:
-                raise side.SideFileError(f"safetensors header is not valid: {error}") from None
-            ends = [t["data_offsets"][1] for k, t in raw.items() if k != "__metadata__"]
-            return side._check_header(raw, data_size=max(ends, default=0))
+        try:
+            raw = hub.safetensors_header(snapshot.repo_id, snapshot.sha, name)
+        except BadHeaderError as error:
+            raise side.SideFileError(f"safetensors header is not valid: {error}") from None
+        ends = [t["data_offsets"][1] for k, t in raw.items() if k != "__metadata__"]
+        return side._check_header(raw, data_size=max(ends, default=0))
 
-        return found.read(name, read)
+    def read_index():
+        size = snapshot.files.get(side.INDEX)
+        if size is not None and size > side.MAX_SIDE_FILE:
+            raise side.SideFileError(f"{size} bytes is over the cap of {side.MAX_SIDE_FILE} bytes for side files: "
+                                     "not read")
+        os.makedirs(index_folder, exist_ok=True)  # apart from the card's folder, where gather would read it
+        return side._read_index(hub.download(snapshot.repo_id, snapshot.sha, side.INDEX, index_folder, size))
 
-    def headers(group) -> list | None:
-        read = [header(name) for name in group]
-        return None if None in read else read
-
-    if has_index and (index := _index(hub, snapshot, index_folder, found)) is not None:
-        complete = bool(index.shards) and all(shard in weights for shard in index.shards)
-        read = headers(index.shards) if complete else None
-        if read is not None:
-            note = f"sum of the safetensors headers of the {len(read)} shards of the weight_map"
-            side._header_facts(side.INDEX, read, note, experts, found)
-        else:
-            side._index_size_fact(index, config, found)
-        weights -= set(index.shards)
-    groups: dict[tuple[str, str], list[str]] = {}
-    for name in sorted(weights):
-        if match := side._SHARD.fullmatch(name):
-            groups.setdefault((match["stem"], match["total"]), []).append(name)
-        elif (one := header(name)) is not None:
-            side._header_facts(name, [one], "exact count from the safetensors header", experts, found)
-    for (stem, total), group in groups.items():
-        numbers = {int(side._SHARD.fullmatch(name)["number"]) for name in group}
-        if numbers == set(range(1, int(total) + 1)) and (read := headers(group)) is not None:
-            note = f"sum of the safetensors headers of the {total} shards {stem}-*-of-{total}.safetensors"
-            side._header_facts(group[0], read, note, experts, found)
+    side.weight_facts(names, side.INDEX in snapshot.files, read_header, read_index, _config(snapshot), found)
     return found.facts, found.problems
 
 
@@ -340,16 +313,6 @@ def _config(snapshot: Snapshot) -> dict | None:
         return side._read_config(path)
     except side.SideFileError:
         return None  # gather reports it, from the same file
-
-
-def _index(hub: Hub, snapshot: Snapshot, folder: str, found) -> Any:
-    size = snapshot.files.get(side.INDEX)
-    if size is not None and size > side.MAX_SIDE_FILE:
-        found.problem(side.INDEX, f"{size} bytes is over the cap of {side.MAX_SIDE_FILE} bytes for side files: not read")
-        return None
-    os.makedirs(folder, exist_ok=True)  # apart from the card's folder, where gather would read it
-    path = hub.download(snapshot.repo_id, snapshot.sha, side.INDEX, folder, size)
-    return found.read(side.INDEX, side._read_index, path)
 
 
 # =========================================================================== the summary

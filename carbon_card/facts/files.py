@@ -305,40 +305,52 @@ def _read_config(path: str) -> dict:
 
 
 def _weights(files: dict[str, str], config: dict | None, found: _Found) -> None:
-    """Parameter counts: from the index's shards, else its total_size, then from other files."""
+    """Parameter counts from the weights in the folder (see `weight_facts`)."""
     weights = {name: path for name, path in files.items() if name.endswith(".safetensors")}
-    if not weights and INDEX not in files:
+    weight_facts(list(weights), INDEX in files, lambda name: _read_header(weights[name]),
+                 lambda: _read_index(files[INDEX]), config, found)
+
+
+def weight_facts(names: list[str], has_index: bool, read_header, read_index, config: dict | None,
+                 found: _Found) -> None:
+    """Parameter counts: from the index's shards, else its total_size, then from other files.
+
+    `names` are the safetensors files present, in name order; `read_header(name)` and
+    `read_index()` read them (from the folder, or from the Hub by range requests) and raise
+    `SideFileError` for what they cannot read."""
+    if not names and not has_index:
         return
     experts = found.read(CONFIG, _experts, config) if config is not None else None
-    if INDEX in files and (index := found.read(INDEX, _read_index, files[INDEX])) is not None:
+    weights = list(names)
+
+    def headers(group: list[str]) -> list[_Header] | None:
+        # None when one shard is unreadable (a problem): a partial sum says nothing exact.
+        read = [found.read(name, read_header, name) for name in group]
+        return None if None in read else read
+
+    if has_index and (index := found.read(INDEX, read_index)) is not None:
         complete = bool(index.shards) and all(shard in weights for shard in index.shards)
-        headers = _read_headers(index.shards, weights, found) if complete else None
-        if headers is not None:
-            note = f"sum of the safetensors headers of the {len(headers)} shards of the weight_map"
-            _header_facts(INDEX, headers, note, experts, found)
+        read = headers(index.shards) if complete else None
+        if read is not None:
+            note = f"sum of the safetensors headers of the {len(read)} shards of the weight_map"
+            _header_facts(INDEX, read, note, experts, found)
         else:
             _index_size_fact(index, config, found)
         # A shard of the index says only part of the count: it is not a model by itself.
-        weights = {name: path for name, path in weights.items() if name not in index.shards}
+        weights = [name for name in weights if name not in index.shards]
     groups: dict[tuple[str, str], list[str]] = {}
     for name in weights:  # in name order
         if match := _SHARD.fullmatch(name):
             groups.setdefault((match["stem"], match["total"]), []).append(name)
-        elif (header := found.read(name, _read_header, weights[name])) is not None:
+        elif (header := found.read(name, read_header, name)) is not None:
             _header_facts(name, [header], "exact count from the safetensors header", experts, found)
-    for (stem, total), names in groups.items():
-        numbers = {int(_SHARD.fullmatch(name)["number"]) for name in names}
+    for (stem, total), group in groups.items():
+        numbers = {int(_SHARD.fullmatch(name)["number"]) for name in group}
         if numbers != set(range(1, int(total) + 1)):
             continue  # an incomplete set of shards says nothing exact about the model
-        if (headers := _read_headers(names, weights, found)) is not None:
+        if (read := headers(group)) is not None:
             note = f"sum of the safetensors headers of the {total} shards {stem}-*-of-{total}.safetensors"
-            _header_facts(names[0], headers, note, experts, found)
-
-
-def _read_headers(names, weights: dict[str, str], found: _Found) -> list[_Header] | None:
-    """The headers of a set of shards, or None when one of them is unreadable (a problem)."""
-    headers = [found.read(name, _read_header, weights[name]) for name in names]
-    return None if None in headers else headers
+            _header_facts(group[0], read, note, experts, found)
 
 
 def _header_facts(where: str, headers: list[_Header], note: str, experts: _Experts | None, found: _Found) -> None:
