@@ -8,7 +8,9 @@
    command with the Facts stage switched off (a driver that replaces `gather` by an empty
    `Facts()`; it still imports the facts modules, a few ms the baseline pays too). Figure: the
    CPU time (user + sys) of each child process, median of `--runs` interleaved runs.
-   Goal: with facts <= 1.30 x without.
+   Goal: with facts <= 1.30 x without. When valgrind is installed, the same two commands are
+   also counted in instructions (`valgrind --tool=callgrind`, PYTHONHASHSEED=0): a figure that
+   does not move with the machine's load (`--no-valgrind` skips it; it takes a minute or two).
 2. The parameter count of a sparse safetensors file of Llama-3-8B's size (16 GB, bf16):
    median wall time over `--runs` reads, and the bytes read (counted through
    `carbon_card.facts.files._open`). Goal: < 50 ms, and only the header read.
@@ -20,7 +22,9 @@ import argparse
 import json
 import os
 import platform
+import re
 import resource
+import shutil
 import statistics
 import struct
 import subprocess
@@ -61,11 +65,15 @@ def _cpu_seconds(command: list[str]) -> float:
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def bench_gathering(runs: int, log) -> dict:
+def _commands(log) -> tuple[int, list[str], list[str]]:
+    """The number of Castano cards, and `check` over them with and without the Facts stage."""
     corpus, count = _corpus("castano", 0, False, log)
     arguments = ["check", "-q", "--fail-on", "never", str(corpus)]
-    with_facts_command = [sys.executable, "-m", "carbon_card", *arguments]
-    without_command = [sys.executable, "-c", _NO_FACTS, *arguments]
+    return count, [sys.executable, "-m", "carbon_card", *arguments], [sys.executable, "-c", _NO_FACTS, *arguments]
+
+
+def bench_gathering(runs: int, log) -> dict:
+    count, with_facts_command, without_command = _commands(log)
     _cpu_seconds(with_facts_command)  # warm the page cache
     baseline, with_facts = [], []
     for _ in range(runs):
@@ -74,6 +82,29 @@ def bench_gathering(runs: int, log) -> dict:
     base, facts = statistics.median(baseline), statistics.median(with_facts)
     return {"cards": count, "baseline_s": base, "with_facts_s": facts, "ratio": facts / base,
             "runs_baseline": baseline, "runs_with_facts": with_facts}
+
+
+def _instructions(valgrind: str, command: list[str]) -> int:
+    """Instructions executed by `command` under callgrind (the `I refs` of its summary)."""
+    env = {**CHILD_ENV, "PYTHONHASHSEED": "0"}  # the same dict and set orders in every run
+    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)  # writes the .pyc files
+    done = subprocess.run([valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null", *command],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    found = re.search(r"I\s+refs:\s+([\d,]+)", done.stderr.decode(errors="replace"))
+    if done.returncode != 0 or found is None:
+        raise SystemExit(f"valgrind {' '.join(command)} exited {done.returncode}: {done.stderr.decode()[-500:]}")
+    return int(found.group(1).replace(",", ""))
+
+
+def bench_instructions(log) -> dict | None:
+    """The instruction counts of item 1's two commands; None when valgrind is not installed."""
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        return None
+    _, with_facts_command, without_command = _commands(log)
+    base = _instructions(valgrind, without_command)
+    facts = _instructions(valgrind, with_facts_command)
+    return {"baseline": base, "with_facts": facts, "ratio": facts / base}
 
 
 def _sparse_safetensors(folder: Path) -> Path:
@@ -141,6 +172,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--json", action="store_true", help="also print the results as JSON on stdout")
+    parser.add_argument("--no-valgrind", action="store_true", help="skip the instruction counts (callgrind)")
     args = parser.parse_args()
     log = (lambda text: print(text, file=sys.stderr)) if args.json else print
 
@@ -155,6 +187,14 @@ def main() -> int:
     log(f"   check with facts                {gathering['with_facts_s'] * 1000:8.1f} ms")
     verdict = "PASS" if gathering["ratio"] <= GOAL_RATIO else "FAIL"
     log(f"   ratio with/without = {gathering['ratio']:.2f}  (goal <= {GOAL_RATIO:.2f})  {verdict}")
+    instructions = None if args.no_valgrind else bench_instructions(log)
+    if instructions is not None:
+        verdict = "PASS" if instructions["ratio"] <= GOAL_RATIO else "FAIL"
+        log(f"   in instructions (valgrind --tool=callgrind, deterministic): {instructions['baseline']:,} without, "
+            f"{instructions['with_facts']:,} with")
+        log(f"   ratio with/without = {instructions['ratio']:.3f}  (goal <= {GOAL_RATIO:.2f})  {verdict}")
+    elif not args.no_valgrind:
+        log("   instruction counts skipped: valgrind is not installed")
     header = bench_header(args.runs)
     log(f"\n2. parameter count of a {header['file_bytes'] / 1e9:.1f} GB sparse safetensors file (Llama-3-8B shapes)")
     log(f"   parameters {header['parameters']:,}; median {header['median_ms']:.2f} ms "
@@ -163,7 +203,7 @@ def main() -> int:
     log(f"   bytes read {header['bytes_read']:,} of a {header['header_bytes']:,}-byte header "
         f"{'(header only) PASS' if only_header else 'FAIL'}")
     if args.json:
-        print(json.dumps({"gathering": gathering, "safetensors": header}, indent=2))
+        print(json.dumps({"gathering": gathering, "instructions": instructions, "safetensors": header}, indent=2))
     return 0
 
 

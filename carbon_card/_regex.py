@@ -13,19 +13,21 @@ __all__ = ["lazy_compile"]
 
 
 class _LazyPattern:
-    __slots__ = ("_pattern", "_flags", "_compiled")
-
     def __init__(self, pattern: str, flags: int = 0):
         self._pattern = pattern
         self._flags = flags
         self._compiled: re.Pattern | None = None
 
     def __getattr__(self, name: str) -> Any:
-        # Only reached for the attributes of the compiled pattern (search, finditer, ...).
+        # Only reached for the attributes of the compiled pattern (search, finditer, ...), and
+        # only once for each: the attribute is then kept on this object, so that later calls
+        # cost what calls of the compiled pattern cost (a pattern may run millions of times).
         compiled = self._compiled
         if compiled is None:
             compiled = self._compiled = re.compile(self._pattern, self._flags)
-        return getattr(compiled, name)
+        value = getattr(compiled, name)
+        setattr(self, name, value)
+        return value
 
 
 def lazy_compile(pattern: str, flags: int = 0) -> re.Pattern:

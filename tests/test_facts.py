@@ -251,3 +251,57 @@ def test_bad_side_file_is_a_finding_not_a_crash(tmp_path):
                             capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "CC406 config.json:" in result.stdout and "CC406 model.safetensors:" in result.stdout
+
+
+# --- What the speed work (docs/facts-speed.md) must keep ------------------------------------
+
+
+def test_fact_init_matches_its_fields():
+    """`Fact` writes its own __init__ (cheaper than the frozen dataclass one): same parameters,
+    same defaults, still frozen, still works with `dataclasses.replace`."""
+    import dataclasses
+    import inspect
+
+    from carbon_card.facts import Fact
+
+    parameters = list(inspect.signature(Fact).parameters.values())
+    fields = dataclasses.fields(Fact)
+    assert [p.name for p in parameters] == [f.name for f in fields]
+    assert [p.default for p in parameters] == [
+        inspect.Parameter.empty if f.default is dataclasses.MISSING else f.default for f in fields]
+    fact = Fact("emissions", 1.0, "1 g", "yaml", "co2_eq_emissions", note="x")
+    assert dataclasses.replace(fact, scope="family") == Fact("emissions", 1.0, "1 g", "yaml", "co2_eq_emissions",
+                                                             scope="family", note="x")
+    assert hash(fact) == hash(dataclasses.replace(fact))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fact.value = 2.0
+
+
+@pytest.mark.parametrize(
+    "name, size",
+    [
+        ("meta-llama/Meta-Llama-3-8B", 8e9),
+        ("TeenyTinyLlama-160m", 160e6),
+        ("Qwen2.5-0.5B", 0.5e9),
+        ("00458-autotrain-MS2-1173943517", None),  # digits without a unit
+        ("model-v1.5b", None),  # after ".": a version
+        ("x7b", None),  # after a letter
+        ("run_7b", 7e9),  # "_" does not join words here
+        ("٣7b", None),  # after a digit of another script
+    ],
+)
+def test_size_in_the_model_name(name, size):
+    facts = gather(parse_card("# x\n"), model_name=name)
+    found = facts.all("params") + facts.all("params_active")
+    assert (found[0].value if found else None) == size
+
+
+def test_numbers_in_prose_read_as_parse_number_reads_them():
+    import re
+
+    from carbon_card.facts.prose import _NUM, _number
+    from carbon_card.units import parse_number
+
+    for text in ("7", "7.98", "1,234", "1,234,567.5", "3e5", "3.14E+23", "2E-3", "٣٤"):
+        assert re.fullmatch(_NUM, text)
+        assert _number(text) == parse_number(text)

@@ -56,18 +56,16 @@ def _outside_block_unchanged(patch) -> None:
     """Every byte before and after the edited span is the original's, and the span lies in the
     front matter (or is a front matter added at the top)."""
     old, new = patch.card.text, patch.text
-    prefix = 0
-    while prefix < min(len(old), len(new)) and old[prefix] == new[prefix]:
-        prefix += 1
-    suffix = 0
-    while suffix < min(len(old), len(new)) - prefix and old[-1 - suffix] == new[-1 - suffix]:
-        suffix += 1
-    edited_end = len(old) - suffix
     if patch.card.yaml_span is None:
-        assert prefix == 0 and edited_end == 0  # an insertion at the top, nothing replaced
-    else:
-        start, end = patch.card.yaml_span
-        assert start <= prefix and edited_end <= end + 1, (prefix, edited_end, patch.card.yaml_span)
+        # A front matter added at the top, nothing else.
+        added = new[: len(new) - len(old)]
+        assert new.endswith(old) and added.startswith("---") and parse_card(added).metadata is not None
+        return
+    start, end = patch.card.yaml_span
+    # Everything before the YAML (the opening line) and after it (the closing line, the body)
+    # is the original's.
+    assert new.startswith(old[:start]) and new.endswith(old[end:])
+    assert len(new) - len(old[end:]) >= start
 
 
 # --------------------------------------------------------------------------- real cards

@@ -48,16 +48,16 @@ def gather(card: Card, folder: str | os.PathLike | None = None, model_name: str 
     return Facts(tuple(facts), tuple(problems), name, name_source)
 
 
-# Starts with a digit, so that the regular expression engine skips the rest of the name fast.
-_SIZE_RE = lazy_compile(r"[0-9]+(?:\.[0-9]+)?[mMbB](?![a-zA-Z0-9])")
+# A size that starts a word: not after a letter, a digit or "." ("v1.5b" states no size). The
+# look-behind also keeps the engine from retrying at every digit of a long number.
+_SIZE_RE = lazy_compile(r"(?<![^\W_]|\.)[0-9]+(?:\.[0-9]+)?[mMbB](?![a-zA-Z0-9])")
 _EXPERTS_RE = lazy_compile(r"(?<![a-z0-9])\d+e(?![a-z0-9])|\bmoe\b|\d+x\d+b", re.IGNORECASE)
 
 
 def _size_from_name(name: str) -> list[Fact]:
     """The parameter count a model's name states ("Meta-Llama-3-8B", "TeenyTinyLlama-160m"); in
     a mixture-of-experts name ("Llama-4-Scout-17B-16E") the size is the active parameters."""
-    match = next((m for m in _SIZE_RE.finditer(name) if m.start() == 0 or not name[m.start() - 1].isalnum()
-                  and name[m.start() - 1] != "."), None)
+    match = _SIZE_RE.search(name)
     if match is None:
         return []
     value = float(match.group(0)[:-1]) * (1e9 if match.group(0)[-1] in "bB" else 1e6)

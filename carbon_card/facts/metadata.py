@@ -24,10 +24,30 @@ def normalise_training_type(text: str) -> str:
     return text.strip()
 
 
+def _wall_hours(text: str) -> float:
+    return parse_duration_hours(text)[0]
+
+
+# The block's numeric fields: key, quantity, parser of the value written as a string.
+_BLOCK_NUMBERS = (
+    ("emissions", "emissions", parse_mass_grams),
+    ("energy_consumed", "energy", parse_energy_kwh),
+    ("hours_used", "wall_hours", _wall_hours),
+)
+# The block's text fields: key, quantity.
+_BLOCK_TEXTS = (
+    ("hardware_used", "hardware"),
+    ("geographical_location", "location"),
+    ("cloud_provider", "cloud_provider"),
+)
+
+
 def facts_from_metadata(card: Card) -> tuple[list[Fact], list[FactProblem]]:
     facts: list[Fact] = []
     problems: list[FactProblem] = []
-    metadata = card.metadata or {}
+    metadata = card.metadata
+    if not metadata:
+        return facts, problems
 
     top = card.node_index()
     block_nodes = top.get(BLOCK)
@@ -49,18 +69,15 @@ def facts_from_metadata(card: Card) -> tuple[list[Fact], list[FactProblem]]:
     elif isinstance(block, str):
         _add_parsed(add, "emissions", parse_mass_grams, block, (BLOCK,))
     elif isinstance(block, dict):
-        for key, quantity, parse in (
-            ("emissions", "emissions", parse_mass_grams),
-            ("energy_consumed", "energy", parse_energy_kwh),
-            ("hours_used", "wall_hours", lambda text: parse_duration_hours(text)[0]),
-        ):
+        for key, quantity, parse in _BLOCK_NUMBERS:
             value = block.get(key)
+            if value is None:
+                continue
             if _is_number(value) and math.isfinite(value) and value >= 0:
                 add(quantity, float(value), (BLOCK, key))
             elif isinstance(value, str) and value.strip():
                 _add_parsed(add, quantity, parse, value, (BLOCK, key))
-        for key, quantity in (("hardware_used", "hardware"), ("geographical_location", "location"),
-                              ("cloud_provider", "cloud_provider")):
+        for key, quantity in _BLOCK_TEXTS:
             value = block.get(key)
             if isinstance(value, str) and value.strip():
                 add(quantity, value.strip(), (BLOCK, key))
@@ -70,9 +87,7 @@ def facts_from_metadata(card: Card) -> tuple[list[Fact], list[FactProblem]]:
         if isinstance(training_type, str) and training_type.strip():
             add("training_type", normalise_training_type(training_type), (BLOCK, "training_type"))
 
-    base_model = metadata.get("base_model")
-    base_models = [base_model] if isinstance(base_model, str) else base_model if isinstance(base_model, list) else []
-    base_models = tuple(name for name in base_models if isinstance(name, str) and name.strip())
+    base_models = _names(metadata.get("base_model"))
     if base_models:
         add("base_model", base_models[0] if len(base_models) == 1 else base_models, ("base_model",))
         if not any(f.quantity == "training_type" for f in facts):
@@ -81,14 +96,19 @@ def facts_from_metadata(card: Card) -> tuple[list[Fact], list[FactProblem]]:
         value = metadata.get(key)
         if isinstance(value, str) and value.strip():
             add(quantity, value.strip(), (key,))
-    datasets = metadata.get("datasets")
-    if isinstance(datasets, str):
-        datasets = [datasets]
-    if isinstance(datasets, list):
-        names = tuple(name for name in datasets if isinstance(name, str) and name.strip())
-        if names:
-            add("datasets", names, ("datasets",))
+    datasets = _names(metadata.get("datasets"))
+    if datasets:
+        add("datasets", datasets, ("datasets",))
     return facts, problems
+
+
+def _names(value: Any) -> tuple[str, ...]:
+    """The non-blank strings of a string or a list (`base_model`, `datasets`)."""
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        return ()
+    return tuple(name for name in value if isinstance(name, str) and name.strip())
 
 
 def model_index_name(card: Card) -> str | None:

@@ -29,7 +29,6 @@ from ..units import (
     parse_duration_hours,
     parse_energy_kwh,
     parse_mass_grams,
-    parse_number,
 )
 from .base import Fact, FactProblem
 from .metadata import normalise_training_type
@@ -252,7 +251,7 @@ class _Reader:
             return True
         number = re.match(rf"\s*~?\s*({_NUM})", value)
         if number and grams_label:
-            self.add("emissions", parse_number(number.group(1)), number.group(1), start, note=note)
+            self.add("emissions", _number(number.group(1)), number.group(1), start, note=note)
             return True
         if number:
             self.problem(f"{note}: {value!r} has no known unit of mass; say g, kg or t CO2e", start)
@@ -270,7 +269,7 @@ class _Reader:
             number = re.match(rf"\s*~?\s*({_NUM})\b", value)
             if not number:
                 return False
-            hours, accelerator = parse_number(number.group(1)), False
+            hours, accelerator = _number(number.group(1)), False
         accelerator = accelerator or "gpu" in label.lower()
         self.add("accelerator_hours" if accelerator else "wall_hours", hours, found.group(0), start, note=note)
         return True
@@ -279,12 +278,10 @@ class _Reader:
     def autotrain(self) -> None:
         for position in _positions(self.lower, "co2 emissions (in grams)"):
             match = _AUTOTRAIN_RE.match(self.body, position)
-            if match is None:
+            if match is None or self.used_lines and self.line(position) in self.used_lines:
                 continue
-            if self.line(match.start()) in self.used_lines:
-                continue
-            self._use(match.start())
-            self.add("emissions", parse_number(match.group(1)), match.group(0), match.start(), note="AutoTrain line")
+            self._use(position)
+            self.add("emissions", _number(match.group(1)), match.group(0), position, note="AutoTrain line")
 
     # 3. Tables -----------------------------------------------------------------------------
     def tables(self) -> None:
@@ -344,11 +341,6 @@ class _Reader:
 
     # 4. Sentences --------------------------------------------------------------------------
     def sentences(self) -> None:
-        # Each pattern runs once over the whole body; the clause around a match is looked at
-        # only when there is a match (most cards have few).
-        has_family = any(f.scope == "family" for f in self.facts)
-        run_scope = "family" if has_family else "model"
-        train_context = _TRAIN_CONTEXT_RE
         # Anchors are looked for in the prose only: code blocks (usage examples, half of an
         # AutoTrain card) state no training facts.
         segments = _prose_segments(self.body)
@@ -356,17 +348,21 @@ class _Reader:
             segments = _subtract(segments, sorted(self.used_spans))
         whole = segments == [(0, len(self.body))]
         scan = self.lower if whole else "".join(self.lower[a:b] for a, b in segments)
-        scan_starts, offset = [], 0
-        for a, b in segments:
-            scan_starts.append(offset)
-            offset += b - a
-
         hits: dict[str, list[int]] = {}
         for word, word_start in _ANCHOR_WORDS:
             if word in scan:
                 hits[word] = _positions(scan, word, word_start)
         if not hits:
-            return
+            return  # most cards: nothing more to do
+
+        # Each pattern runs near its anchors only; the clause around a match is looked at only
+        # when there is a match (most cards have few).
+        run_scope = "family" if any(f.scope == "family" for f in self.facts) else "model"
+        train_context = _TRAIN_CONTEXT_RE
+        scan_starts, offset = [], 0
+        for a, b in segments:
+            scan_starts.append(offset)
+            offset += b - a
         for pattern, words in _SENTENCE_PATTERNS:
             anchors = [position for word in words if word in hits for position in hits[word]]
             if not anchors:
@@ -703,6 +699,12 @@ def _close(a: float, b: float, tolerance: float = 0.01) -> bool:
     return abs(a - b) <= tolerance * max(abs(a), abs(b))
 
 
+def _number(text: str) -> float:
+    """The value of a number matched by `_NUM` ("1,234.5", "3e5"): what `parse_number` reads,
+    without matching it again."""
+    return float(text.replace(",", ""))
+
+
 def _grams(text: str) -> float:
     return parse_mass_grams(text.replace("*", ""))
 
@@ -737,5 +739,5 @@ def _scientific(text: str) -> float:
     match = re.fullmatch(rf"({_NUM})\s*(?:(?:x|×|\*)\s*10\s*\^?\s*\{{?([+-]?\d+)\}}?)?", text.strip())
     if not match:
         raise UnitError(f"not a number: {text!r}")
-    value = parse_number(match.group(1))
+    value = _number(match.group(1))
     return value * 10 ** int(match.group(2)) if match.group(2) else value
