@@ -451,15 +451,6 @@ def _fact_position(card: Card, fact: Fact) -> tuple[int, int]:
     return (card.yaml_line, 1) if card.yaml_span else (1, 1)
 
 
-def _strong(fact: Fact) -> bool:
-    """A value said in a structured place: metadata, files, a labelled field, this model's row.
-    Sentences and training-progress tables are read but not held against the metadata."""
-    if fact.origin != "prose":
-        return True
-    note = fact.note or ""
-    return note.startswith(("field", "AutoTrain")) or note.endswith("this model")
-
-
 def _ratio(a: float, b: float) -> float:
     return max(a, b) / min(a, b) if min(a, b) > 0 else math.inf
 
@@ -488,7 +479,7 @@ def _estimate_findings(card: Card, facts: Facts, tier: str) -> Iterator[Finding]
 
     # Only what the card states in structured places: a sentence or another run's progress
     # table is too weak to call a reported figure implausible.
-    found = estimate(Facts(tuple(f for f in facts.facts if _strong(f)), facts.problems, facts.model_name))
+    found = estimate(Facts(tuple(f for f in facts.facts if f.structured), facts.problems, facts.model_name))
     check = found.cross_check
     if check is None or check.central <= 0:
         return
@@ -520,7 +511,7 @@ def _emissions_conflicts(card: Card, facts: Facts) -> Iterator[Finding]:
                                     f"field? Write {format_grams(match.value)}", position,
                            fix=f"replace {format_grams(grams)} with {format_grams(match.value)}", value=match.value)
             return
-    own_rows = [f for f in others if _strong(f)]
+    own_rows = [f for f in others if f.structured]
     if any(_ratio(f.value, grams) <= 1.1 for f in own_rows):
         return  # the metadata agrees with a structured statement of this model's figure
     for fact in facts.all("emissions", scope=None):
@@ -566,10 +557,10 @@ def _other_conflicts(card: Card, facts: Facts) -> Iterator[Finding]:
         if len(facts.all(quantity)) < 2:
             continue  # nothing to compare
         best = facts.best(quantity)
-        if not _strong(best):
+        if not best.structured:
             continue
         for other in facts.all(quantity):
-            if other is best or not _strong(other) or other.origin == best.origin == "file":
+            if other is best or not other.structured or other.origin == best.origin == "file":
                 continue
             if tolerance is None:
                 differs = _place_words(best.value).isdisjoint(_place_words(other.value))

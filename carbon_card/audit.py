@@ -46,6 +46,7 @@ from .facts import Fact, FactProblem, Facts, gather
 from .facts import files as side
 from .report import card_json, estimate_json
 from .rules import Severity
+from .units import format_mass
 
 if TYPE_CHECKING:
     from .hub import Hub, Snapshot
@@ -469,12 +470,7 @@ def _summary_fields(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def _mass(grams: float | None) -> str:
-    if grams is None:
-        return "-"
-    for unit, size in (("t", 1e6), ("kg", 1e3)):
-        if abs(grams) >= size:
-            return f"{grams / size:.3g} {unit}"
-    return f"{grams:.3g} g"
+    return "-" if grams is None else format_mass(grams)
 
 
 def _estimate_cell(record: dict[str, Any]) -> str:

@@ -17,12 +17,12 @@ import click
 
 from . import __version__
 from .assessment import assess
-from .card import CardReadError, find_cards, read_card
+from .card import CardReadError, find_cards, parse_card, read_card
 from .facts import gather
 from .patch import PatchError, propose, write_patch
 from .report import (
-    Summary, card_json, diff_summary_text, disclosure_text, error_json, estimate_json, estimate_text, facts_table, finding_text,
-    rules_table, summary_text,
+    Summary, card_json, diff_summary_text, disclosure_text, error_json, estimate_json, estimate_text, facts_table,
+    finding_text, rules_table, summary_text,
 )
 from .rules import Severity
 
@@ -107,7 +107,8 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: str, quiet: bool,
             try:
                 write_patch(patch, item)
                 summary.fixed += len({(c.code, c.key) for c in patch.applied})
-                card = read_card(item)
+                # What remains is reported from the text just written, not read back from disk.
+                card = parse_card(patch.data(), item)
                 assessment = assess(card, gather(card, os.path.dirname(item) or ".", model_id))
             except (PatchError, CardReadError) as failed:
                 error = failed

@@ -32,6 +32,7 @@ import click
 import requests
 
 from . import __version__
+from .units import format_mass
 
 if TYPE_CHECKING:
     from .assessment import Finding
@@ -164,13 +165,6 @@ def _code(text: str) -> str:
     return f"<code>{_text(text)}</code>"
 
 
-def _mass(grams: float) -> str:
-    for unit, size in (("t", 1e6), ("kg", 1e3)):
-        if abs(grams) >= size:
-            return f"{grams / size:.3g} {unit}"
-    return f"{grams:.3g} g"
-
-
 def _estimate(record: dict[str, Any], unit: str = "") -> str:
     """The estimated emissions with their 90% interval, in human units; "none" without one."""
     emissions = (record.get("estimate") or {}).get("emissions_g")
@@ -179,8 +173,8 @@ def _estimate(record: dict[str, Any], unit: str = "") -> str:
     except (TypeError, KeyError, ValueError):
         return "none"
     if low == high:  # a stated figure, no spread
-        return _mass(central) + unit
-    return f"{_mass(central)}{unit} (90%: {_mass(low)} to {_mass(high)})"
+        return format_mass(central) + unit
+    return f"{format_mass(central)}{unit} (90%: {format_mass(low)} to {format_mass(high)})"
 
 
 def _counts(findings: list[dict[str, Any]]) -> str:

@@ -36,7 +36,7 @@ from . import __version__
 from .card import Card, CardReadError, parse_card
 from .facts import Fact, Facts
 from .rules import RULES, Fix
-from .units import format_grams
+from .units import format_mass
 
 if TYPE_CHECKING:
     from .assessment import Assessment
@@ -132,13 +132,8 @@ class Patch:
 
 
 def _structured(fact: Fact) -> bool:
-    """A value stated for this model in a structured place (not a sentence): safe to lift."""
-    if fact.scope != "model" or fact.origin not in ("prose", "file"):
-        return False
-    if fact.origin == "file":
-        return True
-    note = fact.note or ""
-    return note.startswith(("field", "AutoTrain")) or note.endswith("this model")
+    """A value stated for this model, in the text or a file, in a structured place: safe to lift."""
+    return fact.scope == "model" and fact.origin in ("prose", "file") and fact.structured
 
 
 def _first_structured(facts: Facts, quantity: str) -> Fact | None:
@@ -240,7 +235,7 @@ def plan(card: Card, facts: Facts, findings, estimate: Callable[[], Estimate] | 
             return changes
         interval = found.emissions_g
         fields = {"emissions": (_round2(interval.central), None)}
-        low, high = _mass_text(_round2(interval.low)), _mass_text(_round2(interval.high))
+        low, high = format_mass(_round2(interval.low)), format_mass(_round2(interval.high))
         fields["source"] = (f"estimate by carbon-card {__version__}, not measured: tier {found.tier} "
                             f"({_TIER_BASIS.get(found.tier, found.method)}); 90% interval {low} to {high}", None)
         fields.update((key, lift) for key, lift in lifts.items() if key not in fields)
@@ -264,8 +259,7 @@ def propose(assessment: Assessment, *, unsafe: bool = False, fill_template: bool
     Raises `PatchError` when the front matter cannot be edited safely."""
     card, facts = assessment.card, assessment.facts
     if card.problem is not None and card.problem.kind not in ("missing", "empty"):
-        fixable = [f for f in assessment.findings if f.fixable]
-        if not fixable:
+        if not any(f.fixable for f in assessment.findings):
             return Patch(card, card.text)
         raise PatchError(card.path, "the front matter cannot be read; not patched", card.problem.line)
 
@@ -339,7 +333,8 @@ def _apply(card: Card, changes: tuple[Change, ...]) -> tuple[str, Any]:
                 key = renames[key]
             if key in values and block.get(key) != values[key]:
                 if not isinstance(node, yaml.ScalarNode):
-                    raise PatchError(card.path, f"`{BLOCK_KEY}.{key}` is not a plain value; not patched", card.position(node)[0])
+                    raise PatchError(card.path, f"`{BLOCK_KEY}.{key}` is not a plain value; not patched",
+                                     card.position(node)[0])
                 edits.append((start + node.start_mark.index, start + node.end_mark.index, _scalar(values[key])))
         added = [key for key in values if key not in block]
         block.update(values)
@@ -427,7 +422,7 @@ def _fill_template(card: Card, text: str, block: dict, changes: tuple[Change, ..
         if value is None:
             continue
         if key == "emissions":
-            shown = _mass_text(value) + " CO2eq" + (" (estimated by carbon-card)" if estimated else "")
+            shown = format_mass(value) + " CO2eq" + (" (estimated by carbon-card)" if estimated else "")
         elif key == "hours_used":
             shown = f"{_number(value):g} h"
         else:
@@ -523,13 +518,6 @@ def _number(value: float) -> int | float:
 def _round2(value: float) -> int | float:
     """Two significant digits: an estimate claims no more."""
     return _number(float(f"{value:.2g}"))
-
-
-def _mass_text(grams: float) -> str:
-    for unit, size in (("t", 1e6), ("kg", 1e3)):
-        if grams >= size:
-            return f"{grams / size:.3g} {unit}"
-    return f"{grams:.3g} g"
 
 
 def _scalar(value: Any) -> str:

@@ -15,6 +15,7 @@ from .assessment import Assessment, Finding
 from .card import CardReadError
 from .facts import Facts
 from .rules import RULES, Fix, Rule, Severity
+from .units import format_mass
 
 __all__ = [
     "Summary", "diff_summary_text", "disclosure_text", "finding_text", "card_json", "error_json", "facts_json", "facts_table", "summary_text",
@@ -185,14 +186,6 @@ def facts_table(assessment: Assessment) -> str:
     return "\n".join(lines)
 
 
-def _grams_text(grams: float) -> str:
-    """Grams in human units: g, kg or t."""
-    for unit, size in (("t", 1e6), ("kg", 1e3)):
-        if abs(grams) >= size:
-            return f"{grams / size:.3g} {unit}"
-    return f"{grams:.3g} g"
-
-
 def _interval_text(interval, format_value=lambda v: f"{v:.3g}") -> str:
     if interval.low == interval.high:  # a stated value, no spread
         return format_value(interval.central)
@@ -203,7 +196,7 @@ def estimate_text(estimate) -> str:
     """The estimate as lines a reader can follow: tier, figure, ATCI, then every assumption."""
     lines = [f"tier        {estimate.tier}: {estimate.method}"]
     if estimate.emissions_g is not None:
-        lines.append(f"emissions   {_interval_text(estimate.emissions_g, _grams_text)} CO2e")
+        lines.append(f"emissions   {_interval_text(estimate.emissions_g, format_mass)} CO2e")
     if estimate.energy_kwh is not None:
         lines.append(f"energy      {_interval_text(estimate.energy_kwh)} kWh")
     if estimate.flops is not None:
@@ -213,7 +206,7 @@ def estimate_text(estimate) -> str:
     if estimate.atci is not None:
         lines.append(f"ATCI        {_interval_text(estimate.atci)} tCO2e per 10^21 FLOP")
     if estimate.cross_check is not None:
-        lines.append(f"check       the best lower tier gives {_interval_text(estimate.cross_check, _grams_text)}")
+        lines.append(f"check       the best lower tier gives {_interval_text(estimate.cross_check, format_mass)}")
     if estimate.assumptions:
         lines.append("assumptions")
         for a in estimate.assumptions:

@@ -21,6 +21,7 @@ __all__ = [
     "parse_duration_hours",
     "parse_accelerator_count",
     "format_grams",
+    "format_mass",
 ]
 
 
@@ -197,6 +198,14 @@ def parse_accelerator_count(text: str) -> int | None:
         if match and int(match.group(1)) > 0:
             return int(match.group(1))
     return None
+
+
+def format_mass(grams: float) -> str:
+    """Grams in human units for people to read: "1.81 kg", "390 t", "12 g" (3 significant digits)."""
+    for unit, size in (("t", 1e6), ("kg", 1e3)):
+        if abs(grams) >= size:
+            return f"{grams / size:.3g} {unit}"
+    return f"{grams:.3g} g"
 
 
 def format_grams(grams: float) -> str:

@@ -96,6 +96,16 @@ class Fact:
                           column=column, scope=scope, note=note)
 
     @property
+    def structured(self) -> bool:
+        """Said in a structured place: metadata, a file, a labelled field, an AutoTrain line or this
+        model's table row. Sentences and training-progress tables are read but are weaker: they
+        are not held against the metadata, nor lifted into it."""
+        if self.origin != "prose":
+            return True
+        note = self.note or ""
+        return note.startswith(("field", "AutoTrain")) or note.endswith("this model")
+
+    @property
     def unit(self) -> str | None:
         return QUANTITIES[self.quantity].unit
 
