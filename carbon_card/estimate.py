@@ -302,17 +302,6 @@ def priors(held_out: frozenset[str] = frozenset()) -> dict[str, _Prior]:
     return table
 
 
-@functools.lru_cache(maxsize=None)
-def _world_range() -> tuple[float, float, float, str]:
-    """(central, 5th percentile, 95th percentile, source) of country grid intensities."""
-    table = regions()
-    countries = sorted(r.gco2_per_kwh for r in table.values() if r.kind == "country")
-    world = table["WORLD"]
-    return (world.gco2_per_kwh, countries[int(0.05 * (len(countries) - 1))],
-            countries[int(0.95 * (len(countries) - 1))],
-            f"{world.source} ({world.year}); range: 5th to 95th percentile of the countries of grid_intensity.csv")
-
-
 class _Product:
     """A product of log-normal factors, with the assumptions behind it."""
 
@@ -566,8 +555,7 @@ def _grid(product: _Product, facts: Facts) -> None:
                       region.gco2_per_kwh, "gCO2e/kWh", f"{region.source} ({region.year})")
         product.prior("grid_region_spread")
     else:
-        central, low, high, source = _world_range()
-        product.times("grid intensity (region unknown: world)", central, low, high, "gCO2e/kWh", source)
+        product.prior("grid_unknown_region", label="grid intensity (region unknown: world data centres)")
 
 
 @functools.lru_cache(maxsize=None)

@@ -11,6 +11,7 @@ from conftest import ROOT
 from carbon_card.estimate import estimate, priors, published_runs, token_prior
 from carbon_card.facts import Fact, Facts, gather
 from carbon_card.card import parse_card
+from carbon_card.location import regions
 
 
 def facts(**values):
@@ -89,6 +90,11 @@ def test_unknown_region_means_the_world_range():
     unknown = estimate(facts(accelerator_hours=1e4, hardware="A100"))
     grid = [a for a in unknown.assumptions if a.name.startswith("grid intensity")][0]
     assert "world" in grid.name and grid.low < 60 < 600 < grid.high
+    # The range is that of the countries of the grid table (the data file says so; hold it to it).
+    countries = sorted(r.gco2_per_kwh for r in regions().values() if r.kind == "country")
+    p5, p95 = countries[int(0.05 * (len(countries) - 1))], countries[int(0.95 * (len(countries) - 1))]
+    assert round(grid.low) == round(p5) and round(grid.high) == round(p95)
+    assert min(countries) < grid.value < max(countries)
     assert unknown.emissions_g.high / unknown.emissions_g.low > known.emissions_g.high / known.emissions_g.low
 
 
@@ -246,3 +252,16 @@ def test_real_card_cross_check_agrees():
     found = estimate(gather(card))
     # 4,475 kg reported; 11,749 kWh in Germany gives the same order of magnitude: no CC501.
     assert found.tier == "T1" and 0.3 < found.emissions_g.central / found.cross_check.central < 3
+
+
+def test_power_adjusted_for_pue_is_not_multiplied_by_a_pue_again():
+    body = ("Training utilized 370k GPU hours of computation on H100-80GB (TDP of 700W) type hardware. "
+            "Power consumption is the peak power capacity per GPU device used, adjusted for power usage efficiency.\n")
+    adjusted = estimate(gather(parse_card("---\nlicense: mit\n---\n" + body)))
+    plain = estimate(gather(parse_card("---\nlicense: mit\n---\n" + body.split(" Power")[0] + "\n")))
+    pue = [a for a in adjusted.assumptions if a.name == "PUE"][0]
+    assert pue.value == 1 and "included in the stated power" in pue.source
+    assert adjusted.tier == plain.tier == "T2"
+    # 370k h x 700 W, PUE 1, the data-centre grid of an unknown region (434 g/kWh).
+    assert adjusted.emissions_g.central == pytest.approx(370e3 * 0.7 * 434, rel=1e-6)
+    assert plain.emissions_g.central == pytest.approx(adjusted.emissions_g.central * priors()["pue_unknown"].central)

@@ -155,6 +155,9 @@ def test_provenance():
         ("Training consumed 11,749 kWh of energy.\n", "energy", 11_749),
         ("Training took 3.14e23 FLOPs.\n", "train_flops", 3.14e23),
         ("The data centre has a PUE of 1.1.\n", "pue", 1.1),
+        # Meta's cards: the stated power per GPU already counts the data centre.
+        ("Power consumption is the peak power capacity per GPU device used, adjusted for power usage "
+         "efficiency.\n", "pue", 1.0),
         ("Estimated total emissions were 2290 tCO2eq.\n", "emissions", 2290e6),
         ("| Tokens | Energy Consumption (kWh) | Emissions (KgCO2eq) |\n|---|---|---|\n| 1B | 10 | 3 |\n"
          "| 2B | 20 | 6 |\n", "emissions", 6000),

@@ -48,6 +48,10 @@ _ACCEL_HOURS_RE = lazy_compile(rf"(?<![\w.])({_SCALED})\**\s*(?:GPU|TPU|chip|acc
 _TOKENS_RE = lazy_compile(rf"(?<![\w.])({_SCALED})\s*(?:of\s+)?(?:training\s+)?tokens\b", re.IGNORECASE)
 _PARAMS_RE = lazy_compile(rf"(?<![\w.])({_SCALED})\s*(?:trainable\s+)?(?:parameters|params)\b", re.IGNORECASE)
 _PUE_RE = lazy_compile(r"\bPUE\s*(?:of|=|:|was|is)?\s*(?:~|about\s+)?(\d(?:\.\d+)?)\b")
+# Meta's cards: "power consumption is the peak power capacity per GPU device used, adjusted for
+# power usage efficiency": the stated power already counts the data centre, so PUE is 1 on top.
+_PUE_IN_POWER_RE = lazy_compile(r"adjusted\s+for\s+(?:the\s+)?power\s+usage\s+(?:efficiency|effectiveness)",
+                                re.IGNORECASE)
 _FLOPS_RE = lazy_compile(
     rf"(?<![\w.])({_NUM}(?:\s*(?:x|×|\*)\s*10\s*\^?\s*\{{?[+-]?\d+\}}?)?)\s*(?:total\s+)?FLOPs?\b(?!\s*/|\s*per\b)"
 )
@@ -74,6 +78,7 @@ _SENTENCE_PATTERNS = (
     (_TOKENS_RE, ("tokens",)),
     (_PARAMS_RE, ("param",)),
     (_PUE_RE, ("pue",)),
+    (_PUE_IN_POWER_RE, ("power usage",)),
     (_FLOPS_RE, ("flop",)),
     # Accelerators are named near these words ("100" stands for A100, H100, V100, P100; a name
     # far from all of them, "8 A6000s", is missed).
@@ -400,6 +405,8 @@ class _Reader:
                                  note="sentence")
                 elif pattern is _PUE_RE:
                     self.add("pue", float(match.group(1)), text, start, note="sentence")
+                elif pattern is _PUE_IN_POWER_RE:
+                    self.add("pue", 1.0, text, start, note="included in the stated power per device")
                 elif pattern is _FLOPS_RE:
                     self.add("train_flops", _scientific(match.group(1)), text, start, note="sentence")
                 elif train_context.search(clause):
