@@ -55,6 +55,7 @@ if TYPE_CHECKING:
 __all__ = ["PR_TITLE", "AuditSummary", "Auditor", "audit"]
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 
 PR_TITLE = "carbon-card: complete the co2_eq_emissions carbon disclosure"
 """The title of carbon-card's pull requests: how a second run finds its own."""
@@ -805,12 +806,20 @@ def audit(repo_ids: tuple[str, ...], author: str | None, search: str | None, min
                 return  # most downloaded first: the rest have fewer
             yield repo_id, downloads
 
+    before = summary.audited + summary.failed
     try:
         with _opened(output, append=resume) as stream:
             writer = _Writer(stream, output_format, appending=resume and stream.tell() > 0)
             errors, listing_error = _audit_all(auditor, targets(), done, writer, summary, jobs, progress,
                                                total=len(repo_ids) if repo_ids else limit)
             writer.finish(summary)
+    except KeyboardInterrupt:
+        # Every record written is whole and flushed; the summary is not written.
+        written = summary.audited + summary.failed - before
+        where = f" in {output}" if output else ""
+        again = "; run again with --resume to go on" if output and output_format in ("jsonl", "csv") else ""
+        click.echo(f"carbon-card: interrupted: {written} models written{where}{again}", err=True)
+        sys.exit(EXIT_INTERRUPTED)
     finally:
         auditor.close()
     if output_format == "csv":

@@ -450,3 +450,39 @@ def test_open_pr_opens_one_pull_request_then_updates_it(local_hub):
 
 if __name__ == "__main__":
     sys.exit(pytest.main([__file__, "-q"]))
+
+
+def test_ctrl_c_keeps_every_record_written_and_resume_goes_on(local_hub, tmp_path):
+    """A real SIGINT to a real `carbon-card audit` process: a one-line message, exit 130, whole
+    records only, and `--resume` audits the rest."""
+    import os
+    import signal
+    import subprocess
+    import time
+
+    repos = castano_repos(30)
+    hub = local_hub(repos, latency=0.2)
+    out = tmp_path / "audit.jsonl"
+    command = [sys.executable, "-m", "carbon_card", "audit", "--limit", "30", "--jobs", "2",
+               "--format", "jsonl", "-o", str(out)]
+    process = subprocess.Popen(command, env={**os.environ, "CI": "1"}, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and (not out.exists() or out.read_text().count("\n") < 3):
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert "Traceback" not in stderr and stdout == ""
+    written = [json.loads(line) for line in out.read_text().splitlines()]  # every line whole
+    assert 3 <= len(written) < 30 and all("repo_id" in r for r in written)
+    assert stderr.strip().splitlines()[-1] == (
+        f"carbon-card: interrupted: {len(written)} models written in {out}; run again with --resume to go on")
+
+    hub.latency = 0.0
+    hub.requests.clear()
+    audit("--limit", "30", "--format", "jsonl", "-o", str(out), "--resume")
+    records, summary = jsonl(out.read_text())
+    assert set(records) == {r.repo_id for r in repos} and summary["audited"] + summary["failed"] == 30
+    assert {r.repo_id for r in hub.requests if r.route == "info"} == {r.repo_id for r in repos} - {
+        r["repo_id"] for r in written if not r["error"]}
