@@ -20,7 +20,8 @@ GShard 0.25%, Switch 0.10%) gets that share of its total as its active parameter
 The priors derived from data/published_models.csv (training tokens, utilisation) never
 include the reference models, and each row is estimated with its own family left out
 (leave-family-out: the Llama 2 rows without Meta's Llama 3 and 4 runs, the OLMo row without
-OLMo 1B and OLMo 2, BERT-base without BERT-large, GPT-3 without the smaller GPT-3 models).
+OLMo 1B and OLMo 2, BERT-base without BERT-large, GPT-3 without the smaller GPT-3 models,
+T5-11B without the smaller T5 and the mT5 models).
 
 It prints per row the error |log10(estimate / published)| and whether the 90% interval covers
 the published figure, then per tier the median error and the coverage; --priors also prints
@@ -71,7 +72,8 @@ _NO_OVERHEAD = [
 
 # The family of data/published_models.csv a reference row belongs to, left out of its priors.
 _FAMILY = [(r"LLaMA|Llama", "Llama"), (r"OLMo", "OLMo"), (r"BERT", "BERT"), (r"GPT-3", "GPT-3"),
-           (r"Falcon", "Falcon"), (r"Phi-3", "Phi"), (r"SmolLM", "SmolLM"), (r"StarCoder", "StarCoder")]
+           (r"Falcon", "Falcon"), (r"Phi-3", "Phi"), (r"SmolLM", "SmolLM"), (r"StarCoder", "StarCoder"),
+           (r"T5-11B", "T5"), (r"T5-11B", "mT5")]
 
 _ACTIVE_SHARE = re.compile(r"(\d+(?:\.\d+)?)% (?:of parameters )?activated per token")
 
@@ -151,17 +153,16 @@ def _facts(row: dict, tier: str) -> Facts | None:
 def _prior_check() -> None:
     """Leave-one-family-out calibration of the derived priors on the published runs themselves:
     each run's tokens (and effective utilisation) against the prior fitted without its family."""
-    from carbon_card.estimate import _mfu_prior, _run_accelerator, priors
+    from carbon_card.estimate import _generation, _mfu_prior, _run_accelerator
 
-    boundary = priors()["mfu_generation_boundary"].central
     checks: dict[str, list[tuple[bool, float]]] = {"tokens": [], "utilisation": []}
     for run in published_runs():
         prior = token_prior(run.compute_params, held_out=frozenset({run.family}))
         checks["tokens"].append((prior.low <= run.tokens <= prior.high, prior.high / prior.low))
         mfu = run.effective_mfu
         if mfu is not None:
-            generation = "before" if _run_accelerator(run).release_year < boundary else "after"
-            prior = _mfu_prior(generation, frozenset({run.family}))
+            generation = _generation(_run_accelerator(run).release_year)
+            prior = _mfu_prior(frozenset({generation}), frozenset({run.family}))
             checks["utilisation"].append((prior.low <= mfu <= prior.high, prior.high / prior.low))
     for name, found in checks.items():
         coverage = sum(c for c, _ in found) / len(found)

@@ -246,37 +246,51 @@ def token_prior(params: float, *, not_before: int | None = None,
                   f"interval{left}")
 
 
+def _generation(release_year: int) -> int:
+    """The accelerator generation of the utilisation prior: 1 before the A100 and TPU v4 (V100,
+    TPU v3), 2 from them (2020), 3 from the H100 (2022)."""
+    named = _named()
+    if release_year >= named["mfu_generation_3"].central:
+        return 3
+    return 2 if release_year >= named["mfu_generation_2"].central else 1
+
+
+def _mfu_key(generations) -> str:
+    return "mfu_pretraining_generation_" + "-".join(map(str, sorted(generations)))
+
+
+def _generation_names() -> dict[int, str]:
+    second, third = (int(_named()[f"mfu_generation_{g}"].central) for g in (2, 3))
+    return {1: f"accelerators released before {second}", 2: f"accelerators released in {second}-{third - 1}",
+            3: f"accelerators released in {third} or later"}
+
+
 @functools.lru_cache(maxsize=None)
-def _mfu_prior(generation: str, held_out: frozenset[str]) -> _Prior:
-    """The effective utilisation (6 N D / (accelerator-hours x peak)) of the published runs whose
-    accelerator was released before the boundary year (`generation` "before") or after it
-    ("after"), or of both ("any", each generation weighing half): weighted geometric mean and 90%
-    prediction interval of a log-normal."""
-    boundary = _named()["mfu_generation_boundary"].central
-    groups: dict[str, list[tuple[PublishedRun, float]]] = {"before": [], "after": []}
+def _mfu_prior(generations: frozenset[int], held_out: frozenset[str]) -> _Prior:
+    """The effective utilisation (6 N D / (accelerator-hours x peak)) of the published runs on
+    accelerators of `generations` (each generation weighing equally, each family equally within
+    it): weighted geometric mean and 90% prediction interval of a log-normal."""
+    groups: dict[int, list[tuple[PublishedRun, float]]] = {g: [] for g in generations}
     for run in _kept(held_out):
         mfu = run.effective_mfu
-        if mfu is None:
-            continue
-        accelerator = _run_accelerator(run)
-        groups["before" if accelerator.release_year < boundary else "after"].append((run, mfu))
-    chosen = ("before", "after") if generation == "any" else (generation,)
+        generation = _generation(_run_accelerator(run).release_year) if mfu is not None else None
+        if generation in groups:
+            groups[generation].append((run, mfu))
     points: list[tuple[float, float]] = []
-    for name in chosen:
-        members = groups[name]
+    for members in groups.values():
         families = len({r.family for r, _ in members})
         for (_, mfu), weight in zip(members, _family_weights([r for r, _ in members]), strict=True):
-            points.append((math.log(mfu), weight / families / len(chosen)))
+            points.append((math.log(mfu), weight / families / len(groups)))
     total = sum(w for _, w in points)
     n_eff = total**2 / sum(w * w for _, w in points) if points else 0.0
-    if n_eff <= 2:
-        raise ValueError(f"too few published runs with hardware and hours for the {generation!r} utilisation prior")
+    if n_eff <= 2 or not all(groups.values()):
+        raise ValueError(f"too few published runs with hardware and hours for the utilisation prior of {generations}")
     mean = sum(w * x for x, w in points) / total
     sigma = math.sqrt(sum(w * (x - mean) ** 2 for x, w in points) / total * n_eff / (n_eff - 1))
     spread = _student_t95(n_eff - 1) * sigma * math.sqrt(1 + 1 / n_eff)
-    label = {"before": f"accelerators released before {boundary:.0f}",
-             "after": f"accelerators released in {boundary:.0f} or later", "any": "all accelerators"}[generation]
-    runs_text = ", ".join(f"{run.model} {mfu:.0%}" for name in chosen for run, mfu in groups[name])
+    names = _generation_names()
+    label = "all accelerators" if len(generations) == 3 else " and ".join(names[g] for g in sorted(generations))
+    runs_text = ", ".join(f"{run.model} {mfu:.0%}" for g in sorted(groups) for run, mfu in groups[g])
     left = f"; families left out: {', '.join(sorted(held_out))}" if held_out else ""
     return _Prior(math.exp(mean), math.exp(mean - spread), math.exp(mean + spread), "ratio",
                   f"effective model FLOPs utilisation, 6 x parameters x tokens / (accelerator-hours x dense peak), "
@@ -293,9 +307,8 @@ def priors(held_out: frozenset[str] = frozenset()) -> dict[str, _Prior]:
     table = dict(_named())
     median = sorted(r.compute_params for r in published_runs())[len(published_runs()) // 2]
     table["tokens_pretraining"] = token_prior(median, held_out=held_out)
-    table["mfu_pretraining"] = _mfu_prior("any", held_out)
-    table["mfu_pretraining_before_generation"] = _mfu_prior("before", held_out)
-    table["mfu_pretraining_after_generation"] = _mfu_prior("after", held_out)
+    for generations in ({1}, {2}, {3}, {1, 2, 3}):
+        table[_mfu_key(generations)] = _mfu_prior(frozenset(generations), held_out)
     table["tokens_finetuning"] = _Prior(3e7, 1e6, 1e9, "tokens",
                                         "carbon-card assumption: instruction and task fine-tuning sets of 10^3 to "
                                         "10^6 examples (e.g. Alpaca's 52K instructions, GLUE tasks), a few epochs")
@@ -439,21 +452,17 @@ def _tier3(facts: Facts, table: dict[str, _Prior], tokens_prior: _Prior | None =
 
 
 def _utilisation(product: _Product, fine_tuning: bool, accelerator: Accelerator | None) -> None:
-    """Divide by the model FLOPs utilisation: fine-tuning's assumption, or pre-training's by the
-    generation of the accelerator (all generations when it is unknown)."""
+    """Divide by the model FLOPs utilisation: fine-tuning's assumption, or pre-training's for the
+    generation of the accelerator (every generation when it is unknown)."""
     if fine_tuning:
         product.prior("mfu_finetuning", power=-1)
         return
     if accelerator is None:
-        product.prior("mfu_pretraining", power=-1, label="model FLOPs utilisation (pre-training, any accelerator)")
+        product.prior(_mfu_key({1, 2, 3}), power=-1, label="model FLOPs utilisation (pre-training, any accelerator)")
         return
-    boundary = product.table["mfu_generation_boundary"].central
-    if accelerator.release_year < boundary:
-        product.prior("mfu_pretraining_before_generation", power=-1,
-                      label=f"model FLOPs utilisation (pre-training, accelerators before {boundary:.0f})")
-    else:
-        product.prior("mfu_pretraining_after_generation", power=-1,
-                      label=f"model FLOPs utilisation (pre-training, accelerators from {boundary:.0f})")
+    generation = _generation(accelerator.release_year)
+    product.prior(_mfu_key({generation}), power=-1,
+                  label=f"model FLOPs utilisation (pre-training, {_generation_names()[generation]})")
 
 
 def _tier4(facts: Facts, table: dict[str, _Prior], held_out: frozenset[str]) -> Estimate | None:

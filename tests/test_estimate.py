@@ -55,8 +55,8 @@ def test_t3_from_parameters_and_tokens_and_atci():
     found = estimate(facts(params=7e9, train_tokens=2e12, hardware="A100-80GB", location="US"))
     assert found.tier == "T3"
     assert found.flops.central == pytest.approx(6 * 7e9 * 2e12)
-    # An A100 (2020) runs at the utilisation of the published runs on accelerators before 2022.
-    mfu = priors()["mfu_pretraining_before_generation"].central
+    # An A100 (2020) runs at the utilisation of the published runs on accelerators of 2020-2021.
+    mfu = priors()["mfu_pretraining_generation_2"].central
     assert found.accelerator_hours == pytest.approx(6 * 7e9 * 2e12 / (312e12 * mfu) / 3600)
     atci = found.atci.central
     assert atci == pytest.approx(found.emissions_g.central / 1e6 / (found.flops.central / 1e21))
@@ -136,11 +136,14 @@ def test_utilisation_follows_the_accelerator_generation():
         found = estimate(facts(**values))
         return next(a for a in found.assumptions if a.name.startswith("model FLOPs utilisation"))
 
-    a100, h100, unknown = mfu("A100"), mfu("H100"), mfu()
-    assert "before 2022" in a100.name and "from 2022" in h100.name and "any accelerator" in unknown.name
-    # Published H100/H800 runs reach a lower share of their peak than A100 and TPU v4 runs.
-    assert h100.value < unknown.value < a100.value
-    assert "Llama 3 70B" in h100.source and "MPT-7B" in a100.source
+    v100, a100, h100, unknown = mfu("V100"), mfu("A100"), mfu("H100"), mfu()
+    assert "before 2020" in v100.name and "2020-2021" in a100.name and "2022 or later" in h100.name
+    assert "any accelerator" in unknown.name
+    # Published runs on V100 and TPU v3 reach less of their peak than those on A100 and TPU v4;
+    # H100/H800 runs less than A100 runs too (the H100's peak grew faster than training on it).
+    assert v100.value < h100.value < a100.value and v100.value < unknown.value < a100.value
+    assert "Megatron-LM 8.3B" in v100.source and "Gopher 280B" in v100.source
+    assert "Llama 3 70B" in h100.source and "MPT-7B" in a100.source and "MPT-7B" not in h100.source
 
 
 def test_published_runs_are_sourced_and_held_out_from_the_reference():
@@ -185,7 +188,7 @@ def test_held_out_families_leave_the_derived_priors():
     prior = next(a for a in without.assumptions if a.name == "training tokens (prior)")
     assert "families left out: Llama, Qwen" in prior.source
     assert without.emissions_g.central != everything.emissions_g.central
-    assert priors(frozenset({"Llama"}))["mfu_pretraining_after_generation"].source.count("Llama") == 1
+    assert priors(frozenset({"Llama"}))["mfu_pretraining_generation_3"].source.count("Llama") == 1
 
 
 def test_card_estimate_for_a_kilograms_card():
