@@ -283,8 +283,8 @@ def _facts(card, folder: str, repo_id: str, weights: tuple[list[Fact], list[Fact
 
 def _weight_facts(hub: Hub, snapshot: Snapshot, index_folder: str) -> tuple[list[Fact], list[FactProblem]]:
     """The parameter facts `facts.files` would read from the weights, from their headers on the Hub."""
-    names = sorted(n for n in snapshot.files if "/" not in n and n.endswith(".safetensors") and n != side._ADAPTER)
-    found = side._Found()
+    names = sorted(n for n in snapshot.files if "/" not in n and side.is_weight_file(n))
+    found = side.Found()
 
     def read_header(name: str):
         from .hub import BadHeaderError
@@ -294,7 +294,7 @@ def _weight_facts(hub: Hub, snapshot: Snapshot, index_folder: str) -> tuple[list
         except BadHeaderError as error:
             raise side.SideFileError(f"safetensors header is not valid: {error}") from None
         ends = [t["data_offsets"][1] for k, t in raw.items() if k != "__metadata__"]
-        return side._check_header(raw, data_size=max(ends, default=0))
+        return side.check_header(raw, data_size=max(ends, default=0))
 
     def read_index():
         size = snapshot.files.get(side.INDEX)
@@ -302,7 +302,7 @@ def _weight_facts(hub: Hub, snapshot: Snapshot, index_folder: str) -> tuple[list
             raise side.SideFileError(f"{size} bytes is over the cap of {side.MAX_SIDE_FILE} bytes for side files: "
                                      "not read")
         os.makedirs(index_folder, exist_ok=True)  # apart from the card's folder, where gather would read it
-        return side._read_index(hub.download(snapshot.repo_id, snapshot.sha, side.INDEX, index_folder, size))
+        return side.read_index(hub.download(snapshot.repo_id, snapshot.sha, side.INDEX, index_folder, size))
 
     side.weight_facts(names, side.INDEX in snapshot.files, read_header, read_index, _config(snapshot), found)
     return found.facts, found.problems
@@ -313,7 +313,7 @@ def _config(snapshot: Snapshot) -> dict | None:
     if not os.path.isfile(path):
         return None
     try:
-        return side._read_config(path)
+        return side.read_config(path)
     except side.SideFileError:
         return None  # gather reports it, from the same file
 

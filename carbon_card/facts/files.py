@@ -24,9 +24,15 @@ from .base import Fact, FactProblem
 __all__ = [
     "MAX_SAFETENSORS_HEADER",
     "MAX_SIDE_FILE",
+    "Found",
     "SideFileError",
+    "check_header",
     "facts_from_folder",
+    "is_weight_file",
+    "read_config",
+    "read_index",
     "safetensors_parameter_count",
+    "weight_facts",
 ]
 
 MAX_SAFETENSORS_HEADER = 16 * 1024**2
@@ -69,11 +75,11 @@ def facts_from_folder(folder: str | os.PathLike) -> tuple[list[Fact], list[FactP
     Every fact has origin "file" and `where` = the file name; every problem is an
     `unreadable-file` FactProblem naming the file. Never raises for bad files.
     """
-    found = _Found()
+    found = Found()
     files = _side_files(os.fspath(folder), found)
     if not files:
         return found.facts, found.problems
-    config = found.read(CONFIG, _read_config, files[CONFIG]) if CONFIG in files else None
+    config = found.read(CONFIG, read_config, files[CONFIG]) if CONFIG in files else None
     _weights(files, config, found)
     if TRAINER_STATE in files:
         found.read(TRAINER_STATE, _trainer_state, files[TRAINER_STATE], found)
@@ -86,7 +92,7 @@ def facts_from_folder(folder: str | os.PathLike) -> tuple[list[Fact], list[FactP
 
 
 @dataclass
-class _Found:
+class Found:
     """What the readers found: facts and problems, in reading order."""
 
     facts: list[Fact] = field(default_factory=list)
@@ -108,10 +114,15 @@ class _Found:
 
 
 def _is_side_file(name: str) -> bool:
-    return name in _NAMED or (name.endswith(".safetensors") and name != _ADAPTER)
+    return name in _NAMED or is_weight_file(name)
 
 
-def _side_files(folder: str, found: _Found) -> dict[str, str]:
+def is_weight_file(name: str) -> bool:
+    """A safetensors file of the model's weights (a LoRA adapter's are not the model's)."""
+    return name.endswith(".safetensors") and name != _ADAPTER
+
+
+def _side_files(folder: str, found: Found) -> dict[str, str]:
     """The side files of the folder, name -> path, in name order: one scandir, no recursion.
 
     Links are followed only when they resolve inside the folder: a card's repository must not
@@ -206,7 +217,7 @@ def _read_header(path: str | os.PathLike) -> _Header:
         header = json.loads(raw.decode("utf-8"))
     except (ValueError, RecursionError) as error:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
         raise SideFileError(f"safetensors header is not valid JSON: {_clip(str(error), 100)}") from None
-    return _check_header(header, data_size=size - 8 - length)
+    return check_header(header, data_size=size - 8 - length)
 
 
 def _read_exactly(file, count: int) -> bytes:
@@ -221,7 +232,9 @@ def _read_exactly(file, count: int) -> bytes:
     return b"".join(chunks)
 
 
-def _check_header(header: Any, data_size: int) -> _Header:
+def check_header(header: Any, data_size: int) -> _Header:
+    """A parsed safetensors header (JSON), checked against the size of its data: the parameter
+    counts of its tensors, or `SideFileError` for a header that lies or is malformed."""
     if not isinstance(header, dict):
         raise SideFileError("safetensors header is not a JSON object")
     params = expert_params = 0
@@ -297,22 +310,23 @@ class _Index:
     metadata: dict
 
 
-def _read_config(path: str) -> dict:
+def read_config(path: str) -> dict:
+    """config.json as a mapping, or `SideFileError`."""
     config = _read_json(path)
     if not isinstance(config, dict):
         raise SideFileError("config.json is not a JSON object")
     return config
 
 
-def _weights(files: dict[str, str], config: dict | None, found: _Found) -> None:
+def _weights(files: dict[str, str], config: dict | None, found: Found) -> None:
     """Parameter counts from the weights in the folder (see `weight_facts`)."""
     weights = {name: path for name, path in files.items() if name.endswith(".safetensors")}
     weight_facts(list(weights), INDEX in files, lambda name: _read_header(weights[name]),
-                 lambda: _read_index(files[INDEX]), config, found)
+                 lambda: read_index(files[INDEX]), config, found)
 
 
 def weight_facts(names: list[str], has_index: bool, read_header, read_index, config: dict | None,
-                 found: _Found) -> None:
+                 found: Found) -> None:
     """Parameter counts: from the index's shards, else its total_size, then from other files.
 
     `names` are the safetensors files present, in name order; `read_header(name)` and
@@ -353,7 +367,7 @@ def weight_facts(names: list[str], has_index: bool, read_header, read_index, con
             _header_facts(group[0], read, note, experts, found)
 
 
-def _header_facts(where: str, headers: list[_Header], note: str, experts: _Experts | None, found: _Found) -> None:
+def _header_facts(where: str, headers: list[_Header], note: str, experts: _Experts | None, found: Found) -> None:
     """`params`, and for a mixture-of-experts model `params_active`, from safetensors headers."""
     total = sum(h.params for h in headers)
     found.fact("params", total, str(total), where, note)
@@ -401,7 +415,8 @@ def _config_value(scopes: list[dict], keys: tuple[str, ...]) -> tuple[str, Any] 
     return None
 
 
-def _read_index(path: str) -> _Index:
+def read_index(path: str) -> _Index:
+    """model.safetensors.index.json: its shards and metadata, or `SideFileError`."""
     data = _read_json(path)
     if not isinstance(data, dict):
         raise SideFileError("the index is not a JSON object")
@@ -417,7 +432,7 @@ def _read_index(path: str) -> _Index:
 _DTYPE_BYTES = {"float64": 8, "float32": 4, "float": 4, "float16": 2, "half": 2, "bfloat16": 2, "int8": 1, "uint8": 1}
 
 
-def _index_size_fact(index: _Index, config: dict | None, found: _Found) -> None:
+def _index_size_fact(index: _Index, config: dict | None, found: Found) -> None:
     """Params when the shards are not all here: from the index metadata."""
     total_parameters = index.metadata.get("total_parameters")  # written by recent transformers
     if _is_count(total_parameters) and total_parameters > 0:
@@ -455,7 +470,7 @@ def _bytes_per_parameter(config: dict | None) -> tuple[int, str]:
 # --- Trainer outputs ----------------------------------------------------------------------
 
 
-def _trainer_state(path: str, found: _Found) -> None:
+def _trainer_state(path: str, found: Found) -> None:
     """trainer_state.json of the transformers Trainer."""
     data = _read_object(path)
     _number_fact(found, TRAINER_STATE, data, "total_flos", "train_flops", "Trainer total_flos")
@@ -471,7 +486,7 @@ def _trainer_state(path: str, found: _Found) -> None:
         _number_fact(found, TRAINER_STATE, last, "train_runtime", "wall_hours", note, per=3600)
 
 
-def _train_results(name: str, path: str, found: _Found) -> None:
+def _train_results(name: str, path: str, found: Found) -> None:
     """train_results.json and all_results.json, written by the transformers example scripts."""
     data = _read_object(path)
     _number_fact(found, name, data, "train_runtime", "wall_hours", "Trainer train_runtime, seconds / 3600", per=3600)
@@ -479,7 +494,7 @@ def _train_results(name: str, path: str, found: _Found) -> None:
     _number_fact(found, name, data, "num_input_tokens_seen", "train_tokens", "Trainer num_input_tokens_seen")
 
 
-def _number_fact(found: _Found, where: str, data: dict, key: str, quantity: str, note: str, per: float = 1) -> None:
+def _number_fact(found: Found, where: str, data: dict, key: str, quantity: str, note: str, per: float = 1) -> None:
     """One numeric JSON field as a fact; a wrong type, negative or non-finite value as a problem."""
     value = data.get(key)
     if value is None:
@@ -505,7 +520,7 @@ _SUMMED = (
 _GPU_COUNT = lazy_compile(r"\s*(\d+)\s*x\s+\S")
 
 
-def _emissions(path: str, found: _Found) -> None:
+def _emissions(path: str, found: Found) -> None:
     """CodeCarbon's emissions.csv: the totals of its runs, and where and on what they ran."""
     columns, rows = _read_csv(path)
     missing = [c for c in ("emissions", "duration") if c not in columns]
@@ -529,7 +544,7 @@ def _emissions(path: str, found: _Found) -> None:
     _run_descriptions(runs, found)
 
 
-def _run_descriptions(runs: list[tuple[int, dict]], found: _Found) -> None:
+def _run_descriptions(runs: list[tuple[int, dict]], found: Found) -> None:
     """The text columns of the runs: every distinct value is a candidate fact."""
     seen: set[tuple[str, Any, str]] = set()
 
@@ -587,7 +602,7 @@ def _last_row_per_run(rows: list[tuple[int, dict]]) -> list[tuple[int, dict]]:
     return list(runs.values())
 
 
-def _csv_number(found: _Found, column: str, line: int, cell: str) -> float | None:
+def _csv_number(found: Found, column: str, line: int, cell: str) -> float | None:
     """A non-negative finite number, or None and a problem naming the column and line."""
     try:
         value = float(cell)
