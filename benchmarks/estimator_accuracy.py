@@ -128,8 +128,8 @@ def _facts(row: dict, tier: str) -> Facts | None:
         facts.append(fact("location", place))
     if cloud:
         facts.append(fact("cloud_provider", cloud))
-    if _no_overhead(row):
-        facts.append(Fact("pue", 1.0, _no_overhead(row), "flag", "pue"))
+    if why := _no_overhead(row):
+        facts.append(Fact("pue", 1.0, why, "flag", "pue"))
     elif _number(row["pue"]):
         facts.append(fact("pue", _number(row["pue"])))
     if tier == "T2":
@@ -181,10 +181,8 @@ def _t4_bound(rows: list[dict]) -> None:
         if params:
             points.append((math.log10(params), math.log10(_number(row["emissions_tco2e"]))))
     n = len(points)
-    mean_x, mean_y = sum(x for x, _ in points) / n, sum(y for _, y in points) / n
-    slope = (sum((x - mean_x) * (y - mean_y) for x, y in points)
-             / sum((x - mean_x) ** 2 for x, _ in points))
-    residuals = sorted(y - mean_y - slope * (x - mean_x) for x, y in points)
+    slope, intercept = statistics.linear_regression(*zip(*points))
+    residuals = sorted(y - intercept - slope * x for x, y in points)
     keep = math.ceil(0.9 * n)
     band = min(residuals[i + keep - 1] - residuals[i] for i in range(n - keep + 1))
     print(f"T4 bound: a line fitted to these {n} rows' own figures on their parameters (slope {slope:.2f}) "

@@ -182,13 +182,19 @@ def _named() -> dict[str, _Prior]:
     }
 
 
-def _era(year: int) -> int:
-    """1: up to 2021 (about 300B tokens whatever the size); 2: from Chinchilla (2022); 3: from
-    Llama 3 (2024), small models trained far past compute-optimal."""
+def _stage(year: int, boundary: str) -> int:
+    """1, 2 or 3: where `year` falls against the boundary years `{boundary}_2` and `{boundary}_3`
+    of priors.csv."""
     named = _named()
-    if year >= named["tokens_era_3"].central:
+    if year >= named[f"{boundary}_3"].central:
         return 3
-    return 2 if year >= named["tokens_era_2"].central else 1
+    return 2 if year >= named[f"{boundary}_2"].central else 1
+
+
+def _era(year: int) -> int:
+    """1: up to 2021; 2: from Chinchilla (2022); 3: from Llama 3 (2024), small models trained
+    far past compute-optimal."""
+    return _stage(year, "tokens_era")
 
 
 _ERA_NAMES = {1: "up to 2021", 2: "2022-2023", 3: "2024 on"}
@@ -249,10 +255,7 @@ def token_prior(params: float, *, not_before: int | None = None,
 def _generation(release_year: int) -> int:
     """The accelerator generation of the utilisation prior: 1 before the A100 and TPU v4 (V100,
     TPU v3), 2 from them (2020), 3 from the H100 (2022)."""
-    named = _named()
-    if release_year >= named["mfu_generation_3"].central:
-        return 3
-    return 2 if release_year >= named["mfu_generation_2"].central else 1
+    return _stage(release_year, "mfu_generation")
 
 
 def _mfu_key(generations) -> str:
