@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Iterator
 
 import yaml
@@ -79,6 +79,9 @@ class Finding:
     """A short description of the mechanical fix, when one exists (safe or unsafe per the rule)."""
     fix_value: Any = None
     """What the fix writes, for the Patch stage (grams, or the key to rename)."""
+    doubted: bool = False
+    """A safe fix that another finding puts in doubt (a figure CC501 calls implausible): it
+    needs `--unsafe-fixes`."""
 
     @property
     def code(self) -> str:
@@ -93,9 +96,13 @@ class Finding:
         return self.fix is not None and self.rule.fix is not Fix.NONE
 
     @property
+    def fix_safety(self) -> Fix:
+        return Fix.UNSAFE if self.doubted and self.fixable else self.rule.fix
+
+    @property
     def safe_fix(self) -> bool:
         """Fixable by `--fix`; other fixable findings need `--unsafe-fixes`."""
-        return self.fixable and self.rule.fix is Fix.SAFE
+        return self.fixable and self.fix_safety is Fix.SAFE
 
 
 @dataclass(frozen=True)
@@ -123,6 +130,9 @@ def assess(card: Card, facts: Facts | None = None) -> Assessment:
         facts = gather(card)
     tier = disclosure_tier(facts, card)
     findings = [*_findings(card, facts), *_fact_findings(card, facts), *_estimate_findings(card, facts, tier)]
+    if any(finding.code == "CC501" for finding in findings):
+        # Lifting a figure that the card's own facts call implausible is left to the user.
+        findings = [replace(f, doubted=True) if f.code == "CC303" else f for f in findings]
     findings.sort(key=lambda f: (f.line, f.column, f.code))
     return Assessment(card, tuple(findings), facts, reporting_class(facts, card), tier)
 

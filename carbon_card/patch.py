@@ -203,7 +203,8 @@ def plan(card: Card, facts: Facts, findings, estimate: Callable[[], Estimate] | 
     changes: list[Change] = []
 
     def change(code: str, key: str, value: Any, description: str) -> None:
-        changes.append(Change(code, key, value, RULES[code].fix, description))
+        doubted = any(finding.doubted for finding in by_code.get(code, ()))
+        changes.append(Change(code, key, value, Fix.UNSAFE if doubted else RULES[code].fix, description))
 
     if "CC005" in by_code:
         finding = by_code["CC005"][0]

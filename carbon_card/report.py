@@ -124,7 +124,7 @@ def finding_json(finding: Finding) -> dict[str, Any]:
         "column": finding.column,
         "fixable": finding.fixable,
         "fix": finding.fix,
-        "fix_safety": str(finding.rule.fix) if finding.fixable else None,
+        "fix_safety": str(finding.fix_safety) if finding.fixable else None,
     }
 
 

@@ -327,10 +327,14 @@ class _Reader:
         for index, label in enumerate(labels):
             if _is_total(label):
                 scopes[index] = ("family", f"total row '{label}' of {where}")
-        if len(model_rows) == 1 and not scopes:
-            scopes[model_rows[0]] = ("model", f"row '{labels[model_rows[0]]}' of {where}")
-            return scopes
         model_tokens = name_tokens(self.model_name) if self.model_name else set()
+        if len(model_rows) == 1 and not scopes:
+            # The only row is taken as this model's; it is its own row for certain (as strong
+            # as a field) when the model's name picks it too.
+            label = labels[model_rows[0]]
+            named = model_tokens and _pick_row([label], model_tokens) == 0
+            scopes[model_rows[0]] = ("model", f"row '{label}' of {where}" + (", this model" if named else ""))
+            return scopes
         mine = _pick_row([labels[i] for i in model_rows], model_tokens)
         for position, index in enumerate(model_rows):
             label = labels[index]
