@@ -27,27 +27,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "corpus"))
 
-from castano import castano_rows  # noqa: E402
+from castano import autotrain_runs  # noqa: E402
 
 from carbon_card.estimate import estimate  # noqa: E402
 from carbon_card.facts import Fact, Facts  # noqa: E402
-
-# The pipeline tag of a card, from the study's tag columns (the first that the card carries).
-_TASKS = ("text-classification", "token-classification", "question-answering", "summarization", "translation",
-          "text2text-generation", "image-classification", "tabular-classification", "tabular-regression")
-
-
-def _task(row: dict[str, str]) -> str | None:
-    return next((task for task in _TASKS if row.get(f"is_{task}", "") not in ("", "0", "0.0", "False")), None)
-
-
-def _number(cell: str) -> float | None:
-    try:
-        value = float(cell)
-    except ValueError:
-        return None
-    return value if math.isfinite(value) and value > 0 else None
-
 
 def _facts(params: float, task: str | None) -> Facts:
     facts = [Fact("params", params, f"{params:.4g}", "flag", "params"),
@@ -71,17 +54,16 @@ def main() -> int:
     parser.add_argument("--rows", action="store_true", help="print every run")
     args = parser.parse_args()
     by_task: dict[str, list[tuple[float, bool, float]]] = {}
-    for row in castano_rows():
-        measured, size = _number(row["co2_eq_emissions"]), _number(row["size"])
-        if row["source"] != "AutoTrain" or measured is None or size is None:
-            continue
-        task = _task(row)
-        found = estimate(_facts(size / 4, task)).emissions_g
+    for run in autotrain_runs():
+        task, measured = run["task"] or None, run["emissions_g"]
+        # The run's own task is left out of the AutoTrain part of the token prior.
+        held_out = frozenset({f"AutoTrain {run['task']}"})
+        found = estimate(_facts(run["params"], task), held_out=held_out).emissions_g
         error = math.log10(found.central / measured)
         covered = found.low <= measured <= found.high
         by_task.setdefault(task or "(no task)", []).append((error, covered, found.high / found.low))
         if args.rows:
-            print(f"{row['modelId'][:50]:50} {task or '-':22} measured {measured:10.3f} g  estimate "
+            print(f"{run['model_id'][:50]:50} {task or '-':22} measured {measured:10.3f} g  estimate "
                   f"{found.central:10.3f} g [{found.low:.3g}, {found.high:.3g}]  {'covered' if covered else 'MISSED'}")
     every = [result for results in by_task.values() for result in results]
     print("fine-tuning (T4) against AutoTrain's measured runs (Castaño et al. 2023)")

@@ -13,9 +13,11 @@ Every factor is a central value with a 90% range, read as a log-normal whose 5th
 percentiles are the range's ends; a product of factors is log-normal too, so the interval of
 an estimate is its median times exp(+-1.645 sigma), sigma adding up in quadrature. Every
 constant comes from `carbon_card/data/` with its source: the named constants of `priors.csv`,
-and two priors derived from the published runs of `published_models.csv`: the training tokens
-of a model of a given size (tier T4) and the utilisation of an accelerator generation (tiers
-T3 and T4). `docs/estimator.md` explains the model. This module does no I/O beyond reading
+two priors derived from the published runs of `published_models.csv` (the training tokens of
+a model of a given size, tier T4, and the utilisation of an accelerator generation, tiers T3
+and T4), and two for fine-tunes, derived from `published_finetunes.csv` and the Hub's
+measured AutoTrain runs of `autotrain_finetunes.csv` (the tokens of a task group, the
+utilisation). `docs/estimator.md` explains the model. This module does no I/O beyond reading
 those tables (once) and is a pure function of the facts.
 """
 
@@ -28,9 +30,10 @@ from dataclasses import dataclass
 from .facts import Facts
 from .hardware import Accelerator, parse_hardware
 from .location import parse_location, regions
-from .tables import load_table
+from .tables import load_table, normalise_task
 
-__all__ = ["Assumption", "Estimate", "Interval", "PublishedRun", "estimate", "priors", "published_runs", "token_prior"]
+__all__ = ["Assumption", "Estimate", "Interval", "PublishedRun", "estimate", "autotrain_finetunes", "finetune_group", "finetune_token_prior",
+           "priors", "published_finetunes", "published_runs", "token_prior"]
 
 _Z90 = 1.6448536269514722  # the 95th percentile of the standard normal
 
@@ -101,7 +104,8 @@ class PublishedRun:
     family: str
     """Models of one developer and recipe ("Llama", "Qwen"): they weigh as one in the priors, and
     an evaluation leaves a whole family out (`estimate(facts, held_out=...)`)."""
-    params: float
+    params: float | None
+    """None where the source does not give it (a fine-tune whose tokens are known)."""
     params_active: float | None
     """Parameters active per token, for mixture-of-experts; None for a dense model."""
     tokens: float
@@ -109,9 +113,13 @@ class PublishedRun:
     hardware: str
     accelerator_hours: float | None
     source: str
+    task_group: str | None = None
+    """For a fine-tuning run (`published_finetunes.csv`): "generation" or "classification"."""
+    dataset: str | None = None
+    """For a fine-tuning run: what it was trained on (runs on one dataset weigh as one)."""
 
     @property
-    def compute_params(self) -> float:
+    def compute_params(self) -> float | None:
         """The parameters a token's compute scales with: active ones for mixture-of-experts."""
         return self.params_active or self.params
 
@@ -120,14 +128,19 @@ class PublishedRun:
         """6 N D / (accelerator-hours x peak): the utilisation the whole run reached, restarts,
         evaluation and downtime included; None without hardware and hours."""
         accelerator = _run_accelerator(self)
-        if accelerator is None or not self.accelerator_hours or not _peak(accelerator):
+        if accelerator is None or not self.accelerator_hours or not self.compute_params or not _peak(accelerator):
             return None
         peak, _ = _peak(accelerator)
         return 6 * self.compute_params * self.tokens / (self.accelerator_hours * 3600 * peak * 1e12)
 
 
 def _run_accelerator(run: PublishedRun) -> Accelerator | None:
-    match = parse_hardware(run.hardware) if run.hardware else None
+    return _named_accelerator(run.hardware) if run.hardware else None
+
+
+@functools.lru_cache(maxsize=None)
+def _named_accelerator(hardware: str) -> Accelerator | None:
+    match = parse_hardware(hardware)
     return match.accelerator if match is not None else None
 
 
@@ -144,6 +157,18 @@ def published_runs() -> tuple[PublishedRun, ...]:
                      float(row["tokens"]), int(row["year"]), row["hardware"].strip(),
                      _number(row["accelerator_hours"]), row["source"])
         for row in load_table("published_models.csv")
+    )
+
+
+@functools.lru_cache(maxsize=None)
+def published_finetunes() -> tuple[PublishedRun, ...]:
+    """The rows of `data/published_finetunes.csv`: published fine-tuning runs, with their task
+    group and dataset."""
+    return tuple(
+        PublishedRun(row["model"], row["family"], _number(row["params"]), None, float(row["tokens"]), int(row["year"]),
+                     row["hardware"].strip(), _number(row["accelerator_hours"]), row["source"],
+                     row["task_group"], row["dataset"])
+        for row in load_table("published_finetunes.csv")
     )
 
 
@@ -164,12 +189,30 @@ def _student_t95(dof: float) -> float:
             + (3 * z**7 + 19 * z**5 + 17 * z**3 - 15 * z) / (384 * dof**3))
 
 
-def _family_weights(runs: list[PublishedRun]) -> list[float]:
-    """Each family weighs 1 in all, shared by its runs: models of one recipe are one observation."""
+def _family_weights(runs: list[PublishedRun], key: str = "family") -> list[float]:
+    """Each family (or other `key`) weighs 1 in all, shared by its runs: models of one recipe
+    are one observation."""
     size: dict[str, int] = {}
     for run in runs:
-        size[run.family] = size.get(run.family, 0) + 1
-    return [1 / size[run.family] for run in runs]
+        size[getattr(run, key)] = size.get(getattr(run, key), 0) + 1
+    return [1 / size[getattr(run, key)] for run in runs]
+
+
+def _lognormal(groups: dict, key: str = "family") -> tuple[float, float]:
+    """Mean and 90% prediction half-width, in ln, of the values of `groups` ({group: [(run,
+    value)]}): each group weighs equally, each `key` (family, dataset) equally within a group."""
+    points: list[tuple[float, float]] = []
+    for members in groups.values():
+        distinct = len({getattr(r, key) for r, _ in members})
+        for (_, value), weight in zip(members, _family_weights([r for r, _ in members], key), strict=True):
+            points.append((math.log(value), weight / distinct / len(groups)))
+    total = sum(w for _, w in points)
+    n_eff = total**2 / sum(w * w for _, w in points) if points else 0.0
+    if n_eff <= 2 or not all(groups.values()):
+        raise ValueError(f"too few published runs for a prior over {sorted(groups)}")
+    mean = sum(w * x for x, w in points) / total
+    sigma = math.sqrt(sum(w * (x - mean) ** 2 for x, w in points) / total * n_eff / (n_eff - 1))
+    return mean, _student_t95(n_eff - 1) * sigma * math.sqrt(1 + 1 / n_eff)
 
 
 @functools.lru_cache(maxsize=None)
@@ -279,18 +322,7 @@ def _mfu_prior(generations: frozenset[int], held_out: frozenset[str]) -> _Prior:
         generation = _generation(_run_accelerator(run).release_year) if mfu is not None else None
         if generation in groups:
             groups[generation].append((run, mfu))
-    points: list[tuple[float, float]] = []
-    for members in groups.values():
-        families = len({r.family for r, _ in members})
-        for (_, mfu), weight in zip(members, _family_weights([r for r, _ in members]), strict=True):
-            points.append((math.log(mfu), weight / families / len(groups)))
-    total = sum(w for _, w in points)
-    n_eff = total**2 / sum(w * w for _, w in points) if points else 0.0
-    if n_eff <= 2 or not all(groups.values()):
-        raise ValueError(f"too few published runs with hardware and hours for the utilisation prior of {generations}")
-    mean = sum(w * x for x, w in points) / total
-    sigma = math.sqrt(sum(w * (x - mean) ** 2 for x, w in points) / total * n_eff / (n_eff - 1))
-    spread = _student_t95(n_eff - 1) * sigma * math.sqrt(1 + 1 / n_eff)
+    mean, spread = _lognormal(groups)
     names = _generation_names()
     label = "all accelerators" if len(generations) == 3 else " and ".join(names[g] for g in sorted(generations))
     runs_text = ", ".join(f"{run.model} {mfu:.0%}" for g in sorted(groups) for run, mfu in groups[g])
@@ -301,20 +333,115 @@ def _mfu_prior(generations: frozenset[int], held_out: frozenset[str]) -> _Prior:
                   f"mean (each family weighs equally) and 90% prediction interval{left}")
 
 
+# Hub pipeline tags by the group of published fine-tuning runs they resemble: fine-tunes that
+# generate text (instruction and chat tuning, summarisation, translation) and fine-tunes that
+# label their input (classes, tags, answer spans, images). Other tasks get both groups.
+_FINETUNE_GROUPS = {
+    **dict.fromkeys(("text-generation", "text2text-generation", "summarization", "translation", "conversational",
+                     "image-text-to-text", "table-to-text"), "generation"),
+    **dict.fromkeys(("text-classification", "token-classification", "question-answering", "multiple-choice",
+                     "zero-shot-classification", "sentence-similarity", "fill-mask", "text-ranking",
+                     "table-question-answering", "image-classification", "video-classification"), "classification"),
+}
+
+
+def finetune_group(task: object) -> str | None:
+    """"generation" or "classification" for a card's pipeline tag; None when neither fits."""
+    return _FINETUNE_GROUPS.get(normalise_task(task)) if isinstance(task, str) else None
+
+
 @functools.lru_cache(maxsize=None)
+def autotrain_finetunes() -> tuple[PublishedRun, ...]:
+    """The rows of `data/autotrain_finetunes.csv`: fine-tunes AutoTrain ran for the Hub's users,
+    whose cards give the emissions CodeCarbon measured (Castaño et al. 2023). Their cards do not
+    state their tokens: a run's tokens are those that give its measured emissions through the
+    estimator's central values for an unknown accelerator and site (the chain of `_tier3`), so
+    their spread also holds the spread of the hardware and grids AutoTrain used."""
+    table = _named()
+    grams_per_flop = (table["power_fraction_gpu"].central * table["pue_unknown"].central
+                      * table["grid_unknown_region"].central
+                      / (table["unknown_accelerator_tflops_per_watt"].central * 1e12
+                         * _finetune_mfu_prior().central * 3.6e6))
+    runs = []
+    for row in load_table("autotrain_finetunes.csv"):
+        group = finetune_group(row["task"])
+        if group is None:
+            continue
+        params = float(row["params"])
+        runs.append(PublishedRun(row["model_id"], f"AutoTrain {row['task']}", params, None,
+                                 float(row["emissions_g"]) / (6 * params * grams_per_flop), int(row["year"]), "",
+                                 None, "Castaño et al. 2023, AutoTrain card (CodeCarbon)", group, row["model_id"]))
+    return tuple(runs)
+
+
+@functools.lru_cache(maxsize=None)
+def finetune_token_prior(group: str | None = None, held_out: frozenset[str] = frozenset()) -> _Prior:
+    """Training tokens of a fine-tune of `group` ("generation", "classification"; None: both,
+    weighing equally), from two kinds of runs weighing equally: the published fine-tuning runs
+    (papers and official examples; each dataset weighs as one, as a fine-tune's tokens are its
+    dataset's times its epochs, whatever the model's size) and the Hub's AutoTrain fine-tunes
+    (each run weighs as one: every user brought their own dataset). `held_out`: families left
+    out ("AutoTrain summarization" leaves out that task's AutoTrain runs)."""
+    groups: dict[tuple[str, str], list[tuple[PublishedRun, float]]] = {}
+    for name in (group,) if group else _GROUP_NAMES:
+        for kind, runs in (("published", published_finetunes()), ("AutoTrain", autotrain_finetunes())):
+            groups[(name, kind)] = [(r, r.tokens) for r in runs if r.task_group == name and r.family not in held_out]
+    mean, spread = _lognormal(groups, key="dataset")
+    published = [run for (_, kind), members in groups.items() if kind == "published" for run, _ in members]
+    autotrain = sum(len(members) for (_, kind), members in groups.items() if kind == "AutoTrain")
+    label = " and ".join(_GROUP_NAMES[name] for name in dict.fromkeys(name for name, _ in groups))
+    left = f"; left out: {', '.join(sorted(held_out))}" if held_out else ""
+    return _Prior(math.exp(mean), math.exp(mean - spread), math.exp(mean + spread), "tokens",
+                  f"training tokens of {label} fine-tunes: {len(published)} published runs of "
+                  f"data/published_finetunes.csv on {len({r.dataset for r in published})} datasets (each dataset "
+                  f"weighs equally) and {autotrain} AutoTrain runs of data/autotrain_finetunes.csv (Castaño et al. "
+                  f"2023; tokens implied by their measured emissions), the two weighing equally; weighted geometric "
+                  f"mean and 90% prediction interval{left}")
+
+
+_GROUP_NAMES = {"generation": "generation (instruction, chat, summarisation, translation)",
+                "classification": "classification (text, tokens, answer spans, images)"}
+
+
+@functools.lru_cache(maxsize=None)
+def _finetune_mfu_prior() -> _Prior:
+    """The effective utilisation of the published fine-tuning runs that give hardware and hours."""
+    found = [(run, run.effective_mfu) for run in published_finetunes() if run.effective_mfu is not None]
+    mean, spread = _lognormal({"fine-tuning": found})
+    by_family: dict[str, list[float]] = {}
+    for run, mfu in found:
+        by_family.setdefault(run.family, []).append(mfu)
+    runs_text = ", ".join(f"{family} {min(v):.0%}" + (f"-{max(v):.0%} ({len(v)} runs)" if len(v) > 1 else "")
+                          for family, v in by_family.items())
+    return _Prior(math.exp(mean), math.exp(mean - spread), math.exp(mean + spread), "ratio",
+                  f"effective model FLOPs utilisation, 6 x parameters x tokens / (accelerator-hours x dense peak), "
+                  f"of the {len(found)} published fine-tuning runs with hardware and hours in "
+                  f"data/published_finetunes.csv ({runs_text}); weighted geometric mean (each family weighs "
+                  f"equally) and 90% prediction interval")
+
+
 def priors(held_out: frozenset[str] = frozenset()) -> dict[str, _Prior]:
     """The named constants of `data/priors.csv`, plus the priors derived from
     `data/published_models.csv` (without the families `held_out`): the pre-training token prior
-    at the median size of the runs, the utilisation of each accelerator generation, and the
-    fine-tuning token prior (an assumption)."""
+    at the median size of the runs, the utilisation of each accelerator generation; and from
+    the fine-tuning runs the token priors of each task group and the utilisation."""
+    table = dict(_pretraining_table(held_out))
+    table["tokens_finetuning"] = finetune_token_prior(held_out=held_out)
+    for group in _GROUP_NAMES:
+        table[f"tokens_finetuning_{group}"] = finetune_token_prior(group, held_out)
+    table["mfu_finetuning"] = _finetune_mfu_prior()
+    return table
+
+
+@functools.lru_cache(maxsize=None)
+def _pretraining_table(held_out: frozenset[str]) -> dict[str, _Prior]:
+    """What every estimate may use; the fine-tuning priors (1,300 runs to read) are derived only
+    when a fine-tune is estimated."""
     table = dict(_named())
     median = sorted(r.compute_params for r in published_runs())[len(published_runs()) // 2]
     table["tokens_pretraining"] = token_prior(median, held_out=held_out)
     for generations in ({1}, {2}, {3}, {1, 2, 3}):
         table[_mfu_key(generations)] = _mfu_prior(frozenset(generations), held_out)
-    table["tokens_finetuning"] = _Prior(3e7, 1e6, 1e9, "tokens",
-                                        "carbon-card assumption: instruction and task fine-tuning sets of 10^3 to "
-                                        "10^6 examples (e.g. Alpaca's 52K instructions, GLUE tasks), a few epochs")
     return table
 
 
@@ -355,7 +482,7 @@ def estimate(facts: Facts, *, held_out: frozenset[str] = frozenset()) -> Estimat
     `held_out` names families of `data/published_models.csv` to leave out of the derived priors,
     so that a model can be estimated without its own family's runs (the accuracy benchmark's
     leave-family-out evaluation); carbon-card itself uses every run."""
-    table = priors(frozenset(held_out))
+    table = _pretraining_table(frozenset(held_out))
     lower = _best_below_t1(facts, table, frozenset(held_out))
     stated = facts.best("emissions")
     if stated is not None and stated.value > 0 and math.isfinite(stated.value):
@@ -458,7 +585,7 @@ def _utilisation(product: _Product, fine_tuning: bool, accelerator: Accelerator 
     """Divide by the model FLOPs utilisation: fine-tuning's assumption, or pre-training's for the
     generation of the accelerator (every generation when it is unknown)."""
     if fine_tuning:
-        product.prior("mfu_finetuning", power=-1)
+        product.use(_finetune_mfu_prior(), "model FLOPs utilisation (fine-tuning)", power=-1)
         return
     if accelerator is None:
         product.prior(_mfu_key({1, 2, 3}), power=-1, label="model FLOPs utilisation (pre-training, any accelerator)")
@@ -473,7 +600,8 @@ def _tier4(facts: Facts, table: dict[str, _Prior], held_out: frozenset[str]) -> 
     if params is None or not params.value > 0 or not math.isfinite(params.value):
         return None
     if facts.value("training_type") == "fine-tuning":
-        return _tier3(facts, table, table["tokens_finetuning"])
+        group = finetune_group(facts.value("task"))
+        return _tier3(facts, table, finetune_token_prior(group, held_out))
     # Hardware released in year Y rules out the token eras that had ended before Y.
     accelerator = _accelerator(facts)
     prior = token_prior(params.value, not_before=accelerator.release_year if accelerator else None, held_out=held_out)

@@ -8,7 +8,8 @@ import sys
 import pytest
 
 from conftest import ROOT
-from carbon_card.estimate import estimate, priors, published_runs, token_prior
+from carbon_card.estimate import (autotrain_finetunes, estimate, finetune_group, finetune_token_prior, priors,
+                                  published_finetunes, published_runs, token_prior)
 from carbon_card.facts import Fact, Facts, gather
 from carbon_card.card import parse_card
 from carbon_card.location import regions
@@ -75,6 +76,62 @@ def test_t4_priors_differ_for_fine_tuning():
     assert pretrained.tier == fine_tuned.tier == "T4"
     assert fine_tuned.emissions_g.central < pretrained.emissions_g.central / 1000
     assert any("prior" in a.name for a in pretrained.assumptions)
+
+
+def test_fine_tuning_priors_follow_the_task_group():
+    def prior(task=None):
+        values = {"params": 1.1e8, "training_type": "fine-tuning"}
+        if task:
+            values["task"] = task
+        found = estimate(facts(**values))
+        return next(a for a in found.assumptions if a.name == "training tokens (prior)")
+
+    generation, classification, unknown = prior("text-generation"), prior("Text_Classification"), prior("robotics")
+    assert finetune_group("summarization") == "generation" and finetune_group("image-classification") == "classification"
+    assert finetune_group(None) is None and finetune_group(["text-generation"]) is None
+    # Instruction and summarisation runs see more tokens than classification runs; an unknown
+    # task gets both groups, weighing equally.
+    assert classification.value < unknown.value < generation.value
+    assert "generation" in generation.source and "classification" not in generation.source
+    assert "generation" in unknown.source and "classification" in unknown.source
+    assert "published runs" in classification.source and "AutoTrain runs" in classification.source
+
+
+def test_fine_tuning_runs_are_sourced():
+    runs = [r for r in published_finetunes() if r.task_group in ("generation", "classification")]
+    assert len(runs) >= 100 and len({r.dataset for r in runs}) >= 40
+    for run in runs:
+        assert run.source and run.dataset and 2015 <= run.year <= 2030 and run.tokens > 0, run.model
+        assert run.effective_mfu is None or 0.03 < run.effective_mfu < 0.5, run.model
+    utilisation = priors()["mfu_finetuning"]
+    assert "published_finetunes.csv" in utilisation.source and "BERT 6%-28% (5 runs)" in utilisation.source
+    assert 0.05 < utilisation.central < 0.3
+
+
+def test_autotrain_runs_match_the_study_and_their_tokens_give_their_emissions():
+    import csv
+    import io
+
+    from castano import write_autotrain_runs
+
+    regenerated = io.StringIO()
+    write_autotrain_runs(regenerated)
+    shipped = (ROOT / "carbon_card" / "data" / "autotrain_finetunes.csv").read_text(encoding="utf-8")
+    assert shipped == regenerated.getvalue()
+    grams = {row["model_id"]: float(row["emissions_g"]) for row in csv.DictReader(io.StringIO(shipped))}
+    runs = autotrain_finetunes()
+    assert len(runs) > 1000
+    # A run's implied tokens, through the estimator itself (unknown accelerator and site), give
+    # back the grams its card states.
+    for run in runs[:: len(runs) // 7]:
+        found = estimate(facts(params=run.params, train_tokens=run.tokens, training_type="fine-tuning"))
+        assert found.tier == "T3" and found.emissions_g.central == pytest.approx(grams[run.model], rel=1e-9)
+
+
+def test_fine_tuning_prior_leaves_out_a_task():
+    everything = finetune_token_prior("generation")
+    without = finetune_token_prior("generation", frozenset({"AutoTrain summarization"}))
+    assert without.central != everything.central and "left out: AutoTrain summarization" in without.source
 
 
 def test_wider_tiers_give_wider_intervals():

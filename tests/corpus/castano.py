@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import csv
+import math
 import sys
 from pathlib import Path
 from typing import Iterator
@@ -71,6 +72,39 @@ def rebuild_card(row: dict[str, str]) -> str:
     return f"---\n{front}---\n{row.get('modelcard_text', '')}"
 
 
+# The pipeline tag of a card, from the study's tag columns: the first of these the card carries.
+_TASKS = ("text-classification", "token-classification", "question-answering", "summarization", "translation",
+          "text2text-generation", "image-classification", "tabular-classification", "tabular-regression")
+
+
+def card_task(row: dict[str, str]) -> str | None:
+    return next((task for task in _TASKS if _flag(row.get(f"is_{task}", ""))), None)
+
+
+def _positive(cell: str) -> float | None:
+    try:
+        value = float(cell)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) and value > 0 else None
+
+
+_AUTOTRAIN_SOURCE = "Castano et al. 2023 (arXiv 2305.11164), HFStreamlit.csv: AutoTrain card, CodeCarbon"
+
+
+def autotrain_runs(path: Path = STREAMLIT_CSV) -> list[dict[str, object]]:
+    """The AutoTrain fine-tunes of the study whose cards give measured emissions (CodeCarbon, as
+    AutoTrain ran them) and whose `pytorch_model.bin` size is known: model id, task, parameters
+    (the bytes of float32 weights over 4), grams, and the year the model was created."""
+    runs = []
+    for row in castano_rows(path):
+        grams, size = _positive(row["co2_eq_emissions"]), _positive(row["size"])
+        if row["source"] == "AutoTrain" and grams is not None and size is not None:
+            runs.append({"model_id": row["modelId"], "task": card_task(row) or "", "params": round(size / 4),
+                         "emissions_g": grams, "year": int(row["created_at"][:4]), "source": _AUTOTRAIN_SOURCE})
+    return runs
+
+
 def castano_cards(path: Path = STREAMLIT_CSV) -> Iterator[tuple[str, str]]:
     """(model id, rebuilt card text) for every row of the study's file."""
     for row in castano_rows(path):
@@ -89,6 +123,19 @@ def write_cards(out_dir: Path, copies: int = 1) -> int:
     return count
 
 
+AUTOTRAIN_COLUMNS = ("model_id", "task", "params", "emissions_g", "year", "source")
+
+
+def write_autotrain_runs(out) -> None:
+    """`carbon_card/data/autotrain_finetunes.csv`: what `autotrain_runs` finds, as CSV."""
+    writer = csv.DictWriter(out, AUTOTRAIN_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(autotrain_runs())
+
+
 if __name__ == "__main__":
-    target = Path(sys.argv[1] if len(sys.argv) > 1 else "castano-cards")
-    print(f"wrote {write_cards(target)} cards under {target}")
+    if sys.argv[1:] == ["--autotrain"]:
+        write_autotrain_runs(sys.stdout)
+    else:
+        target = Path(sys.argv[1] if len(sys.argv) > 1 else "castano-cards")
+        print(f"wrote {write_cards(target)} cards under {target}")
