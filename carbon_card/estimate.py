@@ -32,8 +32,8 @@ from .hardware import Accelerator, parse_hardware
 from .location import parse_location, regions
 from .tables import load_table, normalise_task
 
-__all__ = ["Assumption", "Estimate", "Interval", "PublishedRun", "estimate", "autotrain_finetunes", "finetune_group", "finetune_token_prior",
-           "priors", "published_finetunes", "published_runs", "token_prior"]
+__all__ = ["Assumption", "Estimate", "Interval", "PublishedRun", "autotrain_finetunes", "estimate", "finetune_group",
+           "finetune_token_prior", "priors", "published_finetunes", "published_runs", "token_prior"]
 
 _Z90 = 1.6448536269514722  # the 95th percentile of the standard normal
 
@@ -345,6 +345,10 @@ _FINETUNE_GROUPS = {
 }
 
 
+_GROUP_NAMES = {"generation": "generation (instruction, chat, summarisation, translation)",
+                "classification": "classification (text, tokens, answer spans, images)"}
+
+
 def finetune_group(task: object) -> str | None:
     """"generation" or "classification" for a card's pipeline tag; None when neither fits."""
     return _FINETUNE_GROUPS.get(normalise_task(task)) if isinstance(task, str) else None
@@ -370,7 +374,7 @@ def autotrain_finetunes() -> tuple[PublishedRun, ...]:
         params = float(row["params"])
         runs.append(PublishedRun(row["model_id"], f"AutoTrain {row['task']}", params, None,
                                  float(row["emissions_g"]) / (6 * params * grams_per_flop), int(row["year"]), "",
-                                 None, "Castaño et al. 2023, AutoTrain card (CodeCarbon)", group, row["model_id"]))
+                                 None, row["source"], group, row["model_id"]))
     return tuple(runs)
 
 
@@ -397,10 +401,6 @@ def finetune_token_prior(group: str | None = None, held_out: frozenset[str] = fr
                   f"weighs equally) and {autotrain} AutoTrain runs of data/autotrain_finetunes.csv (Castaño et al. "
                   f"2023; tokens implied by their measured emissions), the two weighing equally; weighted geometric "
                   f"mean and 90% prediction interval{left}")
-
-
-_GROUP_NAMES = {"generation": "generation (instruction, chat, summarisation, translation)",
-                "classification": "classification (text, tokens, answer spans, images)"}
 
 
 @functools.lru_cache(maxsize=None)
@@ -582,8 +582,8 @@ def _tier3(facts: Facts, table: dict[str, _Prior], tokens_prior: _Prior | None =
 
 
 def _utilisation(product: _Product, fine_tuning: bool, accelerator: Accelerator | None) -> None:
-    """Divide by the model FLOPs utilisation: fine-tuning's assumption, or pre-training's for the
-    generation of the accelerator (every generation when it is unknown)."""
+    """Divide by the model FLOPs utilisation: fine-tuning's, or pre-training's for the generation
+    of the accelerator (every generation when it is unknown)."""
     if fine_tuning:
         product.use(_finetune_mfu_prior(), "model FLOPs utilisation (fine-tuning)", power=-1)
         return
