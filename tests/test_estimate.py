@@ -220,6 +220,24 @@ def test_published_runs_are_sourced_and_held_out_from_the_reference():
         assert run.effective_mfu is None or 0.05 < run.effective_mfu < 0.8, run.model
 
 
+def test_held_out_published_runs_are_sourced_and_outside_the_reference():
+    import csv
+
+    from conftest import CORPUS
+
+    def models(path):
+        with open(path, newline="", encoding="utf-8") as handle:
+            return list(csv.DictReader(handle))
+
+    reference = models(CORPUS / "reference" / "published_training_emissions.csv")
+    holdout = models(ROOT / "benchmarks" / "published_emissions_holdout.csv")
+    assert set(reference[0]) <= set(holdout[0])  # the same columns, and the run's place and family
+    assert not {r["model"] for r in holdout} & {r["model"] for r in reference}
+    for row in holdout:
+        assert row["source_url"] and row["source_quote"] and float(row["emissions_tco2e"]) > 0, row["model"]
+        assert row["notes"].startswith(("PRIMARY", "SECONDARY")) and row["pue_in_power"] in ("yes", "no")
+
+
 def test_token_prior_is_fitted_on_size_and_era():
     small, large = token_prior(1e9), token_prior(1e11)
     for prior in (small, large):
