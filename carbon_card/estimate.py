@@ -27,7 +27,7 @@ import functools
 import math
 from dataclasses import dataclass
 
-from .facts import Facts
+from .facts import Fact, Facts
 from .hardware import Accelerator, parse_hardware
 from .location import parse_location, regions
 from .tables import load_table, normalise_task
@@ -359,13 +359,14 @@ def autotrain_finetunes() -> tuple[PublishedRun, ...]:
     """The rows of `data/autotrain_finetunes.csv`: fine-tunes AutoTrain ran for the Hub's users,
     whose cards give the emissions CodeCarbon measured (Castaño et al. 2023). Their cards do not
     state their tokens: a run's tokens are those that give its measured emissions through the
-    estimator's central values for an unknown accelerator and site (the chain of `_tier3`), so
+    estimator's central values for an unknown accelerator and site (`_tier3` itself), so
     their spread also holds the spread of the hardware and grids AutoTrain used."""
-    table = _named()
-    grams_per_flop = (table["power_fraction_gpu"].central * table["pue_unknown"].central
-                      * table["grid_unknown_region"].central
-                      / (table["unknown_accelerator_tflops_per_watt"].central * 1e12
-                         * _finetune_mfu_prior().central * 3.6e6))
+    # Grams per FLOP of a fine-tune on an unknown accelerator at an unknown site, from the
+    # estimator's own chain (stated FLOPs, tier T3): the implied tokens follow its constants.
+    flops = 1e21
+    unknown_site = Facts((Fact("train_flops", flops, "", "flag", "train_flops"),
+                          Fact("training_type", "fine-tuning", "", "flag", "training_type")))
+    grams_per_flop = _tier3(unknown_site, _pretraining_table(frozenset())).emissions_g.central / flops
     runs = []
     for row in load_table("autotrain_finetunes.csv"):
         group = finetune_group(row["task"])

@@ -35,7 +35,7 @@ import yaml
 from . import __version__
 from .card import Card, CardReadError, parse_card
 from .facts import Fact, Facts
-from .rules import RULES, Fix
+from .rules import Fix
 from .units import format_mass
 
 if TYPE_CHECKING:
@@ -203,8 +203,8 @@ def plan(card: Card, facts: Facts, findings, estimate: Callable[[], Estimate] | 
     changes: list[Change] = []
 
     def change(code: str, key: str, value: Any, description: str) -> None:
-        doubted = any(finding.doubted for finding in by_code.get(code, ()))
-        changes.append(Change(code, key, value, Fix.UNSAFE if doubted else RULES[code].fix, description))
+        # The finding's own safety: a safe rule's fix that another finding doubts is unsafe.
+        changes.append(Change(code, key, value, by_code[code][0].fix_safety, description))
 
     if "CC005" in by_code:
         finding = by_code["CC005"][0]
