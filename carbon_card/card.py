@@ -10,9 +10,11 @@ binary, not UTF-8, too large) raises `CardReadError`.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
@@ -24,7 +26,9 @@ __all__ = [
     "Card",
     "CardReadError",
     "FrontMatterProblem",
+    "LineIndex",
     "MAX_CARD_BYTES",
+    "MAX_YAML_DEPTH",
     "MAX_YAML_NODES",
     "find_cards",
     "parse_card",
@@ -38,6 +42,10 @@ MAX_CARD_BYTES = 10 * 1024 * 1024
 
 MAX_YAML_NODES = 1_000_000
 """Front matter whose aliases expand to more nodes than this is refused (a "billion laughs")."""
+
+MAX_YAML_DEPTH = 100
+"""Front matter nested deeper than this is refused: real cards nest a few levels (model-index
+is six), and every later stage (the schema check, comparing, JSON output) recurses per level."""
 
 # The Hub's front-matter pattern (huggingface_hub.repocard.REGEX_YAML_BLOCK), with the opening
 # and closing lines as groups so that positions can be computed. It also takes a lone "\r"
@@ -157,7 +165,45 @@ class Card:
 
     def line_of_offset(self, offset: int) -> int:
         """1-based line of a character offset in `text`."""
-        return 1 + len(_LINE_BREAK_RE.findall(self.text, 0, offset))
+        return 1 + self._lines.breaks_before(offset)
+
+    @functools.cached_property
+    def _lines(self) -> LineIndex:
+        return LineIndex(self.text)
+
+
+class LineIndex:
+    """Line numbers of character offsets in a text, in time linear in the text over any number
+    of look-ups: the line breaks (`\r\n`, `\r`, `\n`) are counted once per block of the text,
+    and a look-up counts within one block. (Counting from the start per look-up made cards with
+    many figures quadratic.)"""
+
+    _BLOCK = 4096
+
+    def __init__(self, text: str):
+        self.text = text
+        self._crlf = "\r" in text
+        starts, counts, total = [0], [0], 0
+        while starts[-1] < len(text):
+            end = min(starts[-1] + self._BLOCK, len(text))
+            if self._crlf and text[end - 1 : end + 1] == "\r\n":
+                end += 1  # a block never splits a "\r\n"
+            total += self._count(starts[-1], end)
+            starts.append(end)
+            counts.append(total)
+        self._starts, self._counts = starts, counts
+
+    def _count(self, start: int, end: int) -> int:
+        text = self.text
+        if not self._crlf:
+            return text.count("\n", start, end)
+        return text.count("\n", start, end) + text.count("\r", start, end) - text.count("\r\n", start, end)
+
+    def breaks_before(self, offset: int) -> int:
+        """The number of line breaks in `text[:offset]` (where a "\r" cut from its "\n" counts as one)."""
+        offset = max(0, min(offset, len(self.text)))
+        block = bisect.bisect_right(self._starts, offset) - 1
+        return self._counts[block] + self._count(self._starts[block], offset)
 
 
 def read_card(path: str | Path, display_path: str | None = None) -> Card:
@@ -172,14 +218,23 @@ def read_card(path: str | Path, display_path: str | None = None) -> Card:
     """
     shown = display_path or str(path)
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_CARD_BYTES + 1)
+        # Non-blocking, then checked: opening a FIFO or a device must not wait for a writer.
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
         raise CardReadError(shown, "no such file") from None
     except IsADirectoryError:
         raise CardReadError(shown, "is a directory") from None
     except OSError as error:
         raise CardReadError(shown, f"cannot read: {error.strerror or error}") from None
+    with os.fdopen(descriptor, "rb") as handle:
+        mode = os.fstat(descriptor).st_mode
+        if not stat.S_ISREG(mode):
+            kind = "a directory" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode) else "a device or socket"
+            raise CardReadError(shown, f"is {kind}, not a regular file; not read")
+        try:
+            raw = handle.read(MAX_CARD_BYTES + 1)
+        except OSError as error:
+            raise CardReadError(shown, f"cannot read: {error.strerror or error}") from None
     return parse_card(raw, shown)
 
 
@@ -189,6 +244,7 @@ def parse_card(raw: bytes | str, path: str = "<card>") -> Card:
         text = _decode(raw, path)
     else:
         text = raw
+        _check_encodable(text, path)
     has_bom = text.startswith("\ufeff")
     if has_bom:
         text = text[1:]
@@ -230,6 +286,17 @@ def _decode(raw: bytes, path: str) -> str:
         raise CardReadError(path, f"not valid UTF-8 (byte 0x{raw[error.start]:02x} at offset {error.start})", line) from None
 
 
+def _check_encodable(text: str, path: str) -> None:
+    """Text given as `str` must be Unicode a file can hold: no lone surrogate (from a
+    `surrogateescape` decode, say), which the YAML parser and every output would choke on."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        line = 1 + len(_LINE_BREAK_RE.findall(text, 0, error.start))
+        raise CardReadError(path, f"not valid Unicode (lone surrogate U+{ord(text[error.start]):04X} at offset "
+                                  f"{error.start})", line) from None
+
+
 def _load_yaml(
     yaml_text: str, first_line: int
 ) -> tuple[Mapping[str, Any] | None, yaml.Node | None, FrontMatterProblem | None]:
@@ -251,6 +318,11 @@ def _load_yaml(
                 line,
                 column,
             )
+        if (deep := _too_deep(root)) is not None:
+            line, column = first_line + deep.start_mark.line, deep.start_mark.column + 1
+            return None, None, FrontMatterProblem(
+                "invalid-yaml", f"the front matter is nested more than {MAX_YAML_DEPTH} levels deep; refused", line, column
+            )
         data = loader.construct_document(root)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -270,6 +342,21 @@ def _load_yaml(
         kind = type(data).__name__
         return None, None, FrontMatterProblem("not-mapping", f"the front matter is a {kind}, not a mapping", line, column)
     return data, root, None
+
+
+def _too_deep(root: yaml.Node) -> yaml.Node | None:
+    """The first node nested deeper than `MAX_YAML_DEPTH`, or None: an iterative walk of the tree
+    as aliases expand it, after `_expanded_size` has bounded that expansion."""
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_YAML_DEPTH:
+            return node
+        if isinstance(node, yaml.ScalarNode):
+            continue
+        children = [part for pair in node.value for part in pair] if isinstance(node, yaml.MappingNode) else node.value
+        stack.extend((child, depth + 1) for child in children)
+    return None
 
 
 def _expanded_size(root: yaml.Node) -> int:
@@ -312,20 +399,32 @@ CARD_FILE_NAME = "README.md"
 def find_cards(paths: Iterable[str | Path]) -> Iterator[str | CardReadError]:
     """The card files named by `paths`, in order: a file stands for itself, a directory for
     every `README.md` below it (hidden folders such as `.git` skipped). A path that does not
-    exist, or a directory without any card, comes out as a `CardReadError`.
+    exist, a folder that cannot be listed, or a directory without any card comes out as a
+    `CardReadError`; `read_card` refuses what is not a regular file (a FIFO, a device).
     """
     for path in paths:
         path = str(path)
         if os.path.isdir(path):
-            found = False
-            for dirpath, dirnames, filenames in os.walk(path):
+            found = reported = False
+            unlisted: list[OSError] = []  # os.walk's onerror: the folders it could not list
+            for dirpath, dirnames, filenames in os.walk(path, onerror=unlisted.append):
+                reported |= bool(unlisted)
+                yield from _unlisted(unlisted, path)
                 dirnames[:] = sorted(name for name in dirnames if not name.startswith("."))
                 if CARD_FILE_NAME in filenames:
                     found = True
                     yield os.path.join(dirpath, CARD_FILE_NAME)
-            if not found:
+            reported |= bool(unlisted)
+            yield from _unlisted(unlisted, path)
+            if not found and not reported:
                 yield CardReadError(path, f"directory has no {CARD_FILE_NAME} (searched recursively)")
-        elif os.path.exists(path):
+        elif os.path.lexists(path):
             yield path
         else:
             yield CardReadError(path, "no such file or directory")
+
+
+def _unlisted(errors: list[OSError], path: str) -> Iterator[CardReadError]:
+    while errors:
+        error = errors.pop(0)
+        yield CardReadError(error.filename or path, f"cannot list the folder: {error.strerror or error}")

@@ -59,7 +59,7 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, required=True, type=click.Path(readable=False))
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif", "github"]), default="text",
               show_default=True,
               help="Output format: json (one record per card), sarif (SARIF 2.1.0, for code scanning), github "
@@ -231,7 +231,7 @@ def _flag_options(command):
 
 
 @cli.command()
-@click.argument("card_path", required=False, type=click.Path())
+@click.argument("card_path", required=False, type=click.Path(readable=False))
 @_flag_options
 @click.option("--model-id", metavar="NAME", help="The model the card describes (picks its row in tables).")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)

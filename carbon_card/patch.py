@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, Callable
 import yaml
 
 from . import __version__
-from .card import Card, CardReadError, parse_card
+from .card import MAX_CARD_BYTES, Card, CardReadError, parse_card
 from .facts import Fact, Facts
 from .rules import Fix
 from .units import format_mass
@@ -74,6 +74,11 @@ _TEMPLATE_FIELDS = {
     "compute region": "geographical_location",
     "carbon emitted": "emissions",
 }
+
+
+MAX_FIX_ROUNDS = 3
+"""Rounds of fixes applied to one card before the result is taken as it is: each round plans
+the fixes of the card the previous one proposed (ruff applies its fixes the same way)."""
 
 
 class PatchError(CardReadError):
@@ -121,11 +126,81 @@ class Patch:
         if not self.changed:
             return ""
         name = path or self.card.path
-        before = self.card.text.splitlines(keepends=True)
-        after = self.text.splitlines(keepends=True)
-        lines = difflib.unified_diff(before, after, f"a/{name}", f"b/{name}")
+        # Only the lines around the edits are compared: a 10 MB body costs a scan, not difflib's
+        # quadratic match or a list of its lines.
+        offset, before, after = _changed_window(self.card.text, self.text)
+        lines = difflib.unified_diff(before, after, f"a/{name}", f"b/{name}", n=_CONTEXT)
         # Show every line with a plain "\n": a card's "\r\n" would otherwise break the diff's own lines.
-        return "".join(_LINE_BREAK_RE.sub("", line) + "\n" for line in lines)
+        return "".join(_shift_hunk(_LINE_BREAK_RE.sub("", line), offset) + "\n" for line in lines)
+
+
+_CONTEXT = 3
+_LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+_HUNK_RE = re.compile(r"@@ -(\d+)(,\d+)? \+(\d+)(,\d+)? @@")
+
+
+def _changed_window(old: str, new: str) -> tuple[int, list[str], list[str]]:
+    """The lines of both texts from a few lines before the first difference to a few after the
+    last, and the number of lines before them. More context than the diff shows is harmless:
+    `unified_diff` keeps `_CONTEXT` lines."""
+    head, tail = _common_prefix(old, new), _common_suffix(old, new)
+    tail = min(tail, len(old) - head, len(new) - head)
+    start = _lines_back(old, head, _CONTEXT + 2)
+    end = _lines_forward(old, len(old) - tail, _CONTEXT + 2)
+    shift = len(new) - len(old)
+    offset = old.count("\n", 0, start) + old.count("\r", 0, start) - old.count("\r\n", 0, start)
+    return offset, _LINE_RE.findall(old, start, end), _LINE_RE.findall(new, start, end + shift)
+
+
+def _common_prefix(a: str, b: str) -> int:
+    low, high = 0, min(len(a), len(b))
+    while low < high:  # a binary search, each step comparing only the part not yet known equal
+        middle = (low + high + 1) // 2
+        if a.startswith(b[low:middle], low):
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _common_suffix(a: str, b: str) -> int:
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if a.endswith(b[len(b) - middle : len(b) - low], 0, len(a) - low):
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _lines_back(text: str, at: int, count: int) -> int:
+    """The start of the line `count` line breaks before offset `at` (0 at the top)."""
+    for _ in range(count):
+        at = max(text.rfind("\n", 0, at), text.rfind("\r", 0, at))
+        if at <= 0:
+            return 0
+        if text[at] == "\n" and text[at - 1] == "\r":
+            at -= 1  # "\r\n" is one line break
+    return at + 1 + (text[at : at + 2] == "\r\n")
+
+
+def _lines_forward(text: str, at: int, count: int) -> int:
+    """The offset after `count` line breaks from offset `at` (the end of the text at most)."""
+    for _ in range(count):
+        found = [i for i in (text.find("\n", at), text.find("\r", at)) if i >= 0]
+        if not found:
+            return len(text)
+        at = min(found) + 1 + (text[min(found) : min(found) + 2] == "\r\n")
+    return at
+
+
+def _shift_hunk(line: str, offset: int) -> str:
+    """A hunk header of a diff of lines[offset:], renumbered for the whole file."""
+    if not offset or not line.startswith("@@"):
+        return line
+    return _HUNK_RE.sub(lambda m: f"@@ -{int(m[1]) + offset}{m[2] or ''} +{int(m[3]) + offset}{m[4] or ''} @@",
+                        line, count=1)
 
 
 # --------------------------------------------------------------------------- what to change
@@ -254,7 +329,8 @@ def plan(card: Card, facts: Facts, findings, estimate: Callable[[], Estimate] | 
 # --------------------------------------------------------------------------- the patch
 
 
-def propose(assessment: Assessment, *, unsafe: bool = False, fill_template: bool = False) -> Patch:
+def propose(assessment: Assessment, *, unsafe: bool = False, fill_template: bool = False,
+            rounds: int = MAX_FIX_ROUNDS) -> Patch:
     """The card with its findings fixed: safe fixes always, unsafe ones when `unsafe`.
 
     Raises `PatchError` when the front matter cannot be edited safely."""
@@ -283,7 +359,7 @@ def propose(assessment: Assessment, *, unsafe: bool = False, fill_template: bool
         from .assessment import assess
 
         second = propose(assess(renamed, _with_yaml_facts(renamed, facts)), unsafe=unsafe,
-                         fill_template=fill_template)
+                         fill_template=fill_template, rounds=rounds)
         return Patch(card, second.text, (rename, *second.applied), withheld + second.withheld, second.block)
 
     old = (card.metadata or {}).get(BLOCK_KEY)
@@ -294,6 +370,17 @@ def propose(assessment: Assessment, *, unsafe: bool = False, fill_template: bool
     if text == card.text:
         return Patch(card, card.text, (), withheld, old)
     _verify(card, text, block)
+    if rounds > 1:
+        # A fix can make another one possible (a string figure turned into grams lets its `source`
+        # be lifted): fixes are applied until nothing changes, so that a second `--fix` finds nothing.
+        again = parse_card(text, card.path)
+        from .assessment import assess
+
+        more = propose(assess(again, _with_yaml_facts(again, facts)), unsafe=unsafe, fill_template=fill_template,
+                       rounds=rounds - 1)
+        if more.changed:
+            _verify(card, more.text, more.block)
+            return Patch(card, more.text, applied + more.applied, withheld + more.withheld, more.block)
     return Patch(card, text, applied, withheld, block)
 
 
@@ -435,14 +522,26 @@ def _fill_template(card: Card, text: str, block: dict, changes: tuple[Change, ..
 
 def _verify(card: Card, text: str, block: Any) -> None:
     """The proposal parses, keeps every other key as data, and its block is the one intended and valid."""
-    from .schema import block_error, field_error, known_keys
-
+    if len(text.encode("utf-8")) + 3 * card.has_bom > MAX_CARD_BYTES:
+        raise PatchError(card.path, f"the fixed card would be larger than {MAX_CARD_BYTES // 1024**2} MB, which "
+                                    "carbon-card refuses to read; not patched")
     try:
         new = parse_card(text, card.path)
     except CardReadError as error:
         raise PatchError(card.path, f"the proposed card cannot be read ({error.message}); not patched") from None
     if new.metadata is None:
         raise PatchError(card.path, "the proposed front matter does not parse; not patched")
+    try:
+        _compare(card, new, block)
+    except RecursionError:  # a front matter nested hundreds deep: compared by Python's recursion
+        raise PatchError(card.path, "the front matter is nested too deeply to check the proposed card; not patched") \
+            from None
+
+
+def _compare(card: Card, new: Card, block: Any) -> None:
+    """The other metadata equal as data; the block the one intended, and valid (see `_verify`)."""
+    from .schema import block_error, field_error, known_keys
+
     before = {k: v for k, v in (card.metadata or {}).items() if k != BLOCK_KEY}
     after = {k: v for k, v in new.metadata.items() if k != BLOCK_KEY}
     if before != after or new.metadata.get(BLOCK_KEY) != block:
@@ -467,7 +566,8 @@ def write_patch(patch: Patch, path: str) -> None:
 
     The file is refused when it is read-only or changed on disk since it was read. The new
     text goes to a temporary file in the same folder, which takes the file's mode and is
-    flushed to disk, then renamed over the file (through a symbolic link, to its target)."""
+    flushed to disk, then renamed over the file (through a symbolic link, to its target). The
+    new file keeps the old one's mode, owner and group."""
     target = os.path.realpath(path)
     try:
         info = os.stat(target)
@@ -490,6 +590,13 @@ def write_patch(patch: Patch, path: str) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temporary, stat.S_IMODE(info.st_mode))
+        if (info.st_uid, info.st_gid) != (os.getuid(), os.getgid()):
+            # The new file is ours until told otherwise; one we cannot give back is not written.
+            try:
+                os.chown(temporary, info.st_uid, info.st_gid)
+            except PermissionError:
+                raise PatchError(path, "cannot keep the file's owner and group (it belongs to another user); "
+                                       "not fixed") from None
         os.replace(temporary, target)
         temporary = None
     except OSError as error:

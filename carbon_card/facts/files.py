@@ -22,6 +22,9 @@ from .._regex import lazy_compile
 from .base import Fact, FactProblem
 
 __all__ = [
+    "MAX_CODECARBON_ROWS",
+    "MAX_CODECARBON_RUNS",
+    "MAX_JSON_MEMORY",
     "MAX_SAFETENSORS_HEADER",
     "MAX_SIDE_FILE",
     "Found",
@@ -41,6 +44,20 @@ MAX_SAFETENSORS_HEADER = 16 * 1024**2
 
 MAX_SIDE_FILE = 64 * 1024**2
 """The largest JSON or CSV side file read, in bytes."""
+
+MAX_JSON_MEMORY = 256 * 1024**2
+"""The most memory the objects of one JSON side file may take, as estimated from its bytes
+before parsing (`_json_memory`): a file of tiny nested containers (`[{},{},...]`) takes 25x
+its size once parsed, so the byte cap alone does not bound memory. A real trainer_state.json
+of 200,000 log entries (26 MB) is estimated at about 270 MB of which it takes 90."""
+
+MAX_CODECARBON_ROWS = 100_000
+"""The most rows of emissions.csv read. CodeCarbon appends one row per run (or per periodic
+save): a real file has a few hundred; a longer one is refused rather than summed in part."""
+
+MAX_CODECARBON_RUNS = 1_000
+"""The most runs (distinct run_id) of emissions.csv summed; each run can state its own
+hardware and place, and every distinct one becomes a fact."""
 
 INDEX = "model.safetensors.index.json"
 CONFIG = "config.json"
@@ -99,6 +116,10 @@ class Found:
     problems: list[FactProblem] = field(default_factory=list)
 
     def fact(self, quantity: str, value: Any, text: str, where: str, note: str, line: int | None = None) -> None:
+        if isinstance(value, (int, float)) and not _finite(value):
+            # A JSON integer of 400 digits, or a sum that overflows: no estimate can use it.
+            self.problem(where, f"{_clip(text, 60)} is not a finite number a float can hold", line)
+            return
         self.facts.append(Fact(quantity, value, text, origin="file", where=where, line=line, note=note))
 
     def problem(self, where: str, message: str, line: int | None = None) -> None:
@@ -435,18 +456,19 @@ _DTYPE_BYTES = {"float64": 8, "float32": 4, "float": 4, "float16": 2, "half": 2,
 def _index_size_fact(index: _Index, config: dict | None, found: Found) -> None:
     """Params when the shards are not all here: from the index metadata."""
     total_parameters = index.metadata.get("total_parameters")  # written by recent transformers
-    if _is_count(total_parameters) and total_parameters > 0:
+    if _is_count(total_parameters) and total_parameters > 0:  # Found.fact refuses one no float holds
         found.fact("params", total_parameters, str(total_parameters), INDEX, "metadata.total_parameters of the index")
         return
     total_size = index.metadata.get("total_size")
     if total_size is None:
         return
-    if isinstance(total_size, bool) or not isinstance(total_size, (int, float)) or not 0 < total_size < math.inf:
+    if isinstance(total_size, bool) or not isinstance(total_size, (int, float)) or not _finite(total_size) \
+            or total_size <= 0:
         written = _clip(json.dumps(total_size), 40)
         found.problem(INDEX, f"metadata.total_size is {written}, not a positive number of bytes")
         return
     size, how = _bytes_per_parameter(config)
-    params = round(total_size / size)
+    params = round(float(total_size) / size)
     text = f'"total_size": {json.dumps(total_size)}'
     found.fact("params", params, text, INDEX, f"derived from metadata.total_size / {how}")
 
@@ -502,10 +524,10 @@ def _number_fact(found: Found, where: str, data: dict, key: str, quantity: str, 
     written = _clip(json.dumps(value), 40)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         found.problem(where, f"{key} is {written}, not a number")
-    elif not 0 <= value < math.inf:
+    elif not _finite(value) or value < 0:
         found.problem(where, f"{key} is {written}, not a finite non-negative number")
     elif value > 0:  # the Trainer writes 0 when it did not count (no FLOP estimate, no token count)
-        found.fact(quantity, value / per if per != 1 else value, f'"{key}": {written}', where, note)
+        found.fact(quantity, float(value) / per if per != 1 else value, f'"{key}": {written}', where, note)
 
 
 # --- CodeCarbon ---------------------------------------------------------------------------
@@ -522,25 +544,25 @@ _GPU_COUNT = lazy_compile(r"\s*(\d+)\s*x\s+\S")
 
 def _emissions(path: str, found: Found) -> None:
     """CodeCarbon's emissions.csv: the totals of its runs, and where and on what they ran."""
-    columns, rows = _read_csv(path)
-    missing = [c for c in ("emissions", "duration") if c not in columns]
-    if missing:
-        raise SideFileError(f"no {' or '.join(map(repr, missing))} column: not a CodeCarbon emissions file", line=1)
-    runs = _last_row_per_run(rows)
+    runs = _read_runs(path)
     if not runs:
         return
     single_line = runs[0][0] if len(runs) == 1 else None
     summed = f", summed over the last row of each of {len(runs)} runs" if len(runs) > 1 else ""
     for column, quantity, factor, unit, how in _SUMMED:
-        if column not in columns:
+        if not any(column in row for _, row in runs):
             continue
         cells = [(line, (row.get(column) or "").strip()) for line, row in runs]
         numbers = [_csv_number(found, column, line, cell) for line, cell in cells]
         if None in numbers:
             continue  # a total with a hole in it would be wrong
-        text = _clip(" + ".join(cell for _, cell in cells), 80) + f" {unit}"
+        text = _clip(" + ".join(cell for _, cell in cells[:20]), 80) + f" {unit}"
         note = f"CodeCarbon {column}, {how}{summed}"
-        found.fact(quantity, math.fsum(numbers) * factor, text, EMISSIONS, note, single_line)
+        try:
+            total = math.fsum(numbers) * factor
+        except OverflowError:  # fsum of huge values; Found.fact refuses an infinite product
+            total = math.inf
+        found.fact(quantity, total, text, EMISSIONS, note, single_line)
     _run_descriptions(runs, found)
 
 
@@ -573,32 +595,37 @@ def _run_descriptions(runs: list[tuple[int, dict]], found: Found) -> None:
                 fact("pue", pue, cell["pue"], line, "CodeCarbon pue")
 
 
-def _read_csv(path: str) -> tuple[list[str], list[tuple[int, dict]]]:
-    """The header and the rows (with their line numbers) of a size-capped CSV file."""
+def _read_runs(path: str) -> list[tuple[int, dict]]:
+    """The last row of each run of a size-capped CodeCarbon file, with its line number, read
+    row by row: CodeCarbon appends a row per run, or several per run_id when it saves
+    periodically, and the last row of a run_id is that run's cumulative total (a row without
+    run_id is a run of its own). Memory holds one row per run."""
     reader = None
+    runs: dict[str, tuple[int, dict]] = {}
     try:
         with _open(path, "r", encoding="utf-8-sig", newline="") as file:
             _check_size(file)
             reader = csv.DictReader(file)
             columns = [c.strip() for c in reader.fieldnames or ()]
+            missing = [c for c in ("emissions", "duration") if c not in columns]
+            if missing:
+                raise SideFileError(f"no {' or '.join(map(repr, missing))} column: not a CodeCarbon emissions file",
+                                    line=1)
             reader.fieldnames = columns
-            rows = [(reader.line_num, row) for row in reader]
+            for number, row in enumerate(reader):
+                if number >= MAX_CODECARBON_ROWS:
+                    raise SideFileError(f"more than {MAX_CODECARBON_ROWS} rows: not a CodeCarbon log of training "
+                                        "runs; not summed", line=reader.line_num)
+                run_id = (row.get("run_id") or "").strip() or f"row {number}"
+                runs[run_id] = (reader.line_num, row)
+                if len(runs) > MAX_CODECARBON_RUNS:
+                    raise SideFileError(f"more than {MAX_CODECARBON_RUNS} runs: not summed", line=reader.line_num)
     except OSError as error:
         raise SideFileError(f"cannot read: {error.strerror or error}") from None
     except UnicodeDecodeError:
         raise SideFileError("not UTF-8 text") from None  # decoded in blocks: no exact line
     except csv.Error as error:
         raise SideFileError(f"not a readable CSV file: {error}", line=reader.line_num if reader else None) from None
-    return columns, rows
-
-
-def _last_row_per_run(rows: list[tuple[int, dict]]) -> list[tuple[int, dict]]:
-    """CodeCarbon appends a row per run, or several per run_id when it saves periodically:
-    the last row of a run_id is that run's cumulative total. A row without run_id is a run."""
-    runs: dict[str, tuple[int, dict]] = {}
-    for number, (line, row) in enumerate(rows):
-        run_id = (row.get("run_id") or "").strip() or f"row {number}"
-        runs[run_id] = (line, row)
     return list(runs.values())
 
 
@@ -633,10 +660,14 @@ def _read_json(path: str) -> Any:
             raw = file.read()
     except OSError as error:
         raise SideFileError(f"cannot read: {error.strerror or error}") from None
+    if (estimate := _json_memory(raw)) > MAX_JSON_MEMORY:
+        raise SideFileError(f"its {len(raw)} bytes would take about {estimate // 1024**2} MB once parsed, over the "
+                            f"cap of {MAX_JSON_MEMORY // 1024**2} MB: not read")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise SideFileError("not UTF-8 text") from None
+    del raw
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
@@ -645,10 +676,28 @@ def _read_json(path: str) -> Any:
         raise SideFileError(f"not valid JSON: {_clip(str(error), 100)}") from None
 
 
+def _json_memory(raw: bytes) -> int:
+    """An upper estimate of the memory `json.loads` takes for these bytes: the text, about 160
+    bytes per container and 64 per value or key (measured on CPython 3.11 for empty and
+    one-key containers, small numbers and short strings, the costliest shapes per byte). The
+    counts include brackets and commas inside strings, which only raises the estimate."""
+    containers = raw.count(b"{") + raw.count(b"[")
+    values = raw.count(b",") + raw.count(b":")
+    return 2 * len(raw) + 160 * containers + 64 * values
+
+
 def _check_size(file) -> None:
     size = os.fstat(file.fileno()).st_size
     if size > MAX_SIDE_FILE:
         raise SideFileError(f"{size} bytes is over the cap of {MAX_SIDE_FILE} bytes for side files: not read")
+
+
+def _finite(value: float) -> bool:
+    """A number a float holds and that is finite (a JSON integer may have any number of digits)."""
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
 
 
 def _clip(text: str, limit: int) -> str:

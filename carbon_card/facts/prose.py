@@ -90,6 +90,7 @@ _ANCHOR_WORDS = tuple({
     word: pattern is _HARDWARE_RE for pattern, words in reversed(_SENTENCE_PATTERNS) for word in words
 }.items())
 _WINDOW_BEFORE, _WINDOW_AFTER = 60, 40
+_CLAUSE_MAX = 2000  # characters looked at around a figure for its clause and line
 _TRAIN_CONTEXT_RE = lazy_compile(r"train|pretrain|fine-?tun", re.IGNORECASE)
 
 _AUTOTRAIN_RE = lazy_compile(rf"CO2 Emissions \(in grams\)\s*:\s*({_NUM})", re.IGNORECASE)
@@ -151,10 +152,6 @@ class _Reader:
         self.card = card
         self.body = card.body
         self.body_line = card.body_line
-        # Line numbers count "\n"; a body with other line breaks gets a table of line starts.
-        self.line_starts = (
-            [0, *(match.end() for match in re.finditer(r"\r\n|\r|\n", self.body))] if "\r" in self.body else None
-        )
         self.model_name = model_name
         self.facts: list[Fact] = []
         self.problems: list[FactProblem] = []
@@ -166,9 +163,7 @@ class _Reader:
         self.other_names: list[set[str]] = []
 
     def line(self, body_offset: int) -> int:
-        if self.line_starts is None:
-            return self.body_line + self.body.count("\n", 0, body_offset)
-        return self.body_line + bisect.bisect_right(self.line_starts, body_offset) - 1
+        return self.card.line_of_offset(self.card.body_span[0] + body_offset)
 
     def _use(self, body_offset: int) -> None:
         """Mark the line at `body_offset` as read: later readers skip it."""
@@ -381,8 +376,7 @@ class _Reader:
                            for a in anchors for i in (bisect.bisect_right(scan_starts, a) - 1,)]
             for match in self._anchored(pattern, anchors):
                 start = match.start()
-                line_start = max(self.body.rfind("\n", 0, start), self.body.rfind("\r", 0, start)) + 1
-                if self.body[line_start:start].lstrip().startswith("|"):
+                if self._line_text_before(start).lstrip().startswith("|"):
                     continue  # a table row, read (or skipped) as a table
                 clause = self._clause(start, match.end())
                 text = match.group(0)
@@ -434,12 +428,20 @@ class _Reader:
                     seen.add(match.start())
                     yield match
 
+    def _line_text_before(self, start: int) -> str:
+        """The text of the line before offset `start` (its last `_CLAUSE_MAX` characters at most)."""
+        low = max(0, start - _CLAUSE_MAX)
+        return self.body[max(self.body.rfind("\n", low, start), self.body.rfind("\r", low, start), low - 1) + 1 : start]
+
     def _clause(self, start: int, end: int) -> str:
-        """The clause around a match: from the last ".", ";" or line break before it to the next."""
+        """The clause around a match: from the last ".", ";" or line break before it to the next,
+        within `_CLAUSE_MAX` characters each way (a search to the ends of the text per match would
+        make a card of many figures quadratic)."""
         body = self.body
-        left = max(body.rfind("\n", 0, start), body.rfind(";", 0, start), body.rfind(". ", 0, start)) + 1
-        ends = [i for i in (body.find("\n", end), body.find(";", end), body.find(". ", end)) if i >= 0]
-        return body[left : min(ends) if ends else len(body)]
+        low, high = max(0, start - _CLAUSE_MAX), end + _CLAUSE_MAX
+        left = max(body.rfind("\n", low, start), body.rfind(";", low, start), body.rfind(". ", low, start), low - 1) + 1
+        ends = [i for i in (body.find("\n", end, high), body.find(";", end, high), body.find(". ", end, high)) if i >= 0]
+        return body[left : min(ends) if ends else min(high, len(body))]
 
     def _clause_scope(self, clause: str, number: str) -> str:
         """Whom a figure in a clause is about, on a card that lists several models: the model
@@ -586,7 +588,7 @@ def _clean_cell(cell: str) -> str:
 
 
 def _html_tables(body: str) -> Iterator[_Table]:
-    for table in _HTML_TABLE_RE.finditer(body):
+    for table in _html_table_matches(body):
         rows = list(_HTML_ROW_RE.finditer(table.group(0)))
         if len(rows) < 2:
             continue
@@ -594,6 +596,23 @@ def _html_tables(body: str) -> Iterator[_Table]:
         offsets = [table.start() + row.start() for row in rows]
         line_offsets = [m.start() + table.start() for m in re.finditer(r"^", table.group(0), re.MULTILINE)]
         yield _Table(table.start(), cells[0], cells[1:], offsets[1:], line_offsets)
+
+
+def _html_table_matches(body: str) -> Iterator[re.Match]:
+    """`<table ...>...</table>` spans, as `_HTML_TABLE_RE` finds them, but with no rescan of the
+    rest of the text from each `<table` that no `</table>` closes (quadratic on hostile cards)."""
+    lower = body.lower()
+    position = 0
+    while (start := lower.find("<table", position)) >= 0:
+        end = lower.find("</table>", start)
+        if end < 0:
+            return  # no table closes after this point
+        match = _HTML_TABLE_RE.match(body, start, end + len("</table>"))
+        if match is not None:
+            yield match
+            position = match.end()
+        else:
+            position = start + len("<table")
 
 
 def _column_kind(header: str) -> tuple[str, str | None, str] | None:
