@@ -328,11 +328,18 @@ def _load_yaml(
         mark = error.problem_mark or error.context_mark
         line = first_line + mark.line if mark else first_line
         column = mark.column + 1 if mark else 1
-        message = " ".join(str(part) for part in (error.context, error.problem) if part)
+        message = " ".join(" ".join(str(part).split()) for part in (error.context, error.problem) if part)
         return None, None, FrontMatterProblem("invalid-yaml", f"invalid YAML: {message}", line, column)
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow (a control character)
+        line = first_line + yaml_text.count("\n", 0, error.position)
+        column = error.position - yaml_text.rfind("\n", 0, error.position)
+        return None, None, FrontMatterProblem(
+            "invalid-yaml", f"invalid YAML: character #x{error.character:04x} is not allowed", line, column
+        )
     except (yaml.YAMLError, RecursionError, ValueError, TypeError) as error:
         # Unhashable keys built from aliases, recursive structures and the like.
-        return None, None, FrontMatterProblem("invalid-yaml", f"invalid YAML: {error}", first_line, 1)
+        message = " ".join(f"invalid YAML: {error}".split())  # one line, whatever the error says
+        return None, None, FrontMatterProblem("invalid-yaml", message, first_line, 1)
     finally:
         loader.dispose()
     if data is None:

@@ -507,8 +507,8 @@ def _fill_template(card: Card, text: str, block: dict, changes: tuple[Change, ..
     for offset, label in reversed(template_placeholders(card)):
         key = _TEMPLATE_FIELDS.get((label or "").strip().lower())
         value = block.get(key) if key else None
-        if value is None:
-            continue
+        if value is None or key in ("emissions", "hours_used") and not _is_number(value):
+            continue  # a figure the block states as text it cannot be read from is not copied into the prose
         if key == "emissions":
             shown = format_mass(value) + " CO2eq" + (" (estimated by carbon-card)" if estimated else "")
         elif key == "hours_used":

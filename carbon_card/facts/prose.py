@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import html
+import math
 import re
 from dataclasses import dataclass, replace
 from typing import Iterator
@@ -174,6 +175,9 @@ class _Reader:
 
     def add(self, quantity: str, value: object, text: str, body_offset: int, scope: str = "model",
             note: str | None = None) -> None:
+        if isinstance(value, float) and not math.isfinite(value):  # "1e400 g": no estimate can use it
+            self.problem(f"{text.strip()[:60]!r} is not a finite number", body_offset)
+            return
         line = self.line(body_offset)
         self.facts.append(Fact(quantity, value, text.strip(), "prose", self.card.path, line, None, scope, note))
 
