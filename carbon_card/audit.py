@@ -3,8 +3,9 @@
 For each model: its commit and file list (`model_info`), README.md and the small files
 carbon-card reads beside it (downloaded into a temporary folder), exact parameter counts
 from the safetensors headers (range requests, never the weights); then the same stages as
-`check` (Card -> Facts -> Assessment, and the Estimate). A model that cannot be read is a
-record with its reason, never silently dropped.
+`check` (Card -> Facts -> Assessment, and the Estimate).
+A safetensors file that is corrupt is a CC406 warning, as in `check`. A model that
+cannot be read is a record with its reason, never silently dropped.
 
 Results stream as they come, one record written and flushed at a time, so that memory stays
 flat over 100,000 models and an interrupted run keeps what it did; `--resume` reads the file
@@ -282,7 +283,10 @@ def _facts(card, folder: str, repo_id: str, weights: tuple[list[Fact], list[Fact
 
 
 def _weight_facts(hub: Hub, snapshot: Snapshot, index_folder: str) -> tuple[list[Fact], list[FactProblem]]:
-    """The parameter facts `facts.files` would read from the weights, from their headers on the Hub."""
+    """The parameter facts `facts.files` would read from the weights, from their headers on the Hub.
+
+    A header that cannot be read for the file's fault is a problem of that file, as in `check`;
+    one that cannot be read for the network's fails the model (it is tried again on --resume)."""
     names = sorted(n for n in snapshot.files if "/" not in n and side.is_weight_file(n))
     found = side.Found()
 
@@ -290,11 +294,10 @@ def _weight_facts(hub: Hub, snapshot: Snapshot, index_folder: str) -> tuple[list
         from .hub import BadHeaderError
 
         try:
-            raw = hub.safetensors_header(snapshot.repo_id, snapshot.sha, name)
+            header, data_size = hub.safetensors_header(snapshot.repo_id, snapshot.sha, name, snapshot.files[name])
         except BadHeaderError as error:
-            raise side.SideFileError(f"safetensors header is not valid: {error}") from None
-        ends = [t["data_offsets"][1] for k, t in raw.items() if k != "__metadata__"]
-        return side.check_header(raw, data_size=max(ends, default=0))
+            raise side.SideFileError(str(error)) from None
+        return side.check_header(header, data_size)
 
     def read_index():
         size = snapshot.files.get(side.INDEX)

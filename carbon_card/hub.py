@@ -2,8 +2,8 @@
 
 Every request goes through `huggingface_hub` (2.x): `HfApi.list_models`, `model_info` (the
 commit audited and its file list), the card and the small files carbon-card reads beside it
-(one GET each on huggingface_hub's HTTP session, see `Hub.download`),
-`parse_safetensors_file_metadata` for exact parameter counts (range requests),
+(one GET each on huggingface_hub's HTTP session, see `Hub.download`), the safetensors headers
+for exact parameter counts (ranged GETs on that session, see `Hub.safetensors_header`),
 `get_repo_discussions`, `create_commit` and `comment_discussion` for the pull request. A file
 that the file list does not show is never asked for.
 
@@ -42,7 +42,6 @@ from huggingface_hub.errors import (
     RemoteEntryNotFoundError,
     RepositoryNotFoundError,
     RevisionNotFoundError,
-    SafetensorsParsingError,
 )
 from huggingface_hub.utils import (
     build_hf_headers,
@@ -54,12 +53,20 @@ from huggingface_hub.utils import logging as hub_logging
 
 from . import __version__
 from .card import MAX_CARD_BYTES
+from .facts.files import MAX_SAFETENSORS_HEADER
 
 __all__ = ["BadHeaderError", "Hub", "HubError", "Settings", "Snapshot"]
 
 T = TypeVar("T")
 
 _RETRY_STATUS = frozenset({408, 429, 500, 502, 503, 504})
+
+HEADER_PROBE = 100_000
+"""Bytes of a safetensors file asked for first. Most headers fit (huggingface_hub asks as
+many); a longer one takes a second request for exactly its length."""
+
+MAX_ERROR_BODY = 64 * 1024
+"""The most bytes read of an error's body, for its message: an error page may be endless."""
 
 
 class HubError(Exception):
@@ -77,11 +84,12 @@ class HubError(Exception):
 
 
 class _Truncated(Exception):
-    """A download with fewer bytes than the file list says the file has."""
+    """A download with fewer bytes than the file list (or the server) says the file has."""
 
 
 class BadHeaderError(Exception):
-    """A safetensors header on the Hub that is not a valid header (the file, not the network, is at fault)."""
+    """A safetensors header on the Hub that is not a valid header (the file, not the network, is
+    at fault); its message is worded as `check` words it for a file on disk."""
 
 
 @dataclass(frozen=True)
@@ -219,8 +227,6 @@ class Hub:
                 return False, "not found", "file not found", None
             if isinstance(cause, HFValidationError):
                 return False, "invalid id", _one_line(str(cause)), None
-            if isinstance(cause, SafetensorsParsingError):  # the file is broken, not the network
-                return False, "bad header", _one_line(str(cause)), None
         http = next((e for e in chain if isinstance(e, HfHubHTTPError) and e.response is not None), None)
         if http is not None:
             status = http.response.status_code
@@ -317,22 +323,63 @@ class Hub:
 
         return self.call(filename, get)
 
-    def safetensors_header(self, repo_id: str, sha: str, filename: str) -> dict:
-        """The JSON header of a safetensors file, read with range requests (a few kB, never the weights).
+    def safetensors_header(self, repo_id: str, sha: str, filename: str, size: int | None = None) -> tuple[Any, int]:
+        """The JSON header of a safetensors file, and the size in bytes of the data after it.
 
-        Raises `BadHeaderError` (with a one-line message) for a header that cannot be parsed."""
-        try:
-            metadata = self.call(f"{filename} header", self.api.parse_safetensors_file_metadata, repo_id, filename,
-                                 revision=sha, timeout=self.settings.timeout)
-        except HubError as error:
-            if isinstance(error.__cause__, SafetensorsParsingError):
-                raise BadHeaderError(_one_line(str(error.__cause__), 200)) from None
-            raise
-        header: dict[str, Any] = {"__metadata__": metadata.metadata or {}}
-        for name, tensor in metadata.tensors.items():
-            header[name] = {"dtype": tensor.dtype, "shape": list(tensor.shape),
-                            "data_offsets": list(tensor.data_offsets)}
-        return header
+        Ranged GETs of the first bytes only: `HEADER_PROBE` bytes, then, for a longer header, its
+        8 + length bytes (at most `MAX_SAFETENSORS_HEADER`); a server that ignores `Range` (200)
+        is cut off there too: the weights are never downloaded. The file's size is the one the
+        server gives (Content-Range, or Content-Length of a 200), else `size` from the file list.
+
+        Raises `BadHeaderError`, with `check`'s one-line wording, when the file is at fault: too
+        short, a header length over the cap or beyond the file, a header that is not JSON."""
+        url = hf_hub_url(repo_id, filename, revision=sha, endpoint=self.endpoint)
+
+        def read() -> tuple[Any, int]:
+            data, total = self._first_bytes(url, HEADER_PROBE)
+            total = total if total is not None else size
+            if total is None:
+                raise HubError("bad answer", f"{filename} header: the Hub gave no size for the file")
+            if total < 8:
+                raise BadHeaderError(f"{total} bytes: too short for a safetensors header length")
+            if len(data) < 8:
+                raise _Truncated(f"{len(data)} of {total} bytes")
+            length = int.from_bytes(data[:8], "little")
+            # Both checks come before the read: a lying length must not make us read it.
+            if length > MAX_SAFETENSORS_HEADER:
+                raise BadHeaderError(f"safetensors header length {length} bytes is over the cap of "
+                                     f"{MAX_SAFETENSORS_HEADER}: not read")
+            if length > total - 8:
+                raise BadHeaderError(f"safetensors header length {length} bytes is more than the file holds "
+                                     f"({total - 8} bytes)")
+            if len(data) < 8 + length:
+                data, _ = self._first_bytes(url, 8 + length)
+                if len(data) < 8 + length:
+                    raise _Truncated(f"{len(data) - 8} of {length} header bytes")
+            try:
+                return json.loads(data[8:8 + length].decode("utf-8")), total - 8 - length
+            except (ValueError, RecursionError) as error:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+                problem = f"safetensors header is not valid JSON: {_one_line(str(error), 100)}"
+            # Raised outside the handler: a JSONDecodeError in its context would read as a bad answer, retried.
+            raise BadHeaderError(problem)
+
+        return self.call(f"{filename} header", read)
+
+    def _first_bytes(self, url: str, count: int) -> tuple[bytes, int | None]:
+        """The first `count` bytes of a file (fewer if it is shorter) and the file's size if the
+        server says it: one streamed GET with a `Range`, of which at most `count` bytes are read."""
+        headers = {**self._headers, "Range": f"bytes=0-{count - 1}", "Accept-Encoding": "identity"}
+        with get_session().stream("GET", url, headers=headers) as response:
+            if response.status_code == 416:  # the range starts past the end: an empty file
+                total = _range_total(response.headers.get("Content-Range"))
+                if total is not None:
+                    return b"", total
+            _raise_for_status(response)
+            if response.status_code == 206:
+                total = _range_total(response.headers.get("Content-Range"))
+            else:  # 200: the server ignored the Range and sends the whole file, cut off below
+                total = _content_length(response)
+            return _read_at_most(response, count), total
 
     # -- the pull request
 
@@ -371,6 +418,41 @@ class Hub:
     def _find_pull_request(self, repo_id: str, title: str):
         pulls = self.api.get_repo_discussions(repo_id, discussion_type="pull_request", discussion_status="open")
         return next((p for p in pulls if p.title == title), None)
+
+
+def _raise_for_status(response: httpx2.Response) -> None:
+    """`hf_raise_for_status` for a streamed response, with at most `MAX_ERROR_BODY` bytes of
+    the error's body read for its message (huggingface_hub would read all of it)."""
+    if response.status_code >= 400:
+        body = _read_at_most(response, MAX_ERROR_BODY)
+        hf_raise_for_status(httpx2.Response(response.status_code, headers=response.headers, content=body,
+                                            request=response.request))
+
+
+def _read_at_most(response: httpx2.Response, count: int) -> bytes:
+    """The first `count` bytes of a streamed body (fewer if it is shorter); the rest is not read."""
+    chunks, read = [], 0
+    for chunk in response.iter_bytes():
+        chunks.append(chunk[: count - read])
+        read += len(chunks[-1])
+        if read >= count:
+            break
+    return b"".join(chunks)
+
+
+def _content_length(response: httpx2.Response) -> int | None:
+    return _size(response.headers.get("Content-Length"))
+
+
+def _range_total(value: str | None) -> int | None:
+    """The file's size in a `Content-Range` header (`bytes 0-99/1234`, `bytes */1234`)."""
+    return _size((value or "").rpartition("/")[2])
+
+
+def _size(text: str | None) -> int | None:
+    """A size in bytes written in a header, or None (absent, or not a plain decimal number)."""
+    text = (text or "").strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 20 else None
 
 
 def _chain(error: BaseException) -> list[BaseException]:

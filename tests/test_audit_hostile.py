@@ -1,0 +1,175 @@
+"""`carbon-card audit` against a hostile Hub: bounded requests, bytes and memory (issue #16).
+
+The real huggingface_hub client over real HTTP, against `hub_server.py` made hostile: file
+lists of thousands of weight files, files far larger than their caps whose size the file
+list omits or misstates, a server that ignores `Range`, broken safetensors headers, cells
+that a spreadsheet would run. Memory is measured in an audit process of its own (Linux's
+/proc/self/status).
+"""
+
+import json
+import os
+import struct
+import subprocess
+import sys
+import tempfile
+from collections import Counter
+
+import pytest
+import test_audit
+from hub_server import Huge, castano_repos, make_repo, safetensors_bytes
+from test_audit import audit, check_locally, jsonl, without_audit_fields
+
+local_hub = test_audit.local_hub  # the fixture: a local Hub over some repositories, at HF_ENDPOINT
+
+MB = 2**20
+CARD = b"---\nlicense: apache-2.0\n---\n# Model\n\nA hostile repository.\n"
+PEAK_MB = 200
+"""The most memory an audit process may take here (it takes about 50 MB for a few models)."""
+SLACK = 16 * MB
+"""Bytes a server writes beyond what the client reads before the client drops the connection
+(the sockets' buffers)."""
+
+
+# `carbon-card audit` that writes its peak resident memory (VmHWM, in kB) to the file argv[1] as
+# it exits. Not ru_maxrss: a child started by vfork keeps its parent's peak (pytest's) there.
+MEASURED = """
+import atexit, runpy, sys
+out = sys.argv.pop(1)
+
+def peak():
+    with open("/proc/self/status") as status, open(out, "w") as handle:
+        handle.write(next(line for line in status if line.startswith("VmHWM:")).split()[1])
+
+atexit.register(peak)
+runpy.run_module("carbon_card", run_name="__main__")
+"""
+
+
+def audit_process(*args: str) -> tuple[int, str, str, float]:
+    """`carbon-card audit` in a process of its own: exit code, stdout, stderr, peak resident MB."""
+    with tempfile.TemporaryDirectory() as folder:
+        out, err, peak = (os.path.join(folder, name) for name in ("out", "err", "peak"))
+        with open(out, "wb") as stdout, open(err, "wb") as stderr:
+            process = subprocess.Popen([sys.executable, "-c", MEASURED, peak, "audit", *args], stdout=stdout,
+                                       stderr=stderr, env={**os.environ, "CI": "1"})
+            try:
+                process.wait(timeout=300)  # a hang fails the test, not the suite
+            finally:
+                process.kill()
+        with open(out, encoding="utf-8") as stdout, open(err, encoding="utf-8") as stderr, open(peak) as kb:
+            result = process.returncode, stdout.read(), stderr.read(), int(kb.read()) / 1024
+    assert "Traceback" not in result[2], result[2]
+    return result
+
+
+def safetensors_header(header) -> bytes:
+    """The first bytes of a safetensors file: the header's length, then the header."""
+    raw = json.dumps(header).encode()
+    return struct.pack("<Q", len(raw)) + raw
+
+
+def tensors(count: int, prefix: str = "model.layers") -> list[tuple[str, str, list[int]]]:
+    return [(f"{prefix}.{i}.self_attn.q_proj.weight", "F16", [2, 2]) for i in range(count)]
+
+
+# --------------------------------------------------------------------------- 15: Range ignored
+
+
+def test_a_server_that_ignores_range_sends_no_more_than_the_header(local_hub, tmp_path):
+    # A 1 GB safetensors file (its data zeros), and one whose header is longer than the first request.
+    size = 1024 * MB
+    prefix = safetensors_header({"__metadata__": {"format": "pt"},
+                                 "w": {"dtype": "F32", "shape": [size // 8], "data_offsets": [0, size // 2]},
+                                 "v": {"dtype": "F32", "shape": [size // 8], "data_offsets": [size // 2, size]}})
+    weights = Huge(len(prefix) + size, prefix)
+    long_header = safetensors_bytes(tensors(3000))
+    assert len(long_header) > 100_000 + 8
+    config = json.dumps({"model_type": "llama"}).encode()
+    repos = [make_repo("hostile/no-range", {"README.md": CARD, "config.json": config, "model.safetensors": weights}),
+             make_repo("hostile/no-range-long-header", {"README.md": CARD, "model.safetensors": long_header}),
+             make_repo("hostile/long-header", {"README.md": CARD, "model.safetensors": long_header})]
+    hub = local_hub(repos)
+    for repo in repos[:2]:
+        hub.inject("ignore-range", route="resolve", repo_id=repo.repo_id, file="model.safetensors")
+    code, stdout, _, peak = audit_process(*(r.repo_id for r in repos), "--format", "jsonl")
+    records, _ = jsonl(stdout)
+
+    assert code == 1 and peak < PEAK_MB, f"{peak:.0f} MB"  # 1: the cards have warnings, none failed
+    assert hub.sent[("hostile/no-range", "model.safetensors")] < SLACK
+    for repo in repos:
+        assert without_audit_fields(records[repo.repo_id]) == check_locally(repo, tmp_path), repo.repo_id
+    params = {r: next(f["value"] for f in records[r]["facts"] if f["quantity"] == "params") for r in records}
+    assert params["hostile/no-range"] == size // 4 and params["hostile/long-header"] == 3000 * 4
+    asked = [(r.repo_id, r.status) for r in hub.requests if r.file == "model.safetensors"]
+    # One request for a header within the first 100 kB, two for a longer one; a 200 means Range was ignored.
+    assert sorted(asked) == [("hostile/long-header", 206), ("hostile/long-header", 206),
+                             ("hostile/no-range", 200),
+                             ("hostile/no-range-long-header", 200), ("hostile/no-range-long-header", 200)]
+
+
+# --------------------------------------------------------------------------- 17: one unreadable header
+
+
+def broken_headers() -> dict[str, bytes]:
+    """Safetensors files that `check` reports as unreadable (CC406), by what is wrong with them."""
+    good = {"w": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}}
+    return {
+        "empty": b"",
+        "four-bytes": b"\x01\x02\x03\x04",
+        "header-a-list": safetensors_header([1, 2]),
+        "length-over-the-cap": struct.pack("<Q", 2**60) + b"{}",
+        "length-beyond-the-file": struct.pack("<Q", 500) + b"{}",
+        "tensor-not-an-object": safetensors_header({"w": 3}),
+        "shape-of-strings": safetensors_header({"w": {"dtype": "F32", "shape": ["a"], "data_offsets": [0, 4]}})
+        + bytes(4),
+        "offsets-beyond-the-file": safetensors_header(good),  # no data at all
+        "not-utf-8": struct.pack("<Q", 4) + b"\xff\xfe{}",
+        "too-deep": struct.pack("<Q", 200_000) + b"[" * 100_000 + b"]" * 100_000,
+        "metadata-a-list": safetensors_header({"__metadata__": [1], **good}) + bytes(8),
+    }
+
+
+def test_an_unreadable_safetensors_header_is_a_warning_of_that_file_as_in_check(local_hub, tmp_path):
+    config = json.dumps({"model_type": "llama", "torch_dtype": "bfloat16"}).encode()
+    good = safetensors_bytes(tensors(2))
+    repos = [make_repo(f"broken/{name}", {"README.md": CARD, "config.json": config, "model.safetensors": data})
+             for name, data in broken_headers().items()]
+    # One bad shard of two, and an adapter beside a broken file: the rest of the model is still read.
+    repos.append(make_repo("broken/one-shard-of-two", {"README.md": CARD, "model-00001-of-00002.safetensors": good,
+                                                       "model-00002-of-00002.safetensors": b"\x00" * 3}))
+    repos.append(make_repo("broken/and-a-good-file", {"README.md": CARD, "a.safetensors": good,
+                                                      "b.safetensors": safetensors_header({"x": None})}))
+    healthy = castano_repos(3)
+    hub = local_hub([*repos, *healthy])
+    result = audit(*(r.repo_id for r in [*repos, *healthy]), "--format", "jsonl", "--jobs", "4")
+    records, summary = jsonl(result.stdout)
+
+    assert summary["failed"] == 0 and result.exit_code == 1  # warnings: every model audited, the run went on
+    for repo in [*repos, *healthy]:
+        assert without_audit_fields(records[repo.repo_id]) == check_locally(repo, tmp_path), repo.repo_id
+    for repo in repos:
+        warned = [f["message"] for f in records[repo.repo_id]["findings"] if f["code"] == "CC406"]
+        assert len(warned) == 1, (repo.repo_id, warned)
+    assert any(f["quantity"] == "params" and f["value"] == 8
+               for f in records["broken/and-a-good-file"]["facts"])
+    # A broken file is the file's fault, not the network's: not asked again (a long header takes two requests).
+    asked = Counter((r.repo_id, r.file) for r in hub.requests if r.file and r.file.endswith(".safetensors"))
+    assert {file: n for file, n in asked.items() if n > 1} == {("broken/too-deep", "model.safetensors"): 2}
+
+
+def test_a_header_cut_short_is_retried_and_then_fails_the_model(local_hub):
+    # The network's fault, not the file's: retried, then the model fails (and --resume tries again).
+    repo = make_repo("flaky/weights", {"README.md": CARD, "model.safetensors": safetensors_bytes(tensors(2))})
+    hub = local_hub([repo])
+    hub.inject("truncate", route="resolve", repo_id=repo.repo_id, file="model.safetensors")
+    result = audit(repo.repo_id, "--format", "jsonl", "--retries", "2", "--retry-wait", "0.01")
+    records, _ = jsonl(result.stdout)
+    assert records[repo.repo_id]["error"]["reason"] == "truncated"
+    assert records[repo.repo_id]["error"]["message"].startswith("model.safetensors header: ")
+    assert sum(r.file == "model.safetensors" for r in hub.requests) == 3
+    assert result.exit_code == 2
+
+
+if __name__ == "__main__":
+    sys.exit(pytest.main([__file__, "-q"]))
