@@ -4,7 +4,7 @@ For each model: its commit and file list (`model_info`), README.md and the small
 carbon-card reads beside it (downloaded into a temporary folder), exact parameter counts
 from the safetensors headers (range requests, never the weights); then the same stages as
 `check` (Card -> Facts -> Assessment, and the Estimate).
-A safetensors file that is corrupt is a CC406 warning, as in `check`. A model that
+A side file that is corrupt or too large is a CC406 warning, as in `check`. A model that
 cannot be read is a record with its reason, never silently dropped.
 
 Results stream as they come, one record written and flushed at a time, so that memory stays
@@ -70,6 +70,8 @@ _CARD = "README.md"
 # The files beside the card that `facts.files` reads, and the largest size read (as `check`).
 # Safetensors headers and the index are handled apart: the weights are never downloaded.
 _SIDE_FILES = {name: side.MAX_SIDE_FILE for name in (side.CONFIG, side.TRAINER_STATE, *side.RESULTS, side.EMISSIONS)}
+# The order in which facts.files reads the side files, and so reports their problems (None: the weights).
+_READ_ORDER = (side.CONFIG, None, side.TRAINER_STATE, *side.RESULTS, side.EMISSIONS)
 
 
 # =========================================================================== one model
@@ -149,7 +151,7 @@ class Auditor:
                 raise HubError("unreadable card", f"{_CARD}: {error.message}"
                                                   + (f" (line {error.line})" if error.line else "")) from None
         weights = _weight_facts(self.hub, snapshot, os.path.join(folder, ".index"))
-        facts = _facts(card, folder, repo_id, weights)
+        facts = _facts(card, folder, repo_id, weights, snapshot.too_large)
         assessment = assess(card, facts)
         return _Run(snapshot, assessment, estimate(facts), weights)
 
@@ -212,7 +214,7 @@ class Auditor:
             return {"action": "none", "reason": f"no fix applies to this card{hint}"}
         repo_id = run.snapshot.repo_id
         patched = parse_card(patch.text, assessment.card.path)
-        after = assess(patched, _facts(patched, folder, repo_id, run.weights))
+        after = assess(patched, _facts(patched, folder, repo_id, run.weights, run.snapshot.too_large))
         description = pr_description(run, after, patch.diff(_CARD), self.fill_template)
         data = ("\ufeff" if assessment.card.has_bom else "").encode() + patch.text.encode("utf-8")
         try:
@@ -259,12 +261,15 @@ def _base_model(facts: Facts) -> str | None:
 # --------------------------------------------------------------------------- facts from the Hub
 
 
-def _facts(card, folder: str, repo_id: str, weights: tuple[list[Fact], list[FactProblem]]) -> Facts:
-    """`gather` over the downloaded folder, with the safetensors facts the Hub gave spliced in
-    where `facts.files` would have put them had the weights been in the folder."""
+def _facts(card, folder: str, repo_id: str, weights: tuple[list[Fact], list[FactProblem]],
+           too_large: dict[str, int | None]) -> Facts:
+    """`gather` over the downloaded folder, with the safetensors facts the Hub gave, and the
+    side files too large to download, spliced in where `facts.files` would have put them had
+    the files been in the folder."""
     facts = gather(card, folder, repo_id)
     weight_facts, weight_problems = weights
-    if not weight_facts and not weight_problems:
+    extra = [*weight_problems, *(_too_large(name, size) for name, size in too_large.items())]
+    if not weight_facts and not extra:
         return facts
     items = list(facts.facts)
     if any(f.quantity in ("params", "params_active") for f in weight_facts):
@@ -274,12 +279,24 @@ def _facts(card, folder: str, repo_id: str, weights: tuple[list[Fact], list[Fact
     # card's own facts, before the other file facts and gather's name and domain facts.
     at = next((i for i, f in enumerate(items) if f.origin in ("file", "name") or f.quantity == "domain"), len(items))
     items[at:at] = weight_facts
+    # The file problems come last, in reading order: each goes before the first of a later file.
     problems = list(facts.problems)
-    configs = [i for i, p in enumerate(problems) if p.kind == "unreadable-file" and p.where == side.CONFIG]
-    files = [i for i, p in enumerate(problems) if p.kind == "unreadable-file"]
-    at = configs[-1] + 1 if configs else (files[0] if files else len(problems))
-    problems[at:at] = weight_problems
+    for problem in sorted(extra, key=_read_rank):
+        at = next((i for i, p in enumerate(problems)
+                   if p.kind == "unreadable-file" and _read_rank(p) > _read_rank(problem)), len(problems))
+        problems.insert(at, problem)
     return replace(facts, facts=tuple(items), problems=tuple(problems))
+
+
+def _read_rank(problem: FactProblem) -> int:
+    return _READ_ORDER.index(problem.where) if problem.where in _READ_ORDER else _READ_ORDER.index(None)
+
+
+def _too_large(name: str, size: int | None) -> FactProblem:
+    """The problem of a side file over the cap, worded as `check` words it when the size is known."""
+    cap = side.MAX_SIDE_FILE
+    what = f"{size} bytes is over" if size is not None else "over"
+    return FactProblem("unreadable-file", f"{what} the cap of {cap} bytes for side files: not read", name)
 
 
 def _weight_facts(hub: Hub, snapshot: Snapshot, index_folder: str) -> tuple[list[Fact], list[FactProblem]]:
@@ -300,12 +317,17 @@ def _weight_facts(hub: Hub, snapshot: Snapshot, index_folder: str) -> tuple[list
         return side.check_header(header, data_size)
 
     def read_index():
+        from .hub import TooLargeError
+
         size = snapshot.files.get(side.INDEX)
         if size is not None and size > side.MAX_SIDE_FILE:
-            raise side.SideFileError(f"{size} bytes is over the cap of {side.MAX_SIDE_FILE} bytes for side files: "
-                                     "not read")
+            raise side.SideFileError(_too_large(side.INDEX, size).message)
         os.makedirs(index_folder, exist_ok=True)  # apart from the card's folder, where gather would read it
-        return side.read_index(hub.download(snapshot.repo_id, snapshot.sha, side.INDEX, index_folder, size))
+        try:
+            path = hub.download(snapshot.repo_id, snapshot.sha, side.INDEX, index_folder, size, side.MAX_SIDE_FILE)
+        except TooLargeError as error:
+            raise side.SideFileError(_too_large(side.INDEX, error.size).message) from None
+        return side.read_index(path)
 
     side.weight_facts(names, side.INDEX in snapshot.files, read_header, read_index, _config(snapshot), found)
     return found.facts, found.problems

@@ -7,6 +7,11 @@ for exact parameter counts (ranged GETs on that session, see `Hub.safetensors_he
 `get_repo_discussions`, `create_commit` and `comment_discussion` for the pull request. A file
 that the file list does not show is never asked for.
 
+Files come from strangers, and so may the server: every body is streamed and read up to a
+cap, whatever the file list or the headers say (a card up to `MAX_CARD_BYTES`, a side file up
+to `MAX_SIDE_FILE`, a safetensors header up to `MAX_SAFETENSORS_HEADER`, an error's message up
+to `MAX_ERROR_BODY`); reading stops there and the connection is dropped.
+
 Manners, for runs over thousands of models:
 
 - every request has a timeout (`Settings.timeout`): most `HfApi` calls send none, so a hook
@@ -53,9 +58,9 @@ from huggingface_hub.utils import logging as hub_logging
 
 from . import __version__
 from .card import MAX_CARD_BYTES
-from .facts.files import MAX_SAFETENSORS_HEADER
+from .facts.files import MAX_SAFETENSORS_HEADER, MAX_SIDE_FILE
 
-__all__ = ["BadHeaderError", "Hub", "HubError", "Settings", "Snapshot"]
+__all__ = ["BadHeaderError", "Hub", "HubError", "Settings", "Snapshot", "TooLargeError"]
 
 T = TypeVar("T")
 
@@ -81,6 +86,16 @@ class HubError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+class TooLargeError(HubError):
+    """A file over the cap of what carbon-card reads of it; not read (or not kept)."""
+
+    def __init__(self, filename: str, cap: int, size: int | None):
+        self.size = size
+        """The file's size when the file list or the server said it, else None (more than `cap`)."""
+        what = f"{size} bytes, over" if size is not None else "over"
+        super().__init__("too large", f"{filename}: {what} the cap of {cap} bytes: not read")
 
 
 class _Truncated(Exception):
@@ -120,6 +135,8 @@ class Snapshot:
     """README.md, or None when the repository has none."""
     folder: str
     """Where README.md and the side files were downloaded."""
+    too_large: dict[str, int | None]
+    """Side files not read for being over their cap: name -> size (None: unknown, over the cap)."""
 
 
 # --------------------------------------------------------------------------- HTTP client
@@ -278,7 +295,7 @@ class Hub:
         """Read a repository at a revision: its commit and file list, then README.md and each
         of `side_files` (name -> largest size read) that the file list has, into `folder`.
 
-        A side file over its size is not downloaded and not listed in the result's folder."""
+        A side file over its size (as listed, or as sent) is not kept: it is in `too_large`."""
         info = self.call("model info", self.api.model_info, repo_id, revision=revision, files_metadata=True,
                          timeout=self.settings.timeout)
         if not info.sha:
@@ -290,35 +307,60 @@ class Hub:
             raise HubError("unreadable card", f"README.md: {size} bytes, over {MAX_CARD_BYTES // 2**20} MB: "
                                               "not a model card")
         if "README.md" in files:
-            with open(self.download(repo_id, info.sha, "README.md", folder, files["README.md"]), "rb") as handle:
+            try:
+                path = self.download(repo_id, info.sha, "README.md", folder, size, MAX_CARD_BYTES)
+            except TooLargeError as error:  # the file list left out its size, or understated it
+                what = f"{error.size} bytes, over" if error.size is not None else "over"
+                raise HubError("unreadable card", f"README.md: {what} {MAX_CARD_BYTES // 2**20} MB: "
+                                                  "not a model card") from None
+            with open(path, "rb") as handle:
                 card = handle.read()
+        too_large: dict[str, int | None] = {}
         for name, cap in side_files.items():
-            if name in files and (files[name] is None or files[name] <= cap):
-                self.download(repo_id, info.sha, name, folder, files[name])
-        return Snapshot(repo_id, info.sha, info.downloads, files, card, folder)
+            if name not in files:
+                continue
+            if files[name] is not None and files[name] > cap:
+                too_large[name] = files[name]
+                continue
+            try:
+                self.download(repo_id, info.sha, name, folder, files[name], cap)
+            except TooLargeError as error:
+                too_large[name] = error.size
+        return Snapshot(repo_id, info.sha, info.downloads, files, card, folder, too_large)
 
-    def download(self, repo_id: str, sha: str, filename: str, folder: str, size: int | None = None) -> str:
+    def download(self, repo_id: str, sha: str, filename: str, folder: str, size: int | None = None,
+                 cap: int = MAX_SIDE_FILE) -> str:
         """One file of a commit, streamed into `folder`; its path. `size` is what the file list says.
 
-        One GET on huggingface_hub's session (its URL, headers and error types), not
-        `hf_hub_download`: for the few small files of each model, that one adds a HEAD request
-        and about ten file-system operations (locks, metadata, a temporary file), and costs
-        about 15 times the CPU, which bounds how many models a process audits per second."""
+        At most `cap` bytes are read, whatever the file list and the server say: a larger file
+        raises `TooLargeError` (not retried) and is not kept. One GET on huggingface_hub's
+        session (its URL, headers and error types), not `hf_hub_download`: for the few small
+        files of each model, that one adds a HEAD request and about ten file-system operations
+        (locks, metadata, a temporary file), and costs about 15 times the CPU, which bounds how
+        many models a process audits per second."""
         url = hf_hub_url(repo_id, filename, revision=sha, endpoint=self.endpoint)
         path = os.path.join(folder, filename)
 
         def get() -> str:
             written = 0
-            with get_session().stream("GET", url, headers=self._headers) as response:
-                if response.status_code >= 400:
-                    response.read()  # the error's message is in the body
-                    hf_raise_for_status(response)
+            with get_session().stream("GET", url, headers={**self._headers, "Accept-Encoding": "identity"}) as response:
+                _raise_for_status(response)
+                length = _content_length(response)
+                if length is not None and length > cap:  # said before it is sent: nothing read
+                    raise TooLargeError(filename, cap, length)
                 with open(path, "wb") as handle:
                     for chunk in response.iter_bytes():
-                        handle.write(chunk)
                         written += len(chunk)
-            if size is not None and written != size:
+                        if written > cap:
+                            break  # leaving the block drops the connection and the rest of the body
+                        handle.write(chunk)
+            if written > cap:
+                os.unlink(path)
+                raise TooLargeError(filename, cap, None)
+            if size is not None and written < size:
                 raise _Truncated(f"{written} of {size} bytes")
+            if size is not None and written > size:  # a commit's files do not change: not retried
+                raise HubError("bad answer", f"{filename}: {written} bytes, more than the file list's {size}")
             return path
 
         return self.call(filename, get)
@@ -402,12 +444,12 @@ class Hub:
                 return "opened", self.api.create_commit(repo_id, [operation], commit_message=title,
                                                         commit_description=description, create_pr=True,
                                                         parent_commit=parent)
-            response = get_session().get(hf_hub_url(repo_id, "README.md", revision=pull.git_reference,
-                                                    endpoint=self.endpoint), headers=self._headers)
-            if response.status_code != 404:  # 404: no card on the pull request's branch, the commit adds it
-                hf_raise_for_status(response)
-                if response.content == data:
-                    return "unchanged", pull
+            url = hf_hub_url(repo_id, "README.md", revision=pull.git_reference, endpoint=self.endpoint)
+            with get_session().stream("GET", url, headers=self._headers) as response:
+                if response.status_code != 404:  # 404: no card on the pull request's branch, the commit adds it
+                    _raise_for_status(response)
+                    if _read_at_most(response, len(data) + 1) == data:  # one byte more tells a longer card
+                        return "unchanged", pull
             self.api.create_commit(repo_id, [operation], commit_message=f"{title} (update)",
                                    commit_description=description, revision=pull.git_reference)
             self.api.comment_discussion(repo_id, pull.num, f"carbon-card updated this pull request.\n\n{description}")

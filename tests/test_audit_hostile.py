@@ -20,6 +20,9 @@ import test_audit
 from hub_server import Huge, castano_repos, make_repo, safetensors_bytes
 from test_audit import audit, check_locally, jsonl, without_audit_fields
 
+from carbon_card.card import MAX_CARD_BYTES
+from carbon_card.facts.files import MAX_SIDE_FILE
+
 local_hub = test_audit.local_hub  # the fixture: a local Hub over some repositories, at HF_ENDPOINT
 
 MB = 2**20
@@ -71,6 +74,67 @@ def safetensors_header(header) -> bytes:
 
 def tensors(count: int, prefix: str = "model.layers") -> list[tuple[str, str, list[int]]]:
     return [(f"{prefix}.{i}.self_attn.q_proj.weight", "F16", [2, 2]) for i in range(count)]
+
+
+# --------------------------------------------------------------------------- 14: downloads over their cap
+
+
+def test_a_file_over_its_cap_is_not_read_whatever_the_file_list_says(local_hub, tmp_path):
+    big = 400 * MB
+    text = Huge(big, CARD, b"a")  # a card of 400 MB of text
+    blob = Huge(big, b"{", b"\x00")
+    repos = [
+        make_repo("hostile/card-no-size", {"README.md": text}, listed={"README.md": None}),
+        make_repo("hostile/card-false-size", {"README.md": text}, listed={"README.md": 1000}),
+        make_repo("hostile/card-no-length", {"README.md": text}, listed={"README.md": None}),
+        make_repo("hostile/trainer-no-size", {"README.md": CARD, "trainer_state.json": blob},
+                  listed={"trainer_state.json": None}),
+        make_repo("hostile/trainer-no-length", {"README.md": CARD, "trainer_state.json": blob},
+                  listed={"trainer_state.json": 10}),
+        make_repo("hostile/trainer-too-large", {"README.md": CARD, "trainer_state.json": blob}),
+        make_repo("hostile/index-no-size", {"README.md": CARD, "model.safetensors.index.json": blob,
+                                            "model-00001-of-00002.safetensors": safetensors_bytes(tensors(1))},
+                  listed={"model.safetensors.index.json": None}),
+    ]
+    hub = local_hub(repos)
+    for repo_id in ("hostile/card-no-length", "hostile/trainer-no-length"):
+        hub.inject("no-length", route="resolve", repo_id=repo_id)  # ended by closing the connection
+    code, stdout, stderr, peak = audit_process(*(r.repo_id for r in repos), "--format", "jsonl", "--jobs", "4",
+                                               "--retry-wait", "0.01")
+    records, summary = jsonl(stdout)
+
+    assert peak < PEAK_MB, f"{peak:.0f} MB"
+    for repo in repos:
+        sent = sum(n for (repo_id, _), n in hub.sent.items() if repo_id == repo.repo_id)
+        cap = MAX_CARD_BYTES if repo.repo_id.startswith("hostile/card") else MAX_SIDE_FILE
+        assert sent < cap + SLACK, (repo.repo_id, sent)
+    # Nothing asked twice: a file too large is not a network fault.
+    assert max(sum(r.repo_id == repo.repo_id and r.file == file for r in hub.requests)
+               for repo in repos for file in repo.main.files) == 1
+
+    errors = {r: records[r]["error"] for r in records if records[r]["error"]}
+    assert errors == {
+        "hostile/card-no-size": {"reason": "unreadable card", "line": None,
+                                 "message": f"README.md: {big} bytes, over 10 MB: not a model card"},
+        "hostile/card-false-size": {"reason": "unreadable card", "line": None,
+                                    "message": f"README.md: {big} bytes, over 10 MB: not a model card"},
+        "hostile/card-no-length": {"reason": "unreadable card", "line": None,
+                                   "message": "README.md: over 10 MB: not a model card"},
+    }
+    assert code == 2 and summary["failed"] == 3
+    assert sorted(stderr.splitlines()) == sorted(f"carbon-card: {r}: {e['message']}" for r, e in errors.items())
+
+    def warnings(repo_id):
+        return [f["message"] for f in records[repo_id]["findings"] if f["code"] == "CC406"]
+
+    over = f"over the cap of {MAX_SIDE_FILE} bytes for side files: not read"
+    assert warnings("hostile/trainer-no-size") == [f"trainer_state.json: {big} bytes is {over}"]
+    assert warnings("hostile/trainer-no-length") == [f"trainer_state.json: {over}"]
+    assert warnings("hostile/index-no-size") == [f"model.safetensors.index.json: {big} bytes is {over}"]
+    # Listed with its size: not asked for, and the same words as check's.
+    (too_large,) = [r for r in repos if r.repo_id == "hostile/trainer-too-large"]
+    assert without_audit_fields(records[too_large.repo_id]) == check_locally(too_large, tmp_path)
+    assert not any(r.file == "trainer_state.json" for r in hub.requests if r.repo_id == too_large.repo_id)
 
 
 # --------------------------------------------------------------------------- 15: Range ignored
