@@ -2,8 +2,8 @@
 
 For each model: its commit and file list (`model_info`), README.md and the small files
 carbon-card reads beside it (downloaded into a temporary folder), exact parameter counts
-from the safetensors headers (range requests, never the weights); then the same stages as
-`check` (Card -> Facts -> Assessment, and the Estimate).
+from the safetensors headers (range requests, never the weights; at most `MAX_WEIGHT_FILES`
+per model); then the same stages as `check` (Card -> Facts -> Assessment, and the Estimate).
 A side file that is corrupt or too large is a CC406 warning, as in `check`. A model that
 cannot be read is a record with its reason, never silently dropped.
 
@@ -72,6 +72,11 @@ _CARD = "README.md"
 _SIDE_FILES = {name: side.MAX_SIDE_FILE for name in (side.CONFIG, side.TRAINER_STATE, *side.RESULTS, side.EMISSIONS)}
 # The order in which facts.files reads the side files, and so reports their problems (None: the weights).
 _READ_ORDER = (side.CONFIG, None, side.TRAINER_STATE, *side.RESULTS, side.EMISSIONS)
+
+MAX_WEIGHT_FILES = 512
+"""The most safetensors files whose headers are read per model, a request or two each. Real
+models have at most a few hundred shards; a file list of thousands (a mistake, or hostile)
+gets no exact parameter count, a CC406 warning saying why, and no header request at all."""
 
 
 # =========================================================================== one model
@@ -306,6 +311,10 @@ def _weight_facts(hub: Hub, snapshot: Snapshot, index_folder: str) -> tuple[list
     one that cannot be read for the network's fails the model (it is tried again on --resume)."""
     names = sorted(n for n in snapshot.files if "/" not in n and side.is_weight_file(n))
     found = side.Found()
+    if len(names) > MAX_WEIGHT_FILES:
+        found.problem("*.safetensors", f"{len(names)} safetensors files, over the cap of {MAX_WEIGHT_FILES} whose "
+                                       "headers are read per model: no exact parameter count")
+        names = []  # the index, if any, still gives an approximate count
 
     def read_header(name: str):
         from .hub import BadHeaderError

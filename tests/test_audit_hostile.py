@@ -20,6 +20,7 @@ import test_audit
 from hub_server import Huge, castano_repos, make_repo, safetensors_bytes
 from test_audit import audit, check_locally, jsonl, without_audit_fields
 
+import carbon_card.audit
 from carbon_card.card import MAX_CARD_BYTES
 from carbon_card.facts.files import MAX_SIDE_FILE
 
@@ -74,6 +75,49 @@ def safetensors_header(header) -> bytes:
 
 def tensors(count: int, prefix: str = "model.layers") -> list[tuple[str, str, list[int]]]:
     return [(f"{prefix}.{i}.self_attn.q_proj.weight", "F16", [2, 2]) for i in range(count)]
+
+
+# --------------------------------------------------------------------------- 13: many weight files
+
+
+def test_thousands_of_weight_files_are_not_read_header_by_header(local_hub, tmp_path):
+    count = 3000
+    shard = safetensors_bytes(tensors(1))
+    names = [f"model-{i:05d}-of-{count:05d}.safetensors" for i in range(1, count + 1)]
+    index = json.dumps({"metadata": {"total_size": 24_000}, "weight_map": {f"t{i}": n for i, n in enumerate(names)}})
+    many = make_repo("hostile/many-shards", {"README.md": CARD, "model.safetensors.index.json": index.encode(),
+                                             **{name: shard for name in names}})
+    hub = local_hub([many])
+    records, _ = jsonl(audit(many.repo_id, "--format", "jsonl").stdout)
+
+    # The file list, the card, the index: not one header.
+    assert [(r.route, r.file) for r in hub.requests if r.repo_id == many.repo_id] == [
+        ("info", None), ("resolve", "README.md"), ("resolve", "model.safetensors.index.json")]
+    record = records[many.repo_id]
+    assert record["error"] is None
+    assert [f["message"] for f in record["findings"] if f["code"] == "CC406"] == [
+        (f"*.safetensors: {count} safetensors files, over the cap of {carbon_card.audit.MAX_WEIGHT_FILES} whose "
+         "headers are read per model: no exact parameter count")]
+    (params,) = [f for f in record["facts"] if f["quantity"] == "params"]
+    assert params["where"] == "model.safetensors.index.json" and "derived" in params["note"]  # not exact
+
+
+def test_at_the_cap_the_headers_are_read_and_beyond_it_none(local_hub, tmp_path, monkeypatch):
+    monkeypatch.setattr(carbon_card.audit, "MAX_WEIGHT_FILES", 3, raising=False)
+    shard = safetensors_bytes(tensors(2))
+    three = make_repo("hostile/three", {"README.md": CARD, **{f"m-{i}-of-3.safetensors": shard for i in (1, 2, 3)}})
+    four = make_repo("hostile/four", {"README.md": CARD, **{f"m-{i}-of-4.safetensors": shard for i in (1, 2, 3, 4)}})
+    hub = local_hub([three, four])
+    records, _ = jsonl(audit(three.repo_id, four.repo_id, "--format", "jsonl").stdout)
+
+    assert without_audit_fields(records[three.repo_id]) == check_locally(three, tmp_path)
+    assert any(f["quantity"] == "params" and f["value"] == 24 for f in records[three.repo_id]["facts"])
+    assert not any(f["quantity"] == "params" for f in records[four.repo_id]["facts"])
+    assert [f["message"] for f in records[four.repo_id]["findings"] if f["code"] == "CC406"] == [
+        ("*.safetensors: 4 safetensors files, over the cap of 3 whose headers are read per model: "
+         "no exact parameter count")]
+    headers = [r.repo_id for r in hub.requests if r.file and r.file.endswith(".safetensors")]
+    assert headers == [three.repo_id] * 3
 
 
 # --------------------------------------------------------------------------- 14: downloads over their cap
