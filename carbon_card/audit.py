@@ -555,6 +555,24 @@ def _csv_row(record: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula ("CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_safe(row: dict[str, Any]) -> dict[str, Any]:
+    """The row with a `'` before each text cell that starts like a formula, as OWASP advises
+    (numbers stay numbers), and a carriage return in a cell made a line feed: the writer quotes
+    a cell with a line feed, but not one with a lone CR, which readers take for the end of the
+    row. The CSV output only: JSON keeps the exact text."""
+    safe = {}
+    for key, value in row.items():
+        if isinstance(value, str):
+            value = ("'" + value if value.startswith(_FORMULA_START) else value).replace("\r\n", "\n")
+            value = value.replace("\r", "\n")
+        safe[key] = value
+    return safe
+
+
 def _base_of(record: dict[str, Any]) -> str:
     for fact in record.get("facts") or ():
         if fact["quantity"] == "base_model" and fact["chosen"]:
@@ -590,7 +608,7 @@ class _Writer:
         elif self.fmt == "json":
             self._put(("\n" if self.first else ",\n") + json.dumps(record, ensure_ascii=False))
         elif self.fmt == "csv":
-            self.csv.writerow(_csv_row(record))
+            self.csv.writerow(_csv_safe(_csv_row(record)))
             self.stream.flush()
         elif self.fmt == "markdown":
             self._put(_markdown_row(record))

