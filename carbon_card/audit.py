@@ -2,9 +2,10 @@
 
 For each model: its commit and file list (`model_info`), README.md and the small files
 carbon-card reads beside it (downloaded into a temporary folder), exact parameter counts
-from the safetensors headers (range requests, never the weights); then the same stages as
-`check` (Card -> Facts -> Assessment, and the Estimate). A model that cannot be read is a
-record with its reason, never silently dropped.
+from the safetensors headers (range requests, never the weights; at most `MAX_WEIGHT_FILES`
+per model); then the same stages as `check` (Card -> Facts -> Assessment, and the Estimate).
+A side file that is corrupt or too large is a CC406 warning, as in `check`. A model that
+cannot be read is a record with its reason, never silently dropped.
 
 Results stream as they come, one record written and flushed at a time, so that memory stays
 flat over 100,000 models and an interrupted run keeps what it did; `--resume` reads the file
@@ -69,6 +70,13 @@ _CARD = "README.md"
 # The files beside the card that `facts.files` reads, and the largest size read (as `check`).
 # Safetensors headers and the index are handled apart: the weights are never downloaded.
 _SIDE_FILES = {name: side.MAX_SIDE_FILE for name in (side.CONFIG, side.TRAINER_STATE, *side.RESULTS, side.EMISSIONS)}
+# The order in which facts.files reads the side files, and so reports their problems (None: the weights).
+_READ_ORDER = (side.CONFIG, None, side.TRAINER_STATE, *side.RESULTS, side.EMISSIONS)
+
+MAX_WEIGHT_FILES = 512
+"""The most safetensors files whose headers are read per model, a request or two each. Real
+models have at most a few hundred shards; a file list of thousands (a mistake, or hostile)
+gets no exact parameter count, a CC406 warning saying why, and no header request at all."""
 
 
 # =========================================================================== one model
@@ -148,7 +156,7 @@ class Auditor:
                 raise HubError("unreadable card", f"{_CARD}: {error.message}"
                                                   + (f" (line {error.line})" if error.line else "")) from None
         weights = _weight_facts(self.hub, snapshot, os.path.join(folder, ".index"))
-        facts = _facts(card, folder, repo_id, weights)
+        facts = _facts(card, folder, repo_id, weights, snapshot.too_large)
         assessment = assess(card, facts)
         return _Run(snapshot, assessment, estimate(facts), weights)
 
@@ -211,7 +219,7 @@ class Auditor:
             return {"action": "none", "reason": f"no fix applies to this card{hint}"}
         repo_id = run.snapshot.repo_id
         patched = parse_card(patch.text, assessment.card.path)
-        after = assess(patched, _facts(patched, folder, repo_id, run.weights))
+        after = assess(patched, _facts(patched, folder, repo_id, run.weights, run.snapshot.too_large))
         description = pr_description(run, after, patch.diff(_CARD), self.fill_template)
         data = ("\ufeff" if assessment.card.has_bom else "").encode() + patch.text.encode("utf-8")
         try:
@@ -258,12 +266,15 @@ def _base_model(facts: Facts) -> str | None:
 # --------------------------------------------------------------------------- facts from the Hub
 
 
-def _facts(card, folder: str, repo_id: str, weights: tuple[list[Fact], list[FactProblem]]) -> Facts:
-    """`gather` over the downloaded folder, with the safetensors facts the Hub gave spliced in
-    where `facts.files` would have put them had the weights been in the folder."""
+def _facts(card, folder: str, repo_id: str, weights: tuple[list[Fact], list[FactProblem]],
+           too_large: dict[str, int | None]) -> Facts:
+    """`gather` over the downloaded folder, with the safetensors facts the Hub gave, and the
+    side files too large to download, spliced in where `facts.files` would have put them had
+    the files been in the folder."""
     facts = gather(card, folder, repo_id)
     weight_facts, weight_problems = weights
-    if not weight_facts and not weight_problems:
+    extra = [*weight_problems, *(_too_large(name, size) for name, size in too_large.items())]
+    if not weight_facts and not extra:
         return facts
     items = list(facts.facts)
     if any(f.quantity in ("params", "params_active") for f in weight_facts):
@@ -273,36 +284,59 @@ def _facts(card, folder: str, repo_id: str, weights: tuple[list[Fact], list[Fact
     # card's own facts, before the other file facts and gather's name and domain facts.
     at = next((i for i, f in enumerate(items) if f.origin in ("file", "name") or f.quantity == "domain"), len(items))
     items[at:at] = weight_facts
+    # The file problems come last, in reading order: each goes before the first of a later file.
     problems = list(facts.problems)
-    configs = [i for i, p in enumerate(problems) if p.kind == "unreadable-file" and p.where == side.CONFIG]
-    files = [i for i, p in enumerate(problems) if p.kind == "unreadable-file"]
-    at = configs[-1] + 1 if configs else (files[0] if files else len(problems))
-    problems[at:at] = weight_problems
+    for problem in sorted(extra, key=_read_rank):
+        at = next((i for i, p in enumerate(problems)
+                   if p.kind == "unreadable-file" and _read_rank(p) > _read_rank(problem)), len(problems))
+        problems.insert(at, problem)
     return replace(facts, facts=tuple(items), problems=tuple(problems))
 
 
+def _read_rank(problem: FactProblem) -> int:
+    return _READ_ORDER.index(problem.where) if problem.where in _READ_ORDER else _READ_ORDER.index(None)
+
+
+def _too_large(name: str, size: int | None) -> FactProblem:
+    """The problem of a side file over the cap, worded as `check` words it when the size is known."""
+    cap = side.MAX_SIDE_FILE
+    what = f"{size} bytes is over" if size is not None else "over"
+    return FactProblem("unreadable-file", f"{what} the cap of {cap} bytes for side files: not read", name)
+
+
 def _weight_facts(hub: Hub, snapshot: Snapshot, index_folder: str) -> tuple[list[Fact], list[FactProblem]]:
-    """The parameter facts `facts.files` would read from the weights, from their headers on the Hub."""
+    """The parameter facts `facts.files` would read from the weights, from their headers on the Hub.
+
+    A header that cannot be read for the file's fault is a problem of that file, as in `check`;
+    one that cannot be read for the network's fails the model (it is tried again on --resume)."""
     names = sorted(n for n in snapshot.files if "/" not in n and side.is_weight_file(n))
     found = side.Found()
+    if len(names) > MAX_WEIGHT_FILES:
+        found.problem("*.safetensors", f"{len(names)} safetensors files, over the cap of {MAX_WEIGHT_FILES} whose "
+                                       "headers are read per model: no exact parameter count")
+        names = []  # the index, if any, still gives an approximate count
 
     def read_header(name: str):
         from .hub import BadHeaderError
 
         try:
-            raw = hub.safetensors_header(snapshot.repo_id, snapshot.sha, name)
+            header, data_size = hub.safetensors_header(snapshot.repo_id, snapshot.sha, name, snapshot.files[name])
         except BadHeaderError as error:
-            raise side.SideFileError(f"safetensors header is not valid: {error}") from None
-        ends = [t["data_offsets"][1] for k, t in raw.items() if k != "__metadata__"]
-        return side.check_header(raw, data_size=max(ends, default=0))
+            raise side.SideFileError(str(error)) from None
+        return side.check_header(header, data_size)
 
     def read_index():
+        from .hub import TooLargeError
+
         size = snapshot.files.get(side.INDEX)
         if size is not None and size > side.MAX_SIDE_FILE:
-            raise side.SideFileError(f"{size} bytes is over the cap of {side.MAX_SIDE_FILE} bytes for side files: "
-                                     "not read")
+            raise side.SideFileError(_too_large(side.INDEX, size).message)
         os.makedirs(index_folder, exist_ok=True)  # apart from the card's folder, where gather would read it
-        return side.read_index(hub.download(snapshot.repo_id, snapshot.sha, side.INDEX, index_folder, size))
+        try:
+            path = hub.download(snapshot.repo_id, snapshot.sha, side.INDEX, index_folder, size, side.MAX_SIDE_FILE)
+        except TooLargeError as error:
+            raise side.SideFileError(_too_large(side.INDEX, error.size).message) from None
+        return side.read_index(path)
 
     side.weight_facts(names, side.INDEX in snapshot.files, read_header, read_index, _config(snapshot), found)
     return found.facts, found.problems
@@ -521,6 +555,24 @@ def _csv_row(record: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula ("CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_safe(row: dict[str, Any]) -> dict[str, Any]:
+    """The row with a `'` before each text cell that starts like a formula, as OWASP advises
+    (numbers stay numbers), and a carriage return in a cell made a line feed: the writer quotes
+    a cell with a line feed, but not one with a lone CR, which readers take for the end of the
+    row. The CSV output only: JSON keeps the exact text."""
+    safe = {}
+    for key, value in row.items():
+        if isinstance(value, str):
+            value = ("'" + value if value.startswith(_FORMULA_START) else value).replace("\r\n", "\n")
+            value = value.replace("\r", "\n")
+        safe[key] = value
+    return safe
+
+
 def _base_of(record: dict[str, Any]) -> str:
     for fact in record.get("facts") or ():
         if fact["quantity"] == "base_model" and fact["chosen"]:
@@ -556,7 +608,7 @@ class _Writer:
         elif self.fmt == "json":
             self._put(("\n" if self.first else ",\n") + json.dumps(record, ensure_ascii=False))
         elif self.fmt == "csv":
-            self.csv.writerow(_csv_row(record))
+            self.csv.writerow(_csv_safe(_csv_row(record)))
             self.stream.flush()
         elif self.fmt == "markdown":
             self._put(_markdown_row(record))

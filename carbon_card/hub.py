@@ -2,10 +2,15 @@
 
 Every request goes through `huggingface_hub` (2.x): `HfApi.list_models`, `model_info` (the
 commit audited and its file list), the card and the small files carbon-card reads beside it
-(one GET each on huggingface_hub's HTTP session, see `Hub.download`),
-`parse_safetensors_file_metadata` for exact parameter counts (range requests),
+(one GET each on huggingface_hub's HTTP session, see `Hub.download`), the safetensors headers
+for exact parameter counts (ranged GETs on that session, see `Hub.safetensors_header`),
 `get_repo_discussions`, `create_commit` and `comment_discussion` for the pull request. A file
 that the file list does not show is never asked for.
+
+Files come from strangers, and so may the server: every body is streamed and read up to a
+cap, whatever the file list or the headers say (a card up to `MAX_CARD_BYTES`, a side file up
+to `MAX_SIDE_FILE`, a safetensors header up to `MAX_SAFETENSORS_HEADER`, an error's message up
+to `MAX_ERROR_BODY`); reading stops there and the connection is dropped.
 
 Manners, for runs over thousands of models:
 
@@ -42,7 +47,6 @@ from huggingface_hub.errors import (
     RemoteEntryNotFoundError,
     RepositoryNotFoundError,
     RevisionNotFoundError,
-    SafetensorsParsingError,
 )
 from huggingface_hub.utils import (
     build_hf_headers,
@@ -54,12 +58,20 @@ from huggingface_hub.utils import logging as hub_logging
 
 from . import __version__
 from .card import MAX_CARD_BYTES
+from .facts.files import MAX_SAFETENSORS_HEADER, MAX_SIDE_FILE
 
-__all__ = ["BadHeaderError", "Hub", "HubError", "Settings", "Snapshot"]
+__all__ = ["BadHeaderError", "Hub", "HubError", "Settings", "Snapshot", "TooLargeError"]
 
 T = TypeVar("T")
 
 _RETRY_STATUS = frozenset({408, 429, 500, 502, 503, 504})
+
+HEADER_PROBE = 100_000
+"""Bytes of a safetensors file asked for first. Most headers fit (huggingface_hub asks as
+many); a longer one takes a second request for exactly its length."""
+
+MAX_ERROR_BODY = 64 * 1024
+"""The most bytes read of an error's body, for its message: an error page may be endless."""
 
 
 class HubError(Exception):
@@ -76,12 +88,23 @@ class HubError(Exception):
         return self.message
 
 
+class TooLargeError(HubError):
+    """A file over the cap of what carbon-card reads of it; not read (or not kept)."""
+
+    def __init__(self, filename: str, cap: int, size: int | None):
+        self.size = size
+        """The file's size when the file list or the server said it, else None (more than `cap`)."""
+        what = f"{size} bytes, over" if size is not None else "over"
+        super().__init__("too large", f"{filename}: {what} the cap of {cap} bytes: not read")
+
+
 class _Truncated(Exception):
-    """A download with fewer bytes than the file list says the file has."""
+    """A download with fewer bytes than the file list (or the server) says the file has."""
 
 
 class BadHeaderError(Exception):
-    """A safetensors header on the Hub that is not a valid header (the file, not the network, is at fault)."""
+    """A safetensors header on the Hub that is not a valid header (the file, not the network, is
+    at fault); its message is worded as `check` words it for a file on disk."""
 
 
 @dataclass(frozen=True)
@@ -112,6 +135,8 @@ class Snapshot:
     """README.md, or None when the repository has none."""
     folder: str
     """Where README.md and the side files were downloaded."""
+    too_large: dict[str, int | None]
+    """Side files not read for being over their cap: name -> size (None: unknown, over the cap)."""
 
 
 # --------------------------------------------------------------------------- HTTP client
@@ -219,8 +244,6 @@ class Hub:
                 return False, "not found", "file not found", None
             if isinstance(cause, HFValidationError):
                 return False, "invalid id", _one_line(str(cause)), None
-            if isinstance(cause, SafetensorsParsingError):  # the file is broken, not the network
-                return False, "bad header", _one_line(str(cause)), None
         http = next((e for e in chain if isinstance(e, HfHubHTTPError) and e.response is not None), None)
         if http is not None:
             status = http.response.status_code
@@ -272,7 +295,7 @@ class Hub:
         """Read a repository at a revision: its commit and file list, then README.md and each
         of `side_files` (name -> largest size read) that the file list has, into `folder`.
 
-        A side file over its size is not downloaded and not listed in the result's folder."""
+        A side file over its size (as listed, or as sent) is not kept: it is in `too_large`."""
         info = self.call("model info", self.api.model_info, repo_id, revision=revision, files_metadata=True,
                          timeout=self.settings.timeout)
         if not info.sha:
@@ -284,55 +307,121 @@ class Hub:
             raise HubError("unreadable card", f"README.md: {size} bytes, over {MAX_CARD_BYTES // 2**20} MB: "
                                               "not a model card")
         if "README.md" in files:
-            with open(self.download(repo_id, info.sha, "README.md", folder, files["README.md"]), "rb") as handle:
+            try:
+                path = self.download(repo_id, info.sha, "README.md", folder, size, MAX_CARD_BYTES)
+            except TooLargeError as error:  # the file list left out its size, or understated it
+                what = f"{error.size} bytes, over" if error.size is not None else "over"
+                raise HubError("unreadable card", f"README.md: {what} {MAX_CARD_BYTES // 2**20} MB: "
+                                                  "not a model card") from None
+            with open(path, "rb") as handle:
                 card = handle.read()
+        too_large: dict[str, int | None] = {}
         for name, cap in side_files.items():
-            if name in files and (files[name] is None or files[name] <= cap):
-                self.download(repo_id, info.sha, name, folder, files[name])
-        return Snapshot(repo_id, info.sha, info.downloads, files, card, folder)
+            if name not in files:
+                continue
+            if files[name] is not None and files[name] > cap:
+                too_large[name] = files[name]
+                continue
+            try:
+                self.download(repo_id, info.sha, name, folder, files[name], cap)
+            except TooLargeError as error:
+                too_large[name] = error.size
+        return Snapshot(repo_id, info.sha, info.downloads, files, card, folder, too_large)
 
-    def download(self, repo_id: str, sha: str, filename: str, folder: str, size: int | None = None) -> str:
+    def download(self, repo_id: str, sha: str, filename: str, folder: str, size: int | None = None,
+                 cap: int = MAX_SIDE_FILE) -> str:
         """One file of a commit, streamed into `folder`; its path. `size` is what the file list says.
 
-        One GET on huggingface_hub's session (its URL, headers and error types), not
-        `hf_hub_download`: for the few small files of each model, that one adds a HEAD request
-        and about ten file-system operations (locks, metadata, a temporary file), and costs
-        about 15 times the CPU, which bounds how many models a process audits per second."""
+        At most `cap` bytes are read, whatever the file list and the server say: a larger file
+        raises `TooLargeError` (not retried) and is not kept. One GET on huggingface_hub's
+        session (its URL, headers and error types), not `hf_hub_download`: for the few small
+        files of each model, that one adds a HEAD request and about ten file-system operations
+        (locks, metadata, a temporary file), and costs about 15 times the CPU, which bounds how
+        many models a process audits per second."""
         url = hf_hub_url(repo_id, filename, revision=sha, endpoint=self.endpoint)
         path = os.path.join(folder, filename)
 
         def get() -> str:
             written = 0
-            with get_session().stream("GET", url, headers=self._headers) as response:
-                if response.status_code >= 400:
-                    response.read()  # the error's message is in the body
-                    hf_raise_for_status(response)
+            with get_session().stream("GET", url, headers={**self._headers, "Accept-Encoding": "identity"}) as response:
+                _raise_for_status(response)
+                length = _content_length(response)
+                if length is not None and length > cap:  # said before it is sent: nothing read
+                    raise TooLargeError(filename, cap, length)
                 with open(path, "wb") as handle:
                     for chunk in response.iter_bytes():
-                        handle.write(chunk)
                         written += len(chunk)
-            if size is not None and written != size:
+                        if written > cap:
+                            break  # leaving the block drops the connection and the rest of the body
+                        handle.write(chunk)
+            if written > cap:
+                os.unlink(path)
+                raise TooLargeError(filename, cap, None)
+            if size is not None and written < size:
                 raise _Truncated(f"{written} of {size} bytes")
+            if size is not None and written > size:  # a commit's files do not change: not retried
+                raise HubError("bad answer", f"{filename}: {written} bytes, more than the file list's {size}")
             return path
 
         return self.call(filename, get)
 
-    def safetensors_header(self, repo_id: str, sha: str, filename: str) -> dict:
-        """The JSON header of a safetensors file, read with range requests (a few kB, never the weights).
+    def safetensors_header(self, repo_id: str, sha: str, filename: str, size: int | None = None) -> tuple[Any, int]:
+        """The JSON header of a safetensors file, and the size in bytes of the data after it.
 
-        Raises `BadHeaderError` (with a one-line message) for a header that cannot be parsed."""
-        try:
-            metadata = self.call(f"{filename} header", self.api.parse_safetensors_file_metadata, repo_id, filename,
-                                 revision=sha, timeout=self.settings.timeout)
-        except HubError as error:
-            if isinstance(error.__cause__, SafetensorsParsingError):
-                raise BadHeaderError(_one_line(str(error.__cause__), 200)) from None
-            raise
-        header: dict[str, Any] = {"__metadata__": metadata.metadata or {}}
-        for name, tensor in metadata.tensors.items():
-            header[name] = {"dtype": tensor.dtype, "shape": list(tensor.shape),
-                            "data_offsets": list(tensor.data_offsets)}
-        return header
+        Ranged GETs of the first bytes only: `HEADER_PROBE` bytes, then, for a longer header, its
+        8 + length bytes (at most `MAX_SAFETENSORS_HEADER`); a server that ignores `Range` (200)
+        is cut off there too: the weights are never downloaded. The file's size is the one the
+        server gives (Content-Range, or Content-Length of a 200), else `size` from the file list.
+
+        Raises `BadHeaderError`, with `check`'s one-line wording, when the file is at fault: too
+        short, a header length over the cap or beyond the file, a header that is not JSON."""
+        url = hf_hub_url(repo_id, filename, revision=sha, endpoint=self.endpoint)
+
+        def read() -> tuple[Any, int]:
+            data, total = self._first_bytes(url, HEADER_PROBE)
+            total = total if total is not None else size
+            if total is None:
+                raise HubError("bad answer", f"{filename} header: the Hub gave no size for the file")
+            if total < 8:
+                raise BadHeaderError(f"{total} bytes: too short for a safetensors header length")
+            if len(data) < 8:
+                raise _Truncated(f"{len(data)} of {total} bytes")
+            length = int.from_bytes(data[:8], "little")
+            # Both checks come before the read: a lying length must not make us read it.
+            if length > MAX_SAFETENSORS_HEADER:
+                raise BadHeaderError(f"safetensors header length {length} bytes is over the cap of "
+                                     f"{MAX_SAFETENSORS_HEADER}: not read")
+            if length > total - 8:
+                raise BadHeaderError(f"safetensors header length {length} bytes is more than the file holds "
+                                     f"({total - 8} bytes)")
+            if len(data) < 8 + length:
+                data, _ = self._first_bytes(url, 8 + length)
+                if len(data) < 8 + length:
+                    raise _Truncated(f"{len(data) - 8} of {length} header bytes")
+            try:
+                return json.loads(data[8:8 + length].decode("utf-8")), total - 8 - length
+            except (ValueError, RecursionError) as error:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+                problem = f"safetensors header is not valid JSON: {_one_line(str(error), 100)}"
+            # Raised outside the handler: a JSONDecodeError in its context would read as a bad answer, retried.
+            raise BadHeaderError(problem)
+
+        return self.call(f"{filename} header", read)
+
+    def _first_bytes(self, url: str, count: int) -> tuple[bytes, int | None]:
+        """The first `count` bytes of a file (fewer if it is shorter) and the file's size if the
+        server says it: one streamed GET with a `Range`, of which at most `count` bytes are read."""
+        headers = {**self._headers, "Range": f"bytes=0-{count - 1}", "Accept-Encoding": "identity"}
+        with get_session().stream("GET", url, headers=headers) as response:
+            if response.status_code == 416:  # the range starts past the end: an empty file
+                total = _range_total(response.headers.get("Content-Range"))
+                if total is not None:
+                    return b"", total
+            _raise_for_status(response)
+            if response.status_code == 206:
+                total = _range_total(response.headers.get("Content-Range"))
+            else:  # 200: the server ignored the Range and sends the whole file, cut off below
+                total = _content_length(response)
+            return _read_at_most(response, count), total
 
     # -- the pull request
 
@@ -355,12 +444,12 @@ class Hub:
                 return "opened", self.api.create_commit(repo_id, [operation], commit_message=title,
                                                         commit_description=description, create_pr=True,
                                                         parent_commit=parent)
-            response = get_session().get(hf_hub_url(repo_id, "README.md", revision=pull.git_reference,
-                                                    endpoint=self.endpoint), headers=self._headers)
-            if response.status_code != 404:  # 404: no card on the pull request's branch, the commit adds it
-                hf_raise_for_status(response)
-                if response.content == data:
-                    return "unchanged", pull
+            url = hf_hub_url(repo_id, "README.md", revision=pull.git_reference, endpoint=self.endpoint)
+            with get_session().stream("GET", url, headers=self._headers) as response:
+                if response.status_code != 404:  # 404: no card on the pull request's branch, the commit adds it
+                    _raise_for_status(response)
+                    if _read_at_most(response, len(data) + 1) == data:  # one byte more tells a longer card
+                        return "unchanged", pull
             self.api.create_commit(repo_id, [operation], commit_message=f"{title} (update)",
                                    commit_description=description, revision=pull.git_reference)
             self.api.comment_discussion(repo_id, pull.num, f"carbon-card updated this pull request.\n\n{description}")
@@ -371,6 +460,41 @@ class Hub:
     def _find_pull_request(self, repo_id: str, title: str):
         pulls = self.api.get_repo_discussions(repo_id, discussion_type="pull_request", discussion_status="open")
         return next((p for p in pulls if p.title == title), None)
+
+
+def _raise_for_status(response: httpx2.Response) -> None:
+    """`hf_raise_for_status` for a streamed response, with at most `MAX_ERROR_BODY` bytes of
+    the error's body read for its message (huggingface_hub would read all of it)."""
+    if response.status_code >= 400:
+        body = _read_at_most(response, MAX_ERROR_BODY)
+        hf_raise_for_status(httpx2.Response(response.status_code, headers=response.headers, content=body,
+                                            request=response.request))
+
+
+def _read_at_most(response: httpx2.Response, count: int) -> bytes:
+    """The first `count` bytes of a streamed body (fewer if it is shorter); the rest is not read."""
+    chunks, read = [], 0
+    for chunk in response.iter_bytes():
+        chunks.append(chunk[: count - read])
+        read += len(chunks[-1])
+        if read >= count:
+            break
+    return b"".join(chunks)
+
+
+def _content_length(response: httpx2.Response) -> int | None:
+    return _size(response.headers.get("Content-Length"))
+
+
+def _range_total(value: str | None) -> int | None:
+    """The file's size in a `Content-Range` header (`bytes 0-99/1234`, `bytes */1234`)."""
+    return _size((value or "").rpartition("/")[2])
+
+
+def _size(text: str | None) -> int | None:
+    """A size in bytes written in a header, or None (absent, or not a plain decimal number)."""
+    text = (text or "").strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 20 else None
 
 
 def _chain(error: BaseException) -> list[BaseException]:

@@ -16,7 +16,10 @@ pull request, read from the client's source rather than guessed:
 
 Errors carry the `X-Error-Code` headers `hf_raise_for_status` reads (RepoNotFound,
 RevisionNotFound, EntryNotFound). Faults can be injected per route and repository: latency,
-429 with `Retry-After`, 500, a response slower than the client's timeout, a body cut short.
+429 with `Retry-After`, 500, a response slower than the client's timeout, a body cut short,
+a `Range` ignored, a body with no `Content-Length`. Hostile repositories can list a file with
+no size or a false one (`Repo.listed`) and hold files too large to keep in memory (`Huge`,
+served a chunk at a time); `HubServer.sent` counts the bytes of each file sent.
 
 The repositories are synthetic, built from the real cards of `tests/corpus/` with small
 `config.json`, safetensors, `trainer_state.json` and `emissions.csv` files for some of them.
@@ -37,6 +40,7 @@ import struct
 import sys
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -55,9 +59,36 @@ PAGE_SIZE = 50
 DATE = "2024-05-01T00:00:00.000Z"
 
 
-def git_sha1(data: bytes) -> str:
+def git_sha1(data: bytes | Huge) -> str:
     """The git blob id of some bytes: the `ETag` and `oid` the Hub gives regular files."""
+    if isinstance(data, Huge):  # not the real id: hashing gigabytes would slow every test
+        return hashlib.sha1(repr((data.size, data.prefix, data.fill, data.start)).encode()).hexdigest()
     return hashlib.sha1(b"blob %d\x00" % len(data) + data).hexdigest()
+
+
+class Huge:
+    """A file too large to hold in memory: `prefix`, then the byte `fill` repeated, `size` bytes
+    in all. Slicing gives a view; the server sends it a chunk at a time."""
+
+    CHUNK = 64 * 1024
+
+    def __init__(self, size: int, prefix: bytes = b"", fill: bytes = b"\x00", start: int = 0):
+        self.size, self.prefix, self.fill, self.start = size, prefix, fill, start
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __getitem__(self, part: slice) -> Huge:
+        first, stop, _ = part.indices(self.size)
+        return Huge(max(stop - first, 0), self.prefix, self.fill, self.start + first)
+
+    def chunks(self) -> Iterator[bytes]:
+        at, end = self.start, self.start + self.size
+        while at < end:
+            stop = min(end, at + self.CHUNK)
+            head = self.prefix[at:stop]
+            yield head + self.fill * (stop - at - len(head))
+            at = stop
 
 
 # --------------------------------------------------------------------------- repositories
@@ -93,6 +124,8 @@ class Repo:
     """Oldest first; the last one is `main`."""
     downloads: int = 0
     pulls: list[PullRequest] = field(default_factory=list)
+    listed: dict[str, int | None] = field(default_factory=dict)
+    """What the file list says of a file's size when it lies (a number) or says nothing (None)."""
 
     @property
     def main(self) -> Commit:
@@ -109,8 +142,10 @@ class Repo:
         return next((c for c in every if len(revision) >= 7 and c.sha.startswith(revision)), None)
 
 
-def make_repo(repo_id: str, *revisions: dict[str, bytes], downloads: int = 0) -> Repo:
-    """A repository whose commits hold these files (oldest first), with stable commit ids."""
+def make_repo(repo_id: str, *revisions: dict[str, bytes | Huge], downloads: int = 0,
+              listed: dict[str, int | None] | None = None) -> Repo:
+    """A repository whose commits hold these files (oldest first), with stable commit ids;
+    `listed` gives the sizes its file list states instead of the real ones."""
     commits, parent = [], ""
     for files in revisions:
         digest = hashlib.sha1(parent.encode() + repo_id.encode())
@@ -118,7 +153,7 @@ def make_repo(repo_id: str, *revisions: dict[str, bytes], downloads: int = 0) ->
             digest.update(name.encode() + b"\x00" + git_sha1(files[name]).encode())
         parent = digest.hexdigest()
         commits.append(Commit(parent, dict(files)))
-    return Repo(repo_id, commits, downloads)
+    return Repo(repo_id, commits, downloads, listed=dict(listed or {}))
 
 
 # --------------------------------------------------------------------------- side files
@@ -310,7 +345,15 @@ def write_repo(repo: Repo, root: Path, revision: str = "main") -> Path:
     folder = root / repo.repo_id
     folder.mkdir(parents=True, exist_ok=True)
     for name, data in repo.at(revision).files.items():
-        (folder / name).write_bytes(data)
+        if isinstance(data, Huge):
+            with open(folder / name, "wb") as handle:
+                if data.fill == b"\x00" and data.start == 0:  # a sparse file: no disk, no time
+                    handle.write(data.prefix[: data.size])
+                    handle.truncate(data.size)
+                else:
+                    handle.writelines(data.chunks())
+        else:
+            (folder / name).write_bytes(data)
     return folder
 
 
@@ -327,7 +370,9 @@ class Fault:
     """
 
     kind: str
-    """`status` (answer `status`), `slow` (sleep `delay` seconds first), `truncate` (send half the body)."""
+    """`status` (answer `status`), `slow` (sleep `delay` seconds first), `truncate` (send half the body),
+    `ignore-range` (answer a `Range` request with the whole file, 200), `no-length` (send the body
+    with no `Content-Length`, ended by closing the connection)."""
     route: str | None = None
     repo_id: str | None = None
     file: str | None = None
@@ -370,6 +415,8 @@ class HubServer:
         self.page_size = page_size
         self.faults: list[Fault] = []
         self.requests: list[Logged] | None = [] if log else None
+        self.sent: Counter[tuple[str | None, str | None]] = Counter()
+        """Bytes of body sent for each (repo id, file) of `resolve`, as written to the socket."""
         self.lock = threading.Lock()
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.hub = self
@@ -464,20 +511,29 @@ class _Handler(BaseHTTPRequestHandler):
         if hub.latency:
             time.sleep(hub.latency)
         fault = hub.fault_for(route, repo_id, file, method)
-        self.truncate = False
+        self.truncate = self.ignore_range = self.no_length = False
+        self.sending = (repo_id, file) if route == "resolve" else None
         if fault is not None:
             if fault.kind == "slow":
                 time.sleep(fault.delay)
             elif fault.kind == "truncate":
                 self.truncate = True
+            elif fault.kind == "ignore-range":
+                self.ignore_range = True
+            elif fault.kind == "no-length":
+                self.no_length = True
             else:
                 headers = {"Retry-After": f"{fault.retry_after:g}"} if fault.retry_after is not None else {}
                 self._json({"error": f"injected {fault.status}"}, fault.status, headers)
                 return self._logged(method, route, repo_id, file, fault.status)
+        self.status = None
         try:
             status = self._answer(route, method, repo_id, revision, file)
         except (BrokenPipeError, ConnectionResetError):
-            return  # the client gave up (a timeout): nothing to answer
+            # The client gave up: before the answer (a timeout), or in its body (it read enough).
+            if self.status is not None:
+                self._logged(method, route, repo_id, file, self.status)
+            return
         self._logged(method, route, repo_id, file, status)
 
     def _route(self, path: str, method: str) -> tuple[str, str | None, str | None, str | None]:
@@ -543,8 +599,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _info(self, repo: Repo, commit: Commit) -> int:
         blobs = self.query.get("blobs") in ("True", "true", "1")
-        siblings = [{"rfilename": name, "blobId": git_sha1(data), **({"size": len(data)} if blobs else {})}
-                    for name, data in sorted(commit.files.items())]
+        siblings = []
+        for name, data in sorted(commit.files.items()):
+            size = repo.listed.get(name, len(data))
+            siblings.append({"rfilename": name, "blobId": git_sha1(data),
+                             **({"size": size} if blobs and size is not None else {})})
         return self._json({"_id": repo.repo_id, "id": repo.repo_id, "modelId": repo.repo_id,
                            "author": repo.repo_id.split("/")[0], "sha": commit.sha, "lastModified": DATE,
                            "createdAt": DATE, "private": False, "disabled": False, "gated": False,
@@ -557,7 +616,8 @@ class _Handler(BaseHTTPRequestHandler):
         headers = {"X-Repo-Commit": commit.sha, "ETag": f'"{git_sha1(data)}"', "Accept-Ranges": "bytes",
                    "Content-Type": "application/octet-stream"}
         status, body = 200, data
-        if match := re.fullmatch(r"bytes=(\d+)-(\d*)", self.headers.get("Range", "")):
+        match = re.fullmatch(r"bytes=(\d+)-(\d*)", self.headers.get("Range", ""))
+        if match and not self.ignore_range:
             first = int(match[1])
             last = min(int(match[2]) if match[2] else len(data) - 1, len(data) - 1)
             if first >= len(data):
@@ -636,23 +696,35 @@ class _Handler(BaseHTTPRequestHandler):
     def _json(self, data, status: int = 200, headers: dict | None = None) -> int:
         return self._send(status, json.dumps(data).encode(), {"Content-Type": "application/json", **(headers or {})})
 
-    def _send(self, status: int, body: bytes, headers: dict, head: bool = False) -> int:
+    def _send(self, status: int, body: bytes | Huge, headers: dict, head: bool = False) -> int:
         self.send_response(status)
+        self.status = status
         for name, value in headers.items():
             self.send_header(name, str(value))
-        self.send_header("Content-Length", str(len(body)))
+        if self.no_length and not head:
+            self.close_connection = True  # the end of the body is the end of the connection
+        else:
+            self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         if head:
             return status
         if self.truncate and len(body) > 1:
             # The promised length, half the bytes, then a closed connection: a body cut short.
-            self.wfile.write(body[: len(body) // 2])
+            self._write(body[: len(body) // 2])
             self.wfile.flush()
             self.close_connection = True
             self.connection.shutdown(socket.SHUT_RDWR)
             return status
-        self.wfile.write(body)
+        self._write(body)
         return status
+
+    def _write(self, body: bytes | Huge) -> None:
+        hub = self.server.hub
+        for chunk in body.chunks() if isinstance(body, Huge) else (body,):
+            self.wfile.write(chunk)
+            if self.sending is not None:  # counted once written: a client that stops reading stops it
+                with hub.lock:
+                    hub.sent[self.sending] += len(chunk)
 
     def _logged(self, method, route, repo_id, file, status) -> None:
         self.server.hub.log(Logged(time.monotonic(), method, route, repo_id, file, status,
