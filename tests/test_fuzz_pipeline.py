@@ -1,7 +1,7 @@
 """Mutated real cards through the whole pipeline and every output format (issue 16's fuzz goal).
 
-Each example takes a real card (the verbatim cards of `tests/corpus/cards-real` and a few of the
-gold corpus kinds) and mutates it: pieces of hostile text inserted at random places, ranges cut or
+Each example takes a real card (the verbatim cards of `tests/corpus/cards-real` and of the gold
+corpus, `tests/corpus/gold`) and mutates it: pieces of hostile text inserted at random places, ranges cut or
 repeated, numbers replaced by ones no float holds. Whatever comes out, no exception escapes the
 Card, Facts, Estimate, Assessment and Patch stages, and every format's output is valid for its
 format: one line per finding in text, strict JSON, SARIF 2.1.0 against its schema, one line per
@@ -30,7 +30,8 @@ from conftest import CORPUS, ROOT
 
 _EXAMPLES = int(os.environ.get("CARBON_CARD_FUZZ", "120"))
 
-_REAL = sorted((CORPUS / "cards-real").glob("*.md")) + sorted((ROOT / "examples").glob("*/README.md"))
+_REAL = (sorted((CORPUS / "cards-real").glob("*.md")) + sorted((CORPUS / "gold" / "cards").glob("*.md"))
+         + sorted((ROOT / "examples").glob("*/README.md")))
 
 # Hostile and structural pieces: template fields, tables, HTML, units, numbers, line breaks.
 _PIECES = [

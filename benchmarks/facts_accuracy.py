@@ -1,0 +1,281 @@
+"""How right carbon-card's facts and fixes are on real cards none of its readers were tuned on.
+
+The gold corpus (`tests/corpus/gold`: 330 real cards, each annotated by reading it, see its
+README) is laid out as model folders, `<card>/<model name>/README.md`, so that the folder names
+the model as a clone of its repository would. The real CLI then runs three times over it:
+`check --format json` (the facts carbon-card chooses and its findings), `check --fix` and
+`check --fix --unsafe-fixes` on copies (the blocks it would write). Printed per split (`tune`,
+the cards a reader may be changed against; `validation`, a third kept out of that; `all`):
+
+- per quantity (emissions of this model, accelerator count, hours, parameters): recall (the
+  annotated value is the one chosen) and precision (a chosen value is the annotated one);
+- placeholders and kilograms-in-the-grams-field flagged, and false flags per 100 cards;
+- on cards with no carbon statement: cards with a finding beyond "no disclosure" or with an
+  emissions fact;
+- every value a fix writes into the block that the annotation contradicts (and, separately,
+  values the annotation does not state at all).
+
+    python benchmarks/facts_accuracy.py [--split tune|validation|all] [--show]
+
+`--show` lists each miss and contradiction, for the tune split only unless `--split` says
+otherwise: looking at the validation split's cases while changing a reader defeats it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLD = ROOT / "tests" / "corpus" / "gold"
+TOLERANCE = {"emissions": 0.02, "accelerator_count": 0.0, "hours": 0.02, "params": 0.05, "energy": 0.02}
+CARBON_CODES = re.compile(r"CC[1-5]\d\d")
+QUIET_CODES = {"CC302"}  # "no disclosure": the one carbon finding a card that says nothing should get
+
+
+def load() -> list[dict]:
+    def rows(name: str) -> dict[str, dict]:
+        with open(GOLD / name, newline="", encoding="utf-8") as handle:
+            return {row["file"]: row for row in csv.DictReader(handle, delimiter="\t")}
+
+    index, annotations = rows("index.tsv"), rows("annotations.tsv")
+    return [{**index[name], **annotations[name]} for name in sorted(index)]
+
+
+def number(text: str | None) -> float | None:
+    try:
+        value = float(text)
+    except (TypeError, ValueError):
+        return None
+    return value if math.isfinite(value) else None
+
+
+def close(a: float | None, b: float | None, quantity: str) -> bool:
+    return a is not None and b is not None and math.isclose(a, b, rel_tol=TOLERANCE[quantity], abs_tol=1e-9)
+
+
+def lay_out(cards: list[dict], into: Path) -> dict[str, dict]:
+    """Each card as `<card>/<model name>/README.md`; README path -> card."""
+    by_path = {}
+    for card in cards:
+        name = (card["model_id"] or "").split("/")[-1].strip() or Path(card["file"]).stem
+        name = re.sub(r"[^A-Za-z0-9._-]", "_", name)
+        folder = into / Path(card["file"]).stem / name
+        folder.mkdir(parents=True)
+        shutil.copyfile(GOLD / "cards" / card["file"], folder / "README.md")
+        by_path[str((folder / "README.md").relative_to(into))] = card
+    return by_path
+
+
+def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "carbon_card", *args], cwd=cwd, capture_output=True, text=True,
+                          check=False)
+
+
+def chosen(record: dict, quantity: str) -> float | None:
+    for fact in record.get("facts") or ():
+        if fact["quantity"] == quantity and fact["chosen"] and fact["scope"] == "model":
+            return number(fact["value"]) if not isinstance(fact["value"], (int, float)) else float(fact["value"])
+    return None
+
+
+def block_of(path: Path) -> dict:
+    text = path.read_text(encoding="utf-8-sig")
+    match = re.match(r"\s*---\r?\n(.*?)\r?\n---", text, re.DOTALL)
+    try:
+        data = yaml.safe_load(match.group(1)) if match else None
+    except yaml.YAMLError:
+        return {}
+    block = data.get("co2_eq_emissions") if isinstance(data, dict) else None
+    return block if isinstance(block, dict) else {"emissions": block} if block is not None else {}
+
+
+def words(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", str(text).lower())
+
+
+def judge_written(key: str, value, card: dict) -> str | None:
+    """'contradicted', 'unsupported' (the annotation states nothing) or None (agrees)."""
+    if key == "emissions":
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            own = number(card["own_emissions_g"])
+            if own is None:
+                return "unsupported"
+            return None if close(float(value), own, "emissions") else "contradicted"
+        return "contradicted"
+    if key == "hours_used":
+        hours = number(card["hours"])
+        if hours is None:
+            return "unsupported"
+        if card["hours_kind"] == "accelerator":
+            return "contradicted"  # accelerator-hours are never wall-clock hours
+        return None if close(number(value), hours, "hours") else "contradicted"
+    if key == "energy_consumed":
+        energy = number(card["energy_kwh"])
+        if energy is None:
+            return "unsupported"
+        return None if close(number(value), energy, "energy") else "contradicted"
+    if key == "training_type":
+        if not re.search(r"pre-?train|fine-?tun", str(value), re.IGNORECASE):
+            return "contradicted"  # a precision ("fp16 mixed precision") is not a training type
+        if not card["training_type"]:
+            return "unsupported"
+        return None if words(value)[:4] == words(card["training_type"])[:4] else "contradicted"
+    if key in ("hardware_used", "geographical_location"):
+        stated = card["hardware" if key == "hardware_used" else "region"]
+        if not stated:
+            return "unsupported"
+        a, b = words(value), words(stated)
+        return None if a and b and (a in b or b in a or _shares_model_number(a, b)) else "contradicted"
+    return None  # source, cloud_provider: not annotated
+
+
+def _shares_model_number(a: str, b: str) -> bool:
+    """'1 x NVIDIA A100-SXM4-80GB' and 'A100-80GB' name one accelerator."""
+    names = set(re.findall(r"[a-z]+\d+", a)) & set(re.findall(r"[a-z]+\d+", b))
+    return bool(names)
+
+
+def evaluate(cards: list[dict], split: str, show: bool) -> None:
+    cards = [c for c in cards if split == "all" or c["split"] == split]
+    work = Path(tempfile.mkdtemp(prefix="facts-accuracy-"))
+    try:
+        base = work / "check"
+        by_path = lay_out(cards, base)
+        result = cli("check", "--format", "json", "--fail-on", "never", ".", cwd=base)
+        records = {os.path.normpath(r["path"]): r for r in json.loads(result.stdout)}
+        fixed = {}
+        for name, flags in (("safe", ()), ("unsafe", ("--unsafe-fixes",))):
+            copy = work / name
+            shutil.copytree(base, copy)
+            cli("check", "--fix", *flags, "--fail-on", "never", "-q", ".", cwd=copy)
+            fixed[name] = copy
+        report(cards, by_path, records, fixed, base, split, show)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def report(cards, by_path, records, fixed, base, split, show) -> None:
+    print(f"== split {split}: {len(cards)} cards")
+    misses: list[str] = []
+    # 1. per quantity: recall and precision of the chosen value
+    quantities = (
+        ("emissions", "own_emissions_g", lambda r: chosen(r, "emissions")),
+        ("accelerator_count", "accelerator_count", lambda r: chosen(r, "accelerator_count")),
+        ("hours", "hours", None),
+        ("params", "params", lambda r: chosen(r, "params")),
+    )
+    for quantity, column, pick in quantities:
+        annotated = found = right = chosen_any = 0
+        for path, card in by_path.items():
+            record = records.get(path, {})
+            truth = number(card[column])
+            if quantity == "hours":
+                kind = card["hours_kind"]
+                value = chosen(record, "accelerator_hours" if kind == "accelerator" else "wall_hours")
+                other = chosen(record, "wall_hours" if kind == "accelerator" else "accelerator_hours")
+                got = value if value is not None else other
+                correct = close(value, truth, "hours")
+            else:
+                got = pick(record)
+                correct = close(got, truth, quantity)
+            annotated += truth is not None
+            chosen_any += got is not None
+            found += truth is not None and correct
+            right += got is not None and correct
+            if (truth is not None or got is not None) and not correct:
+                misses.append(f"{quantity}: {card['file']}: annotated {card[column] or '-'}"
+                              f"{' (' + card['hours_kind'] + ')' if quantity == 'hours' and card['hours_kind'] else ''},"
+                              f" chosen {got if got is not None else '-'}")
+        print(f"  {quantity:18s} recall {_share(found, annotated)}  precision {_share(right, chosen_any)}")
+    # 2. placeholders and kilograms in the grams field
+    for label, flagged_code, is_case in (
+        ("placeholders", "CC301", lambda c: bool(c["placeholders"])),
+        ("kg in the g field", "CC402", lambda c: c["unit_error"] in ("kg-in-g", "t-in-g")),
+    ):
+        cases = hits = false = 0
+        for path, card in by_path.items():
+            codes = {f["code"] for f in records.get(path, {}).get("findings") or ()}
+            flagged = flagged_code in codes
+            cases += is_case(card)
+            hits += is_case(card) and flagged
+            false += flagged and not is_case(card)
+            if is_case(card) != flagged:
+                misses.append(f"{label}: {card['file']}: annotated {'yes' if is_case(card) else 'no'}, "
+                              f"flagged {'yes' if flagged else 'no'}")
+        print(f"  {label:18s} flagged {_share(hits, cases)}  false flags {false} "
+              f"({100 * false / max(len(by_path), 1):.1f} per 100 cards)")
+    # 3. cards with no carbon statement
+    quiet = [(p, c) for p, c in by_path.items() if c["has_carbon_statement"] == "no" and c["is_model_card"] == "yes"]
+    loud = 0
+    for path, card in quiet:
+        record = records.get(path, {})
+        extra = sorted({f["code"] for f in record.get("findings") or ()
+                        if CARBON_CODES.fullmatch(f["code"]) and f["code"] not in QUIET_CODES})
+        emissions = chosen(record, "emissions")
+        if extra or emissions is not None:
+            loud += 1
+            misses.append(f"no statement: {card['file']}: {' '.join(extra)}"
+                          f"{' emissions ' + format(emissions, 'g') if emissions is not None else ''}")
+    print(f"  no carbon statement: {len(quiet)} cards, {loud} with a finding beyond CC302 or an emissions fact")
+    not_cards = [c for c in by_path.values() if c["is_model_card"] == "no"]
+    print(f"  not model cards: {len(not_cards)} (carbon-card has no finding for this yet)")
+    # 4. what the fixes write
+    for name, folder in fixed.items():
+        written = contradicted = unsupported = 0
+        for path, card in by_path.items():
+            before, after = block_of(base / path), block_of(folder / path)
+            for key, value in after.items():
+                if key in before and before[key] == value:
+                    continue
+                written += 1
+                verdict = judge_written(key, value, card)
+                if verdict == "contradicted" and key == "emissions" and "carbon-card" in str(after.get("source", "")):
+                    verdict = None if number(card["own_emissions_g"]) is None else verdict  # a marked estimate
+                contradicted += verdict == "contradicted"
+                unsupported += verdict == "unsupported"
+                if verdict == "contradicted":
+                    misses.append(f"{name} fix: {card['file']}: wrote {key}: {value!r}; annotation: "
+                                  f"{_annotated(key, card)}")
+        print(f"  {name + ' fixes':18s} values written {written}, contradicted {contradicted}, "
+              f"not stated in the annotation {unsupported}")
+    if show:
+        print("\n".join(f"    {line}" for line in misses))
+
+
+def _annotated(key: str, card: dict) -> str:
+    column = {"emissions": "own_emissions_g", "hours_used": "hours", "energy_consumed": "energy_kwh",
+              "training_type": "training_type", "hardware_used": "hardware", "geographical_location": "region"}.get(key)
+    value = card.get(column, "") if column else ""
+    return (value or "-") + (f" ({card['hours_kind']})" if key == "hours_used" and card["hours_kind"] else "")
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{part}/{whole} = {100 * part / whole:5.1f}%" if whole else f"{part}/0 =    -  "
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--split", choices=("tune", "validation", "all"), default=None)
+    parser.add_argument("--show", action="store_true", help="list each miss (tune split unless --split)")
+    args = parser.parse_args()
+    cards = load()
+    splits = [args.split] if args.split else ["tune", "validation", "all"]
+    for split in splits:
+        evaluate(cards, split, show=args.show and (split == "tune" or args.split is not None))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,53 @@
+"""The gold corpus is whole (every card indexed and annotated, in its columns) and no card of it
+makes any stage raise; what carbon-card gets right on it is measured by
+benchmarks/facts_accuracy.py, not asserted here."""
+
+import csv
+import math
+
+import pytest
+
+from carbon_card.assessment import assess
+from carbon_card.card import read_card
+from carbon_card.estimate import estimate
+from carbon_card.facts import gather
+from carbon_card.patch import PatchError, propose
+from conftest import CORPUS
+
+GOLD = CORPUS / "gold"
+NUMBERS = ("own_emissions_g", "accelerator_count", "hours", "params", "tokens", "energy_kwh")
+
+
+def _rows(name):
+    with open(GOLD / name, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle, delimiter="\t"))
+
+
+def test_every_card_has_its_provenance_and_its_annotation():
+    cards = sorted(path.name for path in (GOLD / "cards").iterdir())
+    index, annotations = _rows("index.tsv"), _rows("annotations.tsv")
+    assert len(cards) >= 300
+    assert [row["file"] for row in index] == cards == [row["file"] for row in annotations]
+    for row in index:
+        assert len(row["commit"]) == 40 and row["repository"].count("/") == 1 and row["path"], row["file"]
+        assert row["split"] in ("tune", "validation")
+    assert 0.28 < sum(row["split"] == "validation" for row in index) / len(index) < 0.38
+    for row in annotations:
+        assert row["is_model_card"] in ("yes", "no") and row["has_carbon_statement"] in ("yes", "no"), row["file"]
+        assert row["hours_kind"] in ("", "wall", "accelerator"), row["file"]
+        for column in NUMBERS:
+            assert row[column] == "" or math.isfinite(float(row[column])), (row["file"], column)
+    kinds = {row["category"] for row in index}
+    assert sum(row["category"] == "no-carbon" for row in index) >= 50 and "not-model-card" in kinds
+
+
+@pytest.mark.parametrize("name", sorted(path.name for path in (GOLD / "cards").iterdir()))
+def test_no_stage_raises_on_a_gold_card(name):
+    card = read_card(GOLD / "cards" / name)
+    facts = gather(card)
+    assessment = assess(card, facts)
+    estimate(facts)
+    try:
+        propose(assessment, unsafe=True, fill_template=True)
+    except PatchError:
+        pass
