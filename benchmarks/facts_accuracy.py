@@ -120,7 +120,9 @@ def judge_written(key: str, value, card: dict) -> str | None:
         if hours is None:
             return "unsupported"
         if card["hours_kind"] == "accelerator":
-            return "contradicted"  # accelerator-hours are never wall-clock hours
+            # Accelerator-hours are never wall-clock hours, unless divided by the accelerators.
+            count = number(card["accelerator_count"])
+            return None if count and close(number(value), hours / count, "hours") else "contradicted"
         return None if close(number(value), hours, "hours") else "contradicted"
     if key == "energy_consumed":
         energy = number(card["energy_kwh"])
@@ -138,14 +140,16 @@ def judge_written(key: str, value, card: dict) -> str | None:
         if not stated:
             return "unsupported"
         a, b = words(value), words(stated)
-        return None if a and b and (a in b or b in a or _shares_model_number(a, b)) else "contradicted"
+        return None if a and b and (a in b or b in a or _shares_model_number(str(value), stated)) else "contradicted"
     return None  # source, cloud_provider: not annotated
 
 
 def _shares_model_number(a: str, b: str) -> bool:
-    """'1 x NVIDIA A100-SXM4-80GB' and 'A100-80GB' name one accelerator."""
-    names = set(re.findall(r"[a-z]+\d+", a)) & set(re.findall(r"[a-z]+\d+", b))
-    return bool(names)
+    """'1 x NVIDIA A100-SXM4-80GB' and 'A100-80GB' name one accelerator (a model number in both)."""
+    def names(text: str) -> set[str]:
+        return {letters + digits for letters, digits in re.findall(r"([a-z]+)[\s-]?(\d+)", text.lower())}
+
+    return bool(names(a) & names(b))
 
 
 def evaluate(cards: list[dict], split: str, show: bool) -> None:

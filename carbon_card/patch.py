@@ -278,8 +278,12 @@ def plan(card: Card, facts: Facts, findings, estimate: Callable[[], Estimate] | 
     changes: list[Change] = []
 
     def change(code: str, key: str, value: Any, description: str) -> None:
-        # The finding's own safety: a safe rule's fix that another finding doubts is unsafe.
-        changes.append(Change(code, key, value, by_code[code][0].fix_safety, description))
+        # The finding's own safety: a safe rule's fix that another finding doubts is unsafe, and so
+        # is hardware that carbon-card cannot name ("GPU Power" in a Hardware Type field).
+        safety = by_code[code][0].fix_safety
+        if key == "hardware_used" and not _known_hardware(value):
+            safety = Fix.UNSAFE
+        changes.append(Change(code, key, value, safety, description))
 
     if "CC005" in by_code:
         finding = by_code["CC005"][0]
@@ -611,6 +615,12 @@ def write_patch(patch: Patch, path: str) -> None:
 
 
 # --------------------------------------------------------------------------- values
+
+
+def _known_hardware(text: Any) -> bool:
+    from .hardware import parse_hardware
+
+    return isinstance(text, str) and parse_hardware(text) is not None
 
 
 def _is_number(value: Any) -> bool:

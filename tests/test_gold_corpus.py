@@ -51,3 +51,31 @@ def test_no_stage_raises_on_a_gold_card(name):
         propose(assessment, unsafe=True, fill_template=True)
     except PatchError:
         pass
+
+
+def _gold(name):
+    card = read_card(GOLD / "cards" / name)
+    return card, gather(card)
+
+
+def test_a_training_regime_is_a_precision_not_a_training_type():
+    # microsoft/rad-dino: "- **Training regime:** fp16 using PyTorch-FSDP mixed-precision."
+    card, facts = _gold("microsoft__rad-dino.md")
+    assert "Training regime:** fp16" in card.text
+    assert all("fp16" not in str(f.value) for f in facts.all("training_type"))
+
+
+def test_hours_per_gpu_times_gpus_are_not_wall_clock_hours_of_a_field():
+    # "- **Hours used:** 40 hours/GPU × 16 nodes × 4 GPUs/node = 2560 GPU-hours"
+    card, facts = _gold("microsoft__rad-dino.md")
+    assert not [f for f in facts.all("wall_hours") if f.structured]
+    patch = propose(assess(card, facts))
+    assert "hours_used" not in (patch.block or {})
+
+
+def test_hardware_carbon_card_cannot_name_is_not_a_safe_fix():
+    # "- **Hardware Type**: GPU Power": copied into the block only with --unsafe-fixes.
+    card, facts = _gold("taed2-2526q1-gced-upc__TAED2-TENCFIM__model_card.md")
+    assessment = assess(card, facts)
+    assert "hardware_used" not in (propose(assessment).block or {})
+    assert propose(assessment, unsafe=True).block["hardware_used"] == "GPU Power"

@@ -110,6 +110,11 @@ _H1_RE = lazy_compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 _EMISSIONS_LABEL_RE = lazy_compile(r"carbon emitted|emission|co2|carbon footprint")
 
 
+# After the hours of an "Hours used" field: words that make them per accelerator or a product.
+_PER_ACCELERATOR_RE = lazy_compile(r"[/×*]|\b(?:x|per|each|gpus?|tpus?|chips?|nodes?|accelerators?|devices?|cores?)\b",
+                                   re.IGNORECASE)
+
+
 def _label_kind(label: str) -> str | None:
     """Which quantity a field label names ("Hardware Type" -> hardware)."""
     key = label.lower().strip()
@@ -133,7 +138,7 @@ def _label_kind(label: str) -> str | None:
         return "params"
     if key in {"training tokens", "tokens", "number of tokens", "dataset size"}:
         return "train_tokens"
-    if key in {"training type", "training regime"}:
+    if key == "training type":  # the template's "Training regime" is a precision (fp16 mixed precision)
         return "training_type"
     if key in {"pue", "power usage effectiveness"}:
         return "pue"
@@ -235,7 +240,10 @@ class _Reader:
                 self.add("train_tokens", parse_count(found.group(1)), found.group(0), start, note=note)
             return bool(found)
         if kind == "training_type":
-            self.add("training_type", normalise_training_type(value), value, start, note=note)
+            training_type = normalise_training_type(value)
+            if training_type not in ("pre-training", "fine-tuning"):
+                return False  # not a training type a block can say
+            self.add("training_type", training_type, value, start, note=note)
             return True
         if kind == "pue":
             number = re.match(r"\s*(\d(?:\.\d+)?)\b", value)
@@ -275,6 +283,10 @@ class _Reader:
                 return False
             hours, accelerator = _number(number.group(1)), False
         accelerator = accelerator or "gpu" in label.lower()
+        if not accelerator and _PER_ACCELERATOR_RE.search(value, found.end()):
+            # "40 hours/GPU x 16 nodes x 4 GPUs/node = 2560 GPU-hours": a product, not the wall-clock
+            # hours the field names; left to the sentence reader.
+            return False
         self.add("accelerator_hours" if accelerator else "wall_hours", hours, found.group(0), start, note=note)
         return True
 
