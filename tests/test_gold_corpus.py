@@ -6,13 +6,13 @@ import csv
 import math
 
 import pytest
+from conftest import CORPUS
 
 from carbon_card.assessment import assess
 from carbon_card.card import read_card
 from carbon_card.estimate import estimate
 from carbon_card.facts import gather
 from carbon_card.patch import PatchError, propose
-from conftest import CORPUS
 
 GOLD = CORPUS / "gold"
 NUMBERS = ("own_emissions_g", "accelerator_count", "hours", "params", "tokens", "energy_kwh")
