@@ -31,6 +31,8 @@ import jsonschema
 import pytest
 from github_api import FakeGitHub
 
+pytestmark = pytest.mark.slow  # the real `act` runner: minutes; CI runs it
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 PROSE_CARD = ROOT / "tests" / "corpus" / "cards-real" / "meta-llama__llama3_2-MODEL_CARD.md"

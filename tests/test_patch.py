@@ -322,6 +322,7 @@ def test_patch_properties_on_generated_cards(front, body, unsafe, fill):
     _assert_sound(front + body, unsafe, fill)
 
 
+@pytest.mark.slow
 def test_patch_properties_on_every_real_card():
     texts = [path.read_text(encoding="utf-8") for path in sorted(REAL.glob("*.md"))]
     rows = castano_rows()

@@ -48,7 +48,10 @@ OFFLINE = {
 _JUNK = (".git", ".venv", "venv", "__pycache__", "*.egg-info", "build", "dist", ".pytest_cache",
          ".hypothesis", ".tox", ".nox", "*.pyc")
 
-pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed: pre-commit needs it")
+pytestmark = [
+    pytest.mark.slow,  # real pre-commit environments: minutes; CI runs them
+    pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed: pre-commit needs it"),
+]
 
 
 def _clean_env(**extra: str) -> dict[str, str]:
