@@ -6,6 +6,7 @@ line and column of the card where it is, and, when a mechanical fix exists, carr
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import math
 import re
@@ -346,35 +347,82 @@ def _duplicate_keys(card: Card, key_nodes: list[yaml.Node], only: str | None = N
 
 def _placeholder_findings(card: Card) -> Iterator[Finding]:
     """Template placeholders left in the "Environmental Impact" section of the body."""
-    for offset, label in template_placeholders(card):
-        line = card.line_of_offset(offset)
-        line_start = max(card.text.rfind("\n", 0, offset), card.text.rfind("\r", 0, offset)) + 1
+    for start, _, label in template_placeholders(card):
+        line = card.line_of_offset(start)
+        line_start = max(card.text.rfind("\n", 0, start), card.text.rfind("\r", 0, start)) + 1
         what = f" for {label}" if label else ""
         yield _finding("CC301", f"template placeholder left in the Environmental Impact section{what}",
-                       (line, offset - line_start + 1))
+                       (line, start - line_start + 1))
 
 
-def template_placeholders(card: Card) -> list[tuple[int, str | None]]:
-    """(offset in the card's text, field label) of each `[More Information Needed]` left in the
-    body's "Environmental Impact" section; the label is the template's field name, if any."""
+# A field value that says nothing, in the spellings cards use: the template's placeholder, its
+# own formula text, an unrendered template variable, and the usual non-answers.
+_PLACEHOLDER_VALUE_RE = lazy_compile(
+    r"more\s+info(?:rmation)?\s+(?:is\s+)?needed|unknown|tbd|tba|tbc|n/?a|nan|unavailable|forthcoming\b.*|coming\s+soon"
+    r"|not\s+(?:yet\s+)?(?:available|known|reported|disclosed|measured|tracked)|not\s+specified\b.*"
+    r"|(?:still\s+)?to\s+be\s+(?:determined|added|confirmed|announced|measured|calculated|estimated)"
+    r"|\(?power\s+consumption\s*[x×*]\s*time\s*[x×*]\s*carbon\s+produced\s+based\s+on\s+(?:the\s+)?location"
+    r"\s+of\s+(?:the\s+)?power\s+grid\)?"
+    r"|\{\{.*\}\}|\{%.*%\}|\?+",
+    re.IGNORECASE,
+)
+# "- **Hardware Type:** value", "**Hours used**: value", "- Compute Region: value".
+_FIELD_LINE_RE = lazy_compile(
+    r"^[ \t]*(?:[-*+][ \t]+)?(?:\*\*|__)?(?P<label>[^:*_\r\n|<>`]{2,120}?)"
+    r"(?::[ \t]*(?:\*\*|__)|(?:\*\*|__)[ \t]*:|:)[ \t]*(?P<value>[^\r\n]*?)[ \t]*\r?$",
+    re.MULTILINE,
+)
+_PLACEHOLDER_TRIM = " \t*_`[]().,;:'\"\u200b"
+
+
+def template_placeholders(card: Card) -> list[tuple[int, int, str | None]]:
+    """(start, end) in the card's text and field label of each placeholder left in the body's
+    "Environmental Impact" section: a field whose value says nothing (`_PLACEHOLDER_VALUE_RE`),
+    or a `[More Information Needed]` anywhere in it. What the Hub does not render (HTML comments)
+    and code blocks are not card text."""
     body = card.body
     if "nvironmental" not in body:
         return []
-    found = []
-    headings = list(_HEADING_RE.finditer(body))
+    hidden = _hidden_spans(body)
+    found: dict[int, tuple[int, int, str | None]] = {}  # by line start: one per line
+    headings = [h for h in _HEADING_RE.finditer(body) if not _inside(h.start(), hidden)]
     for index, heading in enumerate(headings):
         if "environmental impact" not in heading.group(2).lower():
             continue
         level = len(heading.group(1))
-        end = len(body)
-        for later in headings[index + 1 :]:
-            if len(later.group(1)) <= level:
-                end = later.start()
-                break
+        end = next((later.start() for later in headings[index + 1 :] if len(later.group(1)) <= level), len(body))
+        for field in _FIELD_LINE_RE.finditer(body, heading.end(), end):
+            value = field.group("value")
+            if _inside(field.start("value"), hidden) or not _PLACEHOLDER_VALUE_RE.fullmatch(value.strip(_PLACEHOLDER_TRIM)):
+                continue
+            if not value.strip(_PLACEHOLDER_TRIM):
+                continue
+            found[field.start()] = (field.start("value"), field.end("value"), field.group("label").strip(" *_"))
         for placeholder in _PLACEHOLDER_RE.finditer(body, heading.end(), end):
-            label = _field_label(body, heading.end(), placeholder.start())
-            found.append((card.body_span[0] + placeholder.start(), label))
-    return found
+            line_start = body.rfind("\n", 0, placeholder.start()) + 1
+            if line_start not in found and not _inside(placeholder.start(), hidden):
+                label = _field_label(body, heading.end(), placeholder.start())
+                found[line_start] = (placeholder.start(), placeholder.end(), label)
+    shift = card.body_span[0]
+    return [(start + shift, stop + shift, label) for start, stop, label in sorted(found.values())]
+
+
+def _hidden_spans(body: str) -> list[tuple[int, int]]:
+    """Spans of the body that are not rendered card text: HTML comments and fenced code blocks."""
+    spans = []
+    for opening, closing in (("<!--", "-->"), ("```", "```")):
+        position = 0
+        while (start := body.find(opening, position)) >= 0:
+            stop = body.find(closing, start + len(opening))
+            stop = len(body) if stop < 0 else stop + len(closing)
+            spans.append((start, stop))
+            position = stop
+    return sorted(spans)
+
+
+def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
+    index = bisect.bisect_right(spans, (offset, math.inf)) - 1
+    return index >= 0 and spans[index][0] <= offset < spans[index][1]
 
 
 def _field_label(body: str, section_start: int, offset: int) -> str | None:

@@ -508,7 +508,7 @@ def _fill_template(card: Card, text: str, block: dict, changes: tuple[Change, ..
 
     estimated = any(c.code in ("CC302", "CC102") and c.key == "emissions" for c in changes)
     shift = len(text) - len(card.text)
-    for offset, label in reversed(template_placeholders(card)):
+    for start, end, label in reversed(template_placeholders(card)):
         key = _TEMPLATE_FIELDS.get((label or "").strip().lower())
         value = block.get(key) if key else None
         if value is None or key in ("emissions", "hours_used") and not _is_number(value):
@@ -519,8 +519,7 @@ def _fill_template(card: Card, text: str, block: dict, changes: tuple[Change, ..
             shown = f"{_number(value):g} h"
         else:
             shown = str(value)
-        at = offset + shift
-        text = text[:at] + shown + text[at + len("[More Information Needed]"):]
+        text = text[: start + shift] + shown + text[end + shift :]
     return text
 
 

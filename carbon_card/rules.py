@@ -95,7 +95,8 @@ _ALL = (
          "No `hardware_used`: say how many accelerators of which kind.", Fix.SAFE),
     # Prose and disclosure as a whole.
     Rule("CC301", "template-placeholder", Severity.WARNING,
-         "A `[More Information Needed]` placeholder is left in the Environmental Impact section."),
+         "A field of the Environmental Impact section says nothing: `[More Information Needed]`, Unknown, TBD, "
+         "N/A, (Forthcoming.), the template's formula or an unrendered `{{ variable }}` (not in HTML comments)."),
     Rule("CC302", "no-disclosure", Severity.WARNING,
          "The card states no training emissions, neither in its metadata nor in its text.", Fix.UNSAFE),
     Rule("CC303", "emissions-only-in-prose", Severity.WARNING,

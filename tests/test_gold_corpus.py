@@ -79,3 +79,43 @@ def test_hardware_carbon_card_cannot_name_is_not_a_safe_fix():
     assessment = assess(card, facts)
     assert "hardware_used" not in (propose(assessment).block or {})
     assert propose(assessment, unsafe=True).block["hardware_used"] == "GPU Power"
+
+
+@pytest.mark.parametrize("name, spelling, fields", [
+    ("microsoft__speecht5_tts.md", "[More Information Needed]", 5),
+    ("google__flan-t5-large.md", "More information needed", 3),
+    ("openai-community__roberta-base-openai-detector.md", "Unknown", 5),
+    ("bigscience__bloom.md", "*(Forthcoming.)*", 2),
+    ("Unstructured-IO__model-cards__TATR_model_card_tatr.md", "Not available", 4),
+    ("valeriacaro__TAED2-clothing-reviews-demo__modelcard.md", '{{ hardware | default("[More Information Needed]", true)}}', 5),
+])
+def test_template_placeholders_in_the_spellings_real_cards_use(name, spelling, fields):
+    card, facts = _gold(name)
+    found = [finding for finding in assess(card, facts).findings if finding.code == "CC301"]
+    assert len(found) == fields
+    line = card.text.splitlines()[found[0].line - 1]
+    assert line[found[0].column - 1 :].startswith(spelling.split("|")[0][:20])
+
+
+def test_placeholders_the_hub_does_not_render_are_not_flagged():
+    # The template's Environmental Impact fields of microsoft/speecht5_tts, put in an HTML comment.
+    card = read_card(GOLD / "cards" / "microsoft__speecht5_tts.md")
+    start, end = card.text.index("- **Hardware Type:**"), card.text.index("# Technical Specifications")
+    from carbon_card.card import parse_card
+
+    hidden = parse_card(card.text[:start] + "<!--\n" + card.text[start:end] + "-->\n" + card.text[end:], "README.md")
+    assert len([f for f in assess(card, gather(card)).findings if f.code == "CC301"]) == 5
+    assert not [f for f in assess(hidden, gather(hidden)).findings if f.code == "CC301"]
+
+
+def test_fill_template_replaces_a_placeholder_whatever_its_spelling():
+    # openai-community/roberta-base-openai-detector: every Environmental Impact field is "Unknown".
+    card = read_card(GOLD / "cards" / "openai-community__roberta-base-openai-detector.md")
+    block = "co2_eq_emissions:\r\n  emissions: 1200\r\n  hardware_used: 1 x V100\r\n"
+    from carbon_card.card import parse_card
+
+    card = parse_card(card.text.replace("---\r\n", "---\r\n" + block, 1), "README.md")
+    patch = propose(assess(card, gather(card)), fill_template=True)
+    assert "- **Hardware Type:** 1 x V100\r\n" in patch.text
+    assert "- **Carbon Emitted:** 1.2 kg CO2eq\r\n" in patch.text
+    assert "- **Hours used:** Unknown\r\n" in patch.text  # nothing to fill it with
