@@ -42,18 +42,29 @@ def mutate(text: str, rng: random.Random) -> str:
     return text
 
 
+def keep(save: Path | None, number: int, text: str) -> None:
+    """The card as it was, line breaks included, to reproduce a failure."""
+    if save is not None:
+        with open(save / f"{number}.md", "w", encoding="utf-8", errors="surrogatepass", newline="") as handle:
+            handle.write(text)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cards", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--save", metavar="DIR", help="write each card that breaks something to DIR")
     args = parser.parse_args()
+    save = Path(args.save) if args.save else None
+    if save:
+        save.mkdir(parents=True, exist_ok=True)
     rng = random.Random(args.seed)
     texts = [path.read_text(encoding="utf-8") for path in _REAL]
     crashes: Counter[str] = Counter()
     invalid: Counter[str] = Counter()
     slow = 0
     started = time.perf_counter()
-    for _ in range(args.cards):
+    for number in range(args.cards):
         text = mutate(rng.choice(texts), rng)
         began = time.process_time()
         try:
@@ -61,15 +72,18 @@ def main() -> None:
         except Exception as error:  # noqa: BLE001 - counted, the campaign goes on
             where = traceback.extract_tb(error.__traceback__)[-1]
             crashes[f"{type(error).__name__} at {Path(where.filename).name}:{where.lineno}"] += 1
+            keep(save, number, text)
             continue
         slow += time.process_time() - began > 1.0
         try:
             _check_formats(*stages)
         except AssertionError as error:
             invalid[str(error).splitlines()[0][:80] if str(error) else "assertion"] += 1
+            keep(save, number, text)
         except Exception as error:  # noqa: BLE001
             where = traceback.extract_tb(error.__traceback__)[-1]
             crashes[f"{type(error).__name__} at {Path(where.filename).name}:{where.lineno} (formats)"] += 1
+            keep(save, number, text)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"cards tried {args.cards} (seed {args.seed}) in {time.perf_counter() - started:.0f} s; "
           f"crashes {sum(crashes.values())}; invalid outputs {sum(invalid.values())}; slower than 1 s {slow}; "

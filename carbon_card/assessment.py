@@ -175,6 +175,8 @@ def _disclosed_tier(facts: Facts) -> str:
 
 def _finding(code: str, message: str, position: tuple[int, int], fix: str | None = None,
              value: Any = None) -> Finding:
+    if not message.isprintable():  # text from the card: a finding is one line in every format
+        message = "".join(ch if ch.isprintable() else " " for ch in message)
     return Finding(RULES[code], message, position[0], position[1], fix, value)
 
 
@@ -427,9 +429,9 @@ def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
 
 def _field_label(body: str, section_start: int, offset: int) -> str | None:
     """The template's field name on the placeholder's line ("Hardware Type"), if any."""
-    line_start = body.rfind("\n", section_start, offset) + 1
+    line_start = max(body.rfind("\n", section_start, offset), body.rfind("\r", section_start, offset)) + 1
     match = re.search(r"\*\*([^*]+?):?\*\*", body[line_start:offset])
-    return match.group(1).rstrip(":") if match else None
+    return " ".join(match.group(1).rstrip(":").split()) if match else None
 
 
 def _suggest_key(key: Any, known: tuple[str, ...]) -> str | None:
