@@ -119,3 +119,21 @@ def test_fill_template_replaces_a_placeholder_whatever_its_spelling():
     assert "- **Hardware Type:** 1 x V100\r\n" in patch.text
     assert "- **Carbon Emitted:** 1.2 kg CO2eq\r\n" in patch.text
     assert "- **Hours used:** Unknown\r\n" in patch.text  # nothing to fill it with
+
+
+def test_a_table_of_a_crlf_card_is_read_and_its_row_picked_by_the_model_name():
+    # NousResearch/Llama-2-13b-hf ("\r\n" line breaks): Meta's table of CO2 per size.
+    card = read_card(GOLD / "cards" / "NousResearch__Llama-2-13b-hf.md")
+    assert "\r\n|Llama 2 13B|368640|400|62.44|\r\n" in card.text
+    facts = gather(card, None, "NousResearch/Llama-2-13b-hf")
+    assert facts.best("emissions").value == pytest.approx(62.44e6)
+    # The sentence "Estimated total emissions were 539 tCO2eq" after the label **Carbon Footprint**
+    # is the family's, not this model's.
+    assert [f.scope for f in facts.facts if f.quantity == "emissions" and f.value == 539e6] == ["family", "family"]
+
+
+def test_a_range_in_an_emissions_field_is_no_one_figure():
+    from carbon_card.card import parse_card
+
+    card = parse_card("---\nlicense: mit\n---\n## Environmental Impact\n\n- **Carbon Emitted:** 560–1200 kg CO2e\n")
+    assert [f for f in gather(card).facts if f.quantity == "emissions"] == []

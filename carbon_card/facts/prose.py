@@ -110,6 +110,16 @@ _H1_RE = lazy_compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 _EMISSIONS_LABEL_RE = lazy_compile(r"carbon emitted|emission|co2|carbon footprint")
 
 
+# Words that may come before the figure of an emissions field: "~ 5 kg", "approximately 5 kg".
+_FIGURE_LEAD = frozenset({"approx", "approximately", "about", "around", "roughly", "estimated", "est", "ca",
+                          "circa", "total", "less", "than", "under", "below", "up", "to", "over", "more", "at", "most",
+                          "least", "nearly", "almost", "only", "co", "eq"})
+# What follows the mass unit of a column header: "CO2eq", "CO 2 eq" (from "CO<sub>2</sub>eq").
+_CO2_SUFFIX_RE = lazy_compile(r"co\s*2.*", re.IGNORECASE)
+
+# A figure that ends a range: "560-1200 kg", "0.5 to 0.9 t".
+_RANGE_END_RE = lazy_compile(r"\d\s*(?:-|–|—|to)\s*$", re.IGNORECASE)
+
 # After the hours of an "Hours used" field: words that make them per accelerator or a product.
 _PER_ACCELERATOR_RE = lazy_compile(r"[/×*]|\b(?:x|per|each|gpus?|tpus?|chips?|nodes?|accelerators?|devices?|cores?)\b",
                                    re.IGNORECASE)
@@ -255,6 +265,12 @@ class _Reader:
     def _labelled_mass(self, label: str, value: str, start: int, note: str) -> bool:
         grams_label = re.search(r"\bin\s+grams\b|\(g\)", label, re.IGNORECASE)
         found = _MASS_RE.search(value)
+        if found and _RANGE_END_RE.search(value, 0, found.start()):
+            return True  # "560-1200 kg": a range is no one figure; and the sentence reader must not take its end
+        if found and not set(re.findall(r"[a-z]+", value[: found.start()].lower())) <= _FIGURE_LEAD:
+            # "**Carbon Footprint** Pretraining utilized 3.3M GPU hours ... total emissions were 539 tCO2eq":
+            # a sentence after a label, read (and scoped) as a sentence.
+            return False
         if found:
             self.add("emissions", _grams(found.group(0)), found.group(0), start, note=note)
             where = re.search(r"\(([A-Za-z][^()\d]{1,60})\)\s*$", value[found.end():])
@@ -552,7 +568,7 @@ class _Table:
     line_offsets: list[int]
 
 
-_PIPE_ROW_RE = lazy_compile(r"^[ \t]*\|(.*)\|[ \t]*$", re.MULTILINE)
+_PIPE_ROW_RE = lazy_compile(r"^[ \t]*\|(.*)\|[ \t\r]*$", re.MULTILINE)  # "\r": CRLF cards
 _SEPARATOR_RE = lazy_compile(r"^[\s|:\-]+$")
 _HTML_TABLE_RE = lazy_compile(r"<table\b.*?</table>", re.IGNORECASE | re.DOTALL)
 _HTML_ROW_RE = lazy_compile(r"<tr\b.*?</tr>", re.IGNORECASE | re.DOTALL)
@@ -660,7 +676,8 @@ def _table_value(cell: str, quantity: str, unit: str | None) -> float | None:
             number = parse_count(text) if re.fullmatch(rf"{_SCALED}", text) else None
             if number is None:
                 return parse_mass_grams(text)
-            return parse_mass_grams(f"{number} {re.sub(r'(?i)co2.*', '', unit or 'g').strip() or 'g'}")
+            mass_unit = _CO2_SUFFIX_RE.sub("", unit or "g").strip() or "g"  # "tCO<sub>2</sub>eq" -> "t"
+            return parse_mass_grams(f"{number} {mass_unit}")
         if quantity == "energy":
             return parse_energy_kwh(f"{parse_count(text)} {unit or 'kWh'}")
         return parse_count(text)
