@@ -184,6 +184,9 @@ class LineIndex:
         self.text = text
         self._crlf = "\r" in text
         starts, counts, total = [0], [0], 0
+        if len(text) <= 4 * self._BLOCK:  # a small text is counted directly: no table to build
+            self._starts, self._counts = starts, counts
+            return
         while starts[-1] < len(text):
             end = min(starts[-1] + self._BLOCK, len(text))
             if self._crlf and text[end - 1 : end + 1] == "\r\n":
@@ -318,7 +321,9 @@ def _load_yaml(
                 line,
                 column,
             )
-        if (deep := _too_deep(root)) is not None:
+        # Nesting needs a line or a bracket per level: most front matters cannot reach the cap.
+        depth_bound = yaml_text.count("\n") + yaml_text.count("[") + yaml_text.count("{") + 1
+        if depth_bound > MAX_YAML_DEPTH and (deep := _too_deep(root)) is not None:
             line, column = first_line + deep.start_mark.line, deep.start_mark.column + 1
             return None, None, FrontMatterProblem(
                 "invalid-yaml", f"the front matter is nested more than {MAX_YAML_DEPTH} levels deep; refused", line, column
