@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import os
 import re
 import sys
@@ -53,6 +54,7 @@ _SEVERITIES = ("error", "warning", "info")
 _ANNOTATION_COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
 _MARKER_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 _REPOSITORY = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
+_DIGITS = re.compile(r"[0-9]{1,15}")  # not str.isdigit(): "²" is a digit to it, not to int()
 
 
 # Workflow commands ---------------------------------------------------------------------------
@@ -103,9 +105,16 @@ def load_report(path: str) -> list[dict[str, Any]]:
     if not isinstance(data, list):
         raise ReportError(f"{path}: not a report of `carbon-card check --format json` (a JSON array of cards)")
     for number, record in enumerate(data, 1):
-        if not (isinstance(record, dict) and isinstance(record.get("path"), str) and _findings_ok(record)):
+        if not _record_ok(record):
             raise ReportError(f"{path}: card {number} is not a record of `carbon-card check --format json`")
     return data
+
+
+def _record_ok(record: Any) -> bool:
+    # The parts the renderer reads as objects or text: a string `estimate` would crash it.
+    return (isinstance(record, dict) and isinstance(record.get("path"), str) and _findings_ok(record)
+            and isinstance(record.get("error") or {}, dict) and isinstance(record.get("estimate") or {}, dict)
+            and isinstance(record.get("diff") or "", str))
 
 
 def _findings_ok(record: dict[str, Any]) -> bool:
@@ -129,6 +138,10 @@ def _load_json(path: str) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as error:
         raise ReportError(f"{path}:{error.lineno}: not valid JSON ({error.msg})") from None
+    except ValueError:  # Python refuses to read an integer of more than 4,300 digits
+        raise ReportError(f"{path}: not usable JSON (a number with too many digits)") from None
+    except RecursionError:
+        raise ReportError(f"{path}: not usable JSON (nested too deeply)") from None
 
 
 # Markdown ------------------------------------------------------------------------------------
@@ -170,7 +183,9 @@ def _estimate(record: dict[str, Any], unit: str = "") -> str:
     emissions = (record.get("estimate") or {}).get("emissions_g")
     try:
         central, low, high = (float(emissions[key]) for key in ("central", "low", "high"))
-    except (TypeError, KeyError, ValueError):
+    except (TypeError, KeyError, ValueError, OverflowError):
+        return "none"
+    if not all(map(math.isfinite, (central, low, high))):
         return "none"
     if low == high:  # a stated figure, no spread
         return format_mass(central) + unit
@@ -434,7 +449,7 @@ class GitHubClient:
             if retry_after is not None:
                 return retry_after
             reset = headers.get("X-RateLimit-Reset", "")
-            if exhausted and reset.isdigit():
+            if exhausted and _DIGITS.fullmatch(reset):
                 return max(0.0, int(reset) - time.time())
             return self._backoff(attempt)
         if status >= 500:
@@ -452,7 +467,7 @@ def _seconds(value: str | None) -> float | None:
     """A Retry-After header: seconds, or an HTTP date."""
     if not value:
         return None
-    if value.strip().isdigit():
+    if _DIGITS.fullmatch(value.strip()):
         return float(value)
     try:
         return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
@@ -461,17 +476,16 @@ def _seconds(value: str | None) -> float | None:
 
 
 def _api_message(response: requests.Response) -> str:
-    try:
-        message = response.json().get("message")
-    except (ValueError, AttributeError):
-        message = None
-    return " ".join(str(message or response.reason or "").split())[:200]
+    data = _json(response)
+    message = data.get("message") if isinstance(data, dict) else None
+    return " ".join((message if isinstance(message, str) else response.reason or "").split())[:200]
 
 
 def _json(response: requests.Response) -> Any:
+    """The body as JSON, or None when it is not (a body nested 100,000 deep is not)."""
     try:
         return response.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
 
 
@@ -485,11 +499,21 @@ def upsert_comment(client: GitHubClient, repository: str, number: int, body: str
     "created", its address)."""
     hidden = marker(marker_id)
     for comment in client.comments(repository, number):
-        if _has_marker(comment.get("body"), hidden) and isinstance(comment.get("id"), int):
+        if _has_marker(comment.get("body"), hidden) and type(comment.get("id")) is int:
             response = client.request("PATCH", f"/repos/{repository}/issues/comments/{comment['id']}", {"body": body})
-            return "updated", str((_json(response) or {}).get("html_url", ""))
+            return "updated", _address(response)
     response = client.request("POST", f"/repos/{repository}/issues/{number}/comments", {"body": body})
-    return "created", str((_json(response) or {}).get("html_url", ""))
+    return "created", _address(response)
+
+
+def _address(response: requests.Response) -> str:
+    """The comment's `html_url` from the answer to a write ("" without one)."""
+    comment = _json(response)
+    if not isinstance(comment, dict):
+        raise GitHubAPIError(f"{response.request.method} {urlsplit(response.url).path}: HTTP {response.status_code} "
+                             "with an answer that is not a JSON object")
+    address = comment.get("html_url")
+    return address if isinstance(address, str) else ""
 
 
 # The command ---------------------------------------------------------------------------------

@@ -1,0 +1,146 @@
+"""`github-comment` against hostile input: a broken token, card text that tries to link or
+mention, a server that never stops paging, trickles or floods, malformed reports and answers.
+
+Each test runs the real command (in a subprocess: its stdout and stderr apart, its memory
+its own) or the real `requests` client against `github_api.FakeGitHub` on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from github_api import FakeGitHub
+
+from carbon_card.github import (
+    GitHubClient,
+    Retry,
+    upsert_comment,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+TOKEN = "ghp_S3cret/Token+Value=42"  # "/", "+" and "=" change when URL-encoded
+REPO = "acme/models"
+RECORD = {"path": "m/README.md", "error": None, "disclosure_tier": "T1", "reporting_class": "Energy Awareness",
+          "estimate": None, "findings": [{"code": "CC104", "rule": "emissions-string", "severity": "error",
+                                          "message": "m", "line": 1, "column": 1}]}
+# Runs the command and, on the way out, reports its peak resident memory (kB) on stderr.
+PEAK = """
+import resource, runpy, sys
+sys.argv = ["carbon-card", *sys.argv[1:]]
+try:
+    runpy.run_module("carbon_card", run_name="__main__")
+finally:
+    print("peak-kb", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+"""
+
+
+@pytest.fixture
+def api():
+    with FakeGitHub(token=TOKEN, repository=REPO) as server:
+        yield server
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _command(api: FakeGitHub, tmp_path: Path, *extra: str, report: str | None = None, token: str = TOKEN,
+             timeout: float = 60) -> tuple[subprocess.CompletedProcess, int]:
+    """`carbon-card github-comment` on pull request #7: its result and its peak memory in MB."""
+    report_path = _write(tmp_path, "report.json", json.dumps([RECORD]) if report is None else report)
+    event = _write(tmp_path, "event.json", json.dumps({"pull_request": {"number": 7}}))
+    env = {"GITHUB_TOKEN": token, "PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
+    args = ["github-comment", "--report", str(report_path), "--event", str(event), "--repository", REPO,
+            "--api-url", api.url, "--no-annotations", "--max-wait", "5", *extra]
+    result = subprocess.run([sys.executable, "-c", PEAK, *args], capture_output=True, text=True, env=env,
+                            cwd=tmp_path, timeout=timeout, check=False)
+    peak = re.search(r"^peak-kb (\d+)\n", result.stderr, flags=re.MULTILINE)
+    result.stderr = result.stderr.replace(peak.group(0), "") if peak else result.stderr
+    return result, int(peak.group(1)) // 1024 if peak else 0
+
+
+def _forms(secret: str) -> set[str]:
+    """Every 8-character piece of the secret as is, escaped as repr() escapes it, and URL-encoded."""
+    forms = {secret, repr(secret)[1:-1], quote(secret, safe=""), secret.strip()}
+    return {form[i:i + 8] for form in forms for i in range(max(1, len(form) - 7))}
+
+
+def _leaks(secret: str, *texts: str) -> list[str]:
+    return sorted({piece for piece in _forms(secret) for text in texts if piece in text})
+
+
+def _one_error_line(result: subprocess.CompletedProcess, pattern: str) -> None:
+    """The command ended with one error line, the documented exit code and no traceback."""
+    assert "Traceback" not in result.stdout + result.stderr
+    errors = [line for line in (result.stdout + result.stderr).splitlines() if "carbon-card:" in line]
+    assert len(errors) == 1 and re.search(pattern, errors[0]), result.stdout + result.stderr
+
+
+# 11. Malformed reports and answers -----------------------------------------------------------
+
+DEEP = "[" * 100000 + "]" * 100000
+
+
+@pytest.mark.parametrize(("report", "expected"), [
+    (DEEP, "nested too deeply"),
+    (json.dumps([{**RECORD, "estimate": "none"}]), "card 1 is not a record"),
+    (json.dumps([{**RECORD, "estimate": [1]}]), "card 1 is not a record"),
+    (json.dumps([{**RECORD, "error": "boom"}]), "card 1 is not a record"),
+    (json.dumps([{**RECORD, "diff": 12}]), "card 1 is not a record"),
+    (json.dumps([{**RECORD, "findings": [None]}]), "card 1 is not a record"),
+    ("[" + "1" * 5000 + "]", "a number with too many digits"),
+], ids=["nested-10^5-deep", "estimate-a-string", "estimate-a-list", "error-a-string", "diff-a-number",
+        "finding-null", "5000-digits"])
+def test_a_malformed_report_is_one_line_and_exit_2(api, tmp_path, report, expected):
+    result, _ = _command(api, tmp_path, report=report)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith("carbon-card: ") and expected in result.stderr
+    assert len(result.stderr.splitlines()) == 1 and api.requests == []
+
+
+def test_odd_figures_render_as_no_estimate(api, tmp_path):
+    estimate = '{"tier": "T1", "emissions_g": {"central": 1%s, "low": NaN, "high": Infinity}}' % ("0" * 400)
+    report = json.dumps([RECORD]).replace('"estimate": null', f'"estimate": {estimate}')
+    result, _ = _command(api, tmp_path, report=report)
+    assert result.returncode == 0, result.stderr
+    body = api.comments[7][0]["body"]
+    assert "| 1 error | none |" in body and "inf t" not in body
+
+
+def test_an_event_nested_too_deeply_is_exit_2(api, tmp_path):
+    args = ["github-comment", "--report", str(_write(tmp_path, "r.json", json.dumps([RECORD]))), "--event",
+            str(_write(tmp_path, "e.json", DEEP))]
+    result = subprocess.run([sys.executable, "-m", "carbon_card", *args], capture_output=True, text=True,
+                            cwd=ROOT, check=False)
+    assert result.returncode == 2 and "e.json: not usable JSON (nested too deeply)" in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize(("method", "status", "body", "headers", "expected"), [
+    pytest.param("GET", 200, DEEP.encode(), {}, r"GET /repos/acme/models/issues/7/comments: expected a list of "
+                 r"comments", id="nested-10^5-deep"),
+    pytest.param("POST", 201, b"[1, 2]", {}, r"POST /repos/acme/models/issues/7/comments: HTTP 201 with an answer "
+                 r"that is not a JSON object", id="a-list"),
+])
+def test_a_malformed_answer_is_one_line_and_exit_1(api, tmp_path, method, status, body, headers, expected):
+    api.answer(status, body, method=method, headers=headers, times=5)
+    result, _ = _command(api, tmp_path, "--max-wait", "60")
+    assert result.returncode == 1
+    _one_error_line(result, rf"^::error::carbon-card: the pull request comment failed: .*{expected}")
+
+
+@pytest.mark.parametrize("headers", [{"Retry-After": "\u00b2"},  # "²": a digit to str.isdigit(), not to float()
+                                     {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "\u00b2"}])
+def test_odd_rate_limit_headers_mean_the_usual_backoff(api, headers):
+    api.answer(429, b"{}", method="GET", headers=headers)
+    slept: list[float] = []
+    client = GitHubClient(api.url, TOKEN, Retry(sleep=slept.append))
+    assert upsert_comment(client, REPO, 7, "body")[0] == "created" and slept == [1.0]
