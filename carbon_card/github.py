@@ -590,7 +590,8 @@ def github_comment(report_path: str, base_path: str | None, event_path: str | No
     except GitHubAPIError as error:
         click.echo(workflow_command("error", f"carbon-card: the pull request comment failed: {error}"))
         sys.exit(EXIT_API_ERROR)
-    click.echo(f"carbon-card: {action} the comment on pull request #{number} {address}".rstrip())
+    # The address is the server's: escaped, a line break in it cannot start a workflow command.
+    click.echo(f"carbon-card: {action} the comment on pull request #{number} {_escape_data(address[:300])}".rstrip())
 
 
 def _annotations(records: Iterable[dict[str, Any]]) -> Iterator[str]:
@@ -617,5 +618,5 @@ def _pull_request_number(event_path: str | None) -> int | None:
 
 
 def _fail(message: str) -> None:
-    click.echo(f"carbon-card: {message}", err=True)
+    click.echo(f"carbon-card: {_escape_data(message)}", err=True)  # one line: the runner reads stderr for commands too
     sys.exit(EXIT_INPUT_ERROR)

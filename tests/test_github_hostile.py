@@ -144,3 +144,20 @@ def test_odd_rate_limit_headers_mean_the_usual_backoff(api, headers):
     slept: list[float] = []
     client = GitHubClient(api.url, TOKEN, Retry(sleep=slept.append))
     assert upsert_comment(client, REPO, 7, "body")[0] == "created" and slept == [1.0]
+
+
+# 12. Workflow commands -----------------------------------------------------------------------
+
+def test_a_server_address_cannot_inject_workflow_commands(api, tmp_path):
+    address = "https://github.com/x\n::set-output name=pwned::1\r\n::error::pwned"
+    api.answer(201, json.dumps({"html_url": address}).encode(), method="POST")
+    result, _ = _command(api, tmp_path)
+    assert result.returncode == 0
+    assert result.stdout.splitlines() == [("carbon-card: created the comment on pull request #7 "
+                                            "https://github.com/x%0A::set-output name=pwned::1%0D%0A::error::pwned")]
+
+
+def test_a_repository_cannot_inject_workflow_commands(api, tmp_path):
+    result, _ = _command(api, tmp_path, "--repository", "a/b\n::error::pwned")
+    assert result.returncode == 2 and len(result.stderr.splitlines()) == 1
+    assert not any(line.lstrip().startswith("::") for line in (result.stdout + result.stderr).splitlines())
