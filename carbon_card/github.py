@@ -148,7 +148,10 @@ def _load_json(path: str) -> Any:
 
 ZWJ = "\u200d"
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
-_REFERENCE = re.compile(r"([@#])(?=\w)")  # @user, @org/team, #123: a card must not notify or cross-link
+_REFERENCE = re.compile(r"([@#])(?=\w)")  # @user, @org/team, #123, owner/repo#123: a card must not notify or cross-link
+# Where GitHub would make a link of bare text (https://..., www...., GH-123) even inside <code>:
+# a zero-width joiner there breaks the pattern and shows nothing.
+_AUTOLINK = re.compile(r"(?<=:)(?=//)|(?<=www)(?=\.)|(?<=gh)(?=-\d)", re.IGNORECASE)
 
 
 def marker(marker_id: str | None = None) -> str:
@@ -161,17 +164,27 @@ def marker(marker_id: str | None = None) -> str:
 
 
 def _text(text: Any) -> str:
-    """Text from a card made inert: one line, no HTML (so no hidden marker), no Markdown, no mentions."""
+    """Text from a card made inert: one line, no HTML (so no hidden marker), no Markdown, no mentions, no links."""
     text = html.escape(re.sub(r"\s+", " ", str(text)), quote=False)
-    return _REFERENCE.sub("\\1" + ZWJ, _MARKDOWN_SPECIAL.sub(r"\\\1", text))
+    return _AUTOLINK.sub(ZWJ, _REFERENCE.sub("\\1" + ZWJ, _MARKDOWN_SPECIAL.sub(r"\\\1", text)))
 
 
-def _message(text: str) -> str:
-    """A finding's message: its `code` spans shown as code, everything else as inert text."""
-    parts = str(text).split("`")
-    if len(parts) % 2 == 0:  # an unpaired backtick stays a literal one
-        parts[-2:] = ["`".join(parts[-2:])]
-    return "".join(f"<code>{_text(part)}</code>" if index % 2 else _text(part) for index, part in enumerate(parts))
+def _message(text: Any) -> str:
+    """A finding's message: its `code` spans shown as code, everything else as inert text.
+
+    The rules write a span as `name`, and a name may hold a backtick itself (a key "geo`loc"):
+    so a backtick opens a span only after a space or "(", and closes it only before a space or
+    punctuation. "`geo`loc` in `x`" is two spans; a backtick left open stays a literal one.
+    """
+    text, parts, start, opened = str(text), [], 0, None
+    for at in (match.start() for match in re.finditer("`", text)):
+        before, after = text[at - 1:at] or " ", text[at + 1:at + 2] or " "
+        if opened is None and (before.isspace() or before in "(["):
+            opened = at
+        elif opened is not None and at > opened + 1 and (after.isspace() or after in ".,;:?!)]"):
+            parts += [_text(text[start:opened]), _code(text[opened + 1:at])]
+            start, opened = at + 1, None
+    return "".join(parts) + _text(text[start:])
 
 
 def _code(text: str) -> str:
@@ -218,9 +231,11 @@ def _change(record: dict[str, Any], base: dict[str, Any] | None) -> str | None:
 
 def _diff_block(diff: str) -> str:
     # A fence longer than any run of backticks in the diff, so the diff cannot close it; "<!--"
-    # broken so that the body holds no second marker.
+    # broken so that the body holds no second marker, and "::" at the start of a line so that
+    # no line of it reads as a workflow command.
     fence = "`" * max(3, max((len(run) for run in re.findall(r"`+", diff)), default=0) + 1)
     diff = diff.replace("<!--", "<!" + ZWJ + "--")
+    diff = "".join(re.sub(r"^(\s*:):", "\\1" + ZWJ + ":", line) for line in diff.splitlines(keepends=True))
     return (f"<details><summary>Proposed fix (<code>carbon-card check --fix</code>)</summary>\n\n"
             f"{fence}diff\n{diff.rstrip()}\n{fence}\n\n</details>\n")
 

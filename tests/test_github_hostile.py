@@ -20,6 +20,7 @@ from github_api import FakeGitHub
 from carbon_card.github import (
     GitHubClient,
     Retry,
+    render_markdown,
     upsert_comment,
 )
 
@@ -82,6 +83,40 @@ def _one_error_line(result: subprocess.CompletedProcess, pattern: str) -> None:
     assert "Traceback" not in result.stdout + result.stderr
     errors = [line for line in (result.stdout + result.stderr).splitlines() if "carbon-card:" in line]
     assert len(errors) == 1 and re.search(pattern, errors[0]), result.stdout + result.stderr
+
+
+# 9. Links and code spans ---------------------------------------------------------------------
+
+def _outside_fences(body: str) -> str:
+    return re.sub(r"(`{3,})diff\n.*?\n\1\n", "", body, flags=re.DOTALL)
+
+
+def test_card_text_adds_no_links_nor_references():
+    hostile = ("see https://evil.example/x, HTTP://EVIL.example, ftp://f.example, www.evil.example, "
+               "WWW.Evil.example, GH-123, gh-9, #123, owner/repo#123, owner/repo@abc, @octocat, a@b.example")
+    record = {**RECORD, "path": "https://evil.example/README.md", "reporting_class": hostile,
+              "findings": [{**RECORD["findings"][0], "message": f"{hostile} `{hostile}`"}],
+              "estimate": {"tier": hostile, "method": hostile}}
+    body = _outside_fences(render_markdown([record], [{**record, "reporting_class": "x"}]))
+    assert body.count("evil.example") >= 6
+    assert re.search(r"://|www\.", body, flags=re.IGNORECASE) is None
+    assert re.search(r"GH-\d|#\d|@\w", body, flags=re.IGNORECASE) is None
+
+
+def test_a_backtick_in_a_key_keeps_the_code_spans(tmp_path):
+    card = tmp_path / "README.md"
+    card.write_text("---\nco2_eq_emissions:\n  emissions: 500\n  geo`loc: x\n---\n# Model\n", encoding="utf-8")
+    check = [sys.executable, "-m", "carbon_card", "check", "--format", "json", "--fail-on", "never", str(card)]
+    report = json.loads(subprocess.run(check, capture_output=True, text=True, check=True, cwd=ROOT).stdout)
+    body = render_markdown(report)
+    row = next(line for line in body.splitlines() if "CC108" in line)
+    message = row.split(" | ")[-1]
+    assert message == r"unknown key <code>geo\`loc</code> in <code>co2\_eq\_emissions</code> |"
+    for text in ("`a`b` in `c`", "`x` is the string '`y`'", "a` b` `c`", "` ` ``"):
+        rendered = render_markdown([{**RECORD, "findings": [{**RECORD["findings"][0], "message": text}]}])
+        cell = next(line for line in rendered.splitlines() if line.startswith("| error")).split(" | ")[-1]
+        assert cell.count("<code>") == cell.count("</code>")
+        assert re.search(r"(?<!\\)`", cell) is None  # every backtick shown is an escaped, literal one
 
 
 # 11. Malformed reports and answers -----------------------------------------------------------
