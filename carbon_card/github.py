@@ -16,6 +16,7 @@ and server errors are retried within a bound. The token is never printed.
 from __future__ import annotations
 
 import html
+import itertools
 import json
 import math
 import os
@@ -27,7 +28,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, quote_plus, urlsplit
 
 import click
 import requests
@@ -54,6 +55,7 @@ _SEVERITIES = ("error", "warning", "info")
 _ANNOTATION_COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
 _MARKER_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 _REPOSITORY = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
+_TOKEN = re.compile(r"[!-~]{1,4096}")  # what a token may hold: printable ASCII, no space
 _DIGITS = re.compile(r"[0-9]{1,15}")  # not str.isdigit(): "²" is a digit to it, not to int()
 
 
@@ -474,8 +476,30 @@ class GitHubClient:
     def _backoff(self, attempt: int) -> float:
         return self._retry.backoff * 2 ** (attempt - 1)
 
+    def redact(self, text: str) -> str:
+        """`text` without the token in any form (see `_redact`)."""
+        return _redact(text, self._token)
+
     def _error(self, kind: type[GitHubAPIError], text: str) -> GitHubAPIError:
-        return kind(text.replace(self._token, "***") if self._token else text)
+        return kind(self.redact(text))
+
+
+def _redact(text: str, secret: str, fragment: int = 8) -> str:
+    """`text` with "***" wherever `secret` shows: as is, escaped as repr() escapes it (requests'
+    message about a token ending in a newline), URL-encoded, or any piece of `fragment`
+    characters or more of these (a server's message cut short)."""
+    if not secret:
+        return text
+    hidden = [False] * len(text)
+    for form in {secret, repr(secret)[1:-1], quote(secret, safe=""), quote_plus(secret)}:
+        size = min(len(form), fragment)
+        for start in range(len(form) - size + 1):
+            at = text.find(form[start:start + size])
+            while at >= 0:
+                hidden[at:at + size] = [True] * size
+                at = text.find(form[start:start + size], at + 1)
+    return "".join("***" if hide else "".join(char for char, _ in run)
+                   for hide, run in itertools.groupby(zip(text, hidden), key=lambda pair: pair[1]))
 
 
 def _seconds(value: str | None) -> float | None:
@@ -589,10 +613,15 @@ def github_comment(report_path: str, base_path: str | None, event_path: str | No
         return
     if not repository or not _REPOSITORY.fullmatch(repository):
         _fail(f"--repository: {repository or 'missing'}: give OWNER/NAME (or set $GITHUB_REPOSITORY)")
-    token = os.environ.get(token_env, "")
+    token = os.environ.get(token_env, "").strip()  # a secret is often pasted with its newline
     if not token:
         click.echo(workflow_command("warning", f"carbon-card: no token in ${token_env}, so no pull request comment"))
         return
+    if not _TOKEN.fullmatch(token):  # requests would refuse it with the token in its message
+        click.echo(workflow_command("error", f"carbon-card: ${token_env} is not a token (it holds a space, a control "
+                                             "or a non-ASCII character, or is over 4,096 long): no pull request "
+                                             "comment"))
+        sys.exit(EXIT_API_ERROR)
     client = GitHubClient(api_url, token, Retry(max_wait=max_wait))
     body = render_markdown(records, base, marker_id=marker_id, limit=COMMENT_LIMIT)
     try:
@@ -605,8 +634,10 @@ def github_comment(report_path: str, base_path: str | None, event_path: str | No
     except GitHubAPIError as error:
         click.echo(workflow_command("error", f"carbon-card: the pull request comment failed: {error}"))
         sys.exit(EXIT_API_ERROR)
-    # The address is the server's: escaped, a line break in it cannot start a workflow command.
-    click.echo(f"carbon-card: {action} the comment on pull request #{number} {_escape_data(address[:300])}".rstrip())
+    # The address is the server's: escaped, a line break in it cannot start a workflow command;
+    # redacted, it cannot echo the token.
+    address = _escape_data(client.redact(address[:300]))
+    click.echo(f"carbon-card: {action} the comment on pull request #{number} {address}".rstrip())
 
 
 def _annotations(records: Iterable[dict[str, Any]]) -> Iterator[str]:

@@ -18,6 +18,7 @@ import pytest
 from github_api import FakeGitHub
 
 from carbon_card.github import (
+    GitHubAPIError,
     GitHubClient,
     Retry,
     render_markdown,
@@ -83,6 +84,50 @@ def _one_error_line(result: subprocess.CompletedProcess, pattern: str) -> None:
     assert "Traceback" not in result.stdout + result.stderr
     errors = [line for line in (result.stdout + result.stderr).splitlines() if "carbon-card:" in line]
     assert len(errors) == 1 and re.search(pattern, errors[0]), result.stdout + result.stderr
+
+
+# 8. The token ---------------------------------------------------------------------------------
+
+def test_a_token_ending_in_a_newline_is_stripped_and_never_printed(api, tmp_path):
+    result, _ = _command(api, tmp_path, token=TOKEN + "\n")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "created the comment on pull request #7" in result.stdout
+    assert _leaks(TOKEN + "\n", result.stdout, result.stderr) == []
+
+
+def test_a_token_with_control_characters_is_refused_and_never_printed(api, tmp_path):
+    token = TOKEN[:12] + "\r\n" + TOKEN[12:]
+    result, _ = _command(api, tmp_path, token=token)
+    assert result.returncode == 1 and api.requests == []
+    _one_error_line(result, r"^::error::carbon-card: \$GITHUB_TOKEN is not a token \(it holds .*control")
+    assert _leaks(token, result.stdout, result.stderr) == []
+
+
+@pytest.mark.parametrize("echo", [
+    "{authorization}",
+    "{authorization_quoted}",
+    pytest.param("x" * 170 + "{authorization}", id="cut"),  # cut at 200 characters: 9 of the token's are left
+])
+def test_every_form_of_the_token_is_redacted(api, tmp_path, echo):
+    api.fail(500, times=5, retry_after="0", message=f"upstream said {echo}")
+    result, _ = _command(api, tmp_path)
+    assert result.returncode == 1 and "upstream said" in result.stdout
+    assert _leaks(TOKEN, result.stdout, result.stderr) == []
+    client = GitHubClient(api.url, TOKEN + "\n", Retry(attempts=1))  # requests refuses the header: repr-escaped
+    with pytest.raises(GitHubAPIError) as raised:
+        upsert_comment(client, REPO, 7, "body")
+    assert "InvalidHeader" in str(raised.value) and _leaks(TOKEN + "\n", str(raised.value)) == []
+
+
+def test_redaction_hides_each_form_and_piece_and_nothing_else():
+    from carbon_card.github import _redact
+
+    secret = "ghp_a/b+c=d\n0123456789"
+    for form in (secret, repr(secret)[1:-1], quote(secret, safe=""), secret[3:11], quote(secret, safe="")[-9:]):
+        assert _redact(f"[{form}]", secret) == "[***]"
+    assert _redact("Bearer ghp_a/b+c=d\\n01234 and ghp_a/b+", secret) == "Bearer *** and ***"
+    assert _redact("nothing: ghp_a/b", secret) == "nothing: ghp_a/b"  # 7 characters: too short to tell
+    assert _redact("text", "") == "text"
 
 
 # 9. Links and code spans ---------------------------------------------------------------------
