@@ -10,7 +10,9 @@
 
 A token that may not write (a pull request from a fork gets a read-only one) gives a
 warning, not a failure: the job's verdict is `--fail-on`'s, not the comment's. Rate limits
-and server errors are retried within a bound. The token is never printed.
+and server errors are retried within a bound, and whatever the server does the comment takes
+bounded time (`--max-time`), pages of comments and bytes per answer (`Limits`). The token is
+never printed.
 """
 
 from __future__ import annotations
@@ -22,9 +24,10 @@ import math
 import os
 import re
 import sys
+import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
@@ -40,8 +43,8 @@ if TYPE_CHECKING:
     from .assessment import Finding
 
 __all__ = [
-    "COMMENT_LIMIT", "GitHubAPIError", "GitHubClient", "PermissionDenied", "ReportError", "Retry", "annotation",
-    "github_comment", "load_report", "marker", "render_markdown", "upsert_comment", "workflow_command",
+    "COMMENT_LIMIT", "GitHubAPIError", "GitHubClient", "Limits", "PermissionDenied", "Reply", "ReportError", "Retry",
+    "annotation", "github_comment", "load_report", "marker", "render_markdown", "upsert_comment", "workflow_command",
 ]
 
 COMMENT_LIMIT = 65536
@@ -395,16 +398,50 @@ class Retry:
     sleep: Callable[[float], None] = time.sleep
 
 
+@dataclass(frozen=True)
+class Limits:
+    """What a client may spend whatever the server does (an endless `Link` chain, a body
+    trickled a byte at a time, a flood): `seconds` in all from its creation (requests, answers,
+    retries and their waits), `pages` of 100 comments, `answer_bytes` per answer."""
+
+    seconds: float = 120.0
+    pages: int = 100
+    answer_bytes: int = 32 * 1024 * 1024
+    """A page of 100 comments at GitHub's 65,536 characters, 4 bytes each, fits."""
+
+
+@dataclass(frozen=True)
+class Reply:
+    """An answer, read whole within the limits."""
+
+    status: int
+    reason: str
+    headers: Mapping[str, str]
+    links: dict[str, dict[str, str]]
+    data: Any
+    """The body as JSON; None when it is not JSON (or is nested too deeply to read)."""
+
+
+class _Session(requests.Session):
+    def get_redirect_target(self, response: requests.Response) -> None:
+        # No redirect is followed: requests would read a redirect's body whole, however big (even
+        # with allow_redirects=False). The routes carbon-card calls do not redirect.
+        return None
+
+
 class GitHubClient:
     """The few REST calls carbon-card makes, through one `requests` session."""
 
-    def __init__(self, api_url: str, token: str, retry: Retry = Retry(), timeout: float = 30.0):
+    def __init__(self, api_url: str, token: str, retry: Retry = Retry(), timeout: float = 30.0,
+                 limits: Limits = Limits()):
         self.api_url = api_url.rstrip("/")
         self._origin = urlsplit(self.api_url)[:2]
         self._token = token
         self._retry = retry
         self._timeout = timeout
-        self._session = requests.Session()
+        self._limits = limits
+        self._deadline = time.monotonic() + limits.seconds
+        self._session = _Session()
         self._session.headers.update({
             "Accept": "application/vnd.github+json",
             "X-GitHub-Api-Version": API_VERSION,
@@ -412,8 +449,8 @@ class GitHubClient:
             "Authorization": f"Bearer {token}",
         })
 
-    def request(self, method: str, url: str, payload: Any = None) -> requests.Response:
-        """One call, retried within the bound; raises GitHubAPIError or PermissionDenied."""
+    def request(self, method: str, url: str, payload: Any = None) -> Reply:
+        """One call, retried within the bounds; raises GitHubAPIError or PermissionDenied."""
         if url.startswith("/"):
             url = self.api_url + url
         if urlsplit(url)[:2] != self._origin:  # a Link header pointing elsewhere must not get the token
@@ -422,47 +459,83 @@ class GitHubClient:
         waited = 0.0
         for attempt in range(1, self._retry.attempts + 1):
             try:
-                response = self._session.request(method, url, json=payload, timeout=self._timeout)
+                reply = self._in_time(what, lambda: self._send(what, method, url, payload))
             except requests.RequestException as error:
                 reason = " ".join(str(error).split())[:300]
                 problem, wait = f"{what}: {type(error).__name__}: {reason}", self._backoff(attempt)
             else:
-                if response.status_code < 400:
-                    return response
-                problem = f"{what}: HTTP {response.status_code} {_api_message(response)}"
-                wait = self._retry_wait(response, attempt)
+                if reply.status < 300:
+                    return reply
+                problem = f"{what}: HTTP {reply.status} {_api_message(reply)}"
+                wait = self._retry_wait(reply, attempt)
                 if wait is None:
-                    permission = response.status_code in (403, 404)
+                    permission = reply.status in (403, 404)
                     raise self._error(PermissionDenied if permission else GitHubAPIError, problem)
             if attempt == self._retry.attempts:
                 break
             if waited + wait > self._retry.max_wait:
                 raise self._error(GitHubAPIError, f"{problem}; gave up: waiting {wait:.0f} s more would exceed "
                                                   f"{self._retry.max_wait:.0f} s")
+            if time.monotonic() + wait > self._deadline:
+                raise self._error(GitHubAPIError, f"{problem}; gave up: waiting {wait:.0f} s more would pass the "
+                                                  f"deadline ({self._limits.seconds:g} s in all)")
             self._retry.sleep(wait)
             waited += wait
         raise self._error(GitHubAPIError, f"{problem}; gave up after {self._retry.attempts} attempts")
 
     def comments(self, repository: str, number: int) -> Iterator[dict[str, Any]]:
-        """Every comment of an issue or pull request, following the `Link: rel="next"` pages."""
-        url: str | None = f"{self.api_url}/repos/{repository}/issues/{number}/comments?per_page=100"
-        seen = set()
-        while url and url not in seen:
-            seen.add(url)
-            response = self.request("GET", url)
-            page = _json(response)
-            if not isinstance(page, list):
+        """Every comment of an issue or pull request, following the `Link: rel="next"` pages (up to the limit)."""
+        url = f"{self.api_url}/repos/{repository}/issues/{number}/comments?per_page=100"
+        for _ in range(self._limits.pages):
+            reply = self.request("GET", url)
+            if not isinstance(reply.data, list):
                 raise self._error(GitHubAPIError, f"GET {urlsplit(url).path}: expected a list of comments")
-            yield from (comment for comment in page if isinstance(comment, dict))
-            url = response.links.get("next", {}).get("url")
+            yield from (comment for comment in reply.data if isinstance(comment, dict))
+            url = reply.links.get("next", {}).get("url")
+            if not url:
+                return
+        raise self._error(GitHubAPIError, f"GET {urlsplit(url).path}: more than {self._limits.pages} pages of comments")
 
-    def _retry_wait(self, response: requests.Response, attempt: int) -> float | None:
+    def _in_time(self, what: str, call: Callable[[], Reply]) -> Reply:
+        """`call()`, given the time left. A socket timeout bounds each read, not a server that
+        sends a byte now and then: so the call runs in a thread, left behind when time is up."""
+        outcome: list[Any] = []
+
+        def run() -> None:
+            try:
+                outcome.append(call())
+            except Exception as error:  # noqa: BLE001 - raised again below, in the caller's thread
+                outcome.append(error)
+
+        left = self._deadline - time.monotonic()
+        if left > 0:
+            worker = threading.Thread(target=run, name="carbon-card request", daemon=True)
+            worker.start()
+            worker.join(left)
+        if not outcome:
+            raise self._error(GitHubAPIError, f"{what}: no answer within the deadline "
+                                              f"({self._limits.seconds:g} s in all)")
+        if isinstance(outcome[0], Exception):
+            raise outcome[0]
+        return outcome[0]
+
+    def _send(self, what: str, method: str, url: str, payload: Any) -> Reply:
+        # Streamed, to stop at the byte limit.
+        with self._session.request(method, url, json=payload, timeout=self._timeout, stream=True) as response:
+            body = bytearray()
+            for chunk in response.iter_content(64 * 1024):
+                body += chunk
+                if len(body) > self._limits.answer_bytes:
+                    raise self._error(GitHubAPIError, f"{what}: an answer over {self._limits.answer_bytes:,} bytes")
+            return Reply(response.status_code, response.reason or "", response.headers, response.links, _json(body))
+
+    def _retry_wait(self, reply: Reply, attempt: int) -> float | None:
         """Seconds to wait before retrying, or None when retrying cannot help."""
-        status, headers = response.status_code, response.headers
+        status, headers = reply.status, reply.headers
         retry_after = _seconds(headers.get("Retry-After"))
         exhausted = headers.get("X-RateLimit-Remaining") == "0"
         if status == 429 or (status == 403 and (retry_after is not None or exhausted
-                                                or "rate limit" in _api_message(response).lower())):
+                                                or "rate limit" in _api_message(reply).lower())):
             if retry_after is not None:
                 return retry_after
             reset = headers.get("X-RateLimit-Reset", "")
@@ -514,16 +587,15 @@ def _seconds(value: str | None) -> float | None:
         return None
 
 
-def _api_message(response: requests.Response) -> str:
-    data = _json(response)
-    message = data.get("message") if isinstance(data, dict) else None
-    return " ".join((message if isinstance(message, str) else response.reason or "").split())[:200]
+def _api_message(reply: Reply) -> str:
+    message = reply.data.get("message") if isinstance(reply.data, dict) else None
+    return " ".join((message if isinstance(message, str) and message else reply.reason).split())[:200]
 
 
-def _json(response: requests.Response) -> Any:
+def _json(body: bytes) -> Any:
     """The body as JSON, or None when it is not (a body nested 100,000 deep is not)."""
     try:
-        return response.json()
+        return json.loads(body)
     except (ValueError, RecursionError):
         return None
 
@@ -539,19 +611,17 @@ def upsert_comment(client: GitHubClient, repository: str, number: int, body: str
     hidden = marker(marker_id)
     for comment in client.comments(repository, number):
         if _has_marker(comment.get("body"), hidden) and type(comment.get("id")) is int:
-            response = client.request("PATCH", f"/repos/{repository}/issues/comments/{comment['id']}", {"body": body})
-            return "updated", _address(response)
-    response = client.request("POST", f"/repos/{repository}/issues/{number}/comments", {"body": body})
-    return "created", _address(response)
+            path = f"/repos/{repository}/issues/comments/{comment['id']}"
+            return "updated", _address(client.request("PATCH", path, {"body": body}), f"PATCH {path}")
+    path = f"/repos/{repository}/issues/{number}/comments"
+    return "created", _address(client.request("POST", path, {"body": body}), f"POST {path}")
 
 
-def _address(response: requests.Response) -> str:
+def _address(reply: Reply, what: str) -> str:
     """The comment's `html_url` from the answer to a write ("" without one)."""
-    comment = _json(response)
-    if not isinstance(comment, dict):
-        raise GitHubAPIError(f"{response.request.method} {urlsplit(response.url).path}: HTTP {response.status_code} "
-                             "with an answer that is not a JSON object")
-    address = comment.get("html_url")
+    if not isinstance(reply.data, dict):
+        raise GitHubAPIError(f"{what}: HTTP {reply.status} with an answer that is not a JSON object")
+    address = reply.data.get("html_url")
     return address if isinstance(address, str) else ""
 
 
@@ -581,13 +651,17 @@ def _address(response: requests.Response) -> str:
               help="The environment variable that holds the token (a token is never taken as an argument).")
 @click.option("--max-wait", type=click.FloatRange(0, 3600), default=60, show_default=True, metavar="SECONDS",
               help="The most time to spend waiting out rate limits and server errors.")
+@click.option("--max-time", type=click.FloatRange(0, 3600, min_open=True), default=120, show_default=True,
+              metavar="SECONDS", help="The most time the pull request comment may take in all: requests, slow "
+                                      "answers, retries and their waits.")
 def github_comment(report_path: str, base_path: str | None, event_path: str | None, repository: str | None,
                    api_url: str, summary_path: str | None, annotations: bool, comment: bool, marker_id: str | None,
-                   token_env: str, max_wait: float) -> None:
+                   token_env: str, max_wait: float, max_time: float) -> None:
     """Report a check on GitHub: annotations, the job summary, and one pull-request comment kept up to date.
 
     Exit 0 when done (a token that may not comment gives a warning, not a failure), 1 when
-    the GitHub API failed after retries, 2 when an input file cannot be used.
+    the comment failed (the GitHub API after retries, a limit reached, a token that is not
+    one), 2 when an input file cannot be used.
     """
     try:
         marker(marker_id)
@@ -622,7 +696,7 @@ def github_comment(report_path: str, base_path: str | None, event_path: str | No
                                              "or a non-ASCII character, or is over 4,096 long): no pull request "
                                              "comment"))
         sys.exit(EXIT_API_ERROR)
-    client = GitHubClient(api_url, token, Retry(max_wait=max_wait))
+    client = GitHubClient(api_url, token, Retry(max_wait=max_wait), limits=Limits(seconds=max_time))
     body = render_markdown(records, base, marker_id=marker_id, limit=COMMENT_LIMIT)
     try:
         action, address = upsert_comment(client, repository, number, body, marker_id)

@@ -11,6 +11,7 @@ import json
 import re
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 from urllib.parse import quote
 
@@ -162,6 +163,92 @@ def test_a_backtick_in_a_key_keeps_the_code_spans(tmp_path):
         cell = next(line for line in rendered.splitlines() if line.startswith("| error")).split(" | ")[-1]
         assert cell.count("<code>") == cell.count("</code>")
         assert re.search(r"(?<!\\)`", cell) is None  # every backtick shown is an escaped, literal one
+
+
+# 10. Bounds: pages, time, bytes --------------------------------------------------------------
+
+def test_an_endless_link_chain_stops_at_the_page_limit(api, tmp_path):
+    api.endless_pages = True
+    result, _ = _command(api, tmp_path)
+    assert result.returncode == 1
+    _one_error_line(result, r"^::error::carbon-card: .*more than 100 pages of comments")
+    assert api.count("GET") == 100 and api.count("POST") == 0
+
+
+@pytest.mark.parametrize("where", ["body", "head"])
+def test_a_trickling_server_ends_at_the_deadline(api, tmp_path, where):
+    if where == "body":  # a byte every 0.1 s keeps each read well under the 30 s socket timeout
+        api.answer(200, b"[" + b" " * 10000 + b"]", method="GET", trickle=0.1)
+    else:  # a status line, then headers without end
+        api.answer(method="GET", trickle_head=0.05)
+    result, _ = _command(api, tmp_path, "--max-time", "2", timeout=20)
+    assert result.returncode == 1
+    _one_error_line(result, r"^::error::carbon-card: .*GET /repos/acme/models/issues/7/comments: "
+                            r"no answer within the deadline \(2 s in all\)")
+
+
+def test_a_wait_past_the_deadline_gives_up_at_once(api):
+    from carbon_card.github import Limits
+
+    slept: list[float] = []
+    client = GitHubClient(api.url, TOKEN, Retry(max_wait=600, sleep=slept.append), limits=Limits(seconds=30))
+    api.fail(429, retry_after="60")
+    with pytest.raises(GitHubAPIError, match=r"waiting 60 s more would pass the deadline \(30 s in all\)"):
+        upsert_comment(client, REPO, 7, "body")
+    assert slept == [] and api.count("GET") == 1
+
+
+def _huge(size: int) -> tuple:
+    """A page of comments `size` bytes long, made as it is sent (1 MB at a time)."""
+    head, tail = b'[{"id": 1, "body": "', b'"}]'
+
+    def chunks():
+        yield head
+        for start in range(0, size, 1 << 20):
+            yield b"x" * min(1 << 20, size - start)
+        yield tail
+    return chunks, len(head) + size + len(tail)
+
+
+def _gzip_bomb(size: int) -> bytes:
+    """`size` zero bytes, gzip-compressed (about 1,000 times smaller)."""
+    pack = zlib.compressobj(9, zlib.DEFLATED, 31)
+    return b"".join([*(pack.compress(bytes(1 << 20)) for _ in range(size >> 20)), pack.flush()])
+
+
+@pytest.mark.parametrize("kind", ["huge", "gzip", "redirect"])
+def test_a_flood_is_cut_with_memory_bounded(api, tmp_path, kind):
+    if kind == "gzip":
+        api.answer(200, _gzip_bomb(512 << 20), method="GET", headers={"Content-Encoding": "gzip"})
+    else:
+        chunks, length = _huge(400 << 20)
+        api.answer(302 if kind == "redirect" else 200, chunks, length=length, method="GET",
+                   headers={"Location": "/repos/acme/models/issues/7/comments?page=2"} if kind == "redirect" else {})
+    result, peak_mb = _command(api, tmp_path)
+    assert result.returncode == 1
+    _one_error_line(result, r"^::error::carbon-card: .*GET /repos/acme/models/issues/7/comments: "
+                            r"an answer over 33,554,432 bytes")
+    assert 0 < peak_mb < 200  # about 40 MB start up, 32 MiB of answer at most: not the 400 MB sent
+    assert api.count("POST") == 0
+
+
+def test_a_huge_answer_within_the_client(api):
+    from carbon_card.github import Limits
+
+    chunks, length = _huge(5 << 20)
+    api.answer(200, chunks, length=length, method="GET")
+    client = GitHubClient(api.url, TOKEN, Retry(sleep=lambda s: None), limits=Limits(answer_bytes=1 << 20))
+    with pytest.raises(GitHubAPIError, match=r"an answer over 1,048,576 bytes"):
+        upsert_comment(client, REPO, 7, "body")
+    assert api.count("GET") == 1  # not retried
+
+
+def test_a_redirect_is_not_followed(api):
+    api.answer(302, b"{}", method="GET", headers={"Location": f"{api.url}/repos/acme/models/issues/8/comments"})
+    client = GitHubClient(api.url, TOKEN, Retry(sleep=lambda s: None))
+    with pytest.raises(GitHubAPIError, match=r"GET /repos/acme/models/issues/7/comments: HTTP 302"):
+        upsert_comment(client, REPO, 7, "body")
+    assert [path for _, path, _ in api.requests] == ["/repos/acme/models/issues/7/comments"]
 
 
 # 11. Malformed reports and answers -----------------------------------------------------------
