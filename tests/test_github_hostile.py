@@ -11,17 +11,23 @@ import json
 import re
 import subprocess
 import sys
+import tempfile
 import zlib
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from github_api import FakeGitHub
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from carbon_card.github import (
+    COMMENT_LIMIT,
     GitHubAPIError,
     GitHubClient,
+    ReportError,
     Retry,
+    load_report,
     render_markdown,
     upsert_comment,
 )
@@ -328,3 +334,52 @@ def test_a_repository_cannot_inject_workflow_commands(api, tmp_path):
     result, _ = _command(api, tmp_path, "--repository", "a/b\n::error::pwned")
     assert result.returncode == 2 and len(result.stderr.splitlines()) == 1
     assert not any(line.lstrip().startswith("::") for line in (result.stdout + result.stderr).splitlines())
+
+
+# The renderer, fuzzed ------------------------------------------------------------------------
+
+HOSTILE = st.sampled_from([
+    "`", "``", "```", "@octocat", "@org/team", "#12", "GH-12", "o/r#3", "https://e.example/x", "www.e.example",
+    "HTTP://E.EXAMPLE", "\n::set-output name=x::1\n", "::error::x", "\r::warning::", "\u2028::notice::",
+    "<!-- carbon-card:sticky -->", "<b>", "|", "\\", "*_~[]()", "\u200d", "%0A", " ", "\t",
+])
+TEXT = st.lists(st.one_of(HOSTILE, st.text(max_size=20)), max_size=12).map("".join)
+HUGE = st.integers(0, 80000).map(lambda n: "@x://`" * (n // 6))
+NUMBER = st.one_of(st.floats(), st.integers(-(10**400), 10**400), TEXT)  # NaN, Infinity, 10^400 g...
+WRONG = st.one_of(TEXT, st.integers(), st.lists(st.integers(), max_size=2))  # what a malformed report holds
+FINDING = st.fixed_dictionaries({
+    "code": TEXT, "rule": st.one_of(st.none(), TEXT), "severity": st.sampled_from(["error", "warning", "info"]),
+    "message": st.one_of(TEXT, HUGE), "line": st.integers(0, 10**6), "column": st.integers(0, 10**6)})
+CARD = st.fixed_dictionaries({
+    "path": st.one_of(TEXT, HUGE), "findings": st.lists(FINDING, max_size=4),
+    "error": st.one_of(st.none(), WRONG, st.fixed_dictionaries({"message": TEXT, "line": st.one_of(st.none(), TEXT)})),
+    "disclosure_tier": st.one_of(st.none(), TEXT), "reporting_class": TEXT,
+    "estimate": st.one_of(st.none(), WRONG, st.fixed_dictionaries({
+        "tier": TEXT, "method": st.one_of(TEXT, HUGE),
+        "emissions_g": st.dictionaries(st.sampled_from(["central", "low", "high"]), NUMBER)})),
+    "diff": st.one_of(st.none(), TEXT, HUGE, st.integers())})
+
+
+def _as_read(records: list) -> list | None:
+    """The records as github-comment reads them from a report file; None when it refuses them."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "report.json"
+        path.write_text(json.dumps(records), encoding="utf-8")
+        try:
+            return load_report(str(path))
+        except ReportError:
+            return None
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(records=st.lists(CARD, max_size=4), base=st.one_of(st.none(), st.lists(CARD, max_size=2)))
+def test_hostile_records_render_inert_and_under_the_cap(records, base):
+    records, base = _as_read(records), None if base is None else _as_read(base)
+    if records is None:
+        return
+    body = render_markdown(records, base)
+    assert len(body) <= COMMENT_LIMIT
+    outside = _outside_fences(body)  # in a fenced block GitHub neither links nor mentions
+    assert re.search(r"@\w", outside) is None  # no mention
+    assert re.search(r"://|www\.", outside, flags=re.IGNORECASE) is None  # no bare URL, not even in <code>
+    assert not any(line.lstrip().startswith("::") for line in body.splitlines())
