@@ -10,23 +10,28 @@
 
 A token that may not write (a pull request from a fork gets a read-only one) gives a
 warning, not a failure: the job's verdict is `--fail-on`'s, not the comment's. Rate limits
-and server errors are retried within a bound. The token is never printed.
+and server errors are retried within a bound, and whatever the server does the comment takes
+bounded time (`--max-time`), pages of comments and bytes per answer (`Limits`). The token is
+never printed.
 """
 
 from __future__ import annotations
 
 import html
+import itertools
 import json
+import math
 import os
 import re
 import sys
+import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, quote_plus, urlsplit
 
 import click
 import requests
@@ -38,8 +43,8 @@ if TYPE_CHECKING:
     from .assessment import Finding
 
 __all__ = [
-    "COMMENT_LIMIT", "GitHubAPIError", "GitHubClient", "PermissionDenied", "ReportError", "Retry", "annotation",
-    "github_comment", "load_report", "marker", "render_markdown", "upsert_comment", "workflow_command",
+    "COMMENT_LIMIT", "GitHubAPIError", "GitHubClient", "Limits", "PermissionDenied", "Reply", "ReportError", "Retry",
+    "annotation", "github_comment", "load_report", "marker", "render_markdown", "upsert_comment", "workflow_command",
 ]
 
 COMMENT_LIMIT = 65536
@@ -53,6 +58,8 @@ _SEVERITIES = ("error", "warning", "info")
 _ANNOTATION_COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
 _MARKER_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 _REPOSITORY = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
+_TOKEN = re.compile(r"[!-~]{1,4096}")  # what a token may hold: printable ASCII, no space
+_DIGITS = re.compile(r"[0-9]{1,15}")  # not str.isdigit(): "²" is a digit to it, not to int()
 
 
 # Workflow commands ---------------------------------------------------------------------------
@@ -103,9 +110,16 @@ def load_report(path: str) -> list[dict[str, Any]]:
     if not isinstance(data, list):
         raise ReportError(f"{path}: not a report of `carbon-card check --format json` (a JSON array of cards)")
     for number, record in enumerate(data, 1):
-        if not (isinstance(record, dict) and isinstance(record.get("path"), str) and _findings_ok(record)):
+        if not _record_ok(record):
             raise ReportError(f"{path}: card {number} is not a record of `carbon-card check --format json`")
     return data
+
+
+def _record_ok(record: Any) -> bool:
+    # The parts the renderer reads as objects or text: a string `estimate` would crash it.
+    return (isinstance(record, dict) and isinstance(record.get("path"), str) and _findings_ok(record)
+            and isinstance(record.get("error") or {}, dict) and isinstance(record.get("estimate") or {}, dict)
+            and isinstance(record.get("diff") or "", str))
 
 
 def _findings_ok(record: dict[str, Any]) -> bool:
@@ -129,13 +143,20 @@ def _load_json(path: str) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as error:
         raise ReportError(f"{path}:{error.lineno}: not valid JSON ({error.msg})") from None
+    except ValueError:  # Python refuses to read an integer of more than 4,300 digits
+        raise ReportError(f"{path}: not usable JSON (a number with too many digits)") from None
+    except RecursionError:
+        raise ReportError(f"{path}: not usable JSON (nested too deeply)") from None
 
 
 # Markdown ------------------------------------------------------------------------------------
 
 ZWJ = "\u200d"
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
-_REFERENCE = re.compile(r"([@#])(?=\w)")  # @user, @org/team, #123: a card must not notify or cross-link
+_REFERENCE = re.compile(r"([@#])(?=\w)")  # @user, @org/team, #123, owner/repo#123: a card must not notify or cross-link
+# Where GitHub would make a link of bare text (https://..., www...., GH-123) even inside <code>:
+# a zero-width joiner there breaks the pattern and shows nothing.
+_AUTOLINK = re.compile(r"(?<=:)(?=//)|(?<=www)(?=\.)|(?<=gh)(?=-\d)", re.IGNORECASE)
 
 
 def marker(marker_id: str | None = None) -> str:
@@ -148,17 +169,27 @@ def marker(marker_id: str | None = None) -> str:
 
 
 def _text(text: Any) -> str:
-    """Text from a card made inert: one line, no HTML (so no hidden marker), no Markdown, no mentions."""
+    """Text from a card made inert: one line, no HTML (so no hidden marker), no Markdown, no mentions, no links."""
     text = html.escape(re.sub(r"\s+", " ", str(text)), quote=False)
-    return _REFERENCE.sub("\\1" + ZWJ, _MARKDOWN_SPECIAL.sub(r"\\\1", text))
+    return _AUTOLINK.sub(ZWJ, _REFERENCE.sub("\\1" + ZWJ, _MARKDOWN_SPECIAL.sub(r"\\\1", text)))
 
 
-def _message(text: str) -> str:
-    """A finding's message: its `code` spans shown as code, everything else as inert text."""
-    parts = str(text).split("`")
-    if len(parts) % 2 == 0:  # an unpaired backtick stays a literal one
-        parts[-2:] = ["`".join(parts[-2:])]
-    return "".join(f"<code>{_text(part)}</code>" if index % 2 else _text(part) for index, part in enumerate(parts))
+def _message(text: Any) -> str:
+    """A finding's message: its `code` spans shown as code, everything else as inert text.
+
+    The rules write a span as `name`, and a name may hold a backtick itself (a key "geo`loc"):
+    so a backtick opens a span only after a space or "(", and closes it only before a space or
+    punctuation. "`geo`loc` in `x`" is two spans; a backtick left open stays a literal one.
+    """
+    text, parts, start, opened = str(text), [], 0, None
+    for at in (match.start() for match in re.finditer("`", text)):
+        before, after = text[at - 1:at] or " ", text[at + 1:at + 2] or " "
+        if opened is None and (before.isspace() or before in "(["):
+            opened = at
+        elif opened is not None and at > opened + 1 and (after.isspace() or after in ".,;:?!)]"):
+            parts += [_text(text[start:opened]), _code(text[opened + 1:at])]
+            start, opened = at + 1, None
+    return "".join(parts) + _text(text[start:])
 
 
 def _code(text: str) -> str:
@@ -170,7 +201,9 @@ def _estimate(record: dict[str, Any], unit: str = "") -> str:
     emissions = (record.get("estimate") or {}).get("emissions_g")
     try:
         central, low, high = (float(emissions[key]) for key in ("central", "low", "high"))
-    except (TypeError, KeyError, ValueError):
+    except (TypeError, KeyError, ValueError, OverflowError):
+        return "none"
+    if not all(map(math.isfinite, (central, low, high))):
         return "none"
     if low == high:  # a stated figure, no spread
         return format_mass(central) + unit
@@ -203,9 +236,11 @@ def _change(record: dict[str, Any], base: dict[str, Any] | None) -> str | None:
 
 def _diff_block(diff: str) -> str:
     # A fence longer than any run of backticks in the diff, so the diff cannot close it; "<!--"
-    # broken so that the body holds no second marker.
+    # broken so that the body holds no second marker, and "::" at the start of a line so that
+    # no line of it reads as a workflow command.
     fence = "`" * max(3, max((len(run) for run in re.findall(r"`+", diff)), default=0) + 1)
     diff = diff.replace("<!--", "<!" + ZWJ + "--")
+    diff = "".join(re.sub(r"^(\s*:):", "\\1" + ZWJ + ":", line) for line in diff.splitlines(keepends=True))
     return (f"<details><summary>Proposed fix (<code>carbon-card check --fix</code>)</summary>\n\n"
             f"{fence}diff\n{diff.rstrip()}\n{fence}\n\n</details>\n")
 
@@ -363,16 +398,50 @@ class Retry:
     sleep: Callable[[float], None] = time.sleep
 
 
+@dataclass(frozen=True)
+class Limits:
+    """What a client may spend whatever the server does (an endless `Link` chain, a body
+    trickled a byte at a time, a flood): `seconds` in all from its creation (requests, answers,
+    retries and their waits), `pages` of 100 comments, `answer_bytes` per answer."""
+
+    seconds: float = 120.0
+    pages: int = 100
+    answer_bytes: int = 32 * 1024 * 1024
+    """A page of 100 comments at GitHub's 65,536 characters, 4 bytes each, fits."""
+
+
+@dataclass(frozen=True)
+class Reply:
+    """An answer, read whole within the limits."""
+
+    status: int
+    reason: str
+    headers: Mapping[str, str]
+    links: dict[str, dict[str, str]]
+    data: Any
+    """The body as JSON; None when it is not JSON (or is nested too deeply to read)."""
+
+
+class _Session(requests.Session):
+    def get_redirect_target(self, response: requests.Response) -> None:
+        # No redirect is followed: requests would read a redirect's body whole, however big (even
+        # with allow_redirects=False). The routes carbon-card calls do not redirect.
+        return None
+
+
 class GitHubClient:
     """The few REST calls carbon-card makes, through one `requests` session."""
 
-    def __init__(self, api_url: str, token: str, retry: Retry = Retry(), timeout: float = 30.0):
+    def __init__(self, api_url: str, token: str, retry: Retry = Retry(), timeout: float = 30.0,
+                 limits: Limits = Limits()):
         self.api_url = api_url.rstrip("/")
         self._origin = urlsplit(self.api_url)[:2]
         self._token = token
         self._retry = retry
         self._timeout = timeout
-        self._session = requests.Session()
+        self._limits = limits
+        self._deadline = time.monotonic() + limits.seconds
+        self._session = _Session()
         self._session.headers.update({
             "Accept": "application/vnd.github+json",
             "X-GitHub-Api-Version": API_VERSION,
@@ -380,8 +449,8 @@ class GitHubClient:
             "Authorization": f"Bearer {token}",
         })
 
-    def request(self, method: str, url: str, payload: Any = None) -> requests.Response:
-        """One call, retried within the bound; raises GitHubAPIError or PermissionDenied."""
+    def request(self, method: str, url: str, payload: Any = None) -> Reply:
+        """One call, retried within the bounds; raises GitHubAPIError or PermissionDenied."""
         if url.startswith("/"):
             url = self.api_url + url
         if urlsplit(url)[:2] != self._origin:  # a Link header pointing elsewhere must not get the token
@@ -390,51 +459,87 @@ class GitHubClient:
         waited = 0.0
         for attempt in range(1, self._retry.attempts + 1):
             try:
-                response = self._session.request(method, url, json=payload, timeout=self._timeout)
+                reply = self._in_time(what, lambda: self._send(what, method, url, payload))
             except requests.RequestException as error:
                 reason = " ".join(str(error).split())[:300]
                 problem, wait = f"{what}: {type(error).__name__}: {reason}", self._backoff(attempt)
             else:
-                if response.status_code < 400:
-                    return response
-                problem = f"{what}: HTTP {response.status_code} {_api_message(response)}"
-                wait = self._retry_wait(response, attempt)
+                if reply.status < 300:
+                    return reply
+                problem = f"{what}: HTTP {reply.status} {_api_message(reply)}"
+                wait = self._retry_wait(reply, attempt)
                 if wait is None:
-                    permission = response.status_code in (403, 404)
+                    permission = reply.status in (403, 404)
                     raise self._error(PermissionDenied if permission else GitHubAPIError, problem)
             if attempt == self._retry.attempts:
                 break
             if waited + wait > self._retry.max_wait:
                 raise self._error(GitHubAPIError, f"{problem}; gave up: waiting {wait:.0f} s more would exceed "
                                                   f"{self._retry.max_wait:.0f} s")
+            if time.monotonic() + wait > self._deadline:
+                raise self._error(GitHubAPIError, f"{problem}; gave up: waiting {wait:.0f} s more would pass the "
+                                                  f"deadline ({self._limits.seconds:g} s in all)")
             self._retry.sleep(wait)
             waited += wait
         raise self._error(GitHubAPIError, f"{problem}; gave up after {self._retry.attempts} attempts")
 
     def comments(self, repository: str, number: int) -> Iterator[dict[str, Any]]:
-        """Every comment of an issue or pull request, following the `Link: rel="next"` pages."""
-        url: str | None = f"{self.api_url}/repos/{repository}/issues/{number}/comments?per_page=100"
-        seen = set()
-        while url and url not in seen:
-            seen.add(url)
-            response = self.request("GET", url)
-            page = _json(response)
-            if not isinstance(page, list):
+        """Every comment of an issue or pull request, following the `Link: rel="next"` pages (up to the limit)."""
+        url = f"{self.api_url}/repos/{repository}/issues/{number}/comments?per_page=100"
+        for _ in range(self._limits.pages):
+            reply = self.request("GET", url)
+            if not isinstance(reply.data, list):
                 raise self._error(GitHubAPIError, f"GET {urlsplit(url).path}: expected a list of comments")
-            yield from (comment for comment in page if isinstance(comment, dict))
-            url = response.links.get("next", {}).get("url")
+            yield from (comment for comment in reply.data if isinstance(comment, dict))
+            url = reply.links.get("next", {}).get("url")
+            if not url:
+                return
+        raise self._error(GitHubAPIError, f"GET {urlsplit(url).path}: more than {self._limits.pages} pages of comments")
 
-    def _retry_wait(self, response: requests.Response, attempt: int) -> float | None:
+    def _in_time(self, what: str, call: Callable[[], Reply]) -> Reply:
+        """`call()`, given the time left. A socket timeout bounds each read, not a server that
+        sends a byte now and then: so the call runs in a thread, left behind when time is up."""
+        outcome: list[Any] = []
+
+        def run() -> None:
+            try:
+                outcome.append(call())
+            except Exception as error:  # noqa: BLE001 - raised again below, in the caller's thread
+                outcome.append(error)
+
+        left = self._deadline - time.monotonic()
+        if left > 0:
+            worker = threading.Thread(target=run, name="carbon-card request", daemon=True)
+            worker.start()
+            worker.join(left)
+        if not outcome:
+            raise self._error(GitHubAPIError, f"{what}: no answer within the deadline "
+                                              f"({self._limits.seconds:g} s in all)")
+        if isinstance(outcome[0], Exception):
+            raise outcome[0]
+        return outcome[0]
+
+    def _send(self, what: str, method: str, url: str, payload: Any) -> Reply:
+        # Streamed, to stop at the byte limit.
+        with self._session.request(method, url, json=payload, timeout=self._timeout, stream=True) as response:
+            body = bytearray()
+            for chunk in response.iter_content(64 * 1024):
+                body += chunk
+                if len(body) > self._limits.answer_bytes:
+                    raise self._error(GitHubAPIError, f"{what}: an answer over {self._limits.answer_bytes:,} bytes")
+            return Reply(response.status_code, response.reason or "", response.headers, response.links, _json(body))
+
+    def _retry_wait(self, reply: Reply, attempt: int) -> float | None:
         """Seconds to wait before retrying, or None when retrying cannot help."""
-        status, headers = response.status_code, response.headers
+        status, headers = reply.status, reply.headers
         retry_after = _seconds(headers.get("Retry-After"))
         exhausted = headers.get("X-RateLimit-Remaining") == "0"
         if status == 429 or (status == 403 and (retry_after is not None or exhausted
-                                                or "rate limit" in _api_message(response).lower())):
+                                                or "rate limit" in _api_message(reply).lower())):
             if retry_after is not None:
                 return retry_after
             reset = headers.get("X-RateLimit-Reset", "")
-            if exhausted and reset.isdigit():
+            if exhausted and _DIGITS.fullmatch(reset):
                 return max(0.0, int(reset) - time.time())
             return self._backoff(attempt)
         if status >= 500:
@@ -444,15 +549,37 @@ class GitHubClient:
     def _backoff(self, attempt: int) -> float:
         return self._retry.backoff * 2 ** (attempt - 1)
 
+    def redact(self, text: str) -> str:
+        """`text` without the token in any form (see `_redact`)."""
+        return _redact(text, self._token)
+
     def _error(self, kind: type[GitHubAPIError], text: str) -> GitHubAPIError:
-        return kind(text.replace(self._token, "***") if self._token else text)
+        return kind(self.redact(text))
+
+
+def _redact(text: str, secret: str, fragment: int = 8) -> str:
+    """`text` with "***" wherever `secret` shows: as is, escaped as repr() escapes it (requests'
+    message about a token ending in a newline), URL-encoded, or any piece of `fragment`
+    characters or more of these (a server's message cut short)."""
+    if not secret:
+        return text
+    hidden = [False] * len(text)
+    for form in {secret, repr(secret)[1:-1], quote(secret, safe=""), quote_plus(secret)}:
+        size = min(len(form), fragment)
+        for start in range(len(form) - size + 1):
+            at = text.find(form[start:start + size])
+            while at >= 0:
+                hidden[at:at + size] = [True] * size
+                at = text.find(form[start:start + size], at + 1)
+    return "".join("***" if hide else "".join(char for char, _ in run)
+                   for hide, run in itertools.groupby(zip(text, hidden), key=lambda pair: pair[1]))
 
 
 def _seconds(value: str | None) -> float | None:
     """A Retry-After header: seconds, or an HTTP date."""
     if not value:
         return None
-    if value.strip().isdigit():
+    if _DIGITS.fullmatch(value.strip()):
         return float(value)
     try:
         return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
@@ -460,18 +587,16 @@ def _seconds(value: str | None) -> float | None:
         return None
 
 
-def _api_message(response: requests.Response) -> str:
-    try:
-        message = response.json().get("message")
-    except (ValueError, AttributeError):
-        message = None
-    return " ".join(str(message or response.reason or "").split())[:200]
+def _api_message(reply: Reply) -> str:
+    message = reply.data.get("message") if isinstance(reply.data, dict) else None
+    return " ".join((message if isinstance(message, str) and message else reply.reason).split())[:200]
 
 
-def _json(response: requests.Response) -> Any:
+def _json(body: bytes) -> Any:
+    """The body as JSON, or None when it is not (a body nested 100,000 deep is not)."""
     try:
-        return response.json()
-    except ValueError:
+        return json.loads(body)
+    except (ValueError, RecursionError):
         return None
 
 
@@ -485,11 +610,19 @@ def upsert_comment(client: GitHubClient, repository: str, number: int, body: str
     "created", its address)."""
     hidden = marker(marker_id)
     for comment in client.comments(repository, number):
-        if _has_marker(comment.get("body"), hidden) and isinstance(comment.get("id"), int):
-            response = client.request("PATCH", f"/repos/{repository}/issues/comments/{comment['id']}", {"body": body})
-            return "updated", str((_json(response) or {}).get("html_url", ""))
-    response = client.request("POST", f"/repos/{repository}/issues/{number}/comments", {"body": body})
-    return "created", str((_json(response) or {}).get("html_url", ""))
+        if _has_marker(comment.get("body"), hidden) and type(comment.get("id")) is int:
+            path = f"/repos/{repository}/issues/comments/{comment['id']}"
+            return "updated", _address(client.request("PATCH", path, {"body": body}), f"PATCH {path}")
+    path = f"/repos/{repository}/issues/{number}/comments"
+    return "created", _address(client.request("POST", path, {"body": body}), f"POST {path}")
+
+
+def _address(reply: Reply, what: str) -> str:
+    """The comment's `html_url` from the answer to a write ("" without one)."""
+    if not isinstance(reply.data, dict):
+        raise GitHubAPIError(f"{what}: HTTP {reply.status} with an answer that is not a JSON object")
+    address = reply.data.get("html_url")
+    return address if isinstance(address, str) else ""
 
 
 # The command ---------------------------------------------------------------------------------
@@ -518,13 +651,17 @@ def upsert_comment(client: GitHubClient, repository: str, number: int, body: str
               help="The environment variable that holds the token (a token is never taken as an argument).")
 @click.option("--max-wait", type=click.FloatRange(0, 3600), default=60, show_default=True, metavar="SECONDS",
               help="The most time to spend waiting out rate limits and server errors.")
+@click.option("--max-time", type=click.FloatRange(0, 3600, min_open=True), default=120, show_default=True,
+              metavar="SECONDS", help="The most time the pull request comment may take in all: requests, slow "
+                                      "answers, retries and their waits.")
 def github_comment(report_path: str, base_path: str | None, event_path: str | None, repository: str | None,
                    api_url: str, summary_path: str | None, annotations: bool, comment: bool, marker_id: str | None,
-                   token_env: str, max_wait: float) -> None:
+                   token_env: str, max_wait: float, max_time: float) -> None:
     """Report a check on GitHub: annotations, the job summary, and one pull-request comment kept up to date.
 
     Exit 0 when done (a token that may not comment gives a warning, not a failure), 1 when
-    the GitHub API failed after retries, 2 when an input file cannot be used.
+    the comment failed (the GitHub API after retries, a limit reached, a token that is not
+    one), 2 when an input file cannot be used.
     """
     try:
         marker(marker_id)
@@ -550,11 +687,16 @@ def github_comment(report_path: str, base_path: str | None, event_path: str | No
         return
     if not repository or not _REPOSITORY.fullmatch(repository):
         _fail(f"--repository: {repository or 'missing'}: give OWNER/NAME (or set $GITHUB_REPOSITORY)")
-    token = os.environ.get(token_env, "")
+    token = os.environ.get(token_env, "").strip()  # a secret is often pasted with its newline
     if not token:
         click.echo(workflow_command("warning", f"carbon-card: no token in ${token_env}, so no pull request comment"))
         return
-    client = GitHubClient(api_url, token, Retry(max_wait=max_wait))
+    if not _TOKEN.fullmatch(token):  # requests would refuse it with the token in its message
+        click.echo(workflow_command("error", f"carbon-card: ${token_env} is not a token (it holds a space, a control "
+                                             "or a non-ASCII character, or is over 4,096 long): no pull request "
+                                             "comment"))
+        sys.exit(EXIT_API_ERROR)
+    client = GitHubClient(api_url, token, Retry(max_wait=max_wait), limits=Limits(seconds=max_time))
     body = render_markdown(records, base, marker_id=marker_id, limit=COMMENT_LIMIT)
     try:
         action, address = upsert_comment(client, repository, number, body, marker_id)
@@ -566,6 +708,9 @@ def github_comment(report_path: str, base_path: str | None, event_path: str | No
     except GitHubAPIError as error:
         click.echo(workflow_command("error", f"carbon-card: the pull request comment failed: {error}"))
         sys.exit(EXIT_API_ERROR)
+    # The address is the server's: escaped, a line break in it cannot start a workflow command;
+    # redacted, it cannot echo the token.
+    address = _escape_data(client.redact(address[:300]))
     click.echo(f"carbon-card: {action} the comment on pull request #{number} {address}".rstrip())
 
 
@@ -593,5 +738,5 @@ def _pull_request_number(event_path: str | None) -> int | None:
 
 
 def _fail(message: str) -> None:
-    click.echo(f"carbon-card: {message}", err=True)
+    click.echo(f"carbon-card: {_escape_data(message)}", err=True)  # one line: the runner reads stderr for commands too
     sys.exit(EXIT_INPUT_ERROR)

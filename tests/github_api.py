@@ -12,6 +12,10 @@ requests answer a status (403 or 429 with `Retry-After` or an exhausted rate lim
 `read_only = True` answers writes as GitHub answers a pull request from a fork:
 403 "Resource not accessible by integration".
 
+Hostile servers, for the bounds of time and memory: `answer(...)` queues raw answers (any
+bytes, a generator of chunks for a huge body, trickled a byte at a time, an endless header),
+and `endless_pages = True` links every page of comments to a next one.
+
     with FakeGitHub(token="t") as api:
         api.add_comment(7, "hello")
         ...  # point GITHUB_API_URL at api.url
@@ -20,12 +24,14 @@ requests answer a status (403 or 429 with `Retry-After` or an exhausted rate lim
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import threading
 import time
+from collections.abc import Callable, Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 COMMENT_LIMIT = 65536
 
@@ -42,6 +48,8 @@ class FakeGitHub:
         self.comments: dict[int, list[dict]] = {}
         self.requests: list[tuple[str, str, dict]] = []
         self.read_only = False
+        self.endless_pages = False
+        self._stopping = threading.Event()
         self._faults: list[dict] = []
         self._next_id = 1000
         self._lock = threading.Lock()
@@ -58,6 +66,7 @@ class FakeGitHub:
         return self
 
     def __exit__(self, *exc) -> None:
+        self._stopping.set()  # ends the trickles
         self._server.shutdown()
         self._server.server_close()
 
@@ -81,11 +90,26 @@ class FakeGitHub:
 
         `ratelimit_reset` sends `X-RateLimit-Remaining: 0` and that reset time; `message` may
         hold "{authorization}", replaced by the request's Authorization header, as a careless
-        server might echo it.
+        server might echo it ("{authorization_quoted}": URL-encoded).
         """
         with self._lock:
             self._faults.append({"status": status, "times": times, "method": method, "retry_after": retry_after,
                                  "reset": ratelimit_reset, "message": message})
+
+    def answer(self, status: int = 200, body: bytes | Callable[[], Iterable[bytes]] = b"", *,
+               method: str | None = None, times: int | None = 1, headers: dict | None = None,
+               length: int | None = None, trickle: float = 0.0, trickle_head: float = 0.0) -> None:
+        """Answer the next `times` requests (of `method`; `times=None`: all from now on) with raw bytes.
+
+        `body` is bytes or a function giving the chunks of a body too big to hold (then `length`
+        is its Content-Length). `trickle` sends the body a byte at a time, `trickle_head` the
+        status line and an endless run of headers, with that many seconds between bytes, as a
+        slow server keeps each read under the client's socket timeout.
+        """
+        with self._lock:
+            self._faults.append({"status": status, "times": times, "method": method, "body": body,
+                                 "headers": headers or {}, "length": length, "trickle": trickle,
+                                 "trickle_head": trickle_head})
 
     def count(self, method: str) -> int:
         return sum(1 for request in self.requests if request[0] == method)
@@ -94,6 +118,8 @@ class FakeGitHub:
         with self._lock:
             for fault in self._faults:
                 if fault["method"] in (None, method):
+                    if fault["times"] is None:
+                        return fault
                     fault["times"] -= 1
                     if fault["times"] == 0:
                         self._faults.remove(fault)
@@ -125,6 +151,8 @@ def _handler(api: FakeGitHub) -> type[BaseHTTPRequestHandler]:
             api.requests.append((method, split.path, query))
             authorization = self.headers.get("Authorization", "")
             fault = api._fault(method)
+            if fault is not None and "body" in fault:
+                return self._raw(fault)
             if fault is not None:
                 return self._fault_response(fault, authorization)
             if authorization not in (f"Bearer {api.token}", f"token {api.token}"):
@@ -161,9 +189,9 @@ def _handler(api: FakeGitHub) -> type[BaseHTTPRequestHandler]:
             last = max(1, -(-len(comments) // per_page))
             links = []
             base = f"http://{self.headers['Host']}{urlsplit(self.path).path}?per_page={per_page}"
-            if page < last:
+            if page < last or api.endless_pages:
                 links.append(f'<{base}&page={page + 1}>; rel="next"')
-                links.append(f'<{base}&page={last}>; rel="last"')
+                links.append(f'<{base}&page={max(last, page + 1)}>; rel="last"')
             headers = {"Link": ", ".join(links)} if links else {}
             self._send(200, comments[(page - 1) * per_page: page * per_page], headers)
 
@@ -174,7 +202,32 @@ def _handler(api: FakeGitHub) -> type[BaseHTTPRequestHandler]:
             if fault["reset"] is not None:
                 headers.update({"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(fault["reset"])})
             message = (fault["message"] or {403: "Forbidden", 429: "Too Many Requests"}.get(fault["status"], "Error"))
-            self._send(fault["status"], {"message": message.replace("{authorization}", authorization)}, headers)
+            self._send(fault["status"], {"message": _echo(message, authorization)}, headers)
+
+        def _raw(self, answer: dict) -> None:
+            if answer["trickle_head"]:  # a status line, then headers without end
+                head = itertools.chain([b"HTTP/1.1 200 OK\r\n"], itertools.repeat(b"X-Slow: 1\r\n"))
+                return self._write(head, answer["trickle_head"])
+            body = answer["body"]
+            self.send_response(answer["status"])
+            self.send_header("Connection", "close")  # the client may stop reading half-way
+            self.send_header("Content-Length", str(len(body) if answer["length"] is None else answer["length"]))
+            for key, value in answer["headers"].items():
+                self.send_header(key, value)
+            self.end_headers()
+            self._write(body() if callable(body) else [body], answer["trickle"])
+
+        def _write(self, chunks: Iterable[bytes], trickle: float) -> None:
+            """The chunks, or a byte at a time `trickle` seconds apart, until the client or the server stops."""
+            self.close_connection = True
+            try:
+                for chunk in chunks:
+                    for piece in (chunk[i:i + 1] for i in range(len(chunk))) if trickle else [chunk]:
+                        if api._stopping.wait(trickle) if trickle else api._stopping.is_set():
+                            return
+                        self.wfile.write(piece)
+            except OSError:  # the client gave up
+                pass
 
         def _send(self, status: int, payload, headers: dict | None = None) -> None:
             data = json.dumps(payload).encode()
@@ -187,3 +240,8 @@ def _handler(api: FakeGitHub) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(data)
 
     return Handler
+
+
+def _echo(message: str, authorization: str) -> str:
+    return (message.replace("{authorization_quoted}", quote(authorization, safe=""))
+            .replace("{authorization}", authorization))
