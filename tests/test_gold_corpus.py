@@ -137,3 +137,20 @@ def test_a_range_in_an_emissions_field_is_no_one_figure():
 
     card = parse_card("---\nlicense: mit\n---\n## Environmental Impact\n\n- **Carbon Emitted:** 560–1200 kg CO2e\n")
     assert [f for f in gather(card).facts if f.quantity == "emissions"] == []
+
+
+def test_kilograms_in_the_grams_field_are_caught_from_a_sentence():
+    # Afreen/test1: `co2_eq_emissions: 0.1069` and, in the text, "- Carbon emission 0.1069 Kg".
+    card, facts = _gold("Afreen__test1.md")
+    assert [f.code for f in assess(card, facts).findings if f.code == "CC402"] == ["CC402"]
+
+
+@pytest.mark.parametrize("sentence", [
+    "The project's grid implies 2.6 gCO2e/kWh.", "Training emitted about 0.4 kg CO2 per hour.",
+    "Our data centre's carbon emissions are 57 g CO2eq per kWh.",
+])
+def test_a_rate_is_never_emissions(sentence):
+    from carbon_card.card import parse_card
+
+    card = parse_card("---\nlicense: mit\n---\n# Model\n\n" + sentence + "\n")
+    assert [f for f in gather(card).facts if f.quantity == "emissions"] == []

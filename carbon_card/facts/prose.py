@@ -72,8 +72,15 @@ _HARDWARE_RE = lazy_compile(
 # Each sentence pattern with its anchors: lower-case words every match contains. Scanning a
 # body with a pattern that starts with a number is slow (the engine tries every position);
 # `str.find` finds the anchors fast and the pattern then runs on a short window around each.
+# A mass without the gas, next to a word of emissions: "- Carbon emission 0.1069 Kg".
+_MASS_NEAR_EMISSION_RE = lazy_compile(_MASS_RE.pattern, re.IGNORECASE)
+_EMISSION_WORD_RE = lazy_compile(r"emission|emitted|carbon footprint", re.IGNORECASE)
+# After a mass: a denominator makes it a rate (grid intensity, emissions per hour), not emissions.
+_PER_UNIT_RE = lazy_compile(r"\s*(?:/|per\b|an?\s+hour\b|each\b)", re.IGNORECASE)
+
 _SENTENCE_PATTERNS = (
     (_MASS_CO2_RE, ("co2", "co₂")),
+    (_MASS_NEAR_EMISSION_RE, ("emission", "emitted", "footprint")),
     (_ENERGY_RE, ("kwh", "mwh", "gwh")),
     (_ACCEL_HOURS_RE, ("hour",)),
     (_TOKENS_RE, ("tokens",)),
@@ -399,6 +406,7 @@ class _Reader:
         for a, b in segments:
             scan_starts.append(offset)
             offset += b - a
+        masses: set[int] = set()  # the emissions figures read, by offset: two patterns may find one
         for pattern, words in _SENTENCE_PATTERNS:
             anchors = [position for word in words if word in hits for position in hits[word]]
             if not anchors:
@@ -412,7 +420,12 @@ class _Reader:
                     continue  # a table row, read (or skipped) as a table
                 clause = self._clause(start, match.end())
                 text = match.group(0)
-                if pattern is _MASS_CO2_RE:
+                if pattern is _MASS_CO2_RE or pattern is _MASS_NEAR_EMISSION_RE:
+                    if start in masses or _PER_UNIT_RE.match(self.body, match.end()):
+                        continue  # read already; or "2.6 gCO2e/kWh", "5 kg per hour": a rate, not emissions
+                    if pattern is _MASS_NEAR_EMISSION_RE and not _EMISSION_WORD_RE.search(clause):
+                        continue
+                    masses.add(start)
                     scope = "market" if re.search(r"market[- ]based", clause, re.IGNORECASE) else run_scope
                     self.add("emissions", _grams(text), text, start, scope=scope, note="sentence")
                 elif pattern is _ENERGY_RE:
