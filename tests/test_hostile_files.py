@@ -261,7 +261,8 @@ def test_a_block_nested_deep_is_a_finding_not_an_internal_error(write_card, dept
     for args in (("check",), ("check", "--diff"), ("check", "--fix"), ("check", "--format", "json")):
         result = run(*args, card)
         assert "internal error" not in result.stdout + result.stderr
-    assert "nested more than 100 levels" in run("check", card).stdout
+    # carbon-card's own cap, or libyaml's ("while increasing flow level") where it is lower: CC001 either way.
+    assert ": CC001 " in run("check", card).stdout
 
 
 def test_diff_of_a_huge_card_costs_no_more_than_splitting_it(write_card):
