@@ -185,6 +185,11 @@ def parse_duration_hours(text: str) -> tuple[float, bool]:
 
 _COUNT_FIRST_RE = lazy_compile(r"^\s*(\d{1,6})\s*(?:x|×|\*)?\s+(?=\S)", re.IGNORECASE)
 _COUNT_LAST_RE = lazy_compile(r"(?:\bx|×|\*)\s*(\d{1,6})\s*$", re.IGNORECASE)
+# "32 x 8 x A100", "4 x 8 A100 GPUs": counts multiplied, each followed by a separator (not "8 x 80GB").
+_COUNT_PRODUCT_RE = lazy_compile(r"^\s*(\d{1,6}(?:\s*[x×*]\s*\d{1,6})+)(?:\s*[x×*]\s*|\s+)(?=[^\d\s])", re.IGNORECASE)
+# The digits of a product name are never a count: "Quadro RTX 8000 GPUs", "GeForce RTX 4090", "Tesla T4".
+_PRODUCT_NAME_RE = lazy_compile(r"\b(?:rtx|gtx|quadro|titan|radeon|instinct|mi|rx|arc|tesla|geforce|[avhltpkm])[\s-]*$",
+                                re.IGNORECASE)
 _COUNT_OF_RE = lazy_compile(r"\b(\d{1,6})\s*(?:x\s*)?(?:gpus|tpus|chips|accelerators|cards|devices)\b", re.IGNORECASE)
 
 
@@ -193,9 +198,13 @@ def parse_accelerator_count(text: str) -> int | None:
 
     "8 x A100", "A100 80GB x 8", "8 v100 GPUs", "16 NVIDIA A100-SXM4-80GB", "1 x Tesla T4".
     """
+    product = _COUNT_PRODUCT_RE.match(text)
+    if product:  # "32 x 8 x A100": 32 nodes of 8
+        count = math.prod(int(n) for n in re.findall(r"\d+", product.group(1)))
+        return count if count > 0 else None
     for pattern in (_COUNT_FIRST_RE, _COUNT_LAST_RE, _COUNT_OF_RE):
         match = pattern.search(text)
-        if match and int(match.group(1)) > 0:
+        if match and int(match.group(1)) > 0 and not _PRODUCT_NAME_RE.search(text, 0, match.start(1)):
             return int(match.group(1))
     return None
 

@@ -154,3 +154,42 @@ def test_a_rate_is_never_emissions(sentence):
 
     card = parse_card("---\nlicense: mit\n---\n# Model\n\n" + sentence + "\n")
     assert [f for f in gather(card).facts if f.quantity == "emissions"] == []
+
+
+def test_a_product_of_counts_is_the_number_of_accelerators():
+    # stabilityai/stable-diffusion-2-1: "- **Hardware:** 32 x 8 x A100 GPUs"
+    card, facts = _gold("stabilityai__stable-diffusion-2-1.md")
+    assert "32 x 8 x A100 GPUs" in card.text
+    assert facts.best("accelerator_count").value == 256
+
+
+@pytest.mark.parametrize("text, count", [
+    ("2 Quadro RTX 8000 GPUs", 2), ("Quadro RTX 8000 GPUs", None), ("RTX 4090", None), ("A6000 GPUs", None),
+    ("4 x 8 A100 GPUs", 32), ("8 x 80GB A100", 8), ("1 x Tesla T4", 1),
+])
+def test_a_product_name_s_digits_are_never_a_count(text, count):
+    from carbon_card.units import parse_accelerator_count
+
+    assert parse_accelerator_count(text) == count
+
+
+@pytest.mark.parametrize("name, model_id, size", [
+    # "ranging in scale from 7 billion to 70 billion parameters"
+    ("NousResearch__Llama-2-13b-hf.md", "NousResearch/Llama-2-13b-hf", 70e9),
+    # "SmolLM is a series ... available in three sizes: 135M, 360M, and 1.7B parameters"
+    ("HuggingFaceTB__SmolLM-135M.md", "HuggingFaceTB/SmolLM-135M", 1.7e9),
+])
+def test_the_last_size_of_a_range_or_list_is_the_family_s(name, model_id, size):
+    card = read_card(GOLD / "cards" / name)
+    facts = gather(card, None, model_id)
+    assert [f.scope for f in facts.facts if f.quantity == "params" and f.value == size and f.note == "sentence"] \
+        and all(f.scope == "family" for f in facts.facts if f.quantity == "params" and f.value == size
+                and f.note == "sentence")
+
+
+@pytest.mark.parametrize("sentence", ["a model of less than 13 billion parameters", "trained on up to 2T tokens"])
+def test_a_bound_is_not_a_size(sentence):
+    from carbon_card.card import parse_card
+
+    card = parse_card("---\nlicense: mit\n---\n# Model\n\nIt is " + sentence + ".\n")
+    assert [f for f in gather(card).facts if f.quantity in ("params", "train_tokens")] == []

@@ -124,6 +124,13 @@ _FIGURE_LEAD = frozenset({"approx", "approximately", "about", "around", "roughly
 # What follows the mass unit of a column header: "CO2eq", "CO 2 eq" (from "CO<sub>2</sub>eq").
 _CO2_SUFFIX_RE = lazy_compile(r"co\s*2.*", re.IGNORECASE)
 
+# Before a size: an upper bound ("less than 13 billion"), or the end of a list or range of sizes.
+# (An upper bound only: "over 15 trillion tokens" states the size, give or take the "+".)
+_BOUND_BEFORE_RE = lazy_compile(r"(?:less|fewer)\s+than\s*~?\s*$|\b(?:up\s+to|under|below|at\s+most)\s*~?\s*$",
+                                re.IGNORECASE)
+_SIZE_LIST_BEFORE_RE = lazy_compile(r"\d(?:\.\d+)?\s*(?:[kKMBT]|thousand|million|billion|trillion)?\s*"
+                                    r"(?:,|/|-|–|—|\bto\b|\band\b|\bor\b)\s*(?:and\s+|or\s+)?~?\s*$", re.IGNORECASE)
+
 # A figure that ends a range: "560-1200 kg", "0.5 to 0.9 t".
 _RANGE_END_RE = lazy_compile(r"\d\s*(?:-|–|—|to)\s*$", re.IGNORECASE)
 
@@ -435,16 +442,20 @@ class _Reader:
                 elif pattern is _ACCEL_HOURS_RE:
                     self.add("accelerator_hours", parse_count(match.group(1)), text, start, scope=run_scope,
                              note="sentence")
-                elif pattern is _TOKENS_RE:
-                    tokens = parse_count(match.group(1))
-                    if (tokens >= 1e6 and re.search(r"train|token", clause, re.IGNORECASE)
-                            and not re.search(r"context|length|window|sequence", clause, re.IGNORECASE)):
-                        self.add("train_tokens", tokens, text, start, scope=self._clause_scope(clause, match.group(1)),
-                                 note="sentence")
-                elif pattern is _PARAMS_RE:
-                    params = parse_count(match.group(1))
-                    if params >= 1e5:
-                        self.add("params", params, text, start, scope=self._clause_scope(clause, match.group(1)),
+                elif pattern is _TOKENS_RE or pattern is _PARAMS_RE:
+                    before = self.body[max(0, start - 40) : start]
+                    if _BOUND_BEFORE_RE.search(before):
+                        continue  # "less than 13 billion parameters", "up to 2T tokens": a bound, not the size
+                    # "from 7 billion to 70 billion parameters", "135M, 360M and 1.7B parameters": sizes of a family.
+                    scope = "family" if _SIZE_LIST_BEFORE_RE.search(before) else None
+                    number = parse_count(match.group(1))
+                    if pattern is _TOKENS_RE:
+                        if (number >= 1e6 and re.search(r"train|token", clause, re.IGNORECASE)
+                                and not re.search(r"context|length|window|sequence", clause, re.IGNORECASE)):
+                            self.add("train_tokens", number, text, start,
+                                     scope=scope or self._clause_scope(clause, match.group(1)), note="sentence")
+                    elif number >= 1e5:
+                        self.add("params", number, text, start, scope=scope or self._clause_scope(clause, match.group(1)),
                                  note="sentence")
                 elif pattern is _PUE_RE:
                     self.add("pue", float(match.group(1)), text, start, note="sentence")
