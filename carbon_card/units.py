@@ -61,9 +61,11 @@ _GRAMS_PER_UNIT = {
 }
 
 # A plain number: digits with optional thousands separators (1,234,567) or underscores
-# (24_700_000), an optional fraction and exponent. "1,5" (a decimal comma) does not match:
-# it is ambiguous and reported rather than guessed.
-_NUMBER = r"[+-]?(?:(?:\d{1,3}(?:,\d{3})+|\d+(?:_\d+)*)(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?"
+# (24_700_000), an optional fraction and exponent; or a decimal comma where it cannot be a
+# thousands separator ("43,24", "0,1069": not three digits after it). "1,234" stays 1234.
+_DECIMAL_COMMA = r"\d+,(?:\d{1,2}|\d{4,})(?![\d,.])"
+_NUMBER = rf"[+-]?(?:(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:_\d+)*)(?:\.\d+)?|{_DECIMAL_COMMA}|\.\d+)(?:[eE][+-]?\d+)?"
+_DECIMAL_COMMA_RE = lazy_compile(rf"[+-]?{_DECIMAL_COMMA}(?:[eE][+-]?\d+)?")
 _NUMBER_RE = lazy_compile(rf"\s*({_NUMBER})\s*")
 # The greenhouse-gas suffix after a mass unit: CO2, CO2e, CO2eq, CO2-eq, CO₂, CO_2 eq., "of CO2".
 _GAS = (
@@ -85,6 +87,8 @@ def _scaled(pattern, text: str, what: str, units: dict[str, float], default_unit
 
 
 def _float(number: str) -> float:
+    if _DECIMAL_COMMA_RE.fullmatch(number):
+        return float(number.replace(",", "."))
     return float(number.replace(",", "").replace("_", ""))
 
 

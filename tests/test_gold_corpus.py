@@ -193,3 +193,15 @@ def test_a_bound_is_not_a_size(sentence):
 
     card = parse_card("---\nlicense: mit\n---\n# Model\n\nIt is " + sentence + ".\n")
     assert [f for f in gather(card).facts if f.quantity in ("params", "train_tokens")] == []
+
+
+@pytest.mark.parametrize("field, quantity, value", [
+    ("- **Hours used:** 2 hours and 56 minutes", "wall_hours", 2 + 56 / 60),
+    ("- **Hours used:** 18h 19min 13s", "wall_hours", 18 + 19 / 60 + 13 / 3600),
+    ("- **Carbon Emitted:** 43,24 kg CO2", "emissions", 43_240),
+])
+def test_compound_durations_and_decimal_commas(field, quantity, value):
+    from carbon_card.card import parse_card
+
+    card = parse_card("---\nlicense: mit\n---\n## Environmental Impact\n\n" + field + "\n")
+    assert gather(card).best(quantity).value == pytest.approx(value)

@@ -29,10 +29,18 @@ def test_mass_strings_become_grams(text, grams):
     assert parse_mass_grams(text) == pytest.approx(grams)
 
 
-@pytest.mark.parametrize("text", ["", "abc", "12 parsecs", "1,5 kg", "kg", "12 kWh", "about 3 kg"])
+@pytest.mark.parametrize("text", ["", "abc", "12 parsecs", "1,5,6 kg", "kg", "12 kWh", "about 3 kg"])
 def test_unknown_or_ambiguous_masses_are_refused(text):
     with pytest.raises(UnitError):
         parse_mass_grams(text)
+
+
+@pytest.mark.parametrize("text, grams", [
+    ("43,24 kg", 43_240), ("1,5 kg", 1_500), ("0,1069 kg", 106.9), ("12,3456 g", 12.3456),
+    ("1,234 kg", 1_234_000),  # three digits after the comma: a thousands separator, as before
+])
+def test_a_decimal_comma_where_it_cannot_be_a_thousands_separator(text, grams):
+    assert parse_mass_grams(text) == pytest.approx(grams)
 
 
 def test_unknown_unit_is_named():

@@ -36,7 +36,7 @@ from .metadata import normalise_training_type
 
 __all__ = ["facts_from_prose", "name_tokens"]
 
-_NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][+-]?\d+)?"
+_NUM = r"(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\d+,(?:\d{1,2}|\d{4,})(?![\d,.]))(?:[eE][+-]?\d+)?"  # units._NUMBER
 _MASS_UNIT = r"(?:metric\s+tons?|tonnes?|tons?|kilograms?|kgs?|grams?|lbs?|pounds?|mg|g|t)"
 _GAS = r"(?:\s*\**\s*(?:eq\.?\s*)?(?:of\s+)?(?:co2|co₂|co_2)(?:\s*[-_]?\s*(?:eq|e|equivalent)\b\.?)?)"
 # A mass of CO2e in prose needs the gas: "2290 tCO2eq", "**11,390** tons CO2eq", "5.6 KgCO2".
@@ -300,7 +300,8 @@ class _Reader:
         return False
 
     def _labelled_hours(self, label: str, value: str, start: int, note: str) -> bool:
-        found = re.match(rf"\s*~?\s*({_SCALED}(?:\s*(?:(?:GPU|TPU|chip|accelerator)[- ])?[a-z]+)?(?:\s+{_NUM}\s*[a-z]+)*)",
+        found = re.match(rf"\s*~?\s*({_SCALED}(?:\s*(?:(?:GPU|TPU|chip|accelerator)[- ])?[a-z]+)?"
+                         rf"(?:\s*(?:,|and)?\s+{_NUM}\s*[a-z]+)*)",  # "2 hours and 56 minutes", "18h, 19min"
                          value, re.IGNORECASE)
         if not found:
             return False
