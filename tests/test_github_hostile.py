@@ -39,13 +39,17 @@ RECORD = {"path": "m/README.md", "error": None, "disclosure_tier": "T1", "report
           "estimate": None, "findings": [{"code": "CC104", "rule": "emissions-string", "severity": "error",
                                           "message": "m", "line": 1, "column": 1}]}
 # Runs the command and, on the way out, reports its peak resident memory (kB) on stderr.
+# The command's own peak: VmHWM belongs to this process's memory, while ru_maxrss carries the peak
+# of the test process it was forked from across exec.
 PEAK = """
-import resource, runpy, sys
+import runpy, sys
 sys.argv = ["carbon-card", *sys.argv[1:]]
 try:
     runpy.run_module("carbon_card", run_name="__main__")
 finally:
-    print("peak-kb", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+    with open("/proc/self/status") as status:
+        peak = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
+    print("peak-kb", peak, file=sys.stderr)
 """
 
 
