@@ -625,9 +625,13 @@ def _pipe_tables(body: str) -> Iterator[_Table]:
         while cursor < len(rows) and body.count("\n", rows[cursor - 1].end(), rows[cursor].start()) == 1:
             body_rows.append(rows[cursor])
             cursor += 1
+        header_cells = _cells(header.group(1))
+        if not any(_column_kind(cell) for cell in header_cells[1:]):
+            index = cursor  # no column of training figures: the table is not read, its rows not split
+            continue
         yield _Table(
             header.start(),
-            _cells(header.group(1)),
+            header_cells,
             [_cells(row.group(1)) for row in body_rows],
             [row.start() for row in body_rows],
             [row.start() for row in rows[index:cursor]],
