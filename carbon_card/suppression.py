@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ._regex import lazy_compile
 from .rules import RULES
 
 if TYPE_CHECKING:
@@ -25,11 +26,11 @@ __all__ = ["UNUSED_CODE", "Selection", "Suppression"]
 
 UNUSED_CODE = "CC010"
 
-_HTML_RE = re.compile(r"<!--[ \t]*carbon-card[ \t]*:[ \t]*ignore\b(?P<rest>.*?)-->", re.IGNORECASE | re.DOTALL)
+_HTML_RE = lazy_compile(r"<!--[ \t]*carbon-card[ \t]*:[ \t]*ignore\b(?P<rest>.*?)-->", re.IGNORECASE | re.DOTALL)
 # A YAML comment starts a line or follows a blank: `key: a#b` is a value, not a comment.
-_YAML_RE = re.compile(r"(?:^|(?<=[ \t]))#[ \t]*carbon-card[ \t]*:[ \t]*ignore\b(?P<rest>[^\r\n]*)",
+_YAML_RE = lazy_compile(r"(?:^|(?<=[ \t]))#[ \t]*carbon-card[ \t]*:[ \t]*ignore\b(?P<rest>[^\r\n]*)",
                       re.IGNORECASE | re.MULTILINE)
-_CODE_RE = re.compile(r"[A-Za-z]+[0-9]+")
+_CODE_RE = lazy_compile(r"[A-Za-z]+[0-9]+")
 
 
 @dataclass(frozen=True)
