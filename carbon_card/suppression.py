@@ -29,7 +29,7 @@ UNUSED_CODE = "CC010"
 _HTML_RE = lazy_compile(r"<!--[ \t]*carbon-card[ \t]*:[ \t]*ignore\b(?P<rest>.*?)-->", re.IGNORECASE | re.DOTALL)
 # A YAML comment starts a line or follows a blank: `key: a#b` is a value, not a comment.
 _YAML_RE = lazy_compile(r"(?:^|(?<=[ \t]))#[ \t]*carbon-card[ \t]*:[ \t]*ignore\b(?P<rest>[^\r\n]*)",
-                      re.IGNORECASE | re.MULTILINE)
+                        re.IGNORECASE | re.MULTILINE)
 _CODE_RE = lazy_compile(r"[A-Za-z]+[0-9]+")
 
 
