@@ -1,18 +1,34 @@
 """Configuration (`[tool.carbon-card]`, `carbon-card.toml`), selection, exclusion, suppression
 and the command-line habits of `check` (--select, --exit-zero, --statistics, stdin), as ruff
-users expect them."""
+users expect them; and the team repository of issue 14 under the real pre-commit."""
 
 from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 from conftest import ROOT
+
+# The hook repository and its installed environment (fixtures), as tests/test_precommit.py builds them.
+from test_precommit import (  # noqa: F401
+    FIX_HOOK_ID,
+    HOOK_ID,
+    OFFLINE,
+    _commit_all,
+    _git,
+    _output,
+    _run,
+    hook_repo,
+    installed,
+    precommit_home,
+)
 
 from carbon_card import cli as cli_module
 from carbon_card.cli import cli
@@ -493,3 +509,41 @@ def test_check_imports_the_configuration_only_when_a_file_or_option_needs_it(tmp
     assert imported("team/README.md") == "['carbon_card.config', 'tomllib']"
     assert imported("--ignore", "CC2", "solo/README.md") == "['carbon_card.config']"
     assert cli_module._CONFIG_FILES == CONFIG_FILES
+
+
+# --- issue 14, done when: the team repository under the real pre-commit ---------------------
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed: pre-commit needs it")
+def test_team_repository_under_pre_commit(installed: tuple[Path, str], precommit_home: Path,  # noqa: F811
+                                          tmp_path: Path):
+    snapshot, sha = installed
+    repo = write(tmp_path / "team", {**TEAM_FILES, "pyproject.toml": TEAM_CONFIG})
+    hooks = [{"id": HOOK_ID}, {"id": FIX_HOOK_ID}]
+    config = {"repos": [{"repo": str(snapshot), "rev": sha, "hooks": hooks}]}
+    (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    _commit_all(repo)
+
+    # With the configuration: both hooks pass, and the fixer leaves model b without its location.
+    result = _run(repo, precommit_home, **OFFLINE)
+    output = _output(result)
+    assert result.returncode == 0, output
+    assert re.search(r"^carbon-card\.+Passed$", output, re.MULTILINE), output
+    assert re.search(r"^carbon-card \(fix\)\.+Passed$", output, re.MULTILINE), output
+    assert (repo / "models/b/README.md").read_text(encoding="utf-8") == NO_LOCATION
+    assert _git("status", "--porcelain", cwd=repo) == ""
+
+    # Without it, the same run fails with the findings it hid, and the fixer puts the location back.
+    (repo / "pyproject.toml").write_text(TEAM_CONFIG.split("[tool.carbon-card]")[0], encoding="utf-8")
+    _git("commit", "-qam", "no carbon-card configuration", "--no-verify", cwd=repo)
+    result = _run(repo, precommit_home, **OFFLINE)
+    output = _output(result)
+    assert result.returncode == 1, output
+    assert re.search(r"^carbon-card\.+Failed$", output, re.MULTILINE), output
+    for finding in ("models/b/README.md:10:1: CC203", "models/c/README.md:14:14: CC403",
+                    "docs/README.md:1:1: CC004", "docs/README.md:1:1: CC302", "README.md:1:1: CC302"):
+        assert finding in output, output
+    assert re.search(r"^README\.md:1:1: CC004", output, re.MULTILINE), output
+    assert "files were modified by this hook" in output, output
+    assert "geographical_location: Iowa, USA" in (repo / "models/b/README.md").read_text(encoding="utf-8")
