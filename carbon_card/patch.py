@@ -378,7 +378,7 @@ def propose(assessment: Assessment, *, unsafe: bool = False, fill_template: bool
     text, block = _apply(card, applied) if applied else (card.text, old)
     if fill_template:
         shown = block if isinstance(block, dict) else {"emissions": block} if _is_number(block) else {}
-        text = _fill_template(card, text, shown, applied)
+        text = _fill_template(card, text, shown, applied, selection.allows)
     if text == card.text:
         return Patch(card, card.text, (), withheld, old)
     _verify(card, text, block)
@@ -507,8 +507,10 @@ def _edited(text: str, edits: list[tuple[int, int, str]]) -> str:
     return text
 
 
-def _fill_template(card: Card, text: str, block: dict, changes: tuple[Change, ...]) -> str:
-    """`[More Information Needed]` of the Environmental Impact fields replaced by the block's values.
+def _fill_template(card: Card, text: str, block: dict, changes: tuple[Change, ...],
+                   allows: Callable[[str, int], bool]) -> str:
+    """`[More Information Needed]` of the Environmental Impact fields replaced by the block's values,
+    where CC301 (the placeholder's rule) is reported.
 
     The body is unchanged by the block edits, so its placeholders keep their place relative to
     the end of the text."""
@@ -521,6 +523,8 @@ def _fill_template(card: Card, text: str, block: dict, changes: tuple[Change, ..
         value = block.get(key) if key else None
         if value is None or key in ("emissions", "hours_used") and not _is_number(value):
             continue  # a figure the block states as text it cannot be read from is not copied into the prose
+        if not allows("CC301", card.line_of_offset(offset)):
+            continue  # the placeholder is left as the team wants it
         if key == "emissions":
             shown = format_mass(value) + " CO2eq" + (" (estimated by carbon-card)" if estimated else "")
         elif key == "hours_used":

@@ -135,3 +135,14 @@ def test_suppressing_the_fixed_rule_leaves_the_card_alone():
     assessment = assess(parse_card(PROSE_ONLY + "<!-- carbon-card: ignore CC303 -->\n"))
     assert assessment.findings == ()
     assert not propose(assessment, unsafe=True).changed
+
+
+TEMPLATE = card(FULL, "# Model\n\n## Environmental Impact\n\n- **Compute Region:** [More Information Needed]\n")
+
+
+def test_fill_template_leaves_a_suppressed_placeholder():
+    assert "Compute Region:** France" in propose(assess(parse_card(TEMPLATE)), fill_template=True).text
+    suppressed = assess(parse_card(TEMPLATE + "<!-- carbon-card: ignore CC301 -->\n"))
+    assert suppressed.findings == ()
+    assert not propose(suppressed, fill_template=True).changed
+    assert not propose(assess(parse_card(TEMPLATE), enabled=frozenset({"CC203"})), fill_template=True).changed
