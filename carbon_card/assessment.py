@@ -21,6 +21,7 @@ from .facts import Fact, Facts, gather
 from .patch import liftable
 from .rules import RULES, Fix, Rule, Severity
 from .schema import field_error, known_keys
+from .suppression import UNUSED_CODE, Selection
 from .units import UnitError, format_grams, parse_mass_grams
 
 __all__ = ["Assessment", "Finding", "assess", "disclosure_tier", "reporting_class", "REPORTING_CLASSES"]
@@ -56,6 +57,10 @@ _KEY_ALIASES = {
     "training_time": "hours_used",
     "provider": "cloud_provider",
 }
+
+# A block created from the text or the estimate leaves out the recommended fields the card
+# suppresses (see `patch.plan`): their suppressions are in use before the block exists.
+_CONSULTS = {code: tuple(c for _, c in RECOMMENDED) for code in ("CC102", "CC302", "CC303")}
 
 _TOP_LEVEL_MISSPELLINGS = (
     "co2_eq_emission", "co2_emissions", "co2_emission", "co2eq_emissions", "co2_eq", "co2-eq-emissions",
@@ -117,15 +122,20 @@ class Assessment:
     """The reporting class of Castaño et al. (2023), from carbon-card's own reading of the facts."""
     disclosure_tier: str = "none"
     """The best tier the card's own information supports (see `disclosure_tier`)."""
+    selection: Selection = Selection()  # noqa: RUF009 - frozen: one shared default is safe
+    """The rules enabled for the card and its suppression comments: what `findings` left out,
+    and what a fix must not write either."""
 
     def count(self, at_least: Severity) -> int:
         return sum(1 for finding in self.findings if finding.severity >= at_least)
 
 
-def assess(card: Card, facts: Facts | None = None) -> Assessment:
+def assess(card: Card, facts: Facts | None = None, enabled: frozenset[str] | None = None) -> Assessment:
     """Run every rule over a card and its facts; findings come sorted by position.
 
-    Without `facts`, the card's own facts are gathered (no files beside it).
+    Without `facts`, the card's own facts are gathered (no files beside it). Only the rules in
+    `enabled` (all by default) are reported, and none that a comment of the card suppresses;
+    a suppression that suppresses nothing is a CC010 finding.
     """
     if facts is None:
         facts = gather(card)
@@ -134,8 +144,11 @@ def assess(card: Card, facts: Facts | None = None) -> Assessment:
     if any(finding.code == "CC501" for finding in findings):
         # Lifting a figure that the card's own facts call implausible is left to the user.
         findings = [replace(f, doubted=True) if f.code == "CC303" else f for f in findings]
+    selection = Selection.of(card, enabled)
+    findings, unused = selection.apply(findings, _CONSULTS)
+    findings += [_finding(UNUSED_CODE, message, (line, column)) for line, column, message in unused]
     findings.sort(key=lambda f: (f.line, f.column, f.code))
-    return Assessment(card, tuple(findings), facts, reporting_class(facts, card), tier)
+    return Assessment(card, tuple(findings), facts, reporting_class(facts, card), tier, selection)
 
 
 _T1_FIELDS = (("source", "source"), ("training_type", "training type"), ("location", "location"),

@@ -17,7 +17,7 @@ import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import yaml
 
@@ -408,24 +408,37 @@ def _expanded_size(root: yaml.Node) -> int:
 CARD_FILE_NAME = "README.md"
 
 
-def find_cards(paths: Iterable[str | Path]) -> Iterator[str | CardReadError]:
+def find_cards(paths: Iterable[str | Path],
+               excluded: Callable[[str, bool], bool] | None = None) -> Iterator[str | CardReadError]:
     """The card files named by `paths`, in order: a file stands for itself, a directory for
     every `README.md` below it (hidden folders such as `.git` skipped). A path that does not
     exist, a folder that cannot be listed, or a directory without any card comes out as a
     `CardReadError`; `read_card` refuses what is not a regular file (a FIFO, a device).
+
+    `excluded(path, explicit)` leaves out a path (a folder is not searched): `explicit` is true
+    for the paths given, false for what a directory holds.
     """
     for path in paths:
         path = str(path)
+        if excluded is not None and excluded(path, True):
+            continue
         if os.path.isdir(path):
             found = reported = False
             unlisted: list[OSError] = []  # os.walk's onerror: the folders it could not list
             for dirpath, dirnames, filenames in os.walk(path, onerror=unlisted.append):
                 reported |= bool(unlisted)
                 yield from _unlisted(unlisted, path)
-                dirnames[:] = sorted(name for name in dirnames if not name.startswith("."))
+                kept = sorted(name for name in dirnames if not name.startswith("."))
+                if excluded is not None:
+                    searched = [name for name in kept if not excluded(os.path.join(dirpath, name), False)]
+                    found |= searched != kept  # excluded by the configuration is not "no card"
+                    kept = searched
+                dirnames[:] = kept
                 if CARD_FILE_NAME in filenames:
                     found = True
-                    yield os.path.join(dirpath, CARD_FILE_NAME)
+                    card = os.path.join(dirpath, CARD_FILE_NAME)
+                    if excluded is None or not excluded(card, False):
+                        yield card
             reported |= bool(unlisted)
             yield from _unlisted(unlisted, path)
             if not found and not reported:

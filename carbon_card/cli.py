@@ -9,20 +9,21 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import sys
 import textwrap
-from typing import IO
+from typing import IO, NamedTuple
 
 import click
 
 from . import __version__
 from .assessment import assess
-from .card import CardReadError, find_cards, parse_card, read_card
+from .card import MAX_CARD_BYTES, CardReadError, find_cards, parse_card, read_card
 from .facts import gather
 from .patch import PatchError, propose, write_patch
 from .report import (
     Summary, card_json, diff_summary_text, disclosure_text, error_json, estimate_json, estimate_text, facts_table,
-    finding_text, rules_table, summary_text,
+    finding_text, rules_table, statistics_json, statistics_text, summary_text,
 )
 from .rules import Severity
 
@@ -60,61 +61,129 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(readable=False))
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif", "github"]), default="text",
-              show_default=True,
+@click.option("--output-format", "--format", "output_format", type=click.Choice(["text", "json", "sarif", "github"]),
+              default="text", show_default=True,
               help="Output format: json (one record per card), sarif (SARIF 2.1.0, for code scanning), github "
-                   "(workflow annotations).")
-@click.option("--fail-on", type=click.Choice(list(_FAIL_ON)), default="warning", show_default=True,
-              help="Exit 1 when a finding of this severity or worse is found.")
+                   "(workflow annotations). `--format` is the same option.")
+@click.option("--fail-on", type=click.Choice(list(_FAIL_ON)), default=None,
+              help="Exit 1 when a finding of this severity or worse is found.  [default: the configuration's "
+                   "`fail-on`, else warning]")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are found (2 still means an input "
+                                                "could not be read).")
+@click.option("--statistics", is_flag=True, help="Print the number of findings per rule code instead of the findings.")
 @click.option("-q", "--quiet", is_flag=True, help="Print the findings only, without the summary line.")
 @click.option("--show-facts", is_flag=True,
               help="Print every fact gathered from each card and its folder, and the estimate they give.")
 @click.option("--model-id", metavar="NAME",
               help="The model the cards describe (e.g. meta-llama/Meta-Llama-3-8B): picks its row in tables "
-                   "that list several models. Default: the card's model-index name, its folder or its title.")
+                   "that list several models. Default: the configuration's `model-id` for the card, the card's "
+                   "model-index name, its folder or its title.")
 @click.option("--diff", "show_diff", is_flag=True,
               help="Print the proposed cards as unified diffs instead of the findings; exit 1 if any card would "
                    "change. With --format json, each card's record carries its `diff`.")
-@click.option("--fix", is_flag=True, help="Write the proposed cards (safe fixes only, unless --unsafe-fixes).")
-@click.option("--unsafe-fixes", is_flag=True,
+@click.option("--fix", is_flag=True, help="Write the proposed cards (safe fixes only, unless --unsafe-fixes). With "
+                                          "`-`, the fixed card goes to stdout and the findings to stderr.")
+@click.option("--unsafe-fixes/--no-unsafe-fixes", default=None,
               help="Also apply unsafe fixes: renaming misspelt keys, kilograms written as grams, and carbon-card's "
                    "estimate where a card states no emissions.")
-@click.option("--fill-template", is_flag=True,
+@click.option("--fill-template/--no-fill-template", default=None,
               help="With --diff or --fix: also fill the template's Environmental Impact placeholders.")
-def check(paths: tuple[str, ...], output_format: str, fail_on: str, quiet: bool, show_facts: bool,
-          model_id: str | None, show_diff: bool, fix: bool, unsafe_fixes: bool, fill_template: bool) -> None:
-    """Check model cards: files, or directories holding README.md files (searched recursively).
+@click.option("--select", multiple=True, metavar="CODES",
+              help="Report only these rules: codes or prefixes, comma-separated (CC104, CC2, ALL). Replaces the "
+                   "configuration's `select`.")
+@click.option("--ignore", multiple=True, metavar="CODES", help="Rules not to report (codes or prefixes).")
+@click.option("--extend-select", multiple=True, metavar="CODES", help="Rules to report besides the selected ones.")
+@click.option("--exclude", multiple=True, metavar="GLOBS",
+              help="Paths not to check, comma-separated globs (`docs/`, `./README.md`). Replaces the "
+                   "configuration's `exclude`.")
+@click.option("--extend-exclude", multiple=True, metavar="GLOBS", help="Paths not to check, besides `exclude`.")
+@click.option("--force-exclude/--no-force-exclude", default=None,
+              help="Exclude matching paths even when named on the command line (the pre-commit hooks do).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="PATH",
+              help="The configuration file for every card, instead of the nearest one to each.")
+@click.option("--isolated", is_flag=True, help="Read no configuration file.")
+@click.option("--stdin-filename", metavar="NAME",
+              help="With `-` as the path: the card's path, for the report, the configuration and the files "
+                   "beside it.")
+def check(paths: tuple[str, ...], output_format: str, fail_on: str | None, exit_zero: bool, statistics: bool,
+          quiet: bool, show_facts: bool, model_id: str | None, show_diff: bool, fix: bool, unsafe_fixes: bool | None,
+          fill_template: bool | None, select: tuple[str, ...], ignore: tuple[str, ...],
+          extend_select: tuple[str, ...], exclude: tuple[str, ...], extend_exclude: tuple[str, ...],
+          force_exclude: bool | None, config_path: str | None, isolated: bool, stdin_filename: str | None) -> None:
+    """Check model cards: files, or directories holding README.md files (searched recursively);
+    `-` reads one card from stdin.
 
     Facts are read from the card and from the files beside it (config.json, *.safetensors
     headers, trainer_state.json, train_results.json, all_results.json, emissions.csv).
     `--diff` shows and `--fix` writes the card with its `co2_eq_emissions` block completed;
     nothing outside that block changes (unless `--fill-template`).
+
+    Settings come from the nearest `pyproject.toml` with a `[tool.carbon-card]` table, or
+    `carbon-card.toml` / `.carbon-card.toml`, above each card; options given here win.
     """
     if show_diff and fix:
         raise click.UsageError("--diff and --fix cannot be used together: --diff shows what --fix would write")
-    out = sys.stdout
-    summary = Summary(unsafe_fixes=unsafe_fixes)
+    if show_diff and statistics:
+        raise click.UsageError("--diff and --statistics cannot be used together")
+    reading_stdin = paths == ("-",)
+    if "-" in paths and not reading_stdin:
+        raise click.UsageError("`-` (a card from stdin) cannot be given with other paths")
+    if stdin_filename is not None and not reading_stdin:
+        raise click.UsageError("--stdin-filename goes with `-` as the only path")
+    if config_path is not None and isolated:
+        raise click.UsageError("--config and --isolated cannot be used together")
+    options = _Options(
+        {"select": select, "ignore": ignore, "extend_select": extend_select, "exclude": exclude,
+         "extend_exclude": extend_exclude},
+        force_exclude, config_path, isolated, (model_id, fail_on, unsafe_fixes, fill_template),
+    )
+    stdin_data = None
+    if reading_stdin:
+        name = stdin_filename or "-"
+        stdin_data = sys.stdin.buffer.read(MAX_CARD_BYTES + 1)
+        items: list = [] if options.excluded(name, True) else [name]
+    else:
+        # Every card is listed and its settings read before any is checked: a broken
+        # configuration file stops the run before it reports anything.
+        items = list(find_cards(paths, options.excluded))
+    settings = {item: options.card(item) for item in items if not isinstance(item, CardReadError)}
+
+    # With `-` and --fix, stdout takes the fixed card and the report goes to stderr (as ruff does).
+    out = sys.stderr if reading_stdin and fix else sys.stdout
+    summary = Summary(unsafe_fixes=bool(unsafe_fixes))
     want_patch = show_diff or fix
-    diffs = 0
+    diffs = failing = 0
+    fixed_stdin = stdin_data
     sarif_assessments: list = []  # SARIF is one document: kept until the end
     sarif_errors: list = []
-    if output_format == "json":
+    per_card = not statistics
+    if output_format == "json" and per_card:
         out.write("[")
     first = True
-    for item in find_cards(paths):
-        error, assessment, patch = _check_one(item, model_id, want_patch, unsafe_fixes, fill_template)
+    for item in items:
+        if isinstance(item, CardReadError):
+            error, assessment, patch, card_settings = item, None, None, None
+        else:
+            card_settings = settings[item]
+            error, assessment, patch = _check_one(item, card_settings, want_patch, stdin_data, stdin_filename)
         if fix and patch is not None and patch.changed:
             try:
-                write_patch(patch, item)
+                if stdin_data is None:
+                    write_patch(patch, item)
+                else:
+                    fixed_stdin = patch.data()
                 summary.fixed += len({(c.code, c.key) for c in patch.applied})
                 # What remains is reported from the text just written, not read back from disk.
                 card = parse_card(patch.data(), item)
-                assessment = assess(card, gather(card, os.path.dirname(item) or ".", model_id))
+                assessment = assess(card, gather(card, _folder(item, stdin_data, stdin_filename),
+                                                 card_settings.model_id), card_settings.enabled)
             except (PatchError, CardReadError) as failed:
                 error = failed
         if error is not None:
             summary.add_error()
-            if output_format == "json":
+            if not per_card:
+                click.echo(f"{error}", err=True)
+            elif output_format == "json":
                 first = _write_json(out, error_json(error), first)
             elif output_format == "sarif":
                 sarif_errors.append(error)
@@ -126,7 +195,12 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: str, quiet: bool,
                 click.echo(f"{error}", err=True)
             if assessment is None:
                 continue
-        summary.add(assessment)
+        unsafe = card_settings.unsafe_fixes
+        summary.add(assessment, unsafe)
+        threshold = _FAIL_ON[card_settings.fail_on]
+        failing += threshold is not None and assessment.count(threshold) > 0
+        if not per_card:
+            continue
         if output_format == "sarif":
             sarif_assessments.append(assessment)
         elif output_format == "github":
@@ -146,7 +220,7 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: str, quiet: bool,
                 diffs += 1
                 out.write(patch.diff(assessment.card.path))
         else:
-            out.write("".join(finding_text(assessment.card.path, f, unsafe_fixes) + "\n" for f in assessment.findings))
+            out.write("".join(finding_text(assessment.card.path, f, unsafe) + "\n" for f in assessment.findings))
             if assessment.findings and not quiet and not show_facts:
                 out.write(disclosure_text(assessment) + "\n")
             if show_facts:
@@ -154,7 +228,15 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: str, quiet: bool,
 
                 out.write(facts_table(assessment) + "\n")
                 out.write(textwrap.indent(estimate_text(run_estimate(assessment.facts)), "  ") + "\n")
-    if output_format == "json":
+    if statistics:
+        if output_format == "json":
+            out.write(json.dumps(statistics_json(summary), indent=2) + "\n")
+        else:
+            text = statistics_text(summary)
+            out.write(text + "\n" if text else "")
+            if not quiet:
+                out.write(summary_text(summary) + "\n")
+    elif output_format == "json":
         out.write("\n]\n")
     elif output_format == "sarif":
         from .sarif import sarif_log
@@ -168,24 +250,155 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: str, quiet: bool,
     elif not quiet:
         out.write(summary_text(summary) + "\n")
     out.flush()
+    if reading_stdin and fix and fixed_stdin is not None:
+        sys.stdout.buffer.write(fixed_stdin)  # the card as fixed, or as it came when nothing was
+        sys.stdout.flush()
 
-    threshold = _FAIL_ON[fail_on]
     if summary.unreadable:
         sys.exit(EXIT_INPUT_ERROR)
+    if exit_zero:
+        sys.exit(EXIT_CLEAN)
     if show_diff and output_format in ("text", "github", "sarif"):
         sys.exit(EXIT_FINDINGS if diffs else EXIT_CLEAN)
-    if threshold is not None and summary.count(threshold):
-        sys.exit(EXIT_FINDINGS)
-    sys.exit(EXIT_CLEAN)
+    sys.exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
 
 
-def _check_one(item, model_id, want_patch, unsafe_fixes, fill_template):
-    """(error, assessment, patch) of one card; a card that cannot be read or patched gives an error."""
-    if isinstance(item, CardReadError):
-        return item, None, None
+# The names carbon_card.config looks for (its CONFIG_FILES): without one of them above a card,
+# and without a selection or exclusion option, check never imports the configuration (nor TOML).
+_CONFIG_FILES = (".carbon-card.toml", "carbon-card.toml", "pyproject.toml")
+
+
+class _ConfigFailure(click.ClickException):
+    """A broken configuration file: one line naming the file and line, exit 2, nothing checked."""
+
+    exit_code = EXIT_INPUT_ERROR
+
+    def show(self, file: IO[str] | None = None) -> None:
+        click.echo(self.message, err=True)
+
+
+class _Options:
+    """The settings of each card of a `check` run: the command line, over the configuration
+    files when there are any (then `carbon_card.config` is imported)."""
+
+    def __init__(self, selection: dict[str, tuple[str, ...]], force_exclude: bool | None, config_path: str | None,
+                 isolated: bool, plain: tuple):
+        self.selection = {key: tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+                          for key, values in selection.items()}
+        self.force_exclude, self.config_path, self.isolated = force_exclude, config_path, isolated
+        self.model_id, self.fail_on, self.unsafe_fixes, self.fill_template = plain
+        self.configuration = None
+        self._folders: dict[str, bool] = {}
+        if config_path is not None or isolated or any(self.selection.values()):
+            self._configure()
+
+    def _configure(self) -> None:
+        from .config import ConfigError, Configuration, Settings, is_selector
+
+        for key in ("select", "ignore", "extend_select"):
+            for code in self.selection[key]:
+                if not is_selector(code):
+                    raise click.BadParameter(f"unknown rule code {code!r} (see `carbon-card rules`)",
+                                             param_hint=f"--{key.replace('_', '-')}")
+        given = self.selection
+        cli_settings = Settings(
+            root=os.getcwd(), select=given["select"] or None, ignore=given["ignore"],
+            extend_select=given["extend_select"], exclude=given["exclude"] or None,
+            extend_exclude=given["extend_exclude"], force_exclude=self.force_exclude, fail_on=self.fail_on,
+            unsafe_fixes=self.unsafe_fixes, fill_template=self.fill_template,
+        )
+        try:
+            self.configuration = Configuration(cli_settings, self.config_path, self.isolated, self.model_id,
+                                               lambda message: click.echo(message, err=True))
+        except ConfigError as error:
+            raise _ConfigFailure(str(error)) from None
+
+    def _configured(self, path: str):
+        if self.configuration is None and self._config_file_above(os.path.dirname(os.path.abspath(path))):
+            self._configure()
+        return self.configuration
+
+    def _config_file_above(self, folder: str) -> bool:
+        walked = []
+        found = False
+        while not found and folder not in self._folders:
+            walked.append(folder)
+            for name in _CONFIG_FILES:
+                candidate = os.path.join(folder, name)
+                if os.path.isfile(candidate):
+                    # A pyproject.toml counts only with the table; the text is enough to rule it out.
+                    found = name != "pyproject.toml" or _mentions_carbon_card(candidate)
+                    if found:
+                        break
+            parent = os.path.dirname(folder)
+            if parent == folder:
+                break
+            folder = parent
+        found = found or self._folders.get(folder, False)
+        for folder in walked:
+            self._folders[folder] = found
+        return found
+
+    def excluded(self, path: str, explicit: bool) -> bool:
+        configuration = self._configured(path)
+        if configuration is None:
+            return False
+        try:
+            return configuration.excluded(path, explicit)
+        except Exception as error:  # noqa: BLE001 - ConfigError, imported with the configuration
+            raise self._failure(error)
+
+    def card(self, path: str):
+        """(enabled codes or None, fail-on, unsafe fixes, fill template, model id) of one card."""
+        configuration = self._configured(path)
+        if configuration is None:
+            return _Defaults(None, self.fail_on or "warning", bool(self.unsafe_fixes), bool(self.fill_template),
+                             self.model_id)
+        try:
+            return configuration.for_card(path)
+        except Exception as error:  # noqa: BLE001
+            raise self._failure(error)
+
+    @staticmethod
+    def _failure(error: Exception) -> Exception:
+        from .config import ConfigError
+
+        return _ConfigFailure(str(error)) if isinstance(error, ConfigError) else error
+
+
+class _Defaults(NamedTuple):
+    """A card's settings when no configuration file applies (as `config.CardSettings`)."""
+
+    enabled: frozenset[str] | None
+    fail_on: str
+    unsafe_fixes: bool
+    fill_template: bool
+    model_id: str | None
+
+
+def _mentions_carbon_card(path: str) -> bool:
+    """Whether a pyproject.toml may have the table: `[tool.carbon-card]`, `tool.carbon-card.x =`,
+    `carbon-card = {...}` (not a dependency `"carbon-card>=0.1"`); only then is it parsed."""
     try:
-        card = read_card(item)
-        assessment = assess(card, gather(card, os.path.dirname(item) or ".", model_id))
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return re.search(r"""carbon-card["']?[ \t]*[.\]=]""", handle.read()) is not None
+    except OSError:
+        return False
+
+
+def _folder(item: str, stdin_data: bytes | None, stdin_filename: str | None) -> str | None:
+    """The folder whose files are read beside a card: none for a card from stdin without a name."""
+    if stdin_data is not None and stdin_filename is None:
+        return None
+    return os.path.dirname(item) or "."
+
+
+def _check_one(item, options, want_patch, stdin_data=None, stdin_filename=None):
+    """(error, assessment, patch) of one card; a card that cannot be read or patched gives an error."""
+    try:
+        card = read_card(item) if stdin_data is None else parse_card(stdin_data, item)
+        facts = gather(card, _folder(item, stdin_data, stdin_filename), options.model_id)
+        assessment = assess(card, facts, options.enabled)
     except CardReadError as read_error:
         return read_error, None, None
     except Exception as bug:  # noqa: BLE001 - one bad card must not stop the run
@@ -193,7 +406,7 @@ def _check_one(item, model_id, want_patch, unsafe_fixes, fill_template):
     if not want_patch:
         return None, assessment, None
     try:
-        return None, assessment, propose(assessment, unsafe=unsafe_fixes, fill_template=fill_template)
+        return None, assessment, propose(assessment, unsafe=options.unsafe_fixes, fill_template=options.fill_template)
     except PatchError as failed:
         return failed, assessment, None
     except Exception as bug:  # noqa: BLE001

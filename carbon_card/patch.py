@@ -266,11 +266,14 @@ def _hardware_text(fact: Fact, facts: Facts) -> str:
     return text
 
 
-def plan(card: Card, facts: Facts, findings, estimate: Callable[[], Estimate] | None = None) -> list[Change]:
+def plan(card: Card, facts: Facts, findings, estimate: Callable[[], Estimate] | None = None,
+         allows: Callable[[str, int], bool] | None = None) -> list[Change]:
     """Every change the findings call for, safe and unsafe, in the order they are applied.
 
     Each change takes its safety from the rule it fixes. `estimate` is called only for a
-    card whose block states no emissions and whose text does not either."""
+    card whose block states no emissions and whose text does not either. `allows(code, line)`
+    says whether a finding would be reported there: a block created from the text's figure
+    leaves out the recommended fields whose rule the user ignores or suppresses."""
     by_code: dict[str, list] = {}
     for finding in findings:
         if finding.fixable:
@@ -322,9 +325,13 @@ def plan(card: Card, facts: Facts, findings, estimate: Callable[[], Estimate] | 
     else:
         return changes
     present = (card.metadata or {}).get(BLOCK_KEY)
+    line = by_code[creator][0].line  # where the recommended fields' findings would be
     for key, (value, fact) in fields.items():
         if isinstance(present, dict) and key in present:
             continue
+        code = _RECOMMENDED_CODES.get(key)
+        if fact is not None and code is not None and allows is not None and not allows(code, line):
+            continue  # e.g. no `geographical_location` where CC203 is ignored: the team removed it on purpose
         where = f" from {fact.provenance()}" if fact is not None else ""
         change(creator, key, value, f"add `{key}: {_scalar(value)}`{where}")
     return changes
@@ -349,7 +356,8 @@ def propose(assessment: Assessment, *, unsafe: bool = False, fill_template: bool
 
         return estimate(facts)
 
-    changes = plan(card, facts, assessment.findings, run_estimate)
+    selection = assessment.selection
+    changes = plan(card, facts, assessment.findings, run_estimate, selection.allows)
     applied = tuple(c for c in changes if unsafe or c.safety is Fix.SAFE)
     withheld = tuple(c for c in changes if c not in applied)
     if not applied and not fill_template:
@@ -362,7 +370,7 @@ def propose(assessment: Assessment, *, unsafe: bool = False, fill_template: bool
         # The renamed block is a new card: what it still lacks is planned and applied on it.
         from .assessment import assess
 
-        second = propose(assess(renamed, _with_yaml_facts(renamed, facts)), unsafe=unsafe,
+        second = propose(assess(renamed, _with_yaml_facts(renamed, facts), selection.enabled), unsafe=unsafe,
                          fill_template=fill_template, rounds=rounds)
         return Patch(card, second.text, (rename, *second.applied), withheld + second.withheld, second.block)
 
@@ -370,7 +378,7 @@ def propose(assessment: Assessment, *, unsafe: bool = False, fill_template: bool
     text, block = _apply(card, applied) if applied else (card.text, old)
     if fill_template:
         shown = block if isinstance(block, dict) else {"emissions": block} if _is_number(block) else {}
-        text = _fill_template(card, text, shown, applied)
+        text = _fill_template(card, text, shown, applied, selection.allows)
     if text == card.text:
         return Patch(card, card.text, (), withheld, old)
     _verify(card, text, block)
@@ -380,8 +388,8 @@ def propose(assessment: Assessment, *, unsafe: bool = False, fill_template: bool
         again = parse_card(text, card.path)
         from .assessment import assess
 
-        more = propose(assess(again, _with_yaml_facts(again, facts)), unsafe=unsafe, fill_template=fill_template,
-                       rounds=rounds - 1)
+        more = propose(assess(again, _with_yaml_facts(again, facts), selection.enabled), unsafe=unsafe,
+                       fill_template=fill_template, rounds=rounds - 1)
         if more.changed:
             _verify(card, more.text, more.block)
             return Patch(card, more.text, applied + more.applied, withheld + more.withheld, more.block)
@@ -499,8 +507,10 @@ def _edited(text: str, edits: list[tuple[int, int, str]]) -> str:
     return text
 
 
-def _fill_template(card: Card, text: str, block: dict, changes: tuple[Change, ...]) -> str:
-    """`[More Information Needed]` of the Environmental Impact fields replaced by the block's values.
+def _fill_template(card: Card, text: str, block: dict, changes: tuple[Change, ...],
+                   allows: Callable[[str, int], bool]) -> str:
+    """`[More Information Needed]` of the Environmental Impact fields replaced by the block's values,
+    where CC301 (the placeholder's rule) is reported.
 
     The body is unchanged by the block edits, so its placeholders keep their place relative to
     the end of the text."""
@@ -513,6 +523,8 @@ def _fill_template(card: Card, text: str, block: dict, changes: tuple[Change, ..
         value = block.get(key) if key else None
         if value is None or key in ("emissions", "hours_used") and not _is_number(value):
             continue  # a figure the block states as text it cannot be read from is not copied into the prose
+        if not allows("CC301", card.line_of_offset(offset)):
+            continue  # the placeholder is left as the team wants it
         if key == "emissions":
             shown = format_mass(value) + " CO2eq" + (" (estimated by carbon-card)" if estimated else "")
         elif key == "hours_used":

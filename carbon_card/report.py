@@ -19,7 +19,7 @@ from .units import format_mass
 
 __all__ = [
     "Summary", "diff_summary_text", "disclosure_text", "finding_text", "card_json", "error_json", "facts_json", "facts_table", "summary_text",
-    "rules_table", "estimate_text", "estimate_json",
+    "rules_table", "estimate_text", "estimate_json", "statistics_json", "statistics_text",
 ]
 
 
@@ -42,8 +42,12 @@ class Summary:
     """Whether unsafe fixes were enabled: then they count as fixable."""
     by_tier: Counter = field(default_factory=Counter)
     """Cards per disclosure tier (T1 whatever its completeness)."""
+    fixable_by_code: Counter = field(default_factory=Counter)
+    """Findings `--fix` would fix, per rule code (for `--statistics`)."""
 
-    def add(self, assessment: Assessment) -> None:
+    def add(self, assessment: Assessment, unsafe_fixes: bool | None = None) -> None:
+        """Count a card's findings; `unsafe_fixes` is this card's setting (the run's by default)."""
+        unsafe = self.unsafe_fixes if unsafe_fixes is None else unsafe_fixes
         self.cards += 1
         self.by_tier[assessment.disclosure_tier.split(" ", 1)[0]] += 1
         if assessment.findings:
@@ -51,8 +55,9 @@ class Summary:
         for finding in assessment.findings:
             self.by_severity[finding.severity] += 1
             self.by_code[finding.code] += 1
-            if finding.safe_fix or (finding.fixable and self.unsafe_fixes):
+            if finding.safe_fix or (finding.fixable and unsafe):
                 self.fixable += 1
+                self.fixable_by_code[finding.code] += 1
             elif finding.fixable:
                 self.unsafe_fixable += 1
 
@@ -94,6 +99,28 @@ def summary_text(summary: Summary) -> str:
                           if summary.by_tier[tier])
         text += f" Disclosure: {tiers}."
     return text
+
+
+def _statistics(summary: Summary) -> list[tuple[str, int, int]]:
+    # Most frequent first, then in code order, as ruff sorts them.
+    return sorted(((code, n, summary.fixable_by_code[code]) for code, n in summary.by_code.items()),
+                  key=lambda row: (-row[1], row[0]))
+
+
+def statistics_text(summary: Summary) -> str:
+    """ruff's `--statistics`: count, code, `[*]` when `--fix` fixes some, and the rule's name."""
+    rows = _statistics(summary)
+    if not rows:
+        return ""
+    width = max(len(str(n)) for _, n, _ in rows)
+    marks = any(fixable for _, _, fixable in rows)
+    return "\n".join(f"{n:>{width}}\t{code}\t{('[*] ' if fixable else '[ ] ') if marks else ''}{RULES[code].name}"
+                     for code, n, fixable in rows)
+
+
+def statistics_json(summary: Summary) -> list[dict[str, Any]]:
+    return [{"code": code, "name": RULES[code].name, "count": n, "fixable": fixable > 0, "fixable_count": fixable}
+            for code, n, fixable in _statistics(summary)]
 
 
 def disclosure_text(assessment: Assessment) -> str:

@@ -1,8 +1,9 @@
 """The registry of rules: every finding carbon-card reports has a stable code from here.
 
-Codes are grouped like ruff's: CC0xx the front matter, CC1xx the `co2_eq_emissions` block,
-CC2xx recommended fields of the block, CC3xx the card's prose and disclosure as a whole,
-CC4xx facts that disagree or could not be read, CC5xx the estimate against the card.
+Codes are grouped like ruff's: CC0xx the front matter (CC010 the card's suppression
+comments), CC1xx the `co2_eq_emissions` block, CC2xx recommended fields of the block, CC3xx
+the card's prose and disclosure as a whole, CC4xx facts that disagree or could not be read,
+CC5xx the estimate against the card.
 `carbon-card rules` prints this table and the README's rules table is generated from it.
 """
 
@@ -65,6 +66,9 @@ _ALL = (
          "A top-level key looks like a misspelling of `co2_eq_emissions`; the Hub ignores it.", Fix.UNSAFE),
     Rule("CC006", "duplicate-key", Severity.WARNING,
          "A key of the carbon block appears twice; only the last value counts."),
+    Rule("CC010", "unused-suppression", Severity.WARNING,
+         "A `carbon-card: ignore` comment suppresses nothing: no such finding, a rule not enabled, or an "
+         "unknown code (like ruff's RUF100)."),
     # The co2_eq_emissions block.
     Rule("CC101", "block-wrong-type", Severity.ERROR,
          "`co2_eq_emissions` must be a number of grams or a mapping with `emissions`."),

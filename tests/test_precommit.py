@@ -181,15 +181,15 @@ def test_manifest_declares_the_linter_and_fixer_hooks() -> None:
     hooks = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))
     assert [hook["id"] for hook in hooks] == [HOOK_ID, FIX_HOOK_ID]
     hook, fixer = hooks
-    assert fixer["entry"] == "carbon-card check --fix"
+    assert fixer["entry"] == "carbon-card check --fix --force-exclude"
     assert {k: v for k, v in fixer.items() if k not in ("id", "name", "description", "entry")} == \
         {k: v for k, v in hook.items() if k not in ("id", "name", "description", "entry")}
     assert hook["name"] == HOOK_ID
     assert hook["description"].strip()
-    assert hook["entry"] == "carbon-card check"
+    assert hook["entry"] == "carbon-card check --force-exclude"  # the configuration's `exclude` applies
     assert hook["language"] == "python"
     assert hook["types"] == ["markdown"]
-    assert hook["require_serial"] is False
+    assert hook["require_serial"] is True  # one process: one summary, each configuration read once
     files = re.compile(hook["files"])
     for path in ("README.md", "models/bert-tiny/README.md", "a/b/c/README.md"):
         assert files.search(path), path
