@@ -509,8 +509,8 @@ def _edited(text: str, edits: list[tuple[int, int, str]]) -> str:
 
 def _fill_template(card: Card, text: str, block: dict, changes: tuple[Change, ...],
                    allows: Callable[[str, int], bool]) -> str:
-    """`[More Information Needed]` of the Environmental Impact fields replaced by the block's values,
-    where CC301 (the placeholder's rule) is reported.
+    """The placeholders of the Environmental Impact fields (any spelling `template_placeholders`
+    finds) replaced by the block's values, where CC301 (the placeholder's rule) is reported.
 
     The body is unchanged by the block edits, so its placeholders keep their place relative to
     the end of the text."""
@@ -523,7 +523,7 @@ def _fill_template(card: Card, text: str, block: dict, changes: tuple[Change, ..
         value = block.get(key) if key else None
         if value is None or key in ("emissions", "hours_used") and not _is_number(value):
             continue  # a figure the block states as text it cannot be read from is not copied into the prose
-        if not allows("CC301", card.line_of_offset(offset)):
+        if not allows("CC301", card.line_of_offset(start)):
             continue  # the placeholder is left as the team wants it
         if key == "emissions":
             shown = format_mass(value) + " CO2eq" + (" (estimated by carbon-card)" if estimated else "")
