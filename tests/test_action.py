@@ -91,10 +91,12 @@ def act() -> str:
 def wheelhouse(request) -> Path:
     """Wheels of carbon-card's build backend and of its dependencies at the installed versions."""
     requirements = _build_requires()
-    for requirement in importlib.metadata.requires("carbon-card") or []:
-        if "extra ==" not in requirement:
-            name = re.match(r"[A-Za-z0-9_.-]+", requirement).group()
-            requirements.append(f"{name}=={importlib.metadata.version(name)}")
+    from packaging.requirements import Requirement  # pytest's own dependency
+
+    for requirement in map(Requirement, importlib.metadata.requires("carbon-card") or []):
+        # The runtime dependencies of this Python: not the test extra, not tomli on 3.11+.
+        if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+            requirements.append(f"{requirement.name}=={importlib.metadata.version(requirement.name)}")
     key = hashlib.sha256(json.dumps([sys.version_info[:2], requirements]).encode()).hexdigest()[:16]
     folder = Path(request.config.cache.mkdir(f"carbon-card-wheelhouse-{key}"))
     if not (folder / ".complete").exists():
