@@ -58,7 +58,7 @@ from huggingface_hub.utils import logging as hub_logging
 
 from . import __version__
 from .card import MAX_CARD_BYTES
-from .facts.files import MAX_SAFETENSORS_HEADER, MAX_SIDE_FILE
+from .facts.files import MAX_SIDE_FILE, SideFileError, header_length, parse_header_json
 
 __all__ = ["BadHeaderError", "Hub", "HubError", "Settings", "Snapshot", "TooLargeError"]
 
@@ -382,28 +382,14 @@ class Hub:
             total = total if total is not None else size
             if total is None:
                 raise HubError("bad answer", f"{filename} header: the Hub gave no size for the file")
-            if total < 8:
-                raise BadHeaderError(f"{total} bytes: too short for a safetensors header length")
-            if len(data) < 8:
+            if total >= 8 and len(data) < 8:
                 raise _Truncated(f"{len(data)} of {total} bytes")
-            length = int.from_bytes(data[:8], "little")
-            # Both checks come before the read: a lying length must not make us read it.
-            if length > MAX_SAFETENSORS_HEADER:
-                raise BadHeaderError(f"safetensors header length {length} bytes is over the cap of "
-                                     f"{MAX_SAFETENSORS_HEADER}: not read")
-            if length > total - 8:
-                raise BadHeaderError(f"safetensors header length {length} bytes is more than the file holds "
-                                     f"({total - 8} bytes)")
+            length = _file_fault(header_length, data, total)
             if len(data) < 8 + length:
                 data, _ = self._first_bytes(url, 8 + length)
                 if len(data) < 8 + length:
                     raise _Truncated(f"{len(data) - 8} of {length} header bytes")
-            try:
-                return json.loads(data[8:8 + length].decode("utf-8")), total - 8 - length
-            except (ValueError, RecursionError) as error:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
-                problem = f"safetensors header is not valid JSON: {_one_line(str(error), 100)}"
-            # Raised outside the handler: a JSONDecodeError in its context would read as a bad answer, retried.
-            raise BadHeaderError(problem)
+            return _file_fault(parse_header_json, data[8:8 + length]), total - 8 - length
 
         return self.call(f"{filename} header", read)
 
@@ -514,6 +500,17 @@ def _retry_after(value: str | None) -> float | None:
     except ValueError:
         return None
     return seconds if 0 <= seconds < math.inf else None
+
+
+def _file_fault(check: Callable[..., T], *args: Any) -> T:
+    """`check(*args)` of facts.files (a safetensors header's checks, as `check` words them), its
+    `SideFileError` raised as `BadHeaderError`: the file, not the network, is at fault. Raised
+    outside the handler: a JSONDecodeError in its context would read as a bad answer, retried."""
+    try:
+        return check(*args)
+    except SideFileError as error:
+        problem = error.message
+    raise BadHeaderError(problem)
 
 
 def _one_line(text: str, limit: int = 160) -> str:

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, Callable
 import yaml
 
 from . import __version__
-from .card import MAX_CARD_BYTES, Card, CardReadError, parse_card
+from .card import MAX_CARD_BYTES, Card, CardReadError, LineIndex, parse_card
 from .facts import Fact, Facts
 from .rules import Fix
 from .units import format_mass
@@ -148,8 +148,8 @@ def _changed_window(old: str, new: str) -> tuple[int, list[str], list[str]]:
     start = _lines_back(old, head, _CONTEXT + 2)
     end = _lines_forward(old, len(old) - tail, _CONTEXT + 2)
     shift = len(new) - len(old)
-    offset = old.count("\n", 0, start) + old.count("\r", 0, start) - old.count("\r\n", 0, start)
-    return offset, _LINE_RE.findall(old, start, end), _LINE_RE.findall(new, start, end + shift)
+    lines_before = LineIndex(old).breaks_before(start)
+    return lines_before, _LINE_RE.findall(old, start, end), _LINE_RE.findall(new, start, end + shift)
 
 
 def _common_prefix(a: str, b: str) -> int:
@@ -363,15 +363,17 @@ def propose(assessment: Assessment, *, unsafe: bool = False, fill_template: bool
     if not applied and not fill_template:
         return Patch(card, card.text, (), withheld, (card.metadata or {}).get(BLOCK_KEY))
 
-    rename = next((c for c in applied if c.code == "CC005"), None)
-    if rename is not None:
-        text = _rename_top_level(card, rename.value)
-        renamed = parse_card(text, card.path)
-        # The renamed block is a new card: what it still lacks is planned and applied on it.
+    def propose_again(text: str, rounds: int) -> Patch:
+        # The proposed card is a new card: what it still lacks is planned and applied on it.
         from .assessment import assess
 
-        second = propose(assess(renamed, _with_yaml_facts(renamed, facts), selection.enabled), unsafe=unsafe,
-                         fill_template=fill_template, rounds=rounds)
+        again = parse_card(text, card.path)
+        return propose(assess(again, _with_yaml_facts(again, facts), selection.enabled), unsafe=unsafe,
+                       fill_template=fill_template, rounds=rounds)
+
+    rename = next((c for c in applied if c.code == "CC005"), None)
+    if rename is not None:
+        second = propose_again(_rename_top_level(card, rename.value), rounds)
         return Patch(card, second.text, (rename, *second.applied), withheld + second.withheld, second.block)
 
     old = (card.metadata or {}).get(BLOCK_KEY)
@@ -385,11 +387,7 @@ def propose(assessment: Assessment, *, unsafe: bool = False, fill_template: bool
     if rounds > 1:
         # A fix can make another one possible (a string figure turned into grams lets its `source`
         # be lifted): fixes are applied until nothing changes, so that a second `--fix` finds nothing.
-        again = parse_card(text, card.path)
-        from .assessment import assess
-
-        more = propose(assess(again, _with_yaml_facts(again, facts), selection.enabled), unsafe=unsafe,
-                       fill_template=fill_template, rounds=rounds - 1)
+        more = propose_again(text, rounds - 1)
         if more.changed:
             _verify(card, more.text, more.block)
             return Patch(card, more.text, applied + more.applied, withheld + more.withheld, more.block)

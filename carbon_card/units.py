@@ -13,6 +13,7 @@ import re
 from ._regex import lazy_compile
 
 __all__ = [
+    "DECIMAL_COMMA",
     "UnitError",
     "parse_number",
     "parse_count",
@@ -63,9 +64,10 @@ _GRAMS_PER_UNIT = {
 # A plain number: digits with optional thousands separators (1,234,567) or underscores
 # (24_700_000), an optional fraction and exponent; or a decimal comma where it cannot be a
 # thousands separator ("43,24", "0,1069": not three digits after it). "1,234" stays 1234.
-_DECIMAL_COMMA = r"\d+,(?:\d{1,2}|\d{4,})(?![\d,.])"
-_NUMBER = rf"[+-]?(?:(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:_\d+)*)(?:\.\d+)?|{_DECIMAL_COMMA}|\.\d+)(?:[eE][+-]?\d+)?"
-_DECIMAL_COMMA_RE = lazy_compile(rf"[+-]?{_DECIMAL_COMMA}(?:[eE][+-]?\d+)?")
+DECIMAL_COMMA = r"\d+,(?:\d{1,2}|\d{4,})(?![\d,.])"
+"""A number with a decimal comma where it cannot be a thousands separator (prose reads it too)."""
+_NUMBER = rf"[+-]?(?:(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:_\d+)*)(?:\.\d+)?|{DECIMAL_COMMA}|\.\d+)(?:[eE][+-]?\d+)?"
+_DECIMAL_COMMA_RE = lazy_compile(rf"[+-]?{DECIMAL_COMMA}(?:[eE][+-]?\d+)?")
 _NUMBER_RE = lazy_compile(rf"\s*({_NUMBER})\s*")
 # The greenhouse-gas suffix after a mass unit: CO2, CO2e, CO2eq, CO2-eq, CO₂, CO_2 eq., "of CO2".
 _GAS = (

@@ -9,10 +9,11 @@ import pytest
 from conftest import CORPUS
 
 from carbon_card.assessment import assess
-from carbon_card.card import read_card
+from carbon_card.card import parse_card, read_card
 from carbon_card.estimate import estimate
 from carbon_card.facts import gather
 from carbon_card.patch import PatchError, propose
+from carbon_card.units import parse_accelerator_count
 
 GOLD = CORPUS / "gold"
 NUMBERS = ("own_emissions_g", "accelerator_count", "hours", "params", "tokens", "energy_kwh")
@@ -101,8 +102,6 @@ def test_placeholders_the_hub_does_not_render_are_not_flagged():
     # The template's Environmental Impact fields of microsoft/speecht5_tts, put in an HTML comment.
     card = read_card(GOLD / "cards" / "microsoft__speecht5_tts.md")
     start, end = card.text.index("- **Hardware Type:**"), card.text.index("# Technical Specifications")
-    from carbon_card.card import parse_card
-
     hidden = parse_card(card.text[:start] + "<!--\n" + card.text[start:end] + "-->\n" + card.text[end:], "README.md")
     assert len([f for f in assess(card, gather(card)).findings if f.code == "CC301"]) == 5
     assert not [f for f in assess(hidden, gather(hidden)).findings if f.code == "CC301"]
@@ -112,8 +111,6 @@ def test_fill_template_replaces_a_placeholder_whatever_its_spelling():
     # openai-community/roberta-base-openai-detector: every Environmental Impact field is "Unknown".
     card = read_card(GOLD / "cards" / "openai-community__roberta-base-openai-detector.md")
     block = "co2_eq_emissions:\r\n  emissions: 1200\r\n  hardware_used: 1 x V100\r\n"
-    from carbon_card.card import parse_card
-
     card = parse_card(card.text.replace("---\r\n", "---\r\n" + block, 1), "README.md")
     patch = propose(assess(card, gather(card)), fill_template=True)
     assert "- **Hardware Type:** 1 x V100\r\n" in patch.text
@@ -133,8 +130,6 @@ def test_a_table_of_a_crlf_card_is_read_and_its_row_picked_by_the_model_name():
 
 
 def test_a_range_in_an_emissions_field_is_no_one_figure():
-    from carbon_card.card import parse_card
-
     card = parse_card("---\nlicense: mit\n---\n## Environmental Impact\n\n- **Carbon Emitted:** 560–1200 kg CO2e\n")
     assert [f for f in gather(card).facts if f.quantity == "emissions"] == []
 
@@ -150,8 +145,6 @@ def test_kilograms_in_the_grams_field_are_caught_from_a_sentence():
     "Our data centre's carbon emissions are 57 g CO2eq per kWh.",
 ])
 def test_a_rate_is_never_emissions(sentence):
-    from carbon_card.card import parse_card
-
     card = parse_card("---\nlicense: mit\n---\n# Model\n\n" + sentence + "\n")
     assert [f for f in gather(card).facts if f.quantity == "emissions"] == []
 
@@ -168,8 +161,6 @@ def test_a_product_of_counts_is_the_number_of_accelerators():
     ("4 x 8 A100 GPUs", 32), ("8 x 80GB A100", 8), ("1 x Tesla T4", 1),
 ])
 def test_a_product_name_s_digits_are_never_a_count(text, count):
-    from carbon_card.units import parse_accelerator_count
-
     assert parse_accelerator_count(text) == count
 
 
@@ -189,8 +180,6 @@ def test_the_last_size_of_a_range_or_list_is_the_family_s(name, model_id, size):
 
 @pytest.mark.parametrize("sentence", ["a model of less than 13 billion parameters", "trained on up to 2T tokens"])
 def test_a_bound_is_not_a_size(sentence):
-    from carbon_card.card import parse_card
-
     card = parse_card("---\nlicense: mit\n---\n# Model\n\nIt is " + sentence + ".\n")
     assert [f for f in gather(card).facts if f.quantity in ("params", "train_tokens")] == []
 
@@ -201,7 +190,5 @@ def test_a_bound_is_not_a_size(sentence):
     ("- **Carbon Emitted:** 43,24 kg CO2", "emissions", 43_240),
 ])
 def test_compound_durations_and_decimal_commas(field, quantity, value):
-    from carbon_card.card import parse_card
-
     card = parse_card("---\nlicense: mit\n---\n## Environmental Impact\n\n" + field + "\n")
     assert gather(card).best(quantity).value == pytest.approx(value)

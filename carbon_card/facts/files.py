@@ -30,6 +30,8 @@ __all__ = [
     "Found",
     "SideFileError",
     "check_header",
+    "header_length",
+    "parse_header_json",
     "facts_from_folder",
     "is_weight_file",
     "read_config",
@@ -216,29 +218,37 @@ def _read_header(path: str | os.PathLike) -> _Header:
         # Unbuffered: a buffered read of the 8-byte length would pull a whole buffer of data.
         with _open(path, "rb", buffering=0) as file:
             size = os.fstat(file.fileno()).st_size
-            prefix = _read_exactly(file, 8)
-            if len(prefix) < 8:
-                raise SideFileError(f"{size} bytes: too short for a safetensors header length")
-            length = int.from_bytes(prefix, "little")
-            # Both checks come before the read: a lying length must not make us read it.
-            if length > MAX_SAFETENSORS_HEADER:
-                raise SideFileError(
-                    f"safetensors header length {length} bytes is over the cap of {MAX_SAFETENSORS_HEADER}: not read"
-                )
-            if length > size - 8:
-                raise SideFileError(
-                    f"safetensors header length {length} bytes is more than the file holds ({size - 8} bytes)"
-                )
+            length = header_length(_read_exactly(file, 8), size)
             raw = _read_exactly(file, length)
     except OSError as error:
         raise SideFileError(f"cannot read: {error.strerror or error}") from None
     if len(raw) < length:
         raise SideFileError(f"truncated safetensors header: {len(raw)} of {length} bytes")
+    return check_header(parse_header_json(raw), data_size=size - 8 - length)
+
+
+def header_length(prefix: bytes, size: int) -> int:
+    """The header length a safetensors file's first 8 bytes state, checked against the cap and
+    the file's `size` before anything more is read (a lying length must not make us read it);
+    `SideFileError` otherwise. The Hub audit reads the same prefix by a ranged request."""
+    if size < 8 or len(prefix) < 8:
+        raise SideFileError(f"{size} bytes: too short for a safetensors header length")
+    length = int.from_bytes(prefix[:8], "little")
+    if length > MAX_SAFETENSORS_HEADER:
+        raise SideFileError(
+            f"safetensors header length {length} bytes is over the cap of {MAX_SAFETENSORS_HEADER}: not read"
+        )
+    if length > size - 8:
+        raise SideFileError(f"safetensors header length {length} bytes is more than the file holds ({size - 8} bytes)")
+    return length
+
+
+def parse_header_json(raw: bytes) -> Any:
+    """The JSON of a safetensors header's bytes, or `SideFileError`."""
     try:
-        header = json.loads(raw.decode("utf-8"))
+        return json.loads(raw.decode("utf-8"))
     except (ValueError, RecursionError) as error:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
         raise SideFileError(f"safetensors header is not valid JSON: {_clip(str(error), 100)}") from None
-    return check_header(header, data_size=size - 8 - length)
 
 
 def _read_exactly(file, count: int) -> bytes:

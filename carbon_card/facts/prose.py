@@ -24,6 +24,7 @@ from typing import Iterator
 from .._regex import lazy_compile
 from ..card import Card
 from ..units import (
+    DECIMAL_COMMA,
     UnitError,
     parse_accelerator_count,
     parse_count,
@@ -36,13 +37,14 @@ from .metadata import normalise_training_type
 
 __all__ = ["facts_from_prose", "name_tokens"]
 
-_NUM = r"(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\d+,(?:\d{1,2}|\d{4,})(?![\d,.]))(?:[eE][+-]?\d+)?"  # units._NUMBER
+_NUM = rf"(?:(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?|{DECIMAL_COMMA})(?:[eE][+-]?\d+)?"
 _MASS_UNIT = r"(?:metric\s+tons?|tonnes?|tons?|kilograms?|kgs?|grams?|lbs?|pounds?|mg|g|t)"
 _GAS = r"(?:\s*\**\s*(?:eq\.?\s*)?(?:of\s+)?(?:co2|co₂|co_2)(?:\s*[-_]?\s*(?:eq|e|equivalent)\b\.?)?)"
 # A mass of CO2e in prose needs the gas: "2290 tCO2eq", "**11,390** tons CO2eq", "5.6 KgCO2".
 _MASS_CO2_RE = lazy_compile(rf"(?<![\w.])({_NUM})\s*\**\s*({_MASS_UNIT})(?=[^a-z]|$|co)\**{_GAS}", re.IGNORECASE)
 # In a field about emissions the gas may be left out: "Carbon Emitted: 149.2 kg".
-_MASS_RE = lazy_compile(rf"(?<![\w.])({_NUM})\s*\**\s*({_MASS_UNIT})(?=[^a-z]|$|co)\**{_GAS}?", re.IGNORECASE)
+_MASS = rf"(?<![\w.])({_NUM})\s*\**\s*({_MASS_UNIT})(?=[^a-z]|$|co)\**{_GAS}?"
+_MASS_RE = lazy_compile(_MASS, re.IGNORECASE)
 _ENERGY_RE = lazy_compile(rf"(?<![\w.])({_NUM})\s*\**\s*(kWh|MWh|GWh|Wh)\b", re.IGNORECASE)
 _SCALED = rf"{_NUM}\s*(?:[kKMBT](?![a-zA-Z])|thousand|million|billion|trillion)?"
 _ACCEL_HOURS_RE = lazy_compile(rf"(?<![\w.])({_SCALED})\**\s*(?:GPU|TPU|chip|accelerator|device)[- ]hours?\b", re.IGNORECASE)
@@ -73,7 +75,7 @@ _HARDWARE_RE = lazy_compile(
 # body with a pattern that starts with a number is slow (the engine tries every position);
 # `str.find` finds the anchors fast and the pattern then runs on a short window around each.
 # A mass without the gas, next to a word of emissions: "- Carbon emission 0.1069 Kg".
-_MASS_NEAR_EMISSION_RE = lazy_compile(_MASS_RE.pattern, re.IGNORECASE)
+_MASS_NEAR_EMISSION_RE = lazy_compile(_MASS, re.IGNORECASE)  # its own object: the sentence reader dispatches on it
 _EMISSION_WORD_RE = lazy_compile(r"emission|emitted|carbon footprint", re.IGNORECASE)
 # After a mass: a denominator makes it a rate (grid intensity, emissions per hour), not emissions.
 _PER_UNIT_RE = lazy_compile(r"\s*(?:/|per\b|an?\s+hour\b|each\b)", re.IGNORECASE)
@@ -607,7 +609,7 @@ def _find_tables(body: str, lower: str) -> list[_Table]:
     if "|" in body:
         tables += _pipe_tables(body)
     if "<table" in lower:
-        tables += _html_tables(body)
+        tables += _html_tables(body, lower)
     return tables
 
 
@@ -648,8 +650,8 @@ def _clean_cell(cell: str) -> str:
     return re.sub(r"\s+", " ", text.replace("*", "")).strip()
 
 
-def _html_tables(body: str) -> Iterator[_Table]:
-    for table in _html_table_matches(body):
+def _html_tables(body: str, lower: str) -> Iterator[_Table]:
+    for table in _html_table_matches(body, lower):
         rows = list(_HTML_ROW_RE.finditer(table.group(0)))
         if len(rows) < 2:
             continue
@@ -659,10 +661,9 @@ def _html_tables(body: str) -> Iterator[_Table]:
         yield _Table(table.start(), cells[0], cells[1:], offsets[1:], line_offsets)
 
 
-def _html_table_matches(body: str) -> Iterator[re.Match]:
+def _html_table_matches(body: str, lower: str) -> Iterator[re.Match]:
     """`<table ...>...</table>` spans, as `_HTML_TABLE_RE` finds them, but with no rescan of the
     rest of the text from each `<table` that no `</table>` closes (quadratic on hostile cards)."""
-    lower = body.lower()
     position = 0
     while (start := lower.find("<table", position)) >= 0:
         end = lower.find("</table>", start)
