@@ -308,3 +308,19 @@ def test_numbers_in_prose_read_as_parse_number_reads_them():
     for text in ("7", "7.98", "1,234", "1,234,567.5", "3e5", "3.14E+23", "2E-3", "٣٤"):
         assert re.fullmatch(_NUM, text)
         assert _number(text) == parse_number(text)
+
+
+def test_listing_facts_fill_only_what_the_card_leaves_unsaid():
+    from datetime import datetime, timezone
+
+    from carbon_card.facts import Listing
+
+    card = parse_card(b"---\npipeline_tag: text-classification\n---\n# m\n", "m/README.md")
+    listing = Listing("o/m", created_at=datetime(2023, 5, 1, tzinfo=timezone.utc), pipeline_tag="text-generation",
+                      library_name="transformers", params=7_000_000_000)
+    facts = gather(card, None, "o/m", listing=listing)
+    assert facts.value("task") == "text-classification"  # the card's own tag wins
+    assert facts.value("created") == 2023
+    assert facts.best("library").origin == "hub"
+    assert facts.value("params") == 7e9 and facts.best("params").provenance() == "the Hub's `safetensors.total`"
+    assert gather(card, None, "o/m").value("created") is None

@@ -15,20 +15,24 @@ from ..card import Card
 from ..tables import task_domain
 from .base import QUANTITIES, Fact, FactProblem, Facts, Quantity
 from .files import facts_from_folder
+from .listing import Listing, facts_from_listing
 from .metadata import facts_from_metadata, model_index_name
 from .prose import facts_from_prose, first_heading
 
-__all__ = ["QUANTITIES", "Fact", "FactProblem", "Facts", "Quantity", "gather"]
+__all__ = ["QUANTITIES", "Fact", "FactProblem", "Facts", "Listing", "Quantity", "gather"]
 
 _GENERIC_FOLDER_NAMES = {"", ".", "model", "models", "output", "outputs", "checkpoint", "final", "examples"}
 
 
-def gather(card: Card, folder: str | os.PathLike | None = None, model_name: str | None = None) -> Facts:
+def gather(card: Card, folder: str | os.PathLike | None = None, model_name: str | None = None, *,
+           listing: Listing | None = None) -> Facts:
     """Every fact about a card.
 
     `folder` is the model folder holding the card (its `config.json`, `*.safetensors`, ...);
     None reads the card alone. `model_name` (a Hub repo id, say) picks this model's row in
     multi-model tables; without it, the name comes from `model-index`, the folder or the title.
+    `listing` is what the Hub lists about the model (creation date, task, library, size): each
+    of its facts is added when the card and its files state nothing of that quantity.
     """
     name, name_source = _model_name(card, folder, model_name)
     facts, problems = facts_from_metadata(card)
@@ -39,11 +43,14 @@ def gather(card: Card, folder: str | os.PathLike | None = None, model_name: str 
         file_facts, file_problems = facts_from_folder(folder)
         facts += file_facts
         problems += file_problems
+    if listing is not None:
+        stated = {fact.quantity for fact in facts}
+        facts += [fact for fact in facts_from_listing(listing) if fact.quantity not in stated]
     if name and not any(fact.quantity in ("params", "params_active") and fact.scope == "model" for fact in facts):
         facts += _size_from_name(name)
     task = next((fact for fact in facts if fact.quantity == "task"), None)
     if task is not None:
-        facts.append(Fact("domain", task_domain(task.value), task.text, "yaml", task.where, task.line,
+        facts.append(Fact("domain", task_domain(task.value), task.text, task.origin, task.where, task.line,
                           task.column, note="domain of the task"))
     return Facts(tuple(facts), tuple(problems), name, name_source)
 

@@ -42,18 +42,20 @@ QUANTITIES: dict[str, Quantity] = {
         Quantity("domain", None, "the task's domain (Agarwal and Chakraborti, 2025)"),
         Quantity("library", None, "the library (`library_name`)"),
         Quantity("datasets", None, "training datasets"),
+        Quantity("created", "year", "the year the repository was created (the Hub's `createdAt`)"),
     )
 }
 
 # Where a value was said. The order is the preference when several places state a quantity,
 # unless a quantity overrides it below.
 # "flag": given on the command line (`carbon-card estimate --params ...`), which overrides the card.
-ORIGINS = ("flag", "yaml", "file", "prose", "name")
+# "hub": what the Hub says of the repository outside its files (a listing or the model-card dump).
+ORIGINS = ("flag", "yaml", "file", "hub", "prose", "name")
 _PREFERENCE = {
     # An exact count from the weights beats what the text rounds.
-    "params": ("flag", "file", "yaml", "prose", "name"),
-    "params_active": ("flag", "file", "yaml", "prose", "name"),
-    "train_flops": ("flag", "file", "yaml", "prose", "name"),
+    "params": ("flag", "file", "hub", "yaml", "prose", "name"),
+    "params_active": ("flag", "file", "hub", "yaml", "prose", "name"),
+    "train_flops": ("flag", "file", "yaml", "hub", "prose", "name"),
 }
 
 SCOPES = ("model", "row", "other", "family", "market")
@@ -76,7 +78,8 @@ class Fact:
     text: str
     """The text the value was read from, as written ("0.25 KgCO2", "1.3M")."""
     origin: str
-    """`yaml`, `file`, `prose`, or `name` (read from the model's name: "Llama-3-8B" -> 8e9)."""
+    """One of `ORIGINS`: `yaml`, `file`, `hub` (the Hub's listing), `prose`, `name` (read from the
+    model's name: "Llama-3-8B" -> 8e9), or `flag`."""
     where: str
     """A YAML key path (`co2_eq_emissions.emissions`), or the file name (`config.json`)."""
     line: int | None = None
@@ -118,6 +121,8 @@ class Fact:
             place = f"--{self.where}"
         elif self.origin == "name":
             place = "the model's name"
+        elif self.origin == "hub":
+            place = f"the Hub's `{self.where}`"
         elif self.origin == "yaml":
             place = f"`{self.where}`" + (f" (line {self.line})" if self.line else "")
         else:
