@@ -76,7 +76,10 @@ def lay_out(cards: list[dict], into: Path) -> dict[str, dict]:
     """Each card as `<card>/<model name>/README.md`; README path -> card."""
     by_path = {}
     for card in cards:
-        name = (card["model_id"] or "").split("/")[-1].strip() or Path(card["file"]).stem
+        # The folder a user would run `check` in: the Hub repository, else the card's folder in
+        # the GitHub repository it came from, else that repository.
+        name = ((card["model_id"] or "").split("/")[-1].strip() or Path(card["path"]).parent.name
+                or card["repository"].split("/")[-1])
         name = re.sub(r"[^A-Za-z0-9._-]", "_", name)
         folder = into / Path(card["file"]).stem / name
         folder.mkdir(parents=True)

@@ -13,6 +13,7 @@ import re
 from .._regex import lazy_compile
 from ..card import Card
 from ..tables import task_domain
+from .attribution import attribute
 from .base import QUANTITIES, Fact, FactProblem, Facts, Quantity
 from .files import facts_from_folder
 from .listing import Listing, facts_from_listing
@@ -21,7 +22,9 @@ from .prose import facts_from_prose, first_heading
 
 __all__ = ["QUANTITIES", "Fact", "FactProblem", "Facts", "Listing", "Quantity", "gather"]
 
-_GENERIC_FOLDER_NAMES = {"", ".", "model", "models", "output", "outputs", "checkpoint", "final", "examples"}
+# Folders whose name is not a model's: a model card in `docs/` is named by its title.
+_GENERIC_FOLDER_NAMES = {"", ".", "model", "models", "output", "outputs", "checkpoint", "final", "examples", "docs", "doc",
+                         "documentation", "reports", "report", "model_cards", "model-cards", "modelcards", "cards"}
 
 
 def gather(card: Card, folder: str | os.PathLike | None = None, model_name: str | None = None, *,
@@ -37,7 +40,8 @@ def gather(card: Card, folder: str | os.PathLike | None = None, model_name: str 
     name, name_source = _model_name(card, folder, model_name)
     facts, problems = facts_from_metadata(card)
     prose_facts, prose_problems = facts_from_prose(card, name)
-    facts += prose_facts
+    folder_name = os.path.basename(os.path.abspath(folder)) if folder is not None else None
+    facts += attribute(card, prose_facts, name, folder_name, name_source in ("given", "model-index"))
     problems += prose_problems
     if folder is not None:
         file_facts, file_problems = facts_from_folder(folder)

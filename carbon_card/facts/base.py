@@ -173,7 +173,10 @@ class Facts:
         if len(candidates) < 2:
             return candidates[0] if candidates else None
         order = _PREFERENCE.get(quantity, ORIGINS)
-        return min(candidates, key=lambda f: order.index(f.origin))
+        best = min(candidates, key=lambda f: order.index(f.origin))
+        if quantity == "emissions" and best.origin == "yaml":
+            return _unit_slip_corrected(best, candidates)
+        return best
 
     def disclosed(self, quantity: str) -> tuple[Fact, ...]:
         """Figures of a quantity that the card states for this model or a family containing it."""
@@ -186,3 +189,18 @@ class Facts:
     def chosen(self) -> dict[str, Fact]:
         """The best fact of every quantity that has one, in `QUANTITIES` order."""
         return {name: fact for name in QUANTITIES if (fact := self.best(name)) is not None}
+
+
+def _unit_slip_corrected(stated: Fact, candidates: tuple[Fact, ...]) -> Fact:
+    """The metadata's emissions, unless the card's own statement of this model's figure shows it
+    written in kilograms or tonnes into the grams field ("Carbon emission 0.1069 Kg" beside
+    `co2_eq_emissions: 0.1069`; a ratio of 1,000 is no coincidence): then that statement, the
+    figure a careful reader takes."""
+    if not isinstance(stated.value, (int, float)) or stated.value <= 0:
+        return stated
+    for factor in (1e3, 1e6):
+        for fact in candidates:
+            if (fact is not stated and isinstance(fact.value, (int, float))
+                    and 0.95 * factor <= fact.value / stated.value <= 1.05 * factor):
+                return fact
+    return stated

@@ -32,6 +32,7 @@ from ..units import (
     parse_energy_kwh,
     parse_mass_grams,
 )
+from .attribution import base_row_words
 from .base import Fact, FactProblem
 from .metadata import normalise_training_type
 
@@ -377,12 +378,20 @@ class _Reader:
             # as a field) when the model's name picks it too.
             label = labels[model_rows[0]]
             named = model_tokens and _pick_row([label], model_tokens) == 0
-            scopes[model_rows[0]] = ("model", f"row '{label}' of {where}" + (", this model" if named else ""))
+            if named and (tuning := base_row_words(name_tokens(label), self.model_name)):
+                scopes[model_rows[0]] = ("other", f"row '{label}' of {where}, the base of this model "
+                                                  f"(this one adds {', '.join(sorted(tuning))})")
+            else:
+                scopes[model_rows[0]] = ("model", f"row '{label}' of {where}" + (", this model" if named else ""))
             return scopes
         mine = _pick_row([labels[i] for i in model_rows], model_tokens)
         for position, index in enumerate(model_rows):
             label = labels[index]
-            if position == mine:
+            if position == mine and (tuning := base_row_words(name_tokens(label), self.model_name)):
+                # "Llama 2 7B" on the card of Llama-2-7b-chat: the base model's pre-training.
+                scopes[index] = ("other", f"row '{label}' of {where}, the base of this model "
+                                          f"(this one adds {', '.join(sorted(tuning))})")
+            elif position == mine:
                 scopes[index] = ("model", f"row '{label}' of {where}, this model")
             elif mine is None:
                 # Which row is this model is unknown (no name, or no row matches it).
@@ -426,8 +435,11 @@ class _Reader:
                            for a in anchors for i in (bisect.bisect_right(scan_starts, a) - 1,)]
             for match in self._anchored(pattern, anchors):
                 start = match.start()
-                if self._line_text_before(start).lstrip().startswith("|"):
+                line_before = self._line_text_before(start)
+                if line_before.lstrip().startswith("|"):
                     continue  # a table row, read (or skipped) as a table
+                if pattern in _RUN_PATTERNS and _RANGE_END_RE.search(line_before.rstrip("*_ ")[-24:]):
+                    continue  # "560-1200 kg", "350 to 500 GPU-hours": a range is no one figure
                 clause = self._clause(start, match.end())
                 text = match.group(0)
                 if pattern is _MASS_CO2_RE or pattern is _MASS_NEAR_EMISSION_RE:
@@ -564,8 +576,13 @@ class _Reader:
             if fact.note and fact.note.startswith("row '"):
                 label = fact.note.split("'")[1]
                 target = self.own_names if fact.scope == "model" else self.other_names
-                target.append(name_tokens(label))
-        common = set.intersection(*(self.own_names + self.other_names)) if self.own_names + self.other_names else set()
+                tokens = name_tokens(label)
+                if tokens not in target:  # a row gives a fact per column: its name once
+                    target.append(tokens)
+        names = self.own_names + self.other_names
+        # The words every row shares ("llama", "3") tell no row from another; one row alone
+        # keeps its words (the base model's row on a fine-tune's card).
+        common = set.intersection(*names) if len(names) > 1 else set()
         self.own_names = [names - common for names in self.own_names if names - common]
         self.other_names = [names - common for names in self.other_names if names - common]
 
@@ -716,6 +733,7 @@ def _table_value(cell: str, quantity: str, unit: str | None) -> float | None:
 
 
 _RUN_TOTALS = {"emissions", "energy", "accelerator_hours", "wall_hours"}  # tokens describe each model
+_RUN_PATTERNS = (_MASS_CO2_RE, _MASS_NEAR_EMISSION_RE, _ENERGY_RE, _ACCEL_HOURS_RE)
 
 
 def _lines_with(body: str, needle: str) -> list[int]:
