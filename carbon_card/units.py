@@ -74,7 +74,8 @@ _GAS = (
     r"(?:\s*(?:eq\.?\s*)?(?:of\s+)?(?:co2|co₂|co_2|carbon(?:\s+dioxide)?)"
     r"(?:\s*[-_]?\s*(?:eq|e|equivalent)\b\.?)?)?"
 )
-_MASS_RE = lazy_compile(rf"\s*({_NUMBER})\s*([a-z]+(?: tons?)?)?{_GAS}\s*", re.IGNORECASE)
+# "28.53 in grams of CO2": the unit may follow "in".
+_MASS_RE = lazy_compile(rf"\s*({_NUMBER})\s*(?:in\s+)?([a-z]+(?: tons?)?)?{_GAS}\s*", re.IGNORECASE)
 
 
 def _scaled(pattern, text: str, what: str, units: dict[str, float], default_unit: str, unit_kind: str) -> float:

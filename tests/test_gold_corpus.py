@@ -265,3 +265,39 @@ def test_kilograms_in_the_grams_field_choose_the_cards_own_statement():
 def test_a_heading_with_an_umlaut_names_the_model_its_repository_transliterates():
     best, _ = _own("warp-ai__wuerstchen.md", "warp-ai/wuerstchen")
     assert best is not None and best.value == pytest.approx(2_275_680)
+
+
+def test_codecarbons_output_pasted_as_a_key_value_table_is_read_in_its_units():
+    card = read_card(GOLD / "cards" / "henryu-lin__t5-large-samsum-deepspeed.md")
+    facts = gather(card, None, "henryu-lin/t5-large-samsum-deepspeed")
+    assert facts.best("emissions").value == pytest.approx(43.562840982919106)  # "| emissions | 0.0435... |" kg
+    assert facts.best("energy").value == pytest.approx(0.14638051405550773)  # kWh
+    assert facts.best("wall_hours").value == pytest.approx(515.5018835067749 / 3600)  # seconds
+
+
+def test_the_climate_performance_cards_questions_are_fields():
+    # Hershcovich et al. (2022): "7. How much CO2eq was emitted to train the final model? | 15.79 kg".
+    card = read_card(GOLD / "cards" / "danielhers__climate-awareness-nlp__model_cards_climatebert.md")
+    facts = gather(card, None, "climatebert/distilroberta-base-climate-f")
+    assert facts.best("emissions").value == pytest.approx(15_790)
+    assert facts.best("wall_hours").value == pytest.approx(48)
+    assert facts.best("location").value == "Germany"
+    # Question 8, every experiment of the project, is not this model's training.
+    (experiments,) = [f for f in facts.all("emissions", scope=None) if f.value == pytest.approx(115_150)]
+    assert experiments.scope == "other"
+
+
+def test_a_metadata_string_with_its_unit_after_in_is_read():
+    card = read_card(GOLD / "cards" / "ibraheemmoosa__xlmindic-base-uniscript.md")  # "28.53 in grams of CO2"
+    assert gather(card, None, "ibraheemmoosa/xlmindic-base-uniscript").best("emissions").value == pytest.approx(28.53)
+
+
+@pytest.mark.parametrize("name, model_id, params", [
+    ("EleutherAI__pythia-1.4b.md", "EleutherAI/pythia-1.4b", 1.4e9),  # not the 2.8B of a sentence on the suite
+    ("facebook__opt-1.3b.md", "facebook/opt-1.3b", 1.3e9),  # not the family's largest, 175B
+    ("HuggingFaceM4__idefics-9b-instruct.md", "HuggingFaceM4/idefics-9b-instruct", 9e9),  # not its 80B sibling
+    ("allenai__OLMoE-1B-7B-0924.md", "allenai/OLMoE-1B-7B-0924", 7e9),  # of two sizes, the larger is the total
+])
+def test_a_size_far_from_the_one_the_name_states_is_another_models(name, model_id, params):
+    facts = gather(read_card(GOLD / "cards" / name), None, model_id)
+    assert facts.best("params").value == pytest.approx(params)

@@ -107,7 +107,7 @@ def base_row_words(row_words: set[str], model_name: str) -> set[str]:
 
 
 def attribute(card: Card, facts: list[Fact], model_name: str | None, folder_name: str | None = None,
-              name_is_id: bool = False) -> list[Fact]:
+              name_is_id: bool = False, named_size: float | None = None) -> list[Fact]:
     """The prose facts with the scope of each figure that another model's text states moved
     away from this model (see the module's rules). `model_name` is the name the model is known
     by (a repository id, the `model-index` name, a folder name, the title); `folder_name`, the
@@ -115,7 +115,13 @@ def attribute(card: Card, facts: list[Fact], model_name: str | None, folder_name
 
     A heading that names a model with none of this model's words is another model's only when
     `name_is_id` (the name is a repository id or the card's `model-index` name): a folder or a
-    project is often named otherwise than the model its card describes."""
+    project is often named otherwise than the model its card describes.
+
+    `named_size` is the parameter count the model's name states ("pythia-1.4b"): a sentence's
+    size far from it ("2.8B parameters", "175B parameters" on opt-1.3b's card) is another
+    model's."""
+    if named_size is not None:
+        facts = [_other_size(fact, named_size) for fact in facts]
     if not any(f.origin == "prose" and f.scope == "model" and f.quantity in _TRAINING for f in facts):
         return facts
     own = model_words(_without_owner(model_name)) if model_name else set()
@@ -136,6 +142,17 @@ def attribute(card: Card, facts: list[Fact], model_name: str | None, folder_name
             fact = replace(fact, scope="family", note=_noted(fact, "in a paragraph about several models"))
         moved.append(fact)
     return moved
+
+
+_SIZE_TOLERANCE = 1.25  # "1.3B" names 1,418,678,272 parameters; "2.8B" is not "1.4B"
+
+
+def _other_size(fact: Fact, named_size: float) -> Fact:
+    if fact.quantity != "params" or fact.scope != "model" or fact.origin != "prose" or not fact.value:
+        return fact
+    if 1 / _SIZE_TOLERANCE <= fact.value / named_size <= _SIZE_TOLERANCE:
+        return fact
+    return replace(fact, scope="other", note=_noted(fact, f"the model's name says {named_size:.3g} parameters"))
 
 
 def _noted(fact: Fact, why: str) -> str:

@@ -34,6 +34,7 @@ from ..units import (
 )
 from .attribution import base_row_words
 from .base import Fact, FactProblem
+from .files import CODECARBON_TOTALS
 from .metadata import normalise_training_type
 
 __all__ = ["facts_from_prose", "name_tokens"]
@@ -341,6 +342,7 @@ class _Reader:
     def _table(self, table: _Table) -> None:
         columns = [_column_kind(header) for header in table.header]
         if not any(kind for kind in columns[1:]):
+            self._key_value_table(table)
             return
         rows = [row for row in table.rows if any(cell.strip(" \\-") for cell in row[1:])]
         if not rows:
@@ -364,6 +366,47 @@ class _Reader:
                 if value is not None:
                     self.add(quantity, value, cell, table.row_offsets[table.rows.index(row)],
                              scope=column_scope if column_scope != "model" else scope, note=note)
+
+    def _key_value_table(self, table: _Table) -> None:
+        rows = {row[0].strip().lower(): (row[1], offset, row[0].strip())
+                for row, offset in zip(table.rows, table.row_offsets) if len(row) >= 2}
+        if "emissions" in rows and rows.keys() & {"energy_consumed", "duration", "emissions_rate"}:
+            self._codecarbon_table(table, rows)
+        elif any("?" in key for key in rows):
+            self._question_table(table, rows)
+
+    def _question_table(self, table: _Table, rows: dict[str, tuple[str, int, str]]) -> None:
+        """The climate performance model card (Hershcovich et al., 2022): "7. How much CO2eq was
+        emitted to train the final model? | 15.79 kg"."""
+        for question, (answer, offset, written) in rows.items():
+            answer = answer.strip()
+            found = next(((quantity, scope) for pattern, quantity, scope in _QUESTIONS if pattern.search(question)),
+                          None)
+            if found is None or not answer or answer.lower().strip(" .") in _NO_VALUE:
+                continue
+            quantity, scope = found
+            self._use(offset)
+            note = f"field '{written[:60]}'"
+            if quantity == "emissions":
+                mass = _MASS_RE.search(answer)
+                if mass is not None:
+                    self.add("emissions", _grams(mass.group(0)), mass.group(0), offset, scope=scope, note=note)
+            elif quantity == "wall_hours":
+                self._labelled_hours(question, answer, offset, note)
+            else:
+                self.add(quantity, answer, answer, offset, scope=scope, note=note)
+
+    def _codecarbon_table(self, table: _Table, rows: dict[str, tuple[str, int, str]]) -> None:
+        """CodeCarbon's output pasted as a key/value table ("| emissions | 0.0435 |",
+        "| energy_consumed | 0.146 |", "| duration | 515.5 |"): read in CodeCarbon's units."""
+        for body_offset in table.line_offsets:
+            self._use(body_offset)
+        for key, quantity, factor, unit, how in CODECARBON_TOTALS:
+            if key in rows:
+                cell, offset, _ = rows[key]
+                if _is_number_cell(cell):
+                    self.add(quantity, _number(cell.strip()) * factor, f"{cell.strip()} {unit}", offset,
+                             note=f"field '{key}' of a CodeCarbon table, {how}")
 
     def _row_scopes(self, labels: list[str], table: _Table) -> dict[int, tuple[str, str]]:
         where = f"the table at line {self.line(table.start)}"
@@ -614,6 +657,19 @@ class _Table:
 
 _PIPE_ROW_RE = lazy_compile(r"^[ \t]*\|(.*)\|[ \t\r]*$", re.MULTILINE)  # "\r": CRLF cards
 _SEPARATOR_RE = lazy_compile(r"^[\s|:\-]+$")
+# Two-column tables read row by row: CodeCarbon's output ("| emissions | 0.0435 |"), and the
+# questions of the climate performance model card (Hershcovich et al., 2022).
+_KEY_VALUE_ROW_RE = lazy_compile(r"^[ \t]*\|[ \t]*(?:energy_consumed|emissions_rate|(?:\d+\.\s*)?how much co2)",
+                                 re.MULTILINE | re.IGNORECASE)
+# The climate performance model card's questions: (pattern, quantity, scope). Question 8 (all
+# experiments) and 9 (inference) are not this model's training.
+_QUESTIONS = (
+    (lazy_compile(r"co2\w*\s+(?:was\s+)?emitted\s+(?:to\s+)?train\w*\s+the\s+final\s+model", re.IGNORECASE),
+     "emissions", "model"),
+    (lazy_compile(r"co2\w*\s+(?:was\s+)?emitted\s+for\s+all\s+experiments", re.IGNORECASE), "emissions", "other"),
+    (lazy_compile(r"time\s+does\s+the\s+training\s+of\s+the\s+final\s+model", re.IGNORECASE), "wall_hours", "model"),
+    (lazy_compile(r"geo\s*location\s+were\s+the\s+computations", re.IGNORECASE), "location", "model"),
+)
 _HTML_TABLE_RE = lazy_compile(r"<table\b.*?</table>", re.IGNORECASE | re.DOTALL)
 _HTML_ROW_RE = lazy_compile(r"<tr\b.*?</tr>", re.IGNORECASE | re.DOTALL)
 # A cell runs from its <td> to the next one: real cards leave cells unclosed.
@@ -645,7 +701,8 @@ def _pipe_tables(body: str) -> Iterator[_Table]:
             body_rows.append(rows[cursor])
             cursor += 1
         header_cells = _cells(header.group(1))
-        if not any(_column_kind(cell) for cell in header_cells[1:]):
+        if not any(_column_kind(cell) for cell in header_cells[1:]) and not (
+                len(header_cells) == 2 and _KEY_VALUE_ROW_RE.search(body, header.start(), rows[cursor - 1].end())):
             index = cursor  # no column of training figures: the table is not read, its rows not split
             continue
         yield _Table(
