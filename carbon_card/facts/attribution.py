@@ -137,7 +137,7 @@ def attribute(card: Card, facts: list[Fact], model_name: str | None, folder_name
             fact = replace(fact, scope="other", note=_noted(fact, f"of the original model: this repository converts it ({', '.join(sorted(conversion))})"))
         elif sections is not None and (subject := sections.subject_at(fact.line)) is not None:
             scope, label = subject
-            fact = replace(fact, scope=scope, note=_noted(fact, f"under '{label}'"))
+            fact = replace(fact, scope=scope, note=_noted(fact, f"under '{label}'"), section=label)
         elif any(start <= fact.line <= end for start, end in paragraphs):
             fact = replace(fact, scope="family", note=_noted(fact, "in a paragraph about several models"))
         moved.append(fact)

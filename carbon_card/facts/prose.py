@@ -33,7 +33,7 @@ from ..units import (
     parse_mass_grams,
 )
 from .attribution import base_row_words
-from .base import Fact, FactProblem
+from .base import Fact, FactProblem, Reading
 from .files import CODECARBON_TOTALS
 from .metadata import normalise_training_type
 
@@ -207,12 +207,13 @@ class _Reader:
         self.used_spans.append((start, len(self.body) if end < 0 else end))
 
     def add(self, quantity: str, value: object, text: str, body_offset: int, scope: str = "model",
-            note: str | None = None) -> None:
+            note: str | None = None, reading: Reading = Reading.SENTENCE, row: str | None = None) -> None:
         if isinstance(value, float) and not math.isfinite(value):  # "1e400 g": no estimate can use it
             self.problem(f"{text.strip()[:60]!r} is not a finite number", body_offset)
             return
         line = self.line(body_offset)
-        self.facts.append(Fact(quantity, value, text.strip(), "prose", self.card.path, line, None, scope, note))
+        self.facts.append(Fact(quantity, value, text.strip(), "prose", self.card.path, line, None, scope, note,
+                               reading, row))
 
     def problem(self, message: str, body_offset: int) -> None:
         self.problems.append(FactProblem("unknown-unit", message, self.card.path, self.line(body_offset)))
@@ -242,41 +243,41 @@ class _Reader:
         if kind == "energy":
             found = _ENERGY_RE.search(value)
             if found:
-                self.add("energy", parse_energy_kwh(found.group(0).replace("*", "")), found.group(0), start, note=note)
+                self.add("energy", parse_energy_kwh(found.group(0).replace("*", "")), found.group(0), start, note=note, reading=Reading.FIELD)
             elif re.match(rf"\s*~?\s*{_NUM}", value):
                 self.problem(f"{note}: {value!r} has no known unit of energy; say Wh, kWh or MWh", start)
             return bool(found)
         if kind == "hardware":
-            self.add("hardware", value, value, start, note=note)
+            self.add("hardware", value, value, start, note=note, reading=Reading.FIELD)
             count = parse_accelerator_count(value)
             if count is not None:
-                self.add("accelerator_count", count, value, start, note=note)
+                self.add("accelerator_count", count, value, start, note=note, reading=Reading.FIELD)
             return True
         if kind == "hours":
             return self._labelled_hours(label, value, start, note)
         if kind in {"cloud_provider", "location"}:
-            self.add(kind, value, value, start, note=note)
+            self.add(kind, value, value, start, note=note, reading=Reading.FIELD)
             return True
         if kind == "params":
             found = _PARAMS_RE.search(value) or re.fullmatch(rf"\s*({_SCALED})\s*", value)
             if found:
-                self.add("params", parse_count(found.group(1)), found.group(0), start, note=note)
+                self.add("params", parse_count(found.group(1)), found.group(0), start, note=note, reading=Reading.FIELD)
             return bool(found)
         if kind in {"train_tokens", "dataset"}:
             found = _TOKENS_RE.search(value)
             if found:
-                self.add("train_tokens", parse_count(found.group(1)), found.group(0), start, note=note)
+                self.add("train_tokens", parse_count(found.group(1)), found.group(0), start, note=note, reading=Reading.FIELD)
             return bool(found)
         if kind == "training_type":
             training_type = normalise_training_type(value)
             if training_type not in ("pre-training", "fine-tuning"):
                 return False  # not a training type a block can say
-            self.add("training_type", training_type, value, start, note=note)
+            self.add("training_type", training_type, value, start, note=note, reading=Reading.FIELD)
             return True
         if kind == "pue":
             number = re.match(r"\s*(\d(?:\.\d+)?)\b", value)
             if number:
-                self.add("pue", float(number.group(1)), number.group(0), start, note=note)
+                self.add("pue", float(number.group(1)), number.group(0), start, note=note, reading=Reading.FIELD)
             return bool(number)
         return False
 
@@ -290,14 +291,14 @@ class _Reader:
             # a sentence after a label, read (and scoped) as a sentence.
             return False
         if found:
-            self.add("emissions", _grams(found.group(0)), found.group(0), start, note=note)
+            self.add("emissions", _grams(found.group(0)), found.group(0), start, note=note, reading=Reading.FIELD)
             where = re.search(r"\(([A-Za-z][^()\d]{1,60})\)\s*$", value[found.end():])
             if where:
-                self.add("location", where.group(1).strip(), where.group(1), start, note=note)
+                self.add("location", where.group(1).strip(), where.group(1), start, note=note, reading=Reading.FIELD)
             return True
         number = re.match(rf"\s*~?\s*({_NUM})", value)
         if number and grams_label:
-            self.add("emissions", _number(number.group(1)), number.group(1), start, note=note)
+            self.add("emissions", _number(number.group(1)), number.group(1), start, note=note, reading=Reading.FIELD)
             return True
         if number:
             self.problem(f"{note}: {value!r} has no known unit of mass; say g, kg or t CO2e", start)
@@ -322,7 +323,7 @@ class _Reader:
             # "40 hours/GPU x 16 nodes x 4 GPUs/node = 2560 GPU-hours": a product, not the wall-clock
             # hours the field names; left to the sentence reader.
             return False
-        self.add("accelerator_hours" if accelerator else "wall_hours", hours, found.group(0), start, note=note)
+        self.add("accelerator_hours" if accelerator else "wall_hours", hours, found.group(0), start, note=note, reading=Reading.FIELD)
         return True
 
     # 2. AutoTrain ------------------------------------------------------------------------
@@ -332,7 +333,8 @@ class _Reader:
             if match is None or self.used_lines and self.line(position) in self.used_lines:
                 continue
             self._use(position)
-            self.add("emissions", _number(match.group(1)), match.group(0), position, note="AutoTrain line")
+            self.add("emissions", _number(match.group(1)), match.group(0), position, note="AutoTrain line",
+                     reading=Reading.AUTOTRAIN)
 
     # 3. Tables -----------------------------------------------------------------------------
     def tables(self) -> None:
@@ -353,10 +355,11 @@ class _Reader:
         progress = _is_number_cell(labels[0]) or columns[0] is not None
         if progress:
             # A table of figures along one training run: its last row is the final total.
-            chosen = {len(rows) - 1: ("model", f"last row of the table at line {self.line(table.start)}")}
+            chosen = {len(rows) - 1: ("model", f"last row of the table at line {self.line(table.start)}",
+                                      Reading.LAST_ROW)}
         else:
             chosen = self._row_scopes(labels, table)
-        for index, (scope, note) in chosen.items():
+        for index, (scope, note, reading) in chosen.items():
             row = rows[index]
             for cell, kind in zip(row[1:], columns[1:]):
                 if kind is None:
@@ -365,7 +368,8 @@ class _Reader:
                 value = _table_value(cell, quantity, unit)
                 if value is not None:
                     self.add(quantity, value, cell, table.row_offsets[table.rows.index(row)],
-                             scope=column_scope if column_scope != "model" else scope, note=note)
+                             scope=column_scope if column_scope != "model" else scope, note=note, reading=reading,
+                             row=None if progress else labels[index])
 
     def _key_value_table(self, table: _Table) -> None:
         rows = {row[0].strip().lower(): (row[1], offset, row[0].strip())
@@ -390,11 +394,12 @@ class _Reader:
             if quantity == "emissions":
                 mass = _MASS_RE.search(answer)
                 if mass is not None:
-                    self.add("emissions", _grams(mass.group(0)), mass.group(0), offset, scope=scope, note=note)
+                    self.add("emissions", _grams(mass.group(0)), mass.group(0), offset, scope=scope, note=note,
+                             reading=Reading.FIELD)
             elif quantity == "wall_hours":
                 self._labelled_hours(question, answer, offset, note)
             else:
-                self.add(quantity, answer, answer, offset, scope=scope, note=note)
+                self.add(quantity, answer, answer, offset, scope=scope, note=note, reading=Reading.FIELD)
 
     def _codecarbon_table(self, table: _Table, rows: dict[str, tuple[str, int, str]]) -> None:
         """CodeCarbon's output pasted as a key/value table ("| emissions | 0.0435 |",
@@ -406,15 +411,15 @@ class _Reader:
                 cell, offset, _ = rows[key]
                 if _is_number_cell(cell):
                     self.add(quantity, _number(cell.strip()) * factor, f"{cell.strip()} {unit}", offset,
-                             note=f"field '{key}' of a CodeCarbon table, {how}")
+                             note=f"field '{key}' of a CodeCarbon table, {how}", reading=Reading.FIELD)
 
-    def _row_scopes(self, labels: list[str], table: _Table) -> dict[int, tuple[str, str]]:
+    def _row_scopes(self, labels: list[str], table: _Table) -> dict[int, tuple[str, str, Reading]]:
         where = f"the table at line {self.line(table.start)}"
         model_rows = [i for i, label in enumerate(labels) if not _is_total(label)]
         scopes = {}
         for index, label in enumerate(labels):
             if _is_total(label):
-                scopes[index] = ("family", f"total row '{label}' of {where}")
+                scopes[index] = ("family", f"total row '{label}' of {where}", Reading.TOTAL_ROW)
         model_tokens = name_tokens(self.model_name) if self.model_name else set()
         if len(model_rows) == 1 and not scopes:
             # The only row is taken as this model's; it is its own row for certain (as strong
@@ -423,9 +428,10 @@ class _Reader:
             named = model_tokens and _pick_row([label], model_tokens) == 0
             if named and (tuning := base_row_words(name_tokens(label), self.model_name)):
                 scopes[model_rows[0]] = ("other", f"row '{label}' of {where}, the base of this model "
-                                                  f"(this one adds {', '.join(sorted(tuning))})")
+                                                  f"(this one adds {', '.join(sorted(tuning))})", Reading.ROW)
             else:
-                scopes[model_rows[0]] = ("model", f"row '{label}' of {where}" + (", this model" if named else ""))
+                scopes[model_rows[0]] = ("model", f"row '{label}' of {where}" + (", this model" if named else ""),
+                                         Reading.OWN_ROW if named else Reading.ROW)
             return scopes
         mine = _pick_row([labels[i] for i in model_rows], model_tokens)
         for position, index in enumerate(model_rows):
@@ -433,15 +439,15 @@ class _Reader:
             if position == mine and (tuning := base_row_words(name_tokens(label), self.model_name)):
                 # "Llama 2 7B" on the card of Llama-2-7b-chat: the base model's pre-training.
                 scopes[index] = ("other", f"row '{label}' of {where}, the base of this model "
-                                          f"(this one adds {', '.join(sorted(tuning))})")
+                                          f"(this one adds {', '.join(sorted(tuning))})", Reading.ROW)
             elif position == mine:
-                scopes[index] = ("model", f"row '{label}' of {where}, this model")
+                scopes[index] = ("model", f"row '{label}' of {where}, this model", Reading.OWN_ROW)
             elif mine is None:
                 # Which row is this model is unknown (no name, or no row matches it).
                 self.unmatched_rows = True
-                scopes[index] = ("row", f"row '{label}' of {where}")
+                scopes[index] = ("row", f"row '{label}' of {where}", Reading.ROW)
             else:
-                scopes[index] = ("other", f"row '{label}' of {where}")
+                scopes[index] = ("other", f"row '{label}' of {where}", Reading.ROW)
         return scopes
 
     # 4. Sentences --------------------------------------------------------------------------
@@ -604,9 +610,9 @@ class _Reader:
         this model's own row."""
         if not self.other_names:
             return
-        own_rows = {(f.quantity, f.value) for f in self.facts if f.scope == "model" and f.note and "row '" in f.note}
+        own_rows = {(f.quantity, f.value) for f in self.facts if f.scope == "model" and f.row is not None}
         for index, fact in enumerate(self.facts):
-            if fact.scope != "model" or fact.quantity not in _RUN_TOTALS or (fact.note and "row '" in fact.note):
+            if fact.scope != "model" or fact.quantity not in _RUN_TOTALS or fact.row is not None:
                 continue
             if not any(q == fact.quantity and _close(v, fact.value) for q, v in own_rows):
                 self.facts[index] = replace(fact, scope="family")
@@ -616,10 +622,9 @@ class _Reader:
         if not self.facts:
             return
         for fact in self.facts:
-            if fact.note and fact.note.startswith("row '"):
-                label = fact.note.split("'")[1]
+            if fact.row is not None and fact.reading is not Reading.TOTAL_ROW:
                 target = self.own_names if fact.scope == "model" else self.other_names
-                tokens = name_tokens(label)
+                tokens = name_tokens(fact.row)
                 if tokens not in target:  # a row gives a fact per column: its name once
                     target.append(tokens)
         names = self.own_names + self.other_names
@@ -855,12 +860,13 @@ def _positions(text: str, word: str, word_start: bool = False) -> list[int]:
     return positions
 
 
+# The order in which Facts.best takes figures of equal origin: the most structured reader first.
+_READER_RANK = {Reading.FIELD: 0, Reading.AUTOTRAIN: 1, Reading.OWN_ROW: 2, Reading.ROW: 2, Reading.TOTAL_ROW: 3,
+                Reading.LAST_ROW: 4, Reading.SENTENCE: 5}
+
+
 def _reader_rank(fact: Fact) -> int:
-    note = fact.note or ""
-    for rank, prefix in enumerate(("field", "AutoTrain", "row", "total row", "last row")):
-        if note.startswith(prefix):
-            return rank
-    return 5
+    return _READER_RANK.get(fact.reading, 5)
 
 
 def _close(a: float, b: float, tolerance: float = 0.01) -> bool:
