@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from .facts import Fact, Facts
 from .hardware import Accelerator, parse_hardware
-from .location import parse_location, regions
+from .location import Site, parse_location, regions, site_of
 from .tables import load_table, normalise_task
 
 __all__ = ["Assumption", "Estimate", "Interval", "PublishedRun", "autotrain_finetunes", "estimate", "finetune_group",
@@ -463,11 +463,12 @@ class _Product:
             self.variance += (math.log(high / low) / (2 * _Z90)) ** 2
         self.assumptions.append(Assumption(name, central, unit, low, high, source))
 
-    def prior(self, name: str, power: float = 1.0, label: str | None = None) -> None:
-        self.use(self.table[name], label or name, power)
+    def prior(self, name: str, power: float = 1.0, label: str | None = None, why: str = "") -> None:
+        """Multiply by a prior of the table; `why` (why this prior) goes before its source."""
+        self.use(self.table[name], label or name, power, why)
 
-    def use(self, p: _Prior, label: str, power: float = 1.0) -> None:
-        self.times(label, p.central, p.low, p.high, p.unit, p.source, power)
+    def use(self, p: _Prior, label: str, power: float = 1.0, why: str = "") -> None:
+        self.times(label, p.central, p.low, p.high, p.unit, f"{why}; {p.source}" if why else p.source, power)
 
     def fact(self, name: str, value: float, unit: str, where: str, power: float = 1.0) -> None:
         self.times(name, value, value, value, unit, f"stated: {where}", power)
@@ -660,16 +661,23 @@ def _pue(product: _Product, facts: Facts) -> None:
     if stated is not None and 1 <= stated.value < 3:
         product.fact("PUE", stated.value, "ratio", stated.provenance())
         return
+    # Only what names the site moves the PUE: a cloud, or a data centre of its own. A country, a
+    # state or a city says where the grid is, not which data centre (Site.PLACE): unknown site.
     cloud = facts.value("cloud_provider")
     location = facts.value("location")
-    on_cloud = bool(cloud) and str(cloud).strip().lower() not in ("none", "no", "n/a", "-")
-    region = _region(facts)
-    if on_cloud or (region is not None and region.kind in ("aws", "gcp", "azure")):
+    # "none" says the run was not on a cloud (an on-premise site); "n/a" or "-" say nothing.
+    stated_cloud = str(cloud).strip().lower() if isinstance(cloud, str) else ""
+    on_premise = stated_cloud in ("none", "no", "on-premise", "on-premises", "local")
+    if on_premise or stated_cloud in ("", "n/a", "na", "-", "unknown"):
+        stated_cloud = None
+    site = site_of(location, stated_cloud) if isinstance(location, str) else None
+    if stated_cloud or site is Site.CLOUD:
         product.prior("pue_hyperscale", label="PUE (cloud)")
-    elif location or cloud:
+    elif site is Site.NAMED or on_premise:
         product.prior("pue_typical", label="PUE (typical data centre)")
     else:
-        product.prior("pue_unknown", label="PUE (unknown data centre)")
+        product.prior("pue_unknown", label="PUE (unknown data centre)",
+                      why=f"the location {location!r} names a place, not a data centre" if site is Site.PLACE else "")
 
 
 def _region(facts: Facts):

@@ -343,3 +343,60 @@ def test_power_adjusted_for_pue_is_not_multiplied_by_a_pue_again():
     # 370k h x 700 W, PUE 1, the data-centre grid of an unknown region (434 g/kWh).
     assert adjusted.emissions_g.central == pytest.approx(370e3 * 0.7 * 434, rel=1e-6)
     assert plain.emissions_g.central == pytest.approx(adjusted.emissions_g.central * priors()["pue_unknown"].central)
+
+
+def _pue(found):
+    return next(a for a in found.assumptions if a.name.startswith("PUE"))
+
+
+def _grid(found):
+    return next(a for a in found.assumptions if a.name.startswith("grid intensity"))
+
+
+@pytest.mark.parametrize("place", ["United States", "Iowa", "France", "Iowa, USA", "Orsay, France"])
+def test_a_country_or_state_moves_the_grid_not_the_pue(place):
+    run = {"accelerator_hours": 1e5, "hardware": "A100 80GB SXM"}
+    placed, unplaced = estimate(facts(location=place, **run)), estimate(facts(**run))
+    # The unknown-site PUE either way (not the typical site's 1.58): only the grid moves.
+    assert _pue(placed).value == _pue(unplaced).value == priors()["pue_unknown"].central
+    assert "names a place, not a data centre" in _pue(placed).source
+    assert placed.emissions_g.central / unplaced.emissions_g.central == pytest.approx(
+        _grid(placed).value / _grid(unplaced).value)
+
+
+@pytest.mark.parametrize("values, prior", [
+    ({"location": "Jean Zay supercomputer, France"}, "pue_typical"),
+    ({"location": "France", "cloud_provider": "none"}, "pue_typical"),
+    ({"location": "France", "cloud_provider": "n/a"}, "pue_unknown"),
+    ({"location": "us-east-1"}, "pue_hyperscale"),
+    ({"location": "Iowa", "cloud_provider": "GCP"}, "pue_hyperscale"),
+    ({"location": "NA"}, "pue_unknown"),
+])
+def test_only_a_data_centre_or_a_cloud_moves_the_pue(values, prior):
+    found = estimate(facts(accelerator_hours=1e5, hardware="A100 80GB SXM", **values))
+    assert _pue(found).value == priors()[prior].central
+
+
+def test_bloom_stated_in_france_keeps_its_published_figure():
+    # BLOOM: 1,082,990 A100-80GB hours at IDRIS (Orsay, France); 30 t with its data centre's PUE
+    # of 1.2 (Groeneveld et al. 2024, Table 6). Stating the country alone once put a typical site's
+    # PUE of 1.58 on it: 38 t (+0.11 in log10); the unknown site's 1.18 gives 28.6 t.
+    found = estimate(facts(accelerator_hours=1_082_990.0, hardware="A100 80GB SXM", location="France"))
+    assert abs(math.log10(found.emissions_g.central / 30e6)) < 0.05 and covers(found.emissions_g, 30e6)
+
+
+def test_real_card_location_moves_only_the_grid():
+    # BLOOM's card as Castaño et al. (2023) mined it: "Orsay, France", 384 A100 80GB GPUs, 24.7 t.
+    from castano import castano_rows, rebuild_card
+
+    row = next(r for r in castano_rows() if r["modelId"] == "bloom")
+    card = gather(parse_card(rebuild_card(row)))
+    assert card.value("location") == "Orsay, France" and card.value("emissions") == 24.7e6
+    # Its estimate without its stated emissions, with and without its location.
+    stated = Facts(tuple(f for f in card.facts if f.quantity != "emissions"))
+    unplaced = Facts(tuple(f for f in stated.facts if f.quantity != "location"))
+    placed, without = estimate(stated), estimate(unplaced)
+    assert placed.tier == without.tier == "T4"
+    assert _pue(placed).value == _pue(without).value == priors()["pue_unknown"].central
+    assert placed.emissions_g.central / without.emissions_g.central == pytest.approx(
+        _grid(placed).value / _grid(without).value)
