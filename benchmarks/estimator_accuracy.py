@@ -204,17 +204,31 @@ def _facts(row: dict, tier: str, dated: bool = False, place_only: bool = False) 
 def _prior_check() -> None:
     """Leave-one-family-out calibration of the derived priors on the published runs themselves:
     each run's tokens (and effective utilisation) against the prior fitted without its family."""
-    from carbon_card.estimate import _generation, _mfu_prior, _run_accelerator
+    from carbon_card.estimate import _generation, _mfu_prior, _per_watt_prior, _run_accelerator
 
-    checks: dict[str, list[tuple[bool, float]]] = {"tokens": [], "utilisation": []}
+    checks: dict[str, list[tuple[bool, float]]] = {
+        "tokens": [], "tokens (eras up to the run's year)": [], "utilisation": [],
+        "throughput per watt (unknown accelerator)": [],
+        "throughput per watt (accelerators released by the run's year)": []}
     for run in published_runs():
-        prior = token_prior(run.compute_params, held_out=frozenset({run.family}))
+        family = frozenset({run.family})
+        prior = token_prior(run.compute_params, held_out=family)
         checks["tokens"].append((prior.low <= run.tokens <= prior.high, prior.high / prior.low))
+        prior = token_prior(run.compute_params, not_after=run.year, held_out=family)
+        checks["tokens (eras up to the run's year)"].append((prior.low <= run.tokens <= prior.high,
+                                                             prior.high / prior.low))
         mfu = run.effective_mfu
         if mfu is not None:
             generation = _generation(_run_accelerator(run).release_year)
-            prior = _mfu_prior(frozenset({generation}), frozenset({run.family}))
+            prior = _mfu_prior(frozenset({generation}), family)
             checks["utilisation"].append((prior.low <= mfu <= prior.high, prior.high / prior.low))
+        per_watt = run.effective_flops_per_watt
+        if per_watt is not None:
+            for name, last in (("unknown accelerator", 3), ("accelerators released by the run's year",
+                                                            _generation(run.year))):
+                prior = _per_watt_prior(frozenset(range(1, last + 1)), family)
+                checks[f"throughput per watt ({name})"].append((prior.low <= per_watt <= prior.high,
+                                                                prior.high / prior.low))
     for name, found in checks.items():
         coverage = sum(c for c, _ in found) / len(found)
         print(f"prior {name}: {len(found)} published runs, leave-one-family-out coverage {coverage:.0%}, "
