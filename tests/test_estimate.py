@@ -506,3 +506,21 @@ def test_published_runs_coverage_with_and_without_the_date(reference):
             assert sum(covered for _, _, covered, _ in found) >= 0.9 * len(found), (tier, dated)
         widths[dated] = statistics.median(width for *_, width in results["T4"])
     assert widths[True] <= widths[False]
+
+
+def test_what_the_hub_lists_reaches_the_estimate_through_gather():
+    from datetime import datetime, timezone
+
+    from carbon_card.facts import Listing
+
+    card = parse_card("---\nlicense: mit\n---\n# A model\n")
+    listing = Listing("someone/model", created_at=datetime(2021, 6, 1, tzinfo=timezone.utc), params=7_000_000_000,
+                      pipeline_tag="text-generation")
+    found = estimate(gather(card, listing=listing))
+    assert found.tier == "T4"
+    year = _assumption(found, "training year")
+    assert year.value == "2021 or before" and "the Hub's `createdAt`" in year.source
+    # A fine-tune (its card names its base model): the Hub's pipeline tag picks the task group.
+    tuned = parse_card("---\nbase_model: gpt2\n---\n# A fine-tune\n")
+    group = _assumption(estimate(gather(tuned, listing=listing)), "task group")
+    assert group.value == "generation" and "the Hub's `pipeline_tag`" in group.source
