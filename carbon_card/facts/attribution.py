@@ -71,6 +71,7 @@ _SEVERAL_MODELS_RE = lazy_compile(
     r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|twelve|of (?:the|our|these))\b[^.\n]{0,40}\bmodels\b",
     re.IGNORECASE)
 _CONTEXT_LENGTH_RE = lazy_compile(r"\d+k")
+_WORD_SPLIT_RE = lazy_compile(r"[^a-z0-9]+")
 _PARAGRAPH_MAX = 3000  # characters looked at each way for a paragraph's ends (bounded: linear time)
 
 
@@ -80,8 +81,10 @@ _TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"
 def model_words(name: str) -> set[str]:
     """The words of a model's name, with versions spelt alike ("v1" and "1" are one word) and
     umlauts as repository names write them ("Würstchen" is "wuerstchen")."""
-    ascii_name = unicodedata.normalize("NFKD", name.lower().translate(_TRANSLITERATION))
-    return {_version(word) for word in re.split(r"[^a-z0-9]+", ascii_name) if word}
+    lower = name.lower()
+    if not lower.isascii():
+        lower = unicodedata.normalize("NFKD", lower.translate(_TRANSLITERATION))
+    return {_version(word) for word in _WORD_SPLIT_RE.split(lower) if word}
 
 
 def _without_owner(name: str) -> str:
@@ -127,7 +130,8 @@ def attribute(card: Card, facts: list[Fact], model_name: str | None, folder_name
     own = model_words(_without_owner(model_name)) if model_name else set()
     conversion = (own | (model_words(folder_name) if folder_name else set())) & CONVERSION_WORDS
     sections = _Sections(card, own, name_is_id) if own else None
-    paragraphs = _several_model_lines(card)
+    body = card.body
+    paragraphs = _several_model_lines(card) if "odels" in body or "ggregate" in body else []
     moved = []
     for fact in facts:
         if fact.origin != "prose" or fact.scope != "model" or fact.quantity not in _TRAINING or fact.line is None:
@@ -164,30 +168,27 @@ class _Sections:
     lines they govern."""
 
     def __init__(self, card: Card, own: set[str], name_is_id: bool):
-        self.starts: list[int] = []  # card lines where a governed span starts, sorted
-        self.spans: list[tuple[int, int, str, str]] = []  # (start line, end line, scope, label)
-        headings: list[tuple[int, int, str]] = []  # (card line, level, text); level 7: a bold label
+        self.spans: list[tuple[int, int, str, str]] = []  # (start line, end line, scope, label), sorted
+        headings: list[tuple[int, int, str]] = []  # (body offset, level, text); level 7: a bold label
         body = card.body
         for start, end in _outside_code(body):
-            for match in _HEADING_RE.finditer(body, start, end):
-                headings.append((card.line_of_offset(card.body_span[0] + match.start()), len(match.group(1)),
-                                 match.group(2)))
-            for match in _BOLD_LABEL_RE.finditer(body, start, end):
-                headings.append((card.line_of_offset(card.body_span[0] + match.start()), 7,
-                                 match.group(0).replace("*", " ").replace("__", " ").strip()))
+            headings += [(match.start(), len(match.group(1)), match.group(2))
+                         for match in _HEADING_RE.finditer(body, start, end)]
+            if "**" in body or "__" in body:
+                headings += [(match.start(), 7, match.group(0).replace("*", " ").replace("__", " ").strip())
+                             for match in _BOLD_LABEL_RE.finditer(body, start, end)]
         headings.sort()
-        last_line = card.line_of_offset(len(card.text))
-        for index, (line, level, text) in enumerate(headings):
+        line = lambda offset: card.line_of_offset(card.body_span[0] + offset)  # noqa: E731
+        for index, (offset, level, text) in enumerate(headings):
             scope = _label_scope(text, own, name_is_id)
             if scope is None:
                 continue
-            if index == 0 and level == 1:
-                end = last_line  # the card's title names the model the whole card is about
-            else:  # up to the next heading of the same or a higher level (a bold label: the next heading)
-                end = next((other - 1 for other, other_level, _ in headings[index + 1:]
-                            if other_level <= min(level, 6)), last_line)
-            self.spans.append((line, end, scope, " ".join(text.split())[:80]))
-        self.spans.sort()
+            # The card's title names the model the whole card is about; another heading governs
+            # up to the next heading of the same or a higher level (a bold label: the next heading).
+            following = None if index == 0 and level == 1 else next(
+                (other for other, other_level, _ in headings[index + 1:] if other_level <= min(level, 6)), None)
+            end = line(following) - 1 if following is not None else card.line_of_offset(len(card.text))
+            self.spans.append((line(offset), end, scope, " ".join(text.split())[:80]))
         self.starts = [span[0] for span in self.spans]
 
     def subject_at(self, line: int) -> tuple[str, str] | None:
