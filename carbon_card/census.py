@@ -35,8 +35,8 @@ from typing import Any
 
 from .units import format_mass
 
-__all__ = ["LARGEST", "MAX_GROUPS", "AuthorKind", "Census", "CensusEntry", "EmissionsSum", "LogHistogram",
-           "efficiency_label", "entry_of", "CSV_COLUMNS", "csv_cells"]
+__all__ = ["CSV_COLUMNS", "LARGEST", "MAX_GROUPS", "METHOD", "AuthorKind", "Census", "CensusEntry", "EmissionsSum",
+           "LogHistogram", "csv_cells", "efficiency_label", "entry_of"]
 
 _Z90 = 1.6448536269514722
 TIERS = ("T1", "T2", "T3", "T4", "none")
@@ -48,6 +48,8 @@ LARGEST = 20
 """The largest estimates the census lists."""
 MAX_GROUPS = 200
 """The most groups a breakdown keeps (libraries are written freely in cards): later keys are `OTHERS`."""
+LIBRARIES_SHOWN = 15
+"""The libraries the text and markdown reports list one by one (the JSON lists them all)."""
 UNKNOWN = "unknown"
 OTHERS = "(others)"
 
@@ -403,7 +405,7 @@ class LogHistogram:
         self.n += 1
         self.low, self.high = min(self.low, value), max(self.high, value)
         position = (math.log10(value) - self.LOW) * self.PER_DECADE
-        self.counts[min(max(int(math.floor(position)) + 1, 0), len(self.counts) - 1)] += 1
+        self.counts[min(max(math.floor(position) + 1, 0), len(self.counts) - 1)] += 1
 
     def quantile(self, q: float) -> float | None:
         """The q-quantile (0 <= q <= 1), interpolated geometrically within its bin."""
@@ -544,12 +546,12 @@ class Census:
                          for tier, g in self.disclosure.items()]
                         + [["Total", str(self.total.models), str(self.total.emissions.estimated),
                             self.total.emissions.text()]], "lrrl"), ""]
-        for title, first, breakdown, by_key in (("By year of creation", "Year", self.by_year, True),
-                                                ("By task domain (Agarwal and Chakraborti 2025, Table 1)",
-                                                 "Domain", self.by_domain, False),
-                                                ("By library", "Library", self.by_library, False),
-                                                ("By author kind", "Author kind", self.by_author_kind, False)):
-            lines += [heading(title), "", table(*_group_table(first, breakdown, by_key)), ""]
+        for title, first, breakdown, by_key, shown in (
+                ("By year of creation", "Year", self.by_year, True, None),
+                ("By task domain (Agarwal and Chakraborti 2025, Table 1)", "Domain", self.by_domain, False, None),
+                ("By library", "Library", self.by_library, False, LIBRARIES_SHOWN),
+                ("By author kind", "Author kind", self.by_author_kind, False, None)):
+            lines += [heading(title), "", table(*_group_table(first, breakdown, by_key, shown)), ""]
             if breakdown is self.by_domain:
                 lines += [self._tasks_outside(), ""]
         lines += [heading("ATCI: training emissions per compute (tCO2e per 10^21 FLOP)"), "",
@@ -595,22 +597,23 @@ class Census:
 
 
 METHOD = (
-    "Totals: reported emissions (T1) are added as stated; each other estimate is log-normal from its central value "
-    "(the median) and 90% interval, and their sum, assuming independence, is the log-normal of the same mean and "
-    "variance (Fenton-Wilkinson). Base models shown by --lineage are not in the totals: a fine-tune counts its own "
-    "training only.",
+    ("Totals: reported emissions (T1) are added as stated; each other estimate is log-normal from its central value "
+     "(the median) and 90% interval, and their sum, assuming independence, is the log-normal of the same mean and "
+     "variance (Fenton-Wilkinson). Base models shown by --lineage are not in the totals: a fine-tune counts its own "
+     "training only. But a card that copies its base model's card (a quantisation, a re-upload) may have the base's "
+     "stated figure read as its own, and so counted again: carbon-card does not yet tell them apart."),
     "Reporting emissions: disclosure tier T1 (the card states the emissions).",
     "Year: the repository's creation (the Hub's createdAt), where the record gives it.",
-    "Domain: the task (the Hub's pipeline_tag, else the card's) mapped by Agarwal and Chakraborti (2025), Table 1; "
-    "a task the table lacks, or none, is Other, as in the paper.",
+    ("Domain: the task (the Hub's pipeline_tag, else the card's) mapped by Agarwal and Chakraborti (2025), Table 1; "
+     "a task the table lacks, or none, is Other, as in the paper."),
     "Library: the Hub's library_name, else the card's; unknown when neither says.",
-    "Author kind: the Hub does not list whether an author is an organisation or a person; the tag autotrain (or "
-    "autonlp) marks a model AutoTrain trained for a user, and every other model is unknown.",
-    "ATCI: the estimate's central emissions over its compute, for models whose compute is known or estimated; "
-    "quantiles from a log-spaced histogram (within 12%). For T3 and T4 it reflects the hardware, site and priors "
-    "assumed, not a measurement.",
-    "Efficiency label: Castaño et al. (2023), rated on the study's own scale (data/label_scale.csv) from the "
-    "emissions, the size (parameters as float32 bytes) and the downloads; corrected is the recommended mode.",
+    ("Author kind: the Hub does not list whether an author is an organisation or a person; the tag autotrain (or "
+     "autonlp) marks a model AutoTrain trained for a user, and every other model is unknown."),
+    ("ATCI: the estimate's central emissions over its compute, for models whose compute is known or estimated; "
+     "quantiles from a log-spaced histogram (within 12%). For T3 and T4 it reflects the hardware, site and priors "
+     "assumed, not a measurement."),
+    ("Efficiency label: Castaño et al. (2023), rated on the study's own scale (data/label_scale.csv) from the "
+     "emissions, the size (parameters as float32 bytes) and the downloads; corrected is the recommended mode."),
 )
 
 
@@ -621,11 +624,19 @@ def _models(n: int) -> str:
     return f"{n:,} model{'s' if n != 1 else ''}"
 
 
-def _group_table(first: str, breakdown: Breakdown, by_key: bool) -> tuple[list[str], list[list[str]], str]:
+def _group_table(first: str, breakdown: Breakdown, by_key: bool,
+                 shown: int | None = None) -> tuple[list[str], list[list[str]], str]:
+    """The rows of a breakdown; past `shown` groups, the rest in one row (the JSON has them all)."""
+    groups = breakdown.ordered(by_key)
+    if shown is not None and len(groups) > shown + 1:
+        rest = Group()
+        for _, group in groups[shown:]:
+            rest.merge(group)
+        groups = [*groups[:shown], (f"{len(groups) - shown} more", rest)]
     headers = [first, "Models", "Reporting", *TIERS, "Training emissions (90% interval)"]
     rows = [[key, str(g.models), f"{g.reporting / g.models:.1%}" if g.models else "-",
              *(str(g.disclosure[tier]) for tier in TIERS), g.emissions.text()]
-            for key, g in breakdown.ordered(by_key)]
+            for key, g in groups]
     return headers, rows, "lrr" + "r" * len(TIERS) + "l"
 
 

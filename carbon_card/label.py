@@ -272,7 +272,7 @@ def efficiency_labels(
     return [(row.model_id, compound_label(ratings(row, scale))) for row in rows]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def study_scale(mode: str = "corrected") -> LabelScale:
     """The scale of the study's 1,419 rows (`data/label_scale.csv`, written from
     :func:`castano_inputs` by ``python tests/corpus/castano.py --label-scale``)."""

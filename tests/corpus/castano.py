@@ -13,8 +13,8 @@ import ast
 import csv
 import math
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import yaml
 
