@@ -25,6 +25,7 @@ Hub's dump of model cards: `author`, `created_at`, `last_modified`, `likes`, `li
 
 from __future__ import annotations
 
+import functools
 import heapq
 import math
 from collections import Counter
@@ -77,6 +78,7 @@ class AuthorKind(str, Enum):
 
 
 _AUTOTRAIN_TAGS = frozenset({"autotrain", "autonlp"})
+_QUANTITIES = frozenset({"params", "params_active", "task", "library", "created"})  # the facts the census reads
 
 
 @dataclass(frozen=True)
@@ -108,9 +110,30 @@ class CensusEntry:
 
     @property
     def domain(self) -> str:
-        from .tables import har2025_domain
+        return _task_class(self.task)[1]
 
-        return har2025_domain(self.task)
+
+class _TaskClass(str, Enum):
+    """Where a task stands against Table 1 of Agarwal and Chakraborti (2025)."""
+
+    IN_TABLE = "in the table"
+    HUB_TASK_LACKING = "a Hub task the table lacks"
+    NOT_HUB_TASK = "not a Hub task"
+    NONE = "no task"
+
+
+@functools.lru_cache(maxsize=1024)  # tasks are few; cards may write anything, so the cache is bounded
+def _task_class(task: str | None) -> tuple[str | None, str, _TaskClass]:
+    """(the task as the Hub writes it, its domain, where it stands)."""
+    from .tables import OTHER, har2025_domains, normalise_task, task_domains
+
+    if task is None:
+        return None, OTHER, _TaskClass.NONE
+    name = normalise_task(task)
+    domain = har2025_domains().get(name)
+    if domain is not None:
+        return name, domain, _TaskClass.IN_TABLE
+    return name, OTHER, _TaskClass.HUB_TASK_LACKING if name in task_domains() else _TaskClass.NOT_HUB_TASK
 
 
 def entry_of(record: dict[str, Any]) -> CensusEntry:
@@ -122,8 +145,8 @@ def entry_of(record: dict[str, Any]) -> CensusEntry:
     if error:
         return CensusEntry(repo_id, (error.get("reason") if isinstance(error, dict) else None) or "error")
     hub = record.get("hub") if isinstance(record.get("hub"), dict) else {}
-    chosen = {f.get("quantity"): f.get("value") for f in record.get("facts") or () if isinstance(f, dict)
-              and f.get("chosen")}
+    chosen = {f["quantity"]: f.get("value") for f in record.get("facts") or ()
+              if isinstance(f, dict) and f.get("chosen") and f.get("quantity") in _QUANTITIES}
     result = record.get("estimate") if isinstance(record.get("estimate"), dict) else {}
     created = _time(hub.get("created_at"))
     year = created.year if created else _year(chosen.get("created"))
@@ -465,8 +488,6 @@ class Census:
         self.add_entry(entry_of(record))
 
     def add_entry(self, entry: CensusEntry) -> None:
-        from .tables import har2025_domains, normalise_task, task_domains
-
         if entry.error:
             return
         self.total.add(entry)
@@ -475,14 +496,13 @@ class Census:
         self.by_domain.add(entry.domain, entry)
         self.by_library.add(entry.library.lower() if entry.library else UNKNOWN, entry)
         self.by_author_kind.add(entry.author_kind.value, entry)
-        if entry.task is None:
+        task, _, where = _task_class(entry.task)
+        if where is _TaskClass.NONE:
             self.no_task += 1
-        else:
-            task = normalise_task(entry.task)
-            if task not in task_domains():
-                self.not_hub_tasks += 1
-            elif task not in har2025_domains():
-                self.missing_tasks[task] += 1
+        elif where is _TaskClass.NOT_HUB_TASK:
+            self.not_hub_tasks += 1
+        elif where is _TaskClass.HUB_TASK_LACKING:
+            self.missing_tasks[task] += 1
         if entry.estimate_tier in self.atci:
             self.atci[entry.estimate_tier].add(entry.atci)
         if entry.emissions is not None:
@@ -581,9 +601,15 @@ class Census:
         models = self.total.models
         if not models:
             return "No model was audited."
-        return (f"Training emissions of the {_models(models)}: {self.total.emissions.text()} CO2e (median and 90% "
-                f"interval); {self.total.reporting / models:.1%} report their emissions "
-                f"({self.total.reporting} of {models}).")
+        interval = self.total.emissions.interval()
+        if interval is None:
+            emissions = "none estimated"
+        elif interval["low"] == interval["high"]:
+            emissions = f"{format_mass(interval['central'])} CO2e, as reported"
+        else:
+            emissions = f"{self.total.emissions.text()} CO2e (median, 90% interval)"
+        return (f"Training emissions of the {_models(models)}: {emissions}; {self.total.reporting / models:.1%} "
+                f"report their emissions ({self.total.reporting:,} of {models:,}).")
 
     def _tasks_outside(self) -> str:
         from .tables import har2025_domains, task_domains
