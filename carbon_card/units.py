@@ -217,7 +217,10 @@ def parse_accelerator_count(text: str) -> int | None:
 
 
 def format_mass(grams: float) -> str:
-    """Grams in human units for people to read: "1.81 kg", "390 t", "12 g" (3 significant digits)."""
+    """Grams in human units for people to read: "1.81 kg", "390 t", "58,100 t", "12 g" (3 significant
+    digits; thousands of tonnes with separators, not "5.81e+04 t")."""
+    if abs(grams) >= 1e9:
+        return f"{float(f'{grams / 1e6:.3g}'):,.0f} t"
     for unit, size in (("t", 1e6), ("kg", 1e3)):
         if abs(grams) >= size:
             return f"{grams / size:.3g} {unit}"
