@@ -164,7 +164,8 @@ def judge_written(key: str, value, card: dict) -> str | None:
 def _shares_model_number(a: str, b: str) -> bool:
     """'1 x NVIDIA A100-SXM4-80GB' and 'A100-80GB' name one accelerator (a model number in both)."""
     def names(text: str) -> set[str]:
-        return {letters + digits for letters, digits in re.findall(r"([a-z]+)[\s-]?(\d+)", text.lower())}
+        text = re.sub(r"\b\d+\s*[x×]\s*", " ", text.lower())  # "32xA100-40G": the count is not the name
+        return {letters + digits for letters, digits in re.findall(r"([a-z]+)[\s-]?(\d+)", text)}
 
     return bool(names(a) & names(b))
 

@@ -301,3 +301,16 @@ def test_a_metadata_string_with_its_unit_after_in_is_read():
 def test_a_size_far_from_the_one_the_name_states_is_another_models(name, model_id, params):
     facts = gather(read_card(GOLD / "cards" / name), None, model_id)
     assert facts.best("params").value == pytest.approx(params)
+
+
+def test_list_items_with_a_known_label_are_fields_without_bold():
+    # microsoft/phi-1_5: "* GPUs: 32xA100-40G", "* Training time: 8 days".
+    facts = gather(read_card(GOLD / "cards" / "microsoft__phi-1_5.md"), None, "microsoft/phi-1_5")
+    assert facts.best("accelerator_count").value == 32 and facts.best("wall_hours").value == pytest.approx(192)
+    # bigscience/bloom-560m: "* Hardware: 384 A100 80GB GPUs (48 nodes)"; "Compute infrastructure:
+    # Jean Zay ..." names a cluster, not the accelerator.
+    facts = gather(read_card(GOLD / "cards" / "bigscience__bloom-560m.md"), None, "bigscience/bloom-560m")
+    assert facts.best("accelerator_count").value == 384 and "A100" in facts.best("hardware").value
+    # A plain list item of a label that names no training figure is not a field.
+    card = parse_card(b"# m\n\n- Time: 2021-07-08\n- GPUs: see below\n", "m/README.md")
+    assert gather(card, None, "m").chosen().keys() <= {"hardware"}

@@ -106,6 +106,10 @@ _CLAUSE_MAX = 2000  # characters looked at around a figure for its clause and li
 _TRAIN_CONTEXT_RE = lazy_compile(r"train|pretrain|fine-?tun", re.IGNORECASE)
 
 _AUTOTRAIN_RE = lazy_compile(rf"CO2 Emissions \(in grams\)\s*:\s*({_NUM})", re.IGNORECASE)
+_PLAIN_FIELD_RE = lazy_compile(
+    r"^[ \t]*[-*+][ \t]+(?P<label>gpus?|tpus?|hardware(?: type| used)?|hours used|training time|carbon emitted"
+    r"|co2 emissions?|cloud provider|compute region|training tokens|number of parameters)[ \t]*:[ \t]*"
+    r"(?P<value>[^\n]+)$", re.IGNORECASE | re.MULTILINE)
 # "- **Hardware Type:** x", "**Training time**: x", "- **Carbon Emitted** *(remark)*: x". A bold
 # lead-in without a colon ("**Carbon Footprint** Pretraining used ...") is a sentence instead.
 _LABELLED_RE = lazy_compile(
@@ -153,7 +157,7 @@ def _label_kind(label: str) -> str | None:
     if "energy" in key or "power consumption" in key and "(w)" not in key:
         return "energy"
     if key in {"hardware type", "hardware", "gpu", "gpus", "tpu", "tpus", "accelerator", "accelerators",
-               "hardware used", "compute infrastructure"}:
+               "hardware used"}:  # not "Compute infrastructure": a cluster's name (Jean Zay), no accelerator
         return "hardware"
     if key in {"hours used", "training time", "training duration", "time", "duration", "compute time",
                "training hours", "gpu hours"}:
@@ -235,6 +239,23 @@ class _Reader:
             # reader ("**Training Energy Use:** Training utilized 916k GPU hours ...").
             if self._labelled(kind, label, value, match.start("value")):
                 self._use(match.start())
+
+    def plain_fields(self) -> None:
+        """List items of a known label without bold ("* GPUs: 512 H100-80G", "* Training time:
+        10 days", "- Hardware: 384 A100 80GB GPUs"): fields too, for the labels that name a
+        training figure only (a plain "- Time: 2021-07-08" is not one)."""
+        if ":" not in self.body:
+            return
+        for start, end in _prose_segments(self.body):
+            for match in _PLAIN_FIELD_RE.finditer(self.body, start, end):
+                if self.used_lines and self.line(match.start()) in self.used_lines:
+                    continue
+                label, value = match.group("label"), match.group("value").strip()
+                kind = _label_kind(label)
+                if kind is None or _PLACEHOLDER in value.lower() or value.lower().strip(" .") in _NO_VALUE:
+                    continue
+                if self._labelled(kind, label, value, match.start("value")):
+                    self._use(match.start())
 
     def _labelled(self, kind: str, label: str, value: str, start: int) -> bool:
         note = f"field '{label}'"
@@ -595,6 +616,7 @@ class _Reader:
     def read(self) -> tuple[list[Fact], list[FactProblem]]:
         self.tables()
         self.labelled_lines()
+        self.plain_fields()
         self.autotrain()
         self._names_from_tables()
         self.sentences()
