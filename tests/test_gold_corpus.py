@@ -314,3 +314,15 @@ def test_list_items_with_a_known_label_are_fields_without_bold():
     # A plain list item of a label that names no training figure is not a field.
     card = parse_card(b"# m\n\n- Time: 2021-07-08\n- GPUs: see below\n", "m/README.md")
     assert gather(card, None, "m").chosen().keys() <= {"hardware"}
+
+
+@pytest.mark.parametrize("name, model_id, hours", [
+    ("SkunkworksAI__phi-2.md", "SkunkworksAI/phi-2", 336),  # "Training time: 14 days" (a line, no list, no bold)
+    ("KoboldAI__GPT-J-6B-Skein.md", "KoboldAI/GPT-J-6B-Skein", 14),  # "Training took approximately 14 hours"
+    ("Maltehb__aelaectra-danish-electra-small-cased.md", "Maltehb/aelaectra-danish-electra-small-cased",
+     105.5),  # "took approximately 4 days and 9.5 hours"
+    ("ai-forever__rugpt3large_based_on_gpt2.md", "ai-forever/rugpt3large_based_on_gpt2", 336),  # "training time was around 14 days"
+])
+def test_durations_after_took_and_training_time(name, model_id, hours):
+    facts = gather(read_card(GOLD / "cards" / name), None, model_id)
+    assert facts.best("wall_hours").value == pytest.approx(hours)

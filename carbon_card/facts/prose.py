@@ -60,8 +60,11 @@ _PUE_IN_POWER_RE = lazy_compile(r"adjusted\s+for\s+(?:the\s+)?power\s+usage\s+(?
 _FLOPS_RE = lazy_compile(
     rf"(?<![\w.])({_NUM}(?:\s*(?:x|×|\*)\s*10\s*\^?\s*\{{?[+-]?\d+\}}?)?)\s*(?:total\s+)?FLOPs?\b(?!\s*/|\s*per\b)"
 )
+# "for about 9.5 days", "took approximately 14 hours", "training time was around 14 days".
 _DURATION_RE = lazy_compile(
-    rf"\bfor\s+(?:about\s+|around\s+|approximately\s+|~\s*)?({_NUM}\s*(?:hours?|hrs?|days?|weeks?))\b", re.IGNORECASE
+    rf"(?:\bfor|\btook|\btime\s+(?:was|of))\s+(?:about\s+|around\s+|approximately\s+|roughly\s+|~\s*)?"
+    rf"({_NUM}\s*(?:hours?|hrs?|days?|weeks?)(?:\s*(?:,|and)?\s+{_NUM}\s*(?:hours?|hrs?|minutes?|mins?)\b)*)\b",
+    re.IGNORECASE
 )
 # Accelerators as cards name them (the issue-4 hardware table refines the model names).
 _ACCEL = (
@@ -107,7 +110,7 @@ _TRAIN_CONTEXT_RE = lazy_compile(r"train|pretrain|fine-?tun", re.IGNORECASE)
 
 _AUTOTRAIN_RE = lazy_compile(rf"CO2 Emissions \(in grams\)\s*:\s*({_NUM})", re.IGNORECASE)
 _PLAIN_FIELD_RE = lazy_compile(
-    r"^[ \t]*[-*+][ \t]+(?P<label>gpus?|tpus?|hardware(?: type| used)?|hours used|training time|carbon emitted"
+    r"^[ \t]*(?:[-*+][ \t]+)?(?P<label>gpus?|tpus?|hardware(?: type| used)?|hours used|training time|carbon emitted"
     r"|co2 emissions?|cloud provider|compute region|training tokens|number of parameters)[ \t]*:[ \t]*"
     r"(?P<value>[^\n]+)$", re.IGNORECASE | re.MULTILINE)
 # "- **Hardware Type:** x", "**Training time**: x", "- **Carbon Emitted** *(remark)*: x". A bold
@@ -241,8 +244,8 @@ class _Reader:
                 self._use(match.start())
 
     def plain_fields(self) -> None:
-        """List items of a known label without bold ("* GPUs: 512 H100-80G", "* Training time:
-        10 days", "- Hardware: 384 A100 80GB GPUs"): fields too, for the labels that name a
+        """Lines and list items of a known label without bold ("* GPUs: 512 H100-80G", "Training
+        time: 14 days", "- Hardware: 384 A100 80GB GPUs"): fields too, for the labels that name a
         training figure only (a plain "- Time: 2021-07-08" is not one)."""
         if ":" not in self.body:
             return
