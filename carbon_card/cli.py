@@ -420,19 +420,81 @@ def _write_json(out: IO[str], obj: dict, first: bool) -> bool:
     return False
 
 
+class _Quantity(click.ParamType):
+    """A number as cards write it ("7B", "2T", "1.3M", "6.3 MWh", "3 days"), read by `units`."""
+
+    def __init__(self, name: str, parse, unit: str, integer: bool = False):
+        self.name, self._parse, self.unit, self._integer = name, parse, unit, integer
+
+    def convert(self, value, param, ctx):
+        if not isinstance(value, str):
+            return value
+        from .units import UnitError
+
+        try:
+            number = self._parse(value)
+        except UnitError as error:
+            self.fail(f"{value!r} is not {self.name} ({error})", param, ctx)
+        if not math.isfinite(number) or number <= 0:
+            self.fail(f"must be a positive finite number, not {value!r}", param, ctx)
+        if self._integer:
+            if number != int(number):
+                self.fail(f"{value!r} is not a whole number of accelerators", param, ctx)
+            number = int(number)
+        return _Given(value, number, self.unit)
+
+
+class _Given(NamedTuple):
+    """A flag's value as written and as understood."""
+
+    text: str
+    value: float | int
+    unit: str
+
+
+def _parse_count(text: str) -> float:
+    from .units import parse_count
+
+    return parse_count(text)
+
+
+def _parse_energy(text: str) -> float:
+    from .units import parse_energy_kwh
+
+    return parse_energy_kwh(text)
+
+
+def _parse_hours(text: str) -> float:
+    from .units import UnitError, parse_duration_hours
+
+    hours, accelerator_hours = parse_duration_hours(text)
+    if accelerator_hours:
+        raise UnitError("accelerator-hours: give --count 1 --hours N, or --count and the wall-clock hours")
+    return hours
+
+
+def _parse_plain(text: str) -> float:
+    from .units import parse_number
+
+    return parse_number(text)
+
+
+_COUNT = _Quantity("a count", _parse_count, "")
 _FLAGS = (
     # (option, quantity, type, help)
-    ("params", "params", float, "Total parameters, e.g. 7e9."),
-    ("active-params", "params_active", float, "Parameters active per token (mixture-of-experts)."),
-    ("tokens", "train_tokens", float, "Training tokens, e.g. 2e12."),
-    ("flops", "train_flops", float, "Training compute in FLOP, e.g. 3.14e23."),
+    ("params", "params", _COUNT, "Total parameters: 7B, 7e9, 1.3M."),
+    ("active-params", "params_active", _COUNT, "Parameters active per token (mixture-of-experts): 17B."),
+    ("tokens", "train_tokens", _COUNT, "Training tokens: 2T, 2e12, 15 trillion."),
+    ("flops", "train_flops", _COUNT, "Training compute in FLOP: 3.14e23."),
     ("hardware", "hardware", str, "Accelerator, as cards write it: A100-80GB, 8 x V100, TPUv3-8."),
-    ("count", "accelerator_count", int, "Number of accelerators."),
-    ("hours", "wall_hours", float, "Wall-clock hours per accelerator (accelerator-hours: --count 1 --hours N)."),
+    ("count", "accelerator_count", _Quantity("a count", _parse_count, "accelerators", integer=True),
+     "Number of accelerators."),
+    ("hours", "wall_hours", _Quantity("a duration", _parse_hours, "h"),
+     "Wall-clock hours: 72, 3 days, 18h 19min (accelerator-hours: --count 1 --hours N)."),
     ("region", "location", str, "Where training ran: FR, Quebec, Canada, us-east-1, europe-north1."),
     ("cloud", "cloud_provider", str, "Cloud provider (AWS, GCP, Azure): the PUE of a hyperscale data centre."),
-    ("pue", "pue", float, "Power usage effectiveness of the data centre."),
-    ("energy-kwh", "energy", float, "Training energy in kWh."),
+    ("pue", "pue", _Quantity("a number", _parse_plain, ""), "Power usage effectiveness of the data centre."),
+    ("energy-kwh", "energy", _Quantity("an energy", _parse_energy, "kWh"), "Training energy: 6300, 6.3 MWh."),
     ("training-type", "training_type", str, "pre-training or fine-tuning."),
 )
 
@@ -441,6 +503,32 @@ def _flag_options(command):
     for option, _, kind, text in reversed(_FLAGS):
         command = click.option(f"--{option}", type=kind, default=None, help=text)(command)
     return command
+
+
+def _understood(option: str, given) -> dict:
+    """A flag as carbon-card understood it: the text given, the value used, its unit."""
+    if isinstance(given, _Given):
+        return {"option": f"--{option}", "given": given.text, "value": given.value, "unit": given.unit or None}
+    return {"option": f"--{option}", "given": given, "value": given, "unit": None}
+
+
+def _input_warnings(facts) -> list[str]:
+    """What the estimate could not read among the inputs, said instead of defaulted silently."""
+    from .hardware import parse_hardware
+    from .location import parse_location
+
+    warnings = []
+    hardware = facts.best("hardware")
+    if hardware is not None and parse_hardware(str(hardware.value)) is None:
+        warnings.append(f"unknown accelerator {hardware.value!r} ({hardware.provenance()}): the estimate uses the "
+                        f"prior of an unknown accelerator")
+    location = facts.best("location")
+    if location is not None:
+        cloud = facts.best("cloud_provider")
+        if parse_location(str(location.value), str(cloud.value) if cloud is not None else None) is None:
+            warnings.append(f"unknown region {location.value!r} ({location.provenance()}): the estimate uses the "
+                            f"world's grid intensity")
+    return warnings
 
 
 @cli.command()
@@ -452,6 +540,8 @@ def estimate(card_path: str | None, model_id: str | None, output_format: str, **
     """Estimate training emissions from a card, from flags, or both (flags win).
 
     Prints the tier used, the central value with its 90% interval, ATCI and every assumption.
+    Each flag is echoed as understood (on stderr; `inputs` in JSON), and an input the estimate
+    cannot read (an unknown accelerator, an unknown region) is warned about.
     """
     from .estimate import estimate as run_estimate
     from .facts import Fact, Facts
@@ -467,20 +557,32 @@ def estimate(card_path: str | None, model_id: str | None, output_format: str, **
             sys.exit(EXIT_INPUT_ERROR)
         gathered = gather(card, os.path.dirname(card_path) or ".", model_id)
         facts, problems, name = list(gathered.facts), gathered.problems, gathered.model_name
+    inputs = []
     for option, quantity, _, _ in _FLAGS:
-        value = flags.get(option.replace("-", "_"))
-        if value is None:
+        given = flags.get(option.replace("-", "_"))
+        if given is None:
             continue
-        if isinstance(value, (int, float)) and (not math.isfinite(value) or value <= 0):
-            raise click.BadParameter(f"must be a positive finite number, not {value}", param_hint=f"--{option}")
-        facts.append(Fact(quantity, value, str(value), "flag", option))
+        inputs.append(_understood(option, given))
+        value = given.value if isinstance(given, _Given) else given
+        facts.append(Fact(quantity, value, given.text if isinstance(given, _Given) else str(given), "flag", option))
     if not facts:
-        raise click.UsageError("give a card, or facts as flags (e.g. --params 7e9 --tokens 2e12)")
-    result = run_estimate(Facts(tuple(facts), tuple(problems), name))
+        raise click.UsageError("give a card, or facts as flags (e.g. --params 7B --tokens 2T)")
+    all_facts = Facts(tuple(facts), tuple(problems), name)
+    result = run_estimate(all_facts)
+    warnings = _input_warnings(all_facts)
+    if result.tier == "none" and not model_id and any(f.scope == "row" for f in all_facts.facts):
+        warnings.append("the card's table has a row per model and none is known to be this one: pass --model-id "
+                        "(the Hub id, e.g. meta-llama/Meta-Llama-3-8B) to pick its row")
     if output_format == "json":
-        click.echo(json.dumps(estimate_json(result), indent=2))
+        click.echo(json.dumps({**estimate_json(result), "inputs": inputs, "warnings": warnings}, indent=2))
     else:
+        for given in inputs:
+            unit = f" {given['unit']}" if given["unit"] else ""
+            value = f"{given['value']:.4g}" if isinstance(given["value"], float) else given["value"]
+            click.echo(f"{given['option']} {given['given']}: {value}{unit}", err=True)
         click.echo(estimate_text(result))
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
     sys.exit(EXIT_CLEAN if result.tier != "none" else EXIT_FINDINGS)
 
 

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT
+from conftest import CORPUS, ROOT
 from carbon_card.estimate import (autotrain_finetunes, estimate, finetune_group, finetune_token_prior, priors,
                                   published_finetunes, published_runs, token_prior)
 from carbon_card.facts import Fact, Facts, gather
@@ -524,3 +524,33 @@ def test_what_the_hub_lists_reaches_the_estimate_through_gather():
     tuned = parse_card("---\nbase_model: gpt2\n---\n# A fine-tune\n")
     group = _assumption(estimate(gather(tuned, listing=listing)), "task group")
     assert group.value == "generation" and "the Hub's `pipeline_tag`" in group.source
+
+
+def test_estimate_reads_the_forms_cards_write_and_echoes_them():
+    result = run("--params", "7B", "--tokens", "2T", "--hours", "3 days", "--count", "8", "--hardware", "A100",
+                 "--format", "json")
+    data = json.loads(result.stdout)
+    given = {i["option"]: (i["given"], i["value"]) for i in data["inputs"]}
+    assert given["--params"] == ("7B", 7e9) and given["--tokens"] == ("2T", 2e12)
+    assert given["--hours"] == ("3 days", 72) and given["--count"] == ("8", 8)
+    assert data["warnings"] == []
+    # The same run as text: each input echoed on stderr as understood.
+    text = run("--params", "7B", "--tokens", "2T")
+    assert "--params 7B: 7e+09" in text.stderr and "--tokens 2T: 2e+12" in text.stderr
+    assert run("--params", "7x").returncode == 2 and "'7x' is not a count" in run("--params", "7x").stderr
+
+
+def test_estimate_warns_about_inputs_it_cannot_read_instead_of_defaulting_silently():
+    result = run("--count", "8", "--hours", "72", "--hardware", "Quantum Flux 9000", "--region", "Atlantis",
+                 "--format", "json")
+    warnings = json.loads(result.stdout)["warnings"]
+    assert any("unknown accelerator 'Quantum Flux 9000'" in w for w in warnings)
+    assert any("unknown region 'Atlantis'" in w for w in warnings)
+    assert "warning: unknown region 'Atlantis'" in result.stderr
+
+
+def test_estimate_of_a_table_card_without_a_model_id_says_to_pass_one():
+    result = run(CORPUS / "cards-real" / "meta-llama__llama3-MODEL_CARD.md")
+    assert "pass --model-id" in result.stderr
+    assert "pass --model-id" not in run(CORPUS / "cards-real" / "meta-llama__llama3-MODEL_CARD.md",
+                                        "--model-id", "meta-llama/Meta-Llama-3-8B").stderr
