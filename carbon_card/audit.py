@@ -1,11 +1,14 @@
 """`carbon-card audit`: the `check` pipeline over model repositories on the Hub.
 
-For each model: its commit and file list (`model_info`), README.md and the small files
-carbon-card reads beside it (downloaded into a temporary folder), exact parameter counts
-from the safetensors headers (range requests, never the weights; at most `MAX_WEIGHT_FILES`
-per model); then the same stages as `check` (Card -> Facts -> Assessment, and the Estimate).
-A side file that is corrupt or too large is a CC406 warning, as in `check`. A model that
-cannot be read is a record with its reason, never silently dropped.
+For each model: its commit and file list (from the model listing's page, or `model_info` for a
+model named), README.md and the small files carbon-card reads beside it (downloaded into a
+temporary folder through `/resolve/<commit>/`), exact parameter counts from the safetensors
+headers (range requests, never the weights; at most `MAX_WEIGHT_FILES` per model); then the same
+stages as `check` (Card -> Facts -> Assessment, and the Estimate), with what the Hub knows of
+the model beside its files (`facts.Listing`: creation date, task, library, size). A listed model
+whose size the Hub counts (`safetensors.total`) has its headers read only when something else
+needs them (see `_hub_counts`). A side file that is corrupt or too large is a CC406 warning, as
+in `check`. A model that cannot be read is a record with its reason, never silently dropped.
 
 Results stream as they come, one record written and flushed at a time, so that memory stays
 flat over 100,000 models and an interrupted run keeps what it did; `--resume` reads the file
@@ -44,14 +47,15 @@ from . import __version__
 from .assessment import Assessment, assess
 from .card import CardReadError, parse_card
 from .estimate import Estimate, estimate
-from .facts import Fact, FactProblem, Facts, gather
+from .facts import Fact, FactProblem, Facts, Listing, gather
 from .facts import files as side
 from .report import card_json, estimate_json
 from .rules import Severity
 from .units import format_mass
 
 if TYPE_CHECKING:
-    from .hub import Hub, Snapshot
+    from .hub import Hub, Listed, Snapshot
+    from .ratelimit import Requests
 
 __all__ = ["PR_TITLE", "AuditSummary", "Auditor", "audit"]
 
@@ -122,17 +126,19 @@ class Auditor:
                     else:
                         os.unlink(entry.path)
 
-    def audit(self, repo_id: str, downloads: int | None = None) -> dict[str, Any]:
+    def audit(self, repo_id: str, listed: Listed | None = None) -> dict[str, Any]:
         """The record of one model: `check --format json`'s, plus `repo_id`, `sha`, `downloads`,
-        `has_card`; or a failure record whose `error` says why."""
+        `has_card` and `hub` (what the Hub lists of it); or a failure record whose `error` says why.
+
+        `listed` is the model's entry in the listing: its commit and files spare a `model_info` call."""
         with self._folder("model") as folder:
             try:
-                run = self._run(repo_id, self.revision, folder)
+                run = self._run(repo_id, self.revision, folder, listed)
             except Exception as error:  # noqa: BLE001 - one model must not stop the run
-                return _failure(repo_id, downloads, error)
+                return _failure(repo_id, listed.listing if listed is not None else None, error)
             record = {"repo_id": repo_id, "sha": run.snapshot.sha, "downloads": run.snapshot.downloads,
-                      "has_card": run.snapshot.card is not None, **card_json(run.assessment),
-                      "estimate": estimate_json(run.estimate)}
+                      "has_card": run.snapshot.card is not None, "hub": hub_json(run.snapshot.listing),
+                      **card_json(run.assessment), "estimate": estimate_json(run.estimate)}
             base = _base_model(run.assessment.facts)
             if self.lineage and base:
                 record["lineage"] = self._lineage(repo_id, base)
@@ -142,10 +148,10 @@ class Auditor:
 
     # -- the pipeline
 
-    def _run(self, repo_id: str, revision: str | None, folder: str) -> _Run:
+    def _run(self, repo_id: str, revision: str | None, folder: str, listed: Listed | None = None) -> _Run:
         from .hub import HubError
 
-        snapshot = self.hub.snapshot(repo_id, revision, folder, _SIDE_FILES)
+        snapshot = self.hub.snapshot(repo_id, revision, folder, _SIDE_FILES, listed)
         path = f"{repo_id}/{_CARD}"
         if snapshot.card is None:
             card = parse_card(b"", path)  # no card: audited all the same, it discloses nothing
@@ -155,8 +161,12 @@ class Auditor:
             except CardReadError as error:
                 raise HubError("unreadable card", f"{_CARD}: {error.message}"
                                                   + (f" (line {error.line})" if error.line else "")) from None
-        weights = _weight_facts(self.hub, snapshot, os.path.join(folder, ".index"))
-        facts = _facts(card, folder, repo_id, weights, snapshot.too_large)
+        facts = gather(card, folder, repo_id, listing=snapshot.listing)
+        if listed is not None and _hub_counts(facts, snapshot):
+            weights: tuple[list[Fact], list[FactProblem]] = ([], [])
+        else:
+            weights = _weight_facts(self.hub, snapshot, os.path.join(folder, ".index"))
+        facts = _with_repository(facts, weights, snapshot.too_large)
         assessment = assess(card, facts)
         return _Run(snapshot, assessment, estimate(facts), weights)
 
@@ -219,7 +229,8 @@ class Auditor:
             return {"action": "none", "reason": f"no fix applies to this card{hint}"}
         repo_id = run.snapshot.repo_id
         patched = parse_card(patch.text, assessment.card.path)
-        after = assess(patched, _facts(patched, folder, repo_id, run.weights, run.snapshot.too_large))
+        facts = gather(patched, folder, repo_id, listing=run.snapshot.listing)
+        after = assess(patched, _with_repository(facts, run.weights, run.snapshot.too_large))
         description = pr_description(run, after, patch.diff(_CARD), self.fill_template)
         data = ("\ufeff" if assessment.card.has_bom else "").encode() + patch.text.encode("utf-8")
         try:
@@ -245,15 +256,25 @@ class _Run:
     weights: tuple[list[Fact], list[FactProblem]]
 
 
-def _failure(repo_id: str, downloads: int | None, error: BaseException) -> dict[str, Any]:
+def _failure(repo_id: str, listing: Listing | None, error: BaseException) -> dict[str, Any]:
     from .hub import HubError
 
     if isinstance(error, HubError):
         reason, message = error.reason, error.message
     else:  # a bug: reported like `check` does, without a traceback
         reason, message = "internal error", f"internal error ({type(error).__name__}: {error}); please report it"
-    return {"repo_id": repo_id, "sha": None, "downloads": downloads, "path": f"{repo_id}/{_CARD}",
+    return {"repo_id": repo_id, "sha": None, "downloads": listing.downloads if listing else None,
+            "hub": hub_json(listing) if listing else None, "path": f"{repo_id}/{_CARD}",
             "error": {"reason": reason, "message": message, "line": None}, "findings": []}
+
+
+def hub_json(listing: Listing) -> dict[str, Any]:
+    """What the Hub lists of a model, as a record's `hub` object (dates in ISO 8601, or null)."""
+    return {"author": listing.author,
+            "created_at": listing.created_at.isoformat() if listing.created_at else None,
+            "last_modified": listing.last_modified.isoformat() if listing.last_modified else None,
+            "likes": listing.likes, "library_name": listing.library_name, "pipeline_tag": listing.pipeline_tag,
+            "tags": list(listing.tags)}
 
 
 def _base_model(facts: Facts) -> str | None:
@@ -266,23 +287,38 @@ def _base_model(facts: Facts) -> str | None:
 # --------------------------------------------------------------------------- facts from the Hub
 
 
-def _facts(card, folder: str, repo_id: str, weights: tuple[list[Fact], list[FactProblem]],
-           too_large: dict[str, int | None]) -> Facts:
-    """`gather` over the downloaded folder, with the safetensors facts the Hub gave, and the
-    side files too large to download, spliced in where `facts.files` would have put them had
-    the files been in the folder."""
-    facts = gather(card, folder, repo_id)
+def _hub_counts(facts: Facts, snapshot: Snapshot) -> bool:
+    """Whether the Hub's count of the weights (`safetensors.total`, a fact of the listing) can
+    stand for the safetensors headers: it is the count the facts use (nothing else states one),
+    and the model is not a mixture of experts (its active parameters need the tensors' names).
+    A listed model then costs no header request; a count the card states is still checked
+    against the headers (CC405), as `check` does."""
+    if not any(f.quantity == "params" and f.origin == "hub" for f in facts.facts):
+        return False
+    config = _config(snapshot)
+    try:
+        return config is None or not side.routes_experts(config)
+    except side.SideFileError:
+        return False  # the headers' reading reports it, as check does
+
+
+def _with_repository(facts: Facts, weights: tuple[list[Fact], list[FactProblem]],
+                     too_large: dict[str, int | None]) -> Facts:
+    """The facts `gather` found in the downloaded folder, with the safetensors facts the Hub gave
+    and the side files too large to download spliced in where `facts.files` would have put them
+    had the files been in the folder."""
     weight_facts, weight_problems = weights
     extra = [*weight_problems, *(_too_large(name, size) for name, size in too_large.items())]
     if not weight_facts and not extra:
         return facts
     items = list(facts.facts)
     if any(f.quantity in ("params", "params_active") for f in weight_facts):
-        # gather guesses the size from the name only when nothing states it: the weights do.
-        items = [f for f in items if not (f.origin == "name" and f.quantity in ("params", "params_active"))]
+        # gather adds the size in the name, or the listing's, only when nothing states it: the weights do.
+        items = [f for f in items if not (f.origin in ("name", "hub") and f.quantity in ("params", "params_active"))]
     # facts.files reads config.json, then the weights, then the Trainer's files: after the
-    # card's own facts, before the other file facts and gather's name and domain facts.
-    at = next((i for i, f in enumerate(items) if f.origin in ("file", "name") or f.quantity == "domain"), len(items))
+    # card's own facts, before the other file facts and gather's listing, name and domain facts.
+    at = next((i for i, f in enumerate(items) if f.origin in ("file", "hub", "name") or f.quantity == "domain"),
+              len(items))
     items[at:at] = weight_facts
     # The file problems come last, in reading order: each goes before the first of a later file.
     problems = list(facts.problems)
@@ -403,6 +439,10 @@ class AuditSummary:
     total: _Sum = field(default_factory=_Sum)
     worst: Severity | None = None
     """The most severe finding of any model."""
+    requests: Requests | None = None
+    """The requests this run sent to the Hub (not those of a run resumed), once it is over."""
+    requested_for: int = 0
+    """The models audited or failed in this run: what `requests` were for."""
 
     def add(self, record: dict[str, Any]) -> None:
         """Count a record (a JSON record, or a row of the CSV output)."""
@@ -434,8 +474,32 @@ class AuditSummary:
                       for tier, s in self.tiers.items()},
             "total": {"models": self.total.models, "estimated": self.total.estimated,
                       "emissions_g": self.total.interval()},
+            "requests": self._requests_json(),
             "method": _METHOD,
         }
+
+    def _requests_json(self) -> dict[str, Any] | None:
+        if self.requests is None:
+            return None
+        per_model = self.requests.per_model(self.requested_for)
+        return {"models": self.requested_for, "api": self.requests.api, "resolvers": self.requests.resolvers,
+                "api_per_model": per_model["api"], "resolvers_per_model": per_model["resolvers"],
+                "held_back": self.requests.held, "answered_429": self.requests.throttled}
+
+    def _requests_text(self) -> list[str]:
+        """How many requests the run cost, per model: the Hub's rate limits count them."""
+        if self.requests is None:
+            return []
+        n, r = self.requested_for, self.requests
+        per_model = r.per_model(n)
+
+        def each(value):
+            return f" ({value:.3g} per model)" if value is not None else ""
+
+        line = (f"Hub requests for {n:,} model{'s' if n != 1 else ''}: {r.api:,} API{each(per_model['api'])}, "
+                f"{r.resolvers:,} resolver{each(per_model['resolvers'])}; {r.held:,} held back to stay within "
+                f"the rate limits, {r.throttled:,} answered 429.")
+        return [line]
 
     def text(self) -> str:
         lines = [self._headline(), ""]
@@ -443,7 +507,7 @@ class AuditSummary:
         lines.append(f"{'disclosure':<11} {'models':>7} {'estimated':>9}  training emissions (90% interval)")
         for name, s in rows:
             lines.append(f"{name:<11} {s.models:>7} {s.estimated:>9}  {_sum_text(name, s)}")
-        lines += ["", self._share(), _METHOD]
+        lines += ["", self._share(), *self._requests_text(), _METHOD]
         return "\n".join(lines)
 
     def markdown(self) -> str:
@@ -451,7 +515,7 @@ class AuditSummary:
                  "| Disclosure | Models | Estimated | Training emissions (90% interval) |", "|---|--:|--:|---|"]
         for name, s in [*self.tiers.items(), ("**Total**", self.total)]:
             lines.append(f"| {name} | {s.models} | {s.estimated} | {_sum_text(name, s)} |")
-        lines += ["", self._share(), "", _METHOD]
+        lines += ["", self._share(), "", *(part for line in self._requests_text() for part in (line, "")), _METHOD]
         return "\n".join(lines)
 
     def _headline(self) -> str:
@@ -849,21 +913,22 @@ def audit(repo_ids: tuple[str, ...], author: str | None, search: str | None, min
     if progress is None:
         progress = sys.stderr.isatty() and not os.environ.get("CI")
 
-    def targets() -> Iterator[tuple[str, int | None]]:
+    def targets() -> Iterator[tuple[str, Listed | None]]:
         if repo_ids:
             yield from ((r, None) for r in list(dict.fromkeys(repo_ids))[:limit])
             return
-        for repo_id, downloads in hub.list_models(author=author, search=search, limit=limit):
-            if min_downloads is not None and (downloads or 0) < min_downloads:
+        for listed in hub.list_models(author=author, search=search, limit=limit):
+            if min_downloads is not None and (listed.listing.downloads or 0) < min_downloads:
                 return  # most downloaded first: the rest have fewer
-            yield repo_id, downloads
+            yield listed.listing.repo_id, listed
 
     before = summary.audited + summary.failed
     try:
         with _opened(output, append=resume) as stream:
             writer = _Writer(stream, output_format, appending=resume and stream.tell() > 0)
-            errors, listing_error = _audit_all(auditor, targets(), done, writer, summary, jobs, progress,
-                                               total=len(repo_ids) if repo_ids else limit)
+            errors, listing_error, models = _audit_all(auditor, targets(), done, writer, summary, jobs, progress,
+                                                       total=len(repo_ids) if repo_ids else limit)
+            summary.requests, summary.requested_for = hub.pacer.requests(), models
             writer.finish(summary)
     except KeyboardInterrupt:
         # Every record written is whole and flushed; the summary is not written.
@@ -895,20 +960,22 @@ def _opened(path: str | None, append: bool) -> Iterator[IO[str]]:
         yield stream
 
 
-def _audit_all(auditor: Auditor, targets: Iterator[tuple[str, int | None]], done: set[str], writer: _Writer,
+def _audit_all(auditor: Auditor, targets: Iterator[tuple[str, Listed | None]], done: set[str], writer: _Writer,
                summary: AuditSummary, jobs: int, progress: bool, total: int | None):
     """Audit the targets `jobs` at a time, writing each record as it comes.
 
-    Returns (records that failed, the error that stopped the model list or None)."""
+    Returns (records that failed, the error that stopped the model list or None, models audited
+    or failed in this run)."""
     from tqdm import tqdm
 
     from .hub import HubError
 
     bar = tqdm(total=total, unit="model", disable=not progress, file=sys.stderr, dynamic_ncols=True)
-    errors = 0
+    errors = models = 0
 
     def emit(record: dict[str, Any]) -> None:
-        nonlocal errors
+        nonlocal errors, models
+        models += 1
         summary.add(record)
         pull = record.get("pull_request") or {}
         failure = (record.get("error") or {}).get("message") or (
@@ -926,11 +993,11 @@ def _audit_all(auditor: Auditor, targets: Iterator[tuple[str, int | None]], done
     pending: set[Future] = set()
     try:
         try:
-            for repo_id, downloads in targets:
+            for repo_id, listed in targets:
                 if repo_id in done:  # --resume: already in the output
                     bar.update(1)
                     continue
-                pending.add(pool.submit(auditor.audit, repo_id, downloads))
+                pending.add(pool.submit(auditor.audit, repo_id, listed))
                 if len(pending) >= 2 * jobs:  # a bounded window: the listing is read as models finish
                     finished, pending = wait(pending, return_when=FIRST_COMPLETED)
                     for future in finished:
@@ -948,4 +1015,4 @@ def _audit_all(auditor: Auditor, targets: Iterator[tuple[str, int | None]], done
     finally:
         bar.close()
     pool.shutdown(wait=True)
-    return errors, listing_error
+    return errors, listing_error, models
