@@ -62,6 +62,9 @@ sys.path.insert(0, str(CORPUS))
 
 from castano import castano_rows, rebuild_card  # the corpus helpers
 
+MISSING = object()
+"""A field left out of a listing entry (`Repo.listed_as`)."""
+
 PAGE_SIZE = 50
 """Models per page of `/api/models`: small, so that tests cross pages."""
 
@@ -139,6 +142,8 @@ class Repo:
     """`createdAt` as the Hub writes it; None: not given (the Hub has none before 2022-03)."""
     last_modified: str = DATE
     likes: int = 0
+    listed_as: dict = field(default_factory=dict)
+    """Fields of its entry in the model listing that lie: field -> value (`MISSING`: left out)."""
 
     @property
     def main(self) -> Commit:
@@ -746,6 +751,8 @@ class _Handler(BaseHTTPRequestHandler):
             return "list", None, None, None
         if path == "/api/validate-yaml":
             return "validate-yaml", None, None, None
+        if path == "/api/agent-harnesses":  # huggingface_hub's registry for its user agent, once a day
+            return "agent-harnesses", None, None, None
         if match := _API_REPO.match(path):
             if match["comment"]:
                 return "comment", match["repo"], "main", match["rev"]
@@ -760,6 +767,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._list()
         if route == "validate-yaml" and method == "POST":
             return self._json({"errors": [], "warnings": []})
+        if route == "agent-harnesses" and method == "GET":
+            return self._json({"standardEnvVars": [], "harnesses": {}})
         repo = hub.repos.get(repo_id) if repo_id else None
         if route == "unknown" or (route != "validate-yaml" and repo is None):
             code = "RepoNotFound" if route != "unknown" else None
@@ -805,8 +814,8 @@ class _Handler(BaseHTTPRequestHandler):
             "createdAt")
         items = []
         for repo in page:
-            model = hub.model(repo, repo.main, sizes=False, listing=True)
-            items.append({key: model[key] for key in fields if key in model})
+            model = {**hub.model(repo, repo.main, sizes=False, listing=True), **repo.listed_as}
+            items.append({key: model[key] for key in fields if key in model and model[key] is not MISSING})
         return self._json(items, headers=headers)
 
     def _info(self, repo: Repo, commit: Commit) -> int:

@@ -56,8 +56,11 @@ def local_hub(monkeypatch, tmp_path):
         monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
         from huggingface_hub import constants
 
-        # huggingface_hub caches a registry of its own here (under HF_HOME as it was at import).
-        monkeypatch.setattr(constants, "AGENT_HARNESSES_PATH", str(tmp_path / "agent-harnesses.json"), raising=False)
+        # huggingface_hub caches a registry of its own here (under HF_HOME as it was at import),
+        # fetched from the Hub once a day: as it was today, so that it is not an API call of the audit.
+        registry = tmp_path / "agent-harnesses.json"
+        registry.write_text('{"standardEnvVars": [], "harnesses": {}}')
+        monkeypatch.setattr(constants, "AGENT_HARNESSES_PATH", str(registry), raising=False)
         return hub
 
     yield start
