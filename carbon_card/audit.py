@@ -882,10 +882,13 @@ def audit(repo_ids: tuple[str, ...], author: str | None, search: str | None, min
     (most downloaded first, up to --limit).
 
     Each model goes through the same checks as `carbon-card check`, with the facts its repository
-    holds (config.json, safetensors headers, trainer_state.json, ...), read through huggingface_hub
-    (HF_ENDPOINT, HF_TOKEN). Records stream out as models finish, then a summary: models audited
-    and failed, per disclosure tier the count and total training emissions with a 90% interval,
-    and the share of models that report their emissions.
+    holds (config.json, safetensors headers, trainer_state.json, ...) and what the Hub lists of it
+    (creation date, task, library, size), read through huggingface_hub (HF_ENDPOINT, HF_TOKEN).
+    A listed model costs no API call of its own (one per page of the listing), only a download
+    per file it has; requests are paced to the Hub's rate limits (its RateLimit headers).
+    Records stream out as models finish, then a summary: models audited and failed, the Hub
+    requests per model, per disclosure tier the count and total training emissions with a 90%
+    interval, and the share of models that report their emissions.
     """
     listing = author is not None or search is not None or min_downloads is not None
     if repo_ids and listing:

@@ -597,6 +597,8 @@ class HubServer:
         self.requests: list[Logged] | None = [] if log else None
         self.sent: Counter[tuple[str | None, str | None]] = Counter()
         """Bytes of body sent for each (repo id, file) of `resolve`, as written to the socket."""
+        self.answered: Counter[tuple[str, int]] = Counter()
+        """Requests answered per (route, status), kept whether or not `requests` logs each one."""
         self.lock = threading.Lock()
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.hub = self
@@ -655,8 +657,9 @@ class HubServer:
                 "gated": False, "downloads": repo.downloads, "likes": repo.likes, **about, "siblings": siblings}
 
     def log(self, entry: Logged) -> None:
-        if self.requests is not None:
-            with self.lock:
+        with self.lock:
+            self.answered[entry.route, entry.status] += 1
+            if self.requests is not None:
                 self.requests.append(entry)
 
 
@@ -949,7 +952,8 @@ def resolve_url(base: str, repo_id: str, file: str, revision: str = "main") -> s
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Serve a synthetic Hub of `--models` Castaño repositories until stdin closes."""
+    """Serve a synthetic Hub of `--models` Castaño repositories until stdin closes; then print the
+    requests answered, per route and status, as one line of JSON."""
     import argparse
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -969,6 +973,9 @@ def main(argv: list[str] | None = None) -> None:
             sys.stdin.read()  # the parent closes stdin (or dies) to stop the server
         except KeyboardInterrupt:
             pass
+        with hub.lock:
+            answered = [{"route": route, "status": status, "count": n} for (route, status), n in hub.answered.items()]
+        print(json.dumps({"answered": answered}), flush=True)
 
 
 if __name__ == "__main__":
