@@ -29,7 +29,6 @@ import contextlib
 import csv
 import ctypes
 import json
-import math
 import os
 import shutil
 import sys
@@ -46,6 +45,8 @@ import click
 from . import __version__
 from .assessment import Assessment, assess
 from .card import CardReadError, parse_card
+from .census import CSV_COLUMNS as CENSUS_COLUMNS
+from .census import METHOD, Census, EmissionsSum, csv_cells, efficiency_label
 from .estimate import Estimate, estimate
 from .facts import Fact, FactProblem, Facts, Listing, gather
 from .facts import files as side
@@ -54,6 +55,7 @@ from .rules import Severity
 from .units import format_mass
 
 if TYPE_CHECKING:
+    from .census_parquet import TableWriter
     from .hub import Hub, Listed, Snapshot
     from .ratelimit import Requests
 
@@ -65,8 +67,6 @@ EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 PR_TITLE = "carbon-card: complete the co2_eq_emissions carbon disclosure"
 """The title of carbon-card's pull requests: how a second run finds its own."""
 
-_Z90 = 1.6448536269514722
-_TIERS = ("T1", "T2", "T3", "T4", "none")
 _FAIL_ON = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO, "never": None}
 _LINEAGE_DEPTH = 8
 _CARD = "README.md"
@@ -90,8 +90,9 @@ class Auditor:
     """Audits models one at a time; safe to call from several threads at once."""
 
     def __init__(self, hub: Hub, *, revision: str | None = None, lineage: bool = False, open_pr: bool = False,
-                 dry_run: bool = False, unsafe_fixes: bool = False, fill_template: bool = False):
+                 dry_run: bool = False, unsafe_fixes: bool = False, fill_template: bool = False, label: bool = False):
         self.hub = hub
+        self.label = label
         self.revision = revision
         self.lineage = lineage
         self.open_pr = open_pr
@@ -139,6 +140,8 @@ class Auditor:
             record = {"repo_id": repo_id, "sha": run.snapshot.sha, "downloads": run.snapshot.downloads,
                       "has_card": run.snapshot.card is not None, "hub": hub_json(run.snapshot.listing),
                       **card_json(run.assessment), "estimate": estimate_json(run.estimate)}
+            if self.label:
+                record["label"] = efficiency_label(record)
             base = _base_model(run.assessment.facts)
             if self.lineage and base:
                 record["lineage"] = self._lineage(repo_id, base)
@@ -392,53 +395,16 @@ def _config(snapshot: Snapshot) -> dict | None:
 
 
 @dataclass
-class _Sum:
-    """A running sum of emissions: points (reported figures) and log-normal estimates."""
-
-    models: int = 0
-    estimated: int = 0
-    point: float = 0.0
-    mean: float = 0.0
-    variance: float = 0.0
-
-    def add(self, tier: str | None, central: float | None, low: float | None, high: float | None) -> None:
-        self.models += 1
-        if central is None or not math.isfinite(central) or central <= 0:
-            return
-        self.estimated += 1
-        if tier == "T1" or low is None or high is None or not (0 < low < high):
-            self.point += central  # reported: taken as stated
-            return
-        sigma = math.log(high / low) / (2 * _Z90)
-        mu = math.log(central)  # the central value of an estimate is its median
-        self.mean += math.exp(mu + sigma**2 / 2)
-        self.variance += math.expm1(sigma**2) * math.exp(2 * mu + sigma**2)
-
-    def interval(self) -> dict[str, float] | None:
-        """Central value (median), 90% interval and mean of the sum, in grams."""
-        if not self.estimated:
-            return None
-        if self.mean <= 0:
-            return {"central": self.point, "low": self.point, "high": self.point, "mean": self.point}
-        # Fenton-Wilkinson: the log-normal with the sum's mean and variance.
-        s2 = math.log1p(self.variance / self.mean**2)
-        mu = math.log(self.mean) - s2 / 2
-        spread = _Z90 * math.sqrt(s2)
-        return {"central": self.point + math.exp(mu), "low": self.point + math.exp(mu - spread),
-                "high": self.point + math.exp(mu + spread), "mean": self.point + self.mean}
-
-
-@dataclass
 class AuditSummary:
     """Running totals over the records of an audit; constant memory whatever the number of models."""
 
     audited: int = 0
     failed: int = 0
     reasons: Counter = field(default_factory=Counter)
-    tiers: dict[str, _Sum] = field(default_factory=lambda: {tier: _Sum() for tier in _TIERS})
-    total: _Sum = field(default_factory=_Sum)
     worst: Severity | None = None
     """The most severe finding of any model."""
+    census: Census = field(default_factory=Census)
+    """The emissions per disclosure tier and overall, and their breakdowns (`carbon_card.census`)."""
     requests: Requests | None = None
     """The requests this run sent to the Hub (not those of a run resumed), once it is over."""
     requested_for: int = 0
@@ -452,16 +418,21 @@ class AuditSummary:
             self.reasons[fields["error"]] += 1
             return
         self.audited += 1
-        tier = (fields["disclosure"] or "none").split(" ")[0]
-        args = (fields["tier"], fields["central"], fields["low"], fields["high"])
-        self.tiers.setdefault(tier, _Sum()).add(*args)
-        self.total.add(*args)
+        self.census.add(record)
         if fields["severity"] is not None and (self.worst is None or fields["severity"] > self.worst):
             self.worst = fields["severity"]
 
     @property
+    def tiers(self) -> dict[str, EmissionsSum]:
+        return {tier: group.emissions for tier, group in self.census.disclosure.items()}
+
+    @property
+    def total(self) -> EmissionsSum:
+        return self.census.total.emissions
+
+    @property
     def reporting(self) -> int:
-        return self.tiers["T1"].models
+        return self.census.total.reporting
 
     def json(self) -> dict[str, Any]:
         return {
@@ -474,8 +445,9 @@ class AuditSummary:
                       for tier, s in self.tiers.items()},
             "total": {"models": self.total.models, "estimated": self.total.estimated,
                       "emissions_g": self.total.interval()},
+            "method": METHOD[0],
+            "census": self.census.json(),
             "requests": self._requests_json(),
-            "method": _METHOD,
         }
 
     def _requests_json(self) -> dict[str, Any] | None:
@@ -502,21 +474,10 @@ class AuditSummary:
         return [line]
 
     def text(self) -> str:
-        lines = [self._headline(), ""]
-        rows = [(tier, s) for tier, s in self.tiers.items()] + [("Total", self.total)]
-        lines.append(f"{'disclosure':<11} {'models':>7} {'estimated':>9}  training emissions (90% interval)")
-        for name, s in rows:
-            lines.append(f"{name:<11} {s.models:>7} {s.estimated:>9}  {_sum_text(name, s)}")
-        lines += ["", self._share(), *self._requests_text(), _METHOD]
-        return "\n".join(lines)
+        return self.census.text(self._headline() + "".join("\n" + line for line in self._requests_text()))
 
     def markdown(self) -> str:
-        lines = ["## Summary", "", self._headline(), "",
-                 "| Disclosure | Models | Estimated | Training emissions (90% interval) |", "|---|--:|--:|---|"]
-        for name, s in [*self.tiers.items(), ("**Total**", self.total)]:
-            lines.append(f"| {name} | {s.models} | {s.estimated} | {_sum_text(name, s)} |")
-        lines += ["", self._share(), "", *(part for line in self._requests_text() for part in (line, "")), _METHOD]
-        return "\n".join(lines)
+        return self.census.markdown(self._headline() + "".join("\n\n" + line for line in self._requests_text()))
 
     def _headline(self) -> str:
         text = f"Audited {self.audited} model{'s' if self.audited != 1 else ''}"
@@ -525,44 +486,16 @@ class AuditSummary:
             text += f"; {self.failed} failed ({reasons}) and are left out of the totals"
         return text + "."
 
-    def _share(self) -> str:
-        if not self.audited:
-            return "No model was audited."
-        return (f"{self.reporting / self.audited:.1%} of the models audited report their training emissions "
-                f"({self.reporting} of {self.audited}).")
-
-
-_METHOD = ("Totals: each estimate is log-normal from its central value and 90% interval; their sum, assuming "
-           "independence, is the log-normal of the same mean and variance (Fenton-Wilkinson); reported emissions "
-           "(T1) are added as stated. Base models shown by --lineage are not in the totals.")
-
-
-def _sum_text(name: str, s: _Sum) -> str:
-    interval = s.interval()
-    if interval is None:
-        return "-"
-    if interval["low"] == interval["high"]:
-        return f"{_mass(interval['central'])} (reported, as stated)" if name == "T1" else _mass(interval["central"])
-    return f"{_mass(interval['central'])} ({_mass(interval['low'])} to {_mass(interval['high'])})"
-
 
 def _summary_fields(record: dict[str, Any]) -> dict[str, Any]:
-    """What the summary needs from a JSON record or from a CSV row."""
+    """What the summary needs from a JSON record or from a CSV row (the census reads the rest)."""
     if "error_reason" in record:  # a CSV row: every value is text
-        def number(key):
-            return float(record[key]) if record.get(key) else None
-
         severity = record.get("worst_severity") or None
-        return {"error": record["error_reason"] or None, "disclosure": record.get("disclosure_tier"),
-                "tier": record.get("estimate_tier"), "central": number("emissions_g"),
-                "low": number("emissions_low_g"), "high": number("emissions_high_g"),
+        return {"error": record["error_reason"] or None,
                 "severity": Severity[severity.upper()] if severity else None}
     error = record.get("error")
-    emissions = (record.get("estimate") or {}).get("emissions_g") or {}
     severities = [Severity[f["severity"].upper()] for f in record.get("findings") or ()]
-    return {"error": error.get("reason") or "error" if error else None, "disclosure": record.get("disclosure_tier"),
-            "tier": (record.get("estimate") or {}).get("tier"), "central": emissions.get("central"),
-            "low": emissions.get("low"), "high": emissions.get("high"),
+    return {"error": error.get("reason") or "error" if error else None,
             "severity": max(severities) if severities else None}
 
 
@@ -593,7 +526,7 @@ def _findings_cell(record: dict[str, Any]) -> str:
 CSV_COLUMNS = (
     "repo_id", "sha", "downloads", "has_card", "error_reason", "error", "disclosure_tier", "reporting_class",
     "findings", "worst_severity", "estimate_tier", "emissions_g", "emissions_low_g", "emissions_high_g", "method",
-    "base_model", "lineage", "pull_request",
+    "base_model", "lineage", "pull_request", *CENSUS_COLUMNS,
 )
 
 
@@ -615,7 +548,7 @@ def _csv_row(record: dict[str, Any]) -> dict[str, Any]:
         "estimate_tier": result.get("tier", ""), "emissions_g": interval.get("central", ""),
         "emissions_low_g": interval.get("low", ""), "emissions_high_g": interval.get("high", ""),
         "method": result.get("method", ""), "base_model": _base_of(record), "lineage": lineage,
-        "pull_request": pull.get("url") or pull.get("action") or "",
+        "pull_request": pull.get("url") or pull.get("action") or "", **csv_cells(record),
     }
 
 
@@ -646,15 +579,14 @@ def _base_of(record: dict[str, Any]) -> str:
 
 
 class _Writer:
-    """Writes records as they come, in one format, flushing each one."""
+    """Writes records as they come, in one format, flushing each one (markdown: the census
+    report at the end; parquet: row groups into `table`)."""
 
-    def __init__(self, stream: IO[str], fmt: str, appending: bool):
-        self.stream, self.fmt = stream, fmt
+    def __init__(self, stream: IO[str], fmt: str, appending: bool, table: TableWriter | None = None):
+        self.stream, self.fmt, self.table = stream, fmt, table
         self.first = True
         if fmt == "table":
             self._put(f"{'model':<44} {'downloads':>10}  {'disclosure':<12} {'estimate':<32} findings\n")
-        elif fmt == "markdown":
-            self._put("| Model | Downloads | Disclosure | Estimate (90% interval) | Findings |\n|---|--:|---|---|---|\n")
         elif fmt == "json":
             self._put('{"models": [')
         elif fmt == "csv":
@@ -674,9 +606,9 @@ class _Writer:
         elif self.fmt == "csv":
             self.csv.writerow(_csv_safe(_csv_row(record)))
             self.stream.flush()
-        elif self.fmt == "markdown":
-            self._put(_markdown_row(record))
-        else:
+        elif self.fmt == "parquet":
+            self.table.add(record)
+        elif self.fmt == "table":
             self._put(_table_row(record))
         self.first = False
 
@@ -686,7 +618,9 @@ class _Writer:
         elif self.fmt == "json":
             self._put(("\n" if not self.first else "") + '],\n"summary": ' + json.dumps(summary.json()) + "}\n")
         elif self.fmt == "markdown":
-            self._put("\n" + summary.markdown() + "\n")
+            self._put(summary.markdown() + "\n")
+        elif self.fmt == "parquet":
+            self.table.close()
         elif self.fmt == "table":
             self._put("\n" + summary.text() + "\n")
 
@@ -721,15 +655,6 @@ def _pull_text(pull: dict[str, Any]) -> str:
     if pull["action"] == "failed":
         return f"  pull request failed: {pull['error']}\n"
     return f"  pull request: none ({pull['reason']})\n"
-
-
-def _markdown_row(record: dict[str, Any]) -> str:
-    downloads = f"{record['downloads']:,}" if isinstance(record.get("downloads"), int) else "-"
-    name = record["repo_id"]
-    if record.get("error"):
-        return f"| `{name}` | {downloads} | failed | {record['error']['message'].replace('|', '/')} | |\n"
-    return (f"| `{name}` | {downloads} | {record['disclosure_tier']} | {_estimate_cell(record)} | "
-            f"{_findings_cell(record)} |\n")
 
 
 def pr_description(run: _Run, after: Assessment, diff: str, fill_template: bool) -> str:
@@ -849,13 +774,17 @@ def _steady_heap() -> None:
               help="Audit the models with at least N downloads (last 30 days), most downloaded first.")
 @click.option("--limit", type=click.IntRange(min=1), metavar="N", help="Audit at most N models.")
 @click.option("--revision", metavar="REV", help="Branch, tag or commit to audit (default: main).")
-@click.option("--format", "output_format", type=click.Choice(["table", "json", "jsonl", "csv", "markdown"]),
-              default="table", show_default=True, help="Output format.")
+@click.option("--format", "output_format",
+              type=click.Choice(["table", "json", "jsonl", "csv", "markdown", "parquet"]), default="table",
+              show_default=True, help="Output format: markdown is the census report; parquet (with --output) one "
+                                      "row per model for analysis.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the results to FILE, not stdout.")
 @click.option("--resume", is_flag=True,
               help="Skip the models already audited in --output (jsonl or csv) and retry the failed ones.")
 @click.option("--lineage", is_flag=True,
               help="Also report the chain of base models of a fine-tune, with their estimates (not in the totals).")
+@click.option("--label", is_flag=True,
+              help="Add each model's efficiency label (Castaño et al. 2023, corrected and faithful) and their counts.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=8, show_default=True,
               help="Models audited at once.")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
@@ -876,7 +805,7 @@ def _steady_heap() -> None:
               help="With --open-pr: also fill the template's Environmental Impact placeholders.")
 def audit(repo_ids: tuple[str, ...], author: str | None, search: str | None, min_downloads: int | None,
           limit: int | None, revision: str | None, output_format: str, output: str | None, resume: bool,
-          lineage: bool, jobs: int, timeout: float, retries: int, retry_wait: float, fail_on: str,
+          lineage: bool, label: bool, jobs: int, timeout: float, retries: int, retry_wait: float, fail_on: str,
           progress: bool | None, open_pr: bool, dry_run: bool, unsafe_fixes: bool, fill_template: bool) -> None:
     """Audit model cards on the Hub: REPO_IDs, or every model of --author, --search, --min-downloads
     (most downloaded first, up to --limit).
@@ -897,6 +826,8 @@ def audit(repo_ids: tuple[str, ...], author: str | None, search: str | None, min
         raise click.UsageError("give REPO_IDs, or choose models with --author, --search, --min-downloads or --limit")
     if resume and (output is None or output_format not in ("jsonl", "csv")):
         raise click.UsageError("--resume needs --output FILE with --format jsonl or csv")
+    if output_format == "parquet" and output is None:
+        raise click.UsageError("--format parquet needs --output FILE")
     if open_pr and not repo_ids:
         raise click.UsageError("--open-pr needs REPO_IDs: carbon-card opens pull requests only on models named")
     if (dry_run or unsafe_fixes or fill_template) and not open_pr:
@@ -912,7 +843,7 @@ def audit(repo_ids: tuple[str, ...], author: str | None, search: str | None, min
     done, summary = _resume(output, output_format) if resume else (set(), AuditSummary())
     hub = Hub(Settings(timeout=timeout, retries=retries, retry_wait=retry_wait))
     auditor = Auditor(hub, revision=revision, lineage=lineage, open_pr=open_pr, dry_run=dry_run,
-                      unsafe_fixes=unsafe_fixes, fill_template=fill_template)
+                      unsafe_fixes=unsafe_fixes, fill_template=fill_template, label=label)
     if progress is None:
         progress = sys.stderr.isatty() and not os.environ.get("CI")
 
@@ -926,24 +857,41 @@ def audit(repo_ids: tuple[str, ...], author: str | None, search: str | None, min
             yield listed.listing.repo_id, listed
 
     before = summary.audited + summary.failed
+    table = None
+    if output_format == "parquet":
+        from .census_parquet import ParquetUnavailable, TableWriter
+
+        try:
+            table = TableWriter(output)  # before any model is audited: pyarrow and the folder are there
+        except (ParquetUnavailable, OSError) as error:
+            auditor.close()
+            reason = error.strerror or error if isinstance(error, OSError) else error
+            click.echo(f"carbon-card: {output}: {reason}", err=True)
+            sys.exit(EXIT_INPUT_ERROR)
     try:
-        with _opened(output, append=resume) as stream:
-            writer = _Writer(stream, output_format, appending=resume and stream.tell() > 0)
+        with _opened(None if table else output, append=resume) as stream:
+            writer = _Writer(stream, output_format, appending=resume and stream.tell() > 0, table=table)
             errors, listing_error, models = _audit_all(auditor, targets(), done, writer, summary, jobs, progress,
                                                        total=len(repo_ids) if repo_ids else limit)
             summary.requests, summary.requested_for = hub.pacer.requests(), models
             writer.finish(summary)
+            table = None  # in place
     except KeyboardInterrupt:
         # Every record written is whole and flushed; the summary is not written.
         written = summary.audited + summary.failed - before
         where = f" in {output}" if output else ""
         again = "; run again with --resume to go on" if output and output_format in ("jsonl", "csv") else ""
-        click.echo(f"carbon-card: interrupted: {written} models written{where}{again}", err=True)
+        if output_format in ("markdown", "parquet"):  # written whole at the end, or not at all
+            click.echo(f"carbon-card: interrupted: {written} models audited, nothing written", err=True)
+        else:
+            click.echo(f"carbon-card: interrupted: {written} models written{where}{again}", err=True)
         sys.exit(EXIT_INTERRUPTED)
     finally:
         auditor.close()
-    if output_format == "csv":
-        click.echo(summary.text(), err=True)  # a CSV file holds one kind of row
+        if table is not None:
+            table.discard()  # no partial file
+    if output_format in ("csv", "parquet"):
+        click.echo(summary.text(), err=True)  # a CSV or parquet file holds one kind of row
     if listing_error is not None:
         click.echo(f"carbon-card: {listing_error.message}", err=True)
     threshold = _FAIL_ON[fail_on]

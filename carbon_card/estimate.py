@@ -13,12 +13,15 @@ Every factor is a central value with a 90% range, read as a log-normal whose 5th
 percentiles are the range's ends; a product of factors is log-normal too, so the interval of
 an estimate is its median times exp(+-1.645 sigma), sigma adding up in quadrature. Every
 constant comes from `carbon_card/data/` with its source: the named constants of `priors.csv`,
-two priors derived from the published runs of `published_models.csv` (the training tokens of
-a model of a given size, tier T4, and the utilisation of an accelerator generation, tiers T3
-and T4), and two for fine-tunes, derived from `published_finetunes.csv` and the Hub's
-measured AutoTrain runs of `autotrain_finetunes.csv` (the tokens of a task group, the
-utilisation). `docs/estimator.md` explains the model. This module does no I/O beyond reading
-those tables (once) and is a pure function of the facts.
+three priors derived from the published runs of `published_models.csv` (the training tokens
+of a model of a given size and era, tier T4; the utilisation of an accelerator generation,
+tiers T3 and T4; what a run did with a watt, for an unknown accelerator), and two for
+fine-tunes, derived from `published_finetunes.csv` and the Hub's measured AutoTrain runs of
+`autotrain_finetunes.csv` (the tokens of a task group, the utilisation). The year the Hub
+created a repository (the `created` fact) bounds the training's years, and so the token eras
+and accelerator generations a prior spans; the pipeline tag (`task`) picks the fine-tuning
+runs. `docs/estimator.md` explains the model. This module does no I/O beyond reading those
+tables (once) and is a pure function of the facts.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from dataclasses import dataclass
 
 from .facts import Fact, Facts
 from .hardware import Accelerator, parse_hardware
-from .location import parse_location, regions
+from .location import Site, parse_location, regions, site_of
 from .tables import load_table, normalise_task
 
 __all__ = ["Assumption", "Estimate", "Interval", "PublishedRun", "autotrain_finetunes", "estimate", "finetune_group",
@@ -132,6 +135,16 @@ class PublishedRun:
             return None
         peak, _ = _peak(accelerator)
         return 6 * self.compute_params * self.tokens / (self.accelerator_hours * 3600 * peak * 1e12)
+
+    @property
+    def effective_flops_per_watt(self) -> float | None:
+        """6 N D / (accelerator-hours x TDP), FLOP/s per watt of TDP: the effective utilisation times
+        the accelerator's peak over its TDP, what a run did with each watt; None without them."""
+        mfu = self.effective_mfu
+        accelerator = _run_accelerator(self)
+        if mfu is None or not accelerator.tdp_w:
+            return None
+        return mfu * _peak(accelerator)[0] * 1e12 / accelerator.tdp_w
 
 
 def _run_accelerator(run: PublishedRun) -> Accelerator | None:
@@ -271,13 +284,25 @@ def _token_fit(held_out: frozenset[str], eras: frozenset[int]) -> tuple[float, f
     return intercept, slope, sigma, mean_x, var_x, n_eff, len(points)
 
 
-def token_prior(params: float, *, not_before: int | None = None,
+def _eras(not_before: int | None, not_after: int | None) -> frozenset[int]:
+    """The token eras a training between the years `not_before` and `not_after` (either None:
+    unbounded) can fall in: those that had not ended by `not_before` and had begun by `not_after`."""
+    named = _named()
+    return frozenset(e for e in (1, 2, 3)
+                     if (not_before is None or e == 3 or not_before < named[f"tokens_era_{e + 1}"].central)
+                     and (not_after is None or e == 1 or not_after >= named[f"tokens_era_{e}"].central))
+
+
+def token_prior(params: float, *, not_before: int | None = None, not_after: int | None = None,
                 held_out: frozenset[str] = frozenset()) -> _Prior:
     """Training tokens of a pre-trained model of `params` (active) parameters, from the published
     runs: the weighted log-linear fit's value and its 90% prediction interval. `not_before` (a year,
-    e.g. the release year of the hardware the card names) drops the eras that ended before it."""
-    eras = frozenset(e for e in (1, 2, 3)
-                     if not_before is None or e == 3 or not_before < _named()[f"tokens_era_{e + 1}"].central)
+    e.g. the release year of the hardware the card names) drops the eras that ended before it;
+    `not_after` (e.g. the year the Hub's repository was created) those that began after it. Bounds
+    that leave no era (`not_after` before `not_before`) are a contradiction: ValueError."""
+    eras = _eras(not_before, not_after)
+    if not eras:
+        raise ValueError(f"no token era lies between {not_before} and {not_after}")
     intercept, slope, sigma, mean_x, var_x, n_eff, count = _token_fit(frozenset(held_out), eras)
     x = math.log(params)
     spread = _student_t95(n_eff - 2) * sigma * math.sqrt(1 + (1 + (x - mean_x) ** 2 / var_x) / n_eff)
@@ -303,6 +328,10 @@ def _generation(release_year: int) -> int:
 
 def _mfu_key(generations) -> str:
     return "mfu_pretraining_generation_" + "-".join(map(str, sorted(generations)))
+
+
+def _per_watt_key(generations) -> str:
+    return "flops_per_watt_pretraining_generation_" + "-".join(map(str, sorted(generations)))
 
 
 def _generation_names() -> dict[int, str]:
@@ -331,6 +360,29 @@ def _mfu_prior(generations: frozenset[int], held_out: frozenset[str]) -> _Prior:
                   f"effective model FLOPs utilisation, 6 x parameters x tokens / (accelerator-hours x dense peak), "
                   f"of the published runs on {label} in data/published_models.csv ({runs_text}); weighted geometric "
                   f"mean (each family weighs equally) and 90% prediction interval{left}")
+
+
+@functools.lru_cache(maxsize=None)
+def _per_watt_prior(generations: frozenset[int], held_out: frozenset[str]) -> _Prior:
+    """What the published runs on accelerators of `generations` did with a watt of TDP, 6 N D /
+    (accelerator-hours x TDP) in FLOP/s per W (each generation weighing equally, each family
+    equally within it): for an unknown accelerator, throughput per watt and utilisation in one,
+    as they go together (a V100 run reached 15% of 0.42 TFLOPS/W, an H100 run 25% of 1.41)."""
+    groups: dict[int, list[tuple[PublishedRun, float]]] = {g: [] for g in generations}
+    for run in _kept(held_out):
+        per_watt = run.effective_flops_per_watt
+        generation = _generation(_run_accelerator(run).release_year) if per_watt is not None else None
+        if generation in groups:
+            groups[generation].append((run, per_watt))
+    mean, spread = _lognormal(groups)
+    names = _generation_names()
+    label = "all accelerators" if len(generations) == 3 else " and ".join(names[g] for g in sorted(generations))
+    runs_text = ", ".join(f"{run.model} {value / 1e12:.3f}" for g in sorted(groups) for run, value in groups[g])
+    left = f"; families left out: {', '.join(sorted(held_out))}" if held_out else ""
+    return _Prior(math.exp(mean), math.exp(mean - spread), math.exp(mean + spread), "FLOP/s per W",
+                  f"effective throughput per watt of TDP, 6 x parameters x tokens / (accelerator-hours x TDP), of the "
+                  f"published runs on {label} in data/published_models.csv (TFLOP/s per W: {runs_text}); weighted "
+                  f"geometric mean (each family weighs equally) and 90% prediction interval{left}")
 
 
 # Hub pipeline tags by the group of published fine-tuning runs they resemble: fine-tunes that
@@ -441,8 +493,10 @@ def _pretraining_table(held_out: frozenset[str]) -> dict[str, _Prior]:
     table = dict(_named())
     median = sorted(r.compute_params for r in published_runs())[len(published_runs()) // 2]
     table["tokens_pretraining"] = token_prior(median, held_out=held_out)
-    for generations in ({1}, {2}, {3}, {1, 2, 3}):
-        table[_mfu_key(generations)] = _mfu_prior(frozenset(generations), held_out)
+    for generation in (1, 2, 3):
+        table[_mfu_key({generation})] = _mfu_prior(frozenset({generation}), held_out)
+    for generations in ({1}, {1, 2}, {1, 2, 3}):
+        table[_per_watt_key(generations)] = _per_watt_prior(frozenset(generations), held_out)
     return table
 
 
@@ -463,11 +517,12 @@ class _Product:
             self.variance += (math.log(high / low) / (2 * _Z90)) ** 2
         self.assumptions.append(Assumption(name, central, unit, low, high, source))
 
-    def prior(self, name: str, power: float = 1.0, label: str | None = None) -> None:
-        self.use(self.table[name], label or name, power)
+    def prior(self, name: str, power: float = 1.0, label: str | None = None, why: str = "") -> None:
+        """Multiply by a prior of the table; `why` (why this prior) goes before its source."""
+        self.use(self.table[name], label or name, power, why)
 
-    def use(self, p: _Prior, label: str, power: float = 1.0) -> None:
-        self.times(label, p.central, p.low, p.high, p.unit, p.source, power)
+    def use(self, p: _Prior, label: str, power: float = 1.0, why: str = "") -> None:
+        self.times(label, p.central, p.low, p.high, p.unit, f"{why}; {p.source}" if why else p.source, power)
 
     def fact(self, name: str, value: float, unit: str, where: str, power: float = 1.0) -> None:
         self.times(name, value, value, value, unit, f"stated: {where}", power)
@@ -503,8 +558,48 @@ def estimate(facts: Facts, *, held_out: frozenset[str] = frozenset()) -> Estimat
 
 
 def _best_below_t1(facts: Facts, table: dict[str, _Prior], held_out: frozenset[str]) -> Estimate | None:
-    found = _tier2(facts, table) or _tier3(facts, table) or _tier4(facts, table, held_out)
-    return found
+    years = _training_years(facts)
+    return _tier2(facts, table) or _tier3(facts, table, years=years) or _tier4(facts, table, held_out, years)
+
+
+@dataclass(frozen=True)
+class _Years:
+    """The years the training can have taken place in, as the facts bound them."""
+
+    not_before: int | None = None
+    """The release year of the accelerator the card names."""
+    not_after: int | None = None
+    """The year the Hub's repository was created: a model is trained before it is published."""
+    note: Assumption | None = None
+    """The bounds and where they come from, for an estimate whose priors they pick."""
+
+
+def _training_years(facts: Facts) -> _Years:
+    """The training's years: from the release of the card's hardware to the creation of the Hub's
+    repository. The card wins a contradiction: a repository created before the hardware the card
+    names was released held other weights before this model's (repositories are reused), so its
+    creation year bounds nothing."""
+    accelerator = _accelerator(facts)
+    not_before = accelerator.release_year if accelerator is not None else None
+    hardware = f"the card's hardware ({accelerator.name}) was released in {not_before}" if not_before else ""
+    created = facts.best("created")
+    year = created.value if created is not None else None
+    if not isinstance(year, int) or isinstance(year, bool):
+        return _Years(not_before, None, _year_note(not_before, None, hardware) if not_before else None)
+    said = f"the repository was created in {year} ({created.provenance()})"
+    if not_before is not None and year < not_before:
+        return _Years(not_before, None, _year_note(not_before, None, f"{hardware}; {said}, before that: the repository "
+                                                   "held other weights first, so its creation year is not used"))
+    reason = f"{said}, and a model is trained before it is published"
+    return _Years(not_before, year, _year_note(not_before, year, f"{hardware}; {reason}" if hardware else reason))
+
+
+def _year_note(not_before: int | None, not_after: int | None, source: str) -> Assumption:
+    if not_before is not None and not_after is not None:
+        value = f"{not_before}-{not_after}" if not_after > not_before else str(not_after)
+    else:
+        value = f"{not_after} or before" if not_after is not None else f"{not_before} or later"
+    return Assumption("training year", value, "year", None, None, source)
 
 
 def _tier2(facts: Facts, table: dict[str, _Prior]) -> Estimate | None:
@@ -531,7 +626,10 @@ def _tier2(facts: Facts, table: dict[str, _Prior]) -> Estimate | None:
                     tuple(product.assumptions), tuple(_missing(facts, "T2")))
 
 
-def _tier3(facts: Facts, table: dict[str, _Prior], tokens_prior: _Prior | None = None) -> Estimate | None:
+def _tier3(facts: Facts, table: dict[str, _Prior], tokens_prior: _Prior | None = None,
+           years: _Years = _Years(), why_tokens: Assumption | None = None) -> Estimate | None:
+    """Tier T3, or T4 with `tokens_prior` (what picked it: `why_tokens`); `years` bound the
+    training's years (the generations an unknown accelerator can be of)."""
     product = _Product(table)
     flops_fact = facts.best("train_flops")
     params = facts.best("params_active") or facts.best("params")
@@ -548,6 +646,7 @@ def _tier3(facts: Facts, table: dict[str, _Prior], tokens_prior: _Prior | None =
             product.fact("training tokens", tokens.value, "tokens", tokens.provenance())
             method = "6 x parameters x tokens"
         else:
+            _note(product, why_tokens)
             product.use(tokens_prior, "training tokens (prior)")
             method = "6 x parameters x tokens from a prior"
     else:
@@ -555,6 +654,7 @@ def _tier3(facts: Facts, table: dict[str, _Prior], tokens_prior: _Prior | None =
     flops = product.interval()
     accelerator = _accelerator(facts)
     fine_tuning = facts.value("training_type") == "fine-tuning"
+    per_time = "(peak x utilisation) x power"
     if accelerator is not None and accelerator.tdp_w and _peak(accelerator):
         peak, precision = _peak(accelerator)
         product.times(f"peak dense throughput ({precision})", peak * 1e12, peak * 1e12, peak * 1e12, "FLOP/s",
@@ -563,11 +663,23 @@ def _tier3(facts: Facts, table: dict[str, _Prior], tokens_prior: _Prior | None =
         accelerator_hours = product.central / 3600
         product.times("seconds to hours", 1 / 3600, 1 / 3600, 1 / 3600, "h/s", "unit conversion")
         _power(product, facts)
-    else:
+    elif fine_tuning:
         p = table["unknown_accelerator_tflops_per_watt"]
         product.times("throughput per watt (unknown accelerator)", p.central * 1e12, p.low * 1e12, p.high * 1e12,
                       "FLOP/s per W", p.source, power=-1)
-        _utilisation(product, fine_tuning, None)
+        _utilisation(product, fine_tuning, accelerator)
+        accelerator_hours = None
+        product.times("seconds to hours", 1 / 3600, 1 / 3600, 1 / 3600, "h/s", "unit conversion")
+        product.prior("power_fraction_gpu", label="power fraction (unknown accelerator, taken as a GPU)")
+    else:
+        # An unknown accelerator of pre-training: what the published runs did with a watt, on the
+        # accelerators released by the training's last possible year (every one without a year).
+        per_time = "effective throughput per watt x power fraction"
+        generations = {g for g in (1, 2, 3) if years.not_after is None or _generation(years.not_after) >= g}
+        _note(product, years.note)
+        product.prior(_per_watt_key(generations), power=-1,
+                      label="effective throughput per watt (pre-training, unknown accelerator"
+                      + (f" released by {years.not_after})" if len(generations) < 3 else ")"))
         accelerator_hours = None
         product.times("seconds to hours", 1 / 3600, 1 / 3600, 1 / 3600, "h/s", "unit conversion")
         product.prior("power_fraction_gpu", label="power fraction (unknown accelerator, taken as a GPU)")
@@ -577,36 +689,52 @@ def _tier3(facts: Facts, table: dict[str, _Prior], tokens_prior: _Prior | None =
     _grid(product, facts)
     emissions = product.interval()
     tier = "T3" if tokens_prior is None else "T4"
-    return Estimate(tier, f"{method} / (peak x utilisation) x power x PUE x grid intensity", emissions, energy_kwh,
+    return Estimate(tier, f"{method} / {per_time} x PUE x grid intensity", emissions, energy_kwh,
                     flops, accelerator_hours, _atci(emissions, flops), tuple(product.assumptions),
                     tuple(_missing(facts, tier)))
 
 
 def _utilisation(product: _Product, fine_tuning: bool, accelerator: Accelerator | None) -> None:
     """Divide by the model FLOPs utilisation: fine-tuning's, or pre-training's for the generation
-    of the accelerator (every generation when it is unknown)."""
+    of the accelerator."""
     if fine_tuning:
         product.use(_finetune_mfu_prior(), "model FLOPs utilisation (fine-tuning)", power=-1)
-        return
-    if accelerator is None:
-        product.prior(_mfu_key({1, 2, 3}), power=-1, label="model FLOPs utilisation (pre-training, any accelerator)")
         return
     generation = _generation(accelerator.release_year)
     product.prior(_mfu_key({generation}), power=-1,
                   label=f"model FLOPs utilisation (pre-training, {_generation_names()[generation]})")
 
 
-def _tier4(facts: Facts, table: dict[str, _Prior], held_out: frozenset[str]) -> Estimate | None:
+def _note(product: _Product, note: Assumption | None) -> None:
+    """List what picked a prior (the training's years, the task group) among the assumptions, once."""
+    if note is not None and note not in product.assumptions:
+        product.assumptions.append(note)
+
+
+def _tier4(facts: Facts, table: dict[str, _Prior], held_out: frozenset[str], years: _Years) -> Estimate | None:
     params = facts.best("params_active") or facts.best("params")
     if params is None or not params.value > 0 or not math.isfinite(params.value):
         return None
     if facts.value("training_type") == "fine-tuning":
-        group = finetune_group(facts.value("task"))
-        return _tier3(facts, table, finetune_token_prior(group, held_out))
-    # Hardware released in year Y rules out the token eras that had ended before Y.
-    accelerator = _accelerator(facts)
-    prior = token_prior(params.value, not_before=accelerator.release_year if accelerator else None, held_out=held_out)
-    return _tier3(facts, table, prior)
+        task = facts.best("task")
+        group = finetune_group(task.value if task is not None else None)
+        return _tier3(facts, table, finetune_token_prior(group, held_out), why_tokens=_task_note(task, group))
+    # The training's years keep the token eras it can fall in: hardware released in year Y rules
+    # out the eras that had ended before Y, a repository created in year Y those that began after.
+    prior = token_prior(params.value, not_before=years.not_before, not_after=years.not_after, held_out=held_out)
+    return _tier3(facts, table, prior, years, years.note)
+
+
+def _task_note(task: Fact | None, group: str | None) -> Assumption:
+    """Which fine-tuning runs the token prior comes from, and why: the card's or the Hub's task."""
+    if task is None:
+        return Assumption("task group", "generation and classification", "", None, None,
+                          "no pipeline tag: the two groups of fine-tuning runs weigh equally")
+    if group is None:
+        return Assumption("task group", "generation and classification", "", None, None,
+                          f"the pipeline tag {task.value!r} ({task.provenance()}) is of neither group: the two weigh "
+                          "equally")
+    return Assumption("task group", group, "", None, None, f"the pipeline tag {task.value!r} ({task.provenance()})")
 
 
 def _accelerator_hours(facts: Facts) -> tuple[float | None, str]:
@@ -660,16 +788,23 @@ def _pue(product: _Product, facts: Facts) -> None:
     if stated is not None and 1 <= stated.value < 3:
         product.fact("PUE", stated.value, "ratio", stated.provenance())
         return
+    # Only what names the site moves the PUE: a cloud, or a data centre of its own. A country, a
+    # state or a city says where the grid is, not which data centre (Site.PLACE): unknown site.
     cloud = facts.value("cloud_provider")
     location = facts.value("location")
-    on_cloud = bool(cloud) and str(cloud).strip().lower() not in ("none", "no", "n/a", "-")
-    region = _region(facts)
-    if on_cloud or (region is not None and region.kind in ("aws", "gcp", "azure")):
+    # "none" says the run was not on a cloud (an on-premise site); "n/a" or "-" say nothing.
+    stated_cloud = str(cloud).strip().lower() if isinstance(cloud, str) else ""
+    on_premise = stated_cloud in ("none", "no", "on-premise", "on-premises", "local")
+    if on_premise or stated_cloud in ("", "n/a", "na", "-", "unknown"):
+        stated_cloud = None
+    site = site_of(location, stated_cloud) if isinstance(location, str) else None
+    if stated_cloud or site is Site.CLOUD:
         product.prior("pue_hyperscale", label="PUE (cloud)")
-    elif location or cloud:
+    elif site is Site.NAMED or on_premise:
         product.prior("pue_typical", label="PUE (typical data centre)")
     else:
-        product.prior("pue_unknown", label="PUE (unknown data centre)")
+        product.prior("pue_unknown", label="PUE (unknown data centre)",
+                      why=f"the location {location!r} names a place, not a data centre" if site is Site.PLACE else "")
 
 
 def _region(facts: Facts):

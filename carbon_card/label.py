@@ -34,11 +34,16 @@ Two modes:
 
 Standard library only (``numpy.nanpercentile``'s default linear interpolation is
 reimplemented here).
+
+For models audited one at a time (``carbon-card audit --label``), :func:`study_scale` keeps the
+study's own references and boundaries (``data/label_scale.csv``): each model is rated as if it
+were one more model of the study's corpus, both modes, corrected recommended.
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import math
 import statistics
 import sys
@@ -52,11 +57,15 @@ __all__ = [
     "REFERENCE_MODEL",
     "WEIGHTS",
     "LabelInput",
+    "LabelScale",
     "castano_inputs",
     "compound_label",
     "efficiency_labels",
+    "label_scale",
     "percentile",
     "rating",
+    "ratings",
+    "study_scale",
 ]
 
 #: Weight of each metric in the label (the study's column names and spelling).
@@ -189,15 +198,25 @@ def _index(value: Number, reference: Number, metric: str, ieee: bool = False) ->
         return 0.0
 
 
-def efficiency_labels(
-    rows: Sequence[LabelInput],
-    mode: str = "corrected",
-    reference_model: str = REFERENCE_MODEL,
-) -> list[tuple[str, str | None]]:
-    """The label of every row, as ``(model_id, label)`` in row order (label None when no
-    metric can be rated). The labels are relative to ``rows``: boundaries and medians are
-    computed over them. ``mode`` is ``"corrected"`` (default) or ``"faithful"``.
-    """
+@dataclass(frozen=True)
+class LabelScale:
+    """What a corpus fixes in the label: the reference value and the boundaries of each metric.
+
+    Rating a model against the scale of a corpus gives the label the study's method gives it
+    within that corpus, the model itself not moving the corpus's percentiles; `study_scale`
+    is the scale of the study's own 1,419 rows, so that models audited one at a time get
+    labels comparable with the study's and with one another."""
+
+    mode: str
+    references: dict[str, Number]
+    """Each metric's reference value (the reference model's, else the column's median; None: no value)."""
+    boundaries: dict[str, tuple[float, ...]]
+    """Each metric's boundaries b0 >= b1 >= b2 >= b3 (NaN where the column is empty)."""
+
+
+def label_scale(rows: Sequence[LabelInput], mode: str = "corrected",
+                reference_model: str = REFERENCE_MODEL) -> LabelScale:
+    """The references and boundaries of a corpus (steps 3 to 5 of the study)."""
     if mode not in _MODES:
         raise ValueError(f"mode must be one of {_MODES}, not {mode!r}")
     table = [_metrics(row) for row in rows]
@@ -212,36 +231,62 @@ def efficiency_labels(
             value = statistics.median(column) if column else None
         references[metric] = value
 
-    # Step 4: indexes (a missing reference leaves the whole column empty).
-    indexes = {
-        metric: [
-            None if references[metric] is None else _index(m[metric], references[metric], metric)
-            for m in table
-        ]
-        for metric in WEIGHTS
-    }
-
-    # Step 5: boundaries, high to low.
-    boundaries: dict[str, list[float]] = {}
-    for metric, column in indexes.items():
+    # Steps 4 and 5: indexes (a missing reference leaves the whole column empty), boundaries high to low.
+    boundaries: dict[str, tuple[float, ...]] = {}
+    for metric in WEIGHTS:
+        column = [None if references[metric] is None else _index(m[metric], references[metric], metric)
+                  for m in table]
         if mode == "faithful" and metric == "co2_eq_emissions":
             column = [None if _empty(v) else math.sqrt(v) for v in column]
-        boundaries[metric] = [percentile(column, q) for q in PERCENTILES[metric]]
+        boundaries[metric] = tuple(percentile(column, q) for q in PERCENTILES[metric])
+    return LabelScale(mode, references, boundaries)
 
-    # Step 6: ratings and label. The study's code computes the boundaries from indexes of
-    # Python floats (a division by zero raises, giving 0) but rates each row from numpy
-    # float64 values (a division by zero gives inf, hence A): FAITHFUL mode keeps that
-    # inconsistency, CORRECTED mode uses the same index (0, hence E) for both.
-    labels = []
-    for i, row in enumerate(rows):
-        ratings = {}
-        for metric in WEIGHTS:
-            index = indexes[metric][i]
-            if mode == "faithful" and index == 0 and references[metric] is not None:
-                index = _index(table[i][metric], references[metric], metric, ieee=True)
-            ratings[metric] = rating(index, boundaries[metric])
-        labels.append((row.model_id, compound_label(ratings)))
-    return labels
+
+def ratings(row: LabelInput, scale: LabelScale) -> dict[str, int | None]:
+    """Step 6: the rating 0 (A) ... 4 (E) of each metric of a row on a scale (None: not rated)."""
+    metrics = _metrics(row)
+    found: dict[str, int | None] = {}
+    for metric in WEIGHTS:
+        reference = scale.references[metric]
+        index = None if reference is None else _index(metrics[metric], reference, metric)
+        # The study's code computes the boundaries from indexes of Python floats (a division by
+        # zero raises, giving 0) but rates each row from numpy float64 values (a division by zero
+        # gives inf, hence A): FAITHFUL mode keeps that inconsistency, CORRECTED mode uses the same
+        # index (0, hence E) for both.
+        if scale.mode == "faithful" and index == 0 and reference is not None:
+            index = _index(metrics[metric], reference, metric, ieee=True)
+        found[metric] = rating(index, scale.boundaries[metric])
+    return found
+
+
+def efficiency_labels(
+    rows: Sequence[LabelInput],
+    mode: str = "corrected",
+    reference_model: str = REFERENCE_MODEL,
+) -> list[tuple[str, str | None]]:
+    """The label of every row, as ``(model_id, label)`` in row order (label None when no
+    metric can be rated). The labels are relative to ``rows``: boundaries and medians are
+    computed over them. ``mode`` is ``"corrected"`` (default) or ``"faithful"``.
+    """
+    scale = label_scale(rows, mode, reference_model)
+    return [(row.model_id, compound_label(ratings(row, scale))) for row in rows]
+
+
+@functools.cache
+def study_scale(mode: str = "corrected") -> LabelScale:
+    """The scale of the study's 1,419 rows (`data/label_scale.csv`, written from
+    :func:`castano_inputs` by ``python tests/corpus/castano.py --label-scale``)."""
+    from .tables import load_table
+
+    if mode not in _MODES:
+        raise ValueError(f"mode must be one of {_MODES}, not {mode!r}")
+    references: dict[str, Number] = {}
+    boundaries: dict[str, tuple[float, ...]] = {}
+    for row in load_table("label_scale.csv"):
+        if row["mode"] == mode:
+            references[row["metric"]] = float(row["reference"]) if row["reference"] else None
+            boundaries[row["metric"]] = tuple(float(row[f"b{i}"]) for i in range(4))
+    return LabelScale(mode, references, boundaries)
 
 
 # --- The study's files -------------------------------------------------------------------

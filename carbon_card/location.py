@@ -10,10 +10,14 @@ never guesses a grid.
 
 The table's regions, each with its carbon intensity in grams CO2e per kWh, its source and
 its data year, are :func:`regions`; ``carbon_card/data/README.md`` describes the table.
+
+A grid region is not a data centre: :func:`site_of` says what the same text tells of the
+site (a cloud, a data centre of its own, or only a place), which is what the PUE depends on.
 """
 
 from __future__ import annotations
 
+import enum
 import functools
 import re
 import unicodedata
@@ -27,8 +31,10 @@ __all__ = [
     "WORLD",
     "GridRegion",
     "LocationMatch",
+    "Site",
     "regions",
     "parse_location",
+    "site_of",
 ]
 
 #: The kinds of region in the grid table.
@@ -183,6 +189,13 @@ _FILLER = lazy_compile(
     r"(?<![a-z0-9-])(amazon web services|aws|amazon|ec2|google cloud platform|google cloud|gcp|"
     r"google|gce|microsoft azure|azure|microsoft|cloud|platform|region|regions|zone|"
     r"data ?cent(?:er|re)s?|in|the|at|on)(?![a-z0-9-])"
+)
+
+# Words that name a data centre of its own (not a place): "Jean Zay supercomputer", "the
+# university's HPC cluster", "on-premise servers".
+_SITE_WORDS = lazy_compile(
+    r"(?<![a-z0-9-])(data ?cent(?:er|re)s?|datacent(?:er|re)s?|super ?computers?|supercomputing|clusters?|hpc|"
+    r"comput(?:e|ing) cent(?:er|re)s?|server rooms?|on-?prem(?:ise|ises)?)(?![a-z0-9-])"
 )
 
 # A US country marker written in capitals: "US", "U.S.", "U.S.A." (lower-case "us" is a word).
@@ -348,6 +361,8 @@ def _names_in(normed: str, names: _Names) -> list[str]:
 def _geographic(text: str, table: dict[str, GridRegion]) -> LocationMatch | None:
     names = _names()
     stripped = text.strip()
+    if stripped == "NA":  # "not available" on cards; Namibia's code, but a card meaning it writes "Namibia"
+        return None
     if re.fullmatch(r"[A-Z]{2}", stripped):  # "FR", "DE": an ISO 3166-1 alpha-2 code
         region = table.get(stripped)
         if region is not None and region.kind == "country":
@@ -445,3 +460,34 @@ def _geographic(text: str, table: dict[str, GridRegion]) -> LocationMatch | None
     return LocationMatch(region, text, note)
 
 
+class Site(enum.Enum):
+    """What a card's location text says about the site (the data centre), as opposed to the grid."""
+
+    CLOUD = "cloud"
+    """A cloud region ("us-east-1", "East US") or a hyperscale provider's data centre ("Google
+    Cloud, Iowa", "Azure")."""
+    NAMED = "named"
+    """A data centre, cluster or supercomputer of its own ("Jean Zay supercomputer, France")."""
+    PLACE = "place"
+    """A place only: a country, state or city ("United States", "Iowa", "Orsay, France") says where
+    the grid is, nothing of the data centre."""
+
+
+def site_of(text: str, cloud_provider: str | None = None) -> Site | None:
+    """What `text` (a card's location) tells of the site, or None when it names nothing known.
+
+    A cloud region, or a cloud provider named in the text or as `cloud_provider`, is `CLOUD`; site
+    words ("data center", "cluster", "supercomputer", "HPC", "on-premise") are `NAMED`; a text
+    that names only a region of the grid table is `PLACE`.
+    """
+    if not isinstance(text, str) or not text.strip():
+        return None
+    normed = _norm(text)
+    match = parse_location(text, cloud_provider)
+    if _provider(cloud_provider) or _PROVIDER_IN_TEXT.search(normed) or (
+        match is not None and match.region.kind in _CLOUD_KINDS
+    ):
+        return Site.CLOUD
+    if _SITE_WORDS.search(normed):
+        return Site.NAMED
+    return Site.PLACE if match is not None else None

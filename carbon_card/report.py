@@ -181,6 +181,9 @@ def facts_json(facts: Facts) -> list[dict[str, Any]]:
             "line": fact.line,
             "scope": fact.scope,
             "note": fact.note,
+            "reading": fact.reading.value if fact.reading is not None else None,
+            "row": fact.row,
+            "section": fact.section,
             "chosen": id(fact) in chosen,
         }
         for fact in facts.facts

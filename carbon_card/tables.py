@@ -4,8 +4,9 @@ Every data table lives as a CSV file in ``carbon_card/data/`` (shipped inside th
 each row with its ``source`` and ``year``; ``carbon_card/data/README.md`` describes them.
 A table is read on first use and cached for the life of the process.
 
-Today this holds the task-to-domain table (``task_domains.csv``); later work adds the
-hardware and grid tables here.
+The task tables: the Hub's own tasks and their modality (``task_domains.csv``), and the
+task-to-domain table of Agarwal and Chakraborti (2025), Table 1 (``task_domains_har2025.csv``),
+which the census groups models by.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ import io
 import re
 from importlib import resources
 
-__all__ = ["DOMAINS", "OTHER", "load_table", "task_domains", "task_domain", "normalise_task"]
+__all__ = ["DOMAINS", "OTHER", "har2025_domain", "har2025_domains", "load_table", "task_domains", "task_domain",
+           "normalise_task"]
 
 OTHER = "Other"
 
@@ -55,3 +57,22 @@ def task_domain(task: str | None) -> str:
     if not isinstance(task, str):  # None, or a malformed card value such as a list
         return OTHER
     return _task_domains().get(normalise_task(task), OTHER)
+
+
+@functools.lru_cache(maxsize=None)
+def _har2025() -> dict[str, str]:
+    return {row["task"]: row["domain"] for row in load_table("task_domains_har2025.csv")}
+
+
+def har2025_domains() -> dict[str, str]:
+    """The 44 Hub tasks of Agarwal and Chakraborti (2025), Table 1, mapped to the paper's domain
+    names ("Natural Language Processing", "Tabular Data", "Graph ML", ...; a fresh copy)."""
+    return dict(_har2025())
+
+
+def har2025_domain(task: str | None) -> str:
+    """The domain of a Hub task in Agarwal and Chakraborti (2025), Table 1; "Other" when it is
+    missing or not in the table, as in the paper."""
+    if not isinstance(task, str):
+        return OTHER
+    return _har2025().get(normalise_task(task), OTHER)

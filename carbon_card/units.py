@@ -74,7 +74,8 @@ _GAS = (
     r"(?:\s*(?:eq\.?\s*)?(?:of\s+)?(?:co2|co₂|co_2|carbon(?:\s+dioxide)?)"
     r"(?:\s*[-_]?\s*(?:eq|e|equivalent)\b\.?)?)?"
 )
-_MASS_RE = lazy_compile(rf"\s*({_NUMBER})\s*([a-z]+(?: tons?)?)?{_GAS}\s*", re.IGNORECASE)
+# "28.53 in grams of CO2": the unit may follow "in".
+_MASS_RE = lazy_compile(rf"\s*({_NUMBER})\s*(?:in\s+)?([a-z]+(?: tons?)?)?{_GAS}\s*", re.IGNORECASE)
 
 
 def _scaled(pattern, text: str, what: str, units: dict[str, float], default_unit: str, unit_kind: str) -> float:
@@ -189,7 +190,8 @@ def parse_duration_hours(text: str) -> tuple[float, bool]:
     return total, accelerator
 
 
-_COUNT_FIRST_RE = lazy_compile(r"^\s*(\d{1,6})\s*(?:x|×|\*)?\s+(?=\S)", re.IGNORECASE)
+# "8 x A100", "8 A100", "32xA100-40G" (no space: a letter after the x).
+_COUNT_FIRST_RE = lazy_compile(r"^\s*(\d{1,6})\s*(?:(?:x|×|\*)?\s+(?=\S)|[x×*](?=[a-z]))", re.IGNORECASE)
 _COUNT_LAST_RE = lazy_compile(r"(?:\bx|×|\*)\s*(\d{1,6})\s*$", re.IGNORECASE)
 # "32 x 8 x A100", "4 x 8 A100 GPUs": counts multiplied, each followed by a separator (not "8 x 80GB").
 _COUNT_PRODUCT_RE = lazy_compile(r"^\s*(\d{1,6}(?:\s*[x×*]\s*\d{1,6})+)(?:\s*[x×*]\s*|\s+)(?=[^\d\s])", re.IGNORECASE)
@@ -216,7 +218,10 @@ def parse_accelerator_count(text: str) -> int | None:
 
 
 def format_mass(grams: float) -> str:
-    """Grams in human units for people to read: "1.81 kg", "390 t", "12 g" (3 significant digits)."""
+    """Grams in human units for people to read: "1.81 kg", "390 t", "58,100 t", "12 g" (3 significant
+    digits; thousands of tonnes with separators, not "5.81e+04 t")."""
+    if abs(grams) >= 1e9:
+        return f"{float(f'{grams / 1e6:.3g}'):,.0f} t"
     for unit, size in (("t", 1e6), ("kg", 1e3)):
         if abs(grams) >= size:
             return f"{grams / size:.3g} {unit}"

@@ -192,3 +192,125 @@ def test_a_bound_is_not_a_size(sentence):
 def test_compound_durations_and_decimal_commas(field, quantity, value):
     card = parse_card("---\nlicense: mit\n---\n## Environmental Impact\n\n" + field + "\n")
     assert gather(card).best(quantity).value == pytest.approx(value)
+
+
+# --------------------------------------------------------------------------- attribution
+# Each rule of carbon_card.facts.attribution on a real card (tune split) that needs it.
+
+
+def _own(name, model_id, quantity="emissions"):
+    card = read_card(GOLD / "cards" / name)
+    return gather(card, None, model_id).best(quantity), gather(card, None, model_id).all(quantity, scope=None)
+
+
+def test_a_quantised_copy_states_the_original_models_training_not_its_own():
+    best, every = _own("TheBloke__CodeLlama-7B-Instruct-GGUF.md", "TheBloke/CodeLlama-7B-Instruct-GGUF")
+    assert best is None
+    assert every and all(f.scope in ("other", "family") for f in every)
+    assert any("converts it (gguf)" in (f.note or "") for f in every)
+
+
+def test_a_heading_naming_the_series_scopes_its_figures_to_the_family():
+    # "**Stable Diffusion v1** **Estimated Emissions**" over the figures on v1-4's card.
+    best, every = _own("CompVis__stable-diffusion-v1-4.md", "CompVis/stable-diffusion-v1-4")
+    assert best is None
+    (figure,) = [f for f in every if f.value == pytest.approx(11_250_000)]
+    assert figure.scope == "family" and "under 'Stable Diffusion v1 Estimated Emissions'" in figure.note
+
+
+def test_a_card_titled_with_another_model_given_the_repo_id_states_that_models_figures(tmp_path):
+    # gina-the-cat's README is Stable Diffusion v1-5's card, unchanged.
+    best, every = _own("timothepearce__gina-the-cat.md", "timothepearce/gina-the-cat")
+    assert best is None and every
+    # Named by its folder only, a project's card titled with its model keeps its figures: the
+    # project TAED2_Mates holds the card of mobilenet_v2.
+    card = read_card(GOLD / "cards" / "taed2-2425q1-gced-upc__TAED2_Mates__docs_Model_card.md")
+    (tmp_path / "TAED2_Mates").mkdir()
+    facts = gather(card, tmp_path / "TAED2_Mates")
+    assert facts.model_name_source == "folder name"
+    assert facts.best("emissions").value == pytest.approx(0.39)
+
+
+def test_a_paragraph_about_training_all_the_models_states_a_family_total():
+    best, every = _own("codellama__CodeLlama-7b-hf.md", "codellama/CodeLlama-7b-hf")
+    assert best is None
+    (total,) = [f for f in every if f.value == pytest.approx(65.3e6)]
+    assert total.scope == "family"
+
+
+def test_the_row_of_the_base_model_on_a_fine_tunes_card_is_not_its_own():
+    best, every = _own("NousResearch__Llama-2-7b-chat-hf.md", "NousResearch/Llama-2-7b-chat-hf")
+    assert best is None
+    (row,) = [f for f in every if f.value == pytest.approx(31.22e6)]
+    assert row.scope == "other" and "adds chat" in row.note
+    # The same table on the base model's card: its own row (the owner's name is not the model's).
+    best, _ = _own("NousResearch__Llama-2-13b-hf.md", "NousResearch/Llama-2-13b-hf")
+    assert best.value == pytest.approx(62.44e6)
+
+
+def test_a_range_is_no_one_figure():
+    # "**560–1200 kg CO₂e**", "~350–500 GPU-hours": neither end is the model's figure.
+    card = read_card(GOLD / "cards" / "mlops-2526q1-mds-upc__TikkaMasalAI__modelcard_vgg16.md")
+    facts = gather(card, None, "TikkaMasalAI")
+    assert facts.best("emissions") is None and facts.best("accelerator_hours") is None
+
+
+def test_kilograms_in_the_grams_field_choose_the_cards_own_statement():
+    card = read_card(GOLD / "cards" / "Afreen__test1.md")
+    facts = gather(card, None, "Afreen/test1")
+    assert facts.best("emissions").value == pytest.approx(106.9)  # "Carbon emission 0.1069 Kg"
+    assert "CC402" in {f.code for f in assess(card, facts).findings}
+
+
+def test_a_heading_with_an_umlaut_names_the_model_its_repository_transliterates():
+    best, _ = _own("warp-ai__wuerstchen.md", "warp-ai/wuerstchen")
+    assert best is not None and best.value == pytest.approx(2_275_680)
+
+
+def test_codecarbons_output_pasted_as_a_key_value_table_is_read_in_its_units():
+    card = read_card(GOLD / "cards" / "henryu-lin__t5-large-samsum-deepspeed.md")
+    facts = gather(card, None, "henryu-lin/t5-large-samsum-deepspeed")
+    assert facts.best("emissions").value == pytest.approx(43.562840982919106)  # "| emissions | 0.0435... |" kg
+    assert facts.best("energy").value == pytest.approx(0.14638051405550773)  # kWh
+    assert facts.best("wall_hours").value == pytest.approx(515.5018835067749 / 3600)  # seconds
+
+
+def test_the_climate_performance_cards_questions_are_fields():
+    # Hershcovich et al. (2022): "7. How much CO2eq was emitted to train the final model? | 15.79 kg".
+    card = read_card(GOLD / "cards" / "danielhers__climate-awareness-nlp__model_cards_climatebert.md")
+    facts = gather(card, None, "climatebert/distilroberta-base-climate-f")
+    assert facts.best("emissions").value == pytest.approx(15_790)
+    assert facts.best("wall_hours").value == pytest.approx(48)
+    assert facts.best("location").value == "Germany"
+    # Question 8, every experiment of the project, is not this model's training.
+    (experiments,) = [f for f in facts.all("emissions", scope=None) if f.value == pytest.approx(115_150)]
+    assert experiments.scope == "other"
+
+
+def test_a_metadata_string_with_its_unit_after_in_is_read():
+    card = read_card(GOLD / "cards" / "ibraheemmoosa__xlmindic-base-uniscript.md")  # "28.53 in grams of CO2"
+    assert gather(card, None, "ibraheemmoosa/xlmindic-base-uniscript").best("emissions").value == pytest.approx(28.53)
+
+
+@pytest.mark.parametrize("name, model_id, params", [
+    ("EleutherAI__pythia-1.4b.md", "EleutherAI/pythia-1.4b", 1.4e9),  # not the 2.8B of a sentence on the suite
+    ("facebook__opt-1.3b.md", "facebook/opt-1.3b", 1.3e9),  # not the family's largest, 175B
+    ("HuggingFaceM4__idefics-9b-instruct.md", "HuggingFaceM4/idefics-9b-instruct", 9e9),  # not its 80B sibling
+    ("allenai__OLMoE-1B-7B-0924.md", "allenai/OLMoE-1B-7B-0924", 7e9),  # of two sizes, the larger is the total
+])
+def test_a_size_far_from_the_one_the_name_states_is_another_models(name, model_id, params):
+    facts = gather(read_card(GOLD / "cards" / name), None, model_id)
+    assert facts.best("params").value == pytest.approx(params)
+
+
+def test_list_items_with_a_known_label_are_fields_without_bold():
+    # microsoft/phi-1_5: "* GPUs: 32xA100-40G", "* Training time: 8 days".
+    facts = gather(read_card(GOLD / "cards" / "microsoft__phi-1_5.md"), None, "microsoft/phi-1_5")
+    assert facts.best("accelerator_count").value == 32 and facts.best("wall_hours").value == pytest.approx(192)
+    # bigscience/bloom-560m: "* Hardware: 384 A100 80GB GPUs (48 nodes)"; "Compute infrastructure:
+    # Jean Zay ..." names a cluster, not the accelerator.
+    facts = gather(read_card(GOLD / "cards" / "bigscience__bloom-560m.md"), None, "bigscience/bloom-560m")
+    assert facts.best("accelerator_count").value == 384 and "A100" in facts.best("hardware").value
+    # A plain list item of a label that names no training figure is not a field.
+    card = parse_card(b"# m\n\n- Time: 2021-07-08\n- GPUs: see below\n", "m/README.md")
+    assert gather(card, None, "m").chosen().keys() <= {"hardware"}

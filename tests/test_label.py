@@ -145,3 +145,30 @@ def test_faithful_compares_the_raw_index_with_sqrt_boundaries():
 def test_unknown_mode_is_refused():
     with pytest.raises(ValueError):
         efficiency_labels([], mode="nonsense")
+
+
+# --- The study's scale, for models labelled one at a time ---------------------------------------
+
+
+def test_label_scale_file_is_the_study_computed_again():
+    import io
+    import sys
+
+    sys.path.insert(0, str(DATA.parent))
+    from castano import write_label_scale
+
+    out = io.StringIO()
+    write_label_scale(out)
+    shipped = Path(__file__).resolve().parents[1] / "carbon_card" / "data" / "label_scale.csv"
+    assert shipped.read_text(encoding="utf-8") == out.getvalue()
+
+
+@pytest.mark.parametrize("mode, expected", [("faithful", {"A": 37, "B": 486, "C": 826, "D": 55, "E": 15}),
+                                            ("corrected", {"A": 15, "B": 196, "C": 548, "D": 456, "E": 204})])
+def test_rating_the_study_on_its_shipped_scale_gives_its_labels(study_rows, mode, expected):
+    from carbon_card.label import ratings, study_scale
+
+    scale = study_scale(mode)
+    labels = [(row.model_id, compound_label(ratings(row, scale))) for row in study_rows]
+    assert labels == efficiency_labels(study_rows, mode=mode)
+    assert counts(labels) == expected

@@ -3,7 +3,7 @@ import re
 import pytest
 
 from carbon_card import location, tables
-from carbon_card.location import GridRegion, LocationMatch, parse_location, regions
+from carbon_card.location import GridRegion, LocationMatch, Site, parse_location, regions, site_of
 
 US_STATES = {
     "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL", "IN", "IA",
@@ -95,12 +95,38 @@ def test_more_ways_of_writing(text, key):
 @pytest.mark.parametrize(
     "text",
     [
-        "unavailable", "my basement", "N/A", "", "   ", "Unknown", "South America", "us", "in",
+        "unavailable", "my basement", "N/A", "NA", "", "   ", "Unknown", "South America", "us", "in",
         None, 42,
     ],
 )
 def test_unknown_is_none(text):
     assert parse_location(text) is None
+
+
+@pytest.mark.parametrize(
+    "text, cloud_provider, site",
+    [
+        # A country, a state or a city is where the grid is, not a data centre (issue 15).
+        ("United States", None, Site.PLACE),
+        ("Iowa", None, Site.PLACE),
+        ("France", None, Site.PLACE),
+        ("Orsay, France", None, Site.PLACE),
+        ("Eemshaven, Netherlands, Europe", None, Site.PLACE),
+        ("Jean Zay supercomputer, France", None, Site.NAMED),
+        ("our university's HPC cluster", None, Site.NAMED),
+        ("Austin, Texas, USA (Jupiter cluster, powered by Austin Energy)", None, Site.NAMED),
+        ("on-premise servers, Frankfurt", None, Site.NAMED),
+        ("us-east-1", None, Site.CLOUD),
+        ("East US", None, Site.CLOUD),
+        ("Google Cloud, Iowa", None, Site.CLOUD),
+        ("Iowa", "gcp", Site.CLOUD),
+        ("Not Specified", None, None),
+        ("NA", None, None),
+        ("", None, None),
+    ],
+)
+def test_site_is_what_the_text_says_of_the_data_centre(text, cloud_provider, site):
+    assert site_of(text, cloud_provider) is site
 
 
 def test_cloud_region_is_preferred_over_its_state():

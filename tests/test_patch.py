@@ -91,13 +91,15 @@ REAL_CASES = [
     ("meta-llama__llama3-MODEL_CARD.md", None, True, None),
     # Llama 3.3's one row says 12.9 t for 7.0M H100-hours at 700 W: its own facts call that
     # implausible (CC501), so the figure is lifted only with --unsafe-fixes.
-    ("meta-llama__llama3_3-MODEL_CARD.md", "meta-llama/Llama-3.3-70B-Instruct", False, None),
-    ("meta-llama__llama3_3-MODEL_CARD.md", "meta-llama/Llama-3.3-70B-Instruct", True, {"emissions": 12_900_000}),
+    ("meta-llama__llama3_3-MODEL_CARD.md", "meta-llama/Llama-3.3-70B", False, None),
+    ("meta-llama__llama3_3-MODEL_CARD.md", "meta-llama/Llama-3.3-70B", True, {"emissions": 12_900_000}),
+    # For the Instruct model the row is its base's pre-training: nothing of its own to lift.
+    ("meta-llama__llama3_3-MODEL_CARD.md", "meta-llama/Llama-3.3-70B-Instruct", True, None),
 ]
 
 
 def test_a_figure_the_cards_own_facts_doubt_is_not_a_safe_fix():
-    assessment = _assessed(REAL / "meta-llama__llama3_3-MODEL_CARD.md", "meta-llama/Llama-3.3-70B-Instruct")
+    assessment = _assessed(REAL / "meta-llama__llama3_3-MODEL_CARD.md", "meta-llama/Llama-3.3-70B")
     by_code = {f.code: f for f in assessment.findings}
     # 7.0M GPU-hours of a table's one row, named by the model id, are this model's for certain.
     assert by_code["CC501"].line == 45 and "0.009x" in by_code["CC501"].message

@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from conftest import ROOT
 
 from carbon_card import tables
 
@@ -68,3 +69,41 @@ def test_task_domains_is_a_copy_and_loaded_once():
     first["text-generation"] = "Audio"
     assert tables.task_domain("text-generation") == "NLP"
     assert tables.load_table("task_domains.csv") is tables.load_table("task_domains.csv")
+
+
+# --- Agarwal and Chakraborti (2025), Table 1 ---------------------------------------------------
+
+HAR2025_COPY = ROOT.parent.parent / "shared" / "reference" / "task_domains_har2025.tsv"
+
+
+def test_har2025_table_has_44_tasks_with_source_and_year():
+    rows = tables.load_table("task_domains_har2025.csv")
+    assert len(rows) == len({row["task"] for row in rows}) == 44
+    assert all("arXiv:2511.22781" in row["source"] and row["year"] == "2025" for row in rows)
+    assert [(r["domain"], r["task"]) for r in rows] == sorted((r["domain"], r["task"]) for r in rows)
+    assert set(tables.har2025_domains().values()) == {
+        "Natural Language Processing", "Computer Vision", "Audio", "Multimodal", "Tabular Data",
+        "Reinforcement Learning", "Graph ML"}
+
+
+@pytest.mark.skipif(not HAR2025_COPY.exists(), reason="the project's shared reference copy is not beside the repo")
+def test_har2025_table_is_the_transcription():
+    lines = HAR2025_COPY.read_text(encoding="utf-8").splitlines()[1:]
+    assert dict(line.split("\t") for line in lines) == tables.har2025_domains()
+
+
+def test_har2025_domain_is_other_outside_the_table_as_in_the_paper():
+    assert tables.har2025_domain(" Text_Generation ") == "Natural Language Processing"
+    assert tables.har2025_domain("graph-ml") == "Graph ML"
+    for task in (None, "", "any-to-any", "visual-document-retrieval", ["fill-mask"]):
+        assert tables.har2025_domain(task) == "Other"
+
+
+def test_hub_tasks_the_paper_lacks():
+    # The Hub's own list (pipelines.ts) has 12 tasks Table 1 does not; every task of the table is a Hub task.
+    hub, paper = set(tables.task_domains()), set(tables.har2025_domains())
+    assert paper <= hub
+    assert sorted(hub - paper) == [
+        "any-to-any", "audio-text-to-text", "biology", "keypoint-detection", "multiple-choice", "other",
+        "table-to-text", "tabular-to-text", "text-ranking", "text-retrieval", "video-text-to-text",
+        "visual-document-retrieval"]

@@ -61,3 +61,17 @@ def test_format_grams():
     assert format_grams(0.0363) == "0.0363"
     assert format_grams(1 / 3) == "0.333333"
     assert format_grams(math.inf) == "inf"
+
+
+def test_format_mass_writes_thousands_of_tonnes_with_separators():
+    from carbon_card.units import format_mass
+
+    assert [format_mass(g) for g in (12, 1810, 3.9e8, 9.99e8, 2.29e9, 5.81234e10)] == \
+        ["12 g", "1.81 kg", "390 t", "999 t", "2,290 t", "58,100 t"]
+
+
+def test_a_count_written_against_the_accelerators_name():
+    from carbon_card.units import parse_accelerator_count
+
+    assert parse_accelerator_count("32xA100-40G") == 32
+    assert parse_accelerator_count("8x80GB A100") is None  # 80GB is the memory, not a count

@@ -13,6 +13,7 @@ import re
 from .._regex import lazy_compile
 from ..card import Card
 from ..tables import task_domain
+from .attribution import attribute
 from .base import QUANTITIES, Fact, FactProblem, Facts, Quantity
 from .files import facts_from_folder
 from .listing import Listing, facts_from_listing
@@ -21,7 +22,9 @@ from .prose import facts_from_prose, first_heading
 
 __all__ = ["QUANTITIES", "Fact", "FactProblem", "Facts", "Listing", "Quantity", "gather"]
 
-_GENERIC_FOLDER_NAMES = {"", ".", "model", "models", "output", "outputs", "checkpoint", "final", "examples"}
+# Folders whose name is not a model's: a model card in `docs/` is named by its title.
+_GENERIC_FOLDER_NAMES = {"", ".", "model", "models", "output", "outputs", "checkpoint", "final", "examples", "docs", "doc",
+                         "documentation", "reports", "report", "model_cards", "model-cards", "modelcards", "cards"}
 
 
 def gather(card: Card, folder: str | os.PathLike | None = None, model_name: str | None = None, *,
@@ -37,7 +40,10 @@ def gather(card: Card, folder: str | os.PathLike | None = None, model_name: str 
     name, name_source = _model_name(card, folder, model_name)
     facts, problems = facts_from_metadata(card)
     prose_facts, prose_problems = facts_from_prose(card, name)
-    facts += prose_facts
+    folder_name = os.path.basename(os.path.abspath(folder)) if folder is not None else None
+    named_sizes = [fact for fact in _size_from_name(name) if fact.quantity == "params"] if name else []
+    facts += attribute(card, prose_facts, name, folder_name, name_source in ("given", "model-index"),
+                       named_sizes[0].value if named_sizes else None)
     problems += prose_problems
     if folder is not None:
         file_facts, file_problems = facts_from_folder(folder)
@@ -63,13 +69,24 @@ _EXPERTS_RE = lazy_compile(r"(?<![a-z0-9])\d+e(?![a-z0-9])|\bmoe\b|\d+x\d+b", re
 
 def _size_from_name(name: str) -> list[Fact]:
     """The parameter count a model's name states ("Meta-Llama-3-8B", "TeenyTinyLlama-160m"); in
-    a mixture-of-experts name ("Llama-4-Scout-17B-16E") the size is the active parameters."""
-    match = _SIZE_RE.search(name)
-    if match is None:
+    a mixture-of-experts name ("Llama-4-Scout-17B-16E") the size is the active parameters, and
+    of two sizes ("OLMoE-1B-7B") the larger is the total and the smaller the active ones."""
+    name = name.rsplit("/", 1)[-1]  # the owner's name states no size
+    sizes = []
+    for match in _SIZE_RE.finditer(name):
+        sizes.append((float(match.group(0)[:-1]) * (1e9 if match.group(0)[-1] in "bB" else 1e6), match.group(0)))
+        if len(sizes) == 2:
+            break
+    if not sizes:
         return []
-    value = float(match.group(0)[:-1]) * (1e9 if match.group(0)[-1] in "bB" else 1e6)
+    note = "size in the model's name"
+    if len(sizes) == 2 and sizes[0][0] != sizes[1][0] and "moe" in name.lower():
+        (active, active_text), (total, total_text) = sorted(sizes)
+        return [Fact("params", total, total_text, "name", name, note=note),
+                Fact("params_active", active, active_text, "name", name, note=note)]
+    value, text = sizes[0]
     quantity = "params_active" if _EXPERTS_RE.search(name) else "params"
-    return [Fact(quantity, value, match.group(0), "name", name, note="size in the model's name")]
+    return [Fact(quantity, value, text, "name", name, note=note)]
 
 
 def _model_name(card: Card, folder, given: str | None) -> tuple[str | None, str | None]:

@@ -6,10 +6,32 @@ can use the best one and the rules can report where two places disagree.
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["QUANTITIES", "Quantity", "Fact", "FactProblem", "Facts", "SCOPES", "DISCLOSING_SCOPES"]
+__all__ = ["QUANTITIES", "Quantity", "Fact", "FactProblem", "Facts", "Reading", "SCOPES", "DISCLOSING_SCOPES"]
+
+
+class Reading(enum.Enum):
+    """How the prose reader found a figure, from the most structured to the least."""
+
+    FIELD = "field"
+    """A labelled field ("**Hardware Type:** A100"), a key of a key/value table, a template's question."""
+    AUTOTRAIN = "autotrain"
+    """AutoTrain's line "CO2 Emissions (in grams): 12.3"."""
+    OWN_ROW = "own row"
+    """The row of a table that the model's name picks."""
+    ROW = "row"
+    """A row of a table the model's name does not pick (another model's, the base's, a lone row)."""
+    TOTAL_ROW = "total row"
+    LAST_ROW = "last row"
+    """The last row of a table along one training run (its final totals)."""
+    SENTENCE = "sentence"
+
+    @property
+    def structured(self) -> bool:
+        return self in (Reading.FIELD, Reading.AUTOTRAIN, Reading.OWN_ROW)
 
 
 @dataclass(frozen=True)
@@ -88,25 +110,29 @@ class Fact:
     scope: str = "model"
     """One of `SCOPES`: only `model` facts describe this model."""
     note: str | None = None
-    """How it was read, e.g. "row 'Llama 3 8B' of the table at line 101"."""
+    """How it was read, for people: "row 'Llama 3 8B' of the table at line 101, this model"."""
+    reading: Reading | None = None
+    """How the prose reader found it (None outside the prose)."""
+    row: str | None = None
+    """The label of the table row it stands in."""
+    section: str | None = None
+    """The heading or label that attributes it to another model or a family (`attribution`)."""
 
     def __init__(self, quantity: str, value: Any, text: str, origin: str, where: str, line: int | None = None,
-                 column: int | None = None, scope: str = "model", note: str | None = None) -> None:
+                 column: int | None = None, scope: str = "model", note: str | None = None,
+                 reading: Reading | None = None, row: str | None = None, section: str | None = None) -> None:
         # The __init__ that dataclass writes for a frozen class calls object.__setattr__ once
         # per field, which made creating facts a tenth of the cost of gathering them over many
         # cards; this one stores the fields in one step. Assignment still raises (frozen).
         vars(self).update(quantity=quantity, value=value, text=text, origin=origin, where=where, line=line,
-                          column=column, scope=scope, note=note)
+                          column=column, scope=scope, note=note, reading=reading, row=row, section=section)
 
     @property
     def structured(self) -> bool:
         """Said in a structured place: metadata, a file, a labelled field, an AutoTrain line or this
         model's table row. Sentences and training-progress tables are read but are weaker: they
         are not held against the metadata, nor lifted into it."""
-        if self.origin != "prose":
-            return True
-        note = self.note or ""
-        return note.startswith(("field", "AutoTrain")) or note.endswith("this model")
+        return self.origin != "prose" or (self.reading is not None and self.reading.structured)
 
     @property
     def unit(self) -> str | None:
@@ -173,7 +199,10 @@ class Facts:
         if len(candidates) < 2:
             return candidates[0] if candidates else None
         order = _PREFERENCE.get(quantity, ORIGINS)
-        return min(candidates, key=lambda f: order.index(f.origin))
+        best = min(candidates, key=lambda f: order.index(f.origin))
+        if quantity == "emissions" and best.origin == "yaml":
+            return _unit_slip_corrected(best, candidates)
+        return best
 
     def disclosed(self, quantity: str) -> tuple[Fact, ...]:
         """Figures of a quantity that the card states for this model or a family containing it."""
@@ -186,3 +215,18 @@ class Facts:
     def chosen(self) -> dict[str, Fact]:
         """The best fact of every quantity that has one, in `QUANTITIES` order."""
         return {name: fact for name in QUANTITIES if (fact := self.best(name)) is not None}
+
+
+def _unit_slip_corrected(stated: Fact, candidates: tuple[Fact, ...]) -> Fact:
+    """The metadata's emissions, unless the card's own statement of this model's figure shows it
+    written in kilograms or tonnes into the grams field ("Carbon emission 0.1069 Kg" beside
+    `co2_eq_emissions: 0.1069`; a ratio of 1,000 is no coincidence): then that statement, the
+    figure a careful reader takes."""
+    if not isinstance(stated.value, (int, float)) or stated.value <= 0:
+        return stated
+    for factor in (1e3, 1e6):
+        for fact in candidates:
+            if (fact is not stated and isinstance(fact.value, (int, float))
+                    and 0.95 * factor <= fact.value / stated.value <= 1.05 * factor):
+                return fact
+    return stated

@@ -551,7 +551,7 @@ def _number_fact(found: Found, where: str, data: dict, key: str, quantity: str, 
 # --- CodeCarbon ---------------------------------------------------------------------------
 
 # (column, quantity, factor to the program unit, unit as written, how the note says it)
-_SUMMED = (
+CODECARBON_TOTALS = (
     ("emissions", "emissions", 1000.0, "kg", "kg x 1000"),
     ("energy_consumed", "energy", 1.0, "kWh", "kWh"),
     ("duration", "wall_hours", 1 / 3600, "s", "seconds / 3600"),
@@ -567,7 +567,7 @@ def _emissions(path: str, found: Found) -> None:
         return
     single_line = runs[0][0] if len(runs) == 1 else None
     summed = f", summed over the last row of each of {len(runs)} runs" if len(runs) > 1 else ""
-    for column, quantity, factor, unit, how in _SUMMED:
+    for column, quantity, factor, unit, how in CODECARBON_TOTALS:
         if not any(column in row for _, row in runs):
             continue
         cells = [(line, (row.get(column) or "").strip()) for line, row in runs]

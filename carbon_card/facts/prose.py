@@ -32,7 +32,9 @@ from ..units import (
     parse_energy_kwh,
     parse_mass_grams,
 )
-from .base import Fact, FactProblem
+from .attribution import base_row_words
+from .base import Fact, FactProblem, Reading
+from .files import CODECARBON_TOTALS
 from .metadata import normalise_training_type
 
 __all__ = ["facts_from_prose", "name_tokens"]
@@ -104,6 +106,10 @@ _CLAUSE_MAX = 2000  # characters looked at around a figure for its clause and li
 _TRAIN_CONTEXT_RE = lazy_compile(r"train|pretrain|fine-?tun", re.IGNORECASE)
 
 _AUTOTRAIN_RE = lazy_compile(rf"CO2 Emissions \(in grams\)\s*:\s*({_NUM})", re.IGNORECASE)
+_PLAIN_FIELD_RE = lazy_compile(
+    r"^[ \t]*[-*+][ \t]+(?P<label>gpus?|tpus?|hardware(?: type| used)?|hours used|training time|carbon emitted"
+    r"|co2 emissions?|cloud provider|compute region|training tokens|number of parameters)[ \t]*:[ \t]*"
+    r"(?P<value>[^\n]+)$", re.IGNORECASE | re.MULTILINE)
 # "- **Hardware Type:** x", "**Training time**: x", "- **Carbon Emitted** *(remark)*: x". A bold
 # lead-in without a colon ("**Carbon Footprint** Pretraining used ...") is a sentence instead.
 _LABELLED_RE = lazy_compile(
@@ -151,7 +157,7 @@ def _label_kind(label: str) -> str | None:
     if "energy" in key or "power consumption" in key and "(w)" not in key:
         return "energy"
     if key in {"hardware type", "hardware", "gpu", "gpus", "tpu", "tpus", "accelerator", "accelerators",
-               "hardware used", "compute infrastructure"}:
+               "hardware used"}:  # not "Compute infrastructure": a cluster's name (Jean Zay), no accelerator
         return "hardware"
     if key in {"hours used", "training time", "training duration", "time", "duration", "compute time",
                "training hours", "gpu hours"}:
@@ -205,12 +211,13 @@ class _Reader:
         self.used_spans.append((start, len(self.body) if end < 0 else end))
 
     def add(self, quantity: str, value: object, text: str, body_offset: int, scope: str = "model",
-            note: str | None = None) -> None:
+            note: str | None = None, reading: Reading = Reading.SENTENCE, row: str | None = None) -> None:
         if isinstance(value, float) and not math.isfinite(value):  # "1e400 g": no estimate can use it
             self.problem(f"{text.strip()[:60]!r} is not a finite number", body_offset)
             return
         line = self.line(body_offset)
-        self.facts.append(Fact(quantity, value, text.strip(), "prose", self.card.path, line, None, scope, note))
+        self.facts.append(Fact(quantity, value, text.strip(), "prose", self.card.path, line, None, scope, note,
+                               reading, row))
 
     def problem(self, message: str, body_offset: int) -> None:
         self.problems.append(FactProblem("unknown-unit", message, self.card.path, self.line(body_offset)))
@@ -233,6 +240,23 @@ class _Reader:
             if self._labelled(kind, label, value, match.start("value")):
                 self._use(match.start())
 
+    def plain_fields(self) -> None:
+        """List items of a known label without bold ("* GPUs: 512 H100-80G", "* Training time:
+        10 days", "- Hardware: 384 A100 80GB GPUs"): fields too, for the labels that name a
+        training figure only (a plain "- Time: 2021-07-08" is not one)."""
+        if ":" not in self.body:
+            return
+        for start, end in _prose_segments(self.body):
+            for match in _PLAIN_FIELD_RE.finditer(self.body, start, end):
+                if self.used_lines and self.line(match.start()) in self.used_lines:
+                    continue
+                label, value = match.group("label"), match.group("value").strip()
+                kind = _label_kind(label)
+                if kind is None or _PLACEHOLDER in value.lower() or value.lower().strip(" .") in _NO_VALUE:
+                    continue
+                if self._labelled(kind, label, value, match.start("value")):
+                    self._use(match.start())
+
     def _labelled(self, kind: str, label: str, value: str, start: int) -> bool:
         note = f"field '{label}'"
         if kind == "emissions":
@@ -240,41 +264,41 @@ class _Reader:
         if kind == "energy":
             found = _ENERGY_RE.search(value)
             if found:
-                self.add("energy", parse_energy_kwh(found.group(0).replace("*", "")), found.group(0), start, note=note)
+                self.add("energy", parse_energy_kwh(found.group(0).replace("*", "")), found.group(0), start, note=note, reading=Reading.FIELD)
             elif re.match(rf"\s*~?\s*{_NUM}", value):
                 self.problem(f"{note}: {value!r} has no known unit of energy; say Wh, kWh or MWh", start)
             return bool(found)
         if kind == "hardware":
-            self.add("hardware", value, value, start, note=note)
+            self.add("hardware", value, value, start, note=note, reading=Reading.FIELD)
             count = parse_accelerator_count(value)
             if count is not None:
-                self.add("accelerator_count", count, value, start, note=note)
+                self.add("accelerator_count", count, value, start, note=note, reading=Reading.FIELD)
             return True
         if kind == "hours":
             return self._labelled_hours(label, value, start, note)
         if kind in {"cloud_provider", "location"}:
-            self.add(kind, value, value, start, note=note)
+            self.add(kind, value, value, start, note=note, reading=Reading.FIELD)
             return True
         if kind == "params":
             found = _PARAMS_RE.search(value) or re.fullmatch(rf"\s*({_SCALED})\s*", value)
             if found:
-                self.add("params", parse_count(found.group(1)), found.group(0), start, note=note)
+                self.add("params", parse_count(found.group(1)), found.group(0), start, note=note, reading=Reading.FIELD)
             return bool(found)
         if kind in {"train_tokens", "dataset"}:
             found = _TOKENS_RE.search(value)
             if found:
-                self.add("train_tokens", parse_count(found.group(1)), found.group(0), start, note=note)
+                self.add("train_tokens", parse_count(found.group(1)), found.group(0), start, note=note, reading=Reading.FIELD)
             return bool(found)
         if kind == "training_type":
             training_type = normalise_training_type(value)
             if training_type not in ("pre-training", "fine-tuning"):
                 return False  # not a training type a block can say
-            self.add("training_type", training_type, value, start, note=note)
+            self.add("training_type", training_type, value, start, note=note, reading=Reading.FIELD)
             return True
         if kind == "pue":
             number = re.match(r"\s*(\d(?:\.\d+)?)\b", value)
             if number:
-                self.add("pue", float(number.group(1)), number.group(0), start, note=note)
+                self.add("pue", float(number.group(1)), number.group(0), start, note=note, reading=Reading.FIELD)
             return bool(number)
         return False
 
@@ -288,14 +312,14 @@ class _Reader:
             # a sentence after a label, read (and scoped) as a sentence.
             return False
         if found:
-            self.add("emissions", _grams(found.group(0)), found.group(0), start, note=note)
+            self.add("emissions", _grams(found.group(0)), found.group(0), start, note=note, reading=Reading.FIELD)
             where = re.search(r"\(([A-Za-z][^()\d]{1,60})\)\s*$", value[found.end():])
             if where:
-                self.add("location", where.group(1).strip(), where.group(1), start, note=note)
+                self.add("location", where.group(1).strip(), where.group(1), start, note=note, reading=Reading.FIELD)
             return True
         number = re.match(rf"\s*~?\s*({_NUM})", value)
         if number and grams_label:
-            self.add("emissions", _number(number.group(1)), number.group(1), start, note=note)
+            self.add("emissions", _number(number.group(1)), number.group(1), start, note=note, reading=Reading.FIELD)
             return True
         if number:
             self.problem(f"{note}: {value!r} has no known unit of mass; say g, kg or t CO2e", start)
@@ -320,7 +344,7 @@ class _Reader:
             # "40 hours/GPU x 16 nodes x 4 GPUs/node = 2560 GPU-hours": a product, not the wall-clock
             # hours the field names; left to the sentence reader.
             return False
-        self.add("accelerator_hours" if accelerator else "wall_hours", hours, found.group(0), start, note=note)
+        self.add("accelerator_hours" if accelerator else "wall_hours", hours, found.group(0), start, note=note, reading=Reading.FIELD)
         return True
 
     # 2. AutoTrain ------------------------------------------------------------------------
@@ -330,7 +354,8 @@ class _Reader:
             if match is None or self.used_lines and self.line(position) in self.used_lines:
                 continue
             self._use(position)
-            self.add("emissions", _number(match.group(1)), match.group(0), position, note="AutoTrain line")
+            self.add("emissions", _number(match.group(1)), match.group(0), position, note="AutoTrain line",
+                     reading=Reading.AUTOTRAIN)
 
     # 3. Tables -----------------------------------------------------------------------------
     def tables(self) -> None:
@@ -340,6 +365,7 @@ class _Reader:
     def _table(self, table: _Table) -> None:
         columns = [_column_kind(header) for header in table.header]
         if not any(kind for kind in columns[1:]):
+            self._key_value_table(table)
             return
         rows = [row for row in table.rows if any(cell.strip(" \\-") for cell in row[1:])]
         if not rows:
@@ -350,10 +376,11 @@ class _Reader:
         progress = _is_number_cell(labels[0]) or columns[0] is not None
         if progress:
             # A table of figures along one training run: its last row is the final total.
-            chosen = {len(rows) - 1: ("model", f"last row of the table at line {self.line(table.start)}")}
+            chosen = {len(rows) - 1: ("model", f"last row of the table at line {self.line(table.start)}",
+                                      Reading.LAST_ROW)}
         else:
             chosen = self._row_scopes(labels, table)
-        for index, (scope, note) in chosen.items():
+        for index, (scope, note, reading) in chosen.items():
             row = rows[index]
             for cell, kind in zip(row[1:], columns[1:]):
                 if kind is None:
@@ -362,34 +389,86 @@ class _Reader:
                 value = _table_value(cell, quantity, unit)
                 if value is not None:
                     self.add(quantity, value, cell, table.row_offsets[table.rows.index(row)],
-                             scope=column_scope if column_scope != "model" else scope, note=note)
+                             scope=column_scope if column_scope != "model" else scope, note=note, reading=reading,
+                             row=None if progress else labels[index])
 
-    def _row_scopes(self, labels: list[str], table: _Table) -> dict[int, tuple[str, str]]:
+    def _key_value_table(self, table: _Table) -> None:
+        rows = {row[0].strip().lower(): (row[1], offset, row[0].strip())
+                for row, offset in zip(table.rows, table.row_offsets) if len(row) >= 2}
+        if "emissions" in rows and rows.keys() & {"energy_consumed", "duration", "emissions_rate"}:
+            self._codecarbon_table(table, rows)
+        elif any("?" in key for key in rows):
+            self._question_table(table, rows)
+
+    def _question_table(self, table: _Table, rows: dict[str, tuple[str, int, str]]) -> None:
+        """The climate performance model card (Hershcovich et al., 2022): "7. How much CO2eq was
+        emitted to train the final model? | 15.79 kg"."""
+        for question, (answer, offset, written) in rows.items():
+            answer = answer.strip()
+            found = next(((quantity, scope) for pattern, quantity, scope in _QUESTIONS if pattern.search(question)),
+                          None)
+            if found is None or not answer or answer.lower().strip(" .") in _NO_VALUE:
+                continue
+            quantity, scope = found
+            self._use(offset)
+            note = f"field '{written[:60]}'"
+            if quantity == "emissions":
+                mass = _MASS_RE.search(answer)
+                if mass is not None:
+                    self.add("emissions", _grams(mass.group(0)), mass.group(0), offset, scope=scope, note=note,
+                             reading=Reading.FIELD)
+            elif quantity == "wall_hours":
+                self._labelled_hours(question, answer, offset, note)
+            else:
+                self.add(quantity, answer, answer, offset, scope=scope, note=note, reading=Reading.FIELD)
+
+    def _codecarbon_table(self, table: _Table, rows: dict[str, tuple[str, int, str]]) -> None:
+        """CodeCarbon's output pasted as a key/value table ("| emissions | 0.0435 |",
+        "| energy_consumed | 0.146 |", "| duration | 515.5 |"): read in CodeCarbon's units."""
+        for body_offset in table.line_offsets:
+            self._use(body_offset)
+        for key, quantity, factor, unit, how in CODECARBON_TOTALS:
+            if key in rows:
+                cell, offset, _ = rows[key]
+                if _is_number_cell(cell):
+                    self.add(quantity, _number(cell.strip()) * factor, f"{cell.strip()} {unit}", offset,
+                             note=f"field '{key}' of a CodeCarbon table, {how}", reading=Reading.FIELD)
+
+    def _row_scopes(self, labels: list[str], table: _Table) -> dict[int, tuple[str, str, Reading]]:
         where = f"the table at line {self.line(table.start)}"
         model_rows = [i for i, label in enumerate(labels) if not _is_total(label)]
         scopes = {}
         for index, label in enumerate(labels):
             if _is_total(label):
-                scopes[index] = ("family", f"total row '{label}' of {where}")
+                scopes[index] = ("family", f"total row '{label}' of {where}", Reading.TOTAL_ROW)
         model_tokens = name_tokens(self.model_name) if self.model_name else set()
         if len(model_rows) == 1 and not scopes:
             # The only row is taken as this model's; it is its own row for certain (as strong
             # as a field) when the model's name picks it too.
             label = labels[model_rows[0]]
             named = model_tokens and _pick_row([label], model_tokens) == 0
-            scopes[model_rows[0]] = ("model", f"row '{label}' of {where}" + (", this model" if named else ""))
+            if named and (tuning := base_row_words(name_tokens(label), self.model_name)):
+                scopes[model_rows[0]] = ("other", f"row '{label}' of {where}, the base of this model "
+                                                  f"(this one adds {', '.join(sorted(tuning))})", Reading.ROW)
+            else:
+                scopes[model_rows[0]] = ("model", f"row '{label}' of {where}" + (", this model" if named else ""),
+                                         Reading.OWN_ROW if named else Reading.ROW)
             return scopes
         mine = _pick_row([labels[i] for i in model_rows], model_tokens)
         for position, index in enumerate(model_rows):
             label = labels[index]
-            if position == mine:
-                scopes[index] = ("model", f"row '{label}' of {where}, this model")
+            if position == mine and (tuning := base_row_words(name_tokens(label), self.model_name)):
+                # "Llama 2 7B" on the card of Llama-2-7b-chat: the base model's pre-training.
+                scopes[index] = ("other", f"row '{label}' of {where}, the base of this model "
+                                          f"(this one adds {', '.join(sorted(tuning))})", Reading.ROW)
+            elif position == mine:
+                scopes[index] = ("model", f"row '{label}' of {where}, this model", Reading.OWN_ROW)
             elif mine is None:
                 # Which row is this model is unknown (no name, or no row matches it).
                 self.unmatched_rows = True
-                scopes[index] = ("row", f"row '{label}' of {where}")
+                scopes[index] = ("row", f"row '{label}' of {where}", Reading.ROW)
             else:
-                scopes[index] = ("other", f"row '{label}' of {where}")
+                scopes[index] = ("other", f"row '{label}' of {where}", Reading.ROW)
         return scopes
 
     # 4. Sentences --------------------------------------------------------------------------
@@ -426,8 +505,11 @@ class _Reader:
                            for a in anchors for i in (bisect.bisect_right(scan_starts, a) - 1,)]
             for match in self._anchored(pattern, anchors):
                 start = match.start()
-                if self._line_text_before(start).lstrip().startswith("|"):
+                line_before = self._line_text_before(start)
+                if line_before.lstrip().startswith("|"):
                     continue  # a table row, read (or skipped) as a table
+                if pattern in _RUN_PATTERNS and _RANGE_END_RE.search(line_before.rstrip("*_ ")[-24:]):
+                    continue  # "560-1200 kg", "350 to 500 GPU-hours": a range is no one figure
                 clause = self._clause(start, match.end())
                 text = match.group(0)
                 if pattern is _MASS_CO2_RE or pattern is _MASS_NEAR_EMISSION_RE:
@@ -534,6 +616,7 @@ class _Reader:
     def read(self) -> tuple[list[Fact], list[FactProblem]]:
         self.tables()
         self.labelled_lines()
+        self.plain_fields()
         self.autotrain()
         self._names_from_tables()
         self.sentences()
@@ -549,9 +632,9 @@ class _Reader:
         this model's own row."""
         if not self.other_names:
             return
-        own_rows = {(f.quantity, f.value) for f in self.facts if f.scope == "model" and f.note and "row '" in f.note}
+        own_rows = {(f.quantity, f.value) for f in self.facts if f.scope == "model" and f.row is not None}
         for index, fact in enumerate(self.facts):
-            if fact.scope != "model" or fact.quantity not in _RUN_TOTALS or (fact.note and "row '" in fact.note):
+            if fact.scope != "model" or fact.quantity not in _RUN_TOTALS or fact.row is not None:
                 continue
             if not any(q == fact.quantity and _close(v, fact.value) for q, v in own_rows):
                 self.facts[index] = replace(fact, scope="family")
@@ -561,11 +644,15 @@ class _Reader:
         if not self.facts:
             return
         for fact in self.facts:
-            if fact.note and fact.note.startswith("row '"):
-                label = fact.note.split("'")[1]
+            if fact.row is not None and fact.reading is not Reading.TOTAL_ROW:
                 target = self.own_names if fact.scope == "model" else self.other_names
-                target.append(name_tokens(label))
-        common = set.intersection(*(self.own_names + self.other_names)) if self.own_names + self.other_names else set()
+                tokens = name_tokens(fact.row)
+                if tokens not in target:  # a row gives a fact per column: its name once
+                    target.append(tokens)
+        names = self.own_names + self.other_names
+        # The words every row shares ("llama", "3") tell no row from another; one row alone
+        # keeps its words (the base model's row on a fine-tune's card).
+        common = set.intersection(*names) if len(names) > 1 else set()
         self.own_names = [names - common for names in self.own_names if names - common]
         self.other_names = [names - common for names in self.other_names if names - common]
 
@@ -597,6 +684,19 @@ class _Table:
 
 _PIPE_ROW_RE = lazy_compile(r"^[ \t]*\|(.*)\|[ \t\r]*$", re.MULTILINE)  # "\r": CRLF cards
 _SEPARATOR_RE = lazy_compile(r"^[\s|:\-]+$")
+# Two-column tables read row by row: CodeCarbon's output ("| emissions | 0.0435 |"), and the
+# questions of the climate performance model card (Hershcovich et al., 2022).
+_KEY_VALUE_ROW_RE = lazy_compile(r"^[ \t]*\|[ \t]*(?:energy_consumed|emissions_rate|(?:\d+\.\s*)?how much co2)",
+                                 re.MULTILINE | re.IGNORECASE)
+# The climate performance model card's questions: (pattern, quantity, scope). Question 8 (all
+# experiments) and 9 (inference) are not this model's training.
+_QUESTIONS = (
+    (lazy_compile(r"co2\w*\s+(?:was\s+)?emitted\s+(?:to\s+)?train\w*\s+the\s+final\s+model", re.IGNORECASE),
+     "emissions", "model"),
+    (lazy_compile(r"co2\w*\s+(?:was\s+)?emitted\s+for\s+all\s+experiments", re.IGNORECASE), "emissions", "other"),
+    (lazy_compile(r"time\s+does\s+the\s+training\s+of\s+the\s+final\s+model", re.IGNORECASE), "wall_hours", "model"),
+    (lazy_compile(r"geo\s*location\s+were\s+the\s+computations", re.IGNORECASE), "location", "model"),
+)
 _HTML_TABLE_RE = lazy_compile(r"<table\b.*?</table>", re.IGNORECASE | re.DOTALL)
 _HTML_ROW_RE = lazy_compile(r"<tr\b.*?</tr>", re.IGNORECASE | re.DOTALL)
 # A cell runs from its <td> to the next one: real cards leave cells unclosed.
@@ -628,7 +728,8 @@ def _pipe_tables(body: str) -> Iterator[_Table]:
             body_rows.append(rows[cursor])
             cursor += 1
         header_cells = _cells(header.group(1))
-        if not any(_column_kind(cell) for cell in header_cells[1:]):
+        if not any(_column_kind(cell) for cell in header_cells[1:]) and not (
+                len(header_cells) == 2 and _KEY_VALUE_ROW_RE.search(body, header.start(), rows[cursor - 1].end())):
             index = cursor  # no column of training figures: the table is not read, its rows not split
             continue
         yield _Table(
@@ -716,6 +817,7 @@ def _table_value(cell: str, quantity: str, unit: str | None) -> float | None:
 
 
 _RUN_TOTALS = {"emissions", "energy", "accelerator_hours", "wall_hours"}  # tokens describe each model
+_RUN_PATTERNS = (_MASS_CO2_RE, _MASS_NEAR_EMISSION_RE, _ENERGY_RE, _ACCEL_HOURS_RE)
 
 
 def _lines_with(body: str, needle: str) -> list[int]:
@@ -780,12 +882,13 @@ def _positions(text: str, word: str, word_start: bool = False) -> list[int]:
     return positions
 
 
+# The order in which Facts.best takes figures of equal origin: the most structured reader first.
+_READER_RANK = {Reading.FIELD: 0, Reading.AUTOTRAIN: 1, Reading.OWN_ROW: 2, Reading.ROW: 2, Reading.TOTAL_ROW: 3,
+                Reading.LAST_ROW: 4, Reading.SENTENCE: 5}
+
+
 def _reader_rank(fact: Fact) -> int:
-    note = fact.note or ""
-    for rank, prefix in enumerate(("field", "AutoTrain", "row", "total row", "last row")):
-        if note.startswith(prefix):
-            return rank
-    return 5
+    return _READER_RANK.get(fact.reading, 5)
 
 
 def _close(a: float, b: float, tolerance: float = 0.01) -> bool:

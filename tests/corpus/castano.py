@@ -13,8 +13,8 @@ import ast
 import csv
 import math
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import yaml
 
@@ -133,9 +133,33 @@ def write_autotrain_runs(out) -> None:
     writer.writerows(autotrain_runs())
 
 
+SCALE_COLUMNS = ("mode", "metric", "reference", "b0", "b1", "b2", "b3", "source", "year")
+_SCALE_SOURCE = ("Castano et al. 2023 (arXiv 2305.11164): HFStreamlit.csv joined with HFClean.csv (1,419 rows), "
+                 "reference model distilgpt2")
+
+
+def write_label_scale(out) -> None:
+    """`carbon_card/data/label_scale.csv`: the references and boundaries of the efficiency label
+    over the study's own rows, in both modes (floats written exactly)."""
+    from carbon_card.label import WEIGHTS, castano_inputs, label_scale
+
+    inputs = castano_inputs(STREAMLIT_CSV, HERE / "castano2023" / "HFClean.csv")
+    writer = csv.DictWriter(out, SCALE_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for mode in ("corrected", "faithful"):
+        scale = label_scale(inputs, mode)
+        for metric in WEIGHTS:
+            reference = scale.references[metric]
+            writer.writerow({"mode": mode, "metric": metric, "reference": "" if reference is None else repr(reference),
+                             **{f"b{i}": repr(b) for i, b in enumerate(scale.boundaries[metric])},
+                             "source": _SCALE_SOURCE, "year": 2023})
+
+
 if __name__ == "__main__":
     if sys.argv[1:] == ["--autotrain"]:
         write_autotrain_runs(sys.stdout)
+    elif sys.argv[1:] == ["--label-scale"]:
+        write_label_scale(sys.stdout)
     else:
         target = Path(sys.argv[1] if len(sys.argv) > 1 else "castano-cards")
         print(f"wrote {write_cards(target)} cards under {target}")

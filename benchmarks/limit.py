@@ -1,0 +1,114 @@
+"""`check`'s CPU time per card as a multiple of the irreducible work, measured side by side.
+
+    python benchmarks/limit.py [--runs 5]
+
+The irreducible work per card is what any linter of a card's carbon disclosure must do: walk
+the folders for README.md files, read each, decode it, split the front matter from the body,
+load the YAML with PyYAML's C loader, and make one pass of one combined regular expression over
+the lower-cased body (the vocabulary the readers look for). `--irreducible FOLDER` does that
+and nothing else, in a process of its own that imports no more than it needs.
+
+The two alternate run by run over the same folders (the 1,417 rebuilt Castaño et al. cards, the
+28 real cards of tests/corpus/cards-real and the 330 gold cards), so that the machine's drift,
+threefold between days, hits both alike. Prints the median CPU seconds (user + system of the
+child process, interpreter start-up included) of each and the multiple.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "tests" / "corpus"
+
+# The words the readers anchor on, as one alternation: one pass finds every candidate.
+_VOCABULARY = re.compile(
+    r"co2|carbon|emission|emitted|kwh|mwh|energy|power|gpu|tpu|a100|h100|v100|accelerator|hours|hardware|"
+    r"region|location|cloud|parameters|params|tokens|flops|pue|\bmore information needed\b"
+)
+_FRONT_MATTER = re.compile(r"^\s*---\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|$)", re.DOTALL)
+
+
+def irreducible(folder: str) -> int:
+    """The irreducible work over every README.md under `folder`; returns the matches (so that no
+    step can be optimised away)."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    found = 0
+    for directory, _, files in os.walk(folder):
+        for name in files:
+            if name != "README.md":
+                continue
+            with open(os.path.join(directory, name), "rb") as handle:
+                text = handle.read().decode("utf-8-sig", errors="replace")
+            match = _FRONT_MATTER.match(text)
+            body = text
+            if match:
+                try:
+                    yaml.load(match.group(1), Loader=loader)
+                except yaml.YAMLError:
+                    pass
+                body = text[match.end():]
+            found += sum(1 for _ in _VOCABULARY.finditer(body.lower()))
+    return found
+
+
+def corpora(into: Path) -> dict[str, Path]:
+    castano = into / "castano"
+    subprocess.run([sys.executable, str(CORPUS / "castano.py"), str(castano)], check=True, capture_output=True)
+    folders = {"castano (1,417 cards)": castano}
+    for name, cards in (("real (28 cards)", sorted((CORPUS / "cards-real").glob("*.md"))),
+                        ("gold (330 real cards)", sorted((CORPUS / "gold" / "cards").glob("*.md")))):
+        root = into / name.split()[0]
+        for card in cards:
+            (root / card.stem).mkdir(parents=True)
+            shutil.copyfile(card, root / card.stem / "README.md")
+        folders[name] = root
+    return folders
+
+
+def cpu_seconds(command: list[str]) -> float:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(command, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, check=False)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--irreducible", metavar="FOLDER", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.irreducible:
+        print(irreducible(args.irreducible))
+        return
+    work = Path(tempfile.mkdtemp(prefix="bench-limit-"))
+    try:
+        print(f"{'corpus':24s} {'limit s':>8s} {'check s':>8s} {'multiple':>8s}")
+        for name, folder in corpora(work).items():
+            commands = {
+                "limit": [sys.executable, __file__, "--irreducible", str(folder)],
+                "check": [sys.executable, "-m", "carbon_card", "check", "-q", "--fail-on", "never", str(folder)],
+            }
+            times: dict[str, list[float]] = {label: [] for label in commands}
+            for _ in range(args.runs):
+                for label, command in commands.items():
+                    times[label].append(cpu_seconds(command))
+            limit, check = statistics.median(times["limit"]), statistics.median(times["check"])
+            print(f"{name:24s} {limit:8.2f} {check:8.2f} {check / limit:7.2f}x")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,248 @@
+"""Whose figures are they: attribution of the prose's training figures to this model or another.
+
+Cards quote figures that are not their model's own: a quantised copy embeds the original
+model's card, a fine-tune quotes its base model's pre-training, a family card states one total
+for all its sizes, a community repository re-uses another model's card unchanged. The readers
+in `prose` find the figures; this pass asks, for each one, which model the text around it is
+about, with four rules a reader can state:
+
+1. A repository that converts weights (its name says GGUF, GPTQ, AWQ, 4bit, MLX, ONNX,
+   Core ML, ...) trained nothing: every training figure in its prose is the original model's.
+2. A heading or a bold label that names a model for what follows ("# Original model card:
+   Meta's CodeLlama 7B", "**Stable Diffusion v1** **Estimated Emissions**", "# Stable
+   Diffusion v2 Model Card") makes the figures under it, up to the next heading of the same or
+   a higher level, that model's: a family containing this one (the name is a part of this
+   model's name) or another model (the name is not this model's).
+3. A paragraph about several models ("training all 9 Code Llama models", "in aggregate")
+   states family totals.
+4. A table row whose label is this model's name without its fine-tuning words (the row
+   "Llama 2 7B" for "Llama-2-7b-chat-hf") is the base model's pre-training, not this model's
+   training: `prose` asks `base_row_words` when it picks a row.
+
+Only figures the readers scoped as this model's are moved, and only away from it: attribution
+never makes a figure this model's.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from dataclasses import replace
+
+from .._regex import lazy_compile
+from ..card import Card
+from .base import Fact
+
+__all__ = ["CONVERSION_WORDS", "attribute", "base_row_words", "model_words"]
+
+# Training figures: what a conversion, a base or a family section states of a training run.
+# (Parameters are not moved: a quantised 8B model still has 8B parameters.)
+_TRAINING = frozenset({"emissions", "energy", "wall_hours", "accelerator_hours", "accelerator_count", "hardware",
+                       "location", "cloud_provider", "pue", "train_tokens", "train_flops"})
+
+CONVERSION_WORDS = frozenset({
+    "gguf", "ggml", "gptq", "awq", "exl2", "exl3", "bnb", "4bit", "8bit", "3bit", "2bit", "int4", "int8", "nf4",
+    "mlx", "onnx", "coreml", "openvino", "quantized", "quantised", "quant", "fp8", "w4a16", "w8a8",
+})
+"""Words of a repository name that mark converted or quantised weights of another model."""
+
+_FINE_TUNING_NEUTRAL = frozenset({"hf", "meta", "base", "pt", "model", "original", "safetensors", "pytorch",
+                                  "torch", "transformers", "checkpoint", "release", "official", "v1"})
+"""Words of a model's name that do not make it a different model from a row naming the rest
+("Meta-Llama-3-8B" is the row "Llama 3 8B"; "Llama-2-13b-hf" is "Llama 2 13B")."""
+
+# Words of a heading that say what the section is, not whose: what is left names a model.
+_LABEL_WORDS = frozenset({
+    "model", "models", "card", "for", "of", "the", "a", "an", "and", "estimated", "estimate", "emissions", "emission",
+    "emitted", "carbon", "footprint", "co2", "co2eq", "environmental", "impact", "training", "train", "details",
+    "s", "about", "on", "by", "in",
+})
+_ORIGINAL_RE = lazy_compile(r"\b(?:original|base|parent|upstream|source)\s+model(?:'s)?(?:\s+card)?\b", re.IGNORECASE)
+_LABEL_TOPIC_RE = lazy_compile(r"\bmodel\s+card\b|\bemissions?\b|\bcarbon\b|\bco2|\benvironmental\s+impact\b",
+                               re.IGNORECASE)
+_HEADING_RE = lazy_compile(r"^[ \t]{0,3}(#{1,6})[ \t]+([^\n]+?)[ \t#]*\r?$", re.MULTILINE)
+# A line of bold or italic pieces only ("**Stable Diffusion v1** **Estimated Emissions**"):
+# a label for what follows, up to the next heading.
+_BOLD_LABEL_RE = lazy_compile(r"^[ \t]*(?:(?:\*\*|__)[^*_\n]{1,80}(?:\*\*|__)[ \t]*){1,3}\r?$", re.MULTILINE)
+# Training several models at once: "In aggregate, training all 9 Code Llama models required ...".
+_SEVERAL_MODELS_RE = lazy_compile(
+    r"\bin aggregate\b|\b(?:(?:pre-?)?train(?:ing|ed)?|fine-tun(?:ing|ed))\s+(?:all|each of|both|the)\s+"
+    r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|twelve|of (?:the|our|these))\b[^.\n]{0,40}\bmodels\b",
+    re.IGNORECASE)
+_CONTEXT_LENGTH_RE = lazy_compile(r"\d+k")
+_WORD_SPLIT_RE = lazy_compile(r"[^a-z0-9]+")
+_PARAGRAPH_MAX = 3000  # characters looked at each way for a paragraph's ends (bounded: linear time)
+
+
+_TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+def model_words(name: str) -> set[str]:
+    """The words of a model's name, with versions spelt alike ("v1" and "1" are one word) and
+    umlauts as repository names write them ("Würstchen" is "wuerstchen")."""
+    lower = name.lower()
+    if not lower.isascii():
+        lower = unicodedata.normalize("NFKD", lower.translate(_TRANSLITERATION))
+    return {_version(word) for word in _WORD_SPLIT_RE.split(lower) if word}
+
+
+def _without_owner(name: str) -> str:
+    """A repository id's name ("Llama-2-13b-hf" of "NousResearch/Llama-2-13b-hf"): the owner's
+    words are not the model's."""
+    return name.rsplit("/", 1)[-1]
+
+
+def _version(word: str) -> str:
+    return word[1:] if len(word) > 1 and word[0] == "v" and word[1:].isdigit() else word
+
+
+def base_row_words(row_words: set[str], model_name: str) -> set[str]:
+    """The words of this model's name beyond a table row's label that make it another model
+    than the row (its fine-tuning: "chat", "ko", "function", "calling"); empty when the row is
+    this model."""
+    own = model_words(_without_owner(model_name))
+    row = {_version(word) for word in row_words}
+    # Sizes, versions and dates ("17b", "16e", "0924") name the same model; a context length
+    # ("262k") is a fine-tuning of it.
+    return {word for word in own - row - _FINE_TUNING_NEUTRAL
+            if not any(c.isdigit() for c in word) or _CONTEXT_LENGTH_RE.fullmatch(word)}
+
+
+def attribute(card: Card, facts: list[Fact], model_name: str | None, folder_name: str | None = None,
+              name_is_id: bool = False, named_size: float | None = None) -> list[Fact]:
+    """The prose facts with the scope of each figure that another model's text states moved
+    away from this model (see the module's rules). `model_name` is the name the model is known
+    by (a repository id, the `model-index` name, a folder name, the title); `folder_name`, the
+    folder holding the card, says too whether the repository converts another model.
+
+    A heading that names a model with none of this model's words is another model's only when
+    `name_is_id` (the name is a repository id or the card's `model-index` name): a folder or a
+    project is often named otherwise than the model its card describes.
+
+    `named_size` is the parameter count the model's name states ("pythia-1.4b"): a sentence's
+    size far from it ("2.8B parameters", "175B parameters" on opt-1.3b's card) is another
+    model's."""
+    if named_size is not None:
+        facts = [_other_size(fact, named_size) for fact in facts]
+    if not any(f.origin == "prose" and f.scope == "model" and f.quantity in _TRAINING for f in facts):
+        return facts
+    own = model_words(_without_owner(model_name)) if model_name else set()
+    conversion = (own | (model_words(folder_name) if folder_name else set())) & CONVERSION_WORDS
+    sections = _Sections(card, own, name_is_id) if own else None
+    body = card.body
+    paragraphs = _several_model_lines(card) if "odels" in body or "ggregate" in body else []
+    moved = []
+    for fact in facts:
+        if fact.origin != "prose" or fact.scope != "model" or fact.quantity not in _TRAINING or fact.line is None:
+            moved.append(fact)
+            continue
+        if conversion:
+            fact = replace(fact, scope="other", note=_noted(fact, f"of the original model: this repository converts it ({', '.join(sorted(conversion))})"))
+        elif sections is not None and (subject := sections.subject_at(fact.line)) is not None:
+            scope, label = subject
+            fact = replace(fact, scope=scope, note=_noted(fact, f"under '{label}'"), section=label)
+        elif any(start <= fact.line <= end for start, end in paragraphs):
+            fact = replace(fact, scope="family", note=_noted(fact, "in a paragraph about several models"))
+        moved.append(fact)
+    return moved
+
+
+_SIZE_TOLERANCE = 1.25  # "1.3B" names 1,418,678,272 parameters; "2.8B" is not "1.4B"
+
+
+def _other_size(fact: Fact, named_size: float) -> Fact:
+    if fact.quantity != "params" or fact.scope != "model" or fact.origin != "prose" or not fact.value:
+        return fact
+    if 1 / _SIZE_TOLERANCE <= fact.value / named_size <= _SIZE_TOLERANCE:
+        return fact
+    return replace(fact, scope="other", note=_noted(fact, f"the model's name says {named_size:.3g} parameters"))
+
+
+def _noted(fact: Fact, why: str) -> str:
+    return f"{fact.note}; {why}" if fact.note else why
+
+
+class _Sections:
+    """The headings and bold labels of a card that name a model other than this one, with the
+    lines they govern."""
+
+    def __init__(self, card: Card, own: set[str], name_is_id: bool):
+        self.spans: list[tuple[int, int, str, str]] = []  # (start line, end line, scope, label), sorted
+        headings: list[tuple[int, int, str]] = []  # (body offset, level, text); level 7: a bold label
+        body = card.body
+        for start, end in _outside_code(body):
+            headings += [(match.start(), len(match.group(1)), match.group(2))
+                         for match in _HEADING_RE.finditer(body, start, end)]
+            if "**" in body or "__" in body:
+                headings += [(match.start(), 7, match.group(0).replace("*", " ").replace("__", " ").strip())
+                             for match in _BOLD_LABEL_RE.finditer(body, start, end)]
+        headings.sort()
+        line = lambda offset: card.line_of_offset(card.body_span[0] + offset)  # noqa: E731
+        for index, (offset, level, text) in enumerate(headings):
+            scope = _label_scope(text, own, name_is_id)
+            if scope is None:
+                continue
+            # The card's title names the model the whole card is about; another heading governs
+            # up to the next heading of the same or a higher level (a bold label: the next heading).
+            following = None if index == 0 and level == 1 else next(
+                (other for other, other_level, _ in headings[index + 1:] if other_level <= min(level, 6)), None)
+            end = line(following) - 1 if following is not None else card.line_of_offset(len(card.text))
+            self.spans.append((line(offset), end, scope, " ".join(text.split())[:80]))
+        self.starts = [span[0] for span in self.spans]
+
+    def subject_at(self, line: int) -> tuple[str, str] | None:
+        """(scope, label) of the innermost span holding `line`, or None."""
+        index = bisect.bisect_right(self.starts, line)
+        while index > 0:
+            start, end, scope, label = self.spans[index - 1]
+            if start <= line <= end:
+                return scope, label
+            index -= 1
+        return None
+
+
+def _label_scope(text: str, own: set[str], name_is_id: bool) -> str | None:
+    """`family`, `other`, or None (the label names this model, or no model) for a heading's text."""
+    if _ORIGINAL_RE.search(text):
+        return "other"
+    if not _LABEL_TOPIC_RE.search(text):
+        return None
+    named = model_words(text) - _LABEL_WORDS
+    # A model's name carries a version or a size ("Stable Diffusion v1", "Llama 2 7B"): without
+    # one the words are a topic ("Emissions of fine-tuning"), not a name.
+    if not named or not any(any(c.isdigit() for c in word) for word in named):
+        return None
+    if own <= named:
+        return None  # this model's name (and maybe more words)
+    if named < own:
+        # "Stable Diffusion v1" over the figures of stable-diffusion-v1-4: the series this
+        # model belongs to. Other extra words (a project's, an author's) leave it this model's.
+        extra = own - named - _FINE_TUNING_NEUTRAL
+        return "family" if extra and all(word.isdigit() for word in extra) else None
+    if not (named & own) and not name_is_id:
+        return None
+    return "other"
+
+
+def _outside_code(body: str) -> list[tuple[int, int]]:
+    from .prose import _prose_segments  # the one definition of where fenced code is
+
+    return _prose_segments(body)
+
+
+def _several_model_lines(card: Card) -> list[tuple[int, int]]:
+    """(first line, last line) of each paragraph that speaks of several models."""
+    body = card.body
+    spans = []
+    for match in _SEVERAL_MODELS_RE.finditer(body):
+        low = max(0, match.start() - _PARAGRAPH_MAX)
+        start = body.rfind("\n\n", low, match.start())
+        end = body.find("\n\n", match.end(), match.end() + _PARAGRAPH_MAX)
+        start = low if start < 0 else start + 2
+        end = min(len(body), match.end() + _PARAGRAPH_MAX) if end < 0 else end
+        if spans and spans[-1][1] >= start:
+            continue
+        spans.append((start, end))
+    offset = card.body_span[0]
+    return [(card.line_of_offset(offset + a), card.line_of_offset(offset + b)) for a, b in spans]
