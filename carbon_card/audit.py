@@ -1,11 +1,14 @@
 """`carbon-card audit`: the `check` pipeline over model repositories on the Hub.
 
-For each model: its commit and file list (`model_info`), README.md and the small files
-carbon-card reads beside it (downloaded into a temporary folder), exact parameter counts
-from the safetensors headers (range requests, never the weights; at most `MAX_WEIGHT_FILES`
-per model); then the same stages as `check` (Card -> Facts -> Assessment, and the Estimate).
-A side file that is corrupt or too large is a CC406 warning, as in `check`. A model that
-cannot be read is a record with its reason, never silently dropped.
+For each model: its commit and file list (from the model listing's page, or `model_info` for a
+model named), README.md and the small files carbon-card reads beside it (downloaded into a
+temporary folder through `/resolve/<commit>/`), exact parameter counts from the safetensors
+headers (range requests, never the weights; at most `MAX_WEIGHT_FILES` per model); then the same
+stages as `check` (Card -> Facts -> Assessment, and the Estimate), with what the Hub knows of
+the model beside its files (`facts.Listing`: creation date, task, library, size). A listed model
+whose size the Hub counts (`safetensors.total`) has its headers read only when something else
+needs them (see `_hub_counts`). A side file that is corrupt or too large is a CC406 warning, as
+in `check`. A model that cannot be read is a record with its reason, never silently dropped.
 
 Results stream as they come, one record written and flushed at a time, so that memory stays
 flat over 100,000 models and an interrupted run keeps what it did; `--resume` reads the file
@@ -45,7 +48,7 @@ from .card import CardReadError, parse_card
 from .census import CSV_COLUMNS as CENSUS_COLUMNS
 from .census import METHOD, Census, EmissionsSum, csv_cells, efficiency_label
 from .estimate import Estimate, estimate
-from .facts import Fact, FactProblem, Facts, gather
+from .facts import Fact, FactProblem, Facts, Listing, gather
 from .facts import files as side
 from .report import card_json, estimate_json
 from .rules import Severity
@@ -53,7 +56,8 @@ from .units import format_mass
 
 if TYPE_CHECKING:
     from .census_parquet import TableWriter
-    from .hub import Hub, Snapshot
+    from .hub import Hub, Listed, Snapshot
+    from .ratelimit import Requests
 
 __all__ = ["PR_TITLE", "AuditSummary", "Auditor", "audit"]
 
@@ -123,17 +127,19 @@ class Auditor:
                     else:
                         os.unlink(entry.path)
 
-    def audit(self, repo_id: str, downloads: int | None = None) -> dict[str, Any]:
+    def audit(self, repo_id: str, listed: Listed | None = None) -> dict[str, Any]:
         """The record of one model: `check --format json`'s, plus `repo_id`, `sha`, `downloads`,
-        `has_card`; or a failure record whose `error` says why."""
+        `has_card` and `hub` (what the Hub lists of it); or a failure record whose `error` says why.
+
+        `listed` is the model's entry in the listing: its commit and files spare a `model_info` call."""
         with self._folder("model") as folder:
             try:
-                run = self._run(repo_id, self.revision, folder)
+                run = self._run(repo_id, self.revision, folder, listed)
             except Exception as error:  # noqa: BLE001 - one model must not stop the run
-                return _failure(repo_id, downloads, error)
+                return _failure(repo_id, listed.listing if listed is not None else None, error)
             record = {"repo_id": repo_id, "sha": run.snapshot.sha, "downloads": run.snapshot.downloads,
-                      "has_card": run.snapshot.card is not None, **card_json(run.assessment),
-                      "estimate": estimate_json(run.estimate)}
+                      "has_card": run.snapshot.card is not None, "hub": hub_json(run.snapshot.listing),
+                      **card_json(run.assessment), "estimate": estimate_json(run.estimate)}
             if self.label:
                 record["label"] = efficiency_label(record)
             base = _base_model(run.assessment.facts)
@@ -145,10 +151,10 @@ class Auditor:
 
     # -- the pipeline
 
-    def _run(self, repo_id: str, revision: str | None, folder: str) -> _Run:
+    def _run(self, repo_id: str, revision: str | None, folder: str, listed: Listed | None = None) -> _Run:
         from .hub import HubError
 
-        snapshot = self.hub.snapshot(repo_id, revision, folder, _SIDE_FILES)
+        snapshot = self.hub.snapshot(repo_id, revision, folder, _SIDE_FILES, listed)
         path = f"{repo_id}/{_CARD}"
         if snapshot.card is None:
             card = parse_card(b"", path)  # no card: audited all the same, it discloses nothing
@@ -158,8 +164,12 @@ class Auditor:
             except CardReadError as error:
                 raise HubError("unreadable card", f"{_CARD}: {error.message}"
                                                   + (f" (line {error.line})" if error.line else "")) from None
-        weights = _weight_facts(self.hub, snapshot, os.path.join(folder, ".index"))
-        facts = _facts(card, folder, repo_id, weights, snapshot.too_large)
+        facts = gather(card, folder, repo_id, listing=snapshot.listing)
+        if listed is not None and _hub_counts(facts, snapshot):
+            weights: tuple[list[Fact], list[FactProblem]] = ([], [])
+        else:
+            weights = _weight_facts(self.hub, snapshot, os.path.join(folder, ".index"))
+        facts = _with_repository(facts, weights, snapshot.too_large)
         assessment = assess(card, facts)
         return _Run(snapshot, assessment, estimate(facts), weights)
 
@@ -222,7 +232,8 @@ class Auditor:
             return {"action": "none", "reason": f"no fix applies to this card{hint}"}
         repo_id = run.snapshot.repo_id
         patched = parse_card(patch.text, assessment.card.path)
-        after = assess(patched, _facts(patched, folder, repo_id, run.weights, run.snapshot.too_large))
+        facts = gather(patched, folder, repo_id, listing=run.snapshot.listing)
+        after = assess(patched, _with_repository(facts, run.weights, run.snapshot.too_large))
         description = pr_description(run, after, patch.diff(_CARD), self.fill_template)
         data = ("\ufeff" if assessment.card.has_bom else "").encode() + patch.text.encode("utf-8")
         try:
@@ -248,15 +259,25 @@ class _Run:
     weights: tuple[list[Fact], list[FactProblem]]
 
 
-def _failure(repo_id: str, downloads: int | None, error: BaseException) -> dict[str, Any]:
+def _failure(repo_id: str, listing: Listing | None, error: BaseException) -> dict[str, Any]:
     from .hub import HubError
 
     if isinstance(error, HubError):
         reason, message = error.reason, error.message
     else:  # a bug: reported like `check` does, without a traceback
         reason, message = "internal error", f"internal error ({type(error).__name__}: {error}); please report it"
-    return {"repo_id": repo_id, "sha": None, "downloads": downloads, "path": f"{repo_id}/{_CARD}",
+    return {"repo_id": repo_id, "sha": None, "downloads": listing.downloads if listing else None,
+            "hub": hub_json(listing) if listing else None, "path": f"{repo_id}/{_CARD}",
             "error": {"reason": reason, "message": message, "line": None}, "findings": []}
+
+
+def hub_json(listing: Listing) -> dict[str, Any]:
+    """What the Hub lists of a model, as a record's `hub` object (dates in ISO 8601, or null)."""
+    return {"author": listing.author,
+            "created_at": listing.created_at.isoformat() if listing.created_at else None,
+            "last_modified": listing.last_modified.isoformat() if listing.last_modified else None,
+            "likes": listing.likes, "library_name": listing.library_name, "pipeline_tag": listing.pipeline_tag,
+            "tags": list(listing.tags)}
 
 
 def _base_model(facts: Facts) -> str | None:
@@ -269,23 +290,38 @@ def _base_model(facts: Facts) -> str | None:
 # --------------------------------------------------------------------------- facts from the Hub
 
 
-def _facts(card, folder: str, repo_id: str, weights: tuple[list[Fact], list[FactProblem]],
-           too_large: dict[str, int | None]) -> Facts:
-    """`gather` over the downloaded folder, with the safetensors facts the Hub gave, and the
-    side files too large to download, spliced in where `facts.files` would have put them had
-    the files been in the folder."""
-    facts = gather(card, folder, repo_id)
+def _hub_counts(facts: Facts, snapshot: Snapshot) -> bool:
+    """Whether the Hub's count of the weights (`safetensors.total`, a fact of the listing) can
+    stand for the safetensors headers: it is the count the facts use (nothing else states one),
+    and the model is not a mixture of experts (its active parameters need the tensors' names).
+    A listed model then costs no header request; a count the card states is still checked
+    against the headers (CC405), as `check` does."""
+    if not any(f.quantity == "params" and f.origin == "hub" for f in facts.facts):
+        return False
+    config = _config(snapshot)
+    try:
+        return config is None or not side.routes_experts(config)
+    except side.SideFileError:
+        return False  # the headers' reading reports it, as check does
+
+
+def _with_repository(facts: Facts, weights: tuple[list[Fact], list[FactProblem]],
+                     too_large: dict[str, int | None]) -> Facts:
+    """The facts `gather` found in the downloaded folder, with the safetensors facts the Hub gave
+    and the side files too large to download spliced in where `facts.files` would have put them
+    had the files been in the folder."""
     weight_facts, weight_problems = weights
     extra = [*weight_problems, *(_too_large(name, size) for name, size in too_large.items())]
     if not weight_facts and not extra:
         return facts
     items = list(facts.facts)
     if any(f.quantity in ("params", "params_active") for f in weight_facts):
-        # gather guesses the size from the name only when nothing states it: the weights do.
-        items = [f for f in items if not (f.origin == "name" and f.quantity in ("params", "params_active"))]
+        # gather adds the size in the name, or the listing's, only when nothing states it: the weights do.
+        items = [f for f in items if not (f.origin in ("name", "hub") and f.quantity in ("params", "params_active"))]
     # facts.files reads config.json, then the weights, then the Trainer's files: after the
-    # card's own facts, before the other file facts and gather's name and domain facts.
-    at = next((i for i, f in enumerate(items) if f.origin in ("file", "name") or f.quantity == "domain"), len(items))
+    # card's own facts, before the other file facts and gather's listing, name and domain facts.
+    at = next((i for i, f in enumerate(items) if f.origin in ("file", "hub", "name") or f.quantity == "domain"),
+              len(items))
     items[at:at] = weight_facts
     # The file problems come last, in reading order: each goes before the first of a later file.
     problems = list(facts.problems)
@@ -369,6 +405,10 @@ class AuditSummary:
     """The most severe finding of any model."""
     census: Census = field(default_factory=Census)
     """The emissions per disclosure tier and overall, and their breakdowns (`carbon_card.census`)."""
+    requests: Requests | None = None
+    """The requests this run sent to the Hub (not those of a run resumed), once it is over."""
+    requested_for: int = 0
+    """The models audited or failed in this run: what `requests` were for."""
 
     def add(self, record: dict[str, Any]) -> None:
         """Count a record (a JSON record, or a row of the CSV output)."""
@@ -407,13 +447,37 @@ class AuditSummary:
                       "emissions_g": self.total.interval()},
             "method": METHOD[0],
             "census": self.census.json(),
+            "requests": self._requests_json(),
         }
 
+    def _requests_json(self) -> dict[str, Any] | None:
+        if self.requests is None:
+            return None
+        per_model = self.requests.per_model(self.requested_for)
+        return {"models": self.requested_for, "api": self.requests.api, "resolvers": self.requests.resolvers,
+                "api_per_model": per_model["api"], "resolvers_per_model": per_model["resolvers"],
+                "held_back": self.requests.held, "answered_429": self.requests.throttled}
+
+    def _requests_text(self) -> list[str]:
+        """How many requests the run cost, per model: the Hub's rate limits count them."""
+        if self.requests is None:
+            return []
+        n, r = self.requested_for, self.requests
+        per_model = r.per_model(n)
+
+        def each(value):
+            return f" ({value:.3g} per model)" if value is not None else ""
+
+        line = (f"Hub requests for {n:,} model{'s' if n != 1 else ''}: {r.api:,} API{each(per_model['api'])}, "
+                f"{r.resolvers:,} resolver{each(per_model['resolvers'])}; {r.held:,} held back to stay within "
+                f"the rate limits, {r.throttled:,} answered 429.")
+        return [line]
+
     def text(self) -> str:
-        return self.census.text(self._headline())
+        return self.census.text(self._headline() + "".join("\n" + line for line in self._requests_text()))
 
     def markdown(self) -> str:
-        return self.census.markdown(self._headline())
+        return self.census.markdown(self._headline() + "".join("\n\n" + line for line in self._requests_text()))
 
     def _headline(self) -> str:
         text = f"Audited {self.audited} model{'s' if self.audited != 1 else ''}"
@@ -747,10 +811,13 @@ def audit(repo_ids: tuple[str, ...], author: str | None, search: str | None, min
     (most downloaded first, up to --limit).
 
     Each model goes through the same checks as `carbon-card check`, with the facts its repository
-    holds (config.json, safetensors headers, trainer_state.json, ...), read through huggingface_hub
-    (HF_ENDPOINT, HF_TOKEN). Records stream out as models finish, then a summary: models audited
-    and failed, per disclosure tier the count and total training emissions with a 90% interval,
-    and the share of models that report their emissions.
+    holds (config.json, safetensors headers, trainer_state.json, ...) and what the Hub lists of it
+    (creation date, task, library, size), read through huggingface_hub (HF_ENDPOINT, HF_TOKEN).
+    A listed model costs no API call of its own (one per page of the listing), only a download
+    per file it has; requests are paced to the Hub's rate limits (its RateLimit headers).
+    Records stream out as models finish, then a summary: models audited and failed, the Hub
+    requests per model, per disclosure tier the count and total training emissions with a 90%
+    interval, and the share of models that report their emissions.
     """
     listing = author is not None or search is not None or min_downloads is not None
     if repo_ids and listing:
@@ -780,14 +847,14 @@ def audit(repo_ids: tuple[str, ...], author: str | None, search: str | None, min
     if progress is None:
         progress = sys.stderr.isatty() and not os.environ.get("CI")
 
-    def targets() -> Iterator[tuple[str, int | None]]:
+    def targets() -> Iterator[tuple[str, Listed | None]]:
         if repo_ids:
             yield from ((r, None) for r in list(dict.fromkeys(repo_ids))[:limit])
             return
-        for repo_id, downloads in hub.list_models(author=author, search=search, limit=limit):
-            if min_downloads is not None and (downloads or 0) < min_downloads:
+        for listed in hub.list_models(author=author, search=search, limit=limit):
+            if min_downloads is not None and (listed.listing.downloads or 0) < min_downloads:
                 return  # most downloaded first: the rest have fewer
-            yield repo_id, downloads
+            yield listed.listing.repo_id, listed
 
     before = summary.audited + summary.failed
     table = None
@@ -804,8 +871,9 @@ def audit(repo_ids: tuple[str, ...], author: str | None, search: str | None, min
     try:
         with _opened(None if table else output, append=resume) as stream:
             writer = _Writer(stream, output_format, appending=resume and stream.tell() > 0, table=table)
-            errors, listing_error = _audit_all(auditor, targets(), done, writer, summary, jobs, progress,
-                                               total=len(repo_ids) if repo_ids else limit)
+            errors, listing_error, models = _audit_all(auditor, targets(), done, writer, summary, jobs, progress,
+                                                       total=len(repo_ids) if repo_ids else limit)
+            summary.requests, summary.requested_for = hub.pacer.requests(), models
             writer.finish(summary)
             table = None  # in place
     except KeyboardInterrupt:
@@ -843,20 +911,22 @@ def _opened(path: str | None, append: bool) -> Iterator[IO[str]]:
         yield stream
 
 
-def _audit_all(auditor: Auditor, targets: Iterator[tuple[str, int | None]], done: set[str], writer: _Writer,
+def _audit_all(auditor: Auditor, targets: Iterator[tuple[str, Listed | None]], done: set[str], writer: _Writer,
                summary: AuditSummary, jobs: int, progress: bool, total: int | None):
     """Audit the targets `jobs` at a time, writing each record as it comes.
 
-    Returns (records that failed, the error that stopped the model list or None)."""
+    Returns (records that failed, the error that stopped the model list or None, models audited
+    or failed in this run)."""
     from tqdm import tqdm
 
     from .hub import HubError
 
     bar = tqdm(total=total, unit="model", disable=not progress, file=sys.stderr, dynamic_ncols=True)
-    errors = 0
+    errors = models = 0
 
     def emit(record: dict[str, Any]) -> None:
-        nonlocal errors
+        nonlocal errors, models
+        models += 1
         summary.add(record)
         pull = record.get("pull_request") or {}
         failure = (record.get("error") or {}).get("message") or (
@@ -874,11 +944,11 @@ def _audit_all(auditor: Auditor, targets: Iterator[tuple[str, int | None]], done
     pending: set[Future] = set()
     try:
         try:
-            for repo_id, downloads in targets:
+            for repo_id, listed in targets:
                 if repo_id in done:  # --resume: already in the output
                     bar.update(1)
                     continue
-                pending.add(pool.submit(auditor.audit, repo_id, downloads))
+                pending.add(pool.submit(auditor.audit, repo_id, listed))
                 if len(pending) >= 2 * jobs:  # a bounded window: the listing is read as models finish
                     finished, pending = wait(pending, return_when=FIRST_COMPLETED)
                     for future in finished:
@@ -896,4 +966,4 @@ def _audit_all(auditor: Auditor, targets: Iterator[tuple[str, int | None]], done
     finally:
         bar.close()
     pool.shutdown(wait=True)
-    return errors, listing_error
+    return errors, listing_error, models

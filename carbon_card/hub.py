@@ -1,11 +1,14 @@
 """The Hub source: model repositories read through `huggingface_hub`, with manners.
 
-Every request goes through `huggingface_hub` (2.x): `HfApi.list_models`, `model_info` (the
-commit audited and its file list), the card and the small files carbon-card reads beside it
-(one GET each on huggingface_hub's HTTP session, see `Hub.download`), the safetensors headers
-for exact parameter counts (ranged GETs on that session, see `Hub.safetensors_header`),
-`get_repo_discussions`, `create_commit` and `comment_discussion` for the pull request. A file
-that the file list does not show is never asked for.
+Every request goes through `huggingface_hub` (2.x): the model listing (`/api/models` with
+`expand`, paged by huggingface_hub's `paginate`: each entry carries the commit, the file list
+and what the Hub knows of the model, so that a listed model costs no `model_info`),
+`model_info` for a model named (its commit, file list and the same metadata), the card and the
+small files carbon-card reads beside it (one GET each on huggingface_hub's HTTP session,
+through `/resolve/<commit>/`, see `Hub.download`), the safetensors headers for exact parameter
+counts (ranged GETs on that session, see `Hub.safetensors_header`), `get_repo_discussions`,
+`create_commit` and `comment_discussion` for the pull request. A file that the file list does
+not show is never asked for.
 
 Files come from strangers, and so may the server: every body is streamed and read up to a
 cap, whatever the file list or the headers say (a card up to `MAX_CARD_BYTES`, a side file up
@@ -16,6 +19,9 @@ Manners, for runs over thousands of models:
 
 - every request has a timeout (`Settings.timeout`): most `HfApi` calls send none, so a hook
   on huggingface_hub's HTTP client caps every request's connect, read, write and pool timeouts;
+- every request to the endpoint is counted per rate-limit bucket (`api`, `resolvers`) and paced
+  to the budget the Hub's `RateLimit` headers announce (`ratelimit.Pacer`, on huggingface_hub's
+  HTTP client, so the listing's pages are paced too);
 - a failed call is retried a bounded number of times on 429, 408 and 5xx, timeouts, dropped
   connections and bodies cut short, with exponential backoff and jitter, honouring
   `Retry-After`; a 429 pauses every worker, not only the one that got it;
@@ -28,14 +34,16 @@ imported), and the token is `HF_TOKEN` or the saved login, as huggingface_hub re
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
 import random
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any, TypeVar
 
 import httpx2
@@ -53,14 +61,18 @@ from huggingface_hub.utils import (
     disable_progress_bars,
     get_session,
     hf_raise_for_status,
+    paginate,
+    parse_datetime,
 )
 from huggingface_hub.utils import logging as hub_logging
 
 from . import __version__
 from .card import MAX_CARD_BYTES
 from .facts.files import MAX_SIDE_FILE, SideFileError, header_length, parse_header_json
+from .facts.listing import Listing
+from .ratelimit import Bucket, Pacer
 
-__all__ = ["BadHeaderError", "Hub", "HubError", "Settings", "Snapshot", "TooLargeError"]
+__all__ = ["BadHeaderError", "Hub", "HubError", "Listed", "Settings", "Snapshot", "TooLargeError"]
 
 T = TypeVar("T")
 
@@ -72,6 +84,15 @@ many); a longer one takes a second request for exactly its length."""
 
 MAX_ERROR_BODY = 64 * 1024
 """The most bytes read of an error's body, for its message: an error page may be endless."""
+
+EXPAND = ("author", "downloads", "likes", "createdAt", "lastModified", "pipeline_tag", "library_name", "tags",
+          "safetensors", "sha", "siblings")
+"""What each entry of the model listing carries (huggingface_hub's `ExpandModelProperty_T` names):
+what `model_info` gave, so that a listed model costs no API call of its own. Not `cardData`: the
+card is read whole through `/resolve/`, and its parsed front matter would only weigh the pages."""
+
+PAGE = 500
+"""Models asked for per page of the listing (huggingface.js asks as many); the Hub may send fewer."""
 
 
 class HubError(Exception):
@@ -137,6 +158,22 @@ class Snapshot:
     """Where README.md and the side files were downloaded."""
     too_large: dict[str, int | None]
     """Side files not read for being over their cap: name -> size (None: unknown, over the cap)."""
+    listing: Listing
+    """What the Hub knows of the model beside its files (from the listing, or from `model_info`)."""
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One entry of the model listing."""
+
+    listing: Listing
+    files: dict[str, int | None] | None
+    """The commit's files (`siblings`; the listing gives no sizes), or None when the entry has none."""
+
+    @property
+    def complete(self) -> bool:
+        """Whether the entry says the commit and its files: the model needs no `model_info` call."""
+        return self.listing.sha is not None and self.files is not None
 
 
 # --------------------------------------------------------------------------- HTTP client
@@ -152,13 +189,47 @@ def _cap_timeouts(request: httpx2.Request) -> None:
     request.extensions = {**request.extensions, "timeout": capped}
 
 
-def _client_factory() -> httpx2.Client:
-    # huggingface_hub's own client (its request hook, redirects), plus the timeout cap.
-    from huggingface_hub.utils._http import default_client_factory
+class _PacedTransport(httpx2.BaseTransport):
+    """Sends each request to the endpoint when its rate-limit bucket has budget, and notes what
+    the answer's headers say of the budget. Requests elsewhere (a CDN a download is redirected
+    to) are neither counted nor paced."""
 
-    client = default_client_factory()
-    client.event_hooks = {**client.event_hooks, "request": [*client.event_hooks["request"], _cap_timeouts]}
-    return client
+    def __init__(self, inner: httpx2.BaseTransport, pacer: Pacer, endpoint: str):
+        self.inner, self.pacer = inner, pacer
+        url = httpx2.URL(endpoint)
+        self.origin = (url.scheme, url.host, url.port)
+
+    def bucket(self, url: httpx2.URL) -> Bucket | None:
+        if (url.scheme, url.host, url.port) != self.origin:
+            return None
+        if url.path.startswith("/api/"):
+            return Bucket.API
+        return Bucket.RESOLVERS if "/resolve/" in url.path else None
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        bucket = self.bucket(request.url)
+        if bucket is None:
+            return self.inner.handle_request(request)
+        self.pacer.acquire(bucket)
+        response = None
+        try:
+            response = self.inner.handle_request(request)  # the headers: a streamed body is read later
+            return response
+        finally:
+            self.pacer.release(bucket, response.status_code if response is not None else None,
+                               response.headers if response is not None else None)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def _client_factory(pacer: Pacer, endpoint: str) -> httpx2.Client:
+    # huggingface_hub's `default_client_factory` (its request hook, redirects, no timeout), plus
+    # the timeout cap, and a transport that paces requests to the rate limits.
+    from huggingface_hub.utils._http import hf_request_event_hook
+
+    return httpx2.Client(event_hooks={"request": [hf_request_event_hook, _cap_timeouts]}, follow_redirects=True,
+                         timeout=None, transport=_PacedTransport(httpx2.HTTPTransport(), pacer, endpoint))
 
 
 # --------------------------------------------------------------------------- the Hub
@@ -171,7 +242,6 @@ class Hub:
         global _timeout_cap
         self.settings = settings
         _timeout_cap = settings.timeout
-        set_client_factory(_client_factory)
         # The audit has its own progress bar and error lines: huggingface_hub's bars and retry
         # warnings would interleave with them, once per file and thread.
         disable_progress_bars()
@@ -180,6 +250,9 @@ class Hub:
         self.api = HfApi(endpoint=endpoint.rstrip("/") if endpoint else None, token=token,
                          library_name="carbon-card", library_version=__version__)
         self.endpoint = self.api.endpoint
+        self.pacer = Pacer()
+        """The requests sent per bucket, paced to the Hub's rate limits (`pacer.requests()`)."""
+        set_client_factory(functools.partial(_client_factory, self.pacer, self.endpoint))
         self._headers = build_hf_headers(token=token, library_name="carbon-card", library_version=__version__)
         self._lock = threading.Lock()
         self._paused_until = 0.0
@@ -272,16 +345,26 @@ class Hub:
     # -- reading repositories
 
     def list_models(self, *, author: str | None = None, search: str | None = None,
-                    limit: int | None = None) -> Iterator[tuple[str, int | None]]:
-        """(repo id, downloads) of the models matching, most downloaded first, page by page.
+                    limit: int | None = None) -> Iterator[Listed]:
+        """The models matching, most downloaded first, each with what the Hub lists of it (`EXPAND`),
+        page by page: one API call per page of up to `PAGE` models.
 
-        Pages are retried by huggingface_hub itself (it honours `Retry-After` too); a page that
-        still fails raises `HubError`."""
-        models = self.api.list_models(author=author, search=search, sort="downloads", limit=limit,
-                                      expand=["downloads"])
-        while True:
+        huggingface_hub's `paginate` follows the pages (it retries a page on 429 and 5xx, honouring
+        the RateLimit headers and `Retry-After`); a page that still fails raises `HubError`. Each
+        entry is read field by field: a field missing or malformed is left out (and a model whose
+        entry lacks its commit or files gets a `model_info` call of its own), an entry with no id
+        is skipped. `HfApi.list_models` would stop the whole listing at the first such entry."""
+        params: dict[str, Any] = {"sort": "downloads", "expand": list(EXPAND), "limit": min(limit or PAGE, PAGE)}
+        if author:
+            params["author"] = author
+        if search:
+            params["search"] = search
+        entries = paginate(f"{self.endpoint}/api/models", params=params, headers=self._headers,
+                           timeout=self.settings.timeout)
+        listed = 0
+        while limit is None or listed < limit:
             try:
-                model = next(models)
+                entry = next(entries)
             except StopIteration:
                 return
             except Exception as error:  # classified; unknown errors re-raised
@@ -289,18 +372,34 @@ class Hub:
                 if failure is None:
                     raise
                 raise HubError(failure[1], f"model list: {failure[2]}") from error
-            yield model.id, model.downloads
+            repo_id = entry.get("id") if isinstance(entry, dict) else None
+            if not isinstance(repo_id, str) or not repo_id:
+                continue
+            listed += 1
+            yield Listed(_listing(repo_id, entry), _siblings(entry.get("siblings")))
 
-    def snapshot(self, repo_id: str, revision: str | None, folder: str, side_files: dict[str, int]) -> Snapshot:
+    def snapshot(self, repo_id: str, revision: str | None, folder: str, side_files: dict[str, int],
+                 listed: Listed | None = None) -> Snapshot:
         """Read a repository at a revision: its commit and file list, then README.md and each
         of `side_files` (name -> largest size read) that the file list has, into `folder`.
 
-        A side file over its size (as listed, or as sent) is not kept: it is in `too_large`."""
-        info = self.call("model info", self.api.model_info, repo_id, revision=revision, files_metadata=True,
-                         timeout=self.settings.timeout)
-        if not info.sha:
-            raise HubError("bad answer", "model info: the Hub gave no commit id")
-        files = {sibling.rfilename: sibling.size for sibling in info.siblings or ()}
+        The commit and file list are the listing's (`listed`, for `main`), or else `model_info`'s:
+        one API call. A side file over its size (as listed, or as sent) is not kept: it is in
+        `too_large`."""
+        if listed is not None and listed.complete and revision is None:
+            listing, files = listed.listing, listed.files
+        else:
+            info = self.call("model info", self.api.model_info, repo_id, revision=revision, files_metadata=True,
+                             timeout=self.settings.timeout)
+            if not info.sha:
+                raise HubError("bad answer", "model info: the Hub gave no commit id")
+            listing = _listing(repo_id, {"author": info.author, "sha": info.sha, "createdAt": info.created_at,
+                                         "lastModified": info.last_modified, "downloads": info.downloads,
+                                         "likes": info.likes, "library_name": info.library_name,
+                                         "pipeline_tag": info.pipeline_tag, "tags": info.tags,
+                                         "safetensors": info.safetensors})
+            files = {sibling.rfilename: sibling.size for sibling in info.siblings or ()}
+        sha = listing.sha
         card = None
         size = files.get("README.md")
         if size is not None and size > MAX_CARD_BYTES:  # as `check`: not a model card; not downloaded
@@ -308,7 +407,7 @@ class Hub:
                                               "not a model card")
         if "README.md" in files:
             try:
-                path = self.download(repo_id, info.sha, "README.md", folder, size, MAX_CARD_BYTES)
+                path = self.download(repo_id, sha, "README.md", folder, size, MAX_CARD_BYTES)
             except TooLargeError as error:  # the file list left out its size, or understated it
                 what = f"{error.size} bytes, over" if error.size is not None else "over"
                 raise HubError("unreadable card", f"README.md: {what} {MAX_CARD_BYTES // 2**20} MB: "
@@ -323,10 +422,10 @@ class Hub:
                 too_large[name] = files[name]
                 continue
             try:
-                self.download(repo_id, info.sha, name, folder, files[name], cap)
+                self.download(repo_id, sha, name, folder, files[name], cap)
             except TooLargeError as error:
                 too_large[name] = error.size
-        return Snapshot(repo_id, info.sha, info.downloads, files, card, folder, too_large)
+        return Snapshot(repo_id, sha, listing.downloads, files, card, folder, too_large, listing)
 
     def download(self, repo_id: str, sha: str, filename: str, folder: str, size: int | None = None,
                  cap: int = MAX_SIDE_FILE) -> str:
@@ -446,6 +545,73 @@ class Hub:
     def _find_pull_request(self, repo_id: str, title: str):
         pulls = self.api.get_repo_discussions(repo_id, discussion_type="pull_request", discussion_status="open")
         return next((p for p in pulls if p.title == title), None)
+
+
+# --------------------------------------------------------------------------- what the Hub lists
+
+_MAX_TEXT = 200  # a library or task name, a tag, an author: longer is not one
+_MAX_TAGS = 1000
+_SHA_CHARS = frozenset("0123456789abcdef")
+
+
+def _listing(repo_id: str, entry: Mapping[str, Any]) -> Listing:
+    """A listing entry (or `model_info`'s fields, under the API's names) as a `Listing`: each field
+    that is missing or not of its kind is left out, so one bad field costs only itself."""
+    safetensors = entry.get("safetensors")
+    total = safetensors.get("total") if isinstance(safetensors, Mapping) else None
+    tags = entry.get("tags")
+    return Listing(
+        repo_id=repo_id,
+        author=_text(entry.get("author")),
+        created_at=_date(entry.get("createdAt")),
+        last_modified=_date(entry.get("lastModified")),
+        downloads=_count(entry.get("downloads")),
+        likes=_count(entry.get("likes")),
+        library_name=_text(entry.get("library_name")),
+        pipeline_tag=_text(entry.get("pipeline_tag")),
+        tags=tuple(t for t in tags[:_MAX_TAGS] if _text(t)) if isinstance(tags, list) else (),
+        params=total if _count(total) else None,
+        sha=_sha(entry.get("sha")),
+    )
+
+
+def _siblings(value: Any) -> dict[str, int | None] | None:
+    """The file list of a listing entry (`[{"rfilename": ...}, ...]`), or None when it is not one."""
+    if not isinstance(value, list):
+        return None
+    files: dict[str, int | None] = {}
+    for sibling in value:
+        name = sibling.get("rfilename") if isinstance(sibling, dict) else None
+        if not isinstance(name, str) or not name:
+            return None  # a file list with a hole is no file list: `model_info` gives the real one
+        files[name] = _count(sibling.get("size"))
+    return files
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and 0 < len(value) <= _MAX_TEXT else None
+
+
+def _count(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
+def _sha(value: Any) -> str | None:
+    return value if isinstance(value, str) and len(value) == 40 and set(value) <= _SHA_CHARS else None
+
+
+def _date(value: Any) -> datetime | None:
+    """A timestamp as the Hub writes it (`2024-05-01T12:00:00.000Z`), timezone-aware UTC."""
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, str) and len(value) <= 40:
+        try:
+            moment = parse_datetime(value)
+        except ValueError:
+            return None
+    else:
+        return None
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
 
 
 def _raise_for_status(response: httpx2.Response) -> None:

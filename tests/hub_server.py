@@ -3,10 +3,14 @@
 It serves, on 127.0.0.1, the routes that `huggingface_hub` (2.x) calls for an audit and a
 pull request, read from the client's source rather than guessed:
 
-- `GET /api/models` (`HfApi.list_models`): `author`, `search`, `sort=downloads`, `limit`;
+- `GET /api/models` (`HfApi.list_models`, huggingface_hub's `paginate`): `author`, `search`,
+  `sort=downloads`, `limit` (the page's size, up to `page_size`), `expand` (the fields of each
+  entry: `sha`, `siblings` (names only, as the Hub lists them), `createdAt`, `safetensors`, ...);
   pages linked by a `Link: <...>; rel="next"` header, as the Hub does;
 - `GET /api/models/{id}` and `/api/models/{id}/revision/{rev}` (`model_info`): `sha`,
-  `downloads`, `siblings` (with `size` when `blobs=true`);
+  `downloads`, `siblings` (with `size` when `blobs=true`), and what the Hub says of the model
+  (`createdAt`, `likes`, `library_name`, `pipeline_tag`, `tags` from the card's metadata, and
+  `safetensors` counted from the weights' headers; `metadata=False` leaves them out);
 - `HEAD` and `GET /{id}/resolve/{rev}/{file}` (`hf_hub_download`,
   `parse_safetensors_file_metadata`): `X-Repo-Commit`, `ETag`, `Content-Length`, and
   `Range` requests answered with 206 for safetensors headers;
@@ -15,9 +19,12 @@ pull request, read from the client's source rather than guessed:
   `parentCommit`), `GET /api/models/{id}/discussions` (`get_repo_discussions`).
 
 Errors carry the `X-Error-Code` headers `hf_raise_for_status` reads (RepoNotFound,
-RevisionNotFound, EntryNotFound). Faults can be injected per route and repository: latency,
-429 with `Retry-After`, 500, a response slower than the client's timeout, a body cut short,
-a `Range` ignored, a body with no `Content-Length`. Hostile repositories can list a file with
+RevisionNotFound, EntryNotFound). Rate limits can be enforced per bucket (`api`, `resolvers`),
+in fixed windows (`limits`: `FREE_ACCOUNT`, or the same quotas over shorter windows): every
+answer carries the `RateLimit` and `RateLimit-Policy` headers the Hub sends, and a request over
+the quota is answered 429 with `Retry-After`. Faults can be injected per route and repository:
+latency, 429 with `Retry-After`, 500, a response slower than the client's timeout, a body cut
+short, a `Range` ignored, a body with no `Content-Length`, headers of one's choosing. Hostile repositories can list a file with
 no size or a false one (`Repo.listed`) and hold files too large to keep in memory (`Huge`,
 served a chunk at a time); `HubServer.sent` counts the bytes of each file sent.
 
@@ -25,7 +32,8 @@ The repositories are synthetic, built from the real cards of `tests/corpus/` wit
 `config.json`, safetensors, `trainer_state.json` and `emissions.csv` files for some of them.
 
 Run it alone (for the benchmarks): `python tests/hub_server.py --models 1000 --latency 0.05`
-prints its URL, then serves until stdin closes or it is interrupted.
+prints its URL, then serves until stdin closes or it is interrupted (`--help` for the page size
+and the rate limits).
 """
 
 from __future__ import annotations
@@ -34,6 +42,7 @@ import base64
 import functools
 import hashlib
 import json
+import math
 import re
 import socket
 import struct
@@ -45,13 +54,16 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE / "corpus"
 sys.path.insert(0, str(CORPUS))
 
 from castano import castano_rows, rebuild_card  # the corpus helpers
+
+MISSING = object()
+"""A field left out of a listing entry (`Repo.listed_as`)."""
 
 PAGE_SIZE = 50
 """Models per page of `/api/models`: small, so that tests cross pages."""
@@ -126,6 +138,12 @@ class Repo:
     pulls: list[PullRequest] = field(default_factory=list)
     listed: dict[str, int | None] = field(default_factory=dict)
     """What the file list says of a file's size when it lies (a number) or says nothing (None)."""
+    created_at: str | None = DATE
+    """`createdAt` as the Hub writes it; None: not given (the Hub has none before 2022-03)."""
+    last_modified: str = DATE
+    likes: int = 0
+    listed_as: dict = field(default_factory=dict)
+    """Fields of its entry in the model listing that lie: field -> value (`MISSING`: left out)."""
 
     @property
     def main(self) -> Commit:
@@ -143,9 +161,10 @@ class Repo:
 
 
 def make_repo(repo_id: str, *revisions: dict[str, bytes | Huge], downloads: int = 0,
-              listed: dict[str, int | None] | None = None) -> Repo:
+              listed: dict[str, int | None] | None = None, **about) -> Repo:
     """A repository whose commits hold these files (oldest first), with stable commit ids;
-    `listed` gives the sizes its file list states instead of the real ones."""
+    `listed` gives the sizes its file list states instead of the real ones; `about` sets what the
+    Hub says of it (`created_at`, `last_modified`, `likes`)."""
     commits, parent = [], ""
     for files in revisions:
         digest = hashlib.sha1(parent.encode() + repo_id.encode())
@@ -153,7 +172,7 @@ def make_repo(repo_id: str, *revisions: dict[str, bytes | Huge], downloads: int 
             digest.update(name.encode() + b"\x00" + git_sha1(files[name]).encode())
         parent = digest.hexdigest()
         commits.append(Commit(parent, dict(files)))
-    return Repo(repo_id, commits, downloads, listed=dict(listed or {}))
+    return Repo(repo_id, commits, downloads, listed=dict(listed or {}), **about)
 
 
 # --------------------------------------------------------------------------- side files
@@ -331,8 +350,17 @@ def castano_repos(count: int, offset: int = 0) -> list[Repo]:
         copy = index // len(rows)
         repo_id = f"castano/{name}" + (f"-c{copy}" if copy else "") + f"-{index}"
         files = {"README.md": cards[row_index], **side_files(index)}
-        repos.append(make_repo(repo_id, files, downloads=_downloads(repo_id)))
+        row = rows[row_index]
+        repos.append(make_repo(repo_id, files, downloads=_downloads(repo_id), created_at=_hub_date(row["created_at"]),
+                               last_modified=_hub_date(row["lastModified"]) or DATE,
+                               likes=int(float(row["likes"] or 0))))
     return repos
+
+
+def _hub_date(text: str) -> str | None:
+    """The study's `2019-10-03 14:08:13+00:00` as the Hub writes it: `2019-10-03T14:08:13.000Z`."""
+    match = re.fullmatch(r"(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)(?:\.\d+)?\+00:00", text or "")
+    return f"{match[1]}T{match[2]}.000Z" if match else None
 
 
 def synthetic_hub(castano: int = 60, real: bool = True, special: bool = True) -> list[Repo]:
@@ -357,6 +385,149 @@ def write_repo(repo: Repo, root: Path, revision: str = "main") -> Path:
     return folder
 
 
+# --------------------------------------------------------------------------- what the Hub says of a model
+
+_FRONT_MATTER = re.compile(rb"\A(?:\xef\xbb\xbf)?---\r?\n(.*?)\r?\n---", re.DOTALL)
+_DTYPE_BYTES = {"F64": 8, "F32": 4, "F16": 2, "BF16": 2, "I64": 8, "I32": 4, "I16": 2, "I8": 1, "U8": 1, "BOOL": 1}
+
+
+@functools.lru_cache(maxsize=8192)
+def card_metadata(card: bytes) -> dict:
+    """The front matter of a card as the Hub reads it (a mapping), or {} when there is none."""
+    import yaml
+
+    match = _FRONT_MATTER.match(card)
+    try:
+        data = yaml.safe_load(match[1]) if match else None
+    except Exception:  # noqa: BLE001 - any card the Hub cannot read has no metadata
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+# The Hub's tasks that a card's tags name; the Hub takes the card's own `pipeline_tag` first.
+TASKS = ("text-generation", "text2text-generation", "text-classification", "token-classification", "fill-mask",
+         "question-answering", "summarization", "translation", "feature-extraction", "sentence-similarity",
+         "automatic-speech-recognition", "audio-classification", "text-to-speech", "image-classification",
+         "object-detection", "image-segmentation", "text-to-image", "reinforcement-learning")
+
+
+def hub_fields(files: dict[str, bytes | Huge]) -> dict:
+    """`library_name`, `pipeline_tag` and `tags` as the Hub derives them from the card's metadata
+    (the task from the tags when the card states none)."""
+    card = files.get("README.md")
+    meta = card_metadata(card) if isinstance(card, bytes) else {}
+    fields: dict = {}
+    for key in ("library_name", "pipeline_tag"):
+        if isinstance(meta.get(key), str):
+            fields[key] = meta[key]
+    tags = [t for t in meta.get("tags") or () if isinstance(t, str)] if isinstance(meta.get("tags"), list) else []
+    if "pipeline_tag" not in fields and (task := next((t for t in tags if t in TASKS), None)):
+        fields["pipeline_tag"] = task
+    tags += [fields[k] for k in ("library_name", "pipeline_tag") if k in fields]
+    if isinstance(meta.get("license"), str):
+        tags.append(f"license:{meta['license']}")
+    fields["tags"] = list(dict.fromkeys([*tags, "region:us"]))
+    return fields
+
+
+def safetensors_info(files: dict[str, bytes | Huge]) -> dict | None:
+    """`safetensors` as the Hub lists it, `{"parameters": {dtype: count}, "total": count}`: the
+    weights of `model.safetensors.index.json` (every shard present and readable) or else of
+    `model.safetensors`; None when there are none, or a header is unreadable or does not fit
+    its file (a count the Hub could not make)."""
+    if "model.safetensors.index.json" in files:
+        try:
+            index = json.loads(_head(files["model.safetensors.index.json"], 2**20))
+            names = sorted(set(index["weight_map"].values()))
+        except Exception:  # noqa: BLE001
+            return None
+    elif "model.safetensors" in files:
+        names = ["model.safetensors"]
+    else:
+        return None
+    counts: Counter[str] = Counter()
+    for name in names:
+        if name not in files or (header := _tensor_counts(files[name])) is None:
+            return None
+        counts.update(header)
+    return {"parameters": dict(counts), "total": sum(counts.values())} if counts else None
+
+
+def _tensor_counts(data: bytes | Huge) -> Counter[str] | None:
+    """Parameters per dtype in a safetensors header that fits its file, else None."""
+    if len(data) < 8:
+        return None
+    length = struct.unpack("<Q", _head(data, 8))[0]
+    if length > min(len(data) - 8, 100 * 2**20):
+        return None
+    try:
+        header = json.loads(_head(data, 8 + length)[8:])
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(header, dict):
+        return None
+    counts: Counter[str] = Counter()
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        try:
+            count = 1
+            for dim in info["shape"]:
+                count *= dim if isinstance(dim, int) and dim >= 0 else -1
+            begin, end = info["data_offsets"]
+            if count < 0 or not 0 <= begin <= end <= len(data) - 8 - length or \
+                    end - begin != count * _DTYPE_BYTES[info["dtype"]]:
+                return None
+        except (KeyError, TypeError, ValueError):
+            return None
+        counts[info["dtype"]] += count
+    return counts
+
+
+def _head(data: bytes | Huge, count: int) -> bytes:
+    if isinstance(data, Huge):
+        return b"".join(data[:count].chunks())
+    return data[:count]
+
+
+# --------------------------------------------------------------------------- rate limits
+
+
+FREE_ACCOUNT = {"api": (1000, 300.0), "resolvers": (5000, 300.0)}
+"""A free account's rate limits: requests per window of seconds (https://huggingface.co/docs/hub/rate-limits)."""
+
+
+class RateLimits:
+    """The Hub's rate limits: per bucket (`api`, `resolvers`), a quota of requests per fixed
+    window, the window starting at the bucket's first request; requests over the quota are
+    answered 429 (and not counted). Every answer says what is left, as the Hub does:
+    `RateLimit: "api";r=<left>;t=<seconds to the window's end, rounded up>` and
+    `RateLimit-Policy: "fixed window";"api";q=<quota>;w=<window>`."""
+
+    def __init__(self, limits: dict[str, tuple[int, float]]):
+        self.limits = dict(limits)
+        self._windows: dict[str, tuple[float, int]] = {}  # bucket -> (window start, requests counted)
+        self._lock = threading.Lock()
+
+    def admit(self, bucket: str) -> tuple[bool, dict[str, str]]:
+        """Whether a request of `bucket` is within the quota (and counted), and the headers to send."""
+        if bucket not in self.limits:
+            return True, {}
+        quota, window = self.limits[bucket]
+        with self._lock:
+            now = time.monotonic()
+            start, used = self._windows.get(bucket, (now, 0))
+            if now >= start + window:
+                start, used = now, 0
+            admitted = used < quota
+            used += admitted
+            self._windows[bucket] = (start, used)
+        reset = max(math.ceil(start + window - now), 0)
+        return admitted, {"RateLimit": f'"{bucket}";r={quota - used};t={reset}',
+                          "RateLimit-Policy": f'"fixed window";"{bucket}";q={quota};w={window:g}',
+                          **({} if admitted else {"Retry-After": str(reset)})}
+
+
 # --------------------------------------------------------------------------- faults
 
 
@@ -372,7 +543,8 @@ class Fault:
     kind: str
     """`status` (answer `status`), `slow` (sleep `delay` seconds first), `truncate` (send half the body),
     `ignore-range` (answer a `Range` request with the whole file, 200), `no-length` (send the body
-    with no `Content-Length`, ended by closing the connection)."""
+    with no `Content-Length`, ended by closing the connection), `headers` (answer as usual, with
+    `headers` sent instead of (or beside) the usual ones: a RateLimit header that lies, say)."""
     route: str | None = None
     repo_id: str | None = None
     file: str | None = None
@@ -380,6 +552,7 @@ class Fault:
     status: int = 500
     retry_after: float | None = None
     delay: float = 0.0
+    headers: dict[str, str] = field(default_factory=dict)
     times: int | None = None
     hits: int = 0
 
@@ -409,14 +582,23 @@ class HubServer:
     """The local Hub: `with HubServer(repos) as hub:` then point `HF_ENDPOINT` at `hub.url`."""
 
     def __init__(self, repos: Iterable[Repo], latency: float = 0.0, log: bool = True,
-                 page_size: int = PAGE_SIZE) -> None:
+                 page_size: int = PAGE_SIZE, limits: dict[str, tuple[int, float]] | None = None,
+                 metadata: bool = True) -> None:
         self.repos = {repo.repo_id: repo for repo in repos}
+        self.metadata = metadata
+        """Whether the Hub says what it knows of a model beside its files (creation date, task,
+        library, tags, the weights' count); without it, an audit says what `check` says."""
         self.latency = latency
         self.page_size = page_size
+        self.rate_limits = RateLimits(limits) if limits else None
+        """Rate limits enforced per bucket (`FREE_ACCOUNT`, or quotas per shorter windows); None: none."""
+        self._safetensors: dict[str, dict | None] = {}
         self.faults: list[Fault] = []
         self.requests: list[Logged] | None = [] if log else None
         self.sent: Counter[tuple[str | None, str | None]] = Counter()
         """Bytes of body sent for each (repo id, file) of `resolve`, as written to the socket."""
+        self.answered: Counter[tuple[str, int]] = Counter()
+        """Requests answered per (route, status), kept whether or not `requests` logs each one."""
         self.lock = threading.Lock()
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.hub = self
@@ -456,9 +638,28 @@ class HubServer:
                     return fault
         return None
 
+    def model(self, repo: Repo, commit: Commit, sizes: bool, listing: bool = False) -> dict:
+        """Every field the Hub gives of a model at a commit: `siblings` with their sizes if `sizes`,
+        and in a listing with their names only."""
+        with self.lock:
+            if commit.sha not in self._safetensors:
+                self._safetensors[commit.sha] = safetensors_info(commit.files)
+            counted = self._safetensors[commit.sha]
+        siblings = []
+        for name, data in sorted(commit.files.items()):
+            size = repo.listed.get(name, len(data))
+            siblings.append({"rfilename": name, **({} if listing else {"blobId": git_sha1(data)}),
+                             **({"size": size} if sizes and size is not None else {})})
+        about = {**({"createdAt": repo.created_at} if repo.created_at else {}), **hub_fields(commit.files),
+                 **({"safetensors": counted} if counted else {})} if self.metadata else {"tags": []}
+        return {"_id": repo.repo_id, "id": repo.repo_id, "modelId": repo.repo_id, "author": repo.repo_id.split("/")[0],
+                "sha": commit.sha, "lastModified": repo.last_modified, "private": False, "disabled": False,
+                "gated": False, "downloads": repo.downloads, "likes": repo.likes, **about, "siblings": siblings}
+
     def log(self, entry: Logged) -> None:
-        if self.requests is not None:
-            with self.lock:
+        with self.lock:
+            self.answered[entry.route, entry.status] += 1
+            if self.requests is not None:
                 self.requests.append(entry)
 
 
@@ -505,14 +706,26 @@ class _Handler(BaseHTTPRequestHandler):
     def _dispatch(self, method: str) -> None:
         hub = self.server.hub
         split = urlsplit(self.path)
-        self.query = {key: values[-1] for key, values in parse_qs(split.query).items()}
+        self.queries = parse_qsl(split.query)
+        self.query = dict(self.queries)  # the last value of each
         self.body = self.rfile.read(int(self.headers.get("Content-Length") or 0)) if method == "POST" else b""
         route, repo_id, revision, file = self._route(split.path, method)
+        self.extra_headers: dict[str, str] = {}
+        bucket = "resolvers" if route == "resolve" else "api" if route != "unknown" else None
+        admitted = True
+        if hub.rate_limits is not None and bucket is not None:
+            admitted, self.extra_headers = hub.rate_limits.admit(bucket)
         if hub.latency:
             time.sleep(hub.latency)
-        fault = hub.fault_for(route, repo_id, file, method)
         self.truncate = self.ignore_range = self.no_length = False
         self.sending = (repo_id, file) if route == "resolve" else None
+        if not admitted:
+            self._json({"error": "You have exceeded the rate limit"}, 429)
+            return self._logged(method, route, repo_id, file, 429)
+        fault = hub.fault_for(route, repo_id, file, method)
+        if fault is not None and fault.kind == "headers":
+            self.extra_headers.update(fault.headers)
+            fault = None
         if fault is not None:
             if fault.kind == "slow":
                 time.sleep(fault.delay)
@@ -541,6 +754,8 @@ class _Handler(BaseHTTPRequestHandler):
             return "list", None, None, None
         if path == "/api/validate-yaml":
             return "validate-yaml", None, None, None
+        if path == "/api/agent-harnesses":  # huggingface_hub's registry for its user agent, once a day
+            return "agent-harnesses", None, None, None
         if match := _API_REPO.match(path):
             if match["comment"]:
                 return "comment", match["repo"], "main", match["rev"]
@@ -555,6 +770,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._list()
         if route == "validate-yaml" and method == "POST":
             return self._json({"errors": [], "warnings": []})
+        if route == "agent-harnesses" and method == "GET":
+            return self._json({"standardEnvVars": [], "harnesses": {}})
         repo = hub.repos.get(repo_id) if repo_id else None
         if route == "unknown" or (route != "validate-yaml" and repo is None):
             code = "RepoNotFound" if route != "unknown" else None
@@ -586,28 +803,27 @@ class _Handler(BaseHTTPRequestHandler):
         if self.query.get("sort") == "downloads":
             models.sort(key=lambda r: (-r.downloads, r.repo_id))
         start = int(self.query.get("cursor", 0))
+        # `limit` is the page's size (the client stops reading at the total it wants), up to the cap.
         size = min(int(self.query.get("limit") or hub.page_size), hub.page_size)
         page = models[start:start + size]
         headers = {}
-        if start + size < len(models):
-            query = {**self.query, "cursor": start + size}
+        if start + size < len(models):  # the next page: the same query (every `expand`), further on
+            query = [(k, v) for k, v in self.queries if k != "cursor"] + [("cursor", str(start + size))]
             headers["Link"] = f'<{hub.url}/api/models?{urlencode(query)}>; rel="next"'
-        items = [{"_id": r.repo_id, "id": r.repo_id, "modelId": r.repo_id, "author": r.repo_id.split("/")[0],
-                  "sha": r.main.sha, "downloads": r.downloads, "likes": 0, "private": False, "tags": [],
-                  "lastModified": DATE, "createdAt": DATE} for r in page]
+        # `expand` names the fields of each entry (`id` and `_id` always), as on the Hub.
+        expand = [v for k, v in self.queries if k in ("expand", "expand[]")]
+        fields = ("_id", "id", *expand) if expand else (
+            "_id", "id", "modelId", "author", "sha", "downloads", "likes", "private", "tags", "lastModified",
+            "createdAt")
+        items = []
+        for repo in page:
+            model = {**hub.model(repo, repo.main, sizes=False, listing=True), **repo.listed_as}
+            items.append({key: model[key] for key in fields if key in model and model[key] is not MISSING})
         return self._json(items, headers=headers)
 
     def _info(self, repo: Repo, commit: Commit) -> int:
         blobs = self.query.get("blobs") in ("True", "true", "1")
-        siblings = []
-        for name, data in sorted(commit.files.items()):
-            size = repo.listed.get(name, len(data))
-            siblings.append({"rfilename": name, "blobId": git_sha1(data),
-                             **({"size": size} if blobs and size is not None else {})})
-        return self._json({"_id": repo.repo_id, "id": repo.repo_id, "modelId": repo.repo_id,
-                           "author": repo.repo_id.split("/")[0], "sha": commit.sha, "lastModified": DATE,
-                           "createdAt": DATE, "private": False, "disabled": False, "gated": False,
-                           "downloads": repo.downloads, "likes": 0, "tags": [], "siblings": siblings})
+        return self._json(self.server.hub.model(repo, commit, sizes=blobs))
 
     def _resolve(self, repo: Repo, commit: Commit, file: str, method: str) -> int:
         data = commit.files.get(file)
@@ -699,7 +915,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _send(self, status: int, body: bytes | Huge, headers: dict, head: bool = False) -> int:
         self.send_response(status)
         self.status = status
-        for name, value in headers.items():
+        for name, value in {**headers, **self.extra_headers}.items():
             self.send_header(name, str(value))
         if self.no_length and not head:
             self.close_connection = True  # the end of the body is the end of the connection
@@ -736,19 +952,30 @@ def resolve_url(base: str, repo_id: str, file: str, revision: str = "main") -> s
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Serve a synthetic Hub of `--models` Castaño repositories until stdin closes."""
+    """Serve a synthetic Hub of `--models` Castaño repositories until stdin closes; then print the
+    requests answered, per route and status, as one line of JSON."""
     import argparse
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models", type=int, default=1000)
     parser.add_argument("--latency", type=float, default=0.0, help="seconds added to every response")
+    parser.add_argument("--page-size", type=int, default=PAGE_SIZE, help="the most models per page of the listing")
+    parser.add_argument("--api-limit", type=int, help="API calls per window (a free account: 1000)")
+    parser.add_argument("--resolver-limit", type=int, help="resolver GETs per window (a free account: 5000)")
+    parser.add_argument("--window", type=float, default=300.0, help="seconds of each rate-limit window")
     args = parser.parse_args(argv)
-    with HubServer(castano_repos(args.models), latency=args.latency, log=False) as hub:
+    limits = {bucket: (quota, args.window) for bucket, quota in (("api", args.api_limit),
+                                                                  ("resolvers", args.resolver_limit)) if quota}
+    with HubServer(castano_repos(args.models), latency=args.latency, log=False, page_size=args.page_size,
+                   limits=limits or None) as hub:
         print(hub.url, flush=True)
         try:
             sys.stdin.read()  # the parent closes stdin (or dies) to stop the server
         except KeyboardInterrupt:
             pass
+        with hub.lock:
+            answered = [{"route": route, "status": status, "count": n} for (route, status), n in hub.answered.items()]
+        print(json.dumps({"answered": answered}), flush=True)
 
 
 if __name__ == "__main__":

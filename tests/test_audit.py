@@ -13,6 +13,7 @@ import random
 import socket
 import statistics
 import sys
+from datetime import datetime
 
 import pytest
 from click.testing import CliRunner
@@ -21,8 +22,10 @@ from hub_server import (
     Commit,
     HubServer,
     castano_repos,
+    hub_fields,
     make_repo,
     real_repos,
+    safetensors_info,
     special_repos,
     synthetic_hub,
     write_repo,
@@ -33,11 +36,11 @@ from carbon_card.audit import CSV_COLUMNS, PR_TITLE, AuditSummary
 from carbon_card.card import parse_card, read_card
 from carbon_card.cli import cli
 from carbon_card.estimate import estimate
-from carbon_card.facts import gather
+from carbon_card.facts import Listing, gather
 from carbon_card.report import card_json, estimate_json
 
 # Fields the audit adds to `check`'s record.
-AUDIT_ONLY = {"repo_id", "sha", "downloads", "has_card", "lineage", "pull_request"}
+AUDIT_ONLY = {"repo_id", "sha", "downloads", "has_card", "hub", "lineage", "pull_request"}
 
 
 @pytest.fixture
@@ -53,8 +56,11 @@ def local_hub(monkeypatch, tmp_path):
         monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
         from huggingface_hub import constants
 
-        # huggingface_hub caches a registry of its own here (under HF_HOME as it was at import).
-        monkeypatch.setattr(constants, "AGENT_HARNESSES_PATH", str(tmp_path / "agent-harnesses.json"), raising=False)
+        # huggingface_hub caches a registry of its own here (under HF_HOME as it was at import),
+        # fetched from the Hub once a day: as it was today, so that it is not an API call of the audit.
+        registry = tmp_path / "agent-harnesses.json"
+        registry.write_text('{"standardEnvVars": [], "harnesses": {}}')
+        monkeypatch.setattr(constants, "AGENT_HARNESSES_PATH", str(registry), raising=False)
         return hub
 
     yield start
@@ -79,18 +85,44 @@ def jsonl(text: str) -> tuple[dict, dict]:
     return {r["repo_id"]: r for r in records}, lines[-1]["summary"]
 
 
+def listing_of(repo, revision="main") -> Listing:
+    """What the local Hub lists of a repository (its metadata, its weights' count) as facts' input."""
+    files = repo.at(revision).files
+    fields, counted = hub_fields(files), safetensors_info(files)
+
+    def date(text):
+        return datetime.fromisoformat(text.replace("Z", "+00:00")) if text else None
+
+    return Listing(repo.repo_id, repo.repo_id.split("/")[0], date(repo.created_at), date(repo.last_modified),
+                   repo.downloads, repo.likes, fields.get("library_name"), fields.get("pipeline_tag"),
+                   tuple(fields["tags"]), counted["total"] if counted else None, repo.at(revision).sha)
+
+
 def check_locally(repo, root, revision="main") -> dict:
-    """What the `check` pipeline says about the repository's files at a revision, on disk."""
+    """What the `check` pipeline says about the repository's files at a revision, on disk, with
+    what the Hub lists of it (as `gather(listing=...)` takes it)."""
     folder = write_repo(repo, root / revision.replace("/", "-"), revision)
     path = folder / "README.md"
     display = f"{repo.repo_id}/README.md"
     card = read_card(path, display) if path.exists() else parse_card(b"", display)
-    assessment = assess(card, gather(card, folder, repo.repo_id))
+    assessment = assess(card, gather(card, folder, repo.repo_id, listing=listing_of(repo, revision)))
     return {**card_json(assessment), "estimate": estimate_json(estimate(assessment.facts))}
 
 
 def without_audit_fields(record: dict) -> dict:
     return {key: value for key, value in record.items() if key not in AUDIT_ONLY}
+
+
+def counted_alike(record: dict) -> dict:
+    """A record (or `check_locally`'s) with the parameter count's provenance left out: where a listed
+    model takes the Hub's count (`safetensors.total`), `check` reads the same number in the headers."""
+    record = without_audit_fields(record)
+    counted = [f for f in record["facts"] if f["quantity"] == "params" and f["origin"] in ("file", "hub")]
+    estimated = record["estimate"]
+    assumptions = [{**a, "source": None} if a["name"] == "parameters" else a for a in estimated["assumptions"]]
+    return {**record, "facts": [f for f in record["facts"] if f not in counted],
+            "counted": sorted((f["value"], f["chosen"]) for f in counted),
+            "estimate": {**estimated, "assumptions": assumptions}}
 
 
 # --------------------------------------------------------------------------- the pipeline
@@ -116,17 +148,19 @@ def test_audit_of_the_synthetic_hub_reproduces_check_model_by_model(local_hub, t
             continue
         assert (record["sha"], record["downloads"]) == (repo.main.sha, repo.downloads)
         assert record["has_card"] == ("README.md" in repo.main.files)
-        assert without_audit_fields(record) == check_locally(repo, tmp_path), repo.repo_id
+        assert counted_alike(record) == counted_alike(check_locally(repo, tmp_path)), repo.repo_id
         compared += 1
     assert compared == len(repos) - 1  # the broken header too: the same words as check's
 
-    # Every file asked for exists; the weights are read by ranges, never whole; pages were followed.
+    # Every file asked for exists; the weights are read by ranges, never whole; pages were followed;
+    # a listed model costs no API call of its own.
     resolves = [r for r in hub.requests if r.route == "resolve"]
     assert resolves and all(r.status in (200, 206) for r in resolves)
     weights = [r for r in resolves if r.file.endswith(".safetensors")]
     assert weights and all(r.method == "GET" and r.status == 206 for r in weights)
     assert not any(r.file == "pytorch_model.bin" for r in resolves)
     assert sum(r.route == "list" for r in hub.requests) == math.ceil(len(repos) / 50)
+    assert not any(r.route == "info" for r in hub.requests)
 
     assert summary["audited"] == len(repos) - 1 and summary["failed"] == 1
     assert summary["failed_by_reason"] == {"unreadable card": 1}
@@ -139,8 +173,9 @@ def test_audit_of_the_synthetic_hub_reproduces_check_model_by_model(local_hub, t
 def test_the_check_command_says_the_same(local_hub, tmp_path):
     # One repository of each layout: plain, one safetensors file, shards with an index, a
     # Trainer run, a mixture of experts, CodeCarbon's emissions.csv, a real multi-model card.
+    # A Hub that lists nothing beyond the files: the audit adds nothing to what check finds.
     repos = [*castano_repos(6), real_repos()[0]]
-    local_hub(repos)
+    local_hub(repos, metadata=False)
     records, _ = jsonl(audit(*(r.repo_id for r in repos), "--format", "jsonl").stdout)
     for repo in repos:
         folder = write_repo(repo, tmp_path)
@@ -214,8 +249,8 @@ def test_network_faults_end_audited_or_failed_with_their_reason(local_hub, tmp_p
     hub.inject("status", route="resolve", repo_id=ids[6], file="README.md", status=500, times=1)
     hub.inject("status", route="resolve", repo_id=ids[7], file="model.safetensors", status=502, times=1)
 
-    result = audit("--limit", "100", "--format", "jsonl", "--jobs", "4", "--retries", "2", "--retry-wait", "0.05",
-                   "--timeout", "0.4")
+    result = audit(*ids, "--format", "jsonl", "--jobs", "4", "--retries", "2", "--retry-wait", "0.05",
+                   "--timeout", "0.4")  # named: model_info for each
     records, summary = jsonl(result.stdout)
 
     assert set(records) == set(ids)
@@ -269,7 +304,7 @@ def test_resume_keeps_the_audited_and_retries_the_failed(local_hub, tmp_path):
     repos = castano_repos(10)
     ids = [r.repo_id for r in repos]
     hub = local_hub(repos)
-    fault = hub.inject("status", route="info", repo_id=ids[3], status=500)
+    fault = hub.inject("status", route="resolve", repo_id=ids[3], file="README.md", status=500)
     out = tmp_path / "audit.jsonl"
     first = audit("--limit", "10", "--format", "jsonl", "-o", str(out), "--retries", "0")
     assert first.exit_code == 2 and first.stdout == ""
@@ -287,13 +322,13 @@ def test_resume_keeps_the_audited_and_retries_the_failed(local_hub, tmp_path):
     records, summary = jsonl(out.read_text())
     assert set(records) == set(ids) and not any(r["error"] for r in records.values())
     assert summary["audited"] == 10 and summary["failed"] == 0
-    assert {r.repo_id for r in hub.requests if r.route == "info"} == set(ids) - done
+    assert {r.repo_id for r in hub.requests if r.file == "README.md"} == set(ids) - done
 
 
 def test_resume_csv(local_hub, tmp_path):
     repos = castano_repos(6)
     hub = local_hub(repos)
-    fault = hub.inject("status", route="info", repo_id=repos[2].repo_id, status=500)
+    fault = hub.inject("status", route="resolve", repo_id=repos[2].repo_id, file="README.md", status=500)
     out = tmp_path / "audit.csv"
     audit("--limit", "6", "--format", "csv", "-o", str(out), "--retries", "0")
     rows = list(csv.DictReader(io.StringIO(out.read_text())))
@@ -304,7 +339,7 @@ def test_resume_csv(local_hub, tmp_path):
     rows = list(csv.DictReader(io.StringIO(out.read_text())))
     assert sorted(r["repo_id"] for r in rows) == sorted(r.repo_id for r in repos)
     assert not any(r["error_reason"] for r in rows)
-    assert {r.repo_id for r in hub.requests if r.route == "info"} == {repos[2].repo_id}
+    assert {r.repo_id for r in hub.requests if r.file == "README.md"} == {repos[2].repo_id}
     assert result.stderr.startswith("Audited 6 models.")
 
 
@@ -478,5 +513,5 @@ def test_ctrl_c_keeps_every_record_written_and_resume_goes_on(local_hub, tmp_pat
     audit("--limit", "30", "--format", "jsonl", "-o", str(out), "--resume")
     records, summary = jsonl(out.read_text())
     assert set(records) == {r.repo_id for r in repos} and summary["audited"] + summary["failed"] == 30
-    assert {r.repo_id for r in hub.requests if r.route == "info"} == {r.repo_id for r in repos} - {
+    assert {r.repo_id for r in hub.requests if r.file == "README.md"} == {r.repo_id for r in repos} - {
         r["repo_id"] for r in written if not r["error"]}

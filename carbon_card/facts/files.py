@@ -30,12 +30,13 @@ __all__ = [
     "Found",
     "SideFileError",
     "check_header",
-    "header_length",
-    "parse_header_json",
     "facts_from_folder",
+    "header_length",
     "is_weight_file",
+    "parse_header_json",
     "read_config",
     "read_index",
+    "routes_experts",
     "safetensors_parameter_count",
     "weight_facts",
 ]
@@ -416,6 +417,13 @@ def _header_facts(where: str, headers: list[_Header], note: str, experts: _Exper
         f"{note}, minus {experts.count - experts.per_token}/{experts.count} of the {expert_params}"
         f" routed-expert parameters ({experts.text} in config.json)",
     )
+
+
+def routes_experts(config: dict) -> bool:
+    """Whether config.json routes tokens to several experts (a mixture of experts, whose active
+    parameters only the safetensors headers tell); `SideFileError` when its expert counts are not
+    counts."""
+    return _experts(config) is not None
 
 
 def _experts(config: dict) -> _Experts | None:
