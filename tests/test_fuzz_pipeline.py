@@ -152,5 +152,6 @@ def test_time_per_card_is_linear_in_its_size(text):
     head = text[: card.body_span[0]]
     body = text[card.body_span[0]:]
     single, fourfold = _cpu(text), _cpu(head + body * 4)
-    # Linear work gives about 4x; quadratic, 16x. Below 20 ms, timer noise dominates.
-    assert fourfold < max(4 * 3 * single, 0.02), (single, fourfold)
+    # Linear work gives about 4x; quadratic, 16x. Below 50 ms, timer noise dominates (on a loaded
+    # machine of two cores, 25 ms of CPU were seen for a 2 ms card's fourfold copy).
+    assert fourfold < max(4 * 3 * single, 0.05), (single, fourfold)
