@@ -1,3 +1,27 @@
-from .cli import main
+"""The console scripts (`carbon-card`, `hf-carbon-card`) and `python -m carbon_card`.
 
-main()
+A pre-commit hook pays the start-up on every commit: `--version` is answered here, before
+the command line (click, the pipeline) is imported; everything else goes to `cli.main`.
+"""
+
+import sys
+
+
+def main() -> None:
+    if sys.argv[1:] in (["--version"], ["-V"]):
+        from . import __version__
+
+        try:
+            sys.stdout.write(f"carbon-card, version {__version__}\n")  # click's version_option, word for word
+            sys.stdout.flush()
+        except BrokenPipeError:  # as cli.main: no traceback when the reader has gone
+            sys.stderr.close()
+            sys.exit(1)
+        return
+    from .cli import main as run
+
+    run()
+
+
+if __name__ == "__main__":
+    main()

@@ -16,10 +16,12 @@ import os
 import re
 import stat
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
 
 import yaml
+
+if TYPE_CHECKING:  # pathlib costs start-up; a path is only annotated here
+    from pathlib import Path
 
 __all__ = [
     "CARD_FILE_NAME",

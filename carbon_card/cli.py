@@ -11,7 +11,6 @@ import math
 import os
 import re
 import sys
-import textwrap
 from typing import IO, NamedTuple
 
 import click
@@ -224,6 +223,8 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: str | None, exit_
             if assessment.findings and not quiet and not show_facts:
                 out.write(disclosure_text(assessment) + "\n")
             if show_facts:
+                import textwrap
+
                 from .estimate import estimate as run_estimate
 
                 out.write(facts_table(assessment) + "\n")
@@ -378,10 +379,12 @@ class _Defaults(NamedTuple):
 
 def _mentions_carbon_card(path: str) -> bool:
     """Whether a pyproject.toml may have the table: `[tool.carbon-card]`, `tool.carbon-card.x =`,
-    `carbon-card = {...}` (not a dependency `"carbon-card>=0.1"`); only then is it parsed."""
+    `carbon-card = {...}` (not a dependency `"carbon-card>=0.1"`, nor a console script
+    `carbon-card = "pkg:main"`, nor a comment); only then is it parsed."""
     try:
         with open(path, encoding="utf-8", errors="replace") as handle:
-            return re.search(r"""carbon-card["']?[ \t]*[.\]=]""", handle.read()) is not None
+            return re.search(r"""^[^#\n]*carbon-card["']?[ \t]*(?:[.\]]|=[ \t]*\{)""", handle.read(),
+                             re.MULTILINE) is not None
     except OSError:
         return False
 

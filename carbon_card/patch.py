@@ -26,7 +26,6 @@ import math
 import os
 import re
 import stat
-import tempfile
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -593,6 +592,8 @@ def write_patch(patch: Patch, path: str) -> None:
     original = ("\ufeff" if patch.card.has_bom else "").encode() + patch.card.text.encode("utf-8")
     if on_disk != original:
         raise PatchError(path, "the file changed on disk since it was read; not fixed")
+    import tempfile  # only --fix writes: its import (shutil, random) is not paid by every `check`
+
     folder = os.path.dirname(target) or "."
     temporary = None
     try:

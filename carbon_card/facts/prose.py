@@ -15,7 +15,6 @@ A line read by an earlier reader is not read again by a later one.
 from __future__ import annotations
 
 import bisect
-import html
 import math
 import re
 from dataclasses import dataclass, replace
@@ -750,6 +749,8 @@ def _cells(row: str) -> list[str]:
 
 
 def _clean_cell(cell: str) -> str:
+    import html  # only cards with tables: html.entities is a large table to build at every start
+
     text = html.unescape(_TAG_RE.sub(" ", cell)).replace("\\", "")
     return re.sub(r"\s+", " ", text.replace("*", "")).strip()
 
