@@ -147,6 +147,9 @@ def pull_request(tmp_path_factory) -> dict:
     _write(repo / "models/prose/README.md", "\n".join(prose_text.splitlines()[:60]) + "\n")
     _write(repo / "models/untouched/README.md", bad_text)
     _write(repo / ".github/workflows/carbon-card.yml", WORKFLOW)
+    # The team's configuration, which the action reads as the hook does: model b's hardware is not disclosed.
+    _write(repo / "pyproject.toml", '[project]\nname = "models"\n\n[tool.carbon-card.per-file-ignores]\n'
+                                    '"models/bad/**" = ["CC204"]\n')
     _write(repo / ".gitignore", "carbon-card-action/\n")
     _git(repo, "add", "-A")
     _git(repo, "commit", "--quiet", "-m", "base")
@@ -239,6 +242,9 @@ def test_the_action_comments_once_and_updates_in_place(act, pull_request, wheelh
     report = json.loads((tmp_path / "second" / "report.json").read_text(encoding="utf-8"))
     assert sorted(r["path"] for r in report) == ["models/bad/README.md", "models/good/README.md",
                                                  "models/prose/README.md"]
+    # The configuration applies: CC204 is ignored for models/bad, and only there.
+    bad_codes = {f["code"] for r in report if r["path"] == "models/bad/README.md" for f in r["findings"]}
+    assert "CC104" in bad_codes and "CC204" not in bad_codes
     findings = sum(len(r["findings"]) for r in report)
     outputs = dict(line.split("=", 1) for line in (tmp_path / "second" / "outputs.txt").read_text().splitlines())
     assert outputs["findings"] == str(findings) and outputs["report"].endswith("/report.json")
