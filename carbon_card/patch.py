@@ -1,18 +1,10 @@
 """The Patch stage: the card as it should be, with only its `co2_eq_emissions` block edited.
 
-A patch is a list of text edits at the source positions PyYAML gives for each node, so
+What goes into the block is planned by the fixes of the rules (`rules.FIXES`: each rule's fix,
+its safety and what it writes are in the rule's module; `carbon-card rules` lists them). This
+module applies the plan as text edits at the source positions PyYAML gives for each node, so
 that every byte outside the edited span (comments, key order, quoting, line endings, the
-BOM, the whole body) stays as it was. What goes into the block, by rule:
-
-- safe (applied by `--fix`): an emissions string with a unit becomes its number of grams
-  (CC104); a figure the card states for this model in its text or files is lifted into
-  the block (CC303), and so are its source, training type, location, hardware, cloud
-  provider, energy and wall-clock hours when the card states them in a structured place
-  (a template field, an AutoTrain line, this model's table row, a file; CC201-CC204);
-- unsafe (only with `--unsafe-fixes`): renaming a misspelt key (CC005, CC108), replacing a
-  figure that looks like kilograms written as grams (CC402), and, where the card states no
-  emissions at all, carbon-card's estimate, whose `source` says it is an estimate, with its
-  tier, method and 90% interval (CC302).
+BOM, the whole body) stays as it was; safe changes always, unsafe ones with `--unsafe-fixes`.
 
 A reported figure is never overwritten except by CC104 (same value, in grams) or CC402
 (opt-in). Every proposed card is parsed again and checked: the other metadata unchanged as
@@ -26,44 +18,29 @@ import math
 import os
 import re
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from . import __version__
+from .assessment import Assessment, assess
 from .card import MAX_CARD_BYTES, Card, CardReadError, LineIndex, parse_card
-from .facts import Fact, Facts
-from .rules import Fix
+from .facts import Facts
+from .facts.lift import BLOCK_KEY, liftable, yaml_number, yaml_scalar
+from .rules import FIXES, RULES
+from .rules.base import Change, FixContext, FixSafety, FixStage
+from .rules.disclosure import template_placeholders
 from .units import format_mass
 
 if TYPE_CHECKING:
-    from .assessment import Assessment
     from .estimate import Estimate
 
-__all__ = ["Change", "Patch", "PatchError", "liftable", "propose", "write_patch"]
-
-BLOCK_KEY = "co2_eq_emissions"
+# Change (a rule's fix plans it) and liftable (what a fix may take from the facts) are re-exported
+# from where they used to live.
+__all__ = ["BLOCK_KEY", "Change", "Patch", "PatchError", "liftable", "plan", "propose", "write_patch"]
 
 _LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
-
-# Block fields filled from facts: quantity -> key of the block (the Hub's template keys first).
-_LIFTED = (
-    ("training_type", "training_type"),
-    ("location", "geographical_location"),
-    ("hardware", "hardware_used"),
-    ("cloud_provider", "cloud_provider"),
-    ("energy", "energy_consumed"),
-    ("wall_hours", "hours_used"),
-)
-# What each tier of an estimate rests on, for the `source` of an estimated block.
-_TIER_BASIS = {
-    "T2": "from the stated energy, or hardware and hours",
-    "T3": "from the training compute",
-    "T4": "from the model's size and a prior on training tokens",
-}
-_RECOMMENDED_CODES = {"source": "CC201", "training_type": "CC202", "geographical_location": "CC203",
-                      "hardware_used": "CC204"}
 
 # The template's Environmental Impact fields (`--fill-template`) and the block key each shows.
 _TEMPLATE_FIELDS = {
@@ -84,19 +61,6 @@ class PatchError(CardReadError):
     """The card cannot be patched or written safely (its front matter is unreadable, the file
     is read-only or changed on disk, the result would not be what was intended); nothing is
     written. Like a read error, it names the file (and line) and makes the run exit 2."""
-
-
-@dataclass(frozen=True)
-class Change:
-    """One edit of the block, and the finding it resolves."""
-
-    code: str
-    """The rule whose finding this fixes."""
-    key: str
-    """The block key it sets (or renames to)."""
-    value: Any
-    safety: Fix
-    description: str
 
 
 @dataclass(frozen=True)
@@ -205,71 +169,12 @@ def _shift_hunk(line: str, offset: int) -> str:
 # --------------------------------------------------------------------------- what to change
 
 
-def _structured(fact: Fact) -> bool:
-    """A value stated for this model, in the text or a file, in a structured place: safe to lift."""
-    return fact.scope == "model" and fact.origin in ("prose", "file") and fact.structured
-
-
-def _first_structured(facts: Facts, quantity: str) -> Fact | None:
-    return next((fact for fact in facts.all(quantity) if _structured(fact)), None)
-
-
-def _emissions_source(fact: Fact) -> str | None:
-    """The `source` a careful human writes for a lifted figure, when the card names the tool."""
-    if fact.origin == "file" and fact.where.endswith("emissions.csv"):
-        return "CodeCarbon"
-    if (fact.note or "").startswith("AutoTrain"):
-        return "AutoTrain"
-    return None
-
-
-def liftable(card: Card, facts: Facts) -> dict[str, tuple[Any, Fact]]:
-    """Block keys the card lacks that its own text or files state for this model, in a
-    structured place: key -> (value for the block, the fact it comes from)."""
-    block = (card.metadata or {}).get(BLOCK_KEY)
-    present = block if isinstance(block, dict) else {}
-    found: dict[str, tuple[Any, Fact]] = {}
-    figure = block if _is_number(block) else present.get("emissions")
-    emissions = _first_structured(facts, "emissions")
-    if figure is None and emissions is not None and emissions.value > 0:
-        found["emissions"] = (_number(emissions.value), emissions)
-        figure = emissions.value
-    # The tool that measured the figure, when the card names it and the figures agree.
-    if "source" not in present and emissions is not None and _is_number(figure) and figure > 0 \
-            and 1 / 1.1 <= emissions.value / figure <= 1.1:
-        source = _emissions_source(emissions)
-        if source is not None:
-            found["source"] = (source, emissions)
-    for quantity, key in _LIFTED:
-        fact = _first_structured(facts, quantity)
-        if key in present or fact is None:
-            continue
-        value = fact.value
-        if quantity == "hardware":
-            value = _hardware_text(fact, facts)
-        elif quantity in ("energy", "wall_hours"):
-            value = _number(value)
-        elif isinstance(value, tuple):
-            value = ", ".join(value)
-        if isinstance(value, str) and not value.strip():
-            continue
-        found[key] = (value, fact)
-    return found
-
-
-def _hardware_text(fact: Fact, facts: Facts) -> str:
-    text = str(fact.text).strip()
-    count = facts.value("accelerator_count")
-    if isinstance(count, int) and count > 0 and not text[:1].isdigit():
-        return f"{count} x {text}"
-    return text
-
-
 def plan(card: Card, facts: Facts, findings, estimate: Callable[[], Estimate] | None = None,
          allows: Callable[[str, int], bool] | None = None) -> list[Change]:
-    """Every change the findings call for, safe and unsafe, in the order they are applied.
+    """Every change the findings call for, safe and unsafe, in the order they are applied: the
+    fixes of the registry (`rules.FIXES`), stage by stage.
 
-    Each change takes its safety from the rule it fixes. `estimate` is called only for a
+    Each change takes its safety from the finding it fixes. `estimate` is called only for a
     card whose block states no emissions and whose text does not either. `allows(code, line)`
     says whether a finding would be reported there: a block created from the text's figure
     leaves out the recommended fields whose rule the user ignores or suppresses."""
@@ -277,62 +182,14 @@ def plan(card: Card, facts: Facts, findings, estimate: Callable[[], Estimate] | 
     for finding in findings:
         if finding.fixable:
             by_code.setdefault(finding.code, []).append(finding)
+    context = FixContext(card, facts, estimate, allows)
     changes: list[Change] = []
-
-    def change(code: str, key: str, value: Any, description: str) -> None:
-        # The finding's own safety: a safe rule's fix that another finding doubts is unsafe, and so
-        # is hardware that carbon-card cannot name ("GPU Power" in a Hardware Type field).
-        safety = by_code[code][0].fix_safety
-        if key == "hardware_used" and not _known_hardware(value):
-            safety = Fix.UNSAFE
-        changes.append(Change(code, key, value, safety, description))
-
-    if "CC005" in by_code:
-        finding = by_code["CC005"][0]
-        change("CC005", BLOCK_KEY, finding.fix_value, finding.fix)
-        return changes  # what the renamed block still lacks is planned once it is renamed
-    for finding in by_code.get("CC108", ()):
-        old, new = finding.fix_value
-        change("CC108", new, old, finding.fix)
-    for code in ("CC104", "CC402"):
-        for finding in by_code.get(code, ()):
-            change(code, "emissions", _number(finding.fix_value), finding.fix)
-
-    lifts = liftable(card, facts)
-    for key, code in _RECOMMENDED_CODES.items():
-        if code in by_code and key in lifts:
-            value, fact = lifts[key]
-            change(code, key, value, f"add `{key}: {_scalar(value)}` from {fact.provenance()}")
-
-    # A card whose block has no figure: the figure the text states, or the estimate, creates it,
-    # with every field the card states beside it (a block without `emissions` is invalid).
-    creator = next((code for code in ("CC303", "CC102", "CC302") if code in by_code), None)
-    if creator is None:
-        return changes
-    if "emissions" in lifts:
-        fields = dict(lifts)
-    elif creator != "CC303" and estimate is not None:
-        found = estimate()
-        if found.tier == "none" or found.emissions_g is None:
-            return changes
-        interval = found.emissions_g
-        fields = {"emissions": (_round2(interval.central), None)}
-        low, high = format_mass(_round2(interval.low)), format_mass(_round2(interval.high))
-        fields["source"] = (f"estimate by carbon-card {__version__}, not measured: tier {found.tier} "
-                            f"({_TIER_BASIS.get(found.tier, found.method)}); 90% interval {low} to {high}", None)
-        fields.update((key, lift) for key, lift in lifts.items() if key not in fields)
-    else:
-        return changes
-    present = (card.metadata or {}).get(BLOCK_KEY)
-    line = by_code[creator][0].line  # where the recommended fields' findings would be
-    for key, (value, fact) in fields.items():
-        if isinstance(present, dict) and key in present:
-            continue
-        code = _RECOMMENDED_CODES.get(key)
-        if fact is not None and code is not None and allows is not None and not allows(code, line):
-            continue  # e.g. no `geographical_location` where CC203 is ignored: the team removed it on purpose
-        where = f" from {fact.provenance()}" if fact is not None else ""
-        change(creator, key, value, f"add `{key}: {_scalar(value)}`{where}")
+    for rule in FIXES:
+        found = by_code.get(rule.code)
+        if found:
+            changes += rule.fix.plan(context, found)
+            if rule.fix.stage is FixStage.RENAME_BLOCK:
+                return changes  # what the renamed block still lacks is planned once it is renamed
     return changes
 
 
@@ -357,20 +214,18 @@ def propose(assessment: Assessment, *, unsafe: bool = False, fill_template: bool
 
     selection = assessment.selection
     changes = plan(card, facts, assessment.findings, run_estimate, selection.allows)
-    applied = tuple(c for c in changes if unsafe or c.safety is Fix.SAFE)
+    applied = tuple(c for c in changes if unsafe or c.safety is FixSafety.SAFE)
     withheld = tuple(c for c in changes if c not in applied)
     if not applied and not fill_template:
         return Patch(card, card.text, (), withheld, (card.metadata or {}).get(BLOCK_KEY))
 
     def propose_again(text: str, rounds: int) -> Patch:
         # The proposed card is a new card: what it still lacks is planned and applied on it.
-        from .assessment import assess
-
         again = parse_card(text, card.path)
         return propose(assess(again, _with_yaml_facts(again, facts), selection.enabled), unsafe=unsafe,
                        fill_template=fill_template, rounds=rounds)
 
-    rename = next((c for c in applied if c.code == "CC005"), None)
+    rename = next((c for c in applied if _stage(c) is FixStage.RENAME_BLOCK), None)
     if rename is not None:
         second = propose_again(_rename_top_level(card, rename.value), rounds)
         return Patch(card, second.text, (rename, *second.applied), withheld + second.withheld, second.block)
@@ -406,8 +261,8 @@ def _apply(card: Card, changes: tuple[Change, ...]) -> tuple[str, Any]:
     """The new text and block from changes of the `co2_eq_emissions` block."""
     metadata = card.metadata if card.metadata is not None else {}
     old = metadata.get(BLOCK_KEY)
-    renames = {c.value: c.key for c in changes if c.code == "CC108"}
-    values = {c.key: c.value for c in changes if c.code != "CC108"}
+    renames = {c.value: c.key for c in changes if _stage(c) is FixStage.RENAME_KEY}
+    values = {c.key: c.value for c in changes if _stage(c) is not FixStage.RENAME_KEY}
     if isinstance(old, dict):
         block = {renames.get(k, k): v for k, v in old.items()}
     elif _is_number(old):
@@ -432,15 +287,15 @@ def _apply(card: Card, changes: tuple[Change, ...]) -> tuple[str, Any]:
                 if not isinstance(node, yaml.ScalarNode):
                     raise PatchError(card.path, f"`{BLOCK_KEY}.{key}` is not a plain value; not patched",
                                      card.position(node)[0])
-                edits.append((start + node.start_mark.index, start + node.end_mark.index, _scalar(values[key])))
+                edits.append((start + node.start_mark.index, start + node.end_mark.index, yaml_scalar(values[key])))
         added = [key for key in values if key not in block]
         block.update(values)
         if added:
-            lines = [f"{key}: {_scalar(values[key])}" for key in added]
+            lines = [f"{key}: {yaml_scalar(values[key])}" for key in added]
             edits.append(_insertion_after(card, value_node, lines, indent, eol))
     else:
         block.update(values)
-        lines = [f"{BLOCK_KEY}:"] + [f"  {key}: {_scalar(value)}" for key, value in block.items()]
+        lines = [f"{BLOCK_KEY}:"] + [f"  {key}: {yaml_scalar(value)}" for key, value in block.items()]
         if located is not None:
             # A number, a flow mapping or an empty value: the whole entry is rewritten as a block mapping.
             key_node = located[0]
@@ -511,8 +366,6 @@ def _fill_template(card: Card, text: str, block: dict, changes: tuple[Change, ..
 
     The body is unchanged by the block edits, so its placeholders keep their place relative to
     the end of the text."""
-    from .assessment import template_placeholders
-
     estimated = any(c.code in ("CC302", "CC102") and c.key == "emissions" for c in changes)
     shift = len(text) - len(card.text)
     for start, end, label in reversed(template_placeholders(card)):
@@ -525,7 +378,7 @@ def _fill_template(card: Card, text: str, block: dict, changes: tuple[Change, ..
         if key == "emissions":
             shown = format_mass(value) + " CO2eq" + (" (estimated by carbon-card)" if estimated else "")
         elif key == "hours_used":
-            shown = f"{_number(value):g} h"
+            shown = f"{yaml_number(value):g} h"
         else:
             shown = str(value)
         text = text[: start + shift] + shown + text[end + shift :]
@@ -627,31 +480,12 @@ def write_patch(patch: Patch, path: str) -> None:
 # --------------------------------------------------------------------------- values
 
 
-def _known_hardware(text: Any) -> bool:
-    from .hardware import parse_hardware
-
-    return isinstance(text, str) and parse_hardware(text) is not None
+def _stage(change: Change) -> FixStage:
+    return RULES[change.code].fix.stage
 
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def _number(value: float) -> int | float:
-    """A number as YAML should show it: an integer when it is one, else 6 significant digits."""
-    value = float(f"{float(value):.6g}")
-    return int(value) if value.is_integer() and abs(value) < 1e15 else value
-
-
-def _round2(value: float) -> int | float:
-    """Two significant digits: an estimate claims no more."""
-    return _number(float(f"{value:.2g}"))
-
-
-def _scalar(value: Any) -> str:
-    """A value as a YAML scalar on one line, quoted only when YAML needs it."""
-    dumped = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=math.inf)
-    return dumped.removesuffix("\n...\n").removesuffix("\n")
 
 
 def _line_ending(text: str) -> str:

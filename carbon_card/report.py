@@ -14,7 +14,7 @@ from typing import Any, Iterable
 from .assessment import Assessment, Finding
 from .card import CardReadError
 from .facts import Facts
-from .rules import RULES, Fix, Rule, Severity
+from .rules import RULES, FixSafety, Rule, Severity
 from .units import format_mass
 
 __all__ = [
@@ -286,7 +286,7 @@ def rule_json(rule: Rule) -> dict[str, Any]:
         "code": rule.code,
         "name": rule.name,
         "severity": str(rule.severity),
-        "fix": str(rule.fix),
+        "fix": str(rule.fix_safety),
         "summary": rule.summary,
     }
 
@@ -299,11 +299,11 @@ def rules_table(fmt: str = "text", rules: Iterable[Rule] | None = None) -> str:
     if fmt == "markdown":
         lines = ["| Code | Name | Severity | Fix | Summary |", "|---|---|---|---|---|"]
         for rule in rules:
-            fix = "" if rule.fix is Fix.NONE else str(rule.fix)
+            fix = "" if rule.fix is None else str(rule.fix_safety)
             lines.append(f"| {rule.code} | `{rule.name}` | {rule.severity} | {fix} | {rule.summary} |")
         return "\n".join(lines)
     width = max(len(rule.name) for rule in rules)
     return "\n".join(
-        f"{rule.code}  {rule.name:<{width}}  {str(rule.severity):<7}  {'' if rule.fix is Fix.NONE else str(rule.fix):<6}  {rule.summary}"
+        f"{rule.code}  {rule.name:<{width}}  {str(rule.severity):<7}  {'' if rule.fix is None else str(rule.fix_safety):<6}  {rule.summary}"
         for rule in rules
     )

@@ -27,7 +27,7 @@ import click
 from . import __version__
 from .assessment import Assessment
 from .card import CardReadError
-from .rules import RULES, Fix, Rule, Severity
+from .rules import RULES, FixSafety, Rule, Severity
 
 __all__ = ["SARIF_SCHEMA", "artifact_uri", "sarif_from_report", "sarif_log"]
 
@@ -94,15 +94,15 @@ def _log(results: list[dict], notifications: list[dict]) -> dict[str, Any]:
 
 
 _FIX_HELP = {
-    Fix.NONE: "No mechanical fix.",
-    Fix.SAFE: "Safe fix: `carbon-card check --diff` shows it, `carbon-card check --fix` applies it.",
-    Fix.UNSAFE: "Unsafe fix: `carbon-card check --diff --unsafe-fixes` shows it, `--fix --unsafe-fixes` applies "
+    FixSafety.NONE: "No mechanical fix.",
+    FixSafety.SAFE: "Safe fix: `carbon-card check --diff` shows it, `carbon-card check --fix` applies it.",
+    FixSafety.UNSAFE: "Unsafe fix: `carbon-card check --diff --unsafe-fixes` shows it, `--fix --unsafe-fixes` applies "
                 "it; review the result.",
 }
 
 
 def _rule(rule: Rule) -> dict[str, Any]:
-    fix = _FIX_HELP[rule.fix]
+    fix = _FIX_HELP[rule.fix_safety]
     return {
         "id": rule.code,
         "name": rule.name,
@@ -114,7 +114,7 @@ def _rule(rule: Rule) -> dict[str, Any]:
         },
         "helpUri": f"{INFORMATION_URI}#rules",
         "defaultConfiguration": {"level": _LEVELS[rule.severity]},
-        "properties": {"tags": ["carbon-disclosure", "model-card"], "fix": str(rule.fix)},
+        "properties": {"tags": ["carbon-disclosure", "model-card"], "fix": str(rule.fix_safety)},
     }
 
 

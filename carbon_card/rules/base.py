@@ -1,0 +1,275 @@
+"""The types of the rules registry: a rule with its explanation, check and fix; what a check
+reads (`Context`) and reports (`Finding`); what a fix plans (`Change`).
+
+A rule module defines its checks and fixes, then its `Rule`s, which name them. A check is a
+function of the card's `Context` that yields findings (one check may serve several rules: the
+four CC2xx fields are one loop over the block); a fix is a function of a `FixContext` and the
+rule's fixable findings that yields changes of the block.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from ..facts.lift import BLOCK_KEY, Lift, liftable
+
+if TYPE_CHECKING:
+    from ..card import Card
+    from ..estimate import Estimate
+    from ..facts import Facts
+
+__all__ = [
+    "BLOCK_KEY", "RECOMMENDED", "Change", "Check", "Context", "Example", "Finding", "Fix", "FixContext", "FixSafety",
+    "FixStage", "Rule", "Severity", "is_number", "type_name",
+]
+
+
+class Severity(enum.IntEnum):
+    """How bad a finding is; `--fail-on` compares against this order."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+
+class FixSafety(enum.Enum):
+    """Whether a rule's findings can be fixed mechanically, and how safely (as in ruff)."""
+
+    NONE = "none"
+    SAFE = "safe"
+    """The fix keeps the meaning of what the card states (e.g. "0.5 kg" -> 500)."""
+    UNSAFE = "unsafe"
+    """The fix is a guess the user should confirm (e.g. renaming a misspelt key)."""
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class FixStage(enum.IntEnum):
+    """When a rule's fix is planned: the changes of one card are planned (and written into the
+    block) stage by stage, then in code order, so that a renamed key is not also added and new
+    keys come in the same order every time."""
+
+    RENAME_BLOCK = 0
+    """The block's own key is renamed: nothing else is planned, the renamed card is planned again."""
+    RENAME_KEY = 1
+    """A key of the block renamed."""
+    VALUE = 2
+    """The block's figure replaced."""
+    FIELD = 3
+    """A recommended field added to the block."""
+    FIGURE = 4
+    """A block without a figure gets one (from the text or files, or the estimate), and the fields
+    stated beside it."""
+
+
+@dataclass(frozen=True)
+class Example:
+    """A card for a rule's explanation; its files beside it (name -> text), if any."""
+
+    card: str
+    files: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Change:
+    """One edit of the block, and the finding it resolves."""
+
+    code: str
+    """The rule whose finding this fixes."""
+    key: str
+    """The block key it sets (or renames to)."""
+    value: Any
+    safety: FixSafety
+    description: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    """How a rule's findings are fixed."""
+
+    safety: FixSafety
+    stage: FixStage
+    plan: Callable[[FixContext, Sequence[Finding]], Iterable[Change]]
+    """The changes for the rule's fixable findings of one card."""
+    summary: str
+    """What the fix writes, one line (the README's table of fixes)."""
+    consults: tuple[str, ...] = ()
+    """Rules the fix asks about before it writes their field (a created block leaves out a field
+    whose rule is ignored): a suppression of them at the finding's line is in use."""
+
+
+Check = Callable[["Context"], Iterable["Finding"]]
+T = TypeVar("T")
+
+RECOMMENDED = (
+    ("source", "CC201"),
+    ("training_type", "CC202"),
+    ("geographical_location", "CC203"),
+    ("hardware_used", "CC204"),
+)
+"""The recommended fields of the block and the rule that asks for each (CC2xx); a fix that
+creates a block leaves out a field whose rule is ignored."""
+
+
+@dataclass(frozen=True, eq=False)
+class Rule:
+    """One rule: what it reports, why, an example, how it is checked and how it is fixed."""
+
+    code: str
+    """Stable identifier, `CCnnn`."""
+    name: str
+    """Stable kebab-case name."""
+    severity: Severity
+    summary: str
+    """One line: what the rule reports."""
+    why: str
+    """Why it matters, a paragraph or two of Markdown (`carbon-card rule CODE`)."""
+    bad: Example
+    """A card the rule reports."""
+    good: Example
+    """The same card as it should be: the rule does not report it."""
+    check: Check | None
+    """The check that reports the rule's findings (None: reported by the assessment itself, CC010)."""
+    fix: Fix | None = None
+    doubts: tuple[str, ...] = ()
+    """Rules whose safe fixes a finding of this rule puts in doubt: they need `--unsafe-fixes`."""
+
+    @property
+    def fix_safety(self) -> FixSafety:
+        """Whether findings of this rule can carry a mechanical fix, and how safe it is."""
+        return FixSafety.NONE if self.fix is None else self.fix.safety
+
+    def finding(self, message: str, position: tuple[int, int], fix: str | None = None, value: Any = None) -> Finding:
+        """A finding of this rule at (line, column); `fix` describes its fix, `value` is what it writes."""
+        if not message.isprintable():  # text from the card: a finding is one line in every format
+            message = "".join(ch if ch.isprintable() else " " for ch in message)
+        return Finding(self, message, position[0], position[1], fix, value)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem in one card."""
+
+    rule: Rule
+    message: str
+    line: int
+    """1-based line in the card."""
+    column: int
+    """1-based column."""
+    fix: str | None = None
+    """A short description of the mechanical fix, when one exists (safe or unsafe per the rule)."""
+    fix_value: Any = None
+    """What the fix writes, for the Patch stage (grams, or the key to rename)."""
+    doubted: bool = False
+    """A safe fix that another finding puts in doubt (a figure CC501 calls implausible): it
+    needs `--unsafe-fixes`."""
+
+    @property
+    def code(self) -> str:
+        return self.rule.code
+
+    @property
+    def severity(self) -> Severity:
+        return self.rule.severity
+
+    @property
+    def fixable(self) -> bool:
+        return self.fix is not None and self.rule.fix is not None
+
+    @property
+    def fix_safety(self) -> FixSafety:
+        return FixSafety.UNSAFE if self.doubted and self.fixable else self.rule.fix_safety
+
+    @property
+    def safe_fix(self) -> bool:
+        """Fixable by `--fix`; other fixable findings need `--unsafe-fixes`."""
+        return self.fixable and self.fix_safety is FixSafety.SAFE
+
+
+class Context:
+    """What the checks of one card read: the card, its facts, its disclosure tier, and what is
+    derived from them, each computed once."""
+
+    def __init__(self, card: Card, facts: Facts, tier: str) -> None:
+        self.card = card
+        self.facts = facts
+        self.tier = tier
+        """The card's disclosure tier (`rules.disclosure.disclosure_tier`)."""
+        self.metadata: dict = card.metadata or {}
+        problem = card.problem
+        self.readable = not (card.metadata is None and problem is not None and problem.kind != "missing")
+        """The front matter was read (or there is none): the rules of the block apply. Saying the
+        block is missing from metadata that could not be read would mislead."""
+        self.has_block = self.readable and BLOCK_KEY in self.metadata
+        self.block: Any = self.metadata.get(BLOCK_KEY) if self.has_block else None
+        self._derived: dict[Callable, Any] = {}
+
+    @functools.cached_property
+    def lifts(self) -> dict[str, Lift]:
+        """What a fix may lift into the block (see `facts.lift.liftable`)."""
+        return liftable(self.card, self.facts)
+
+    def once(self, derive: Callable[[Context], T]) -> T:
+        """`derive(self)`, computed once for the card however many checks ask for it."""
+        try:
+            return self._derived[derive]
+        except KeyError:
+            value = self._derived[derive] = derive(self)
+            return value
+
+    def block_position(self) -> tuple[int, int]:
+        """(line, column) of the block's value."""
+        return self.card.position(self.card.node_at(BLOCK_KEY)[1])
+
+    def top(self) -> tuple[int, int]:
+        """Where a finding about the front matter as a whole points: its first line."""
+        return (self.card.yaml_line, 1) if self.card.yaml_span else (1, 1)
+
+
+@dataclass(frozen=True)
+class FixContext:
+    """What the fixes of one card read."""
+
+    card: Card
+    facts: Facts
+    estimate: Callable[[], Estimate] | None = None
+    """carbon-card's estimate of the card, computed only when a fix asks for it."""
+    allows: Callable[[str, int], bool] | None = None
+    """Whether a finding of a code at a line would be reported: a fix does not write a field
+    whose rule is ignored or suppressed there."""
+
+    @functools.cached_property
+    def lifts(self) -> dict[str, Lift]:
+        return liftable(self.card, self.facts)
+
+    def change(self, finding: Finding, key: str, value: Any, description: str) -> Change:
+        """The change of `key` for `finding`, with the finding's own safety: a safe rule's fix that
+        another finding doubts is unsafe, and so is hardware that carbon-card cannot name ("GPU
+        Power" in a Hardware Type field)."""
+        safety = finding.fix_safety
+        if key == "hardware_used" and not _known_hardware(value):
+            safety = FixSafety.UNSAFE
+        return Change(finding.code, key, value, safety, description)
+
+
+def _known_hardware(text: Any) -> bool:
+    from ..hardware import parse_hardware
+
+    return isinstance(text, str) and parse_hardware(text) is not None
+
+
+def is_number(value: Any) -> bool:
+    """A YAML number (NaN and the infinities included; not a boolean)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def type_name(value: Any) -> str:
+    return {list: "list", dict: "mapping", bool: "boolean", str: "string"}.get(type(value), type(value).__name__)

@@ -1,0 +1,234 @@
+"""CC4xx: facts that disagree (the metadata against the text and files, two places against each
+other) or that could not be read (a side file, a unit)."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+
+from ..facts import Fact
+from ..units import format_grams
+from .base import Context, Example, Finding, Fix, FixSafety, FixStage, Rule, Severity
+from .block import replace_figure
+
+__all__ = ["RULES", "fact_position"]
+
+
+def fact_position(ctx: Context, fact: Fact) -> tuple[int, int]:
+    """Where a finding about a fact points: its line in the card, else the front matter's top."""
+    if fact.origin in ("yaml", "prose") and fact.line:
+        return fact.line, fact.column or 1
+    return ctx.top()
+
+
+def _ratio(a: float, b: float) -> float:
+    return max(a, b) / min(a, b) if min(a, b) > 0 else math.inf
+
+
+def unreadable(ctx: Context) -> Iterator[Finding]:
+    """CC406, CC407: what the facts could not read."""
+    for problem in ctx.facts.problems:
+        if problem.kind == "unreadable-file":
+            # A file beside the card: the finding names it (and its line) and points at the card's top.
+            place = problem.where + (f":{problem.line}" if problem.line else "")
+            yield CC406.finding(f"{place}: {problem.message}", (1, 1))
+        else:
+            yield CC407.finding(problem.message, (problem.line or 1, problem.column or 1))
+
+
+def emissions_conflicts(ctx: Context) -> Iterator[Finding]:
+    """CC401-CC403: the metadata's figure against the other figures the card states (the first
+    that applies: kilograms as grams, another model's figure, a different figure)."""
+    facts = ctx.facts
+    stated = [f for f in facts.all("emissions") if f.origin == "yaml"]
+    if not stated or not stated[0].value:
+        return
+    yaml_fact = stated[0]
+    grams = yaml_fact.value
+    position = fact_position(ctx, yaml_fact)
+    others = [f for f in facts.all("emissions") if f.origin != "yaml" and f.value > 0]
+    if not others and len(facts.all("emissions", scope=None)) == len(stated):
+        return  # nothing else states emissions
+    for factor, unit in ((1e3, "kilograms"), (1e6, "tonnes")):
+        match = next((f for f in others if 0.95 * factor <= f.value / grams <= 1.05 * factor), None)
+        if match is not None:
+            yield CC402.finding(f"`emissions` is {format_grams(grams)} g but {match.provenance()} says "
+                                f"{match.text!r} = {format_grams(match.value)} g: {unit} written into the grams "
+                                f"field? Write {format_grams(match.value)}", position,
+                                fix=f"replace {format_grams(grams)} with {format_grams(match.value)}",
+                                value=match.value)
+            return
+    own_rows = [f for f in others if f.structured]
+    if any(_ratio(f.value, grams) <= 1.1 for f in own_rows):
+        return  # the metadata agrees with a structured statement of this model's figure
+    for fact in facts.all("emissions", scope=None):
+        if fact.scope in ("other", "family") and fact.value > 0 and _ratio(fact.value, grams) <= 1.01:
+            whose = "a total over several models" if fact.scope == "family" else "another model's figure"
+            yield CC403.finding(f"`emissions` ({format_grams(grams)} g) is {whose}: {fact.provenance()}", position)
+            return
+    for fact in own_rows:
+        yield CC401.finding(f"`emissions` is {format_grams(grams)} g but {fact.provenance()} says {fact.text!r} "
+                            f"= {format_grams(fact.value)} g", position)
+        return
+
+
+def hours_conflicts(ctx: Context) -> Iterator[Finding]:
+    """CC404: wall-clock hours that equal the accelerator-hours, or are N times another wall-clock figure."""
+    facts = ctx.facts
+    count = facts.value("accelerator_count")
+    if not isinstance(count, int) or count < 2:
+        return
+    accelerator_hours = facts.all("accelerator_hours")
+    wall = facts.all("wall_hours")
+    for hours in wall:
+        same = next((a for a in accelerator_hours if hours.value > 0 and _ratio(a.value, hours.value) <= 1.02), None)
+        if same is not None:
+            yield CC404.finding(f"{hours.text!r} ({hours.provenance()}) is wall-clock time but equals the "
+                                f"accelerator-hours at {same.provenance()}; with {count} accelerators the "
+                                f"wall-clock time is {hours.value / count:g} h", fact_position(ctx, hours))
+            return
+        multiple = next((w for w in wall if w is not hours and w.value > 0
+                         and _ratio(hours.value, w.value * count) <= 1.02), None)
+        if multiple is not None and hours.origin == "yaml":
+            yield CC404.finding(f"`hours_used` is {hours.value:g} h, {count} x the {multiple.value:g} h at "
+                                f"{multiple.provenance()}: accelerator-hours written as wall-clock time?",
+                                fact_position(ctx, hours))
+            return
+
+
+_COMPARED = {"energy": 0.1, "accelerator_count": 0.0, "params": 0.02, "train_tokens": 0.1, "wall_hours": 0.1,
+             "location": None}
+"""The quantities compared between places, and the relative difference each tolerates (None: a place's name)."""
+
+
+def other_conflicts(ctx: Context) -> Iterator[Finding]:
+    """CC405: two structured places disagree on a quantity of `_COMPARED` (the first disagreement of each)."""
+    facts = ctx.facts
+    for quantity, tolerance in _COMPARED.items():
+        if len(facts.all(quantity)) < 2:
+            continue  # nothing to compare
+        best = facts.best(quantity)
+        if not best.structured:
+            continue
+        for other in facts.all(quantity):
+            if other is best or not other.structured or other.origin == best.origin == "file":
+                continue
+            if tolerance is None:
+                differs = _place_words(best.value).isdisjoint(_place_words(other.value))
+            else:
+                differs = _ratio(float(best.value), float(other.value)) > 1 + tolerance
+            if differs:
+                label = quantity.replace("_", " ")
+                yield CC405.finding(f"{label}: {best.text!r} at {best.provenance()} but {other.text!r} at "
+                                    f"{other.provenance()}", fact_position(ctx, other))
+                break
+
+
+def _place_words(text: str) -> set[str]:
+    """The words of a place name that can tell two places apart ("united states" says little)."""
+    words = {word for word in re.findall(r"[a-z]+", str(text).lower()) if len(word) > 1}
+    return words - {"the", "and", "of", "united", "states", "america", "usa", "in", "at"} or words
+
+
+_BLOCK = """co2_eq_emissions:
+  emissions: {emissions}
+  source: CodeCarbon
+  training_type: fine-tuning
+  geographical_location: {location}
+  hardware_used: {hardware}"""
+
+
+def _card(body: str = "", emissions: str = "1812", location: str = "Iowa, USA", hardware: str = "1 x A100",
+          extra: str = "", files: tuple[tuple[str, str], ...] = ()) -> Example:
+    block = _BLOCK.format(emissions=emissions, location=location, hardware=hardware) + extra
+    return Example(f"---\nlicense: mit\n{block}\n---\n" + (f"\n{body}" if body else ""), files)
+
+
+_IMPACT = "## Environmental Impact\n\n- **Hardware Type:** 1 x A100\n- **Carbon Emitted:** {emitted}\n"
+
+CC401 = Rule(
+    "CC401", "emissions-conflict", Severity.WARNING,
+    "The metadata's emissions disagree with what the card's text or files state for this model.",
+    why="When the metadata says one figure and the card's text (a template field, this model's row of a "
+        "table) or a file beside it (CodeCarbon's `emissions.csv`) says another, at least one is wrong, and a "
+        "reader cannot tell which. Correct the one that is wrong; carbon-card does not guess.",
+    bad=_card(_IMPACT.format(emitted="3.2 kg CO2eq")),
+    good=_card(_IMPACT.format(emitted="1.81 kg CO2eq")),
+    check=emissions_conflicts,
+)
+CC402 = Rule(
+    "CC402", "emissions-unit-mismatch", Severity.ERROR,
+    "The metadata's grams are about 1/1000 (or 1/10^6) of a figure stated with a unit: kilograms (tonnes) "
+    "written into the grams field?",
+    why="`emissions` is in grams, but many cards write kilograms there (`emissions: 1.81` for 1.81 kg), which "
+        "understates the figure a thousand-fold. When the card states the same figure elsewhere with its unit, "
+        "carbon-card can tell. The fix writes the grams the other place states; it is unsafe: check which of "
+        "the two is right.",
+    bad=_card(_IMPACT.format(emitted="1.81 kg CO2eq"), emissions="1.81"),
+    good=_card(_IMPACT.format(emitted="1.81 kg CO2eq"), emissions="1810"),
+    check=emissions_conflicts,
+    fix=Fix(FixSafety.UNSAFE, FixStage.VALUE, replace_figure,
+            "a figure about 1000x below one stated with a unit: the kilograms become grams"),
+)
+_TABLE = """## Environmental Impact
+
+| Model | Hardware | Carbon emitted (tCO2eq) |
+|---|---|---|
+| my-model-small | 8 x A100 | 1.2 |
+| my-model-large | 64 x A100 | 9.6 |
+"""
+CC403 = Rule(
+    "CC403", "emissions-of-another-model", Severity.ERROR,
+    "The metadata's emissions are another model's row, or a family total, of a multi-model table.",
+    why="A card that describes a family of models often has one table of emissions, a row per size. Copying "
+        "a row into the metadata of every size gives all of them the same figure, right for one model only; "
+        "a total row is the family's, not this model's. carbon-card picks this model's row by its name "
+        "(`--model-id`, `model-index`, the card's folder or title).",
+    bad=_card("# my-model-small\n\n" + _TABLE, emissions="9600000", hardware="8 x A100"),
+    good=_card("# my-model-small\n\n" + _TABLE, emissions="1200000", hardware="8 x A100"),
+    check=emissions_conflicts,
+)
+CC404 = Rule(
+    "CC404", "hours-ambiguous", Severity.WARNING,
+    "Wall-clock hours and accelerator-hours are confused: with N accelerators they differ N-fold.",
+    why="`hours_used` is wall-clock time: 10 hours on 8 GPUs is 10 hours, and 80 GPU-hours. A card that writes "
+        "the GPU-hours as the wall-clock time overstates the training's energy N-fold for anyone who multiplies "
+        "by the number of accelerators (as the ML CO2 Impact calculator does).",
+    bad=_card("Trained for 80 GPU hours.\n", hardware="8 x A100", extra="\n  hours_used: 80"),
+    good=_card("Trained for 80 GPU hours.\n", hardware="8 x A100", extra="\n  hours_used: 10"),
+    check=hours_conflicts,
+)
+CC405 = Rule(
+    "CC405", "fact-conflict", Severity.INFO,
+    "Two places of the card or its files disagree on a training fact (energy, location, count, size).",
+    why="The card's metadata, its text and the files beside it each state training facts; when two disagree on "
+        "the energy, the location, the number of accelerators, the parameters or the tokens, the estimate "
+        "follows one of them and a reader may follow the other. Make them agree.",
+    bad=_card("## Environmental Impact\n\n- **Compute Region:** Quebec, Canada\n"),
+    good=_card("## Environmental Impact\n\n- **Compute Region:** Iowa, USA\n"),
+    check=other_conflicts,
+)
+CC406 = Rule(
+    "CC406", "side-file-unreadable", Severity.WARNING,
+    "A file beside the card (config.json, safetensors header, trainer_state.json, emissions.csv) is corrupt, "
+    "too large or lies.",
+    why="carbon-card reads the files beside a card for the facts they hold (the exact parameter count of the "
+        "safetensors headers, CodeCarbon's measured emissions). A file that is corrupt, larger than carbon-card "
+        "reads, or whose header does not match its size is reported, not trusted, and its facts are left out.",
+    bad=_card(files=(("config.json", '{"model_type": "bert", "num_hidden_layers": 12,'),)),
+    good=_card(files=(("config.json", '{"model_type": "bert", "num_hidden_layers": 12}'),)),
+    check=unreadable,
+)
+CC407 = Rule(
+    "CC407", "unknown-unit", Severity.WARNING,
+    "A figure is stated with a unit carbon-card does not know; it is reported, not guessed.",
+    why="A figure is only as good as its unit. carbon-card reads grams, kilograms, tonnes and pounds of CO2e, "
+        "Wh to MWh, hours to weeks; a unit it does not know is reported rather than guessed, so that no figure "
+        "is read a thousand-fold off.",
+    bad=_card("## Environmental Impact\n\n- **Carbon Emitted:** 1.81 kilotons CO2eq\n"),
+    good=_card("## Environmental Impact\n\n- **Carbon Emitted:** 1.81 kg CO2eq\n", emissions="1810"),
+    check=unreadable,
+)
+
+RULES = (CC401, CC402, CC403, CC404, CC405, CC406, CC407)

@@ -1,0 +1,316 @@
+"""CC3xx: the card's disclosure as a whole: the template's placeholders left in its text,
+emissions stated nowhere, or only in the text where the Hub does not read them; and the
+disclosure tier, the best estimator tier the card's own facts support."""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from collections.abc import Iterator, Sequence
+
+from .. import __version__
+from .._regex import lazy_compile
+from ..card import Card
+from ..facts import Facts
+from ..facts.lift import Lift, yaml_number, yaml_scalar
+from ..units import format_grams, format_mass
+from .base import (
+    BLOCK_KEY,
+    RECOMMENDED,
+    Change,
+    Context,
+    Example,
+    Finding,
+    Fix,
+    FixContext,
+    FixSafety,
+    FixStage,
+    Rule,
+    Severity,
+)
+
+__all__ = ["ESTIMATED_FIGURE", "RULES", "disclosure_tier", "estimable", "estimable_tier", "estimate_fix", "new_figure",
+           "template_placeholders"]
+
+_HEADING_RE = lazy_compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$", re.MULTILINE)
+_PLACEHOLDER_RE = lazy_compile(r"\[More Information Needed\]", re.IGNORECASE)
+
+# --------------------------------------------------------------------------- the disclosure tier
+
+_T1_FIELDS = (("source", "source"), ("training_type", "training type"), ("location", "location"),
+              ("hardware", "hardware"))
+
+
+def disclosure_tier(facts: Facts, card: Card | None = None) -> str:
+    """How well a card discloses: the best estimator tier its own facts support.
+
+    "T1" (emissions stated) with its completeness, e.g. "T1 (missing: location, hardware)";
+    "T2" energy, or accelerator-hours, or a count with hours; "T3" FLOPs, or parameters and
+    tokens; "T4" parameters only; "none".
+    """
+    if facts.disclosed("emissions"):
+        block = (card.metadata or {}).get("co2_eq_emissions") if card is not None else None
+        present = {"source"} if isinstance(block, dict) and block.get("source") else set()
+        present |= {quantity for quantity, _ in _T1_FIELDS[1:] if facts.disclosed(quantity)}
+        missing = [label for quantity, label in _T1_FIELDS if quantity not in present]
+        return "T1 (complete)" if not missing else f"T1 (missing: {', '.join(missing)})"
+    return estimable_tier(facts)
+
+
+def estimable_tier(facts: Facts) -> str:
+    """The best tier below T1 that the card's own facts support."""
+    if facts.all("energy") or facts.all("accelerator_hours") or (
+        facts.all("wall_hours") and (facts.all("accelerator_count") or facts.all("hardware"))
+    ):
+        return "T2"
+    if facts.all("train_flops") or (
+        (facts.all("params") or facts.all("params_active")) and facts.all("train_tokens")
+    ):
+        return "T3"
+    if facts.all("params") or facts.all("params_active"):
+        return "T4"
+    return "none"
+
+
+def estimable(ctx: Context) -> str:
+    """The card's `estimable_tier`, for `Context.once`."""
+    return estimable_tier(ctx.facts)
+
+
+# --------------------------------------------------------------------------- CC301
+
+
+def placeholders(ctx: Context) -> Iterator[Finding]:
+    """CC301: template placeholders left in the "Environmental Impact" section of the body."""
+    card = ctx.card
+    for start, _, label in template_placeholders(card):
+        line = card.line_of_offset(start)
+        line_start = max(card.text.rfind("\n", 0, start), card.text.rfind("\r", 0, start)) + 1
+        what = f" for {label}" if label else ""
+        yield CC301.finding(f"template placeholder left in the Environmental Impact section{what}",
+                            (line, start - line_start + 1))
+
+
+# A field value that says nothing, in the spellings cards use: the template's placeholder, its
+# own formula text, an unrendered template variable, and the usual non-answers.
+_PLACEHOLDER_VALUE_RE = lazy_compile(
+    r"more\s+info(?:rmation)?\s+(?:is\s+)?needed|unknown|tbd|tba|tbc|n/?a|nan|unavailable|forthcoming\b.*|coming\s+soon"
+    r"|not\s+(?:yet\s+)?(?:available|known|reported|disclosed|measured|tracked)|not\s+specified\b.*"
+    r"|(?:still\s+)?to\s+be\s+(?:determined|added|confirmed|announced|measured|calculated|estimated)"
+    r"|\(?power\s+consumption\s*[x×*]\s*time\s*[x×*]\s*carbon\s+produced\s+based\s+on\s+(?:the\s+)?location"
+    r"\s+of\s+(?:the\s+)?power\s+grid\)?"
+    r"|\{\{.*\}\}|\{%.*%\}|\?+",
+    re.IGNORECASE,
+)
+# "- **Hardware Type:** value", "**Hours used**: value", "- Compute Region: value".
+_FIELD_LINE_RE = lazy_compile(
+    r"^[ \t]*(?:[-*+][ \t]+)?(?:\*\*|__)?(?P<label>[^:*_\r\n|<>`]{2,120}?)"
+    r"(?::[ \t]*(?:\*\*|__)|(?:\*\*|__)[ \t]*:|:)[ \t]*(?P<value>[^\r\n]*?)[ \t]*\r?$",
+    re.MULTILINE,
+)
+_PLACEHOLDER_TRIM = " \t*_`[]().,;:'\"\u200b"
+
+
+def template_placeholders(card: Card) -> list[tuple[int, int, str | None]]:
+    """(start, end) in the card's text and field label of each placeholder left in the body's
+    "Environmental Impact" section: a field whose value says nothing (`_PLACEHOLDER_VALUE_RE`),
+    or a `[More Information Needed]` anywhere in it. What the Hub does not render (HTML comments)
+    and code blocks are not card text."""
+    body = card.body
+    if "nvironmental" not in body:
+        return []
+    hidden = _hidden_spans(body)
+    found: dict[int, tuple[int, int, str | None]] = {}  # by line start: one per line
+    headings = [h for h in _HEADING_RE.finditer(body) if not _inside(h.start(), hidden)]
+    for index, heading in enumerate(headings):
+        if "environmental impact" not in heading.group(2).lower():
+            continue
+        level = len(heading.group(1))
+        end = next((later.start() for later in headings[index + 1 :] if len(later.group(1)) <= level), len(body))
+        for field in _FIELD_LINE_RE.finditer(body, heading.end(), end):
+            value = field.group("value")
+            if _inside(field.start("value"), hidden) or not _PLACEHOLDER_VALUE_RE.fullmatch(value.strip(_PLACEHOLDER_TRIM)):
+                continue
+            if not value.strip(_PLACEHOLDER_TRIM):
+                continue
+            found[field.start()] = (field.start("value"), field.end("value"), field.group("label").strip(" *_"))
+        for placeholder in _PLACEHOLDER_RE.finditer(body, heading.end(), end):
+            line_start = body.rfind("\n", 0, placeholder.start()) + 1
+            if line_start not in found and not _inside(placeholder.start(), hidden):
+                label = _field_label(body, heading.end(), placeholder.start())
+                found[line_start] = (placeholder.start(), placeholder.end(), label)
+    shift = card.body_span[0]
+    return [(start + shift, stop + shift, label) for start, stop, label in sorted(found.values())]
+
+
+def _hidden_spans(body: str) -> list[tuple[int, int]]:
+    """Spans of the body that are not rendered card text: HTML comments and fenced code blocks."""
+    spans = []
+    for opening, closing in (("<!--", "-->"), ("```", "```")):
+        position = 0
+        while (start := body.find(opening, position)) >= 0:
+            stop = body.find(closing, start + len(opening))
+            stop = len(body) if stop < 0 else stop + len(closing)
+            spans.append((start, stop))
+            position = stop
+    return sorted(spans)
+
+
+def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
+    index = bisect.bisect_right(spans, (offset, math.inf)) - 1
+    return index >= 0 and spans[index][0] <= offset < spans[index][1]
+
+
+def _field_label(body: str, section_start: int, offset: int) -> str | None:
+    """The template's field name on the placeholder's line ("Hardware Type"), if any."""
+    line_start = max(body.rfind("\n", section_start, offset), body.rfind("\r", section_start, offset)) + 1
+    match = re.search(r"\*\*([^*]+?):?\*\*", body[line_start:offset])
+    return " ".join(match.group(1).rstrip(":").split()) if match else None
+
+
+# --------------------------------------------------------------------------- CC302, CC303
+
+
+def no_block(ctx: Context) -> Iterator[Finding]:
+    """CC302, CC303: no `co2_eq_emissions`; the text states the figure (CC303) or nothing does (CC302)."""
+    if not ctx.readable or ctx.has_block:
+        return
+    facts, position = ctx.facts, ctx.top()
+    stated = facts.best("emissions")
+    disclosed = facts.disclosed("emissions")
+    if stated is not None:
+        grams = format_grams(stated.value)
+        lifted = ctx.lifts.get("emissions")
+        fix = f"add co2_eq_emissions with emissions {format_grams(lifted[0])}" if lifted else None
+        yield CC303.finding(f"emissions are stated only in the text ({stated.text!r} at {stated.provenance()}); add "
+                            f"`co2_eq_emissions: {{emissions: {grams}}}` to the front matter", position, fix=fix)
+    elif disclosed:
+        what = ("per model in a table, but which row is this model is unknown (name it with `--model-id` or "
+                "`model-index`)") if any(f.scope == "row" for f in disclosed) else "only as a total over several models"
+        yield CC303.finding(f"emissions are stated in the text {what}: {disclosed[0].provenance()}; "
+                            "add this model's `co2_eq_emissions` to the front matter", position)
+    else:
+        yield CC302.finding("the card states no training emissions: add `co2_eq_emissions` (grams of CO2e) "
+                            "to the front matter", position, fix=estimate_fix(ctx))
+
+
+def estimate_fix(ctx: Context) -> str | None:
+    """The fix of a card that states no figure: carbon-card's estimate, when there is one."""
+    tier = ctx.once(estimable)
+    return None if tier == "none" else f"add carbon-card's {tier} estimate, marked as an estimate"
+
+
+# What each tier of an estimate rests on, for the `source` of an estimated block.
+_TIER_BASIS = {
+    "T2": "from the stated energy, or hardware and hours",
+    "T3": "from the training compute",
+    "T4": "from the model's size and a prior on training tokens",
+}
+_FIELD_CODES = dict(RECOMMENDED)
+_CONSULTS = tuple(_FIELD_CODES.values())
+
+
+def new_figure(ctx: FixContext, findings: Sequence[Finding], estimated: bool) -> Iterator[Change]:
+    """A block without a figure gets the one the card states for this model (or, when `estimated`
+    and it states none, carbon-card's estimate), with every field the card states beside it: a
+    block without `emissions` is invalid. A recommended field whose rule the user ignores or
+    suppresses is left out (the team removed it on purpose)."""
+    finding, lifts = findings[0], ctx.lifts
+    if "emissions" in lifts:
+        fields: dict[str, Lift] = dict(lifts)
+    elif estimated and ctx.estimate is not None:
+        found = ctx.estimate()
+        if found.tier == "none" or found.emissions_g is None:
+            return
+        interval = found.emissions_g
+        fields = {"emissions": Lift(_round2(interval.central), None)}
+        low, high = format_mass(_round2(interval.low)), format_mass(_round2(interval.high))
+        fields["source"] = Lift(f"estimate by carbon-card {__version__}, not measured: tier {found.tier} "
+                                f"({_TIER_BASIS.get(found.tier, found.method)}); 90% interval {low} to {high}", None)
+        fields.update((key, lift) for key, lift in lifts.items() if key not in fields)
+    else:
+        return
+    present = (ctx.card.metadata or {}).get(BLOCK_KEY)
+    for key, (value, fact) in fields.items():
+        if isinstance(present, dict) and key in present:
+            continue
+        code = _FIELD_CODES.get(key)
+        if fact is not None and code is not None and ctx.allows is not None and not ctx.allows(code, finding.line):
+            continue  # e.g. no `geographical_location` where CC203 is ignored
+        where = f" from {fact.provenance()}" if fact is not None else ""
+        yield ctx.change(finding, key, value, f"add `{key}: {yaml_scalar(value)}`{where}")
+
+
+def _round2(value: float) -> int | float:
+    """Two significant digits: an estimate claims no more."""
+    return yaml_number(float(f"{value:.2g}"))
+
+
+ESTIMATED_FIGURE = Fix(
+    FixSafety.UNSAFE, FixStage.FIGURE, lambda ctx, findings: new_figure(ctx, findings, estimated=True),
+    "no figure anywhere: carbon-card's estimate, rounded to two digits, with `source: \"estimate by carbon-card "
+    f"{__version__}, not measured: tier T4 (...); 90% interval 6.9 kg to 1.3 t\"`", consults=_CONSULTS)
+"""The fix of a block without a figure (CC102, CC302): the card's own figure, else the estimate."""
+
+_BLOCK = """co2_eq_emissions:
+  emissions: 1812
+  source: CodeCarbon
+  training_type: fine-tuning
+  geographical_location: Iowa, USA
+  hardware_used: 1 x A100"""
+
+_IMPACT = """## Environmental Impact
+
+- **Hardware Type:** {hardware}
+- **Hours used:** {hours}
+- **Carbon Emitted:** {emitted}
+"""
+
+CC301 = Rule(
+    "CC301", "template-placeholder", Severity.WARNING,
+    "A field of the Environmental Impact section says nothing: `[More Information Needed]`, Unknown, TBD, N/A, "
+    "(Forthcoming.), the template's formula or an unrendered `{{ variable }}` (not in HTML comments).",
+    why="The Hub's model card template ends with an Environmental Impact section whose fields say `[More "
+        "Information Needed]` until someone fills them in. Left as they are, they tell a reader that nobody "
+        "did. Fill them in, or remove the section. `check --fix --fill-template` writes the block's values into "
+        "them; text in HTML comments and code blocks is not read.",
+    bad=Example(f"---\nlicense: mit\n{_BLOCK}\n---\n\n"
+                + _IMPACT.format(hardware="[More Information Needed]", hours="[More Information Needed]",
+                                 emitted="[More Information Needed]")),
+    good=Example(f"---\nlicense: mit\n{_BLOCK}\n---\n\n"
+                 + _IMPACT.format(hardware="1 x A100", hours="4.5", emitted="1.81 kg CO2eq")),
+    check=placeholders,
+)
+CC302 = Rule(
+    "CC302", "no-disclosure", Severity.WARNING,
+    "The card states no training emissions, neither in its metadata nor in its text.",
+    why="Training a model emits CO2e, and the Hub has a place to say how much: `co2_eq_emissions`, in grams. "
+        "CodeCarbon measures it during training; the figure can also be estimated from the hardware, the hours "
+        "and the region (`carbon-card estimate`). The fix writes carbon-card's estimate, rounded to two digits, "
+        "with a `source` that says it is an estimate, its tier and its 90% interval; it is unsafe: a measured "
+        "figure is better.",
+    bad=Example("---\nlicense: mit\n---\n\n# my-model\n\nA sentiment classifier fine-tuned on IMDB reviews.\n"),
+    good=Example(f"---\nlicense: mit\n{_BLOCK}\n---\n\n# my-model\n\nA sentiment classifier fine-tuned on IMDB "
+                 "reviews.\n"),
+    check=no_block,
+    fix=ESTIMATED_FIGURE,
+)
+CC303 = Rule(
+    "CC303", "emissions-only-in-prose", Severity.WARNING,
+    "The card states its emissions in the text only; the Hub reads `co2_eq_emissions` in the metadata.",
+    why="A figure in the text is read by people, but the Hub, its search filters and the studies that count "
+        "disclosing models read `co2_eq_emissions` in the metadata. The fix writes the figure the text (or a "
+        "file beside the card) states for this model into a new block, with the fields stated beside it; it is "
+        "safe, as it writes what the card already says (unless CC501 finds the figure implausible).",
+    bad=Example("---\nlicense: mit\n---\n\n# my-model\n\n"
+                + _IMPACT.format(hardware="1 x A100", hours="4.5", emitted="1.81 kg CO2eq")),
+    good=Example(f"---\nlicense: mit\n{_BLOCK.replace('1812', '1810')}\n---\n\n# my-model\n\n"
+                 + _IMPACT.format(hardware="1 x A100", hours="4.5", emitted="1.81 kg CO2eq")),
+    check=no_block,
+    fix=Fix(FixSafety.SAFE, FixStage.FIGURE, lambda ctx, findings: new_figure(ctx, findings, estimated=False),
+            "the figure the text or a file states for this model becomes the block (a new front matter if there "
+            "is none), with the fields stated beside it", consults=_CONSULTS),
+)
+
+RULES = (CC301, CC302, CC303)
