@@ -1,4 +1,4 @@
-"""The command line: `carbon-card check`, `rules`, `schema`.
+"""The command line: `carbon-card check`, `estimate`, `rules`, `rule`, `schema`.
 
 Exit codes, the same for every command: 0 nothing at or above `--fail-on`, 1 findings at or
 above it, 2 a usage error or an input that could not be read. `check` never uses the network.
@@ -22,7 +22,7 @@ from .facts import gather
 from .patch import PatchError, propose, write_patch
 from .report import (
     Summary, card_json, diff_summary_text, disclosure_text, error_json, estimate_json, estimate_text, facts_table,
-    finding_text, rules_table, statistics_json, statistics_text, summary_text,
+    finding_text, statistics_json, statistics_text, summary_text,
 )
 from .rules import Severity
 
@@ -590,11 +590,40 @@ def estimate(card_path: str | None, model_id: str | None, output_format: str, **
 
 
 @cli.command()
+@click.argument("code", required=False)
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "markdown"]), default="text",
               show_default=True, help="Output format (markdown is the README's table).")
-def rules(output_format: str) -> None:
-    """List every rule: code, name, severity, fix availability, summary."""
+def rules(code: str | None, output_format: str) -> None:
+    """List every rule: code, name, severity, fix availability, summary. With a CODE, explain
+    that rule (as `carbon-card rule CODE`)."""
+    if code is not None:
+        _explain(code, output_format)
+        return
+    from .rules.docs import rules_table
+
     click.echo(rules_table(output_format))
+
+
+@cli.command()
+@click.argument("code")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "markdown"]), default="text",
+              show_default=True, help="Output format (text and markdown are the same Markdown).")
+def rule(code: str, output_format: str) -> None:
+    """Explain a rule (a code such as CC402, or a name): why it matters, a card it reports and
+    the card as it should be, and its fix."""
+    _explain(code, output_format)
+
+
+def _explain(code: str, output_format: str) -> None:
+    from .rules import rule as find_rule
+    from .rules.docs import explanation, rule_json
+
+    try:
+        found = find_rule(code)
+    except KeyError:
+        click.echo(f"carbon-card: unknown rule {code!r} (see `carbon-card rules`)", err=True)
+        sys.exit(EXIT_INPUT_ERROR)
+    click.echo(json.dumps(rule_json(found), indent=2) if output_format == "json" else explanation(found))
 
 
 @cli.command()

@@ -1,4 +1,4 @@
-"""The Report stage: formatters for assessments and for the rules table.
+"""The Report stage: formatters for assessments (the rules' own docs are `rules.docs`).
 
 Text is ruff's `path:line:col: CODE message`; JSON is one object per card. Formatters only
 format: they get assessments (or read errors) and return strings.
@@ -6,20 +6,19 @@ format: they get assessments (or read errors) and return strings.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from .assessment import Assessment, Finding
 from .card import CardReadError
 from .facts import Facts
-from .rules import RULES, FixSafety, Rule, Severity
+from .rules import RULES, Severity
 from .units import format_mass
 
 __all__ = [
     "Summary", "diff_summary_text", "disclosure_text", "finding_text", "card_json", "error_json", "facts_json", "facts_table", "summary_text",
-    "rules_table", "estimate_text", "estimate_json", "statistics_json", "statistics_text",
+    "estimate_text", "estimate_json", "statistics_json", "statistics_text",
 ]
 
 
@@ -279,31 +278,3 @@ def _value_text(value: Any) -> str:
 
 def error_json(error: CardReadError) -> dict[str, Any]:
     return {"path": error.path, "error": {"message": error.message, "line": error.line}, "findings": []}
-
-
-def rule_json(rule: Rule) -> dict[str, Any]:
-    return {
-        "code": rule.code,
-        "name": rule.name,
-        "severity": str(rule.severity),
-        "fix": str(rule.fix_safety),
-        "summary": rule.summary,
-    }
-
-
-def rules_table(fmt: str = "text", rules: Iterable[Rule] | None = None) -> str:
-    """The rules registry as text, JSON or the Markdown table of the README."""
-    rules = list(RULES.values() if rules is None else rules)
-    if fmt == "json":
-        return json.dumps([rule_json(rule) for rule in rules], indent=2)
-    if fmt == "markdown":
-        lines = ["| Code | Name | Severity | Fix | Summary |", "|---|---|---|---|---|"]
-        for rule in rules:
-            fix = "" if rule.fix is None else str(rule.fix_safety)
-            lines.append(f"| {rule.code} | `{rule.name}` | {rule.severity} | {fix} | {rule.summary} |")
-        return "\n".join(lines)
-    width = max(len(rule.name) for rule in rules)
-    return "\n".join(
-        f"{rule.code}  {rule.name:<{width}}  {str(rule.severity):<7}  {'' if rule.fix is None else str(rule.fix_safety):<6}  {rule.summary}"
-        for rule in rules
-    )

@@ -1,9 +1,9 @@
 """SARIF 2.1.0 output, for GitHub code scanning and other SARIF viewers.
 
-One run per log: the driver lists every rule of `rules.RULES` (with help text, so a viewer
-can explain a finding without the docs), each finding is a result pointing at its card's
-line and column, and a card that could not be read is a tool execution notification (it is
-not a finding of any rule).
+One run per log: the driver lists every rule of `rules.RULES` (its help is the rule's
+explanation, so a viewer can explain a finding without the docs), each finding is a result
+pointing at its card's line and column, and a card that could not be read is a tool
+execution notification (it is not a finding of any rule).
 
 `sarif_log` takes assessments and read errors; `sarif_from_report` takes the JSON records of
 `carbon-card check --format json`, so that a report already written can be converted
@@ -27,12 +27,13 @@ import click
 from . import __version__
 from .assessment import Assessment
 from .card import CardReadError
-from .rules import RULES, FixSafety, Rule, Severity
+from .rules import RULES, Rule, Severity
+from .rules.docs import REPOSITORY_URL, explanation, rule_url
 
 __all__ = ["SARIF_SCHEMA", "artifact_uri", "sarif_from_report", "sarif_log"]
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
-INFORMATION_URI = "https://github.com/carbon-card/carbon-card"
+INFORMATION_URI = REPOSITORY_URL
 
 _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 _RULE_INDEX = {code: index for index, code in enumerate(RULES)}
@@ -93,26 +94,16 @@ def _log(results: list[dict], notifications: list[dict]) -> dict[str, Any]:
     }
 
 
-_FIX_HELP = {
-    FixSafety.NONE: "No mechanical fix.",
-    FixSafety.SAFE: "Safe fix: `carbon-card check --diff` shows it, `carbon-card check --fix` applies it.",
-    FixSafety.UNSAFE: "Unsafe fix: `carbon-card check --diff --unsafe-fixes` shows it, `--fix --unsafe-fixes` applies "
-                "it; review the result.",
-}
-
-
 def _rule(rule: Rule) -> dict[str, Any]:
-    fix = _FIX_HELP[rule.fix_safety]
+    """A rule's descriptor, its help generated from the registry as `carbon-card rule CODE` prints it."""
+    help_text = explanation(rule)
     return {
         "id": rule.code,
         "name": rule.name,
         "shortDescription": {"text": rule.summary},
-        "fullDescription": {"text": rule.summary},
-        "help": {
-            "text": f"{rule.code} {rule.name} ({rule.severity}): {rule.summary}\n{fix}",
-            "markdown": f"**{rule.code}** `{rule.name}` ({rule.severity})\n\n{rule.summary}\n\n{fix}",
-        },
-        "helpUri": f"{INFORMATION_URI}#rules",
+        "fullDescription": {"text": f"{rule.summary} {rule.why}"},
+        "help": {"text": help_text, "markdown": help_text},
+        "helpUri": rule_url(rule),
         "defaultConfiguration": {"level": _LEVELS[rule.severity]},
         "properties": {"tags": ["carbon-disclosure", "model-card"], "fix": str(rule.fix_safety)},
     }

@@ -3,14 +3,17 @@
 import re
 
 from conftest import ROOT
-from carbon_card.report import rules_table
+from carbon_card.rules.docs import fixes_table, rules_table
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
-def test_rules_table_is_generated_from_the_registry():
+def test_rules_and_fixes_tables_are_generated_from_the_registry():
+    # Regenerate with `python -m carbon_card.rules.docs` (tests/test_rules.py checks every generated file).
     table = re.search(r"<!-- rules:start -->\n(.*?)\n<!-- rules:end -->", README, re.S).group(1)
     assert table == rules_table("markdown")
+    fixes = re.search(r"<!-- fixes:start -->\n(.*?)\n<!-- fixes:end -->", README, re.S).group(1)
+    assert fixes == fixes_table()
 
 
 def test_ci_runs_the_readme_test_command():

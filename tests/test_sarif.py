@@ -16,6 +16,7 @@ from carbon_card.assessment import assess
 from carbon_card.card import CardReadError, read_card
 from carbon_card.facts import gather
 from carbon_card.rules import RULES
+from carbon_card.rules.docs import explanation
 from carbon_card.sarif import artifact_uri, sarif_from_report, sarif_log
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -85,7 +86,11 @@ def test_driver_lists_every_rule_with_help(assessments):
     assert [rule["id"] for rule in driver["rules"]] == list(RULES)
     for descriptor, rule in zip(driver["rules"], RULES.values()):
         assert descriptor["name"] == rule.name and descriptor["shortDescription"]["text"] == rule.summary
-        assert rule.summary in descriptor["help"]["text"] and rule.code in descriptor["help"]["markdown"]
+        assert rule.summary in " ".join(descriptor["help"]["text"].split()) and rule.code in descriptor["help"]["markdown"]
+        # The help is the rule's explanation, as `carbon-card rule CODE` prints it, and links to its docs.
+        assert descriptor["help"]["markdown"] == explanation(rule) and "Use instead:" in descriptor["help"]["text"]
+        assert descriptor["helpUri"].endswith(f"/docs/rules.md#{rule.name}-{rule.code.lower()}")
+        assert descriptor["fullDescription"]["text"].endswith(rule.why)
         assert descriptor["defaultConfiguration"]["level"] == {"error": "error", "warning": "warning",
                                                                 "info": "note"}[str(rule.severity)]
 

@@ -195,8 +195,8 @@ CC404 = Rule(
     why="`hours_used` is wall-clock time: 10 hours on 8 GPUs is 10 hours, and 80 GPU-hours. A card that writes "
         "the GPU-hours as the wall-clock time overstates the training's energy N-fold for anyone who multiplies "
         "by the number of accelerators (as the ML CO2 Impact calculator does).",
-    bad=_card("Trained for 80 GPU hours.\n", hardware="8 x A100", extra="\n  hours_used: 80"),
-    good=_card("Trained for 80 GPU hours.\n", hardware="8 x A100", extra="\n  hours_used: 10"),
+    bad=_card("Trained for 80 GPU hours.\n", emissions="14000", hardware="8 x A100", extra="\n  hours_used: 80"),
+    good=_card("Trained for 80 GPU hours.\n", emissions="14000", hardware="8 x A100", extra="\n  hours_used: 10"),
     check=hours_conflicts,
 )
 CC405 = Rule(
