@@ -68,7 +68,9 @@ def assess(card: Card, facts: Facts | None = None, enabled: frozenset[str] | Non
         facts = gather(card)
     tier = disclosure_tier(facts, card)
     context = Context(card, facts, tier)
-    findings = [finding for check in CHECKS for finding in check(context)]
+    findings: list[Finding] = []
+    for check in CHECKS:
+        findings += check(context)
     doubted = {code for finding in findings for code in _DOUBTS.get(finding.code, ())}
     if doubted:
         # A safe fix that the card's own facts put in doubt is left to the user.

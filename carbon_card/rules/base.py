@@ -107,6 +107,7 @@ class Fix:
 
 
 Check = Callable[["Context"], Iterable["Finding"]]
+_NOT_YET = object()
 T = TypeVar("T")
 
 RECOMMENDED = (
@@ -219,11 +220,10 @@ class Context:
 
     def once(self, derive: Callable[[Context], T]) -> T:
         """`derive(self)`, computed once for the card however many checks ask for it."""
-        try:
-            return self._derived[derive]
-        except KeyError:
+        value = self._derived.get(derive, _NOT_YET)
+        if value is _NOT_YET:
             value = self._derived[derive] = derive(self)
-            return value
+        return value
 
     def block_position(self) -> tuple[int, int]:
         """(line, column) of the block's value."""
