@@ -2,9 +2,10 @@
 reads (`Context`) and reports (`Finding`); what a fix plans (`Change`).
 
 A rule module defines its checks and fixes, then its `Rule`s, which name them. A check is a
-function of the card's `Context` that yields findings (one check may serve several rules: the
-four CC2xx fields are one loop over the block); a fix is a function of a `FixContext` and the
-rule's fixable findings that yields changes of the block.
+function of the card's `Context` that returns its findings, a list or `()` (a plain function:
+a generator per check and card cost a tenth of `assess`); one check may serve several rules
+(the four CC2xx fields are one loop over the block). A fix is a function of a `FixContext` and
+the rule's fixable findings that yields changes of the block.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ if TYPE_CHECKING:
     from ..facts import Facts
 
 __all__ = [
-    "BLOCK_KEY", "RECOMMENDED", "Change", "Check", "Context", "Example", "Finding", "Fix", "FixContext", "FixSafety",
+    "BLOCK_KEY", "RECOMMENDED", "Change", "Check", "Context", "Example", "Finding", "Findings", "Fix", "FixContext",
+    "FixSafety",
     "FixStage", "Rule", "Severity", "is_number", "type_name",
 ]
 
@@ -106,7 +108,9 @@ class Fix:
     whose rule is ignored): a suppression of them at the finding's line is in use."""
 
 
-Check = Callable[["Context"], Iterable["Finding"]]
+Findings = Sequence["Finding"]
+"""What a check returns: a list of findings, or `()`."""
+Check = Callable[["Context"], Findings]
 _NOT_YET = object()
 T = TypeVar("T")
 

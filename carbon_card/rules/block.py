@@ -17,6 +17,7 @@ from .base import (
     Context,
     Example,
     Finding,
+    Findings,
     Fix,
     FixContext,
     FixSafety,
@@ -54,47 +55,46 @@ _KEY_ALIASES = {
 }
 
 
-def block_type(ctx: Context) -> Iterator[Finding]:
+def block_type(ctx: Context) -> Findings:
     """CC101: the block is neither a number nor a mapping (nor a string, which CC103/CC104 read)."""
     block = ctx.block
     if not ctx.has_block or isinstance(block, (dict, str)) or is_number(block):
-        return
+        return ()
     key_node, value_node = ctx.card.node_at(BLOCK_KEY)
     what = "empty" if block is None else f"a {type_name(block)}"
-    yield CC101.finding(f"`co2_eq_emissions` is {what}; write a number of grams or a mapping with `emissions`",
-                        ctx.card.position(key_node if block is None else value_node))
+    return [CC101.finding(f"`co2_eq_emissions` is {what}; write a number of grams or a mapping with `emissions`",
+                          ctx.card.position(key_node if block is None else value_node))]
 
 
-def emissions_missing(ctx: Context) -> Iterator[Finding]:
+def emissions_missing(ctx: Context) -> Findings:
     """CC102: a mapping without `emissions`."""
     if not isinstance(ctx.block, dict) or "emissions" in ctx.block:
-        return
+        return ()
     lifted = ctx.lifts.get("emissions")
     fix = f"add `emissions: {format_grams(lifted[0])}` from {lifted[1].provenance()}" if lifted \
         else estimate_fix(ctx)
-    yield CC102.finding("`co2_eq_emissions` has no `emissions` (grams of CO2e)",
-                        ctx.card.position(ctx.card.node_at(BLOCK_KEY)[0]), fix=fix)
+    return [CC102.finding("`co2_eq_emissions` has no `emissions` (grams of CO2e)",
+                          ctx.card.position(ctx.card.node_at(BLOCK_KEY)[0]), fix=fix)]
 
 
-def emissions_value(ctx: Context) -> Iterator[Finding]:
+def emissions_value(ctx: Context) -> Findings:
     """CC103-CC107: the figure, a bare number of grams or the mapping's `emissions`."""
     block = ctx.block
     if isinstance(block, dict):
         if "emissions" not in block:
-            return
+            return ()
         value, name, position = block["emissions"], "emissions", ctx.card.position(
             ctx.card.node_at(BLOCK_KEY, "emissions")[1])
     elif is_number(block) or isinstance(block, str):
         value, name, position = block, "co2_eq_emissions", ctx.block_position()
     else:
-        return
+        return ()
     if is_number(value):
-        yield from _number_findings(value, name, position)
-    elif isinstance(value, str):
-        yield from _string_findings(value, name, position)
-    elif name == "emissions":
-        what = "empty" if value is None else f"a {type_name(value)}"
-        yield CC103.finding(f"`emissions` is {what}, not a number of grams", position)
+        return list(_number_findings(value, name, position))
+    if isinstance(value, str):
+        return list(_string_findings(value, name, position))
+    what = "empty" if value is None else f"a {type_name(value)}"
+    return [CC103.finding(f"`emissions` is {what}, not a number of grams", position)]
 
 
 def _number_findings(value: float, name: str, position: tuple[int, int]) -> Iterator[Finding]:
@@ -129,12 +129,12 @@ def replace_figure(ctx: FixContext, findings: Sequence[Finding]) -> Iterator[Cha
         yield ctx.change(finding, "emissions", yaml_number(finding.fix_value), finding.fix)
 
 
-def unknown_keys(ctx: Context) -> Iterator[Finding]:
+def unknown_keys(ctx: Context) -> Findings:
     """CC108: keys the schema does not define, with the known key each looks like."""
     block = ctx.block
     if not isinstance(block, dict):
-        return
-    card, known, renames = ctx.card, known_keys(), ctx.once(suggested_renames)
+        return ()
+    card, known, renames, found = ctx.card, known_keys(), ctx.once(suggested_renames), []
     for key in block:
         if key == "emissions" or key in known:
             continue
@@ -142,10 +142,11 @@ def unknown_keys(ctx: Context) -> Iterator[Finding]:
         position = card.position(located[0]) if located else card.position(card.node_at(BLOCK_KEY)[1])
         suggestion = renames.get(key)
         if suggestion is not None:
-            yield CC108.finding(f"unknown key `{key}` in `co2_eq_emissions`; did you mean `{suggestion}`?", position,
-                                fix=f"rename `{key}` to `{suggestion}`", value=(key, suggestion))
+            found.append(CC108.finding(f"unknown key `{key}` in `co2_eq_emissions`; did you mean `{suggestion}`?",
+                                       position, fix=f"rename `{key}` to `{suggestion}`", value=(key, suggestion)))
         else:
-            yield CC108.finding(f"unknown key `{key}` in `co2_eq_emissions`", position)
+            found.append(CC108.finding(f"unknown key `{key}` in `co2_eq_emissions`", position))
+    return found
 
 
 def suggested_renames(ctx: Context) -> dict[Any, str]:
@@ -181,12 +182,12 @@ def rename_keys(ctx: FixContext, findings: Sequence[Finding]) -> Iterator[Change
         yield ctx.change(finding, new, old, finding.fix)
 
 
-def field_types(ctx: Context) -> Iterator[Finding]:
+def field_types(ctx: Context) -> Findings:
     """CC109: a field the schema defines, of the wrong type or value."""
     block = ctx.block
     if not isinstance(block, dict):
-        return
-    card, known = ctx.card, known_keys()
+        return ()
+    card, known, found = ctx.card, known_keys(), []
     for key, value in block.items():
         if key == "emissions" or key not in known:
             continue
@@ -196,7 +197,8 @@ def field_types(ctx: Context) -> Iterator[Finding]:
         if complaint is not None:
             located = card.node_at(BLOCK_KEY, key)
             node = located[1] if located else card.node_at(BLOCK_KEY)[1]  # a key merged in (`<<:`) has no node
-            yield CC109.finding(f"`{key}`: {complaint}", card.position(node))
+            found.append(CC109.finding(f"`{key}`: {complaint}", card.position(node)))
+    return found
 
 
 _REST = """  source: CodeCarbon

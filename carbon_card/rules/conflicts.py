@@ -5,11 +5,19 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
 
 from ..facts import Fact
 from ..units import format_grams
-from .base import Context, Example, Finding, Fix, FixSafety, FixStage, Rule, Severity
+from .base import (
+    Context,
+    Example,
+    Findings,
+    Fix,
+    FixSafety,
+    FixStage,
+    Rule,
+    Severity,
+)
 from .block import replace_figure
 
 __all__ = ["RULES", "fact_position"]
@@ -26,75 +34,75 @@ def _ratio(a: float, b: float) -> float:
     return max(a, b) / min(a, b) if min(a, b) > 0 else math.inf
 
 
-def unreadable(ctx: Context) -> Iterator[Finding]:
+def unreadable(ctx: Context) -> Findings:
     """CC406, CC407: what the facts could not read."""
+    found = []
     for problem in ctx.facts.problems:
         if problem.kind == "unreadable-file":
             # A file beside the card: the finding names it (and its line) and points at the card's top.
             place = problem.where + (f":{problem.line}" if problem.line else "")
-            yield CC406.finding(f"{place}: {problem.message}", (1, 1))
+            found.append(CC406.finding(f"{place}: {problem.message}", (1, 1)))
         else:
-            yield CC407.finding(problem.message, (problem.line or 1, problem.column or 1))
+            found.append(CC407.finding(problem.message, (problem.line or 1, problem.column or 1)))
+    return found
 
 
-def emissions_conflicts(ctx: Context) -> Iterator[Finding]:
+def emissions_conflicts(ctx: Context) -> Findings:
     """CC401-CC403: the metadata's figure against the other figures the card states (the first
     that applies: kilograms as grams, another model's figure, a different figure)."""
     facts = ctx.facts
     stated = [f for f in facts.all("emissions") if f.origin == "yaml"]
     if not stated or not stated[0].value:
-        return
+        return ()
     yaml_fact = stated[0]
     grams = yaml_fact.value
     position = fact_position(ctx, yaml_fact)
     others = [f for f in facts.all("emissions") if f.origin != "yaml" and f.value > 0]
     if not others and len(facts.all("emissions", scope=None)) == len(stated):
-        return  # nothing else states emissions
+        return ()  # nothing else states emissions
     for factor, unit in ((1e3, "kilograms"), (1e6, "tonnes")):
         match = next((f for f in others if 0.95 * factor <= f.value / grams <= 1.05 * factor), None)
         if match is not None:
-            yield CC402.finding(f"`emissions` is {format_grams(grams)} g but {match.provenance()} says "
-                                f"{match.text!r} = {format_grams(match.value)} g: {unit} written into the grams "
-                                f"field? Write {format_grams(match.value)}", position,
-                                fix=f"replace {format_grams(grams)} with {format_grams(match.value)}",
-                                value=match.value)
-            return
+            return [CC402.finding(f"`emissions` is {format_grams(grams)} g but {match.provenance()} says "
+                                  f"{match.text!r} = {format_grams(match.value)} g: {unit} written into the grams "
+                                  f"field? Write {format_grams(match.value)}", position,
+                                  fix=f"replace {format_grams(grams)} with {format_grams(match.value)}",
+                                  value=match.value)]
     own_rows = [f for f in others if f.structured]
     if any(_ratio(f.value, grams) <= 1.1 for f in own_rows):
-        return  # the metadata agrees with a structured statement of this model's figure
+        return ()  # the metadata agrees with a structured statement of this model's figure
     for fact in facts.all("emissions", scope=None):
         if fact.scope in ("other", "family") and fact.value > 0 and _ratio(fact.value, grams) <= 1.01:
             whose = "a total over several models" if fact.scope == "family" else "another model's figure"
-            yield CC403.finding(f"`emissions` ({format_grams(grams)} g) is {whose}: {fact.provenance()}", position)
-            return
-    for fact in own_rows:
-        yield CC401.finding(f"`emissions` is {format_grams(grams)} g but {fact.provenance()} says {fact.text!r} "
-                            f"= {format_grams(fact.value)} g", position)
-        return
+            return [CC403.finding(f"`emissions` ({format_grams(grams)} g) is {whose}: {fact.provenance()}", position)]
+    if not own_rows:
+        return ()
+    fact = own_rows[0]
+    return [CC401.finding(f"`emissions` is {format_grams(grams)} g but {fact.provenance()} says {fact.text!r} "
+                          f"= {format_grams(fact.value)} g", position)]
 
 
-def hours_conflicts(ctx: Context) -> Iterator[Finding]:
+def hours_conflicts(ctx: Context) -> Findings:
     """CC404: wall-clock hours that equal the accelerator-hours, or are N times another wall-clock figure."""
     facts = ctx.facts
     count = facts.value("accelerator_count")
     if not isinstance(count, int) or count < 2:
-        return
+        return ()
     accelerator_hours = facts.all("accelerator_hours")
     wall = facts.all("wall_hours")
     for hours in wall:
         same = next((a for a in accelerator_hours if hours.value > 0 and _ratio(a.value, hours.value) <= 1.02), None)
         if same is not None:
-            yield CC404.finding(f"{hours.text!r} ({hours.provenance()}) is wall-clock time but equals the "
-                                f"accelerator-hours at {same.provenance()}; with {count} accelerators the "
-                                f"wall-clock time is {hours.value / count:g} h", fact_position(ctx, hours))
-            return
+            return [CC404.finding(f"{hours.text!r} ({hours.provenance()}) is wall-clock time but equals the "
+                                  f"accelerator-hours at {same.provenance()}; with {count} accelerators the "
+                                  f"wall-clock time is {hours.value / count:g} h", fact_position(ctx, hours))]
         multiple = next((w for w in wall if w is not hours and w.value > 0
                          and _ratio(hours.value, w.value * count) <= 1.02), None)
         if multiple is not None and hours.origin == "yaml":
-            yield CC404.finding(f"`hours_used` is {hours.value:g} h, {count} x the {multiple.value:g} h at "
-                                f"{multiple.provenance()}: accelerator-hours written as wall-clock time?",
-                                fact_position(ctx, hours))
-            return
+            return [CC404.finding(f"`hours_used` is {hours.value:g} h, {count} x the {multiple.value:g} h at "
+                                  f"{multiple.provenance()}: accelerator-hours written as wall-clock time?",
+                                  fact_position(ctx, hours))]
+    return ()
 
 
 _COMPARED = {"energy": 0.1, "accelerator_count": 0.0, "params": 0.02, "train_tokens": 0.1, "wall_hours": 0.1,
@@ -102,9 +110,9 @@ _COMPARED = {"energy": 0.1, "accelerator_count": 0.0, "params": 0.02, "train_tok
 """The quantities compared between places, and the relative difference each tolerates (None: a place's name)."""
 
 
-def other_conflicts(ctx: Context) -> Iterator[Finding]:
+def other_conflicts(ctx: Context) -> Findings:
     """CC405: two structured places disagree on a quantity of `_COMPARED` (the first disagreement of each)."""
-    facts = ctx.facts
+    facts, found = ctx.facts, []
     for quantity, tolerance in _COMPARED.items():
         if len(facts.all(quantity)) < 2:
             continue  # nothing to compare
@@ -120,9 +128,10 @@ def other_conflicts(ctx: Context) -> Iterator[Finding]:
                 differs = _ratio(float(best.value), float(other.value)) > 1 + tolerance
             if differs:
                 label = quantity.replace("_", " ")
-                yield CC405.finding(f"{label}: {best.text!r} at {best.provenance()} but {other.text!r} at "
-                                    f"{other.provenance()}", fact_position(ctx, other))
+                found.append(CC405.finding(f"{label}: {best.text!r} at {best.provenance()} but {other.text!r} at "
+                                           f"{other.provenance()}", fact_position(ctx, other)))
                 break
+    return found
 
 
 def _place_words(text: str) -> set[str]:

@@ -22,6 +22,7 @@ from .base import (
     Context,
     Example,
     Finding,
+    Findings,
     Fix,
     FixContext,
     FixSafety,
@@ -81,15 +82,16 @@ def estimable(ctx: Context) -> str:
 # --------------------------------------------------------------------------- CC301
 
 
-def placeholders(ctx: Context) -> Iterator[Finding]:
+def placeholders(ctx: Context) -> Findings:
     """CC301: template placeholders left in the "Environmental Impact" section of the body."""
-    card = ctx.card
+    card, found = ctx.card, []
     for start, _, label in template_placeholders(card):
         line = card.line_of_offset(start)
         line_start = max(card.text.rfind("\n", 0, start), card.text.rfind("\r", 0, start)) + 1
         what = f" for {label}" if label else ""
-        yield CC301.finding(f"template placeholder left in the Environmental Impact section{what}",
-                            (line, start - line_start + 1))
+        found.append(CC301.finding(f"template placeholder left in the Environmental Impact section{what}",
+                                   (line, start - line_start + 1)))
+    return found
 
 
 # A field value that says nothing, in the spellings cards use: the template's placeholder, its
@@ -172,10 +174,10 @@ def _field_label(body: str, section_start: int, offset: int) -> str | None:
 # --------------------------------------------------------------------------- CC302, CC303
 
 
-def no_block(ctx: Context) -> Iterator[Finding]:
+def no_block(ctx: Context) -> Findings:
     """CC302, CC303: no `co2_eq_emissions`; the text states the figure (CC303) or nothing does (CC302)."""
     if not ctx.readable or ctx.has_block:
-        return
+        return ()
     facts, position = ctx.facts, ctx.top()
     stated = facts.best("emissions")
     disclosed = facts.disclosed("emissions")
@@ -183,16 +185,15 @@ def no_block(ctx: Context) -> Iterator[Finding]:
         grams = format_grams(stated.value)
         lifted = ctx.lifts.get("emissions")
         fix = f"add co2_eq_emissions with emissions {format_grams(lifted[0])}" if lifted else None
-        yield CC303.finding(f"emissions are stated only in the text ({stated.text!r} at {stated.provenance()}); add "
-                            f"`co2_eq_emissions: {{emissions: {grams}}}` to the front matter", position, fix=fix)
+        return [CC303.finding(f"emissions are stated only in the text ({stated.text!r} at {stated.provenance()}); "
+                              f"add `co2_eq_emissions: {{emissions: {grams}}}` to the front matter", position, fix=fix)]
     elif disclosed:
         what = ("per model in a table, but which row is this model is unknown (name it with `--model-id` or "
                 "`model-index`)") if any(f.scope == "row" for f in disclosed) else "only as a total over several models"
-        yield CC303.finding(f"emissions are stated in the text {what}: {disclosed[0].provenance()}; "
-                            "add this model's `co2_eq_emissions` to the front matter", position)
-    else:
-        yield CC302.finding("the card states no training emissions: add `co2_eq_emissions` (grams of CO2e) "
-                            "to the front matter", position, fix=estimate_fix(ctx))
+        return [CC303.finding(f"emissions are stated in the text {what}: {disclosed[0].provenance()}; "
+                              "add this model's `co2_eq_emissions` to the front matter", position)]
+    return [CC302.finding("the card states no training emissions: add `co2_eq_emissions` (grams of CO2e) "
+                          "to the front matter", position, fix=estimate_fix(ctx))]
 
 
 def estimate_fix(ctx: Context) -> str | None:

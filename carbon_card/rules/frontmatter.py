@@ -14,6 +14,7 @@ from .base import (
     Context,
     Example,
     Finding,
+    Findings,
     Fix,
     FixContext,
     FixSafety,
@@ -32,27 +33,29 @@ _TOP_LEVEL_MISSPELLINGS = (
 _PROBLEM_CODES = {"invalid-yaml": "CC001", "not-mapping": "CC002", "unclosed": "CC003"}
 
 
-def front_matter_problem(ctx: Context) -> Iterator[Finding]:
+def front_matter_problem(ctx: Context) -> Findings:
     """CC001-CC004: the front matter cannot be read, or there is none."""
     problem = ctx.card.problem
-    if problem is not None:
-        rule = _BY_CODE[_PROBLEM_CODES.get(problem.kind, "CC004")]
-        yield rule.finding(problem.message, (problem.line, problem.column))
+    if problem is None:
+        return ()
+    rule = _BY_CODE[_PROBLEM_CODES.get(problem.kind, "CC004")]
+    return [rule.finding(problem.message, (problem.line, problem.column))]
 
 
-def misspelled_block_key(ctx: Context) -> Iterator[Finding]:
+def misspelled_block_key(ctx: Context) -> Findings:
     """CC005: no `co2_eq_emissions`, but a top-level key that looks like it."""
     if not ctx.readable or ctx.has_block:
-        return
-    card = ctx.card
+        return ()
+    card, found = ctx.card, []
     for key_node in card.keys_at():
         key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
         if not isinstance(key, str):
             continue
         normalised = key.lower().replace("-", "_")
         if normalised in _TOP_LEVEL_MISSPELLINGS or difflib.SequenceMatcher(None, normalised, BLOCK_KEY).ratio() >= 0.85:
-            yield CC005.finding(f"top-level key `{key}` is not read by the Hub; did you mean `{BLOCK_KEY}`?",
-                                card.position(key_node), fix=f"rename `{key}` to `{BLOCK_KEY}`", value=key)
+            found.append(CC005.finding(f"top-level key `{key}` is not read by the Hub; did you mean `{BLOCK_KEY}`?",
+                                       card.position(key_node), fix=f"rename `{key}` to `{BLOCK_KEY}`", value=key))
+    return found
 
 
 def rename_block_key(ctx: FixContext, findings: Sequence[Finding]) -> Iterator[Change]:
@@ -60,14 +63,15 @@ def rename_block_key(ctx: FixContext, findings: Sequence[Finding]) -> Iterator[C
     yield ctx.change(finding, BLOCK_KEY, finding.fix_value, finding.fix)
 
 
-def duplicate_keys(ctx: Context) -> Iterator[Finding]:
+def duplicate_keys(ctx: Context) -> Findings:
     """CC006: `co2_eq_emissions` twice at the top, or a key twice within it."""
     if not ctx.has_block:
-        return
+        return ()
     card = ctx.card
-    yield from _duplicates(card, card.keys_at(), only=BLOCK_KEY)
+    found = [*_duplicates(card, card.keys_at(), only=BLOCK_KEY)]
     if isinstance(ctx.block, dict):
-        yield from _duplicates(card, card.keys_at(BLOCK_KEY))
+        found += _duplicates(card, card.keys_at(BLOCK_KEY))
+    return found
 
 
 def _duplicates(card, key_nodes: list[yaml.Node], only: str | None = None) -> Iterator[Finding]:

@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from ..facts import Facts
 from ..units import format_grams
-from .base import Context, Example, Finding, Rule, Severity
+from .base import Context, Example, Findings, Rule, Severity
 from .conflicts import fact_position
 from .disclosure import estimable
 
 __all__ = ["RULES"]
 
 
-def implausible_emissions(ctx: Context) -> Iterator[Finding]:
+def implausible_emissions(ctx: Context) -> Findings:
     """CC501: T1 cross-checked against the best lower tier the card's own facts support."""
     if not ctx.tier.startswith("T1"):
-        return
+        return ()
     facts = ctx.facts
     stated = facts.best("emissions")
     if stated is None or stated.value <= 0 or ctx.once(estimable) not in ("T2", "T3"):
-        return  # no energy, hours or compute to check against (priors alone would prove nothing)
+        return ()  # no energy, hours or compute to check against (priors alone would prove nothing)
     from ..estimate import (
         estimate,  # the Estimate stage, needed only for cards with such facts
     )
@@ -30,15 +28,16 @@ def implausible_emissions(ctx: Context) -> Iterator[Finding]:
     found = estimate(Facts(tuple(f for f in facts.facts if f.structured), facts.problems, facts.model_name))
     check = found.cross_check
     if check is None or check.central <= 0:
-        return
+        return ()
     ratio = stated.value / check.central
     # Far outside the interval, not merely off the central value: the interval already says
     # how much the card's facts leave open (a country's regions, unknown hardware).
     if (ratio > 10 or ratio < 0.1) and not check.low / 3 <= stated.value <= check.high * 3:
-        yield CC501.finding(f"the reported {format_grams(stated.value)} g is {ratio:.3g}x what the card's own "
-                            f"facts imply ({format_grams(check.central)} g, 90% {format_grams(check.low)} to "
-                            f"{format_grams(check.high)} g): check the unit, the region or the hardware",
-                            fact_position(ctx, stated))
+        return [CC501.finding(f"the reported {format_grams(stated.value)} g is {ratio:.3g}x what the card's own "
+                              f"facts imply ({format_grams(check.central)} g, 90% {format_grams(check.low)} to "
+                              f"{format_grams(check.high)} g): check the unit, the region or the hardware",
+                              fact_position(ctx, stated))]
+    return ()
 
 
 _CARD = """---

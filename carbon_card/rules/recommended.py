@@ -13,6 +13,7 @@ from .base import (
     Context,
     Example,
     Finding,
+    Findings,
     Fix,
     FixContext,
     FixSafety,
@@ -27,9 +28,9 @@ __all__ = ["RECOMMENDED", "RULES"]
 
 
 
-def recommended_fields(ctx: Context) -> Iterator[Finding]:
+def recommended_fields(ctx: Context) -> Findings:
     """CC201-CC204: a recommended field missing (or empty) beside the figure."""
-    block = ctx.block
+    block, found = ctx.block, []
     if isinstance(block, dict):
         renamed = set(ctx.once(suggested_renames).values())
         position = ctx.card.position(ctx.card.node_at(BLOCK_KEY)[0])
@@ -39,12 +40,13 @@ def recommended_fields(ctx: Context) -> Iterator[Finding]:
             value = block.get(field)
             if value is None or (isinstance(value, str) and not value.strip()):
                 fix = _lift_fix(field, ctx.lifts) if field not in block else None  # an empty value is not overwritten
-                yield rule.finding(f"no `{field}` in `co2_eq_emissions`", position, fix=fix)
+                found.append(rule.finding(f"no `{field}` in `co2_eq_emissions`", position, fix=fix))
     elif is_number(block):
         position = ctx.block_position()
         for field, rule in _FIELDS:
-            yield rule.finding(f"no `{field}`: write the block as a mapping with `emissions` and `{field}`",
-                               position, fix=_lift_fix(field, ctx.lifts))
+            found.append(rule.finding(f"no `{field}`: write the block as a mapping with `emissions` and `{field}`",
+                                      position, fix=_lift_fix(field, ctx.lifts)))
+    return found
 
 
 def _lift_fix(field: str, lifts: dict[str, Lift]) -> str | None:
