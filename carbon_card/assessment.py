@@ -20,15 +20,8 @@ from .suppression import UNUSED_CODE, Selection
 # BLOCK_KEY, RECOMMENDED, disclosure_tier and template_placeholders are the rules' now, and
 # re-exported from here, where they used to live.
 __all__ = [
-    "BLOCK_KEY",
-    "RECOMMENDED",
-    "REPORTING_CLASSES",
-    "Assessment",
-    "Finding",
-    "assess",
-    "disclosure_tier",
-    "reporting_class",
-    "template_placeholders",
+    "BLOCK_KEY", "RECOMMENDED", "REPORTING_CLASSES", "Assessment", "Finding", "assess", "disclosure_tier",
+    "reporting_class", "template_placeholders",
 ]
 
 # Fixes that ask whether other rules are enabled before writing their fields: a suppression

@@ -17,17 +17,7 @@ from . import block, conflicts, disclosure, frontmatter, plausibility, recommend
 from .base import Check, Example, Finding, Fix, FixSafety, FixStage, Rule, Severity
 
 __all__ = [
-    "CHECKS",
-    "FIXES",
-    "RULES",
-    "Example",
-    "Finding",
-    "Fix",
-    "FixSafety",
-    "FixStage",
-    "Rule",
-    "Severity",
-    "rule",
+    "CHECKS", "FIXES", "RULES", "Example", "Finding", "Fix", "FixSafety", "FixStage", "Rule", "Severity", "rule",
 ]
 
 RULES: dict[str, Rule] = {

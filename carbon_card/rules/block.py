@@ -12,20 +12,8 @@ from ..facts.lift import yaml_number
 from ..schema import field_error, known_keys
 from ..units import UnitError, format_grams, parse_mass_grams
 from .base import (
-    BLOCK_KEY,
-    Change,
-    Context,
-    Example,
-    Finding,
-    Findings,
-    Fix,
-    FixContext,
-    FixSafety,
-    FixStage,
-    Rule,
-    Severity,
-    is_number,
-    type_name,
+    BLOCK_KEY, Change, Context, Example, Finding, Findings, Fix, FixContext, FixSafety, FixStage, Rule, Severity,
+    is_number, type_name,
 )
 from .disclosure import ESTIMATED_FIGURE, estimate_fix
 

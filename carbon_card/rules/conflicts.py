@@ -8,16 +8,7 @@ import re
 
 from ..facts import Fact
 from ..units import format_grams
-from .base import (
-    Context,
-    Example,
-    Findings,
-    Fix,
-    FixSafety,
-    FixStage,
-    Rule,
-    Severity,
-)
+from .base import Context, Example, Findings, Fix, FixSafety, FixStage, Rule, Severity
 from .block import replace_figure
 
 __all__ = ["RULES", "fact_position"]

@@ -16,18 +16,7 @@ from ..facts import Facts
 from ..facts.lift import Lift, yaml_number, yaml_scalar
 from ..units import format_grams, format_mass
 from .base import (
-    BLOCK_KEY,
-    RECOMMENDED,
-    Change,
-    Context,
-    Example,
-    Finding,
-    Findings,
-    Fix,
-    FixContext,
-    FixSafety,
-    FixStage,
-    Rule,
+    BLOCK_KEY, RECOMMENDED, Change, Context, Example, Finding, Findings, Fix, FixContext, FixSafety, FixStage, Rule,
     Severity,
 )
 

@@ -9,18 +9,7 @@ from collections.abc import Iterator, Sequence
 import yaml
 
 from .base import (
-    BLOCK_KEY,
-    Change,
-    Context,
-    Example,
-    Finding,
-    Findings,
-    Fix,
-    FixContext,
-    FixSafety,
-    FixStage,
-    Rule,
-    Severity,
+    BLOCK_KEY, Change, Context, Example, Finding, Findings, Fix, FixContext, FixSafety, FixStage, Rule, Severity,
 )
 
 __all__ = ["RULES"]

@@ -7,20 +7,8 @@ from collections.abc import Callable, Iterator, Sequence
 
 from ..facts.lift import Lift, yaml_scalar
 from .base import (
-    BLOCK_KEY,
-    RECOMMENDED,
-    Change,
-    Context,
-    Example,
-    Finding,
-    Findings,
-    Fix,
-    FixContext,
-    FixSafety,
-    FixStage,
-    Rule,
-    Severity,
-    is_number,
+    BLOCK_KEY, RECOMMENDED, Change, Context, Example, Finding, Findings, Fix, FixContext, FixSafety, FixStage, Rule,
+    Severity, is_number,
 )
 from .block import suggested_renames
 
