@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from conftest import ROOT
@@ -97,9 +98,11 @@ def test_generated_docs_are_up_to_date():
 
 
 def test_hooks_name_the_fixes_the_fix_hook_applies():
-    manifest = (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
-    fix_hook = manifest.split("- id: carbon-card-fix")[1]
-    assert "(CC104, CC201-CC204, CC303)" in fix_hook
+    hooks = {hook["id"]: hook for hook in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))}
+    assert set(hooks) == {"carbon-card", "carbon-card-fix"}
+    assert hooks["carbon-card-fix"]["description"].endswith("(CC104, CC201-CC204, CC303).")
+    assert hooks["carbon-card-fix"]["entry"] == "carbon-card check --fix --force-exclude"
+    assert f"{len(RULES)} rules, CC001 to CC501" in hooks["carbon-card"]["description"]
     assert [r.code for r in RULES.values() if r.fix_safety is FixSafety.SAFE] == \
         ["CC104", "CC201", "CC202", "CC203", "CC204", "CC303"]
 

@@ -159,7 +159,7 @@ def hooks_manifest() -> str:
         "# --force-exclude: pre-commit names every file, and the configuration's `exclude` must still apply.",
     ]
     for hook_id, name, entry, description in hooks:
-        lines += [f"- id: {hook_id}", f"  name: {name}", f"  description: {description}", f"  entry: {entry}",
+        lines += [f"- id: {hook_id}", f"  name: {name}", f"  description: {json.dumps(description)}", f"  entry: {entry}",
                   "  language: python", "  files: (^|/)README\\.md$", "  types: [markdown]", "  require_serial: true"]
     return "\n".join(lines) + "\n"
 
