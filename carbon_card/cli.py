@@ -228,7 +228,7 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: str | None, exit_
                 from .estimate import estimate as run_estimate
 
                 out.write(facts_table(assessment) + "\n")
-                out.write(textwrap.indent(estimate_text(run_estimate(assessment.facts)), "  ") + "\n")
+                out.write(textwrap.indent(estimate_text(run_estimate(assessment.facts), width=78), "  ") + "\n")
     if statistics:
         if output_format == "json":
             out.write(json.dumps(statistics_json(summary), indent=2) + "\n")
@@ -539,7 +539,8 @@ def _input_warnings(facts) -> list[str]:
 @_flag_options
 @click.option("--model-id", metavar="NAME", help="The model the card describes (picks its row in tables).")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def estimate(card_path: str | None, model_id: str | None, output_format: str, **flags) -> None:
+@click.option("-v", "--verbose", is_flag=True, help="Show the source behind each assumption (JSON always has it).")
+def estimate(card_path: str | None, model_id: str | None, output_format: str, verbose: bool, **flags) -> None:
     """Estimate training emissions from a card, from flags, or both (flags win).
 
     Prints the tier used, the central value with its 90% interval, ATCI and every assumption.
@@ -583,7 +584,7 @@ def estimate(card_path: str | None, model_id: str | None, output_format: str, **
             unit = f" {given['unit']}" if given["unit"] else ""
             value = f"{given['value']:.4g}" if isinstance(given["value"], float) else given["value"]
             click.echo(f"{given['option']} {given['given']}: {value}{unit}", err=True)
-        click.echo(estimate_text(result))
+        click.echo(estimate_text(result, verbose=verbose))
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
     sys.exit(EXIT_CLEAN if result.tier != "none" else EXIT_FINDINGS)

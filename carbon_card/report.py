@@ -94,10 +94,22 @@ def summary_text(summary: Summary) -> str:
     if summary.unreadable:
         text += f" {summary.unreadable} file{'s' if summary.unreadable != 1 else ''} could not be read."
     if summary.by_tier:
-        tiers = ", ".join(f"{tier} {summary.by_tier[tier]}" for tier in ("T1", "T2", "T3", "T4", "none")
-                          if summary.by_tier[tier])
+        tiers = "; ".join(f"{summary.by_tier[tier]} {_TIER_WORDS[tier]} ({tier})"
+                          for tier in ("T1", "T2", "T3", "T4", "none") if summary.by_tier[tier])
         text += f" Disclosure: {tiers}."
-    return text
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, 80, break_on_hyphens=False, break_long_words=False))
+
+
+# The disclosure tiers in words, for a summary a reader need not decode.
+_TIER_WORDS = {
+    "T1": "state emissions",
+    "T2": "state energy or compute time, no emissions",
+    "T3": "state compute or size and tokens, no energy",
+    "T4": "state only the size",
+    "none": "state nothing to estimate from",
+}
 
 
 def _statistics(summary: Summary) -> list[tuple[str, int, int]]:
@@ -221,9 +233,16 @@ def _interval_text(interval, format_value=lambda v: f"{v:.3g}") -> str:
     return f"{format_value(interval.central)} (90%: {format_value(interval.low)} to {format_value(interval.high)})"
 
 
-def estimate_text(estimate) -> str:
-    """The estimate as lines a reader can follow: tier, figure, ATCI, then every assumption."""
-    lines = [f"tier        {estimate.tier}: {estimate.method}"]
+def estimate_text(estimate, verbose: bool = False, width: int = 80) -> str:
+    """The estimate as lines a reader can follow: tier, figure, ATCI, then every assumption, each
+    line within `width` columns. The source behind each assumption (a citation, often a
+    paragraph) is shown with `verbose`; JSON always has it."""
+    import textwrap
+
+    def wrapped(text: str, indent: str) -> list[str]:
+        return textwrap.wrap(text, width, subsequent_indent=indent, break_on_hyphens=False) or [text]
+
+    lines = wrapped(f"tier        {estimate.tier}: {estimate.method}", " " * 12)
     if estimate.emissions_g is not None:
         lines.append(f"emissions   {_interval_text(estimate.emissions_g, format_mass)} CO2e")
     if estimate.energy_kwh is not None:
@@ -233,17 +252,21 @@ def estimate_text(estimate) -> str:
     if estimate.accelerator_hours is not None:
         lines.append(f"acc-hours   {estimate.accelerator_hours:.3g} h")
     if estimate.atci is not None:
-        lines.append(f"ATCI        {_interval_text(estimate.atci)} tCO2e per 10^21 FLOP")
+        lines += wrapped(f"ATCI        {_interval_text(estimate.atci)} tCO2e per 10^21 FLOP", " " * 12)
     if estimate.cross_check is not None:
-        lines.append(f"check       the best lower tier gives {_interval_text(estimate.cross_check, format_mass)}")
+        lines += wrapped(f"check       the best lower tier gives {_interval_text(estimate.cross_check, format_mass)}",
+                         " " * 12)
     if estimate.assumptions:
-        lines.append("assumptions")
+        lines.append("assumptions" + ("" if verbose else " (their sources: --verbose, or --format json)"))
         for a in estimate.assumptions:
             spread = "" if a.low is None or a.low == a.high else f" [{a.low:.3g} to {a.high:.3g}]"
             value = f"{a.value:.4g}" if isinstance(a.value, float) else str(a.value)
-            lines.append(f"  {a.name}: {value}{spread} {a.unit}  ({a.source})")
+            lines += wrapped(f"  {a.name}: {value}{spread} {a.unit}".rstrip(), " " * 4)
+            if verbose and a.source:
+                lines += textwrap.wrap(a.source, width, initial_indent=" " * 4, subsequent_indent=" " * 4,
+                                       break_on_hyphens=False)
     for reason in estimate.missing:
-        lines.append(f"to improve  {reason}")
+        lines += wrapped(f"to improve  {reason}", " " * 12)
     return "\n".join(lines)
 
 

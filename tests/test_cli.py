@@ -25,14 +25,18 @@ def run(*args, cwd=ROOT):
 def test_good_example_passes():
     result = run("check", EXAMPLES / "good" / "README.md")
     assert result.returncode == 0
-    assert result.stdout.strip() == "All checks passed (1 card). Disclosure: T1 1."
+    assert result.stdout.strip() == "All checks passed (1 card). Disclosure: 1 state emissions (T1)."
 
 
 def test_bad_example_fails_with_located_findings():
     result = run("check", "examples/bad/README.md")
     assert result.returncode == 1
     assert "examples/bad/README.md:6:14: CC104 [*] `emissions` is the string '0.5 kg CO2eq'; write the number 500 (grams)" in result.stdout
-    assert result.stdout.strip().splitlines()[-1].startswith("Found 10 findings (2 errors, 8 warnings) in 1 of 1 card.")
+    summary = result.stdout.split("\nFound ", 1)[1]
+    assert summary.startswith("10 findings (2 errors, 8 warnings) in 1 of 1 card.")
+    # The summary fits 80 columns and says the tiers in words.
+    assert all(len(line) <= 80 for line in summary.splitlines())
+    assert "Disclosure: 1 state emissions (T1)." in " ".join(summary.split())
 
 
 def test_directory_means_every_readme_below_it():

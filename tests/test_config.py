@@ -125,7 +125,7 @@ def codes(result) -> list[tuple[str, str]]:
 def test_team_repository_passes_with_its_configuration(team: Path):
     result = check(".")
     assert result.exit_code == 0, result.output
-    assert result.stdout == "All checks passed (3 cards). Disclosure: T1 3.\n"
+    assert result.stdout == "All checks passed (3 cards). Disclosure: 3 state emissions (T1).\n"
 
 
 def test_without_the_configuration_the_hidden_findings_come_back(team: Path):
@@ -268,7 +268,7 @@ def test_exclude_extend_exclude_and_force_exclude(team: Path):
     assert result.exit_code == 1 and [code for _, code in codes(result)] == ["CC004", "CC302"]
     # ... unless --force-exclude (the pre-commit hooks pass it) or `force-exclude = true`.
     result = check("--force-exclude", "docs/README.md", "README.md", "models/a/README.md")
-    assert result.exit_code == 0 and result.stdout == "All checks passed (1 card). Disclosure: T1 1.\n"
+    assert result.exit_code == 0 and result.stdout == "All checks passed (1 card). Disclosure: 1 state emissions (T1).\n"
     config = team / "pyproject.toml"
     config.write_text(TEAM_CONFIG.replace("exclude = [", "force-exclude = true\nextend-exclude = ['models/c']\n"
                                           "exclude = ["), encoding="utf-8")
@@ -453,7 +453,7 @@ def test_statistics(here: Path):
                         "fixable_count": 0}
     assert [row["code"] for row in stats] == ["CC301", "CC104", "CC108", "CC109", "CC202", "CC203", "CC204"]
     clean = check("--statistics", "--isolated", "b/README.md", "--ignore", "CC203")
-    assert clean.stdout == "All checks passed (1 card). Disclosure: T1 1.\n" and clean.exit_code == 0
+    assert clean.stdout == "All checks passed (1 card). Disclosure: 1 state emissions (T1).\n" and clean.exit_code == 0
 
 
 def test_output_format_and_its_alias_format(here: Path):

@@ -289,7 +289,11 @@ def test_estimate_command_text_and_json():
     lines = text.stdout.splitlines()
     assert lines[0].startswith("tier        T3")
     assert any(line.startswith("ATCI") for line in lines)
-    assert "assumptions" in lines
+    assert any(line.startswith("assumptions") for line in lines)
+    # 80 columns; the sources behind the assumptions with --verbose.
+    assert all(len(line) <= 80 for line in lines)
+    verbose = run("--params", "7B", "--tokens", "2T", "--hardware", "A100", "--verbose").stdout
+    assert "Kaplan et al. 2020" in verbose and "Kaplan et al. 2020" not in text.stdout
     data = json.loads(run("--count", "1", "--hours", "1082990", "--hardware", "A100-80GB", "--region", "FR",
                           "--pue", "1.2", "--format", "json").stdout)
     assert data["tier"] == "T2"
