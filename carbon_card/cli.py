@@ -22,7 +22,7 @@ from .facts import gather
 from .patch import PatchError, propose, write_patch
 from .report import (
     Summary, card_json, diff_summary_text, disclosure_text, error_json, estimate_json, estimate_text, facts_table,
-    finding_text, statistics_json, statistics_text, summary_text,
+    finding_text, fixes_text, statistics_json, statistics_text, summary_text,
 )
 from .rules import Severity
 
@@ -70,6 +70,7 @@ def cli() -> None:
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are found (2 still means an input "
                                                 "could not be read).")
 @click.option("--statistics", is_flag=True, help="Print the number of findings per rule code instead of the findings.")
+@click.option("--show-fixes", is_flag=True, help="With --fix: list what was fixed in each file (on stderr).")
 @click.option("-q", "--quiet", is_flag=True, help="Print the findings only, without the summary line.")
 @click.option("--show-facts", is_flag=True,
               help="Print every fact gathered from each card and its folder, and the estimate they give.")
@@ -105,7 +106,7 @@ def cli() -> None:
               help="With `-` as the path: the card's path, for the report, the configuration and the files "
                    "beside it.")
 def check(paths: tuple[str, ...], output_format: str, fail_on: str | None, exit_zero: bool, statistics: bool,
-          quiet: bool, show_facts: bool, model_id: str | None, show_diff: bool, fix: bool, unsafe_fixes: bool | None,
+          show_fixes: bool, quiet: bool, show_facts: bool, model_id: str | None, show_diff: bool, fix: bool, unsafe_fixes: bool | None,
           fill_template: bool | None, select: tuple[str, ...], ignore: tuple[str, ...],
           extend_select: tuple[str, ...], exclude: tuple[str, ...], extend_exclude: tuple[str, ...],
           force_exclude: bool | None, config_path: str | None, isolated: bool, stdin_filename: str | None) -> None:
@@ -152,6 +153,7 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: str | None, exit_
     summary = Summary(unsafe_fixes=bool(unsafe_fixes))
     want_patch = show_diff or fix
     diffs = failing = 0
+    fixed_files: list = []  # (path, the changes written), for --show-fixes
     fixed_stdin = stdin_data
     sarif_assessments: list = []  # SARIF is one document: kept until the end
     sarif_errors: list = []
@@ -172,6 +174,7 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: str | None, exit_
                 else:
                     fixed_stdin = patch.data()
                 summary.fixed += len({(c.code, c.key) for c in patch.applied})
+                fixed_files.append((item, patch.applied))
                 # What remains is reported from the text just written, not read back from disk.
                 card = parse_card(patch.data(), item)
                 assessment = assess(card, gather(card, _folder(item, stdin_data, stdin_filename),
@@ -250,6 +253,8 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: str | None, exit_
             click.echo(diff_summary_text(summary, diffs), err=True)
     elif not quiet:
         out.write(summary_text(summary) + "\n")
+    if show_fixes and fix:
+        click.echo(fixes_text(fixed_files), err=True)
     out.flush()
     if reading_stdin and fix and fixed_stdin is not None:
         sys.stdout.buffer.write(fixed_stdin)  # the card as fixed, or as it came when nothing was

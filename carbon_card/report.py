@@ -102,6 +102,22 @@ def summary_text(summary: Summary) -> str:
     return "\n".join(textwrap.wrap(text, 80, break_on_hyphens=False, break_long_words=False))
 
 
+def fixes_text(fixed: list) -> str:
+    """ruff's `--show-fixes`: per file written, each fix applied (rule, name, the key it set)."""
+    if not fixed:
+        return "No fixes applied."
+    count = sum(len({(c.code, c.key) for c in changes}) for _, changes in fixed)
+    lines = [f"Fixed {count} finding{'s' if count != 1 else ''}:"]
+    for path, changes in fixed:
+        lines.append(f"- {path}:")
+        seen = set()
+        for change in changes:
+            if (change.code, change.key) not in seen:
+                seen.add((change.code, change.key))
+                lines.append(f"    {change.code} {RULES[change.code].name} (`{change.key}`)")
+    return "\n".join(lines)
+
+
 # The disclosure tiers in words, for a summary a reader need not decode.
 _TIER_WORDS = {
     "T1": "state emissions",

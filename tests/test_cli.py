@@ -189,3 +189,14 @@ def test_github_format_prints_one_annotation_per_finding(tmp_path):
     assert "::error file=examples/bad/README.md,line=6,col=14,title=CC104 emissions-string::" in result.stdout
     assert sum(line.startswith(("::error file=examples", "::warning file=examples")) for line in lines) == 10
     assert lines[-1].startswith("::error file=") and lines[-1].endswith("::no such file or directory")
+
+
+def test_show_fixes_lists_what_fix_wrote_per_file(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "README.md").write_bytes((ROOT / "examples" / "bad" / "README.md").read_bytes())
+    result = run("check", "--fix", "--show-fixes", tmp_path)
+    assert f"Fixed 1 finding:\n- {tmp_path / 'a' / 'README.md'}:\n    CC104 emissions-string (`emissions`)" \
+        in result.stderr
+    assert "emissions: 500" in (tmp_path / "a" / "README.md").read_text(encoding="utf-8")
+    again = run("check", "--fix", "--show-fixes", tmp_path)
+    assert "No fixes applied." in again.stderr
