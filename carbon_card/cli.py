@@ -71,6 +71,8 @@ def cli() -> None:
                                                 "could not be read).")
 @click.option("--statistics", is_flag=True, help="Print the number of findings per rule code instead of the findings.")
 @click.option("--show-fixes", is_flag=True, help="With --fix: list what was fixed in each file (on stderr).")
+@click.option("--color", "color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+              help="Colour the findings: auto colours a terminal unless NO_COLOR is set.")
 @click.option("-q", "--quiet", is_flag=True, help="Print the findings only, without the summary line.")
 @click.option("--show-facts", is_flag=True,
               help="Print every fact gathered from each card and its folder, and the estimate they give.")
@@ -106,7 +108,7 @@ def cli() -> None:
               help="With `-` as the path: the card's path, for the report, the configuration and the files "
                    "beside it.")
 def check(paths: tuple[str, ...], output_format: str, fail_on: str | None, exit_zero: bool, statistics: bool,
-          show_fixes: bool, quiet: bool, show_facts: bool, model_id: str | None, show_diff: bool, fix: bool, unsafe_fixes: bool | None,
+          show_fixes: bool, color: str, quiet: bool, show_facts: bool, model_id: str | None, show_diff: bool, fix: bool, unsafe_fixes: bool | None,
           fill_template: bool | None, select: tuple[str, ...], ignore: tuple[str, ...],
           extend_select: tuple[str, ...], exclude: tuple[str, ...], extend_exclude: tuple[str, ...],
           force_exclude: bool | None, config_path: str | None, isolated: bool, stdin_filename: str | None) -> None:
@@ -154,6 +156,7 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: str | None, exit_
     want_patch = show_diff or fix
     diffs = failing = 0
     fixed_files: list = []  # (path, the changes written), for --show-fixes
+    colored = color == "always" or (color == "auto" and out.isatty() and not os.environ.get("NO_COLOR"))
     fixed_stdin = stdin_data
     sarif_assessments: list = []  # SARIF is one document: kept until the end
     sarif_errors: list = []
@@ -222,7 +225,8 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: str | None, exit_
                 diffs += 1
                 out.write(patch.diff(assessment.card.path))
         else:
-            out.write("".join(finding_text(assessment.card.path, f, unsafe) + "\n" for f in assessment.findings))
+            out.write("".join(finding_text(assessment.card.path, f, unsafe, colored) + "\n"
+                              for f in assessment.findings))
             if assessment.findings and not quiet and not show_facts:
                 out.write(disclosure_text(assessment) + "\n")
             if show_facts:

@@ -67,10 +67,19 @@ class Summary:
         return sum(n for severity, n in self.by_severity.items() if severity >= at_least)
 
 
-def finding_text(path: str, finding: Finding, unsafe_fixes: bool = False) -> str:
+# ANSI styles of `--color`: the path bold, the code by severity (as ruff colours its output).
+_BOLD, _RESET, _CYAN = "\x1b[1m", "\x1b[0m", "\x1b[36m"
+_SEVERITY_COLOUR = {Severity.ERROR: "\x1b[31m", Severity.WARNING: "\x1b[33m", Severity.INFO: "\x1b[34m"}
+
+
+def finding_text(path: str, finding: Finding, unsafe_fixes: bool = False, color: bool = False) -> str:
     """ruff's `path:line:col: CODE [*] message`; `[*]` marks what `--fix` (with `--unsafe-fixes`) fixes."""
     mark = " [*]" if finding.safe_fix or (unsafe_fixes and finding.fixable) else ""
-    return f"{path}:{finding.line}:{finding.column}: {finding.code}{mark} {finding.message}"
+    if not color:
+        return f"{path}:{finding.line}:{finding.column}: {finding.code}{mark} {finding.message}"
+    code = f"{_SEVERITY_COLOUR[finding.severity]}{_BOLD}{finding.code}{_RESET}"
+    mark = f" {_CYAN}[*]{_RESET}" if mark else ""
+    return f"{_BOLD}{path}{_RESET}:{finding.line}:{finding.column}: {code}{mark} {finding.message}"
 
 
 def summary_text(summary: Summary) -> str:

@@ -200,3 +200,33 @@ def test_show_fixes_lists_what_fix_wrote_per_file(tmp_path):
     assert "emissions: 500" in (tmp_path / "a" / "README.md").read_text(encoding="utf-8")
     again = run("check", "--fix", "--show-fixes", tmp_path)
     assert "No fixes applied." in again.stderr
+
+
+def test_color_always_never_and_auto_on_a_terminal():
+    import pty
+
+    assert "\x1b[31m\x1b[1mCC104\x1b[0m" in run("check", "--color", "always", "examples/bad").stdout
+    assert "\x1b[" not in run("check", "--color", "never", "examples/bad").stdout
+    assert "\x1b[" not in run("check", "examples/bad").stdout  # auto: a pipe is not a terminal
+
+    def on_a_terminal(env):
+        leader, follower = pty.openpty()
+        process = subprocess.Popen([sys.executable, "-m", "carbon_card", "check", "examples/bad"], cwd=ROOT,
+                                   stdout=follower, stderr=subprocess.DEVNULL, env=env)
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal closed with the process
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        process.wait(timeout=60)
+        os.close(leader)
+        return b"".join(chunks).decode()
+
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    assert "\x1b[31m" in on_a_terminal(env)
+    assert "\x1b[" not in on_a_terminal({**env, "NO_COLOR": "1"})
