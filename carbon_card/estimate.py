@@ -340,20 +340,29 @@ def _generation_names() -> dict[int, str]:
             3: f"accelerators released in {third} or later"}
 
 
+def _by_generation(generations: frozenset[int], held_out: frozenset[str], measure
+                   ) -> tuple[dict[int, list[tuple[PublishedRun, float]]], str]:
+    """The published runs (less the families `held_out`) on accelerators of `generations`, each
+    with what `measure` says of it (runs it says nothing of are left out), by generation; and a
+    label of the generations for the prior's source."""
+    groups: dict[int, list[tuple[PublishedRun, float]]] = {g: [] for g in generations}
+    for run in _kept(held_out):
+        value = measure(run)
+        generation = _generation(_run_accelerator(run).release_year) if value is not None else None
+        if generation in groups:
+            groups[generation].append((run, value))
+    names = _generation_names()
+    label = "all accelerators" if len(generations) == 3 else " and ".join(names[g] for g in sorted(generations))
+    return groups, label
+
+
 @functools.lru_cache(maxsize=None)
 def _mfu_prior(generations: frozenset[int], held_out: frozenset[str]) -> _Prior:
     """The effective utilisation (6 N D / (accelerator-hours x peak)) of the published runs on
     accelerators of `generations` (each generation weighing equally, each family equally within
     it): weighted geometric mean and 90% prediction interval of a log-normal."""
-    groups: dict[int, list[tuple[PublishedRun, float]]] = {g: [] for g in generations}
-    for run in _kept(held_out):
-        mfu = run.effective_mfu
-        generation = _generation(_run_accelerator(run).release_year) if mfu is not None else None
-        if generation in groups:
-            groups[generation].append((run, mfu))
+    groups, label = _by_generation(generations, held_out, lambda run: run.effective_mfu)
     mean, spread = _lognormal(groups)
-    names = _generation_names()
-    label = "all accelerators" if len(generations) == 3 else " and ".join(names[g] for g in sorted(generations))
     runs_text = ", ".join(f"{run.model} {mfu:.0%}" for g in sorted(groups) for run, mfu in groups[g])
     left = f"; families left out: {', '.join(sorted(held_out))}" if held_out else ""
     return _Prior(math.exp(mean), math.exp(mean - spread), math.exp(mean + spread), "ratio",
@@ -368,15 +377,8 @@ def _per_watt_prior(generations: frozenset[int], held_out: frozenset[str]) -> _P
     (accelerator-hours x TDP) in FLOP/s per W (each generation weighing equally, each family
     equally within it): for an unknown accelerator, throughput per watt and utilisation in one,
     as they go together (a V100 run reached 15% of 0.42 TFLOPS/W, an H100 run 25% of 1.41)."""
-    groups: dict[int, list[tuple[PublishedRun, float]]] = {g: [] for g in generations}
-    for run in _kept(held_out):
-        per_watt = run.effective_flops_per_watt
-        generation = _generation(_run_accelerator(run).release_year) if per_watt is not None else None
-        if generation in groups:
-            groups[generation].append((run, per_watt))
+    groups, label = _by_generation(generations, held_out, lambda run: run.effective_flops_per_watt)
     mean, spread = _lognormal(groups)
-    names = _generation_names()
-    label = "all accelerators" if len(generations) == 3 else " and ".join(names[g] for g in sorted(generations))
     runs_text = ", ".join(f"{run.model} {value / 1e12:.3f}" for g in sorted(groups) for run, value in groups[g])
     left = f"; families left out: {', '.join(sorted(held_out))}" if held_out else ""
     return _Prior(math.exp(mean), math.exp(mean - spread), math.exp(mean + spread), "FLOP/s per W",
