@@ -43,6 +43,7 @@ import click
 from . import __version__
 from .assessment import Assessment, assess
 from .card import CardReadError, parse_card
+from .dataset import Selection
 from .estimate import Estimate, estimate
 from .facts import Fact, FactProblem, Facts, gather
 from .facts import files as side
@@ -403,6 +404,10 @@ class AuditSummary:
     total: _Sum = field(default_factory=_Sum)
     worst: Severity | None = None
     """The most severe finding of any model."""
+    skipped_rows: int = 0
+    """Rows of a dataset (`--dataset`) that could not be read: no record, not in the totals."""
+    skipped_files: int = 0
+    """Files of a dataset that could not be read at all, their rows unknown."""
 
     def add(self, record: dict[str, Any]) -> None:
         """Count a record (a JSON record, or a row of the CSV output)."""
@@ -428,6 +433,8 @@ class AuditSummary:
             "audited": self.audited,
             "failed": self.failed,
             "failed_by_reason": dict(self.reasons.most_common()),
+            "skipped_rows": self.skipped_rows,
+            "skipped_files": self.skipped_files,
             "reporting_emissions": self.reporting,
             "share_reporting_emissions": self.reporting / self.audited if self.audited else None,
             "tiers": {tier: {"models": s.models, "estimated": s.estimated, "emissions_g": s.interval()}
@@ -459,6 +466,10 @@ class AuditSummary:
         if self.failed:
             reasons = ", ".join(f"{n} {reason}" for reason, n in self.reasons.most_common())
             text += f"; {self.failed} failed ({reasons}) and are left out of the totals"
+        if self.skipped_rows or self.skipped_files:
+            lost = [f"{n} {what}{'s' if n != 1 else ''}" for n, what in
+                    ((self.skipped_rows, "row"), (self.skipped_files, "file")) if n]
+            text += f"; {' and '.join(lost)} of the dataset unreadable, left out"
         return text + "."
 
     def _share(self) -> str:
@@ -792,10 +803,10 @@ def _steady_heap() -> None:
               help="Skip the models already audited in --output (jsonl or csv) and retry the failed ones.")
 @click.option("--lineage", is_flag=True,
               help="Also report the chain of base models of a fine-tune, with their estimates (not in the totals).")
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=8, show_default=True,
-              help="Models audited at once.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None,
+              help="Models audited at once (default 8); with --dataset, processes (default: one per CPU).")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
-              help="Seconds to wait for the Hub on each request.")
+              help="Seconds to wait for the Hub on each request (with --scheduler: for the scheduler to answer).")
 @click.option("--retries", type=click.IntRange(0, 20), default=4, show_default=True,
               help="Retries of a request that failed with 429, 5xx, a timeout or a dropped connection.")
 @click.option("--retry-wait", type=click.FloatRange(min=0), default=1.0, show_default=True,
@@ -804,6 +815,11 @@ def _steady_heap() -> None:
               help="Exit 1 when a finding of this severity or worse is found.")
 @click.option("--progress/--no-progress", default=None,
               help="A progress bar on stderr (default: on a terminal, and not in CI).")
+@click.option("--dataset", metavar="PATH_OR_URL",
+              help="Audit the cards of the Hub's dump of model cards (parquet: a file, a folder of shards, or "
+                   "hf://datasets/librarian-bots/model_cards_with_metadata) instead of the API.")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="With --dataset: audit on the workers of this Dask scheduler (tcp://host:8786).")
 @click.option("--open-pr", is_flag=True, help="Propose the patched card of each REPO_ID as a pull request on the Hub "
                                               "(or update carbon-card's open one). Needs HF_TOKEN.")
 @click.option("--dry-run", is_flag=True, help="With --open-pr: show what would be sent, send nothing.")
@@ -813,9 +829,10 @@ def _steady_heap() -> None:
 def audit(repo_ids: tuple[str, ...], author: str | None, search: str | None, min_downloads: int | None,
           limit: int | None, revision: str | None, output_format: str, output: str | None, resume: bool,
           lineage: bool, jobs: int, timeout: float, retries: int, retry_wait: float, fail_on: str,
-          progress: bool | None, open_pr: bool, dry_run: bool, unsafe_fixes: bool, fill_template: bool) -> None:
+          progress: bool | None, dataset: str | None, scheduler: str | None, open_pr: bool, dry_run: bool,
+          unsafe_fixes: bool, fill_template: bool) -> None:
     """Audit model cards on the Hub: REPO_IDs, or every model of --author, --search, --min-downloads
-    (most downloaded first, up to --limit).
+    (most downloaded first, up to --limit); or the cards of the Hub's dump, --dataset.
 
     Each model goes through the same checks as `carbon-card check`, with the facts its repository
     holds (config.json, safetensors headers, trainer_state.json, ...), read through huggingface_hub
@@ -824,6 +841,19 @@ def audit(repo_ids: tuple[str, ...], author: str | None, search: str | None, min
     and the share of models that report their emissions.
     """
     listing = author is not None or search is not None or min_downloads is not None
+    if scheduler is not None and dataset is None:
+        raise click.UsageError("--scheduler goes with --dataset")
+    if dataset is not None:
+        others = [name for name, given in (("REPO_IDs", repo_ids), ("--revision", revision), ("--lineage", lineage),
+                                           ("--open-pr", open_pr)) if given]
+        if others:
+            raise click.UsageError(f"--dataset reads the cards of the dump: {', '.join(others)} need the Hub's API")
+        if resume and (output is None or output_format not in ("jsonl", "csv")):
+            raise click.UsageError("--resume needs --output FILE with --format jsonl or csv")
+        selection = Selection(min_downloads=min_downloads, author=author, search=search, limit=limit)
+        _audit_dataset(dataset, selection, output_format, output, resume, jobs or os.cpu_count() or 1, scheduler,
+                       timeout, progress, fail_on)
+    jobs = jobs or 8
     if repo_ids and listing:
         raise click.UsageError("give REPO_IDs or --author/--search/--min-downloads, not both")
     if not repo_ids and not listing and limit is None:
@@ -949,3 +979,88 @@ def _audit_all(auditor: Auditor, targets: Iterator[tuple[str, int | None]], done
         bar.close()
     pool.shutdown(wait=True)
     return errors, listing_error
+
+
+# =========================================================================== --dataset
+
+
+def _audit_dataset(location: str, selection: Selection, output_format: str, output: str | None, resume: bool,
+                   jobs: int, scheduler: str | None, timeout: float, progress: bool | None, fail_on: str) -> None:
+    """`audit --dataset`: the cards of the dump, mapped over `jobs` processes (or a Dask
+    cluster) a chunk at a time, written in the dump's order. Exits."""
+    from tqdm import tqdm
+
+    from .dataset import DatasetError, Dump, Skipped, audit_rows
+    from .parallel import ParallelError, ordered_map
+
+    try:
+        dump = Dump(location)
+    except DatasetError as error:
+        click.echo(f"carbon-card: {error}", err=True)
+        sys.exit(EXIT_INPUT_ERROR)
+    done, summary = _resume(output, output_format) if resume else (set(), AuditSummary())
+    if progress is None:
+        progress = sys.stderr.isatty() and not os.environ.get("CI")
+    total = dump.rows() if progress else None
+    if total is not None and selection.limit is not None and not selection.filters:
+        total = min(total, selection.limit)
+    # The bar counts rows of the dump read (its ETA holds with filters); the postfix, cards audited.
+    bar = tqdm(total=total, unit="row", disable=not progress, file=sys.stderr, dynamic_ncols=True)
+    errors = 0
+    before = summary.audited + summary.failed
+
+    def say(line: str) -> None:
+        with tqdm.external_write_mode(file=sys.stderr):
+            click.echo(f"carbon-card: {line}", err=True)
+
+    def skip(skipped: Skipped) -> None:
+        summary.skipped_rows += skipped.rows or 0
+        summary.skipped_files += skipped.rows is None
+        say(str(skipped))
+
+    # A chunk's rows go to a worker; its place in the dump stays here, for the messages.
+    work = (((chunk.where, chunk.scanned), chunk.rows) for chunk in dump.chunks(selection, skip, done))
+    failure = None
+    try:
+        with _opened(output, append=resume) as stream:
+            writer = _Writer(stream, output_format, appending=resume and stream.tell() > 0)
+            try:
+                results = ordered_map(audit_rows, work, jobs=jobs, scheduler=scheduler, timeout=timeout,
+                                      preload=["carbon_card.dataset"])
+                for (where, scanned), records in results:
+                    for (file, row), record in zip(where, records):
+                        summary.add(record)
+                        with tqdm.external_write_mode(file=sys.stderr):
+                            writer.write(record)
+                        if record.get("error"):
+                            errors += 1
+                            say(f"{file}: row {row}: {record['repo_id']}: {record['error']['message']}")
+                    bar.update(scanned)
+                    audited = summary.audited + summary.failed - before
+                    elapsed = bar.format_dict["elapsed"] or 0
+                    bar.set_postfix_str(f"{audited} cards" + (f", {audited / elapsed:.0f} cards/s" if elapsed else ""),
+                                        refresh=False)
+            except ParallelError as error:
+                failure = error
+            finally:
+                bar.close()
+            if failure is None:
+                writer.finish(summary)
+    except KeyboardInterrupt:
+        written = summary.audited + summary.failed - before
+        where = f" in {output}" if output else ""
+        again = "; run again with --resume to go on" if output and output_format in ("jsonl", "csv") else ""
+        click.echo(f"carbon-card: interrupted: {written} models written{where}{again}", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    if failure is not None:
+        again = "; run again with --resume to go on" if output and output_format in ("jsonl", "csv") else ""
+        click.echo(f"carbon-card: {failure}{again}", err=True)
+        sys.exit(EXIT_INPUT_ERROR)
+    if output_format == "csv":
+        click.echo(summary.text(), err=True)
+    threshold = _FAIL_ON[fail_on]
+    if errors or summary.skipped_rows or summary.skipped_files:
+        sys.exit(EXIT_INPUT_ERROR)
+    if threshold is not None and summary.worst is not None and summary.worst >= threshold:
+        sys.exit(EXIT_FINDINGS)
+    sys.exit(EXIT_CLEAN)
