@@ -36,7 +36,7 @@ from collections import Counter, OrderedDict
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -851,8 +851,8 @@ def audit(repo_ids: tuple[str, ...], author: str | None, search: str | None, min
         if resume and (output is None or output_format not in ("jsonl", "csv")):
             raise click.UsageError("--resume needs --output FILE with --format jsonl or csv")
         selection = Selection(min_downloads=min_downloads, author=author, search=search, limit=limit)
-        _audit_dataset(dataset, selection, output_format, output, resume, jobs or os.cpu_count() or 1, scheduler,
-                       timeout, progress, fail_on)
+        _audit_dataset(dataset, selection, output_format, output, resume, jobs or _cpus(), scheduler, timeout,
+                       progress, fail_on)
     jobs = jobs or 8
     if repo_ids and listing:
         raise click.UsageError("give REPO_IDs or --author/--search/--min-downloads, not both")
@@ -896,12 +896,7 @@ def audit(repo_ids: tuple[str, ...], author: str | None, search: str | None, min
                                                total=len(repo_ids) if repo_ids else limit)
             writer.finish(summary)
     except KeyboardInterrupt:
-        # Every record written is whole and flushed; the summary is not written.
-        written = summary.audited + summary.failed - before
-        where = f" in {output}" if output else ""
-        again = "; run again with --resume to go on" if output and output_format in ("jsonl", "csv") else ""
-        click.echo(f"carbon-card: interrupted: {written} models written{where}{again}", err=True)
-        sys.exit(EXIT_INTERRUPTED)
+        _interrupted(summary.audited + summary.failed - before, output, output_format)
     finally:
         auditor.close()
     if output_format == "csv":
@@ -914,6 +909,22 @@ def audit(repo_ids: tuple[str, ...], author: str | None, search: str | None, min
     if threshold is not None and summary.worst is not None and summary.worst >= threshold:
         sys.exit(EXIT_FINDINGS)
     sys.exit(EXIT_CLEAN)
+
+
+def _interrupted(written: int, output: str | None, output_format: str) -> NoReturn:
+    # Every record written is whole and flushed; the summary is not written.
+    where = f" in {output}" if output else ""
+    click.echo(f"carbon-card: interrupted: {written} models written{where}{_again(output, output_format)}", err=True)
+    sys.exit(EXIT_INTERRUPTED)
+
+
+def _again(output: str | None, output_format: str) -> str:
+    return "; run again with --resume to go on" if output and output_format in ("jsonl", "csv") else ""
+
+
+def _cpus() -> int:
+    """The CPUs this process may run on (fewer than the machine's in a container or under taskset)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 @contextlib.contextmanager
@@ -993,6 +1004,11 @@ def _audit_dataset(location: str, selection: Selection, output_format: str, outp
     from .dataset import DatasetError, Dump, Skipped, audit_rows
     from .parallel import ParallelError, ordered_map
 
+    # Arrow's default allocator (mimalloc) keeps some 20 MB more resident than the system's for
+    # the same reading (benchmarks/bench_dataset.py); a setting of the environment wins, and so
+    # does a pyarrow already imported (carbon-card run from Python).
+    if "pyarrow" not in sys.modules:
+        os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
     try:
         dump = Dump(location)
     except DatasetError as error:
@@ -1047,14 +1063,9 @@ def _audit_dataset(location: str, selection: Selection, output_format: str, outp
             if failure is None:
                 writer.finish(summary)
     except KeyboardInterrupt:
-        written = summary.audited + summary.failed - before
-        where = f" in {output}" if output else ""
-        again = "; run again with --resume to go on" if output and output_format in ("jsonl", "csv") else ""
-        click.echo(f"carbon-card: interrupted: {written} models written{where}{again}", err=True)
-        sys.exit(EXIT_INTERRUPTED)
+        _interrupted(summary.audited + summary.failed - before, output, output_format)
     if failure is not None:
-        again = "; run again with --resume to go on" if output and output_format in ("jsonl", "csv") else ""
-        click.echo(f"carbon-card: {failure}{again}", err=True)
+        click.echo(f"carbon-card: {failure}{_again(output, output_format)}", err=True)
         sys.exit(EXIT_INPUT_ERROR)
     if output_format == "csv":
         click.echo(summary.text(), err=True)

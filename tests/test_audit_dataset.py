@@ -113,13 +113,13 @@ def rows() -> list[dict]:
 
 @pytest.fixture(scope="module")
 def sample(rows) -> list[dict]:
-    """One card in four: 443 of Castaño's, the real and the gold cards (all of them: the slow tests)."""
+    """One card in four of the corpus (442: Castaño's, the real and the gold cards); all of them in the slow test."""
     return rows[::4]
 
 
 @pytest.fixture(scope="module")
 def shards(sample, tmp_path_factory) -> Path:
-    """The sample in 4 shards of the dump's schema (120 rows each, the last 83), row groups of 50."""
+    """The sample in 4 shards of the dump's schema (120 rows each, the last 82), row groups of 50."""
     folder = tmp_path_factory.mktemp("dump")
     write_shards(sample, folder, rows_per_shard=120, row_group_size=50)
     return folder
@@ -224,6 +224,16 @@ def test_every_format_of_audit(shards):
     whole = audit("--dataset", str(shards), "--limit", "40", "--format", "json")
     document = json.loads(whole.stdout)
     assert len(document["models"]) == 40 and document["summary"]["audited"] == 40
+
+
+def test_the_progress_bar_counts_rows_and_cards_on_stderr_only(sample, shards, local_run):
+    result = audit("--dataset", str(shards), "--format", "jsonl", "--progress", "--min-downloads", "5000")
+    bar = result.stderr.rsplit("\r", 1)[-1]
+    rows = len(sample)  # every row is read to choose those above 5,000 downloads
+    assert re.search(rf"100%.*\b{rows}/{rows} \[.*row/s.*\b\d+ cards, \d+ cards/s\]", bar), bar
+    records, _ = jsonl(result.stdout)
+    assert records == [r for r in local_run[1] if r["downloads"] >= 5000]
+    assert f"{len(records)} cards," in bar
 
 
 def test_resume_goes_on_where_a_run_stopped(shards, local_run, tmp_path):
