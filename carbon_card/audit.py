@@ -38,7 +38,7 @@ from collections import Counter, OrderedDict
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -47,6 +47,7 @@ from .assessment import Assessment, assess
 from .card import CardReadError, parse_card
 from .census import CSV_COLUMNS as CENSUS_COLUMNS
 from .census import METHOD, Census, EmissionsSum, csv_cells, efficiency_label
+from .dataset import Selection
 from .estimate import Estimate, estimate
 from .facts import Fact, FactProblem, Facts, Listing, gather
 from .facts import files as side
@@ -409,6 +410,10 @@ class AuditSummary:
     """The requests this run sent to the Hub (not those of a run resumed), once it is over."""
     requested_for: int = 0
     """The models audited or failed in this run: what `requests` were for."""
+    skipped_rows: int = 0
+    """Rows of a dataset (`--dataset`) that could not be read: no record, not in the totals."""
+    skipped_files: int = 0
+    """Files of a dataset that could not be read at all, their rows unknown."""
 
     def add(self, record: dict[str, Any]) -> None:
         """Count a record (a JSON record, or a row of the CSV output)."""
@@ -439,6 +444,8 @@ class AuditSummary:
             "audited": self.audited,
             "failed": self.failed,
             "failed_by_reason": dict(self.reasons.most_common()),
+            "skipped_rows": self.skipped_rows,
+            "skipped_files": self.skipped_files,
             "reporting_emissions": self.reporting,
             "share_reporting_emissions": self.reporting / self.audited if self.audited else None,
             "tiers": {tier: {"models": s.models, "estimated": s.estimated, "emissions_g": s.interval()}
@@ -484,6 +491,10 @@ class AuditSummary:
         if self.failed:
             reasons = ", ".join(f"{n} {reason}" for reason, n in self.reasons.most_common())
             text += f"; {self.failed} failed ({reasons}) and are left out of the totals"
+        if self.skipped_rows or self.skipped_files:
+            lost = [f"{n} {what}{'s' if n != 1 else ''}" for n, what in
+                    ((self.skipped_rows, "row"), (self.skipped_files, "file")) if n]
+            text += f"; {' and '.join(lost)} of the dataset unreadable, left out"
         return text + "."
 
 
@@ -785,10 +796,10 @@ def _steady_heap() -> None:
               help="Also report the chain of base models of a fine-tune, with their estimates (not in the totals).")
 @click.option("--label", is_flag=True,
               help="Add each model's efficiency label (Castaño et al. 2023, corrected and faithful) and their counts.")
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=8, show_default=True,
-              help="Models audited at once.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None,
+              help="Models audited at once (default 8); with --dataset, processes (default: one per CPU).")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
-              help="Seconds to wait for the Hub on each request.")
+              help="Seconds to wait for the Hub on each request (with --scheduler: for the scheduler to answer).")
 @click.option("--retries", type=click.IntRange(0, 20), default=4, show_default=True,
               help="Retries of a request that failed with 429, 5xx, a timeout or a dropped connection.")
 @click.option("--retry-wait", type=click.FloatRange(min=0), default=1.0, show_default=True,
@@ -797,6 +808,11 @@ def _steady_heap() -> None:
               help="Exit 1 when a finding of this severity or worse is found.")
 @click.option("--progress/--no-progress", default=None,
               help="A progress bar on stderr (default: on a terminal, and not in CI).")
+@click.option("--dataset", metavar="PATH_OR_URL",
+              help="Audit the cards of the Hub's dump of model cards (parquet: a file, a folder of shards, or "
+                   "hf://datasets/librarian-bots/model_cards_with_metadata) instead of the API.")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="With --dataset: audit on the workers of this Dask scheduler (tcp://host:8786).")
 @click.option("--open-pr", is_flag=True, help="Propose the patched card of each REPO_ID as a pull request on the Hub "
                                               "(or update carbon-card's open one). Needs HF_TOKEN.")
 @click.option("--dry-run", is_flag=True, help="With --open-pr: show what would be sent, send nothing.")
@@ -805,10 +821,11 @@ def _steady_heap() -> None:
               help="With --open-pr: also fill the template's Environmental Impact placeholders.")
 def audit(repo_ids: tuple[str, ...], author: str | None, search: str | None, min_downloads: int | None,
           limit: int | None, revision: str | None, output_format: str, output: str | None, resume: bool,
-          lineage: bool, label: bool, jobs: int, timeout: float, retries: int, retry_wait: float, fail_on: str,
-          progress: bool | None, open_pr: bool, dry_run: bool, unsafe_fixes: bool, fill_template: bool) -> None:
+          lineage: bool, label: bool, jobs: int | None, timeout: float, retries: int, retry_wait: float,
+          fail_on: str, progress: bool | None, dataset: str | None, scheduler: str | None, open_pr: bool,
+          dry_run: bool, unsafe_fixes: bool, fill_template: bool) -> None:
     """Audit model cards on the Hub: REPO_IDs, or every model of --author, --search, --min-downloads
-    (most downloaded first, up to --limit).
+    (most downloaded first, up to --limit); or the cards of the Hub's dump, --dataset.
 
     Each model goes through the same checks as `carbon-card check`, with the facts its repository
     holds (config.json, safetensors headers, trainer_state.json, ...) and what the Hub lists of it
@@ -820,6 +837,21 @@ def audit(repo_ids: tuple[str, ...], author: str | None, search: str | None, min
     interval, and the share of models that report their emissions.
     """
     listing = author is not None or search is not None or min_downloads is not None
+    if scheduler is not None and dataset is None:
+        raise click.UsageError("--scheduler goes with --dataset")
+    if dataset is not None:
+        others = [name for name, given in (("REPO_IDs", repo_ids), ("--revision", revision), ("--lineage", lineage),
+                                           ("--open-pr", open_pr)) if given]
+        if others:
+            raise click.UsageError(f"--dataset reads the cards of the dump: {', '.join(others)} need the Hub's API")
+        if resume and (output is None or output_format not in ("jsonl", "csv")):
+            raise click.UsageError("--resume needs --output FILE with --format jsonl or csv")
+        selection = Selection(min_downloads=min_downloads, author=author, search=search, limit=limit)
+        if output_format == "parquet" and output is None:
+            raise click.UsageError("--format parquet needs --output FILE")
+        _audit_dataset(dataset, selection, output_format, output, resume, jobs or _cpus(), scheduler, timeout,
+                       progress, fail_on, label)
+    jobs = jobs or 8
     if repo_ids and listing:
         raise click.UsageError("give REPO_IDs or --author/--search/--min-downloads, not both")
     if not repo_ids and not listing and limit is None:
@@ -877,15 +909,7 @@ def audit(repo_ids: tuple[str, ...], author: str | None, search: str | None, min
             writer.finish(summary)
             table = None  # in place
     except KeyboardInterrupt:
-        # Every record written is whole and flushed; the summary is not written.
-        written = summary.audited + summary.failed - before
-        where = f" in {output}" if output else ""
-        again = "; run again with --resume to go on" if output and output_format in ("jsonl", "csv") else ""
-        if output_format in ("markdown", "parquet"):  # written whole at the end, or not at all
-            click.echo(f"carbon-card: interrupted: {written} models audited, nothing written", err=True)
-        else:
-            click.echo(f"carbon-card: interrupted: {written} models written{where}{again}", err=True)
-        sys.exit(EXIT_INTERRUPTED)
+        _interrupted(summary.audited + summary.failed - before, output, output_format)
     finally:
         auditor.close()
         if table is not None:
@@ -900,6 +924,26 @@ def audit(repo_ids: tuple[str, ...], author: str | None, search: str | None, min
     if threshold is not None and summary.worst is not None and summary.worst >= threshold:
         sys.exit(EXIT_FINDINGS)
     sys.exit(EXIT_CLEAN)
+
+
+def _interrupted(written: int, output: str | None, output_format: str) -> NoReturn:
+    # Every record written is whole and flushed; the summary is not written.
+    if output_format in ("markdown", "parquet"):  # written whole at the end, or not at all
+        click.echo(f"carbon-card: interrupted: {written} models audited, nothing written", err=True)
+    else:
+        where = f" in {output}" if output else ""
+        click.echo(f"carbon-card: interrupted: {written} models written{where}{_again(output, output_format)}",
+                   err=True)
+    sys.exit(EXIT_INTERRUPTED)
+
+
+def _again(output: str | None, output_format: str) -> str:
+    return "; run again with --resume to go on" if output and output_format in ("jsonl", "csv") else ""
+
+
+def _cpus() -> int:
+    """The CPUs this process may run on (fewer than the machine's in a container or under taskset)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 @contextlib.contextmanager
@@ -967,3 +1011,105 @@ def _audit_all(auditor: Auditor, targets: Iterator[tuple[str, Listed | None]], d
         bar.close()
     pool.shutdown(wait=True)
     return errors, listing_error, models
+
+
+# =========================================================================== --dataset
+
+
+def _audit_dataset(location: str, selection: Selection, output_format: str, output: str | None, resume: bool,
+                   jobs: int, scheduler: str | None, timeout: float, progress: bool | None, fail_on: str,
+                   label: bool = False) -> None:
+    """`audit --dataset`: the cards of the dump, mapped over `jobs` processes (or a Dask
+    cluster) a chunk at a time, written in the dump's order. Exits."""
+    from tqdm import tqdm
+
+    from .dataset import DatasetError, Dump, Skipped, audit_rows
+    from .parallel import ParallelError, ordered_map
+
+    # Arrow's default allocator (mimalloc) keeps some 20 MB more resident than the system's for
+    # the same reading (benchmarks/bench_dataset.py); a setting of the environment wins, and so
+    # does a pyarrow already imported (carbon-card run from Python).
+    if "pyarrow" not in sys.modules:
+        os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
+    try:
+        dump = Dump(location)
+    except DatasetError as error:
+        click.echo(f"carbon-card: {error}", err=True)
+        sys.exit(EXIT_INPUT_ERROR)
+    done, summary = _resume(output, output_format) if resume else (set(), AuditSummary())
+    if progress is None:
+        progress = sys.stderr.isatty() and not os.environ.get("CI")
+    total = dump.rows() if progress else None
+    if total is not None and selection.limit is not None and not selection.filters:
+        total = min(total, selection.limit)
+    # The bar counts rows of the dump read (its ETA holds with filters); the postfix, cards audited.
+    bar = tqdm(total=total, unit="row", disable=not progress, file=sys.stderr, dynamic_ncols=True)
+    errors = 0
+    before = summary.audited + summary.failed
+
+    def say(line: str) -> None:
+        with tqdm.external_write_mode(file=sys.stderr):
+            click.echo(f"carbon-card: {line}", err=True)
+
+    def skip(skipped: Skipped) -> None:
+        summary.skipped_rows += skipped.rows or 0
+        summary.skipped_files += skipped.rows is None
+        say(str(skipped))
+
+    # A chunk's rows go to a worker; its place in the dump stays here, for the messages.
+    work = (((chunk.where, chunk.scanned), chunk.rows) for chunk in dump.chunks(selection, skip, done))
+    failure = None
+    table = None
+    if output_format == "parquet":
+        from .census_parquet import ParquetUnavailable, TableWriter
+
+        try:
+            table = TableWriter(output)
+        except (ParquetUnavailable, OSError) as error:
+            reason = error.strerror or error if isinstance(error, OSError) else error
+            click.echo(f"carbon-card: {output}: {reason}", err=True)
+            sys.exit(EXIT_INPUT_ERROR)
+    try:
+        with _opened(None if table else output, append=resume) as stream:
+            writer = _Writer(stream, output_format, appending=resume and stream.tell() > 0, table=table)
+            try:
+                results = ordered_map(audit_rows, work, jobs=jobs, scheduler=scheduler, timeout=timeout,
+                                      preload=["carbon_card.dataset"])
+                for (where, scanned), records in results:
+                    for (file, row), record in zip(where, records):
+                        if label and not record.get("error"):
+                            record["label"] = efficiency_label(record)
+                        summary.add(record)
+                        with tqdm.external_write_mode(file=sys.stderr):
+                            writer.write(record)
+                        if record.get("error"):
+                            errors += 1
+                            say(f"{file}: row {row}: {record['repo_id']}: {record['error']['message']}")
+                    bar.update(scanned)
+                    audited = summary.audited + summary.failed - before
+                    elapsed = bar.format_dict["elapsed"] or 0
+                    bar.set_postfix_str(f"{audited} cards" + (f", {audited / elapsed:.0f} cards/s" if elapsed else ""),
+                                        refresh=False)
+            except ParallelError as error:
+                failure = error
+            finally:
+                bar.close()
+            if failure is None:
+                writer.finish(summary)
+                table = None  # in place
+    except KeyboardInterrupt:
+        _interrupted(summary.audited + summary.failed - before, output, output_format)
+    finally:
+        if table is not None:
+            table.discard()  # no partial file
+    if failure is not None:
+        click.echo(f"carbon-card: {failure}{_again(output, output_format)}", err=True)
+        sys.exit(EXIT_INPUT_ERROR)
+    if output_format in ("csv", "parquet"):
+        click.echo(summary.text(), err=True)  # a CSV or parquet file holds one kind of row
+    threshold = _FAIL_ON[fail_on]
+    if errors or summary.skipped_rows or summary.skipped_files:
+        sys.exit(EXIT_INPUT_ERROR)
+    if threshold is not None and summary.worst is not None and summary.worst >= threshold:
+        sys.exit(EXIT_FINDINGS)
+    sys.exit(EXIT_CLEAN)

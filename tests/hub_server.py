@@ -14,6 +14,11 @@ pull request, read from the client's source rather than guessed:
 - `HEAD` and `GET /{id}/resolve/{rev}/{file}` (`hf_hub_download`,
   `parse_safetensors_file_metadata`): `X-Repo-Commit`, `ETag`, `Content-Length`, and
   `Range` requests answered with 206 for safetensors headers;
+- dataset repositories, for `HfFileSystem` (`hf://datasets/...`): `GET /api/datasets/{id}` and
+  `.../revision/{rev}` (`repo_info`), `GET /api/datasets/{id}/tree/{rev}[/{path}]` (`list_repo_tree`,
+  `recursive`, pages linked by `Link`), `POST /api/datasets/{id}/paths-info/{rev}` (`get_paths_info`),
+  and `HEAD`/`GET /datasets/{id}/resolve/{rev}/{file}` with `Range` (`HfFileSystemFile` reads
+  a file a block at a time);
 - `POST /api/validate-yaml`, `POST /api/models/{id}/preupload/{rev}`,
   `POST /api/models/{id}/commit/{rev}` (`create_commit`, with `create_pr=1` and
   `parentCommit`), `GET /api/models/{id}/discussions` (`get_repo_discussions`).
@@ -583,11 +588,13 @@ class HubServer:
 
     def __init__(self, repos: Iterable[Repo], latency: float = 0.0, log: bool = True,
                  page_size: int = PAGE_SIZE, limits: dict[str, tuple[int, float]] | None = None,
-                 metadata: bool = True) -> None:
+                 metadata: bool = True, datasets: Iterable[Repo] = ()) -> None:
         self.repos = {repo.repo_id: repo for repo in repos}
         self.metadata = metadata
         """Whether the Hub says what it knows of a model beside its files (creation date, task,
         library, tags, the weights' count); without it, an audit says what `check` says."""
+        self.datasets = {repo.repo_id: repo for repo in datasets}
+        """Dataset repositories (`hf://datasets/<id>/...`), apart from the models."""
         self.latency = latency
         self.page_size = page_size
         self.rate_limits = RateLimits(limits) if limits else None
@@ -680,6 +687,11 @@ _API_REPO = re.compile(r"^/api/models/(?P<repo>[^/]+(?:/[^/]+)??)(?:/(?P<action>
 _RESOLVE = re.compile(r"^/(?P<repo>[^/]+(?:/[^/]+)??)/resolve/(?P<rev>[^/]+)/(?P<file>.+)$")
 _ROUTES = {None: "info", "revision": "info", "discussions": "discussions", "preupload": "preupload",
            "commit": "commit"}
+# Dataset repositories always have an owner. Routes: dataset-info, dataset-tree, dataset-paths-info,
+# dataset-resolve.
+_API_DATASET = re.compile(r"^/api/datasets/(?P<repo>[^/]+/[^/]+)(?:/(?P<action>revision|tree|paths-info)"
+                          r"/(?P<rev>[^/]+)(?P<path>/.*)?)?$")
+_RESOLVE_DATASET = re.compile(r"^/datasets/(?P<repo>[^/]+/[^/]+)/resolve/(?P<rev>[^/]+)/(?P<file>.+)$")
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -711,14 +723,14 @@ class _Handler(BaseHTTPRequestHandler):
         self.body = self.rfile.read(int(self.headers.get("Content-Length") or 0)) if method == "POST" else b""
         route, repo_id, revision, file = self._route(split.path, method)
         self.extra_headers: dict[str, str] = {}
-        bucket = "resolvers" if route == "resolve" else "api" if route != "unknown" else None
+        bucket = "resolvers" if route in ("resolve", "dataset-resolve") else "api" if route != "unknown" else None
         admitted = True
         if hub.rate_limits is not None and bucket is not None:
             admitted, self.extra_headers = hub.rate_limits.admit(bucket)
         if hub.latency:
             time.sleep(hub.latency)
         self.truncate = self.ignore_range = self.no_length = False
-        self.sending = (repo_id, file) if route == "resolve" else None
+        self.sending = (repo_id, file) if route in ("resolve", "dataset-resolve") else None
         if not admitted:
             self._json({"error": "You have exceeded the rate limit"}, 429)
             return self._logged(method, route, repo_id, file, 429)
@@ -760,6 +772,12 @@ class _Handler(BaseHTTPRequestHandler):
             if match["comment"]:
                 return "comment", match["repo"], "main", match["rev"]
             return _ROUTES[match["action"]], match["repo"], unquote(match["rev"] or "main"), None
+        if match := _API_DATASET.match(path):
+            route = {None: "dataset-info", "revision": "dataset-info", "tree": "dataset-tree",
+                     "paths-info": "dataset-paths-info"}[match["action"]]
+            return route, match["repo"], unquote(match["rev"] or "main"), unquote((match["path"] or "/")[1:])
+        if match := _RESOLVE_DATASET.match(path):
+            return "dataset-resolve", match["repo"], unquote(match["rev"]), unquote(match["file"])
         if match := _RESOLVE.match(path):
             return "resolve", match["repo"], unquote(match["rev"]), unquote(match["file"])
         return "unknown", None, None, path
@@ -772,6 +790,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._json({"errors": [], "warnings": []})
         if route == "agent-harnesses" and method == "GET":
             return self._json({"standardEnvVars": [], "harnesses": {}})
+        if route.startswith("dataset-"):
+            return self._dataset(route, method, repo_id, revision, file)
         repo = hub.repos.get(repo_id) if repo_id else None
         if route == "unknown" or (route != "validate-yaml" and repo is None):
             code = "RepoNotFound" if route != "unknown" else None
@@ -841,6 +861,49 @@ class _Handler(BaseHTTPRequestHandler):
             status, body = 206, data[first:last + 1]
             headers["Content-Range"] = f"bytes {first}-{last}/{len(data)}"
         return self._send(status, body, headers, head=method == "HEAD")
+
+    # -- dataset repositories
+
+    def _dataset(self, route: str, method: str, repo_id: str, revision: str, path: str) -> int:
+        repo = self.server.hub.datasets.get(repo_id)
+        if repo is None:
+            return self._error(404, "Repository not found", "RepoNotFound")
+        commit = repo.at(revision)
+        if commit is None:
+            return self._error(404, f"Invalid rev id: {revision}", "RevisionNotFound")
+        if route == "dataset-info" and method == "GET":
+            return self._json({"_id": repo.repo_id, "id": repo.repo_id, "author": repo.repo_id.split("/")[0],
+                               "sha": commit.sha, "lastModified": DATE, "createdAt": DATE, "private": False,
+                               "disabled": False, "gated": False, "downloads": repo.downloads, "likes": 0,
+                               "tags": [], "siblings": [{"rfilename": name} for name in sorted(commit.files)]})
+        if route == "dataset-tree" and method == "GET":
+            return self._tree(commit, path)
+        if route == "dataset-paths-info" and method == "POST":
+            form = parse_qs(self.body.decode())
+            entries = _tree_entries(commit.files)
+            return self._json([entries[p.strip("/")] for p in form.get("paths", []) if p.strip("/") in entries])
+        if route == "dataset-resolve" and method in ("GET", "HEAD"):
+            return self._resolve(repo, commit, path, method)
+        return self._error(405, "Method not allowed")
+
+    def _tree(self, commit: Commit, path: str) -> int:
+        """The entries under `path` (its children, or every one below with `recursive`), in pages."""
+        hub = self.server.hub
+        entries = _tree_entries(commit.files)
+        folder = path.strip("/")
+        if folder and (folder not in entries or entries[folder]["type"] != "directory"):
+            return self._error(404, f"{path} does not exist on \"{commit.sha}\"", "EntryNotFound")
+        prefix = folder + "/" if folder else ""
+        recursive = self.query.get("recursive") in ("True", "true", "1")
+        listed = [entry for name, entry in sorted(entries.items()) if name.startswith(prefix)
+                  and (recursive or "/" not in name[len(prefix):])]
+        start = int(self.query.get("cursor", 0))
+        page = listed[start:start + hub.page_size]
+        headers = {}
+        if start + hub.page_size < len(listed):
+            query = {**self.query, "cursor": start + hub.page_size}
+            headers["Link"] = f'<{hub.url}{urlsplit(self.path).path}?{urlencode(query)}>; rel="next"'
+        return self._json(page, headers=headers)
 
     def _discussions(self, repo: Repo) -> int:
         pulls = [p for p in repo.pulls if self.query.get("status") in (None, "all", p.status)]
@@ -945,6 +1008,24 @@ class _Handler(BaseHTTPRequestHandler):
     def _logged(self, method, route, repo_id, file, status) -> None:
         self.server.hub.log(Logged(time.monotonic(), method, route, repo_id, file, status,
                                    self.headers.get("Authorization")))
+
+
+def _tree_entries(files: dict[str, bytes | Huge]) -> dict[str, dict]:
+    """Every file and folder of a commit as the tree API lists them, by path. Parquet files are
+    LFS files on the Hub (their entry has an `lfs` object); the others are plain git blobs."""
+    entries: dict[str, dict] = {}
+    for name, data in files.items():
+        parts = name.split("/")
+        for depth in range(1, len(parts)):
+            folder = "/".join(parts[:depth])
+            entries.setdefault(folder, {"type": "directory", "oid": hashlib.sha1(folder.encode()).hexdigest(),
+                                        "path": folder})
+        entry = {"type": "file", "oid": git_sha1(data), "size": len(data), "path": name}
+        if name.endswith(".parquet"):
+            entry["lfs"] = {"oid": hashlib.sha256(bytes(data)).hexdigest() if isinstance(data, bytes) else "0" * 64,
+                            "size": len(data), "pointerSize": 134}
+        entries[name] = entry
+    return entries
 
 
 def resolve_url(base: str, repo_id: str, file: str, revision: str = "main") -> str:
