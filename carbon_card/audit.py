@@ -50,6 +50,7 @@ from .census import METHOD, Census, EmissionsSum, csv_cells, efficiency_label
 from .dataset import Selection
 from .estimate import Estimate, estimate
 from .facts import Fact, FactProblem, Facts, Listing, gather
+from .facts.listing import hub_json
 from .facts import files as side
 from .report import card_json, estimate_json
 from .rules import Severity
@@ -270,15 +271,6 @@ def _failure(repo_id: str, listing: Listing | None, error: BaseException) -> dic
     return {"repo_id": repo_id, "sha": None, "downloads": listing.downloads if listing else None,
             "hub": hub_json(listing) if listing else None, "path": f"{repo_id}/{_CARD}",
             "error": {"reason": reason, "message": message, "line": None}, "findings": []}
-
-
-def hub_json(listing: Listing) -> dict[str, Any]:
-    """What the Hub lists of a model, as a record's `hub` object (dates in ISO 8601, or null)."""
-    return {"author": listing.author,
-            "created_at": listing.created_at.isoformat() if listing.created_at else None,
-            "last_modified": listing.last_modified.isoformat() if listing.last_modified else None,
-            "likes": listing.likes, "library_name": listing.library_name, "pipeline_tag": listing.pipeline_tag,
-            "tags": list(listing.tags)}
 
 
 def _base_model(facts: Facts) -> str | None:

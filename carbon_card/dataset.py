@@ -33,6 +33,7 @@ from .assessment import assess
 from .card import MAX_CARD_BYTES, CardReadError, parse_card
 from .estimate import estimate
 from .facts import Listing, gather
+from .facts.listing import hub_json
 from .parallel import one_line
 from .report import card_json, estimate_json
 
@@ -390,13 +391,6 @@ def listing_of(row: Mapping[str, Any]) -> Listing:
     )
 
 
-def hub_json(listing: Listing) -> dict[str, Any]:
-    """The record's `hub` object."""
-    return {"author": listing.author, "created_at": _iso(listing.created_at),
-            "last_modified": _iso(listing.last_modified), "likes": listing.likes,
-            "library_name": listing.library_name, "pipeline_tag": listing.pipeline_tag, "tags": list(listing.tags)}
-
-
 # Values as pyarrow gives them, and as pandas does: numpy numbers and arrays, NaN or NA for a
 # missing number or text, NaT for a missing time.
 
@@ -429,6 +423,3 @@ def _time(value: Any) -> datetime | None:
         value = value.to_pydatetime()
     return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
 
-
-def _iso(value: datetime | None) -> str | None:
-    return None if value is None else value.isoformat()

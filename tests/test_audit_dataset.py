@@ -26,7 +26,7 @@ from carbon_card.assessment import assess
 from carbon_card.audit import AuditSummary
 from carbon_card.card import parse_card
 from carbon_card.cli import cli
-from carbon_card.dataset import hub_json
+from carbon_card.facts.listing import hub_json
 from carbon_card.estimate import estimate
 from carbon_card.facts import Listing, gather
 from carbon_card.report import card_json, estimate_json

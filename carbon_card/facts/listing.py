@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from .base import Fact
 
-__all__ = ["Listing", "facts_from_listing"]
+__all__ = ["Listing", "facts_from_listing", "hub_json"]
 
 
 @dataclass(frozen=True)
@@ -48,3 +49,12 @@ def facts_from_listing(listing: Listing) -> list[Fact]:
     if listing.params is not None and listing.params > 0:
         facts.append(Fact("params", float(listing.params), str(listing.params), "hub", "safetensors.total"))
     return facts
+
+
+def hub_json(listing: Listing) -> dict[str, Any]:
+    """What the Hub lists of a model, as an audit record's `hub` object (dates in ISO 8601, or null)."""
+    return {"author": listing.author,
+            "created_at": listing.created_at.isoformat() if listing.created_at else None,
+            "last_modified": listing.last_modified.isoformat() if listing.last_modified else None,
+            "likes": listing.likes, "library_name": listing.library_name, "pipeline_tag": listing.pipeline_tag,
+            "tags": list(listing.tags)}
