@@ -106,9 +106,19 @@ def summary_text(summary: Summary) -> str:
         tiers = "; ".join(f"{summary.by_tier[tier]} {_TIER_WORDS[tier]} ({tier})"
                           for tier in ("T1", "T2", "T3", "T4", "none") if summary.by_tier[tier])
         text += f" Disclosure: {tiers}."
-    import textwrap
+    return _wrap(text, 80)
 
-    return "\n".join(textwrap.wrap(text, 80, break_on_hyphens=False, break_long_words=False))
+
+def _wrap(text: str, width: int) -> str:
+    """Words to lines of at most `width` columns (a longer word on a line of its own): the
+    summary of every pre-commit run, where importing textwrap would cost more than this."""
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "\n".join(lines)
 
 
 def fixes_text(fixed: list) -> str:
