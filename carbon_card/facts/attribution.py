@@ -32,7 +32,7 @@ from dataclasses import replace
 
 from .._regex import lazy_compile
 from ..card import Card
-from .base import Fact
+from .base import Fact, Reading
 
 __all__ = ["CONVERSION_WORDS", "attribute", "base_row_words", "model_words"]
 
@@ -125,7 +125,7 @@ def attribute(card: Card, facts: list[Fact], model_name: str | None, folder_name
     model's."""
     if named_size is not None:
         facts = [_other_size(fact, named_size) for fact in facts]
-    if not any(f.origin == "prose" and f.scope == "model" and f.quantity in _TRAINING for f in facts):
+    if not any(_movable(f) for f in facts):
         return facts
     own = model_words(_without_owner(model_name)) if model_name else set()
     conversion = (own | (model_words(folder_name) if folder_name else set())) & CONVERSION_WORDS
@@ -134,7 +134,7 @@ def attribute(card: Card, facts: list[Fact], model_name: str | None, folder_name
     paragraphs = _several_model_lines(card) if "odels" in body or "ggregate" in body else []
     moved = []
     for fact in facts:
-        if fact.origin != "prose" or fact.scope != "model" or fact.quantity not in _TRAINING or fact.line is None:
+        if not _movable(fact):
             moved.append(fact)
             continue
         if conversion:
@@ -157,6 +157,13 @@ def _other_size(fact: Fact, named_size: float) -> Fact:
     if 1 / _SIZE_TOLERANCE <= fact.value / named_size <= _SIZE_TOLERANCE:
         return fact
     return replace(fact, scope="other", note=_noted(fact, f"the model's name says {named_size:.3g} parameters"))
+
+
+def _movable(fact: Fact) -> bool:
+    """A training figure the prose states of this model, which another model's text may have said.
+    AutoTrain's line is written by AutoTrain for the model it trained: always this model's."""
+    return (fact.origin == "prose" and fact.scope == "model" and fact.quantity in _TRAINING
+            and fact.line is not None and fact.reading is not Reading.AUTOTRAIN)
 
 
 def _noted(fact: Fact, why: str) -> str:
