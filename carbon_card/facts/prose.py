@@ -246,18 +246,20 @@ class _Reader:
         """Lines and list items of a known label without bold ("* GPUs: 512 H100-80G", "Training
         time: 14 days", "- Hardware: 384 A100 80GB GPUs"): fields too, for the labels that name a
         training figure only (a plain "- Time: 2021-07-08" is not one)."""
-        if ":" not in self.body:
-            return
-        for start, end in _prose_segments(self.body):
-            for match in _PLAIN_FIELD_RE.finditer(self.body, start, end):
-                if self.used_lines and self.line(match.start()) in self.used_lines:
-                    continue
-                label, value = match.group("label"), match.group("value").strip()
-                kind = _label_kind(label)
-                if kind is None or _PLACEHOLDER in value.lower() or value.lower().strip(" .") in _NO_VALUE:
-                    continue
-                if self._labelled(kind, label, value, match.start("value")):
-                    self._use(match.start())
+        segments = None
+        for line_start in _lines_with(self.body, ":"):  # the pattern only where a line has a colon
+            match = _PLAIN_FIELD_RE.match(self.body, line_start)
+            if match is None or self.used_lines and self.line(match.start()) in self.used_lines:
+                continue
+            segments = segments or _prose_segments(self.body)
+            if not any(start <= line_start < end for start, end in segments):
+                continue  # in a code block
+            label, value = match.group("label"), match.group("value").strip()
+            kind = _label_kind(label)
+            if kind is None or _PLACEHOLDER in value.lower() or value.lower().strip(" .") in _NO_VALUE:
+                continue
+            if self._labelled(kind, label, value, match.start("value")):
+                self._use(match.start())
 
     def _labelled(self, kind: str, label: str, value: str, start: int) -> bool:
         note = f"field '{label}'"
