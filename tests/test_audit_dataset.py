@@ -450,6 +450,7 @@ def cluster():
         yield local
 
 
+@pytest.mark.slow  # a real LocalCluster of 2 processes: 6 s to start
 def test_a_dask_cluster_gives_the_local_records(cluster, shards, local_run):
     result = audit("--dataset", str(shards), "--format", "jsonl", "--scheduler", cluster.scheduler_address)
     assert result.exit_code == 1 and result.stderr == ""
@@ -461,6 +462,7 @@ def test_a_dask_cluster_gives_the_local_records(cluster, shards, local_run):
     assert summary == expected_summary
 
 
+@pytest.mark.slow
 def test_the_documented_dask_dataframe_example_runs(cluster, shards, local_run):
     document = (ROOT / "docs" / "dataset.md").read_text(encoding="utf-8")
     [example] = re.findall(r"```python\n(# dask-example\n.*?)```", document, re.S)

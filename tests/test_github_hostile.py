@@ -177,6 +177,7 @@ def test_a_backtick_in_a_key_keeps_the_code_spans(tmp_path):
 
 # 10. Bounds: pages, time, bytes --------------------------------------------------------------
 
+@pytest.mark.slow  # 100 pages over HTTP: 5 s
 def test_an_endless_link_chain_stops_at_the_page_limit(api, tmp_path):
     api.endless_pages = True
     result, _ = _command(api, tmp_path)
@@ -185,6 +186,7 @@ def test_an_endless_link_chain_stops_at_the_page_limit(api, tmp_path):
     assert api.count("GET") == 100 and api.count("POST") == 0
 
 
+@pytest.mark.slow  # waits out its deadline
 @pytest.mark.parametrize("where", ["body", "head"])
 def test_a_trickling_server_ends_at_the_deadline(api, tmp_path, where):
     if where == "body":  # a byte every 0.1 s keeps each read well under the 30 s socket timeout
@@ -226,6 +228,7 @@ def _gzip_bomb(size: int) -> bytes:
     return b"".join([*(pack.compress(bytes(1 << 20)) for _ in range(size >> 20)), pack.flush()])
 
 
+@pytest.mark.slow  # a process per flood, hundreds of MB offered
 @pytest.mark.parametrize("kind", ["huge", "gzip", "redirect"])
 def test_a_flood_is_cut_with_memory_bounded(api, tmp_path, kind):
     if kind == "gzip":

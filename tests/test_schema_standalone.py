@@ -22,6 +22,9 @@ from jsonschema.validators import validator_for
 
 from carbon_card.schema import SCHEMA_FILE, schema_text
 
+# End to end: the real check-jsonschema CLI, a process per example (14 s); CI runs it.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA_PATH = ROOT / "schemas" / SCHEMA_FILE
 EXAMPLES = ROOT / "examples"
