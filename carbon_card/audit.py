@@ -38,7 +38,7 @@ from collections import Counter, OrderedDict
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
-from typing import IO, TYPE_CHECKING, Any, NoReturn
+from typing import IO, TYPE_CHECKING, Any, Callable, NoReturn
 
 import click
 
@@ -883,15 +883,7 @@ def audit(repo_ids: tuple[str, ...], author: str | None, search: str | None, min
     before = summary.audited + summary.failed
     table = None
     if output_format == "parquet":
-        from .census_parquet import ParquetUnavailable, TableWriter
-
-        try:
-            table = TableWriter(output)  # before any model is audited: pyarrow and the folder are there
-        except (ParquetUnavailable, OSError) as error:
-            auditor.close()
-            reason = error.strerror or error if isinstance(error, OSError) else error
-            click.echo(f"carbon-card: {output}: {reason}", err=True)
-            sys.exit(EXIT_INPUT_ERROR)
+        table = _table_writer(output, auditor.close)
     try:
         with _opened(None if table else output, append=resume) as stream:
             writer = _Writer(stream, output_format, appending=resume and stream.tell() > 0, table=table)
@@ -916,6 +908,21 @@ def audit(repo_ids: tuple[str, ...], author: str | None, search: str | None, min
     if threshold is not None and summary.worst is not None and summary.worst >= threshold:
         sys.exit(EXIT_FINDINGS)
     sys.exit(EXIT_CLEAN)
+
+
+def _table_writer(output: str, cleanup: Callable[[], None] | None = None) -> TableWriter:
+    """The parquet file of `--format parquet`, opened before any model is audited (pyarrow and the
+    folder are there), or one line and exit 2."""
+    from .census_parquet import ParquetUnavailable, TableWriter
+
+    try:
+        return TableWriter(output)
+    except (ParquetUnavailable, OSError) as error:
+        if cleanup is not None:
+            cleanup()
+        reason = error.strerror or error if isinstance(error, OSError) else error
+        click.echo(f"carbon-card: {output}: {reason}", err=True)
+        sys.exit(EXIT_INPUT_ERROR)
 
 
 def _interrupted(written: int, output: str | None, output_format: str) -> NoReturn:
@@ -1053,14 +1060,7 @@ def _audit_dataset(location: str, selection: Selection, output_format: str, outp
     failure = None
     table = None
     if output_format == "parquet":
-        from .census_parquet import ParquetUnavailable, TableWriter
-
-        try:
-            table = TableWriter(output)
-        except (ParquetUnavailable, OSError) as error:
-            reason = error.strerror or error if isinstance(error, OSError) else error
-            click.echo(f"carbon-card: {output}: {reason}", err=True)
-            sys.exit(EXIT_INPUT_ERROR)
+        table = _table_writer(output)
     try:
         with _opened(None if table else output, append=resume) as stream:
             writer = _Writer(stream, output_format, appending=resume and stream.tell() > 0, table=table)

@@ -25,6 +25,8 @@ from .report import (
     finding_text, fixes_text, statistics_json, statistics_text, summary_text,
 )
 from .rules import Severity
+# Loaded with report already (format_mass): the number forms of `estimate`'s flags.
+from .units import UnitError, parse_count, parse_duration_hours, parse_energy_kwh, parse_number
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT_ERROR = 0, 1, 2
 
@@ -441,8 +443,6 @@ class _Quantity(click.ParamType):
     def convert(self, value, param, ctx):
         if not isinstance(value, str):
             return value
-        from .units import UnitError
-
         try:
             number = self._parse(value)
         except UnitError as error:
@@ -464,34 +464,14 @@ class _Given(NamedTuple):
     unit: str
 
 
-def _parse_count(text: str) -> float:
-    from .units import parse_count
-
-    return parse_count(text)
-
-
-def _parse_energy(text: str) -> float:
-    from .units import parse_energy_kwh
-
-    return parse_energy_kwh(text)
-
-
 def _parse_hours(text: str) -> float:
-    from .units import UnitError, parse_duration_hours
-
     hours, accelerator_hours = parse_duration_hours(text)
     if accelerator_hours:
         raise UnitError("accelerator-hours: give --count 1 --hours N, or --count and the wall-clock hours")
     return hours
 
 
-def _parse_plain(text: str) -> float:
-    from .units import parse_number
-
-    return parse_number(text)
-
-
-_COUNT = _Quantity("a count", _parse_count, "")
+_COUNT = _Quantity("a count", parse_count, "")
 _FLAGS = (
     # (option, quantity, type, help)
     ("params", "params", _COUNT, "Total parameters: 7B, 7e9, 1.3M."),
@@ -499,14 +479,14 @@ _FLAGS = (
     ("tokens", "train_tokens", _COUNT, "Training tokens: 2T, 2e12, 15 trillion."),
     ("flops", "train_flops", _COUNT, "Training compute in FLOP: 3.14e23."),
     ("hardware", "hardware", str, "Accelerator, as cards write it: A100-80GB, 8 x V100, TPUv3-8."),
-    ("count", "accelerator_count", _Quantity("a count", _parse_count, "accelerators", integer=True),
+    ("count", "accelerator_count", _Quantity("a count", parse_count, "accelerators", integer=True),
      "Number of accelerators."),
     ("hours", "wall_hours", _Quantity("a duration", _parse_hours, "h"),
      "Wall-clock hours: 72, 3 days, 18h 19min (accelerator-hours: --count 1 --hours N)."),
     ("region", "location", str, "Where training ran: FR, Quebec, Canada, us-east-1, europe-north1."),
     ("cloud", "cloud_provider", str, "Cloud provider (AWS, GCP, Azure): the PUE of a hyperscale data centre."),
-    ("pue", "pue", _Quantity("a number", _parse_plain, ""), "Power usage effectiveness of the data centre."),
-    ("energy-kwh", "energy", _Quantity("an energy", _parse_energy, "kWh"), "Training energy: 6300, 6.3 MWh."),
+    ("pue", "pue", _Quantity("a number", parse_number, ""), "Power usage effectiveness of the data centre."),
+    ("energy-kwh", "energy", _Quantity("an energy", parse_energy_kwh, "kWh"), "Training energy: 6300, 6.3 MWh."),
     ("training-type", "training_type", str, "pre-training or fine-tuning."),
 )
 

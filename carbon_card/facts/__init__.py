@@ -41,9 +41,9 @@ def gather(card: Card, folder: str | os.PathLike | None = None, model_name: str 
     facts, problems = facts_from_metadata(card)
     prose_facts, prose_problems = facts_from_prose(card, name)
     folder_name = os.path.basename(os.path.abspath(folder)) if folder is not None else None
-    named_sizes = [fact for fact in _size_from_name(name) if fact.quantity == "params"] if name else []
-    facts += attribute(card, prose_facts, name, folder_name, name_source in ("given", "model-index"),
-                       named_sizes[0].value if named_sizes else None)
+    sizes = _size_from_name(name) if name else []  # read once: attribution and, below, the fallback
+    named_size = next((fact.value for fact in sizes if fact.quantity == "params"), None)
+    facts += attribute(card, prose_facts, name, folder_name, name_source in ("given", "model-index"), named_size)
     problems += prose_problems
     if folder is not None:
         file_facts, file_problems = facts_from_folder(folder)
@@ -52,8 +52,8 @@ def gather(card: Card, folder: str | os.PathLike | None = None, model_name: str 
     if listing is not None:
         stated = {fact.quantity for fact in facts}
         facts += [fact for fact in facts_from_listing(listing) if fact.quantity not in stated]
-    if name and not any(fact.quantity in ("params", "params_active") and fact.scope == "model" for fact in facts):
-        facts += _size_from_name(name)
+    if sizes and not any(fact.quantity in ("params", "params_active") and fact.scope == "model" for fact in facts):
+        facts += sizes
     task = next((fact for fact in facts if fact.quantity == "task"), None)
     if task is not None:
         facts.append(Fact("domain", task_domain(task.value), task.text, task.origin, task.where, task.line,
