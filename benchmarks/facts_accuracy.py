@@ -224,10 +224,11 @@ def report(cards, by_path, records, fixed, base, split, show) -> None:
                               f"{' (' + card['hours_kind'] + ')' if quantity == 'hours' and card['hours_kind'] else ''},"
                               f" chosen {got if got is not None else '-'}")
         print(f"  {quantity:18s} recall {_share(found, annotated)}  precision {_share(right, chosen_any)}")
-    # 2. placeholders and kilograms in the grams field
+    # 2. placeholders, kilograms in the grams field, files that are not model cards
     for label, flagged_code, is_case in (
         ("placeholders", "CC301", lambda c: bool(c["placeholders"])),
         ("kg in the g field", "CC402", lambda c: c["unit_error"] in ("kg-in-g", "t-in-g")),
+        ("not a model card", "CC007", lambda c: c["is_model_card"] == "no"),
     ):
         cases = hits = false = 0
         for path, card in by_path.items():
@@ -256,8 +257,6 @@ def report(cards, by_path, records, fixed, base, split, show) -> None:
             misses.append(f"no statement: {card['file']}: {' '.join(extra)}"
                           f"{' emissions ' + format(emissions, 'g') if emissions is not None else ''}")
     print(f"  no carbon statement: {len(quiet)} cards, {loud} with a finding beyond CC302 or an emissions fact")
-    not_cards = [c for c in by_path.values() if c["is_model_card"] == "no"]
-    print(f"  not model cards: {len(not_cards)} (carbon-card has no finding for this yet)")
     # 4. what the fixes write
     for name, folder in fixed.items():
         written = contradicted = unsupported = 0

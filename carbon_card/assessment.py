@@ -14,6 +14,7 @@ from .card import Card
 from .facts import Facts, gather
 from .rules import CHECKS, RULES, Severity
 from .rules.base import BLOCK_KEY, RECOMMENDED, Context, Finding
+from .rules.frontmatter import not_a_model_card
 from .rules.disclosure import disclosure_tier, template_placeholders
 from .suppression import UNUSED_CODE, Selection
 
@@ -62,7 +63,8 @@ def assess(card: Card, facts: Facts | None = None, enabled: frozenset[str] | Non
     tier = disclosure_tier(facts, card)
     context = Context(card, facts, tier)
     findings: list[Finding] = []
-    for check in CHECKS:
+    # A file that is not a model card is judged on nothing else (CC007 says so).
+    for check in CHECKS if facts.document.is_model_card else (not_a_model_card,):
         findings += check(context)
     doubted = {code for finding in findings for code in _DOUBTS.get(finding.code, ())}
     if doubted:

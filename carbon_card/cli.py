@@ -550,6 +550,9 @@ def estimate(card_path: str | None, model_id: str | None, output_format: str, ve
             sys.exit(EXIT_INPUT_ERROR)
         gathered = gather(card, os.path.dirname(card_path) or ".", model_id)
         facts, problems, name = list(gathered.facts), gathered.problems, gathered.model_name
+        if not gathered.document.is_model_card:
+            click.echo(f"warning: {card_path} reads as {gathered.document.kind.value}, not a model card (CC007): "
+                       "nothing of it is read; pass --model-id to read it as that model's card", err=True)
     inputs = []
     for option, quantity, _, _ in _FLAGS:
         given = flags.get(option.replace("-", "_"))
@@ -558,6 +561,8 @@ def estimate(card_path: str | None, model_id: str | None, output_format: str, ve
         inputs.append(_understood(option, given))
         value = given.value if isinstance(given, _Given) else given
         facts.append(Fact(quantity, value, given.text if isinstance(given, _Given) else str(given), "flag", option))
+    if not facts and card_path and not gathered.document.is_model_card:
+        sys.exit(EXIT_FINDINGS)
     if not facts:
         raise click.UsageError("give a card, or facts as flags (e.g. --params 7B --tokens 2T)")
     all_facts = Facts(tuple(facts), tuple(problems), name)

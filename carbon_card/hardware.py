@@ -226,6 +226,7 @@ def _gpu_matches(text: str):
             count: int | None = int(m.group("count").replace(",", ""))
         else:
             count = int(trailing.group(1)) if trailing else None
+        count = count or None  # "0 A100" counts nothing: no count stated
         if key == "k80":
             note = "the K80 row is the whole two-GPU board; clouds count each of its GPUs as one"
         # The matched text runs on to the last detail read after the name ("-SXM4-80GB", "x 8").

@@ -43,12 +43,17 @@ class Summary:
     """Cards per disclosure tier (T1 whatever its completeness)."""
     fixable_by_code: Counter = field(default_factory=Counter)
     """Findings `--fix` would fix, per rule code (for `--statistics`)."""
+    not_model_cards: int = 0
+    """Files that are not model cards (CC007): no disclosure tier."""
 
     def add(self, assessment: Assessment, unsafe_fixes: bool | None = None) -> None:
         """Count a card's findings; `unsafe_fixes` is this card's setting (the run's by default)."""
         unsafe = self.unsafe_fixes if unsafe_fixes is None else unsafe_fixes
         self.cards += 1
-        self.by_tier[assessment.disclosure_tier.split(" ", 1)[0]] += 1
+        if assessment.facts.document.is_model_card:
+            self.by_tier[assessment.disclosure_tier.split(" ", 1)[0]] += 1
+        else:
+            self.not_model_cards += 1
         if assessment.findings:
             self.cards_with_findings += 1
         for finding in assessment.findings:
@@ -106,6 +111,8 @@ def summary_text(summary: Summary) -> str:
         tiers = "; ".join(f"{summary.by_tier[tier]} {_TIER_WORDS[tier]} ({tier})"
                           for tier in ("T1", "T2", "T3", "T4", "none") if summary.by_tier[tier])
         text += f" Disclosure: {tiers}."
+    if summary.not_model_cards:
+        text += f" {summary.not_model_cards} {'is' if summary.not_model_cards == 1 else 'are'} not a model card."
     return _wrap(text, 80)
 
 
@@ -171,6 +178,9 @@ def statistics_json(summary: Summary) -> list[dict[str, Any]]:
 
 def disclosure_text(assessment: Assessment) -> str:
     """The line after a card's findings: its disclosure tier and reporting class."""
+    document = assessment.facts.document
+    if not document.is_model_card:
+        return f"{assessment.card.path}: {document.kind.value}, not a model card"
     return (f"{assessment.card.path}: disclosure {assessment.disclosure_tier}; "
             f"reporting class {assessment.reporting_class}")
 
@@ -208,6 +218,7 @@ def card_json(assessment: Assessment) -> dict[str, Any]:
         "findings": [finding_json(finding) for finding in assessment.findings],
         "reporting_class": assessment.reporting_class,
         "disclosure_tier": assessment.disclosure_tier,
+        "document": assessment.facts.document.kind.name.lower(),
         "model_name": assessment.facts.model_name,
         "facts": facts_json(assessment.facts),
     }

@@ -46,6 +46,8 @@ RULE_CASES = [
         ("---\nemissions: 12\n---\n", "CC005"),
         ("---\nco2_eq_emissions: 1\nco2_eq_emissions: 2\n---\n", "CC006"),
         (card_with_block(FULL + "  emissions: 13\n"), "CC006"),
+        ("# my-project\n\n## Installation\n\n    git clone https://github.com/me/my-project\n", "CC007"),
+        ("---\ntask_categories: [text-classification]\nsize_categories: [1K<n<10K]\n---\n# Data\n", "CC007"),
         (card_with_block(FULL, "<!-- carbon-card: ignore CC203 -->\n"), "CC010"),
         ("---\nco2_eq_emissions: [1, 2]\n---\n", "CC101"),
         ("---\nco2_eq_emissions:\n---\n", "CC101"),

@@ -10,8 +10,9 @@ from conftest import CORPUS
 
 from carbon_card.assessment import assess
 from carbon_card.card import parse_card, read_card
+from carbon_card.document import DocumentKind
 from carbon_card.estimate import estimate
-from carbon_card.facts import gather
+from carbon_card.facts import Listing, gather
 from carbon_card.patch import PatchError, propose
 from carbon_card.units import parse_accelerator_count
 
@@ -326,3 +327,37 @@ def test_list_items_with_a_known_label_are_fields_without_bold():
 def test_durations_after_took_and_training_time(name, model_id, hours):
     facts = gather(read_card(GOLD / "cards" / name), None, model_id)
     assert facts.best("wall_hours").value == pytest.approx(hours)
+
+
+@pytest.mark.parametrize("name, kind", [
+    ("EvilFreelancer__rugpt3xl-convert__README.md", DocumentKind.PROJECT),  # Prerequisites, git clone
+    ("SmartMaster35Rus__Llama3-GGuf__README.md", DocumentKind.PROJECT),  # "Установка и настройка"
+    ("catundchat__stable-diffusion-v1.5-lora__README.md", DocumentKind.PROJECT),  # Requirements
+    ("mlops-2425q1-mds-upc__MLOps-mdsist__cards_mnist_data_card.md", DocumentKind.DATASET_CARD),
+])
+def test_a_readme_that_is_not_a_model_card_is_judged_on_nothing_else(name, kind):
+    card, facts = _gold(name)
+    assert facts.document.kind is kind and not facts.facts
+    assert [finding.code for finding in assess(card, facts).findings] == ["CC007"]
+
+
+@pytest.mark.parametrize("name", [
+    "thaiphonghuan__wav2vec2-large-vietnamese-vivos.md",  # no front matter, no template section: usage only
+    "docker__model-cards__ai_gemma3.md",  # "docker" set-up steps, and "Intended uses"
+    "Avent-IQ__pythia-410m-chatbot__README.md",  # an "Installation" section, and "Model Details"
+    "danielhers__climate-awareness-nlp__model_cards_gpt3.md",  # the climate card's questions only
+    "llm-jp__model-cards__models_v3-13b-exp3.md",  # "Model specs", "Environmental specs"
+    "amazon__bort.md",  # nothing marks it either way: the benefit of the doubt
+])
+def test_a_model_card_without_front_matter_is_still_a_model_card(name):
+    assert _gold(name)[1].document.is_model_card
+
+
+def test_a_model_the_user_names_or_the_hub_lists_marks_a_model_card(tmp_path):
+    card = read_card(GOLD / "cards" / "catundchat__stable-diffusion-v1.5-lora__README.md")
+    assert not gather(card).document.is_model_card
+    assert gather(card, model_name="catundchat/stable-diffusion-v1.5-lora").document.is_model_card
+    assert gather(card, listing=Listing("catundchat/sd-lora")).document.is_model_card
+    (tmp_path / "model.safetensors").write_bytes(b"")  # weights beside it: a model's folder
+    (tmp_path / "README.md").write_bytes((GOLD / "cards" / card.path.split("/")[-1]).read_bytes())
+    assert gather(read_card(tmp_path / "README.md"), tmp_path).document.is_model_card

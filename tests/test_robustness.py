@@ -1,6 +1,6 @@
 """Whatever a card holds, the pipeline gives findings and an estimate, never an exception."""
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from carbon_card.assessment import assess
@@ -42,6 +42,7 @@ def test_any_card_is_assessed_and_estimated(front, body):
 @given(st.lists(st.one_of(st.sampled_from(["A100", "TPU", "v3-", "x", " ", "8", "GB", "-", "SXM", "NVIDIA", ",",
                                            "USA", "CA", "us-east-", "Canada", "Georgia", "East US", "9" * 30]),
                           st.text(max_size=8)), max_size=12).map("".join))
+@example(text="A100A100:0A100")  # "0A100" once read as zero accelerators
 def test_hardware_and_location_parsers_never_raise(text):
     from carbon_card.hardware import parse_hardware
     from carbon_card.location import parse_location

@@ -12,6 +12,7 @@ import re
 
 from .._regex import lazy_compile
 from ..card import Card
+from ..document import MODEL_CARD, document_kind
 from ..tables import task_domain
 from .attribution import attribute
 from .base import QUANTITIES, Fact, FactProblem, Facts, Quantity
@@ -37,6 +38,11 @@ def gather(card: Card, folder: str | os.PathLike | None = None, model_name: str 
     `listing` is what the Hub lists about the model (creation date, task, library, size): each
     of its facts is added when the card and its files state nothing of that quantity.
     """
+    # A card the Hub lists is a model repository's, and one the user names a model for (option
+    # or configuration) is that model's card: neither is judged a project README.
+    document = MODEL_CARD if listing is not None or model_name else document_kind(card, folder)
+    if not document.is_model_card:
+        return Facts(document=document)
     name, name_source = _model_name(card, folder, model_name)
     facts, problems = facts_from_metadata(card)
     prose_facts, prose_problems = facts_from_prose(card, name)

@@ -10,6 +10,8 @@ import enum
 from dataclasses import dataclass
 from typing import Any
 
+from ..document import MODEL_CARD, Document
+
 __all__ = ["QUANTITIES", "Quantity", "Fact", "FactProblem", "Facts", "Reading", "SCOPES", "DISCLOSING_SCOPES"]
 
 
@@ -177,6 +179,8 @@ class Facts:
     model_name: str | None = None
     """The name used to pick this model's row in multi-model tables, and where it came from."""
     model_name_source: str | None = None
+    document: Document = MODEL_CARD
+    """What kind of document the card's file is: facts are gathered from model cards only."""
 
     def __post_init__(self) -> None:
         # Candidates by (quantity, scope), (quantity, None) and (quantity, "disclosed"), indexed

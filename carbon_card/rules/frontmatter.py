@@ -31,6 +31,15 @@ def front_matter_problem(ctx: Context) -> Findings:
     return [rule.finding(problem.message, (problem.line, problem.column))]
 
 
+def not_a_model_card(ctx: Context) -> Findings:
+    """CC007: the file is a project README, a dataset card or a Space's README (`document`)."""
+    document = ctx.facts.document
+    if document.is_model_card:
+        return ()
+    return [CC007.finding(f"this file reads as {document.kind.value}, not a model card ({document.reason}): "
+                          "nothing else is checked", (1, 1))]
+
+
 def misspelled_block_key(ctx: Context) -> Findings:
     """CC005: no `co2_eq_emissions`, but a top-level key that looks like it."""
     if not ctx.readable or ctx.has_block:
@@ -146,6 +155,24 @@ CC006 = Rule(
     good=Example(f"---\nlicense: mit\n{_BLOCK}\n---\n"),
     check=duplicate_keys,
 )
+CC007 = Rule(
+    "CC007", "not-a-model-card", Severity.INFO,
+    "The file is not a model card (a project README, a dataset card, a Space's README): nothing else is checked.",
+    why="A directory walk finds every `README.md`, and not all of them describe a model: a project's README "
+        "says what the project emitted, a docs page quotes a GPU for inference, a dataset card counts images. "
+        "Read as a model card, their figures would become a model's training facts. A file is a model card "
+        "when something marks it as one: a front matter (unless it holds only a dataset card's or a Space's "
+        "keys), a file name such as `model_card.md`, model files beside it (`config.json`, weights), a "
+        "model-card section (Model Details, Intended Uses, Training Data, Environmental Impact, ...). Without "
+        "any of these, a project's sections or set-up steps (Installation, Requirements, `git clone`) or a "
+        "dataset card's title make it something else, and carbon-card says so and judges it on nothing "
+        "else. To stop walking into such files, exclude them in the configuration.",
+    bad=Example("# my-project\n\n## Installation\n\n    git clone https://github.com/me/my-project\n\n"
+                "Training took 3 days on 8 x A100.\n"),
+    good=Example(f"---\nlicense: mit\n{_BLOCK}\n---\n\n# my-model\n\n## Training Details\n\n"
+                 "Training took 3 days on 8 x A100.\n"),
+    check=not_a_model_card,
+)
 CC010 = Rule(
     "CC010", "unused-suppression", Severity.WARNING,
     "A `carbon-card: ignore` comment suppresses nothing: no such finding, a rule not enabled, or an unknown code "
@@ -160,5 +187,5 @@ CC010 = Rule(
     check=None,  # the assessment reports it, once every other rule has run (`suppression.Selection`)
 )
 
-RULES = (CC001, CC002, CC003, CC004, CC005, CC006, CC010)
+RULES = (CC001, CC002, CC003, CC004, CC005, CC006, CC007, CC010)
 _BY_CODE = {rule.code: rule for rule in RULES}

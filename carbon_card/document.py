@@ -1,0 +1,125 @@
+"""What kind of document a card file is: a model card, or a README of something else.
+
+A `README.md` in a repository is not always a model card: a project's README, a docs page, a
+dataset card or a Space's README say things ("the project emitted 1.5 t", "RTX 4090 for
+inference") that are not a model's training. A file is a model card when something marks it
+as one; it is something else only when nothing does and something marks it as that other
+kind. The benefit of the doubt goes to the model card, so that no card loses its facts:
+
+- front matter: a model card's, unless its keys are only a dataset card's or a Space's;
+- without front matter, a model card when its file is named as one (`model_card.md`), its
+  folder holds model files (`config.json`, weights), a heading names a model-card section
+  (Model Details, Intended Uses, Training Data, Environmental Impact, ...) or it asks the
+  climate performance model card's questions; otherwise a project README when it has a
+  project's sections or set-up steps (Installation, Requirements, `git clone`, ...), a dataset
+  card when its title says so.
+
+A card from the Hub's listing is a model repository's, and a card the user names a model for
+(`--model-id`, or `model-id` in the configuration) is that model's: both are model cards.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+import re
+from dataclasses import dataclass
+
+from ._regex import lazy_compile
+from .card import Card
+
+
+class DocumentKind(enum.Enum):
+    MODEL_CARD = "a model card"
+    DATASET_CARD = "a dataset card"
+    SPACE = "a Space's README"
+    PROJECT = "a project README"
+
+
+@dataclass(frozen=True)
+class Document:
+    kind: DocumentKind
+    reason: str
+    """Why, in words, for the finding's message."""
+
+    @property
+    def is_model_card(self) -> bool:
+        return self.kind is DocumentKind.MODEL_CARD
+
+
+MODEL_CARD = Document(DocumentKind.MODEL_CARD, "")
+
+# Front matter keys only a model card has, and those only a dataset card or a Space has.
+_MODEL_KEYS = {"model-index", "co2_eq_emissions", "pipeline_tag", "library_name", "base_model", "base_model_relation",
+               "widget", "inference", "model_name"}
+_DATASET_KEYS = {"task_categories", "size_categories", "dataset_info", "annotations_creators", "source_datasets",
+                 "task_ids", "language_creators", "multilinguality", "pretty_name"}
+_SPACE_KEYS = {"sdk", "app_file", "sdk_version", "app_port"}
+
+# Files that only a model's folder holds.
+_MODEL_FILES = {"config.json", "adapter_config.json", "pytorch_model.bin", "model.safetensors", "tf_model.h5",
+                "generation_config.json", "tokenizer_config.json"}
+_MODEL_SUFFIXES = (".safetensors", ".gguf", ".onnx", ".ckpt", ".bin")
+
+_CARD_NAME_RE = lazy_compile(r"model[\s_-]?card", re.IGNORECASE)
+_HEADING_RE = lazy_compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.+?)[ \t#]*\r?$|^\*\*(.+?)\*\*[ \t]*:?[ \t]*\r?$", re.MULTILINE)
+# The sections of the Hub's model card template and of Mitchell et al. (2019).
+_CARD_SECTION_RE = lazy_compile(
+    r"model[\s_-]?card|model (?:details|description|summary|specs|specification|overview|information|type|"
+    r"architecture and objective|sources)|intended (?:uses?|users?)|out-of-scope|direct use|downstream use|"
+    r"training (?:data|procedure|details|hyperparameters|regime|results|specs)|framework versions|"
+    r"environmental impact|bias, risks|limitations and bias|bias and limitations|how to (?:use|get started)|"
+    r"evaluation (?:data|results)|technical specifications|ethical considerations",
+    re.IGNORECASE,
+)
+_CLIMATE_QUESTIONS_RE = lazy_compile(r"how much co2\w* (?:was )?emitted", re.IGNORECASE)
+# A project's sections and set-up steps.
+_PROJECT_SECTION_RE = lazy_compile(
+    r"^(?:\W*\s*)?(?:installation|install|requirements|prerequisites|set ?up|setup|getting started|quick ?start|"
+    r"project (?:structure|organi[sz]ation)|contributing|development|roadmap|build|установка|требования)\b",
+    re.IGNORECASE,
+)
+_PROJECT_STEP_RE = lazy_compile(r"\bgit clone\b|\bpip install -r\b|\brequirements\.txt\b|\bsetup\.py\b|\bconda create\b"
+                                r"|\bnpm install\b|\bdocker compose\b|\bmake install\b", re.IGNORECASE)
+_DATASET_TITLE_RE = lazy_compile(r"^dataset card\b", re.IGNORECASE)
+
+
+def document_kind(card: Card, folder: str | os.PathLike | None = None) -> Document:
+    """What the card's file is: `MODEL_CARD` unless something marks it as another kind."""
+    metadata = card.metadata
+    if metadata:
+        keys = {key for key in metadata if isinstance(key, str)}
+        if keys & _MODEL_KEYS:
+            return MODEL_CARD
+        if keys & _DATASET_KEYS:
+            return Document(DocumentKind.DATASET_CARD, f"its front matter has a dataset card's keys "
+                                                       f"({', '.join(sorted(keys & _DATASET_KEYS)[:2])})")
+        if "sdk" in keys and keys & (_SPACE_KEYS - {"sdk"}):
+            return Document(DocumentKind.SPACE, "its front matter configures a Space (`sdk`)")
+        return MODEL_CARD
+    if card.yaml_span is not None or card.problem is not None and card.problem.kind != "missing":
+        return MODEL_CARD  # a front matter the author meant, even if broken: the rules say what is wrong
+    if _CARD_NAME_RE.search(os.path.basename(card.path)):
+        return MODEL_CARD
+    if folder is not None and _holds_model_files(folder):
+        return MODEL_CARD
+    body = card.body
+    headings = [(match.group(1) or match.group(2)).strip() for match in _HEADING_RE.finditer(body)]
+    if any(_CARD_SECTION_RE.search(heading) for heading in headings) or _CLIMATE_QUESTIONS_RE.search(body):
+        return MODEL_CARD
+    if headings and _DATASET_TITLE_RE.match(headings[0]):
+        return Document(DocumentKind.DATASET_CARD, "its title says it is a dataset card")
+    project = next((heading for heading in headings if _PROJECT_SECTION_RE.match(heading)), None)
+    step = _PROJECT_STEP_RE.search(body)
+    if project is not None or step is not None:
+        said = f"a section '{project[:40]}'" if project is not None else f"'{step.group(0)}'"
+        return Document(DocumentKind.PROJECT, f"no front matter, no model-card section and {said}")
+    return MODEL_CARD
+
+
+def _holds_model_files(folder: str | os.PathLike) -> bool:
+    try:
+        with os.scandir(folder) as entries:
+            return any(entry.name in _MODEL_FILES or entry.name.endswith(_MODEL_SUFFIXES) for entry in entries)
+    except OSError:
+        return False

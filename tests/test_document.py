@@ -1,0 +1,52 @@
+"""A README that is not a model card (CC007) through the real command line: reported once,
+judged on nothing else, never changed by a fix; and a model card beside it is judged as ever."""
+
+import json
+import shutil
+
+from conftest import CORPUS
+from test_cli import run
+
+GOLD = CORPUS / "gold" / "cards"
+PROJECT = GOLD / "catundchat__stable-diffusion-v1.5-lora__README.md"  # Requirements, "took about 2.5h"
+MODEL = GOLD / "Ayaka__bart-base-cantonese.md"
+
+
+def _repository(tmp_path):
+    (tmp_path / "bart-base-cantonese").mkdir()
+    shutil.copyfile(PROJECT, tmp_path / "README.md")
+    shutil.copyfile(MODEL, tmp_path / "bart-base-cantonese" / "README.md")
+    return tmp_path
+
+
+def test_a_project_readme_is_one_info_finding_and_the_model_card_is_judged(tmp_path):
+    repository = _repository(tmp_path)
+    result = run("check", "--format", "json", "--fail-on", "never", repository)
+    records = {record["path"]: record for record in json.loads(result.stdout)}
+    project = records[str(repository / "README.md")]
+    model = records[str(repository / "bart-base-cantonese" / "README.md")]
+    assert project["document"] == "project" and project["facts"] == []
+    assert [f["code"] for f in project["findings"]] == ["CC007"]
+    assert model["document"] == "model_card" and any(f["quantity"] == "emissions" for f in model["facts"])
+
+    text = run("check", repository / "README.md")
+    assert text.returncode == 0  # info only: the hook does not fail on the project's README
+    assert "a project README, not a model card" in text.stdout and "1 is not a model card." in text.stdout
+
+
+def test_no_fix_touches_a_file_that_is_not_a_model_card(tmp_path):
+    repository = _repository(tmp_path)
+    before = (repository / "README.md").read_bytes()
+    run("check", "--fix", "--unsafe-fixes", "--fill-template", repository / "README.md")
+    assert (repository / "README.md").read_bytes() == before
+    assert run("check", "--diff", "--unsafe-fixes", repository / "README.md").returncode == 0
+
+
+def test_naming_the_model_reads_the_file_as_its_card(tmp_path):
+    repository = _repository(tmp_path)
+    named = run("check", "--format", "json", "--fail-on", "never", "--model-id", "catundchat/sd-lora",
+                repository / "README.md")
+    (record,) = json.loads(named.stdout)
+    assert record["document"] == "model_card" and "CC007" not in {f["code"] for f in record["findings"]}
+    estimate = run("estimate", repository / "README.md")
+    assert estimate.returncode == 1 and "not a model card (CC007)" in estimate.stderr
