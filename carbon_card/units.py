@@ -177,6 +177,8 @@ def parse_duration_hours(text: str) -> tuple[float, bool]:
     for match in _DURATION_PART_RE.finditer(cleaned):
         if cleaned[position : match.start()].strip(" ,and") or not re.search(r"\d", match.group(1)):
             raise UnitError(f"not a duration: {text!r}")
+        if match.group(1)[0] in "+-":  # "8-12 hours" is a range; and no duration is negative
+            raise UnitError(f"not one duration: {text!r}")
         number = _float(match.group(1))
         number *= _SCALE[(match.group(2) or "").lower()]  # "1.3M GPU hours"
         unit = (match.group(4) or "h").lower()

@@ -361,3 +361,23 @@ def test_a_model_the_user_names_or_the_hub_lists_marks_a_model_card(tmp_path):
     (tmp_path / "model.safetensors").write_bytes(b"")  # weights beside it: a model's folder
     (tmp_path / "README.md").write_bytes((GOLD / "cards" / card.path.split("/")[-1]).read_bytes())
     assert gather(read_card(tmp_path / "README.md"), tmp_path).document.is_model_card
+
+
+@pytest.mark.parametrize("name, quantity, value", [
+    ("taed2-2526q1-gced-upc__TAED2_Synopsis__docs_model_card.md", "wall_hours", None),  # "Hours used: 8-12 hours"
+    ("warp-ai__wuerstchen.md", "accelerator_hours", 24602),  # "Hours used: 24602": over a year
+    ("warp-ai__wuerstchen.md", "wall_hours", None),
+    ("mosaicml__mpt-7b.md", "wall_hours", 228),  # "This model was trained ... for about 9.5 days"
+    ("Ayaka__bart-base-cantonese.md", "wall_hours", 44),  # "- Time: 44.0 hours on Google Cloud TPU v4-16"
+    ("stabilityai__stablelm-3b-4e1t.md", "accelerator_count", 256),  # a sentence after "**Hardware**:"
+    ("stabilityai__stablelm-3b-4e1t.md", "wall_hours", 720),  # "took approximately 30 days"
+    ("Maltehb__aelaectra-danish-electra-small-cased.md", "accelerator_count", 1),  # "a single NVIDIA Tesla V100"
+    ("ai-forever__rugpt3large_based_on_gpt2.md", "accelerator_count", 128),  # "around 14 days on 128 GPUs"
+    ("haor__Evt_V4-preview.md", "accelerator_hours", 300),  # "Spent about 300 V100 GPU hours."
+    ("aipicasso__cool-japan-diffusion-2-1-0.md", "wall_hours", 300),  # "使用時間（単位は時間）: 300"
+    ("aipicasso__cool-japan-diffusion-2-1-0.md", "cloud_provider", None),  # "クラウド事業者: なし" (none)
+    ("mlops-2526q1-mds-upc__TikkaMasalAI__modelcard_resnet18.md", "wall_hours", 60),  # "Approximately 60 hours"
+])
+def test_durations_and_counts_as_real_cards_state_them(name, quantity, value):
+    fact = _gold(name)[1].best(quantity)
+    assert (fact.value if fact is not None else None) == value

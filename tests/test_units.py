@@ -2,7 +2,7 @@ import math
 
 import pytest
 
-from carbon_card.units import UnitError, format_grams, parse_mass_grams, parse_number
+from carbon_card.units import UnitError, format_grams, parse_duration_hours, parse_mass_grams, parse_number
 
 
 @pytest.mark.parametrize(
@@ -75,3 +75,9 @@ def test_a_count_written_against_the_accelerators_name():
 
     assert parse_accelerator_count("32xA100-40G") == 32
     assert parse_accelerator_count("8x80GB A100") is None  # 80GB is the memory, not a count
+
+
+@pytest.mark.parametrize("text", ["8-12 hours", "2-3 days", "-5 hours"])
+def test_a_range_or_a_negative_is_not_one_duration(text):
+    with pytest.raises(UnitError):
+        parse_duration_hours(text)

@@ -48,7 +48,8 @@ _MASS = rf"(?<![\w.])({_NUM})\s*\**\s*({_MASS_UNIT})(?=[^a-z]|$|co)\**{_GAS}?"
 _MASS_RE = lazy_compile(_MASS, re.IGNORECASE)
 _ENERGY_RE = lazy_compile(rf"(?<![\w.])({_NUM})\s*\**\s*(kWh|MWh|GWh|Wh)\b", re.IGNORECASE)
 _SCALED = rf"{_NUM}\s*(?:[kKMBT](?![a-zA-Z])|thousand|million|billion|trillion)?"
-_ACCEL_HOURS_RE = lazy_compile(rf"(?<![\w.])({_SCALED})\**\s*(?:GPU|TPU|chip|accelerator|device)[- ]hours?\b", re.IGNORECASE)
+_ACCEL_HOURS_RE = lazy_compile(rf"(?<![\w.])({_SCALED})\**\s*(?:(?:NVIDIA\s+)?[AHV]100\s+)?(?:GPU|TPU|chip|accelerator|device)"
+                               rf"[- ]hours?\b", re.IGNORECASE)
 _TOKENS_RE = lazy_compile(rf"(?<![\w.])({_SCALED})\s*(?:of\s+)?(?:training\s+)?tokens\b", re.IGNORECASE)
 _PARAMS_RE = lazy_compile(rf"(?<![\w.])({_SCALED})\s*(?:trainable\s+)?(?:parameters|params)\b", re.IGNORECASE)
 _PUE_RE = lazy_compile(r"\bPUE\s*(?:of|=|:|was|is)?\s*(?:~|about\s+)?(\d(?:\.\d+)?)\b")
@@ -73,8 +74,10 @@ _ACCEL = (
     r"(?:[- ](?:SXM\d?|PCIe|NVL|\d+\s?GB)(?![\w]))*"
 )
 _HARDWARE_RE = lazy_compile(
-    rf"(?:(?<![\w.])(\d{{1,6}})\s*(?:x|×|\*)?\s*)?\b({_ACCEL})\b(?:\s*(?:x|×)\s*(\d{{1,6}})\b)?(?:\s*(?:GPUs?|TPUs?|chips|cards))?"
+    rf"(?:(?<![\w.])(\d{{1,6}}|(?i:a\s+single|single|one))\s*(?:x|×|\*)?\s*)?\b({_ACCEL})\b(?:\s*(?:x|×)\s*(\d{{1,6}})\b)?(?:\s*(?:GPUs?|TPUs?|chips|cards))?"
 )
+# "on 128 GPUs": a count of unnamed accelerators (a named one is _HARDWARE_RE's).
+_GPU_COUNT_RE = lazy_compile(r"(?<![\w.,])(\d{1,6})\s+(?:GPUs|TPUs|accelerators)\b")
 # Each sentence pattern with its anchors: lower-case words every match contains. Scanning a
 # body with a pattern that starts with a number is slow (the engine tries every position);
 # `str.find` finds the anchors fast and the pattern then runs on a short window around each.
@@ -98,6 +101,7 @@ _SENTENCE_PATTERNS = (
     # far from all of them, "8 A6000s", is missed).
     (_HARDWARE_RE, ("100", "gpu", "tpu", "nvidia", "tesla", "rtx", "t4", "a10", "a40", "l4", "amd", "gaudi")),
     (_DURATION_RE, ("hour", "hrs", "day", "week")),
+    (_GPU_COUNT_RE, ("gpus", "tpus", "accelerators")),
 )
 # Every anchor word once; accelerator names must start a word ("tpu" in "output" is none).
 _ANCHOR_WORDS = tuple({
@@ -110,6 +114,7 @@ _TRAIN_CONTEXT_RE = lazy_compile(r"train|pretrain|fine-?tun", re.IGNORECASE)
 _AUTOTRAIN_RE = lazy_compile(rf"CO2 Emissions \(in grams\)\s*:\s*({_NUM})", re.IGNORECASE)
 _PLAIN_FIELD_RE = lazy_compile(
     r"^[ \t]*(?:[-*+][ \t]+)?(?P<label>gpus?|tpus?|hardware(?: type| used)?|hours used|training time|carbon emitted"
+    r"|(?:training |compute )?(?:time|duration)|training hours"
     r"|co2 emissions?|cloud provider|compute region|training tokens|number of parameters)[ \t]*:[ \t]*"
     r"(?P<value>[^\n]+)$", re.IGNORECASE | re.MULTILINE)
 # "- **Hardware Type:** x", "**Training time**: x", "- **Carbon Emitted** *(remark)*: x". A bold
@@ -120,7 +125,8 @@ _LABELLED_RE = lazy_compile(
     re.MULTILINE,
 )
 _PLACEHOLDER = "more information needed"
-_NO_VALUE = {"unknown", "n/a", "na", "none", "not specified", "not available", "unavailable", "-", "tbd", "?"}
+_NO_VALUE = {"unknown", "n/a", "na", "none", "not specified", "not available", "unavailable", "-", "tbd", "?",
+             "なし", "無し", "不明", "无", "未知", "없음", "ninguno", "ninguna", "aucun", "keine", "nessuno", "nenhum"}
 _H1_RE = lazy_compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 
 
@@ -143,15 +149,55 @@ _SIZE_LIST_BEFORE_RE = lazy_compile(r"\d(?:\.\d+)?\s*(?:[kKMBT]|thousand|million
 
 # A figure that ends a range: "560-1200 kg", "0.5 to 0.9 t".
 _RANGE_END_RE = lazy_compile(r"\d\s*(?:-|–|—|to)\s*$", re.IGNORECASE)
+# Before a figure: "~", "approximately", "about" (the figure is the figure, give or take).
+_APPROX = r"\s*(?:~|≈|(?:approx(?:imately|\.)?|about|around|roughly|circa|ca\.)\s)?\s*"
+_RANGE_START_RE = lazy_compile(rf"{_APPROX}{_NUM}\s*[a-z]*\s*(?:-|–|—|to)\s*{_NUM}", re.IGNORECASE)
+_GENERIC_TIME_LABELS = {"time", "duration"}
+_SENTENCE_VERB_RE = lazy_compile(r"\b(?:was|were|is|are|took|trained|used|using|ran)\b", re.IGNORECASE)
+# Hours of wall-clock time a training never reaches: a year (365.25 days).
+_WALL_CLOCK_YEAR = 8766.0
 
 # After the hours of an "Hours used" field: words that make them per accelerator or a product.
-_PER_ACCELERATOR_RE = lazy_compile(r"[/×*]|\b(?:x|per|each|gpus?|tpus?|chips?|nodes?|accelerators?|devices?|cores?)\b",
+# Right after them: "40 hours/GPU x 16 nodes", "24 hours per GPU", "10 h x 8 GPUs" (not "44 hours on
+# Google Cloud TPU v4-16", wall-clock time on a named slice).
+_PER_ACCELERATOR_RE = lazy_compile(r"\s*(?:[/×*]|\b(?:x|per|each|gpus?|tpus?|chips?|nodes?|accelerators?|devices?|cores?)\b)",
                                    re.IGNORECASE)
+
+
+# The template's Environmental Impact fields as cards in other languages label them
+# ("**使用時間（単位は時間）:** 300"), with any parenthesised remark removed.
+_TRANSLATED_LABELS = {
+    # Japanese
+    "ハードウェアタイプ": "hardware", "ハードウェアの種類": "hardware", "使用時間": "hours", "学習時間": "hours",
+    "クラウド事業者": "cloud_provider", "クラウドプロバイダー": "cloud_provider", "学習した場所": "location",
+    "計算リージョン": "location", "カーボン排出量": "emissions", "炭素排出量": "emissions",
+    # Chinese
+    "硬件类型": "hardware", "硬件": "hardware", "使用时长": "hours", "使用时间": "hours", "训练时间": "hours",
+    "训练时长": "hours", "云服务商": "cloud_provider", "云服务提供商": "cloud_provider", "计算区域": "location",
+    "碳排放量": "emissions", "碳排放": "emissions",
+    # Korean
+    "하드웨어 유형": "hardware", "하드웨어": "hardware", "사용 시간": "hours", "학습 시간": "hours",
+    "클라우드 제공자": "cloud_provider", "컴퓨팅 지역": "location", "탄소 배출량": "emissions",
+    # Spanish, Portuguese, French, German, Italian
+    "tipo de hardware": "hardware", "horas utilizadas": "hours", "horas usadas": "hours",
+    "proveedor de nube": "cloud_provider", "región de cómputo": "location", "carbono emitido": "emissions",
+    "provedor de nuvem": "cloud_provider", "região de computação": "location",
+    "type de matériel": "hardware", "heures utilisées": "hours", "fournisseur de cloud": "cloud_provider",
+    "région de calcul": "location", "carbone émis": "emissions",
+    "hardware-typ": "hardware", "hardwaretyp": "hardware", "verwendete stunden": "hours",
+    "cloud-anbieter": "cloud_provider", "rechenregion": "location", "ausgestoßener kohlenstoff": "emissions",
+    "tipo di hardware": "hardware", "ore utilizzate": "hours", "fornitore cloud": "cloud_provider",
+    "regione di calcolo": "location", "carbonio emesso": "emissions",
+}
+_REMARK_RE = lazy_compile(r"\s*[(（][^()（）]*[)）]\s*")
 
 
 def _label_kind(label: str) -> str | None:
     """Which quantity a field label names ("Hardware Type" -> hardware)."""
     key = label.lower().strip()
+    translated = _TRANSLATED_LABELS.get(_REMARK_RE.sub("", key).strip(" :："))
+    if translated is not None:
+        return translated
     if "market-based" in key or "market based" in key:
         return None
     if _EMISSIONS_LABEL_RE.search(key):
@@ -273,6 +319,10 @@ class _Reader:
                 self.problem(f"{note}: {value!r} has no known unit of energy; say Wh, kWh or MWh", start)
             return bool(found)
         if kind == "hardware":
+            if len(value.split()) > 8 and _SENTENCE_VERB_RE.search(value):
+                # "**Hardware**: `StableLM-3B-4E1T` was trained on ... 256 NVIDIA A100 40GB GPUs ... and
+                # took approximately 30 days": a sentence after a label, read as a sentence.
+                return False
             self.add("hardware", value, value, start, note=note, reading=Reading.FIELD)
             count = parse_accelerator_count(value)
             if count is not None:
@@ -330,11 +380,15 @@ class _Reader:
         return False
 
     def _labelled_hours(self, label: str, value: str, start: int, note: str) -> bool:
-        found = re.match(rf"\s*~?\s*({_SCALED}(?:\s*(?:(?:GPU|TPU|chip|accelerator)[- ])?[a-z]+)?"
+        found = re.match(rf"{_APPROX}({_SCALED}(?:\s*(?:(?:GPU|TPU|chip|accelerator)[- ])?[a-z]+)?"
                          rf"(?:\s*(?:,|and)?\s+{_NUM}\s*[a-z]+)*)",  # "2 hours and 56 minutes", "18h, 19min"
                          value, re.IGNORECASE)
         if not found:
             return False
+        if _RANGE_START_RE.match(value):
+            return True  # "8-12 hours": a range is no one figure; nor is its first end the sentence reader's
+        if label.lower() in _GENERIC_TIME_LABELS and not re.search(r"[a-z]", found.group(1), re.IGNORECASE):
+            return False  # "- Time: 2021-07-08": a plain "Time" is a duration only with its unit
         try:
             hours, accelerator = parse_duration_hours(found.group(1))
         except UnitError:
@@ -344,7 +398,11 @@ class _Reader:
                 return False
             hours, accelerator = _number(number.group(1)), False
         accelerator = accelerator or "gpu" in label.lower()
-        if not accelerator and _PER_ACCELERATOR_RE.search(value, found.end()):
+        if not accelerator and hours > _WALL_CLOCK_YEAR:
+            # "Hours used: 150000" beside 256 A100s: no training runs for over a year, so the
+            # field sums the accelerators' hours.
+            accelerator, note = True, f"{note}; over a year: accelerator-hours"
+        if not accelerator and _PER_ACCELERATOR_RE.match(value, found.end()):
             # "40 hours/GPU x 16 nodes x 4 GPUs/node = 2560 GPU-hours": a product, not the wall-clock
             # hours the field names; left to the sentence reader.
             return False
@@ -556,8 +614,11 @@ class _Reader:
                     if pattern is _HARDWARE_RE:
                         count = match.group(1) or match.group(3)
                         self.add("hardware", match.group(2), text, start, note="sentence")
-                        if count and int(count) > 0:
-                            self.add("accelerator_count", int(count), text, start, note="sentence")
+                        count = int(count) if count and count.isdigit() else 1 if count else None  # "a single V100"
+                        if count:
+                            self.add("accelerator_count", count, text, start, note="sentence")
+                    elif pattern is _GPU_COUNT_RE:
+                        self.add("accelerator_count", int(match.group(1)), text, start, note="sentence")
                     else:
                         self.add("wall_hours", parse_duration_hours(match.group(1))[0], text, start, note="sentence")
 
@@ -637,9 +698,18 @@ class _Reader:
         if not self.other_names:
             return
         own_rows = {(f.quantity, f.value) for f in self.facts if f.scope == "model" and f.row is not None}
+        lines = None
         for index, fact in enumerate(self.facts):
             if fact.scope != "model" or fact.quantity not in _RUN_TOTALS or fact.row is not None:
                 continue
+            if fact.reading is Reading.SENTENCE and fact.line is not None:
+                # "This model was trained on 440 A100s for about 9.5 days": the sentence says whose.
+                lines = lines or self.card.text.splitlines()
+                line = lines[fact.line - 1] if fact.line <= len(lines) else ""
+                at = line.find(fact.text)
+                sentence = line[line.rfind(". ", 0, max(at, 0)) + 1 : at] if at >= 0 else ""
+                if _THIS_MODEL_RE.search(sentence):
+                    continue
             if not any(q == fact.quantity and _close(v, fact.value) for q, v in own_rows):
                 self.facts[index] = replace(fact, scope="family")
 
@@ -823,6 +893,7 @@ def _table_value(cell: str, quantity: str, unit: str | None) -> float | None:
 
 
 _RUN_TOTALS = {"emissions", "energy", "accelerator_hours", "wall_hours"}  # tokens describe each model
+_THIS_MODEL_RE = lazy_compile(r"\b(?:this|our|the present)\s+model\b", re.IGNORECASE)
 _RUN_PATTERNS = (_MASS_CO2_RE, _MASS_NEAR_EMISSION_RE, _ENERGY_RE, _ACCEL_HOURS_RE)
 
 
