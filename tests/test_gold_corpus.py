@@ -381,3 +381,10 @@ def test_a_model_the_user_names_or_the_hub_lists_marks_a_model_card(tmp_path):
 def test_durations_and_counts_as_real_cards_state_them(name, quantity, value):
     fact = _gold(name)[1].best(quantity)
     assert (fact.value if fact is not None else None) == value
+
+
+def test_two_sizes_in_sentences_leave_the_size_open():
+    # "~750M parameters" (the AR checkpoint) and "~450M parameters" (the NAR one).
+    facts = _gold("CAMB-AI__MARS5-TTS.md")[1]
+    assert facts.best("params") is None
+    assert {fact.value for fact in facts.all("params", "row")} == {750e6, 450e6}

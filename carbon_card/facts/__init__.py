@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import replace
 
 from .._regex import lazy_compile
 from ..card import Card
 from ..document import MODEL_CARD, document_kind
 from ..tables import task_domain
 from .attribution import attribute
-from .base import QUANTITIES, Fact, FactProblem, Facts, Quantity
+from .base import QUANTITIES, Fact, FactProblem, Facts, Quantity, Reading
 from .files import facts_from_folder
 from .listing import Listing, facts_from_listing
 from .metadata import facts_from_metadata, model_index_name
@@ -49,7 +50,8 @@ def gather(card: Card, folder: str | os.PathLike | None = None, model_name: str 
     folder_name = os.path.basename(os.path.abspath(folder)) if folder is not None else None
     sizes = _size_from_name(name) if name else []  # read once: attribution and, below, the fallback
     named_size = next((fact.value for fact in sizes if fact.quantity == "params"), None)
-    facts += attribute(card, prose_facts, name, folder_name, name_source in ("given", "model-index"), named_size)
+    facts += _sizes_in_doubt(attribute(card, prose_facts, name, folder_name, name_source in ("given", "model-index"),
+                                       named_size))
     problems += prose_problems
     if folder is not None:
         file_facts, file_problems = facts_from_folder(folder)
@@ -65,6 +67,20 @@ def gather(card: Card, folder: str | os.PathLike | None = None, model_name: str 
         facts.append(Fact("domain", task_domain(task.value), task.text, task.origin, task.where, task.line,
                           task.column, note="domain of the task"))
     return Facts(tuple(facts), tuple(problems), name, name_source)
+
+
+def _sizes_in_doubt(facts: list[Fact]) -> list[Fact]:
+    """Sentences that give this model two sizes ("750M parameters" for one checkpoint, "450M"
+    for the other; the stages of a pipeline) leave its size open: neither is chosen, both are
+    kept as a row whose model is unknown. A table's own row or a field decides it elsewhere."""
+    sizes = [fact for fact in facts if fact.quantity == "params" and fact.scope == "model"]
+    if len(sizes) < 2 or any(fact.reading is not Reading.SENTENCE for fact in sizes):
+        return facts
+    values = [fact.value for fact in sizes]
+    if max(values) <= min(values) * 1.1:
+        return facts
+    return [replace(fact, scope="row", note=f"{fact.note}; one of several sizes the card states")
+            if fact in sizes else fact for fact in facts]
 
 
 # A size that starts a word: not after a letter, a digit or "." ("v1.5b" states no size). The
