@@ -388,3 +388,12 @@ def test_two_sizes_in_sentences_leave_the_size_open():
     facts = _gold("CAMB-AI__MARS5-TTS.md")[1]
     assert facts.best("params") is None
     assert {fact.value for fact in facts.all("params", "row")} == {750e6, 450e6}
+
+
+def test_a_two_column_table_of_fields_is_read_row_by_row():
+    # "| Compute SKU GPU Device | 8 x NVIDIA V100 32GB (NVLink) |", "| Region | US West 2 |"
+    facts = _gold("linydub__bart-large-samsum.md")[1]
+    assert facts.best("accelerator_count").value == 8
+    assert facts.best("location").value == "US West 2"
+    # A row of a family's sizes in a wider table is no field ("| Parameters | 300M | 580M | ...").
+    assert _gold("bigscience__bloomz.md")[1].best("params") is None

@@ -153,6 +153,8 @@ _RANGE_END_RE = lazy_compile(r"\d\s*(?:-|–|—|to)\s*$", re.IGNORECASE)
 _APPROX = r"\s*(?:~|≈|(?:approx(?:imately|\.)?|about|around|roughly|circa|ca\.)\s)?\s*"
 _RANGE_START_RE = lazy_compile(rf"{_APPROX}{_NUM}\s*[a-z]*\s*(?:-|–|—|to)\s*{_NUM}", re.IGNORECASE)
 _GENERIC_TIME_LABELS = {"time", "duration"}
+# A table's key naming the accelerators: "Compute SKU GPU Device", "GPU type" (not "GPU Memory Usage").
+_HARDWARE_KEY_RE = lazy_compile(r"\b(?:gpu|tpu|accelerator)s?(?:\s+(?:device|type|model|name))?$")
 _SENTENCE_VERB_RE = lazy_compile(r"\b(?:was|were|is|are|took|trained|used|using|ran)\b", re.IGNORECASE)
 # Hours of wall-clock time a training never reaches: a year (365.25 days).
 _WALL_CLOCK_YEAR = 8766.0
@@ -461,6 +463,19 @@ class _Reader:
             self._codecarbon_table(table, rows)
         elif any("?" in key for key in rows):
             self._question_table(table, rows)
+        elif len(table.header) == 2 and all(len(row) == 2 for row in table.rows):
+            self._fields_table(rows)  # two columns exactly: a row of a family's sizes is no field
+
+    def _fields_table(self, rows: dict[str, tuple[str, int, str]]) -> None:
+        """A two-column table of labelled fields ("| Region | US West 2 |", "| Compute SKU GPU
+        Device | 8 x NVIDIA V100 32GB |"): each row whose label names a quantity is a field."""
+        for key, (value, offset, written) in rows.items():
+            kind = _label_kind(key) or ("hardware" if _HARDWARE_KEY_RE.search(key) else None)
+            value = value.strip().strip("*").strip()
+            if kind is None or not value or _PLACEHOLDER in value.lower() or value.lower().strip(" .") in _NO_VALUE:
+                continue
+            if self._labelled(kind, written, value, offset):
+                self._use(offset)
 
     def _question_table(self, table: _Table, rows: dict[str, tuple[str, int, str]]) -> None:
         """The climate performance model card (Hershcovich et al., 2022): "7. How much CO2eq was
@@ -760,7 +775,9 @@ _PIPE_ROW_RE = lazy_compile(r"^[ \t]*\|(.*)\|[ \t\r]*$", re.MULTILINE)  # "\r": 
 _SEPARATOR_RE = lazy_compile(r"^[\s|:\-]+$")
 # Two-column tables read row by row: CodeCarbon's output ("| emissions | 0.0435 |"), and the
 # questions of the climate performance model card (Hershcovich et al., 2022).
-_KEY_VALUE_ROW_RE = lazy_compile(r"^[ \t]*\|[ \t]*(?:energy_consumed|emissions_rate|(?:\d+\.\s*)?how much co2)",
+_KEY_VALUE_ROW_RE = lazy_compile(r"^[ \t]*\|[ \t]*(?:energy_consumed|emissions_rate|(?:\d+\.\s*)?how much co2"
+                                 r"|(?:hardware(?: type| used)?|hours used|compute region|region|cloud provider"
+                                 r"|carbon emitted|[\w ]*\b(?:gpu|tpu|accelerator)s?(?: device| type| model)?)[ \t]*\|)",
                                  re.MULTILINE | re.IGNORECASE)
 # The climate performance model card's questions: (pattern, quantity, scope). Question 8 (all
 # experiments) and 9 (inference) are not this model's training.
