@@ -397,3 +397,12 @@ def test_a_two_column_table_of_fields_is_read_row_by_row():
     assert facts.best("location").value == "US West 2"
     # A row of a family's sizes in a wider table is no field ("| Parameters | 300M | 580M | ...").
     assert _gold("bigscience__bloomz.md")[1].best("params") is None
+
+
+@pytest.mark.parametrize("name, params", [
+    ("openai-community__gpt2-xl.md", 1.5e9),  # "the **1.5B parameter** version of GPT-2"
+    ("microsoft__phi-1_5.md", 1.3e9),  # "a Transformer with **1.3 billion** parameters"
+    ("CohereLabs__cohere-transcribe-arabic-07-2026.md", 2e9),  # "an open source 2B-parameter ... model"
+])
+def test_a_size_in_bold_singular_or_hyphenated(name, params):
+    assert _gold(name)[1].best("params").value == params

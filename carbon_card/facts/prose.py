@@ -51,7 +51,8 @@ _SCALED = rf"{_NUM}\s*(?:[kKMBT](?![a-zA-Z])|thousand|million|billion|trillion)?
 _ACCEL_HOURS_RE = lazy_compile(rf"(?<![\w.])({_SCALED})\**\s*(?:(?:NVIDIA\s+)?[AHV]100\s+)?(?:GPU|TPU|chip|accelerator|device)"
                                rf"[- ]hours?\b", re.IGNORECASE)
 _TOKENS_RE = lazy_compile(rf"(?<![\w.])({_SCALED})\s*(?:of\s+)?(?:training\s+)?tokens\b", re.IGNORECASE)
-_PARAMS_RE = lazy_compile(rf"(?<![\w.])({_SCALED})\s*(?:trainable\s+)?(?:parameters|params)\b", re.IGNORECASE)
+# "7B parameters", "a 2B-parameter model", "the **1.5B parameter** version", "**1.3 billion** parameters".
+_PARAMS_RE = lazy_compile(rf"(?<![\w.])({_SCALED})\**(?:\s*|-)(?:trainable\s+)?(?:parameters?|params)\b", re.IGNORECASE)
 _PUE_RE = lazy_compile(r"\bPUE\s*(?:of|=|:|was|is)?\s*(?:~|about\s+)?(\d(?:\.\d+)?)\b")
 # Meta's cards: "power consumption is the peak power capacity per GPU device used, adjusted for
 # power usage efficiency": the stated power already counts the data centre, so PUE is 1 on top.
