@@ -154,6 +154,7 @@ _RANGE_END_RE = lazy_compile(r"\d\s*(?:-|–|—|to)\s*$", re.IGNORECASE)
 _APPROX = r"\s*(?:~|≈|(?:approx(?:imately|\.)?|about|around|roughly|circa|ca\.)\s)?\s*"
 _RANGE_START_RE = lazy_compile(rf"{_APPROX}{_NUM}\s*[a-z]*\s*(?:-|–|—|to)\s*{_NUM}", re.IGNORECASE)
 _GENERIC_TIME_LABELS = {"time", "duration"}
+_EXPERTS_AFTER_RE = lazy_compile(r"[^.\n]{0,25}?\b(?:\d+\s+experts|active)\b", re.IGNORECASE)
 # A table's key naming the accelerators: "Compute SKU GPU Device", "GPU type" (not "GPU Memory Usage").
 _HARDWARE_KEY_RE = lazy_compile(r"\b(?:gpu|tpu|accelerator)s?(?:\s+(?:device|type|model|name))?$")
 _SENTENCE_VERB_RE = lazy_compile(r"\b(?:was|were|is|are|took|trained|used|using|ran)\b", re.IGNORECASE)
@@ -618,8 +619,10 @@ class _Reader:
                             self.add("train_tokens", number, text, start,
                                      scope=scope or self._clause_scope(clause, match.group(1)), note="sentence")
                     elif number >= 1e5:
-                        self.add("params", number, text, start, scope=scope or self._clause_scope(clause, match.group(1)),
-                                 note="sentence")
+                        # "a 17 billion parameter model with 16 experts": a mixture's active parameters.
+                        active = _EXPERTS_AFTER_RE.match(self.body, match.end(), match.end() + 40)
+                        self.add("params_active" if active else "params", number, text, start,
+                                 scope=scope or self._clause_scope(clause, match.group(1)), note="sentence")
                 elif pattern is _PUE_RE:
                     self.add("pue", float(match.group(1)), text, start, note="sentence")
                 elif pattern is _PUE_IN_POWER_RE:
