@@ -95,7 +95,7 @@ def run(card: Card, folder: str | os.PathLike | None = None, settings: Settings 
         return replace(result, patch=propose_patch(result))
     except PatchError as failed:
         return replace(result, error=failed)
-    except Exception as bug:
+    except Exception as bug:  # noqa: BLE001 - one card must not stop the run
         return replace(result, error=CardReadError(
             card.path, f"internal error while patching ({type(bug).__name__}: {bug}); please report it"))
 
@@ -128,7 +128,7 @@ def run_file(path: str, settings: Settings = DEFAULTS, *, want_patch: bool = Fal
         return run(card, folder, settings, want_patch=want_patch)
     except CardReadError as read_error:
         return read_error
-    except Exception as bug:
+    except Exception as bug:  # noqa: BLE001
         return CardReadError(path, f"internal error ({type(bug).__name__}: {bug}); please report it")
 
 
