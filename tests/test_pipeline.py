@@ -154,3 +154,20 @@ def test_a_format_added_to_the_registry_needs_no_change_in_check(monkeypatch, tm
     assert outcome.exit_code == 1  # the findings' verdict, as every format
     unknown = CliRunner().invoke(cli, ["check", "--format", "nope", str(folder)])
     assert unknown.exit_code == 2 and "'nope' is not one of" in unknown.output
+
+
+def test_markdown_is_the_job_summary_of_github_comment(tmp_path):
+    """`check --format markdown --diff` writes what `github-comment` appends to the job summary
+    from the JSON report of the same cards."""
+    folder = lay_out(tmp_path, ESTIMATED, CROSS_CHECKED)
+    options = ["--diff", "--unsafe-fixes", "--fail-on", "never", str(folder)]
+    report = tmp_path / "report.json"
+    report.write_text(CliRunner().invoke(cli, ["check", "--format", "json", *options]).stdout)
+    summary = tmp_path / "summary.md"
+    done = CliRunner().invoke(cli, ["github-comment", "--report", str(report), "--summary", str(summary), "--no-annotations",
+                                    "--no-comment"])
+    assert done.exit_code == 0, done.output
+    markdown = CliRunner().invoke(cli, ["check", "--format", "markdown", *options])
+    assert markdown.exit_code == 0
+    assert "estimate by carbon-card" in markdown.stdout
+    assert markdown.stdout == summary.read_text()
