@@ -1,11 +1,12 @@
 """`check`'s CPU time per card, this checkout against an earlier commit, measured side by side.
 
-    python benchmarks/bench_versus.py --base 88cc03c [--runs 5]
+    python benchmarks/bench_versus.py --base 88cc03c [--runs 5] [--options "--format json --diff"]
 
 The earlier commit is checked out in a temporary git worktree and run with PYTHONPATH pointing
 at it; the two versions alternate run by run over the same folders of cards (the 1,417 rebuilt
 Castano et al. cards and the 330 gold cards), so that the machine's drift hits both alike.
-Prints the median CPU seconds (user + system of the child) of each and their ratio.
+Prints the median CPU seconds (user + system of the child) of each and their ratio. `check`
+runs with `-q` (text), or with `--options` (the JSON report of the Action, say).
 """
 
 from __future__ import annotations
@@ -35,9 +36,9 @@ def corpora(into: Path) -> dict[str, Path]:
     return {"castano (1,417 cards)": castano, "gold (330 real cards)": gold}
 
 
-def cpu_seconds(source: Path, folder: Path) -> float:
+def cpu_seconds(source: Path, folder: Path, options: list[str]) -> float:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run([sys.executable, "-m", "carbon_card", "check", "-q", "--fail-on", "never", str(folder)],
+    subprocess.run([sys.executable, "-m", "carbon_card", "check", *options, "--fail-on", "never", str(folder)],
                    env={**os.environ, "PYTHONPATH": str(source)}, capture_output=True, check=False)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -47,6 +48,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", required=True, help="the commit to compare against")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--options", default="-q", help="check's options (default: -q)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-versus-"))
     base = work / "base"
@@ -56,7 +58,7 @@ def main() -> None:
             times: dict[str, list[float]] = {"base": [], "head": []}
             for _ in range(args.runs):
                 for label, source in (("base", base), ("head", ROOT)):
-                    times[label].append(cpu_seconds(source, folder))
+                    times[label].append(cpu_seconds(source, folder, args.options.split()))
             old, new = statistics.median(times["base"]), statistics.median(times["head"])
             print(f"{name}: {args.base} {old:.2f} s, this checkout {new:.2f} s CPU; ratio {new / old:.3f}")
     finally:

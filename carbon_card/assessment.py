@@ -8,7 +8,9 @@ card's disclosure tier and reporting class.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from .card import Card
 from .facts import Facts, gather
@@ -17,6 +19,9 @@ from .rules.base import BLOCK_KEY, RECOMMENDED, Context, Finding
 from .rules.frontmatter import not_a_model_card
 from .rules.disclosure import disclosure_tier, template_placeholders
 from .suppression import UNUSED_CODE, Selection
+
+if TYPE_CHECKING:
+    from .estimate import Estimate
 
 # BLOCK_KEY, RECOMMENDED, disclosure_tier and template_placeholders are the rules' now, and
 # re-exported from here, where they used to live.
@@ -51,17 +56,19 @@ class Assessment:
         return sum(1 for finding in self.findings if finding.severity >= at_least)
 
 
-def assess(card: Card, facts: Facts | None = None, enabled: frozenset[str] | None = None) -> Assessment:
+def assess(card: Card, facts: Facts | None = None, enabled: frozenset[str] | None = None, *,
+           estimate: Callable[[], Estimate] | None = None) -> Assessment:
     """Run every rule over a card and its facts; findings come sorted by position.
 
     Without `facts`, the card's own facts are gathered (no files beside it). Only the rules in
     `enabled` (all by default) are reported, and none that a comment of the card suppresses;
-    a suppression that suppresses nothing is a CC010 finding.
+    a suppression that suppresses nothing is a CC010 finding. `estimate` gives the estimate of
+    `facts` when a rule needs it (the pipeline's, computed once), instead of a rule's own.
     """
     if facts is None:
         facts = gather(card)
     tier = disclosure_tier(facts, card)
-    context = Context(card, facts, tier)
+    context = Context(card, facts, tier, estimate)
     findings: list[Finding] = []
     # A file that is not a model card is judged on nothing else (CC007 says so).
     for check in CHECKS if facts.document.is_model_card else (not_a_model_card,):

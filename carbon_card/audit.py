@@ -43,15 +43,17 @@ from typing import IO, TYPE_CHECKING, Any, Callable, NoReturn
 import click
 
 from . import __version__
-from .assessment import Assessment, assess
+from .assessment import Assessment
 from .card import CardReadError, parse_card
 from .census import CSV_COLUMNS as CENSUS_COLUMNS
 from .census import METHOD, Census, EmissionsSum, csv_cells, efficiency_label
 from .dataset import Selection
-from .estimate import Estimate, estimate
+from .estimate import Estimate
 from .facts import Fact, FactProblem, Facts, Listing, gather
 from .facts.listing import hub_json
 from .facts import files as side
+from .pipeline import Result, Settings, propose_patch
+from .pipeline import run as run_pipeline
 from .report import card_json, estimate_json
 from .rules import Severity
 from .units import format_mass
@@ -101,6 +103,7 @@ class Auditor:
         self.dry_run = dry_run
         self.unsafe_fixes = unsafe_fixes
         self.fill_template = fill_template
+        self.settings = Settings(unsafe_fixes=unsafe_fixes, fill_template=fill_template)
         # Base models are shared by many fine-tunes: each is audited once (bounded, for flat memory).
         self._bases: OrderedDict[str, Future] = OrderedDict()
         self._bases_lock = threading.Lock()
@@ -171,9 +174,8 @@ class Auditor:
             weights: tuple[list[Fact], list[FactProblem]] = ([], [])
         else:
             weights = _weight_facts(self.hub, snapshot, os.path.join(folder, ".index"))
-        facts = _with_repository(facts, weights, snapshot.too_large)
-        assessment = assess(card, facts)
-        return _Run(snapshot, assessment, estimate(facts), weights)
+        return _Run(snapshot, run_pipeline(card, settings=self.settings,
+                                           facts=_with_repository(facts, weights, snapshot.too_large)), weights)
 
     # -- lineage
 
@@ -222,11 +224,11 @@ class Auditor:
 
     def _pull_request(self, run: _Run, folder: str) -> dict[str, Any]:
         from .hub import HubError
-        from .patch import PatchError, propose
+        from .patch import PatchError
 
         assessment = run.assessment
         try:
-            patch = propose(assessment, unsafe=self.unsafe_fixes, fill_template=self.fill_template)
+            patch = propose_patch(run.result)
         except PatchError as error:
             return {"action": "failed", "error": str(error)}
         if not patch.changed:
@@ -235,7 +237,8 @@ class Auditor:
         repo_id = run.snapshot.repo_id
         patched = parse_card(patch.text, assessment.card.path)
         facts = gather(patched, folder, repo_id, listing=run.snapshot.listing)
-        after = assess(patched, _with_repository(facts, run.weights, run.snapshot.too_large))
+        after = run_pipeline(patched, settings=self.settings,
+                             facts=_with_repository(facts, run.weights, run.snapshot.too_large)).assessment
         description = pr_description(run, after, patch.diff(_CARD), self.fill_template)
         data = ("\ufeff" if assessment.card.has_bom else "").encode() + patch.text.encode("utf-8")
         try:
@@ -256,9 +259,17 @@ class Auditor:
 @dataclass(frozen=True)
 class _Run:
     snapshot: Snapshot
-    assessment: Assessment
-    estimate: Estimate
+    result: Result
+    """The card through the pipeline, with the facts read from the Hub."""
     weights: tuple[list[Fact], list[FactProblem]]
+
+    @property
+    def assessment(self) -> Assessment:
+        return self.result.assessment
+
+    @property
+    def estimate(self) -> Estimate:
+        return self.result.estimate
 
 
 def _failure(repo_id: str, listing: Listing | None, error: BaseException) -> dict[str, Any]:

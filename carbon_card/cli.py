@@ -11,19 +11,17 @@ import math
 import os
 import re
 import sys
+from dataclasses import replace
 from typing import IO, NamedTuple
 
 import click
 
 from . import __version__
-from .assessment import assess
-from .card import MAX_CARD_BYTES, CardReadError, find_cards, parse_card, read_card
-from .facts import gather
-from .patch import PatchError, propose, write_patch
-from .report import (
-    Summary, card_json, diff_summary_text, disclosure_text, error_json, estimate_json, estimate_text, facts_table,
-    finding_text, fixes_text, statistics_json, statistics_text, summary_text,
-)
+from .card import MAX_CARD_BYTES, CardReadError, find_cards, read_card
+from .formats import FORMATS, View, format_class
+from .pipeline import Result, Settings, facts_of, run_file
+from .pipeline import fix as fix_card
+from .report import Summary, estimate_json, estimate_text, fixes_text
 from .rules import Severity
 # Loaded with report already (format_mass): the number forms of `estimate`'s flags.
 from .units import UnitError, parse_count, parse_duration_hours, parse_energy_kwh, parse_number
@@ -54,6 +52,23 @@ class _LazyGroup(click.Group):
         return super().get_command(ctx, name)
 
 
+class _Registered(click.Choice):
+    """A choice among the names of a registry, read when the option is parsed: a format
+    registered in `formats.FORMATS` is a choice of `--output-format` without a change here."""
+
+    def __init__(self, registry: dict) -> None:
+        super().__init__(())
+        self._registry = registry
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        return tuple(self._registry)
+
+    @choices.setter
+    def choices(self, value) -> None:
+        pass  # always the registry's names
+
+
 @click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="carbon-card")
 def cli() -> None:
@@ -62,10 +77,11 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(readable=False))
-@click.option("--output-format", "--format", "output_format", type=click.Choice(["text", "json", "sarif", "github"]),
+@click.option("--output-format", "--format", "output_format", type=_Registered(FORMATS),
               default="text", show_default=True,
               help="Output format: json (one record per card), sarif (SARIF 2.1.0, for code scanning), github "
-                   "(workflow annotations). `--format` is the same option.")
+                   "(workflow annotations), markdown (the pull-request report, for a job summary). `--format` is "
+                   "the same option.")
 @click.option("--fail-on", type=click.Choice(list(_FAIL_ON)), default=None,
               help="Exit 1 when a finding of this severity or worse is found.  [default: the configuration's "
                    "`fail-on`, else warning]")
@@ -154,111 +170,39 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: str | None, exit_
 
     # With `-` and --fix, stdout takes the fixed card and the report goes to stderr (as ruff does).
     out = sys.stderr if reading_stdin and fix else sys.stdout
-    summary = Summary(unsafe_fixes=bool(unsafe_fixes))
-    want_patch = show_diff or fix
-    diffs = failing = 0
-    fixed_files: list = []  # (path, the changes written), for --show-fixes
     colored = color == "always" or (color == "auto" and out.isatty() and not os.environ.get("NO_COLOR"))
+    fmt = format_class(output_format, statistics)(out, View(show_diff, show_facts, quiet, colored))
+    summary = Summary(unsafe_fixes=bool(unsafe_fixes))
+    failing = 0
+    fixed_files: list = []  # (path, the changes written), for --show-fixes
     fixed_stdin = stdin_data
-    sarif_assessments: list = []  # SARIF is one document: kept until the end
-    sarif_errors: list = []
-    per_card = not statistics
-    if output_format == "json" and per_card:
-        out.write("[")
-    first = True
+    fmt.begin()
     for item in items:
         if isinstance(item, CardReadError):
-            error, assessment, patch, card_settings = item, None, None, None
+            result: Result | CardReadError = item
         else:
-            card_settings = settings[item]
-            error, assessment, patch = _check_one(item, card_settings, want_patch, stdin_data, stdin_filename)
-        if fix and patch is not None and patch.changed:
-            try:
-                if stdin_data is None:
-                    write_patch(patch, item)
+            folder = _folder(item, stdin_data, stdin_filename)
+            result = run_file(item, settings[item], want_patch=show_diff or fix, data=stdin_data, folder=folder)
+            if fix and isinstance(result, Result) and result.patch is not None and result.patch.changed:
+                try:
+                    result = fix_card(result, folder, write=stdin_data is None)
+                except CardReadError as failed:  # a PatchError: the file could not be written
+                    result = replace(result, error=failed)
                 else:
-                    fixed_stdin = patch.data()
-                summary.fixed += len({(c.code, c.key) for c in patch.applied})
-                fixed_files.append((item, patch.applied))
-                # What remains is reported from the text just written, not read back from disk.
-                card = parse_card(patch.data(), item)
-                assessment = assess(card, gather(card, _folder(item, stdin_data, stdin_filename),
-                                                 card_settings.model_id), card_settings.enabled)
-            except (PatchError, CardReadError) as failed:
-                error = failed
+                    fixed_stdin = result.patch.data() if stdin_data is not None else fixed_stdin
+                    summary.fixed += len({(c.code, c.key) for c in result.patch.applied})
+                    fixed_files.append((item, result.patch.applied))
+        error = result if isinstance(result, CardReadError) else result.error
         if error is not None:
             summary.add_error()
-            if not per_card:
-                click.echo(f"{error}", err=True)
-            elif output_format == "json":
-                first = _write_json(out, error_json(error), first)
-            elif output_format == "sarif":
-                sarif_errors.append(error)
-            elif output_format == "github":
-                from .github import workflow_command
-
-                out.write(workflow_command("error", error.message, file=error.path, line=error.line) + "\n")
-            else:
-                click.echo(f"{error}", err=True)
-            if assessment is None:
+            fmt.error(error)
+            if not isinstance(result, Result):
                 continue
-        unsafe = card_settings.unsafe_fixes
-        summary.add(assessment, unsafe)
-        threshold = _FAIL_ON[card_settings.fail_on]
-        failing += threshold is not None and assessment.count(threshold) > 0
-        if not per_card:
-            continue
-        if output_format == "sarif":
-            sarif_assessments.append(assessment)
-        elif output_format == "github":
-            from .github import annotation
-
-            out.write("".join(annotation(assessment.card.path, f) + "\n" for f in assessment.findings))
-        elif output_format == "json":
-            from .estimate import estimate as run_estimate  # the Estimate stage: only when shown
-
-            record = card_json(assessment)
-            record["estimate"] = estimate_json(run_estimate(assessment.facts))
-            if show_diff:
-                record["diff"] = patch.diff(assessment.card.path) if patch is not None and patch.changed else None
-            first = _write_json(out, record, first)
-        elif show_diff:
-            if patch is not None and patch.changed:
-                diffs += 1
-                out.write(patch.diff(assessment.card.path))
-        else:
-            out.write("".join(finding_text(assessment.card.path, f, unsafe, colored) + "\n"
-                              for f in assessment.findings))
-            if assessment.findings and not quiet and not show_facts:
-                out.write(disclosure_text(assessment) + "\n")
-            if show_facts:
-                import textwrap
-
-                from .estimate import estimate as run_estimate
-
-                out.write(facts_table(assessment) + "\n")
-                out.write(textwrap.indent(estimate_text(run_estimate(assessment.facts), width=78), "  ") + "\n")
-    if statistics:
-        if output_format == "json":
-            out.write(json.dumps(statistics_json(summary), indent=2) + "\n")
-        else:
-            text = statistics_text(summary)
-            out.write(text + "\n" if text else "")
-            if not quiet:
-                out.write(summary_text(summary) + "\n")
-    elif output_format == "json":
-        out.write("\n]\n")
-    elif output_format == "sarif":
-        from .sarif import sarif_log
-
-        out.write(json.dumps(sarif_log(sarif_assessments, sarif_errors), indent=2, ensure_ascii=False) + "\n")
-    elif output_format == "github":
-        pass  # annotations only: the summary line would be an unformatted log line
-    elif show_diff:
-        if not quiet:
-            click.echo(diff_summary_text(summary, diffs), err=True)
-    elif not quiet:
-        out.write(summary_text(summary) + "\n")
+        summary.add(result.assessment, result.settings.unsafe_fixes)
+        threshold = _FAIL_ON[settings[item].fail_on]
+        failing += threshold is not None and result.assessment.count(threshold) > 0
+        fmt.result(result)
+    fmt.end(summary)
     if show_fixes and fix:
         click.echo(fixes_text(fixed_files), err=True)
     out.flush()
@@ -270,8 +214,8 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: str | None, exit_
         sys.exit(EXIT_INPUT_ERROR)
     if exit_zero:
         sys.exit(EXIT_CLEAN)
-    if show_diff and output_format in ("text", "github", "sarif"):
-        sys.exit(EXIT_FINDINGS if diffs else EXIT_CLEAN)
+    if show_diff and fmt.diff_verdict:
+        sys.exit(EXIT_FINDINGS if fmt.diffs else EXIT_CLEAN)
     sys.exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
 
 
@@ -407,33 +351,6 @@ def _folder(item: str, stdin_data: bytes | None, stdin_filename: str | None) -> 
     return os.path.dirname(item) or "."
 
 
-def _check_one(item, options, want_patch, stdin_data=None, stdin_filename=None):
-    """(error, assessment, patch) of one card; a card that cannot be read or patched gives an error."""
-    try:
-        card = read_card(item) if stdin_data is None else parse_card(stdin_data, item)
-        facts = gather(card, _folder(item, stdin_data, stdin_filename), options.model_id)
-        assessment = assess(card, facts, options.enabled)
-    except CardReadError as read_error:
-        return read_error, None, None
-    except Exception as bug:  # noqa: BLE001 - one bad card must not stop the run
-        return CardReadError(item, f"internal error ({type(bug).__name__}: {bug}); please report it"), None, None
-    if not want_patch:
-        return None, assessment, None
-    try:
-        return None, assessment, propose(assessment, unsafe=options.unsafe_fixes, fill_template=options.fill_template)
-    except PatchError as failed:
-        return failed, assessment, None
-    except Exception as bug:  # noqa: BLE001
-        return CardReadError(item, f"internal error while patching ({type(bug).__name__}: {bug}); please report it"), \
-            assessment, None
-
-
-def _write_json(out: IO[str], obj: dict, first: bool) -> bool:
-    # One card per line, streamed: a run over many cards keeps memory flat.
-    out.write(("\n" if first else ",\n") + json.dumps(obj, ensure_ascii=False))
-    return False
-
-
 class _Quantity(click.ParamType):
     """A number as cards write it ("7B", "2T", "1.3M", "6.3 MWh", "3 days"), read by `units`."""
 
@@ -548,7 +465,7 @@ def estimate(card_path: str | None, model_id: str | None, output_format: str, ve
         except CardReadError as error:
             click.echo(str(error), err=True)
             sys.exit(EXIT_INPUT_ERROR)
-        gathered = gather(card, os.path.dirname(card_path) or ".", model_id)
+        gathered = facts_of(card, os.path.dirname(card_path) or ".", Settings(model_id=model_id))
         facts, problems, name = list(gathered.facts), gathered.problems, gathered.model_name
         if not gathered.document.is_model_card:
             click.echo(f"warning: {card_path} reads as {gathered.document.kind.value}, not a model card (CC007): "

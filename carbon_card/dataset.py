@@ -29,12 +29,11 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from .assessment import assess
 from .card import MAX_CARD_BYTES, CardReadError, parse_card
-from .estimate import estimate
-from .facts import Listing, gather
+from .facts import Listing
 from .facts.listing import hub_json
 from .parallel import one_line
+from .pipeline import Settings, run
 from .report import card_json, estimate_json
 
 __all__ = ["COLUMNS", "SCHEMA", "Chunk", "DatasetError", "Dump", "Selection", "Skipped", "audit_row", "audit_rows",
@@ -359,9 +358,9 @@ def audit_row(row: Mapping[str, Any]) -> dict[str, Any]:
         if not isinstance(text, str):  # None, or pandas' NA
             return _failure(repo_id, listing.downloads, "no card", "the dump has no card for this model", hub)
         card = parse_card(text.encode("utf-8", "surrogatepass"), path)
-        assessment = assess(card, gather(card, None, repo_id, listing=listing))
+        result = run(card, None, Settings(model_id=repo_id), listing=listing)
         return {"repo_id": repo_id, "sha": None, "downloads": listing.downloads, "has_card": True,
-                **card_json(assessment), "estimate": estimate_json(estimate(assessment.facts)), "hub": hub}
+                **card_json(result.assessment), "estimate": estimate_json(result.estimate), "hub": hub}
     except CardReadError as error:
         line = f" (line {error.line})" if error.line else ""
         return _failure(repo_id, listing.downloads, "unreadable card", f"README.md: {error.message}{line}", hub)

@@ -197,10 +197,12 @@ def plan(card: Card, facts: Facts, findings, estimate: Callable[[], Estimate] | 
 
 
 def propose(assessment: Assessment, *, unsafe: bool = False, fill_template: bool = False,
-            rounds: int = MAX_FIX_ROUNDS) -> Patch:
+            rounds: int = MAX_FIX_ROUNDS, estimate: Callable[[], Estimate] | None = None) -> Patch:
     """The card with its findings fixed: safe fixes always, unsafe ones when `unsafe`.
 
-    Raises `PatchError` when the front matter cannot be edited safely."""
+    `estimate` gives the estimate of the assessment's facts (the pipeline's, computed once);
+    without it, the estimate is computed here if a fix needs it. Raises `PatchError` when the
+    front matter cannot be edited safely."""
     card, facts = assessment.card, assessment.facts
     if card.problem is not None and card.problem.kind not in ("missing", "empty"):
         if not any(f.fixable for f in assessment.findings):
@@ -213,7 +215,7 @@ def propose(assessment: Assessment, *, unsafe: bool = False, fill_template: bool
         return estimate(facts)
 
     selection = assessment.selection
-    changes = plan(card, facts, assessment.findings, run_estimate, selection.allows)
+    changes = plan(card, facts, assessment.findings, estimate or run_estimate, selection.allows)
     applied = tuple(c for c in changes if unsafe or c.safety is FixSafety.SAFE)
     withheld = tuple(c for c in changes if c not in applied)
     if not applied and not fill_template:

@@ -203,11 +203,13 @@ class Context:
     """What the checks of one card read: the card, its facts, its disclosure tier, and what is
     derived from them, each computed once."""
 
-    def __init__(self, card: Card, facts: Facts, tier: str) -> None:
+    def __init__(self, card: Card, facts: Facts, tier: str, estimate: Callable[[], Estimate] | None = None) -> None:
         self.card = card
         self.facts = facts
         self.tier = tier
         """The card's disclosure tier (`rules.disclosure.disclosure_tier`)."""
+        self.estimate = estimate
+        """The estimate of `facts`, computed once for the card by the pipeline (None: not given)."""
         self.metadata: dict = card.metadata or {}
         problem = card.problem
         self.readable = not (card.metadata is None and problem is not None and problem.kind != "missing")

@@ -19,13 +19,17 @@ def implausible_emissions(ctx: Context) -> Findings:
     stated = facts.best("emissions")
     if stated is None or stated.value <= 0 or ctx.once(estimable) not in ("T2", "T3"):
         return ()  # no energy, hours or compute to check against (priors alone would prove nothing)
-    from ..estimate import (
-        estimate,  # the Estimate stage, needed only for cards with such facts
-    )
-
     # Only what the card states in structured places: a sentence or another run's progress
     # table is too weak to call a reported figure implausible.
-    found = estimate(Facts(tuple(f for f in facts.facts if f.structured), facts.problems, facts.model_name))
+    structured = tuple(f for f in facts.facts if f.structured)
+    if len(structured) == len(facts.facts) and ctx.estimate is not None:
+        found = ctx.estimate()  # the same facts: the card's estimate, computed once
+    else:
+        from ..estimate import (
+            estimate,  # the Estimate stage, needed only for cards with such facts
+        )
+
+        found = estimate(Facts(structured, facts.problems, facts.model_name))
     check = found.cross_check
     if check is None or check.central <= 0:
         return ()
