@@ -94,7 +94,7 @@ def test_text_output_computes_no_estimate(tmp_path, estimates):
 def test_check_estimates_no_facts_twice(tmp_path, estimates):
     """Over real cards with every output that needs the estimate: no card's facts are
     estimated twice (the rules, the patch and the JSON record share one)."""
-    folder = lay_out(tmp_path, ESTIMATED, CROSS_CHECKED, "CAMB-AI__MARS5-TTS", "Den4ikAI__DLM_CHITCHAT_500M")
+    folder = lay_out(tmp_path, ESTIMATED, CROSS_CHECKED, "openai-community__gpt2-xl", "Den4ikAI__DLM_CHITCHAT_500M")
     outcome = CliRunner().invoke(cli, ["check", "--format", "json", "--diff", "--unsafe-fixes", "--fill-template",
                                        "--fail-on", "never", str(folder)])
     assert outcome.exit_code == 0, outcome.output
