@@ -231,16 +231,34 @@ def read_card(path: str | Path, display_path: str | None = None) -> Card:
         raise CardReadError(shown, "is a directory") from None
     except OSError as error:
         raise CardReadError(shown, f"cannot read: {error.strerror or error}") from None
-    with os.fdopen(descriptor, "rb") as handle:
-        mode = os.fstat(descriptor).st_mode
-        if not stat.S_ISREG(mode):
+    try:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            mode = status.st_mode
             kind = "a directory" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode) else "a device or socket"
             raise CardReadError(shown, f"is {kind}, not a regular file; not read")
         try:
-            raw = handle.read(MAX_CARD_BYTES + 1)
+            raw = _read_at_most(descriptor, status.st_size, MAX_CARD_BYTES + 1)
         except OSError as error:
             raise CardReadError(shown, f"cannot read: {error.strerror or error}") from None
+    finally:
+        os.close(descriptor)
     return parse_card(raw, shown)
+
+
+def _read_at_most(descriptor: int, size_hint: int, limit: int) -> bytes:
+    """Up to `limit` bytes of a file. The first read asks for the size `fstat` gave (plus one, to
+    see a file that grew): asking for `limit` bytes at once allocates 10 MB per card."""
+    chunks, total = [], 0
+    want = min(size_hint + 1, limit)
+    while total < limit:
+        chunk = os.read(descriptor, want)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+        want = min(max(want, 65536), limit - total)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def parse_card(raw: bytes | str, path: str = "<card>") -> Card:
