@@ -57,10 +57,16 @@ def duplicate_keys(ctx: Context) -> Findings:
     if not ctx.has_block:
         return ()
     card = ctx.card
-    found = [*_duplicates(card, card.keys_at(), only=BLOCK_KEY)]
-    if isinstance(ctx.block, dict):
+    found = [] if _distinct(card, card.root) else [*_duplicates(card, card.keys_at(), only=BLOCK_KEY)]
+    if isinstance(ctx.block, dict) and not _distinct(card, card.node_at(BLOCK_KEY)[1]):
         found += _duplicates(card, card.keys_at(BLOCK_KEY))
     return found
+
+
+def _distinct(card, node: yaml.Node) -> bool:
+    """Every key of a mapping node differs (the card's key index, built once, has one entry per
+    key): most cards, which need no walk over their keys."""
+    return isinstance(node, yaml.MappingNode) and len(card.node_index(node)) == len(node.value)
 
 
 def _duplicates(card, key_nodes: list[yaml.Node], only: str | None = None) -> Iterator[Finding]:
