@@ -37,7 +37,73 @@ __all__ = [
     "read_card",
 ]
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_STR_TAG, _MAP_TAG, _SEQ_TAG = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+
+
+class _Loader(_BaseLoader):
+    """PyYAML's safe loader, with the implicit tags of plain scalars resolved from a table merged
+    once (PyYAML concatenates two lists per scalar): the same tags, a seventh less time composing."""
+
+    _implicit: dict | None = None
+
+    def resolve(self, kind, value, implicit):
+        if self.yaml_path_resolvers:  # none in the safe loader
+            return super().resolve(kind, value, implicit)
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                table = _Loader._implicit
+                if table is None:
+                    table = _Loader._implicit = _implicit_table(self.yaml_implicit_resolvers)
+                for tag, regexp in table.get(value[:1], table[None]):
+                    if regexp.match(value):
+                        return tag
+            return self.DEFAULT_SCALAR_TAG
+        return self.DEFAULT_SEQUENCE_TAG if kind is yaml.SequenceNode else self.DEFAULT_MAPPING_TAG
+
+    def construct_plain(self, root: yaml.Node) -> Any:
+        """The data of a tree without anchors, as `construct_document` builds it, in one recursive
+        walk instead of PyYAML's generators (a third of the time). Raises `_NotPlain` at a node
+        this walk leaves to PyYAML: a merge key, a `=` value, a tag other than the core schema's."""
+        scalars = {
+            _STR_TAG: None, "tag:yaml.org,2002:null": None, "tag:yaml.org,2002:bool": self.construct_yaml_bool,
+            "tag:yaml.org,2002:int": self.construct_yaml_int, "tag:yaml.org,2002:float": self.construct_yaml_float,
+            "tag:yaml.org,2002:timestamp": self.construct_yaml_timestamp,
+        }
+
+        def build(node: yaml.Node) -> Any:
+            kind, tag = node.__class__, node.tag
+            if kind is yaml.ScalarNode:
+                if tag == _STR_TAG:
+                    return node.value
+                if tag not in scalars:
+                    raise _NotPlain
+                construct = scalars[tag]
+                return None if construct is None else construct(node)
+            if kind is yaml.MappingNode and tag == _MAP_TAG:
+                mapping = {}
+                for key_node, value_node in node.value:
+                    if key_node.__class__ is not yaml.ScalarNode:
+                        raise _NotPlain  # a sequence or mapping as a key: PyYAML's error
+                    mapping[build(key_node)] = build(value_node)
+                return mapping
+            if kind is yaml.SequenceNode and tag == _SEQ_TAG:
+                return [build(child) for child in node.value]
+            raise _NotPlain
+
+        return build(root)
+
+
+class _NotPlain(Exception):
+    """A node `_Loader.construct_plain` leaves to PyYAML's constructor."""
+
+
+def _implicit_table(resolvers: dict) -> dict:
+    """First character -> the (tag, pattern) pairs to try, the wildcard ones last, as PyYAML tries them."""
+    wildcard = resolvers.get(None, [])
+    table = {key: list(pairs) + wildcard for key, pairs in resolvers.items() if key is not None}
+    table[None] = list(wildcard)
+    return table
 
 MAX_CARD_BYTES = 10 * 1024 * 1024
 """Cards larger than this are refused: the largest real cards are a few hundred kB."""
@@ -231,16 +297,34 @@ def read_card(path: str | Path, display_path: str | None = None) -> Card:
         raise CardReadError(shown, "is a directory") from None
     except OSError as error:
         raise CardReadError(shown, f"cannot read: {error.strerror or error}") from None
-    with os.fdopen(descriptor, "rb") as handle:
-        mode = os.fstat(descriptor).st_mode
-        if not stat.S_ISREG(mode):
+    try:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            mode = status.st_mode
             kind = "a directory" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode) else "a device or socket"
             raise CardReadError(shown, f"is {kind}, not a regular file; not read")
         try:
-            raw = handle.read(MAX_CARD_BYTES + 1)
+            raw = _read_at_most(descriptor, status.st_size, MAX_CARD_BYTES + 1)
         except OSError as error:
             raise CardReadError(shown, f"cannot read: {error.strerror or error}") from None
+    finally:
+        os.close(descriptor)
     return parse_card(raw, shown)
+
+
+def _read_at_most(descriptor: int, size_hint: int, limit: int) -> bytes:
+    """Up to `limit` bytes of a file. The first read asks for the size `fstat` gave (plus one, to
+    see a file that grew): asking for `limit` bytes at once allocates 10 MB per card."""
+    chunks, total = [], 0
+    want = min(size_hint + 1, limit)
+    while total < limit:
+        chunk = os.read(descriptor, want)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+        want = min(max(want, 65536), limit - total)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def parse_card(raw: bytes | str, path: str = "<card>") -> Card:
@@ -302,6 +386,9 @@ def _check_encodable(text: str, path: str) -> None:
                                   f"{error.start})", line) from None
 
 
+_NOT_BUILT = object()
+
+
 def _load_yaml(
     yaml_text: str, first_line: int
 ) -> tuple[Mapping[str, Any] | None, yaml.Node | None, FrontMatterProblem | None]:
@@ -330,7 +417,14 @@ def _load_yaml(
             return None, None, FrontMatterProblem(
                 "invalid-yaml", f"the front matter is nested more than {MAX_YAML_DEPTH} levels deep; refused", line, column
             )
-        data = loader.construct_document(root)
+        data = _NOT_BUILT
+        if "&" not in yaml_text:  # no anchor, so no alias: a tree, not a graph
+            try:
+                data = loader.construct_plain(root)
+            except _NotPlain:
+                pass
+        if data is _NOT_BUILT:
+            data = loader.construct_document(root)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = first_line + mark.line if mark else first_line

@@ -117,6 +117,52 @@ def test_small_aliases_are_fine():
     assert card.metadata["co2_eq_emissions"] == {"source": "CodeCarbon", "emissions": 3}
 
 
+# Front matters whose data PyYAML builds in its own ways: core-schema scalars (octal, hex,
+# sexagesimal, infinities, yes/no, dates), explicit tags, `=`, merge keys, duplicates, complex keys.
+_YAML_CASES = [
+    "a: 0o17\nb: 0x1F\nc: 1:30\nd: 1_000\ne: .inf\nf: -.Inf\ng: .nan\nh: 1.5e3\ni: 012\nj: +3",
+    "a: yes\nb: Off\nc: ~\nd: null\ne:\nf: ''\ng: 2021-07-08\nh: 2001-12-14t21:59:43.10-05:00\ni: '12'",
+    "a: !!str 12\nb: !!int '7'\nc: !!float 3\nd: !!binary aGk=\ne: !!set {x, y}\nf: !!omap [{k: 1}]",
+    "a: =\nb: [=]",
+    "base: &b {source: X}\nblock:\n  <<: *b\n  emissions: 3",
+    "a: 1\na: 2\nnested: {x: [1, {y: [2, 3]}], 3: four, null: n, true: t, 2.5: f}",
+    "? [1, 2]\n: sequence key",
+    "? {a: 1}\n: mapping key",
+    "a: 2021-02-30",
+    "a: !custom x",
+    "- a\n- b",
+]
+
+
+@pytest.mark.parametrize("text", _YAML_CASES)
+def test_front_matter_data_is_what_pyyaml_safe_load_builds(text):
+    import yaml
+
+    card = parse_card(f"---\n{text}\n---\nbody\n")
+    try:
+        expected = yaml.safe_load(text)
+    except (yaml.YAMLError, ValueError, TypeError):
+        assert card.problem is not None and card.problem.kind == "invalid-yaml"
+        return
+    if not isinstance(expected, dict):
+        assert card.problem is not None and card.problem.kind == "not-mapping"
+        return
+    assert card.problem is None
+    # repr tells 1 from True and 1.0, and a NaN from another NaN's inequality
+    assert repr(card.metadata) == repr(expected)
+
+
+def test_cards_of_any_size_are_read_whole(tmp_path):
+    for size in (0, 1, 4095, 4096, 65537, 300_000):
+        path = tmp_path / f"card{size}.md"
+        data = (b"---\nlicense: mit\n---\n" + b"x" * size)[:size]
+        path.write_bytes(data)
+        assert read_card(path).text == data.decode()
+    path = tmp_path / "limit.md"
+    path.write_bytes(b"x" * MAX_CARD_BYTES)
+    assert len(read_card(path).text) == MAX_CARD_BYTES
+
+
 def test_read_errors(tmp_path):
     with pytest.raises(CardReadError, match="no such file"):
         read_card(tmp_path / "missing.md")

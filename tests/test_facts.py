@@ -340,3 +340,23 @@ def test_listing_facts_fill_only_what_the_card_leaves_unsaid():
     assert facts.best("library").origin == "hub"
     assert facts.value("params") == 7e9 and facts.best("params").provenance() == "the Hub's `safetensors.total`"
     assert gather(card, None, "o/m").value("created") is None
+
+
+@pytest.mark.parametrize("text", [
+    "In aggregate, training all 9 Code Llama models required 400K GPU hours.",
+    "IN AGGREGATE; Pre-Training the 3 llama MODELS; pretrained both of the models; fine-tuned each of our models",
+    "We trained the two models and pre-trained all twelve models. Retraining all 3 models?",
+    "İn aggregate, traİning all 9 models; fıne-tuned both ıt models; in aggregate",  # Turkish i: the full scan
+    "no match here: trainer, training data, models",
+    None,  # the gold cards
+])
+def test_several_models_anchored_matches_are_the_full_scans(text):
+    import re
+
+    from carbon_card.facts.attribution import _SEVERAL_MODELS_RE, _several_models_matches
+
+    full = re.compile(_SEVERAL_MODELS_RE.pattern, _SEVERAL_MODELS_RE.flags)
+    bodies = [text] if text else [path.read_text(encoding="utf-8") for path in (CORPUS / "gold" / "cards").glob("*.md")]
+    found = [[m.span() for m in _several_models_matches(body)] for body in bodies]
+    assert found == [[m.span() for m in full.finditer(body)] for body in bodies]
+    assert any(found) == (text is None or "no match" not in text)

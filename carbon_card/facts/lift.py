@@ -78,7 +78,10 @@ def _structured(fact: Fact) -> bool:
 
 
 def _first_structured(facts: Facts, quantity: str) -> Fact | None:
-    return next((fact for fact in facts.all(quantity) if _structured(fact)), None)
+    for fact in facts.all(quantity):  # a loop, not next() over a generator: asked ten times per card
+        if _structured(fact):
+            return fact
+    return None
 
 
 def _emissions_source(fact: Fact) -> str | None:

@@ -50,10 +50,19 @@ def misspelled_block_key(ctx: Context) -> Findings:
         if not isinstance(key, str):
             continue
         normalised = key.lower().replace("-", "_")
-        if normalised in _TOP_LEVEL_MISSPELLINGS or difflib.SequenceMatcher(None, normalised, BLOCK_KEY).ratio() >= 0.85:
+        if normalised in _TOP_LEVEL_MISSPELLINGS or _like_block_key(normalised):
             found.append(CC005.finding(f"top-level key `{key}` is not read by the Hub; did you mean `{BLOCK_KEY}`?",
                                        card.position(key_node), fix=f"rename `{key}` to `{BLOCK_KEY}`", value=key))
     return found
+
+
+def _like_block_key(key: str) -> bool:
+    """difflib's similarity to `co2_eq_emissions` is 0.85 or more. Its bound from the lengths alone
+    (`real_quick_ratio`) rules out most keys before any matching: a card has dozens of keys."""
+    size, target = len(key), len(BLOCK_KEY)
+    if 2.0 * min(size, target) / (size + target) < 0.85:
+        return False
+    return difflib.SequenceMatcher(None, key, BLOCK_KEY).ratio() >= 0.85
 
 
 def rename_block_key(ctx: FixContext, findings: Sequence[Finding]) -> Iterator[Change]:
@@ -66,10 +75,16 @@ def duplicate_keys(ctx: Context) -> Findings:
     if not ctx.has_block:
         return ()
     card = ctx.card
-    found = [*_duplicates(card, card.keys_at(), only=BLOCK_KEY)]
-    if isinstance(ctx.block, dict):
+    found = [] if _distinct(card, card.root) else [*_duplicates(card, card.keys_at(), only=BLOCK_KEY)]
+    if isinstance(ctx.block, dict) and not _distinct(card, card.node_at(BLOCK_KEY)[1]):
         found += _duplicates(card, card.keys_at(BLOCK_KEY))
     return found
+
+
+def _distinct(card, node: yaml.Node) -> bool:
+    """Every key of a mapping node differs (the card's key index, built once, has one entry per
+    key): most cards, which need no walk over their keys."""
+    return isinstance(node, yaml.MappingNode) and len(card.node_index(node)) == len(node.value)
 
 
 def _duplicates(card, key_nodes: list[yaml.Node], only: str | None = None) -> Iterator[Finding]:
