@@ -86,7 +86,7 @@ RULE_CASES = [
         (card_with_block(FULL, "- **Compute Region:** Germany\n"), "CC405"),
         ((card_with_block(FULL), {"config.json": "{not json"}), "CC406"),
         (card_with_block(FULL, "- **Carbon Emitted:** 12 parsecs\n"), "CC407"),
-        (card_with_block(FULL.replace("emissions: 12", "emissions: 5") + "  energy_consumed: 100\n"), "CC501"),
+        (card_with_block(FULL.replace("emissions: 12", "emissions: 50") + "  energy_consumed: 100\n"), "CC501"),
 ]
 
 
@@ -192,3 +192,10 @@ def test_rules_agree_with_the_schema(block):
 )
 def test_disclosure_tier(text, tier):
     assert assess(parse_card(text)).disclosure_tier == tier
+
+
+def test_a_figure_a_thousand_times_low_is_kilograms_not_an_implausible_figure():
+    # 100 kWh in France: a few kilograms. 5 "g" is 5 kg written into the grams field.
+    text = card_with_block(FULL.replace("emissions: 12", "emissions: 5") + "  energy_consumed: 100\n")
+    (finding,) = [f for f in assess(parse_card(text)).findings if f.code in ("CC402", "CC501")]
+    assert finding.code == "CC402" and finding.fix_value == 5000 and finding.fixable and not finding.safe_fix

@@ -406,3 +406,13 @@ def test_a_two_column_table_of_fields_is_read_row_by_row():
 ])
 def test_a_size_in_bold_singular_or_hyphenated(name, params):
     assert _gold(name)[1].best("params").value == params
+
+
+def test_kilograms_in_the_grams_field_caught_from_the_cards_own_compute():
+    # "emissions: 6.29" (from the ML CO2 Impact calculator, in kg) beside 44 hours on a TPU v4-16.
+    card, facts = _gold("Ayaka__bart-base-cantonese.md")
+    (finding,) = [f for f in assess(card, facts).findings if f.code == "CC402"]
+    assert finding.fix_value == pytest.approx(6290) and finding.line == 11
+    # "co2_eq_emissions: 1" beside 5T tokens: an interval 700x wide tells no unit.
+    card, facts = _gold("allenai__OLMoE-1B-7B-0924.md")
+    assert "CC402" not in {f.code for f in assess(card, facts).findings}

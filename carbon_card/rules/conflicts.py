@@ -163,8 +163,9 @@ CC402 = Rule(
     "written into the grams field?",
     why="`emissions` is in grams, but many cards write kilograms there (`emissions: 1.81` for 1.81 kg), which "
         "understates the figure a thousand-fold. When the card states the same figure elsewhere with its unit, "
-        "carbon-card can tell. The fix writes the grams the other place states; it is unsafe: check which of "
-        "the two is right.",
+        "carbon-card can tell. So it can when the figure is 1/1000 of what the card's own energy, hardware and "
+        "hours imply and the figure in kilograms is within carbon-card's 90% interval for them (the ML CO2 "
+        "Impact calculator gives kilograms). The fix writes the grams; it is unsafe: check which is right.",
     bad=_card(_IMPACT.format(emitted="1.81 kg CO2eq"), emissions="1.81"),
     good=_card(_IMPACT.format(emitted="1.81 kg CO2eq"), emissions="1810"),
     check=emissions_conflicts,

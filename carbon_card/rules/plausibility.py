@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..facts import Facts
 from ..units import format_grams
 from .base import Context, Example, Findings, Rule, Severity
-from .conflicts import fact_position
+from .conflicts import CC402, fact_position
 from .disclosure import estimable
 
 __all__ = ["RULES"]
@@ -34,6 +34,19 @@ def implausible_emissions(ctx: Context) -> Findings:
     if check is None or check.central <= 0:
         return ()
     ratio = stated.value / check.central
+    # Only an interval narrower than 100x tells a unit: in a wider one, any magnitude may fit.
+    if stated.origin == "yaml" and ratio < 0.1 and check.high < check.low * 100:
+        for factor, unit in ((1e3, "kilograms"), (1e6, "tonnes")):
+            if check.low <= stated.value * factor <= check.high:
+                # 6.29 "g" where the card's own hardware and hours imply 5.5 to 107 kg: the figure
+                # is right in kilograms, the unit is not (the ML CO2 Impact calculator gives kg).
+                grams = stated.value * factor
+                return [CC402.finding(f"`emissions` is {format_grams(stated.value)} g, {ratio:.3g}x what the card's "
+                                      f"own facts imply ({format_grams(check.low)} to {format_grams(check.high)} "
+                                      f"g), and {format_grams(grams)} g is within that: {unit} written into the "
+                                      f"grams field? Write {format_grams(grams)}", fact_position(ctx, stated),
+                                      fix=f"replace {format_grams(stated.value)} with {format_grams(grams)}",
+                                      value=grams)]
     # Far outside the interval, not merely off the central value: the interval already says
     # how much the card's facts leave open (a country's regions, unknown hardware).
     if (ratio > 10 or ratio < 0.1) and not check.low / 3 <= stated.value <= check.high * 3:
