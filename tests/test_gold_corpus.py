@@ -416,3 +416,11 @@ def test_kilograms_in_the_grams_field_caught_from_the_cards_own_compute():
     # "co2_eq_emissions: 1" beside 5T tokens: an interval 700x wide tells no unit.
     card, facts = _gold("allenai__OLMoE-1B-7B-0924.md")
     assert "CC402" not in {f.code for f in assess(card, facts).findings}
+
+
+@pytest.mark.parametrize("name, count", [
+    ("HuggingFaceH4__zephyr-7b-beta.md", 16),  # the Trainer's "- num_devices: 16"
+    ("bigscience__bloomz-7b1.md", 64),  # "**GPUs:** 64 A100 80GB GPUs with 8 GPUs per node ... using NVLink"
+])
+def test_accelerator_counts_of_generated_and_labelled_lists(name, count):
+    assert _gold(name)[1].best("accelerator_count").value == count

@@ -115,7 +115,7 @@ _TRAIN_CONTEXT_RE = lazy_compile(r"train|pretrain|fine-?tun", re.IGNORECASE)
 _AUTOTRAIN_RE = lazy_compile(rf"CO2 Emissions \(in grams\)\s*:\s*({_NUM})", re.IGNORECASE)
 _PLAIN_FIELD_RE = lazy_compile(
     r"^[ \t]*(?:[-*+][ \t]+)?(?P<label>gpus?|tpus?|hardware(?: type| used)?|hours used|training time|carbon emitted"
-    r"|(?:training |compute )?(?:time|duration)|training hours"
+    r"|(?:training |compute )?(?:time|duration)|training hours|num_devices"
     r"|co2 emissions?|cloud provider|compute region|training tokens|number of parameters)[ \t]*:[ \t]*"
     r"(?P<value>[^\n]+)$", re.IGNORECASE | re.MULTILINE)
 # "- **Hardware Type:** x", "**Training time**: x", "- **Carbon Emitted** *(remark)*: x". A bold
@@ -157,7 +157,7 @@ _GENERIC_TIME_LABELS = {"time", "duration"}
 _EXPERTS_AFTER_RE = lazy_compile(r"[^.\n]{0,25}?\b(?:\d+\s+experts|active)\b", re.IGNORECASE)
 # A table's key naming the accelerators: "Compute SKU GPU Device", "GPU type" (not "GPU Memory Usage").
 _HARDWARE_KEY_RE = lazy_compile(r"\b(?:gpu|tpu|accelerator)s?(?:\s+(?:device|type|model|name))?$")
-_SENTENCE_VERB_RE = lazy_compile(r"\b(?:was|were|is|are|took|trained|used|using|ran)\b", re.IGNORECASE)
+_SENTENCE_VERB_RE = lazy_compile(r"\b(?:was|were|took|trained)\b", re.IGNORECASE)
 # Hours of wall-clock time a training never reaches: a year (365.25 days).
 _WALL_CLOCK_YEAR = 8766.0
 
@@ -214,6 +214,8 @@ def _label_kind(label: str) -> str | None:
     if key in {"hours used", "training time", "training duration", "time", "duration", "compute time",
                "training hours", "gpu hours"}:
         return "hours"
+    if key in {"num_devices", "number of gpus", "number of accelerators", "gpu count"}:
+        return "accelerator_count"  # "- num_devices: 16": the Trainer's generated hyperparameters
     if key in {"cloud provider", "provider", "cloud"}:
         return "cloud_provider"
     if key in {"compute region", "region", "location", "geographical location", "country"}:
@@ -334,6 +336,11 @@ class _Reader:
             return True
         if kind == "hours":
             return self._labelled_hours(label, value, start, note)
+        if kind == "accelerator_count":
+            count = re.fullmatch(r"\s*(\d{1,6})\s*", value)
+            if count and int(count.group(1)) > 0:
+                self.add("accelerator_count", int(count.group(1)), value, start, note=note, reading=Reading.FIELD)
+            return bool(count)
         if kind in {"cloud_provider", "location"}:
             self.add(kind, value, value, start, note=note, reading=Reading.FIELD)
             return True
