@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator, Sequence
 
 import yaml
@@ -35,6 +34,8 @@ def misspelled_block_key(ctx: Context) -> Findings:
     """CC005: no `co2_eq_emissions`, but a top-level key that looks like it."""
     if not ctx.readable or ctx.has_block:
         return ()
+    import difflib  # only for a card without the block
+
     card, found = ctx.card, []
     for key_node in card.keys_at():
         key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
