@@ -33,6 +33,7 @@ __all__ = [
     "MAX_CARD_BYTES",
     "MAX_YAML_DEPTH",
     "MAX_YAML_NODES",
+    "PatchError",
     "find_cards",
     "parse_card",
     "read_card",
@@ -72,6 +73,13 @@ class CardReadError(Exception):
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         return f"{where}: {self.message}"
+
+
+class PatchError(CardReadError):
+    """The card cannot be patched or written safely (its front matter is unreadable, the file
+    is read-only or changed on disk, the result would not be what was intended); nothing is
+    written. Like a read error, it names the file (and line) and makes the run exit 2. (Here
+    rather than in `patch`, so that `check` without --fix or --diff never imports `patch`.)"""
 
 
 @dataclass(frozen=True)

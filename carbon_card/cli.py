@@ -17,9 +17,10 @@ import click
 
 from . import __version__
 from .assessment import assess
-from .card import CARD_FILE_NAME, MAX_CARD_BYTES, CardFiles, CardReadError, find_cards, parse_card, read_card
+from .card import (
+    CARD_FILE_NAME, MAX_CARD_BYTES, CardFiles, CardReadError, PatchError, find_cards, parse_card, read_card,
+)
 from .facts import gather
-from .patch import PatchError, propose, write_patch
 from .report import (
     Summary, card_json, diff_summary_text, disclosure_text, error_json, estimate_json, estimate_text, facts_table,
     finding_text, fixes_text, statistics_json, statistics_text, summary_text,
@@ -423,6 +424,13 @@ def _mentions_carbon_card(path: str) -> bool:
         return False
 
 
+def write_patch(patch, path: str) -> None:
+    """`patch.write_patch`: only --fix writes, so a `check` without it never imports `patch`."""
+    from .patch import write_patch as write
+
+    write(patch, path)
+
+
 def _folder(item: str, stdin_data: bytes | None, stdin_filename: str | None) -> str | None:
     """The folder whose files are read beside a card: none for a card from stdin without a name."""
     if stdin_data is not None and stdin_filename is None:
@@ -442,6 +450,8 @@ def _check_one(item, options, want_patch, stdin_data=None, stdin_filename=None):
         return CardReadError(item, f"internal error ({type(bug).__name__}: {bug}); please report it"), None, None
     if not want_patch:
         return None, assessment, None
+    from .patch import propose
+
     try:
         return None, assessment, propose(assessment, unsafe=options.unsafe_fixes, fill_template=options.fill_template)
     except PatchError as failed:

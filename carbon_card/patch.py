@@ -24,7 +24,7 @@ import yaml
 
 from ._regex import lazy_compile
 from .assessment import Assessment, assess
-from .card import MAX_CARD_BYTES, Card, CardReadError, LineIndex, parse_card
+from .card import MAX_CARD_BYTES, Card, CardReadError, LineIndex, PatchError, parse_card
 from .facts import Facts
 from .facts.lift import BLOCK_KEY, liftable, yaml_number, yaml_scalar
 from .rules import FIXES, RULES
@@ -54,12 +54,6 @@ _TEMPLATE_FIELDS = {
 MAX_FIX_ROUNDS = 3
 """Rounds of fixes applied to one card before the result is taken as it is: each round plans
 the fixes of the card the previous one proposed (ruff applies its fixes the same way)."""
-
-
-class PatchError(CardReadError):
-    """The card cannot be patched or written safely (its front matter is unreadable, the file
-    is read-only or changed on disk, the result would not be what was intended); nothing is
-    written. Like a read error, it names the file (and line) and makes the run exit 2."""
 
 
 @dataclass(frozen=True)
