@@ -26,12 +26,14 @@ if TYPE_CHECKING:  # pathlib costs start-up; a path is only annotated here
 __all__ = [
     "CARD_FILE_NAME",
     "Card",
+    "CardFiles",
     "CardReadError",
     "FrontMatterProblem",
     "LineIndex",
     "MAX_CARD_BYTES",
     "MAX_YAML_DEPTH",
     "MAX_YAML_NODES",
+    "PatchError",
     "find_cards",
     "parse_card",
     "read_card",
@@ -137,6 +139,13 @@ class CardReadError(Exception):
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         return f"{where}: {self.message}"
+
+
+class PatchError(CardReadError):
+    """The card cannot be patched or written safely (its front matter is unreadable, the file
+    is read-only or changed on disk, the result would not be what was intended); nothing is
+    written. Like a read error, it names the file (and line) and makes the run exit 2. (Here
+    rather than in `patch`, so that `check` without --fix or --diff never imports `patch`.)"""
 
 
 @dataclass(frozen=True)
@@ -504,12 +513,26 @@ def _expanded_size(root: yaml.Node) -> int:
 CARD_FILE_NAME = "README.md"
 
 
-def find_cards(paths: Iterable[str | Path],
-               excluded: Callable[[str, bool], bool] | None = None) -> Iterator[str | CardReadError]:
+class CardFiles:
+    """Which files a directory argument takes as cards: `README.md`, the Hub's name. The
+    command line's settings widen it (`include` in the configuration)."""
+
+    def included(self, path: str) -> bool:
+        """Whether a file found in a directory is a card to check."""
+        return os.path.basename(path) == CARD_FILE_NAME
+
+    def card_names(self, path: str) -> tuple[str, ...]:
+        """The names (globs) of the cards looked for at `path`, for the message of a directory without any."""
+        return (CARD_FILE_NAME,)
+
+
+def find_cards(paths: Iterable[str | Path], excluded: Callable[[str, bool], bool] | None = None,
+               cards: CardFiles | None = None) -> Iterator[str | CardReadError]:
     """The card files named by `paths`, in order: a file stands for itself, a directory for
-    every `README.md` below it (hidden folders such as `.git` skipped). A path that does not
-    exist, a folder that cannot be listed, or a directory without any card comes out as a
-    `CardReadError`; `read_card` refuses what is not a regular file (a FIFO, a device).
+    every card below it, in each folder by name (`README.md`, or what `cards.included` takes;
+    hidden folders such as `.git` skipped). A path that does not exist, a folder that cannot be
+    listed, or a directory without any card comes out as a `CardReadError`; `read_card` refuses
+    what is not a regular file (a FIFO, a device).
 
     `excluded(path, explicit)` leaves out a path (a folder is not searched): `explicit` is true
     for the paths given, false for what a directory holds.
@@ -530,15 +553,21 @@ def find_cards(paths: Iterable[str | Path],
                     found |= searched != kept  # excluded by the configuration is not "no card"
                     kept = searched
                 dirnames[:] = kept
-                if CARD_FILE_NAME in filenames:
+                if cards is None:
+                    names = [CARD_FILE_NAME] if CARD_FILE_NAME in filenames else []
+                else:
+                    names = [name for name in sorted(filenames) if cards.included(os.path.join(dirpath, name))]
+                for name in names:
                     found = True
-                    card = os.path.join(dirpath, CARD_FILE_NAME)
+                    card = os.path.join(dirpath, name)
                     if excluded is None or not excluded(card, False):
                         yield card
             reported |= bool(unlisted)
             yield from _unlisted(unlisted, path)
             if not found and not reported:
-                yield CardReadError(path, f"directory has no {CARD_FILE_NAME} (searched recursively)")
+                names = (cards or CardFiles()).card_names(os.path.join(path, CARD_FILE_NAME))
+                wanted = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+                yield CardReadError(path, f"directory has no {wanted} (searched recursively)")
         elif os.path.lexists(path):
             yield path
         else:

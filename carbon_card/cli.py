@@ -17,7 +17,7 @@ from typing import IO, NamedTuple
 import click
 
 from . import __version__
-from .card import MAX_CARD_BYTES, CardReadError, find_cards, read_card
+from .card import CARD_FILE_NAME, MAX_CARD_BYTES, CardFiles, CardReadError, find_cards, read_card
 from .formats import FORMATS, View, format_class
 from .pipeline import Result, Settings, facts_of, run_file
 from .pipeline import fix as fix_card
@@ -113,6 +113,9 @@ def cli() -> None:
                    "configuration's `select`.")
 @click.option("--ignore", multiple=True, metavar="CODES", help="Rules not to report (codes or prefixes).")
 @click.option("--extend-select", multiple=True, metavar="CODES", help="Rules to report besides the selected ones.")
+@click.option("--extend-include", multiple=True, metavar="GLOBS",
+              help="Names of cards a directory argument takes besides `include` (README.md), comma-separated "
+                   "globs (`MODEL_CARD.md`, `*.modelcard.md`).")
 @click.option("--exclude", multiple=True, metavar="GLOBS",
               help="Paths not to check, comma-separated globs (`docs/`, `./README.md`). Replaces the "
                    "configuration's `exclude`.")
@@ -128,10 +131,10 @@ def cli() -> None:
 def check(paths: tuple[str, ...], output_format: str, fail_on: str | None, exit_zero: bool, statistics: bool,
           show_fixes: bool, color: str, quiet: bool, show_facts: bool, model_id: str | None, show_diff: bool, fix: bool, unsafe_fixes: bool | None,
           fill_template: bool | None, select: tuple[str, ...], ignore: tuple[str, ...],
-          extend_select: tuple[str, ...], exclude: tuple[str, ...], extend_exclude: tuple[str, ...],
-          force_exclude: bool | None, config_path: str | None, isolated: bool, stdin_filename: str | None) -> None:
-    """Check model cards: files, or directories holding README.md files (searched recursively);
-    `-` reads one card from stdin.
+          extend_select: tuple[str, ...], extend_include: tuple[str, ...], exclude: tuple[str, ...],
+          extend_exclude: tuple[str, ...], force_exclude: bool | None, config_path: str | None, isolated: bool, stdin_filename: str | None) -> None:
+    """Check model cards: files, or directories holding README.md files (searched recursively;
+    the configuration's `include` names others); `-` reads one card from stdin.
 
     Facts are read from the card and from the files beside it (config.json, *.safetensors
     headers, trainer_state.json, train_results.json, all_results.json, emissions.csv).
@@ -154,7 +157,7 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: str | None, exit_
         raise click.UsageError("--config and --isolated cannot be used together")
     options = _Options(
         {"select": select, "ignore": ignore, "extend_select": extend_select, "exclude": exclude,
-         "extend_exclude": extend_exclude},
+         "extend_exclude": extend_exclude, "extend_include": extend_include},
         force_exclude, config_path, isolated, (model_id, fail_on, unsafe_fixes, fill_template),
     )
     stdin_data = None
@@ -165,7 +168,7 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: str | None, exit_
     else:
         # Every card is listed and its settings read before any is checked: a broken
         # configuration file stops the run before it reports anything.
-        items = list(find_cards(paths, options.excluded))
+        items = list(find_cards(paths, options.excluded, options))
     settings = {item: options.card(item) for item in items if not isinstance(item, CardReadError)}
 
     # With `-` and --fix, stdout takes the fixed card and the report goes to stderr (as ruff does).
@@ -233,7 +236,7 @@ class _ConfigFailure(click.ClickException):
         click.echo(self.message, err=True)
 
 
-class _Options:
+class _Options(CardFiles):
     """The settings of each card of a `check` run: the command line, over the configuration
     files when there are any (then `carbon_card.config` is imported)."""
 
@@ -244,7 +247,8 @@ class _Options:
         self.force_exclude, self.config_path, self.isolated = force_exclude, config_path, isolated
         self.model_id, self.fail_on, self.unsafe_fixes, self.fill_template = plain
         self.configuration = None
-        self._folders: dict[str, bool] = {}
+        self._folders: dict[str, bool] = {}  # absolute folder: a configuration file there or above
+        self._above: dict[str, bool] = {}  # the same, by the folder as given
         if config_path is not None or isolated or any(self.selection.values()):
             self._configure()
 
@@ -259,9 +263,10 @@ class _Options:
         given = self.selection
         cli_settings = Settings(
             root=os.getcwd(), select=given["select"] or None, ignore=given["ignore"],
-            extend_select=given["extend_select"], exclude=given["exclude"] or None,
-            extend_exclude=given["extend_exclude"], force_exclude=self.force_exclude, fail_on=self.fail_on,
-            unsafe_fixes=self.unsafe_fixes, fill_template=self.fill_template,
+            extend_select=given["extend_select"], extend_include=given["extend_include"],
+            exclude=given["exclude"] or None, extend_exclude=given["extend_exclude"],
+            force_exclude=self.force_exclude, fail_on=self.fail_on, unsafe_fixes=self.unsafe_fixes,
+            fill_template=self.fill_template,
         )
         try:
             self.configuration = Configuration(cli_settings, self.config_path, self.isolated, self.model_id,
@@ -270,8 +275,13 @@ class _Options:
             raise _ConfigFailure(str(error)) from None
 
     def _configured(self, path: str):
-        if self.configuration is None and self._config_file_above(os.path.dirname(os.path.abspath(path))):
-            self._configure()
+        if self.configuration is None:
+            folder = os.path.dirname(path)  # asked for every card and folder: one look per folder
+            above = self._above.get(folder)
+            if above is None:
+                above = self._above[folder] = self._config_file_above(os.path.dirname(os.path.abspath(path)))
+            if above:
+                self._configure()
         return self.configuration
 
     def _config_file_above(self, folder: str) -> bool:
@@ -303,6 +313,19 @@ class _Options:
             return configuration.excluded(path, explicit)
         except Exception as error:  # noqa: BLE001 - ConfigError, imported with the configuration
             raise self._failure(error)
+
+    def included(self, path: str) -> bool:
+        configuration = self._configured(path)
+        if configuration is None:
+            return os.path.basename(path) == CARD_FILE_NAME
+        try:
+            return configuration.included(path)
+        except Exception as error:  # noqa: BLE001
+            raise self._failure(error)
+
+    def card_names(self, path: str) -> tuple[str, ...]:
+        configuration = self._configured(path)
+        return (CARD_FILE_NAME,) if configuration is None else configuration.card_names(path)
 
     def card(self, path: str):
         """(enabled codes or None, fail-on, unsafe fixes, fill template, model id) of one card."""

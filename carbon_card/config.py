@@ -24,13 +24,17 @@ from typing import Any
 from ._regex import lazy_compile
 from .rules import RULES
 
-__all__ = ["CONFIG_FILES", "FAIL_ON", "KEYS", "CardSettings", "ConfigError", "Configuration", "Settings", "load"]
+__all__ = ["CONFIG_FILES", "DEFAULT_INCLUDE", "FAIL_ON", "KEYS", "CardSettings", "ConfigError", "Configuration",
+           "Settings", "load"]
 
 CONFIG_FILES = (".carbon-card.toml", "carbon-card.toml", "pyproject.toml")
 """The names looked for in each folder, first wins (ruff's order: `.ruff.toml`, `ruff.toml`, `pyproject.toml`)."""
 
-KEYS = ("select", "ignore", "extend-select", "per-file-ignores", "exclude", "extend-exclude", "force-exclude",
-        "fail-on", "unsafe-fixes", "model-id", "fill-template")
+KEYS = ("select", "ignore", "extend-select", "per-file-ignores", "include", "extend-include", "exclude",
+        "extend-exclude", "force-exclude", "fail-on", "unsafe-fixes", "model-id", "fill-template")
+
+DEFAULT_INCLUDE = ("README.md",)
+"""The files a directory argument takes as cards unless `include` says otherwise: the Hub's name."""
 
 FAIL_ON = ("error", "warning", "info", "never")
 
@@ -63,6 +67,9 @@ class Settings:
     extend_select: tuple[str, ...] = ()
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     """(glob, codes) pairs: those codes are not reported for the cards the glob matches."""
+    include: tuple[str, ...] | None = None
+    """Globs of the files a directory argument takes as cards; None: `DEFAULT_INCLUDE`, or what the file says."""
+    extend_include: tuple[str, ...] = ()
     exclude: tuple[str, ...] | None = None
     """Globs of paths not checked at all (replaces the file's list when given on the command line)."""
     extend_exclude: tuple[str, ...] = ()
@@ -98,6 +105,8 @@ class Configuration:
         self.warn = warn or (lambda message: print(message, file=sys.stderr))
         self._files: dict[str, Settings | None] = {}
         self._folders: dict[str, Settings] = {}
+        self._given: dict[str, Settings] = {}  # the same, by the folder as the paths give it
+        self._includes: dict[str, list[tuple[str, str]]] = {}
         self._enabled: dict[Settings, frozenset[str] | None] = {}
         self._fixed: Settings | None = None
         if config is not None:
@@ -110,6 +119,9 @@ class Configuration:
         """The configuration file's settings for a card (or a folder) at `path`."""
         if self._fixed is not None:
             return self._fixed
+        given = os.path.dirname(path)  # asked for every card and folder: abspath once per folder
+        if given in self._given:
+            return self._given[given]
         folder = os.path.dirname(os.path.abspath(path))
         walked = []
         found = None
@@ -130,6 +142,7 @@ class Configuration:
             folder = parent
         for folder in walked:
             self._folders[folder] = found
+        self._given[given] = found
         return found
 
     def _load(self, path: str, required: bool, root: str | None = None) -> Settings | None:
@@ -146,6 +159,30 @@ class Configuration:
         globs = [(cli.root, cli.exclude)] if cli.exclude is not None else [(settings.root, settings.exclude or ())]
         globs += [(settings.root, settings.extend_exclude), (cli.root, cli.extend_exclude)]
         return any(matches(glob, path, root) for root, patterns in globs for glob in patterns)
+
+    def included(self, path: str) -> bool:
+        """Whether a file a directory argument holds is a card to check: it matches `include` or
+        `extend-include` (a file named on the command line is checked whatever its name)."""
+        return any(matches_file(glob, path, root) for root, glob in self._include_globs(path))
+
+    def card_names(self, path: str) -> tuple[str, ...]:
+        """The `include` and `extend-include` globs that apply at `path`, for a message."""
+        return tuple(dict.fromkeys(glob for _, glob in self._include_globs(path)))
+
+    def _include_globs(self, path: str) -> list[tuple[str, str]]:
+        folder = os.path.dirname(path)
+        if folder not in self._includes:
+            self._includes[folder] = self._globs_of(self.settings(path))
+        return self._includes[folder]
+
+    def _globs_of(self, settings: Settings) -> list[tuple[str, str]]:
+        cli = self.cli
+        if cli.include is not None:
+            globs = [(cli.root, glob) for glob in cli.include]
+        else:
+            globs = [(settings.root, glob) for glob in _first(settings.include, DEFAULT_INCLUDE)]
+        return globs + [(settings.root, glob) for glob in settings.extend_include] + \
+            [(cli.root, glob) for glob in cli.extend_include]
 
     def for_card(self, path: str) -> CardSettings:
         settings, cli = self.settings(path), self.cli
@@ -221,15 +258,52 @@ def matches(glob: str, path: str, root: str) -> bool:
 
     `*` and `?` do not cross `/`, `**` matches any number of folders; a glob without `/`
     matches a file or folder name anywhere (`README.md`, `docs`), like ruff's and git's."""
-    relative = os.path.relpath(os.path.abspath(path), os.path.abspath(root)).replace(os.sep, "/")
     anchored, pattern = _glob_regex(glob)
-    parts = relative.split("/")
+    parts = _relative(path, root).split("/")
     if parts[0] == "..":
         # Outside the glob's folder: only a name glob can say anything about it.
         return not anchored and bool(pattern.fullmatch(parts[-1]))
     if anchored:
         return any(pattern.fullmatch("/".join(parts[:i])) for i in range(1, len(parts) + 1))
     return any(pattern.fullmatch(part) for part in parts)
+
+
+def matches_file(glob: str, path: str, root: str) -> bool:
+    """Whether a glob matches a file itself (not a folder above it): a glob without `/` its
+    name, one with `/` its path from `root` (`cards/*.md`, `**/MODEL_CARD.md`)."""
+    anchored, pattern = _glob_regex(glob)
+    if not anchored:
+        return bool(pattern.fullmatch(os.path.basename(path)))
+    relative = _relative(path, root)
+    return not relative.startswith("../") and bool(pattern.fullmatch(relative))
+
+
+_ROOTS: dict[str, str] = {}
+
+
+def _relative(path: str, root: str) -> str:
+    """`path` relative to `root`, with `/`: os.path.relpath's answer, without its cost for a
+    path below the root (every card of a run, against a handful of roots)."""
+    base = _ROOTS.get(root)
+    if base is None:
+        base = os.path.abspath(root)
+        if base == root:  # a relative root moves with the working folder
+            _ROOTS[root] = base
+    absolute = os.path.abspath(path)
+    if absolute.startswith(base) and absolute[len(base) : len(base) + 1] == os.sep and base != os.sep:
+        return absolute[len(base) + 1 :].replace(os.sep, "/")
+    return os.path.relpath(absolute, base).replace(os.sep, "/")
+
+
+def glob_problem(glob: str) -> str | None:
+    """Why a glob cannot be used (an empty one, a character class that is not one), or None."""
+    if not glob.strip("/"):
+        return "an empty glob"
+    try:
+        _glob_regex(glob)
+    except re.error as error:
+        return f"not a glob ({error})"
+    return None
 
 
 _GLOBS: dict[str, tuple[bool, re.Pattern[str]]] = {}
@@ -359,6 +433,16 @@ def _settings(path: str, root: str, text: str, table: dict[str, Any], start: int
             fail(key, f"`{key}` must be a list of strings")
         return tuple(value)
 
+    def globs(key: str, value: Any) -> tuple[str, ...]:
+        patterns = strings(key, value)
+        for pattern in patterns:
+            problem = glob_problem(pattern)
+            if problem is None and key.endswith("include") and pattern.endswith("/"):
+                problem = "a folder: `include` globs name card files"
+            if problem is not None:
+                fail(key, f"`{key}`: `{pattern}` is {problem}", needle=pattern)
+        return patterns
+
     def codes(key: str, value: Any) -> tuple[str, ...]:
         selectors = strings(key, value)
         for selector in selectors:
@@ -370,6 +454,7 @@ def _settings(path: str, root: str, text: str, table: dict[str, Any], start: int
         value = table[key]
         if not isinstance(value, dict):
             fail(key, f"`{key}` must be a table of globs")
+        globs(key, list(value))
         return tuple((glob, value_check(key, item)) for glob, item in value.items())
 
     def boolean(key: str) -> bool | None:
@@ -393,8 +478,10 @@ def _settings(path: str, root: str, text: str, table: dict[str, Any], start: int
         ignore=codes("ignore", table.get("ignore", [])),
         extend_select=codes("extend-select", table.get("extend-select", [])),
         per_file_ignores=table_of("per-file-ignores", codes) if "per-file-ignores" in table else (),
-        exclude=strings("exclude", table["exclude"]) if "exclude" in table else None,
-        extend_exclude=strings("extend-exclude", table.get("extend-exclude", [])),
+        include=globs("include", table["include"]) if "include" in table else None,
+        extend_include=globs("extend-include", table.get("extend-include", [])),
+        exclude=globs("exclude", table["exclude"]) if "exclude" in table else None,
+        extend_exclude=globs("extend-exclude", table.get("extend-exclude", [])),
         force_exclude=boolean("force-exclude"),
         fail_on=fail_on,
         unsafe_fixes=boolean("unsafe-fixes"),

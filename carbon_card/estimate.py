@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .facts import Fact, Facts
@@ -481,7 +482,7 @@ def priors(held_out: frozenset[str] = frozenset()) -> dict[str, _Prior]:
     `data/published_models.csv` (without the families `held_out`): the pre-training token prior
     at the median size of the runs, the utilisation of each accelerator generation; and from
     the fine-tuning runs the token priors of each task group and the utilisation."""
-    table = dict(_pretraining_table(held_out))
+    table = _pretraining_table(held_out).complete()
     table["tokens_finetuning"] = finetune_token_prior(held_out=held_out)
     for group in _GROUP_NAMES:
         table[f"tokens_finetuning_{group}"] = finetune_token_prior(group, held_out)
@@ -490,17 +491,39 @@ def priors(held_out: frozenset[str] = frozenset()) -> dict[str, _Prior]:
 
 
 @functools.lru_cache(maxsize=None)
-def _pretraining_table(held_out: frozenset[str]) -> dict[str, _Prior]:
+def _pretraining_table(held_out: frozenset[str]) -> _Priors:
     """What every estimate may use; the fine-tuning priors (1,300 runs to read) are derived only
     when a fine-tune is estimated."""
-    table = dict(_named())
-    median = sorted(r.compute_params for r in published_runs())[len(published_runs()) // 2]
-    table["tokens_pretraining"] = token_prior(median, held_out=held_out)
+
+    def tokens() -> _Prior:
+        median = sorted(r.compute_params for r in published_runs())[len(published_runs()) // 2]
+        return token_prior(median, held_out=held_out)
+
+    derived: dict[str, Callable[[], _Prior]] = {"tokens_pretraining": tokens}
     for generation in (1, 2, 3):
-        table[_mfu_key({generation})] = _mfu_prior(frozenset({generation}), held_out)
+        derived[_mfu_key({generation})] = functools.partial(_mfu_prior, frozenset({generation}), held_out)
     for generations in ({1}, {1, 2}, {1, 2, 3}):
-        table[_per_watt_key(generations)] = _per_watt_prior(frozenset(generations), held_out)
-    return table
+        derived[_per_watt_key(generations)] = functools.partial(_per_watt_prior, frozenset(generations), held_out)
+    return _Priors(_named(), derived)
+
+
+class _Priors(dict):
+    """The named priors, and the derived ones made when first looked up: a card that states its
+    energy never needs the utilisation of the published runs (a one-card check's start-up)."""
+
+    def __init__(self, named: dict[str, _Prior], derived: dict[str, Callable[[], _Prior]]) -> None:
+        super().__init__(named)
+        self._derived = derived
+
+    def __missing__(self, name: str) -> _Prior:
+        if name not in self._derived:
+            raise KeyError(name)
+        value = self[name] = self._derived[name]()
+        return value
+
+    def complete(self) -> dict[str, _Prior]:
+        """Every prior, the named ones first."""
+        return {name: self[name] for name in [*(n for n in self if n not in self._derived), *self._derived]}
 
 
 class _Product:

@@ -13,10 +13,8 @@ data, the block as intended and valid against the schema; otherwise `PatchError`
 
 from __future__ import annotations
 
-import difflib
 import math
 import os
-import re
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,8 +22,9 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from ._regex import lazy_compile
 from .assessment import Assessment, assess
-from .card import MAX_CARD_BYTES, Card, CardReadError, LineIndex, parse_card
+from .card import MAX_CARD_BYTES, Card, CardReadError, LineIndex, PatchError, parse_card
 from .facts import Facts
 from .facts.lift import BLOCK_KEY, liftable, yaml_number, yaml_scalar
 from .rules import FIXES, RULES
@@ -40,7 +39,7 @@ if TYPE_CHECKING:
 # from where they used to live.
 __all__ = ["BLOCK_KEY", "Change", "Patch", "PatchError", "liftable", "plan", "propose", "write_patch"]
 
-_LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
+_LINE_BREAK_RE = lazy_compile(r"\r\n|\r|\n")
 
 # The template's Environmental Impact fields (`--fill-template`) and the block key each shows.
 _TEMPLATE_FIELDS = {
@@ -55,12 +54,6 @@ _TEMPLATE_FIELDS = {
 MAX_FIX_ROUNDS = 3
 """Rounds of fixes applied to one card before the result is taken as it is: each round plans
 the fixes of the card the previous one proposed (ruff applies its fixes the same way)."""
-
-
-class PatchError(CardReadError):
-    """The card cannot be patched or written safely (its front matter is unreadable, the file
-    is read-only or changed on disk, the result would not be what was intended); nothing is
-    written. Like a read error, it names the file (and line) and makes the run exit 2."""
 
 
 @dataclass(frozen=True)
@@ -91,6 +84,8 @@ class Patch:
         name = path or self.card.path
         # Only the lines around the edits are compared: a 10 MB body costs a scan, not difflib's
         # quadratic match or a list of its lines.
+        import difflib  # only --diff shows one
+
         offset, before, after = _changed_window(self.card.text, self.text)
         lines = difflib.unified_diff(before, after, f"a/{name}", f"b/{name}", n=_CONTEXT)
         # Show every line with a plain "\n": a card's "\r\n" would otherwise break the diff's own lines.
@@ -98,8 +93,8 @@ class Patch:
 
 
 _CONTEXT = 3
-_LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
-_HUNK_RE = re.compile(r"@@ -(\d+)(,\d+)? \+(\d+)(,\d+)? @@")
+_LINE_RE = lazy_compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+_HUNK_RE = lazy_compile(r"@@ -(\d+)(,\d+)? \+(\d+)(,\d+)? @@")
 
 
 def _changed_window(old: str, new: str) -> tuple[int, list[str], list[str]]:

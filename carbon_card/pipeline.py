@@ -21,12 +21,13 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from .assessment import Assessment, assess
-from .card import Card, CardReadError, parse_card, read_card
-from .facts import Facts, Listing, gather
-from .patch import Patch, PatchError, propose, write_patch
+from .card import Card, CardReadError, PatchError, parse_card, read_card
+from .facts import Facts, gather
 
 if TYPE_CHECKING:
     from .estimate import Estimate
+    from .facts import Listing
+    from .patch import Patch
 
 __all__ = ["DEFAULTS", "Result", "Settings", "facts_of", "fix", "propose_patch", "run", "run_file"]
 
@@ -113,6 +114,8 @@ def _estimate_once(facts: Facts) -> Callable[[], Estimate]:
 def propose_patch(result: Result) -> Patch:
     """The Patch stage: the card with its findings fixed (unsafe ones with the settings'
     `unsafe_fixes`), using the Result's estimate. Raises `PatchError`."""
+    from .patch import propose  # only runs that patch load the Patch stage (a pre-commit check does not)
+
     settings = result.settings
     return propose(result.assessment, unsafe=settings.unsafe_fixes, fill_template=settings.fill_template,
                    estimate=result.estimated)
@@ -141,6 +144,8 @@ def fix(result: Result, folder: str | None = None, *, write: bool = True) -> Res
     if patch is None:
         raise ValueError("fix needs a Result with a patch: run(..., want_patch=True)")
     if write:
+        from .patch import write_patch
+
         write_patch(patch, result.card.path)
     after = run(parse_card(patch.data(), result.card.path), folder, result.settings)
     return replace(after, patch=patch)

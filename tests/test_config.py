@@ -5,6 +5,7 @@ users expect them; and the team repository of issue 14 under the real pre-commit
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -286,6 +287,69 @@ def test_a_folder_whose_cards_are_all_excluded_is_not_an_error(team: Path):
     assert result.exit_code == 0 and result.stdout.startswith("All checks passed (0 cards)")
 
 
+# --- cards named otherwise: `include`, `extend-include` ------------------------------------
+
+CARD_NAMES = {
+    "models/a/README.md": GOOD,
+    "models/b/MODEL_CARD.md": NO_LOCATION,
+    "models/c/model_card.md": NO_LOCATION,
+    "models/d/tiny.modelcard.md": NO_LOCATION,
+    "models/d/notes.md": DOCS_README,  # not a card: never checked from a directory
+}
+
+
+def test_a_directory_takes_only_readme_files_by_default(here: Path):
+    write(here, CARD_NAMES)
+    result = check(".")
+    assert result.exit_code == 0 and result.stdout.startswith("All checks passed (1 card)"), result.output
+    result = check("models/b")
+    assert result.exit_code == 2 and "models/b: directory has no README.md (searched recursively)" in result.stderr
+
+
+def test_include_names_the_cards_a_directory_holds(here: Path):
+    write(here, {**CARD_NAMES, "pyproject.toml": '[tool.carbon-card]\ninclude = ["README.md", "MODEL_CARD.md", '
+                                                  '"model_card.md", "*.modelcard.md"]\n'})
+    result = check(".")
+    assert sorted(path for path, code in codes(result) if code == "CC203") == [
+        "./models/b/MODEL_CARD.md", "./models/c/model_card.md", "./models/d/tiny.modelcard.md"]
+    assert "Found 3 findings (3 warnings) in 3 of 4 cards" in result.stdout
+    # `include` replaces the default: without README.md in it, model a's card is not a card.
+    (here / "pyproject.toml").write_text('[tool.carbon-card]\ninclude = ["MODEL_CARD.md"]\n', encoding="utf-8")
+    assert [path for path, _ in codes(check("."))] == ["./models/b/MODEL_CARD.md"]
+    result = check("models/a")
+    assert result.exit_code == 2 and "models/a: directory has no MODEL_CARD.md (searched recursively)" in result.stderr
+    # A file named on the command line is checked whatever its name (pre-commit names each file).
+    assert codes(check("models/d/tiny.modelcard.md")) == [("models/d/tiny.modelcard.md", "CC203")]
+
+
+def test_extend_include_from_the_file_and_the_command_line(here: Path):
+    write(here, {**CARD_NAMES, "models/carbon-card.toml": 'extend-include = ["b/*.md"]\n'})
+    # An anchored glob is relative to its file's folder; README.md stays included.
+    assert sorted(path for path, _ in codes(check("."))) == ["./models/b/MODEL_CARD.md"]
+    result = check("--extend-include", "model_card.md,*.modelcard.md", ".")
+    assert sorted(path for path, _ in codes(result)) == [
+        "./models/b/MODEL_CARD.md", "./models/c/model_card.md", "./models/d/tiny.modelcard.md"]
+    result = check("--isolated", "--extend-include", "*.modelcard.md", "models/c", "models/d")
+    assert result.exit_code == 2
+    assert "models/c: directory has no README.md or *.modelcard.md (searched recursively)" in result.stderr
+    assert codes(result) == [("models/d/tiny.modelcard.md", "CC203")]
+
+
+def test_exclude_applies_to_included_cards(here: Path):
+    write(here, {**CARD_NAMES, "carbon-card.toml": 'extend-include = ["*.md"]\nextend-exclude = ["notes.md"]\n'})
+    result = check(".")
+    assert "notes.md" not in result.stdout and "Found 3 findings (3 warnings) in 3 of 4 cards" in result.stdout
+
+
+def test_include_through_the_console_script(here: Path):
+    write(here, {**CARD_NAMES, "pyproject.toml": '[tool.carbon-card]\nextend-include = ["MODEL_CARD.md"]\n'})
+    done = subprocess.run([sys.executable, "-m", "carbon_card", "check", "models"], cwd=here, capture_output=True,
+                          text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 1, done.stderr
+    assert done.stdout.startswith("models/b/MODEL_CARD.md:"), done.stdout
+    assert "in 1 of 2 cards" in done.stdout
+
+
 def test_fail_on_from_the_file_and_the_command_line_wins(here: Path):
     write(here, {"README.md": NO_LOCATION, "carbon-card.toml": 'fail-on = "error"\n'})
     result = check("README.md")
@@ -336,6 +400,12 @@ def _only_error(result) -> str:
     ('unsafe-fixes = "yes"', "pyproject.toml:5: `unsafe-fixes` must be true or false"),
     ('exclude = "docs"', "pyproject.toml:5: `exclude` must be a list of strings"),
     ('model-id = "team/a"', "pyproject.toml:5: `model-id` must be a table of globs"),
+    ('include = "MODEL_CARD.md"', "pyproject.toml:5: `include` must be a list of strings"),
+    ('include = [\n  "README.md",\n  "[z-a].md",\n]', "pyproject.toml:7: `include`: `[z-a].md` is not a glob (bad "),
+    ('extend-include = ["cards/"]', "pyproject.toml:5: `extend-include`: `cards/` is a folder: `include` globs name"),
+    ('extend-include = [""]', "pyproject.toml:5: `extend-include`: `` is an empty glob"),
+    ('extend-exclude = ["[z-a]"]', "pyproject.toml:5: `extend-exclude`: `[z-a]` is not a glob"),
+    ('[tool.carbon-card.per-file-ignores]\n"[9-0]/**" = ["CC203"]', "pyproject.toml:6: `per-file-ignores`: `[9-0]/**` is"),
     ("[tool.carbon-card.lint]\nselect = []", "pyproject.toml:5: unknown key `lint`"),
     ('select = ["CC1"', "pyproject.toml:6: invalid TOML: Unclosed array"),
     ("select = [\"CC1\"]\nselect = []", "pyproject.toml:6: invalid TOML: Cannot overwrite a value (column"),

@@ -25,7 +25,8 @@ NOT_FOR_VERSION = ("click", "yaml", "carbon_card.cli", "carbon_card.card", "carb
 # Never imported by a one-card `check` (without options or configuration).
 NOT_FOR_CHECK = ("jsonschema", "referencing", "requests", "urllib3", "certifi", "huggingface_hub", "pyarrow",
                  "dask", "importlib.resources", "pathlib", "tempfile", "tomllib", "tomli", "carbon_card.config",
-                 "carbon_card.audit", "carbon_card.hub", "carbon_card.github", "carbon_card.sarif", "html", "textwrap")
+                 "carbon_card.audit", "carbon_card.hub", "carbon_card.github", "carbon_card.sarif", "html", "textwrap",
+                 "difflib", "carbon_card.facts.listing", "carbon_card.patch")
 
 _PROBE = """
 import json, sys

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 from .._regex import lazy_compile
 from ..card import Card
@@ -18,11 +19,22 @@ from ..tables import task_domain
 from .attribution import attribute
 from .base import QUANTITIES, Fact, FactProblem, Facts, Quantity, Reading
 from .files import facts_from_folder
-from .listing import Listing, facts_from_listing
 from .metadata import facts_from_metadata, model_index_name
 from .prose import facts_from_prose, first_heading
 
+if TYPE_CHECKING:
+    from .listing import Listing
+
 __all__ = ["QUANTITIES", "Fact", "FactProblem", "Facts", "Listing", "Quantity", "gather"]
+
+
+def __getattr__(name: str) -> Any:
+    # The Hub's listing (and its datetime parsing) is read by `audit` and `dataset`, never by `check`.
+    if name == "Listing":
+        from .listing import Listing
+
+        return Listing
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 # Folders whose name is not a model's: a model card in `docs/` is named by its title.
 _GENERIC_FOLDER_NAMES = {"", ".", "model", "models", "output", "outputs", "checkpoint", "final", "examples", "docs", "doc",
@@ -58,6 +70,8 @@ def gather(card: Card, folder: str | os.PathLike | None = None, model_name: str 
         facts += file_facts
         problems += file_problems
     if listing is not None:
+        from .listing import facts_from_listing
+
         stated = {fact.quantity for fact in facts}
         facts += [fact for fact in facts_from_listing(listing) if fact.quantity not in stated]
     if sizes and not any(fact.quantity in ("params", "params_active") and fact.scope == "model" for fact in facts):

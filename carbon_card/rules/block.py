@@ -3,7 +3,6 @@ types of its fields (the published JSON Schema, `carbon-card schema`)."""
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -160,6 +159,8 @@ def _suggest_key(key: Any, known: tuple[str, ...]) -> str | None:
         return normalised
     if normalised in _KEY_ALIASES:
         return _KEY_ALIASES[normalised]
+    import difflib  # only for a key that is not known: a card with a valid block never pays its import
+
     matches = difflib.get_close_matches(normalised, known, n=1, cutoff=0.75)
     return matches[0] if matches else None
 

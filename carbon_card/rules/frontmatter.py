@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator, Sequence
 
 import yaml
@@ -62,6 +61,8 @@ def _like_block_key(key: str) -> bool:
     size, target = len(key), len(BLOCK_KEY)
     if 2.0 * min(size, target) / (size + target) < 0.85:
         return False
+    import difflib  # only for a key of about the block's length
+
     return difflib.SequenceMatcher(None, key, BLOCK_KEY).ratio() >= 0.85
 
 
