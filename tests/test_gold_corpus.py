@@ -424,3 +424,12 @@ def test_kilograms_in_the_grams_field_caught_from_the_cards_own_compute():
 ])
 def test_accelerator_counts_of_generated_and_labelled_lists(name, count):
     assert _gold(name)[1].best("accelerator_count").value == count
+
+
+def test_the_climate_cards_unanswered_questions_and_non_answers_are_placeholders():
+    card, facts = _gold("danielhers__climate-awareness-nlp__model_cards_gpt3.md")
+    flagged = [f.message for f in assess(card, facts).findings if f.code == "CC301"]
+    assert len(flagged) == 4 and all("N/A" not in m and m.endswith("?'") for m in flagged)  # the four "N/A" rows
+    card, facts = _gold("Unstructured-IO__model-cards__Detectron_detectron2_model_card.md")
+    flagged = {f.line for f in assess(card, facts).findings if f.code == "CC301"}
+    assert {128, 130} <= flagged  # "Varies based on model and dataset", "Variable"

@@ -77,9 +77,11 @@ def placeholders(ctx: Context) -> Findings:
     for start, _, label in template_placeholders(card):
         line = card.line_of_offset(start)
         line_start = max(card.text.rfind("\n", 0, start), card.text.rfind("\r", 0, start)) + 1
-        what = f" for {label}" if label else ""
-        found.append(CC301.finding(f"template placeholder left in the Environmental Impact section{what}",
-                                   (line, start - line_start + 1)))
+        if label and label.endswith("?"):  # a question of the climate performance model card
+            message = f"template placeholder left as the answer to '{label}'"
+        else:
+            message = f"template placeholder left in the Environmental Impact section{f' for {label}' if label else ''}"
+        found.append(CC301.finding(message, (line, start - line_start + 1)))
     return found
 
 
@@ -91,6 +93,7 @@ _PLACEHOLDER_VALUE_RE = lazy_compile(
     r"|(?:still\s+)?to\s+be\s+(?:determined|added|confirmed|announced|measured|calculated|estimated)"
     r"|\(?power\s+consumption\s*[x×*]\s*time\s*[x×*]\s*carbon\s+produced\s+based\s+on\s+(?:the\s+)?location"
     r"\s+of\s+(?:the\s+)?power\s+grid\)?"
+    r"|var(?:ies|iable|ying)\b.*|depends\s+on\b.*"
     r"|\{\{.*\}\}|\{%.*%\}|\?+",
     re.IGNORECASE,
 )
@@ -101,6 +104,8 @@ _FIELD_LINE_RE = lazy_compile(
     re.MULTILINE,
 )
 _PLACEHOLDER_TRIM = " \t*_`[]().,;:'\"\u200b"
+_QUESTION_ROW_RE = lazy_compile(r"^[ \t]*\|[ \t]*(?:\d+\.[ \t]*)?(?P<label>[^|\r\n]{5,200}\?)[ \t]*\|[ \t]*"
+                                r"(?P<value>[^|\r\n]*?)[ \t]*\|[ \t]*\r?$", re.MULTILINE)
 
 
 def template_placeholders(card: Card) -> list[tuple[int, int, str | None]]:
@@ -109,10 +114,19 @@ def template_placeholders(card: Card) -> list[tuple[int, int, str | None]]:
     or a `[More Information Needed]` anywhere in it. What the Hub does not render (HTML comments)
     and code blocks are not card text."""
     body = card.body
-    if "nvironmental" not in body:
+    questions = "How much CO2" in body or "how much co2" in body.lower()
+    if "nvironmental" not in body and not questions:
         return []
     hidden = _hidden_spans(body)
     found: dict[int, tuple[int, int, str | None]] = {}  # by line start: one per line
+    if questions:
+        # The climate performance model card's questions (Hershcovich et al., 2022) are its
+        # fields: "| 8. How much CO2eq was emitted for all experiments? | N/A |".
+        for row in _QUESTION_ROW_RE.finditer(body):
+            answer = row.group("value")
+            if (answer.strip(_PLACEHOLDER_TRIM) and _PLACEHOLDER_VALUE_RE.fullmatch(answer.strip(_PLACEHOLDER_TRIM))
+                    and not _inside(row.start(), hidden)):
+                found[row.start()] = (row.start("value"), row.end("value"), row.group("label").strip())
     headings = [h for h in _HEADING_RE.finditer(body) if not _inside(h.start(), hidden)]
     for index, heading in enumerate(headings):
         if "environmental impact" not in heading.group(2).lower():
