@@ -273,12 +273,14 @@ _IMPACT = """## Environmental Impact
 
 CC301 = Rule(
     "CC301", "template-placeholder", Severity.WARNING,
-    "A field of the Environmental Impact section says nothing: `[More Information Needed]`, Unknown, TBD, N/A, "
-    "(Forthcoming.), the template's formula or an unrendered `{{ variable }}` (not in HTML comments).",
+    "A field of the Environmental Impact section (or a question of the climate card) says nothing: `[More "
+    "Information Needed]`, Unknown, TBD, N/A, Varies, (Forthcoming.), the template's formula or an unrendered "
+    "`{{ variable }}` (not in HTML comments).",
     why="The Hub's model card template ends with an Environmental Impact section whose fields say `[More "
         "Information Needed]` until someone fills them in. Left as they are, they tell a reader that nobody "
         "did. Fill them in, or remove the section. `check --fix --fill-template` writes the block's values into "
-        "them; text in HTML comments and code blocks is not read.",
+        "them; text in HTML comments and code blocks is not read. The questions of the climate performance "
+        "model card (Hershcovich et al., 2022) are fields too: an answer of N/A is a placeholder.",
     bad=Example(f"---\nlicense: mit\n{_BLOCK}\n---\n\n"
                 + _IMPACT.format(hardware="[More Information Needed]", hours="[More Information Needed]",
                                  emitted="[More Information Needed]")),
