@@ -76,11 +76,12 @@ def test_hours_per_gpu_times_gpus_are_not_wall_clock_hours_of_a_field():
 
 
 def test_hardware_carbon_card_cannot_name_is_not_a_safe_fix():
-    # "- **Hardware Type**: GPU Power": copied into the block only with --unsafe-fixes.
+    # "- GPU: NVIDIA GeForce RTX 5070 Laptop GPU", a GPU carbon-card's table does not have: copied
+    # into the block only with --unsafe-fixes (and not the "Hardware Type: GPU Power" above it).
     card, facts = _gold("taed2-2526q1-gced-upc__TAED2-TENCFIM__model_card.md")
     assessment = assess(card, facts)
     assert "hardware_used" not in (propose(assessment).block or {})
-    assert propose(assessment, unsafe=True).block["hardware_used"] == "GPU Power"
+    assert propose(assessment, unsafe=True).block["hardware_used"] == "NVIDIA GeForce RTX 5070 Laptop GPU"
 
 
 @pytest.mark.parametrize("name, spelling, fields", [
@@ -433,3 +434,9 @@ def test_the_climate_cards_unanswered_questions_and_non_answers_are_placeholders
     card, facts = _gold("Unstructured-IO__model-cards__Detectron_detectron2_model_card.md")
     flagged = {f.line for f in assess(card, facts).findings if f.code == "CC301"}
     assert {128, 130} <= flagged  # "Varies based on model and dataset", "Variable"
+
+
+def test_of_two_hardware_fields_the_one_naming_a_product_is_chosen():
+    # "- **Hardware Type**: GPU Power" and, further down, "- GPU: NVIDIA GeForce RTX 5070 Laptop GPU".
+    _, facts = _gold("taed2-2526q1-gced-upc__TAED2-TENCFIM__model_card.md")
+    assert facts.best("hardware").value == "NVIDIA GeForce RTX 5070 Laptop GPU"

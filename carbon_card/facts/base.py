@@ -206,6 +206,8 @@ class Facts:
         best = min(candidates, key=lambda f: order.index(f.origin))
         if quantity == "emissions" and best.origin == "yaml":
             return _unit_slip_corrected(best, candidates)
+        if quantity == "hardware":
+            return _named_hardware(best, candidates)
         return best
 
     def disclosed(self, quantity: str) -> tuple[Fact, ...]:
@@ -219,6 +221,17 @@ class Facts:
     def chosen(self) -> dict[str, Fact]:
         """The best fact of every quantity that has one, in `QUANTITIES` order."""
         return {name: fact for name in QUANTITIES if (fact := self.best(name)) is not None}
+
+
+def _named_hardware(best: Fact, candidates: tuple[Fact, ...]) -> Fact:
+    """The first hardware of the best origin, unless it names no product ("Hardware Type: GPU
+    Power": no model number) and another of that origin does ("GPU: NVIDIA GeForce RTX 5070")."""
+    def names_a_product(fact: Fact) -> bool:
+        return isinstance(fact.value, str) and any(character.isdigit() for character in fact.value)
+
+    if names_a_product(best):
+        return best
+    return next((fact for fact in candidates if fact.origin == best.origin and names_a_product(fact)), best)
 
 
 def _unit_slip_corrected(stated: Fact, candidates: tuple[Fact, ...]) -> Fact:

@@ -57,6 +57,8 @@ def liftable(card: Card, facts: Facts) -> dict[str, Lift]:
             found["source"] = Lift(source, emissions)
     for quantity, key in _LIFTED:
         fact = _first_structured(facts, quantity)
+        if quantity == "hardware" and fact is not None and _structured(best := facts.best(quantity)):
+            fact = best  # the one that names a product, of two fields (Facts.best)
         if key in present or fact is None:
             continue
         value = fact.value
