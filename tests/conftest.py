@@ -24,3 +24,13 @@ def write_card(tmp_path):
         return path
 
     return write
+
+
+def fuzz_examples(in_ci: int, developer: int) -> int:
+    """How many examples a property test draws: `CARBON_CARD_FUZZ` when set, else the larger
+    count in CI (.ci/run exports CI) and the smaller in a developer's `pytest -m "not slow"`."""
+    import os
+
+    if os.environ.get("CARBON_CARD_FUZZ"):
+        return int(os.environ["CARBON_CARD_FUZZ"])
+    return in_ci if os.environ.get("CI") else developer

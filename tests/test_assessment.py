@@ -10,6 +10,7 @@ from carbon_card.facts import gather
 from carbon_card.card import parse_card
 from carbon_card.rules import RULES, Severity
 from carbon_card.schema import schema
+from conftest import fuzz_examples
 
 
 def codes(text, files=None, folder=None):
@@ -169,7 +170,7 @@ _keys = st.sampled_from(
 _blocks = st.one_of(_scalars, st.dictionaries(_keys, st.one_of(_scalars, st.lists(_scalars, max_size=2)), max_size=6))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=fuzz_examples(300, 100), deadline=None)
 @given(_blocks)
 def test_rules_agree_with_the_schema(block):
     validator = Draft202012Validator(schema())

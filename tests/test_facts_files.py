@@ -16,9 +16,9 @@ from carbon_card.facts.files import (
     facts_from_folder,
     safetensors_parameter_count,
 )
+from conftest import fuzz_examples
 
-# 300 generated files in CI (.ci/run exports CI), 75 in a developer's run.
-_EXAMPLES = 300 if os.environ.get("CI") else 75
+_EXAMPLES = fuzz_examples(300, 75)  # generated files: in CI, and in a developer's run
 
 BITS = {"F32": 32, "F16": 16, "BF16": 16, "F8_E4M3": 8, "I64": 64, "BOOL": 8}
 

@@ -26,10 +26,9 @@ from carbon_card.github import COMMENT_LIMIT, annotation, render_markdown
 from carbon_card.patch import PatchError, propose
 from carbon_card.report import card_json, disclosure_text, estimate_json, estimate_text, facts_table, finding_text
 from carbon_card.sarif import sarif_log
-from conftest import CORPUS, ROOT
+from conftest import CORPUS, ROOT, fuzz_examples
 
-# 120 mutated cards in CI (.ci/run exports CI), 40 in a developer's run.
-_EXAMPLES = int(os.environ.get("CARBON_CARD_FUZZ", "120" if os.environ.get("CI") else "40"))
+_EXAMPLES = fuzz_examples(120, 40)
 
 _REAL = (sorted((CORPUS / "cards-real").glob("*.md")) + sorted((CORPUS / "gold" / "cards").glob("*.md"))
          + sorted((ROOT / "examples").glob("*/README.md")))

@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from conftest import fuzz_examples
 from github_api import FakeGitHub
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -378,7 +379,7 @@ def _as_read(records: list) -> list | None:
             return None
 
 
-@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=fuzz_examples(50, 20), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(records=st.lists(CARD, max_size=4), base=st.one_of(st.none(), st.lists(CARD, max_size=2)))
 def test_hostile_records_render_inert_and_under_the_cap(records, base):
     records, base = _as_read(records), None if base is None else _as_read(base)

@@ -23,7 +23,7 @@ from carbon_card.assessment import assess
 from carbon_card.card import parse_card, read_card
 from carbon_card.facts import gather
 from carbon_card.patch import BLOCK_KEY, PatchError, propose, write_patch
-from conftest import CORPUS, ROOT
+from conftest import CORPUS, ROOT, fuzz_examples
 
 REAL = CORPUS / "cards-real"
 SCHEMA = json.loads((ROOT / "schemas" / "co2_eq_emissions.schema.json").read_text(encoding="utf-8"))
@@ -317,7 +317,7 @@ def _was_valid(card) -> bool:
         return isinstance(old, dict) and set(old) <= {"emissions"}
 
 
-@settings(max_examples=int(os.environ.get("CARBON_CARD_FUZZ", "200")), deadline=None,
+@settings(max_examples=fuzz_examples(200, 60), deadline=None,
           suppress_health_check=[HealthCheck.too_slow])
 @given(_FRONTS, _BODIES, st.booleans(), st.booleans())
 def test_patch_properties_on_generated_cards(front, body, unsafe, fill):

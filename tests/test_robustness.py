@@ -7,6 +7,7 @@ from carbon_card.assessment import assess
 from carbon_card.card import parse_card
 from carbon_card.estimate import estimate
 from carbon_card.facts import gather
+from conftest import fuzz_examples
 
 # Pieces of real cards, so that generated text exercises the readers, not just the fallbacks.
 _PIECES = st.sampled_from([
@@ -25,7 +26,7 @@ _FRONT = st.sampled_from([
 ])
 
 
-@settings(max_examples=int(__import__("os").environ.get("CARBON_CARD_FUZZ", "300")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=fuzz_examples(300, 100), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_FRONT, _BODIES)
 def test_any_card_is_assessed_and_estimated(front, body):
     card = parse_card(front + body)
@@ -38,7 +39,7 @@ def test_any_card_is_assessed_and_estimated(front, body):
         assert result.emissions_g.low <= result.emissions_g.central <= result.emissions_g.high
 
 
-@settings(max_examples=int(__import__("os").environ.get("CARBON_CARD_FUZZ", "300")), deadline=None)
+@settings(max_examples=fuzz_examples(300, 100), deadline=None)
 @given(st.lists(st.one_of(st.sampled_from(["A100", "TPU", "v3-", "x", " ", "8", "GB", "-", "SXM", "NVIDIA", ",",
                                            "USA", "CA", "us-east-", "Canada", "Georgia", "East US", "9" * 30]),
                           st.text(max_size=8)), max_size=12).map("".join))

@@ -8,7 +8,7 @@ import math
 import os
 
 import pytest
-from conftest import CORPUS, ROOT
+from conftest import CORPUS, ROOT, fuzz_examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
@@ -94,7 +94,7 @@ _BLOCKS = st.one_of(_SCALARS, _VALUES, st.dictionaries(_KEYS, _VALUES, max_size=
 
 
 # 600 values in CI (CARBON_CARD_FUZZ there, as for the fuzz pipeline); 150 in a developer's run.
-@settings(max_examples=600 if os.environ.get("CI") else 150, deadline=None,
+@settings(max_examples=fuzz_examples(600, 150), deadline=None,
           suppress_health_check=[HealthCheck.too_slow])
 @given(_BLOCKS)
 def test_agrees_with_jsonschema_on_generated_values(value):
