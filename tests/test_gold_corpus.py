@@ -422,6 +422,7 @@ def test_kilograms_in_the_grams_field_caught_from_the_cards_own_compute():
 @pytest.mark.parametrize("name, count", [
     ("HuggingFaceH4__zephyr-7b-beta.md", 16),  # the Trainer's "- num_devices: 16"
     ("bigscience__bloomz-7b1.md", 64),  # "**GPUs:** 64 A100 80GB GPUs with 8 GPUs per node ... using NVLink"
+    ("dalle-mini__dalle-mega.md", 256),  # "1 pod TPU v3-256 = 32 nodes of TPU VM v3-8 (8 TPU per node) = 256 TPU v3"
 ])
 def test_accelerator_counts_of_generated_and_labelled_lists(name, count):
     assert _gold(name)[1].best("accelerator_count").value == count

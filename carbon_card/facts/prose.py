@@ -330,7 +330,8 @@ class _Reader:
                 # took approximately 30 days": a sentence after a label, read as a sentence.
                 return False
             self.add("hardware", value, value, start, note=note, reading=Reading.FIELD)
-            count = parse_accelerator_count(value)
+            # "1 pod TPU v3-256 = 32 nodes of TPU VM v3-8 (8 TPU per node) = 256 TPU v3": the result.
+            count = parse_accelerator_count(value.rsplit("=", 1)[-1])
             if count is not None:
                 self.add("accelerator_count", count, value, start, note=note, reading=Reading.FIELD)
             return True
