@@ -233,6 +233,20 @@ def test_a_card_titled_with_another_model_given_the_repo_id_states_that_models_f
     assert facts.best("emissions").value == pytest.approx(0.39)
 
 
+def test_a_label_naming_another_versioned_model_leaves_a_folder_named_card_without_its_figure(tmp_path):
+    # gina-the-cat's folder, and "**Stable Diffusion v1** **Estimated Emissions**" over 11,250 kg:
+    # whose figure is it? Not this model's for sure: a row of an unknown model, not chosen.
+    card = read_card(GOLD / "cards" / "timothepearce__gina-the-cat.md")
+    (tmp_path / "gina-the-cat").mkdir()
+    facts = gather(card, tmp_path / "gina-the-cat")
+    assert facts.best("emissions") is None and [f.value for f in facts.all("emissions", "row")] == [11_250_000]
+    # The card's title names the model the card is about, whatever the folder: TikkaMasalAI's
+    # "# Model Card for vgg16" keeps its fields.
+    card = read_card(GOLD / "cards" / "mlops-2526q1-mds-upc__TikkaMasalAI__modelcard_vgg16.md")
+    (tmp_path / "TikkaMasalAI").mkdir()
+    assert gather(card, tmp_path / "TikkaMasalAI").best("accelerator_count").value == 4
+
+
 def test_a_paragraph_about_training_all_the_models_states_a_family_total():
     best, every = _own("codellama__CodeLlama-7b-hf.md", "codellama/CodeLlama-7b-hf")
     assert best is None

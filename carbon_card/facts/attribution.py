@@ -190,8 +190,8 @@ class _Sections:
         line = lambda offset: card.line_of_offset(card.body_span[0] + offset)  # noqa: E731
         for index, (offset, level, text) in enumerate(headings):
             scope = _label_scope(text, own, name_is_id)
-            if scope is None:
-                continue
+            if scope is None or scope == "row" and index == 0 and level == 1:
+                continue  # the card's title names the model the card is about, whatever its folder
             # The card's title names the model the whole card is about; another heading governs
             # up to the next heading of the same or a higher level (a bold label: the next heading).
             following = None if index == 0 and level == 1 else next(
@@ -230,7 +230,7 @@ def _label_scope(text: str, own: set[str], name_is_id: bool) -> str | None:
         extra = own - named - _FINE_TUNING_NEUTRAL
         return "family" if extra and all(word.isdigit() for word in extra) else None
     if not (named & own) and not name_is_id:
-        return None
+        return "row"  # a versioned model the folder or title does not name: another's, or this one's?
     return "other"
 
 
