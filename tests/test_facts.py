@@ -360,3 +360,14 @@ def test_several_models_anchored_matches_are_the_full_scans(text):
     found = [[m.span() for m in _several_models_matches(body)] for body in bodies]
     assert found == [[m.span() for m in full.finditer(body)] for body in bodies]
     assert any(found) == (text is None or "no match" not in text)
+
+
+@pytest.mark.parametrize("line, hours", [
+    ("- **Hours used:** 168 (1 week)", 168.0),  # the number before a remark
+    ("- Training duration: 3 epochs", None),  # a number before a word that is no time unit
+    ("- Time: 2021-07-08", None),  # a plain "Time" is a duration only with its unit
+    ("- Training time: 8-12 hours", None),  # a range is no one figure
+])
+def test_a_duration_field_is_hours_only_when_it_says_hours(line, hours):
+    facts = gather(parse_card(f"---\nlicense: mit\n---\n# m\n\n{line}\n"))
+    assert facts.value("wall_hours") == hours

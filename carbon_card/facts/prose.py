@@ -404,8 +404,8 @@ class _Reader:
         try:
             hours, accelerator = parse_duration_hours(found.group(1))
         except UnitError:
-            # "168 (1 week)": the number before any remark.
-            number = re.match(rf"\s*~?\s*({_NUM})\b", value)
+            # "168 (1 week)": the number before any remark (not before a word: "3 epochs" is no hours).
+            number = re.match(rf"\s*~?\s*({_NUM})(?!\s*[^\W\d_])\b", value)
             if not number:
                 return False
             hours, accelerator = _number(number.group(1)), False
