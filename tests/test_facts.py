@@ -371,3 +371,11 @@ def test_several_models_anchored_matches_are_the_full_scans(text):
 def test_a_duration_field_is_hours_only_when_it_says_hours(line, hours):
     facts = gather(parse_card(f"---\nlicense: mit\n---\n# m\n\n{line}\n"))
     assert facts.value("wall_hours") == hours
+
+
+def test_the_ml_co2_impact_calculators_sentence_gives_accelerator_hours():
+    text = ("---\nlicense: mit\n---\n# m\n\n## Environmental Impact\n\nExperiments were conducted using Google "
+            "Cloud Platform in region us-east1, which has a carbon efficiency of 0.57 kgCO2eq/kWh. A cumulative "
+            "of 12 hours of computation was performed on hardware of type Tesla V100 (TDP of 300W).\n")
+    facts = gather(parse_card(text))
+    assert facts.value("accelerator_hours") == 12 and facts.value("wall_hours") is None

@@ -77,6 +77,9 @@ _ACCEL = (
 _HARDWARE_RE = lazy_compile(
     rf"(?:(?<![\w.])(\d{{1,6}}|(?i:a\s+single|single|one))\s*(?:x|×|\*)?\s*)?\b({_ACCEL})\b(?:\s*(?:x|×)\s*(\d{{1,6}})\b)?(?:\s*(?:GPUs?|TPUs?|chips|cards))?"
 )
+# The ML CO2 Impact calculator's text: "A cumulative of 1 hours of computation was performed on
+# hardware of type Tesla P100 (TDP of 250W)": hours summed over the accelerators.
+_CUMULATIVE_HOURS_RE = lazy_compile(rf"cumulative\s+of\s+({_NUM})\s+hours?\s+of\s+computation", re.IGNORECASE)
 # "on 128 GPUs": a count of unnamed accelerators (a named one is _HARDWARE_RE's).
 _GPU_COUNT_RE = lazy_compile(r"(?<![\w.,])(\d{1,6})\s+(?:GPUs|TPUs|accelerators)\b")
 # Each sentence pattern with its anchors: lower-case words every match contains. Scanning a
@@ -103,6 +106,7 @@ _SENTENCE_PATTERNS = (
     (_HARDWARE_RE, ("100", "gpu", "tpu", "nvidia", "tesla", "rtx", "t4", "a10", "a40", "l4", "amd", "gaudi")),
     (_DURATION_RE, ("hour", "hrs", "day", "week")),
     (_GPU_COUNT_RE, ("gpus", "tpus", "accelerators")),
+    (_CUMULATIVE_HOURS_RE, ("cumulative",)),
 )
 # Every anchor word once; accelerator names must start a word ("tpu" in "output" is none).
 _ANCHOR_WORDS = tuple({
@@ -611,6 +615,9 @@ class _Reader:
                     if re.search(r"energy|consum|electricity|power", clause, re.IGNORECASE):
                         self.add("energy", parse_energy_kwh(text.replace("*", "")), text, start, scope=run_scope,
                                  note="sentence")
+                elif pattern is _CUMULATIVE_HOURS_RE:
+                    self.add("accelerator_hours", _number(match.group(1)), text, start, scope=run_scope,
+                             note="sentence of the ML CO2 Impact calculator")
                 elif pattern is _ACCEL_HOURS_RE:
                     self.add("accelerator_hours", parse_count(match.group(1)), text, start, scope=run_scope,
                              note="sentence")
