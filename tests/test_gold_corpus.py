@@ -455,3 +455,9 @@ def test_of_two_hardware_fields_the_one_naming_a_product_is_chosen():
     # "- **Hardware Type**: GPU Power" and, further down, "- GPU: NVIDIA GeForce RTX 5070 Laptop GPU".
     _, facts = _gold("taed2-2526q1-gced-upc__TAED2-TENCFIM__model_card.md")
     assert facts.best("hardware").value == "NVIDIA GeForce RTX 5070 Laptop GPU"
+
+
+def test_a_chinese_sentence_of_cards_and_hours():
+    # "大概花费了4张A100，约4小时" (about 4 A100 cards, about 4 hours) in a pre-training sentence.
+    facts = _gold("ChaosW__autohome-roberta-base.md")[1]
+    assert (facts.value("accelerator_count"), facts.value("wall_hours")) == (4, 4.0)

@@ -80,6 +80,11 @@ _HARDWARE_RE = lazy_compile(
 # The ML CO2 Impact calculator's text: "A cumulative of 1 hours of computation was performed on
 # hardware of type Tesla P100 (TDP of 250W)": hours summed over the accelerators.
 _CUMULATIVE_HOURS_RE = lazy_compile(rf"cumulative\s+of\s+({_NUM})\s+hours?\s+of\s+computation", re.IGNORECASE)
+# Chinese and Japanese: "4张A100" (four A100 cards), "约4小时" (about 4 hours), "約160分" (minutes).
+_CJK_COUNT_RE = lazy_compile(rf"(?<![\d.])(\d{{1,5}})\s*(?:张|張|台|枚|块|塊)\s*({_ACCEL})")
+_CJK_DURATION_RE = lazy_compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:个|個)?(小时|小時|時間|分钟|分鐘|分(?![类類析布])|天|日間)")
+_CJK_HOURS = {"小时": 1.0, "小時": 1.0, "時間": 1.0, "分钟": 1 / 60, "分鐘": 1 / 60, "分": 1 / 60, "天": 24.0,
+              "日間": 24.0}
 # "on 128 GPUs": a count of unnamed accelerators (a named one is _HARDWARE_RE's).
 _GPU_COUNT_RE = lazy_compile(r"(?<![\w.,])(\d{1,6})\s+(?:GPUs|TPUs|accelerators)\b")
 # Each sentence pattern with its anchors: lower-case words every match contains. Scanning a
@@ -107,6 +112,8 @@ _SENTENCE_PATTERNS = (
     (_DURATION_RE, ("hour", "hrs", "day", "week")),
     (_GPU_COUNT_RE, ("gpus", "tpus", "accelerators")),
     (_CUMULATIVE_HOURS_RE, ("cumulative",)),
+    (_CJK_COUNT_RE, ("张", "張", "台", "枚", "块", "塊")),
+    (_CJK_DURATION_RE, ("小时", "小時", "時間", "分", "天", "日間")),
 )
 # Every anchor word once; accelerator names must start a word ("tpu" in "output" is none).
 _ANCHOR_WORDS = tuple({
@@ -114,7 +121,7 @@ _ANCHOR_WORDS = tuple({
 }.items())
 _WINDOW_BEFORE, _WINDOW_AFTER = 60, 40
 _CLAUSE_MAX = 2000  # characters looked at around a figure for its clause and line
-_TRAIN_CONTEXT_RE = lazy_compile(r"train|pretrain|fine-?tun", re.IGNORECASE)
+_TRAIN_CONTEXT_RE = lazy_compile(r"train|pretrain|fine-?tun|训练|訓練|学習|학습", re.IGNORECASE)
 
 _AUTOTRAIN_RE = lazy_compile(rf"CO2 Emissions \(in grams\)\s*:\s*({_NUM})", re.IGNORECASE)
 _PLAIN_FIELD_RE = lazy_compile(
@@ -653,6 +660,12 @@ class _Reader:
                             self.add("accelerator_count", count, text, start, note="sentence")
                     elif pattern is _GPU_COUNT_RE:
                         self.add("accelerator_count", int(match.group(1)), text, start, note="sentence")
+                    elif pattern is _CJK_COUNT_RE:
+                        self.add("hardware", match.group(2), text, start, note="sentence")
+                        self.add("accelerator_count", int(match.group(1)), text, start, note="sentence")
+                    elif pattern is _CJK_DURATION_RE:
+                        hours = float(match.group(1)) * _CJK_HOURS[match.group(2)]
+                        self.add("wall_hours", hours, text, start, scope=run_scope, note="sentence")
                     else:
                         self.add("wall_hours", parse_duration_hours(match.group(1))[0], text, start, note="sentence")
 
