@@ -392,6 +392,7 @@ def test_a_model_the_user_names_or_the_hub_lists_marks_a_model_card(tmp_path):
     ("aipicasso__cool-japan-diffusion-2-1-0.md", "wall_hours", 300),  # "使用時間（単位は時間）: 300"
     ("aipicasso__cool-japan-diffusion-2-1-0.md", "cloud_provider", None),  # "クラウド事業者: なし" (none)
     ("mlops-2526q1-mds-upc__TikkaMasalAI__modelcard_resnet18.md", "wall_hours", 60),  # "Approximately 60 hours"
+    ("csarron__bert-base-uncased-squad-v1.md", "wall_hours", 2),  # "It took about 2 hours" under "### Fine-tuning"
 ])
 def test_durations_and_counts_as_real_cards_state_them(name, quantity, value):
     fact = _gold(name)[1].best(quantity)

@@ -651,7 +651,8 @@ class _Reader:
                     self.add("pue", 1.0, text, start, note="included in the stated power per device")
                 elif pattern is _FLOPS_RE:
                     self.add("train_flops", _scientific(match.group(1)), text, start, note="sentence")
-                elif train_context.search(clause):
+                elif train_context.search(clause) or pattern is _DURATION_RE and train_context.search(
+                        self._heading_before(start)):  # "It took about 2 hours to finish." under "## Training"
                     if pattern is _HARDWARE_RE:
                         count = match.group(1) or match.group(3)
                         self.add("hardware", match.group(2), text, start, note="sentence")
@@ -685,6 +686,15 @@ class _Reader:
         """The text of the line before offset `start` (its last `_CLAUSE_MAX` characters at most)."""
         low = max(0, start - _CLAUSE_MAX)
         return self.body[max(self.body.rfind("\n", low, start), self.body.rfind("\r", low, start), low - 1) + 1 : start]
+
+    def _heading_before(self, start: int) -> str:
+        """The last Markdown heading line within `_CLAUSE_MAX` characters before `start` ("" if none)."""
+        low = max(0, start - _CLAUSE_MAX)
+        at = self.body.rfind("\n#", low, start)
+        if at < 0:
+            return ""
+        end = self.body.find("\n", at + 1, start)
+        return self.body[at + 1 : end if end >= 0 else start]
 
     def _clause(self, start: int, end: int) -> str:
         """The clause around a match: from the last ".", ";" or line break before it to the next,
