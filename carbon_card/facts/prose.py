@@ -248,6 +248,15 @@ def name_tokens(name: str) -> set[str]:
     return {token for token in re.split(r"[^a-z0-9]+|(?<=\d[a-z])x(?=\d)", name.lower()) if token}
 
 
+MAX_FIGURES = 1000
+"""The figures (and problems) read from one card's text at most. Real cards state up to about 50;
+a text of ten thousand "8 x A100" is read up to its thousandth, so that time stays bounded."""
+
+
+class _Enough(Exception):
+    """The card's text has given `MAX_FIGURES`: reading stops."""
+
+
 class _Reader:
     """Collects facts and problems from one card's body, with line numbers in the card."""
 
@@ -280,11 +289,15 @@ class _Reader:
         if isinstance(value, float) and not math.isfinite(value):  # "1e400 g": no estimate can use it
             self.problem(f"{text.strip()[:60]!r} is not a finite number", body_offset)
             return
+        if len(self.facts) >= MAX_FIGURES:
+            raise _Enough
         line = self.line(body_offset)
         self.facts.append(Fact(quantity, value, text.strip(), "prose", self.card.path, line, None, scope, note,
                                reading, row))
 
     def problem(self, message: str, body_offset: int) -> None:
+        if len(self.problems) >= MAX_FIGURES:
+            raise _Enough
         self.problems.append(FactProblem("unknown-unit", message, self.card.path, self.line(body_offset)))
 
     # 1. Labelled lines ------------------------------------------------------------------
@@ -594,14 +607,19 @@ class _Reader:
             scan_starts.append(offset)
             offset += b - a
         masses: set[int] = set()  # the emissions figures read, by offset: two patterns may find one
+        examined = 0
         for pattern, words in _SENTENCE_PATTERNS:
-            anchors = [position for word in words if word in hits for position in hits[word]]
+            # The first anchors only: thousands of "gpu" without an accelerator's name are no card's.
+            anchors = [position for word in words if word in hits for position in hits[word][:4 * MAX_FIGURES]]
             if not anchors:
                 continue
             if not whole:  # back from the scanned text to the body
                 anchors = [segments[i][0] + a - scan_starts[i]
                            for a in anchors for i in (bisect.bisect_right(scan_starts, a) - 1,)]
             for match in self._anchored(pattern, anchors):
+                examined += 1
+                if examined > 2 * MAX_FIGURES:
+                    raise _Enough  # each match looks at its clause: thousands of them are no card's
                 start = match.start()
                 line_before = self._line_text_before(start)
                 if line_before.lstrip().startswith("|"):
@@ -736,12 +754,15 @@ class _Reader:
         return "family"
 
     def read(self) -> tuple[list[Fact], list[FactProblem]]:
-        self.tables()
-        self.labelled_lines()
-        self.plain_fields()
-        self.autotrain()
-        self._names_from_tables()
-        self.sentences()
+        try:
+            self.tables()
+            self.labelled_lines()
+            self.plain_fields()
+            self.autotrain()
+            self._names_from_tables()
+            self.sentences()
+        except _Enough:
+            pass  # a text of thousands of figures is no card's: what was read stands, the rest is not read
         self._rescope_family_figures()
         if len(self.facts) > 1:
             # The most structured reader first: Facts.best takes the first of equal origin.

@@ -3,6 +3,7 @@ other) or that could not be read (a side file, a unit)."""
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 
@@ -79,17 +80,25 @@ def hours_conflicts(ctx: Context) -> Findings:
     count = facts.value("accelerator_count")
     if not isinstance(count, int) or count < 2:
         return ()
-    accelerator_hours = facts.all("accelerator_hours")
+    # Sorted by value: each wall-clock figure finds an equal accelerator-hours figure by bisection
+    # (a card of thousands of figures must not cost their product).
+    accelerator_hours = sorted(facts.all("accelerator_hours"), key=lambda fact: fact.value)
+    values = [fact.value for fact in accelerator_hours]
     wall = facts.all("wall_hours")
     for hours in wall:
-        same = next((a for a in accelerator_hours if hours.value > 0 and _ratio(a.value, hours.value) <= 1.02), None)
+        same = None
+        if hours.value > 0:
+            at = bisect.bisect_left(values, hours.value / 1.02)
+            same = accelerator_hours[at] if at < len(values) and values[at] <= hours.value * 1.02 else None
         if same is not None:
             return [CC404.finding(f"{hours.text!r} ({hours.provenance()}) is wall-clock time but equals the "
                                   f"accelerator-hours at {same.provenance()}; with {count} accelerators the "
                                   f"wall-clock time is {hours.value / count:g} h", fact_position(ctx, hours))]
+        if hours.origin != "yaml":
+            continue  # the metadata's `hours_used` against the text's: one figure against the rest
         multiple = next((w for w in wall if w is not hours and w.value > 0
                          and _ratio(hours.value, w.value * count) <= 1.02), None)
-        if multiple is not None and hours.origin == "yaml":
+        if multiple is not None:
             return [CC404.finding(f"`hours_used` is {hours.value:g} h, {count} x the {multiple.value:g} h at "
                                   f"{multiple.provenance()}: accelerator-hours written as wall-clock time?",
                                   fact_position(ctx, hours))]
