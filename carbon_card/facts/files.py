@@ -15,6 +15,7 @@ import csv
 import json
 import math
 import os
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -89,14 +90,16 @@ class SideFileError(ValueError):
 # --- The folder --------------------------------------------------------------------------
 
 
-def facts_from_folder(folder: str | os.PathLike) -> tuple[list[Fact], list[FactProblem]]:
+def facts_from_folder(folder: str | os.PathLike, names: Collection[str] | None = None,
+                      ) -> tuple[list[Fact], list[FactProblem]]:
     """The facts the side files of a model folder state, and the files that could not be read.
 
     Every fact has origin "file" and `where` = the file name; every problem is an
-    `unreadable-file` FactProblem naming the file. Never raises for bad files.
+    `unreadable-file` FactProblem naming the file. Never raises for bad files. `names` are the
+    names in the folder when they are already listed (`card.find_cards`; None: listed here).
     """
     found = Found()
-    files = _side_files(os.fspath(folder), found)
+    files = _side_files(os.fspath(folder), found, names)
     if not files:
         return found.facts, found.problems
     config = found.read(CONFIG, read_config, files[CONFIG]) if CONFIG in files else None
@@ -146,7 +149,7 @@ def is_weight_file(name: str) -> bool:
     return name.endswith(".safetensors") and name != _ADAPTER
 
 
-def _side_files(folder: str, found: Found) -> dict[str, str]:
+def _side_files(folder: str, found: Found, names: Collection[str] | None = None) -> dict[str, str]:
     """The side files of the folder, name -> path, in name order: one scandir, no recursion.
 
     Links are followed only when they resolve inside the folder: a card's repository must not
@@ -154,7 +157,7 @@ def _side_files(folder: str, found: Found) -> dict[str, str]:
     """
     try:
         # Names first (cheap): most card folders hold no side file, and then nothing else runs.
-        if not any(_is_side_file(name) for name in os.listdir(folder)):
+        if not any(_is_side_file(name) for name in (os.listdir(folder) if names is None else names)):
             return {}
         with os.scandir(folder) as entries:
             wanted = [e for e in entries if _is_side_file(e.name)]
