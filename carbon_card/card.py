@@ -527,7 +527,8 @@ class CardFiles:
 
 
 def find_cards(paths: Iterable[str | Path], excluded: Callable[[str, bool], bool] | None = None,
-               cards: CardFiles | None = None) -> Iterator[str | CardReadError]:
+               cards: CardFiles | None = None, listed: dict[str, list[str]] | None = None,
+               ) -> Iterator[str | CardReadError]:
     """The card files named by `paths`, in order: a file stands for itself, a directory for
     every card below it, in each folder by name (`README.md`, or what `cards.included` takes;
     hidden folders such as `.git` skipped). A path that does not exist, a folder that cannot be
@@ -536,6 +537,12 @@ def find_cards(paths: Iterable[str | Path], excluded: Callable[[str, bool], bool
 
     `excluded(path, explicit)` leaves out a path (a folder is not searched): `explicit` is true
     for the paths given, false for what a directory holds.
+
+    `listed`, when given, takes the names in each folder that holds a card, as the walk listed
+    them (folder -> names; the folder as `os.path.dirname` of its cards gives it, but for a
+    path given with a trailing separator): the stages that look at a card's folder (its side
+    files, whether it is a model's, its configuration file) need not list it again. While the
+    walk is in a folder (in `excluded` and `cards.included`) the folder is there too.
     """
     for path in paths:
         path = str(path)
@@ -545,6 +552,8 @@ def find_cards(paths: Iterable[str | Path], excluded: Callable[[str, bool], bool
             found = reported = False
             unlisted: list[OSError] = []  # os.walk's onerror: the folders it could not list
             for dirpath, dirnames, filenames in os.walk(path, onerror=unlisted.append):
+                if listed is not None:
+                    listed[dirpath] = dirnames + filenames
                 reported |= bool(unlisted)
                 yield from _unlisted(unlisted, path)
                 kept = sorted(name for name in dirnames if not name.startswith("."))
@@ -557,6 +566,8 @@ def find_cards(paths: Iterable[str | Path], excluded: Callable[[str, bool], bool
                     names = [CARD_FILE_NAME] if CARD_FILE_NAME in filenames else []
                 else:
                     names = [name for name in sorted(filenames) if cards.included(os.path.join(dirpath, name))]
+                if listed is not None and not names:
+                    del listed[dirpath]  # kept only for the folders of cards: bounded by what is checked
                 for name in names:
                     found = True
                     card = os.path.join(dirpath, name)

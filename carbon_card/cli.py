@@ -168,7 +168,7 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: str | None, exit_
     else:
         # Every card is listed and its settings read before any is checked: a broken
         # configuration file stops the run before it reports anything.
-        items = list(find_cards(paths, options.excluded, options))
+        items = list(find_cards(paths, options.excluded, options, options.listed))
     settings = {item: options.card(item) for item in items if not isinstance(item, CardReadError)}
 
     # With `-` and --fix, stdout takes the fixed card and the report goes to stderr (as ruff does).
@@ -185,7 +185,9 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: str | None, exit_
             result: Result | CardReadError = item
         else:
             folder = _folder(item, stdin_data, stdin_filename)
-            result = run_file(item, settings[item], want_patch=show_diff or fix, data=stdin_data, folder=folder)
+            names = options.listed.get(folder) if stdin_data is None else None  # as the walk listed it
+            result = run_file(item, settings[item], want_patch=show_diff or fix, data=stdin_data, folder=folder,
+                              folder_names=names)
             if fix and isinstance(result, Result) and result.patch is not None and result.patch.changed:
                 try:
                     result = fix_card(result, folder, write=stdin_data is None)
@@ -249,6 +251,7 @@ class _Options(CardFiles):
         self.configuration = None
         self._folders: dict[str, bool] = {}  # absolute folder: a configuration file there or above
         self._above: dict[str, bool] = {}  # the same, by the folder as given
+        self.listed: dict[str, list[str]] = {}  # the names in each card's folder, as find_cards' walk listed them
         if config_path is not None or isolated or any(self.selection.values()):
             self._configure()
 
@@ -279,17 +282,21 @@ class _Options(CardFiles):
             folder = os.path.dirname(path)  # asked for every card and folder: one look per folder
             above = self._above.get(folder)
             if above is None:
-                above = self._above[folder] = self._config_file_above(os.path.dirname(os.path.abspath(path)))
+                above = self._above[folder] = self._config_file_above(os.path.dirname(os.path.abspath(path)),
+                                                                      self.listed.get(folder))
             if above:
                 self._configure()
         return self.configuration
 
-    def _config_file_above(self, folder: str) -> bool:
+    def _config_file_above(self, folder: str, names: list[str] | None = None) -> bool:
+        """Whether a configuration file is in `folder` (whose `names`, when listed) or above."""
         walked = []
         found = False
         while not found and folder not in self._folders:
             walked.append(folder)
             for name in _CONFIG_FILES:
+                if names is not None and name not in names:
+                    continue  # not in the folder: no need to ask the file system
                 candidate = os.path.join(folder, name)
                 if os.path.isfile(candidate):
                     # A pyproject.toml counts only with the table; the text is enough to rule it out.
@@ -299,7 +306,7 @@ class _Options(CardFiles):
             parent = os.path.dirname(folder)
             if parent == folder:
                 break
-            folder = parent
+            folder, names = parent, None
         found = found or self._folders.get(folder, False)
         for folder in walked:
             self._folders[folder] = found

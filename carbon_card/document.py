@@ -23,6 +23,7 @@ from __future__ import annotations
 import enum
 import os
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from ._regex import lazy_compile
@@ -84,8 +85,9 @@ _PROJECT_STEP_RE = lazy_compile(r"\bgit clone\b|\bpip install -r\b|\brequirement
 _DATASET_TITLE_RE = lazy_compile(r"^dataset card\b", re.IGNORECASE)
 
 
-def document_kind(card: Card, folder: str | os.PathLike | None = None) -> Document:
-    """What the card's file is: `MODEL_CARD` unless something marks it as another kind."""
+def document_kind(card: Card, folder: str | os.PathLike | None = None, names: Collection[str] | None = None) -> Document:
+    """What the card's file is: `MODEL_CARD` unless something marks it as another kind.
+    `names` are the names in `folder` when they are already listed (None: listed here)."""
     metadata = card.metadata
     if metadata:
         keys = {key for key in metadata if isinstance(key, str)}
@@ -101,7 +103,7 @@ def document_kind(card: Card, folder: str | os.PathLike | None = None) -> Docume
         return MODEL_CARD  # a front matter the author meant, even if broken: the rules say what is wrong
     if _CARD_NAME_RE.search(os.path.basename(card.path)):
         return MODEL_CARD
-    if folder is not None and _holds_model_files(folder):
+    if folder is not None and _holds_model_files(folder, names):
         return MODEL_CARD
     body = card.body
     headings = [(match.group(1) or match.group(2)).strip() for match in _HEADING_RE.finditer(body)]
@@ -117,7 +119,9 @@ def document_kind(card: Card, folder: str | os.PathLike | None = None) -> Docume
     return MODEL_CARD
 
 
-def _holds_model_files(folder: str | os.PathLike) -> bool:
+def _holds_model_files(folder: str | os.PathLike, names: Collection[str] | None) -> bool:
+    if names is not None:
+        return any(name in _MODEL_FILES or name.endswith(_MODEL_SUFFIXES) for name in names)
     try:
         with os.scandir(folder) as entries:
             return any(entry.name in _MODEL_FILES or entry.name.endswith(_MODEL_SUFFIXES) for entry in entries)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -71,14 +71,15 @@ class Result:
 
 
 def facts_of(card: Card, folder: str | os.PathLike | None = None, settings: Settings = DEFAULTS, *,
-             listing: Listing | None = None) -> Facts:
-    """The Facts stage: what the card, the files of `folder` (None: none) and the Hub's
-    `listing` state."""
-    return gather(card, folder, settings.model_id, listing=listing)
+             listing: Listing | None = None, folder_names: Collection[str] | None = None) -> Facts:
+    """The Facts stage: what the card, the files of `folder` (None: none; `folder_names`, its
+    names when already listed) and the Hub's `listing` state."""
+    return gather(card, folder, settings.model_id, listing=listing, folder_names=folder_names)
 
 
 def run(card: Card, folder: str | os.PathLike | None = None, settings: Settings = DEFAULTS, *,
-        want_patch: bool = False, facts: Facts | None = None, listing: Listing | None = None) -> Result:
+        want_patch: bool = False, facts: Facts | None = None, listing: Listing | None = None,
+        folder_names: Collection[str] | None = None) -> Result:
     """The card through every stage; the patch only when `want_patch`.
 
     `facts` replaces the Facts stage (the Hub audit adds what it read from the Hub itself).
@@ -86,7 +87,7 @@ def run(card: Card, folder: str | os.PathLike | None = None, settings: Settings 
     an earlier stage is raised.
     """
     if facts is None:
-        facts = facts_of(card, folder, settings, listing=listing)
+        facts = facts_of(card, folder, settings, listing=listing, folder_names=folder_names)
     estimated = _estimate_once(facts)
     assessment = assess(card, facts, settings.enabled, estimate=estimated)
     result = Result(card, facts, assessment, settings, estimated)
@@ -122,13 +123,13 @@ def propose_patch(result: Result) -> Patch:
 
 
 def run_file(path: str, settings: Settings = DEFAULTS, *, want_patch: bool = False, data: bytes | None = None,
-             folder: str | None = None) -> Result | CardReadError:
+             folder: str | None = None, folder_names: Collection[str] | None = None) -> Result | CardReadError:
     """`run` on the card file at `path` (or on `data`, its bytes, from stdin), with the files of
-    `folder` beside it. A card that cannot be read, or a bug, gives the error instead of a
-    Result: one bad card must not stop a run over many."""
+    `folder` beside it (`folder_names`: its names, when already listed). A card that cannot be
+    read, or a bug, gives the error instead of a Result: one bad card must not stop a run over many."""
     try:
         card = read_card(path) if data is None else parse_card(data, path)
-        return run(card, folder, settings, want_patch=want_patch)
+        return run(card, folder, settings, want_patch=want_patch, folder_names=folder_names)
     except CardReadError as read_error:
         return read_error
     except Exception as bug:  # noqa: BLE001

@@ -206,3 +206,14 @@ def test_find_cards(tmp_path):
     assert isinstance(found[2], CardReadError) and "no README.md" in found[2].message
     assert isinstance(found[3], CardReadError) and "no such file" in found[3].message
     assert len(found) == 4
+
+
+def test_find_cards_keeps_the_names_of_each_card_folder(tmp_path):
+    (tmp_path / "a" / "sub").mkdir(parents=True)
+    (tmp_path / "a" / "README.md").write_text("x")
+    (tmp_path / "a" / "config.json").write_text("{}")
+    (tmp_path / "a" / "sub" / "notes.md").write_text("x")  # a folder without a card: not kept
+    listed: dict[str, list[str]] = {}
+    assert list(find_cards([tmp_path], listed=listed)) == [str(tmp_path / "a" / "README.md")]
+    assert {folder: set(names) for folder, names in listed.items()} == {
+        str(tmp_path / "a"): {"README.md", "config.json", "sub"}}

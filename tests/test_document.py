@@ -50,3 +50,20 @@ def test_naming_the_model_reads_the_file_as_its_card(tmp_path):
     assert record["document"] == "model_card" and "CC007" not in {f["code"] for f in record["findings"]}
     estimate = run("estimate", repository / "README.md")
     assert estimate.returncode == 1 and "not a model card (CC007)" in estimate.stderr
+
+
+def test_the_folder_listed_by_the_walk_judges_as_a_folder_listed_alone(tmp_path):
+    # The walk's listing of a card's folder stands in for a second one: a project README beside
+    # a model's config.json is a model card, with the Trainer's facts, found or named alone.
+    (tmp_path / "m").mkdir()
+    shutil.copyfile(PROJECT, tmp_path / "m" / "README.md")
+    (tmp_path / "m" / "config.json").write_text('{"model_type": "bert", "num_hidden_layers": 2}')
+    (tmp_path / "m" / "train_results.json").write_text('{"train_runtime": 7200.0}')
+    walked = json.loads(run("check", "--format", "json", "--fail-on", "never", tmp_path).stdout)
+    named = json.loads(run("check", "--format", "json", "--fail-on", "never", tmp_path / "m" / "README.md").stdout)
+    assert walked == named and walked[0]["document"] == "model_card"
+    assert any(fact["origin"] == "file" for fact in walked[0]["facts"])
+    (tmp_path / "m" / "config.json").unlink()
+    (tmp_path / "m" / "train_results.json").unlink()
+    walked = json.loads(run("check", "--format", "json", "--fail-on", "never", tmp_path).stdout)
+    assert walked[0]["document"] == "project"

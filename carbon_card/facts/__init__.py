@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Collection
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -42,7 +43,7 @@ _GENERIC_FOLDER_NAMES = {"", ".", "model", "models", "output", "outputs", "check
 
 
 def gather(card: Card, folder: str | os.PathLike | None = None, model_name: str | None = None, *,
-           listing: Listing | None = None) -> Facts:
+           listing: Listing | None = None, folder_names: Collection[str] | None = None) -> Facts:
     """Every fact about a card.
 
     `folder` is the model folder holding the card (its `config.json`, `*.safetensors`, ...);
@@ -50,10 +51,11 @@ def gather(card: Card, folder: str | os.PathLike | None = None, model_name: str 
     multi-model tables; without it, the name comes from `model-index`, the folder or the title.
     `listing` is what the Hub lists about the model (creation date, task, library, size): each
     of its facts is added when the card and its files state nothing of that quantity.
+    `folder_names` are the names in `folder` when they are already listed (None: listed here).
     """
     # A card the Hub lists is a model repository's, and one the user names a model for (option
     # or configuration) is that model's card: neither is judged a project README.
-    document = MODEL_CARD if listing is not None or model_name else document_kind(card, folder)
+    document = MODEL_CARD if listing is not None or model_name else document_kind(card, folder, folder_names)
     if not document.is_model_card:
         return Facts(document=document)
     name, name_source = _model_name(card, folder, model_name)
@@ -66,7 +68,7 @@ def gather(card: Card, folder: str | os.PathLike | None = None, model_name: str 
                                        named_size))
     problems += prose_problems
     if folder is not None:
-        file_facts, file_problems = facts_from_folder(folder)
+        file_facts, file_problems = facts_from_folder(folder, folder_names)
         facts += file_facts
         problems += file_problems
     if listing is not None:
