@@ -11,6 +11,7 @@ RUF100 reports an unused `noqa`.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -26,8 +27,12 @@ __all__ = ["UNUSED_CODE", "Selection", "Suppression"]
 
 UNUSED_CODE = "CC010"
 
-_HTML_RE = lazy_compile(r"<!--[ \t]*carbon-card[ \t]*:[ \t]*ignore\b(?P<rest>.*?)-->", re.IGNORECASE | re.DOTALL)
+# A comment of 1,000 characters at most: an unclosed one must not send every match to the text's end.
+_HTML_RE = lazy_compile(r"<!--[ \t]*carbon-card[ \t]*:[ \t]*ignore\b(?P<rest>.{0,1000}?)-->", re.IGNORECASE | re.DOTALL)
 # A YAML comment starts a line or follows a blank: `key: a#b` is a value, not a comment.
+MAX_SUPPRESSIONS = 100
+"""Suppression comments read from each part of a card (front matter, body) at most: cards have
+a few, and each finding is matched against all of them."""
 _YAML_RE = lazy_compile(r"(?:^|(?<=[ \t]))#[ \t]*carbon-card[ \t]*:[ \t]*ignore\b(?P<rest>[^\r\n]*)",
                         re.IGNORECASE | re.MULTILINE)
 _CODE_RE = lazy_compile(r"[A-Za-z]+[0-9]+")
@@ -65,9 +70,9 @@ class Selection:
         found = []
         if card.yaml_span is not None:
             start, end = card.yaml_span
-            for match in _YAML_RE.finditer(card.text, start, end):
+            for match in itertools.islice(_YAML_RE.finditer(card.text, start, end), MAX_SUPPRESSIONS):
                 found.append(_suppression(card, match, whole_card=False))
-        for match in _HTML_RE.finditer(card.text, *card.body_span):
+        for match in itertools.islice(_HTML_RE.finditer(card.text, *card.body_span), MAX_SUPPRESSIONS):
             found.append(_suppression(card, match, whole_card=True))
         return cls(enabled, tuple(sorted(found, key=lambda s: (s.line, s.column))))
 
@@ -135,7 +140,8 @@ class Selection:
 
 def _suppression(card: Card, match: re.Match, whole_card: bool) -> Suppression:
     line = card.line_of_offset(match.start())
-    line_start = max(card.text.rfind("\n", 0, match.start()), card.text.rfind("\r", 0, match.start())) + 1
+    low = max(0, match.start() - 4096)  # within the line: from the text's start per comment is quadratic
+    line_start = max(card.text.rfind("\n", low, match.start()), card.text.rfind("\r", low, match.start()), low - 1) + 1
     return Suppression(line, match.start() - line_start + 1, _codes(match.group("rest")), whole_card)
 
 

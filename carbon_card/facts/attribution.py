@@ -26,6 +26,7 @@ never makes a figure this model's.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 import unicodedata
 from dataclasses import replace
@@ -195,7 +196,8 @@ class _Sections:
             # The card's title names the model the whole card is about; another heading governs
             # up to the next heading of the same or a higher level (a bold label: the next heading).
             following = None if index == 0 and level == 1 else next(
-                (other for other, other_level, _ in headings[index + 1:] if other_level <= min(level, 6)), None)
+                (other for other, other_level, _ in itertools.islice(headings, index + 1, None) if other_level <= min(level, 6)),
+                None)
             end = line(following) - 1 if following is not None else card.line_of_offset(len(card.text))
             self.spans.append((line(offset), end, scope, " ".join(text.split())[:80]))
         self.starts = [span[0] for span in self.spans]

@@ -784,6 +784,7 @@ class _Reader:
                 # "This model was trained on 440 A100s for about 9.5 days": the sentence says whose.
                 lines = lines or self.card.text.splitlines()
                 line = lines[fact.line - 1] if fact.line <= len(lines) else ""
+                line = line if len(line) <= _CLAUSE_MAX else ""  # a line of megabytes is no sentence
                 at = line.find(fact.text)
                 sentence = line[line.rfind(". ", 0, max(at, 0)) + 1 : at] if at >= 0 else ""
                 if _THIS_MODEL_RE.search(sentence):
@@ -909,13 +910,30 @@ def _clean_cell(cell: str) -> str:
 
 def _html_tables(body: str, lower: str) -> Iterator[_Table]:
     for table in _html_table_matches(body, lower):
-        rows = list(_HTML_ROW_RE.finditer(table.group(0)))
+        rows = list(_html_rows(table.group(0)))
         if len(rows) < 2:
             continue
         cells = [[_clean_cell(cell) for cell in _HTML_CELL_START_RE.split(row.group(0))[1:]] for row in rows]
         offsets = [table.start() + row.start() for row in rows]
         line_offsets = [m.start() + table.start() for m in re.finditer(r"^", table.group(0), re.MULTILINE)]
         yield _Table(table.start(), cells[0], cells[1:], offsets[1:], line_offsets)
+
+
+def _html_rows(table: str) -> Iterator[re.Match]:
+    """`<tr ...>...</tr>` spans, as `_HTML_ROW_RE` finds them, with no rescan of the rest of the
+    table from each `<tr` that no `</tr>` closes."""
+    lower = table.lower()
+    position = 0
+    while (start := lower.find("<tr", position)) >= 0:
+        end = lower.find("</tr>", start)
+        if end < 0:
+            return
+        match = _HTML_ROW_RE.match(table, start, end + len("</tr>"))
+        if match is not None:
+            yield match
+            position = match.end()
+        else:
+            position = start + len("<tr")
 
 
 def _html_table_matches(body: str, lower: str) -> Iterator[re.Match]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import itertools
 import re
 from collections.abc import Iterator, Sequence
 
@@ -76,7 +77,10 @@ def placeholders(ctx: Context) -> Findings:
     card, found = ctx.card, []
     for start, _, label in template_placeholders(card):
         line = card.line_of_offset(start)
-        line_start = max(card.text.rfind("\n", 0, start), card.text.rfind("\r", 0, start)) + 1
+        # The line's start, looked for within the line only: from the text's start, per finding,
+        # a card of many placeholder lines would be quadratic.
+        low = max(0, start - 4096)
+        line_start = max(card.text.rfind("\n", low, start), card.text.rfind("\r", low, start), low - 1) + 1
         if label and label.endswith("?"):  # a question of the climate performance model card
             message = f"template placeholder left as the answer to '{label}'"
         else:
@@ -104,6 +108,7 @@ _FIELD_LINE_RE = lazy_compile(
     re.MULTILINE,
 )
 _PLACEHOLDER_TRIM = " \t*_`[]().,;:'\"\u200b"
+_MAX_PLACEHOLDERS = 1000  # a card's template has a dozen fields: thousands are no card's, and not all reported
 _QUESTION_ROW_RE = lazy_compile(r"^[ \t]*\|[ \t]*(?:\d+\.[ \t]*)?(?P<label>[^|\r\n]{5,200}\?)[ \t]*\|[ \t]*"
                                 r"(?P<value>[^|\r\n]*?)[ \t]*\|[ \t]*\r?$", re.MULTILINE)
 
@@ -123,6 +128,8 @@ def template_placeholders(card: Card) -> list[tuple[int, int, str | None]]:
         # The climate performance model card's questions (Hershcovich et al., 2022) are its
         # fields: "| 8. How much CO2eq was emitted for all experiments? | N/A |".
         for row in _QUESTION_ROW_RE.finditer(body):
+            if len(found) >= _MAX_PLACEHOLDERS:
+                break
             answer = row.group("value")
             if (answer.strip(_PLACEHOLDER_TRIM) and _PLACEHOLDER_VALUE_RE.fullmatch(answer.strip(_PLACEHOLDER_TRIM))
                     and not _inside(row.start(), hidden)):
@@ -131,9 +138,15 @@ def template_placeholders(card: Card) -> list[tuple[int, int, str | None]]:
     for index, heading in enumerate(headings):
         if "environmental impact" not in heading.group(2).lower():
             continue
+        if len(found) >= _MAX_PLACEHOLDERS:
+            break
         level = len(heading.group(1))
-        end = next((later.start() for later in headings[index + 1 :] if len(later.group(1)) <= level), len(body))
+        # islice, not a slice: a copy of the rest per heading is quadratic in the headings.
+        end = next((later.start() for later in itertools.islice(headings, index + 1, None)
+                    if len(later.group(1)) <= level), len(body))
         for field in _FIELD_LINE_RE.finditer(body, heading.end(), end):
+            if len(found) >= _MAX_PLACEHOLDERS:
+                break
             value = field.group("value")
             if _inside(field.start("value"), hidden) or not _PLACEHOLDER_VALUE_RE.fullmatch(value.strip(_PLACEHOLDER_TRIM)):
                 continue
@@ -141,6 +154,8 @@ def template_placeholders(card: Card) -> list[tuple[int, int, str | None]]:
                 continue
             found[field.start()] = (field.start("value"), field.end("value"), field.group("label").strip(" *_"))
         for placeholder in _PLACEHOLDER_RE.finditer(body, heading.end(), end):
+            if len(found) >= _MAX_PLACEHOLDERS:
+                break
             line_start = body.rfind("\n", 0, placeholder.start()) + 1
             if line_start not in found and not _inside(placeholder.start(), hidden):
                 label = _field_label(body, heading.end(), placeholder.start())

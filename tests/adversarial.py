@@ -1,0 +1,43 @@
+"""Card bodies built to make a reader slow: each piece repeated to any size (an unclosed `<table`,
+"8 x A100" sentences, tables of thousands of rows, placeholders under thousands of headings,
+text without a line break). Shared by tests/test_adversarial.py and benchmarks/adversarial.py."""
+
+from __future__ import annotations
+
+PIECES = {
+    "unclosed table": "<table",
+    "accelerator sentences": "trained 8 x A100 gpu ",
+    "pipe table rows": "| Model | Carbon emitted (tCO2eq) | 1.2 |\n",
+    "field table rows": "| Hardware Type | 8 x A100 |\n",
+    "labelled fields": "- **Hardware Type:** A100\n",
+    "co2 words": "co2 ",
+    "digits": "1 ",
+    "headings": "# Model 7B emissions\n",
+    "headings naming a model": "## Llama 2 7B emissions\nTrained on 8 A100 for 3 days.\n",
+    "code fences": "```\n",
+    "html comments": "<!-- ",
+    "chinese without breaks": "4张A100约4小时训练",
+    "took": "It took 3 hours. ",
+    "cumulative": "A cumulative of 3 hours of computation ",
+    "sizes": "a 7B parameter model with 8 experts ",
+    "plain fields": "- Time: 3 hours\n",
+    "climate questions": "| 7. How much CO2eq was emitted to train the final model? | N/A |\n",
+    "equations": "- **Hardware:** 1 = 2 = 3 TPU\n",
+    "bold markers": "**",
+    "gpus": "on 128 GPUs ",
+    "ranges": "8-12 hours ",
+    "html rows": "<tr><td>7B</td><td>1.2 tCO2eq</td></tr>",
+    "placeholders under headings": "- **Hardware Type:** [More Information Needed]\n## Environmental Impact\n",
+    "suppressions": "<!-- carbon-card: ignore CC203 -->",
+    "unclosed suppressions": "<!-- carbon-card: ignore CC203 ",
+    "unclosed html comments": "<!-- [More Information Needed] ",
+    "yaml-like lines": "co2_eq_emissions: 1 # carbon-card: ignore CC203\n",
+    "one table of unclosed rows": ("<tr><td>7B", "<table>", "</table>"),
+}
+
+
+def card(piece: str | tuple[str, str, str], size: int) -> str:
+    """A card of `size` characters of body: front matter, then `piece` repeated (a piece given as
+    (piece, before, after) is repeated between the two)."""
+    piece, before, after = piece if isinstance(piece, tuple) else (piece, "", "")
+    return "---\nlicense: mit\n---\n" + before + (piece * (size // len(piece) + 1))[:size] + after
