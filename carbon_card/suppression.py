@@ -27,8 +27,8 @@ __all__ = ["UNUSED_CODE", "Selection", "Suppression"]
 
 UNUSED_CODE = "CC010"
 
-# A comment of 1,000 characters at most: an unclosed one must not send every match to the text's end.
-_HTML_RE = lazy_compile(r"<!--[ \t]*carbon-card[ \t]*:[ \t]*ignore\b(?P<rest>.{0,1000}?)-->", re.IGNORECASE | re.DOTALL)
+# A comment of 300 characters at most: an unclosed one must not send every match to the text's end.
+_HTML_RE = lazy_compile(r"<!--[ \t]*carbon-card[ \t]*:[ \t]*ignore\b(?P<rest>.{0,300}?)-->", re.IGNORECASE | re.DOTALL)
 # A YAML comment starts a line or follows a blank: `key: a#b` is a value, not a comment.
 MAX_SUPPRESSIONS = 100
 """Suppression comments read from each part of a card (front matter, body) at most: cards have
