@@ -909,8 +909,8 @@ def _clean_cell(cell: str) -> str:
 
 
 def _html_tables(body: str, lower: str) -> Iterator[_Table]:
-    for table in _html_table_matches(body, lower):
-        rows = list(_html_rows(table.group(0)))
+    for table in _closed_matches(body, lower, "<table", "</table>", _HTML_TABLE_RE):
+        rows = list(_closed_matches(table.group(0), table.group(0).lower(), "<tr", "</tr>", _HTML_ROW_RE))
         if len(rows) < 2:
             continue
         cells = [[_clean_cell(cell) for cell in _HTML_CELL_START_RE.split(row.group(0))[1:]] for row in rows]
@@ -919,37 +919,21 @@ def _html_tables(body: str, lower: str) -> Iterator[_Table]:
         yield _Table(table.start(), cells[0], cells[1:], offsets[1:], line_offsets)
 
 
-def _html_rows(table: str) -> Iterator[re.Match]:
-    """`<tr ...>...</tr>` spans, as `_HTML_ROW_RE` finds them, with no rescan of the rest of the
-    table from each `<tr` that no `</tr>` closes."""
-    lower = table.lower()
+def _closed_matches(text: str, lower: str, opening: str, closing: str, pattern: re.Pattern) -> Iterator[re.Match]:
+    """The matches of `pattern` (`<table\\b.*?</table>`, `<tr\\b.*?</tr>`) from each `opening` to the
+    first `closing` after it, found with str.find: a regular expression would rescan the rest of
+    the text from each opening that nothing closes (quadratic on hostile cards)."""
     position = 0
-    while (start := lower.find("<tr", position)) >= 0:
-        end = lower.find("</tr>", start)
+    while (start := lower.find(opening, position)) >= 0:
+        end = lower.find(closing, start)
         if end < 0:
-            return
-        match = _HTML_ROW_RE.match(table, start, end + len("</tr>"))
+            return  # nothing closes after this point
+        match = pattern.match(text, start, end + len(closing))
         if match is not None:
             yield match
             position = match.end()
         else:
-            position = start + len("<tr")
-
-
-def _html_table_matches(body: str, lower: str) -> Iterator[re.Match]:
-    """`<table ...>...</table>` spans, as `_HTML_TABLE_RE` finds them, but with no rescan of the
-    rest of the text from each `<table` that no `</table>` closes (quadratic on hostile cards)."""
-    position = 0
-    while (start := lower.find("<table", position)) >= 0:
-        end = lower.find("</table>", start)
-        if end < 0:
-            return  # no table closes after this point
-        match = _HTML_TABLE_RE.match(body, start, end + len("</table>"))
-        if match is not None:
-            yield match
-            position = match.end()
-        else:
-            position = start + len("<table")
+            position = start + len(opening)
 
 
 def _column_kind(header: str) -> tuple[str, str | None, str] | None:
