@@ -10,7 +10,6 @@ repeated four times costs at most a bounded multiple of four times the card.
 """
 
 import json
-import os
 import time
 from functools import cache
 

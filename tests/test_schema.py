@@ -5,7 +5,6 @@ same order, and the same one picked as the best match (what rule CC109 and the p
 import copy
 import datetime
 import math
-import os
 
 import pytest
 from conftest import CORPUS, ROOT, fuzz_examples
@@ -15,7 +14,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
 from carbon_card import schema as S
-from carbon_card.card import parse_card, read_card
+from carbon_card.card import parse_card
 from castano import castano_cards
 
 ROOT_SCHEMA = S.schema()
