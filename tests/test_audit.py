@@ -481,6 +481,7 @@ if __name__ == "__main__":
     sys.exit(pytest.main([__file__, "-q"]))
 
 
+@pytest.mark.slow  # end-to-end: CI runs it
 def test_ctrl_c_keeps_every_record_written_and_resume_goes_on(local_hub, tmp_path):
     """A real SIGINT to a real `carbon-card audit` process: a one-line message, exit 130, whole
     records only, and `--resume` audits the rest."""

@@ -90,6 +90,7 @@ def test_records_equal_those_of_the_per_model_path(local_hub):
     assert [f["code"] for f in listed[stated.repo_id]["findings"]].count("CC405") == 1
 
 
+@pytest.mark.slow  # end-to-end: CI runs it
 def test_pacing_to_the_headers_meets_no_429(local_hub):
     # A Hub of small buckets: 2 API calls and 40 resolver GETs per window of 2 s.
     repos = castano_repos(30)
@@ -109,6 +110,7 @@ def test_pacing_to_the_headers_meets_no_429(local_hub):
     assert requests["api"] == 3 and requests["resolvers"] == resolves
 
 
+@pytest.mark.slow  # end-to-end: CI runs it
 def test_a_hub_that_throttles_unannounced_is_still_honoured(local_hub):
     # A 429 without RateLimit headers (an injected one): Retry-After is honoured as before.
     repos = castano_repos(4)
@@ -146,6 +148,7 @@ def test_the_ratelimit_headers_the_hub_sends_are_read():
     assert (older.bucket, older.remaining, older.reset, older.quota) == (None, 12, 30.0, 500)
 
 
+@pytest.mark.slow  # end-to-end: CI runs it
 def test_a_spent_budget_holds_requests_until_its_window_ends():
     pacer = Pacer()
     pacer.acquire(Bucket.RESOLVERS)

@@ -23,6 +23,7 @@ def test_real_cards(path):
         assert "CC302" not in codes and "CC303" not in codes and "CC102" not in codes
 
 
+@pytest.mark.slow  # end-to-end: CI runs it
 def test_castano_cards_all_parse():
     counts = Counter()
     cards = 0

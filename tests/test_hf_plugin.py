@@ -62,6 +62,7 @@ def test_hf_carbon_card_check_is_carbon_card_check(hf_home):
     assert "examples/bad/README.md:6:14: CC104" in through_hf.stdout
 
 
+@pytest.mark.slow  # end-to-end: CI runs it
 def test_hf_carbon_card_audit_against_a_local_hub(hf_home, tmp_path):
     repos = castano_repos(3)
     with HubServer(repos, metadata=False) as hub:  # a Hub that lists nothing beyond the files: as check
@@ -84,6 +85,7 @@ def test_hf_carbon_card_audit_against_a_local_hub(hf_home, tmp_path):
         assert {k: v for k, v in record.items() if k in expected} == expected
 
 
+@pytest.mark.slow  # end-to-end: CI runs it
 def test_hf_carbon_card_reports_errors_in_one_line(hf_home):
     with HubServer([]) as hub:
         result = run([str(HF), "carbon-card", "audit", "nobody/nothing"], {**hf_home, "HF_ENDPOINT": hub.url})
