@@ -57,8 +57,6 @@ def liftable(card: Card, facts: Facts) -> dict[str, Lift]:
             found["source"] = Lift(source, emissions)
     for quantity, key in _LIFTED:
         fact = _first_structured(facts, quantity)
-        if quantity == "hardware" and fact is not None and _structured(best := facts.best(quantity)):
-            fact = best  # the one that names a product, of two fields (Facts.best)
         if key in present or fact is None:
             continue
         value = fact.value
@@ -80,6 +78,10 @@ def _structured(fact: Fact) -> bool:
 
 
 def _first_structured(facts: Facts, quantity: str) -> Fact | None:
+    """The value carbon-card uses (`Facts.best`) when it may be lifted, else the first that may."""
+    best = facts.best(quantity)
+    if best is None or _structured(best):
+        return best
     for fact in facts.all(quantity):  # a loop, not next() over a generator: asked ten times per card
         if _structured(fact):
             return fact

@@ -270,6 +270,8 @@ class _Reader:
         self.lower = self.body.lower()
         self.used_lines: set[int] = set()
         self.used_spans: list[tuple[int, int]] = []  # body offsets of the lines in used_lines
+        self.of_this_model: set[int] = set()
+        """ids of the facts read from a sentence that names "this model" before the figure."""
         self.unmatched_rows = False
         self.own_names: list[set[str]] = []
         self.other_names: list[set[str]] = []
@@ -628,6 +630,7 @@ class _Reader:
                     continue  # "560-1200 kg", "350 to 500 GPU-hours": a range is no one figure
                 clause = self._clause(start, match.end())
                 text = match.group(0)
+                read_before = len(self.facts)
                 if pattern is _MASS_CO2_RE or pattern is _MASS_NEAR_EMISSION_RE:
                     if start in masses or _PER_UNIT_RE.match(self.body, match.end()):
                         continue  # read already; or "2.6 gCO2e/kWh", "5 kg per hour": a rate, not emissions
@@ -687,6 +690,8 @@ class _Reader:
                         self.add("wall_hours", hours, text, start, scope=run_scope, note="sentence")
                     else:
                         self.add("wall_hours", parse_duration_hours(match.group(1))[0], text, start, note="sentence")
+                if len(self.facts) > read_before and _THIS_MODEL_RE.search(line_before[line_before.rfind(". ") + 1:]):
+                    self.of_this_model.update(id(fact) for fact in self.facts[read_before:])
 
     def _anchored(self, pattern: re.Pattern, anchors) -> Iterator[re.Match]:
         """The matches of `pattern` near its anchor words, each once, off the lines already read."""
@@ -776,19 +781,11 @@ class _Reader:
         if not self.other_names:
             return
         own_rows = {(f.quantity, f.value) for f in self.facts if f.scope == "model" and f.row is not None}
-        lines = None
         for index, fact in enumerate(self.facts):
             if fact.scope != "model" or fact.quantity not in _RUN_TOTALS or fact.row is not None:
                 continue
-            if fact.reading is Reading.SENTENCE and fact.line is not None:
-                # "This model was trained on 440 A100s for about 9.5 days": the sentence says whose.
-                lines = lines or self.card.text.splitlines()
-                line = lines[fact.line - 1] if fact.line <= len(lines) else ""
-                line = line if len(line) <= _CLAUSE_MAX else ""  # a line of megabytes is no sentence
-                at = line.find(fact.text)
-                sentence = line[line.rfind(". ", 0, max(at, 0)) + 1 : at] if at >= 0 else ""
-                if _THIS_MODEL_RE.search(sentence):
-                    continue
+            if id(fact) in self.of_this_model:
+                continue  # "This model was trained on 440 A100s for about 9.5 days": the sentence says whose
             if not any(q == fact.quantity and _close(v, fact.value) for q, v in own_rows):
                 self.facts[index] = replace(fact, scope="family")
 
