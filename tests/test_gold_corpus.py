@@ -462,3 +462,46 @@ def test_a_chinese_sentence_of_cards_and_hours():
     # "大概花费了4张A100，约4小时" (about 4 A100 cards, about 4 hours) in a pre-training sentence.
     facts = _gold("ChaosW__autohome-roberta-base.md")[1]
     assert (facts.value("accelerator_count"), facts.value("wall_hours")) == (4, 4.0)
+
+
+@pytest.mark.parametrize("model_id, emissions, count, hours", [
+    ("HuggingFaceM4/idefics-9b-instruct", 1032e3, 128, 70),
+    ("HuggingFaceM4/idefics-80b-instruct", 3174e3, 384, 72),
+])
+def test_fields_grouped_under_a_run_label_are_that_run_s(model_id, emissions, count, hours):
+    # "*IDEFICS-9b pretraining*", "*IDEFICS-9b-instruct finetuning*", "*IDEFICS-80b pretraining*", ...
+    # each followed by its Hardware Type, Hours used and Carbon Emitted: a table written as lists.
+    name = model_id.replace("/", "__") + ".md"
+    card = read_card(GOLD / "cards" / name)
+    facts = gather(card, None, model_id)
+    assert facts.best("emissions").value == pytest.approx(emissions)
+    assert facts.best("accelerator_count").value == count
+    assert facts.best("wall_hours").value == pytest.approx(hours)
+    # The base model's pre-training (its name without "instruct") and the other runs are not this model's.
+    scopes = {f.row: f.scope for f in facts.all("emissions", scope=None) if f.row}
+    base = "IDEFICS-9b pretraining" if "9b" in model_id else "IDEFICS-80b pretraining"
+    assert scopes[base] == "other" and scopes["Preliminary experimentation"] == "other"
+    # Without a model name no run is this model's: the figures are rows of unknown models.
+    assert gather(card).best("emissions") is None
+
+
+def test_a_figure_of_thousands_is_read_whole_or_not_at_all():
+    # idefics: "- **Hours used:** 460,000 CPU hours, 385,000 V100 GPU hours, ..." is not 460 hours.
+    facts = gather(read_card(GOLD / "cards" / "HuggingFaceM4__idefics-9b-instruct.md"))
+    assert 460.0 not in [f.value for f in facts.all("wall_hours", scope=None)]
+
+
+@pytest.mark.parametrize("name, metadata, text", [
+    ("dalle-mini__dalle-mini.md", 7540, 30160),
+    ("dalle-mini__dalle-mega.md", 450300, 18013470),
+])
+def test_metadata_the_text_contradicts_is_not_chosen_and_is_reported(name, metadata, text):
+    # `co2_eq_emissions: {emissions: 7540}` but the template's field "Carbon Emitted (Power
+    # consumption x Time x Carbon produced based on location of power grid): 30.16 kg CO2 eq.".
+    card = read_card(GOLD / "cards" / name)
+    facts = gather(card)
+    assert [f.value for f in facts.all("emissions") if f.origin == "yaml"] == [metadata]
+    assert facts.best("emissions").value == pytest.approx(text)
+    assert facts.best("emissions").reading.value == "field"
+    found = [f for f in assess(card, facts).findings if f.code == "CC401"]
+    assert len(found) == 1 and f"{metadata} g" in found[0].message

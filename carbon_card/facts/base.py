@@ -205,7 +205,7 @@ class Facts:
         order = _PREFERENCE.get(quantity, ORIGINS)
         best = min(candidates, key=lambda f: order.index(f.origin))
         if quantity == "emissions" and best.origin == "yaml":
-            return _unit_slip_corrected(best, candidates)
+            return _metadata_checked_against_text(best, candidates)
         if quantity == "hardware":
             return _named_hardware(best, candidates)
         return best
@@ -234,11 +234,13 @@ def _named_hardware(best: Fact, candidates: tuple[Fact, ...]) -> Fact:
     return next((fact for fact in candidates if fact.origin == best.origin and names_a_product(fact)), best)
 
 
-def _unit_slip_corrected(stated: Fact, candidates: tuple[Fact, ...]) -> Fact:
-    """The metadata's emissions, unless the card's own statement of this model's figure shows it
-    written in kilograms or tonnes into the grams field ("Carbon emission 0.1069 Kg" beside
-    `co2_eq_emissions: 0.1069`; a ratio of 1,000 is no coincidence): then that statement, the
-    figure a careful reader takes."""
+def _metadata_checked_against_text(stated: Fact, candidates: tuple[Fact, ...]) -> Fact:
+    """The metadata's emissions, unless the card's own structured statement of this model's
+    figure (a labelled field, its table row) says otherwise: kilograms or tonnes written into the
+    grams field ("Carbon emission 0.1069 Kg" beside `co2_eq_emissions: 0.1069`; a ratio of 1,000
+    is no coincidence), or a different figure (the metadata left stale when the text's
+    calculation was redone). The text's statement, with its unit, is the figure a careful reader
+    takes; CC401 and CC402 report the metadata."""
     if not isinstance(stated.value, (int, float)) or stated.value <= 0:
         return stated
     for factor in (1e3, 1e6):
@@ -246,4 +248,9 @@ def _unit_slip_corrected(stated: Fact, candidates: tuple[Fact, ...]) -> Fact:
             if (fact is not stated and isinstance(fact.value, (int, float))
                     and 0.95 * factor <= fact.value / stated.value <= 1.05 * factor):
                 return fact
+    stated_in_text = [fact for fact in candidates if fact.origin == "prose" and fact.structured
+                      and isinstance(fact.value, (int, float)) and fact.value > 0]
+    if stated_in_text and not any(max(f.value, stated.value) <= 1.1 * min(f.value, stated.value)
+                                  for f in stated_in_text):
+        return stated_in_text[0]
     return stated

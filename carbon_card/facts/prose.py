@@ -132,7 +132,7 @@ _PLAIN_FIELD_RE = lazy_compile(
 # "- **Hardware Type:** x", "**Training time**: x", "- **Carbon Emitted** *(remark)*: x". A bold
 # lead-in without a colon ("**Carbon Footprint** Pretraining used ...") is a sentence instead.
 _LABELLED_RE = lazy_compile(
-    r"^[ \t]*(?:[-*+][ \t]+)?\*\*(?P<label>[^*\n]{2,60}?)[ \t]*(?::[ \t]*\*\*|\*\*(?:[ \t]*\*\([^)\n]*\)\*)?[ \t]*:)"
+    r"^[ \t]*(?:[-*+][ \t]+)?\*\*(?P<label>[^*\n]{2,120}?)[ \t]*(?::[ \t]*\*\*|\*\*(?:[ \t]*\*\([^)\n]*\)\*)?[ \t]*:)"
     r"[ \t]*(?P<value>[^\n]*)$",
     re.MULTILINE,
 )
@@ -274,6 +274,7 @@ class _Reader:
         """ids of the facts read from a sentence that names "this model" before the figure."""
         self.unmatched_rows = False
         self.own_names: list[set[str]] = []
+        self.body_lines: list[str] | None = None  # split when a group's label is looked for
         self.other_names: list[set[str]] = []
 
     def line(self, body_offset: int) -> int:
@@ -431,7 +432,8 @@ class _Reader:
             hours, accelerator = parse_duration_hours(found.group(1))
         except UnitError:
             # "168 (1 week)": the number before any remark (not before a word: "3 epochs" is no hours).
-            number = re.match(rf"\s*~?\s*({_NUM})(?!\s*[^\W\d_])\b", value)
+            # The whole number: "460,000 CPU hours" must not give its "460".
+            number = re.match(rf"\s*~?\s*({_NUM})(?![\d.,]?\d)(?!\s*[^\W\d_])\b", value)
             if not number:
                 return False
             hours, accelerator = _number(number.group(1)), False
@@ -763,6 +765,7 @@ class _Reader:
             self.tables()
             self.labelled_lines()
             self.plain_fields()
+            self._run_groups()
             self.autotrain()
             self._names_from_tables()
             self.sentences()
@@ -773,6 +776,58 @@ class _Reader:
             # The most structured reader first: Facts.best takes the first of equal origin.
             self.facts.sort(key=_reader_rank)
         return self.facts, self.problems
+
+    def _run_groups(self) -> None:
+        """Fields under labels of their own, one group per training run ("*IDEFICS-9b pretraining*"
+        then its Hardware Type, Hours used and Carbon Emitted; "*IDEFICS-80b pretraining*" then
+        its own): a table written as lists. The label that the model's name picks is this model's
+        row; the others are other models' (or, when none is picked, rows of unknown models)."""
+        labels: dict[int, str] = {}  # id(fact) -> the label of its group
+        for fact in self.facts:
+            if fact.reading is Reading.FIELD and fact.scope == "model" and fact.row is None:
+                label = self._group_label(fact.line)
+                if label is not None:
+                    labels[id(fact)] = label
+        distinct = list(dict.fromkeys(labels.values()))
+        named = [" ".join(sorted(name_tokens(label) - _RUN_STAGE_WORDS)) for label in distinct]
+        if len(distinct) < 2 or not any(any(c.isdigit() for c in words) for words in named):
+            return  # one group, or groups of stages ("*Pretraining*", "*Fine-tuning*"): no rows of models
+        model_tokens = name_tokens(self.model_name) if self.model_name else set()
+        mine = _pick_row(named, model_tokens)
+        scopes = {}
+        for index, label in enumerate(distinct):
+            tuning = base_row_words(name_tokens(named[index]), self.model_name) if index == mine else set()
+            if index == mine and not tuning:
+                scopes[label] = ("model", "this model")
+            elif index == mine:
+                scopes[label] = ("other", f"the base of this model (this one adds {', '.join(sorted(tuning))})")
+            else:
+                scopes[label] = ("row" if mine is None else "other", None)
+        for position, fact in enumerate(self.facts):
+            label = labels.get(id(fact))
+            if label is not None:
+                scope, why = scopes[label]
+                note = f"{fact.note}; under '{label}'" + (f", {why}" if why else "")
+                self.facts[position] = replace(fact, scope=scope, note=note, row=label,
+                                               reading=Reading.FIELD if scope == "model" else Reading.ROW)
+
+    def _group_label(self, line: int) -> str | None:
+        """The label line heading the list that holds `line`: an emphasised line alone
+        ("*IDEFICS-9b pretraining*", "**Stage 2**") right above the list's items (one blank line
+        allowed between); None when the list has none."""
+        if self.body_lines is None:
+            self.body_lines = _LINE_BREAK_RE.split(self.body)
+        lines = self.body_lines
+        index = line - self.body_line - 1  # the line above, 0-based in the body
+        stop = max(0, index - _GROUP_ITEMS_MAX)
+        while index >= stop and _LIST_ITEM_RE.match(lines[index]):
+            index -= 1
+        if 0 <= index < len(lines) and not lines[index].strip():
+            index -= 1  # one blank line between the label and its items
+        if index < 0 or index < stop or index >= len(lines):
+            return None
+        label = _GROUP_LABEL_RE.match(lines[index])
+        return " ".join(label.group(2).split()) if label else None
 
     def _rescope_family_figures(self) -> None:
         """On a card whose tables list several models, a figure stated outside the tables is
@@ -972,6 +1027,13 @@ def _table_value(cell: str, quantity: str, unit: str | None) -> float | None:
 
 
 _RUN_TOTALS = {"emissions", "energy", "accelerator_hours", "wall_hours"}  # tokens describe each model
+# The words of a run's label that name its stage, not its model ("IDEFICS-9b pretraining").
+_RUN_STAGE_WORDS = frozenset({"pretraining", "pre", "training", "train", "finetuning", "fine", "tuning", "tuned",
+                              "finetuned", "phase", "stage", "run", "emissions", "carbon", "footprint"})
+_LIST_ITEM_RE = lazy_compile(r"[ \t]*[-*+][ \t]+\S")
+_GROUP_LABEL_RE = lazy_compile(r"[ \t]*(\*\*|\*|__|_)([^*_\n]{2,80})\1[ \t]*:?[ \t]*\r?$")
+_LINE_BREAK_RE = lazy_compile(r"\r\n|\r|\n")  # as the card counts lines
+_GROUP_ITEMS_MAX = 30  # list items looked back over for a group's label (bounded: linear time)
 _THIS_MODEL_RE = lazy_compile(r"\b(?:this|our|the present)\s+model\b", re.IGNORECASE)
 _RUN_PATTERNS = (_MASS_CO2_RE, _MASS_NEAR_EMISSION_RE, _ENERGY_RE, _ACCEL_HOURS_RE)
 
