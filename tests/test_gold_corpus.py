@@ -505,3 +505,16 @@ def test_metadata_the_text_contradicts_is_not_chosen_and_is_reported(name, metad
     assert facts.best("emissions").reading.value == "field"
     found = [f for f in assess(card, facts).findings if f.code == "CC401"]
     assert len(found) == 1 and f"{metadata} g" in found[0].message
+
+
+def test_a_repository_duplicated_from_another_model_trained_nothing():
+    # ismot/14t6: `duplicated_from: stabilityai/stable-diffusion-2-1` and that model's card unchanged
+    # ("Hardware: 32 x 8 x A100 GPUs", "Hours used: 200000").
+    card = read_card(GOLD / "cards" / "ismot__14t6.md")
+    facts = gather(card, None, "ismot/14t6")
+    assert facts.best("accelerator_count") is None and facts.best("accelerator_hours") is None
+    original = [f for f in facts.all("accelerator_count", scope=None) if f.value == 256]
+    assert original and {f.scope for f in original} == {"other"}
+    # Duplicated from a repository of the same model's name (moved to another owner): still its figures.
+    moved = parse_card(card.text.replace("stabilityai/stable-diffusion-2-1", "someone/stable-diffusion-2-1"))
+    assert gather(moved, None, "stabilityai/stable-diffusion-2-1").best("accelerator_count").value == 256

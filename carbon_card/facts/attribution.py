@@ -7,7 +7,8 @@ in `prose` find the figures; this pass asks, for each one, which model the text 
 about, with four rules a reader can state:
 
 1. A repository that converts weights (its name says GGUF, GPTQ, AWQ, 4bit, MLX, ONNX,
-   Core ML, ...) trained nothing: every training figure in its prose is the original model's.
+   Core ML, ...) or was duplicated from another model's (`duplicated_from` in its metadata)
+   trained nothing: every training figure in its prose is the original model's.
 2. A heading or a bold label that names a model for what follows ("# Original model card:
    Meta's CodeLlama 7B", "**Stable Diffusion v1** **Estimated Emissions**", "# Stable
    Diffusion v2 Model Card") makes the figures under it, up to the next heading of the same or
@@ -132,6 +133,7 @@ def attribute(card: Card, facts: list[Fact], model_name: str | None, folder_name
         return facts
     own = model_words(_without_owner(model_name)) if model_name else set()
     conversion = (own | (model_words(folder_name) if folder_name else set())) & CONVERSION_WORDS
+    original = _duplicated_from(card, own)
     sections = _Sections(card, own, name_is_id) if own else None
     body = card.body
     paragraphs = _several_model_lines(card) if "odels" in body or "ggregate" in body else []
@@ -142,6 +144,8 @@ def attribute(card: Card, facts: list[Fact], model_name: str | None, folder_name
             continue
         if conversion:
             fact = replace(fact, scope="other", note=_noted(fact, f"of the original model: this repository converts it ({', '.join(sorted(conversion))})"))
+        elif original:
+            fact = replace(fact, scope="other", note=_noted(fact, f"of {original}: this repository duplicates it"))
         elif sections is not None and (subject := sections.subject_at(fact.line)) is not None:
             scope, label = subject
             fact = replace(fact, scope=scope, note=_noted(fact, f"under '{label}'"), section=label)
@@ -149,6 +153,15 @@ def attribute(card: Card, facts: list[Fact], model_name: str | None, folder_name
             fact = replace(fact, scope="family", note=_noted(fact, "in a paragraph about several models"))
         moved.append(fact)
     return moved
+
+
+def _duplicated_from(card: Card, own: set[str]) -> str | None:
+    """The repository this one was duplicated from (the Hub's `duplicated_from`), when it is
+    another model's: its card, copied unchanged, states the original's training."""
+    original = (card.metadata or {}).get("duplicated_from")
+    if not isinstance(original, str) or not original.strip():
+        return None
+    return None if own and model_words(_without_owner(original)) == own else original.strip()[:100]
 
 
 _SIZE_TOLERANCE = 1.25  # "1.3B" names 1,418,678,272 parameters; "2.8B" is not "1.4B"
