@@ -518,3 +518,23 @@ def test_a_repository_duplicated_from_another_model_trained_nothing():
     # Duplicated from a repository of the same model's name (moved to another owner): still its figures.
     moved = parse_card(card.text.replace("stabilityai/stable-diffusion-2-1", "someone/stable-diffusion-2-1"))
     assert gather(moved, None, "stabilityai/stable-diffusion-2-1").best("accelerator_count").value == 256
+
+
+def test_a_figure_in_an_html_comment_is_not_card_text():
+    # Infi-MM/infimm-zephyr: "<!-- InfiMM-Zephyr-Chat is ... with only 9B parameters.\n-->"
+    card = read_card(GOLD / "cards" / "Infi-MM__infimm-zephyr.md")
+    assert "with only 9B parameters." in card.text
+    assert not [f for f in gather(card, None, "Infi-MM/infimm-zephyr").facts if f.quantity == "params"
+                and f.origin == "prose"]
+    shown = parse_card(card.text.replace("<!-- InfiMM-Zephyr-Chat", "InfiMM-Zephyr-Chat"))
+    assert [f.value for f in gather(shown).facts if f.quantity == "params" and f.origin == "prose"] == [9e9]
+
+
+def test_a_fence_left_open_in_a_list_item_ends_with_the_item():
+    # MLOps-essi-upc/TAED2-clothing-reviews: "1. **Install ...**\n    ```bash\n    pip install ...\n\n2. **Load
+    # the model:**\n   ```" - the first fence is never closed; the Hub closes it where item 1 ends, and
+    # renders the Environmental Impact section (far below) as text.
+    card = read_card(GOLD / "cards" / "MLOps-essi-upc__TAED2-clothing-reviews__modelcard.md")
+    facts = gather(card)
+    assert facts.best("emissions").value == pytest.approx(110)
+    assert facts.best("accelerator_hours").value == pytest.approx(1)

@@ -275,10 +275,22 @@ class _Reader:
         self.unmatched_rows = False
         self.own_names: list[set[str]] = []
         self.body_lines: list[str] | None = None  # split when a group's label is looked for
+        self.segments: list[tuple[int, int]] | None = None  # the rendered text's parts, found when asked
+        self.segment_starts: list[int] = []
         self.other_names: list[set[str]] = []
 
     def line(self, body_offset: int) -> int:
         return self.card.line_of_offset(self.card.body_span[0] + body_offset)
+
+    def in_prose(self, body_offset: int) -> bool:
+        """Whether `body_offset` is in text the Hub renders (not in fenced code nor an HTML comment)."""
+        if self.segments is None:
+            self.segments = _prose_segments(self.body)
+            self.segment_starts = [start for start, _ in self.segments]
+        if len(self.segments) == 1 and self.segments[0] == (0, len(self.body)):
+            return True
+        index = bisect.bisect_right(self.segment_starts, body_offset) - 1
+        return index >= 0 and body_offset < self.segments[index][1]
 
     def _use(self, body_offset: int) -> None:
         """Mark the line at `body_offset` as read: later readers skip it."""
@@ -307,7 +319,7 @@ class _Reader:
     def labelled_lines(self) -> None:
         for line_start in _lines_with(self.body, "**"):
             match = _LABELLED_RE.match(self.body, line_start)
-            if match is None:
+            if match is None or not self.in_prose(line_start):
                 continue
             label = match.group("label").strip()
             kind = _label_kind(label)
@@ -325,14 +337,12 @@ class _Reader:
         """Lines and list items of a known label without bold ("* GPUs: 512 H100-80G", "Training
         time: 14 days", "- Hardware: 384 A100 80GB GPUs"): fields too, for the labels that name a
         training figure only (a plain "- Time: 2021-07-08" is not one)."""
-        segments = None
         for line_start in _lines_with(self.body, ":"):  # the pattern only where a line has a colon
             match = _PLAIN_FIELD_RE.match(self.body, line_start)
             if match is None or self.used_lines and self.line(match.start()) in self.used_lines:
                 continue
-            segments = segments or _prose_segments(self.body)
-            if not any(start <= line_start < end for start, end in segments):
-                continue  # in a code block
+            if not self.in_prose(line_start):
+                continue  # in a code block or an HTML comment
             label, value = match.group("label"), match.group("value").strip()
             kind = _label_kind(label)
             if kind is None or _PLACEHOLDER in value.lower() or value.lower().strip(" .") in _NO_VALUE:
@@ -453,7 +463,7 @@ class _Reader:
     def autotrain(self) -> None:
         for position in _positions(self.lower, "co2 emissions (in grams)"):
             match = _AUTOTRAIN_RE.match(self.body, position)
-            if match is None or self.used_lines and self.line(position) in self.used_lines:
+            if match is None or not self.in_prose(position) or self.used_lines and self.line(position) in self.used_lines:
                 continue
             self._use(position)
             self.add("emissions", _number(match.group(1)), match.group(0), position, note="AutoTrain line",
@@ -462,7 +472,8 @@ class _Reader:
     # 3. Tables -----------------------------------------------------------------------------
     def tables(self) -> None:
         for table in _find_tables(self.body, self.lower):
-            self._table(table)
+            if self.in_prose(table.start):
+                self._table(table)
 
     def _table(self, table: _Table) -> None:
         columns = [_column_kind(header) for header in table.header]
@@ -590,7 +601,8 @@ class _Reader:
     def sentences(self) -> None:
         # Anchors are looked for in the prose only: code blocks (usage examples, half of an
         # AutoTrain card) state no training facts.
-        segments = _prose_segments(self.body)
+        self.in_prose(0)  # the rendered text's parts, found once
+        segments = self.segments
         if self.used_spans:  # and not the lines read already
             segments = _subtract(segments, sorted(self.used_spans))
         whole = segments == [(0, len(self.body))]
@@ -1055,18 +1067,78 @@ def _lines_with(body: str, needle: str) -> list[int]:
 
 
 def _prose_segments(body: str) -> list[tuple[int, int]]:
-    """(start, end) of the parts of a Markdown body outside fenced code blocks."""
+    """(start, end) of the parts of a Markdown body that the Hub renders as text (the gaps
+    between `hidden_spans`)."""
     segments, position = [], 0
-    while True:
-        opening = body.find("```", position)
-        if opening < 0:
-            segments.append((position, len(body)))
-            return segments
-        segments.append((position, opening))
-        closing = body.find("```", opening + 3)
+    for start, end in hidden_spans(body):
+        if start > position:
+            segments.append((position, start))
+        position = max(position, end)
+    if position < len(body) or not segments:
+        segments.append((position, len(body)))
+    return segments
+
+
+def hidden_spans(body: str) -> list[tuple[int, int]]:
+    """Sorted (start, end) of the parts of a Markdown body the Hub does not render as text:
+    fenced code blocks and HTML comments. A comment left open hides the rest when it starts a
+    line (an HTML block), and nothing when it stands in a paragraph (its opener is text)."""
+    hidden = _fenced_code(body)
+    starts = [start for start, _ in hidden]
+    position = body.find("<!--")
+    while position >= 0:
+        at = bisect.bisect_right(starts, position) - 1
+        if at >= 0 and position < hidden[at][1]:  # "<!--" in code is code
+            position = body.find("<!--", hidden[at][1])
+            continue
+        closing = body.find("-->", position + 4)
         if closing < 0:
-            return segments
-        position = closing + 3
+            if not body[body.rfind("\n", 0, position) + 1 : position].strip(" "):
+                hidden.append((position, len(body)))
+            break  # no comment closes after this one
+        hidden.append((position, closing + 3))
+        position = body.find("<!--", closing + 3)
+    return sorted(hidden)
+
+
+# A fence line: "```python", "~~~", indented in a list item or not.
+_FENCE_LINE_RE = lazy_compile(r"^([ \t]*)(`{3,}|~{3,})([^\n]*)$", re.MULTILINE)
+_FENCES_MAX = 10_000  # fence lines looked at (real cards: a few dozen)
+_UNINDENTED_LINE_RE = lazy_compile(r"^[^ \t\r\n]", re.MULTILINE)
+
+
+def _fenced_code(body: str) -> list[tuple[int, int]]:
+    """(start, end) of each fenced code block, as CommonMark closes them: by a fence line of the
+    same character and at least its length, or, for a fence indented in a list item, where the
+    item ends (a line that is not indented): "1. Install:\n    ```bash\n    pip install x\n2. Load"
+    leaves its fence open, and the Hub renders what follows item 1 as text. A fence left open
+    at the top level runs to the end."""
+    spans, opened = [], None  # opened: (start, fence, end of its line, in a list item)
+    for count, match in enumerate(_FENCE_LINE_RE.finditer(body)):
+        if count == _FENCES_MAX:  # thousands of fences are no card's: the rest is taken as code
+            spans.append((match.start(), len(body)))
+            return spans
+        indent, fence, rest = match.group(1), match.group(2), match.group(3)
+        if opened is not None:
+            start, opening, line_end, in_item = opened
+            ended = _UNINDENTED_LINE_RE.search(body, line_end, match.start()) if in_item else None
+            if ended is not None:
+                spans.append((start, ended.start()))
+                opened = None
+            elif fence[0] == opening[0] and len(fence) >= len(opening) and not rest.strip():
+                spans.append((start, match.end()))
+                opened = None
+                continue
+            else:
+                continue
+        if fence[0] == "`" and "`" in rest:
+            continue  # "```a``` b": inline code, no fence
+        opened = (match.start(), fence, match.end(), len(indent.expandtabs(4)) >= 2)
+    if opened is not None:
+        start, _, line_end, in_item = opened
+        ended = _UNINDENTED_LINE_RE.search(body, line_end) if in_item else None
+        spans.append((start, ended.start() if ended is not None else len(body)))
+    return spans
 
 
 def _subtract(segments: list[tuple[int, int]], spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

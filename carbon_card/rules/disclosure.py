@@ -15,6 +15,7 @@ from .._regex import lazy_compile
 from ..card import Card
 from ..facts import Facts
 from ..facts.lift import Lift, yaml_number, yaml_scalar
+from ..facts.prose import hidden_spans
 from ..units import format_grams, format_mass
 from .base import (
     BLOCK_KEY, RECOMMENDED, Change, Context, Example, Finding, Findings, Fix, FixContext, FixSafety, FixStage, Rule,
@@ -122,7 +123,7 @@ def template_placeholders(card: Card) -> list[tuple[int, int, str | None]]:
     questions = "How much CO2" in body or "how much co2" in body.lower()
     if "nvironmental" not in body and not questions:
         return []
-    hidden = _hidden_spans(body)
+    hidden = hidden_spans(body)
     found: dict[int, tuple[int, int, str | None]] = {}  # by line start: one per line
     if questions:
         # The climate performance model card's questions (Hershcovich et al., 2022) are its
@@ -162,19 +163,6 @@ def template_placeholders(card: Card) -> list[tuple[int, int, str | None]]:
                 found[line_start] = (placeholder.start(), placeholder.end(), label)
     shift = card.body_span[0]
     return [(start + shift, stop + shift, label) for start, stop, label in sorted(found.values())]
-
-
-def _hidden_spans(body: str) -> list[tuple[int, int]]:
-    """Spans of the body that are not rendered card text: HTML comments and fenced code blocks."""
-    spans = []
-    for opening, closing in (("<!--", "-->"), ("```", "```")):
-        position = 0
-        while (start := body.find(opening, position)) >= 0:
-            stop = body.find(closing, start + len(opening))
-            stop = len(body) if stop < 0 else stop + len(closing)
-            spans.append((start, stop))
-            position = stop
-    return sorted(spans)
 
 
 def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
