@@ -538,3 +538,26 @@ def test_a_fence_left_open_in_a_list_item_ends_with_the_item():
     facts = gather(card)
     assert facts.best("emissions").value == pytest.approx(110)
     assert facts.best("accelerator_hours").value == pytest.approx(1)
+
+
+@pytest.mark.parametrize("name, model_id, params", [
+    # "`stable-code-3b` is a 2.7B billion parameter decoder-only language model": the scale said twice.
+    ("stabilityai__stable-code-3b.md", "stabilityai/stable-code-3b", 2.7e9),
+    # "* 176,247,271,424 parameters:" - and not also "247,271,424 parameters" from inside the number.
+    ("bigscience__bloom.md", "bigscience/bloom", None),
+])
+def test_a_size_is_read_whole(name, model_id, params):
+    card = read_card(GOLD / "cards" / name)
+    facts = gather(card, None, model_id)
+    read = [f.value for f in facts.all("params", scope=None) if f.origin == "prose"]
+    if params is not None:
+        assert facts.best("params").value == pytest.approx(params) and facts.best("params").origin == "prose"
+    assert 247271424 not in read and all(value >= 1e9 for value in read)
+
+
+def test_one_size_beside_a_family_s_others_is_in_doubt():
+    # stabilityai/stable-cascade: "Stage C comes with a 1 billion and 3.6 billion parameter version ...
+    # Stage B ... 700 million and 1.5 billion parameters ... Stage A contains 20 million parameters."
+    facts = gather(read_card(GOLD / "cards" / "stabilityai__stable-cascade.md"))
+    assert facts.best("params") is None
+    assert 20e6 in [f.value for f in facts.all("params", scope="row")]

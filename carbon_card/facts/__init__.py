@@ -87,12 +87,15 @@ def gather(card: Card, folder: str | os.PathLike | None = None, model_name: str 
 
 def _sizes_in_doubt(facts: list[Fact]) -> list[Fact]:
     """Sentences that give this model two sizes ("750M parameters" for one checkpoint, "450M"
-    for the other; the stages of a pipeline) leave its size open: neither is chosen, both are
+    for the other; the stages of a pipeline), or one beside a family's others, leave its size open: neither is chosen, both are
     kept as a row whose model is unknown. A table's own row or a field decides it elsewhere."""
     sizes = [fact for fact in facts if fact.quantity == "params" and fact.scope == "model"]
-    if len(sizes) < 2 or any(fact.reading is not Reading.SENTENCE for fact in sizes):
+    if not sizes or any(fact.reading is not Reading.SENTENCE for fact in sizes):
         return facts
-    values = [fact.value for fact in sizes]
+    # A family's sizes stated beside it count too ("Stage C comes with a 1 billion and 3.6 billion
+    # parameter version ... Stage A contains 20 million parameters": which is this model's?).
+    values = [fact.value for fact in facts if fact.quantity == "params" and fact.scope in ("model", "family")
+              and fact.reading is Reading.SENTENCE]
     if max(values) <= min(values) * 1.1:
         return facts
     return [replace(fact, scope="row", note=f"{fact.note}; one of several sizes the card states")

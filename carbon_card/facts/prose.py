@@ -38,28 +38,30 @@ from .metadata import normalise_training_type
 
 __all__ = ["facts_from_prose", "name_tokens"]
 
+# Where a figure starts: not inside a word or a number ("176,247,271,424" holds no "247,271,424").
+_FIGURE_START = r"(?<![\w.])(?<!\d,)"
 _NUM = rf"(?:(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?|{DECIMAL_COMMA})(?:[eE][+-]?\d+)?"
 _MASS_UNIT = r"(?:metric\s+tons?|tonnes?|tons?|kilograms?|kgs?|grams?|lbs?|pounds?|mg|g|t)"
 _GAS = r"(?:\s*\**\s*(?:eq\.?\s*)?(?:of\s+)?(?:co2|co₂|co_2)(?:\s*[-_]?\s*(?:eq|e|equivalent)\b\.?)?)"
 # A mass of CO2e in prose needs the gas: "2290 tCO2eq", "**11,390** tons CO2eq", "5.6 KgCO2".
-_MASS_CO2_RE = lazy_compile(rf"(?<![\w.])({_NUM})\s*\**\s*({_MASS_UNIT})(?=[^a-z]|$|co)\**{_GAS}", re.IGNORECASE)
+_MASS_CO2_RE = lazy_compile(rf"{_FIGURE_START}({_NUM})\s*\**\s*({_MASS_UNIT})(?=[^a-z]|$|co)\**{_GAS}", re.IGNORECASE)
 # In a field about emissions the gas may be left out: "Carbon Emitted: 149.2 kg".
-_MASS = rf"(?<![\w.])({_NUM})\s*\**\s*({_MASS_UNIT})(?=[^a-z]|$|co)\**{_GAS}?"
+_MASS = rf"{_FIGURE_START}({_NUM})\s*\**\s*({_MASS_UNIT})(?=[^a-z]|$|co)\**{_GAS}?"
 _MASS_RE = lazy_compile(_MASS, re.IGNORECASE)
-_ENERGY_RE = lazy_compile(rf"(?<![\w.])({_NUM})\s*\**\s*(kWh|MWh|GWh|Wh)\b", re.IGNORECASE)
+_ENERGY_RE = lazy_compile(rf"{_FIGURE_START}({_NUM})\s*\**\s*(kWh|MWh|GWh|Wh)\b", re.IGNORECASE)
 _SCALED = rf"{_NUM}\s*(?:[kKMBT](?![a-zA-Z])|thousand|million|billion|trillion)?"
-_ACCEL_HOURS_RE = lazy_compile(rf"(?<![\w.])({_SCALED})\**\s*(?:(?:NVIDIA\s+)?[AHV]100\s+)?(?:GPU|TPU|chip|accelerator|device)"
+_ACCEL_HOURS_RE = lazy_compile(rf"{_FIGURE_START}({_SCALED})\**\s*(?:(?:NVIDIA\s+)?[AHV]100\s+)?(?:GPU|TPU|chip|accelerator|device)"
                                rf"[- ]hours?\b", re.IGNORECASE)
-_TOKENS_RE = lazy_compile(rf"(?<![\w.])({_SCALED})\s*(?:of\s+)?(?:training\s+)?tokens\b", re.IGNORECASE)
+_TOKENS_RE = lazy_compile(rf"{_FIGURE_START}({_SCALED})\s*(?:of\s+)?(?:training\s+)?tokens\b", re.IGNORECASE)
 # "7B parameters", "a 2B-parameter model", "the **1.5B parameter** version", "**1.3 billion** parameters".
-_PARAMS_RE = lazy_compile(rf"(?<![\w.])({_SCALED})\**(?:\s*|-)(?:trainable\s+)?(?:parameters?|params)\b", re.IGNORECASE)
+_PARAMS_RE = lazy_compile(rf"{_FIGURE_START}({_SCALED})(?:(?<=[kKMBT])\s+(?:thousand|million|billion|trillion))?\**(?:\s*|-)(?:trainable\s+)?(?:parameters?|params)\b", re.IGNORECASE)
 _PUE_RE = lazy_compile(r"\bPUE\s*(?:of|=|:|was|is)?\s*(?:~|about\s+)?(\d(?:\.\d+)?)\b")
 # Meta's cards: "power consumption is the peak power capacity per GPU device used, adjusted for
 # power usage efficiency": the stated power already counts the data centre, so PUE is 1 on top.
 _PUE_IN_POWER_RE = lazy_compile(r"adjusted\s+for\s+(?:the\s+)?power\s+usage\s+(?:efficiency|effectiveness)",
                                 re.IGNORECASE)
 _FLOPS_RE = lazy_compile(
-    rf"(?<![\w.])({_NUM}(?:\s*(?:x|×|\*)\s*10\s*\^?\s*\{{?[+-]?\d+\}}?)?)\s*(?:total\s+)?FLOPs?\b(?!\s*/|\s*per\b)"
+    rf"{_FIGURE_START}({_NUM}(?:\s*(?:x|×|\*)\s*10\s*\^?\s*\{{?[+-]?\d+\}}?)?)\s*(?:total\s+)?FLOPs?\b(?!\s*/|\s*per\b)"
 )
 # "for about 9.5 days", "took approximately 14 hours", "training time was around 14 days".
 _DURATION_RE = lazy_compile(
@@ -75,7 +77,7 @@ _ACCEL = (
     r"(?:[- ](?:SXM\d?|PCIe|NVL|\d+\s?GB)(?![\w]))*"
 )
 _HARDWARE_RE = lazy_compile(
-    rf"(?:(?<![\w.])(\d{{1,6}}|(?i:a\s+single|single|one))\s*(?:x|×|\*)?\s*)?\b({_ACCEL})\b(?:\s*(?:x|×)\s*(\d{{1,6}})\b)?(?:\s*(?:GPUs?|TPUs?|chips|cards))?"
+    rf"(?:{_FIGURE_START}(\d{{1,6}}|(?i:a\s+single|single|one))\s*(?:x|×|\*)?\s*)?\b({_ACCEL})\b(?:\s*(?:x|×)\s*(\d{{1,6}})\b)?(?:\s*(?:GPUs?|TPUs?|chips|cards))?"
 )
 # The ML CO2 Impact calculator's text: "A cumulative of 1 hours of computation was performed on
 # hardware of type Tesla P100 (TDP of 250W)": hours summed over the accelerators.
