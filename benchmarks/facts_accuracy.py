@@ -260,6 +260,7 @@ def report(cards, by_path, records, fixed, base, split, show) -> None:
     # 4. what the fixes write
     for name, folder in fixed.items():
         written = contradicted = unsupported = 0
+        by_key: dict[str, int] = {}
         for path, card in by_path.items():
             before, after = block_of(base / path), block_of(folder / path)
             for key, value in after.items():
@@ -270,12 +271,15 @@ def report(cards, by_path, records, fixed, base, split, show) -> None:
                 if verdict == "contradicted" and key == "emissions" and "carbon-card" in str(after.get("source", "")):
                     verdict = None if number(card["own_emissions_g"]) is None else verdict  # a marked estimate
                 contradicted += verdict == "contradicted"
+                if verdict == "contradicted":
+                    by_key[key] = by_key.get(key, 0) + 1
                 unsupported += verdict == "unsupported"
                 if verdict == "contradicted":
                     misses.append(f"{name} fix: {card['file']}: wrote {key}: {value!r}; annotation: "
                                   f"{_annotated(key, card)}")
         print(f"  {name + ' fixes':18s} values written {written}, contradicted {contradicted}, "
-              f"not stated in the annotation {unsupported}")
+              f"not stated in the annotation {unsupported}"
+              + (f" (contradicted: {', '.join(f'{key} {n}' for key, n in sorted(by_key.items()))})" if by_key else ""))
     if show:
         print("\n".join(f"    {line}" for line in misses))
 
