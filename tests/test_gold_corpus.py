@@ -561,3 +561,26 @@ def test_one_size_beside_a_family_s_others_is_in_doubt():
     facts = gather(read_card(GOLD / "cards" / "stabilityai__stable-cascade.md"))
     assert facts.best("params") is None
     assert 20e6 in [f.value for f in facts.all("params", scope="row")]
+
+
+@pytest.mark.parametrize("name, model_id, count", [
+    # "... was trained using deepspeed ... using a single\n[NDasrA100_v4](...) machine with 8x A100 40GB GPUs."
+    # A line break inside a paragraph is a space: the sentence that says "trained" goes on.
+    ("databricks__dolly-v1-6b.md", "databricks/dolly-v1-6b", 8),
+    # "| Number of Nodes | 8 |" and "| Number of accelerators per instance | 8 |".
+    ("llm-jp__model-cards__models_v3-13b-exp3.md", None, 64),
+    ("llm-jp__model-cards__models_v3-172b-exp1.md", None, 512),
+    # "# BERT base model (uncased)" names this model (its "base model" is its size, not a base), and
+    # "trained on 4 cloud TPUs in Pod configuration (16 TPU chips total)" counts chips.
+    ("google-bert__bert-base-uncased.md", "google-bert/bert-base-uncased", 16),
+])
+def test_accelerator_counts_real_cards_state(name, model_id, count):
+    facts = gather(read_card(GOLD / "cards" / name), None, model_id)
+    assert facts.best("accelerator_count").value == count
+
+
+def test_a_sentence_ends_at_a_line_ending_with_a_full_stop():
+    # mosaicml/mpt-7b: "We demonstrate generations ... on a single A100-80GB GPU in our [blogpost](...).", the
+    # line after one that ends a sentence, is inference, not training: it takes no "trained" from around it.
+    facts = gather(read_card(GOLD / "cards" / "mosaicml__mpt-7b.md"), None, "mosaicml/mpt-7b")
+    assert facts.best("accelerator_count").value == 440

@@ -83,12 +83,15 @@ _HARDWARE_RE = lazy_compile(
 # hardware of type Tesla P100 (TDP of 250W)": hours summed over the accelerators.
 _CUMULATIVE_HOURS_RE = lazy_compile(rf"cumulative\s+of\s+({_NUM})\s+hours?\s+of\s+computation", re.IGNORECASE)
 # Chinese and Japanese: "4张A100" (four A100 cards), "约4小时" (about 4 hours), "約160分" (minutes).
+# "16 nodes with 4 A100 GPUs each", "8 nodes of 8 H100", "4 nodes x 8 A100": nodes times the count.
+_NODES_BEFORE_RE = lazy_compile(r"(?<![\w.,])(\d{1,5})\s+(?:nodes?|machines?|servers?|instances?)\s*"
+                                r"(?:with|of|x|×|\*|,\s*each\s+with)\s*$", re.IGNORECASE)
 _CJK_COUNT_RE = lazy_compile(rf"(?<![\d.])(\d{{1,5}})\s*(?:张|張|台|枚|块|塊)\s*({_ACCEL})")
 _CJK_DURATION_RE = lazy_compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:个|個)?(小时|小時|時間|分钟|分鐘|分(?![类類析布])|天|日間)")
 _CJK_HOURS = {"小时": 1.0, "小時": 1.0, "時間": 1.0, "分钟": 1 / 60, "分鐘": 1 / 60, "分": 1 / 60, "天": 24.0,
               "日間": 24.0}
 # "on 128 GPUs": a count of unnamed accelerators (a named one is _HARDWARE_RE's).
-_GPU_COUNT_RE = lazy_compile(r"(?<![\w.,])(\d{1,6})\s+(?:GPUs|TPUs|accelerators)\b")
+_GPU_COUNT_RE = lazy_compile(r"(?<![\w.,])(\d{1,6})\s+(?:GPUs|TPUs|accelerators|(?:GPU|TPU)\s+chips)\b")
 # Each sentence pattern with its anchors: lower-case words every match contains. Scanning a
 # body with a pattern that starts with a number is slow (the engine tries every position);
 # `str.find` finds the anchors fast and the pattern then runs on a short window around each.
@@ -170,6 +173,8 @@ _GENERIC_TIME_LABELS = {"time", "duration"}
 _EXPERTS_AFTER_RE = lazy_compile(r"[^.\n]{0,25}?\b(?:\d+\s+experts|active)\b", re.IGNORECASE)
 # A table's key naming the accelerators: "Compute SKU GPU Device", "GPU type" (not "GPU Memory Usage").
 _HARDWARE_KEY_RE = lazy_compile(r"\b(?:gpu|tpu|accelerator)s?(?:\s+(?:device|type|model|name))?$")
+_NODES_KEY_RE = lazy_compile(r"(?:number of |num[_ ])?(?:nodes|instances|machines)|node count")
+_PER_NODE_KEY_RE = lazy_compile(r"(?:gpus?|accelerators?|tpus?|devices?|chips?) per (?:node|instance|machine|server)$")
 _SENTENCE_VERB_RE = lazy_compile(r"\b(?:was|were|took|trained)\b", re.IGNORECASE)
 # Hours of wall-clock time a training never reaches: a year (365.25 days).
 _WALL_CLOCK_YEAR = 8766.0
@@ -520,6 +525,17 @@ class _Reader:
     def _fields_table(self, rows: dict[str, tuple[str, int, str]]) -> None:
         """A two-column table of labelled fields ("| Region | US West 2 |", "| Compute SKU GPU
         Device | 8 x NVIDIA V100 32GB |"): each row whose label names a quantity is a field."""
+        nodes = next((row for key, row in rows.items() if _NODES_KEY_RE.fullmatch(key)), None)
+        per_node = next((row for key, row in rows.items() if _PER_NODE_KEY_RE.search(key)), None)
+        if nodes is not None and per_node is not None:
+            # "| Number of Nodes | 8 |" and "| Number of accelerators per instance | 8 |": 64 accelerators.
+            counts = [re.fullmatch(r"\s*(\d{1,5})\s*", row[0]) for row in (nodes, per_node)]
+            if all(counts) and all(int(count.group(1)) > 0 for count in counts):
+                self.add("accelerator_count", int(counts[0].group(1)) * int(counts[1].group(1)),
+                         f"{nodes[2]}: {nodes[0].strip()} x {per_node[2]}: {per_node[0].strip()}", per_node[1],
+                         note=f"fields '{nodes[2]}' x '{per_node[2]}'", reading=Reading.FIELD)
+                self._use(nodes[1])
+                self._use(per_node[1])
         for key, (value, offset, written) in rows.items():
             kind = _label_kind(key) or ("hardware" if _HARDWARE_KEY_RE.search(key) else None)
             value = value.strip().strip("*").strip()
@@ -694,6 +710,9 @@ class _Reader:
                         count = match.group(1) or match.group(3)
                         self.add("hardware", match.group(2), text, start, note="sentence")
                         count = int(count) if count and count.isdigit() else 1 if count else None  # "a single V100"
+                        nodes = _NODES_BEFORE_RE.search(self.body, max(0, start - 40), start) if count else None
+                        if nodes:  # "16 nodes with 4 A100 GPUs each": 64
+                            count *= int(nodes.group(1))
                         if count:
                             self.add("accelerator_count", count, text, start, note="sentence")
                     elif pattern is _GPU_COUNT_RE:
@@ -738,11 +757,14 @@ class _Reader:
     def _clause(self, start: int, end: int) -> str:
         """The clause around a match: from the last ".", ";" or line break before it to the next,
         within `_CLAUSE_MAX` characters each way (a search to the ends of the text per match would
-        make a card of many figures quadratic)."""
+        make a card of many figures quadratic). A line break inside a paragraph is no end: the Hub
+        renders it as a space ("... trained ... using a single\nmachine with 8x A100 40GB GPUs.")."""
         body = self.body
         low, high = max(0, start - _CLAUSE_MAX), end + _CLAUSE_MAX
-        left = max(body.rfind("\n", low, start), body.rfind(";", low, start), body.rfind(". ", low, start), low - 1) + 1
-        ends = [i for i in (body.find("\n", end, high), body.find(";", end, high), body.find(". ", end, high)) if i >= 0]
+        left = max(_break_before(body, low, start), body.rfind(";", low, start), body.rfind(". ", low, start),
+                   low - 1) + 1
+        ends = [i for i in (_break_after(body, end, high), body.find(";", end, high), body.find(". ", end, high))
+                if i >= 0]
         return body[left : min(ends) if ends else min(high, len(body))]
 
     def _clause_scope(self, clause: str, number: str) -> str:
@@ -1066,6 +1088,37 @@ def _lines_with(body: str, needle: str) -> list[int]:
             break
         position = body.find(needle, end)
     return starts
+
+
+# A line that starts a block of its own: a list item, a heading, a table row, a quote, a fence.
+_BLOCK_START_RE = lazy_compile(r"[ \t]{0,3}(?:[-*+][ \t]|\d{1,9}[.)][ \t]|#|\||>|```|~~~|<)")
+
+
+def _block_break(body: str, at: int) -> bool:
+    """Whether the line break at `at` ends a paragraph (or a one-line block) rather than
+    continuing a sentence on the next line."""
+    next_line = body[at + 1 : at + 1 + _CLAUSE_MAX].split("\n", 1)[0]  # bounded: a huge line costs no more
+    if not next_line.strip() or _BLOCK_START_RE.match(next_line):
+        return True
+    line = body[max(body.rfind("\n", max(0, at - _CLAUSE_MAX), at), at - _CLAUSE_MAX) + 1 : at].strip()
+    # A blank line, a heading or a table row ends there; so does a sentence ("... in our blogpost.").
+    return not line or line.startswith(("#", "|")) or line.endswith((".", "!", "?", ":", "。"))
+
+
+def _break_before(body: str, low: int, start: int) -> int:
+    """The last paragraph-ending line break in `body[low:start]`, or -1."""
+    at = body.rfind("\n", low, start)
+    while at >= 0 and not _block_break(body, at):
+        at = body.rfind("\n", low, at)
+    return at
+
+
+def _break_after(body: str, end: int, high: int) -> int:
+    """The first paragraph-ending line break in `body[end:high]`, or -1."""
+    at = body.find("\n", end, high)
+    while at >= 0 and not _block_break(body, at):
+        at = body.find("\n", at + 1, high)
+    return at
 
 
 def _prose_segments(body: str) -> list[tuple[int, int]]:
