@@ -1,11 +1,12 @@
 """How right carbon-card's facts and fixes are on real cards none of its readers were tuned on.
 
-The gold corpus (`tests/corpus/gold`: 330 real cards, each annotated by reading it, see its
+The gold corpus (`tests/corpus/gold`: 430 real cards, each annotated by reading it, see its
 README) is laid out as model folders, `<card>/<model name>/README.md`, so that the folder names
 the model as a clone of its repository would. The real CLI then runs three times over it:
 `check --format json` (the facts carbon-card chooses and its findings), `check --fix` and
 `check --fix --unsafe-fixes` on copies (the blocks it would write). Printed per split (`tune`,
-the cards a reader may be changed against; `validation`, a third kept out of that; `all`):
+the cards a reader may be changed against; `validation`, a third of the first 330 cards kept out
+of that and the 100 cards of batch 2, gathered later; `fresh`, batch 2 alone; `all`):
 
 - per quantity (emissions of this model, accelerator count, hours, parameters): recall (the
   annotated value is the one chosen) and precision (a chosen value is the annotated one);
@@ -15,7 +16,7 @@ the cards a reader may be changed against; `validation`, a third kept out of tha
 - every value a fix writes into the block that the annotation contradicts (and, separately,
   values the annotation does not state at all).
 
-    python benchmarks/facts_accuracy.py [--split tune|validation|all] [--show]
+    python benchmarks/facts_accuracy.py [--split tune|validation|fresh|all] [--show]
 
 `--show` lists each miss and contradiction, for the tune split only unless `--split` says
 otherwise: looking at the validation split's cases while changing a reader defeats it.
@@ -58,6 +59,9 @@ def load() -> list[dict]:
 
     index, annotations = rows("index.tsv"), rows("annotations.tsv")
     return [{**index[name], **annotations[name]} for name in sorted(index)]
+
+
+FRESH_PARTS = ("A2", "B2")  # batch 2: gathered after the readers of batch 1 were written
 
 
 def number(text: str | None) -> float | None:
@@ -171,7 +175,8 @@ def _shares_model_number(a: str, b: str) -> bool:
 
 
 def evaluate(cards: list[dict], split: str, show: bool) -> None:
-    cards = [c for c in cards if split == "all" or c["split"] == split]
+    cards = [c for c in cards if split == "all" or c["split"] == split
+             or split == "fresh" and c["part"] in FRESH_PARTS]
     work = Path(tempfile.mkdtemp(prefix="facts-accuracy-"))
     try:
         base = work / "check"
@@ -297,11 +302,11 @@ def _share(part: int, whole: int) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", choices=("tune", "validation", "all"), default=None)
+    parser.add_argument("--split", choices=("tune", "validation", "fresh", "all"), default=None)
     parser.add_argument("--show", action="store_true", help="list each miss (tune split unless --split)")
     args = parser.parse_args()
     cards = load()
-    splits = [args.split] if args.split else ["tune", "validation", "all"]
+    splits = [args.split] if args.split else ["tune", "validation", "fresh", "all"]
     for split in splits:
         evaluate(cards, split, show=args.show and (split == "tune" or args.split is not None))
 
