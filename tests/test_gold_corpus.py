@@ -589,3 +589,14 @@ def test_a_sentence_ends_at_a_line_ending_with_a_full_stop():
     # line after one that ends a sentence, is inference, not training: it takes no "trained" from around it.
     facts = gather(read_card(GOLD / "cards" / "mosaicml__mpt-7b.md"), None, "mosaicml/mpt-7b")
     assert facts.best("accelerator_count").value == 440
+
+
+def test_hours_on_several_accelerators_are_an_unsafe_fix():
+    # openai-community/gpt2-xl: "- **Hardware Type:** 32 TPUv3 chips", "- **Hours used:** 168": the
+    # template's "Hours used" feeds the ML CO2 calculator (one device's power times the hours), and cards
+    # write wall-clock hours or their sum over the chips alike: a reading, not a certainty.
+    card, facts = _gold("openai-community__gpt2-xl.md")
+    assert facts.value("accelerator_count") == 32
+    assessment = assess(card, facts)
+    assert "hours_used" not in (propose(assessment).block or {})
+    assert propose(assessment, unsafe=True).block["hours_used"] == 168

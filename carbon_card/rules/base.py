@@ -259,11 +259,19 @@ class FixContext:
     def change(self, finding: Finding, key: str, value: Any, description: str) -> Change:
         """The change of `key` for `finding`, with the finding's own safety: a safe rule's fix that
         another finding doubts is unsafe, and so is hardware that carbon-card cannot name ("GPU
-        Power" in a Hardware Type field)."""
+        Power" in a Hardware Type field), and so are hours on several accelerators."""
         safety = finding.fix_safety
         if key == "hardware_used" and not _known_hardware(value):
             safety = FixSafety.UNSAFE
+        if key == "hours_used" and _several(self.facts.value("accelerator_count")):
+            # The template's "Hours used" feeds the ML CO2 calculator, which multiplies one device's
+            # power by it: on several accelerators, cards write wall-clock hours or their sum alike.
+            safety = FixSafety.UNSAFE
         return Change(finding.code, key, value, safety, description)
+
+
+def _several(count: Any) -> bool:
+    return isinstance(count, int) and count > 1
 
 
 def _known_hardware(text: Any) -> bool:
