@@ -87,8 +87,9 @@ def gather(card: Card, folder: str | os.PathLike | None = None, model_name: str 
 
 def _sizes_in_doubt(facts: list[Fact]) -> list[Fact]:
     """Sentences that give this model two sizes ("750M parameters" for one checkpoint, "450M"
-    for the other; the stages of a pipeline), or one beside a family's others, leave its size open: neither is chosen, both are
-    kept as a row whose model is unknown. A table's own row or a field decides it elsewhere."""
+    for the other; the stages of a pipeline), or one beside a family's others, leave its size
+    open: none is chosen, each is kept as a row whose model is unknown. A table's own row or a
+    field decides it elsewhere."""
     sizes = [fact for fact in facts if fact.quantity == "params" and fact.scope == "model"]
     if not sizes or any(fact.reading is not Reading.SENTENCE for fact in sizes):
         return facts

@@ -82,10 +82,10 @@ _HARDWARE_RE = lazy_compile(
 # The ML CO2 Impact calculator's text: "A cumulative of 1 hours of computation was performed on
 # hardware of type Tesla P100 (TDP of 250W)": hours summed over the accelerators.
 _CUMULATIVE_HOURS_RE = lazy_compile(rf"cumulative\s+of\s+({_NUM})\s+hours?\s+of\s+computation", re.IGNORECASE)
-# Chinese and Japanese: "4张A100" (four A100 cards), "约4小时" (about 4 hours), "約160分" (minutes).
 # "16 nodes with 4 A100 GPUs each", "8 nodes of 8 H100", "4 nodes x 8 A100": nodes times the count.
 _NODES_BEFORE_RE = lazy_compile(r"(?<![\w.,])(\d{1,5})\s+(?:nodes?|machines?|servers?|instances?)\s*"
                                 r"(?:with|of|x|×|\*|,\s*each\s+with)\s*$", re.IGNORECASE)
+# Chinese and Japanese: "4张A100" (four A100 cards), "约4小时" (about 4 hours), "約160分" (minutes).
 _CJK_COUNT_RE = lazy_compile(rf"(?<![\d.])(\d{{1,5}})\s*(?:张|張|台|枚|块|塊)\s*({_ACCEL})")
 _CJK_DURATION_RE = lazy_compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:个|個)?(小时|小時|時間|分钟|分鐘|分(?![类類析布])|天|日間)")
 _CJK_HOURS = {"小时": 1.0, "小時": 1.0, "時間": 1.0, "分钟": 1 / 60, "分鐘": 1 / 60, "分": 1 / 60, "天": 24.0,
