@@ -197,8 +197,10 @@ _COUNT_FIRST_RE = lazy_compile(r"^\s*(\d{1,6})\s*(?:(?:x|×|\*)?\s+(?=\S)|[x×*]
 _COUNT_LAST_RE = lazy_compile(r"(?:\bx|×|\*)\s*(\d{1,6})\s*$", re.IGNORECASE)
 # "32 x 8 x A100", "4 x 8 A100 GPUs": counts multiplied, each followed by a separator (not "8 x 80GB").
 _COUNT_PRODUCT_RE = lazy_compile(r"^\s*(\d{1,6}(?:\s*[x×*]\s*\d{1,6})+)(?:\s*[x×*]\s*|\s+)(?=[^\d\s])", re.IGNORECASE)
-# The digits of a product name are never a count: "Quadro RTX 8000 GPUs", "GeForce RTX 4090", "Tesla T4".
-_PRODUCT_NAME_RE = lazy_compile(r"\b(?:rtx|gtx|quadro|titan|radeon|instinct|mi|rx|arc|tesla|geforce|[avhltpkm])[\s-]*$",
+# The digits of a product name are never a count: "Quadro RTX 8000 GPUs", "GeForce RTX 4090", "Tesla T4",
+# "Nvidia 3090 GPUs" (a vendor's name before digits names its product).
+_PRODUCT_NAME_RE = lazy_compile(r"\b(?:rtx|gtx|quadro|titan|radeon|instinct|mi|rx|arc|tesla|geforce|nvidia|amd|intel"
+                                r"|[avhltpkm])[\s-]*$",
                                 re.IGNORECASE)
 _COUNT_OF_RE = lazy_compile(r"\b(\d{1,6})\s*(?:x\s*)?(?:gpus|tpus|chips|accelerators|cards|devices)\b", re.IGNORECASE)
 

@@ -600,3 +600,33 @@ def test_hours_on_several_accelerators_are_an_unsafe_fix():
     assessment = assess(card, facts)
     assert "hours_used" not in (propose(assessment).block or {})
     assert propose(assessment, unsafe=True).block["hours_used"] == 168
+
+
+@pytest.mark.parametrize("name, count, hours", [
+    # "* **Hardware**: We train `TripoSR` for 5 days on 22 GPU nodes each with 8 A100 40GB GPUs": a sentence in a
+    # field, and nodes times the GPUs of each.
+    ("stabilityai__TripoSR.md", 176, 120),
+    # "The training lasted a total of 10 days with 32 computing nodes each one with 4 NVIDIA V100 GPUs".
+    ("PlanTL-GOB-ES__gpt2-large-bne.md", 128, None),
+    # "The model was trained on 4xV100 (85 hours)": no space between the count and the name.
+    ("youscan__ukr-roberta-base.md", 4, None),
+])
+def test_counts_and_durations_in_the_words_real_cards_use(name, count, hours):
+    facts = gather(read_card(GOLD / "cards" / name))
+    assert facts.best("accelerator_count").value == count
+    if hours is not None:
+        assert facts.best("wall_hours").value == pytest.approx(hours)
+
+
+def test_plural_names_and_bold_durations_are_read():
+    # HuggingFaceH4/zephyr-orpo-141b-A35b-v0.1: "... with **7k instances** for **1.3 hours** on 4 nodes of 8 x H100s."
+    facts = gather(read_card(GOLD / "cards" / "HuggingFaceH4__zephyr-orpo-141b-A35b-v0.1.md"))
+    sentence = [f for f in facts.all("accelerator_count", scope=None) if f.reading and f.reading.value == "sentence"]
+    assert [f.value for f in sentence] == [32]
+    assert [f.value for f in facts.all("wall_hours", scope=None)] == [pytest.approx(1.3)]
+
+
+def test_a_vendor_s_name_before_digits_names_a_product():
+    # princeton-nlp/unsup-simcse-bert-base-uncased: "- **Hardware Type:** Nvidia 3090 GPUs with CUDA 11": not 3,090 GPUs.
+    facts = gather(read_card(GOLD / "cards" / "princeton-nlp__unsup-simcse-bert-base-uncased.md"))
+    assert 3090 not in [f.value for f in facts.all("accelerator_count", scope=None)]

@@ -63,9 +63,10 @@ _PUE_IN_POWER_RE = lazy_compile(r"adjusted\s+for\s+(?:the\s+)?power\s+usage\s+(?
 _FLOPS_RE = lazy_compile(
     rf"{_FIGURE_START}({_NUM}(?:\s*(?:x|×|\*)\s*10\s*\^?\s*\{{?[+-]?\d+\}}?)?)\s*(?:total\s+)?FLOPs?\b(?!\s*/|\s*per\b)"
 )
-# "for about 9.5 days", "took approximately 14 hours", "training time was around 14 days".
+# "for about 9.5 days", "took approximately 14 hours", "training time was around 14 days", "lasted a total of 10 days", "for **1.3 hours**".
 _DURATION_RE = lazy_compile(
-    rf"(?:\bfor|\btook|\btime\s+(?:was|of))\s+(?:about\s+|around\s+|approximately\s+|roughly\s+|~\s*)?"
+    rf"(?:\bfor|\btook|\blasted(?:\s+a\s+total\s+of)?|\btime\s+(?:was|of))\s+(?:about\s+|around\s+|approximately\s+"
+    rf"|roughly\s+|~\s*)?(?:\*\*)?"
     rf"({_NUM}\s*(?:hours?|hrs?|days?|weeks?)(?:\s*(?:,|and)?\s+{_NUM}\s*(?:hours?|hrs?|minutes?|mins?)\b)*)\b",
     re.IGNORECASE
 )
@@ -77,14 +78,17 @@ _ACCEL = (
     r"(?:[- ](?:SXM\d?|PCIe|NVL|\d+\s?GB)(?![\w]))*"
 )
 _HARDWARE_RE = lazy_compile(
-    rf"(?:{_FIGURE_START}(\d{{1,6}}|(?i:a\s+single|single|one))\s*(?:x|×|\*)?\s*)?\b({_ACCEL})\b(?:\s*(?:x|×)\s*(\d{{1,6}})\b)?(?:\s*(?:GPUs?|TPUs?|chips|cards))?"
+    rf"(?:{_FIGURE_START}(\d{{1,6}}|(?i:a\s+single|single|one))\s*(?:x|×|\*)?\s*)?(?:\b|(?<=\d[x×]))({_ACCEL})s?\b"
+    rf"(?:\s*(?:x|×)\s*(\d{{1,6}})\b)?(?:\s*(?:GPUs?|TPUs?|chips|cards))?"
 )
 # The ML CO2 Impact calculator's text: "A cumulative of 1 hours of computation was performed on
 # hardware of type Tesla P100 (TDP of 250W)": hours summed over the accelerators.
 _CUMULATIVE_HOURS_RE = lazy_compile(rf"cumulative\s+of\s+({_NUM})\s+hours?\s+of\s+computation", re.IGNORECASE)
-# "16 nodes with 4 A100 GPUs each", "8 nodes of 8 H100", "4 nodes x 8 A100": nodes times the count.
-_NODES_BEFORE_RE = lazy_compile(r"(?<![\w.,])(\d{1,5})\s+(?:nodes?|machines?|servers?|instances?)\s*"
-                                r"(?:with|of|x|×|\*|,\s*each\s+with)\s*$", re.IGNORECASE)
+# "16 nodes with 4 A100 GPUs each", "4 nodes of 8 x H100s", "22 GPU nodes each with 8 A100", "32 computing
+# nodes each one with 4 NVIDIA V100": nodes times the count.
+_NODES_BEFORE_RE = lazy_compile(r"(?<![\w.,])(\d{1,5})\s+(?:(?:gpu|compute|computing)\s+)?"
+                                r"(?:nodes?|machines?|servers?|instances?)\s*,?\s*(?:each(?:\s+one)?\s+)?"
+                                r"(?:with|of|having|x|×|\*)\s*$", re.IGNORECASE)
 # Chinese and Japanese: "4张A100" (four A100 cards), "约4小时" (about 4 hours), "約160分" (minutes).
 _CJK_COUNT_RE = lazy_compile(rf"(?<![\d.])(\d{{1,5}})\s*(?:张|張|台|枚|块|塊)\s*({_ACCEL})")
 _CJK_DURATION_RE = lazy_compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:个|個)?(小时|小時|時間|分钟|分鐘|分(?![类類析布])|天|日間)")
@@ -175,7 +179,7 @@ _EXPERTS_AFTER_RE = lazy_compile(r"[^.\n]{0,25}?\b(?:\d+\s+experts|active)\b", r
 _HARDWARE_KEY_RE = lazy_compile(r"\b(?:gpu|tpu|accelerator)s?(?:\s+(?:device|type|model|name))?$")
 _NODES_KEY_RE = lazy_compile(r"(?:number of |num[_ ])?(?:nodes|instances|machines)|node count")
 _PER_NODE_KEY_RE = lazy_compile(r"(?:gpus?|accelerators?|tpus?|devices?|chips?) per (?:node|instance|machine|server)$")
-_SENTENCE_VERB_RE = lazy_compile(r"\b(?:was|were|took|trained)\b", re.IGNORECASE)
+_SENTENCE_VERB_RE = lazy_compile(r"\b(?:was|were|took|train(?:s|ed)?)\b", re.IGNORECASE)
 # Hours of wall-clock time a training never reaches: a year (365.25 days).
 _WALL_CLOCK_YEAR = 8766.0
 
