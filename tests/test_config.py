@@ -135,6 +135,8 @@ def test_without_the_configuration_the_hidden_findings_come_back(team: Path):
     assert sorted(codes(result)) == [
         ("./README.md", "CC004"), ("./README.md", "CC302"), ("./docs/README.md", "CC004"),
         ("./docs/README.md", "CC302"), ("./models/b/README.md", "CC203"), ("./models/c/README.md", "CC403"),
+        # model-c-large's own row (48.5 kg) is its figure, ten times what the card's A100 for 14.5 h implies.
+        ("./models/c/README.md", "CC501"),
     ]
 
 
@@ -366,7 +368,8 @@ def test_unsafe_fixes_from_the_file_and_the_command_line_wins(here: Path):
 
 def test_model_id_per_glob_and_the_command_line_wins(team: Path):
     assert check("models/c").exit_code == 0
-    assert [code for _, code in codes(check("--model-id", "team/model-c-large", "models/c"))] == ["CC403"]
+    # Its own row (48.5 kg) is its figure: ten times what its A100 for 14.5 h implies (CC501).
+    assert [code for _, code in codes(check("--model-id", "team/model-c-large", "models/c"))] == ["CC403", "CC501"]
     facts = check("--show-facts", "models/a").stdout
     assert "model: team/model-a (given)" in facts
 
