@@ -617,7 +617,9 @@ class HubServer:
         return f"http://{host}:{port}"
 
     def start(self) -> HubServer:
-        self._thread = threading.Thread(target=self._server.serve_forever, name="hub-server", daemon=True)
+        # Polled every 50 ms rather than 500: stop() waits for the next poll, at every test's end.
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name="hub-server",
+                                        daemon=True)
         self._thread.start()
         return self
 

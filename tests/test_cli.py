@@ -1,4 +1,5 @@
-"""The command line as a user runs it: real subprocesses, exit codes, no tracebacks."""
+"""The command line as a user runs it: exit codes, no tracebacks. Most tests run it in this process
+(conftest.run_cli); those of the process itself (exit codes, a pipe, a terminal) run it as one."""
 
 import json
 import os
@@ -7,29 +8,26 @@ import sys
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, run_cli, run_process
 from test_card import billion_laughs
 
 EXAMPLES = ROOT / "examples"
 
 
-def run(*args, cwd=ROOT):
-    result = subprocess.run(
-        [sys.executable, "-m", "carbon_card", *map(str, args)],
-        cwd=cwd, capture_output=True, text=True, timeout=60,
-    )
+def run(*args, cwd=ROOT, process=False):
+    result = (run_process if process else run_cli)(*args, cwd=cwd)
     assert "Traceback" not in result.stderr, result.stderr
     return result
 
 
 def test_good_example_passes():
-    result = run("check", EXAMPLES / "good" / "README.md")
+    result = run("check", EXAMPLES / "good" / "README.md", process=True)
     assert result.returncode == 0
     assert result.stdout.strip() == "All checks passed (1 card). Disclosure: 1 state emissions (T1)."
 
 
 def test_bad_example_fails_with_located_findings():
-    result = run("check", "examples/bad/README.md")
+    result = run("check", "examples/bad/README.md", process=True)
     assert result.returncode == 1
     assert "examples/bad/README.md:6:14: CC104 [*] `emissions` is the string '0.5 kg CO2eq'; write the number 500 (grams)" in result.stdout
     summary = result.stdout.split("\nFound ", 1)[1]
@@ -76,7 +74,7 @@ def test_json_output():
 
 
 def test_usage_errors_exit_2():
-    assert run("check").returncode == 2
+    assert run("check", process=True).returncode == 2
     assert run("check", "--format", "xml", "examples").returncode == 2
     assert run("frobnicate").returncode == 2
 
@@ -207,7 +205,7 @@ def test_color_always_never_and_auto_on_a_terminal():
 
     assert "\x1b[31m\x1b[1mCC104\x1b[0m" in run("check", "--color", "always", "examples/bad").stdout
     assert "\x1b[" not in run("check", "--color", "never", "examples/bad").stdout
-    assert "\x1b[" not in run("check", "examples/bad").stdout  # auto: a pipe is not a terminal
+    assert "\x1b[" not in run("check", "examples/bad", process=True).stdout  # auto: a pipe is not a terminal
 
     def on_a_terminal(env):
         leader, follower = pty.openpty()

@@ -2,12 +2,10 @@
 
 import json
 import math
-import subprocess
-import sys
 
 import pytest
 
-from conftest import CORPUS, ROOT
+from conftest import CORPUS, ROOT, run_cli
 from carbon_card.estimate import (autotrain_finetunes, estimate, finetune_group, finetune_token_prior, priors,
                                   published_finetunes, published_runs, token_prior)
 from carbon_card.facts import Fact, Facts, gather
@@ -277,8 +275,7 @@ def test_card_estimate_for_a_kilograms_card():
 
 
 def run(*args):
-    result = subprocess.run([sys.executable, "-m", "carbon_card", "estimate", *map(str, args)],
-                            capture_output=True, text=True, cwd=ROOT, timeout=60)
+    result = run_cli("estimate", *args)
     assert "Traceback" not in result.stderr
     return result
 
@@ -322,8 +319,7 @@ def test_flags_override_the_card(tmp_path):
 
 
 def test_check_json_carries_the_estimate():
-    result = subprocess.run([sys.executable, "-m", "carbon_card", "check", "--format", "json", "examples/good"],
-                            capture_output=True, text=True, cwd=ROOT, timeout=60)
+    result = run_cli("check", "--format", "json", "examples/good")
     (card,) = json.loads(result.stdout)
     assert card["estimate"]["tier"] == "T1"
     assert card["estimate"]["cross_check_g"]["central"] == pytest.approx(6.3 * 287.6)

@@ -2,12 +2,10 @@
 
 import json
 import struct
-import subprocess
-import sys
 
 import pytest
 
-from conftest import CORPUS, ROOT
+from conftest import CORPUS, run_cli
 from carbon_card.assessment import assess, reporting_class
 from carbon_card.card import parse_card, read_card
 from carbon_card.facts import gather
@@ -238,8 +236,7 @@ def _model_folder(tmp_path):
 
 def test_check_reads_the_files_beside_the_card(tmp_path):
     folder = _model_folder(tmp_path)
-    result = subprocess.run([sys.executable, "-m", "carbon_card", "check", "--format", "json", str(folder)],
-                            capture_output=True, text=True, cwd=ROOT, timeout=60)
+    result = run_cli("check", "--format", "json", str(folder))
     (card,) = json.loads(result.stdout)
     values = {(f["quantity"], f["where"]): f["value"] for f in card["facts"]}
     assert values[("params", "model.safetensors")] == 100
@@ -252,10 +249,8 @@ def test_check_reads_the_files_beside_the_card(tmp_path):
 
 
 def test_show_facts_and_model_id(tmp_path):
-    result = subprocess.run(
-        [sys.executable, "-m", "carbon_card", "check", "--show-facts", "--fail-on", "never", "--model-id",
-         "meta-llama/Meta-Llama-3-70B", str(REAL / "meta-llama__llama3-MODEL_CARD.md")],
-        capture_output=True, text=True, cwd=ROOT, timeout=60)
+    result = run_cli("check", "--show-facts", "--fail-on", "never", "--model-id",
+                     "meta-llama/Meta-Llama-3-70B", str(REAL / "meta-llama__llama3-MODEL_CARD.md"))
     assert result.returncode == 0, result.stderr
     assert "reporting class Energy Awareness, model: meta-llama/Meta-Llama-3-70B (given)" in result.stdout
     emissions_rows = [line for line in result.stdout.splitlines() if line.startswith("  * emissions")]
@@ -266,8 +261,7 @@ def test_bad_side_file_is_a_finding_not_a_crash(tmp_path):
     folder = _model_folder(tmp_path)
     (folder / "config.json").write_text("{broken")
     (folder / "model.safetensors").write_bytes(struct.pack("<Q", 10**12) + b"{}")
-    result = subprocess.run([sys.executable, "-m", "carbon_card", "check", str(folder)],
-                            capture_output=True, text=True, cwd=ROOT, timeout=60)
+    result = run_cli("check", str(folder))
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "CC406 config.json:" in result.stdout and "CC406 model.safetensors:" in result.stdout
 

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import run_cli
 from github_api import FakeGitHub
 
 from carbon_card.assessment import Finding, assess
@@ -58,8 +57,7 @@ def _parse_command(line: str) -> tuple[str, dict[str, str], str]:
 
 def _report(*paths: Path) -> list[dict]:
     """The JSON report of the real `carbon-card check --format json --diff`."""
-    command = [sys.executable, "-m", "carbon_card", "check", "--format", "json", "--diff", "--fail-on", "never"]
-    result = subprocess.run([*command, *map(str, paths)], capture_output=True, text=True, cwd=ROOT, check=False)
+    result = run_cli("check", "--format", "json", "--diff", "--fail-on", "never", *paths)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
@@ -361,8 +359,7 @@ def test_bad_input_is_one_line_naming_the_file(tmp_path, content, expected):
     name = "missing.json" if content is None else "bad.json"
     if content is not None:
         (tmp_path / name).write_text(content, encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "carbon_card", "github-comment", "--report", str(tmp_path / name),
-                             "--no-comment"], capture_output=True, text=True, cwd=tmp_path, check=False)
+    result = run_cli("github-comment", "--report", str(tmp_path / name), "--no-comment", cwd=tmp_path)
     assert result.returncode == 2
     assert expected in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.stderr + result.stdout

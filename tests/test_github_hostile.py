@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from conftest import fuzz_examples
+from conftest import fuzz_examples, run_cli
 from github_api import FakeGitHub
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -163,8 +163,9 @@ def test_card_text_adds_no_links_nor_references():
 def test_a_backtick_in_a_key_keeps_the_code_spans(tmp_path):
     card = tmp_path / "README.md"
     card.write_text("---\nco2_eq_emissions:\n  emissions: 500\n  geo`loc: x\n---\n# Model\n", encoding="utf-8")
-    check = [sys.executable, "-m", "carbon_card", "check", "--format", "json", "--fail-on", "never", str(card)]
-    report = json.loads(subprocess.run(check, capture_output=True, text=True, check=True, cwd=ROOT).stdout)
+    check = run_cli("check", "--format", "json", "--fail-on", "never", str(card))
+    check.check_returncode()
+    report = json.loads(check.stdout)
     body = render_markdown(report)
     row = next(line for line in body.splitlines() if "CC108" in line)
     message = row.split(" | ")[-1]

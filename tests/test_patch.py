@@ -23,11 +23,10 @@ from carbon_card.assessment import assess
 from carbon_card.card import parse_card, read_card
 from carbon_card.facts import gather
 from carbon_card.patch import BLOCK_KEY, PatchError, propose, write_patch
-from conftest import CORPUS, ROOT, fuzz_examples
+from conftest import CORPUS, ROOT, fuzz_examples, run_cli
 
 REAL = CORPUS / "cards-real"
 SCHEMA = json.loads((ROOT / "schemas" / "co2_eq_emissions.schema.json").read_text(encoding="utf-8"))
-CLI = [sys.executable, "-m", "carbon_card"]
 
 
 def _assessed(path: Path | str, model_id: str | None = None):
@@ -342,16 +341,16 @@ def test_fix_writes_atomically_keeping_the_mode(tmp_path):
     path = tmp_path / "README.md"
     path.write_bytes((ROOT / "examples" / "bad" / "README.md").read_bytes())
     path.chmod(0o640)
-    result = subprocess.run([*CLI, "check", "--fix", str(path)], capture_output=True, text=True)
+    result = run_cli("check", "--fix", str(path))
     assert result.returncode == 1  # findings without a safe fix remain
     assert "Fixed 1 finding." in result.stdout and "CC104" not in result.stdout
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
     assert b"emissions: 500\n" in path.read_bytes()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["README.md"]  # no temporary file left
     fixed = path.read_bytes()
-    again = subprocess.run([*CLI, "check", "--fix", str(path)], capture_output=True, text=True)
+    again = run_cli("check", "--fix", str(path))
     assert path.read_bytes() == fixed and "Fixed" not in again.stdout
-    diff = subprocess.run([*CLI, "check", "--diff", str(path)], capture_output=True, text=True)
+    diff = run_cli("check", "--diff", str(path))
     assert diff.returncode == 0 and diff.stdout == ""
     assert "[*]" not in again.stdout  # nothing fixable left
 
@@ -361,7 +360,7 @@ def test_fix_through_a_symlink_writes_the_target(tmp_path):
     target.write_text("---\nco2_eq_emissions:\n  emissions: 2 kg\n---\n", encoding="utf-8")
     link = tmp_path / "README.md"
     link.symlink_to(target)
-    subprocess.run([*CLI, "check", "--fix", "--fail-on", "never", str(link)], check=True, capture_output=True)
+    run_cli("check", "--fix", "--fail-on", "never", str(link), text=False).check_returncode()
     assert link.is_symlink() and "emissions: 2000" in target.read_text(encoding="utf-8")
 
 
@@ -369,7 +368,7 @@ def test_read_only_file_is_reported_not_written(tmp_path):
     path = tmp_path / "README.md"
     path.write_text("---\nco2_eq_emissions:\n  emissions: 2 kg\n---\n", encoding="utf-8")
     path.chmod(0o444)
-    result = subprocess.run([*CLI, "check", "--fix", str(path)], capture_output=True, text=True)
+    result = run_cli("check", "--fix", str(path))
     assert result.returncode == 2
     assert result.stderr.strip().splitlines()[-1] == f"{path}: the file is read-only; not fixed"
     assert "Traceback" not in result.stderr and "2 kg" in path.read_text(encoding="utf-8")
@@ -420,16 +419,16 @@ def test_a_failed_write_leaves_the_card_intact(tmp_path, fault):
 def test_diff_exit_codes_and_json(tmp_path):
     bad = ROOT / "examples" / "bad" / "README.md"
     good = ROOT / "examples" / "good" / "README.md"
-    result = subprocess.run([*CLI, "check", "--diff", str(bad), str(good)], capture_output=True, text=True)
+    result = run_cli("check", "--diff", str(bad), str(good))
     assert result.returncode == 1
     assert result.stdout.startswith(f"--- a/{bad}\n+++ b/{bad}\n")
     assert "Would change 1 card (1 fixable finding). 1 more with --unsafe-fixes." in result.stderr
-    assert subprocess.run([*CLI, "check", "--diff", str(good)], capture_output=True).returncode == 0
-    records = json.loads(subprocess.run([*CLI, "check", "--format", "json", "--diff", "--fail-on", "never",
-                                         str(bad), str(good)], capture_output=True, text=True).stdout)
+    assert run_cli("check", "--diff", str(good), text=False).returncode == 0
+    records = json.loads(run_cli("check", "--format", "json", "--diff", "--fail-on", "never",
+                                         str(bad), str(good)).stdout)
     assert records[0]["diff"].startswith("--- a/") and records[1]["diff"] is None
     assert {f["code"]: f["fix_safety"] for f in records[0]["findings"] if f["fixable"]} == \
         {"CC104": "safe", "CC108": "unsafe"}
     assert yaml.safe_load(bad.read_text(encoding="utf-8").split("---")[1])[BLOCK_KEY]["emissions"] == "0.5 kg CO2eq"
-    usage = subprocess.run([*CLI, "check", "--diff", "--fix", str(bad)], capture_output=True, text=True)
+    usage = run_cli("check", "--diff", "--fix", str(bad))
     assert usage.returncode == 2 and "cannot be used together" in usage.stderr

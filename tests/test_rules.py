@@ -10,7 +10,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from conftest import ROOT
+from conftest import ROOT, run_cli
 from carbon_card.cli import cli
 from carbon_card.rules import CHECKS, FIXES, RULES, FixSafety, frontmatter, block, recommended, disclosure, \
     conflicts, plausibility, rule
@@ -21,8 +21,7 @@ FAMILIES = {"CC0": frontmatter, "CC1": block, "CC2": recommended, "CC3": disclos
 
 
 def run(*args):
-    return subprocess.run([sys.executable, "-m", "carbon_card", *map(str, args)], cwd=ROOT, capture_output=True,
-                          text=True, timeout=60)
+    return run_cli(*args)
 
 
 def test_every_rule_lives_in_the_module_of_its_family():

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from conftest import run_cli
 
 from carbon_card.assessment import assess
 from carbon_card.card import CardReadError, read_card
@@ -104,8 +105,7 @@ def test_a_clean_run_is_valid_too(validator):
 
 
 def test_the_json_report_gives_the_same_log(assessments, read_error, tmp_path, validator):
-    report = subprocess.run([sys.executable, "-m", "carbon_card", "check", "--format", "json", "--fail-on", "never",
-                             *CARDS], capture_output=True, text=True, cwd=ROOT, check=False)
+    report = run_cli("check", "--format", "json", "--fail-on", "never", *CARDS)
     records = json.loads(report.stdout)
     records.append({"path": read_error.path, "error": {"message": read_error.message, "line": read_error.line},
                     "findings": []})

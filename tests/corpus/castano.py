@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import csv
+import functools
 import math
 import sys
 from collections.abc import Iterator
@@ -40,18 +41,36 @@ def _flag(cell: str) -> bool:
 
 
 def castano_rows(path: Path = STREAMLIT_CSV) -> list[dict[str, str]]:
+    # Many tests read the study: the file is read once per process, each caller gets its own rows.
+    return [dict(row) for row in _read_rows(path)]
+
+
+@functools.lru_cache(maxsize=None)
+def _read_rows(path: Path) -> tuple[dict[str, str], ...]:
     # Card bodies exceed the csv module's default field limit, which is global state: raise
     # it for this read only, so that other code keeps the default.
     previous = csv.field_size_limit(sys.maxsize)
     try:
         with open(path, newline="", encoding="utf-8") as handle:
-            return list(csv.DictReader(handle))
+            return tuple(csv.DictReader(handle))
     finally:
         csv.field_size_limit(previous)
 
 
 def rebuild_card(row: dict[str, str]) -> str:
     """The card text of one row: front matter from the metadata columns, then the body."""
+    try:
+        return _rebuilt(tuple(row.items()))  # YAML dumping is slow; many tests rebuild the whole study
+    except TypeError:  # a value that cannot be hashed: built without the cache
+        return _rebuild(row)
+
+
+@functools.lru_cache(maxsize=None)
+def _rebuilt(items: tuple[tuple[str, str], ...]) -> str:
+    return _rebuild(dict(items))
+
+
+def _rebuild(row: dict[str, str]) -> str:
     block: dict[str, object] = {"emissions": float(row["co2_eq_emissions"])}
     for column in _CARBON_COLUMNS:
         value = row.get(column, "").strip()
