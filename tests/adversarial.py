@@ -33,6 +33,11 @@ PIECES = {
     "unclosed html comments": "<!-- [More Information Needed] ",
     "yaml-like lines": "co2_eq_emissions: 1 # carbon-card: ignore CC203\n",
     "one table of unclosed rows": ("<tr><td>7B", "<table>", "</table>"),
+    "run labels": "*Model 7B pretraining*\n- **Hours used:** 3\n- **Hardware Type:** 8 x A100\n\n",
+    "list item fences": "1. Install\n    ```bash\n    pip install x\n",
+    "lines of one paragraph": "trained on\n8 A100 for\n",
+    "nodes": "We trained on 16 nodes with 4 A100 GPUs each ",
+    "fields of nodes": "| Number of Nodes | 8 |\n| GPUs per node | 8 |\n",
 }
 
 
