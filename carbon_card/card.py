@@ -73,9 +73,11 @@ class _Loader(_BaseLoader):
             "tag:yaml.org,2002:timestamp": self.construct_yaml_timestamp,
         }
 
+        scalar = yaml.ScalarNode
+
         def build(node: yaml.Node) -> Any:
             kind, tag = node.__class__, node.tag
-            if kind is yaml.ScalarNode:
+            if kind is scalar:
                 if tag == _STR_TAG:
                     return node.value
                 if tag not in scalars:
@@ -85,12 +87,16 @@ class _Loader(_BaseLoader):
             if kind is yaml.MappingNode and tag == _MAP_TAG:
                 mapping = {}
                 for key_node, value_node in node.value:
-                    if key_node.__class__ is not yaml.ScalarNode:
+                    if key_node.__class__ is not scalar:
                         raise _NotPlain  # a sequence or mapping as a key: PyYAML's error
-                    mapping[build(key_node)] = build(value_node)
+                    # Most keys and values are strings: taken here, without a call each.
+                    key = key_node.value if key_node.tag == _STR_TAG else build(key_node)
+                    mapping[key] = (value_node.value if value_node.__class__ is scalar and value_node.tag == _STR_TAG
+                                    else build(value_node))
                 return mapping
             if kind is yaml.SequenceNode and tag == _SEQ_TAG:
-                return [build(child) for child in node.value]
+                return [child.value if child.__class__ is scalar and child.tag == _STR_TAG else build(child)
+                        for child in node.value]
             raise _NotPlain
 
         return build(root)
