@@ -41,6 +41,7 @@ __all__ = [
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STR_TAG, _MAP_TAG, _SEQ_TAG = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+_SCALAR = yaml.ScalarNode
 
 
 class _Loader(_BaseLoader):
@@ -50,9 +51,7 @@ class _Loader(_BaseLoader):
     _implicit: dict | None = None
 
     def resolve(self, kind, value, implicit):
-        if self.yaml_path_resolvers:  # none in the safe loader
-            return super().resolve(kind, value, implicit)
-        if kind is yaml.ScalarNode:
+        if kind is _SCALAR and not self.yaml_path_resolvers:  # the safe loader has no path resolvers
             if implicit[0]:
                 table = _Loader._implicit
                 if table is None:
@@ -60,8 +59,10 @@ class _Loader(_BaseLoader):
                 for tag, regexp in table.get(value[:1], table[None]):
                     if regexp.match(value):
                         return tag
-            return self.DEFAULT_SCALAR_TAG
-        return self.DEFAULT_SEQUENCE_TAG if kind is yaml.SequenceNode else self.DEFAULT_MAPPING_TAG
+            return _STR_TAG  # DEFAULT_SCALAR_TAG
+        if self.yaml_path_resolvers:
+            return super().resolve(kind, value, implicit)
+        return _SEQ_TAG if kind is yaml.SequenceNode else _MAP_TAG
 
     def construct_plain(self, root: yaml.Node) -> Any:
         """The data of a tree without anchors, as `construct_document` builds it, in one recursive
