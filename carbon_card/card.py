@@ -13,12 +13,13 @@ from __future__ import annotations
 import bisect
 import functools
 import os
-import re
 import stat
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
 
 import yaml
+
+from ._regex import lazy_compile
 
 if TYPE_CHECKING:  # pathlib costs start-up; a path is only annotated here
     from pathlib import Path
@@ -127,11 +128,11 @@ is six), and every later stage (the schema check, comparing, JSON output) recurs
 # The Hub's front-matter pattern (huggingface_hub.repocard.REGEX_YAML_BLOCK), with the opening
 # and closing lines as groups so that positions can be computed. It also takes a lone "\r"
 # after the closing line, so that old Mac line endings are read consistently.
-_FRONT_MATTER_RE = re.compile(r"^(\s*---(?:\r\n|\r|\n))([\S\s]*?)((?:\r\n|\r|\n)---[ \t]*(?:\r\n|\r|\n|$))")
+_FRONT_MATTER_RE = lazy_compile(r"^(\s*---(?:\r\n|\r|\n))([\S\s]*?)((?:\r\n|\r|\n)---[ \t]*(?:\r\n|\r|\n|$))")
 # "---\n---\n": an empty block the Hub's pattern does not match but readers take as empty.
-_EMPTY_FRONT_MATTER_RE = re.compile(r"^(\s*---(?:\r\n|\r|\n))()(---[ \t]*(?:\r\n|\r|\n|$))")
-_OPENING_RE = re.compile(r"^\s*---[ \t]*(?:\r\n|\r|\n|$)")
-_LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
+_EMPTY_FRONT_MATTER_RE = lazy_compile(r"^(\s*---(?:\r\n|\r|\n))()(---[ \t]*(?:\r\n|\r|\n|$))")
+_OPENING_RE = lazy_compile(r"^\s*---[ \t]*(?:\r\n|\r|\n|$)")
+_LINE_BREAK_RE = lazy_compile(r"\r\n|\r|\n")
 
 
 class CardReadError(Exception):
@@ -197,6 +198,11 @@ class Card:
     def body(self) -> str:
         """The Markdown body after the front matter."""
         return self.text[self.body_span[0] : self.body_span[1]]
+
+    @functools.cached_property
+    def body_lower(self) -> str:
+        """`body.lower()`, made once for the readers and rules that look for words in any case."""
+        return self.body.lower()
 
     def node_at(self, *path: str) -> tuple[yaml.Node, yaml.Node] | None:
         """The (key node, value node) at a path of mapping keys, or None when absent.
