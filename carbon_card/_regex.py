@@ -51,13 +51,13 @@ class _Cache:
         flags = int(flags)  # a RegexFlag is an int subclass, which marshal does not take
         key = (pattern, flags)
         form = self.entries.get(key)
-        if form is not None:
-            return _sre.compile(pattern, *form)
+        if form is not None and (built := _sre_compile(pattern, form)) is not None:
+            return built
         compiled = re.compile(pattern, flags)
         if self.path is None or sys.dont_write_bytecode:
             return compiled
         form = _form(pattern, flags)
-        if form is not None and _sre.compile(pattern, *form) == compiled and compiled.groupindex == form[3]:
+        if form is not None and _same(_sre_compile(pattern, form), compiled):
             if not self.added:
                 import atexit
 
@@ -93,6 +93,18 @@ def _form(pattern: str, flags: int) -> tuple | None:
         return flags | parsed.state.flags, code, parsed.state.groups - 1, dict(parsed.state.groupdict), tuple(indexgroup)
     except Exception:  # noqa: BLE001 - internals of another version: no cache
         return None
+
+
+def _sre_compile(pattern: str, form: tuple) -> re.Pattern | None:
+    try:
+        return _sre.compile(pattern, *form)
+    except Exception:  # noqa: BLE001 - another version's `_sre`: no cache
+        return None
+
+
+def _same(built: re.Pattern | None, compiled: re.Pattern) -> bool:
+    """The pattern built from a cached form is `re.compile`'s: `==` compares flags and code."""
+    return built is not None and built == compiled and built.groupindex == compiled.groupindex
 
 
 def _cache_path() -> str | None:

@@ -70,3 +70,12 @@ def test_lazy_patterns_compile_on_first_use():
     pattern = _regex.lazy_compile(r"(\d+)\s*kwh", re.IGNORECASE)
     assert pattern.search("used 12 kWh").group(1) == "12"
     assert pattern.findall("1 kwh, 2 KWH") == ["1", "2"]
+
+
+def test_a_damaged_entry_is_compiled_afresh(cache_file):
+    cache_file.parent.mkdir()
+    header = _regex._Cache().header
+    cache_file.write_bytes(marshal.dumps((header, {("a+b", 0): (32, [1, 2, 3], 0, {}, (None,))})))
+    cache = _regex._Cache()
+    assert ("a+b", 0) in cache.entries
+    assert cache.compile("a+b", 0) == re.compile("a+b")
