@@ -1,8 +1,8 @@
 """Regular expressions compiled on first use, from a cache of their compiled form.
 
-Compiling carbon-card's patterns costs a tenth of a second per process (`re`'s parser and
-code generator are pure Python), which a `check` would pay at every start, as much as checking
-a hundred cards. So a pattern is compiled only when first used, and its compiled form (the
+Compiling carbon-card's patterns costs some 40 ms of CPU per process (`re`'s parser and code
+generator are pure Python), which a `check` would pay at every start, as much as checking some
+fifty small cards. So a pattern is compiled only when first used, and its compiled form (the
 code `re` hands to `_sre`) is kept in a file beside carbon-card's bytecode, written and trusted
 as Python's own `.pyc` files are: for this interpreter build only, never when bytecode is not
 written (`PYTHONDONTWRITEBYTECODE`), and an unreadable or foreign file is ignored. A pattern is

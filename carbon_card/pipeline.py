@@ -108,7 +108,8 @@ def _estimate_once(facts: Facts) -> Callable[[], Estimate]:
 
     def estimated() -> Estimate:
         if not kept:
-            from . import estimate  # the Estimate stage: loaded only when a card needs it
+            # The Estimate stage: loaded only when a card needs it.
+            from . import estimate
 
             kept.append(estimate.estimate(facts))
         return kept[0]
