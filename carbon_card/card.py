@@ -13,12 +13,13 @@ from __future__ import annotations
 import bisect
 import functools
 import os
-import re
 import stat
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
 
 import yaml
+
+from ._regex import lazy_compile
 
 if TYPE_CHECKING:  # pathlib costs start-up; a path is only annotated here
     from pathlib import Path
@@ -41,6 +42,7 @@ __all__ = [
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STR_TAG, _MAP_TAG, _SEQ_TAG = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+_SCALAR = yaml.ScalarNode
 
 
 class _Loader(_BaseLoader):
@@ -50,9 +52,7 @@ class _Loader(_BaseLoader):
     _implicit: dict | None = None
 
     def resolve(self, kind, value, implicit):
-        if self.yaml_path_resolvers:  # none in the safe loader
-            return super().resolve(kind, value, implicit)
-        if kind is yaml.ScalarNode:
+        if kind is _SCALAR and not self.yaml_path_resolvers:  # the safe loader has no path resolvers
             if implicit[0]:
                 table = _Loader._implicit
                 if table is None:
@@ -60,8 +60,10 @@ class _Loader(_BaseLoader):
                 for tag, regexp in table.get(value[:1], table[None]):
                     if regexp.match(value):
                         return tag
-            return self.DEFAULT_SCALAR_TAG
-        return self.DEFAULT_SEQUENCE_TAG if kind is yaml.SequenceNode else self.DEFAULT_MAPPING_TAG
+            return _STR_TAG  # DEFAULT_SCALAR_TAG
+        if self.yaml_path_resolvers:
+            return super().resolve(kind, value, implicit)
+        return _SEQ_TAG if kind is yaml.SequenceNode else _MAP_TAG
 
     def construct_plain(self, root: yaml.Node) -> Any:
         """The data of a tree without anchors, as `construct_document` builds it, in one recursive
@@ -73,9 +75,11 @@ class _Loader(_BaseLoader):
             "tag:yaml.org,2002:timestamp": self.construct_yaml_timestamp,
         }
 
+        scalar = yaml.ScalarNode
+
         def build(node: yaml.Node) -> Any:
             kind, tag = node.__class__, node.tag
-            if kind is yaml.ScalarNode:
+            if kind is scalar:
                 if tag == _STR_TAG:
                     return node.value
                 if tag not in scalars:
@@ -85,12 +89,16 @@ class _Loader(_BaseLoader):
             if kind is yaml.MappingNode and tag == _MAP_TAG:
                 mapping = {}
                 for key_node, value_node in node.value:
-                    if key_node.__class__ is not yaml.ScalarNode:
+                    if key_node.__class__ is not scalar:
                         raise _NotPlain  # a sequence or mapping as a key: PyYAML's error
-                    mapping[build(key_node)] = build(value_node)
+                    # Most keys and values are strings: taken here, without a call each.
+                    key = key_node.value if key_node.tag == _STR_TAG else build(key_node)
+                    mapping[key] = (value_node.value if value_node.__class__ is scalar and value_node.tag == _STR_TAG
+                                    else build(value_node))
                 return mapping
             if kind is yaml.SequenceNode and tag == _SEQ_TAG:
-                return [build(child) for child in node.value]
+                return [child.value if child.__class__ is scalar and child.tag == _STR_TAG else build(child)
+                        for child in node.value]
             raise _NotPlain
 
         return build(root)
@@ -120,11 +128,11 @@ is six), and every later stage (the schema check, comparing, JSON output) recurs
 # The Hub's front-matter pattern (huggingface_hub.repocard.REGEX_YAML_BLOCK), with the opening
 # and closing lines as groups so that positions can be computed. It also takes a lone "\r"
 # after the closing line, so that old Mac line endings are read consistently.
-_FRONT_MATTER_RE = re.compile(r"^(\s*---(?:\r\n|\r|\n))([\S\s]*?)((?:\r\n|\r|\n)---[ \t]*(?:\r\n|\r|\n|$))")
+_FRONT_MATTER_RE = lazy_compile(r"^(\s*---(?:\r\n|\r|\n))([\S\s]*?)((?:\r\n|\r|\n)---[ \t]*(?:\r\n|\r|\n|$))")
 # "---\n---\n": an empty block the Hub's pattern does not match but readers take as empty.
-_EMPTY_FRONT_MATTER_RE = re.compile(r"^(\s*---(?:\r\n|\r|\n))()(---[ \t]*(?:\r\n|\r|\n|$))")
-_OPENING_RE = re.compile(r"^\s*---[ \t]*(?:\r\n|\r|\n|$)")
-_LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
+_EMPTY_FRONT_MATTER_RE = lazy_compile(r"^(\s*---(?:\r\n|\r|\n))()(---[ \t]*(?:\r\n|\r|\n|$))")
+_OPENING_RE = lazy_compile(r"^\s*---[ \t]*(?:\r\n|\r|\n|$)")
+_LINE_BREAK_RE = lazy_compile(r"\r\n|\r|\n")
 
 
 class CardReadError(Exception):
@@ -190,6 +198,11 @@ class Card:
     def body(self) -> str:
         """The Markdown body after the front matter."""
         return self.text[self.body_span[0] : self.body_span[1]]
+
+    @functools.cached_property
+    def body_lower(self) -> str:
+        """`body.lower()`, made once for the readers and rules that look for words in any case."""
+        return self.body.lower()
 
     def node_at(self, *path: str) -> tuple[yaml.Node, yaml.Node] | None:
         """The (key node, value node) at a path of mapping keys, or None when absent.

@@ -332,11 +332,25 @@ def _cloud_by_display(text: str, wanted: str | None) -> GridRegion | None:
         normed = _norm(text)
         for name in sorted(names.display, key=len, reverse=True):
             for key in names.display[name]:
-                if table[key].kind == wanted and re.search(
-                    r"(?<![a-z0-9-])" + re.escape(name) + r"(?![a-z0-9-])", normed
-                ):
+                if table[key].kind == wanted and _has_word(normed, name):
                     return table[key]
     return None
+
+
+_WORD_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
+
+
+def _has_word(text: str, name: str) -> bool:
+    """Whether `name` stands in `text` with no letter, digit or hyphen either side (what
+    `(?<![a-z0-9-])name(?![a-z0-9-])` finds, without compiling a pattern per name)."""
+    start = text.find(name)
+    while start >= 0:
+        end = start + len(name)
+        if (start == 0 or text[start - 1] not in _WORD_CHARACTERS) and (
+                end == len(text) or text[end] not in _WORD_CHARACTERS):
+            return True
+        start = text.find(name, start + 1)
+    return False
 
 
 def _names_in(normed: str, names: _Names) -> list[str]:

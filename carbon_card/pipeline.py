@@ -14,7 +14,6 @@ stage) call it; `check` hands each Result to a format (`carbon_card.formats`).
 
 from __future__ import annotations
 
-import functools
 import os
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
@@ -103,11 +102,17 @@ def run(card: Card, folder: str | os.PathLike | None = None, settings: Settings 
 
 
 def _estimate_once(facts: Facts) -> Callable[[], Estimate]:
-    @functools.cache
-    def estimated() -> Estimate:
-        from . import estimate  # the Estimate stage: loaded only when a card needs it
+    # A closure over a one-element list, not functools.cache: that wrapper costs more to make,
+    # per card, than most cards' estimate is ever asked for.
+    kept: list[Estimate] = []
 
-        return estimate.estimate(facts)
+    def estimated() -> Estimate:
+        if not kept:
+            # The Estimate stage: loaded only when a card needs it.
+            from . import estimate
+
+            kept.append(estimate.estimate(facts))
+        return kept[0]
 
     return estimated
 

@@ -56,13 +56,17 @@ class Summary:
             self.not_model_cards += 1
         if assessment.findings:
             self.cards_with_findings += 1
+        by_severity, by_code = self.by_severity, self.by_code
         for finding in assessment.findings:
-            self.by_severity[finding.severity] += 1
-            self.by_code[finding.code] += 1
-            if finding.safe_fix or (finding.fixable and unsafe):
+            rule = finding.rule
+            by_severity[rule.severity] += 1
+            by_code[rule.code] += 1
+            if finding.fix is None or rule.fix is None:  # not `fixable`
+                continue
+            if unsafe or finding.safe_fix:
                 self.fixable += 1
-                self.fixable_by_code[finding.code] += 1
-            elif finding.fixable:
+                self.fixable_by_code[rule.code] += 1
+            else:
                 self.unsafe_fixable += 1
 
     def add_error(self) -> None:

@@ -192,6 +192,7 @@ class Facts:
             if fact.scope in DISCLOSING_SCOPES:
                 grouped.setdefault((fact.quantity, "disclosed"), []).append(fact)
         object.__setattr__(self, "_by_quantity", {key: tuple(facts) for key, facts in grouped.items()})
+        object.__setattr__(self, "_best", {})  # quantity -> its best fact: the rules and the estimate ask often
 
     def all(self, quantity: str, scope: str | None = "model") -> tuple[Fact, ...]:
         """Every candidate for a quantity (of one scope, or of all with scope=None)."""
@@ -199,7 +200,14 @@ class Facts:
 
     def best(self, quantity: str) -> Fact | None:
         """The value carbon-card uses: this model's, from the most trusted place."""
-        candidates = self.all(quantity)
+        chosen = self._best
+        if quantity in chosen:
+            return chosen[quantity]
+        best = chosen[quantity] = self._choose(quantity)
+        return best
+
+    def _choose(self, quantity: str) -> Fact | None:
+        candidates = self._by_quantity.get((quantity, "model"), ())
         if len(candidates) < 2:
             return candidates[0] if candidates else None
         order = _PREFERENCE.get(quantity, ORIGINS)

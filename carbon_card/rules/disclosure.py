@@ -120,7 +120,7 @@ def template_placeholders(card: Card) -> list[tuple[int, int, str | None]]:
     or a `[More Information Needed]` anywhere in it. What the Hub does not render (HTML comments)
     and code blocks are not card text."""
     body = card.body
-    questions = "How much CO2" in body or "how much co2" in body.lower()
+    questions = "How much CO2" in body or "how much co2" in card.body_lower
     if "nvironmental" not in body and not questions:
         return []
     hidden = hidden_spans(body)
