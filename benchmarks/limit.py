@@ -9,7 +9,7 @@ the lower-cased body (the vocabulary the readers look for). `--irreducible FOLDE
 and nothing else, in a process of its own that imports no more than it needs.
 
 The two alternate run by run over the same folders (the 1,417 rebuilt Castaño et al. cards, the
-28 real cards of tests/corpus/cards-real and the 330 gold cards), so that the machine's drift,
+28 real cards of tests/corpus/cards-real and the 470 gold cards), so that the machine's drift,
 threefold between days, hits both alike. Prints the median CPU seconds (user + system of the
 child process, interpreter start-up included) of each and the multiple. Both run as installed:
 with compiled bytecode (PYTHONDONTWRITEBYTECODE, set in some environments, would make every
@@ -70,9 +70,10 @@ def corpora(into: Path) -> dict[str, Path]:
     castano = into / "castano"
     subprocess.run([sys.executable, str(CORPUS / "castano.py"), str(castano)], check=True, capture_output=True)
     folders = {"castano (1,417 cards)": castano}
-    for name, cards in (("real (28 cards)", sorted((CORPUS / "cards-real").glob("*.md"))),
-                        ("gold (330 real cards)", sorted((CORPUS / "gold" / "cards").glob("*.md")))):
-        root = into / name.split()[0]
+    for kind, cards in (("real", sorted((CORPUS / "cards-real").glob("*.md"))),
+                        ("gold", sorted((CORPUS / "gold" / "cards").glob("*.md")))):
+        name = f"{kind} ({len(cards)} cards)"
+        root = into / kind
         for card in cards:
             (root / card.stem).mkdir(parents=True)
             shutil.copyfile(card, root / card.stem / "README.md")

@@ -256,14 +256,14 @@ def _outside_code(body: str) -> list[tuple[int, int]]:
     return _prose_segments(body)
 
 
-def _several_models_matches(body: str) -> list[re.Match]:
+def _several_models_matches(body: str, lower: str) -> list[re.Match]:
     """The matches of `_SEVERAL_MODELS_RE` in `body`, as `finditer` gives them, the pattern tried
     only where one of its branches can start (its scan of every position was a sixth of checking
     the gold cards). Where those start words are, `str.lower` tells: ignoring case, the pattern
     matches their letters with no other character but the Turkish dotted and dotless i."""
     if "\u0130" in body or "\u0131" in body:
         return list(_SEVERAL_MODELS_RE.finditer(body))
-    lower, starts = body.lower(), set()
+    starts = set()
     for word in _SEVERAL_MODELS_STARTS:
         position = lower.find(word)
         while position >= 0:
@@ -281,7 +281,7 @@ def _several_model_lines(card: Card) -> list[tuple[int, int]]:
     """(first line, last line) of each paragraph that speaks of several models."""
     body = card.body
     spans = []
-    for match in _several_models_matches(body):
+    for match in _several_models_matches(body, card.body_lower):
         low = max(0, match.start() - _PARAGRAPH_MAX)
         start = body.rfind("\n\n", low, match.start())
         end = body.find("\n\n", match.end(), match.end() + _PARAGRAPH_MAX)

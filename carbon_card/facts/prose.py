@@ -15,6 +15,7 @@ A line read by an earlier reader is not read again by a later one.
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 import re
 from dataclasses import dataclass, replace
@@ -174,6 +175,17 @@ _RANGE_END_RE = lazy_compile(r"\d\s*(?:-|–|—|to)\s*$", re.IGNORECASE)
 _APPROX = r"\s*(?:~|≈|(?:approx(?:imately|\.)?|about|around|roughly|circa|ca\.)\s)?\s*"
 _RANGE_START_RE = lazy_compile(rf"{_APPROX}{_NUM}\s*[a-z]*\s*(?:-|–|—|to)\s*{_NUM}", re.IGNORECASE)
 _GENERIC_TIME_LABELS = {"time", "duration"}
+# A field's value: its leading number ("~ 12.5 kg"), that number whole ("460,000 CPU hours" gives no
+# "460"; nor "3 epochs" any hours), a size alone ("7B"), a duration ("2 hours and 56 minutes",
+# "18h, 19min", "300 GPU hours").
+_LEADING_NUMBER_RE = lazy_compile(rf"\s*~?\s*({_NUM})")
+_WHOLE_LEADING_NUMBER_RE = lazy_compile(rf"\s*~?\s*({_NUM})(?![\d.,]?\d)(?!\s*[^\W\d_])\b")
+_SIZE_VALUE_RE = lazy_compile(rf"\s*({_SCALED})\s*")
+_SCALED_RE = lazy_compile(_SCALED)
+_NUMBER_CELL_RE = lazy_compile(rf"\s*~?\s*{_SCALED}\s*")
+_SCIENTIFIC_RE = lazy_compile(rf"({_NUM})\s*(?:(?:x|×|\*)\s*10\s*\^?\s*\{{?([+-]?\d+)\}}?)?")
+_FIELD_DURATION_RE = lazy_compile(rf"{_APPROX}({_SCALED}(?:\s*(?:(?:GPU|TPU|chip|accelerator)[- ])?[a-z]+)?"
+                                  rf"(?:\s*(?:,|and)?\s+{_NUM}\s*[a-z]+)*)", re.IGNORECASE)
 _EXPERTS_AFTER_RE = lazy_compile(r"[^.\n]{0,25}?\b(?:\d+\s+experts|active)\b", re.IGNORECASE)
 # A table's key naming the accelerators: "Compute SKU GPU Device", "GPU type" (not "GPU Memory Usage").
 _HARDWARE_KEY_RE = lazy_compile(r"\b(?:gpu|tpu|accelerator)s?(?:\s+(?:device|type|model|name))?$")
@@ -278,7 +290,7 @@ class _Reader:
         self.model_name = model_name
         self.facts: list[Fact] = []
         self.problems: list[FactProblem] = []
-        self.lower = self.body.lower()
+        self.lower = card.body_lower
         self.used_lines: set[int] = set()
         self.used_spans: list[tuple[int, int]] = []  # body offsets of the lines in used_lines
         self.of_this_model: set[int] = set()
@@ -369,7 +381,7 @@ class _Reader:
             found = _ENERGY_RE.search(value)
             if found:
                 self.add("energy", parse_energy_kwh(found.group(0).replace("*", "")), found.group(0), start, note=note, reading=Reading.FIELD)
-            elif re.match(rf"\s*~?\s*{_NUM}", value):
+            elif _LEADING_NUMBER_RE.match(value):
                 self.problem(f"{note}: {value!r} has no known unit of energy; say Wh, kWh or MWh", start)
             return bool(found)
         if kind == "hardware":
@@ -394,7 +406,7 @@ class _Reader:
             self.add(kind, value, value, start, note=note, reading=Reading.FIELD)
             return True
         if kind == "params":
-            found = _PARAMS_RE.search(value) or re.fullmatch(rf"\s*({_SCALED})\s*", value)
+            found = _PARAMS_RE.search(value) or _SIZE_VALUE_RE.fullmatch(value)
             if found:
                 self.add("params", parse_count(found.group(1)), found.group(0), start, note=note, reading=Reading.FIELD)
             return bool(found)
@@ -431,7 +443,7 @@ class _Reader:
             if where:
                 self.add("location", where.group(1).strip(), where.group(1), start, note=note, reading=Reading.FIELD)
             return True
-        number = re.match(rf"\s*~?\s*({_NUM})", value)
+        number = _LEADING_NUMBER_RE.match(value)
         if number and grams_label:
             self.add("emissions", _number(number.group(1)), number.group(1), start, note=note, reading=Reading.FIELD)
             return True
@@ -440,9 +452,7 @@ class _Reader:
         return False
 
     def _labelled_hours(self, label: str, value: str, start: int, note: str) -> bool:
-        found = re.match(rf"{_APPROX}({_SCALED}(?:\s*(?:(?:GPU|TPU|chip|accelerator)[- ])?[a-z]+)?"
-                         rf"(?:\s*(?:,|and)?\s+{_NUM}\s*[a-z]+)*)",  # "2 hours and 56 minutes", "18h, 19min"
-                         value, re.IGNORECASE)
+        found = _FIELD_DURATION_RE.match(value)
         if not found:
             return False
         if _RANGE_START_RE.match(value):
@@ -454,7 +464,7 @@ class _Reader:
         except UnitError:
             # "168 (1 week)": the number before any remark (not before a word: "3 epochs" is no hours).
             # The whole number: "460,000 CPU hours" must not give its "460".
-            number = re.match(rf"\s*~?\s*({_NUM})(?![\d.,]?\d)(?!\s*[^\W\d_])\b", value)
+            number = _WHOLE_LEADING_NUMBER_RE.match(value)
             if not number:
                 return False
             hours, accelerator = _number(number.group(1)), False
@@ -1054,7 +1064,7 @@ def _table_value(cell: str, quantity: str, unit: str | None) -> float | None:
         return None
     try:
         if quantity == "emissions":
-            number = parse_count(text) if re.fullmatch(rf"{_SCALED}", text) else None
+            number = parse_count(text) if _SCALED_RE.fullmatch(text) else None
             if number is None:
                 return parse_mass_grams(text)
             mass_unit = _CO2_SUFFIX_RE.sub("", unit or "g").strip() or "g"  # "tCO<sub>2</sub>eq" -> "t"
@@ -1138,7 +1148,8 @@ def _prose_segments(body: str) -> list[tuple[int, int]]:
     return segments
 
 
-def hidden_spans(body: str) -> list[tuple[int, int]]:
+@functools.lru_cache(maxsize=2)  # the facts, attribution and CC301 ask for the same card's in turn
+def hidden_spans(body: str) -> tuple[tuple[int, int], ...]:
     """Sorted (start, end) of the parts of a Markdown body the Hub does not render as text:
     fenced code blocks and HTML comments. A comment left open hides the rest when it starts a
     line (an HTML block), and nothing when it stands in a paragraph (its opener is text)."""
@@ -1157,7 +1168,7 @@ def hidden_spans(body: str) -> list[tuple[int, int]]:
             break  # no comment closes after this one
         hidden.append((position, closing + 3))
         position = body.find("<!--", closing + 3)
-    return sorted(hidden)
+    return tuple(sorted(hidden))
 
 
 # A fence line: "```python", "~~~", indented in a list item or not.
@@ -1255,7 +1266,7 @@ def _grams(text: str) -> float:
 
 
 def _is_number_cell(text: str) -> bool:
-    return bool(re.fullmatch(rf"\s*~?\s*{_SCALED}\s*", text))
+    return bool(_NUMBER_CELL_RE.fullmatch(text))
 
 
 def _is_total(label: str) -> bool:
@@ -1281,7 +1292,7 @@ def _pick_row(labels: list[str], model_tokens: set[str]) -> int | None:
 
 
 def _scientific(text: str) -> float:
-    match = re.fullmatch(rf"({_NUM})\s*(?:(?:x|×|\*)\s*10\s*\^?\s*\{{?([+-]?\d+)\}}?)?", text.strip())
+    match = _SCIENTIFIC_RE.fullmatch(text.strip())
     if not match:
         raise UnitError(f"not a number: {text!r}")
     value = _number(match.group(1))
