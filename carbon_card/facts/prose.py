@@ -1183,6 +1183,8 @@ def _fenced_code(body: str) -> list[tuple[int, int]]:
     item ends (a line that is not indented): "1. Install:\n    ```bash\n    pip install x\n2. Load"
     leaves its fence open, and the Hub renders what follows item 1 as text. A fence left open
     at the top level runs to the end."""
+    if "```" not in body and "~~~" not in body:
+        return []  # most cards of a few lines: no fence to look for line by line
     spans, opened = [], None  # opened: (start, fence, end of its line, in a list item)
     for count, match in enumerate(_FENCE_LINE_RE.finditer(body)):
         if count == _FENCES_MAX:  # thousands of fences are no card's: the rest is taken as code
