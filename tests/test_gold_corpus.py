@@ -630,3 +630,17 @@ def test_a_vendor_s_name_before_digits_names_a_product():
     # princeton-nlp/unsup-simcse-bert-base-uncased: "- **Hardware Type:** Nvidia 3090 GPUs with CUDA 11": not 3,090 GPUs.
     facts = gather(read_card(GOLD / "cards" / "princeton-nlp__unsup-simcse-bert-base-uncased.md"))
     assert 3090 not in [f.value for f in facts.all("accelerator_count", scope=None)]
+
+
+@pytest.mark.parametrize("name, hardware", [
+    # "This model was then fine-tuned on a single TPU Pod V2-8 for 130,000 steps ..."
+    ("SEBIS__code_trans_t5_large_api_generation_multitask_finetune.md", "TPU Pod V2-8"),
+    # "All trainings took ~20 hours with a GeForce RTX 3090 Graphics Card."
+    ("aniltrkkn__wav2vec2-large-xlsr-53-turkish.md", "GeForce RTX 3090"),
+    # "Training is done on a TPUv3-8 in Flax."
+    ("patrickvonplaten__norwegian-roberta-large.md", "TPUv3-8"),
+])
+def test_an_accelerator_named_with_a_is_one(name, hardware):
+    facts = gather(read_card(GOLD / "cards" / name))
+    assert facts.best("accelerator_count").value == 1
+    assert any(hardware in f.text for f in facts.all("hardware"))

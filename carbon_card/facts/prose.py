@@ -73,13 +73,13 @@ _DURATION_RE = lazy_compile(
 )
 # Accelerators as cards name them (the issue-4 hardware table refines the model names).
 _ACCEL = (
-    r"(?:(?:NVIDIA|Nvidia|Tesla|AMD|Google|Cloud|Instinct)\s+)*"
+    r"(?:(?:NVIDIA|Nvidia|Tesla|AMD|Google|Cloud|Instinct|GeForce)\s+)*"
     r"(?:GB200|[ABH]100|A800|H800|H200|H20|B200|A10G?|A30|A40|A6000|A5000|L40S?|L4|V100|P100|P40|K80|T4"
-    r"|RTX\s?[A-Z]?\d{4}(?:\s?Ti)?|GTX\s?\d{4}|MI\d{3}X?|TPU\s?v?\d[a-z]?(?:[- ]\d+)?|Gaudi\s?\d?)"
+    r"|RTX\s?[A-Z]?\d{4}(?:\s?Ti)?|GTX\s?\d{4}|MI\d{3}X?|TPU\s?(?:Pod\s)?[vV]?\d[a-z]?(?:[- ]\d+)?|Gaudi\s?\d?)"
     r"(?:[- ](?:SXM\d?|PCIe|NVL|\d+\s?GB)(?![\w]))*"
 )
 _HARDWARE_RE = lazy_compile(
-    rf"(?:{_FIGURE_START}(\d{{1,6}}|(?i:a\s+single|single|one))\s*(?:x|×|\*)?\s*)?(?:\b|(?<=\d[x×]))({_ACCEL})s?\b"
+    rf"(?:{_FIGURE_START}(\d{{1,6}}|(?i:a\s+single|single|one|an?(?=\s)))\s*(?:x|×|\*)?\s*)?(?:\b|(?<=\d[x×]))({_ACCEL})s?\b"
     rf"(?:\s*(?:x|×)\s*(\d{{1,6}})\b)?(?:\s*(?:GPUs?|TPUs?|chips|cards))?"
 )
 # The ML CO2 Impact calculator's text: "A cumulative of 1 hours of computation was performed on
