@@ -644,3 +644,17 @@ def test_an_accelerator_named_with_a_is_one(name, hardware):
     facts = gather(read_card(GOLD / "cards" / name))
     assert facts.best("accelerator_count").value == 1
     assert any(hardware in f.text for f in facts.all("hardware"))
+
+
+@pytest.mark.parametrize("name, params", [
+    # "- 파라미터 수는 279526656(280M)개로 encoder-decoder 구조를 가지고 있습니다." (the parameter count is ...)
+    ("DaehanKim__KoUL2.md", 279526656),
+    # "Its total number of parameters is 42,820,610."
+    ("bioformers__bioformer-cased-v1.0.md", 42820610),
+    # Keras's summary: "Total params: 1,628,993", then "Trainable params: 628,993" and "Non-trainable params:
+    # 1,000,000", parts of it (and "1,628,993" is no size of the "Trainable params" two lines below).
+    ("taed2-2425q1-gced-upc__TAED2_Amazon_Review_Classifiers__reports_modelcard.md", 1628993),
+])
+def test_a_size_stated_after_its_label(name, params):
+    facts = gather(read_card(GOLD / "cards" / name))
+    assert facts.best("params").value == params

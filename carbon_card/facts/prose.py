@@ -55,7 +55,13 @@ _ACCEL_HOURS_RE = lazy_compile(rf"{_FIGURE_START}({_SCALED})\**\s*(?:(?:NVIDIA\s
                                rf"[- ]hours?\b", re.IGNORECASE)
 _TOKENS_RE = lazy_compile(rf"{_FIGURE_START}({_SCALED})\s*(?:of\s+)?(?:training\s+)?tokens\b", re.IGNORECASE)
 # "7B parameters", "a 2B-parameter model", "the **1.5B parameter** version", "**1.3 billion** parameters".
-_PARAMS_RE = lazy_compile(rf"{_FIGURE_START}({_SCALED})(?:(?<=[kKMBT])\s+(?:thousand|million|billion|trillion))?\**(?:\s*|-)(?:trainable\s+)?(?:parameters?|params)\b", re.IGNORECASE)
+_PARAMS_RE = lazy_compile(rf"{_FIGURE_START}({_SCALED})(?:(?<=[kKMBT])\s+(?:thousand|million|billion|trillion))?\**(?:[ \t]*(?:\r?\n)?[ \t]*|-)(?:trainable\s+)?(?:parameters?|params)\b", re.IGNORECASE)
+# The size after its label: "Its total number of parameters is 42,820,610", "パラメータ数は222M",
+# "파라미터 수는 279526656(280M)개", "参数量为 7B"; Keras's "Total params: 1,628,993" (not its "Trainable" and
+# "Non-trainable params", parts of it).
+_PARAMS_STATED_RE = lazy_compile(rf"(?<!trainable )(?:\bparameters|\bparams|パラメータ数?|파라미터\s*수?|参数量?)\s*(?:count\s*)?"
+                                 rf"(?:is|are|was|:|：|=|は|는|为|為)\s*(?:about\s+|approximately\s+|~\s*)?"
+                                 rf"({_SCALED})(?![\d.,]?\d)", re.IGNORECASE)
 _PUE_RE = lazy_compile(r"\bPUE\s*(?:of|=|:|was|is)?\s*(?:~|about\s+)?(\d(?:\.\d+)?)\b")
 # Meta's cards: "power consumption is the peak power capacity per GPU device used, adjusted for
 # power usage efficiency": the stated power already counts the data centre, so PUE is 1 on top.
@@ -113,6 +119,7 @@ _SENTENCE_PATTERNS = (
     (_ACCEL_HOURS_RE, ("hour",)),
     (_TOKENS_RE, ("tokens",)),
     (_PARAMS_RE, ("param",)),
+    (_PARAMS_STATED_RE, ("param", "パラメータ", "파라미터", "参数")),
     (_PUE_RE, ("pue",)),
     (_PUE_IN_POWER_RE, ("power usage",)),
     (_FLOPS_RE, ("flop",)),
@@ -695,7 +702,7 @@ class _Reader:
                 elif pattern is _ACCEL_HOURS_RE:
                     self.add("accelerator_hours", parse_count(match.group(1)), text, start, scope=run_scope,
                              note="sentence")
-                elif pattern is _TOKENS_RE or pattern is _PARAMS_RE:
+                elif pattern is _TOKENS_RE or pattern is _PARAMS_RE or pattern is _PARAMS_STATED_RE:
                     before = self.body[max(0, start - 40) : start]
                     if _BOUND_BEFORE_RE.search(before):
                         continue  # "less than 13 billion parameters", "up to 2T tokens": a bound, not the size
