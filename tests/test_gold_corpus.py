@@ -658,3 +658,10 @@ def test_an_accelerator_named_with_a_is_one(name, hardware):
 def test_a_size_stated_after_its_label(name, params):
     facts = gather(read_card(GOLD / "cards" / name))
     assert facts.best("params").value == params
+
+
+def test_a_pod_slice_named_with_a_is_no_single_device():
+    # dalle-mini/dalle-mega: "... has been training for about 40-45 days on a TPU v3-256": many hosts, not one.
+    facts = gather(read_card(GOLD / "cards" / "dalle-mini__dalle-mega.md"))
+    assert any(f.text == "a TPU v3-256" for f in facts.all("hardware"))
+    assert 1 not in [f.value for f in facts.all("accelerator_count", scope=None)]

@@ -93,6 +93,7 @@ _HARDWARE_RE = lazy_compile(
 _CUMULATIVE_HOURS_RE = lazy_compile(rf"cumulative\s+of\s+({_NUM})\s+hours?\s+of\s+computation", re.IGNORECASE)
 # "16 nodes with 4 A100 GPUs each", "4 nodes of 8 x H100s", "22 GPU nodes each with 8 A100", "32 computing
 # nodes each one with 4 NVIDIA V100": nodes times the count.
+_SLICE_RE = lazy_compile(r"TPU\s?(?:Pod\s)?[vV]?\d[a-z]?[- ](\d+)")
 _NODES_BEFORE_RE = lazy_compile(r"(?<![\w.,])(\d{1,5})\s+(?:(?:gpu|compute|computing)\s+)?"
                                 r"(?:nodes?|machines?|servers?|instances?)\s*,?\s*(?:each(?:\s+one)?\s+)?"
                                 r"(?:with|of|having|x|×|\*)\s*$", re.IGNORECASE)
@@ -504,6 +505,8 @@ class _Reader:
                 self._table(table)
 
     def _table(self, table: _Table) -> None:
+        if table.header and _DATA_TABLE_RE.match(table.header[0].strip()):
+            return  # a row per corpus or language ("| Corpora | Number of tokens |"): no model's, no run's
         columns = [_column_kind(header) for header in table.header]
         if not any(kind for kind in columns[1:]):
             self._key_value_table(table)
@@ -731,6 +734,8 @@ class _Reader:
                         count = match.group(1) or match.group(3)
                         self.add("hardware", match.group(2), text, start, note="sentence")
                         count = int(count) if count and count.isdigit() else 1 if count else None  # "a single V100"
+                        if count == 1 and (slice_ := _SLICE_RE.search(match.group(2))) and int(slice_.group(1)) > 8:
+                            count = None  # "a TPU v3-256": a pod slice of many hosts, not one device
                         nodes = _NODES_BEFORE_RE.search(self.body, max(0, start - 40), start) if count else None
                         if nodes:  # "16 nodes with 4 A100 GPUs each": 64
                             count *= int(nodes.group(1))
@@ -1083,6 +1088,8 @@ def _table_value(cell: str, quantity: str, unit: str | None) -> float | None:
         return None
 
 
+_DATA_TABLE_RE = lazy_compile(r"(?:training\s+)?(?:corpus|corpora|datasets?|data\s*sets?|data\s+sources?|languages?)\b",
+                              re.IGNORECASE)
 _RUN_TOTALS = {"emissions", "energy", "accelerator_hours", "wall_hours"}  # tokens describe each model
 # The words of a run's label that name its stage, not its model ("IDEFICS-9b pretraining").
 _RUN_STAGE_WORDS = frozenset({"pretraining", "pre", "training", "train", "finetuning", "fine", "tuning", "tuned",
