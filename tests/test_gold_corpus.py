@@ -606,8 +606,9 @@ def test_hours_on_several_accelerators_are_an_unsafe_fix():
     # "* **Hardware**: We train `TripoSR` for 5 days on 22 GPU nodes each with 8 A100 40GB GPUs": a sentence in a
     # field, and nodes times the GPUs of each.
     ("stabilityai__TripoSR.md", 176, 120),
-    # "The training lasted a total of 10 days with 32 computing nodes each one with 4 NVIDIA V100 GPUs".
-    ("PlanTL-GOB-ES__gpt2-large-bne.md", 128, None),
+    # "The training lasted a total of 10 days with 32 computing nodes each one with 4 NVIDIA V100 GPUs"; the
+    # table above it ("| Corpora | Number of documents | Number of tokens |") lists corpora, not models.
+    ("PlanTL-GOB-ES__gpt2-large-bne.md", 128, 240),
     # "The model was trained on 4xV100 (85 hours)": no space between the count and the name.
     ("youscan__ukr-roberta-base.md", 4, None),
 ])
