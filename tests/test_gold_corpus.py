@@ -666,3 +666,16 @@ def test_a_pod_slice_named_with_a_is_no_single_device():
     facts = gather(read_card(GOLD / "cards" / "dalle-mini__dalle-mega.md"))
     assert any(f.text == "a TPU v3-256" for f in facts.all("hardware"))
     assert 1 not in [f.value for f in facts.all("accelerator_count", scope=None)]
+
+
+def test_a_quantisation_s_copied_metadata_is_its_original_s():
+    # nicholasKluge/TeenyTinyLlama-460m-awq: the base model's card, `co2_eq_emissions: {emissions: 41100, source:
+    # CodeCarbon, training_type: pre-training, ...}` included; an AWQ quantisation trained nothing.
+    card = read_card(GOLD / "cards" / "nicholasKluge__TeenyTinyLlama-460m-awq.md")
+    facts = gather(card, None, "nicholasKluge/TeenyTinyLlama-460m-awq")
+    assert facts.best("emissions") is None
+    assert [(f.value, f.scope) for f in facts.all("emissions", scope=None) if f.origin == "yaml"] == [(41100, "other")]
+    found = [f for f in assess(card, facts).findings if f.code == "CC403"]
+    assert len(found) == 1 and "the original model's: this repository converts it (awq)" in found[0].message
+    # The same card in a repository of the model itself: its own figure.
+    assert gather(card, None, "nicholasKluge/TeenyTinyLlama-460m").best("emissions").value == 41100

@@ -31,12 +31,13 @@ import itertools
 import re
 import unicodedata
 from dataclasses import replace
+from typing import NamedTuple
 
 from .._regex import lazy_compile
 from ..card import Card
 from .base import Fact, Reading
 
-__all__ = ["CONVERSION_WORDS", "attribute", "base_row_words", "model_words"]
+__all__ = ["CONVERSION_WORDS", "Copied", "attribute", "base_row_words", "copied_from", "copied_metadata", "model_words"]
 
 # Training figures: what a conversion, a base or a family section states of a training run.
 # (Parameters are not moved: a quantised 8B model still has 8B parameters.)
@@ -132,8 +133,7 @@ def attribute(card: Card, facts: list[Fact], model_name: str | None, folder_name
     if not any(_movable(f) for f in facts):
         return facts
     own = model_words(_without_owner(model_name)) if model_name else set()
-    conversion = (own | (model_words(folder_name) if folder_name else set())) & CONVERSION_WORDS
-    original = _duplicated_from(card, own)
+    copied = copied_from(card, model_name, folder_name)
     sections = _Sections(card, own, name_is_id) if own else None
     body = card.body
     paragraphs = _several_model_lines(card) if "odels" in body or "ggregate" in body else []
@@ -142,10 +142,8 @@ def attribute(card: Card, facts: list[Fact], model_name: str | None, folder_name
         if not _movable(fact):
             moved.append(fact)
             continue
-        if conversion:
-            fact = replace(fact, scope="other", note=_noted(fact, f"of the original model: this repository converts it ({', '.join(sorted(conversion))})"))
-        elif original:
-            fact = replace(fact, scope="other", note=_noted(fact, f"of {original}: this repository duplicates it"))
+        if copied:
+            fact = replace(fact, scope="other", note=_noted(fact, copied.note))
         elif sections is not None and (subject := sections.subject_at(fact.line)) is not None:
             scope, label = subject
             fact = replace(fact, scope=scope, note=_noted(fact, f"under '{label}'"), section=label)
@@ -153,6 +151,41 @@ def attribute(card: Card, facts: list[Fact], model_name: str | None, folder_name
             fact = replace(fact, scope="family", note=_noted(fact, "in a paragraph about several models"))
         moved.append(fact)
     return moved
+
+
+class Copied(NamedTuple):
+    """Whose training a repository that trained nothing states, and why it trained nothing."""
+
+    whose: str
+    """"the original model", or the repository it was duplicated from."""
+    why: str
+    """"this repository converts it (gguf)", "this repository duplicates it"."""
+
+    @property
+    def note(self) -> str:
+        return f"of {self.whose}: {self.why}"
+
+
+def copied_from(card: Card, model_name: str | None, folder_name: str | None = None) -> Copied | None:
+    """Whether this repository trained nothing: it converts another model's weights or was
+    duplicated from another model's repository (None when neither)."""
+    own = model_words(_without_owner(model_name)) if model_name else set()
+    conversion = (own | (model_words(folder_name) if folder_name else set())) & CONVERSION_WORDS
+    if conversion:
+        return Copied("the original model", f"this repository converts it ({', '.join(sorted(conversion))})")
+    original = _duplicated_from(card, own)
+    return Copied(original, "this repository duplicates it") if original else None
+
+
+def copied_metadata(card: Card, facts: list[Fact], model_name: str | None, folder_name: str | None) -> list[Fact]:
+    """The metadata's training facts of a repository that trained nothing (`copied_from`): its
+    `co2_eq_emissions`, copied with the original's card, are the original model's."""
+    copied = copied_from(card, model_name, folder_name)
+    if copied is None:
+        return facts
+    return [replace(fact, scope="other", note=_noted(fact, copied.note))
+            if fact.origin == "yaml" and fact.scope == "model" and fact.quantity in _TRAINING else fact
+            for fact in facts]
 
 
 def _duplicated_from(card: Card, own: set[str]) -> str | None:

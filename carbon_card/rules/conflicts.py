@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import bisect
 import math
+import os
 import re
 
 from ..facts import Fact
+from ..facts.attribution import copied_from
 from ..units import format_grams
 from .base import Context, Example, Findings, Fix, FixSafety, FixStage, Rule, Severity
 from .block import replace_figure
@@ -44,7 +46,16 @@ def emissions_conflicts(ctx: Context) -> Findings:
     that applies: kilograms as grams, another model's figure, a different figure)."""
     facts = ctx.facts
     stated = [f for f in facts.all("emissions") if f.origin == "yaml"]
-    if not stated or not stated[0].value:
+    if not stated:
+        # A repository that converts or duplicates another model's keeps its metadata: the original's.
+        copied = next((f for f in facts.all("emissions", scope="other") if f.origin == "yaml" and f.value), None)
+        if copied is None:
+            return ()
+        folder = os.path.basename(os.path.dirname(os.path.abspath(ctx.card.path)))
+        why = copied_from(ctx.card, facts.model_name, folder)
+        said = f"{why.whose}'s: {why.why}" if why else "another model's: this repository trained nothing"
+        return [CC403.finding(f"`emissions` ({format_grams(copied.value)} g) are {said}", fact_position(ctx, copied))]
+    if not stated[0].value:
         return ()
     yaml_fact = stated[0]
     grams = yaml_fact.value
@@ -190,11 +201,14 @@ _TABLE = """## Environmental Impact
 """
 CC403 = Rule(
     "CC403", "emissions-of-another-model", Severity.ERROR,
-    "The metadata's emissions are another model's row, or a family total, of a multi-model table.",
+    "The metadata's emissions are another model's row, or a family total, of a multi-model table, or the "
+    "original model's in a repository that converts or duplicates it.",
     why="A card that describes a family of models often has one table of emissions, a row per size. Copying "
         "a row into the metadata of every size gives all of them the same figure, right for one model only; "
         "a total row is the family's, not this model's. carbon-card picks this model's row by its name "
-        "(`--model-id`, `model-index`, the card's folder or title).",
+        "(`--model-id`, `model-index`, the card's folder or title). A repository that converts weights (GGUF, "
+        "AWQ, ...) or was duplicated from another model's trained nothing: the metadata it copied with the "
+        "original's card states the original's training.",
     bad=_card("# my-model-small\n\n" + _TABLE, emissions="9600000", hardware="8 x A100"),
     good=_card("# my-model-small\n\n" + _TABLE, emissions="1200000", hardware="8 x A100"),
     check=emissions_conflicts,
