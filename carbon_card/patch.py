@@ -251,7 +251,7 @@ def _with_yaml_facts(card: Card, facts: Facts) -> Facts:
 
     own = gather(card)
     kept = tuple(f for f in facts.facts if f.origin != "yaml")
-    return Facts(own.facts + kept, facts.problems, facts.model_name, facts.model_name_source)
+    return Facts(own.facts + kept, facts.problems, facts.model_name, facts.model_name_source, copied=facts.copied)
 
 
 def _apply(card: Card, changes: tuple[Change, ...]) -> tuple[str, Any]:

@@ -50,8 +50,7 @@ def test_every_card_has_its_provenance_and_its_annotation():
 
 @pytest.mark.parametrize("name", sorted(path.name for path in (GOLD / "cards").iterdir()))
 def test_no_stage_raises_on_a_gold_card(name):
-    card = read_card(GOLD / "cards" / name)
-    facts = gather(card)
+    card, facts = _gold(name)
     assessment = assess(card, facts)
     estimate(facts)
     try:
@@ -60,9 +59,10 @@ def test_no_stage_raises_on_a_gold_card(name):
         pass
 
 
-def _gold(name):
+def _gold(name, model_id=None):
+    """A gold card and its facts (this model named `model_id`, when given)."""
     card = read_card(GOLD / "cards" / name)
-    return card, gather(card)
+    return card, gather(card, None, model_id)
 
 
 def test_a_training_regime_is_a_precision_not_a_training_type():
@@ -178,8 +178,7 @@ def test_a_product_name_s_digits_are_never_a_count(text, count):
     ("HuggingFaceTB__SmolLM-135M.md", "HuggingFaceTB/SmolLM-135M", 1.7e9),
 ])
 def test_the_last_size_of_a_range_or_list_is_the_family_s(name, model_id, size):
-    card = read_card(GOLD / "cards" / name)
-    facts = gather(card, None, model_id)
+    card, facts = _gold(name, model_id)
     assert [f.scope for f in facts.facts if f.quantity == "params" and f.value == size and f.note == "sentence"] \
         and all(f.scope == "family" for f in facts.facts if f.quantity == "params" and f.value == size
                 and f.note == "sentence")
@@ -271,14 +270,12 @@ def test_the_row_of_the_base_model_on_a_fine_tunes_card_is_not_its_own():
 
 def test_a_range_is_no_one_figure():
     # "**560–1200 kg CO₂e**", "~350–500 GPU-hours": neither end is the model's figure.
-    card = read_card(GOLD / "cards" / "mlops-2526q1-mds-upc__TikkaMasalAI__modelcard_vgg16.md")
-    facts = gather(card, None, "TikkaMasalAI")
+    card, facts = _gold("mlops-2526q1-mds-upc__TikkaMasalAI__modelcard_vgg16.md", "TikkaMasalAI")
     assert facts.best("emissions") is None and facts.best("accelerator_hours") is None
 
 
 def test_kilograms_in_the_grams_field_choose_the_cards_own_statement():
-    card = read_card(GOLD / "cards" / "Afreen__test1.md")
-    facts = gather(card, None, "Afreen/test1")
+    card, facts = _gold("Afreen__test1.md", "Afreen/test1")
     assert facts.best("emissions").value == pytest.approx(106.9)  # "Carbon emission 0.1069 Kg"
     assert "CC402" in {f.code for f in assess(card, facts).findings}
 
@@ -289,8 +286,7 @@ def test_a_heading_with_an_umlaut_names_the_model_its_repository_transliterates(
 
 
 def test_codecarbons_output_pasted_as_a_key_value_table_is_read_in_its_units():
-    card = read_card(GOLD / "cards" / "henryu-lin__t5-large-samsum-deepspeed.md")
-    facts = gather(card, None, "henryu-lin/t5-large-samsum-deepspeed")
+    card, facts = _gold("henryu-lin__t5-large-samsum-deepspeed.md", "henryu-lin/t5-large-samsum-deepspeed")
     assert facts.best("emissions").value == pytest.approx(43.562840982919106)  # "| emissions | 0.0435... |" kg
     assert facts.best("energy").value == pytest.approx(0.14638051405550773)  # kWh
     assert facts.best("wall_hours").value == pytest.approx(515.5018835067749 / 3600)  # seconds
@@ -298,8 +294,8 @@ def test_codecarbons_output_pasted_as_a_key_value_table_is_read_in_its_units():
 
 def test_the_climate_performance_cards_questions_are_fields():
     # Hershcovich et al. (2022): "7. How much CO2eq was emitted to train the final model? | 15.79 kg".
-    card = read_card(GOLD / "cards" / "danielhers__climate-awareness-nlp__model_cards_climatebert.md")
-    facts = gather(card, None, "climatebert/distilroberta-base-climate-f")
+    card, facts = _gold("danielhers__climate-awareness-nlp__model_cards_climatebert.md",
+                        "climatebert/distilroberta-base-climate-f")
     assert facts.best("emissions").value == pytest.approx(15_790)
     assert facts.best("wall_hours").value == pytest.approx(48)
     assert facts.best("location").value == "Germany"
@@ -320,17 +316,17 @@ def test_a_metadata_string_with_its_unit_after_in_is_read():
     ("allenai__OLMoE-1B-7B-0924.md", "allenai/OLMoE-1B-7B-0924", 7e9),  # of two sizes, the larger is the total
 ])
 def test_a_size_far_from_the_one_the_name_states_is_another_models(name, model_id, params):
-    facts = gather(read_card(GOLD / "cards" / name), None, model_id)
+    facts = _gold(name, model_id)[1]
     assert facts.best("params").value == pytest.approx(params)
 
 
 def test_list_items_with_a_known_label_are_fields_without_bold():
     # microsoft/phi-1_5: "* GPUs: 32xA100-40G", "* Training time: 8 days".
-    facts = gather(read_card(GOLD / "cards" / "microsoft__phi-1_5.md"), None, "microsoft/phi-1_5")
+    facts = _gold("microsoft__phi-1_5.md", "microsoft/phi-1_5")[1]
     assert facts.best("accelerator_count").value == 32 and facts.best("wall_hours").value == pytest.approx(192)
     # bigscience/bloom-560m: "* Hardware: 384 A100 80GB GPUs (48 nodes)"; "Compute infrastructure:
     # Jean Zay ..." names a cluster, not the accelerator.
-    facts = gather(read_card(GOLD / "cards" / "bigscience__bloom-560m.md"), None, "bigscience/bloom-560m")
+    facts = _gold("bigscience__bloom-560m.md", "bigscience/bloom-560m")[1]
     assert facts.best("accelerator_count").value == 384 and "A100" in facts.best("hardware").value
     # A plain list item of a label that names no training figure is not a field.
     card = parse_card(b"# m\n\n- Time: 2021-07-08\n- GPUs: see below\n", "m/README.md")
@@ -345,7 +341,7 @@ def test_list_items_with_a_known_label_are_fields_without_bold():
     ("ai-forever__rugpt3large_based_on_gpt2.md", "ai-forever/rugpt3large_based_on_gpt2", 336),  # "training time was around 14 days"
 ])
 def test_durations_after_took_and_training_time(name, model_id, hours):
-    facts = gather(read_card(GOLD / "cards" / name), None, model_id)
+    facts = _gold(name, model_id)[1]
     assert facts.best("wall_hours").value == pytest.approx(hours)
 
 
@@ -477,8 +473,7 @@ def test_fields_grouped_under_a_run_label_are_that_run_s(model_id, emissions, co
     # "*IDEFICS-9b pretraining*", "*IDEFICS-9b-instruct finetuning*", "*IDEFICS-80b pretraining*", ...
     # each followed by its Hardware Type, Hours used and Carbon Emitted: a table written as lists.
     name = model_id.replace("/", "__") + ".md"
-    card = read_card(GOLD / "cards" / name)
-    facts = gather(card, None, model_id)
+    card, facts = _gold(name, model_id)
     assert facts.best("emissions").value == pytest.approx(emissions)
     assert facts.best("accelerator_count").value == count
     assert facts.best("wall_hours").value == pytest.approx(hours)
@@ -492,7 +487,7 @@ def test_fields_grouped_under_a_run_label_are_that_run_s(model_id, emissions, co
 
 def test_a_figure_of_thousands_is_read_whole_or_not_at_all():
     # idefics: "- **Hours used:** 460,000 CPU hours, 385,000 V100 GPU hours, ..." is not 460 hours.
-    facts = gather(read_card(GOLD / "cards" / "HuggingFaceM4__idefics-9b-instruct.md"))
+    facts = _gold("HuggingFaceM4__idefics-9b-instruct.md")[1]
     assert 460.0 not in [f.value for f in facts.all("wall_hours", scope=None)]
 
 
@@ -503,8 +498,7 @@ def test_a_figure_of_thousands_is_read_whole_or_not_at_all():
 def test_metadata_the_text_contradicts_is_not_chosen_and_is_reported(name, metadata, text):
     # `co2_eq_emissions: {emissions: 7540}` but the template's field "Carbon Emitted (Power
     # consumption x Time x Carbon produced based on location of power grid): 30.16 kg CO2 eq.".
-    card = read_card(GOLD / "cards" / name)
-    facts = gather(card)
+    card, facts = _gold(name)
     assert [f.value for f in facts.all("emissions") if f.origin == "yaml"] == [metadata]
     assert facts.best("emissions").value == pytest.approx(text)
     assert facts.best("emissions").reading.value == "field"
@@ -515,8 +509,7 @@ def test_metadata_the_text_contradicts_is_not_chosen_and_is_reported(name, metad
 def test_a_repository_duplicated_from_another_model_trained_nothing():
     # ismot/14t6: `duplicated_from: stabilityai/stable-diffusion-2-1` and that model's card unchanged
     # ("Hardware: 32 x 8 x A100 GPUs", "Hours used: 200000").
-    card = read_card(GOLD / "cards" / "ismot__14t6.md")
-    facts = gather(card, None, "ismot/14t6")
+    card, facts = _gold("ismot__14t6.md", "ismot/14t6")
     assert facts.best("accelerator_count") is None and facts.best("accelerator_hours") is None
     original = [f for f in facts.all("accelerator_count", scope=None) if f.value == 256]
     assert original and {f.scope for f in original} == {"other"}
@@ -539,8 +532,7 @@ def test_a_fence_left_open_in_a_list_item_ends_with_the_item():
     # MLOps-essi-upc/TAED2-clothing-reviews: "1. **Install ...**\n    ```bash\n    pip install ...\n\n2. **Load
     # the model:**\n   ```" - the first fence is never closed; the Hub closes it where item 1 ends, and
     # renders the Environmental Impact section (far below) as text.
-    card = read_card(GOLD / "cards" / "MLOps-essi-upc__TAED2-clothing-reviews__modelcard.md")
-    facts = gather(card)
+    card, facts = _gold("MLOps-essi-upc__TAED2-clothing-reviews__modelcard.md")
     assert facts.best("emissions").value == pytest.approx(110)
     assert facts.best("accelerator_hours").value == pytest.approx(1)
 
@@ -552,8 +544,7 @@ def test_a_fence_left_open_in_a_list_item_ends_with_the_item():
     ("bigscience__bloom.md", "bigscience/bloom", None),
 ])
 def test_a_size_is_read_whole(name, model_id, params):
-    card = read_card(GOLD / "cards" / name)
-    facts = gather(card, None, model_id)
+    card, facts = _gold(name, model_id)
     read = [f.value for f in facts.all("params", scope=None) if f.origin == "prose"]
     if params is not None:
         assert facts.best("params").value == pytest.approx(params) and facts.best("params").origin == "prose"
@@ -563,7 +554,7 @@ def test_a_size_is_read_whole(name, model_id, params):
 def test_one_size_beside_a_family_s_others_is_in_doubt():
     # stabilityai/stable-cascade: "Stage C comes with a 1 billion and 3.6 billion parameter version ...
     # Stage B ... 700 million and 1.5 billion parameters ... Stage A contains 20 million parameters."
-    facts = gather(read_card(GOLD / "cards" / "stabilityai__stable-cascade.md"))
+    facts = _gold("stabilityai__stable-cascade.md")[1]
     assert facts.best("params") is None
     assert 20e6 in [f.value for f in facts.all("params", scope="row")]
 
@@ -580,14 +571,14 @@ def test_one_size_beside_a_family_s_others_is_in_doubt():
     ("google-bert__bert-base-uncased.md", "google-bert/bert-base-uncased", 16),
 ])
 def test_accelerator_counts_real_cards_state(name, model_id, count):
-    facts = gather(read_card(GOLD / "cards" / name), None, model_id)
+    facts = _gold(name, model_id)[1]
     assert facts.best("accelerator_count").value == count
 
 
 def test_a_sentence_ends_at_a_line_ending_with_a_full_stop():
     # mosaicml/mpt-7b: "We demonstrate generations ... on a single A100-80GB GPU in our [blogpost](...).", the
     # line after one that ends a sentence, is inference, not training: it takes no "trained" from around it.
-    facts = gather(read_card(GOLD / "cards" / "mosaicml__mpt-7b.md"), None, "mosaicml/mpt-7b")
+    facts = _gold("mosaicml__mpt-7b.md", "mosaicml/mpt-7b")[1]
     assert facts.best("accelerator_count").value == 440
 
 
@@ -613,7 +604,7 @@ def test_hours_on_several_accelerators_are_an_unsafe_fix():
     ("youscan__ukr-roberta-base.md", 4, None),
 ])
 def test_counts_and_durations_in_the_words_real_cards_use(name, count, hours):
-    facts = gather(read_card(GOLD / "cards" / name))
+    facts = _gold(name)[1]
     assert facts.best("accelerator_count").value == count
     if hours is not None:
         assert facts.best("wall_hours").value == pytest.approx(hours)
@@ -621,7 +612,7 @@ def test_counts_and_durations_in_the_words_real_cards_use(name, count, hours):
 
 def test_plural_names_and_bold_durations_are_read():
     # HuggingFaceH4/zephyr-orpo-141b-A35b-v0.1: "... with **7k instances** for **1.3 hours** on 4 nodes of 8 x H100s."
-    facts = gather(read_card(GOLD / "cards" / "HuggingFaceH4__zephyr-orpo-141b-A35b-v0.1.md"))
+    facts = _gold("HuggingFaceH4__zephyr-orpo-141b-A35b-v0.1.md")[1]
     sentence = [f for f in facts.all("accelerator_count", scope=None) if f.reading and f.reading.value == "sentence"]
     assert [f.value for f in sentence] == [32]
     assert [f.value for f in facts.all("wall_hours", scope=None)] == [pytest.approx(1.3)]
@@ -629,7 +620,7 @@ def test_plural_names_and_bold_durations_are_read():
 
 def test_a_vendor_s_name_before_digits_names_a_product():
     # princeton-nlp/unsup-simcse-bert-base-uncased: "- **Hardware Type:** Nvidia 3090 GPUs with CUDA 11": not 3,090 GPUs.
-    facts = gather(read_card(GOLD / "cards" / "princeton-nlp__unsup-simcse-bert-base-uncased.md"))
+    facts = _gold("princeton-nlp__unsup-simcse-bert-base-uncased.md")[1]
     assert 3090 not in [f.value for f in facts.all("accelerator_count", scope=None)]
 
 
@@ -642,7 +633,7 @@ def test_a_vendor_s_name_before_digits_names_a_product():
     ("patrickvonplaten__norwegian-roberta-large.md", "TPUv3-8"),
 ])
 def test_an_accelerator_named_with_a_is_one(name, hardware):
-    facts = gather(read_card(GOLD / "cards" / name))
+    facts = _gold(name)[1]
     assert facts.best("accelerator_count").value == 1
     assert any(hardware in f.text for f in facts.all("hardware"))
 
@@ -657,13 +648,13 @@ def test_an_accelerator_named_with_a_is_one(name, hardware):
     ("taed2-2425q1-gced-upc__TAED2_Amazon_Review_Classifiers__reports_modelcard.md", 1628993),
 ])
 def test_a_size_stated_after_its_label(name, params):
-    facts = gather(read_card(GOLD / "cards" / name))
+    facts = _gold(name)[1]
     assert facts.best("params").value == params
 
 
 def test_a_pod_slice_named_with_a_is_no_single_device():
     # dalle-mini/dalle-mega: "... has been training for about 40-45 days on a TPU v3-256": many hosts, not one.
-    facts = gather(read_card(GOLD / "cards" / "dalle-mini__dalle-mega.md"))
+    facts = _gold("dalle-mini__dalle-mega.md")[1]
     assert any(f.text == "a TPU v3-256" for f in facts.all("hardware"))
     assert 1 not in [f.value for f in facts.all("accelerator_count", scope=None)]
 
@@ -671,8 +662,7 @@ def test_a_pod_slice_named_with_a_is_no_single_device():
 def test_a_quantisation_s_copied_metadata_is_its_original_s():
     # nicholasKluge/TeenyTinyLlama-460m-awq: the base model's card, `co2_eq_emissions: {emissions: 41100, source:
     # CodeCarbon, training_type: pre-training, ...}` included; an AWQ quantisation trained nothing.
-    card = read_card(GOLD / "cards" / "nicholasKluge__TeenyTinyLlama-460m-awq.md")
-    facts = gather(card, None, "nicholasKluge/TeenyTinyLlama-460m-awq")
+    card, facts = _gold("nicholasKluge__TeenyTinyLlama-460m-awq.md", "nicholasKluge/TeenyTinyLlama-460m-awq")
     assert facts.best("emissions") is None
     assert [(f.value, f.scope) for f in facts.all("emissions", scope=None) if f.origin == "yaml"] == [(41100, "other")]
     found = [f for f in assess(card, facts).findings if f.code == "CC403"]

@@ -17,7 +17,7 @@ from .._regex import lazy_compile
 from ..card import Card
 from ..document import MODEL_CARD, document_kind
 from ..tables import task_domain
-from .attribution import attribute, copied_metadata
+from .attribution import attribute, copied_from, copied_metadata
 from .base import QUANTITIES, Fact, FactProblem, Facts, Quantity, Reading
 from .files import facts_from_folder
 from .metadata import facts_from_metadata, model_index_name
@@ -62,10 +62,11 @@ def gather(card: Card, folder: str | os.PathLike | None = None, model_name: str 
     facts, problems = facts_from_metadata(card)
     prose_facts, prose_problems = facts_from_prose(card, name)
     folder_name = os.path.basename(os.path.abspath(folder)) if folder is not None else None
-    facts = copied_metadata(card, facts, name, folder_name)
+    copied = copied_from(card, name, folder_name)
+    facts = copied_metadata(facts, copied)
     sizes = _size_from_name(name) if name else []  # read once: attribution and, below, the fallback
     named_size = next((fact.value for fact in sizes if fact.quantity == "params"), None)
-    facts += _sizes_in_doubt(attribute(card, prose_facts, name, folder_name, name_source in ("given", "model-index"),
+    facts += _sizes_in_doubt(attribute(card, prose_facts, name, copied, name_source in ("given", "model-index"),
                                        named_size))
     problems += prose_problems
     if folder is not None:
@@ -83,7 +84,7 @@ def gather(card: Card, folder: str | os.PathLike | None = None, model_name: str 
     if task is not None:
         facts.append(Fact("domain", task_domain(task.value), task.text, task.origin, task.where, task.line,
                           task.column, note="domain of the task"))
-    return Facts(tuple(facts), tuple(problems), name, name_source)
+    return Facts(tuple(facts), tuple(problems), name, name_source, copied=copied)
 
 
 def _sizes_in_doubt(facts: list[Fact]) -> list[Fact]:

@@ -31,13 +31,12 @@ import itertools
 import re
 import unicodedata
 from dataclasses import replace
-from typing import NamedTuple
 
 from .._regex import lazy_compile
 from ..card import Card
-from .base import Fact, Reading
+from .base import Copied, Fact, Reading
 
-__all__ = ["CONVERSION_WORDS", "Copied", "attribute", "base_row_words", "copied_from", "copied_metadata", "model_words"]
+__all__ = ["CONVERSION_WORDS", "attribute", "base_row_words", "copied_from", "copied_metadata", "model_words"]
 
 # Training figures: what a conversion, a base or a family section states of a training run.
 # (Parameters are not moved: a quantised 8B model still has 8B parameters.)
@@ -114,12 +113,12 @@ def base_row_words(row_words: set[str], model_name: str) -> set[str]:
             if not any(c.isdigit() for c in word) or _CONTEXT_LENGTH_RE.fullmatch(word)}
 
 
-def attribute(card: Card, facts: list[Fact], model_name: str | None, folder_name: str | None = None,
+def attribute(card: Card, facts: list[Fact], model_name: str | None, copied: Copied | None = None,
               name_is_id: bool = False, named_size: float | None = None) -> list[Fact]:
     """The prose facts with the scope of each figure that another model's text states moved
     away from this model (see the module's rules). `model_name` is the name the model is known
-    by (a repository id, the `model-index` name, a folder name, the title); `folder_name`, the
-    folder holding the card, says too whether the repository converts another model.
+    by (a repository id, the `model-index` name, a folder name, the title); `copied`, whether
+    the repository trained nothing (`copied_from`).
 
     A heading that names a model with none of this model's words is another model's only when
     `name_is_id` (the name is a repository id or the card's `model-index` name): a folder or a
@@ -133,7 +132,6 @@ def attribute(card: Card, facts: list[Fact], model_name: str | None, folder_name
     if not any(_movable(f) for f in facts):
         return facts
     own = model_words(_without_owner(model_name)) if model_name else set()
-    copied = copied_from(card, model_name, folder_name)
     sections = _Sections(card, own, name_is_id) if own else None
     body = card.body
     paragraphs = _several_model_lines(card) if "odels" in body or "ggregate" in body else []
@@ -153,19 +151,6 @@ def attribute(card: Card, facts: list[Fact], model_name: str | None, folder_name
     return moved
 
 
-class Copied(NamedTuple):
-    """Whose training a repository that trained nothing states, and why it trained nothing."""
-
-    whose: str
-    """"the original model", or the repository it was duplicated from."""
-    why: str
-    """"this repository converts it (gguf)", "this repository duplicates it"."""
-
-    @property
-    def note(self) -> str:
-        return f"of {self.whose}: {self.why}"
-
-
 def copied_from(card: Card, model_name: str | None, folder_name: str | None = None) -> Copied | None:
     """Whether this repository trained nothing: it converts another model's weights or was
     duplicated from another model's repository (None when neither)."""
@@ -177,10 +162,9 @@ def copied_from(card: Card, model_name: str | None, folder_name: str | None = No
     return Copied(original, "this repository duplicates it") if original else None
 
 
-def copied_metadata(card: Card, facts: list[Fact], model_name: str | None, folder_name: str | None) -> list[Fact]:
+def copied_metadata(facts: list[Fact], copied: Copied | None) -> list[Fact]:
     """The metadata's training facts of a repository that trained nothing (`copied_from`): its
     `co2_eq_emissions`, copied with the original's card, are the original model's."""
-    copied = copied_from(card, model_name, folder_name)
     if copied is None:
         return facts
     return [replace(fact, scope="other", note=_noted(fact, copied.note))

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..document import MODEL_CARD, Document
 
-__all__ = ["QUANTITIES", "Quantity", "Fact", "FactProblem", "Facts", "Reading", "SCOPES", "DISCLOSING_SCOPES"]
+__all__ = ["QUANTITIES", "Quantity", "Copied", "Fact", "FactProblem", "Facts", "Reading", "SCOPES", "DISCLOSING_SCOPES"]
 
 
 class Reading(enum.Enum):
@@ -170,6 +170,19 @@ class FactProblem:
     column: int | None = None
 
 
+class Copied(NamedTuple):
+    """Why a repository trained nothing, and whose training its card (and metadata) states."""
+
+    whose: str
+    """"the original model", or the repository it was duplicated from."""
+    why: str
+    """"this repository converts it (gguf)", "this repository duplicates it"."""
+
+    @property
+    def note(self) -> str:
+        return f"of {self.whose}: {self.why}"
+
+
 @dataclass(frozen=True)
 class Facts:
     """Every fact about one card, and what could not be read."""
@@ -181,6 +194,9 @@ class Facts:
     model_name_source: str | None = None
     document: Document = MODEL_CARD
     """What kind of document the card's file is: facts are gathered from model cards only."""
+    copied: Copied | None = None
+    """Set when the repository trained nothing (it converts or duplicates another model's): its
+    card's training figures, metadata included, are the original's."""
 
     def __post_init__(self) -> None:
         # Candidates by (quantity, scope), (quantity, None) and (quantity, "disclosed"), indexed

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import bisect
 import math
-import os
 import re
 
 from ..facts import Fact
-from ..facts.attribution import copied_from
 from ..units import format_grams
 from .base import Context, Example, Findings, Fix, FixSafety, FixStage, Rule, Severity
 from .block import replace_figure
@@ -49,12 +47,11 @@ def emissions_conflicts(ctx: Context) -> Findings:
     if not stated:
         # A repository that converts or duplicates another model's keeps its metadata: the original's.
         copied = next((f for f in facts.all("emissions", scope="other") if f.origin == "yaml" and f.value), None)
-        if copied is None:
+        why = facts.copied
+        if copied is None or why is None:
             return ()
-        folder = os.path.basename(os.path.dirname(os.path.abspath(ctx.card.path)))
-        why = copied_from(ctx.card, facts.model_name, folder)
-        said = f"{why.whose}'s: {why.why}" if why else "another model's: this repository trained nothing"
-        return [CC403.finding(f"`emissions` ({format_grams(copied.value)} g) are {said}", fact_position(ctx, copied))]
+        return [CC403.finding(f"`emissions` ({format_grams(copied.value)} g) are {why.whose}'s: {why.why}",
+                              fact_position(ctx, copied))]
     if not stated[0].value:
         return ()
     yaml_fact = stated[0]
