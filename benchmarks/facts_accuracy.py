@@ -98,13 +98,27 @@ def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
                           check=False)
 
 
-def chosen(record: dict, quantity: str, origins: tuple[str, ...] | None = None) -> float | None:
+def chosen_fact(record: dict, quantity: str) -> dict | None:
     for fact in record.get("facts") or ():
         if fact["quantity"] == quantity and fact["chosen"] and fact["scope"] == "model":
-            if origins is not None and fact["origin"] not in origins:
-                return None
-            return number(fact["value"]) if not isinstance(fact["value"], (int, float)) else float(fact["value"])
+            return fact
     return None
+
+
+def chosen(record: dict, quantity: str, origins: tuple[str, ...] | None = None) -> float | None:
+    fact = chosen_fact(record, quantity)
+    if fact is None or origins is not None and fact["origin"] not in origins:
+        return None
+    return number(fact["value"]) if not isinstance(fact["value"], (int, float)) else float(fact["value"])
+
+
+def provenance(record: dict, quantities: tuple[str, ...]) -> str:
+    """Where the chosen value was read: its origin, and for prose how (`prose/sentence`)."""
+    for quantity in quantities:
+        fact = chosen_fact(record, quantity)
+        if fact is not None:
+            return fact["origin"] + (f"/{fact['reading']}" if fact.get("reading") else "")
+    return "-"
 
 
 # The annotation records the parameters a card states; a size read from the model's name alone
@@ -175,7 +189,7 @@ def _shares_model_number(a: str, b: str) -> bool:
     return bool(names(a) & names(b))
 
 
-def evaluate(cards: list[dict], split: str, show: bool) -> None:
+def evaluate(cards: list[dict], split: str, show: bool, by_reading: bool = False) -> None:
     cards = [c for c in cards if split == "all" or c["split"] == split
              or split == "fresh" and c["part"] in FRESH_PARTS]
     work = Path(tempfile.mkdtemp(prefix="facts-accuracy-"))
@@ -190,14 +204,15 @@ def evaluate(cards: list[dict], split: str, show: bool) -> None:
             shutil.copytree(base, copy)
             cli("check", "--fix", *flags, "--fail-on", "never", "-q", ".", cwd=copy)
             fixed[name] = copy
-        report(cards, by_path, records, fixed, base, split, show)
+        report(cards, by_path, records, fixed, base, split, show, by_reading)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def report(cards, by_path, records, fixed, base, split, show) -> None:
+def report(cards, by_path, records, fixed, base, split, show, by_reading=False) -> None:
     print(f"== split {split}: {len(cards)} cards")
     misses: list[str] = []
+    readings: dict[tuple[str, str], list[int]] = {}  # (quantity, provenance) -> [right, chosen]
     # 1. per quantity: recall and precision of the chosen value
     quantities = (
         ("emissions", "own_emissions_g", lambda r: chosen(r, "emissions")),
@@ -223,13 +238,22 @@ def report(cards, by_path, records, fixed, base, split, show) -> None:
                 correct = close(got, truth, quantity)
             annotated += truth is not None
             chosen_any += got is not None
+            where = provenance(record, ("wall_hours", "accelerator_hours") if quantity == "hours" else (quantity,))
+            if got is not None:
+                tally = readings.setdefault((quantity, where), [0, 0])
+                tally[0] += correct
+                tally[1] += 1
             found += truth is not None and correct
             right += got is not None and correct
             if (truth is not None or got is not None) and not correct:
                 misses.append(f"{quantity}: {card['file']}: annotated {card[column] or '-'}"
                               f"{' (' + card['hours_kind'] + ')' if quantity == 'hours' and card['hours_kind'] else ''},"
-                              f" chosen {got if got is not None else '-'}")
+                              f" chosen {got if got is not None else '-'}{' (' + where + ')' if got is not None else ''}")
         print(f"  {quantity:18s} recall {_share(found, annotated)}  precision {_share(right, chosen_any)}")
+        if by_reading:
+            for (name, where), (good, total) in sorted(readings.items()):
+                if name == quantity:
+                    print(f"    {'from ' + where:30s} precision {_share(good, total)}")
     # 2. placeholders, kilograms in the grams field, files that are not model cards
     for label, flagged_code, is_case in (
         ("placeholders", "CC301", lambda c: bool(c["placeholders"])),
@@ -305,11 +329,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=("tune", "validation", "fresh", "all"), default=None)
     parser.add_argument("--show", action="store_true", help="list each miss (tune split unless --split)")
+    parser.add_argument("--by-reading", action="store_true",
+                        help="precision of the chosen value per place it was read (metadata, a field, a sentence...)")
     args = parser.parse_args()
     cards = load()
     splits = [args.split] if args.split else ["tune", "validation", "fresh", "all"]
     for split in splits:
-        evaluate(cards, split, show=args.show and (split == "tune" or args.split is not None))
+        evaluate(cards, split, show=args.show and (split == "tune" or args.split is not None),
+                 by_reading=args.by_reading)
 
 
 if __name__ == "__main__":

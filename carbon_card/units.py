@@ -197,6 +197,9 @@ _COUNT_FIRST_RE = lazy_compile(r"^\s*(\d{1,6})\s*(?:(?:x|×|\*)?\s+(?=\S)|[x×*]
 _COUNT_LAST_RE = lazy_compile(r"(?:\bx|×|\*)\s*(\d{1,6})\s*$", re.IGNORECASE)
 # "32 x 8 x A100", "4 x 8 A100 GPUs": counts multiplied, each followed by a separator (not "8 x 80GB").
 _COUNT_PRODUCT_RE = lazy_compile(r"^\s*(\d{1,6}(?:\s*[x×*]\s*\d{1,6})+)(?:\s*[x×*]\s*|\s+)(?=[^\d\s])", re.IGNORECASE)
+# "512 nodes of 6xV100", "4 nodes with 8 A100", "2 machines x 8 H100": nodes times the accelerators of each.
+_NODES_PRODUCT_RE = lazy_compile(r"^\s*(\d{1,5})\s+(?:(?:gpu|compute|computing)\s+)?(?:nodes?|machines?|servers?|instances?|hosts?)"
+                                 r"\s*,?\s*(?:each\s+)?(?:of|with|x|×|\*)\s*(\d{1,5})\s*(?:x|×|\*)?\s*(?=[a-z])", re.IGNORECASE)
 # The digits of a product name are never a count: "Quadro RTX 8000 GPUs", "GeForce RTX 4090", "Tesla T4",
 # "Nvidia 3090 GPUs" (a vendor's name before digits names its product).
 _PRODUCT_NAME_RE = lazy_compile(r"\b(?:rtx|gtx|quadro|titan|radeon|instinct|mi|rx|arc|tesla|geforce|nvidia|amd|intel"
@@ -210,6 +213,9 @@ def parse_accelerator_count(text: str) -> int | None:
 
     "8 x A100", "A100 80GB x 8", "8 v100 GPUs", "16 NVIDIA A100-SXM4-80GB", "1 x Tesla T4".
     """
+    nodes = _NODES_PRODUCT_RE.match(text)
+    if nodes:  # "512 nodes of 6xV100": 3,072
+        return int(nodes.group(1)) * int(nodes.group(2)) or None
     product = _COUNT_PRODUCT_RE.match(text)
     if product:  # "32 x 8 x A100": 32 nodes of 8
         count = math.prod(int(n) for n in re.findall(r"\d+", product.group(1)))

@@ -14,8 +14,8 @@ about, with four rules a reader can state:
    Diffusion v2 Model Card") makes the figures under it, up to the next heading of the same or
    a higher level, that model's: a family containing this one (the name is a part of this
    model's name) or another model (the name is not this model's).
-3. A paragraph about several models ("training all 9 Code Llama models", "in aggregate")
-   states family totals.
+3. A paragraph about several models ("training all 9 Code Llama models", "in aggregate",
+   "Training the SVD checkpoints") states family totals.
 4. A table row whose label is this model's name without its fine-tuning words (the row
    "Llama 2 7B" for "Llama-2-7b-chat-hf") is the base model's pre-training, not this model's
    training: `prose` asks `base_row_words` when it picks a row.
@@ -68,9 +68,11 @@ _HEADING_RE = lazy_compile(r"^[ \t]{0,3}(#{1,6})[ \t]+([^\n]+?)[ \t#]*\r?$", re.
 # a label for what follows, up to the next heading.
 _BOLD_LABEL_RE = lazy_compile(r"^[ \t]*(?:(?:\*\*|__)[^*_\n]{1,80}(?:\*\*|__)[ \t]*){1,3}\r?$", re.MULTILINE)
 # Training several models at once: "In aggregate, training all 9 Code Llama models required ...".
+# "Training the SVD checkpoints required a total of ...": checkpoints or variants, whatever the count.
 _SEVERAL_MODELS_RE = lazy_compile(
     r"\bin aggregate\b|\b(?:(?:pre-?)?train(?:ing|ed)?|fine-tun(?:ing|ed))\s+(?:all|each of|both|the)\s+"
-    r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|twelve|of (?:the|our|these))\b[^.\n]{0,40}\bmodels\b",
+    r"(?:(?:\d+|two|three|four|five|six|seven|eight|nine|ten|twelve|of (?:the|our|these))\b[^.\n]{0,40}\bmodels\b"
+    r"|[^.\n]{0,40}?\b(?:checkpoints|variants)\b)",
     re.IGNORECASE)
 # Where a match of `_SEVERAL_MODELS_RE` can start, lower-cased: each of its branches begins with one.
 _SEVERAL_MODELS_STARTS = ("in aggregate", "train", "pretrain", "pre-train", "fine-tun")

@@ -49,6 +49,10 @@ _MASS_CO2_RE = lazy_compile(rf"{_FIGURE_START}({_NUM})\s*\**\s*({_MASS_UNIT})(?=
 # In a field about emissions the gas may be left out: "Carbon Emitted: 149.2 kg".
 _MASS = rf"{_FIGURE_START}({_NUM})\s*\**\s*({_MASS_UNIT})(?=[^a-z]|$|co)\**{_GAS}?"
 _MASS_RE = lazy_compile(_MASS, re.IGNORECASE)
+# A field label that states the unit of its bare number: "Carbon Emitted (kg CO2)", "CO2 (in grams)",
+# "Emissions in kg"; not a rate ("Carbon Efficiency (kg/kWh)").
+_LABEL_MASS_UNIT_RE = lazy_compile(rf"(?:\(\s*|\bin\s+)(?:in\s+)?({_MASS_UNIT})(?=[^a-z/]|$|co){_GAS}?\s*(?:\)|$)",
+                                   re.IGNORECASE)
 _ENERGY_RE = lazy_compile(rf"{_FIGURE_START}({_NUM})\s*\**\s*(kWh|MWh|GWh|Wh)\b", re.IGNORECASE)
 _SCALED = rf"{_NUM}\s*(?:[kKMBT](?![a-zA-Z])|thousand|million|billion|trillion)?"
 _ACCEL_HOURS_RE = lazy_compile(rf"{_FIGURE_START}({_SCALED})\**\s*(?:(?:NVIDIA\s+)?[AHV]100\s+)?(?:GPU|TPU|chip|accelerator|device)"
@@ -97,6 +101,14 @@ _SLICE_RE = lazy_compile(r"TPU\s?(?:Pod\s)?[vV]?\d[a-z]?[- ](\d+)")
 _NODES_BEFORE_RE = lazy_compile(r"(?<![\w.,])(\d{1,5})\s+(?:(?:gpu|compute|computing)\s+)?"
                                 r"(?:nodes?|machines?|servers?|instances?)\s*,?\s*(?:each(?:\s+one)?\s+)?"
                                 r"(?:with|of|having|x|×|\*)\s*$", re.IGNORECASE)
+# "48 * 8 A100s", "32 x 8 A100": a factor before the count.
+_FACTOR_BEFORE_RE = lazy_compile(r"(?<![\w.,])(\d{1,5})\s*[x×*]\s*$", re.IGNORECASE)
+# "256 cores of a Cloud TPU v3 Pod": the parts of one named device.
+_PARTS_OF_BEFORE_RE = lazy_compile(r"(?<![\w.,])(\d{1,6})\s+(?:tpu\s+)?(?:cores|chips)\s+of\s+$", re.IGNORECASE)
+_POD_AFTER_RE = lazy_compile(r"\s+pods?\b", re.IGNORECASE)
+_HOURS_AFTER_RE = lazy_compile(r"[\s-]*(?:hours?|hrs?|h)\b", re.IGNORECASE)
+# What a model needs to run, not what trained it: "the model can fit on a single V100 32GB GPU".
+_CAPACITY_RE = lazy_compile(r"\b(?:can|could|will|to)\s+(?:fit|run)\b|\bfits\s+(?:on|in|into)\b", re.IGNORECASE)
 # Chinese and Japanese: "4张A100" (four A100 cards), "约4小时" (about 4 hours), "約160分" (minutes).
 _CJK_COUNT_RE = lazy_compile(rf"(?<![\d.])(\d{{1,5}})\s*(?:张|張|台|枚|块|塊)\s*({_ACCEL})")
 _CJK_DURATION_RE = lazy_compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:个|個)?(小时|小時|時間|分钟|分鐘|分(?![类類析布])|天|日間)")
@@ -157,6 +169,7 @@ _LABELLED_RE = lazy_compile(
 _PLACEHOLDER = "more information needed"
 _NO_VALUE = {"unknown", "n/a", "na", "none", "not specified", "not available", "unavailable", "-", "tbd", "?",
              "なし", "無し", "不明", "无", "未知", "없음", "ninguno", "ninguna", "aucun", "keine", "nessuno", "nenhum"}
+_FIRST_PART_RE = lazy_compile(r"[,;(]")
 _H1_RE = lazy_compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 
 
@@ -357,7 +370,7 @@ class _Reader:
             if kind is None and "dataset" in label.lower():
                 kind = "dataset"  # "Dataset: Pt-Corpus Instruct (6.2B tokens)"
             value = match.group("value").strip().strip("*").strip()
-            if kind is None or not value or _PLACEHOLDER in value.lower() or value.lower().strip(" .") in _NO_VALUE:
+            if kind is None or not value or _states_nothing(value):
                 continue
             # A field whose value is not the quantity its label names is left to the sentence
             # reader ("**Training Energy Use:** Training utilized 916k GPU hours ...").
@@ -376,7 +389,7 @@ class _Reader:
                 continue  # in a code block or an HTML comment
             label, value = match.group("label"), match.group("value").strip()
             kind = _label_kind(label)
-            if kind is None or _PLACEHOLDER in value.lower() or value.lower().strip(" .") in _NO_VALUE:
+            if kind is None or _states_nothing(value):
                 continue
             if self._labelled(kind, label, value, match.start("value")):
                 self._use(match.start())
@@ -437,7 +450,7 @@ class _Reader:
         return False
 
     def _labelled_mass(self, label: str, value: str, start: int, note: str) -> bool:
-        grams_label = re.search(r"\bin\s+grams\b|\(g\)", label, re.IGNORECASE)
+        label_unit = _LABEL_MASS_UNIT_RE.search(label)  # "Carbon Emitted (kg CO2): 0.4", "CO2 (in grams): 12"
         found = _MASS_RE.search(value)
         if found and _RANGE_END_RE.search(value, 0, found.start()):
             return True  # "560-1200 kg": a range is no one figure; and the sentence reader must not take its end
@@ -452,8 +465,9 @@ class _Reader:
                 self.add("location", where.group(1).strip(), where.group(1), start, note=note, reading=Reading.FIELD)
             return True
         number = _LEADING_NUMBER_RE.match(value)
-        if number and grams_label:
-            self.add("emissions", _number(number.group(1)), number.group(1), start, note=note, reading=Reading.FIELD)
+        if number and label_unit:
+            grams = _grams(f"{number.group(1)} {label_unit.group(1)}")
+            self.add("emissions", grams, number.group(1), start, note=f"{note}, in the label's unit", reading=Reading.FIELD)
             return True
         if number:
             self.problem(f"{note}: {value!r} has no known unit of mass; say g, kg or t CO2e", start)
@@ -563,7 +577,7 @@ class _Reader:
         for key, (value, offset, written) in rows.items():
             kind = _label_kind(key) or ("hardware" if _HARDWARE_KEY_RE.search(key) else None)
             value = value.strip().strip("*").strip()
-            if kind is None or not value or _PLACEHOLDER in value.lower() or value.lower().strip(" .") in _NO_VALUE:
+            if kind is None or not value or _states_nothing(value):
                 continue
             if self._labelled(kind, written, value, offset):
                 self._use(offset)
@@ -575,7 +589,7 @@ class _Reader:
             answer = answer.strip()
             found = next(((quantity, scope) for pattern, quantity, scope in _QUESTIONS if pattern.search(question)),
                           None)
-            if found is None or not answer or answer.lower().strip(" .") in _NO_VALUE:
+            if found is None or not answer or _states_nothing(answer):
                 continue
             quantity, scope = found
             self._use(offset)
@@ -731,18 +745,15 @@ class _Reader:
                 elif train_context.search(clause) or pattern is _DURATION_RE and train_context.search(
                         self._heading_before(start)):  # "It took about 2 hours to finish." under "## Training"
                     if pattern is _HARDWARE_RE:
-                        count = match.group(1) or match.group(3)
+                        if _CAPACITY_RE.search(clause):
+                            continue  # "the model can fit on a single V100": what it needs, not what trained it
                         self.add("hardware", match.group(2), text, start, note="sentence")
-                        count = int(count) if count and count.isdigit() else 1 if count else None  # "a single V100"
-                        if count == 1 and (slice_ := _SLICE_RE.search(match.group(2))) and int(slice_.group(1)) > 8:
-                            count = None  # "a TPU v3-256": a pod slice of many hosts, not one device
-                        nodes = _NODES_BEFORE_RE.search(self.body, max(0, start - 40), start) if count else None
-                        if nodes:  # "16 nodes with 4 A100 GPUs each": 64
-                            count *= int(nodes.group(1))
+                        count = self._sentence_count(match)
                         if count:
                             self.add("accelerator_count", count, text, start, note="sentence")
                     elif pattern is _GPU_COUNT_RE:
-                        self.add("accelerator_count", int(match.group(1)), text, start, note="sentence")
+                        self.add("accelerator_count", self._times_nodes(int(match.group(1)), start), text, start,
+                                 note="sentence")
                     elif pattern is _CJK_COUNT_RE:
                         self.add("hardware", match.group(2), text, start, note="sentence")
                         self.add("accelerator_count", int(match.group(1)), text, start, note="sentence")
@@ -753,6 +764,30 @@ class _Reader:
                         self.add("wall_hours", parse_duration_hours(match.group(1))[0], text, start, note="sentence")
                 if len(self.facts) > read_before and _THIS_MODEL_RE.search(line_before[line_before.rfind(". ") + 1:]):
                     self.of_this_model.update(id(fact) for fact in self.facts[read_before:])
+
+    def _sentence_count(self, match: re.Match) -> int | None:
+        """How many accelerators a sentence's match of `_HARDWARE_RE` names, with the words around it."""
+        start, end = match.start(), match.end()
+        if _HOURS_AFTER_RE.match(self.body, end, end + 12):
+            return None  # "10 V100 GPU hours": accelerator-hours, not ten accelerators
+        count = match.group(1) or match.group(3)
+        count = int(count) if count and count.isdigit() else 1 if count else None  # "a single V100"
+        before = self.body[max(0, start - 40) : start]
+        if count == 1:
+            parts = _PARTS_OF_BEFORE_RE.search(before)
+            if parts:  # "256 cores of a Cloud TPU v3 Pod": the cores are counted
+                return int(parts.group(1))
+            if _POD_AFTER_RE.match(self.body, end) or (
+                    (slice_ := _SLICE_RE.search(match.group(2))) and int(slice_.group(1)) > 8):
+                return None  # "a TPU v3-256", "a TPU v3 Pod": a pod (slice) of many hosts, not one device
+        return self._times_nodes(count, start) if count else None
+
+    def _times_nodes(self, count: int, start: int) -> int:
+        """A count of accelerators times the nodes or factor written before it: "16 nodes with 4 A100
+        GPUs each" is 64, "48 * 8 A100s" is 384, "4 compute nodes of 8 GPUs" is 32."""
+        before = self.body[max(0, start - 40) : start]
+        factor = _NODES_BEFORE_RE.search(before) or _FACTOR_BEFORE_RE.search(before)
+        return count * int(factor.group(1)) if factor else count
 
     def _anchored(self, pattern: re.Pattern, anchors) -> Iterator[re.Match]:
         """The matches of `pattern` near its anchor words, each once, off the lines already read."""
@@ -1277,6 +1312,15 @@ def _number(text: str) -> float:
     return float(text.replace(",", ""))
 
 
+def _states_nothing(value: str) -> bool:
+    """A field's value that states no value: the template's placeholder, "Unknown", "N/A", or a
+    value that says so before what was assumed instead ("unavailable, assumed East US for
+    calculations": an assumption is not where training ran)."""
+    lower = value.lower()
+    return (_PLACEHOLDER in lower or lower.strip(" .") in _NO_VALUE
+            or _FIRST_PART_RE.split(lower, 1)[0].strip(" .") in _NO_VALUE)
+
+
 def _grams(text: str) -> float:
     return parse_mass_grams(text.replace("*", ""))
 
@@ -1304,6 +1348,13 @@ def _pick_row(labels: list[str], model_tokens: set[str]) -> int | None:
                 best, best_size, tie = index, len(distinguishing), False
             elif len(distinguishing) == best_size:
                 tie = True
+    if best is None and common and common <= model_tokens:
+        # "OLMo 7B" beside "OLMo 7B Twin", for OLMo-7B: the plain row, when the name has no
+        # other row's distinguishing word.
+        plain = [index for index, words in enumerate(tokens) if words == common]
+        others = set().union(*(words - common for words in tokens))
+        if len(plain) == 1 and not others & model_tokens:
+            return plain[0]
     return None if tie else best
 
 
