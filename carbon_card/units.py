@@ -155,6 +155,7 @@ _HOURS_PER_UNIT = {
     "h": 1.0, "hr": 1.0, "hrs": 1.0, "hour": 1.0, "hours": 1.0,
     "d": 24.0, "day": 24.0, "days": 24.0,
     "w": 168.0, "wk": 168.0, "week": 168.0, "weeks": 168.0,
+    "month": 720.0, "months": 720.0,  # "took two months": 30 days each, as a reader counts them
 }
 _DURATION_PART_RE = lazy_compile(
     rf"({_NUMBER})\s*((?-i:[kKMBT])(?![a-z]))?\s*(?:(gpu|tpu|accelerator|chip|device|node)[- ]?)?([a-z]+)?", re.IGNORECASE

@@ -717,3 +717,36 @@ def test_a_field_that_says_it_is_unknown_states_nothing():
     card, facts = _gold("distilbert__distilgpt2.md")
     assert not facts.all("location", scope=None)
     assert "geographical_location" not in (propose(assess(card, facts), unsafe=True).block or {})
+
+
+@pytest.mark.parametrize("name, count", [
+    # "The model was trained on TPUv3 hardware (8 cores)."
+    ("google__vit-base-patch16-224.md", 8),
+    # "... performed on a single Cloud TPU device (TPUv2, 8 cores, 8GB memory per core)."
+    ("bioformers__bioformer-cased-v1.0.md", 8),
+    # "在单卡-A100下迭代100万 steps" (on a single A100 card, a million steps).
+    ("Ayou__chinese_mobile_bert.md", 1),
+    # "- GPU used : 1 x GeForce RTX 3060 Laptop GPU"
+    ("d4data__biomedical-ner-all.md", 1),
+    # sentence-transformers' generated "- num_gpu: 1"
+    ("deutsche-telekom__gbert-large-paraphrase-cosine.md", 1),
+])
+def test_cores_single_cards_and_gpu_fields(name, count):
+    facts = _gold(name)[1]
+    assert facts.best("accelerator_count").value == count
+
+
+@pytest.mark.parametrize("name, model_id, hours", [
+    # "Training started in December 2022 and took two months."
+    ("tiiuae__falcon-40b.md", "tiiuae/falcon-40b", 1440),
+    # "Training happened in early March 2023 and took about two weeks."
+    ("tiiuae__falcon-7b.md", "tiiuae/falcon-7b", 336),
+    # "The total training time amounted to approximately 10 days for Yi-VL-34B and 3 days for Yi-VL-6B."
+    ("01-ai__Yi-VL-34B.md", "01-ai/Yi-VL-34B", 240),
+    # ... the same card for the 6B model: the 10 days are the 34B's ("and 3 days", without a verb, is not read).
+    ("01-ai__Yi-VL-34B.md", "01-ai/Yi-VL-6B", None),
+])
+def test_durations_in_words_and_per_model(name, model_id, hours):
+    facts = _gold(name, model_id)[1]
+    best = facts.best("wall_hours")
+    assert (best and best.value) == (pytest.approx(hours) if hours else None)

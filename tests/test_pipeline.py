@@ -18,7 +18,8 @@ from carbon_card.pipeline import Result, Settings, run
 from carbon_card.rules import RULES
 
 GOLD = CORPUS / "gold" / "cards"
-# A card that states its size and no emissions: --unsafe-fixes writes carbon-card's estimate.
+# A card that states its size, accelerators and training time ("approximately 10 days for Yi-VL-34B") and no
+# emissions: --unsafe-fixes writes carbon-card's estimate from its compute (tier T2).
 ESTIMATED = "01-ai__Yi-VL-34B"
 # A card whose reported emissions CC501 holds against the estimate of its own facts.
 CROSS_CHECKED = "allenai__OLMoE-1B-7B-0924"
@@ -56,7 +57,7 @@ def test_the_estimate_is_computed_once_for_the_rules_the_patch_and_the_report(tm
     written = record(result, show_diff=True)
     # The patch wrote the estimate and the report shows it: both from one computation.
     assert "estimate by carbon-card" in written["diff"]
-    assert written["estimate"]["tier"] == "T4"
+    assert written["estimate"]["tier"] == "T2"
     assert result.estimate is result.estimate
     assert len([facts for facts in estimates if facts is result.facts]) == 1
     # The patch's second round (on the patched card, new facts) is the only other estimate.
@@ -149,7 +150,7 @@ def test_a_format_added_to_the_registry_needs_no_change_in_check(monkeypatch, tm
     assert "tiers" in CliRunner().invoke(cli, ["check", "--help"]).output
     folder = lay_out(tmp_path, ESTIMATED, CROSS_CHECKED)
     outcome = CliRunner().invoke(cli, ["check", "--format", "tiers", str(folder)])
-    assert outcome.stdout == (f"{folder / ESTIMATED / 'README.md'} T4\n"
+    assert outcome.stdout == (f"{folder / ESTIMATED / 'README.md'} T2\n"
                               f"{folder / CROSS_CHECKED / 'README.md'} T1\n2 cards\n")
     assert outcome.exit_code == 1  # the findings' verdict, as every format
     unknown = CliRunner().invoke(cli, ["check", "--format", "nope", str(folder)])

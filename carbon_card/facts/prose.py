@@ -74,13 +74,19 @@ _PUE_IN_POWER_RE = lazy_compile(r"adjusted\s+for\s+(?:the\s+)?power\s+usage\s+(?
 _FLOPS_RE = lazy_compile(
     rf"{_FIGURE_START}({_NUM}(?:\s*(?:x|×|\*)\s*10\s*\^?\s*\{{?[+-]?\d+\}}?)?)\s*(?:total\s+)?FLOPs?\b(?!\s*/|\s*per\b)"
 )
-# "for about 9.5 days", "took approximately 14 hours", "training time was around 14 days", "lasted a total of 10 days", "for **1.3 hours**".
+_NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                 "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+# "for about 9.5 days", "took approximately 14 hours", "training time was around 14 days", "lasted a total of 10 days",
+# "for **1.3 hours**", "took two months", "time amounted to approximately 10 days".
 _DURATION_RE = lazy_compile(
-    rf"(?:\bfor|\btook|\blasted(?:\s+a\s+total\s+of)?|\btime\s+(?:was|of))\s+(?:about\s+|around\s+|approximately\s+"
-    rf"|roughly\s+|~\s*)?(?:\*\*)?"
-    rf"({_NUM}\s*(?:hours?|hrs?|days?|weeks?)(?:\s*(?:,|and)?\s+{_NUM}\s*(?:hours?|hrs?|minutes?|mins?)\b)*)\b",
+    rf"(?:\bfor|\btook|\blasted(?:\s+a\s+total\s+of)?|\btime\s+(?:was|of|amounted\s+to))\s+(?:about\s+|around\s+"
+    rf"|approximately\s+|roughly\s+|~\s*)?(?:\*\*)?"
+    rf"((?:{_NUM}\s*|(?:{'|'.join(_NUMBER_WORDS)})\s+)(?:hours?|hrs?|days?|weeks?|months?)"
+    rf"(?:\s*(?:,|and)?\s+{_NUM}\s*(?:hours?|hrs?|minutes?|mins?)\b)*)\b",
     re.IGNORECASE
 )
+# After a figure, the model it is of: "10 days for Yi-VL-34B and 3 days for Yi-VL-6B" (a hyphenated name).
+_FOR_MODEL_AFTER_RE = lazy_compile(r"\s+for\s+(?:the\s+)?([A-Za-z][\w.]*(?:-[\w.]+)+)")
 # Accelerators as cards name them (the issue-4 hardware table refines the model names).
 _ACCEL = (
     r"(?:(?:NVIDIA|Nvidia|Tesla|AMD|Google|Cloud|Instinct|GeForce)\s+)*"
@@ -105,12 +111,13 @@ _NODES_BEFORE_RE = lazy_compile(r"(?<![\w.,])(\d{1,5})\s+(?:(?:gpu|compute|compu
 _FACTOR_BEFORE_RE = lazy_compile(r"(?<![\w.,])(\d{1,5})\s*[x×*]\s*$", re.IGNORECASE)
 # "256 cores of a Cloud TPU v3 Pod": the parts of one named device.
 _PARTS_OF_BEFORE_RE = lazy_compile(r"(?<![\w.,])(\d{1,6})\s+(?:tpu\s+)?(?:cores|chips)\s+of\s+$", re.IGNORECASE)
+_CORES_AFTER_RE = lazy_compile(r"[^.\n()]{0,20}?[(,]\s*(\d{1,4})\s+(?:tpu\s+)?cores\b", re.IGNORECASE)
 _POD_AFTER_RE = lazy_compile(r"\s+pods?\b", re.IGNORECASE)
 _HOURS_AFTER_RE = lazy_compile(r"[\s-]*(?:hours?|hrs?|h)\b", re.IGNORECASE)
 # What a model needs to run, not what trained it: "the model can fit on a single V100 32GB GPU".
 _CAPACITY_RE = lazy_compile(r"\b(?:can|could|will|to)\s+(?:fit|run)\b|\bfits\s+(?:on|in|into)\b", re.IGNORECASE)
 # Chinese and Japanese: "4张A100" (four A100 cards), "约4小时" (about 4 hours), "約160分" (minutes).
-_CJK_COUNT_RE = lazy_compile(rf"(?<![\d.])(\d{{1,5}})\s*(?:张|張|台|枚|块|塊)\s*({_ACCEL})")
+_CJK_COUNT_RE = lazy_compile(rf"(?:(?<![\d.])(\d{{1,5}})\s*(?:张|張|台|枚|块|塊)|单卡|單卡)\s*[-–]?\s*({_ACCEL})")
 _CJK_DURATION_RE = lazy_compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:个|個)?(小时|小時|時間|分钟|分鐘|分(?![类類析布])|天|日間)")
 _CJK_HOURS = {"小时": 1.0, "小時": 1.0, "時間": 1.0, "分钟": 1 / 60, "分鐘": 1 / 60, "分": 1 / 60, "天": 24.0,
               "日間": 24.0}
@@ -139,10 +146,10 @@ _SENTENCE_PATTERNS = (
     # Accelerators are named near these words ("100" stands for A100, H100, V100, P100; a name
     # far from all of them, "8 A6000s", is missed).
     (_HARDWARE_RE, ("100", "gpu", "tpu", "nvidia", "tesla", "rtx", "t4", "a10", "a40", "l4", "amd", "gaudi")),
-    (_DURATION_RE, ("hour", "hrs", "day", "week")),
+    (_DURATION_RE, ("hour", "hrs", "day", "week", "month")),
     (_GPU_COUNT_RE, ("gpus", "tpus", "accelerators")),
     (_CUMULATIVE_HOURS_RE, ("cumulative",)),
-    (_CJK_COUNT_RE, ("张", "張", "台", "枚", "块", "塊")),
+    (_CJK_COUNT_RE, ("张", "張", "台", "枚", "块", "塊", "单卡", "單卡")),
     (_CJK_DURATION_RE, ("小时", "小時", "時間", "分", "天", "日間")),
 )
 # Every anchor word once; accelerator names must start a word ("tpu" in "output" is none).
@@ -155,8 +162,8 @@ _TRAIN_CONTEXT_RE = lazy_compile(r"train|pretrain|fine-?tun|训练|訓練|学習
 
 _AUTOTRAIN_RE = lazy_compile(rf"CO2 Emissions \(in grams\)\s*:\s*({_NUM})", re.IGNORECASE)
 _PLAIN_FIELD_RE = lazy_compile(
-    r"^[ \t]*(?:[-*+][ \t]+)?(?P<label>gpus?|tpus?|hardware(?: type| used)?|hours used|training time|carbon emitted"
-    r"|(?:training |compute )?(?:time|duration)|training hours|num_devices"
+    r"^[ \t]*(?:[-*+][ \t]+)?(?P<label>gpus?(?: used)?|tpus?|hardware(?: type| used)?|hours used|training time|carbon emitted"
+    r"|(?:training |compute )?(?:time|duration)|training hours|num_devices|num_gpus?|n_gpus?"
     r"|co2 emissions?|cloud provider|compute region|training tokens|number of parameters)[ \t]*:[ \t]*"
     r"(?P<value>[^\n]+)$", re.IGNORECASE | re.MULTILINE)
 # "- **Hardware Type:** x", "**Training time**: x", "- **Carbon Emitted** *(remark)*: x". A bold
@@ -264,12 +271,13 @@ def _label_kind(label: str) -> str | None:
     if "energy" in key or "power consumption" in key and "(w)" not in key:
         return "energy"
     if key in {"hardware type", "hardware", "gpu", "gpus", "tpu", "tpus", "accelerator", "accelerators",
-               "hardware used"}:  # not "Compute infrastructure": a cluster's name (Jean Zay), no accelerator
+               "hardware used", "gpu used", "gpus used"}:  # not "Compute infrastructure": a cluster's name (Jean Zay), no accelerator
         return "hardware"
     if key in {"hours used", "training time", "training duration", "time", "duration", "compute time",
                "training hours", "gpu hours"}:
         return "hours"
-    if key in {"num_devices", "number of gpus", "number of accelerators", "gpu count"}:
+    if key in {"num_devices", "number of gpus", "number of accelerators", "gpu count", "num_gpu", "num_gpus", "n_gpu",
+               "n_gpus"}:
         return "accelerator_count"  # "- num_devices: 16": the Trainer's generated hyperparameters
     if key in {"cloud provider", "provider", "cloud"}:
         return "cloud_provider"
@@ -754,14 +762,14 @@ class _Reader:
                     elif pattern is _GPU_COUNT_RE:
                         self.add("accelerator_count", self._times_nodes(int(match.group(1)), start), text, start,
                                  note="sentence")
-                    elif pattern is _CJK_COUNT_RE:
+                    elif pattern is _CJK_COUNT_RE:  # "4张A100": four A100 cards; "单卡-A100": a single card
                         self.add("hardware", match.group(2), text, start, note="sentence")
-                        self.add("accelerator_count", int(match.group(1)), text, start, note="sentence")
+                        self.add("accelerator_count", int(match.group(1) or 1), text, start, note="sentence")
                     elif pattern is _CJK_DURATION_RE:
                         hours = float(match.group(1)) * _CJK_HOURS[match.group(2)]
                         self.add("wall_hours", hours, text, start, scope=run_scope, note="sentence")
                     else:
-                        self.add("wall_hours", parse_duration_hours(match.group(1))[0], text, start, note="sentence")
+                        self._sentence_duration(match, text, start)
                 if len(self.facts) > read_before and _THIS_MODEL_RE.search(line_before[line_before.rfind(". ") + 1:]):
                     self.of_this_model.update(id(fact) for fact in self.facts[read_before:])
 
@@ -772,6 +780,8 @@ class _Reader:
             return None  # "10 V100 GPU hours": accelerator-hours, not ten accelerators
         count = match.group(1) or match.group(3)
         count = int(count) if count and count.isdigit() else 1 if count else None  # "a single V100"
+        if count is None and (cores := _CORES_AFTER_RE.match(self.body, end, end + 40)):
+            return int(cores.group(1))  # "trained on TPUv3 hardware (8 cores)": the cores are counted
         before = self.body[max(0, start - 40) : start]
         if count == 1:
             parts = _PARTS_OF_BEFORE_RE.search(before)
@@ -781,6 +791,15 @@ class _Reader:
                     (slice_ := _SLICE_RE.search(match.group(2))) and int(slice_.group(1)) > 8):
                 return None  # "a TPU v3-256", "a TPU v3 Pod": a pod (slice) of many hosts, not one device
         return self._times_nodes(count, start) if count else None
+
+    def _sentence_duration(self, match: re.Match, text: str, start: int) -> None:
+        words = match.group(1).split(None, 1)
+        duration = match.group(1) if words[0][0].isdigit() else f"{_NUMBER_WORDS[words[0].lower()]} {words[1]}"
+        scope = "model"
+        named = _FOR_MODEL_AFTER_RE.match(self.body, match.end())
+        if named and self.model_name:  # "10 days for Yi-VL-34B": this model's, or another's
+            scope = "model" if name_tokens(named.group(1)) <= name_tokens(self.model_name) else "other"
+        self.add("wall_hours", parse_duration_hours(duration)[0], text, start, scope=scope, note="sentence")
 
     def _times_nodes(self, count: int, start: int) -> int:
         """A count of accelerators times the nodes or factor written before it: "16 nodes with 4 A100
