@@ -537,6 +537,15 @@ def test_a_fence_left_open_in_a_list_item_ends_with_the_item():
     assert facts.best("accelerator_hours").value == pytest.approx(1)
 
 
+def test_a_fence_left_open_at_the_top_ends_at_the_next_section_for_its_reader():
+    # Unstructured-IO/model-cards YOLOX layout_v1.2.0: a "```python" at line 75 is never closed. The Hub shows
+    # the rest as code, but the author's "## Environmental Impact [optional]" section far below, with its
+    # "- **Hours used:** Not available", is the card's text; the code's "# Example code ..." comment is no section.
+    card, facts = _gold("Unstructured-IO__model-cards__YOLOX_model_card_layout_v1.2.0.md")
+    found = [finding for finding in assess(card, facts).findings if finding.code == "CC301"]
+    assert [finding.line for finding in found] == [190, 192, 193]
+
+
 @pytest.mark.parametrize("name, model_id, params", [
     # "`stable-code-3b` is a 2.7B billion parameter decoder-only language model": the scale said twice.
     ("stabilityai__stable-code-3b.md", "stabilityai/stable-code-3b", 2.7e9),

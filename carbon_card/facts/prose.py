@@ -1243,6 +1243,8 @@ def hidden_spans(body: str) -> tuple[tuple[int, int], ...]:
 _FENCE_LINE_RE = lazy_compile(r"^([ \t]*)(`{3,}|~{3,})([^\n]*)$", re.MULTILINE)
 _FENCES_MAX = 10_000  # fence lines looked at (real cards: a few dozen)
 _UNINDENTED_LINE_RE = lazy_compile(r"^[^ \t\r\n]", re.MULTILINE)
+# A section heading after a blank line (not a shell or Python comment: "# install", "#x").
+_SECTION_AFTER_BLANK_RE = lazy_compile(r"^[ \t]*\r?\n(?=#{2,6}[ \t]+\S)", re.MULTILINE)
 
 
 def _fenced_code(body: str) -> list[tuple[int, int]]:
@@ -1250,7 +1252,9 @@ def _fenced_code(body: str) -> list[tuple[int, int]]:
     same character and at least its length, or, for a fence indented in a list item, where the
     item ends (a line that is not indented): "1. Install:\n    ```bash\n    pip install x\n2. Load"
     leaves its fence open, and the Hub renders what follows item 1 as text. A fence left open
-    at the top level runs to the end."""
+    at the top level runs, for the Hub, to the end; for its reader it ends at the next
+    section heading ("## Environmental Impact" after a blank line): the author forgot to close
+    it, and what the card says after is still the card's."""
     if "```" not in body and "~~~" not in body:
         return []  # most cards of a few lines: no fence to look for line by line
     spans, opened = [], None  # opened: (start, fence, end of its line, in a list item)
@@ -1276,8 +1280,12 @@ def _fenced_code(body: str) -> list[tuple[int, int]]:
         opened = (match.start(), fence, match.end(), len(indent.expandtabs(4)) >= 2)
     if opened is not None:
         start, _, line_end, in_item = opened
-        ended = _UNINDENTED_LINE_RE.search(body, line_end) if in_item else None
-        spans.append((start, ended.start() if ended is not None else len(body)))
+        if in_item:
+            ended = _UNINDENTED_LINE_RE.search(body, line_end)
+            spans.append((start, ended.start() if ended is not None else len(body)))
+        else:
+            ended = _SECTION_AFTER_BLANK_RE.search(body, line_end)
+            spans.append((start, ended.end() if ended is not None else len(body)))
     return spans
 
 
