@@ -11,8 +11,9 @@ kind. The benefit of the doubt goes to the model card, so that no card loses its
   folder holds model files (`config.json`, weights), a heading names a model-card section
   (Model Details, Intended Uses, Training Data, Environmental Impact, ...) or it asks the
   climate performance model card's questions; otherwise a project README when it has a
-  project's sections or set-up steps (Installation, Requirements, `git clone`, ...), a dataset
-  card when its title says so.
+  project's sections or set-up steps (Installation, Requirements, `git clone`, ...);
+- a dataset card when its title says so ("# Dataset Card for ..."), unless its front matter
+  has a model card's keys.
 
 A card from the Hub's listing is a model repository's, and a card the user names a model for
 (`--model-id`, or `model-id` in the configuration) is that model's: both are model cards.
@@ -99,18 +100,20 @@ def document_kind(card: Card, folder: str | os.PathLike | None = None, names: Co
         if "sdk" in keys and keys & (_SPACE_KEYS - {"sdk"}):
             return Document(DocumentKind.SPACE, "its front matter configures a Space (`sdk`)")
         return MODEL_CARD
+    body = card.body
+    headings = [(match.group(1) or match.group(2)).strip() for match in _HEADING_RE.finditer(body)]
+    if headings and _DATASET_TITLE_RE.match(headings[0]):
+        # "# Dataset Card for Food-101" under the dataset template's unrendered `{{ card_data }}`: a front
+        # matter without a model card's keys does not make it a model card.
+        return Document(DocumentKind.DATASET_CARD, "its title says it is a dataset card")
     if card.yaml_span is not None or card.problem is not None and card.problem.kind != "missing":
         return MODEL_CARD  # a front matter the author meant, even if broken: the rules say what is wrong
     if _CARD_NAME_RE.search(os.path.basename(card.path)):
         return MODEL_CARD
     if folder is not None and _holds_model_files(folder, names):
         return MODEL_CARD
-    body = card.body
-    headings = [(match.group(1) or match.group(2)).strip() for match in _HEADING_RE.finditer(body)]
     if any(_CARD_SECTION_RE.search(heading) for heading in headings) or _CLIMATE_QUESTIONS_RE.search(body):
         return MODEL_CARD
-    if headings and _DATASET_TITLE_RE.match(headings[0]):
-        return Document(DocumentKind.DATASET_CARD, "its title says it is a dataset card")
     project = next((heading for heading in headings if _PROJECT_SECTION_RE.match(heading)), None)
     step = _PROJECT_STEP_RE.search(body)
     if project is not None or step is not None:

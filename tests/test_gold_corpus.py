@@ -350,6 +350,8 @@ def test_durations_after_took_and_training_time(name, model_id, hours):
     ("SmartMaster35Rus__Llama3-GGuf__README.md", DocumentKind.PROJECT),  # "Установка и настройка"
     ("catundchat__stable-diffusion-v1.5-lora__README.md", DocumentKind.PROJECT),  # Requirements
     ("mlops-2425q1-mds-upc__MLOps-mdsist__cards_mnist_data_card.md", DocumentKind.DATASET_CARD),
+    # "# Dataset Card for Food-101" under a front matter of comments and the template's unrendered `{{ card_data }}`.
+    ("mlops-2526q1-mds-upc__TikkaMasalAI__datasetcard_food101.md", DocumentKind.DATASET_CARD),
 ])
 def test_a_readme_that_is_not_a_model_card_is_judged_on_nothing_else(name, kind):
     card, facts = _gold(name)
