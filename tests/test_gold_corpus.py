@@ -761,3 +761,28 @@ def test_durations_in_words_and_per_model(name, model_id, hours):
     facts = _gold(name, model_id)[1]
     best = facts.best("wall_hours")
     assert (best and best.value) == (pytest.approx(hours) if hours else None)
+
+
+@pytest.mark.parametrize("name, model_id, params", [
+    # "| Size | Parameters | ..." with the row "| base | 74 M |": the row of the family's name beside the size
+    # ("whisper" is in no row) gives this model's size.
+    ("openai__whisper-base.md", "openai/whisper-base", 74e6),
+    # "| Model | Params / M | ..." and the row "[distil-large-v2](...) | 756 |": the column's scale.
+    ("distil-whisper__distil-large-v2.md", "distil-whisper/distil-large-v2", 756e6),
+    # "| 需求 Demand | 任务 Task | 系列 Series | 模型 Model | 参数 Parameter | 额外 Extra |", one row: 110M.
+    ("ChaosW__autohome-roberta-base.md", None, 110e6),
+])
+def test_a_parameters_column_gives_the_size_of_this_models_row(name, model_id, params):
+    facts = _gold(name, model_id)[1]
+    assert facts.best("params").value == pytest.approx(params)
+
+
+def test_a_size_in_a_table_is_doubted_beside_another_and_a_decimal_comma_is_not_guessed():
+    # docker/model-cards ai/smollm2: "SmolLM2-360M is a compact language model with 360 million parameters" above a
+    # table whose one variant is `ai/smollm2:135M-Q4_K_M` (135M): which size is this card's?
+    facts = _gold("docker__model-cards__ai_smollm2.md")[1]
+    assert facts.best("params") is None
+    assert sorted(f.value for f in facts.all("params", scope="row")) == [135e6, 360e6]
+    # asi/gpt-fr-cased-base: "| Total Parameters |" with "1,017 B" (French: 1.017 billion, or a thousand billion?).
+    facts = _gold("asi__gpt-fr-cased-base.md", "asi/gpt-fr-cased-base")[1]
+    assert 1.017e12 not in [f.value for f in facts.all("params", scope=None)]

@@ -19,7 +19,7 @@ import functools
 import math
 import re
 from dataclasses import dataclass, replace
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from .._regex import lazy_compile
 from ..card import Card
@@ -542,21 +542,27 @@ class _Reader:
         progress = _is_number_cell(labels[0]) or columns[0] is not None
         if progress:
             # A table of figures along one training run: its last row is the final total.
-            chosen = {len(rows) - 1: ("model", f"last row of the table at line {self.line(table.start)}",
-                                      Reading.LAST_ROW)}
+            chosen = {len(rows) - 1: _RowScope("model", f"last row of the table at line {self.line(table.start)}",
+                                               Reading.LAST_ROW)}
         else:
             chosen = self._row_scopes(labels, table)
-        for index, (scope, note, reading) in chosen.items():
+        for index, (scope, note, reading, of_base) in chosen.items():
             row = rows[index]
             for cell, kind in zip(row[1:], columns[1:]):
                 if kind is None:
                     continue
                 quantity, unit, column_scope = kind
                 value = _table_value(cell, quantity, unit)
-                if value is not None:
-                    self.add(quantity, value, cell, table.row_offsets[table.rows.index(row)],
-                             scope=column_scope if column_scope != "model" else scope, note=note, reading=reading,
-                             row=None if progress else labels[index])
+                if value is None:
+                    continue
+                if quantity == "params" and of_base:
+                    # The base's row gives this model's size: fine-tuning changes no parameter count.
+                    self.add(quantity, value, cell, table.row_offsets[table.rows.index(row)], scope="model",
+                             note=f"{note}: its size", reading=Reading.OWN_ROW, row=labels[index])
+                    continue
+                self.add(quantity, value, cell, table.row_offsets[table.rows.index(row)],
+                         scope=column_scope if column_scope != "model" else scope, note=note, reading=reading,
+                         row=None if progress else labels[index])
 
     def _key_value_table(self, table: _Table) -> None:
         rows = {row[0].strip().lower(): (row[1], offset, row[0].strip())
@@ -624,13 +630,13 @@ class _Reader:
                     self.add(quantity, _number(cell.strip()) * factor, f"{cell.strip()} {unit}", offset,
                              note=f"field '{key}' of a CodeCarbon table, {how}", reading=Reading.FIELD)
 
-    def _row_scopes(self, labels: list[str], table: _Table) -> dict[int, tuple[str, str, Reading]]:
+    def _row_scopes(self, labels: list[str], table: _Table) -> dict[int, _RowScope]:
         where = f"the table at line {self.line(table.start)}"
         model_rows = [i for i, label in enumerate(labels) if not _is_total(label)]
         scopes = {}
         for index, label in enumerate(labels):
             if _is_total(label):
-                scopes[index] = ("family", f"total row '{label}' of {where}", Reading.TOTAL_ROW)
+                scopes[index] = _RowScope("family", f"total row '{label}' of {where}", Reading.TOTAL_ROW)
         model_tokens = name_tokens(self.model_name) if self.model_name else set()
         if len(model_rows) == 1 and not scopes:
             # The only row is taken as this model's; it is its own row for certain (as strong
@@ -638,27 +644,28 @@ class _Reader:
             label = labels[model_rows[0]]
             named = model_tokens and _pick_row([label], model_tokens) == 0
             if named and (tuning := base_row_words(name_tokens(label), self.model_name)):
-                scopes[model_rows[0]] = ("other", f"row '{label}' of {where}, the base of this model "
-                                                  f"(this one adds {', '.join(sorted(tuning))})", Reading.ROW)
+                scopes[model_rows[0]] = _RowScope("other", f"row '{label}' of {where}, the base of this model "
+                                                           f"(this one adds {', '.join(sorted(tuning))})", Reading.ROW,
+                                                  of_base=True)
             else:
-                scopes[model_rows[0]] = ("model", f"row '{label}' of {where}" + (", this model" if named else ""),
-                                         Reading.OWN_ROW if named else Reading.ROW)
+                scopes[model_rows[0]] = _RowScope("model", f"row '{label}' of {where}" + (", this model" if named else ""),
+                                                  Reading.OWN_ROW if named else Reading.ROW)
             return scopes
         mine = _pick_row([labels[i] for i in model_rows], model_tokens)
         for position, index in enumerate(model_rows):
             label = labels[index]
             if position == mine and (tuning := base_row_words(name_tokens(label), self.model_name)):
                 # "Llama 2 7B" on the card of Llama-2-7b-chat: the base model's pre-training.
-                scopes[index] = ("other", f"row '{label}' of {where}, the base of this model "
-                                          f"(this one adds {', '.join(sorted(tuning))})", Reading.ROW)
+                scopes[index] = _RowScope("other", f"row '{label}' of {where}, the base of this model "
+                                                   f"(this one adds {', '.join(sorted(tuning))})", Reading.ROW, of_base=True)
             elif position == mine:
-                scopes[index] = ("model", f"row '{label}' of {where}, this model", Reading.OWN_ROW)
+                scopes[index] = _RowScope("model", f"row '{label}' of {where}, this model", Reading.OWN_ROW)
             elif mine is None:
                 # Which row is this model is unknown (no name, or no row matches it).
                 self.unmatched_rows = True
-                scopes[index] = ("row", f"row '{label}' of {where}", Reading.ROW)
+                scopes[index] = _RowScope("row", f"row '{label}' of {where}", Reading.ROW)
             else:
-                scopes[index] = ("other", f"row '{label}' of {where}", Reading.ROW)
+                scopes[index] = _RowScope("other", f"row '{label}' of {where}", Reading.ROW)
         return scopes
 
     # 4. Sentences --------------------------------------------------------------------------
@@ -965,7 +972,9 @@ class _Reader:
         if not self.facts:
             return
         for fact in self.facts:
-            if fact.row is not None and fact.reading is not Reading.TOTAL_ROW:
+            # A table of sizes names a family's models, but states no training run: its rows do not make
+            # the card's run figures a family's.
+            if fact.row is not None and fact.reading is not Reading.TOTAL_ROW and fact.quantity != "params":
                 target = self.own_names if fact.scope == "model" else self.other_names
                 tokens = name_tokens(fact.row)
                 if tokens not in target:  # a row gives a fact per column: its name once
@@ -1104,6 +1113,16 @@ def _closed_matches(text: str, lower: str, opening: str, closing: str, pattern: 
             position = start + len(opening)
 
 
+class _RowScope(NamedTuple):
+    """Whose a table row is: its scope, how it was picked (for people), and whether it is the
+    row of this model's base (its pre-training: another run, but this model's size)."""
+
+    scope: str
+    note: str
+    reading: Reading
+    of_base: bool = False
+
+
 def _column_kind(header: str) -> tuple[str, str | None, str] | None:
     """(quantity, unit, scope) of a column, from its header; None when it is not a training figure."""
     key = header.lower()
@@ -1121,6 +1140,10 @@ def _column_kind(header: str) -> tuple[str, str | None, str] | None:
         return ("accelerator_hours" if accelerator else "wall_hours", "h", "model")
     if "token" in key:
         return ("train_tokens", None, "model")
+    if _PARAMS_COLUMN_RE.match(key):
+        # "| Parameters |", "| Params / M |", "| Total Parameters |", "| 参数 Parameter |": each row's size.
+        per = re.search(r"/\s*([kmb])\s*$", key)
+        return ("params", unit or (per.group(1).upper() if per else None), "model")
     return None
 
 
@@ -1137,11 +1160,23 @@ def _table_value(cell: str, quantity: str, unit: str | None) -> float | None:
             return parse_mass_grams(f"{number} {mass_unit}")
         if quantity == "energy":
             return parse_energy_kwh(f"{parse_count(text)} {unit or 'kWh'}")
+        if quantity == "params":
+            if not _SCALED_RE.fullmatch(text) or _COMMA_BEFORE_SCALE_RE.fullmatch(text):
+                # "7.7 GB", "1.3B (fp16)": not a count of parameters alone; "1,017 B": a decimal comma
+                # (French) or a thousands one? One thousand billion parameters is as unlikely as not.
+                return None
+            number = parse_count(text)
+            scale = (unit or "").strip().upper()
+            return number * _PARAM_SCALES[scale] if scale in _PARAM_SCALES and text[-1:].isdigit() else number
         return parse_count(text)
     except UnitError:
         return None
 
 
+_PARAMS_COLUMN_RE = lazy_compile(r"(?:#\s*|total\s+|number\s+of\s+)?(?:params|parameters?|parameter\s+count)\b"
+                                  r"|参数|パラメータ|파라미터")
+_COMMA_BEFORE_SCALE_RE = lazy_compile(r"\d{1,3},\d{3}\s*[a-z]+", re.IGNORECASE)
+_PARAM_SCALES = {"K": 1e3, "M": 1e6, "B": 1e9}  # "| Params (M) |", "| Params / M |": a bare number's scale
 _DATA_TABLE_RE = lazy_compile(r"(?:training\s+)?(?:corpus|corpora|datasets?|data\s*sets?|data\s+sources?|languages?)\b",
                               re.IGNORECASE)
 _RUN_TOTALS = {"emissions", "energy", "accelerator_hours", "wall_hours"}  # tokens describe each model
