@@ -1,13 +1,13 @@
 """How right carbon-card's facts and fixes are on real cards none of its readers were tuned on.
 
-The gold corpus (`tests/corpus/gold`: 470 real cards, each annotated by reading it, see its
+The gold corpus (`tests/corpus/gold`: 575 real cards, each annotated by reading it, see its
 README) is laid out as model folders, `<card>/<model name>/README.md`, so that the folder names
 the model as a clone of its repository would. The real CLI then runs three times over it:
 `check --format json` (the facts carbon-card chooses and its findings), `check --fix` and
 `check --fix --unsafe-fixes` on copies (the blocks it would write). Printed per split (`tune`,
-the cards a reader may be changed against; `validation`, a third of the first 330 cards kept out
-of that and the 100 cards of batch 2, gathered later; `fresh`, batch 2 alone; `all`; see the
-corpus's README for its batches):
+the cards a reader may be changed against; `validation`, the batches gathered after the readers
+were changed, never read while changing one; `fresh`, the newest of them, batch 4, alone; `all`;
+see the corpus's README for its batches):
 
 - per quantity (emissions of this model, accelerator count, hours, parameters): recall (the
   annotated value is the one chosen) and precision (a chosen value is the annotated one);
@@ -62,7 +62,7 @@ def load() -> list[dict]:
     return [{**index[name], **annotations[name]} for name in sorted(index)]
 
 
-FRESH_PARTS = ("A2", "B2")  # batch 2: gathered after the readers of batch 1 were written
+FRESH_PARTS = ("A4", "B4")  # batch 4: the newest, gathered while the readers were last changed, never read
 
 
 def number(text: str | None) -> float | None:

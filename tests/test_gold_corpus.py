@@ -17,7 +17,7 @@ from carbon_card.patch import PatchError, propose
 from carbon_card.units import parse_accelerator_count
 
 GOLD = CORPUS / "gold"
-VALIDATION_PARTS = ("A2", "B2")
+VALIDATION_PARTS = ("A2", "B2", "A4", "B4")
 NUMBERS = ("own_emissions_g", "accelerator_count", "hours", "params", "tokens", "energy_kwh")
 
 
@@ -34,11 +34,12 @@ def test_every_card_has_its_provenance_and_its_annotation():
     for row in index:
         assert len(row["commit"]) == 40 and row["repository"].count("/") == 1 and row["path"], row["file"]
         assert row["split"] in ("tune", "validation")
-    # The validation split is the batches gathered after the readers were changed (batch 2:
-    # A2, B2), cards no reader was ever changed against; every other batch is tune.
+    # The validation split is the batches gathered after the readers were changed (batch 2: A2,
+    # B2; batch 4: A4, B4), cards no reader was ever changed against; every other batch is tune.
     validation = {row["file"] for row in index if row["part"] in VALIDATION_PARTS}
     assert validation == {row["file"] for row in index if row["split"] == "validation"}
-    assert {row["part"] for row in index} == {"A", "B", "C", "A2", "B2", "A3"}
+    assert {row["part"] for row in index} == {"A", "B", "C", "A2", "B2", "A3", "A4", "B4"}
+    assert 0.28 < len(validation) / len(index) < 0.4  # about a third
     for row in annotations:
         assert row["is_model_card"] in ("yes", "no") and row["has_carbon_statement"] in ("yes", "no"), row["file"]
         assert row["hours_kind"] in ("", "wall", "accelerator"), row["file"]
