@@ -114,15 +114,20 @@ def rows() -> list[dict]:
 
 @pytest.fixture(scope="module")
 def sample(rows) -> list[dict]:
-    """One card in four of the corpus (442: Castaño's, the real and the gold cards); all of them in the slow test."""
+    """One card in four of the corpus (Castaño's, the real and the gold cards); all of them in the slow test."""
     return rows[::4]
+
+
+def _per_shard(sample: list[dict]) -> int:
+    return -(-len(sample) // 4)
 
 
 @pytest.fixture(scope="module")
 def shards(sample, tmp_path_factory) -> Path:
-    """The sample in 4 shards of the dump's schema (120 rows each, the last 82), row groups of 50."""
+    """The sample in 4 shards of the dump's schema (a quarter of its rows each, whatever the corpus's size), row
+    groups of 50."""
     folder = tmp_path_factory.mktemp("dump")
-    write_shards(sample, folder, rows_per_shard=120, row_group_size=50)
+    write_shards(sample, folder, rows_per_shard=_per_shard(sample), row_group_size=50)
     return folder
 
 
@@ -415,7 +420,8 @@ def test_hf_path_streams_the_first_shard_first(dump_hub, sample):
 def test_hf_path_to_one_file_and_to_nothing(dump_hub, sample):
     result = audit("--dataset", f"hf://datasets/{DATASET}/data/train-00001-of-00004.parquet", "--format", "jsonl")
     records, _ = jsonl(result.stdout)
-    assert [r["repo_id"] for r in records] == [row["modelId"] for row in sample[120:240]]
+    n = _per_shard(sample)
+    assert [r["repo_id"] for r in records] == [row["modelId"] for row in sample[n : 2 * n]]
     for path, message in [(f"hf://datasets/{DATASET}/nowhere", "no such dataset, folder or file on the Hub"),
                           ("hf://datasets/someone/missing", "no such dataset, folder or file on the Hub"),
                           ("hf://models/gpt2", "give hf://datasets/<owner>/<name>[/<folder or file>]")]:
@@ -435,7 +441,8 @@ def test_hf_shard_the_hub_fails_to_send_is_named(dump_hub, sample):
     assert line.startswith(f"carbon-card: hf://datasets/{DATASET}/{broken}: not a readable parquet file (")
     assert "hf_test" not in result.stderr + result.stdout
     records, summary = jsonl(result.stdout)
-    assert [r["repo_id"] for r in records] == [row["modelId"] for row in sample[:240] + sample[360:]]
+    n = _per_shard(sample)
+    assert [r["repo_id"] for r in records] == [row["modelId"] for row in sample[: 2 * n] + sample[3 * n :]]
     assert summary["skipped_files"] == 1
 
 

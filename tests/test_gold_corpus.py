@@ -787,3 +787,15 @@ def test_a_size_in_a_table_is_doubted_beside_another_and_a_decimal_comma_is_not_
     # asi/gpt-fr-cased-base: "| Total Parameters |" with "1,017 B" (French: 1.017 billion, or a thousand billion?).
     facts = _gold("asi__gpt-fr-cased-base.md", "asi/gpt-fr-cased-base")[1]
     assert 1.017e12 not in [f.value for f in facts.all("params", scope=None)]
+
+
+def test_two_durations_in_sentences_leave_the_time_open_unless_one_says_whose():
+    # patrickvonplaten/norwegian-roberta-large: "### Run 1 ... trained in total for 1 day and 8 hours", "### Run 2 ...
+    # trained in total for 18 hours": which run was uploaded, the card does not say.
+    facts = _gold("patrickvonplaten__norwegian-roberta-large.md")[1]
+    assert facts.best("wall_hours") is None
+    assert sorted(f.value for f in facts.all("wall_hours", scope="row")) == [18, 32]
+    # Open-Orca/OpenOrcaxOpenChat-Preview2-13B: "We trained with 8x A100-80G GPUs for 46 hours ...", then "This
+    # contrasts with the 20x A100-80G GPUs for 200 hours used in the Orca paper".
+    facts = _gold("Open-Orca__OpenOrcaxOpenChat-Preview2-13B.md")[1]
+    assert facts.best("wall_hours").value == 46

@@ -895,6 +895,7 @@ class _Reader:
         except _Enough:
             pass  # a text of thousands of figures is no card's: what was read stands, the rest is not read
         self._rescope_family_figures()
+        self._durations_in_doubt()
         if len(self.facts) > 1:
             # The most structured reader first: Facts.best takes the first of equal origin.
             self.facts.sort(key=_reader_rank)
@@ -966,6 +967,26 @@ class _Reader:
                 continue  # "This model was trained on 440 A100s for about 9.5 days": the sentence says whose
             if not any(q == fact.quantity and _close(v, fact.value) for q, v in own_rows):
                 self.facts[index] = replace(fact, scope="family")
+
+    def _durations_in_doubt(self) -> None:
+        """Sentences that give this model two durations ("### Run 1 ... trained in total for 1 day
+        and 8 hours", "### Run 2 ... for 18 hours") leave its time open: each is kept as a row whose
+        model is unknown, unless the sentence says whose ("We trained ... for 46 hours", beside
+        "the 200 hours used in the Orca paper")."""
+        durations = [index for index, fact in enumerate(self.facts) if fact.quantity == "wall_hours"
+                     and fact.scope == "model" and fact.reading is Reading.SENTENCE]
+        values = [self.facts[index].value for index in durations]
+        if len(durations) < 2 or max(values) <= min(values) * 1.1:
+            return
+        own = {self.facts[index].value for index in durations if id(self.facts[index]) in self.of_this_model}
+        if len(own) == 1 or own and max(own) <= min(own) * 1.1:
+            keep = lambda fact: id(fact) in self.of_this_model  # noqa: E731
+        else:
+            keep = lambda fact: False  # noqa: E731
+        for index in durations:
+            fact = self.facts[index]
+            if not keep(fact):
+                self.facts[index] = replace(fact, scope="row", note=f"{fact.note}; one of several durations")
 
     def _names_from_tables(self) -> None:
         """The distinguishing words of the models that the card's tables list."""
@@ -1187,7 +1208,9 @@ _LIST_ITEM_RE = lazy_compile(r"[ \t]*[-*+][ \t]+\S")
 _GROUP_LABEL_RE = lazy_compile(r"[ \t]*(\*\*|\*|__|_)([^*_\n]{2,80})\1[ \t]*:?[ \t]*\r?$")
 _LINE_BREAK_RE = lazy_compile(r"\r\n|\r|\n")  # as the card counts lines
 _GROUP_ITEMS_MAX = 30  # list items looked back over for a group's label (bounded: linear time)
-_THIS_MODEL_RE = lazy_compile(r"\b(?:this|our|the present)\s+model\b", re.IGNORECASE)
+# "This model was trained ...", "We trained with 8x A100-80G GPUs for 46 hours": the sentence says whose.
+_THIS_MODEL_RE = lazy_compile(r"\b(?:this|our|the present)\s+model\b|\bwe\s+(?:pre-?)?(?:trained|fine-?tuned|train)\b",
+                              re.IGNORECASE)
 _RUN_PATTERNS = (_MASS_CO2_RE, _MASS_NEAR_EMISSION_RE, _ENERGY_RE, _ACCEL_HOURS_RE)
 
 
