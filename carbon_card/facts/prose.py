@@ -39,8 +39,9 @@ from .metadata import normalise_training_type
 
 __all__ = ["facts_from_prose", "name_tokens"]
 
-# Where a figure starts: not inside a word or a number ("176,247,271,424" holds no "247,271,424").
-_FIGURE_START = r"(?<![\w.])(?<!\d,)"
+# Where a figure starts: not inside a word or a number ("176,247,271,424" holds no "247,271,424"; "550\\,000"
+# written with LaTeX's thin space holds no "000").
+_FIGURE_START = r"(?<![\w.])(?<!\d,)(?!0\d)"
 _NUM = rf"(?:(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?|{DECIMAL_COMMA})(?:[eE][+-]?\d+)?"
 _MASS_UNIT = r"(?:metric\s+tons?|tonnes?|tons?|kilograms?|kgs?|grams?|lbs?|pounds?|mg|g|t)"
 _GAS = r"(?:\s*\**\s*(?:eq\.?\s*)?(?:of\s+)?(?:co2|co₂|co_2)(?:\s*[-_]?\s*(?:eq|e|equivalent)\b\.?)?)"
@@ -77,14 +78,18 @@ _FLOPS_RE = lazy_compile(
 _NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                  "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
 # "for about 9.5 days", "took approximately 14 hours", "training time was around 14 days", "lasted a total of 10 days",
-# "for **1.3 hours**", "took two months", "time amounted to approximately 10 days".
+# "for **1.3 hours**", "took two months", "time amounted to approximately 10 days", "within 10 hours", "takes
+# around 100 mins to finish".
 _DURATION_RE = lazy_compile(
-    rf"(?:\bfor|\btook|\blasted(?:\s+a\s+total\s+of)?|\btime\s+(?:was|of|amounted\s+to))\s+(?:about\s+|around\s+"
-    rf"|approximately\s+|roughly\s+|~\s*)?(?:\*\*)?"
-    rf"((?:{_NUM}\s*|(?:{'|'.join(_NUMBER_WORDS)})\s+)(?:hours?|hrs?|days?|weeks?|months?)"
+    rf"(?:\bfor|\btook|\btakes|\bwithin|\blasted(?:\s+a\s+total\s+of)?|\btime\s+(?:was|of|amounted\s+to))\s+"
+    rf"(?:about\s+|around\s+|approximately\s+|roughly\s+|~\s*)?(?:\*\*)?"
+    rf"((?:{_NUM}\s*|(?:{'|'.join(_NUMBER_WORDS)})\s+)(?:hours?|hrs?|days?|weeks?|months?|minutes?|mins?)"
     rf"(?:\s*(?:,|and)?\s+{_NUM}\s*(?:hours?|hrs?|minutes?|mins?)\b)*)\b",
     re.IGNORECASE
 )
+# After a duration: a rate, not the training's time ("2 hours per epoch", "3 hours/epoch", "5 minutes each").
+_PER_AFTER_RE = lazy_compile(r"\s*(?:per\b|/|each\b|an?\s+epoch\b|for\s+(?:each|every|one|an?)\s+epoch\b)",
+                             re.IGNORECASE)
 # After a figure, the model it is of: "10 days for Yi-VL-34B and 3 days for Yi-VL-6B" (a hyphenated name).
 _FOR_MODEL_AFTER_RE = lazy_compile(r"\s+for\s+(?:the\s+)?([A-Za-z][\w.]*(?:-[\w.]+)+)")
 # Accelerators as cards name them (the issue-4 hardware table refines the model names).
@@ -143,10 +148,11 @@ _SENTENCE_PATTERNS = (
     (_PUE_RE, ("pue",)),
     (_PUE_IN_POWER_RE, ("power usage",)),
     (_FLOPS_RE, ("flop",)),
-    # Accelerators are named near these words ("100" stands for A100, H100, V100, P100; a name
-    # far from all of them, "8 A6000s", is missed).
-    (_HARDWARE_RE, ("100", "gpu", "tpu", "nvidia", "tesla", "rtx", "t4", "a10", "a40", "l4", "amd", "gaudi")),
-    (_DURATION_RE, ("hour", "hrs", "day", "week", "month")),
+    # Accelerators are named near these words ("100" stands for A100, H100, V100, P100, "200" for
+    # H200, B200, GB200; "a60" for A6000).
+    (_HARDWARE_RE, ("100", "200", "800", "h20", "gpu", "tpu", "nvidia", "tesla", "rtx", "t4", "a10", "a30", "a40",
+                    "a50", "a60", "l4", "amd", "gaudi", "k80", "p40", "mi2", "mi3")),
+    (_DURATION_RE, ("hour", "hrs", "day", "week", "month", "minute", "mins")),
     (_GPU_COUNT_RE, ("gpus", "tpus", "accelerators")),
     (_CUMULATIVE_HOURS_RE, ("cumulative",)),
     (_CJK_COUNT_RE, ("张", "張", "台", "枚", "块", "塊", "单卡", "單卡")),
@@ -489,24 +495,36 @@ class _Reader:
             return True  # "8-12 hours": a range is no one figure; nor is its first end the sentence reader's
         if label.lower() in _GENERIC_TIME_LABELS and not re.search(r"[a-z]", found.group(1), re.IGNORECASE):
             return False  # "- Time: 2021-07-08": a plain "Time" is a duration only with its unit
+        end = found.end()
         try:
             hours, accelerator = parse_duration_hours(found.group(1))
         except UnitError:
-            # "168 (1 week)": the number before any remark (not before a word: "3 epochs" is no hours).
-            # The whole number: "460,000 CPU hours" must not give its "460".
+            # "168 (1 week)": the number before any remark (not before a word: "3 epochs" is no hours;
+            # but "22,000 for ViT-g": the hours of a model). The whole number: "460,000 CPU hours" must
+            # not give its "460".
             number = _WHOLE_LEADING_NUMBER_RE.match(value)
-            if not number:
+            if number is None:
+                lead = _LEADING_NUMBER_RE.match(value)
+                number = lead if lead and _FOR_MODEL_AFTER_RE.match(value, lead.end()) else None
+            if number is None:
                 return False
-            hours, accelerator = _number(number.group(1)), False
+            hours, accelerator, end = _number(number.group(1)), False, number.end()
         accelerator = accelerator or "gpu" in label.lower()
         if not accelerator and hours > _WALL_CLOCK_YEAR:
             # "Hours used: 150000" beside 256 A100s: no training runs for over a year, so the
             # field sums the accelerators' hours.
             accelerator, note = True, f"{note}; over a year: accelerator-hours"
-        if not accelerator and _PER_ACCELERATOR_RE.match(value, found.end()):
+        if not accelerator and _PER_ACCELERATOR_RE.match(value, end):
             # "40 hours/GPU x 16 nodes x 4 GPUs/node = 2560 GPU-hours": a product, not the wall-clock
             # hours the field names; left to the sentence reader.
             return False
+        named = _FOR_MODEL_AFTER_RE.match(value, end)
+        if named and self.model_name and not name_tokens(named.group(1)) <= name_tokens(self.model_name):
+            # "Hours used: 61,440 hours for ViT-7B model training" on the card of the DINOv3 family: that
+            # model's row, and a model the card lists beside this one.
+            self.add("accelerator_hours" if accelerator else "wall_hours", hours, found.group(0), start, scope="other",
+                     note=f"{note}, for {named.group(1)}", reading=Reading.ROW, row=named.group(1))
+            return True
         self.add("accelerator_hours" if accelerator else "wall_hours", hours, found.group(0), start, note=note, reading=Reading.FIELD)
         return True
 
@@ -757,8 +775,7 @@ class _Reader:
                     self.add("pue", 1.0, text, start, note="included in the stated power per device")
                 elif pattern is _FLOPS_RE:
                     self.add("train_flops", _scientific(match.group(1)), text, start, note="sentence")
-                elif train_context.search(clause) or pattern is _DURATION_RE and train_context.search(
-                        self._heading_before(start)):  # "It took about 2 hours to finish." under "## Training"
+                elif train_context.search(clause) or self._under_training_heading(pattern, start):
                     if pattern is _HARDWARE_RE:
                         if _CAPACITY_RE.search(clause):
                             continue  # "the model can fit on a single V100": what it needs, not what trained it
@@ -775,7 +792,7 @@ class _Reader:
                     elif pattern is _CJK_DURATION_RE:
                         hours = float(match.group(1)) * _CJK_HOURS[match.group(2)]
                         self.add("wall_hours", hours, text, start, scope=run_scope, note="sentence")
-                    else:
+                    elif not _PER_AFTER_RE.match(self.body, match.end()):  # not "2 hours per epoch"
                         self._sentence_duration(match, text, start)
                 if len(self.facts) > read_before and _THIS_MODEL_RE.search(line_before[line_before.rfind(". ") + 1:]):
                     self.of_this_model.update(id(fact) for fact in self.facts[read_before:])
@@ -831,6 +848,17 @@ class _Reader:
         """The text of the line before offset `start` (its last `_CLAUSE_MAX` characters at most)."""
         low = max(0, start - _CLAUSE_MAX)
         return self.body[max(self.body.rfind("\n", low, start), self.body.rfind("\r", low, start), low - 1) + 1 : start]
+
+    def _under_training_heading(self, pattern: re.Pattern, start: int) -> bool:
+        """A duration under a heading that speaks of training ("It took about 2 hours to finish."
+        under "## Training"); hardware under a heading that is about it ("## Pre-training details",
+        "## Compute infrastructure"), not one that merely names training ("### Models finetuned off
+        MPT-7B")."""
+        if pattern is _DURATION_RE:
+            return bool(_TRAIN_CONTEXT_RE.search(self._heading_before(start)))
+        if pattern is _HARDWARE_RE or pattern is _GPU_COUNT_RE:
+            return bool(_TRAINING_HEADING_RE.match(self._heading_before(start)))
+        return False
 
     def _heading_before(self, start: int) -> str:
         """The last Markdown heading line within `_CLAUSE_MAX` characters before `start` ("" if none)."""
@@ -1212,6 +1240,10 @@ _GROUP_ITEMS_MAX = 30  # list items looked back over for a group's label (bounde
 _THIS_MODEL_RE = lazy_compile(r"\b(?:this|our|the present)\s+model\b|\bwe\s+(?:pre-?)?(?:trained|fine-?tuned|train)\b",
                               re.IGNORECASE)
 _RUN_PATTERNS = (_MASS_CO2_RE, _MASS_NEAR_EMISSION_RE, _ENERGY_RE, _ACCEL_HOURS_RE)
+# A heading about training or its compute: "## Pre-training details", "### Training procedure", "## Compute
+# Infrastructure", "#### Hardware".
+_TRAINING_HEADING_RE = lazy_compile(r"#+\s*(?:\W\s*)?(?:(?:pre-?|fine-?)?train|compute|hardware|infrastructure)",
+                                    re.IGNORECASE)
 
 
 def _lines_with(body: str, needle: str) -> list[int]:
