@@ -835,3 +835,21 @@ def test_a_conversion_to_paddle_trained_nothing():
     # junnyu/stable-diffusion-v1-4-paddle: Stable Diffusion v1-4's card, its 11,250 kg and 150,000 A100 hours.
     facts = _gold("junnyu__stable-diffusion-v1-4-paddle.md", "junnyu/stable-diffusion-v1-4-paddle")[1]
     assert facts.best("emissions") is None and facts.copied is not None
+
+
+def test_totals_written_as_equations_in_the_label_s_unit():
+    # nvidia/gpt-oss-120b-Eagle3-long-context: "*Total kWh = 2500" and "*Total Emissions (tCO2e) = 0.8075".
+    facts = _gold("nvidia__gpt-oss-120b-Eagle3-long-context.md", "nvidia/gpt-oss-120b-Eagle3-long-context")[1]
+    assert facts.best("energy").value == 2500
+    assert facts.best("emissions").value == pytest.approx(807500)
+
+
+@pytest.mark.parametrize("name, hours", [
+    # "We perform the training within a total of 140 hours of computation on Tesla V-100 hardware".
+    ("asi__gpt-fr-cased-base.md", 140),
+    # "* The model was trained on 4xV100 (85 hours)".
+    ("youscan__ukr-roberta-base.md", 85),
+])
+def test_a_total_of_hours_and_hours_in_parentheses(name, hours):
+    facts = _gold(name)[1]
+    assert facts.best("wall_hours").value == hours

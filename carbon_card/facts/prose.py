@@ -55,6 +55,7 @@ _MASS_RE = lazy_compile(_MASS, re.IGNORECASE)
 _LABEL_MASS_UNIT_RE = lazy_compile(rf"(?:\(\s*|\bin\s+)(?:in\s+)?({_MASS_UNIT})(?=[^a-z/]|$|co){_GAS}?\s*(?:\)|$)",
                                    re.IGNORECASE)
 _ENERGY_RE = lazy_compile(rf"{_FIGURE_START}({_NUM})\s*\**\s*(kWh|MWh|GWh|Wh)\b", re.IGNORECASE)
+_LABEL_ENERGY_UNIT_RE = lazy_compile(r"\b(kWh|MWh|GWh)\b", re.IGNORECASE)
 _SCALED = rf"{_NUM}\s*(?:[kKMBT](?![a-zA-Z])|thousand|million|billion|trillion)?"
 _ACCEL_HOURS_RE = lazy_compile(rf"{_FIGURE_START}({_SCALED})\**\s*(?:(?:NVIDIA\s+)?[AHV]100\s+)?(?:GPU|TPU|chip|accelerator|device)"
                                rf"[- ]hours?\b", re.IGNORECASE)
@@ -79,9 +80,9 @@ _NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "fi
                  "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
 # "for about 9.5 days", "took approximately 14 hours", "training time was around 14 days", "lasted a total of 10 days",
 # "for **1.3 hours**", "took two months", "time amounted to approximately 10 days", "within 10 hours", "takes
-# around 100 mins to finish".
+# around 100 mins to finish", "within a total of 140 hours", "trained on 4xV100 (85 hours)".
 _DURATION_RE = lazy_compile(
-    rf"(?:\bfor|\btook|\btakes|\bwithin|\blasted(?:\s+a\s+total\s+of)?|\btime\s+(?:was|of|amounted\s+to))\s+"
+    rf"(?:(?:\bfor|\btook|\btakes|\bwithin|\blasted|\btime\s+(?:was|of|amounted\s+to))\s+(?:a\s+total\s+of\s+)?|\(\s*)"
     rf"(?:about\s+|around\s+|approximately\s+|roughly\s+|~\s*)?(?:\*\*)?"
     rf"((?:{_NUM}\s*|(?:{'|'.join(_NUMBER_WORDS)})\s+)(?:hours?|hrs?|days?|weeks?|months?|minutes?|mins?)"
     rf"(?:\s*(?:,|and)?\s+{_NUM}\s*(?:hours?|hrs?|minutes?|mins?)\b)*)\b",
@@ -168,9 +169,11 @@ _TRAIN_CONTEXT_RE = lazy_compile(r"train|pretrain|fine-?tun|训练|訓練|学習
 
 _AUTOTRAIN_RE = lazy_compile(rf"CO2 Emissions \(in grams\)\s*:\s*({_NUM})", re.IGNORECASE)
 _PLAIN_FIELD_RE = lazy_compile(
-    r"^[ \t]*(?:[-*+][ \t]+)?(?P<label>gpus?(?: used)?|tpus?|hardware(?: type| used)?|hours used|training time|carbon emitted"
+    r"^[ \t]*(?:[-*+][ \t]+)?(?:\*(?=total ))?(?P<label>gpus?(?: used)?|tpus?|hardware(?: type| used)?|hours used|training time|carbon emitted"
     r"|(?:training |compute )?(?:time|duration)|training hours|num_devices|num_gpus?|n_gpus?"
-    r"|co2 emissions?|cloud provider|compute region|training tokens|number of parameters)[ \t]*:[ \t]*"
+    r"|co2 emissions?|cloud provider|compute region|training tokens|number of parameters"
+    # "*Total kWh = 2500", "*Total Emissions (tCO2e) = 0.8075": totals written as equations.
+    r"|total (?:emissions|kwh|energy)(?: \([^()\n]{1,20}\))?(?=[ \t]*=))[ \t]*[:=][ \t]*"
     r"(?P<value>[^\n]+)$", re.IGNORECASE | re.MULTILINE)
 # "- **Hardware Type:** x", "**Training time**: x", "- **Carbon Emitted** *(remark)*: x". A bold
 # lead-in without a colon ("**Carbon Footprint** Pretraining used ...") is a sentence instead.
@@ -274,7 +277,7 @@ def _label_kind(label: str) -> str | None:
         return None
     if _EMISSIONS_LABEL_RE.search(key):
         return "emissions"
-    if "energy" in key or "power consumption" in key and "(w)" not in key:
+    if "energy" in key or "power consumption" in key and "(w)" not in key or _LABEL_ENERGY_UNIT_RE.search(key):
         return "energy"
     if key in {"hardware type", "hardware", "gpu", "gpus", "tpu", "tpus", "accelerator", "accelerators",
                "hardware used", "gpu used", "gpus used"}:  # not "Compute infrastructure": a cluster's name (Jean Zay), no accelerator
@@ -395,7 +398,7 @@ class _Reader:
         """Lines and list items of a known label without bold ("* GPUs: 512 H100-80G", "Training
         time: 14 days", "- Hardware: 384 A100 80GB GPUs"): fields too, for the labels that name a
         training figure only (a plain "- Time: 2021-07-08" is not one)."""
-        for line_start in _lines_with(self.body, ":"):  # the pattern only where a line has a colon
+        for line_start in _lines_with_fields(self.body):  # the pattern only where a line has a colon or "="
             match = _PLAIN_FIELD_RE.match(self.body, line_start)
             if match is None or self.used_lines and self.line(match.start()) in self.used_lines:
                 continue
@@ -414,9 +417,15 @@ class _Reader:
             return self._labelled_mass(label, value, start, note)
         if kind == "energy":
             found = _ENERGY_RE.search(value)
+            number = _LEADING_NUMBER_RE.match(value)
+            label_unit = _LABEL_ENERGY_UNIT_RE.search(label)
             if found:
                 self.add("energy", parse_energy_kwh(found.group(0).replace("*", "")), found.group(0), start, note=note, reading=Reading.FIELD)
-            elif _LEADING_NUMBER_RE.match(value):
+            elif number and label_unit:  # "Total kWh = 2500", "Energy (MWh): 1.2"
+                self.add("energy", parse_energy_kwh(f"{number.group(1)} {label_unit.group(1)}"), number.group(1), start,
+                         note=f"{note}, in the label's unit", reading=Reading.FIELD)
+                return True
+            elif number:
                 self.problem(f"{note}: {value!r} has no known unit of energy; say Wh, kWh or MWh", start)
             return bool(found)
         if kind == "hardware":
@@ -1260,6 +1269,15 @@ def _lines_with(body: str, needle: str) -> list[int]:
             break
         position = body.find(needle, end)
     return starts
+
+
+def _lines_with_fields(body: str) -> list[int]:
+    """The lines a plain field can be on: those holding ":" ("Training time: 14 days") or, fewer,
+    "=" ("*Total kWh = 2500")."""
+    colons = _lines_with(body, ":")
+    if "=" not in body:
+        return colons
+    return sorted(set(colons).union(_lines_with(body, "=")))
 
 
 # A line that starts a block of its own: a list item, a heading, a table row, a quote, a fence.
