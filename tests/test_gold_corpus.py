@@ -799,6 +799,11 @@ def test_two_durations_in_sentences_leave_the_time_open_unless_one_says_whose():
     # contrasts with the 20x A100-80G GPUs for 200 hours used in the Orca paper".
     facts = _gold("Open-Orca__OpenOrcaxOpenChat-Preview2-13B.md")[1]
     assert facts.best("wall_hours").value == 46
+    # Crosstyan/BPModel: "10 V100 GPU hours were spent on training 30 epochs with a resolution of 512, while 60 V100
+    # GPU hours were spent on ... 768. An additional 100 V100 GPU hours ...": three runs, which is the model's?
+    facts = _gold("Crosstyan__BPModel.md")[1]
+    assert facts.best("accelerator_hours") is None
+    assert sorted(f.value for f in facts.all("accelerator_hours", scope="row")) == [10, 60, 100]
 
 
 @pytest.mark.parametrize("name, count, hours", [

@@ -1007,10 +1007,15 @@ class _Reader:
 
     def _durations_in_doubt(self) -> None:
         """Sentences that give this model two durations ("### Run 1 ... trained in total for 1 day
-        and 8 hours", "### Run 2 ... for 18 hours") leave its time open: each is kept as a row whose
-        model is unknown, unless the sentence says whose ("We trained ... for 46 hours", beside
-        "the 200 hours used in the Orca paper")."""
-        durations = [index for index, fact in enumerate(self.facts) if fact.quantity == "wall_hours"
+        and 8 hours", "### Run 2 ... for 18 hours"; "10 V100 GPU hours ... 60 V100 GPU hours ... An
+        additional 100 V100 GPU hours") leave its time open: each is kept as a row whose model is
+        unknown, unless the sentence says whose ("We trained ... for 46 hours", beside "the 200 hours
+        used in the Orca paper")."""
+        for quantity in ("wall_hours", "accelerator_hours"):
+            self._quantity_in_doubt(quantity)
+
+    def _quantity_in_doubt(self, quantity: str) -> None:
+        durations = [index for index, fact in enumerate(self.facts) if fact.quantity == quantity
                      and fact.scope == "model" and fact.reading is Reading.SENTENCE]
         values = [self.facts[index].value for index in durations]
         if len(durations) < 2 or max(values) <= min(values) * 1.1:
