@@ -858,3 +858,16 @@ def test_totals_written_as_equations_in_the_label_s_unit():
 def test_a_total_of_hours_and_hours_in_parentheses(name, hours):
     facts = _gold(name)[1]
     assert facts.best("wall_hours").value == hours
+
+
+@pytest.mark.parametrize("name, count", [
+    # "Training was done on Tesla V100 GPU." (a device in the singular)
+    ("Shushant__nepaliBERT.md", 1),
+    # "- **Hardware Type:** TPU v3-8" (one board, as "a TPU v3-8" is)
+    ("boun-tabi-LMG__TURNA.md", 1),
+    # "我们在2个带有16个40GB A100 GPU的DGX结点上 ..." (16 A100s; Chinese has no plural: "GPU的" is no singular)
+    ("IDEA-CCNL__Yuyuan-Bart-139M.md", 16),
+])
+def test_one_board_a_device_in_the_singular_and_a_chinese_count(name, count):
+    facts = _gold(name)[1]
+    assert facts.best("accelerator_count").value == count

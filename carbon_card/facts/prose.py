@@ -118,12 +118,15 @@ _FACTOR_BEFORE_RE = lazy_compile(r"(?<![\w.,])(\d{1,5})\s*[x×*]\s*$", re.IGNORE
 # "256 cores of a Cloud TPU v3 Pod": the parts of one named device.
 _PARTS_OF_BEFORE_RE = lazy_compile(r"(?<![\w.,])(\d{1,6})\s+(?:tpu\s+)?(?:cores|chips)\s+of\s+$", re.IGNORECASE)
 _CORES_AFTER_RE = lazy_compile(r"[^.\n()]{0,20}?[(,]\s*(\d{1,4})\s+(?:tpu\s+)?cores\b", re.IGNORECASE)
+# A device named in the singular: "on Tesla V100 GPU" (not "V100 GPUs", not "V100" alone).
+_SINGULAR_DEVICE_RE = lazy_compile(r"\b(?:GPU|TPU|card)$")
+_CJK_AFTER_RE = lazy_compile(r"\s*[\u3000-\u9fff\uac00-\ud7af]")
 _POD_AFTER_RE = lazy_compile(r"\s+pods?\b", re.IGNORECASE)
 _HOURS_AFTER_RE = lazy_compile(r"[\s-]*(?:hours?|hrs?|h)\b", re.IGNORECASE)
 # What a model needs to run, not what trained it: "the model can fit on a single V100 32GB GPU".
 _CAPACITY_RE = lazy_compile(r"\b(?:can|could|will|to)\s+(?:fit|run)\b|\bfits\s+(?:on|in|into)\b", re.IGNORECASE)
 # Chinese and Japanese: "4张A100" (four A100 cards), "约4小时" (about 4 hours), "約160分" (minutes).
-_CJK_COUNT_RE = lazy_compile(rf"(?:(?<![\d.])(\d{{1,5}})\s*(?:张|張|台|枚|块|塊)|单卡|單卡)\s*[-–]?\s*({_ACCEL})")
+_CJK_COUNT_RE = lazy_compile(rf"(?:(?<![\d.])(\d{{1,5}})\s*(?:张|張|台|枚|块|塊|个|個)|单卡|單卡)\s*[-–]?\s*(?:\d+\s*GB\s*)?({_ACCEL})")
 _CJK_DURATION_RE = lazy_compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:个|個)?(小时|小時|時間|分钟|分鐘|分(?![类類析布])|天|日間)")
 _CJK_HOURS = {"小时": 1.0, "小時": 1.0, "時間": 1.0, "分钟": 1 / 60, "分鐘": 1 / 60, "分": 1 / 60, "天": 24.0,
               "日間": 24.0}
@@ -156,7 +159,7 @@ _SENTENCE_PATTERNS = (
     (_DURATION_RE, ("hour", "hrs", "day", "week", "month", "minute", "mins")),
     (_GPU_COUNT_RE, ("gpus", "tpus", "accelerators")),
     (_CUMULATIVE_HOURS_RE, ("cumulative",)),
-    (_CJK_COUNT_RE, ("张", "張", "台", "枚", "块", "塊", "单卡", "單卡")),
+    (_CJK_COUNT_RE, ("张", "張", "台", "枚", "块", "塊", "个", "個", "单卡", "單卡")),
     (_CJK_DURATION_RE, ("小时", "小時", "時間", "分", "天", "日間")),
 )
 # Every anchor word once; accelerator names must start a word ("tpu" in "output" is none).
@@ -815,6 +818,10 @@ class _Reader:
         count = int(count) if count and count.isdigit() else 1 if count else None  # "a single V100"
         if count is None and (cores := _CORES_AFTER_RE.match(self.body, end, end + 40)):
             return int(cores.group(1))  # "trained on TPUv3 hardware (8 cores)": the cores are counted
+        if count is None and (_one_board(match.group(2)) or _SINGULAR_DEVICE_RE.search(match.group(0))
+                              and not _CJK_AFTER_RE.match(self.body, end)):  # Chinese has no plural: "16个 A100 GPU的"
+            if not _POD_AFTER_RE.match(self.body, end):
+                return 1  # "on TPU v3-8", "Training was done on Tesla V100 GPU": one board, one device
         before = self.body[max(0, start - 40) : start]
         if count == 1:
             parts = _PARTS_OF_BEFORE_RE.search(before)
@@ -1450,6 +1457,12 @@ def _number(text: str) -> float:
     """The value of a number matched by `_NUM` ("1,234.5", "3e5"): what `parse_number` reads,
     without matching it again."""
     return float(text.replace(",", ""))
+
+
+def _one_board(name: str) -> bool:
+    """A TPU board of at most 8 cores named alone ("TPU v3-8"): one accelerator, as "a TPU v3-8" is."""
+    slice_ = _SLICE_RE.search(name)
+    return slice_ is not None and 0 < int(slice_.group(1)) <= 8
 
 
 def _states_nothing(value: str) -> bool:
