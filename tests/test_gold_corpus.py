@@ -871,3 +871,15 @@ def test_a_total_of_hours_and_hours_in_parentheses(name, hours):
 def test_one_board_a_device_in_the_singular_and_a_chinese_count(name, count):
     facts = _gold(name)[1]
     assert facts.best("accelerator_count").value == count
+
+
+@pytest.mark.parametrize("name, params", [
+    # "DistilGPT2 is ... pre-trained with the supervision of the 124 million parameter version of GPT-2. DistilGPT2,
+    # which has 82 million parameters, ...": the 124M are GPT-2's.
+    ("distilbert__distilgpt2.md", 82e6),
+    # "- Small size: Runs in a web browser or on a laptop – 1.5B parameters total and 50M active parameters."
+    ("openai__privacy-filter.md", 1.5e9),
+])
+def test_another_model_s_version_and_a_total_beside_the_active_parameters(name, params):
+    facts = _gold(name)[1]
+    assert facts.best("params").value == params

@@ -226,6 +226,8 @@ _NUMBER_CELL_RE = lazy_compile(rf"\s*~?\s*{_SCALED}\s*")
 _SCIENTIFIC_RE = lazy_compile(rf"({_NUM})\s*(?:(?:x|×|\*)\s*10\s*\^?\s*\{{?([+-]?\d+)\}}?)?")
 _FIELD_DURATION_RE = lazy_compile(rf"{_APPROX}({_SCALED}(?:\s*(?:(?:GPU|TPU|chip|accelerator)[- ])?[a-z]+)?"
                                   rf"(?:\s*(?:,|and)?\s+{_NUM}\s*[a-z]+)*)", re.IGNORECASE)
+_VERSION_OF_AFTER_RE = lazy_compile(r"\s+(?:version|variant|checkpoint)\s+of\b", re.IGNORECASE)
+_TOTAL_AFTER_RE = lazy_compile(r"\s*(?:in\s+)?total\b", re.IGNORECASE)
 _EXPERTS_AFTER_RE = lazy_compile(r"[^.\n]{0,25}?\b(?:\d+\s+experts|active)\b", re.IGNORECASE)
 # A table's key naming the accelerators: "Compute SKU GPU Device", "GPU type" (not "GPU Memory Usage").
 _HARDWARE_KEY_RE = lazy_compile(r"\b(?:gpu|tpu|accelerator)s?(?:\s+(?:device|type|model|name))?$")
@@ -768,8 +770,10 @@ class _Reader:
                     before = self.body[max(0, start - 40) : start]
                     if _BOUND_BEFORE_RE.search(before):
                         continue  # "less than 13 billion parameters", "up to 2T tokens": a bound, not the size
-                    # "from 7 billion to 70 billion parameters", "135M, 360M and 1.7B parameters": sizes of a family.
-                    scope = "family" if _SIZE_LIST_BEFORE_RE.search(before) else None
+                    # "from 7 billion to 70 billion parameters", "135M, 360M and 1.7B parameters": sizes of a family;
+                    # "the 124 million parameter version of GPT-2": another model's.
+                    scope = ("family" if _SIZE_LIST_BEFORE_RE.search(before)
+                             else "other" if _VERSION_OF_AFTER_RE.match(self.body, match.end()) else None)
                     number = parse_count(match.group(1))
                     if pattern is _TOKENS_RE:
                         if (number >= 1e6 and re.search(r"train|token", clause, re.IGNORECASE)
@@ -777,8 +781,10 @@ class _Reader:
                             self.add("train_tokens", number, text, start,
                                      scope=scope or self._clause_scope(clause, match.group(1)), note="sentence")
                     elif number >= 1e5:
-                        # "a 17 billion parameter model with 16 experts": a mixture's active parameters.
-                        active = _EXPERTS_AFTER_RE.match(self.body, match.end(), match.end() + 40)
+                        # "a 17 billion parameter model with 16 experts": a mixture's active parameters; not
+                        # "1.5B parameters total and 50M active parameters".
+                        active = (_EXPERTS_AFTER_RE.match(self.body, match.end(), match.end() + 40)
+                                  and not _TOTAL_AFTER_RE.match(self.body, match.end()))
                         self.add("params_active" if active else "params", number, text, start,
                                  scope=scope or self._clause_scope(clause, match.group(1)), note="sentence")
                 elif pattern is _PUE_RE:
