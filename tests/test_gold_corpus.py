@@ -96,6 +96,8 @@ def test_hardware_carbon_card_cannot_name_is_not_a_safe_fix():
     ("openai-community__roberta-base-openai-detector.md", "Unknown", 5),
     ("bigscience__bloom.md", "*(Forthcoming.)*", 2),
     ("Unstructured-IO__model-cards__TATR_model_card_tatr.md", "Not available", 4),
+    # The Environmental Impact section's only line: "With milestone 3 we will be able to fill this part."
+    ("MLOps-essi-upc__taed2-PedestrianDetection__models_model-card.md", "With milestone 3", 1),
     ("valeriacaro__TAED2-clothing-reviews-demo__modelcard.md", '{{ hardware | default("[More Information Needed]", true)}}', 5),
 ])
 def test_template_placeholders_in_the_spellings_real_cards_use(name, spelling, fields):

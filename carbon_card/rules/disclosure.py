@@ -26,7 +26,13 @@ __all__ = ["ESTIMATED_FIGURE", "RULES", "disclosure_tier", "estimable", "estimab
            "template_placeholders"]
 
 _HEADING_RE = lazy_compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$", re.MULTILINE)
-_PLACEHOLDER_RE = lazy_compile(r"\[More Information Needed\]", re.IGNORECASE)
+# The template's placeholder, and a section's promise to fill it later ("With milestone 3 we will be able to fill
+# this part.", "This section will be completed soon.", "To be added.").
+_PLACEHOLDER_RE = lazy_compile(
+    r"\[More Information Needed\]"
+    r"|^[ \t]*[^\n|]{0,60}?\b(?:will\s+(?:be\s+)?(?:able\s+to\s+)?|to\s+be\s+)(?:fill(?:ed)?|complet(?:e|ed)|add(?:ed)?"
+    r"|updat(?:e|ed)|provid(?:e|ed))\b[^\n|]{0,40}?\b(?:later|soon|part|section|milestone|future)\b[^\n|]{0,20}$",
+    re.IGNORECASE | re.MULTILINE)
 
 # --------------------------------------------------------------------------- the disclosure tier
 
