@@ -283,8 +283,8 @@ _IMPACT = """## Environmental Impact
 CC301 = Rule(
     "CC301", "template-placeholder", Severity.WARNING,
     "A field of the Environmental Impact section (or a question of the climate card) says nothing: `[More "
-    "Information Needed]`, Unknown, TBD, N/A, Varies, (Forthcoming.), the template's formula or an unrendered "
-    "`{{ variable }}` (not in HTML comments).",
+    "Information Needed]`, Unknown, TBD, N/A, Varies, (Forthcoming.), the template's formula, an unrendered "
+    "`{{ variable }}` or a promise to fill it later (\"we will be able to fill this part\"; not in HTML comments).",
     why="The Hub's model card template ends with an Environmental Impact section whose fields say `[More "
         "Information Needed]` until someone fills them in. Left as they are, they tell a reader that nobody "
         "did. Fill them in, or remove the section. `check --fix --fill-template` writes the block's values into "
