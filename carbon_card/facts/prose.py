@@ -1016,9 +1016,12 @@ def _cells(row: str) -> list[str]:
 
 
 def _clean_cell(cell: str) -> str:
-    import html  # only cards with tables: html.entities is a large table to build at every start
+    text = _TAG_RE.sub(" ", cell)
+    if "&" in text:  # an entity ("&amp;"): html.unescape leaves a text without "&" as it is
+        import html  # only then: html.entities is a large table to build at every start
 
-    text = html.unescape(_TAG_RE.sub(" ", cell)).replace("\\", "")
+        text = html.unescape(text)
+    text = text.replace("\\", "")
     return re.sub(r"\s+", " ", text.replace("*", "")).strip()
 
 
