@@ -11,11 +11,11 @@ the rule's fixable findings that yields changes of the block.
 from __future__ import annotations
 
 import enum
-import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from .._cached import cached_property
 from ..facts.lift import BLOCK_KEY, Lift, liftable
 
 if TYPE_CHECKING:
@@ -159,7 +159,7 @@ class Rule:
         return Finding(self, message, position[0], position[1], fix, value)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Finding:
     """One problem in one card."""
 
@@ -176,6 +176,13 @@ class Finding:
     doubted: bool = False
     """A safe fix that another finding puts in doubt (a figure CC501 calls implausible): it
     needs `--unsafe-fixes`."""
+
+    def __init__(self, rule: Rule, message: str, line: int, column: int, fix: str | None = None,
+                 fix_value: Any = None, doubted: bool = False) -> None:
+        # As `Fact`'s: the fields stored in one step, not through object.__setattr__ one by one
+        # (a check makes a few findings per card; thousands over a run). Assignment still raises.
+        vars(self).update(rule=rule, message=message, line=line, column=column, fix=fix, fix_value=fix_value,
+                          doubted=doubted)
 
     @property
     def code(self) -> str:
@@ -219,7 +226,7 @@ class Context:
         self.block: Any = self.metadata.get(BLOCK_KEY) if self.has_block else None
         self._derived: dict[Callable, Any] = {}
 
-    @functools.cached_property
+    @cached_property
     def lifts(self) -> dict[str, Lift]:
         """What a fix may lift into the block (see `facts.lift.liftable`)."""
         return liftable(self.card, self.facts)
@@ -252,7 +259,7 @@ class FixContext:
     """Whether a finding of a code at a line would be reported: a fix does not write a field
     whose rule is ignored or suppressed there."""
 
-    @functools.cached_property
+    @cached_property
     def lifts(self) -> dict[str, Lift]:
         return liftable(self.card, self.facts)
 
