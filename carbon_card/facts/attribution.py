@@ -30,6 +30,7 @@ import bisect
 import itertools
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import replace
 
 from .._regex import lazy_compile
@@ -214,12 +215,17 @@ class _Sections:
         self.spans: list[tuple[int, int, str, str]] = []  # (start line, end line, scope, label), sorted
         headings: list[tuple[int, int, str]] = []  # (body offset, level, text); level 7: a bold label
         body = card.body
+        # The patterns are tried only at the lines that hold a "#" (or "**", "__"): trying them at every
+        # character was a twentieth of checking the gold cards.
+        from .prose import _lines_with
+
+        hashes = _lines_with(body, "#")
+        bold = sorted(set(_lines_with(body, "**")) | set(_lines_with(body, "__"))) if "**" in body or "__" in body else []
         for start, end in _outside_code(body):
-            headings += [(match.start(), len(match.group(1)), match.group(2))
-                         for match in _HEADING_RE.finditer(body, start, end)]
-            if "**" in body or "__" in body:
-                headings += [(match.start(), 7, match.group(0).replace("*", " ").replace("__", " ").strip())
-                             for match in _BOLD_LABEL_RE.finditer(body, start, end)]
+            headings += [(match.start(), len(match.group(1)), match.group(2)) for match in
+                         _matches_at(_HEADING_RE, body, hashes, start, end)]
+            headings += [(match.start(), 7, match.group(0).replace("*", " ").replace("__", " ").strip())
+                         for match in _matches_at(_BOLD_LABEL_RE, body, bold, start, end)]
         headings.sort()
         line = lambda offset: card.line_of_offset(card.body_span[0] + offset)  # noqa: E731
         for index, (offset, level, text) in enumerate(headings):
@@ -244,6 +250,16 @@ class _Sections:
                 return scope, label
             index -= 1
         return None
+
+
+def _matches_at(pattern: re.Pattern, body: str, line_starts: list[int], start: int, end: int) -> Iterator[re.Match]:
+    """The matches of a line-anchored `pattern` in `body[start:end]`, tried at the given line starts only."""
+    for line_start in line_starts[bisect.bisect_left(line_starts, start):]:
+        if line_start >= end:
+            break
+        match = pattern.match(body, line_start, end)
+        if match is not None:
+            yield match
 
 
 def _label_scope(text: str, own: set[str], name_is_id: bool) -> str | None:
