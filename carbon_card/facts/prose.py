@@ -152,10 +152,11 @@ _SENTENCE_PATTERNS = (
     (_PUE_RE, ("pue",)),
     (_PUE_IN_POWER_RE, ("power usage",)),
     (_FLOPS_RE, ("flop",)),
-    # Accelerators are named near these words ("100" stands for A100, H100, V100, P100, "200" for
-    # H200, B200, GB200; "a60" for A6000).
-    (_HARDWARE_RE, ("100", "200", "800", "h20", "gpu", "tpu", "nvidia", "tesla", "rtx", "t4", "a10", "a30", "a40",
-                    "a50", "a60", "l4", "amd", "gaudi", "k80", "p40", "mi2", "mi3")),
+    # Accelerators are named near these words ("100" stands for A100, H100, V100, P100, "h20" for
+    # H20 and H200, "b200" for GB200; "a60" for A6000): not a number alone, which most cards hold many
+    # of.
+    (_HARDWARE_RE, ("100", "h20", "b200", "a800", "h800", "gpu", "tpu", "nvidia", "tesla", "rtx", "t4", "a10", "a30",
+                    "a40", "a50", "a60", "l4", "amd", "gaudi", "k80", "p40", "mi2", "mi3")),
     (_DURATION_RE, ("hour", "hrs", "day", "week", "month", "minute", "mins")),
     (_GPU_COUNT_RE, ("gpus", "tpus", "accelerators")),
     (_CUMULATIVE_HOURS_RE, ("cumulative",)),
