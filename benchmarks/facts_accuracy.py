@@ -1,12 +1,12 @@
 """How right carbon-card's facts and fixes are on real cards none of its readers were tuned on.
 
-The gold corpus (`tests/corpus/gold`: 575 real cards, each annotated by reading it, see its
+The gold corpus (`tests/corpus/gold`: 720 real cards, each annotated by reading it, see its
 README) is laid out as model folders, `<card>/<model name>/README.md`, so that the folder names
 the model as a clone of its repository would. The real CLI then runs three times over it:
 `check --format json` (the facts carbon-card chooses and its findings), `check --fix` and
 `check --fix --unsafe-fixes` on copies (the blocks it would write). Printed per split (`tune`,
 the cards a reader may be changed against; `validation`, the batches gathered after the readers
-were changed, never read while changing one; `fresh`, the newest of them, batch 4, alone; `all`;
+were changed, never read while changing one; `fresh`, the newest of them, batches 4 and 6; `all`;
 see the corpus's README for its batches):
 
 - per quantity (emissions of this model, accelerator count, hours, parameters): recall (the
@@ -62,7 +62,7 @@ def load() -> list[dict]:
     return [{**index[name], **annotations[name]} for name in sorted(index)]
 
 
-FRESH_PARTS = ("A4", "B4")  # batch 4: the newest, gathered while the readers were last changed, never read
+FRESH_PARTS = ("A4", "B4", "A6", "B6")  # batches 4 and 6: gathered while the readers were last changed, never read
 
 
 def number(text: str | None) -> float | None:
@@ -148,7 +148,9 @@ def judge_written(key: str, value, card: dict) -> str | None:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             own = number(card["own_emissions_g"])
             if own is None:
-                return "unsupported"
+                # Another model's figure (the base's, the family's) written as this model's is wrong too.
+                others = [number(item.split(":", 1)[0]) for item in card["other_figures"].split(";") if item.strip()]
+                return "contradicted" if any(close(float(value), other, "emissions") for other in others) else "unsupported"
             return None if close(float(value), own, "emissions") else "contradicted"
         return "contradicted"
     if key == "hours_used":
