@@ -946,7 +946,7 @@ class _Reader:
         except _Enough:
             pass  # a text of thousands of figures is no card's: what was read stands, the rest is not read
         self._rescope_family_figures()
-        self._durations_in_doubt()
+        self._hours_in_doubt()
         if len(self.facts) > 1:
             # The most structured reader first: Facts.best takes the first of equal origin.
             self.facts.sort(key=_reader_rank)
@@ -1019,30 +1019,23 @@ class _Reader:
             if not any(q == fact.quantity and _close(v, fact.value) for q, v in own_rows):
                 self.facts[index] = replace(fact, scope="family")
 
-    def _durations_in_doubt(self) -> None:
+    def _hours_in_doubt(self) -> None:
         """Sentences that give this model two durations ("### Run 1 ... trained in total for 1 day
         and 8 hours", "### Run 2 ... for 18 hours"; "10 V100 GPU hours ... 60 V100 GPU hours ... An
         additional 100 V100 GPU hours") leave its time open: each is kept as a row whose model is
-        unknown, unless the sentence says whose ("We trained ... for 46 hours", beside "the 200 hours
-        used in the Orca paper")."""
+        unknown, unless the sentences that say whose agree ("We trained ... for 46 hours", beside
+        "the 200 hours used in the Orca paper")."""
         for quantity in ("wall_hours", "accelerator_hours"):
-            self._quantity_in_doubt(quantity)
-
-    def _quantity_in_doubt(self, quantity: str) -> None:
-        durations = [index for index, fact in enumerate(self.facts) if fact.quantity == quantity
-                     and fact.scope == "model" and fact.reading is Reading.SENTENCE]
-        values = [self.facts[index].value for index in durations]
-        if len(durations) < 2 or max(values) <= min(values) * 1.1:
-            return
-        own = {self.facts[index].value for index in durations if id(self.facts[index]) in self.of_this_model}
-        if len(own) == 1 or own and max(own) <= min(own) * 1.1:
-            keep = lambda fact: id(fact) in self.of_this_model  # noqa: E731
-        else:
-            keep = lambda fact: False  # noqa: E731
-        for index in durations:
-            fact = self.facts[index]
-            if not keep(fact):
-                self.facts[index] = replace(fact, scope="row", note=f"{fact.note}; one of several durations")
+            stated = [index for index, fact in enumerate(self.facts) if fact.quantity == quantity
+                      and fact.scope == "model" and fact.reading is Reading.SENTENCE]
+            if len(stated) < 2 or _agree(self.facts[index].value for index in stated):
+                continue
+            said_whose = [index for index in stated if id(self.facts[index]) in self.of_this_model]
+            kept = set(said_whose) if said_whose and _agree(self.facts[index].value for index in said_whose) else set()
+            for index in stated:
+                if index not in kept:
+                    fact = self.facts[index]
+                    self.facts[index] = replace(fact, scope="row", note=f"{fact.note}; one of several figures")
 
     def _names_from_tables(self) -> None:
         """The distinguishing words of the models that the card's tables list."""
@@ -1474,6 +1467,12 @@ def _number(text: str) -> float:
     """The value of a number matched by `_NUM` ("1,234.5", "3e5"): what `parse_number` reads,
     without matching it again."""
     return float(text.replace(",", ""))
+
+
+def _agree(values) -> bool:
+    """Whether figures are one figure, give or take a tenth."""
+    values = list(values)
+    return max(values) <= min(values) * 1.1
 
 
 def _one_board(name: str) -> bool:
