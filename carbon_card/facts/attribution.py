@@ -217,10 +217,10 @@ class _Sections:
         body = card.body
         # The patterns are tried only at the lines that hold a "#" (or "**", "__"): trying them at every
         # character was a twentieth of checking the gold cards.
-        from .prose import _lines_with
+        from .prose import lines_with
 
-        hashes = _lines_with(body, "#")
-        bold = sorted(set(_lines_with(body, "**")) | set(_lines_with(body, "__"))) if "**" in body or "__" in body else []
+        hashes = lines_with(body, "#")
+        bold = sorted(set(lines_with(body, "**")) | set(lines_with(body, "__"))) if "**" in body or "__" in body else []
         for start, end in _outside_code(body):
             headings += [(match.start(), len(match.group(1)), match.group(2)) for match in
                          _matches_at(_HEADING_RE, body, hashes, start, end)]

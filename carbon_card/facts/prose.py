@@ -37,7 +37,7 @@ from .base import Fact, FactProblem, Reading
 from .files import CODECARBON_TOTALS
 from .metadata import normalise_training_type
 
-__all__ = ["facts_from_prose", "name_tokens"]
+__all__ = ["facts_from_prose", "lines_with", "name_tokens"]
 
 # Where a figure starts: not inside a word or a number ("176,247,271,424" holds no "247,271,424"; "550\\,000"
 # written with LaTeX's thin space holds no "000").
@@ -384,7 +384,7 @@ class _Reader:
 
     # 1. Labelled lines ------------------------------------------------------------------
     def labelled_lines(self) -> None:
-        for line_start in _lines_with(self.body, "**"):
+        for line_start in lines_with(self.body, "**"):
             match = _LABELLED_RE.match(self.body, line_start)
             if match is None or not self.in_prose(line_start):
                 continue
@@ -1116,7 +1116,7 @@ def _find_tables(body: str, lower: str) -> list[_Table]:
 
 
 def _pipe_tables(body: str) -> Iterator[_Table]:
-    rows = [row for start in _lines_with(body, "|") if (row := _PIPE_ROW_RE.match(body, start))]
+    rows = [row for start in lines_with(body, "|") if (row := _PIPE_ROW_RE.match(body, start))]
     index = 0
     while index < len(rows) - 1:
         header, separator = rows[index], rows[index + 1]
@@ -1270,7 +1270,7 @@ _TRAINING_HEADING_RE = lazy_compile(r"#+\s*(?:\W\s*)?(?:(?:pre-?|fine-?)?train|c
                                     re.IGNORECASE)
 
 
-def _lines_with(body: str, needle: str) -> list[int]:
+def lines_with(body: str, needle: str) -> list[int]:
     """The start offsets of the lines that contain `needle`, in order: matching a line-anchored
     pattern only there is much cheaper than scanning the whole body with it."""
     starts: list[int] = []
@@ -1289,10 +1289,10 @@ def _lines_with(body: str, needle: str) -> list[int]:
 def _lines_with_fields(body: str) -> list[int]:
     """The lines a plain field can be on: those holding ":" ("Training time: 14 days") or, fewer,
     "=" ("*Total kWh = 2500")."""
-    colons = _lines_with(body, ":")
+    colons = lines_with(body, ":")
     if "=" not in body:
         return colons
-    return sorted(set(colons).union(_lines_with(body, "=")))
+    return sorted(set(colons).union(lines_with(body, "=")))
 
 
 # A line that starts a block of its own: a list item, a heading, a table row, a quote, a fence.
@@ -1415,7 +1415,7 @@ def _fenced_code(body: str) -> list[tuple[int, int]]:
 def _fence_lines(body: str) -> Iterator[re.Match]:
     """`_FENCE_LINE_RE.finditer(body)`, tried only at the lines holding "```" or "~~~": a pattern
     anchored at every line start costs a step per character of the body, which the finds skip."""
-    starts = sorted({*_lines_with(body, "```"), *_lines_with(body, "~~~")})
+    starts = sorted({*lines_with(body, "```"), *lines_with(body, "~~~")})
     return filter(None, (_FENCE_LINE_RE.match(body, start) for start in starts))
 
 

@@ -15,7 +15,7 @@ from .._regex import lazy_compile
 from ..card import Card
 from ..facts import Facts
 from ..facts.lift import Lift, yaml_number, yaml_scalar
-from ..facts.prose import _lines_with, hidden_spans
+from ..facts.prose import lines_with, hidden_spans
 from ..units import format_grams, format_mass
 from .base import (
     BLOCK_KEY, RECOMMENDED, Change, Context, Example, Finding, Findings, Fix, FixContext, FixSafety, FixStage, Rule,
@@ -142,7 +142,7 @@ def template_placeholders(card: Card) -> list[tuple[int, int, str | None]]:
                     and not _inside(row.start(), hidden)):
                 found[row.start()] = (row.start("value"), row.end("value"), row.group("label").strip())
     # The pattern tried only at the lines that hold a "#", not at every character of the body.
-    headings = [h for start in _lines_with(body, "#") if (h := _HEADING_RE.match(body, start))
+    headings = [h for start in lines_with(body, "#") if (h := _HEADING_RE.match(body, start))
                 and not _inside(h.start(), hidden)]
     for index, heading in enumerate(headings):
         if "environmental impact" not in heading.group(2).lower():
