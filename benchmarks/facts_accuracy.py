@@ -1,6 +1,6 @@
 """How right carbon-card's facts and fixes are on real cards none of its readers were tuned on.
 
-The gold corpus (`tests/corpus/gold`: 720 real cards, each annotated by reading it, see its
+The gold corpus (`tests/corpus/gold`: 719 real cards, each annotated by reading it, see its
 README) is laid out as model folders, `<card>/<model name>/README.md`, so that the folder names
 the model as a clone of its repository would. The real CLI then runs three times over it:
 `check --format json` (the facts carbon-card chooses and its findings), `check --fix` and

@@ -828,3 +828,12 @@ def test_totals_written_as_equations_in_the_label_s_unit():
 def test_the_value_a_real_card_states(name, model_id, quantity, value):
     best = _gold(name, model_id)[1].best(quantity)
     assert (best and best.value) == (pytest.approx(value) if value is not None else None)
+
+
+def test_no_gold_card_is_a_real_card_s_model():
+    # The dump built from the corpus has one row per model (tests/corpus/dump.py): a gold card of a model the real
+    # cards already hold (Meta-Llama-3-8B's Hub card beside llama3's MODEL_CARD.md) would be that model twice.
+    from dump import real_dump_rows
+
+    real = {row["modelId"] for row in real_dump_rows()}
+    assert not real & {row["model_id"] for row in _rows("index.tsv") if row["model_id"]}
