@@ -75,7 +75,7 @@ class _Loader(_BaseLoader):
             "tag:yaml.org,2002:timestamp": self.construct_yaml_timestamp,
         }
 
-        scalar = yaml.ScalarNode
+        scalar = _SCALAR  # a local of the closure: looked up at every node
 
         def build(node: yaml.Node) -> Any:
             kind, tag = node.__class__, node.tag

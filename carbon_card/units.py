@@ -14,6 +14,7 @@ from ._regex import lazy_compile
 
 __all__ = [
     "DECIMAL_COMMA",
+    "NODES_OF",
     "UnitError",
     "parse_number",
     "parse_count",
@@ -199,8 +200,10 @@ _COUNT_LAST_RE = lazy_compile(r"(?:\bx|×|\*)\s*(\d{1,6})\s*$", re.IGNORECASE)
 # "32 x 8 x A100", "4 x 8 A100 GPUs": counts multiplied, each followed by a separator (not "8 x 80GB").
 _COUNT_PRODUCT_RE = lazy_compile(r"^\s*(\d{1,6}(?:\s*[x×*]\s*\d{1,6})+)(?:\s*[x×*]\s*|\s+)(?=[^\d\s])", re.IGNORECASE)
 # "512 nodes of 6xV100", "4 nodes with 8 A100", "2 machines x 8 H100": nodes times the accelerators of each.
-_NODES_PRODUCT_RE = lazy_compile(r"^\s*(\d{1,5})\s+(?:(?:gpu|compute|computing)\s+)?(?:nodes?|machines?|servers?|instances?|hosts?)"
-                                 r"\s*,?\s*(?:each\s+)?(?:of|with|x|×|\*)\s*(\d{1,5})\s*(?:x|×|\*)?\s*(?=[a-z])", re.IGNORECASE)
+NODES_OF = (r"(?:(?:gpu|compute|computing)\s+)?(?:nodes?|machines?|servers?|instances?|hosts?)\s*,?\s*"
+            r"(?:each(?:\s+one)?\s+)?(?:with|of|having|x|×|\*)")
+"""Nodes and what joins them to the accelerators of each ("nodes of", "GPU nodes each with"), after a count."""
+_NODES_PRODUCT_RE = lazy_compile(rf"^\s*(\d{{1,5}})\s+{NODES_OF}\s*(\d{{1,5}})\s*(?:x|×|\*)?\s*(?=[a-z])", re.IGNORECASE)
 # The digits of a product name are never a count: "Quadro RTX 8000 GPUs", "GeForce RTX 4090", "Tesla T4",
 # "Nvidia 3090 GPUs" (a vendor's name before digits names its product).
 _PRODUCT_NAME_RE = lazy_compile(r"\b(?:rtx|gtx|quadro|titan|radeon|instinct|mi|rx|arc|tesla|geforce|nvidia|amd|intel"

@@ -25,6 +25,7 @@ from .._regex import lazy_compile
 from ..card import Card
 from ..units import (
     DECIMAL_COMMA,
+    NODES_OF,
     UnitError,
     parse_accelerator_count,
     parse_count,
@@ -107,12 +108,10 @@ _HARDWARE_RE = lazy_compile(
 # The ML CO2 Impact calculator's text: "A cumulative of 1 hours of computation was performed on
 # hardware of type Tesla P100 (TDP of 250W)": hours summed over the accelerators.
 _CUMULATIVE_HOURS_RE = lazy_compile(rf"cumulative\s+of\s+({_NUM})\s+hours?\s+of\s+computation", re.IGNORECASE)
+_SLICE_RE = lazy_compile(r"TPU\s?(?:Pod\s)?[vV]?\d[a-z]?[- ](\d+)")
 # "16 nodes with 4 A100 GPUs each", "4 nodes of 8 x H100s", "22 GPU nodes each with 8 A100", "32 computing
 # nodes each one with 4 NVIDIA V100": nodes times the count.
-_SLICE_RE = lazy_compile(r"TPU\s?(?:Pod\s)?[vV]?\d[a-z]?[- ](\d+)")
-_NODES_BEFORE_RE = lazy_compile(r"(?<![\w.,])(\d{1,5})\s+(?:(?:gpu|compute|computing)\s+)?"
-                                r"(?:nodes?|machines?|servers?|instances?)\s*,?\s*(?:each(?:\s+one)?\s+)?"
-                                r"(?:with|of|having|x|×|\*)\s*$", re.IGNORECASE)
+_NODES_BEFORE_RE = lazy_compile(rf"(?<![\w.,])(\d{{1,5}})\s+{NODES_OF}\s*$", re.IGNORECASE)
 # "48 * 8 A100s", "32 x 8 A100": a factor before the count.
 _FACTOR_BEFORE_RE = lazy_compile(r"(?<![\w.,])(\d{1,5})\s*[x×*]\s*$", re.IGNORECASE)
 # "256 cores of a Cloud TPU v3 Pod": the parts of one named device.
@@ -534,7 +533,7 @@ class _Reader:
             # hours the field names; left to the sentence reader.
             return False
         named = _FOR_MODEL_AFTER_RE.match(value, end)
-        if named and self.model_name and not name_tokens(named.group(1)) <= name_tokens(self.model_name):
+        if named and self._names_another_model(named.group(1)):
             # "Hours used: 61,440 hours for ViT-7B model training" on the card of the DINOv3 family: that
             # model's row, and a model the card lists beside this one.
             self.add("accelerator_hours" if accelerator else "wall_hours", hours, found.group(0), start, scope="other",
@@ -823,30 +822,34 @@ class _Reader:
             return None  # "10 V100 GPU hours": accelerator-hours, not ten accelerators
         count = match.group(1) or match.group(3)
         count = int(count) if count and count.isdigit() else 1 if count else None  # "a single V100"
-        if count is None and (cores := _CORES_AFTER_RE.match(self.body, end, end + 40)):
-            return int(cores.group(1))  # "trained on TPUv3 hardware (8 cores)": the cores are counted
-        if count is None and (_one_board(match.group(2)) or _SINGULAR_DEVICE_RE.search(match.group(0))
-                              and not _CJK_AFTER_RE.match(self.body, end)):  # Chinese has no plural: "16个 A100 GPU的"
-            if not _POD_AFTER_RE.match(self.body, end):
-                return 1  # "on TPU v3-8", "Training was done on Tesla V100 GPU": one board, one device
-        before = self.body[max(0, start - 40) : start]
+        slice_ = _SLICE_RE.search(match.group(2))
+        slice_cores = int(slice_.group(1)) if slice_ else 0  # "TPU v3-8": a board of 8 cores; "v3-256": a pod slice
+        pod_after = _POD_AFTER_RE.match(self.body, end) is not None  # "a TPU v3 Pod"
+        if count is None:
+            if cores := _CORES_AFTER_RE.match(self.body, end, end + 40):
+                return int(cores.group(1))  # "trained on TPUv3 hardware (8 cores)": the cores are counted
+            # "on TPU v3-8": one board; "Training was done on Tesla V100 GPU": one device (not in Chinese, which
+            # has no plural: "16个 A100 GPU的").
+            singular = _SINGULAR_DEVICE_RE.search(match.group(0)) and not _CJK_AFTER_RE.match(self.body, end)
+            return 1 if (0 < slice_cores <= 8 or singular) and not pod_after else None
         if count == 1:
-            parts = _PARTS_OF_BEFORE_RE.search(before)
+            parts = _PARTS_OF_BEFORE_RE.search(self.body[max(0, start - 40) : start])
             if parts:  # "256 cores of a Cloud TPU v3 Pod": the cores are counted
                 return int(parts.group(1))
-            if _POD_AFTER_RE.match(self.body, end) or (
-                    (slice_ := _SLICE_RE.search(match.group(2))) and int(slice_.group(1)) > 8):
+            if pod_after or slice_cores > 8:
                 return None  # "a TPU v3-256", "a TPU v3 Pod": a pod (slice) of many hosts, not one device
-        return self._times_nodes(count, start) if count else None
+        return self._times_nodes(count, start)
 
     def _sentence_duration(self, match: re.Match, text: str, start: int) -> None:
         words = match.group(1).split(None, 1)
         duration = match.group(1) if words[0][0].isdigit() else f"{_NUMBER_WORDS[words[0].lower()]} {words[1]}"
-        scope = "model"
-        named = _FOR_MODEL_AFTER_RE.match(self.body, match.end())
-        if named and self.model_name:  # "10 days for Yi-VL-34B": this model's, or another's
-            scope = "model" if name_tokens(named.group(1)) <= name_tokens(self.model_name) else "other"
+        named = _FOR_MODEL_AFTER_RE.match(self.body, match.end())  # "10 days for Yi-VL-34B": this model's, or another's
+        scope = "other" if named and self._names_another_model(named.group(1)) else "model"
         self.add("wall_hours", parse_duration_hours(duration)[0], text, start, scope=scope, note="sentence")
+
+    def _names_another_model(self, name: str) -> bool:
+        """Whether a model's name ("ViT-7B" after "61,440 hours for") is another than this one."""
+        return bool(self.model_name) and not name_tokens(name) <= name_tokens(self.model_name)
 
     def _times_nodes(self, count: int, start: int) -> int:
         """A count of accelerators times the nodes or factor written before it: "16 nodes with 4 A100
@@ -1473,12 +1476,6 @@ def _agree(values) -> bool:
     """Whether figures are one figure, give or take a tenth."""
     values = list(values)
     return max(values) <= min(values) * 1.1
-
-
-def _one_board(name: str) -> bool:
-    """A TPU board of at most 8 cores named alone ("TPU v3-8"): one accelerator, as "a TPU v3-8" is."""
-    slice_ = _SLICE_RE.search(name)
-    return slice_ is not None and 0 < int(slice_.group(1)) <= 8
 
 
 def _states_nothing(value: str) -> bool:
