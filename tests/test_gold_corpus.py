@@ -824,10 +824,21 @@ def test_totals_written_as_equations_in_the_label_s_unit():
     # "- Small size: Runs in a web browser or on a laptop – 1.5B parameters total and 50M active parameters."
     ("distilbert__distilgpt2.md", None, "params", 82e6),
     ("openai__privacy-filter.md", None, "params", 1.5e9),
+    # A period after an abbreviation ends no sentence, and vendors are named in any case: "The model was trained for
+    # about 100 hrs. on 8 nVIDIA Tesla P100-SXM2.0 16Gb."
+    ("DeepPavlov__distilrubert-base-cased-conversational.md", None, "accelerator_count", 8),
 ])
 def test_the_value_a_real_card_states(name, model_id, quantity, value):
     best = _gold(name, model_id)[1].best(quantity)
     assert (best and best.value) == (pytest.approx(value) if value is not None else None)
+
+
+def test_hardware_given_as_an_example_trained_nothing():
+    # "- **GPU**: Can be trained using any GPU platform (e.g., NVIDIA Tesla P100, V100, or higher)": what it would
+    # need, not what trained it (its "T4x2" did).
+    card, facts = _gold("taed2-2425q1-gced-upc__TAED2_DataExplorers__docs_model_card.md")
+    assert "(e.g., NVIDIA Tesla P100, V100" in card.text
+    assert {str(f.value) for f in facts.all("hardware", None)} == {"T4x2"}
 
 
 def test_no_gold_card_is_a_real_card_s_model():

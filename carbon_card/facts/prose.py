@@ -96,7 +96,7 @@ _PER_AFTER_RE = lazy_compile(r"\s*(?:per\b|/|each\b|an?\s+epoch\b|for\s+(?:each|
 _FOR_MODEL_AFTER_RE = lazy_compile(r"\s+for\s+(?:the\s+)?([A-Za-z][\w.]*(?:-[\w.]+)+)")
 # Accelerators as cards name them (the issue-4 hardware table refines the model names).
 _ACCEL = (
-    r"(?:(?:NVIDIA|Nvidia|Tesla|AMD|Google|Cloud|Instinct|GeForce)\s+)*"
+    r"(?:(?i:NVIDIA|Tesla|AMD|Google|Cloud|Instinct|GeForce)\s+)*"
     r"(?:GB200|[ABH]100|A800|H800|H200|H20|B200|A10G?|A30|A40|A6000|A5000|L40S?|L4|V100|P100|P40|K80|T4"
     r"|RTX\s?[A-Z]?\d{4}(?:\s?Ti)?|GTX\s?\d{4}|MI\d{3}X?|TPU\s?(?:Pod\s)?[vV]?\d[a-z]?(?:[- ]\d+)?|Gaudi\s?\d?)"
     r"(?:[- ](?:SXM\d?|PCIe|NVL|\d+\s?GB)(?![\w]))*"
@@ -122,8 +122,10 @@ _SINGULAR_DEVICE_RE = lazy_compile(r"\b(?:GPU|TPU|card)$")
 _CJK_AFTER_RE = lazy_compile(r"\s*[\u3000-\u9fff\uac00-\ud7af]")
 _POD_AFTER_RE = lazy_compile(r"\s+pods?\b", re.IGNORECASE)
 _HOURS_AFTER_RE = lazy_compile(r"[\s-]*(?:hours?|hrs?|h)\b", re.IGNORECASE)
-# What a model needs to run, not what trained it: "the model can fit on a single V100 32GB GPU".
-_CAPACITY_RE = lazy_compile(r"\b(?:can|could|will|to)\s+(?:fit|run)\b|\bfits\s+(?:on|in|into)\b", re.IGNORECASE)
+# What a model needs to run, not what trained it: "the model can fit on a single V100 32GB GPU"; "(requires ~130GB
+# GPU RAM, so e.g. 2xA100 80GB)".
+_CAPACITY_RE = lazy_compile(r"\b(?:can|could|will|to)\s+(?:fit|run)\b|\bfits\s+(?:on|in|into)\b|\brequires\b|\be\.g\.",
+                            re.IGNORECASE)
 # Chinese and Japanese: "4张A100" (four A100 cards), "约4小时" (about 4 hours), "約160分" (minutes).
 _CJK_COUNT_RE = lazy_compile(rf"(?:(?<![\d.])(\d{{1,5}})\s*(?:张|張|台|枚|块|塊|个|個)|单卡|單卡)\s*[-–]?\s*(?:\d+\s*GB\s*)?({_ACCEL})")
 _CJK_DURATION_RE = lazy_compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:个|個)?(小时|小時|時間|分钟|分鐘|分(?![类類析布])|天|日間)")
@@ -902,9 +904,9 @@ class _Reader:
         renders it as a space ("... trained ... using a single\nmachine with 8x A100 40GB GPUs.")."""
         body = self.body
         low, high = max(0, start - _CLAUSE_MAX), end + _CLAUSE_MAX
-        left = max(_break_before(body, low, start), body.rfind(";", low, start), body.rfind(". ", low, start),
+        left = max(_break_before(body, low, start), body.rfind(";", low, start), _stop_before(body, low, start),
                    low - 1) + 1
-        ends = [i for i in (_break_after(body, end, high), body.find(";", end, high), body.find(". ", end, high))
+        ends = [i for i in (_break_after(body, end, high), body.find(";", end, high), _stop_after(body, end, high))
                 if i >= 0]
         return body[left : min(ends) if ends else min(high, len(body))]
 
@@ -1326,6 +1328,32 @@ def _break_after(body: str, end: int, high: int) -> int:
     at = body.find("\n", end, high)
     while at >= 0 and not _block_break(body, at):
         at = body.find("\n", at + 1, high)
+    return at
+
+
+# Words whose period ends no sentence: "trained for about 100 hrs. on 8 Tesla P100".
+_ABBREVIATION_RE = lazy_compile(r"(?:\b(?:hrs?|mins?|secs?|approx|ca|e\.g|i\.e|vs|incl|resp|no|fig|eq|ref|cf|avg|est))$",
+                                re.IGNORECASE)
+
+
+def _full_stop(body: str, at: int) -> bool:
+    """Whether the ". " at `at` ends a sentence (not "hrs. ", "e.g. ", "approx. ")."""
+    return not _ABBREVIATION_RE.search(body, max(0, at - 6), at)
+
+
+def _stop_before(body: str, low: int, start: int) -> int:
+    """The last sentence-ending ". " in `body[low:start]`, or -1."""
+    at = body.rfind(". ", low, start)
+    while at >= 0 and not _full_stop(body, at):
+        at = body.rfind(". ", low, at)
+    return at
+
+
+def _stop_after(body: str, end: int, high: int) -> int:
+    """The first sentence-ending ". " in `body[end:high]`, or -1."""
+    at = body.find(". ", end, high)
+    while at >= 0 and not _full_stop(body, at):
+        at = body.find(". ", at + 1, high)
     return at
 
 
