@@ -209,7 +209,15 @@ _NODES_PRODUCT_RE = lazy_compile(rf"^\s*(\d{{1,5}})\s+{NODES_OF}\s*(\d{{1,5}})\s
 _PRODUCT_NAME_RE = lazy_compile(r"\b(?:rtx|gtx|quadro|titan|radeon|instinct|mi|rx|arc|tesla|geforce|nvidia|amd|intel"
                                 r"|[avhltpkm])[\s-]*$",
                                 re.IGNORECASE)
-_COUNT_OF_RE = lazy_compile(r"\b(\d{1,6})\s*(?:x\s*)?(?:gpus|tpus|chips|accelerators|cards|devices)\b", re.IGNORECASE)
+# "8 GPUs", "(1 GPU)": the singular only for one ("80GB GPU" has a unit between).
+_COUNT_OF_RE = lazy_compile(r"\b(\d{1,6})\s*(?:x\s*)?(?:gpus|tpus|chips|accelerators|cards|devices|(?<=\b1 )(?:gpu|tpu|card))\b",
+                            re.IGNORECASE)
+# "NVIDIA A100x4", "T4x2": a count glued after the model number (not "1920x1080").
+_COUNT_GLUED_RE = lazy_compile(r"\b[a-z]{1,3}[ -]?\d{1,4}x(\d{1,3})(?![\w.])", re.IGNORECASE)
+# "Desktop device (1 x NVIDIA GeForce RTX 3060 + 32GB RAM)": a count first inside parentheses.
+_COUNT_IN_PARENTHESES_RE = lazy_compile(r"\(\s*(\d{1,6})\s*[x×*]\s*(?=[a-z])", re.IGNORECASE)
+# A TPU board alone: "TPU v3-8", "Cloud TPU v2-8" (a slice of more cores is a pod's: no one count).
+_ONE_BOARD_RE = lazy_compile(r"\s*(?:(?:google|cloud)\s+)*tpu\s?v\d[a-z]?-(\d{1,4})\s*", re.IGNORECASE)
 
 
 def parse_accelerator_count(text: str) -> int | None:
@@ -224,11 +232,12 @@ def parse_accelerator_count(text: str) -> int | None:
     if product:  # "32 x 8 x A100": 32 nodes of 8
         count = math.prod(int(n) for n in re.findall(r"\d+", product.group(1)))
         return count if count > 0 else None
-    for pattern in (_COUNT_FIRST_RE, _COUNT_LAST_RE, _COUNT_OF_RE):
+    for pattern in (_COUNT_FIRST_RE, _COUNT_LAST_RE, _COUNT_GLUED_RE, _COUNT_IN_PARENTHESES_RE, _COUNT_OF_RE):
         match = pattern.search(text)
         if match and int(match.group(1)) > 0 and not _PRODUCT_NAME_RE.search(text, 0, match.start(1)):
             return int(match.group(1))
-    return None
+    board = _ONE_BOARD_RE.fullmatch(text)
+    return 1 if board and 0 < int(board.group(1)) <= 8 else None  # "TPU v3-8": one board of 8 cores
 
 
 def format_mass(grams: float) -> str:

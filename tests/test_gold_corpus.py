@@ -827,6 +827,14 @@ def test_totals_written_as_equations_in_the_label_s_unit():
     # A period after an abbreviation ends no sentence, and vendors are named in any case: "The model was trained for
     # about 100 hrs. on 8 nVIDIA Tesla P100-SXM2.0 16Gb."
     ("DeepPavlov__distilrubert-base-cased-conversational.md", None, "accelerator_count", 8),
+    # A field's count in the forms cards write it: "- Hardware: NVIDIA A100x4", "**Hardware:** T4x2", "NVIDIA RTX 3060
+    # (1 GPU) + 32 CPU cores + 61.6 GB RAM", "Desktop device (1 x NVIDIA GeForce RTX 3060 + 32GB RAM + ...)", and a TPU
+    # board alone, "- **Hardware Type:** TPU v3-8", one accelerator as the corpus counts it.
+    ("microsoft__DAViD__model_cards_soft_foreground_segmentation_model.md", None, "accelerator_count", 4),
+    ("taed2-2425q1-gced-upc__TAED2_DataExplorers__docs_model_card.md", None, "accelerator_count", 2),
+    ("mlops-2526q1-mds-upc__MLOps_RecruitAIr_CriteriaEvaluator__reports_model_card.md", None, "accelerator_count", 1),
+    ("MLOps-essi-upc__TAED2-Falsettos__model-card.md", None, "accelerator_count", 1),
+    ("klue__bert-base.md", None, "accelerator_count", 1),
 ])
 def test_the_value_a_real_card_states(name, model_id, quantity, value):
     best = _gold(name, model_id)[1].best(quantity)

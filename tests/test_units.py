@@ -75,6 +75,20 @@ def test_a_count_written_against_the_accelerators_name():
 
     assert parse_accelerator_count("32xA100-40G") == 32
     assert parse_accelerator_count("8x80GB A100") is None  # 80GB is the memory, not a count
+    assert parse_accelerator_count("NVIDIA A100x4") == 4  # glued after the model number
+    assert parse_accelerator_count("RTX 3090 x2") == 2
+    assert parse_accelerator_count("Desktop device (1 x NVIDIA GeForce RTX 3060 + 32GB RAM)") == 1
+    assert parse_accelerator_count("NVIDIA RTX 3060 (1 GPU) + 32 CPU cores") == 1
+    assert parse_accelerator_count("RTX 3090 GPU") is None  # the product's digits, a GPU in the singular
+    assert parse_accelerator_count("A100 80GB GPU") is None
+
+
+def test_a_tpu_board_alone_is_one_accelerator():
+    from carbon_card.units import parse_accelerator_count
+
+    assert parse_accelerator_count("TPU v3-8") == 1
+    assert parse_accelerator_count("Cloud TPU v2-8") == 1
+    assert parse_accelerator_count("Cloud TPU v3-32") is None  # a pod slice: how many boards is not said
 
 
 @pytest.mark.parametrize("text", ["8-12 hours", "2-3 days", "-5 hours"])
