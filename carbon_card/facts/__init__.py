@@ -60,12 +60,12 @@ def gather(card: Card, folder: str | os.PathLike | None = None, model_name: str 
         return Facts(document=document)
     name, name_source = _model_name(card, folder, model_name)
     facts, problems = facts_from_metadata(card)
-    prose_facts, prose_problems = facts_from_prose(card, name)
+    sizes = _size_from_name(name) if name else []  # read once: the readers, attribution and, below, the fallback
+    named_size = next((fact.value for fact in sizes if fact.quantity == "params"), None)
+    prose_facts, prose_problems = facts_from_prose(card, name, named_size)
     folder_name = os.path.basename(os.path.abspath(folder)) if folder is not None else None
     copied = copied_from(card, name, folder_name)
     facts = copied_metadata(facts, copied)
-    sizes = _size_from_name(name) if name else []  # read once: attribution and, below, the fallback
-    named_size = next((fact.value for fact in sizes if fact.quantity == "params"), None)
     facts += _sizes_in_doubt(attribute(card, prose_facts, name, copied, name_source in ("given", "model-index"),
                                        named_size))
     problems += prose_problems

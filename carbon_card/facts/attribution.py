@@ -37,7 +37,7 @@ from .._regex import lazy_compile
 from ..card import Card
 from .base import Copied, Fact, Reading
 
-__all__ = ["CONVERSION_WORDS", "attribute", "base_row_words", "copied_from", "copied_metadata", "model_words"]
+__all__ = ["CONVERSION_WORDS", "SIZE_TOLERANCE", "attribute", "base_row_words", "copied_from", "copied_metadata", "model_words"]
 
 # Training figures: what a conversion, a base or a family section states of a training run.
 # (Parameters are not moved: a quantised 8B model still has 8B parameters.)
@@ -185,13 +185,14 @@ def _duplicated_from(card: Card, own: set[str]) -> str | None:
     return None if own and model_words(_without_owner(original)) == own else original.strip()[:100]
 
 
-_SIZE_TOLERANCE = 1.25  # "1.3B" names 1,418,678,272 parameters; "2.8B" is not "1.4B"
+SIZE_TOLERANCE = 1.25
+"""How far a stated size may be from the one a name states: "1.3B" names 1,418,678,272 parameters; "2.8B" is not "1.4B"."""
 
 
 def _other_size(fact: Fact, named_size: float) -> Fact:
     if fact.quantity != "params" or fact.scope != "model" or fact.origin != "prose" or not fact.value:
         return fact
-    if 1 / _SIZE_TOLERANCE <= fact.value / named_size <= _SIZE_TOLERANCE:
+    if 1 / SIZE_TOLERANCE <= fact.value / named_size <= SIZE_TOLERANCE:
         return fact
     return replace(fact, scope="other", note=_noted(fact, f"the model's name says {named_size:.3g} parameters"))
 
@@ -267,7 +268,7 @@ def _label_scope(text: str, own: set[str], name_is_id: bool) -> str | None:
     named = model_words(text) - _LABEL_WORDS
     if _ORIGINAL_RE.search(text):
         # "Original model card: Meta's CodeLlama 7B"; but "BERT base model (uncased)" names this model.
-        return None if own and own <= named else "other"
+        return None if own and own - _LABEL_WORDS <= named else "other"
     if not _LABEL_TOPIC_RE.search(text):
         return None
     # A model's name carries a version or a size ("Stable Diffusion v1", "Llama 2 7B"): without

@@ -33,7 +33,7 @@ from ..units import (
     parse_energy_kwh,
     parse_mass_grams,
 )
-from .attribution import base_row_words
+from .attribution import SIZE_TOLERANCE, base_row_words
 from .base import Fact, FactProblem, Reading
 from .files import CODECARBON_TOTALS
 from .metadata import normalise_training_type
@@ -83,7 +83,8 @@ _NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "fi
 # "for **1.3 hours**", "took two months", "time amounted to approximately 10 days", "within 10 hours", "takes
 # around 100 mins to finish", "within a total of 140 hours", "trained on 4xV100 (85 hours)".
 _DURATION_RE = lazy_compile(
-    rf"(?:(?:\bfor|\btook|\btakes|\bwithin|\blasted|\btime\s+(?:was|of|amounted\s+to))\s+(?:a\s+total\s+of\s+)?|\(\s*)"
+    rf"(?:(?:\bfor|\btook|\btakes|\bwithin|\blasted|\btime\s+(?:was|of|amounted\s+to)|\bover\s+the\s+(?:duration|course)\s+of)"
+    rf"\s+(?:a\s+total\s+of\s+)?|\(\s*)"
     rf"(?:about\s+|around\s+|approximately\s+|roughly\s+|~\s*)?(?:\*\*)?"
     rf"((?:{_NUM}\s*|(?:{'|'.join(_NUMBER_WORDS)})\s+)(?:hours?|hrs?|days?|weeks?|months?|minutes?|mins?)"
     rf"(?:\s*(?:,|and)?\s+{_NUM}\s*(?:hours?|hrs?|minutes?|mins?)\b)*)\b",
@@ -96,19 +97,22 @@ _PER_AFTER_RE = lazy_compile(r"\s*(?:per\b|/|each\b|an?\s+epoch\b|for\s+(?:each|
 _FOR_MODEL_AFTER_RE = lazy_compile(r"\s+for\s+(?:the\s+)?([A-Za-z][\w.]*(?:-[\w.]+)+)")
 # Accelerators as cards name them (the issue-4 hardware table refines the model names).
 _ACCEL = (
-    r"(?:(?i:NVIDIA|Tesla|AMD|Google|Cloud|Instinct|GeForce)\s+)*"
-    r"(?:GB200|[ABH]100|A800|H800|H200|H20|B200|A10G?|A30|A40|A6000|A5000|L40S?|L4|V100|P100|P40|K80|T4"
-    r"|RTX\s?[A-Z]?\d{4}(?:\s?Ti)?|GTX\s?\d{4}|MI\d{3}X?|TPU\s?(?:Pod\s)?[vV]?\d[a-z]?(?:[- ]\d+)?|Gaudi\s?\d?)"
+    r"(?:(?i:NVIDIA|Tesla|AMD|Google|Cloud|Instinct|GeForce)[\s_]+)*"  # "NVIDIA_TESLA_A100": a cloud's name for it
+    r"(?:GB200|[ABH]100|A800|H800|H200|H20|B200|A10G?|A30|A40|A[2-6]000|L40S?|L4|V100|P100|P40|K80|T4"
+    r"|RTX[\s-]?[A-Z]?\d{4}(?:\s?Ti)?|GTX[\s-]?\d{4}|(?i:Titan)\s?(?:RTX|Xp?|V)\b|MI\d{3}X?"
+    r"|TPU\s?(?:Pod\s)?[vV]?\d[a-z]?(?:[- ]\d+)?|[vV]\d[a-z]?-\d{1,4}\s?TPU|Gaudi\s?\d?)"
     r"(?:[- ](?:SXM\d?|PCIe|NVL|\d+\s?GB)(?![\w]))*"
 )
 _HARDWARE_RE = lazy_compile(
-    rf"(?:{_FIGURE_START}(\d{{1,6}}|(?i:a\s+single|single|one|an?(?=\s)))\s*(?:x|×|\*)?\s*)?(?:\b|(?<=\d[x×]))({_ACCEL})s?\b"
+    # A count, then maybe the memory or the word GPU, then the name: "8 16 GB V100", "one GPU NVIDIA V100 32GB".
+    rf"(?:{_FIGURE_START}(\d{{1,6}}(?![\d.])|(?i:a\s+single|single|one|an?(?=\s)))\s*(?:x|×|\*)?\s*(?:\d{{1,3}}\s?GB\s+|GPUs?\s+)?)?"
+    rf"(?:\b|(?<=\d[x×]))({_ACCEL})s?\b"
     rf"(?:\s*(?:x|×)\s*(\d{{1,6}})\b)?(?:\s*(?:GPUs?|TPUs?|chips|cards))?"
 )
 # The ML CO2 Impact calculator's text: "A cumulative of 1 hours of computation was performed on
 # hardware of type Tesla P100 (TDP of 250W)": hours summed over the accelerators.
 _CUMULATIVE_HOURS_RE = lazy_compile(rf"cumulative\s+of\s+({_NUM})\s+hours?\s+of\s+computation", re.IGNORECASE)
-_SLICE_RE = lazy_compile(r"TPU\s?(?:Pod\s)?[vV]?\d[a-z]?[- ](\d+)")
+_SLICE_RE = lazy_compile(r"(?:TPU\s?(?:Pod\s)?[vV]?\d[a-z]?[- ]|\b[vV]\d[a-z]?-)(\d+)")  # "TPU v3-8", "v3-8 TPU"
 # "16 nodes with 4 A100 GPUs each", "4 nodes of 8 x H100s", "22 GPU nodes each with 8 A100", "32 computing
 # nodes each one with 4 NVIDIA V100": nodes times the count.
 _NODES_BEFORE_RE = lazy_compile(rf"(?<![\w.,])(\d{{1,5}})\s+{NODES_OF}\s*$", re.IGNORECASE)
@@ -122,17 +126,22 @@ _SINGULAR_DEVICE_RE = lazy_compile(r"\b(?:GPU|TPU|card)$")
 _CJK_AFTER_RE = lazy_compile(r"\s*[\u3000-\u9fff\uac00-\ud7af]")
 _POD_AFTER_RE = lazy_compile(r"\s+pods?\b", re.IGNORECASE)
 _HOURS_AFTER_RE = lazy_compile(r"[\s-]*(?:hours?|hrs?|h)\b", re.IGNORECASE)
-# What a model needs to run, not what trained it: "the model can fit on a single V100 32GB GPU"; "(requires ~130GB
-# GPU RAM, so e.g. 2xA100 80GB)".
-_CAPACITY_RE = lazy_compile(r"\b(?:can|could|will|to)\s+(?:fit|run)\b|\bfits\s+(?:on|in|into)\b|\brequires\b|\be\.g\.",
-                            re.IGNORECASE)
+# What a model needs to run, or might have trained on, not what trained it: "the model can fit on a single V100 32GB
+# GPU"; "(requires ~130GB GPU RAM, so e.g. 2xA100 80GB)"; "we could have divided this time by three, just with 2 GPUs".
+# A model named by its size in a sentence: "The 175B model", "the 13B-parameter model", "7B models".
+_MODEL_SIZE_RE = lazy_compile(r"(?<![\w.])(\d+(?:\.\d+)?\s?[MB])[\s-]+(?:param(?:eter)?s?[\s-]+)?(?:model|version|variant)s?\b")
+# Training figures a sentence states of a run (not of the model's size).
+_RUN_QUANTITIES = frozenset({"emissions", "energy", "wall_hours", "accelerator_hours", "accelerator_count", "hardware"})
+_CAPACITY_RE = lazy_compile(r"\b(?:can|could|will|to)\s+(?:fit|run)\b|\bfits\s+(?:on|in|into)\b|\brequires\b|\be\.g\."
+                            r"|\b(?:could|would|might)\s+have\b", re.IGNORECASE)
 # Chinese and Japanese: "4张A100" (four A100 cards), "约4小时" (about 4 hours), "約160分" (minutes).
 _CJK_COUNT_RE = lazy_compile(rf"(?:(?<![\d.])(\d{{1,5}})\s*(?:张|張|台|枚|块|塊|个|個)|单卡|單卡)\s*[-–]?\s*(?:\d+\s*GB\s*)?({_ACCEL})")
 _CJK_DURATION_RE = lazy_compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:个|個)?(小时|小時|時間|分钟|分鐘|分(?![类類析布])|天|日間)")
 _CJK_HOURS = {"小时": 1.0, "小時": 1.0, "時間": 1.0, "分钟": 1 / 60, "分鐘": 1 / 60, "分": 1 / 60, "天": 24.0,
               "日間": 24.0}
 # "on 128 GPUs": a count of unnamed accelerators (a named one is _HARDWARE_RE's).
-_GPU_COUNT_RE = lazy_compile(r"(?<![\w.,])(\d{1,6})\s+(?:GPUs|TPUs|accelerators|(?:GPU|TPU)\s+chips)\b")
+_GPU_COUNT_RE = lazy_compile(r"(?<![\w.,])(\d{1,6})\s+(?:(?i:nvidia|amd|datacenter|consumer)\s+)?"
+                             r"(?:GPUs|TPUs|accelerators|(?:GPU|TPU)\s+chips)\b")
 # Each sentence pattern with its anchors: lower-case words every match contains. Scanning a
 # body with a pattern that starts with a number is slow (the engine tries every position);
 # `str.find` finds the anchors fast and the pattern then runs on a short window around each.
@@ -157,7 +166,7 @@ _SENTENCE_PATTERNS = (
     # H20 and H200, "b200" for GB200; "a60" for A6000): not a number alone, which most cards hold many
     # of.
     (_HARDWARE_RE, ("100", "h20", "b200", "a800", "h800", "gpu", "tpu", "nvidia", "tesla", "rtx", "t4", "a10", "a30",
-                    "a40", "a50", "a60", "l4", "amd", "gaudi", "k80", "p40", "mi2", "mi3")),
+                    "a40", "a50", "a60", "l4", "amd", "gaudi", "k80", "p40", "mi2", "mi3", "titan")),
     (_DURATION_RE, ("hour", "hrs", "day", "week", "month", "minute", "mins")),
     (_GPU_COUNT_RE, ("gpus", "tpus", "accelerators")),
     (_CUMULATIVE_HOURS_RE, ("cumulative",)),
@@ -328,11 +337,12 @@ class _Enough(Exception):
 class _Reader:
     """Collects facts and problems from one card's body, with line numbers in the card."""
 
-    def __init__(self, card: Card, model_name: str | None):
+    def __init__(self, card: Card, model_name: str | None, named_size: float | None = None):
         self.card = card
         self.body = card.body
         self.body_line = card.body_line
         self.model_name = model_name
+        self.named_size = named_size
         self.facts: list[Fact] = []
         self.problems: list[FactProblem] = []
         self.lower = card.body_lower
@@ -796,9 +806,9 @@ class _Reader:
                 elif pattern is _FLOPS_RE:
                     self.add("train_flops", _scientific(match.group(1)), text, start, note="sentence")
                 elif train_context.search(clause) or self._under_training_heading(pattern, start):
+                    if (pattern is _HARDWARE_RE or pattern is _GPU_COUNT_RE) and _CAPACITY_RE.search(clause):
+                        continue  # "the model can fit on a single V100": what it needs, not what trained it
                     if pattern is _HARDWARE_RE:
-                        if _CAPACITY_RE.search(clause):
-                            continue  # "the model can fit on a single V100": what it needs, not what trained it
                         self.add("hardware", match.group(2), text, start, note="sentence")
                         count = self._sentence_count(match)
                         if count:
@@ -816,6 +826,11 @@ class _Reader:
                         self._sentence_duration(match, text, start)
                 if len(self.facts) > read_before and _THIS_MODEL_RE.search(line_before[line_before.rfind(". ") + 1:]):
                     self.of_this_model.update(id(fact) for fact in self.facts[read_before:])
+                if len(self.facts) > read_before and self.named_size and self._another_size(clause):
+                    # "The 175B model was trained on 992 80GB A100 GPUs" on opt-1.3b's card: the 175B model's run.
+                    self.facts[read_before:] = [replace(fact, scope="other", note=f"{fact.note}; of a model of another size")
+                                                if fact.quantity in _RUN_QUANTITIES and fact.scope == "model" else fact
+                                                for fact in self.facts[read_before:]]
 
     def _sentence_count(self, match: re.Match) -> int | None:
         """How many accelerators a sentence's match of `_HARDWARE_RE` names, with the words around it."""
@@ -833,7 +848,7 @@ class _Reader:
             # "on TPU v3-8": one board; "Training was done on Tesla V100 GPU": one device (not in Chinese, which
             # has no plural: "16个 A100 GPU的").
             singular = _SINGULAR_DEVICE_RE.search(match.group(0)) and not _CJK_AFTER_RE.match(self.body, end)
-            return 1 if (0 < slice_cores <= 8 or singular) and not pod_after else None
+            return 1 if (0 < slice_cores <= 8 or singular and not slice_cores) and not pod_after else None
         if count == 1:
             parts = _PARTS_OF_BEFORE_RE.search(self.body[max(0, start - 40) : start])
             if parts:  # "256 cores of a Cloud TPU v3 Pod": the cores are counted
@@ -848,6 +863,13 @@ class _Reader:
         named = _FOR_MODEL_AFTER_RE.match(self.body, match.end())  # "10 days for Yi-VL-34B": this model's, or another's
         scope = "other" if named and self._names_another_model(named.group(1)) else "model"
         self.add("wall_hours", parse_duration_hours(duration)[0], text, start, scope=scope, note="sentence")
+
+    def _another_size(self, clause: str) -> bool:
+        """Whether a clause is about models of other sizes than the one this model's name states ("The
+        175B model was trained on ..." on opt-1.3b's card), and of none of this size."""
+        sizes = [parse_count(match.group(1)) for match in _MODEL_SIZE_RE.finditer(clause)]
+        return bool(sizes) and not any(1 / SIZE_TOLERANCE <= size / self.named_size <= SIZE_TOLERANCE
+                                       for size in sizes)
 
     def _names_another_model(self, name: str) -> bool:
         """Whether a model's name ("ViT-7B" after "61,440 hours for") is another than this one."""
@@ -1062,11 +1084,13 @@ class _Reader:
         self.other_names = [names - common for names in self.other_names if names - common]
 
 
-def facts_from_prose(card: Card, model_name: str | None = None) -> tuple[list[Fact], list[FactProblem]]:
-    """Every fact the body states; `model_name` picks this model's row in multi-model tables."""
+def facts_from_prose(card: Card, model_name: str | None = None,
+                     named_size: float | None = None) -> tuple[list[Fact], list[FactProblem]]:
+    """Every fact the body states; `model_name` picks this model's row in multi-model tables;
+    `named_size`, the parameters the name states, tells a sentence about a model of another size."""
     if not card.body.strip():
         return [], []
-    return _Reader(card, model_name).read()
+    return _Reader(card, model_name, named_size).read()
 
 
 def first_heading(card: Card) -> str | None:
