@@ -6,8 +6,8 @@ the model as a clone of its repository would. The real CLI then runs three times
 `check --format json` (the facts carbon-card chooses and its findings), `check --fix` and
 `check --fix --unsafe-fixes` on copies (the blocks it would write). Printed per split (`tune`,
 the cards a reader may be changed against; `validation`, the batches gathered after the readers
-were changed, never read while changing one; `fresh`, the newest of them, batches 4 and 6; `all`;
-see the corpus's README for its batches):
+were changed, never read while changing one; `fresh`, the newest of them, batches 4, 6 and 8;
+`all`; see the corpus's README for its batches; `--parts` keeps the cards of some batches only):
 
 - per quantity (emissions of this model, accelerator count, hours, parameters): recall (the
   annotated value is the one chosen) and precision (a chosen value is the annotated one);
@@ -17,7 +17,7 @@ see the corpus's README for its batches):
 - every value a fix writes into the block that the annotation contradicts (and, separately,
   values the annotation does not state at all).
 
-    python benchmarks/facts_accuracy.py [--split tune|validation|fresh|all] [--show]
+    python benchmarks/facts_accuracy.py [--split tune|validation|fresh|all] [--parts A8,B8] [--show]
 
 `--show` lists each miss and contradiction, for the tune split only unless `--split` says
 otherwise: looking at the validation split's cases while changing a reader defeats it.
@@ -62,7 +62,7 @@ def load() -> list[dict]:
     return [{**index[name], **annotations[name]} for name in sorted(index)]
 
 
-FRESH_PARTS = ("A4", "B4", "A6", "B6")  # batches 4 and 6: gathered while the readers were last changed, never read
+FRESH_PARTS = ("A4", "B4", "A6", "B6", "A8", "B8")  # batches 4, 6 and 8: gathered while readers were changed, never read
 
 
 def number(text: str | None) -> float | None:
@@ -191,9 +191,9 @@ def _shares_model_number(a: str, b: str) -> bool:
     return bool(names(a) & names(b))
 
 
-def evaluate(cards: list[dict], split: str, show: bool, by_reading: bool = False) -> None:
-    cards = [c for c in cards if split == "all" or c["split"] == split
-             or split == "fresh" and c["part"] in FRESH_PARTS]
+def evaluate(cards: list[dict], split: str, show: bool, by_reading: bool = False, parts: tuple[str, ...] = ()) -> None:
+    cards = [c for c in cards if (split == "all" or c["split"] == split or split == "fresh" and c["part"] in FRESH_PARTS)
+             and (not parts or c["part"] in parts)]
     work = Path(tempfile.mkdtemp(prefix="facts-accuracy-"))
     try:
         base = work / "check"
@@ -206,13 +206,13 @@ def evaluate(cards: list[dict], split: str, show: bool, by_reading: bool = False
             shutil.copytree(base, copy)
             cli("check", "--fix", *flags, "--fail-on", "never", "-q", ".", cwd=copy)
             fixed[name] = copy
-        report(cards, by_path, records, fixed, base, split, show, by_reading)
+        report(cards, by_path, records, fixed, base, split, show, by_reading, parts)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def report(cards, by_path, records, fixed, base, split, show, by_reading=False) -> None:
-    print(f"== split {split}: {len(cards)} cards")
+def report(cards, by_path, records, fixed, base, split, show, by_reading=False, parts=()) -> None:
+    print(f"== split {split}{' (parts ' + ', '.join(parts) + ')' if parts else ''}: {len(cards)} cards")
     misses: list[str] = []
     readings: dict[tuple[str, str], list[int]] = {}  # (quantity, provenance) -> [right, chosen]
     # 1. per quantity: recall and precision of the chosen value
@@ -331,6 +331,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=("tune", "validation", "fresh", "all"), default=None)
     parser.add_argument("--show", action="store_true", help="list each miss (tune split unless --split)")
+    parser.add_argument("--parts", default="", help="only the cards of these parts of the corpus (its batches), e.g. A8,B8")
     parser.add_argument("--by-reading", action="store_true",
                         help="precision of the chosen value per place it was read (metadata, a field, a sentence...)")
     args = parser.parse_args()
@@ -338,7 +339,7 @@ def main() -> None:
     splits = [args.split] if args.split else ["tune", "validation", "fresh", "all"]
     for split in splits:
         evaluate(cards, split, show=args.show and (split == "tune" or args.split is not None),
-                 by_reading=args.by_reading)
+                 by_reading=args.by_reading, parts=tuple(part for part in args.parts.split(",") if part))
 
 
 if __name__ == "__main__":
