@@ -850,6 +850,16 @@ def test_totals_written_as_equations_in_the_label_s_unit():
     # A sentence about a model of another size is that model's: "The 175B model was trained on 992 80GB A100 GPUs"
     # on opt-1.3b's card; "OLMo 7B variants were either trained on MI250X GPUs ..." on OLMo-1B's.
     ("facebook__opt-1.3b.md", "facebook/opt-1.3b", "accelerator_count", None),
+    # Durations: "Training was completed in a little over 1 hour"; "trained in just 3 minutes on a single 4090"; "It
+    # took about 126 hours with TPU v3-8" (a run in the past tense, under "### Parameters"); "- **Hours used:** 3 hours
+    # for fine-tuning" (the stage, not another model); not "The original version of Dolly was trained ... in just 30
+    # minutes" on the card of a later checkpoint.
+    ("Short-Answer-Feedback__mbart-finetuned-saf-legal-domain.md", None, "wall_hours", 1),
+    ("teknium__CollectiveCognition-v1.1-Mistral-7B.md", None, "wall_hours", 0.05),
+    ("megagonlabs__t5-base-japanese-web-8k.md", None, "wall_hours", 126),
+    ("megagonlabs__t5-base-japanese-web-8k.md", None, "accelerator_count", 1),
+    ("srimeenakshiks__English-Text-Summarization-and-Conversion-to-Braille__README.md", None, "wall_hours", 3),
+    ("databricks__dolly-v1-6b.md", None, "wall_hours", None),
 ])
 def test_the_value_a_real_card_states(name, model_id, quantity, value):
     best = _gold(name, model_id)[1].best(quantity)

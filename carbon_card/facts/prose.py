@@ -83,9 +83,10 @@ _NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "fi
 # "for **1.3 hours**", "took two months", "time amounted to approximately 10 days", "within 10 hours", "takes
 # around 100 mins to finish", "within a total of 140 hours", "trained on 4xV100 (85 hours)".
 _DURATION_RE = lazy_compile(
-    rf"(?:(?:\bfor|\btook|\btakes|\bwithin|\blasted|\btime\s+(?:was|of|amounted\s+to)|\bover\s+the\s+(?:duration|course)\s+of)"
+    rf"(?:(?:\bfor|\btook|\btakes|\bwithin|\blasted|\b(?:time|duration)\s+(?:was|of|amounted\s+to)"
+    rf"|\bover\s+the\s+(?:duration|course)\s+of|\bin(?=\s+(?:just|only|a\s+little\s+over|just\s+over|about|~)?\s*\d))"
     rf"\s+(?:a\s+total\s+of\s+)?|\(\s*)"
-    rf"(?:about\s+|around\s+|approximately\s+|roughly\s+|~\s*)?(?:\*\*)?"
+    rf"(?:about\s+|around\s+|approximately\s+|roughly\s+|just\s+|only\s+|(?:a\s+little\s+|just\s+)?over\s+|~\s*)?(?:\*\*)?"
     rf"((?:{_NUM}\s*|(?:{'|'.join(_NUMBER_WORDS)})\s+)(?:hours?|hrs?|days?|weeks?|months?|minutes?|mins?)"
     rf"(?:\s*(?:,|and)?\s+{_NUM}\s*(?:hours?|hrs?|minutes?|mins?)\b)*)\b",
     re.IGNORECASE
@@ -94,7 +95,7 @@ _DURATION_RE = lazy_compile(
 _PER_AFTER_RE = lazy_compile(r"\s*(?:per\b|/|each\b|an?\s+epoch\b|for\s+(?:each|every|one|an?)\s+epoch\b)",
                              re.IGNORECASE)
 # After a figure, the model it is of: "10 days for Yi-VL-34B and 3 days for Yi-VL-6B" (a hyphenated name).
-_FOR_MODEL_AFTER_RE = lazy_compile(r"\s+for\s+(?:the\s+)?([A-Za-z][\w.]*(?:-[\w.]+)+)")
+_FOR_MODEL_AFTER_RE = lazy_compile(r"\s+for\s+(?:the\s+)?(?!(?i:pre|fine|post)-?(?i:train|tun))([A-Za-z][\w.]*(?:-[\w.]+)+)")  # not "for fine-tuning"
 # Accelerators as cards name them (the issue-4 hardware table refines the model names).
 _ACCEL = (
     r"(?:(?i:NVIDIA|Tesla|AMD|Google|Cloud|Instinct|GeForce)[\s_]+)*"  # "NVIDIA_TESLA_A100": a cloud's name for it
@@ -130,6 +131,10 @@ _HOURS_AFTER_RE = lazy_compile(r"[\s-]*(?:hours?|hrs?|h)\b", re.IGNORECASE)
 # GPU"; "(requires ~130GB GPU RAM, so e.g. 2xA100 80GB)"; "we could have divided this time by three, just with 2 GPUs".
 # A model named by its size in a sentence: "The 175B model", "the 13B-parameter model", "7B models".
 _MODEL_SIZE_RE = lazy_compile(r"(?<![\w.])(\d+(?:\.\d+)?\s?[MB])[\s-]+(?:param(?:eter)?s?[\s-]+)?(?:model|version|variant)s?\b")
+# A sentence whose subject is an earlier version: "The original version of Dolly was trained ..." (a link's dots end no
+# sentence).
+_EARLIER_VERSION_RE = lazy_compile(r"\b(?:original|previous|earlier|first|older)\s+(?:version|release|model)\b(?:[^.;]|\.(?=\S)){0,200}?"
+                                   r"\b(?:was|were)\s+(?:pre-?|fine-?)?train", re.IGNORECASE)
 # Training figures a sentence states of a run (not of the model's size).
 _RUN_QUANTITIES = frozenset({"emissions", "energy", "wall_hours", "accelerator_hours", "accelerator_count", "hardware"})
 _CAPACITY_RE = lazy_compile(r"\b(?:can|could|will|to)\s+(?:fit|run)\b|\bfits\s+(?:on|in|into)\b|\brequires\b|\be\.g\."
@@ -179,6 +184,10 @@ _ANCHOR_WORDS = tuple({
 }.items())
 _WINDOW_BEFORE, _WINDOW_AFTER = 60, 40
 _CLAUSE_MAX = 2000  # characters looked at around a figure for its clause and line
+# A run in the past tense, with its duration: "It took about 126 hours with TPU v3-8" (under "### Parameters").
+_PAST_RUN_RE = lazy_compile(r"\btook\s+(?:about\s+|around\s+|approximately\s+|~\s*)?\d[\d.,]*\s*(?:hours?|days?|weeks?)\b",
+                            re.IGNORECASE)
+_NOT_TRAINING_RE = lazy_compile(r"inference|evaluat|generat|download|install|convert|quantiz|quantis", re.IGNORECASE)
 _TRAIN_CONTEXT_RE = lazy_compile(r"train|pretrain|fine-?tun|训练|訓練|学習|학습", re.IGNORECASE)
 
 _AUTOTRAIN_RE = lazy_compile(rf"CO2 Emissions \(in grams\)\s*:\s*({_NUM})", re.IGNORECASE)
@@ -805,7 +814,8 @@ class _Reader:
                     self.add("pue", 1.0, text, start, note="included in the stated power per device")
                 elif pattern is _FLOPS_RE:
                     self.add("train_flops", _scientific(match.group(1)), text, start, note="sentence")
-                elif train_context.search(clause) or self._under_training_heading(pattern, start):
+                elif (train_context.search(clause) or self._under_training_heading(pattern, start)
+                      or _PAST_RUN_RE.search(clause) and not _NOT_TRAINING_RE.search(clause)):
                     if (pattern is _HARDWARE_RE or pattern is _GPU_COUNT_RE) and _CAPACITY_RE.search(clause):
                         continue  # "the model can fit on a single V100": what it needs, not what trained it
                     if pattern is _HARDWARE_RE:
@@ -826,11 +836,14 @@ class _Reader:
                         self._sentence_duration(match, text, start)
                 if len(self.facts) > read_before and _THIS_MODEL_RE.search(line_before[line_before.rfind(". ") + 1:]):
                     self.of_this_model.update(id(fact) for fact in self.facts[read_before:])
-                if len(self.facts) > read_before and self.named_size and self._another_size(clause):
-                    # "The 175B model was trained on 992 80GB A100 GPUs" on opt-1.3b's card: the 175B model's run.
-                    self.facts[read_before:] = [replace(fact, scope="other", note=f"{fact.note}; of a model of another size")
-                                                if fact.quantity in _RUN_QUANTITIES and fact.scope == "model" else fact
-                                                for fact in self.facts[read_before:]]
+                if len(self.facts) > read_before:
+                    if self.named_size and self._another_size(clause):
+                        # "The 175B model was trained on 992 80GB A100 GPUs" on opt-1.3b's card: the 175B model's run.
+                        self._not_this_model(read_before, _RUN_QUANTITIES, "of a model of another size")
+                    elif _EARLIER_VERSION_RE.search(clause):
+                        # "The original version of Dolly was trained ... in just 30 minutes": an earlier version's
+                        # totals (its hardware may be this one's: "... trained for 10 epochs on the same hardware").
+                        self._not_this_model(read_before, _RUN_TOTALS, "of an earlier version")
 
     def _sentence_count(self, match: re.Match) -> int | None:
         """How many accelerators a sentence's match of `_HARDWARE_RE` names, with the words around it."""
@@ -863,6 +876,12 @@ class _Reader:
         named = _FOR_MODEL_AFTER_RE.match(self.body, match.end())  # "10 days for Yi-VL-34B": this model's, or another's
         scope = "other" if named and self._names_another_model(named.group(1)) else "model"
         self.add("wall_hours", parse_duration_hours(duration)[0], text, start, scope=scope, note="sentence")
+
+    def _not_this_model(self, first: int, quantities, why: str) -> None:
+        """The facts read from `first` on, of the given quantities, as another model's."""
+        self.facts[first:] = [replace(fact, scope="other", note=f"{fact.note}; {why}")
+                              if fact.quantity in quantities and fact.scope == "model" else fact
+                              for fact in self.facts[first:]]
 
     def _another_size(self, clause: str) -> bool:
         """Whether a clause is about models of other sizes than the one this model's name states ("The
