@@ -302,6 +302,9 @@ def test_fact_init_matches_its_fields():
         ("x7b", None),  # after a letter
         ("run_7b", 7e9),  # "_" does not join words here
         ("٣7b", None),  # after a digit of another script
+        ("stablelm-2-1_6b", 1.6e9),  # "_" between digits: a decimal point
+        ("imone/pangu_2_6B", 2.6e9),
+        ("Qwen2_5_7B", 7e9),  # not after another number's "_"
     ],
 )
 def test_size_in_the_model_name(name, size):

@@ -860,6 +860,11 @@ def test_totals_written_as_equations_in_the_label_s_unit():
     ("megagonlabs__t5-base-japanese-web-8k.md", None, "accelerator_count", 1),
     ("srimeenakshiks__English-Text-Summarization-and-Conversion-to-Braille__README.md", None, "wall_hours", 3),
     ("databricks__dolly-v1-6b.md", None, "wall_hours", None),
+    # A name's whole number of billions rounds: "MPT-1b-RedPajama-200b-dolly is a 1.3 billion parameter decoder-only
+    # transformer"; "The SSD-1B Model is a 1.3B Parameter Model"; "pangu_2_6B" names 2.6B ("2.6 billion parameters").
+    ("mosaicml__mpt-1b-redpajama-200b-dolly.md", "mosaicml/mpt-1b-redpajama-200b-dolly", "params", 1.3e9),
+    ("segmind__SSD-1B.md", "segmind/SSD-1B", "params", 1.3e9),
+    ("imone__pangu_2_6B.md", "imone/pangu_2_6B", "params", 2.6e9),
 ])
 def test_the_value_a_real_card_states(name, model_id, quantity, value):
     best = _gold(name, model_id)[1].best(quantity)

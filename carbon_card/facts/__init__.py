@@ -111,8 +111,9 @@ def _sizes_in_doubt(facts: list[Fact]) -> list[Fact]:
 
 
 # A size that starts a word: not after a letter, a digit or "." ("v1.5b" states no size). The
-# look-behind also keeps the engine from retrying at every digit of a long number.
-_SIZE_RE = lazy_compile(r"(?<![^\W_]|\.)[0-9]+(?:\.[0-9]+)?[mMbB](?![a-zA-Z0-9])")
+# look-behind also keeps the engine from retrying at every digit of a long number. An underscore
+# between digits is a decimal point ("stablelm-2-1_6b", "pangu_2_6B"), not after another number.
+_SIZE_RE = lazy_compile(r"(?<![^\W_]|\.)(?:(?<![0-9]_)[0-9]+_[0-9]+|[0-9]+(?:\.[0-9]+)?)[mMbB](?![a-zA-Z0-9])")
 _EXPERTS_RE = lazy_compile(r"(?<![a-z0-9])\d+e(?![a-z0-9])|\bmoe\b|\d+x\d+b", re.IGNORECASE)
 
 
@@ -123,7 +124,8 @@ def _size_from_name(name: str) -> list[Fact]:
     name = name.rsplit("/", 1)[-1]  # the owner's name states no size
     sizes = []
     for match in _SIZE_RE.finditer(name):
-        sizes.append((float(match.group(0)[:-1]) * (1e9 if match.group(0)[-1] in "bB" else 1e6), match.group(0)))
+        sizes.append((float(match.group(0)[:-1].replace("_", ".")) * (1e9 if match.group(0)[-1] in "bB" else 1e6),
+                      match.group(0)))
         if len(sizes) == 2:
             break
     if not sizes:

@@ -37,7 +37,7 @@ from .._regex import lazy_compile
 from ..card import Card
 from .base import Copied, Fact, Reading
 
-__all__ = ["CONVERSION_WORDS", "SIZE_TOLERANCE", "attribute", "base_row_words", "copied_from", "copied_metadata", "model_words"]
+__all__ = ["CONVERSION_WORDS", "attribute", "base_row_words", "copied_from", "copied_metadata", "model_words", "size_agrees"]
 
 # Training figures: what a conversion, a base or a family section states of a training run.
 # (Parameters are not moved: a quantised 8B model still has 8B parameters.)
@@ -185,14 +185,20 @@ def _duplicated_from(card: Card, own: set[str]) -> str | None:
     return None if own and model_words(_without_owner(original)) == own else original.strip()[:100]
 
 
-SIZE_TOLERANCE = 1.25
-"""How far a stated size may be from the one a name states: "1.3B" names 1,418,678,272 parameters; "2.8B" is not "1.4B"."""
+_SIZE_TOLERANCE = 1.25  # "1.3B" names 1,418,678,272 parameters; "2.8B" is not "1.4B"
+
+
+def size_agrees(size: float, named_size: float) -> bool:
+    """Whether a stated size is the one a model's name states: within a quarter of it, and a whole
+    number of billions or millions in a name rounds ("MPT-1b" and "SSD-1B" have 1.3B parameters)."""
+    unit = next((unit for unit in (1e9, 1e6) if named_size >= unit and named_size % unit == 0), 0.0)
+    return named_size / _SIZE_TOLERANCE <= size <= max(named_size * _SIZE_TOLERANCE, named_size + unit / 2)
 
 
 def _other_size(fact: Fact, named_size: float) -> Fact:
     if fact.quantity != "params" or fact.scope != "model" or fact.origin != "prose" or not fact.value:
         return fact
-    if 1 / SIZE_TOLERANCE <= fact.value / named_size <= SIZE_TOLERANCE:
+    if size_agrees(fact.value, named_size):
         return fact
     return replace(fact, scope="other", note=_noted(fact, f"the model's name says {named_size:.3g} parameters"))
 

@@ -33,7 +33,7 @@ from ..units import (
     parse_energy_kwh,
     parse_mass_grams,
 )
-from .attribution import SIZE_TOLERANCE, base_row_words
+from .attribution import base_row_words, size_agrees
 from .base import Fact, FactProblem, Reading
 from .files import CODECARBON_TOTALS
 from .metadata import normalise_training_type
@@ -887,8 +887,7 @@ class _Reader:
         """Whether a clause is about models of other sizes than the one this model's name states ("The
         175B model was trained on ..." on opt-1.3b's card), and of none of this size."""
         sizes = [parse_count(match.group(1)) for match in _MODEL_SIZE_RE.finditer(clause)]
-        return bool(sizes) and not any(1 / SIZE_TOLERANCE <= size / self.named_size <= SIZE_TOLERANCE
-                                       for size in sizes)
+        return bool(sizes) and not any(size_agrees(size, self.named_size) for size in sizes)
 
     def _names_another_model(self, name: str) -> bool:
         """Whether a model's name ("ViT-7B" after "61,440 hours for") is another than this one."""
