@@ -865,6 +865,10 @@ def test_totals_written_as_equations_in_the_label_s_unit():
     ("mosaicml__mpt-1b-redpajama-200b-dolly.md", "mosaicml/mpt-1b-redpajama-200b-dolly", "params", 1.3e9),
     ("segmind__SSD-1B.md", "segmind/SSD-1B", "params", 1.3e9),
     ("imone__pangu_2_6B.md", "imone/pangu_2_6B", "params", 2.6e9),
+    # A card that says it is a copy trained nothing: "This model card is for demo purposes.  The original model card
+    # for this model is [https://huggingface.co/yiyanghkust/finbert-pretrain](...)" (its "4 Tesla P100 GPUs" are the
+    # original's).
+    ("FinanceInc__finbert-pretrain.md", None, "accelerator_count", None),
 ])
 def test_the_value_a_real_card_states(name, model_id, quantity, value):
     best = _gold(name, model_id)[1].best(quantity)

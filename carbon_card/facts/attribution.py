@@ -7,8 +7,10 @@ in `prose` find the figures; this pass asks, for each one, which model the text 
 about, with four rules a reader can state:
 
 1. A repository that converts weights (its name says GGUF, GPTQ, AWQ, 4bit, MLX, ONNX,
-   Core ML, ...) or was duplicated from another model's (`duplicated_from` in its metadata)
-   trained nothing: every training figure in its prose is the original model's.
+   Core ML, ...), was duplicated from another model's (`duplicated_from` in its metadata) or
+   says near its start that it is a copy ("This is a re-upload of ...", "This model card is
+   for demo purposes. The original model card for this model is ...") trained nothing: every
+   training figure in its prose is the original model's.
 2. A heading or a bold label that names a model for what follows ("# Original model card:
    Meta's CodeLlama 7B", "**Stable Diffusion v1** **Estimated Emissions**", "# Stable
    Diffusion v2 Model Card") makes the figures under it, up to the next heading of the same or
@@ -78,6 +80,12 @@ _SEVERAL_MODELS_RE = lazy_compile(
     re.IGNORECASE)
 # Where a match of `_SEVERAL_MODELS_RE` can start, lower-cased: each of its branches begins with one.
 _SEVERAL_MODELS_STARTS = ("in aggregate", "train", "pretrain", "pre-train", "fine-tun")
+# A repository that says it holds a copy of another's model (rule 1).
+_COPY_STATEMENT_RE = lazy_compile(
+    r"\bthis\s+(?:model|repo(?:sitory)?|is)\s+(?:is\s+)?(?:a|an\s+exact)\s+(?:re-?upload|mirror|copy|duplicate)\s+of\b"
+    r"|\boriginal\s+model\s+card\s+(?:for\s+this\s+model\s+)?is\b|\bmodel\s+card\s+is\s+for\s+demo\s+purposes\b",
+    re.IGNORECASE)
+_COPY_STATEMENT_WITHIN = 3000  # characters of the body: a copy says so before it says anything else
 _CONTEXT_LENGTH_RE = lazy_compile(r"\d+k")
 _WORD_SPLIT_RE = lazy_compile(r"[^a-z0-9]+")
 _PARAGRAPH_MAX = 3000  # characters looked at each way for a paragraph's ends (bounded: linear time)
@@ -163,7 +171,12 @@ def copied_from(card: Card, model_name: str | None, folder_name: str | None = No
     if conversion:
         return Copied("the original model", f"this repository converts it ({', '.join(sorted(conversion))})")
     original = _duplicated_from(card, own)
-    return Copied(original, "this repository duplicates it") if original else None
+    if original:
+        return Copied(original, "this repository duplicates it")
+    # "This model card is for demo purposes. The original model card for this model is https://...", "This is a
+    # re-upload of ...": the card says so near its start.
+    said = _COPY_STATEMENT_RE.search(card.body, 0, _COPY_STATEMENT_WITHIN)
+    return Copied("the original model", f"the card says it is a copy ('{said.group(0)}')") if said else None
 
 
 def copied_metadata(facts: list[Fact], copied: Copied | None) -> list[Fact]:
