@@ -869,6 +869,15 @@ def test_totals_written_as_equations_in_the_label_s_unit():
     # for this model is [https://huggingface.co/yiyanghkust/finbert-pretrain](...)" (its "4 Tesla P100 GPUs" are the
     # original's).
     ("FinanceInc__finbert-pretrain.md", None, "accelerator_count", None),
+    # A fine-tune's card ("This model is a fine-tuned version of the RoBERTa large model", "This model is a fine-tune
+    # checkpoint of DistilBERT-base-uncased") whose section takes its figures from the base's paper ("We present the
+    # hardware type and hours used based on the associated paper") or card ("Also as described in the RoBERTa large
+    # model card: > The model was trained on 1024 V100 GPUs ..."): the base's training. DistilBERT's own card keeps
+    # its 8 V100 (above).
+    ("FacebookAI__roberta-large-mnli.md", None, "accelerator_count", None),
+    ("FacebookAI__roberta-large-mnli.md", None, "wall_hours", None),
+    ("distilbert__distilbert-base-uncased-distilled-squad.md", None, "accelerator_count", None),
+    ("distilbert__distilbert-base-uncased-distilled-squad.md", None, "wall_hours", None),
 ])
 def test_the_value_a_real_card_states(name, model_id, quantity, value):
     best = _gold(name, model_id)[1].best(quantity)

@@ -4,7 +4,7 @@ Cards quote figures that are not their model's own: a quantised copy embeds the 
 model's card, a fine-tune quotes its base model's pre-training, a family card states one total
 for all its sizes, a community repository re-uses another model's card unchanged. The readers
 in `prose` find the figures; this pass asks, for each one, which model the text around it is
-about, with four rules a reader can state:
+about, with five rules a reader can state:
 
 1. A repository that converts weights (its name says GGUF, GPTQ, AWQ, 4bit, MLX, ONNX,
    Core ML, ...), was duplicated from another model's (`duplicated_from` in its metadata) or
@@ -21,6 +21,10 @@ about, with four rules a reader can state:
 4. A table row whose label is this model's name without its fine-tuning words (the row
    "Llama 2 7B" for "Llama-2-7b-chat-hf") is the base model's pre-training, not this model's
    training: `prose` asks `base_row_words` when it picks a row.
+5. On the card of a fine-tune ("This model is a fine-tuned version of the RoBERTa large
+   model"), a section that takes its figures from the paper ("We present the hardware type and
+   hours used based on the associated paper") or another model's card ("as described in the
+   RoBERTa large model card:") states that model's training: the base's.
 
 Only figures the readers scoped as this model's are moved, and only away from it: attribution
 never makes a figure this model's.
@@ -80,6 +84,13 @@ _SEVERAL_MODELS_RE = lazy_compile(
     re.IGNORECASE)
 # Where a match of `_SEVERAL_MODELS_RE` can start, lower-cased: each of its branches begins with one.
 _SEVERAL_MODELS_STARTS = ("in aggregate", "train", "pretrain", "pre-train", "fine-tun")
+# A card that says it fine-tunes another model ("This model is a fine-tuned version of the RoBERTa large model", "a
+# fine-tune checkpoint of DistilBERT-base-uncased"), and a section that takes its figures from the paper (rule 5).
+_FINE_TUNE_OF_RE = lazy_compile(r"\bis\s+an?\s+fine-?tun(?:ed\s+version|e\s+checkpoint|ed\s+checkpoint)\s+of\b", re.IGNORECASE)
+# "... based on the [associated paper]", "Also as described in the [RoBERTa large model card](...):".
+_FROM_THE_PAPER_RE = lazy_compile(r"\b(?:based\s+on|from|in|according\s+to)\s+the\s+\[?(?:associated|original)\s+paper\b"
+                                  r"|\b(?:described|stated|reported)\s+in\s+the\s+\[[^\]\n]{1,60}\bmodel\s+card\]",
+                                  re.IGNORECASE)
 # A repository that says it holds a copy of another's model (rule 1).
 _COPY_STATEMENT_RE = lazy_compile(
     r"\bthis\s+(?:model|repo(?:sitory)?|is)\s+(?:is\s+)?(?:a|an\s+exact)\s+(?:re-?upload|mirror|copy|duplicate)\s+of\b"
@@ -147,6 +158,7 @@ def attribute(card: Card, facts: list[Fact], model_name: str | None, copied: Cop
     sections = _Sections(card, own, name_is_id) if own else None
     body = card.body
     paragraphs = _several_model_lines(card) if "odels" in body or "ggregate" in body else []
+    quoted = _base_paper_lines(card) if "paper" in body else []
     moved = []
     for fact in facts:
         if not _movable(fact):
@@ -159,8 +171,26 @@ def attribute(card: Card, facts: list[Fact], model_name: str | None, copied: Cop
             fact = replace(fact, scope=scope, note=_noted(fact, f"under '{label}'"), section=label)
         elif any(start <= fact.line <= end for start, end in paragraphs):
             fact = replace(fact, scope="family", note=_noted(fact, "in a paragraph about several models"))
+        elif any(start <= fact.line <= end for start, end in quoted):
+            fact = replace(fact, scope="other", note=_noted(fact, "the paper of the model this one fine-tunes"))
         moved.append(fact)
     return moved
+
+
+def _base_paper_lines(card: Card) -> list[tuple[int, int]]:
+    """(first line, last line) of each section that takes its figures from the paper, on the card of
+    a fine-tune of the paper's model (rule 5)."""
+    body = card.body
+    if not _FINE_TUNE_OF_RE.search(body):
+        return []
+    spans = []
+    for match in _FROM_THE_PAPER_RE.finditer(body):
+        end = body.find("\n#", match.end())
+        start_line = card.line_of_offset(card.body_span[0] + match.start())
+        if spans and spans[-1][1] >= start_line:
+            continue  # within the section already found
+        spans.append((start_line, card.line_of_offset(card.body_span[0] + (end if end >= 0 else len(body)))))
+    return spans
 
 
 def copied_from(card: Card, model_name: str | None, folder_name: str | None = None) -> Copied | None:
