@@ -878,6 +878,17 @@ def test_totals_written_as_equations_in_the_label_s_unit():
     ("FacebookAI__roberta-large-mnli.md", None, "wall_hours", None),
     ("distilbert__distilbert-base-uncased-distilled-squad.md", None, "accelerator_count", None),
     ("distilbert__distilbert-base-uncased-distilled-squad.md", None, "wall_hours", None),
+    # ... the template's "**Parent Model:** [XLM-RoBERTa-large](...)" says whose: "Hardware Type: 500 32GB Nvidia V100
+    # GPUs (from the [associated paper](...))" on xlm-roberta-large-finetuned-conll03-english.
+    ("FacebookAI__xlm-roberta-large-finetuned-conll03-english.md", None, "accelerator_count", None),
+    # Not this model's training: a command's assumption ("The above command assumes training on 4 GPUs"); the
+    # evaluation's fine-tuning, under "## Evaluation results" ("The training was done on a single 16GB NVIDIA Tesla
+    # V100 GPU. For MRPC/WNLI, the models were trained for 5 epochs"), where the pretraining used "4 cloud TPUs in Pod
+    # configuration (16 TPU chips total)"; a sentence whose subject is another model by name ("The SEA-LION-v1-7B-IT
+    # was fine-tuned using 8x A100-40GB" on SEA-LION v1's page).
+    ("mrm8488__roberta-large-finetuned-wsc.md", None, "accelerator_count", None),
+    ("google__fnet-base.md", None, "accelerator_count", 16),
+    ("aisingapore__sealion__models_sea-lion-v1_sea-lion-v1.md", None, "accelerator_count", None),
 ])
 def test_the_value_a_real_card_states(name, model_id, quantity, value):
     best = _gold(name, model_id)[1].best(quantity)

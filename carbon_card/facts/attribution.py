@@ -85,8 +85,10 @@ _SEVERAL_MODELS_RE = lazy_compile(
 # Where a match of `_SEVERAL_MODELS_RE` can start, lower-cased: each of its branches begins with one.
 _SEVERAL_MODELS_STARTS = ("in aggregate", "train", "pretrain", "pre-train", "fine-tun")
 # A card that says it fine-tunes another model ("This model is a fine-tuned version of the RoBERTa large model", "a
-# fine-tune checkpoint of DistilBERT-base-uncased"), and a section that takes its figures from the paper (rule 5).
-_FINE_TUNE_OF_RE = lazy_compile(r"\bis\s+an?\s+fine-?tun(?:ed\s+version|e\s+checkpoint|ed\s+checkpoint)\s+of\b", re.IGNORECASE)
+# fine-tune checkpoint of DistilBERT-base-uncased", "model is fine-tuned on a dataset in English", the template's
+# "**Parent Model:** [XLM-RoBERTa-large](...)" linking it), and a section that takes its figures from the paper (rule 5).
+_FINE_TUNE_OF_RE = lazy_compile(r"\bis\s+an?\s+fine-?tun(?:ed\s+version|e\s+checkpoint|ed\s+checkpoint)\s+of\b"
+                                r"|\bmodel\s+is\s+fine-?tuned\s+on\b|\bparent\s+model:?\**:?\s*\[", re.IGNORECASE)
 # "... based on the [associated paper]", "Also as described in the [RoBERTa large model card](...):".
 _FROM_THE_PAPER_RE = lazy_compile(r"\b(?:based\s+on|from|in|according\s+to)\s+the\s+\[?(?:associated|original)\s+paper\b"
                                   r"|\b(?:described|stated|reported)\s+in\s+the\s+\[[^\]\n]{1,60}\bmodel\s+card\]",

@@ -128,9 +128,18 @@ _CJK_AFTER_RE = lazy_compile(r"\s*[\u3000-\u9fff\uac00-\ud7af]")
 _POD_AFTER_RE = lazy_compile(r"\s+pods?\b", re.IGNORECASE)
 _HOURS_AFTER_RE = lazy_compile(r"[\s-]*(?:hours?|hrs?|h)\b", re.IGNORECASE)
 # What a model needs to run, or might have trained on, not what trained it: "the model can fit on a single V100 32GB
-# GPU"; "(requires ~130GB GPU RAM, so e.g. 2xA100 80GB)"; "we could have divided this time by three, just with 2 GPUs".
+# GPU"; "(requires ~130GB GPU RAM, so e.g. 2xA100 80GB)"; "we could have divided this time by three, just with 2 GPUs";
+# "The above command assumes training on 4 GPUs".
 # A model named by its size in a sentence: "The 175B model", "the 13B-parameter model", "7B models".
 _MODEL_SIZE_RE = lazy_compile(r"(?<![\w.])(\d+(?:\.\d+)?\s?[MB])[\s-]+(?:param(?:eter)?s?[\s-]+)?(?:model|version|variant)s?\b")
+# Under a heading about evaluation or use, training is the evaluation's fine-tuning ("## Evaluation results": "The
+# training was done on a single 16GB NVIDIA Tesla V100 GPU. For MRPC/WNLI, the models were trained for 5 epochs").
+_EVALUATION_HEADING_RE = lazy_compile(r"#+\s*(?:\W\s*)?(?:evaluation|results|benchmarks?\b|inference|usage|how\s+to\s+use)",
+                                      re.IGNORECASE)
+# A sentence whose subject is another model, by its name: "The Llama-SEA-LION-v2-8B-IT model was fine-tuned using
+# 8x A100-40GB" on the card of SEA-LION v2.
+_SUBJECT_MODEL_RE = lazy_compile(r"\W*(?:the\s+)?([A-Za-z][\w.]*(?:-[\w.]+)+)(?:\s+model)?\s+(?:was|were|has\s+been)\s+"
+                                 r"(?:pre-?train|train|fine-?tun)", re.IGNORECASE)
 # A sentence whose subject is an earlier version: "The original version of Dolly was trained ..." (a link's dots end no
 # sentence).
 _EARLIER_VERSION_RE = lazy_compile(r"\b(?:original|previous|earlier|first|older)\s+(?:version|release|model)\b(?:[^.;]|\.(?=\S)){0,200}?"
@@ -138,7 +147,7 @@ _EARLIER_VERSION_RE = lazy_compile(r"\b(?:original|previous|earlier|first|older)
 # Training figures a sentence states of a run (not of the model's size).
 _RUN_QUANTITIES = frozenset({"emissions", "energy", "wall_hours", "accelerator_hours", "accelerator_count", "hardware"})
 _CAPACITY_RE = lazy_compile(r"\b(?:can|could|will|to)\s+(?:fit|run)\b|\bfits\s+(?:on|in|into)\b|\brequires\b|\be\.g\."
-                            r"|\b(?:could|would|might)\s+have\b", re.IGNORECASE)
+                            r"|\b(?:could|would|might)\s+have\b|\bassum(?:es|ing)\b", re.IGNORECASE)
 # Chinese and Japanese: "4张A100" (four A100 cards), "约4小时" (about 4 hours), "約160分" (minutes).
 _CJK_COUNT_RE = lazy_compile(rf"(?:(?<![\d.])(\d{{1,5}})\s*(?:张|張|台|枚|块|塊|个|個)|单卡|單卡)\s*[-–]?\s*(?:\d+\s*GB\s*)?({_ACCEL})")
 _CJK_DURATION_RE = lazy_compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:个|個)?(小时|小時|時間|分钟|分鐘|分(?![类類析布])|天|日間)")
@@ -814,8 +823,9 @@ class _Reader:
                     self.add("pue", 1.0, text, start, note="included in the stated power per device")
                 elif pattern is _FLOPS_RE:
                     self.add("train_flops", _scientific(match.group(1)), text, start, note="sentence")
-                elif (train_context.search(clause) or self._under_training_heading(pattern, start)
-                      or _PAST_RUN_RE.search(clause) and not _NOT_TRAINING_RE.search(clause)):
+                elif ((train_context.search(clause) or self._under_training_heading(pattern, start)
+                       or _PAST_RUN_RE.search(clause) and not _NOT_TRAINING_RE.search(clause))
+                      and not _EVALUATION_HEADING_RE.match(self._heading_before(start))):
                     if (pattern is _HARDWARE_RE or pattern is _GPU_COUNT_RE) and _CAPACITY_RE.search(clause):
                         continue  # "the model can fit on a single V100": what it needs, not what trained it
                     if pattern is _HARDWARE_RE:
@@ -840,6 +850,8 @@ class _Reader:
                     if self.named_size and self._another_size(clause):
                         # "The 175B model was trained on 992 80GB A100 GPUs" on opt-1.3b's card: the 175B model's run.
                         self._not_this_model(read_before, _RUN_QUANTITIES, "of a model of another size")
+                    elif (subject := _SUBJECT_MODEL_RE.match(clause)) and self._names_another_model(subject.group(1)):
+                        self._not_this_model(read_before, _RUN_QUANTITIES, f"of {subject.group(1)}")
                     elif _EARLIER_VERSION_RE.search(clause):
                         # "The original version of Dolly was trained ... in just 30 minutes": an earlier version's
                         # totals (its hardware may be this one's: "... trained for 10 epochs on the same hardware").
