@@ -889,6 +889,11 @@ def test_totals_written_as_equations_in_the_label_s_unit():
     ("mrm8488__roberta-large-finetuned-wsc.md", None, "accelerator_count", None),
     ("google__fnet-base.md", None, "accelerator_count", 16),
     ("aisingapore__sealion__models_sea-lion-v1_sea-lion-v1.md", None, "accelerator_count", None),
+    # A paragraph that starts by naming another model ("Gemma-SEA-LION-v3-9B-IT was built using ... The training
+    # process for fine-tuning was approximately 15 hours, ... on 8x H100"); a table whose label is the accelerator
+    # and whose value is how many ("| Nvidia H100 80GB GPU |          64          |").
+    ("aisingapore__sealion__models_sea-lion-v3_gemma-sea-lion-v3-9B.md", None, "accelerator_count", 64),
+    ("aisingapore__sealion__models_sea-lion-v3_llama-sea-lion-v3-70B.md", None, "accelerator_hours", None),
 ])
 def test_the_value_a_real_card_states(name, model_id, quantity, value):
     best = _gold(name, model_id)[1].best(quantity)

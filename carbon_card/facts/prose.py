@@ -140,6 +140,10 @@ _EVALUATION_HEADING_RE = lazy_compile(r"#+\s*(?:\W\s*)?(?:evaluation|results|ben
 # 8x A100-40GB" on the card of SEA-LION v2.
 _SUBJECT_MODEL_RE = lazy_compile(r"\W*(?:the\s+)?([A-Za-z][\w.]*(?:-[\w.]+)+)(?:\s+model)?\s+(?:was|were|has\s+been)\s+"
                                  r"(?:pre-?train|train|fine-?tun)", re.IGNORECASE)
+# A paragraph whose first words name another model: "Gemma-SEA-LION-v3-9B-IT was built using ... The training process
+# for fine-tuning was approximately 15 hours, ... on 8x H100" on the page of Gemma-SEA-LION-v3-9B.
+_PARAGRAPH_SUBJECT_RE = lazy_compile(r"[ \t>*_-]*(?:the\s+)?([A-Za-z][\w.]*(?:-[\w.]+)+)(?:\s+model)?\s+(?:is|was|were|has\s+been)\b",
+                                     re.IGNORECASE)
 # A sentence whose subject is an earlier version: "The original version of Dolly was trained ..." (a link's dots end no
 # sentence).
 _EARLIER_VERSION_RE = lazy_compile(r"\b(?:original|previous|earlier|first|older)\s+(?:version|release|model)\b(?:[^.;]|\.(?=\S)){0,200}?"
@@ -655,7 +659,14 @@ class _Reader:
             value = value.strip().strip("*").strip()
             if kind is None or not value or _states_nothing(value):
                 continue
-            if self._labelled(kind, written, value, offset):
+            if kind == "hardware" and (count := re.fullmatch(r"(\d{1,6})", value)) and _HARDWARE_RE.search(written):
+                # "| Nvidia H100 80GB GPU | 64 |": the accelerator is the label, the value how many.
+                self.add("hardware", written, written, offset, note=f"field '{written}'", reading=Reading.FIELD)
+                if int(count.group(1)) > 0:
+                    self.add("accelerator_count", int(count.group(1)), f"{written}: {value}", offset,
+                             note=f"field '{written}'", reading=Reading.FIELD)
+                self._use(offset)
+            elif self._labelled(kind, written, value, offset):
                 self._use(offset)
 
     def _question_table(self, table: _Table, rows: dict[str, tuple[str, int, str]]) -> None:
@@ -850,7 +861,8 @@ class _Reader:
                     if self.named_size and self._another_size(clause):
                         # "The 175B model was trained on 992 80GB A100 GPUs" on opt-1.3b's card: the 175B model's run.
                         self._not_this_model(read_before, _RUN_QUANTITIES, "of a model of another size")
-                    elif (subject := _SUBJECT_MODEL_RE.match(clause)) and self._names_another_model(subject.group(1)):
+                    elif ((subject := _SUBJECT_MODEL_RE.match(clause) or _PARAGRAPH_SUBJECT_RE.match(line_before))
+                          and self._names_another_model(subject.group(1))):
                         self._not_this_model(read_before, _RUN_QUANTITIES, f"of {subject.group(1)}")
                     elif _EARLIER_VERSION_RE.search(clause):
                         # "The original version of Dolly was trained ... in just 30 minutes": an earlier version's
