@@ -97,7 +97,7 @@ def accelerators() -> dict[str, Accelerator]:
 
 # --- GPUs ----------------------------------------------------------------------------------
 
-# Family name -> how cards write it. Longer names come first, so "a100" wins over "a10" and
+# Family name -> how cards write it ("V-100", "P-100" too). Longer names come first, so "a100" wins over "a10" and
 # "l40s" over "l4". GeForce cards need "RTX": a bare "3090" is as likely a step count.
 _FAMILIES = {
     "rtx_a6000": r"rtx[\s-]*a6000|a6000",
@@ -105,19 +105,19 @@ _FAMILIES = {
     "rtx_3090": r"rtx[\s-]*3090",
     "mi250x": r"mi[\s-]*250[\s-]*x",
     "mi300x": r"mi[\s-]*300[\s-]*x",
-    "h100": r"h100",
+    "h100": r"h-?100",
     "h200": r"h200",
     "h800": r"h800",
     "b200": r"b200",
-    "a100": r"a100",
+    "a100": r"a-?100",
     "a800": r"a800",
     "a10g": r"a10g",
     "a10": r"a10",
     "l40s": r"l40s",
     "l4": r"l4",
     "t4": r"t4",
-    "v100": r"v100",
-    "p100": r"p100",
+    "v100": r"v-?100",
+    "p100": r"p-?100",
     "k80": r"k80",
 }
 _FAMILY_RES = {name: lazy_compile(rx, re.IGNORECASE) for name, rx in _FAMILIES.items()}
@@ -126,7 +126,7 @@ _COUNT = r"(?P<count>\d{1,3}(?:,\d{3})+|\d{1,6})"
 _GPU = lazy_compile(
     r"(?<![\w.])"
     rf"(?:{_COUNT}\s*(?:[x×*]\s*)?)?"  # "8 ", "8x", "1 x ", "1,024 "
-    r"(?:(?:nvidia|amd|tesla|geforce|instinct|quadro)[\s-]+)*"
+    r"(?:(?:nvidia|amd|tesla|geforce|instinct|quadro)[\s_-]+)*"  # "NVIDIA_TESLA_A100": a cloud's name
     r"(?:(?P<mem>\d{2,3})\s*gi?b?[\s-]+)?"  # "8 16GB V100"
     rf"(?P<model>{'|'.join(_FAMILIES.values())})"
     r"s?(?:(?=[x×*]\s*\d)|(?![a-z\d]))",  # a plural "s", then no more letters ("t4g", "l40")

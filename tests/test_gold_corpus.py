@@ -894,6 +894,13 @@ def test_totals_written_as_equations_in_the_label_s_unit():
     # and whose value is how many ("| Nvidia H100 80GB GPU |          64          |").
     ("aisingapore__sealion__models_sea-lion-v3_gemma-sea-lion-v3-9B.md", None, "accelerator_count", 64),
     ("aisingapore__sealion__models_sea-lion-v3_llama-sea-lion-v3-70B.md", None, "accelerator_hours", None),
+    # Accelerators as cards write them: "with 4XTesla V100 GPUs", "on an 8x a100 80GB DGX machine", "on 128 NVIDIA v100
+    # GPUs", "with 8 TPU cores" (counted as the corpus counts "TPUv3 (8 cores)"), "It takes about 3 hours in a P-100 GPU".
+    ("EMBO__sd-smallmol-roles.md", None, "accelerator_count", 4),
+    ("NousResearch__Nous-Hermes-13b.md", None, "accelerator_count", 8),
+    ("facebook__esm-1b.md", None, "accelerator_count", 128),
+    ("aliosm__ai-soco-cpp-roberta-small.md", None, "accelerator_count", 8),
+    ("martin-ha__toxic-comment-model.md", None, "accelerator_count", 1),
 ])
 def test_the_value_a_real_card_states(name, model_id, quantity, value):
     best = _gold(name, model_id)[1].best(quantity)

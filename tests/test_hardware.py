@@ -75,6 +75,9 @@ REQUIRED = {
         ("128 TPUv3 cores", "tpu_v3", 64),
         ("TPU v4", "tpu_v4", None),
         ("2 x Intel Xeon", "cpu", None),
+        ("2 NVIDIA_TESLA_A100", "a100_40gb_sxm", 2),  # a cloud's name for it
+        ("Tesla V-100", "v100_sxm2", None),
+        ("a P-100 GPU", "p100_pcie", None),
     ],
 )
 def test_examples(text, key, count):

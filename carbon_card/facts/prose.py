@@ -99,15 +99,15 @@ _FOR_MODEL_AFTER_RE = lazy_compile(r"\s+for\s+(?:the\s+)?(?!(?i:pre|fine|post)-?
 # Accelerators as cards name them (the issue-4 hardware table refines the model names).
 _ACCEL = (
     r"(?:(?i:NVIDIA|Tesla|AMD|Google|Cloud|Instinct|GeForce)[\s_]+)*"  # "NVIDIA_TESLA_A100": a cloud's name for it
-    r"(?:GB200|[ABH]100|A800|H800|H200|H20|B200|A10G?|A30|A40|A[2-6]000|L40S?|L4|V100|P100|P40|K80|T4"
+    r"(?:(?i:GB200|[ABH]-?100|A800|H800|H200|H20|B200|A10G?|A30|A40|A[2-6]000|L40S?|V-?100|P-?100|P40|K80)|L4|T4"
     r"|RTX[\s-]?[A-Z]?\d{4}(?:\s?Ti)?|GTX[\s-]?\d{4}|(?i:Titan)\s?(?:RTX|Xp?|V)\b|MI\d{3}X?"
     r"|TPU\s?(?:Pod\s)?[vV]?\d[a-z]?(?:[- ]\d+)?|[vV]\d[a-z]?-\d{1,4}\s?TPU|Gaudi\s?\d?)"
     r"(?:[- ](?:SXM\d?|PCIe|NVL|\d+\s?GB)(?![\w]))*"
 )
 _HARDWARE_RE = lazy_compile(
     # A count, then maybe the memory or the word GPU, then the name: "8 16 GB V100", "one GPU NVIDIA V100 32GB".
-    rf"(?:{_FIGURE_START}(\d{{1,6}}(?![\d.])|(?i:a\s+single|single|one|an?(?=\s)))\s*(?:x|×|\*)?\s*(?:\d{{1,3}}\s?GB\s+|GPUs?\s+)?)?"
-    rf"(?:\b|(?<=\d[x×]))({_ACCEL})s?\b"
+    rf"(?:{_FIGURE_START}(\d{{1,6}}(?![\d.])|(?i:a\s+single|single|one|an?(?=\s)))\s*(?:x|X|×|\*)?\s*(?:\d{{1,3}}\s?GB\s+|GPUs?\s+)?)?"
+    rf"(?:\b|(?<=\d[xX×]))({_ACCEL})s?\b"
     rf"(?:\s*(?:x|×)\s*(\d{{1,6}})\b)?(?:\s*(?:GPUs?|TPUs?|chips|cards))?"
 )
 # The ML CO2 Impact calculator's text: "A cumulative of 1 hours of computation was performed on
@@ -159,7 +159,7 @@ _CJK_HOURS = {"小时": 1.0, "小時": 1.0, "時間": 1.0, "分钟": 1 / 60, "�
               "日間": 24.0}
 # "on 128 GPUs": a count of unnamed accelerators (a named one is _HARDWARE_RE's).
 _GPU_COUNT_RE = lazy_compile(r"(?<![\w.,])(\d{1,6})\s+(?:(?i:nvidia|amd|datacenter|consumer)\s+)?"
-                             r"(?:GPUs|TPUs|accelerators|(?:GPU|TPU)\s+chips)\b")
+                             r"(?:GPUs|TPUs|accelerators|(?:GPU|TPU)\s+chips|TPU\s+cores)\b")
 # Each sentence pattern with its anchors: lower-case words every match contains. Scanning a
 # body with a pattern that starts with a number is slow (the engine tries every position);
 # `str.find` finds the anchors fast and the pattern then runs on a short window around each.
@@ -186,7 +186,7 @@ _SENTENCE_PATTERNS = (
     (_HARDWARE_RE, ("100", "h20", "b200", "a800", "h800", "gpu", "tpu", "nvidia", "tesla", "rtx", "t4", "a10", "a30",
                     "a40", "a50", "a60", "l4", "amd", "gaudi", "k80", "p40", "mi2", "mi3", "titan")),
     (_DURATION_RE, ("hour", "hrs", "day", "week", "month", "minute", "mins")),
-    (_GPU_COUNT_RE, ("gpus", "tpus", "accelerators")),
+    (_GPU_COUNT_RE, ("gpus", "tpus", "accelerators", "tpu cores")),
     (_CUMULATIVE_HOURS_RE, ("cumulative",)),
     (_CJK_COUNT_RE, ("张", "張", "台", "枚", "块", "塊", "个", "個", "单卡", "單卡")),
     (_CJK_DURATION_RE, ("小时", "小時", "時間", "分", "天", "日間")),
