@@ -259,6 +259,7 @@ _NUMBER_CELL_RE = lazy_compile(rf"\s*~?\s*{_SCALED}\s*")
 _SCIENTIFIC_RE = lazy_compile(rf"({_NUM})\s*(?:(?:x|×|\*)\s*10\s*\^?\s*\{{?([+-]?\d+)\}}?)?")
 _FIELD_DURATION_RE = lazy_compile(rf"{_APPROX}({_SCALED}(?:\s*(?:(?:GPU|TPU|chip|accelerator)[- ])?[a-z]+)?"
                                   rf"(?:\s*(?:,|and)?\s+{_NUM}\s*[a-z]+)*)", re.IGNORECASE)
+_PART_AFTER_RE = lazy_compile(r"\s+(?:are\s+|is\s+)?(?:in|of|for)\s+the\s+(?:embedding|vision|text|audio|image)\b", re.IGNORECASE)
 _VERSION_OF_AFTER_RE = lazy_compile(r"\s+(?:version|variant|checkpoint)\s+of\b", re.IGNORECASE)
 _TOTAL_AFTER_RE = lazy_compile(r"\s*(?:in\s+)?total\b", re.IGNORECASE)
 _EXPERTS_AFTER_RE = lazy_compile(r"[^.\n]{0,25}?\b(?:\d+\s+experts|active)\b", re.IGNORECASE)
@@ -821,7 +822,8 @@ class _Reader:
                                 and not re.search(r"context|length|window|sequence", clause, re.IGNORECASE)):
                             self.add("train_tokens", number, text, start,
                                      scope=scope or self._clause_scope(clause, match.group(1)), note="sentence")
-                    elif number >= 1e5:
+                    elif number >= 1e5 and not _PART_AFTER_RE.match(self.body, match.end()):
+                        # Not "48M parameters in the Embedding layer" (a part of the model).
                         # "a 17 billion parameter model with 16 experts": a mixture's active parameters; not
                         # "1.5B parameters total and 50M active parameters".
                         active = (_EXPERTS_AFTER_RE.match(self.body, match.end(), match.end() + 40)
