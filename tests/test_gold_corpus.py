@@ -904,6 +904,9 @@ def test_totals_written_as_equations_in_the_label_s_unit():
     # A part is not the model's size: "It only has 22M backbone parameters with a vocabulary containing 128K tokens
     # which introduces 48M parameters in the Embedding layer."
     ("microsoft__deberta-v3-xsmall.md", None, "params", None),
+    # A field's working shows the accelerators summed: "- **Hours used:** 960 = 5 days x 24h x 8 GPUs".
+    ("microsoft__protnote__model_card.md", None, "accelerator_hours", 960),
+    ("microsoft__protnote__model_card.md", None, "wall_hours", None),
 ])
 def test_the_value_a_real_card_states(name, model_id, quantity, value):
     best = _gold(name, model_id)[1].best(quantity)

@@ -274,6 +274,8 @@ _WALL_CLOCK_YEAR = 8766.0
 # After the hours of an "Hours used" field: words that make them per accelerator or a product.
 # Right after them: "40 hours/GPU x 16 nodes", "24 hours per GPU", "10 h x 8 GPUs" (not "44 hours on
 # Google Cloud TPU v4-16", wall-clock time on a named slice).
+_TIMES_DEVICES_RE = lazy_compile(r"\s*(?:hours?|hrs?|h)?\s*=[^=\n]{0,60}?[x×*]\s*\d+\s*(?:gpus?|tpus?|accelerators?|devices?|chips?|cards?)\b",
+                                 re.IGNORECASE)
 _PER_ACCELERATOR_RE = lazy_compile(r"\s*(?:[/×*]|\b(?:x|per|each|gpus?|tpus?|chips?|nodes?|accelerators?|devices?|cores?)\b)",
                                    re.IGNORECASE)
 
@@ -563,6 +565,9 @@ class _Reader:
             # "Hours used: 150000" beside 256 A100s: no training runs for over a year, so the
             # field sums the accelerators' hours.
             accelerator, note = True, f"{note}; over a year: accelerator-hours"
+        if not accelerator and _TIMES_DEVICES_RE.match(value, end):
+            # "960 = 5 days x 24h x 8 GPUs": a sum over the accelerators, as its working shows.
+            accelerator, note = True, f"{note}; worked out over the accelerators"
         if not accelerator and _PER_ACCELERATOR_RE.match(value, end):
             # "40 hours/GPU x 16 nodes x 4 GPUs/node = 2560 GPU-hours": a product, not the wall-clock
             # hours the field names; left to the sentence reader.
