@@ -921,6 +921,23 @@ def test_hardware_given_as_an_example_trained_nothing():
     assert {str(f.value) for f in facts.all("hardware", None)} == {"T4x2"}
 
 
+def test_a_clone_of_a_hub_repository_is_named_by_its_remote(tmp_path):
+    # bryanhpchiang/anim: Stable Diffusion v1-4's card unchanged ("# Stable Diffusion v1-4 Model Card", "Hardware:
+    # 32 x 8 x A100 GPUs"). In a folder named "anim" the title may name what the folder holds; in a git clone of the
+    # Hub repository the remote names the repository, and the title another model.
+    folder = tmp_path / "anim"
+    (folder / ".git").mkdir(parents=True)
+    (folder / "README.md").write_bytes((GOLD / "cards" / "bryanhpchiang__anim.md").read_bytes())
+    card = read_card(folder / "README.md")
+    assert gather(card, folder).best("accelerator_count").value == 256
+    (folder / ".git" / "config").write_text('[remote "origin"]\n\turl = https://user:hf_TOKEN@huggingface.co/'
+                                            'bryanhpchiang/anim\n')
+    facts = gather(card, folder)
+    assert facts.model_name == "bryanhpchiang/anim" and "hf_TOKEN" not in repr(facts)
+    assert facts.best("accelerator_count") is None
+    assert {f.scope for f in facts.all("accelerator_count", None)} == {"other"}
+
+
 def test_no_gold_card_is_a_real_card_s_model():
     # The dump built from the corpus has one row per model (tests/corpus/dump.py): a gold card of a model the real
     # cards already hold (Meta-Llama-3-8B's Hub card beside llama3's MODEL_CARD.md) would be that model twice.

@@ -19,7 +19,7 @@ from ..document import MODEL_CARD, document_kind
 from ..tables import task_domain
 from .attribution import attribute, copied_from, copied_metadata
 from .base import QUANTITIES, Fact, FactProblem, Facts, Quantity, Reading
-from .files import facts_from_folder
+from .files import facts_from_folder, hub_repository
 from .metadata import facts_from_metadata, model_index_name
 from .prose import facts_from_prose, first_heading
 
@@ -48,7 +48,8 @@ def gather(card: Card, folder: str | os.PathLike | None = None, model_name: str 
 
     `folder` is the model folder holding the card (its `config.json`, `*.safetensors`, ...);
     None reads the card alone. `model_name` (a Hub repo id, say) picks this model's row in
-    multi-model tables; without it, the name comes from `model-index`, the folder or the title.
+    multi-model tables; without it, the name comes from `model-index`, the Hub repository the
+    folder is a git clone of (its remote in .git/config), the folder or the title.
     `listing` is what the Hub lists about the model (creation date, task, library, size): each
     of its facts is added when the card and its files state nothing of that quantity.
     `folder_names` are the names in `folder` when they are already listed (None: listed here).
@@ -66,7 +67,7 @@ def gather(card: Card, folder: str | os.PathLike | None = None, model_name: str 
     folder_name = os.path.basename(os.path.abspath(folder)) if folder is not None else None
     copied = copied_from(card, name, folder_name)
     facts = copied_metadata(facts, copied)
-    facts += _sizes_in_doubt(attribute(card, prose_facts, name, copied, name_source in ("given", "model-index"),
+    facts += _sizes_in_doubt(attribute(card, prose_facts, name, copied, name_source in ("given", "model-index", "hub clone"),
                                        named_size))
     problems += prose_problems
     if folder is not None:
@@ -146,6 +147,8 @@ def _model_name(card: Card, folder, given: str | None) -> tuple[str | None, str 
     from_index = model_index_name(card)
     if from_index:
         return from_index, "model-index"
+    if folder is not None and (repository := hub_repository(folder)):
+        return repository, "hub clone"  # the folder is a git clone of this Hub repository
     if folder is not None:
         base = os.path.basename(os.fspath(folder).rstrip("/\\"))
         if base.lower() not in _GENERIC_FOLDER_NAMES:

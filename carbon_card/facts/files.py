@@ -15,6 +15,8 @@ import csv
 import json
 import math
 import os
+import re
+import stat
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -33,6 +35,7 @@ __all__ = [
     "check_header",
     "facts_from_folder",
     "header_length",
+    "hub_repository",
     "is_weight_file",
     "parse_header_json",
     "read_config",
@@ -659,6 +662,40 @@ def _csv_number(found: Found, column: str, line: int, cell: str) -> float | None
         found.problem(EMISSIONS, f"column {column!r} at line {line}: {written} is not a non-negative number", line)
         return None
     return value
+
+
+# --- The Hub repository a folder is a clone of -----------------------------------------------
+
+MAX_GIT_CONFIG = 64 * 1024
+"""The most of a clone's .git/config read: a real one is a few hundred bytes."""
+
+# A remote on the Hub: "url = https://huggingface.co/owner/name", with or without credentials
+# ("https://user:TOKEN@huggingface.co/..."), ".git", or the SSH form "git@hf.co:owner/name". Datasets and
+# Spaces are not models. The credentials are matched only to be skipped: they are never kept.
+_HUB_REMOTE_RE = lazy_compile(
+    r"^[ \t]*url[ \t]*=[ \t]*(?:https?://(?:[^@/\s]+@)?(?:www\.)?(?:huggingface\.co|hf\.co)/|git@hf\.co:)"
+    r"(?!datasets/|spaces/)([A-Za-z0-9][\w.-]*/[\w.-]+?)(?:\.git)?/?[ \t]*\r?$",
+    re.MULTILINE)
+
+
+def hub_repository(folder: str | os.PathLike) -> str | None:
+    """The Hub model repository ("owner/name") the folder is a git clone of, from its remote in
+    .git/config; None when it is none (or the file is missing, not a regular file, or unreadable)."""
+    path = os.path.join(folder, ".git", "config")
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return None  # a FIFO or a device must not be waited on
+        raw = os.read(descriptor, MAX_GIT_CONFIG)
+    except OSError:
+        return None
+    finally:
+        os.close(descriptor)
+    match = _HUB_REMOTE_RE.search(raw.decode("utf-8", "replace"))
+    return match.group(1) if match else None
 
 
 # --- Reading, with caps -------------------------------------------------------------------
