@@ -907,6 +907,13 @@ def test_totals_written_as_equations_in_the_label_s_unit():
     # A field's working shows the accelerators summed: "- **Hours used:** 960 = 5 days x 24h x 8 GPUs".
     ("microsoft__protnote__model_card.md", None, "accelerator_hours", 960),
     ("microsoft__protnote__model_card.md", None, "wall_hours", None),
+    # "**Stable Diffusion v1** **Estimated Emissions**" on stable-diffusion-v-1-4-original: the series' figure ("v-1-4"
+    # is "v1-4"); "JUWELS Booster has 4x A100 GPU per node": one node's; "(across a training time of a month on a single
+    # node for the 70B)" on the 8B's page: the 70B's.
+    ("CompVis__stable-diffusion-v-1-4-original.md", "CompVis/stable-diffusion-v-1-4-original", "emissions", None),
+    ("laion__CLIP-convnext_xxlarge-laion2B-s34B-b82K-augreg-soup.md", None, "accelerator_count", None),
+    ("aisingapore__sealion__models_sea-lion-v3.5_llama-sea-lion-v3.5-8B.md", "aisingapore/Llama-SEA-LION-v3.5-8B-R",
+     "wall_hours", None),
 ])
 def test_the_value_a_real_card_states(name, model_id, quantity, value):
     best = _gold(name, model_id)[1].best(quantity)
@@ -936,6 +943,14 @@ def test_a_clone_of_a_hub_repository_is_named_by_its_remote(tmp_path):
     assert facts.model_name == "bryanhpchiang/anim" and "hf_TOKEN" not in repr(facts)
     assert facts.best("accelerator_count") is None
     assert {f.scope for f in facts.all("accelerator_count", None)} == {"other"}
+
+
+def test_hours_on_an_unknown_number_of_accelerators_are_no_safe_fix():
+    # "- **Hardware Type:** H100 Hopper nodes", "- **Hours used:** 400": wall-clock or summed over the GPUs, the card
+    # does not say; the fix that writes `hours_used` needs --unsafe-fixes.
+    card = read_card(GOLD / "cards" / "TestiGreen__maes_microscopy__MODELCARD.md")
+    patch = propose(assess(card, gather(card, None, None)))
+    assert "hours_used" not in patch.text and any(change.key == "hours_used" for change in patch.withheld)
 
 
 def test_no_gold_card_is_a_real_card_s_model():

@@ -113,7 +113,8 @@ def model_words(name: str) -> set[str]:
     lower = name.lower()
     if not lower.isascii():
         lower = unicodedata.normalize("NFKD", lower.translate(_TRANSLITERATION))
-    return {_version(word) for word in _WORD_SPLIT_RE.split(lower) if word}
+    # "v-1-4" is "v1-4": a lone "v" marks the version that follows, it is no word of the name.
+    return {_version(word) for word in _WORD_SPLIT_RE.split(lower) if word and word != "v"}
 
 
 def _without_owner(name: str) -> str:

@@ -92,6 +92,8 @@ _DURATION_RE = lazy_compile(
     re.IGNORECASE
 )
 # After a duration: a rate, not the training's time ("2 hours per epoch", "3 hours/epoch", "5 minutes each").
+# After a duration, a model named by its size: "(... a month on a single node for the 70B)".
+_FOR_SIZE_AFTER_RE = lazy_compile(r"(?:\s+on\s+[^.;,()]{0,40}?)?\s+for\s+the\s+(\d+(?:\.\d+)?\s?[MB])\b")
 _PER_AFTER_RE = lazy_compile(r"\s*(?:per\b|/|each\b|an?\s+epoch\b|for\s+(?:each|every|one|an?)\s+epoch\b)",
                              re.IGNORECASE)
 # After a figure, the model it is of: "10 days for Yi-VL-34B and 3 days for Yi-VL-6B" (a hyphenated name).
@@ -125,6 +127,8 @@ _CORES_AFTER_RE = lazy_compile(r"[^.\n()]{0,20}?[(,]\s*(\d{1,4})\s+(?:tpu\s+)?co
 # A device named in the singular: "on Tesla V100 GPU" (not "V100 GPUs", not "V100" alone).
 _SINGULAR_DEVICE_RE = lazy_compile(r"\b(?:GPU|TPU|card)$")
 _CJK_AFTER_RE = lazy_compile(r"\s*[\u3000-\u9fff\uac00-\ud7af]")
+_PER_NODE_AFTER_RE = lazy_compile(r"\s*(?:GPUs?\s+|TPUs?\s+)?(?:per|each|/|in\s+each)\s*(?:node|machine|server|host|instance)\b",
+                                  re.IGNORECASE)
 _POD_AFTER_RE = lazy_compile(r"\s+pods?\b", re.IGNORECASE)
 _HOURS_AFTER_RE = lazy_compile(r"[\s-]*(?:hours?|hrs?|h)\b", re.IGNORECASE)
 # What a model needs to run, or might have trained on, not what trained it: "the model can fit on a single V100 32GB
@@ -893,6 +897,8 @@ class _Reader:
             # has no plural: "16个 A100 GPU的").
             singular = _SINGULAR_DEVICE_RE.search(match.group(0)) and not _CJK_AFTER_RE.match(self.body, end)
             return 1 if (0 < slice_cores <= 8 or singular and not slice_cores) and not pod_after else None
+        if _PER_NODE_AFTER_RE.match(self.body, end) and not _NODES_BEFORE_RE.search(self.body[max(0, start - 40) : start]):
+            return None  # "4x A100 GPU per node": one node's, and how many nodes is not said here
         if count == 1:
             parts = _PARTS_OF_BEFORE_RE.search(self.body[max(0, start - 40) : start])
             if parts:  # "256 cores of a Cloud TPU v3 Pod": the cores are counted
@@ -905,7 +911,9 @@ class _Reader:
         words = match.group(1).split(None, 1)
         duration = match.group(1) if words[0][0].isdigit() else f"{_NUMBER_WORDS[words[0].lower()]} {words[1]}"
         named = _FOR_MODEL_AFTER_RE.match(self.body, match.end())  # "10 days for Yi-VL-34B": this model's, or another's
-        scope = "other" if named and self._names_another_model(named.group(1)) else "model"
+        size = _FOR_SIZE_AFTER_RE.match(self.body, match.end())  # "a month on a single node for the 70B"
+        scope = "other" if (named and self._names_another_model(named.group(1))
+                            or size and self.named_size and self._another_size(size.group(1) + " model")) else "model"
         self.add("wall_hours", parse_duration_hours(duration)[0], text, start, scope=scope, note="sentence")
 
     def _not_this_model(self, first: int, quantities, why: str) -> None:

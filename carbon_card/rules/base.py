@@ -266,19 +266,16 @@ class FixContext:
     def change(self, finding: Finding, key: str, value: Any, description: str) -> Change:
         """The change of `key` for `finding`, with the finding's own safety: a safe rule's fix that
         another finding doubts is unsafe, and so is hardware that carbon-card cannot name ("GPU
-        Power" in a Hardware Type field), and so are hours on several accelerators."""
+        Power" in a Hardware Type field), and so are hours but on one accelerator."""
         safety = finding.fix_safety
         if key == "hardware_used" and not _known_hardware(value):
             safety = FixSafety.UNSAFE
-        if key == "hours_used" and _several(self.facts.value("accelerator_count")):
+        if key == "hours_used" and self.facts.value("accelerator_count") != 1:
             # The template's "Hours used" feeds the ML CO2 calculator, which multiplies one device's
-            # power by it: on several accelerators, cards write wall-clock hours or their sum alike.
+            # power by it: on several accelerators, cards write wall-clock hours or their sum alike;
+            # where the card does not say how many ("H100 Hopper nodes"), which it is is a guess.
             safety = FixSafety.UNSAFE
         return Change(finding.code, key, value, safety, description)
-
-
-def _several(count: Any) -> bool:
-    return isinstance(count, int) and count > 1
 
 
 def _known_hardware(text: Any) -> bool:
