@@ -878,6 +878,11 @@ def test_totals_written_as_equations_in_the_label_s_unit():
     ("FacebookAI__roberta-large-mnli.md", None, "wall_hours", None),
     ("distilbert__distilbert-base-uncased-distilled-squad.md", None, "accelerator_count", None),
     ("distilbert__distilbert-base-uncased-distilled-squad.md", None, "wall_hours", None),
+    # ... or a title that says so ("# Ælæctra - Finetuned for Named Entity Recognition on the DaNE dataset") with a
+    # section about pre-training ("### Pretraining": "The pretraining was done by utilizing a single NVIDIA Tesla V100
+    # GPU ..."): the base Ælæctra's.
+    ("Maltehb__aelaectra-danish-electra-small-cased-ner-dane.md", None, "accelerator_count", None),
+    ("Maltehb__aelaectra-danish-electra-small-uncased-ner-dane.md", None, "wall_hours", None),
     # ... the template's "**Parent Model:** [XLM-RoBERTa-large](...)" says whose: "Hardware Type: 500 32GB Nvidia V100
     # GPUs (from the [associated paper](...))" on xlm-roberta-large-finetuned-conll03-english.
     ("FacebookAI__xlm-roberta-large-finetuned-conll03-english.md", None, "accelerator_count", None),

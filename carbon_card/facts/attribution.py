@@ -22,9 +22,10 @@ about, with five rules a reader can state:
    "Llama 2 7B" for "Llama-2-7b-chat-hf") is the base model's pre-training, not this model's
    training: `prose` asks `base_row_words` when it picks a row.
 5. On the card of a fine-tune ("This model is a fine-tuned version of the RoBERTa large
-   model"), a section that takes its figures from the paper ("We present the hardware type and
-   hours used based on the associated paper") or another model's card ("as described in the
-   RoBERTa large model card:") states that model's training: the base's.
+   model", a title "Finetuned for Named Entity Recognition"), a section that takes its figures
+   from the paper ("We present the hardware type and hours used based on the associated paper")
+   or another model's card ("as described in the RoBERTa large model card:"), or a section
+   about pre-training ("### Pretraining"), states the base's training.
 
 Only figures the readers scoped as this model's are moved, and only away from it: attribution
 never makes a figure this model's.
@@ -93,6 +94,10 @@ _FINE_TUNE_OF_RE = lazy_compile(r"\bis\s+an?\s+fine-?tun(?:ed\s+version|e\s+chec
 _FROM_THE_PAPER_RE = lazy_compile(r"\b(?:based\s+on|from|in|according\s+to)\s+the\s+\[?(?:associated|original)\s+paper\b"
                                   r"|\b(?:described|stated|reported)\s+in\s+the\s+\[[^\]\n]{1,60}\bmodel\s+card\]",
                                   re.IGNORECASE)
+# A fine-tune's title ("# Ælæctra - Finetuned for Named Entity Recognition on the DaNE dataset"), and a section
+# about pre-training ("### Pretraining"): the base's, on such a card (rule 5).
+_FINE_TUNED_TITLE_RE = lazy_compile(r"\s*#[ \t]+[^\n]*\bfine-?tuned\s+(?:for|on)\b", re.IGNORECASE)
+_PRETRAINING_HEADING_RE = lazy_compile(r"^#{2,6}[ \t]+(?:\W[ \t]*)?pre-?training\b[^\n]*$", re.IGNORECASE | re.MULTILINE)
 # A repository that says it holds a copy of another's model (rule 1).
 _COPY_STATEMENT_RE = lazy_compile(
     r"\bthis\s+(?:model|repo(?:sitory)?|is)\s+(?:is\s+)?(?:a|an\s+exact)\s+(?:re-?upload|mirror|copy|duplicate)\s+of\b"
@@ -161,7 +166,7 @@ def attribute(card: Card, facts: list[Fact], model_name: str | None, copied: Cop
     sections = _Sections(card, own, name_is_id) if own else None
     body = card.body
     paragraphs = _several_model_lines(card) if "odels" in body or "ggregate" in body else []
-    quoted = _base_paper_lines(card) if "paper" in body else []
+    quoted = _base_paper_lines(card) if "paper" in body or "model card" in body or "retrain" in body else []
     moved = []
     for fact in facts:
         if not _movable(fact):
@@ -181,19 +186,19 @@ def attribute(card: Card, facts: list[Fact], model_name: str | None, copied: Cop
 
 
 def _base_paper_lines(card: Card) -> list[tuple[int, int]]:
-    """(first line, last line) of each section that takes its figures from the paper, on the card of
-    a fine-tune of the paper's model (rule 5)."""
+    """(first line, last line) of each section that takes its figures from the paper, or that is
+    about pre-training, on the card of a fine-tune (rule 5)."""
     body = card.body
-    if not _FINE_TUNE_OF_RE.search(body):
+    if not _FINE_TUNE_OF_RE.search(body) and not _FINE_TUNED_TITLE_RE.match(body):
         return []
     spans = []
-    for match in _FROM_THE_PAPER_RE.finditer(body):
+    for match in itertools.chain(_FROM_THE_PAPER_RE.finditer(body), _PRETRAINING_HEADING_RE.finditer(body)):
         end = body.find("\n#", match.end())
         start_line = card.line_of_offset(card.body_span[0] + match.start())
         if spans and spans[-1][1] >= start_line:
             continue  # within the section already found
         spans.append((start_line, card.line_of_offset(card.body_span[0] + (end if end >= 0 else len(body)))))
-    return spans
+    return sorted(spans)
 
 
 def copied_from(card: Card, model_name: str | None, folder_name: str | None = None) -> Copied | None:
