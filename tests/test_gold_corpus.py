@@ -917,6 +917,8 @@ def test_totals_written_as_equations_in_the_label_s_unit():
     # node for the 70B)" on the 8B's page: the 70B's.
     ("CompVis__stable-diffusion-v-1-4-original.md", "CompVis/stable-diffusion-v-1-4-original", "emissions", None),
     ("laion__CLIP-convnext_xxlarge-laion2B-s34B-b82K-augreg-soup.md", None, "accelerator_count", None),
+    # "At most 20 nodes were used (i.e. 80 GPUs), and the median was 5 nodes": a bound, not the count.
+    ("pdelobelle__robbert-v2-dutch-base.md", None, "accelerator_count", None),
     ("aisingapore__sealion__models_sea-lion-v3.5_llama-sea-lion-v3.5-8B.md", "aisingapore/Llama-SEA-LION-v3.5-8B-R",
      "wall_hours", None),
 ])

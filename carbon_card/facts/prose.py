@@ -127,6 +127,7 @@ _CORES_AFTER_RE = lazy_compile(r"[^.\n()]{0,20}?[(,]\s*(\d{1,4})\s+(?:tpu\s+)?co
 # A device named in the singular: "on Tesla V100 GPU" (not "V100 GPUs", not "V100" alone).
 _SINGULAR_DEVICE_RE = lazy_compile(r"\b(?:GPU|TPU|card)$")
 _CJK_AFTER_RE = lazy_compile(r"\s*[\u3000-\u9fff\uac00-\ud7af]")
+_COUNT_BOUND_BEFORE_RE = lazy_compile(r"\b(?:at\s+most|up\s+to|as\s+many\s+as|a\s+maximum\s+of)\b[^;]{0,40}$", re.IGNORECASE)
 _PER_NODE_AFTER_RE = lazy_compile(r"\s*(?:GPUs?\s+|TPUs?\s+)?(?:per|each|/|in\s+each)\s*(?:node|machine|server|host|instance)\b",
                                   re.IGNORECASE)
 _POD_AFTER_RE = lazy_compile(r"\s+pods?\b", re.IGNORECASE)
@@ -856,6 +857,8 @@ class _Reader:
                         if count:
                             self.add("accelerator_count", count, text, start, note="sentence")
                     elif pattern is _GPU_COUNT_RE:
+                        if _COUNT_BOUND_BEFORE_RE.search(line_before[-80:]):
+                            continue  # "At most 20 nodes were used (i.e. 80 GPUs)": a bound, not the count
                         self.add("accelerator_count", self._times_nodes(int(match.group(1)), start), text, start,
                                  note="sentence")
                     elif pattern is _CJK_COUNT_RE:  # "4张A100": four A100 cards; "单卡-A100": a single card
