@@ -18,6 +18,7 @@ import bisect
 import functools
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Iterator, NamedTuple
 
@@ -986,10 +987,10 @@ class _Reader:
         renders it as a space ("... trained ... using a single\nmachine with 8x A100 40GB GPUs.")."""
         body = self.body
         low, high = max(0, start - _CLAUSE_MAX), end + _CLAUSE_MAX
-        left = max(_break_before(body, low, start), body.rfind(";", low, start), _stop_before(body, low, start),
-                   low - 1) + 1
-        ends = [i for i in (_break_after(body, end, high), body.find(";", end, high), _stop_after(body, end, high))
-                if i >= 0]
+        left = max(_last_end(body, "\n", low, start, _block_break), body.rfind(";", low, start),
+                   _last_end(body, ". ", low, start, _full_stop), low - 1) + 1
+        ends = [i for i in (_first_end(body, "\n", end, high, _block_break), body.find(";", end, high),
+                            _first_end(body, ". ", end, high, _full_stop)) if i >= 0]
         return body[left : min(ends) if ends else min(high, len(body))]
 
     def _clause_scope(self, clause: str, number: str) -> str:
@@ -1399,19 +1400,19 @@ def _block_break(body: str, at: int) -> bool:
     return not line or line.startswith(("#", "|")) or line.endswith((".", "!", "?", ":", "。"))
 
 
-def _break_before(body: str, low: int, start: int) -> int:
-    """The last paragraph-ending line break in `body[low:start]`, or -1."""
-    at = body.rfind("\n", low, start)
-    while at >= 0 and not _block_break(body, at):
-        at = body.rfind("\n", low, at)
+def _last_end(body: str, mark: str, low: int, start: int, ends: Callable[[str, int], bool]) -> int:
+    """The last `mark` in `body[low:start]` that `ends` accepts, or -1."""
+    at = body.rfind(mark, low, start)
+    while at >= 0 and not ends(body, at):
+        at = body.rfind(mark, low, at)
     return at
 
 
-def _break_after(body: str, end: int, high: int) -> int:
-    """The first paragraph-ending line break in `body[end:high]`, or -1."""
-    at = body.find("\n", end, high)
-    while at >= 0 and not _block_break(body, at):
-        at = body.find("\n", at + 1, high)
+def _first_end(body: str, mark: str, end: int, high: int, ends: Callable[[str, int], bool]) -> int:
+    """The first `mark` in `body[end:high]` that `ends` accepts, or -1."""
+    at = body.find(mark, end, high)
+    while at >= 0 and not ends(body, at):
+        at = body.find(mark, at + 1, high)
     return at
 
 
@@ -1423,22 +1424,6 @@ _ABBREVIATION_RE = lazy_compile(r"(?:\b(?:hrs?|mins?|secs?|approx|ca|e\.g|i\.e|v
 def _full_stop(body: str, at: int) -> bool:
     """Whether the ". " at `at` ends a sentence (not "hrs. ", "e.g. ", "approx. ")."""
     return not _ABBREVIATION_RE.search(body, max(0, at - 6), at)
-
-
-def _stop_before(body: str, low: int, start: int) -> int:
-    """The last sentence-ending ". " in `body[low:start]`, or -1."""
-    at = body.rfind(". ", low, start)
-    while at >= 0 and not _full_stop(body, at):
-        at = body.rfind(". ", low, at)
-    return at
-
-
-def _stop_after(body: str, end: int, high: int) -> int:
-    """The first sentence-ending ". " in `body[end:high]`, or -1."""
-    at = body.find(". ", end, high)
-    while at >= 0 and not _full_stop(body, at):
-        at = body.find(". ", at + 1, high)
-    return at
 
 
 def _prose_segments(body: str) -> list[tuple[int, int]]:
