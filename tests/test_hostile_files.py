@@ -86,6 +86,15 @@ def test_a_fifo_given_or_met_in_a_folder_is_refused_not_waited_on(tmp_path):
     assert any(r["path"].endswith("good/README.md") and not r["error"] for r in records)
 
 
+def test_a_fifo_as_a_clone_s_git_config_is_not_waited_on(tmp_path):
+    # The Hub remote that names the model is read from .git/config only when it is a regular file.
+    (tmp_path / "model" / ".git").mkdir(parents=True)
+    os.mkfifo(tmp_path / "model" / ".git" / "config")
+    (tmp_path / "model" / "README.md").write_text(GOOD)
+    result = run("check", "--format", "json", tmp_path / "model", timeout=30)
+    assert result.returncode == 0 and not json.loads(result.stdout)[0]["error"]
+
+
 def test_read_card_refuses_a_fifo_without_blocking(tmp_path):
     os.mkfifo(tmp_path / "README.md")
     with pytest.raises(CardReadError, match="FIFO"):
