@@ -178,8 +178,19 @@ def judge_written(key: str, value, card: dict) -> str | None:
         if not stated:
             return "unsupported"
         a, b = words(value), words(stated)
+        if key == "geographical_location" and _same_grid(str(value), stated):
+            return None  # "us-east-1" and "US East (N. Virginia)": one region, written two ways
         return None if a and b and (a in b or b in a or _shares_model_number(str(value), stated)) else "contradicted"
     return None  # source, cloud_provider: not annotated
+
+
+def _same_grid(a: str, b: str) -> bool:
+    """Two place names that carbon-card's grid table reads as one region, or regions of one country."""
+    from carbon_card.location import parse_location
+
+    first, second = parse_location(a), parse_location(b)
+    return bool(first and second and (first.region.key == second.region.key
+                                      or first.region.country and first.region.country == second.region.country))
 
 
 def _shares_model_number(a: str, b: str) -> bool:
