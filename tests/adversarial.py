@@ -38,6 +38,10 @@ PIECES = {
     "lines of one paragraph": "trained on\n8 A100 for\n",
     "nodes": "We trained on 16 nodes with 4 A100 GPUs each ",
     "fields of nodes": "| Number of Nodes | 8 |\n| GPUs per node | 8 |\n",
+    "a fine-tune's pretraining sections": ("### Pretraining\nThe Llama-2-7B model was trained on 8 A100 for 3 days "
+                                           "(based on the associated paper).\n",
+                                           "# X - Finetuned for NER on Y\nThis model is a fine-tuned version of Z.\n", ""),
+    "subjects of paragraphs": "Llama-SEA-LION-v3-8B-IT was fine-tuned in 3 hours on 8x H100. It took 2 days with 4 A100.\n",
 }
 
 

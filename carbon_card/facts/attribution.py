@@ -106,6 +106,7 @@ _COPY_STATEMENT_RE = lazy_compile(
 _COPY_STATEMENT_WITHIN = 3000  # characters of the body: a copy says so before it says anything else
 _CONTEXT_LENGTH_RE = lazy_compile(r"\d+k")
 _WORD_SPLIT_RE = lazy_compile(r"[^a-z0-9]+")
+_SECTIONS_MAX = 100  # sections of rule 5 kept (a real card has one or two)
 _PARAGRAPH_MAX = 3000  # characters looked at each way for a paragraph's ends (bounded: linear time)
 
 
@@ -166,7 +167,7 @@ def attribute(card: Card, facts: list[Fact], model_name: str | None, copied: Cop
     sections = _Sections(card, own, name_is_id) if own else None
     body = card.body
     paragraphs = _several_model_lines(card) if "odels" in body or "ggregate" in body else []
-    quoted = _base_paper_lines(card) if "paper" in body or "model card" in body or "retrain" in body else []
+    based = _base_sections(card) if "paper" in body or "model card" in body or "retrain" in body else []
     moved = []
     for fact in facts:
         if not _movable(fact):
@@ -179,31 +180,31 @@ def attribute(card: Card, facts: list[Fact], model_name: str | None, copied: Cop
             fact = replace(fact, scope=scope, note=_noted(fact, f"under '{label}'"), section=label)
         elif any(start <= fact.line <= end for start, end in paragraphs):
             fact = replace(fact, scope="family", note=_noted(fact, "in a paragraph about several models"))
-        elif any(start <= fact.line <= end for start, end in quoted):
-            fact = replace(fact, scope="other", note=_noted(fact, "the paper of the model this one fine-tunes"))
+        elif any(start <= fact.line <= end for start, end in based):
+            fact = replace(fact, scope="other", note=_noted(fact, "the base's training, on a fine-tune's card"))
         moved.append(fact)
     return moved
 
 
-def _base_paper_lines(card: Card) -> list[tuple[int, int]]:
-    """(first line, last line) of each section that takes its figures from the paper, or that is
-    about pre-training, on the card of a fine-tune (rule 5)."""
+def _base_sections(card: Card) -> list[tuple[int, int]]:
+    """(first line, last line) of each stretch, up to the next heading, that takes its figures from
+    a paper or another model's card, or that is about pre-training, on the card of a fine-tune
+    (rule 5)."""
     body = card.body
     if not _FINE_TUNE_OF_RE.search(body) and not _FINE_TUNED_TITLE_RE.match(body):
         return []
     spans = []
-    for match in itertools.chain(_FROM_THE_PAPER_RE.finditer(body), _PRETRAINING_HEADING_RE.finditer(body)):
+    matches = itertools.chain(_FROM_THE_PAPER_RE.finditer(body), _PRETRAINING_HEADING_RE.finditer(body))
+    for match in itertools.islice(matches, _SECTIONS_MAX):  # each fact is looked up in them: bounded
         end = body.find("\n#", match.end())
-        start_line = card.line_of_offset(card.body_span[0] + match.start())
-        if spans and spans[-1][1] >= start_line:
-            continue  # within the section already found
-        spans.append((start_line, card.line_of_offset(card.body_span[0] + (end if end >= 0 else len(body)))))
-    return sorted(spans)
+        spans.append((card.line_of_offset(card.body_span[0] + match.start()),
+                      card.line_of_offset(card.body_span[0] + (end if end >= 0 else len(body)))))
+    return spans
 
 
 def copied_from(card: Card, model_name: str | None, folder_name: str | None = None) -> Copied | None:
-    """Whether this repository trained nothing: it converts another model's weights or was
-    duplicated from another model's repository (None when neither)."""
+    """Whether this repository trained nothing: it converts another model's weights, was
+    duplicated from another model's repository or says it is a copy (None when none of these)."""
     own = model_words(_without_owner(model_name)) if model_name else set()
     conversion = (own | (model_words(folder_name) if folder_name else set())) & CONVERSION_WORDS
     if conversion:
