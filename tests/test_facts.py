@@ -374,3 +374,56 @@ def test_the_ml_co2_impact_calculators_sentence_gives_accelerator_hours():
             "of 12 hours of computation was performed on hardware of type Tesla V100 (TDP of 300W).\n")
     facts = gather(parse_card(text))
     assert facts.value("accelerator_hours") == 12 and facts.value("wall_hours") is None
+
+
+def test_the_accelerator_initials_are_every_first_letter_of_the_accelerator_pattern():
+    try:  # the standard library's regular-expression parser (named so from Python 3.11)
+        from re import _constants as sre, _parser as parser
+    except ImportError:  # pragma: no cover - Python 3.10
+        import sre_constants as sre
+        import sre_parse as parser
+
+    from carbon_card.facts.prose import _ACCEL, _ACCEL_INITIALS
+
+    def initials(items) -> set[str]:
+        """The characters a parsed pattern can start with (the constructs `_ACCEL` uses)."""
+        found: set[str] = set()
+        for op, value in items:
+            if op is sre.LITERAL:
+                return found | {chr(value)}
+            if op is sre.IN:
+                return found | {chr(code) for kind, code in value if kind is sre.LITERAL}
+            if op is sre.BRANCH:
+                return found.union(*(initials(branch) for branch in value[1]))
+            if op is sre.SUBPATTERN:
+                return found | initials(value[-1])
+            if op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
+                found |= initials(value[2])
+                if value[0] > 0:
+                    return found
+                continue  # may be left out: what follows may start the match too
+            raise AssertionError(f"a construct this test does not know: {op}")
+        return found
+
+    assert initials(parser.parse(_ACCEL)) == set(_ACCEL_INITIALS)
+
+
+def test_the_sentence_patterns_look_aheads_turn_down_no_match():
+    import re
+
+    from carbon_card.facts.prose import _FIGURE_START, _HARDWARE_RE, _NUMBER_START, _SENTENCE_PATTERNS
+
+    look_ahead = _NUMBER_START[: -len(_FIGURE_START)]
+    hardware_look_ahead = _HARDWARE_RE.pattern[: _HARDWARE_RE.pattern.index("(?:")]
+    bodies = [path.read_text(encoding="utf-8")
+              for path in [*(CORPUS / "gold" / "cards").glob("*.md"), *(CORPUS / "cards-real").glob("*.md")]]
+    changed = 0
+    for pattern, _ in _SENTENCE_PATTERNS:
+        source = pattern.pattern
+        for prefix in (look_ahead, hardware_look_ahead):
+            if source.startswith(prefix):
+                changed += 1
+                without = re.compile(source[len(prefix):], pattern.flags)
+                for body in bodies:
+                    assert [m.span() for m in pattern.finditer(body)] == [m.span() for m in without.finditer(body)]
+    assert changed == 8

@@ -43,26 +43,30 @@ __all__ = ["facts_from_prose", "lines_with", "name_tokens"]
 # Where a figure starts: not inside a word or a number ("176,247,271,424" holds no "247,271,424"; "550\\,000"
 # written with LaTeX's thin space holds no "000").
 _FIGURE_START = r"(?<![\w.])(?<!\d,)(?!0\d)"
+# Where a figure that starts with a digit starts: the look-ahead for the digit turns most positions
+# down in one step, before the look-behinds (the sentence reader tries its patterns at every position
+# of a window around each anchor).
+_NUMBER_START = rf"(?=\d){_FIGURE_START}"
 _NUM = rf"(?:(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?|{DECIMAL_COMMA})(?:[eE][+-]?\d+)?"
 _MASS_UNIT = r"(?:metric\s+tons?|tonnes?|tons?|kilograms?|kgs?|grams?|lbs?|pounds?|mg|g|t)"
 _GAS = r"(?:\s*\**\s*(?:eq\.?\s*)?(?:of\s+)?(?:co2|co₂|co_2)(?:\s*[-_]?\s*(?:eq|e|equivalent)\b\.?)?)"
 # A mass of CO2e in prose needs the gas: "2290 tCO2eq", "**11,390** tons CO2eq", "5.6 KgCO2".
-_MASS_CO2_RE = lazy_compile(rf"{_FIGURE_START}({_NUM})\s*\**\s*({_MASS_UNIT})(?=[^a-z]|$|co)\**{_GAS}", re.IGNORECASE)
+_MASS_CO2_RE = lazy_compile(rf"{_NUMBER_START}({_NUM})\s*\**\s*({_MASS_UNIT})(?=[^a-z]|$|co)\**{_GAS}", re.IGNORECASE)
 # In a field about emissions the gas may be left out: "Carbon Emitted: 149.2 kg".
-_MASS = rf"{_FIGURE_START}({_NUM})\s*\**\s*({_MASS_UNIT})(?=[^a-z]|$|co)\**{_GAS}?"
+_MASS = rf"{_NUMBER_START}({_NUM})\s*\**\s*({_MASS_UNIT})(?=[^a-z]|$|co)\**{_GAS}?"
 _MASS_RE = lazy_compile(_MASS, re.IGNORECASE)
 # A field label that states the unit of its bare number: "Carbon Emitted (kg CO2)", "CO2 (in grams)",
 # "Emissions in kg"; not a rate ("Carbon Efficiency (kg/kWh)").
 _LABEL_MASS_UNIT_RE = lazy_compile(rf"(?:\(\s*|\bin\s+)(?:in\s+)?({_MASS_UNIT})(?=[^a-z/]|$|co){_GAS}?\s*(?:\)|$)",
                                    re.IGNORECASE)
-_ENERGY_RE = lazy_compile(rf"{_FIGURE_START}({_NUM})\s*\**\s*(kWh|MWh|GWh|Wh)\b", re.IGNORECASE)
+_ENERGY_RE = lazy_compile(rf"{_NUMBER_START}({_NUM})\s*\**\s*(kWh|MWh|GWh|Wh)\b", re.IGNORECASE)
 _LABEL_ENERGY_UNIT_RE = lazy_compile(r"\b(kWh|MWh|GWh)\b", re.IGNORECASE)
 _SCALED = rf"{_NUM}\s*(?:[kKMBT](?![a-zA-Z])|thousand|million|billion|trillion)?"
-_ACCEL_HOURS_RE = lazy_compile(rf"{_FIGURE_START}({_SCALED})\**\s*(?:(?:NVIDIA\s+)?[AHV]100\s+)?(?:GPU|TPU|chip|accelerator|device)"
+_ACCEL_HOURS_RE = lazy_compile(rf"{_NUMBER_START}({_SCALED})\**\s*(?:(?:NVIDIA\s+)?[AHV]100\s+)?(?:GPU|TPU|chip|accelerator|device)"
                                rf"[- ]hours?\b", re.IGNORECASE)
-_TOKENS_RE = lazy_compile(rf"{_FIGURE_START}({_SCALED})\s*(?:of\s+)?(?:training\s+)?tokens\b", re.IGNORECASE)
+_TOKENS_RE = lazy_compile(rf"{_NUMBER_START}({_SCALED})\s*(?:of\s+)?(?:training\s+)?tokens\b", re.IGNORECASE)
 # "7B parameters", "a 2B-parameter model", "the **1.5B parameter** version", "**1.3 billion** parameters".
-_PARAMS_RE = lazy_compile(rf"{_FIGURE_START}({_SCALED})(?:(?<=[kKMBT])\s+(?:thousand|million|billion|trillion))?\**(?:[ \t]*(?:\r?\n)?[ \t]*|-)(?:trainable\s+)?(?:parameters?|params)\b", re.IGNORECASE)
+_PARAMS_RE = lazy_compile(rf"{_NUMBER_START}({_SCALED})(?:(?<=[kKMBT])\s+(?:thousand|million|billion|trillion))?\**(?:[ \t]*(?:\r?\n)?[ \t]*|-)(?:trainable\s+)?(?:parameters?|params)\b", re.IGNORECASE)
 # The size after its label: "Its total number of parameters is 42,820,610", "パラメータ数は222M",
 # "파라미터 수는 279526656(280M)개", "参数量为 7B"; Keras's "Total params: 1,628,993" (not its "Trainable" and
 # "Non-trainable params", parts of it).
@@ -75,7 +79,7 @@ _PUE_RE = lazy_compile(r"\bPUE\s*(?:of|=|:|was|is)?\s*(?:~|about\s+)?(\d(?:\.\d+
 _PUE_IN_POWER_RE = lazy_compile(r"adjusted\s+for\s+(?:the\s+)?power\s+usage\s+(?:efficiency|effectiveness)",
                                 re.IGNORECASE)
 _FLOPS_RE = lazy_compile(
-    rf"{_FIGURE_START}({_NUM}(?:\s*(?:x|×|\*)\s*10\s*\^?\s*\{{?[+-]?\d+\}}?)?)\s*(?:total\s+)?FLOPs?\b(?!\s*/|\s*per\b)"
+    rf"{_NUMBER_START}({_NUM}(?:\s*(?:x|×|\*)\s*10\s*\^?\s*\{{?[+-]?\d+\}}?)?)\s*(?:total\s+)?FLOPs?\b(?!\s*/|\s*per\b)"
 )
 _NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                  "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
@@ -101,7 +105,12 @@ _ACCEL = (
     r"|RTX\s?[A-Z]?\d{4}(?:\s?Ti)?|GTX\s?\d{4}|MI\d{3}X?|TPU\s?(?:Pod\s)?[vV]?\d[a-z]?(?:[- ]\d+)?|Gaudi\s?\d?)"
     r"(?:[- ](?:SXM\d?|PCIe|NVL|\d+\s?GB)(?![\w]))*"
 )
+# The first letters of `_ACCEL`'s makers and names (a test checks them against it).
+_ACCEL_INITIALS = "NTAGCIBHLVPKRM"
 _HARDWARE_RE = lazy_compile(
+    # A match starts with a count's digit, an accelerator's name or a count's word ("a single",
+    # "one", in any case): the look-ahead turns every other position down in one step.
+    rf"(?=[\d{_ACCEL_INITIALS}]|(?i:[aso]))"
     rf"(?:{_FIGURE_START}(\d{{1,6}}|(?i:a\s+single|single|one|an?(?=\s)))\s*(?:x|×|\*)?\s*)?(?:\b|(?<=\d[x×]))({_ACCEL})s?\b"
     rf"(?:\s*(?:x|×)\s*(\d{{1,6}})\b)?(?:\s*(?:GPUs?|TPUs?|chips|cards))?"
 )
