@@ -175,6 +175,12 @@ _SENTENCE_PATTERNS = (
 _ANCHOR_WORDS = tuple({
     word: pattern is _HARDWARE_RE for pattern, words in reversed(_SENTENCE_PATTERNS) for word in words
 }.items())
+# The anchors in other scripts ("参数", "co₂") are looked for only in a text that holds one of their
+# characters: most texts hold none, and each word looked for is a pass over the text.
+_ASCII_ANCHOR_WORDS = tuple((word, word_start) for word, word_start in _ANCHOR_WORDS if word.isascii())
+_OTHER_SCRIPT_ANCHOR_CHAR_RE = lazy_compile(
+    "[" + "".join(sorted({re.escape(char) for word, _ in _ANCHOR_WORDS for char in word if not char.isascii()})) + "]"
+)
 _WINDOW_BEFORE, _WINDOW_AFTER = 60, 40
 _CLAUSE_MAX = 2000  # characters looked at around a figure for its clause and line
 _TRAIN_CONTEXT_RE = lazy_compile(r"train|pretrain|fine-?tun|训练|訓練|学習|학습", re.IGNORECASE)
@@ -720,7 +726,8 @@ class _Reader:
         whole = segments == [(0, len(self.body))]
         scan = self.lower if whole else "".join(self.lower[a:b] for a, b in segments)
         hits: dict[str, list[int]] = {}
-        for word, word_start in _ANCHOR_WORDS:
+        other_scripts = not scan.isascii() and _OTHER_SCRIPT_ANCHOR_CHAR_RE.search(scan) is not None
+        for word, word_start in _ANCHOR_WORDS if other_scripts else _ASCII_ANCHOR_WORDS:
             if word in scan:
                 hits[word] = _positions(scan, word, word_start)
         if not hits:
