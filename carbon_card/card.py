@@ -132,7 +132,6 @@ _FRONT_MATTER_RE = lazy_compile(r"^(\s*---(?:\r\n|\r|\n))([\S\s]*?)((?:\r\n|\r|\
 # "---\n---\n": an empty block the Hub's pattern does not match but readers take as empty.
 _EMPTY_FRONT_MATTER_RE = lazy_compile(r"^(\s*---(?:\r\n|\r|\n))()(---[ \t]*(?:\r\n|\r|\n|$))")
 _OPENING_RE = lazy_compile(r"^\s*---[ \t]*(?:\r\n|\r|\n|$)")
-_LINE_BREAK_RE = lazy_compile(r"\r\n|\r|\n")
 
 
 class CardReadError(Exception):
@@ -373,7 +372,7 @@ def parse_card(raw: bytes | str, path: str = "<card>") -> Card:
 
     match = _FRONT_MATTER_RE.search(text) or _EMPTY_FRONT_MATTER_RE.search(text)
     if not match:
-        line = 1 + len(_LINE_BREAK_RE.findall(text, 0, len(text) - len(text.lstrip())))
+        line = 1 + _breaks_before(text, len(text) - len(text.lstrip()))
         if _OPENING_RE.match(text):
             problem = FrontMatterProblem(
                 "unclosed",
@@ -386,14 +385,22 @@ def parse_card(raw: bytes | str, path: str = "<card>") -> Card:
         return Card(path, text, has_bom, None, problem, None, 1, (0, len(text)), 1, None)
 
     yaml_start, yaml_end = match.span(2)
-    yaml_line = 1 + len(_LINE_BREAK_RE.findall(text, 0, yaml_start))
+    yaml_line = 1 + _breaks_before(text, yaml_start)
     body_start = match.end()
-    body_line = 1 + len(_LINE_BREAK_RE.findall(text, 0, body_start))
+    body_line = 1 + _breaks_before(text, body_start)
     metadata, root, problem = _load_yaml(text[yaml_start:yaml_end], yaml_line)
     return Card(
         path, text, has_bom, metadata, problem, (yaml_start, yaml_end), yaml_line,
         (body_start, len(text)), body_line, root,
     )
+
+
+def _breaks_before(text: str, end: int) -> int:
+    """The line breaks in `text[:end]`: each "\\r\\n", and each "\\r" or "\\n" not part of one."""
+    breaks = text.count("\n", 0, end)
+    if "\r" in text:
+        breaks += text.count("\r", 0, end) - text.count("\r\n", 0, end)
+    return breaks
 
 
 def _decode(raw: bytes, path: str) -> str:
@@ -414,7 +421,7 @@ def _check_encodable(text: str, path: str) -> None:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as error:
-        line = 1 + len(_LINE_BREAK_RE.findall(text, 0, error.start))
+        line = 1 + _breaks_before(text, error.start)
         raise CardReadError(path, f"not valid Unicode (lone surrogate U+{ord(text[error.start]):04X} at offset "
                                   f"{error.start})", line) from None
 

@@ -877,13 +877,15 @@ class _Reader:
     def _anchored(self, pattern: re.Pattern, anchors) -> Iterator[re.Match]:
         """The matches of `pattern` near its anchor words, each once, off the lines already read."""
         seen: set[int] = set()
+        used = self.used_lines  # a line is looked up only when some have been read
         for anchor in anchors:
-            if self.used_lines and self.line(anchor) in self.used_lines:
+            if used and self.line(anchor) in used:
                 continue
             window = (max(0, anchor - _WINDOW_BEFORE), anchor + _WINDOW_AFTER)
             for match in pattern.finditer(self.body, *window):
-                if match.start() not in seen and self.line(match.start()) not in self.used_lines:
-                    seen.add(match.start())
+                start = match.start()
+                if start not in seen and not (used and self.line(start) in used):
+                    seen.add(start)
                     yield match
 
     def _line_text_before(self, start: int) -> str:
@@ -1010,7 +1012,8 @@ class _Reader:
         ("*IDEFICS-9b pretraining*", "**Stage 2**") right above the list's items (one blank line
         allowed between); None when the list has none."""
         if self.body_lines is None:
-            self.body_lines = _LINE_BREAK_RE.split(self.body)
+            # A text without "\r" (most) is split at its "\n" alone, without the pattern.
+            self.body_lines = self.body.split("\n") if "\r" not in self.body else _LINE_BREAK_RE.split(self.body)
         lines = self.body_lines
         index = line - self.body_line - 1  # the line above, 0-based in the body
         stop = max(0, index - _GROUP_ITEMS_MAX)
@@ -1174,7 +1177,7 @@ def _clean_cell(cell: str) -> str:
 
         text = html.unescape(text)
     text = text.replace("\\", "")
-    return re.sub(r"\s+", " ", text.replace("*", "")).strip()
+    return " ".join(text.replace("*", "").split())  # runs of whitespace as one space, none at the ends
 
 
 def _html_tables(body: str, lower: str) -> Iterator[_Table]:
