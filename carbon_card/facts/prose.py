@@ -19,7 +19,7 @@ import functools
 import math
 import re
 from dataclasses import dataclass, replace
-from typing import Iterator, NamedTuple
+from typing import Iterator, NamedTuple, Sequence
 
 from .._regex import lazy_compile
 from ..card import Card
@@ -1292,7 +1292,10 @@ _TRAINING_HEADING_RE = lazy_compile(r"#+\s*(?:\W\s*)?(?:(?:pre-?|fine-?)?train|c
                                     re.IGNORECASE)
 
 
-def lines_with(body: str, needle: str) -> list[int]:
+# The readers, attribution, the document's kind and CC301 ask for the same card's lines in turn: one
+# card's worth of needles ("**", ":", "#", "```", ...) is kept.
+@functools.lru_cache(maxsize=16)
+def lines_with(body: str, needle: str) -> tuple[int, ...]:
     """The start offsets of the lines that contain `needle`, in order: matching a line-anchored
     pattern only there is much cheaper than scanning the whole body with it."""
     starts: list[int] = []
@@ -1305,10 +1308,10 @@ def lines_with(body: str, needle: str) -> list[int]:
         if end < 0:
             break
         position = body.find(needle, end)
-    return starts
+    return tuple(starts)
 
 
-def _lines_with_fields(body: str) -> list[int]:
+def _lines_with_fields(body: str) -> Sequence[int]:
     """The lines a plain field can be on: those holding ":" ("Training time: 14 days") or, fewer,
     "=" ("*Total kWh = 2500")."""
     colons = lines_with(body, ":")
