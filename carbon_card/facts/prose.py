@@ -1171,7 +1171,7 @@ def _cells(row: str) -> list[str]:
 
 
 def _clean_cell(cell: str) -> str:
-    text = _TAG_RE.sub(" ", cell)
+    text = _TAG_RE.sub(" ", cell) if "<" in cell else cell
     if "&" in text:  # an entity ("&amp;"): html.unescape leaves a text without "&" as it is
         import html  # only then: html.entities is a large table to build at every start
 
