@@ -376,14 +376,15 @@ def test_the_ml_co2_impact_calculators_sentence_gives_accelerator_hours():
     assert facts.value("accelerator_hours") == 12 and facts.value("wall_hours") is None
 
 
-def test_the_accelerator_initials_are_every_first_letter_of_the_accelerator_pattern():
+@pytest.mark.parametrize("pattern, letters", [("_ACCEL", "_ACCEL_INITIALS"), ("_PLAIN_LABEL", "_PLAIN_LABEL_INITIALS")])
+def test_the_look_ahead_initials_are_every_first_letter_of_their_pattern(pattern, letters):
     try:  # the standard library's regular-expression parser (named so from Python 3.11)
         from re import _constants as sre, _parser as parser
     except ImportError:  # pragma: no cover - Python 3.10
         import sre_constants as sre
         import sre_parse as parser
 
-    from carbon_card.facts.prose import _ACCEL, _ACCEL_INITIALS
+    from carbon_card.facts import prose
 
     def initials(items) -> set[str]:
         """The characters a parsed pattern can start with (the constructs `_ACCEL` uses)."""
@@ -405,7 +406,7 @@ def test_the_accelerator_initials_are_every_first_letter_of_the_accelerator_patt
             raise AssertionError(f"a construct this test does not know: {op}")
         return found
 
-    assert initials(parser.parse(_ACCEL)) == set(_ACCEL_INITIALS)
+    assert initials(parser.parse(getattr(prose, pattern))) == set(getattr(prose, letters))
 
 
 def test_the_sentence_patterns_look_aheads_turn_down_no_match():
@@ -427,3 +428,18 @@ def test_the_sentence_patterns_look_aheads_turn_down_no_match():
                 for body in bodies:
                     assert [m.span() for m in pattern.finditer(body)] == [m.span() for m in without.finditer(body)]
     assert changed == 8
+
+
+def test_the_plain_field_look_ahead_turns_down_no_line():
+    import re
+
+    from carbon_card.facts.prose import _PLAIN_FIELD_RE, _PLAIN_LABEL_INITIALS, _lines_with_fields
+
+    look_ahead = f"(?=[{_PLAIN_LABEL_INITIALS}])"
+    without = re.compile(_PLAIN_FIELD_RE.pattern.replace(look_ahead, "", 1), _PLAIN_FIELD_RE.flags)
+    assert without.pattern != _PLAIN_FIELD_RE.pattern
+    for path in [*(CORPUS / "gold" / "cards").glob("*.md"), *(CORPUS / "cards-real").glob("*.md")]:
+        body = path.read_text(encoding="utf-8")
+        for start in _lines_with_fields(body):
+            found, expected = _PLAIN_FIELD_RE.match(body, start), without.match(body, start)
+            assert (found and found.groupdict()) == (expected and expected.groupdict())

@@ -186,12 +186,18 @@ _CLAUSE_MAX = 2000  # characters looked at around a figure for its clause and li
 _TRAIN_CONTEXT_RE = lazy_compile(r"train|pretrain|fine-?tun|训练|訓練|学習|학습", re.IGNORECASE)
 
 _AUTOTRAIN_RE = lazy_compile(rf"CO2 Emissions \(in grams\)\s*:\s*({_NUM})", re.IGNORECASE)
-_PLAIN_FIELD_RE = lazy_compile(
-    r"^[ \t]*(?:[-*+][ \t]+)?(?:\*(?=total ))?(?P<label>gpus?(?: used)?|tpus?|hardware(?: type| used)?|hours used|training time|carbon emitted"
+_PLAIN_LABEL = (
+    r"gpus?(?: used)?|tpus?|hardware(?: type| used)?|hours used|training time|carbon emitted"
     r"|(?:training |compute )?(?:time|duration)|training hours|num_devices|num_gpus?|n_gpus?"
     r"|co2 emissions?|cloud provider|compute region|training tokens|number of parameters"
     # "*Total kWh = 2500", "*Total Emissions (tCO2e) = 0.8075": totals written as equations.
-    r"|total (?:emissions|kwh|energy)(?: \([^()\n]{1,20}\))?(?=[ \t]*=))[ \t]*[:=][ \t]*"
+    r"|total (?:emissions|kwh|energy)(?: \([^()\n]{1,20}\))?(?=[ \t]*=)"
+)
+# The first letters of the labels (a test checks them against `_PLAIN_LABEL`): the look-ahead turns
+# down the other lines ("- Loss: 0.1", "from x import y") at once, where the labels are tried one by one.
+_PLAIN_LABEL_INITIALS = "cdghnt"
+_PLAIN_FIELD_RE = lazy_compile(
+    rf"^[ \t]*(?:[-*+][ \t]+)?(?:\*(?=total ))?(?=[{_PLAIN_LABEL_INITIALS}])(?P<label>{_PLAIN_LABEL})[ \t]*[:=][ \t]*"
     r"(?P<value>[^\n]+)$", re.IGNORECASE | re.MULTILINE)
 # "- **Hardware Type:** x", "**Training time**: x", "- **Carbon Emitted** *(remark)*: x". A bold
 # lead-in without a colon ("**Carbon Footprint** Pretraining used ...") is a sentence instead.
