@@ -329,10 +329,13 @@ def _label_kind(label: str) -> str | None:
     return None
 
 
+_NAME_SPLIT_RE = lazy_compile(r"[^a-z0-9]+|(?<=\d[a-z])x(?=\d)")
+
+
 def name_tokens(name: str) -> set[str]:
     """Lower-case word tokens of a model name: "meta-llama/Meta-Llama-3-8B" -> {meta, llama, 3, 8b}."""
     # "17Bx16E" is two words: 17b and 16e.
-    return {token for token in re.split(r"[^a-z0-9]+|(?<=\d[a-z])x(?=\d)", name.lower()) if token}
+    return {token for token in _NAME_SPLIT_RE.split(name.lower()) if token}
 
 
 MAX_FIGURES = 1000
@@ -1172,8 +1175,11 @@ def _pipe_tables(body: str) -> Iterator[_Table]:
         index = cursor
 
 
+_CELL_SEPARATOR_RE = lazy_compile(r"(?<!\\)\|")  # a "|" not escaped
+
+
 def _cells(row: str) -> list[str]:
-    return [_clean_cell(cell) for cell in re.split(r"(?<!\\)\|", row)]
+    return [_clean_cell(cell) for cell in _CELL_SEPARATOR_RE.split(row)]
 
 
 def _clean_cell(cell: str) -> str:
@@ -1224,26 +1230,34 @@ class _RowScope(NamedTuple):
     of_base: bool = False
 
 
+# Patterns of `_column_kind`, asked of every header cell of every table.
+_HEADER_UNIT_RE = lazy_compile(r"\(([^()]*)\)")
+_INFERENCE_COLUMN_RE = lazy_compile(r"logit|/\s*s\b|/\s*sec|\bper\b|latency|speed|throughput|decode|prefill|memory|first")
+_EMISSIONS_COLUMN_RE = lazy_compile(r"emission|carbon|co2")
+_ACCELERATOR_COLUMN_RE = lazy_compile(r"gpu|tpu|chip|accelerator")
+_PER_SCALE_RE = lazy_compile(r"/\s*([kmb])\s*$")
+
+
 def _column_kind(header: str) -> tuple[str, str | None, str] | None:
     """(quantity, unit, scope) of a column, from its header; None when it is not a training figure."""
     key = header.lower()
     scope = "market" if "market" in key else "model"
-    unit_match = re.search(r"\(([^()]*)\)", header)
+    unit_match = _HEADER_UNIT_RE.search(header)
     unit = unit_match.group(1).strip() if unit_match else None
-    if re.search(r"logit|/\s*s\b|/\s*sec|\bper\b|latency|speed|throughput|decode|prefill|memory|first", key):
+    if _INFERENCE_COLUMN_RE.search(key):
         return None  # inference speed and the like, not training figures
-    if re.search(r"emission|carbon|co2", key):
+    if _EMISSIONS_COLUMN_RE.search(key):
         return ("emissions", unit or "g", scope)
     if "energy" in key:
         return ("energy", unit or "kWh", scope)
     if "hour" in key:
-        accelerator = re.search(r"gpu|tpu|chip|accelerator", key)
+        accelerator = _ACCELERATOR_COLUMN_RE.search(key)
         return ("accelerator_hours" if accelerator else "wall_hours", "h", "model")
     if "token" in key:
         return ("train_tokens", None, "model")
     if _PARAMS_COLUMN_RE.match(key):
         # "| Parameters |", "| Params / M |", "| Total Parameters |", "| 参数 Parameter |": each row's size.
-        per = re.search(r"/\s*([kmb])\s*$", key)
+        per = _PER_SCALE_RE.search(key)
         return ("params", unit or (per.group(1).upper() if per else None), "model")
     return None
 
