@@ -70,7 +70,8 @@ _PARAMS_RE = lazy_compile(rf"{_NUMBER_START}({_SCALED})(?:(?<=[kKMBT])\s+(?:thou
 # The size after its label: "Its total number of parameters is 42,820,610", "パラメータ数は222M",
 # "파라미터 수는 279526656(280M)개", "参数量为 7B"; Keras's "Total params: 1,628,993" (not its "Trainable" and
 # "Non-trainable params", parts of it).
-_PARAMS_STATED_RE = lazy_compile(rf"(?<!trainable )(?:\bparameters|\bparams|パラメータ数?|파라미터\s*수?|参数量?)\s*(?:count\s*)?"
+# (The look-ahead: a match starts with the label's first letter; the others are turned down at once.)
+_PARAMS_STATED_RE = lazy_compile(rf"(?=[pパ파参])(?<!trainable )(?:\bparameters|\bparams|パラメータ数?|파라미터\s*수?|参数量?)\s*(?:count\s*)?"
                                  rf"(?:is|are|was|:|：|=|は|는|为|為)\s*(?:about\s+|approximately\s+|~\s*)?"
                                  rf"({_SCALED})(?![\d.,]?\d)", re.IGNORECASE)
 _PUE_RE = lazy_compile(r"\bPUE\s*(?:of|=|:|was|is)?\s*(?:~|about\s+)?(\d(?:\.\d+)?)\b")
@@ -87,6 +88,7 @@ _NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "fi
 # "for **1.3 hours**", "took two months", "time amounted to approximately 10 days", "within 10 hours", "takes
 # around 100 mins to finish", "within a total of 140 hours", "trained on 4xV100 (85 hours)".
 _DURATION_RE = lazy_compile(
+    rf"(?=[ftwl\(])"  # the first letters of the words before a duration, or its bracket: the others turned down at once
     rf"(?:(?:\bfor|\btook|\btakes|\bwithin|\blasted|\btime\s+(?:was|of|amounted\s+to))\s+(?:a\s+total\s+of\s+)?|\(\s*)"
     rf"(?:about\s+|around\s+|approximately\s+|roughly\s+|~\s*)?(?:\*\*)?"
     rf"((?:{_NUM}\s*|(?:{'|'.join(_NUMBER_WORDS)})\s+)(?:hours?|hrs?|days?|weeks?|months?|minutes?|mins?)"
