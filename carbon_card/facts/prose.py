@@ -1164,7 +1164,7 @@ def _pipe_tables(body: str) -> Iterator[_Table]:
             cursor += 1
         header_cells = _cells(header.group(1))
         if not any(_column_kind(cell) for cell in header_cells[1:]) and not (
-                len(header_cells) == 2 and _KEY_VALUE_ROW_RE.search(body, header.start(), rows[cursor - 1].end())):
+                len(header_cells) == 2 and _key_value_table(body, rows[index:cursor])):
             index = cursor  # no column of training figures: the table is not read, its rows not split
             continue
         yield _Table(
@@ -1175,6 +1175,13 @@ def _pipe_tables(body: str) -> Iterator[_Table]:
             [row.start() for row in rows[index:cursor]],
         )
         index = cursor
+
+
+def _key_value_table(body: str, rows: list[re.Match]) -> bool:
+    """Whether a table of two columns has a key-value row (CodeCarbon's output, the climate card's
+    questions): the line-anchored pattern is tried at its rows' lines, not at every character."""
+    end = rows[-1].end()
+    return any(_KEY_VALUE_ROW_RE.match(body, row.start(), end) for row in rows)
 
 
 _CELL_SEPARATOR_RE = lazy_compile(r"(?<!\\)\|")  # a "|" not escaped
