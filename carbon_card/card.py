@@ -132,7 +132,9 @@ _FRONT_MATTER_RE = lazy_compile(r"^(\s*---(?:\r\n|\r|\n))([\S\s]*?)((?:\r\n|\r|\
 # "---\n---\n": an empty block the Hub's pattern does not match but readers take as empty.
 _EMPTY_FRONT_MATTER_RE = lazy_compile(r"^(\s*---(?:\r\n|\r|\n))()(---[ \t]*(?:\r\n|\r|\n|$))")
 _OPENING_RE = lazy_compile(r"^\s*---[ \t]*(?:\r\n|\r|\n|$)")
-_LINE_BREAK_RE = lazy_compile(r"\r\n|\r|\n")
+# `_FRONT_MATTER_RE` in two steps (see `_front_matter`): its opening line, then its closing line.
+_FRONT_MATTER_OPENING_RE = lazy_compile(r"\s*---(\r\n|\r|\n)")
+_FRONT_MATTER_CLOSING_RE = lazy_compile(r"(?:\r\n|\r|\n)---[ \t]*(?:\r\n|\r|\n|$)")
 
 
 class CardReadError(Exception):
@@ -371,9 +373,9 @@ def parse_card(raw: bytes | str, path: str = "<card>") -> Card:
     if has_bom:
         text = text[1:]
 
-    match = _FRONT_MATTER_RE.search(text) or _EMPTY_FRONT_MATTER_RE.search(text)
-    if not match:
-        line = 1 + len(_LINE_BREAK_RE.findall(text, 0, len(text) - len(text.lstrip())))
+    spans = _front_matter(text)
+    if spans is None:
+        line = 1 + _breaks_before(text, len(text) - len(text.lstrip()))
         if _OPENING_RE.match(text):
             problem = FrontMatterProblem(
                 "unclosed",
@@ -385,15 +387,42 @@ def parse_card(raw: bytes | str, path: str = "<card>") -> Card:
             problem = FrontMatterProblem("missing", "the card has no YAML front matter", 1, 1)
         return Card(path, text, has_bom, None, problem, None, 1, (0, len(text)), 1, None)
 
-    yaml_start, yaml_end = match.span(2)
-    yaml_line = 1 + len(_LINE_BREAK_RE.findall(text, 0, yaml_start))
-    body_start = match.end()
-    body_line = 1 + len(_LINE_BREAK_RE.findall(text, 0, body_start))
+    yaml_start, yaml_end, body_start = spans
+    yaml_line = 1 + _breaks_before(text, yaml_start)
+    body_line = 1 + _breaks_before(text, body_start)
     metadata, root, problem = _load_yaml(text[yaml_start:yaml_end], yaml_line)
     return Card(
         path, text, has_bom, metadata, problem, (yaml_start, yaml_end), yaml_line,
         (body_start, len(text)), body_line, root,
     )
+
+
+def _front_matter(text: str) -> tuple[int, int, int] | None:
+    """The offsets of the YAML (start, end) and of the body's start that `_FRONT_MATTER_RE`, else
+    `_EMPTY_FRONT_MATTER_RE`, finds in `text`; None when neither matches. The closing line is
+    searched for from the opening one, which skips to the line breaks, where the pattern's lazy
+    `[\\S\\s]*?` tries the closing line at every character of the front matter."""
+    opening = _FRONT_MATTER_OPENING_RE.match(text)
+    if opening is not None:
+        start = opening.end()
+        closing = _FRONT_MATTER_CLOSING_RE.search(text, start)
+        if closing is None and opening.group(1) == "\r\n":
+            # As the pattern backtracks: the opening line ended by its "\r" alone, its "\n" then
+            # starts the closing line ("---\r\n---").
+            start -= 1
+            closing = _FRONT_MATTER_CLOSING_RE.match(text, start)
+        if closing is not None:
+            return start, closing.start(), closing.end()
+    empty = _EMPTY_FRONT_MATTER_RE.match(text)
+    return None if empty is None else (empty.start(2), empty.end(2), empty.end())
+
+
+def _breaks_before(text: str, end: int) -> int:
+    """The line breaks in `text[:end]`: each "\\r\\n", and each "\\r" or "\\n" not part of one."""
+    breaks = text.count("\n", 0, end)
+    if "\r" in text:
+        breaks += text.count("\r", 0, end) - text.count("\r\n", 0, end)
+    return breaks
 
 
 def _decode(raw: bytes, path: str) -> str:
@@ -414,7 +443,7 @@ def _check_encodable(text: str, path: str) -> None:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as error:
-        line = 1 + len(_LINE_BREAK_RE.findall(text, 0, error.start))
+        line = 1 + _breaks_before(text, error.start)
         raise CardReadError(path, f"not valid Unicode (lone surrogate U+{ord(text[error.start]):04X} at offset "
                                   f"{error.start})", line) from None
 

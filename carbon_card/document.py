@@ -100,8 +100,7 @@ def document_kind(card: Card, folder: str | os.PathLike | None = None, names: Co
         if "sdk" in keys and keys & (_SPACE_KEYS - {"sdk"}):
             return Document(DocumentKind.SPACE, "its front matter configures a Space (`sdk`)")
         return MODEL_CARD
-    body = card.body
-    headings = [(match.group(1) or match.group(2)).strip() for match in _HEADING_RE.finditer(body)]
+    headings = _headings(card.body)
     if headings and _DATASET_TITLE_RE.match(headings[0]):
         # "# Dataset Card for Food-101" under the dataset template's unrendered `{{ card_data }}`: a front
         # matter without a model card's keys does not make it a model card.
@@ -112,14 +111,25 @@ def document_kind(card: Card, folder: str | os.PathLike | None = None, names: Co
         return MODEL_CARD
     if folder is not None and _holds_model_files(folder, names):
         return MODEL_CARD
-    if any(_CARD_SECTION_RE.search(heading) for heading in headings) or _CLIMATE_QUESTIONS_RE.search(body):
+    if any(_CARD_SECTION_RE.search(heading) for heading in headings) or _CLIMATE_QUESTIONS_RE.search(card.body):
         return MODEL_CARD
     project = next((heading for heading in headings if _PROJECT_SECTION_RE.match(heading)), None)
-    step = _PROJECT_STEP_RE.search(body)
+    step = _PROJECT_STEP_RE.search(card.body)
     if project is not None or step is not None:
         said = f"a section '{project[:40]}'" if project is not None else f"'{step.group(0)}'"
         return Document(DocumentKind.PROJECT, f"no front matter, no model-card section and {said}")
     return MODEL_CARD
+
+
+def _headings(body: str) -> list[str]:
+    """The texts of the body's headings, in order. `_HEADING_RE` is matched only at the lines
+    holding "#" or "**" (a heading is one line): run over the whole body, a pattern anchored at
+    line starts is tried at every character."""
+    from .facts.prose import lines_with  # not at the top: the facts import this module
+
+    starts = sorted({*lines_with(body, "#"), *lines_with(body, "**")})
+    return [(match.group(1) or match.group(2)).strip()
+            for match in filter(None, (_HEADING_RE.match(body, start) for start in starts))]
 
 
 def _holds_model_files(folder: str | os.PathLike, names: Collection[str] | None) -> bool:

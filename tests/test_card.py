@@ -217,3 +217,25 @@ def test_find_cards_keeps_the_names_of_each_card_folder(tmp_path):
     assert list(find_cards([tmp_path], listed=listed)) == [str(tmp_path / "a" / "README.md")]
     assert {folder: set(names) for folder, names in listed.items()} == {
         str(tmp_path / "a"): {"README.md", "config.json", "sub"}}
+
+
+def test_front_matter_is_found_where_the_hubs_pattern_finds_it():
+    import random
+
+    from conftest import CORPUS
+
+    from carbon_card.card import _EMPTY_FRONT_MATTER_RE, _FRONT_MATTER_RE, _front_matter
+
+    def by_pattern(text: str):
+        match = _FRONT_MATTER_RE.search(text) or _EMPTY_FRONT_MATTER_RE.search(text)
+        return None if match is None else (*match.span(2), match.end())
+
+    texts = [path.read_text(encoding="utf-8") for path in CORPUS.rglob("*.md")]
+    texts += ["---\r\n---", "---\r\n---\r\n", "---\r\n\r\n---\n", "---\r---\r", "---\n---\n", " \n---\n---", "---\n\n---",
+              "---\r\n", "---", "", "\n", "---\na: 1\n---x\n---\n", "---\na: 1\n--- \t\r", "---\r\na\r\n---"]
+    pieces = ["---", "-", "\r", "\n", "\r\n", " ", "\t", "a", ":"]
+    generator = random.Random(7)
+    texts += [generator.choice(["", " ", "\n", "\r\n"]) + "---" + generator.choice(["\r\n", "\r", "\n", ""])
+              + "".join(generator.choice(pieces) for _ in range(generator.randrange(10))) for _ in range(20000)]
+    for text in texts:
+        assert _front_matter(text) == by_pattern(text), repr(text[:80])

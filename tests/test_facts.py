@@ -377,3 +377,88 @@ def test_the_ml_co2_impact_calculators_sentence_gives_accelerator_hours():
             "of 12 hours of computation was performed on hardware of type Tesla V100 (TDP of 300W).\n")
     facts = gather(parse_card(text))
     assert facts.value("accelerator_hours") == 12 and facts.value("wall_hours") is None
+
+
+@pytest.mark.parametrize("pattern, letters", [("_ACCEL", "_ACCEL_INITIALS"), ("_PLAIN_LABEL", "_PLAIN_LABEL_INITIALS")])
+def test_the_look_ahead_initials_are_every_first_letter_of_their_pattern(pattern, letters):
+    try:  # the standard library's regular-expression parser (named so from Python 3.11)
+        from re import _constants as sre, _parser as parser
+    except ImportError:  # pragma: no cover - Python 3.10
+        import sre_constants as sre
+        import sre_parse as parser
+
+    from carbon_card.facts import prose
+
+    def initials(items) -> set[str]:
+        """The characters a parsed pattern can start with (the constructs `_ACCEL` uses)."""
+        found: set[str] = set()
+        for op, value in items:
+            if op is sre.LITERAL:
+                return found | {chr(value)}
+            if op is sre.IN:
+                return found | {chr(code) for kind, code in value if kind is sre.LITERAL}
+            if op is sre.BRANCH:
+                return found.union(*(initials(branch) for branch in value[1]))
+            if op is sre.SUBPATTERN:
+                return found | initials(value[-1])
+            if op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
+                found |= initials(value[2])
+                if value[0] > 0:
+                    return found
+                continue  # may be left out: what follows may start the match too
+            raise AssertionError(f"a construct this test does not know: {op}")
+        return found
+
+    found = initials(parser.parse(getattr(prose, pattern)))
+    if pattern == "_ACCEL":
+        found = {letter.upper() for letter in found}  # _HARDWARE_RE's look-ahead ignores case, as its names do
+    assert found == set(getattr(prose, letters))
+
+
+def test_the_sentence_patterns_look_aheads_turn_down_no_match():
+    import re
+
+    from carbon_card.facts.prose import _SENTENCE_PATTERNS
+
+    def without_look_ahead(source: str) -> str | None:
+        """The pattern without its leading look-ahead `(?=...)`; None when it has none."""
+        if not source.startswith("(?="):
+            return None
+        depth, escaped = 0, False
+        for index, char in enumerate(source):
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char in "()":
+                depth += 1 if char == "(" else -1
+                if depth == 0:
+                    return source[index + 1 :]
+        raise AssertionError(f"unbalanced: {source}")
+
+    bodies = [path.read_text(encoding="utf-8")
+              for path in [*(CORPUS / "gold" / "cards").glob("*.md"), *(CORPUS / "cards-real").glob("*.md")]]
+    changed = 0
+    for pattern, _ in _SENTENCE_PATTERNS:
+        source = without_look_ahead(pattern.pattern)
+        if source is not None:
+            changed += 1
+            without = re.compile(source, pattern.flags)
+            for body in bodies:
+                assert [m.span() for m in pattern.finditer(body)] == [m.span() for m in without.finditer(body)]
+    assert changed == 10
+
+
+def test_the_plain_field_look_ahead_turns_down_no_line():
+    import re
+
+    from carbon_card.facts.prose import _PLAIN_FIELD_RE, _PLAIN_LABEL_INITIALS, _lines_with_fields
+
+    look_ahead = f"(?=[{_PLAIN_LABEL_INITIALS}])"
+    without = re.compile(_PLAIN_FIELD_RE.pattern.replace(look_ahead, "", 1), _PLAIN_FIELD_RE.flags)
+    assert without.pattern != _PLAIN_FIELD_RE.pattern
+    for path in [*(CORPUS / "gold" / "cards").glob("*.md"), *(CORPUS / "cards-real").glob("*.md")]:
+        body = path.read_text(encoding="utf-8")
+        for start in _lines_with_fields(body):
+            found, expected = _PLAIN_FIELD_RE.match(body, start), without.match(body, start)
+            assert (found and found.groupdict()) == (expected and expected.groupdict())

@@ -323,12 +323,13 @@ def _matches_at(pattern: re.Pattern, body: str, line_starts: list[int], start: i
 
 def _label_scope(text: str, own: set[str], name_is_id: bool) -> str | None:
     """`family`, `other`, or None (the label names this model, or no model) for a heading's text."""
+    original = _ORIGINAL_RE.search(text)
+    if not original and not _LABEL_TOPIC_RE.search(text):
+        return None  # most headings: their words are not looked at
     named = model_words(text) - _LABEL_WORDS
-    if _ORIGINAL_RE.search(text):
+    if original:
         # "Original model card: Meta's CodeLlama 7B"; but "BERT base model (uncased)" names this model.
         return None if own and own - _LABEL_WORDS <= named else "other"
-    if not _LABEL_TOPIC_RE.search(text):
-        return None
     # A model's name carries a version or a size ("Stable Diffusion v1", "Llama 2 7B"): without
     # one the words are a topic ("Emissions of fine-tuning"), not a name.
     if not named or not any(any(c.isdigit() for c in word) for word in named):

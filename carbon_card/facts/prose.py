@@ -20,7 +20,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Iterator, NamedTuple
+from typing import Iterator, NamedTuple, Sequence
 
 from .._regex import lazy_compile
 from ..card import Card
@@ -44,30 +44,35 @@ __all__ = ["facts_from_prose", "lines_with", "name_tokens"]
 # Where a figure starts: not inside a word or a number ("176,247,271,424" holds no "247,271,424"; "550\\,000"
 # written with LaTeX's thin space holds no "000").
 _FIGURE_START = r"(?<![\w.])(?<!\d,)(?!0\d)"
+# Where a figure that starts with a digit starts: the look-ahead for the digit turns most positions
+# down in one step, before the look-behinds (the sentence reader tries its patterns at every position
+# of a window around each anchor).
+_NUMBER_START = rf"(?=\d){_FIGURE_START}"
 _NUM = rf"(?:(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?|{DECIMAL_COMMA})(?:[eE][+-]?\d+)?"
 _MASS_UNIT = r"(?:metric\s+tons?|tonnes?|tons?|kilograms?|kgs?|grams?|lbs?|pounds?|mg|g|t)"
 _GAS = r"(?:\s*\**\s*(?:eq\.?\s*)?(?:of\s+)?(?:co2|co₂|co_2)(?:\s*[-_]?\s*(?:eq|e|equivalent)\b\.?)?)"
 # A mass of CO2e in prose needs the gas: "2290 tCO2eq", "**11,390** tons CO2eq", "5.6 KgCO2".
-_MASS_CO2_RE = lazy_compile(rf"{_FIGURE_START}({_NUM})\s*\**\s*({_MASS_UNIT})(?=[^a-z]|$|co)\**{_GAS}", re.IGNORECASE)
+_MASS_CO2_RE = lazy_compile(rf"{_NUMBER_START}({_NUM})\s*\**\s*({_MASS_UNIT})(?=[^a-z]|$|co)\**{_GAS}", re.IGNORECASE)
 # In a field about emissions the gas may be left out: "Carbon Emitted: 149.2 kg".
-_MASS = rf"{_FIGURE_START}({_NUM})\s*\**\s*({_MASS_UNIT})(?=[^a-z]|$|co)\**{_GAS}?"
+_MASS = rf"{_NUMBER_START}({_NUM})\s*\**\s*({_MASS_UNIT})(?=[^a-z]|$|co)\**{_GAS}?"
 _MASS_RE = lazy_compile(_MASS, re.IGNORECASE)
 # A field label that states the unit of its bare number: "Carbon Emitted (kg CO2)", "CO2 (in grams)",
 # "Emissions in kg"; not a rate ("Carbon Efficiency (kg/kWh)").
 _LABEL_MASS_UNIT_RE = lazy_compile(rf"(?:\(\s*|\bin\s+)(?:in\s+)?({_MASS_UNIT})(?=[^a-z/]|$|co){_GAS}?\s*(?:\)|$)",
                                    re.IGNORECASE)
-_ENERGY_RE = lazy_compile(rf"{_FIGURE_START}({_NUM})\s*\**\s*(kWh|MWh|GWh|Wh)\b", re.IGNORECASE)
+_ENERGY_RE = lazy_compile(rf"{_NUMBER_START}({_NUM})\s*\**\s*(kWh|MWh|GWh|Wh)\b", re.IGNORECASE)
 _LABEL_ENERGY_UNIT_RE = lazy_compile(r"\b(kWh|MWh|GWh)\b", re.IGNORECASE)
 _SCALED = rf"{_NUM}\s*(?:[kKMBT](?![a-zA-Z])|thousand|million|billion|trillion)?"
-_ACCEL_HOURS_RE = lazy_compile(rf"{_FIGURE_START}({_SCALED})\**\s*(?:(?:NVIDIA\s+)?[AHV]100\s+)?(?:GPU|TPU|chip|accelerator|device)"
+_ACCEL_HOURS_RE = lazy_compile(rf"{_NUMBER_START}({_SCALED})\**\s*(?:(?:NVIDIA\s+)?[AHV]100\s+)?(?:GPU|TPU|chip|accelerator|device)"
                                rf"[- ]hours?\b", re.IGNORECASE)
-_TOKENS_RE = lazy_compile(rf"{_FIGURE_START}({_SCALED})\s*(?:of\s+)?(?:training\s+)?tokens\b", re.IGNORECASE)
+_TOKENS_RE = lazy_compile(rf"{_NUMBER_START}({_SCALED})\s*(?:of\s+)?(?:training\s+)?tokens\b", re.IGNORECASE)
 # "7B parameters", "a 2B-parameter model", "the **1.5B parameter** version", "**1.3 billion** parameters".
-_PARAMS_RE = lazy_compile(rf"{_FIGURE_START}({_SCALED})(?:(?<=[kKMBT])\s+(?:thousand|million|billion|trillion))?\**(?:[ \t]*(?:\r?\n)?[ \t]*|-)(?:trainable\s+)?(?:parameters?|params)\b", re.IGNORECASE)
+_PARAMS_RE = lazy_compile(rf"{_NUMBER_START}({_SCALED})(?:(?<=[kKMBT])\s+(?:thousand|million|billion|trillion))?\**(?:[ \t]*(?:\r?\n)?[ \t]*|-)(?:trainable\s+)?(?:parameters?|params)\b", re.IGNORECASE)
 # The size after its label: "Its total number of parameters is 42,820,610", "パラメータ数は222M",
 # "파라미터 수는 279526656(280M)개", "参数量为 7B"; Keras's "Total params: 1,628,993" (not its "Trainable" and
 # "Non-trainable params", parts of it).
-_PARAMS_STATED_RE = lazy_compile(rf"(?<!trainable )(?:\bparameters|\bparams|パラメータ数?|파라미터\s*수?|参数量?)\s*(?:count\s*)?"
+# (The look-ahead: a match starts with the label's first letter; the others are turned down at once.)
+_PARAMS_STATED_RE = lazy_compile(rf"(?=[pパ파参])(?<!trainable )(?:\bparameters|\bparams|パラメータ数?|파라미터\s*수?|参数量?)\s*(?:count\s*)?"
                                  rf"(?:is|are|was|:|：|=|は|는|为|為)\s*(?:about\s+|approximately\s+|~\s*)?"
                                  rf"({_SCALED})(?![\d.,]?\d)", re.IGNORECASE)
 _PUE_RE = lazy_compile(r"\bPUE\s*(?:of|=|:|was|is)?\s*(?:~|about\s+)?(\d(?:\.\d+)?)\b")
@@ -76,7 +81,7 @@ _PUE_RE = lazy_compile(r"\bPUE\s*(?:of|=|:|was|is)?\s*(?:~|about\s+)?(\d(?:\.\d+
 _PUE_IN_POWER_RE = lazy_compile(r"adjusted\s+for\s+(?:the\s+)?power\s+usage\s+(?:efficiency|effectiveness)",
                                 re.IGNORECASE)
 _FLOPS_RE = lazy_compile(
-    rf"{_FIGURE_START}({_NUM}(?:\s*(?:x|×|\*)\s*10\s*\^?\s*\{{?[+-]?\d+\}}?)?)\s*(?:total\s+)?FLOPs?\b(?!\s*/|\s*per\b)"
+    rf"{_NUMBER_START}({_NUM}(?:\s*(?:x|×|\*)\s*10\s*\^?\s*\{{?[+-]?\d+\}}?)?)\s*(?:total\s+)?FLOPs?\b(?!\s*/|\s*per\b)"
 )
 _NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                  "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
@@ -84,6 +89,7 @@ _NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "fi
 # "for **1.3 hours**", "took two months", "time amounted to approximately 10 days", "within 10 hours", "takes
 # around 100 mins to finish", "within a total of 140 hours", "trained on 4xV100 (85 hours)".
 _DURATION_RE = lazy_compile(
+    rf"(?=[ftwldoi\(])"  # the first letters of the words before a duration, or its bracket: the others turned down at once
     rf"(?:(?:\bfor|\btook|\btakes|\bwithin|\blasted|\b(?:time|duration)\s+(?:was|of|amounted\s+to)"
     rf"|\bover\s+the\s+(?:duration|course)\s+of|\bin(?=\s+(?:just|only|a\s+little\s+over|just\s+over|about|~)?\s*\d))"
     rf"\s+(?:a\s+total\s+of\s+)?|\(\s*)"
@@ -107,8 +113,13 @@ _ACCEL = (
     r"|TPU\s?(?:Pod\s)?[vV]?\d[a-z]?(?:[- ]\d+)?|[vV]\d[a-z]?-\d{1,4}\s?TPU|Gaudi\s?\d?)"
     r"(?:[- ](?:SXM\d?|PCIe|NVL|\d+\s?GB)(?![\w]))*"
 )
+# The first letters of `_ACCEL`'s makers and names (a test checks them against it).
+_ACCEL_INITIALS = "NTAGCIBHLVPKRM"
 _HARDWARE_RE = lazy_compile(
-    # A count, then maybe the memory or the word GPU, then the name: "8 16 GB V100", "one GPU NVIDIA V100 32GB".
+    # A match starts with a count's digit, an accelerator's name or a count's word ("a single",
+    # "one"), in any case: the look-ahead turns every other position down in one step. Then a
+    # count, maybe the memory or the word GPU, then the name: "8 16 GB V100", "one GPU NVIDIA V100 32GB".
+    rf"(?=\d|(?i:[{_ACCEL_INITIALS}aso]))"
     rf"(?:{_FIGURE_START}(\d{{1,6}}(?![\d.])|(?i:a\s+single|single|one|an?(?=\s)))\s*(?:x|X|×|\*)?\s*(?:\d{{1,3}}\s?GB\s+|GPUs?\s+)?)?"
     rf"(?:\b|(?<=\d[xX×]))({_ACCEL})s?\b"
     rf"(?:\s*(?:x|×)\s*(\d{{1,6}})\b)?(?:\s*(?:GPUs?|TPUs?|chips|cards))?"
@@ -201,6 +212,12 @@ _SENTENCE_PATTERNS = (
 _ANCHOR_WORDS = tuple({
     word: pattern is _HARDWARE_RE for pattern, words in reversed(_SENTENCE_PATTERNS) for word in words
 }.items())
+# The anchors in other scripts ("参数", "co₂") are looked for only in a text that holds one of their
+# characters: most texts hold none, and each word looked for is a pass over the text.
+_ASCII_ANCHOR_WORDS = tuple((word, word_start) for word, word_start in _ANCHOR_WORDS if word.isascii())
+_OTHER_SCRIPT_ANCHOR_CHAR_RE = lazy_compile(
+    "[" + "".join(sorted({re.escape(char) for word, _ in _ANCHOR_WORDS for char in word if not char.isascii()})) + "]"
+)
 _WINDOW_BEFORE, _WINDOW_AFTER = 60, 40
 _CLAUSE_MAX = 2000  # characters looked at around a figure for its clause and line
 # A run in the past tense, with its duration: "It took about 126 hours with TPU v3-8" (under "### Parameters").
@@ -210,12 +227,18 @@ _NOT_TRAINING_RE = lazy_compile(r"inference|evaluat|generat|download|install|con
 _TRAIN_CONTEXT_RE = lazy_compile(r"train|pretrain|fine-?tun|训练|訓練|学習|학습", re.IGNORECASE)
 
 _AUTOTRAIN_RE = lazy_compile(rf"CO2 Emissions \(in grams\)\s*:\s*({_NUM})", re.IGNORECASE)
-_PLAIN_FIELD_RE = lazy_compile(
-    r"^[ \t]*(?:[-*+][ \t]+)?(?:\*(?=total ))?(?P<label>gpus?(?: used)?|tpus?|hardware(?: type| used)?|hours used|training time|carbon emitted"
+_PLAIN_LABEL = (
+    r"gpus?(?: used)?|tpus?|hardware(?: type| used)?|hours used|training time|carbon emitted"
     r"|(?:training |compute )?(?:time|duration)|training hours|num_devices|num_gpus?|n_gpus?"
     r"|co2 emissions?|cloud provider|compute region|training tokens|number of parameters"
     # "*Total kWh = 2500", "*Total Emissions (tCO2e) = 0.8075": totals written as equations.
-    r"|total (?:emissions|kwh|energy)(?: \([^()\n]{1,20}\))?(?=[ \t]*=))[ \t]*[:=][ \t]*"
+    r"|total (?:emissions|kwh|energy)(?: \([^()\n]{1,20}\))?(?=[ \t]*=)"
+)
+# The first letters of the labels (a test checks them against `_PLAIN_LABEL`): the look-ahead turns
+# down the other lines ("- Loss: 0.1", "from x import y") at once, where the labels are tried one by one.
+_PLAIN_LABEL_INITIALS = "cdghnt"
+_PLAIN_FIELD_RE = lazy_compile(
+    rf"^[ \t]*(?:[-*+][ \t]+)?(?:\*(?=total ))?(?=[{_PLAIN_LABEL_INITIALS}])(?P<label>{_PLAIN_LABEL})[ \t]*[:=][ \t]*"
     r"(?P<value>[^\n]+)$", re.IGNORECASE | re.MULTILINE)
 # "- **Hardware Type:** x", "**Training time**: x", "- **Carbon Emitted** *(remark)*: x". A bold
 # lead-in without a colon ("**Carbon Footprint** Pretraining used ...") is a sentence instead.
@@ -350,10 +373,13 @@ def _label_kind(label: str) -> str | None:
     return None
 
 
+_NAME_SPLIT_RE = lazy_compile(r"[^a-z0-9]+|(?<=\d[a-z])x(?=\d)")
+
+
 def name_tokens(name: str) -> set[str]:
     """Lower-case word tokens of a model name: "meta-llama/Meta-Llama-3-8B" -> {meta, llama, 3, 8b}."""
     # "17Bx16E" is two words: 17b and 16e.
-    return {token for token in re.split(r"[^a-z0-9]+|(?<=\d[a-z])x(?=\d)", name.lower()) if token}
+    return {token for token in _NAME_SPLIT_RE.split(name.lower()) if token}
 
 
 MAX_FIGURES = 1000
@@ -764,7 +790,8 @@ class _Reader:
         whole = segments == [(0, len(self.body))]
         scan = self.lower if whole else "".join(self.lower[a:b] for a, b in segments)
         hits: dict[str, list[int]] = {}
-        for word, word_start in _ANCHOR_WORDS:
+        other_scripts = not scan.isascii() and _OTHER_SCRIPT_ANCHOR_CHAR_RE.search(scan) is not None
+        for word, word_start in _ANCHOR_WORDS if other_scripts else _ASCII_ANCHOR_WORDS:
             if word in scan:
                 hits[word] = _positions(scan, word, word_start)
         if not hits:
@@ -946,13 +973,15 @@ class _Reader:
     def _anchored(self, pattern: re.Pattern, anchors) -> Iterator[re.Match]:
         """The matches of `pattern` near its anchor words, each once, off the lines already read."""
         seen: set[int] = set()
+        used = self.used_lines  # a line is looked up only when some have been read
         for anchor in anchors:
-            if self.used_lines and self.line(anchor) in self.used_lines:
+            if used and self.line(anchor) in used:
                 continue
             window = (max(0, anchor - _WINDOW_BEFORE), anchor + _WINDOW_AFTER)
             for match in pattern.finditer(self.body, *window):
-                if match.start() not in seen and self.line(match.start()) not in self.used_lines:
-                    seen.add(match.start())
+                start = match.start()
+                if start not in seen and not (used and self.line(start) in used):
+                    seen.add(start)
                     yield match
 
     def _line_text_before(self, start: int) -> str:
@@ -1079,7 +1108,8 @@ class _Reader:
         ("*IDEFICS-9b pretraining*", "**Stage 2**") right above the list's items (one blank line
         allowed between); None when the list has none."""
         if self.body_lines is None:
-            self.body_lines = _LINE_BREAK_RE.split(self.body)
+            # A text without "\r" (most) is split at its "\n" alone, without the pattern.
+            self.body_lines = self.body.split("\n") if "\r" not in self.body else _LINE_BREAK_RE.split(self.body)
         lines = self.body_lines
         index = line - self.body_line - 1  # the line above, 0-based in the body
         stop = max(0, index - _GROUP_ITEMS_MAX)
@@ -1221,7 +1251,7 @@ def _pipe_tables(body: str) -> Iterator[_Table]:
             cursor += 1
         header_cells = _cells(header.group(1))
         if not any(_column_kind(cell) for cell in header_cells[1:]) and not (
-                len(header_cells) == 2 and _KEY_VALUE_ROW_RE.search(body, header.start(), rows[cursor - 1].end())):
+                len(header_cells) == 2 and _key_value_table(body, rows[index:cursor])):
             index = cursor  # no column of training figures: the table is not read, its rows not split
             continue
         yield _Table(
@@ -1234,18 +1264,28 @@ def _pipe_tables(body: str) -> Iterator[_Table]:
         index = cursor
 
 
+def _key_value_table(body: str, rows: list[re.Match]) -> bool:
+    """Whether a table of two columns has a key-value row (CodeCarbon's output, the climate card's
+    questions): the line-anchored pattern is tried at its rows' lines, not at every character."""
+    end = rows[-1].end()
+    return any(_KEY_VALUE_ROW_RE.match(body, row.start(), end) for row in rows)
+
+
+_CELL_SEPARATOR_RE = lazy_compile(r"(?<!\\)\|")  # a "|" not escaped
+
+
 def _cells(row: str) -> list[str]:
-    return [_clean_cell(cell) for cell in re.split(r"(?<!\\)\|", row)]
+    return [_clean_cell(cell) for cell in _CELL_SEPARATOR_RE.split(row)]
 
 
 def _clean_cell(cell: str) -> str:
-    text = _TAG_RE.sub(" ", cell)
+    text = _TAG_RE.sub(" ", cell) if "<" in cell else cell
     if "&" in text:  # an entity ("&amp;"): html.unescape leaves a text without "&" as it is
         import html  # only then: html.entities is a large table to build at every start
 
         text = html.unescape(text)
     text = text.replace("\\", "")
-    return re.sub(r"\s+", " ", text.replace("*", "")).strip()
+    return " ".join(text.replace("*", "").split())  # runs of whitespace as one space, none at the ends
 
 
 def _html_tables(body: str, lower: str) -> Iterator[_Table]:
@@ -1286,26 +1326,34 @@ class _RowScope(NamedTuple):
     of_base: bool = False
 
 
+# Patterns of `_column_kind`, asked of every header cell of every table.
+_HEADER_UNIT_RE = lazy_compile(r"\(([^()]*)\)")
+_INFERENCE_COLUMN_RE = lazy_compile(r"logit|/\s*s\b|/\s*sec|\bper\b|latency|speed|throughput|decode|prefill|memory|first")
+_EMISSIONS_COLUMN_RE = lazy_compile(r"emission|carbon|co2")
+_ACCELERATOR_COLUMN_RE = lazy_compile(r"gpu|tpu|chip|accelerator")
+_PER_SCALE_RE = lazy_compile(r"/\s*([kmb])\s*$")
+
+
 def _column_kind(header: str) -> tuple[str, str | None, str] | None:
     """(quantity, unit, scope) of a column, from its header; None when it is not a training figure."""
     key = header.lower()
     scope = "market" if "market" in key else "model"
-    unit_match = re.search(r"\(([^()]*)\)", header)
+    unit_match = _HEADER_UNIT_RE.search(header)
     unit = unit_match.group(1).strip() if unit_match else None
-    if re.search(r"logit|/\s*s\b|/\s*sec|\bper\b|latency|speed|throughput|decode|prefill|memory|first", key):
+    if _INFERENCE_COLUMN_RE.search(key):
         return None  # inference speed and the like, not training figures
-    if re.search(r"emission|carbon|co2", key):
+    if _EMISSIONS_COLUMN_RE.search(key):
         return ("emissions", unit or "g", scope)
     if "energy" in key:
         return ("energy", unit or "kWh", scope)
     if "hour" in key:
-        accelerator = re.search(r"gpu|tpu|chip|accelerator", key)
+        accelerator = _ACCELERATOR_COLUMN_RE.search(key)
         return ("accelerator_hours" if accelerator else "wall_hours", "h", "model")
     if "token" in key:
         return ("train_tokens", None, "model")
     if _PARAMS_COLUMN_RE.match(key):
         # "| Parameters |", "| Params / M |", "| Total Parameters |", "| 参数 Parameter |": each row's size.
-        per = re.search(r"/\s*([kmb])\s*$", key)
+        per = _PER_SCALE_RE.search(key)
         return ("params", unit or (per.group(1).upper() if per else None), "model")
     return None
 
@@ -1360,7 +1408,10 @@ _TRAINING_HEADING_RE = lazy_compile(r"#+\s*(?:\W\s*)?(?:(?:pre-?|fine-?)?train|c
                                     re.IGNORECASE)
 
 
-def lines_with(body: str, needle: str) -> list[int]:
+# The readers, attribution, the document's kind and CC301 ask for the same card's lines in turn: one
+# card's worth of needles ("**", ":", "#", "```", ...) is kept.
+@functools.lru_cache(maxsize=16)
+def lines_with(body: str, needle: str) -> tuple[int, ...]:
     """The start offsets of the lines that contain `needle`, in order: matching a line-anchored
     pattern only there is much cheaper than scanning the whole body with it."""
     starts: list[int] = []
@@ -1373,10 +1424,10 @@ def lines_with(body: str, needle: str) -> list[int]:
         if end < 0:
             break
         position = body.find(needle, end)
-    return starts
+    return tuple(starts)
 
 
-def _lines_with_fields(body: str) -> list[int]:
+def _lines_with_fields(body: str) -> Sequence[int]:
     """The lines a plain field can be on: those holding ":" ("Training time: 14 days") or, fewer,
     "=" ("*Total kWh = 2500")."""
     colons = lines_with(body, ":")
