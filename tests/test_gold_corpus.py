@@ -916,6 +916,10 @@ def test_totals_written_as_equations_in_the_label_s_unit():
     # is "v1-4"); "JUWELS Booster has 4x A100 GPU per node": one node's; "(across a training time of a month on a single
     # node for the 70B)" on the 8B's page: the 70B's.
     ("CompVis__stable-diffusion-v-1-4-original.md", "CompVis/stable-diffusion-v-1-4-original", "emissions", None),
+    # The label's version against the name's: "**Stable Diffusion v1** **Estimated Emissions**" over stable-diffusion-
+    # v1-1 is the series v1-1 belongs to; the same label left on stable-diffusion-2-1-unclip's card is another model's.
+    ("CompVis__stable-diffusion-v1-1.md", "CompVis/stable-diffusion-v1-1", "emissions", None),
+    ("stabilityai__stable-diffusion-2-1-unclip.md", "stabilityai/stable-diffusion-2-1-unclip", "emissions", None),
     ("laion__CLIP-convnext_xxlarge-laion2B-s34B-b82K-augreg-soup.md", None, "accelerator_count", None),
     # "At most 20 nodes were used (i.e. 80 GPUs), and the median was 5 nodes": a bound, not the count.
     ("pdelobelle__robbert-v2-dutch-base.md", None, "accelerator_count", None),

@@ -123,6 +123,12 @@ def model_words(name: str) -> set[str]:
     return {_version(word) for word in _WORD_SPLIT_RE.split(lower) if word and word != "v"}
 
 
+def versions(name: str) -> tuple[str, ...]:
+    """The numbers of a name in order, versions spelt alike ("Stable Diffusion v1" is ("1",),
+    "stable-diffusion-v1-1" is ("1", "1"), "stable-diffusion-2-1-unclip" ("2", "1"))."""
+    return tuple(word for word in (_version(word) for word in _WORD_SPLIT_RE.split(name.lower())) if word.isdigit())
+
+
 def _without_owner(name: str) -> str:
     """A repository id's name ("Llama-2-13b-hf" of "NousResearch/Llama-2-13b-hf"): the owner's
     words are not the model's."""
@@ -164,7 +170,7 @@ def attribute(card: Card, facts: list[Fact], model_name: str | None, copied: Cop
     if not any(_movable(f) for f in facts):
         return facts
     own = model_words(_without_owner(model_name)) if model_name else set()
-    sections = _Sections(card, own, name_is_id) if own else None
+    sections = _Sections(card, own, name_is_id, versions(_without_owner(model_name))) if own else None
     body = card.body
     paragraphs = _several_model_lines(card) if "odels" in body or "ggregate" in body else []
     based = _base_sections(card) if "paper" in body or "model card" in body or "retrain" in body else []
@@ -270,7 +276,7 @@ class _Sections:
     """The headings and bold labels of a card that name a model other than this one, with the
     lines they govern."""
 
-    def __init__(self, card: Card, own: set[str], name_is_id: bool):
+    def __init__(self, card: Card, own: set[str], name_is_id: bool, own_versions: tuple[str, ...] = ()):
         self.spans: list[tuple[int, int, str, str]] = []  # (start line, end line, scope, label), sorted
         headings: list[tuple[int, int, str]] = []  # (body offset, level, text); level 7: a bold label
         body = card.body
@@ -288,7 +294,7 @@ class _Sections:
         headings.sort()
         line = lambda offset: card.line_of_offset(card.body_span[0] + offset)  # noqa: E731
         for index, (offset, level, text) in enumerate(headings):
-            scope = _label_scope(text, own, name_is_id)
+            scope = _label_scope(text, own, name_is_id, own_versions)
             if scope is None or scope == "row" and index == 0 and level == 1:
                 continue  # the card's title names the model the card is about, whatever its folder
             # The card's title names the model the whole card is about; another heading governs
@@ -321,8 +327,9 @@ def _matches_at(pattern: re.Pattern, body: str, line_starts: list[int], start: i
             yield match
 
 
-def _label_scope(text: str, own: set[str], name_is_id: bool) -> str | None:
-    """`family`, `other`, or None (the label names this model, or no model) for a heading's text."""
+def _label_scope(text: str, own: set[str], name_is_id: bool, own_versions: tuple[str, ...] = ()) -> str | None:
+    """`family`, `other`, or None (the label names this model, or no model) for a heading's text;
+    `own_versions`, the numbers of this model's name in order (`versions`)."""
     original = _ORIGINAL_RE.search(text)
     if not original and not _LABEL_TOPIC_RE.search(text):
         return None  # most headings: their words are not looked at
@@ -334,6 +341,15 @@ def _label_scope(text: str, own: set[str], name_is_id: bool) -> str | None:
     # one the words are a topic ("Emissions of fine-tuning"), not a name.
     if not named or not any(any(c.isdigit() for c in word) for word in named):
         return None
+    label_versions = versions(text)
+    if label_versions and own_versions and named - set(label_versions) <= own:
+        # The label names this model's series by a version: "Stable Diffusion v1" over stable-diffusion-v1-1's
+        # figures is the series this model's version extends; over stable-diffusion-2-1-unclip's, another one.
+        if own_versions[: len(label_versions)] == label_versions:
+            if len(label_versions) < len(own_versions) and all(word.isdigit() for word in own - named - _FINE_TUNING_NEUTRAL):
+                return "family"
+        elif label_versions[: len(own_versions)] != own_versions:
+            return "other"
     if own <= named:
         return None  # this model's name (and maybe more words)
     if named < own:
