@@ -923,6 +923,10 @@ def test_totals_written_as_equations_in_the_label_s_unit():
     ("laion__CLIP-convnext_xxlarge-laion2B-s34B-b82K-augreg-soup.md", None, "accelerator_count", None),
     # "At most 20 nodes were used (i.e. 80 GPUs), and the median was 5 nodes": a bound, not the count.
     ("pdelobelle__robbert-v2-dutch-base.md", None, "accelerator_count", None),
+    # "a cluster of 24 DGX-A800 GPU (8×80G) servers": the GPU of a server's name is no one device; "The configuration
+    # has been tested on single GPU setup on a RTX5000": tested on, not trained on.
+    ("CofeAI__FLM-101B.md", None, "accelerator_count", None),
+    ("huggan__sim2real_cyclegan.md", None, "accelerator_count", None),
     ("aisingapore__sealion__models_sea-lion-v3.5_llama-sea-lion-v3.5-8B.md", "aisingapore/Llama-SEA-LION-v3.5-8B-R",
      "wall_hours", None),
 ])

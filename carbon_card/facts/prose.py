@@ -146,7 +146,7 @@ _POD_AFTER_RE = lazy_compile(r"\s+pods?\b", re.IGNORECASE)
 _HOURS_AFTER_RE = lazy_compile(r"[\s-]*(?:hours?|hrs?|h)\b", re.IGNORECASE)
 # What a model needs to run, or might have trained on, not what trained it: "the model can fit on a single V100 32GB
 # GPU"; "(requires ~130GB GPU RAM, so e.g. 2xA100 80GB)"; "we could have divided this time by three, just with 2 GPUs";
-# "The above command assumes training on 4 GPUs".
+# "The above command assumes training on 4 GPUs"; "The configuration has been tested on single GPU setup on a RTX5000".
 # A model named by its size in a sentence: "The 175B model", "the 13B-parameter model", "7B models".
 _MODEL_SIZE_RE = lazy_compile(r"(?<![\w.])(\d+(?:\.\d+)?\s?[MB])[\s-]+(?:param(?:eter)?s?[\s-]+)?(?:model|version|variant)s?\b")
 # Under a heading about evaluation or use, training is the evaluation's fine-tuning ("## Evaluation results": "The
@@ -168,7 +168,7 @@ _EARLIER_VERSION_RE = lazy_compile(r"\b(?:original|previous|earlier|first|older)
 # Training figures a sentence states of a run (not of the model's size).
 _RUN_QUANTITIES = frozenset({"emissions", "energy", "wall_hours", "accelerator_hours", "accelerator_count", "hardware"})
 _CAPACITY_RE = lazy_compile(r"\b(?:can|could|will|to)\s+(?:fit|run)\b|\bfits\s+(?:on|in|into)\b|\brequires\b|\be\.g\."
-                            r"|\b(?:could|would|might)\s+have\b|\bassum(?:es|ing)\b", re.IGNORECASE)
+                            r"|\b(?:could|would|might)\s+have\b|\bassum(?:es|ing)\b|\btested\s+(?:on|with)\b", re.IGNORECASE)
 # Chinese and Japanese: "4张A100" (four A100 cards), "约4小时" (about 4 hours), "約160分" (minutes).
 _CJK_COUNT_RE = lazy_compile(rf"(?:(?<![\d.])(\d{{1,5}})\s*(?:张|張|台|枚|块|塊|个|個)|单卡|單卡)\s*[-–]?\s*(?:\d+\s*GB\s*)?({_ACCEL})")
 _CJK_DURATION_RE = lazy_compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:个|個)?(小时|小時|時間|分钟|分鐘|分(?![类類析布])|天|日間)")
@@ -926,7 +926,9 @@ class _Reader:
                 return int(cores.group(1))  # "trained on TPUv3 hardware (8 cores)": the cores are counted
             # "on TPU v3-8": one board; "Training was done on Tesla V100 GPU": one device (not in Chinese, which
             # has no plural: "16个 A100 GPU的").
-            singular = _SINGULAR_DEVICE_RE.search(match.group(0)) and not _CJK_AFTER_RE.match(self.body, end)
+            # Not a part of a server's name: "24 DGX-A800 GPU (8×80G) servers" counts servers.
+            singular = (_SINGULAR_DEVICE_RE.search(match.group(0)) and not _CJK_AFTER_RE.match(self.body, end)
+                        and self.body[start - 1 : start] != "-")
             return 1 if (0 < slice_cores <= 8 or singular and not slice_cores) and not pod_after else None
         if _PER_NODE_AFTER_RE.match(self.body, end) and not _NODES_BEFORE_RE.search(self.body[max(0, start - 40) : start]):
             return None  # "4x A100 GPU per node": one node's, and how many nodes is not said here
