@@ -927,6 +927,12 @@ def test_totals_written_as_equations_in_the_label_s_unit():
     # has been tested on single GPU setup on a RTX5000": tested on, not trained on.
     ("CofeAI__FLM-101B.md", None, "accelerator_count", None),
     ("huggan__sim2real_cyclegan.md", None, "accelerator_count", None),
+    # Duplicated under the same name: a copy (`duplicated_from: bert-base-uncased` in Narsil/bert-base-uncased; and
+    # without an owner to tell, lllyasviel's folder alone), or the model moved by its owner, whom its card names
+    # (lllyasviel/control_v11p_sd15_canny, from ControlNet-1-1-preview's, linking lllyasviel's code).
+    ("Narsil__bert-base-uncased.md", "Narsil/bert-base-uncased", "accelerator_count", None),
+    ("lllyasviel__control_v11p_sd15_canny.md", "control_v11p_sd15_canny", "accelerator_count", None),
+    ("lllyasviel__control_v11p_sd15_canny.md", "lllyasviel/control_v11p_sd15_canny", "accelerator_count", 8),
     ("aisingapore__sealion__models_sea-lion-v3.5_llama-sea-lion-v3.5-8B.md", "aisingapore/Llama-SEA-LION-v3.5-8B-R",
      "wall_hours", None),
 ])

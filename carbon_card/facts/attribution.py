@@ -215,7 +215,7 @@ def copied_from(card: Card, model_name: str | None, folder_name: str | None = No
     conversion = (own | (model_words(folder_name) if folder_name else set())) & CONVERSION_WORDS
     if conversion:
         return Copied("the original model", f"this repository converts it ({', '.join(sorted(conversion))})")
-    original = _duplicated_from(card, own)
+    original = _duplicated_from(card, own, model_name.rsplit("/", 1)[0] if model_name and "/" in model_name else None)
     if original:
         return Copied(original, "this repository duplicates it")
     # "This model card is for demo purposes. The original model card for this model is https://...", "This is a
@@ -234,13 +234,18 @@ def copied_metadata(facts: list[Fact], copied: Copied | None) -> list[Fact]:
             for fact in facts]
 
 
-def _duplicated_from(card: Card, own: set[str]) -> str | None:
+def _duplicated_from(card: Card, own: set[str], owner: str | None) -> str | None:
     """The repository this one was duplicated from (the Hub's `duplicated_from`), when it is
-    another model's: its card, copied unchanged, states the original's training."""
+    another model's: its card, copied unchanged, states the original's training. A repository
+    of the same name is the same model moved only when its owner is known and its card names
+    them (lllyasviel/control_v11p_sd15_canny from ControlNet-1-1-preview's, its card linking
+    lllyasviel's code); otherwise a copy (Narsil/bert-base-uncased from bert-base-uncased)."""
     original = (card.metadata or {}).get("duplicated_from")
     if not isinstance(original, str) or not original.strip():
         return None
-    return None if own and model_words(_without_owner(original)) == own else original.strip()[:100]
+    moved = (own and model_words(_without_owner(original)) == own and owner
+             and owner.lower() in card.body_lower)
+    return None if moved else original.strip()[:100]
 
 
 _SIZE_TOLERANCE = 1.25  # "1.3B" names 1,418,678,272 parameters; "2.8B" is not "1.4B"
