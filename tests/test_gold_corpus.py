@@ -963,6 +963,9 @@ def test_a_clone_of_a_hub_repository_is_named_by_its_remote(tmp_path):
     facts = gather(card, folder)
     assert facts.model_name == "bryanhpchiang/anim" and "hf_TOKEN" not in repr(facts)
     assert facts.best("accelerator_count") is None
+    # A walk lists the folder's names: .git among them is looked into, a folder without one is not.
+    assert gather(card, folder, folder_names=[".git", "README.md"]).model_name == "bryanhpchiang/anim"
+    assert gather(card, folder, folder_names=["README.md"]).model_name == "anim"
     assert {f.scope for f in facts.all("accelerator_count", None)} == {"other"}
 
 

@@ -59,7 +59,7 @@ def gather(card: Card, folder: str | os.PathLike | None = None, model_name: str 
     document = MODEL_CARD if listing is not None or model_name else document_kind(card, folder, folder_names)
     if not document.is_model_card:
         return Facts(document=document)
-    name, name_source = _model_name(card, folder, model_name)
+    name, name_source = _model_name(card, folder, model_name, folder_names)
     facts, problems = facts_from_metadata(card)
     sizes = _size_from_name(name) if name else []  # read once: the readers, attribution and, below, the fallback
     named_size = next((fact.value for fact in sizes if fact.quantity == "params"), None)
@@ -141,13 +141,16 @@ def _size_from_name(name: str) -> list[Fact]:
     return [Fact(quantity, value, text, "name", name, note=note)]
 
 
-def _model_name(card: Card, folder, given: str | None) -> tuple[str | None, str | None]:
+def _model_name(card: Card, folder, given: str | None,
+                folder_names: Collection[str] | None = None) -> tuple[str | None, str | None]:
     if given:
         return given, "given"
     from_index = model_index_name(card)
     if from_index:
         return from_index, "model-index"
-    if folder is not None and (repository := hub_repository(folder)):
+    # A folder listed already holds a .git or not: most are no clone, and opening .git/config in each is a system call.
+    clone = folder is not None and (folder_names is None or ".git" in folder_names)
+    if clone and (repository := hub_repository(folder)):
         return repository, "hub clone"  # the folder is a git clone of this Hub repository
     if folder is not None:
         base = os.path.basename(os.fspath(folder).rstrip("/\\"))

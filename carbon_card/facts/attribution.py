@@ -104,6 +104,9 @@ _COPY_STATEMENT_RE = lazy_compile(
     r"|\boriginal\s+model\s+card\s+(?:for\s+this\s+model\s+)?is\b|\bmodel\s+card\s+is\s+for\s+demo\s+purposes\b",
     re.IGNORECASE)
 _COPY_STATEMENT_WITHIN = 3000  # characters of the body: a copy says so before it says anything else
+# Words each match of the two patterns above holds, lower-cased: the patterns run only where one is.
+_FINE_TUNE_OF_WORDS = ("version of", "checkpoint of", "tuned on", "parent model")
+_COPY_STATEMENT_WORDS = ("upload of", "mirror of", "copy of", "duplicate of", "original model card", "demo purposes")
 _CONTEXT_LENGTH_RE = lazy_compile(r"\d+k")
 _WORD_SPLIT_RE = lazy_compile(r"[^a-z0-9]+")
 _SECTIONS_MAX = 100  # sections of rule 5 kept (a real card has one or two)
@@ -196,8 +199,10 @@ def _base_sections(card: Card) -> list[tuple[int, int]]:
     """(first line, last line) of each stretch, up to the next heading, that takes its figures from
     a paper or another model's card, or that is about pre-training, on the card of a fine-tune
     (rule 5)."""
-    body = card.body
-    if not _FINE_TUNE_OF_RE.search(body) and not _FINE_TUNED_TITLE_RE.match(body):
+    body, lower = card.body, card.body_lower
+    # The patterns run only where their words are (a pass of str.find each): on most cards they are not.
+    says_fine_tune = any(word in lower for word in _FINE_TUNE_OF_WORDS) and _FINE_TUNE_OF_RE.search(body)
+    if not says_fine_tune and not ("tuned" in lower[:2000] and _FINE_TUNED_TITLE_RE.match(body)):
         return []
     spans = []
     matches = itertools.chain(_FROM_THE_PAPER_RE.finditer(body), _PRETRAINING_HEADING_RE.finditer(body))
@@ -220,7 +225,9 @@ def copied_from(card: Card, model_name: str | None, folder_name: str | None = No
         return Copied(original, "this repository duplicates it")
     # "This model card is for demo purposes. The original model card for this model is https://...", "This is a
     # re-upload of ...": the card says so near its start.
-    said = _COPY_STATEMENT_RE.search(card.body, 0, _COPY_STATEMENT_WITHIN)
+    start = card.body_lower[:_COPY_STATEMENT_WITHIN]
+    said = _COPY_STATEMENT_RE.search(card.body, 0, _COPY_STATEMENT_WITHIN) if any(
+        word in start for word in _COPY_STATEMENT_WORDS) else None
     return Copied("the original model", f"the card says it is a copy ('{said.group(0)}')") if said else None
 
 
