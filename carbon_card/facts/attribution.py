@@ -44,11 +44,11 @@ from .._regex import lazy_compile
 from ..card import Card
 from .base import Copied, Fact, Reading
 
-__all__ = ["CONVERSION_WORDS", "attribute", "base_row_words", "copied_from", "copied_metadata", "model_words", "size_agrees"]
+__all__ = ["CONVERSION_WORDS", "TRAINING_QUANTITIES", "attribute", "base_row_words", "copied_from", "copied_metadata", "model_words", "size_agrees"]
 
 # Training figures: what a conversion, a base or a family section states of a training run.
 # (Parameters are not moved: a quantised 8B model still has 8B parameters.)
-_TRAINING = frozenset({"emissions", "energy", "wall_hours", "accelerator_hours", "accelerator_count", "hardware",
+TRAINING_QUANTITIES = frozenset({"emissions", "energy", "wall_hours", "accelerator_hours", "accelerator_count", "hardware",
                        "location", "cloud_provider", "pue", "train_tokens", "train_flops"})
 
 CONVERSION_WORDS = frozenset({
@@ -237,7 +237,7 @@ def copied_metadata(facts: list[Fact], copied: Copied | None) -> list[Fact]:
     if copied is None:
         return facts
     return [replace(fact, scope="other", note=_noted(fact, copied.note))
-            if fact.origin == "yaml" and fact.scope == "model" and fact.quantity in _TRAINING else fact
+            if fact.origin == "yaml" and fact.scope == "model" and fact.quantity in TRAINING_QUANTITIES else fact
             for fact in facts]
 
 
@@ -276,7 +276,7 @@ def _other_size(fact: Fact, named_size: float) -> Fact:
 def _movable(fact: Fact) -> bool:
     """A training figure the prose states of this model, which another model's text may have said.
     AutoTrain's line is written by AutoTrain for the model it trained: always this model's."""
-    return (fact.origin == "prose" and fact.scope == "model" and fact.quantity in _TRAINING
+    return (fact.origin == "prose" and fact.scope == "model" and fact.quantity in TRAINING_QUANTITIES
             and fact.line is not None and fact.reading is not Reading.AUTOTRAIN)
 
 

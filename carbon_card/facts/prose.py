@@ -34,7 +34,7 @@ from ..units import (
     parse_energy_kwh,
     parse_mass_grams,
 )
-from .attribution import base_row_words, size_agrees
+from .attribution import TRAINING_QUANTITIES, base_row_words, size_agrees
 from .base import Fact, FactProblem, Reading
 from .files import CODECARBON_TOTALS
 from .metadata import normalise_training_type
@@ -153,20 +153,18 @@ _MODEL_SIZE_RE = lazy_compile(r"(?<![\w.])(\d+(?:\.\d+)?\s?[MB])[\s-]+(?:param(?
 # training was done on a single 16GB NVIDIA Tesla V100 GPU. For MRPC/WNLI, the models were trained for 5 epochs").
 _EVALUATION_HEADING_RE = lazy_compile(r"#+\s*(?:\W\s*)?(?:evaluation|results|benchmarks?\b|inference|usage|how\s+to\s+use)",
                                       re.IGNORECASE)
-# A sentence whose subject is another model, by its name: "The Llama-SEA-LION-v2-8B-IT model was fine-tuned using
-# 8x A100-40GB" on the card of SEA-LION v2.
+# A sentence whose subject is a variant of this model, by its name: "The Llama-SEA-LION-v2-8B-IT model was fine-tuned
+# using 8x A100-40GB" on the card of SEA-LION v2.
 _SUBJECT_MODEL_RE = lazy_compile(r"\W*(?:the\s+)?([A-Za-z][\w.]*(?:-[\w.]+)+)(?:\s+model)?\s+(?:was|were|has\s+been)\s+"
                                  r"(?:pre-?train|train|fine-?tun)", re.IGNORECASE)
-# A paragraph whose first words name another model: "Gemma-SEA-LION-v3-9B-IT was built using ... The training process
-# for fine-tuning was approximately 15 hours, ... on 8x H100" on the page of Gemma-SEA-LION-v3-9B.
+# A paragraph whose first words name a variant of this model: "Gemma-SEA-LION-v3-9B-IT was built using ... The training
+# process for fine-tuning was approximately 15 hours, ... on 8x H100" on the page of Gemma-SEA-LION-v3-9B.
 _PARAGRAPH_SUBJECT_RE = lazy_compile(r"[ \t>*_-]*(?:the\s+)?([A-Za-z][\w.]*(?:-[\w.]+)+)(?:\s+model)?\s+(?:is|was|were|has\s+been)\b",
                                      re.IGNORECASE)
 # A sentence whose subject is an earlier version: "The original version of Dolly was trained ..." (a link's dots end no
 # sentence).
 _EARLIER_VERSION_RE = lazy_compile(r"\b(?:original|previous|earlier|first|older)\s+(?:version|release|model)\b(?:[^.;]|\.(?=\S)){0,200}?"
                                    r"\b(?:was|were)\s+(?:pre-?|fine-?)?train", re.IGNORECASE)
-# Training figures a sentence states of a run (not of the model's size).
-_RUN_QUANTITIES = frozenset({"emissions", "energy", "wall_hours", "accelerator_hours", "accelerator_count", "hardware"})
 _CAPACITY_RE = lazy_compile(r"\b(?:can|could|will|to)\s+(?:fit|run)\b|\bfits\s+(?:on|in|into)\b|\brequires\b|\be\.g\."
                             r"|\b(?:could|would|might)\s+have\b|\bassum(?:es|ing)\b|\btested\s+(?:on|with)\b", re.IGNORECASE)
 # Chinese and Japanese: "4张A100" (four A100 cards), "约4小时" (about 4 hours), "約160分" (minutes).
@@ -900,12 +898,12 @@ class _Reader:
                 if len(self.facts) > read_before and _THIS_MODEL_RE.search(line_before[line_before.rfind(". ") + 1:]):
                     self.of_this_model.update(id(fact) for fact in self.facts[read_before:])
                 if len(self.facts) > read_before:
-                    if self.named_size and self._another_size(clause):
+                    if self._another_size(clause):
                         # "The 175B model was trained on 992 80GB A100 GPUs" on opt-1.3b's card: the 175B model's run.
-                        self._not_this_model(read_before, _RUN_QUANTITIES, "of a model of another size")
+                        self._not_this_model(read_before, TRAINING_QUANTITIES, "of a model of another size")
                     elif ((subject := _SUBJECT_MODEL_RE.match(clause) or _PARAGRAPH_SUBJECT_RE.match(line_before))
-                          and self._names_another_model(subject.group(1))):
-                        self._not_this_model(read_before, _RUN_QUANTITIES, f"of {subject.group(1)}")
+                          and self._names_a_variant(subject.group(1))):
+                        self._not_this_model(read_before, TRAINING_QUANTITIES, f"of {subject.group(1)}")
                     elif _EARLIER_VERSION_RE.search(clause):
                         # "The original version of Dolly was trained ... in just 30 minutes": an earlier version's
                         # totals (its hardware may be this one's: "... trained for 10 epochs on the same hardware").
@@ -946,7 +944,7 @@ class _Reader:
         named = _FOR_MODEL_AFTER_RE.match(self.body, match.end())  # "10 days for Yi-VL-34B": this model's, or another's
         size = _FOR_SIZE_AFTER_RE.match(self.body, match.end())  # "a month on a single node for the 70B"
         scope = "other" if (named and self._names_another_model(named.group(1))
-                            or size and self.named_size and self._another_size(size.group(1) + " model")) else "model"
+                            or size and self._not_the_named_size([parse_count(size.group(1))])) else "model"
         self.add("wall_hours", parse_duration_hours(duration)[0], text, start, scope=scope, note="sentence")
 
     def _not_this_model(self, first: int, quantities, why: str) -> None:
@@ -958,8 +956,17 @@ class _Reader:
     def _another_size(self, clause: str) -> bool:
         """Whether a clause is about models of other sizes than the one this model's name states ("The
         175B model was trained on ..." on opt-1.3b's card), and of none of this size."""
-        sizes = [parse_count(match.group(1)) for match in _MODEL_SIZE_RE.finditer(clause)]
-        return bool(sizes) and not any(size_agrees(size, self.named_size) for size in sizes)
+        return self._not_the_named_size([parse_count(match.group(1)) for match in _MODEL_SIZE_RE.finditer(clause)])
+
+    def _not_the_named_size(self, sizes: list[float]) -> bool:
+        """Whether sizes were stated and none is the one this model's name states."""
+        return bool(self.named_size and sizes) and not any(size_agrees(size, self.named_size) for size in sizes)
+
+    def _names_a_variant(self, name: str) -> bool:
+        """Whether a model's name is this one's with more words: a variant of it ("SEA-LION-v1-7B-IT" on
+        SEA-LION v1's page). A name of other words may be this model's under another spelling
+        ("Falcon2-11B" in falcon-11B) or a folder's name may say nothing ("ai"): not taken as another's."""
+        return bool(self.model_name) and name_tokens(name) > name_tokens(self.model_name)
 
     def _names_another_model(self, name: str) -> bool:
         """Whether a model's name ("ViT-7B" after "61,440 hours for") is another than this one."""
