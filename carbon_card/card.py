@@ -34,10 +34,12 @@ __all__ = [
     "MAX_CARD_BYTES",
     "MAX_YAML_DEPTH",
     "MAX_YAML_NODES",
+    "NotARegularFile",
     "PatchError",
     "find_cards",
     "parse_card",
     "read_card",
+    "read_regular_file",
 ]
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -324,27 +326,41 @@ def read_card(path: str | Path, display_path: str | None = None) -> Card:
     """
     shown = display_path or str(path)
     try:
-        # Non-blocking, then checked: opening a FIFO or a device must not wait for a writer.
-        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        raw = read_regular_file(path, MAX_CARD_BYTES + 1)
     except FileNotFoundError:
         raise CardReadError(shown, "no such file") from None
     except IsADirectoryError:
         raise CardReadError(shown, "is a directory") from None
+    except NotARegularFile as error:
+        raise CardReadError(shown, f"is {error.kind}, not a regular file; not read") from None
     except OSError as error:
         raise CardReadError(shown, f"cannot read: {error.strerror or error}") from None
+    return parse_card(raw, shown)
+
+
+class NotARegularFile(OSError):
+    """A path that names a directory, a FIFO, a device or a socket, not a file to read."""
+
+    def __init__(self, kind: str):
+        super().__init__(f"{kind}, not a regular file")
+        self.kind = kind
+        """"a directory", "a FIFO", "a device or socket"."""
+
+
+def read_regular_file(path: str | os.PathLike, limit: int) -> bytes:
+    """Up to `limit` bytes of a regular file. Opened without blocking, then checked: opening a FIFO
+    or a device must not wait for a writer. Raises `NotARegularFile`, or the OSError of the open
+    or the read."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     try:
         status = os.fstat(descriptor)
         if not stat.S_ISREG(status.st_mode):
             mode = status.st_mode
-            kind = "a directory" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode) else "a device or socket"
-            raise CardReadError(shown, f"is {kind}, not a regular file; not read")
-        try:
-            raw = _read_at_most(descriptor, status.st_size, MAX_CARD_BYTES + 1)
-        except OSError as error:
-            raise CardReadError(shown, f"cannot read: {error.strerror or error}") from None
+            raise NotARegularFile("a directory" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode)
+                                  else "a device or socket")
+        return _read_at_most(descriptor, status.st_size, limit)
     finally:
         os.close(descriptor)
-    return parse_card(raw, shown)
 
 
 def _read_at_most(descriptor: int, size_hint: int, limit: int) -> bytes:

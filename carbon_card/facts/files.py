@@ -16,12 +16,12 @@ import json
 import math
 import os
 import re
-import stat
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from .._regex import lazy_compile
+from ..card import read_regular_file
 from .base import Fact, FactProblem
 
 __all__ = [
@@ -681,19 +681,10 @@ _HUB_REMOTE_RE = lazy_compile(
 def hub_repository(folder: str | os.PathLike) -> str | None:
     """The Hub model repository ("owner/name") the folder is a git clone of, from its remote in
     .git/config; None when it is none (or the file is missing, not a regular file, or unreadable)."""
-    path = os.path.join(folder, ".git", "config")
     try:
-        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except OSError:
+        raw = read_regular_file(os.path.join(folder, ".git", "config"), MAX_GIT_CONFIG)
+    except OSError:  # missing, a FIFO or a device (never waited on), unreadable
         return None
-    try:
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            return None  # a FIFO or a device must not be waited on
-        raw = os.read(descriptor, MAX_GIT_CONFIG)
-    except OSError:
-        return None
-    finally:
-        os.close(descriptor)
     match = _HUB_REMOTE_RE.search(raw.decode("utf-8", "replace"))
     return match.group(1) if match else None
 

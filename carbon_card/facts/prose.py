@@ -155,12 +155,11 @@ _EVALUATION_HEADING_RE = lazy_compile(r"#+\s*(?:\W\s*)?(?:evaluation|results|ben
                                       re.IGNORECASE)
 # A sentence whose subject is a variant of this model, by its name: "The Llama-SEA-LION-v2-8B-IT model was fine-tuned
 # using 8x A100-40GB" on the card of SEA-LION v2.
-_SUBJECT_MODEL_RE = lazy_compile(r"\W*(?:the\s+)?([A-Za-z][\w.]*(?:-[\w.]+)+)(?:\s+model)?\s+(?:was|were|has\s+been)\s+"
-                                 r"(?:pre-?train|train|fine-?tun)", re.IGNORECASE)
+_SUBJECT = r"(?:the\s+)?([A-Za-z][\w.]*(?:-[\w.]+)+)(?:\s+model)?\s+"  # a hyphenated model name as a subject
+_SUBJECT_MODEL_RE = lazy_compile(rf"\W*{_SUBJECT}(?:was|were|has\s+been)\s+(?:pre-?train|train|fine-?tun)", re.IGNORECASE)
 # A paragraph whose first words name a variant of this model: "Gemma-SEA-LION-v3-9B-IT was built using ... The training
 # process for fine-tuning was approximately 15 hours, ... on 8x H100" on the page of Gemma-SEA-LION-v3-9B.
-_PARAGRAPH_SUBJECT_RE = lazy_compile(r"[ \t>*_-]*(?:the\s+)?([A-Za-z][\w.]*(?:-[\w.]+)+)(?:\s+model)?\s+(?:is|was|were|has\s+been)\b",
-                                     re.IGNORECASE)
+_PARAGRAPH_SUBJECT_RE = lazy_compile(rf"[ \t>*_-]*{_SUBJECT}(?:is|was|were|has\s+been)\b", re.IGNORECASE)
 # A sentence whose subject is an earlier version: "The original version of Dolly was trained ..." (a link's dots end no
 # sentence).
 _EARLIER_VERSION_RE = lazy_compile(r"\b(?:original|previous|earlier|first|older)\s+(?:version|release|model)\b(?:[^.;]|\.(?=\S)){0,200}?"
