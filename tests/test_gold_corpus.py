@@ -393,7 +393,13 @@ def test_a_model_the_user_names_or_the_hub_lists_marks_a_model_card(tmp_path):
     ("stabilityai__stablelm-3b-4e1t.md", "accelerator_count", 256),  # a sentence after "**Hardware**:"
     ("stabilityai__stablelm-3b-4e1t.md", "wall_hours", 720),  # "took approximately 30 days"
     ("Maltehb__aelaectra-danish-electra-small-cased.md", "accelerator_count", 1),  # "a single NVIDIA Tesla V100"
-    ("ai-forever__rugpt3large_based_on_gpt2.md", "accelerator_count", 128),  # "around 14 days on 128 GPUs"
+    # "around 14 days on 128 GPUs for 1024 context and a few days on 16 GPUs for 2048 context": two runs, no one count
+    ("ai-forever__rugpt3large_based_on_gpt2.md", "accelerator_count", None),
+    # "Trained on 2xA4000s" under "## Training procedure"; not the quoted paper's "a single RTX-2080 GPU"
+    ("ceyda__butterfly_cropped_uniq1K_512.md", "accelerator_count", 2),
+    ("ceyda__butterfly_cropped_uniq1K_512.md", "hardware", "A4000"),
+    # "using 512 AMD MI250X GPUs. Each MI250X GPU has two Graphics Complex Dies": each of many, not one
+    ("LumiOpen__Poro-34B.md", "accelerator_count", 512),
     ("haor__Evt_V4-preview.md", "accelerator_hours", 300),  # "Spent about 300 V100 GPU hours."
     ("aipicasso__cool-japan-diffusion-2-1-0.md", "wall_hours", 300),  # "使用時間（単位は時間）: 300"
     ("aipicasso__cool-japan-diffusion-2-1-0.md", "cloud_provider", None),  # "クラウド事業者: なし" (none)
@@ -403,6 +409,14 @@ def test_a_model_the_user_names_or_the_hub_lists_marks_a_model_card(tmp_path):
 def test_durations_and_counts_as_real_cards_state_them(name, quantity, value):
     fact = _gold(name)[1].best(quantity)
     assert (fact.value if fact is not None else None) == value
+
+
+def test_a_list_of_references_cites_other_works():
+    # SciPhi-Mistral-7B-32k's reference 4 quotes its base's card: "The Mistral-7B-v0.1 Large Language Model (LLM) is
+    # a pretrained generative text model with 7 billion parameters." The size is the name's, not a statement.
+    card, facts = _gold("SciPhi__SciPhi-Mistral-7B-32k.md")
+    assert "## References" in card.text and "with 7 billion parameters" in card.text
+    assert [fact.origin for fact in facts.all("params")] == ["name"]
 
 
 def test_two_sizes_in_sentences_leave_the_size_open():

@@ -138,6 +138,7 @@ _PARTS_OF_BEFORE_RE = lazy_compile(r"(?<![\w.,])(\d{1,6})\s+(?:tpu\s+)?(?:cores|
 _CORES_AFTER_RE = lazy_compile(r"[^.\n()]{0,20}?[(,]\s*(\d{1,4})\s+(?:tpu\s+)?cores\b", re.IGNORECASE)
 # A device named in the singular: "on Tesla V100 GPU" (not "V100 GPUs", not "V100" alone).
 _SINGULAR_DEVICE_RE = lazy_compile(r"\b(?:GPU|TPU|card)$")
+_EACH_BEFORE_RE = lazy_compile(r"\b(?:each|every|per)\s+(?:\w+\s+)?$", re.IGNORECASE)
 _CJK_AFTER_RE = lazy_compile(r"\s*[\u3000-\u9fff\uac00-\ud7af]")
 _COUNT_BOUND_BEFORE_RE = lazy_compile(r"\b(?:at\s+most|up\s+to|as\s+many\s+as|a\s+maximum\s+of)\b[^;]{0,40}$", re.IGNORECASE)
 _PER_NODE_AFTER_RE = lazy_compile(r"\s*(?:GPUs?\s+|TPUs?\s+)?(?:per|each|/|in\s+each)\s*(?:node|machine|server|host|instance)\b",
@@ -151,6 +152,8 @@ _HOURS_AFTER_RE = lazy_compile(r"[\s-]*(?:hours?|hrs?|h)\b", re.IGNORECASE)
 _MODEL_SIZE_RE = lazy_compile(r"(?<![\w.])(\d+(?:\.\d+)?\s?[MB])[\s-]+(?:param(?:eter)?s?[\s-]+)?(?:model|version|variant)s?\b")
 # Under a heading about evaluation or use, training is the evaluation's fine-tuning ("## Evaluation results": "The
 # training was done on a single 16GB NVIDIA Tesla V100 GPU. For MRPC/WNLI, the models were trained for 5 epochs").
+_REFERENCES_HEADING_RE = lazy_compile(r"#+\s*(?:\W\s*)?(?:references?|bibliography|citations?|works\s+cited)\b",
+                                      re.IGNORECASE)
 _EVALUATION_HEADING_RE = lazy_compile(r"#+\s*(?:\W\s*)?(?:evaluation|results|benchmarks?\b|inference|usage|how\s+to\s+use)",
                                       re.IGNORECASE)
 # A sentence whose subject is a variant of this model, by its name: "The Llama-SEA-LION-v2-8B-IT model was fine-tuned
@@ -403,6 +406,7 @@ class _Reader:
         self.used_lines: set[int] = set()
         self.used_spans: list[tuple[int, int]] = []  # body offsets of the lines in used_lines
         self.of_this_model: set[int] = set()
+        self.under_training_heading: set[int] = set()  # id() of sentence facts under a heading about training
         """ids of the facts read from a sentence that names "this model" before the figure."""
         self.unmatched_rows = False
         self.own_names: list[set[str]] = []
@@ -822,6 +826,8 @@ class _Reader:
                     continue  # a table row, read (or skipped) as a table
                 if pattern in _RUN_PATTERNS and _RANGE_END_RE.search(line_before.rstrip("*_ ")[-24:]):
                     continue  # "560-1200 kg", "350 to 500 GPU-hours": a range is no one figure
+                if _REFERENCES_HEADING_RE.match(self._heading_before(start)):
+                    continue  # a list of references cites other works ("Model Card for Mistral-7B-v0.1 ... 7 billion")
                 clause = self._clause(start, match.end())
                 text = match.group(0)
                 read_before = len(self.facts)
@@ -896,6 +902,8 @@ class _Reader:
                         self._sentence_duration(match, text, start)
                 if len(self.facts) > read_before and _THIS_MODEL_RE.search(line_before[line_before.rfind(". ") + 1:]):
                     self.of_this_model.update(id(fact) for fact in self.facts[read_before:])
+                if len(self.facts) > read_before and _TRAINING_HEADING_RE.match(self._heading_before(start)):
+                    self.under_training_heading.update(id(fact) for fact in self.facts[read_before:])
                 if len(self.facts) > read_before:
                     if self._another_size(clause):
                         # "The 175B model was trained on 992 80GB A100 GPUs" on opt-1.3b's card: the 175B model's run.
@@ -924,8 +932,10 @@ class _Reader:
             # "on TPU v3-8": one board; "Training was done on Tesla V100 GPU": one device (not in Chinese, which
             # has no plural: "16个 A100 GPU的").
             # Not a part of a server's name: "24 DGX-A800 GPU (8×80G) servers" counts servers.
+            # Not one device of many: "Each MI250X GPU has two ... dies", "per A100 GPU".
             singular = (_SINGULAR_DEVICE_RE.search(match.group(0)) and not _CJK_AFTER_RE.match(self.body, end)
-                        and self.body[start - 1 : start] != "-")
+                        and self.body[start - 1 : start] != "-"
+                        and not _EACH_BEFORE_RE.search(self.body, max(0, start - 12), start))
             return 1 if (0 < slice_cores <= 8 or singular and not slice_cores) and not pod_after else None
         if _PER_NODE_AFTER_RE.match(self.body, end) and not _NODES_BEFORE_RE.search(self.body[max(0, start - 40) : start]):
             return None  # "4x A100 GPU per node": one node's, and how many nodes is not said here
@@ -1071,7 +1081,7 @@ class _Reader:
         except _Enough:
             pass  # a text of thousands of figures is no card's: what was read stands, the rest is not read
         self._rescope_family_figures()
-        self._hours_in_doubt()
+        self._figures_in_doubt()
         if len(self.facts) > 1:
             # The most structured reader first: Facts.best takes the first of equal origin.
             self.facts.sort(key=_reader_rank)
@@ -1145,23 +1155,36 @@ class _Reader:
             if not any(q == fact.quantity and _close(v, fact.value) for q, v in own_rows):
                 self.facts[index] = replace(fact, scope="family")
 
-    def _hours_in_doubt(self) -> None:
+    def _figures_in_doubt(self) -> None:
         """Sentences that give this model two durations ("### Run 1 ... trained in total for 1 day
         and 8 hours", "### Run 2 ... for 18 hours"; "10 V100 GPU hours ... 60 V100 GPU hours ... An
-        additional 100 V100 GPU hours") leave its time open: each is kept as a row whose model is
-        unknown, unless the sentences that say whose agree ("We trained ... for 46 hours", beside
-        "the 200 hours used in the Orca paper")."""
-        for quantity in ("wall_hours", "accelerator_hours"):
+        additional 100 V100 GPU hours") or two accelerator counts (a quoted paper's "a single
+        RTX-2080 GPU" beside "Trained on 2xA4000s") leave it open: each is kept as a row whose
+        model is unknown, unless the sentences that say whose agree ("We trained ... for 46
+        hours", beside "the 200 hours used in the Orca paper"), or else those under a heading
+        about training do."""
+        for quantity in ("wall_hours", "accelerator_hours", "accelerator_count"):
             stated = [index for index, fact in enumerate(self.facts) if fact.quantity == quantity
                       and fact.scope == "model" and fact.reading is Reading.SENTENCE]
             if len(stated) < 2 or _agree(self.facts[index].value for index in stated):
                 continue
-            said_whose = [index for index in stated if id(self.facts[index]) in self.of_this_model]
-            kept = set(said_whose) if said_whose and _agree(self.facts[index].value for index in said_whose) else set()
+            kept: set[int] = set()
+            for trusted in (self.of_this_model, self.under_training_heading):
+                chosen = [index for index in stated if id(self.facts[index]) in trusted]
+                if chosen and _agree(self.facts[index].value for index in chosen):
+                    kept = set(chosen)
+                    break
+            doubted = set()
             for index in stated:
                 if index not in kept:
                     fact = self.facts[index]
                     self.facts[index] = replace(fact, scope="row", note=f"{fact.note}; one of several figures")
+                    doubted.add((fact.line, fact.text))
+            if quantity == "accelerator_count" and kept:
+                # The accelerator goes with its count: "a single RTX-2080 GPU" is the quoted paper's.
+                for index, fact in enumerate(self.facts):
+                    if fact.quantity == "hardware" and fact.scope == "model" and (fact.line, fact.text) in doubted:
+                        self.facts[index] = replace(fact, scope="row", note=f"{fact.note}; one of several figures")
 
     def _names_from_tables(self) -> None:
         """The distinguishing words of the models that the card's tables list."""
