@@ -99,15 +99,25 @@ def placeholders(ctx: Context) -> Findings:
 # A field value that says nothing, in the spellings cards use: the template's placeholder, its
 # own formula text, an unrendered template variable, and the usual non-answers.
 _PLACEHOLDER_VALUE_RE = lazy_compile(
-    r"more\s+info(?:rmation)?\s+(?:is\s+)?needed|unknown|tbd|tba|tbc|n/?a|nan|unavailable|forthcoming\b.*|coming\s+soon"
-    r"|not\s+(?:yet\s+)?(?:available|known|reported|disclosed|measured|tracked)|not\s+specified\b.*"
-    r"|(?:still\s+)?to\s+be\s+(?:determined|added|confirmed|announced|measured|calculated|estimated)"
+    r"(?:needs?\s+)?more\s+info(?:rmation)?(?:\s+(?:is\s+)?(?:needed|required))?|unknown|(?:tbd|tba|tbc|todo)\b.*|n/?a|n\.a|nan"
+    r"|unavailable|forthcoming\b.*|coming\s+soon"
+    # "Not publicly reported", "Exact training hours were not publicly reported": a non-answer, without a figure.
+    r"|(?:[^\d\n]*\s(?:was|were|is|are|has\s+been|have\s+been)\s+)?not\s+(?:yet\s+|publicly\s+|formally\s+|systematically\s+|officially\s+)*"
+    r"(?:available|known|reported|disclosed|measured|tracked|recorded|logged|estimated|calculated|computed)\b[^\d\n]*"
+    r"|not\s+specified\b.*"
+    r"|(?:still\s+)?to\s+be\s+(?:determined|added|confirmed|announced|measured|calculated|estimated|filled)\b.*"
+    r"|(?:fill\s+in|insert|add|enter)\b[^\d\n]*"  # "[Fill in]", "[insert hours]": the template's instruction
     r"|\(?power\s+consumption\s*[x×*]\s*time\s*[x×*]\s*carbon\s+produced\s+based\s+on\s+(?:the\s+)?location"
     r"\s+of\s+(?:the\s+)?power\s+grid\)?"
     r"|var(?:ies|iable|ying)\b.*|depends\s+on\b.*"
     r"|\{\{.*\}\}|\{%.*%\}|\?+",
     re.IGNORECASE,
 )
+# A run on the author's own machine, said in the section: there "N/A" is the answer of a cloud or a region.
+_LOCAL_RUN_RE = lazy_compile(r"\b(?:local(?:ly)?|laptop|workstation|desktop|on-?prem(?:ise)?s?|personal\s+(?:computer|machine))\b",
+                             re.IGNORECASE)
+_NOT_APPLICABLE_RE = lazy_compile(r"n/?a|n\.a|not\s+applicable", re.IGNORECASE)
+_WHERE_LABEL_RE = lazy_compile(r"cloud|region|location|provider", re.IGNORECASE)
 # "- **Hardware Type:** value", "**Hours used**: value", "- Compute Region: value".
 _FIELD_LINE_RE = lazy_compile(
     r"^[ \t]*(?:[-*+][ \t]+)?(?:\*\*|__)?(?P<label>[^:*_\r\n|<>`]{2,120}?)"
@@ -153,14 +163,15 @@ def template_placeholders(card: Card) -> list[tuple[int, int, str | None]]:
         # islice, not a slice: a copy of the rest per heading is quadratic in the headings.
         end = next((later.start() for later in itertools.islice(headings, index + 1, None)
                     if len(later.group(1)) <= level), len(body))
+        local = _LOCAL_RUN_RE.search(body, heading.end(), end) is not None
         for field in _FIELD_LINE_RE.finditer(body, heading.end(), end):
             if len(found) >= _MAX_PLACEHOLDERS:
                 break
-            value = field.group("value")
-            if _inside(field.start("value"), hidden) or not _PLACEHOLDER_VALUE_RE.fullmatch(value.strip(_PLACEHOLDER_TRIM)):
+            value = field.group("value").strip(_PLACEHOLDER_TRIM)
+            if _inside(field.start("value"), hidden) or not value or not _PLACEHOLDER_VALUE_RE.fullmatch(value):
                 continue
-            if not value.strip(_PLACEHOLDER_TRIM):
-                continue
+            if local and _NOT_APPLICABLE_RE.fullmatch(value) and _WHERE_LABEL_RE.search(field.group("label")):
+                continue  # "Cloud Provider: N/A" beside "Hardware Type: local laptop": no cloud, an answer
             found[field.start()] = (field.start("value"), field.end("value"), field.group("label").strip(" *_"))
         for placeholder in _PLACEHOLDER_RE.finditer(body, heading.end(), end):
             if len(found) >= _MAX_PLACEHOLDERS:
@@ -285,13 +296,15 @@ _IMPACT = """## Environmental Impact
 CC301 = Rule(
     "CC301", "template-placeholder", Severity.WARNING,
     "A field of the Environmental Impact section (or a question of the climate card) says nothing: `[More "
-    "Information Needed]`, Unknown, TBD, N/A, Varies, (Forthcoming.), the template's formula, an unrendered "
-    "`{{ variable }}` or a promise to fill it later (\"we will be able to fill this part\"; not in HTML comments).",
+    "Information Needed]`, Unknown, TBD, TODO, N/A, Varies, (Forthcoming.), \"Not (publicly) reported\", \"[Fill "
+    "in]\", the template's formula, an unrendered `{{ variable }}` or a promise to fill it later (\"we will be able "
+    "to fill this part\", \"[To be calculated ...]\"; not in HTML comments).",
     why="The Hub's model card template ends with an Environmental Impact section whose fields say `[More "
         "Information Needed]` until someone fills them in. Left as they are, they tell a reader that nobody "
         "did. Fill them in, or remove the section. `check --fix --fill-template` writes the block's values into "
         "them; text in HTML comments and code blocks is not read. The questions of the climate performance "
-        "model card (Hershcovich et al., 2022) are fields too: an answer of N/A is a placeholder.",
+        "model card (Hershcovich et al., 2022) are fields too: an answer of N/A is a placeholder. \"N/A\" for the "
+        "cloud provider or the region of a run the section says was local (a laptop, a workstation) is an answer.",
     bad=Example(f"---\nlicense: mit\n{_BLOCK}\n---\n\n"
                 + _IMPACT.format(hardware="[More Information Needed]", hours="[More Information Needed]",
                                  emitted="[More Information Needed]")),
