@@ -425,6 +425,15 @@ def test_durations_and_counts_as_real_cards_state_them(name, quantity, value):
     assert (fact.value if fact is not None else None) == value
 
 
+@pytest.mark.parametrize("name, bound", [
+    ("mwill-AImission__SecureCLI-Tuner-V2.md", "- **Carbon Emitted:** Negligible (< 0.1 kg CO2eq)"),
+    ("ryanznie__layoutlmv3-lora-invoice-number.md", "- **Carbon Emitted:** Negligible (< 0.01 kg CO₂e)"),
+])
+def test_an_upper_bound_is_not_the_figure(name, bound):
+    card, facts = _gold(name)
+    assert bound in card.text and not facts.all("emissions")
+
+
 def test_a_list_of_references_cites_other_works():
     # SciPhi-Mistral-7B-32k's reference 4 quotes its base's card: "The Mistral-7B-v0.1 Large Language Model (LLM) is
     # a pretrained generative text model with 7 billion parameters." The size is the name's, not a statement.

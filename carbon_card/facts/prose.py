@@ -266,7 +266,7 @@ _CO2_SUFFIX_RE = lazy_compile(r"co\s*2.*", re.IGNORECASE)
 
 # Before a size: an upper bound ("less than 13 billion"), or the end of a list or range of sizes.
 # (An upper bound only: "over 15 trillion tokens" states the size, give or take the "+".)
-_BOUND_BEFORE_RE = lazy_compile(r"(?:less|fewer)\s+than\s*~?\s*$|\b(?:up\s+to|under|below|at\s+most)\s*~?\s*$",
+_BOUND_BEFORE_RE = lazy_compile(r"(?:less|fewer)\s+than\s*~?\s*$|\b(?:up\s+to|under|below|at\s+most)\s*~?\s*$|[<≤]\s*~?\s*$",
                                 re.IGNORECASE)
 _SIZE_LIST_BEFORE_RE = lazy_compile(r"\d(?:\.\d+)?\s*(?:[kKMBT]|thousand|million|billion|trillion)?\s*"
                                     r"(?:,|/|-|–|—|\bto\b|\band\b|\bor\b)\s*(?:and\s+|or\s+)?~?\s*$", re.IGNORECASE)
@@ -550,8 +550,10 @@ class _Reader:
     def _labelled_mass(self, label: str, value: str, start: int, note: str) -> bool:
         label_unit = _LABEL_MASS_UNIT_RE.search(label)  # "Carbon Emitted (kg CO2): 0.4", "CO2 (in grams): 12"
         found = _MASS_RE.search(value)
-        if found and _RANGE_END_RE.search(value, 0, found.start()):
-            return True  # "560-1200 kg": a range is no one figure; and the sentence reader must not take its end
+        if found and (_RANGE_END_RE.search(value, 0, found.start()) or _BOUND_BEFORE_RE.search(value, 0, found.start())):
+            # "560-1200 kg": a range is no one figure, nor "Negligible (< 0.1 kg CO2eq)", a bound; and the
+            # sentence reader must not take them
+            return True
         if found and not set(re.findall(r"[a-z]+", value[: found.start()].lower())) <= _FIGURE_LEAD:
             # "**Carbon Footprint** Pretraining utilized 3.3M GPU hours ... total emissions were 539 tCO2eq":
             # a sentence after a label, read (and scoped) as a sentence.
@@ -834,6 +836,8 @@ class _Reader:
                 if pattern is _MASS_CO2_RE or pattern is _MASS_NEAR_EMISSION_RE:
                     if start in masses or _PER_UNIT_RE.match(self.body, match.end()):
                         continue  # read already; or "2.6 gCO2e/kWh", "5 kg per hour": a rate, not emissions
+                    if _BOUND_BEFORE_RE.search(self.body, max(0, start - 20), start):
+                        continue  # "less than 1 g of CO2": a bound, not the figure
                     if pattern is _MASS_NEAR_EMISSION_RE and not _EMISSION_WORD_RE.search(clause):
                         continue
                     masses.add(start)
