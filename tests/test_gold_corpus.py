@@ -434,6 +434,25 @@ def test_an_upper_bound_is_not_the_figure(name, bound):
     assert bound in card.text and not facts.all("emissions")
 
 
+def test_a_figure_beside_other_models_figures_is_an_unsafe_fix(tmp_path):
+    # HuggingFaceM4/idefics-9b-instruct: its own run's "1,032 kg of CO2eq" under the list of IDEFICS-9b's,
+    # beside IDEFICS-80b's runs and the total. Picked by a folder's name, the choice is the user's; picked by
+    # the model's id, it is the card's figure for this model.
+    folder = tmp_path / "idefics-9b-instruct"
+    folder.mkdir()
+    (folder / "README.md").write_bytes((GOLD / "cards" / "HuggingFaceM4__idefics-9b-instruct.md").read_bytes())
+    card = read_card(folder / "README.md")
+    facts = gather(card, folder)
+    assert facts.model_name_source == "folder name"
+    assert facts.best("emissions").value == 1032000 and len(facts.all("emissions", scope=None)) > 1
+    assessment = assess(card, facts)
+    assert [f.doubted for f in assessment.findings if f.code == "CC303"] == [True]
+    assert not propose(assessment).changed
+    assert propose(assessment, unsafe=True).block["emissions"] == 1032000
+    given = assess(*_gold("HuggingFaceM4__idefics-9b-instruct.md", "HuggingFaceM4/idefics-9b-instruct"))
+    assert propose(given).block["emissions"] == 1032000
+
+
 def test_a_list_of_references_cites_other_works():
     # SciPhi-Mistral-7B-32k's reference 4 quotes its base's card: "The Mistral-7B-v0.1 Large Language Model (LLM) is
     # a pretrained generative text model with 7 billion parameters." The size is the name's, not a statement.

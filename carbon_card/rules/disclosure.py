@@ -9,11 +9,12 @@ import math
 import itertools
 import re
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 
 from .. import __version__
 from .._regex import lazy_compile
 from ..card import Card
-from ..facts import Facts
+from ..facts import Fact, Facts
 from ..facts.lift import Lift, yaml_number, yaml_scalar
 from ..facts.prose import lines_with, hidden_spans
 from ..units import format_grams, format_mass
@@ -210,8 +211,15 @@ def no_block(ctx: Context) -> Findings:
         grams = format_grams(stated.value)
         lifted = ctx.lifts.get("emissions")
         fix = f"add co2_eq_emissions with emissions {format_grams(lifted[0])}" if lifted else None
-        return [CC303.finding(f"emissions are stated only in the text ({stated.text!r} at {stated.provenance()}); "
-                              f"add `co2_eq_emissions: {{emissions: {grams}}}` to the front matter", position, fix=fix)]
+        finding = CC303.finding(f"emissions are stated only in the text ({stated.text!r} at {stated.provenance()}); "
+                                f"add `co2_eq_emissions: {{emissions: {grams}}}` to the front matter", position, fix=fix)
+        # A card that states other figures too (a base's, a family's, another row's) leaves the
+        # choice to the user: the fix is then unsafe, unless a name the user or the Hub gives picked
+        # the figure's row (`--model-id`, `model-index`, a clone's remote), not a folder's or a title's.
+        picked = lifted is not None and lifted.fact is not None and lifted.fact.row is not None \
+            and facts.model_name_source in _GIVEN_NAMES
+        return [replace(finding, doubted=True) if lifted and not picked and _other_figures(facts, lifted.fact)
+                else finding]
     elif disclosed:
         what = ("per model in a table, but which row is this model is unknown (name it with `--model-id` or "
                 "`model-index`)") if any(f.scope == "row" for f in disclosed) else "only as a total over several models"
@@ -219,6 +227,17 @@ def no_block(ctx: Context) -> Findings:
                               "add this model's `co2_eq_emissions` to the front matter", position)]
     return [CC302.finding("the card states no training emissions: add `co2_eq_emissions` (grams of CO2e) "
                           "to the front matter", position, fix=estimate_fix(ctx))]
+
+
+_GIVEN_NAMES = ("given", "model-index", "hub clone")
+
+
+def _other_figures(facts: Facts, chosen: Fact | None) -> bool:
+    """Whether the card states emissions, of any model, other than the chosen figure (give or take 10%)."""
+    if chosen is None:
+        return False
+    return any(not (0.9 <= fact.value / chosen.value <= 1.1) for fact in facts.all("emissions", scope=None)
+               if fact is not chosen and isinstance(fact.value, (int, float)) and fact.value > 0 and chosen.value > 0)
 
 
 def estimate_fix(ctx: Context) -> str | None:
@@ -332,7 +351,8 @@ CC303 = Rule(
     why="A figure in the text is read by people, but the Hub, its search filters and the studies that count "
         "disclosing models read `co2_eq_emissions` in the metadata. The fix writes the figure the text (or a "
         "file beside the card) states for this model into a new block, with the fields stated beside it; it is "
-        "safe, as it writes what the card already says (unless CC501 finds the figure implausible).",
+        "safe, as it writes what the card already says, unless CC501 finds the figure implausible or the card states "
+        "other figures too (a base's, a family's, another row's): then the choice is the user's, an unsafe fix.",
     bad=Example("---\nlicense: mit\n---\n\n# my-model\n\n"
                 + _IMPACT.format(hardware="1 x A100", hours="4.5", emitted="1.81 kg CO2eq")),
     good=Example(f"---\nlicense: mit\n{_BLOCK.replace('1812', '1810')}\n---\n\n# my-model\n\n"
