@@ -157,7 +157,7 @@ def judge_written(key: str, value, card: dict) -> str | None:
         hours = number(card["hours"])
         if hours is None:
             return "unsupported"
-        if card["hours_kind"] == "accelerator":
+        if card["hours_kind"] == "accelerator" and number(card["accelerator_count"]) != 1:
             # Accelerator-hours are never wall-clock hours, unless divided by the accelerators.
             count = number(card["accelerator_count"])
             return None if count and close(number(value), hours / count, "hours") else "contradicted"
@@ -243,7 +243,8 @@ def report(cards, by_path, records, fixed, base, split, show, by_reading=False, 
                 value = chosen(record, "accelerator_hours" if kind == "accelerator" else "wall_hours")
                 other = chosen(record, "wall_hours" if kind == "accelerator" else "accelerator_hours")
                 got = value if value is not None else other
-                correct = close(value, truth, "hours")
+                # With one accelerator, wall-clock hours are its accelerator-hours: either kind is right.
+                correct = close(value, truth, "hours") or number(card["accelerator_count"]) == 1 and close(got, truth, "hours")
             else:
                 got = pick(record)
                 if quantity == "params" and truth is None and chosen(record, "params", _STATED) is None:
