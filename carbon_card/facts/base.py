@@ -224,6 +224,9 @@ class Facts:
 
     def _choose(self, quantity: str) -> Fact | None:
         candidates = self._by_quantity.get((quantity, "model"), ())
+        if quantity == "emissions" and any(_not_positive(fact.value) for fact in candidates):
+            # Training emits: "emissions: 0" says nothing was measured, not that nothing was emitted.
+            candidates = tuple(fact for fact in candidates if not _not_positive(fact.value))
         if len(candidates) < 2:
             return candidates[0] if candidates else None
         order = _PREFERENCE.get(quantity, ORIGINS)
@@ -245,6 +248,10 @@ class Facts:
     def chosen(self) -> dict[str, Fact]:
         """The best fact of every quantity that has one, in `QUANTITIES` order."""
         return {name: fact for name in QUANTITIES if (fact := self.best(name)) is not None}
+
+
+def _not_positive(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value <= 0
 
 
 def _named_hardware(best: Fact, candidates: tuple[Fact, ...]) -> Fact:

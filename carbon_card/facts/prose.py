@@ -183,6 +183,10 @@ _GPU_COUNT_RE = lazy_compile(r"(?<![\w.,])(\d{1,6})\s+(?:(?i:nvidia|amd|datacent
 # A mass without the gas, next to a word of emissions: "- Carbon emission 0.1069 Kg".
 _MASS_NEAR_EMISSION_RE = lazy_compile(_MASS, re.IGNORECASE)  # its own object: the sentence reader dispatches on it
 _EMISSION_WORD_RE = lazy_compile(r"emission|emitted|carbon footprint", re.IGNORECASE)
+# A total over a project's runs, not one model's training: "The estimated emissions of this analysis", "for
+# all experiments".
+_PROJECT_TOTAL_RE = lazy_compile(r"\b(?:this|the|our|whole|entire)\s+(?:analysis|project|study)\b"
+                                 r"|\ball\s+(?:the\s+|our\s+)?(?:experiments|runs|models|components)\b", re.IGNORECASE)
 # After a mass: a denominator makes it a rate (grid intensity, emissions per hour), not emissions.
 _PER_UNIT_RE = lazy_compile(r"\s*(?:/|per\b|an?\s+hour\b|each\b)", re.IGNORECASE)
 
@@ -251,6 +255,8 @@ _PLACEHOLDER = "more information needed"
 _NO_VALUE = {"unknown", "n/a", "na", "none", "not specified", "not available", "unavailable", "-", "tbd", "?",
              "なし", "無し", "不明", "无", "未知", "없음", "ninguno", "ninguna", "aucun", "keine", "nessuno", "nenhum"}
 _FIRST_PART_RE = lazy_compile(r"[,;(]")
+# An illustration in the template's place, not a statement: "0.5 kg CO2 (example)", "e.g. 1 x A100".
+_EXAMPLE_VALUE_RE = lazy_compile(r"\((?:for\s+)?example\)|^\W*(?:e\.g\.|example:|for\s+example\b)")
 _H1_RE = lazy_compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 
 
@@ -462,7 +468,10 @@ class _Reader:
             if kind is None and "dataset" in label.lower():
                 kind = "dataset"  # "Dataset: Pt-Corpus Instruct (6.2B tokens)"
             value = match.group("value").strip().strip("*").strip()
-            if kind is None or not value or _states_nothing(value):
+            if kind is None or not value:
+                continue
+            if _states_nothing(value):
+                self._use(match.start())  # nor a sentence: "**Carbon Emitted:** 0.5 kg CO2 (example)"
                 continue
             # A field whose value is not the quantity its label names is left to the sentence
             # reader ("**Training Energy Use:** Training utilized 916k GPU hours ...").
@@ -481,7 +490,10 @@ class _Reader:
                 continue  # in a code block or an HTML comment
             label, value = match.group("label"), match.group("value").strip()
             kind = _label_kind(label)
-            if kind is None or _states_nothing(value):
+            if kind is None:
+                continue
+            if _states_nothing(value):
+                self._use(match.start())
                 continue
             if self._labelled(kind, label, value, match.start("value")):
                 self._use(match.start())
@@ -550,9 +562,10 @@ class _Reader:
     def _labelled_mass(self, label: str, value: str, start: int, note: str) -> bool:
         label_unit = _LABEL_MASS_UNIT_RE.search(label)  # "Carbon Emitted (kg CO2): 0.4", "CO2 (in grams): 12"
         found = _MASS_RE.search(value)
-        if found and (_RANGE_END_RE.search(value, 0, found.start()) or _BOUND_BEFORE_RE.search(value, 0, found.start())):
-            # "560-1200 kg": a range is no one figure, nor "Negligible (< 0.1 kg CO2eq)", a bound; and the
-            # sentence reader must not take them
+        if found and (_RANGE_END_RE.search(value, 0, found.start()) or _BOUND_BEFORE_RE.search(value, 0, found.start())
+                      or _PER_UNIT_RE.match(value, found.end())):
+            # "560-1200 kg": a range is no one figure, nor "Negligible (< 0.1 kg CO2eq)", a bound, nor "5.44 kg
+            # CO2 equivalent per model", a rate; and the sentence reader must not take them
             return True
         if found and not set(re.findall(r"[a-z]+", value[: found.start()].lower())) <= _FIGURE_LEAD:
             # "**Carbon Footprint** Pretraining utilized 3.3M GPU hours ... total emissions were 539 tCO2eq":
@@ -561,7 +574,7 @@ class _Reader:
         if found:
             self.add("emissions", _grams(found.group(0)), found.group(0), start, note=note, reading=Reading.FIELD)
             where = re.search(r"\(([A-Za-z][^()\d]{1,60})\)\s*$", value[found.end():])
-            if where:
+            if where and _names_a_place(where.group(1)):  # "(Iowa, USA)", not "(estimated)"
                 self.add("location", where.group(1).strip(), where.group(1), start, note=note, reading=Reading.FIELD)
             return True
         number = _LEADING_NUMBER_RE.match(value)
@@ -841,7 +854,8 @@ class _Reader:
                     if pattern is _MASS_NEAR_EMISSION_RE and not _EMISSION_WORD_RE.search(clause):
                         continue
                     masses.add(start)
-                    scope = "market" if re.search(r"market[- ]based", clause, re.IGNORECASE) else run_scope
+                    scope = ("market" if re.search(r"market[- ]based", clause, re.IGNORECASE)
+                             else "family" if _PROJECT_TOTAL_RE.search(clause) else run_scope)
                     self.add("emissions", _grams(text), text, start, scope=scope, note="sentence")
                 elif pattern is _ENERGY_RE:
                     if re.search(r"energy|consum|electricity|power", clause, re.IGNORECASE):
@@ -1661,13 +1675,21 @@ def _agree(values) -> bool:
     return max(values) <= min(values) * 1.1
 
 
+def _names_a_place(text: str) -> bool:
+    """Whether carbon-card's grid table knows the place a text names."""
+    from ..location import parse_location  # here: its table is loaded only for a card that needs it
+
+    return parse_location(text) is not None
+
+
 def _states_nothing(value: str) -> bool:
     """A field's value that states no value: the template's placeholder, "Unknown", "N/A", or a
     value that says so before what was assumed instead ("unavailable, assumed East US for
     calculations": an assumption is not where training ran)."""
     lower = value.lower()
     return (_PLACEHOLDER in lower or lower.strip(" .") in _NO_VALUE
-            or _FIRST_PART_RE.split(lower, 1)[0].strip(" .") in _NO_VALUE)
+            or _FIRST_PART_RE.split(lower, 1)[0].strip(" .") in _NO_VALUE
+            or _EXAMPLE_VALUE_RE.search(lower) is not None)
 
 
 def _grams(text: str) -> float:

@@ -108,6 +108,7 @@ _PLACEHOLDER_VALUE_RE = lazy_compile(
     r"|not\s+specified\b.*"
     r"|(?:still\s+)?to\s+be\s+(?:determined|added|confirmed|announced|measured|calculated|estimated|filled)\b.*"
     r"|(?:fill\s+in|insert|add|enter)\b[^\d\n]*"  # "[Fill in]", "[insert hours]": the template's instruction
+    r"|.*\((?:for\s+)?example\)?"  # "0.5 kg CO2 (example)": an illustration, not the training's
     r"|\(?power\s+consumption\s*[x×*]\s*time\s*[x×*]\s*carbon\s+produced\s+based\s+on\s+(?:the\s+)?location"
     r"\s+of\s+(?:the\s+)?power\s+grid\)?"
     r"|var(?:ies|iable|ying)\b.*|depends\s+on\b.*"
@@ -125,7 +126,11 @@ _FIELD_LINE_RE = lazy_compile(
     r"(?::[ \t]*(?:\*\*|__)|(?:\*\*|__)[ \t]*:|:)[ \t]*(?P<value>[^\r\n]*?)[ \t]*\r?$",
     re.MULTILINE,
 )
-_PLACEHOLDER_TRIM = " \t*_`[]().,;:'\"\u200b"
+_PLACEHOLDER_TRIM = " \t*_`[]().,;:'\"\u200b~"
+_CONTINUED_RE = lazy_compile(r"[ \t]+\S")
+# The template's own fields: left blank, each is a placeholder too.
+_TEMPLATE_FIELD_RE = lazy_compile(r"hardware\s+type|hours\s+used|cloud\s+provider|compute\s+region|carbon\s+emitted",
+                                  re.IGNORECASE)
 _MAX_PLACEHOLDERS = 1000  # a card's template has a dozen fields: thousands are no card's, and not all reported
 _QUESTION_ROW_RE = lazy_compile(r"^[ \t]*\|[ \t]*(?:\d+\.[ \t]*)?(?P<label>[^|\r\n]{5,200}\?)[ \t]*\|[ \t]*"
                                 r"(?P<value>[^|\r\n]*?)[ \t]*\|[ \t]*\r?$", re.MULTILINE)
@@ -169,7 +174,15 @@ def template_placeholders(card: Card) -> list[tuple[int, int, str | None]]:
             if len(found) >= _MAX_PLACEHOLDERS:
                 break
             value = field.group("value").strip(_PLACEHOLDER_TRIM)
-            if _inside(field.start("value"), hidden) or not value or not _PLACEHOLDER_VALUE_RE.fullmatch(value):
+            if _inside(field.start("value"), hidden):
+                continue
+            if not value:
+                # Blank, unless its value follows on indented lines ("- **Hardware Type:**\n  - 8 x A100").
+                if (_TEMPLATE_FIELD_RE.fullmatch(field.group("label").strip(" *_"))
+                        and not _CONTINUED_RE.match(body, field.end() + 1)):
+                    found[field.start()] = (field.start("value"), field.end("value"), field.group("label").strip(" *_"))
+                continue
+            if not _PLACEHOLDER_VALUE_RE.fullmatch(value):
                 continue
             if local and _NOT_APPLICABLE_RE.fullmatch(value) and _WHERE_LABEL_RE.search(field.group("label")):
                 continue  # "Cloud Provider: N/A" beside "Hardware Type: local laptop": no cloud, an answer
@@ -316,8 +329,9 @@ CC301 = Rule(
     "CC301", "template-placeholder", Severity.WARNING,
     "A field of the Environmental Impact section (or a question of the climate card) says nothing: `[More "
     "Information Needed]`, Unknown, TBD, TODO, N/A, Varies, (Forthcoming.), \"Not (publicly) reported\", \"[Fill "
-    "in]\", the template's formula, an unrendered `{{ variable }}` or a promise to fill it later (\"we will be able "
-    "to fill this part\", \"[To be calculated ...]\"; not in HTML comments).",
+    "in]\", an illustration (\"0.5 kg CO2 (example)\"), a template field left blank, the template's formula, an "
+    "unrendered `{{ variable }}` or a promise to fill it later (\"we will be able to fill this part\", \"[To be "
+    "calculated ...]\"; not in HTML comments).",
     why="The Hub's model card template ends with an Environmental Impact section whose fields say `[More "
         "Information Needed]` until someone fills them in. Left as they are, they tell a reader that nobody "
         "did. Fill them in, or remove the section. `check --fix --fill-template` writes the block's values into "
