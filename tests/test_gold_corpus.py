@@ -418,6 +418,10 @@ def test_a_model_the_user_names_or_the_hub_lists_marks_a_model_card(tmp_path):
     ("ceyda__butterfly_cropped_uniq1K_512.md", "hardware", "A4000"),
     # "using 512 AMD MI250X GPUs. Each MI250X GPU has two Graphics Complex Dies": each of many, not one
     ("LumiOpen__Poro-34B.md", "accelerator_count", 512),
+    ("himanshu-nakrani__TinyMathReason-1B__docs_model_card.md", "wall_hours", 324),  # "~300 hours (TPU) + ~24 hours (GPU)"
+    ("canstralian__WhiteRabbitNeo.md", "accelerator_count", None),  # "- NVIDIA A100 GPU (example)"
+    # "- **Trainable Parameters:** ~0.8M parameters (~0.16% of total model weights)": an adapter's, not the size
+    ("TheSnowLord__2026_SyntaxError__fine_tuned_researcher_README.md", "params", None),
     ("haor__Evt_V4-preview.md", "accelerator_hours", 300),  # "Spent about 300 V100 GPU hours."
     ("aipicasso__cool-japan-diffusion-2-1-0.md", "wall_hours", 300),  # "使用時間（単位は時間）: 300"
     ("aipicasso__cool-japan-diffusion-2-1-0.md", "cloud_provider", None),  # "クラウド事業者: なし" (none)

@@ -256,6 +256,7 @@ _NO_VALUE = {"unknown", "n/a", "na", "none", "not specified", "not available", "
              "なし", "無し", "不明", "无", "未知", "없음", "ninguno", "ninguna", "aucun", "keine", "nessuno", "nenhum"}
 _FIRST_PART_RE = lazy_compile(r"[,;(]")
 # An illustration in the template's place, not a statement: "0.5 kg CO2 (example)", "e.g. 1 x A100".
+_ILLUSTRATION_RE = lazy_compile(r"\((?:for\s+)?example\)", re.IGNORECASE)
 _EXAMPLE_VALUE_RE = lazy_compile(r"\((?:for\s+)?example\)|^\W*(?:e\.g\.|example:|for\s+example\b)")
 _H1_RE = lazy_compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 
@@ -283,6 +284,7 @@ _RANGE_END_RE = lazy_compile(r"\d\s*(?:-|–|—|to)\s*$", re.IGNORECASE)
 _APPROX = r"\s*(?:~|≈|(?:approx(?:imately|\.)?|about|around|roughly|circa|ca\.)\s)?\s*"
 _RANGE_START_RE = lazy_compile(rf"{_APPROX}{_NUM}\s*[a-z]*\s*(?:-|–|—|to)\s*{_NUM}", re.IGNORECASE)
 _GENERIC_TIME_LABELS = {"time", "duration"}
+_PLUS_AFTER_RE = lazy_compile(r"\s*(?:\([^()\n]{0,40}\)\s*)?\+")  # "300 hours (TPU) + 24 hours (GPU)"
 # A field's value: its leading number ("~ 12.5 kg"), that number whole ("460,000 CPU hours" gives no
 # "460"; nor "3 epochs" any hours), a size alone ("7B"), a duration ("2 hours and 56 minutes",
 # "18h, 19min", "300 GPU hours").
@@ -608,6 +610,16 @@ class _Reader:
             if number is None:
                 return False
             hours, accelerator, end = _number(number.group(1)), False, number.end()
+        if plus := _PLUS_AFTER_RE.match(value, end):
+            # "~300 hours (TPU) + ~24 hours (GPU)": the stages' sum, if the rest is a duration too.
+            more = _FIELD_DURATION_RE.match(value, plus.end())
+            try:
+                extra, extra_accelerator = parse_duration_hours(more.group(1)) if more else (None, False)
+            except UnitError:
+                extra = None
+            if extra is None or extra_accelerator != accelerator:
+                return True  # two figures, not one
+            hours, end = hours + extra, more.end()
         accelerator = accelerator or "gpu" in label.lower()
         if not accelerator and hours > _WALL_CLOCK_YEAR:
             # "Hours used: 150000" beside 256 A100s: no training runs for over a year, so the
@@ -844,6 +856,8 @@ class _Reader:
                 if _REFERENCES_HEADING_RE.match(self._heading_before(start)):
                     continue  # a list of references cites other works ("Model Card for Mistral-7B-v0.1 ... 7 billion")
                 clause = self._clause(start, match.end())
+                if _ILLUSTRATION_RE.search(clause):
+                    continue  # "- NVIDIA A100 GPU (example)": the template filled with an illustration
                 text = match.group(0)
                 read_before = len(self.facts)
                 if pattern is _MASS_CO2_RE or pattern is _MASS_NEAR_EMISSION_RE:
@@ -871,6 +885,8 @@ class _Reader:
                     before = self.body[max(0, start - 40) : start]
                     if _BOUND_BEFORE_RE.search(before):
                         continue  # "less than 13 billion parameters", "up to 2T tokens": a bound, not the size
+                    if pattern is not _TOKENS_RE and "trainable" in line_before.lower():
+                        continue  # "**Trainable Parameters:** ~0.8M parameters": an adapter's, not the model's size
                     # "from 7 billion to 70 billion parameters", "135M, 360M and 1.7B parameters": sizes of a family;
                     # "the 124 million parameter version of GPT-2": another model's.
                     scope = ("family" if _SIZE_LIST_BEFORE_RE.search(before)
