@@ -9,9 +9,10 @@ kind. The benefit of the doubt goes to the model card, so that no card loses its
 - front matter: a model card's, unless its keys are only a dataset card's or a Space's;
 - without front matter, a model card when its file is named as one (`model_card.md`), its
   folder holds model files (`config.json`, weights), a heading names a model-card section
-  (Model Details, Intended Uses, Training Data, Environmental Impact, ...) or it asks the
-  climate performance model card's questions; otherwise a project README when it has a
-  project's sections or set-up steps (Installation, Requirements, `git clone`, ...);
+  (Model Details, Intended Uses, Training Data, Environmental Impact, ...; an Environmental
+  Impact alone does not, beside a project's sections) or it asks the climate performance model
+  card's questions; otherwise a project README when it has a project's sections or set-up steps
+  (Installation, Requirements, Project structure, `git clone`, ...);
 - a dataset card when its title says so ("# Dataset Card for ..."), unless its front matter
   has a model card's keys.
 
@@ -74,6 +75,7 @@ _CARD_SECTION_RE = lazy_compile(
     r"evaluation (?:data|results)|technical specifications|ethical considerations",
     re.IGNORECASE,
 )
+_IMPACT_RE = lazy_compile(r"environmental impact", re.IGNORECASE)
 _CLIMATE_QUESTIONS_RE = lazy_compile(r"how much co2\w* (?:was )?emitted", re.IGNORECASE)
 # A project's sections and set-up steps.
 _PROJECT_SECTION_RE = lazy_compile(
@@ -111,10 +113,14 @@ def document_kind(card: Card, folder: str | os.PathLike | None = None, names: Co
         return MODEL_CARD
     if folder is not None and _holds_model_files(folder, names):
         return MODEL_CARD
-    if any(_CARD_SECTION_RE.search(heading) for heading in headings) or _CLIMATE_QUESTIONS_RE.search(card.body):
-        return MODEL_CARD
     project = next((heading for heading in headings if _PROJECT_SECTION_RE.match(heading)), None)
     step = _PROJECT_STEP_RE.search(card.body)
+    sections = [heading for heading in headings if _CARD_SECTION_RE.search(heading)]
+    # A project's README may end with an "Environmental Impact" of its own: that section alone,
+    # beside a project's sections, does not make it a model card.
+    if (sections and not (all(_IMPACT_RE.search(heading) for heading in sections) and (project or step))
+            or _CLIMATE_QUESTIONS_RE.search(card.body)):
+        return MODEL_CARD
     if project is not None or step is not None:
         said = f"a section '{project[:40]}'" if project is not None else f"'{step.group(0)}'"
         return Document(DocumentKind.PROJECT, f"no front matter, no model-card section and {said}")
