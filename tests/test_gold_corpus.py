@@ -475,6 +475,17 @@ def test_figures_that_are_not_this_models_training_emissions(name, says):
     assert says in card.text and facts.best("emissions") is None
 
 
+def test_a_title_naming_this_model_with_how_it_was_made_is_its_own(tmp_path):
+    # "# Model Card for Aya Expanse 8B with LoRA Finetuning" over the run folder aya-expanse-8b_bl_seed42: this model's
+    # title ("with LoRA Finetuning" says how, not which), and its "Carbon Emitted: ~0.04 kgCO₂eq" its own.
+    folder = tmp_path / "aya-expanse-8b_bl_seed42"
+    folder.mkdir()
+    name = "lisasaleh__BiasLLM__results_checkpoints_aya-expanse-8b_bl_seed42_README.md"
+    (folder / "README.md").write_bytes((GOLD / "cards" / name).read_bytes())
+    facts = gather(read_card(folder / "README.md"), folder)
+    assert facts.model_name_source == "folder name" and facts.best("emissions").value == pytest.approx(40)
+
+
 def test_a_parenthesis_after_the_figure_is_a_place_only_if_it_names_one():
     # "- **Carbon emitted:** ~0.2 kgCO₂eq (estimated)": 200 g, and "estimated" is no region
     card, facts = _gold("Ahmadhammam03__Galaxy-Chatbot__models_galaxy_alibaba_chatbot_README.md")

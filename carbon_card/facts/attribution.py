@@ -67,7 +67,9 @@ _FINE_TUNING_NEUTRAL = frozenset({"hf", "meta", "base", "pt", "model", "original
 _LABEL_WORDS = frozenset({
     "model", "models", "card", "for", "of", "the", "a", "an", "and", "estimated", "estimate", "emissions", "emission",
     "emitted", "carbon", "footprint", "co2", "co2eq", "environmental", "impact", "training", "train", "details",
-    "s", "about", "on", "by", "in",
+    "s", "about", "on", "by", "in", "with",
+    # How a model was made, not which: "Model Card for Aya Expanse 8B with LoRA Finetuning" names Aya Expanse 8B.
+    "lora", "qlora", "peft", "adapter", "finetuning", "finetuned", "fine", "tuning", "tuned",
 })
 _ORIGINAL_RE = lazy_compile(r"\b(?:original|base|parent|upstream|source)\s+model(?:'s)?(?:\s+card)?\b", re.IGNORECASE)
 _LABEL_TOPIC_RE = lazy_compile(r"\bmodel\s+card\b|\bemissions?\b|\bcarbon\b|\bco2|\benvironmental\s+impact\b",
@@ -362,7 +364,7 @@ def _label_scope(text: str, own: set[str], name_is_id: bool, own_versions: tuple
                 return "family"
         elif label_versions[: len(own_versions)] != own_versions:
             return "other"
-    if own <= named:
+    if own - _LABEL_WORDS <= named:
         return None  # this model's name (and maybe more words)
     if named < own:
         # "Stable Diffusion v1" over the figures of stable-diffusion-v1-4: the series this
