@@ -486,6 +486,12 @@ def test_a_title_naming_this_model_with_how_it_was_made_is_its_own(tmp_path):
     assert facts.model_name_source == "folder name" and facts.best("emissions").value == pytest.approx(40)
 
 
+def test_a_bold_line_that_states_a_figure_names_no_model():
+    # "**Estimated one-time training carbon cost: ~3 kg CO₂**" heads its working: a statement, not a label naming a model
+    card, facts = _gold("iotashan__react-native-dl-scan__docs_MODEL_CARD.md")
+    assert facts.best("emissions").value == pytest.approx(3000)
+
+
 def test_a_parenthesis_after_the_figure_is_a_place_only_if_it_names_one():
     # "- **Carbon emitted:** ~0.2 kgCO₂eq (estimated)": 200 g, and "estimated" is no region
     card, facts = _gold("Ahmadhammam03__Galaxy-Chatbot__models_galaxy_alibaba_chatbot_README.md")

@@ -71,6 +71,7 @@ _LABEL_WORDS = frozenset({
     # How a model was made, not which: "Model Card for Aya Expanse 8B with LoRA Finetuning" names Aya Expanse 8B.
     "lora", "qlora", "peft", "adapter", "finetuning", "finetuned", "fine", "tuning", "tuned",
 })
+_FIGURE_RE = lazy_compile(r"\d\s*(?:kg|g|t|tonnes?|tons?|kwh|mwh|hours?|hrs?|h)\b", re.IGNORECASE)
 _ORIGINAL_RE = lazy_compile(r"\b(?:original|base|parent|upstream|source)\s+model(?:'s)?(?:\s+card)?\b", re.IGNORECASE)
 _LABEL_TOPIC_RE = lazy_compile(r"\bmodel\s+card\b|\bemissions?\b|\bcarbon\b|\bco2|\benvironmental\s+impact\b",
                                re.IGNORECASE)
@@ -347,6 +348,8 @@ def _label_scope(text: str, own: set[str], name_is_id: bool, own_versions: tuple
     original = _ORIGINAL_RE.search(text)
     if not original and not _LABEL_TOPIC_RE.search(text):
         return None  # most headings: their words are not looked at
+    if _FIGURE_RE.search(text):
+        return None  # "**Estimated one-time training carbon cost: ~3 kg CO₂**": a statement, not a model's name
     named = model_words(text) - _LABEL_WORDS
     if original:
         # "Original model card: Meta's CodeLlama 7B"; but "BERT base model (uncased)" names this model.
