@@ -162,7 +162,8 @@ def test_the_census_of_the_shards_equals_check_card_by_card(rows, step, tmp_path
         expected.add({**checked[row["modelId"]], "repo_id": row["modelId"], "hub": hub_json(listing(row))})
     assert summary == expected.json()
     assert summary["audited"] == len(chosen) and summary["failed"] == 0
-    assert summary["tiers"]["T1"]["models"] > len(chosen) * 0.6  # most of the study's cards report emissions
+    # Most of the study's cards report emissions (the gold cards beside them mostly do not).
+    assert summary["tiers"]["T1"]["models"] > sum(row["author"] == "castano" for row in chosen) * 0.6
 
 
 def test_what_the_dump_lists_joins_the_cards_facts(sample, local_run, shards):

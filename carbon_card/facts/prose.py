@@ -610,16 +610,10 @@ class _Reader:
             if number is None:
                 return False
             hours, accelerator, end = _number(number.group(1)), False, number.end()
-        if plus := _PLUS_AFTER_RE.match(value, end):
-            # "~300 hours (TPU) + ~24 hours (GPU)": the stages' sum, if the rest is a duration too.
-            more = _FIELD_DURATION_RE.match(value, plus.end())
-            try:
-                extra, extra_accelerator = parse_duration_hours(more.group(1)) if more else (None, False)
-            except UnitError:
-                extra = None
-            if extra is None or extra_accelerator != accelerator:
-                return True  # two figures, not one
-            hours, end = hours + extra, more.end()
+        if _PLUS_AFTER_RE.match(value, end):
+            # "~300 hours (TPU) + ~24 hours (GPU)", "~0.1 (Training) + ~2.0 (Setup/Dev)": parts, not the one figure
+            # the field names (a sum of stages, or of training and what was not training).
+            return True
         accelerator = accelerator or "gpu" in label.lower()
         if not accelerator and hours > _WALL_CLOCK_YEAR:
             # "Hours used: 150000" beside 256 A100s: no training runs for over a year, so the

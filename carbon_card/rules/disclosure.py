@@ -107,7 +107,9 @@ _PLACEHOLDER_VALUE_RE = lazy_compile(
     r"(?:available|known|reported|disclosed|measured|tracked|recorded|logged|estimated|calculated|computed)\b[^\d\n]*"
     r"|not\s+specified\b.*"
     r"|(?:still\s+)?to\s+be\s+(?:determined|added|confirmed|announced|measured|calculated|estimated|filled)\b.*"
-    r"|(?:fill\s+in|insert|add|enter)\b[^\d\n]*"  # "[Fill in]", "[insert hours]": the template's instruction
+    # "[Fill in]", "[insert hours]", "[Specify if applicable]", "[Your Region]", "Estimate using [calculator](...)":
+    # the template's instruction
+    r"|(?:fill\s+in|insert|add|enter|specify|estimate|provide|your)\b[^\d\n]*|estimate\s+(?:using|with|via)\b.*"
     r"|.*\((?:for\s+)?example\)?"  # "0.5 kg CO2 (example)": an illustration, not the training's
     r"|\(?power\s+consumption\s*[x×*]\s*time\s*[x×*]\s*carbon\s+produced\s+based\s+on\s+(?:the\s+)?location"
     r"\s+of\s+(?:the\s+)?power\s+grid\)?"
@@ -329,7 +331,7 @@ CC301 = Rule(
     "CC301", "template-placeholder", Severity.WARNING,
     "A field of the Environmental Impact section (or a question of the climate card) says nothing: `[More "
     "Information Needed]`, Unknown, TBD, TODO, N/A, Varies, (Forthcoming.), \"Not (publicly) reported\", \"[Fill "
-    "in]\", an illustration (\"0.5 kg CO2 (example)\"), a template field left blank, the template's formula, an "
+    "in]\", \"[Your Region]\", an illustration (\"0.5 kg CO2 (example)\"), a template field left blank, the template's formula, an "
     "unrendered `{{ variable }}` or a promise to fill it later (\"we will be able to fill this part\", \"[To be "
     "calculated ...]\"; not in HTML comments).",
     why="The Hub's model card template ends with an Environmental Impact section whose fields say `[More "
