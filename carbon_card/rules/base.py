@@ -38,7 +38,9 @@ class Severity(enum.IntEnum):
     ERROR = 3
 
     def __str__(self) -> str:
-        return self.name.lower()
+        # `_name_`, not the `name` property: Enum's properties cost a descriptor call in Python
+        # 3.11, and the JSON output asks for each finding's severity.
+        return self._name_.lower()
 
 
 class FixSafety(enum.Enum):
@@ -51,7 +53,7 @@ class FixSafety(enum.Enum):
     """The fix is a guess the user should confirm (e.g. renaming a misspelt key)."""
 
     def __str__(self) -> str:
-        return self.value
+        return self._value_  # not the `value` property: see Severity.__str__
 
 
 class FixStage(enum.IntEnum):
