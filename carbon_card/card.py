@@ -623,23 +623,25 @@ def find_cards(paths: Iterable[str | Path], excluded: Callable[[str, bool], bool
             for dirpath, dirnames, filenames in os.walk(path, onerror=unlisted.append):
                 if listed is not None:
                     listed[dirpath] = dirnames + filenames
-                reported |= bool(unlisted)
-                yield from _unlisted(unlisted, path)
-                kept = sorted(name for name in dirnames if not name.startswith("."))
-                if excluded is not None:
-                    searched = [name for name in kept if not excluded(os.path.join(dirpath, name), False)]
-                    found |= searched != kept  # excluded by the configuration is not "no card"
-                    kept = searched
-                dirnames[:] = kept
+                if unlisted:
+                    reported = True
+                    yield from _unlisted(unlisted, path)
+                if dirnames:  # most folders of cards hold none: nothing to sort or exclude
+                    kept = sorted(name for name in dirnames if not name.startswith("."))
+                    if excluded is not None:
+                        searched = [name for name in kept if not excluded(os.path.join(dirpath, name), False)]
+                        found |= searched != kept  # excluded by the configuration is not "no card"
+                        kept = searched
+                    dirnames[:] = kept
                 if cards is None:
-                    names = [CARD_FILE_NAME] if CARD_FILE_NAME in filenames else []
+                    found_here = [os.path.join(dirpath, CARD_FILE_NAME)] if CARD_FILE_NAME in filenames else []
                 else:
-                    names = [name for name in sorted(filenames) if cards.included(os.path.join(dirpath, name))]
-                if listed is not None and not names:
+                    found_here = [card for card in (os.path.join(dirpath, name) for name in sorted(filenames))
+                                  if cards.included(card)]
+                if listed is not None and not found_here:
                     del listed[dirpath]  # kept only for the folders of cards: bounded by what is checked
-                for name in names:
+                for card in found_here:
                     found = True
-                    card = os.path.join(dirpath, name)
                     if excluded is None or not excluded(card, False):
                         yield card
             reported |= bool(unlisted)

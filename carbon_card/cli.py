@@ -251,6 +251,7 @@ class _Options(CardFiles):
         self.configuration = None
         self._folders: dict[str, bool] = {}  # absolute folder: a configuration file there or above
         self._above: dict[str, bool] = {}  # the same, by the folder as given
+        self._defaults: _Defaults | None = None  # the settings of every card when no configuration applies
         self.listed: dict[str, list[str]] = {}  # the names in each card's folder, as find_cards' walk listed them
         if config_path is not None or isolated or any(self.selection.values()):
             self._configure()
@@ -338,8 +339,10 @@ class _Options(CardFiles):
         """(enabled codes or None, fail-on, unsafe fixes, fill template, model id) of one card."""
         configuration = self._configured(path)
         if configuration is None:
-            return _Defaults(None, self.fail_on or "warning", bool(self.unsafe_fixes), bool(self.fill_template),
-                             self.model_id)
+            if self._defaults is None:  # the same for every card: made once
+                self._defaults = _Defaults(None, self.fail_on or "warning", bool(self.unsafe_fixes),
+                                           bool(self.fill_template), self.model_id)
+            return self._defaults
         try:
             return configuration.for_card(path)
         except Exception as error:  # noqa: BLE001

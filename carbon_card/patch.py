@@ -28,7 +28,8 @@ from .card import MAX_CARD_BYTES, Card, CardReadError, LineIndex, PatchError, pa
 from .facts import Facts
 from .facts.lift import BLOCK_KEY, liftable, yaml_number, yaml_scalar
 from .rules import FIXES, RULES
-from .rules.base import Change, FixContext, FixSafety, FixStage
+from .rules.base import FixSafety, FixStage
+from .rules.fixing import Change, FixContext
 from .rules.disclosure import template_placeholders
 from .units import format_mass
 

@@ -202,16 +202,17 @@ def diff_summary_text(summary: Summary, diffs: int) -> str:
 
 
 def finding_json(finding: Finding) -> dict[str, Any]:
+    rule, fixable = finding.rule, finding.fixable  # read once: Finding's properties are calls
     return {
-        "code": finding.code,
-        "rule": finding.rule.name,
-        "severity": str(finding.severity),
+        "code": rule.code,
+        "rule": rule.name,
+        "severity": str(rule.severity),
         "message": finding.message,
         "line": finding.line,
         "column": finding.column,
-        "fixable": finding.fixable,
+        "fixable": fixable,
         "fix": finding.fix,
-        "fix_safety": str(finding.fix_safety) if finding.fixable else None,
+        "fix_safety": str(finding.fix_safety) if fixable else None,
     }
 
 

@@ -247,7 +247,11 @@ class Facts:
 
     def chosen(self) -> dict[str, Fact]:
         """The best fact of every quantity that has one, in `QUANTITIES` order."""
-        return {name: fact for name in QUANTITIES if (fact := self.best(name)) is not None}
+        # Only the quantities this model has candidates for can have a best one: most cards state
+        # a few of the many quantities.
+        by_quantity = self._by_quantity
+        return {name: fact for name in QUANTITIES
+                if (name, "model") in by_quantity and (fact := self.best(name)) is not None}
 
 
 def _not_positive(value: Any) -> bool:

@@ -22,6 +22,12 @@ def record(result, show_diff: bool) -> dict[str, Any]:
     return found
 
 
+# One encoder for every record: `json.dumps` with options builds a new one per call. A record
+# is a tree of fresh dicts and lists, never circular, so the encoder need not track the
+# containers it is inside (check_circular) either.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False)
+
+
 class Json(Format):
     """A list with one object per card, one card per line, streamed: memory stays flat."""
 
@@ -32,7 +38,7 @@ class Json(Format):
         self._first = True
 
     def _write(self, obj: dict) -> None:
-        self.out.write(("\n" if self._first else ",\n") + json.dumps(obj, ensure_ascii=False))
+        self.out.write(("\n" if self._first else ",\n") + _ENCODER.encode(obj))
         self._first = False
 
     def result(self, result) -> None:

@@ -1,5 +1,6 @@
 """The types of the rules registry: a rule with its explanation, check and fix; what a check
-reads (`Context`) and reports (`Finding`); what a fix plans (`Change`).
+reads (`Context`) and reports (`Finding`). What a fix plans (`Change`, from a `FixContext`) is in
+`fixing`, loaded only by the runs that fix.
 
 A rule module defines its checks and fixes, then its `Rule`s, which name them. A check is a
 function of the card's `Context` that returns its findings, a list or `()` (a plain function:
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from ..card import Card
     from ..estimate import Estimate
     from ..facts import Facts
+    from .fixing import Change, FixContext
 
 __all__ = [
     "BLOCK_KEY", "RECOMMENDED", "Change", "Check", "Context", "Example", "Finding", "Findings", "Fix", "FixContext",
@@ -38,7 +40,9 @@ class Severity(enum.IntEnum):
     ERROR = 3
 
     def __str__(self) -> str:
-        return self.name.lower()
+        # `_name_`, not the `name` property: Enum's properties cost a descriptor call in Python
+        # 3.11, and the JSON output asks for each finding's severity.
+        return self._name_.lower()
 
 
 class FixSafety(enum.Enum):
@@ -51,7 +55,7 @@ class FixSafety(enum.Enum):
     """The fix is a guess the user should confirm (e.g. renaming a misspelt key)."""
 
     def __str__(self) -> str:
-        return self.value
+        return self._value_  # not the `value` property: see Severity.__str__
 
 
 class FixStage(enum.IntEnum):
@@ -78,19 +82,6 @@ class Example:
 
     card: str
     files: tuple[tuple[str, str], ...] = ()
-
-
-@dataclass(frozen=True)
-class Change:
-    """One edit of the block, and the finding it resolves."""
-
-    code: str
-    """The rule whose finding this fixes."""
-    key: str
-    """The block key it sets (or renames to)."""
-    value: Any
-    safety: FixSafety
-    description: str
 
 
 @dataclass(frozen=True)
@@ -247,41 +238,14 @@ class Context:
         return (self.card.yaml_line, 1) if self.card.yaml_span else (1, 1)
 
 
-@dataclass(frozen=True)
-class FixContext:
-    """What the fixes of one card read."""
+def __getattr__(name: str) -> Any:
+    # `Change` and `FixContext` were defined here: named still, loaded only when asked for (a
+    # check without --fix or --diff never plans a change).
+    if name in ("Change", "FixContext"):
+        from . import fixing
 
-    card: Card
-    facts: Facts
-    estimate: Callable[[], Estimate] | None = None
-    """carbon-card's estimate of the card, computed only when a fix asks for it."""
-    allows: Callable[[str, int], bool] | None = None
-    """Whether a finding of a code at a line would be reported: a fix does not write a field
-    whose rule is ignored or suppressed there."""
-
-    @cached_property
-    def lifts(self) -> dict[str, Lift]:
-        return liftable(self.card, self.facts)
-
-    def change(self, finding: Finding, key: str, value: Any, description: str) -> Change:
-        """The change of `key` for `finding`, with the finding's own safety: a safe rule's fix that
-        another finding doubts is unsafe, and so is hardware that carbon-card cannot name ("GPU
-        Power" in a Hardware Type field), and so are hours but on one accelerator."""
-        safety = finding.fix_safety
-        if key == "hardware_used" and not _known_hardware(value):
-            safety = FixSafety.UNSAFE
-        if key == "hours_used" and self.facts.value("accelerator_count") != 1:
-            # The template's "Hours used" feeds the ML CO2 calculator, which multiplies one device's
-            # power by it: on several accelerators, cards write wall-clock hours or their sum alike;
-            # where the card does not say how many ("H100 Hopper nodes"), which it is is a guess.
-            safety = FixSafety.UNSAFE
-        return Change(finding.code, key, value, safety, description)
-
-
-def _known_hardware(text: Any) -> bool:
-    from ..hardware import parse_hardware
-
-    return isinstance(text, str) and parse_hardware(text) is not None
+        return getattr(fixing, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def is_number(value: Any) -> bool:

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..facts.lift import yaml_number
 from ..schema import field_error, known_keys
 from ..units import UnitError, format_grams, parse_mass_grams
 from .base import (
-    BLOCK_KEY, Change, Context, Example, Finding, Findings, Fix, FixContext, FixSafety, FixStage, Rule, Severity,
+    BLOCK_KEY, Context, Example, Finding, Findings, Fix, FixSafety, FixStage, Rule, Severity,
     is_number, type_name,
 )
 from .disclosure import ESTIMATED_FIGURE, estimate_fix
+
+if TYPE_CHECKING:  # a fix's types: loaded by the runs that fix (see `fixing`)
+    from .fixing import Change, FixContext
 
 __all__ = ["RULES", "suggested_renames"]
 

@@ -10,6 +10,7 @@ import itertools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from .. import __version__
 from .._regex import lazy_compile
@@ -19,9 +20,12 @@ from ..facts.lift import Lift, yaml_number, yaml_scalar
 from ..facts.prose import lines_with, hidden_spans
 from ..units import format_grams, format_mass
 from .base import (
-    BLOCK_KEY, RECOMMENDED, Change, Context, Example, Finding, Findings, Fix, FixContext, FixSafety, FixStage, Rule,
+    BLOCK_KEY, RECOMMENDED, Context, Example, Finding, Findings, Fix, FixSafety, FixStage, Rule,
     Severity,
 )
+
+if TYPE_CHECKING:  # a fix's types: loaded by the runs that fix (see `fixing`)
+    from .fixing import Change, FixContext
 
 __all__ = ["ESTIMATED_FIGURE", "RULES", "disclosure_tier", "estimable", "estimable_tier", "estimate_fix", "new_figure",
            "template_placeholders"]

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
 import yaml
 
 from .base import (
-    BLOCK_KEY, Change, Context, Example, Finding, Findings, Fix, FixContext, FixSafety, FixStage, Rule, Severity,
+    BLOCK_KEY, Context, Example, Finding, Findings, Fix, FixSafety, FixStage, Rule, Severity,
 )
+
+if TYPE_CHECKING:  # a fix's types: loaded by the runs that fix (see `fixing`)
+    from .fixing import Change, FixContext
 
 __all__ = ["RULES"]
 

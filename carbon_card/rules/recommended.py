@@ -4,13 +4,17 @@ training it covers, where and on what hardware it ran."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from ..facts.lift import Lift, yaml_scalar
 from .base import (
-    BLOCK_KEY, RECOMMENDED, Change, Context, Example, Finding, Findings, Fix, FixContext, FixSafety, FixStage, Rule,
+    BLOCK_KEY, RECOMMENDED, Context, Example, Finding, Findings, Fix, FixSafety, FixStage, Rule,
     Severity, is_number,
 )
 from .block import suggested_renames
+
+if TYPE_CHECKING:  # a fix's types: loaded by the runs that fix (see `fixing`)
+    from .fixing import Change, FixContext
 
 __all__ = ["RECOMMENDED", "RULES"]
 

@@ -1,0 +1,73 @@
+"""What a fix plans: the `Change`s of a card's block, from the card's `FixContext`.
+
+Only the Patch stage (`--fix`, `--diff`) makes them, so they live apart from the rules' other
+types (`base`), which every `check` loads: a dataclass costs a millisecond to create, and a
+check that reports findings never needs these two. `base` still names them (on first use).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .._cached import cached_property
+from ..facts.lift import Lift, liftable
+from .base import Finding, FixSafety
+
+if TYPE_CHECKING:
+    from ..card import Card
+    from ..estimate import Estimate
+    from ..facts import Facts
+
+__all__ = ["Change", "FixContext"]
+
+
+@dataclass(frozen=True)
+class Change:
+    """One edit of the block, and the finding it resolves."""
+
+    code: str
+    """The rule whose finding this fixes."""
+    key: str
+    """The block key it sets (or renames to)."""
+    value: Any
+    safety: FixSafety
+    description: str
+
+
+@dataclass(frozen=True)
+class FixContext:
+    """What the fixes of one card read."""
+
+    card: Card
+    facts: Facts
+    estimate: Callable[[], Estimate] | None = None
+    """carbon-card's estimate of the card, computed only when a fix asks for it."""
+    allows: Callable[[str, int], bool] | None = None
+    """Whether a finding of a code at a line would be reported: a fix does not write a field
+    whose rule is ignored or suppressed there."""
+
+    @cached_property
+    def lifts(self) -> dict[str, Lift]:
+        return liftable(self.card, self.facts)
+
+    def change(self, finding: Finding, key: str, value: Any, description: str) -> Change:
+        """The change of `key` for `finding`, with the finding's own safety: a safe rule's fix that
+        another finding doubts is unsafe, and so is hardware that carbon-card cannot name ("GPU
+        Power" in a Hardware Type field), and so are hours but on one accelerator."""
+        safety = finding.fix_safety
+        if key == "hardware_used" and not _known_hardware(value):
+            safety = FixSafety.UNSAFE
+        if key == "hours_used" and self.facts.value("accelerator_count") != 1:
+            # The template's "Hours used" feeds the ML CO2 calculator, which multiplies one device's
+            # power by it: on several accelerators, cards write wall-clock hours or their sum alike;
+            # where the card does not say how many ("H100 Hopper nodes"), which it is is a guess.
+            safety = FixSafety.UNSAFE
+        return Change(finding.code, key, value, safety, description)
+
+
+def _known_hardware(text: Any) -> bool:
+    from ..hardware import parse_hardware
+
+    return isinstance(text, str) and parse_hardware(text) is not None
