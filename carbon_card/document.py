@@ -113,13 +113,19 @@ def document_kind(card: Card, folder: str | os.PathLike | None = None, names: Co
         return MODEL_CARD
     if folder is not None and _holds_model_files(folder, names):
         return MODEL_CARD
-    project = next((heading for heading in headings if _PROJECT_SECTION_RE.match(heading)), None)
-    step = _PROJECT_STEP_RE.search(card.body)
-    sections = [heading for heading in headings if _CARD_SECTION_RE.search(heading)]
+    sections = (heading for heading in headings if _CARD_SECTION_RE.search(heading))
     # A project's README may end with an "Environmental Impact" of its own: that section alone,
     # beside a project's sections, does not make it a model card.
-    if (sections and not (all(_IMPACT_RE.search(heading) for heading in sections) and (project or step))
-            or _CLIMATE_QUESTIONS_RE.search(card.body)):
+    impact_only = None
+    for section in sections:
+        if not _IMPACT_RE.search(section):
+            return MODEL_CARD
+        impact_only = section
+    if _CLIMATE_QUESTIONS_RE.search(card.body):
+        return MODEL_CARD
+    project = next((heading for heading in headings if _PROJECT_SECTION_RE.match(heading)), None)
+    step = _PROJECT_STEP_RE.search(card.body)
+    if impact_only is not None and project is None and step is None:
         return MODEL_CARD
     if project is not None or step is not None:
         said = f"a section '{project[:40]}'" if project is not None else f"'{step.group(0)}'"
