@@ -42,6 +42,13 @@ PIECES = {
                                            "(based on the associated paper).\n",
                                            "# X - Finetuned for NER on Y\nThis model is a fine-tuned version of Z.\n", ""),
     "subjects of paragraphs": "Llama-SEA-LION-v3-8B-IT was fine-tuned in 3 hours on 8x H100. It took 2 days with 4 A100.\n",
+    # Blank and illustrated template fields, parts of hours, counts that disagree, non-answers in sentences.
+    "template fields of this session": ("- **Hours used:**\n- **Carbon Emitted:** 0.5 kg CO2 (example)\n"
+                                        "- **Hours used:** ~3 hours (TPU) + ~2 hours (GPU)\n"
+                                        "- **Compute Region:** hours were not publicly reported\n"
+                                        "Trained on 2 A100 and on a single V100 for this analysis, 3 kg CO2. ",
+                                        "## Environmental Impact\n", ""),
+    "references": "## References\n1. A model with 7 billion parameters trained on 8 A100.\n",
 }
 
 
