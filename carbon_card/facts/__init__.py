@@ -18,7 +18,7 @@ from ..card import Card
 from ..document import MODEL_CARD, document_kind
 from ..tables import task_domain
 from .attribution import attribute, copied_from, copied_metadata
-from .base import QUANTITIES, Fact, FactProblem, Facts, Quantity, Reading
+from .base import NAMED_BY_ID, QUANTITIES, Fact, FactProblem, Facts, Quantity, Reading
 from .files import facts_from_folder, hub_repository
 from .metadata import facts_from_metadata, model_index_name
 from .prose import facts_from_prose, first_heading
@@ -67,7 +67,7 @@ def gather(card: Card, folder: str | os.PathLike | None = None, model_name: str 
     folder_name = os.path.basename(os.path.abspath(folder)) if folder is not None else None
     copied = copied_from(card, name, folder_name)
     facts = copied_metadata(facts, copied)
-    facts += _sizes_in_doubt(attribute(card, prose_facts, name, copied, name_source in ("given", "model-index", "hub clone"),
+    facts += _sizes_in_doubt(attribute(card, prose_facts, name, copied, name_source in NAMED_BY_ID,
                                        named_size))
     problems += prose_problems
     if folder is not None:

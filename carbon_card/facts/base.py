@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 
 from ..document import MODEL_CARD, Document
 
-__all__ = ["QUANTITIES", "Quantity", "Copied", "Fact", "FactProblem", "Facts", "Reading", "SCOPES", "DISCLOSING_SCOPES"]
+__all__ = ["QUANTITIES", "Quantity", "Copied", "Fact", "FactProblem", "Facts", "Reading", "SCOPES", "DISCLOSING_SCOPES", "NAMED_BY_ID"]
 
 
 class Reading(enum.Enum):
@@ -86,6 +86,10 @@ SCOPES = ("model", "row", "other", "family", "market")
 """What a value is about: this model; a row of a multi-model table that could not be matched
 to this model (its name unknown); another model of a multi-model card; a family total over
 several models; a market-based figure (after renewable-energy claims)."""
+
+NAMED_BY_ID = ("given", "model-index", "hub clone")
+"""Sources of a model's name that are its repository's id (`--model-id`, `model-index`, a clone's
+Hub remote), not a folder's name or a title."""
 
 DISCLOSING_SCOPES = ("model", "row", "family")
 """Scopes whose figures count as this card disclosing a quantity (for the reporting class)."""

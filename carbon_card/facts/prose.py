@@ -150,10 +150,11 @@ _HOURS_AFTER_RE = lazy_compile(r"[\s-]*(?:hours?|hrs?|h)\b", re.IGNORECASE)
 # "The above command assumes training on 4 GPUs"; "The configuration has been tested on single GPU setup on a RTX5000".
 # A model named by its size in a sentence: "The 175B model", "the 13B-parameter model", "7B models".
 _MODEL_SIZE_RE = lazy_compile(r"(?<![\w.])(\d+(?:\.\d+)?\s?[MB])[\s-]+(?:param(?:eter)?s?[\s-]+)?(?:model|version|variant)s?\b")
-# Under a heading about evaluation or use, training is the evaluation's fine-tuning ("## Evaluation results": "The
-# training was done on a single 16GB NVIDIA Tesla V100 GPU. For MRPC/WNLI, the models were trained for 5 epochs").
+# A list of references cites other works.
 _REFERENCES_HEADING_RE = lazy_compile(r"#+\s*(?:\W\s*)?(?:references?|bibliography|citations?|works\s+cited)\b",
                                       re.IGNORECASE)
+# Under a heading about evaluation or use, training is the evaluation's fine-tuning ("## Evaluation results": "The
+# training was done on a single 16GB NVIDIA Tesla V100 GPU. For MRPC/WNLI, the models were trained for 5 epochs").
 _EVALUATION_HEADING_RE = lazy_compile(r"#+\s*(?:\W\s*)?(?:evaluation|results|benchmarks?\b|inference|usage|how\s+to\s+use)",
                                       re.IGNORECASE)
 # A sentence whose subject is a variant of this model, by its name: "The Llama-SEA-LION-v2-8B-IT model was fine-tuned
@@ -257,7 +258,7 @@ _NO_VALUE = {"unknown", "n/a", "na", "none", "not specified", "not available", "
 _FIRST_PART_RE = lazy_compile(r"[,;(]")
 # An illustration in the template's place, not a statement: "0.5 kg CO2 (example)", "e.g. 1 x A100".
 _ILLUSTRATION_RE = lazy_compile(r"\((?:for\s+)?example\)", re.IGNORECASE)
-_EXAMPLE_VALUE_RE = lazy_compile(r"\((?:for\s+)?example\)|^\W*(?:e\.g\.|example:|for\s+example\b)")
+_EXAMPLE_LEAD_RE = lazy_compile(r"\W*(?:e\.g\.|example:|for\s+example\b)")
 _H1_RE = lazy_compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 
 
@@ -414,8 +415,9 @@ class _Reader:
         self.used_lines: set[int] = set()
         self.used_spans: list[tuple[int, int]] = []  # body offsets of the lines in used_lines
         self.of_this_model: set[int] = set()
-        self.under_training_heading: set[int] = set()  # id() of sentence facts under a heading about training
         """ids of the facts read from a sentence that names "this model" before the figure."""
+        self.under_training_heading: set[int] = set()
+        """ids of the facts read from a sentence under a heading about training."""
         self.unmatched_rows = False
         self.own_names: list[set[str]] = []
         self.body_lines: list[str] | None = None  # split when a group's label is looked for
@@ -1699,7 +1701,7 @@ def _states_nothing(value: str) -> bool:
     lower = value.lower()
     return (_PLACEHOLDER in lower or lower.strip(" .") in _NO_VALUE
             or _FIRST_PART_RE.split(lower, 1)[0].strip(" .") in _NO_VALUE
-            or _EXAMPLE_VALUE_RE.search(lower) is not None)
+            or _ILLUSTRATION_RE.search(lower) is not None or _EXAMPLE_LEAD_RE.match(lower) is not None)
 
 
 def _grams(text: str) -> float:

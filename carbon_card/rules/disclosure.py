@@ -16,6 +16,7 @@ from .. import __version__
 from .._regex import lazy_compile
 from ..card import Card
 from ..facts import Fact, Facts
+from ..facts.base import NAMED_BY_ID
 from ..facts.lift import Lift, yaml_number, yaml_scalar
 from ..facts.prose import lines_with, hidden_spans
 from ..units import format_grams, format_mass
@@ -236,7 +237,7 @@ def no_block(ctx: Context) -> Findings:
         # choice to the user: the fix is then unsafe, unless a name the user or the Hub gives picked
         # the figure's row (`--model-id`, `model-index`, a clone's remote), not a folder's or a title's.
         picked = lifted is not None and lifted.fact is not None and lifted.fact.row is not None \
-            and facts.model_name_source in _GIVEN_NAMES
+            and facts.model_name_source in NAMED_BY_ID
         return [replace(finding, doubted=True) if lifted and not picked and _other_figures(facts, lifted.fact)
                 else finding]
     elif disclosed:
@@ -246,9 +247,6 @@ def no_block(ctx: Context) -> Findings:
                               "add this model's `co2_eq_emissions` to the front matter", position)]
     return [CC302.finding("the card states no training emissions: add `co2_eq_emissions` (grams of CO2e) "
                           "to the front matter", position, fix=estimate_fix(ctx))]
-
-
-_GIVEN_NAMES = ("given", "model-index", "hub clone")
 
 
 def _other_figures(facts: Facts, chosen: Fact | None) -> bool:
@@ -335,9 +333,9 @@ CC301 = Rule(
     "CC301", "template-placeholder", Severity.WARNING,
     "A field of the Environmental Impact section (or a question of the climate card) says nothing: `[More "
     "Information Needed]`, Unknown, TBD, TODO, N/A, Varies, (Forthcoming.), \"Not (publicly) reported\", \"[Fill "
-    "in]\", \"[Your Region]\", an illustration (\"0.5 kg CO2 (example)\"), a template field left blank, the template's formula, an "
-    "unrendered `{{ variable }}` or a promise to fill it later (\"we will be able to fill this part\", \"[To be "
-    "calculated ...]\"; not in HTML comments).",
+    "in]\", \"[Your Region]\", an illustration (\"0.5 kg CO2 (example)\"), a template field left blank, the "
+    "template's formula, an unrendered `{{ variable }}` or a promise to fill it later (\"we will be able to fill "
+    "this part\", \"[To be calculated ...]\"; not in HTML comments).",
     why="The Hub's model card template ends with an Environmental Impact section whose fields say `[More "
         "Information Needed]` until someone fills them in. Left as they are, they tell a reader that nobody "
         "did. Fill them in, or remove the section. `check --fix --fill-template` writes the block's values into "
