@@ -205,6 +205,9 @@ def _shares_model_number(a: str, b: str) -> bool:
 def evaluate(cards: list[dict], split: str, show: bool, by_reading: bool = False, parts: tuple[str, ...] = ()) -> None:
     cards = [c for c in cards if (split == "all" or c["split"] == split or split == "fresh" and c["part"] in FRESH_PARTS)
              and (not parts or c["part"] in parts)]
+    if not cards:
+        print(f"== split {split}{' (parts ' + ', '.join(parts) + ')' if parts else ''}: no cards")
+        return
     work = Path(tempfile.mkdtemp(prefix="facts-accuracy-"))
     try:
         base = work / "check"

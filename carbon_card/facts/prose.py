@@ -83,6 +83,11 @@ _PUE_IN_POWER_RE = lazy_compile(r"adjusted\s+for\s+(?:the\s+)?power\s+usage\s+(?
 _FLOPS_RE = lazy_compile(
     rf"{_NUMBER_START}({_NUM}(?:\s*(?:x|×|\*)\s*10\s*\^?\s*\{{?[+-]?\d+\}}?)?)\s*(?:total\s+)?FLOPs?\b(?!\s*/|\s*per\b)"
 )
+_DEVICE_WORDS = {"dual": 2, "twin": 2, "quad": 4}
+# Hours of data, not of training: under a label of data, or "of (training) data / audio / speech".
+_DATA_LABEL_RE = lazy_compile(r"[ \t]*(?:[-*+][ \t]+)?[*_]*[^:\n]{0,30}\b(?:data(?:set)?|corpus|audio)\b[^:\n]{0,20}:",
+                              re.IGNORECASE)
+_OF_DATA_AFTER_RE = lazy_compile(r"\)?\s+of\s+(?:[\w-]+\s+){0,2}(?:data|audio|speech|recordings?)\b", re.IGNORECASE)
 _NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                  "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
 # "for about 9.5 days", "took approximately 14 hours", "training time was around 14 days", "lasted a total of 10 days",
@@ -119,8 +124,9 @@ _HARDWARE_RE = lazy_compile(
     # A match starts with a count's digit, an accelerator's name or a count's word ("a single",
     # "one"), in any case: the look-ahead turns every other position down in one step. Then a
     # count, maybe the memory or the word GPU, then the name: "8 16 GB V100", "one GPU NVIDIA V100 32GB".
-    rf"(?=\d|(?i:[{_ACCEL_INITIALS}aso]))"
-    rf"(?:{_FIGURE_START}(\d{{1,6}}(?![\d.])|(?i:a\s+single|single|one|an?(?=\s)))\s*(?:x|X|×|\*)?\s*(?:\d{{1,3}}\s?GB\s+|GPUs?\s+)?)?"
+    rf"(?=\d|(?i:[{_ACCEL_INITIALS}asodq]))"
+    rf"(?:{_FIGURE_START}(\d{{1,6}}(?![\d.])|(?i:a\s+single|single|one|dual|twin|quad|an?(?=\s)))\s*(?:x|X|×|\*)?\s*"
+    rf"(?:\d{{1,3}}\s?GB\s+|GPUs?\s+)?)?"
     rf"(?:\b|(?<=\d[xX×]))({_ACCEL})s?\b"
     rf"(?:\s*(?:x|×)\s*(\d{{1,6}})\b)?(?:\s*(?:GPUs?|TPUs?|chips|cards))?"
 )
@@ -928,6 +934,8 @@ class _Reader:
                     elif pattern is _CJK_DURATION_RE:
                         hours = float(match.group(1)) * _CJK_HOURS[match.group(2)]
                         self.add("wall_hours", hours, text, start, scope=run_scope, note="sentence")
+                    elif _DATA_LABEL_RE.match(line_before) or _OF_DATA_AFTER_RE.match(self.body, match.end()):
+                        continue  # "- **Training data:** ~19,000 clips (~43 hours)", "43 hours of training data"
                     elif not _PER_AFTER_RE.match(self.body, match.end()):  # not "2 hours per epoch"
                         self._sentence_duration(match, text, start)
                 if len(self.facts) > read_before and _THIS_MODEL_RE.search(line_before[line_before.rfind(". ") + 1:]):
@@ -952,7 +960,8 @@ class _Reader:
         if _HOURS_AFTER_RE.match(self.body, end, end + 12):
             return None  # "10 V100 GPU hours": accelerator-hours, not ten accelerators
         count = match.group(1) or match.group(3)
-        count = int(count) if count and count.isdigit() else 1 if count else None  # "a single V100"
+        # "a single V100"; "their dual T4 GPU environment"
+        count = int(count) if count and count.isdigit() else _DEVICE_WORDS.get(count.lower(), 1) if count else None
         slice_ = _SLICE_RE.search(match.group(2))
         slice_cores = int(slice_.group(1)) if slice_ else 0  # "TPU v3-8": a board of 8 cores; "v3-256": a pod slice
         pod_after = _POD_AFTER_RE.match(self.body, end) is not None  # "a TPU v3 Pod"
