@@ -424,6 +424,8 @@ def test_a_model_the_user_names_or_the_hub_lists_marks_a_model_card(tmp_path):
     ("LumiOpen__Poro-34B.md", "accelerator_count", 512),
     ("popboat1__gpt2-124m-tldr-summarizer__README.md", "accelerator_count", 2),  # "their dual T4 GPU environment"
     ("sileod__deberta-v3-base-tasksource-nli.md", "accelerator_count", 1),  # "on Nvidia A30 24GB gpu": a device, any case
+    # "NVIDIA A100-SXM4-40GB took 10 hours 17 minutes for training": one device, the run's subject
+    ("KoichiYasuoka__deberta-base-thai.md", "accelerator_count", 1),
     # "- **Training data:** ~19,000 clips (~43 hours)", "Only 43 hours of training data": hours of speech, not of training
     ("sliderforthewin__parakeet-tdt-lt.md", "wall_hours", None),
     ("himanshu-nakrani__TinyMathReason-1B__docs_model_card.md", "wall_hours", None),  # "~300 hours (TPU) + ~24 hours (GPU)"

@@ -144,6 +144,7 @@ _PARTS_OF_BEFORE_RE = lazy_compile(r"(?<![\w.,])(\d{1,6})\s+(?:tpu\s+)?(?:cores|
 _CORES_AFTER_RE = lazy_compile(r"[^.\n()]{0,20}?[(,]\s*(\d{1,4})\s+(?:tpu\s+)?cores\b", re.IGNORECASE)
 # A device named in the singular: "on Tesla V100 GPU" (not "V100 GPUs", not "V100" alone).
 _SINGULAR_DEVICE_RE = lazy_compile(r"\b(?:GPU|TPU|card)$", re.IGNORECASE)
+_TOOK_AFTER_RE = lazy_compile(r"\s+took\s+(?:about\s+|around\s+|approximately\s+|~\s*)?\d")
 _EACH_BEFORE_RE = lazy_compile(r"\b(?:each|every|per)\s+(?:\w+\s+)?$", re.IGNORECASE)
 _CJK_AFTER_RE = lazy_compile(r"\s*[\u3000-\u9fff\uac00-\ud7af]")
 _COUNT_BOUND_BEFORE_RE = lazy_compile(r"\b(?:at\s+most|up\s+to|as\s+many\s+as|a\s+maximum\s+of)\b[^;]{0,40}$", re.IGNORECASE)
@@ -975,6 +976,9 @@ class _Reader:
             singular = (_SINGULAR_DEVICE_RE.search(match.group(0)) and not _CJK_AFTER_RE.match(self.body, end)
                         and self.body[start - 1 : start] != "-"
                         and not _EACH_BEFORE_RE.search(self.body, max(0, start - 12), start))
+            # "NVIDIA A100-SXM4-40GB took 10 hours 17 minutes for training": one device, the subject of the run.
+            singular = singular or (not match.group(0).endswith("s") and _TOOK_AFTER_RE.match(self.body, end) is not None
+                                    and not _CJK_AFTER_RE.match(self.body, end))
             return 1 if (0 < slice_cores <= 8 or singular and not slice_cores) and not pod_after else None
         if _PER_NODE_AFTER_RE.match(self.body, end) and not _NODES_BEFORE_RE.search(self.body[max(0, start - 40) : start]):
             return None  # "4x A100 GPU per node": one node's, and how many nodes is not said here
