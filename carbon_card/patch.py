@@ -30,7 +30,7 @@ from .facts.lift import BLOCK_KEY, liftable, yaml_number, yaml_scalar
 from .rules import FIXES, RULES
 from .rules.base import FixSafety, FixStage
 from .rules.fixing import Change, FixContext
-from .rules.disclosure import template_placeholders
+from .rules.disclosure import TEMPLATE_FIELDS, template_placeholders
 from .units import format_mass
 
 if TYPE_CHECKING:
@@ -41,16 +41,6 @@ if TYPE_CHECKING:
 __all__ = ["BLOCK_KEY", "Change", "Patch", "PatchError", "liftable", "plan", "propose", "write_patch"]
 
 _LINE_BREAK_RE = lazy_compile(r"\r\n|\r|\n")
-
-# The template's Environmental Impact fields (`--fill-template`) and the block key each shows.
-_TEMPLATE_FIELDS = {
-    "hardware type": "hardware_used",
-    "hours used": "hours_used",
-    "cloud provider": "cloud_provider",
-    "compute region": "geographical_location",
-    "carbon emitted": "emissions",
-}
-
 
 MAX_FIX_ROUNDS = 3
 """Rounds of fixes applied to one card before the result is taken as it is: each round plans
@@ -367,7 +357,7 @@ def _fill_template(card: Card, text: str, block: dict, changes: tuple[Change, ..
     estimated = any(c.code in ("CC302", "CC102") and c.key == "emissions" for c in changes)
     shift = len(text) - len(card.text)
     for start, end, label in reversed(template_placeholders(card)):
-        key = _TEMPLATE_FIELDS.get((label or "").strip().lower())
+        key = TEMPLATE_FIELDS.get((label or "").strip().lower())
         value = block.get(key) if key else None
         if value is None or key in ("emissions", "hours_used") and not _is_number(value):
             continue  # a figure the block states as text it cannot be read from is not copied into the prose

@@ -13,6 +13,7 @@ import re
 from ._regex import lazy_compile
 
 __all__ = [
+    "BOARD_CORES",
     "DECIMAL_COMMA",
     "NODES_OF",
     "UnitError",
@@ -216,6 +217,8 @@ _COUNT_OF_RE = lazy_compile(r"\b(\d{1,6})\s*(?:x\s*)?(?:gpus|tpus|chips|accelera
 _COUNT_GLUED_RE = lazy_compile(r"\b[a-z]{1,3}[ -]?\d{1,4}x(\d{1,3})(?![\w.])", re.IGNORECASE)
 # "Desktop device (1 x NVIDIA GeForce RTX 3060 + 32GB RAM)": a count first inside parentheses.
 _COUNT_IN_PARENTHESES_RE = lazy_compile(r"\(\s*(\d{1,6})\s*[x×*]\s*(?=[a-z])", re.IGNORECASE)
+BOARD_CORES = 8
+"""The most cores of one TPU board ("TPU v3-8" is one device; a slice of more, "v3-256", a pod's)."""
 # A TPU board alone: "TPU v3-8", "Cloud TPU v2-8" (a slice of more cores is a pod's: no one count).
 _ONE_BOARD_RE = lazy_compile(r"\s*(?:(?:google|cloud)\s+)*tpu\s?v\d[a-z]?-(\d{1,4})\s*", re.IGNORECASE)
 
@@ -237,7 +240,7 @@ def parse_accelerator_count(text: str) -> int | None:
         if match and int(match.group(1)) > 0 and not _PRODUCT_NAME_RE.search(text, 0, match.start(1)):
             return int(match.group(1))
     board = _ONE_BOARD_RE.fullmatch(text)
-    return 1 if board and 0 < int(board.group(1)) <= 8 else None  # "TPU v3-8": one board of 8 cores
+    return 1 if board and 0 < int(board.group(1)) <= BOARD_CORES else None  # "TPU v3-8": one board
 
 
 def format_mass(grams: float) -> str:

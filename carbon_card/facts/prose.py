@@ -25,6 +25,7 @@ from typing import Iterator, NamedTuple, Sequence
 from .._regex import lazy_compile
 from ..card import Card
 from ..units import (
+    BOARD_CORES,
     DECIMAL_COMMA,
     NODES_OF,
     UnitError,
@@ -979,14 +980,14 @@ class _Reader:
             # "NVIDIA A100-SXM4-40GB took 10 hours 17 minutes for training": one device, the subject of the run.
             singular = singular or (not match.group(0).endswith("s") and _TOOK_AFTER_RE.match(self.body, end) is not None
                                     and not _CJK_AFTER_RE.match(self.body, end))
-            return 1 if (0 < slice_cores <= 8 or singular and not slice_cores) and not pod_after else None
+            return 1 if (0 < slice_cores <= BOARD_CORES or singular and not slice_cores) and not pod_after else None
         if _PER_NODE_AFTER_RE.match(self.body, end) and not _NODES_BEFORE_RE.search(self.body[max(0, start - 40) : start]):
             return None  # "4x A100 GPU per node": one node's, and how many nodes is not said here
         if count == 1:
             parts = _PARTS_OF_BEFORE_RE.search(self.body[max(0, start - 40) : start])
             if parts:  # "256 cores of a Cloud TPU v3 Pod": the cores are counted
                 return int(parts.group(1))
-            if pod_after or slice_cores > 8:
+            if pod_after or slice_cores > BOARD_CORES:
                 return None  # "a TPU v3-256", "a TPU v3 Pod": a pod (slice) of many hosts, not one device
         return self._times_nodes(count, start)
 

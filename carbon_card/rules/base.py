@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from .fixing import Change, FixContext
 
 __all__ = [
-    "BLOCK_KEY", "RECOMMENDED", "Change", "Check", "Context", "Example", "Finding", "Findings", "Fix", "FixContext",
+    "BLOCK_KEY", "RECOMMENDED", "Check", "Context", "Example", "Finding", "Findings", "Fix",
     "FixSafety",
     "FixStage", "Rule", "Severity", "is_number", "type_name",
 ]
@@ -236,16 +236,6 @@ class Context:
     def top(self) -> tuple[int, int]:
         """Where a finding about the front matter as a whole points: its first line."""
         return (self.card.yaml_line, 1) if self.card.yaml_span else (1, 1)
-
-
-def __getattr__(name: str) -> Any:
-    # `Change` and `FixContext` were defined here: named still, loaded only when asked for (a
-    # check without --fix or --diff never plans a change).
-    if name in ("Change", "FixContext"):
-        from . import fixing
-
-        return getattr(fixing, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def is_number(value: Any) -> bool:

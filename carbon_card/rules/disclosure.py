@@ -135,9 +135,15 @@ _FIELD_LINE_RE = lazy_compile(
 )
 _PLACEHOLDER_TRIM = " \t*_`[]().,;:'\"\u200b~"
 _CONTINUED_RE = lazy_compile(r"[ \t]+\S")
-# The template's own fields: left blank, each is a placeholder too.
-_TEMPLATE_FIELD_RE = lazy_compile(r"hardware\s+type|hours\s+used|cloud\s+provider|compute\s+region|carbon\s+emitted",
-                                  re.IGNORECASE)
+# The template's Environmental Impact fields and the block key each shows (`--fill-template` fills
+# them); left blank, each is a placeholder too.
+TEMPLATE_FIELDS = {
+    "hardware type": "hardware_used",
+    "hours used": "hours_used",
+    "cloud provider": "cloud_provider",
+    "compute region": "geographical_location",
+    "carbon emitted": "emissions",
+}
 _MAX_PLACEHOLDERS = 1000  # a card's template has a dozen fields: thousands are no card's, and not all reported
 _QUESTION_ROW_RE = lazy_compile(r"^[ \t]*\|[ \t]*(?:\d+\.[ \t]*)?(?P<label>[^|\r\n]{5,200}\?)[ \t]*\|[ \t]*"
                                 r"(?P<value>[^|\r\n]*?)[ \t]*\|[ \t]*\r?$", re.MULTILINE)
@@ -185,7 +191,7 @@ def template_placeholders(card: Card) -> list[tuple[int, int, str | None]]:
                 continue
             if not value:
                 # Blank, unless its value follows on indented lines ("- **Hardware Type:**\n  - 8 x A100").
-                if (_TEMPLATE_FIELD_RE.fullmatch(field.group("label").strip(" *_"))
+                if (" ".join(field.group("label").strip(" *_").split()).lower() in TEMPLATE_FIELDS
                         and not _CONTINUED_RE.match(body, field.end() + 1)):
                     found[field.start()] = (field.start("value"), field.end("value"), field.group("label").strip(" *_"))
                 continue

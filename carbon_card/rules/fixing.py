@@ -2,7 +2,7 @@
 
 Only the Patch stage (`--fix`, `--diff`) makes them, so they live apart from the rules' other
 types (`base`), which every `check` loads: a dataclass costs a millisecond to create, and a
-check that reports findings never needs these two. `base` still names them (on first use).
+check that reports findings never needs these two.
 """
 
 from __future__ import annotations
