@@ -223,6 +223,12 @@ def test_compound_durations_and_decimal_commas(field, quantity, value):
     assert gather(card).best(quantity).value == pytest.approx(value)
 
 
+def test_a_mass_written_without_its_leading_zero():
+    card, facts = _gold("gjanee__ml__modelcard.md")
+    assert "**Carbon Emitted:** .0000058 kg CO2e" in card.text
+    assert facts.best("emissions").value == pytest.approx(0.0058)
+
+
 # --------------------------------------------------------------------------- attribution
 # Each rule of carbon_card.facts.attribution on a real card (tune split) that needs it.
 
