@@ -53,7 +53,7 @@ _NUM = rf"(?:(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?|{DECIMAL_COMMA})(?:[eE][+-
 _MASS_UNIT = r"(?:metric\s+tons?|tonnes?|tons?|kilograms?|kgs?|grams?|lbs?|pounds?|mg|g|t)"
 _GAS = r"(?:\s*\**\s*(?:eq\.?\s*)?(?:of\s+)?(?:co2|co₂|co_2)(?:\s*[-_]?\s*(?:eq|e|equivalent)\b\.?)?)"
 # A mass may start at its decimal point, its leading zero left out (".0000058 kg CO2e").
-_MASS_START = rf"(?:{_NUMBER_START}|(?<![\w.])(?=\.\d))"
+_MASS_START = rf"(?=[\d.])(?:{_NUMBER_START}|(?<![\w.])(?=\.\d))"
 _MASS_NUM = rf"(?:{_NUM}|\.\d+)"
 # A mass of CO2e in prose needs the gas: "2290 tCO2eq", "**11,390** tons CO2eq", "5.6 KgCO2".
 _MASS_CO2_RE = lazy_compile(rf"{_MASS_START}({_MASS_NUM})\s*\**\s*({_MASS_UNIT})(?=[^a-z]|$|co)\**{_GAS}", re.IGNORECASE)
