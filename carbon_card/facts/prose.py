@@ -117,7 +117,7 @@ _FOR_MODEL_AFTER_RE = lazy_compile(r"\s+for\s+(?:the\s+)?(?!(?i:pre|fine|post)-?
 # Accelerators as cards name them (the issue-4 hardware table refines the model names).
 _ACCEL = (
     r"(?:(?i:NVIDIA|Tesla|AMD|Google|Cloud|Instinct|GeForce)[\s_]+)*"  # "NVIDIA_TESLA_A100": a cloud's name for it
-    r"(?:(?i:GB200|[ABH]-?100|A800|H800|H200|H20|B200|A10G?|A30|A40|A[2-6]000|L40S?|V-?100|P-?100|P40|K80)|L4|T4"
+    r"(?:(?i:GB200|[ABH]-?100|A800|H800|H200|H20|B200|A10G?|A30|A40|A[2-6]000|L40S?|V-?100|P-?100|P40|K80)|L4|L20|T4"
     r"|RTX[\s-]?[A-Z]?\d{4}(?:\s?Ti)?|GTX[\s-]?\d{4}|(?i:Titan)\s?(?:RTX|Xp?|V)\b|MI\d{3}X?"
     r"|TPU\s?(?:Pod\s)?[vV]?\d[a-z]?(?:[- ]\d+)?|[vV]\d[a-z]?-\d{1,4}\s?TPU|Gaudi\s?\d?)"
     r"(?:[- ](?:SXM\d?|PCIe|NVL|\d+\s?GB)(?![\w]))*"
@@ -130,7 +130,7 @@ _HARDWARE_RE = lazy_compile(
     # count, maybe the memory or the word GPU, then the name: "8 16 GB V100", "one GPU NVIDIA V100 32GB".
     rf"(?=\d|(?i:[{_ACCEL_INITIALS}asodq]))"
     rf"(?:{_FIGURE_START}(\d{{1,6}}(?![\d.])|(?i:a\s+single|single|one|dual|twin|quad|an?(?=\s)))\s*(?:x|X|×|\*)?\s*"
-    rf"(?:\d{{1,3}}\s?GB\s+|GPUs?\s+)?)?"
+    rf"(?:\d{{1,3}}\s?GB\s+|GPUs?\s+|GPUs?\s*\(\s*)?)?"  # "a single GPU (Titan V)"
     rf"(?:\b|(?<=\d[xX×]))({_ACCEL})s?\b"
     rf"(?:\s*(?:x|×)\s*(\d{{1,6}})\b)?(?:\s*(?i:GPUs?|TPUs?|chips|cards))?"
 )
@@ -983,7 +983,8 @@ class _Reader:
             # "NVIDIA A100-SXM4-40GB took 10 hours 17 minutes for training": one device, the subject of the run.
             singular = singular or (not match.group(0).endswith("s") and _TOOK_AFTER_RE.match(self.body, end) is not None
                                     and not _CJK_AFTER_RE.match(self.body, end))
-            return 1 if (0 < slice_cores <= BOARD_CORES or singular and not slice_cores) and not pod_after else None
+            # "on TPU v3-8 pod": one board, whatever it is called.
+            return 1 if 0 < slice_cores <= BOARD_CORES or singular and not slice_cores and not pod_after else None
         if _PER_NODE_AFTER_RE.match(self.body, end) and not _NODES_BEFORE_RE.search(self.body[max(0, start - 40) : start]):
             return None  # "4x A100 GPU per node": one node's, and how many nodes is not said here
         if count == 1:
