@@ -443,6 +443,9 @@ def test_a_model_the_user_names_or_the_hub_lists_marks_a_model_card(tmp_path):
     ("AliceYin__l20-edu-135m.md", "accelerator_count", 1),  # "using a single NVIDIA L20 GPU"
     ("Locutusque__TinyMistral-248M.md", "accelerator_count", 1),  # "pretrained on a single GPU (Titan V)"
     ("Milos__slovak-gpt-j-162M.md", "accelerator_count", 1),  # "on TPU v3-8 pod": one board, whatever it is called
+    ("BatsResearch__bonito-v1.md", "accelerator_count", 4),  # "The training takes about 4 days on four GPUs"
+    ("TalTechNLP__mBART-ERRnews.md", "accelerator_count", 2),  # "The model was trained on 2 cloud GPUs"
+    ("google-bert__bert-base-uncased.md", "accelerator_count", 16),  # "4 cloud TPUs in Pod configuration (16 TPU chips total)"
     ("aipicasso__cool-japan-diffusion-2-1-0.md", "wall_hours", 300),  # "使用時間（単位は時間）: 300"
     ("aipicasso__cool-japan-diffusion-2-1-0.md", "cloud_provider", None),  # "クラウド事業者: なし" (none)
     ("mlops-2526q1-mds-upc__TikkaMasalAI__modelcard_resnet18.md", "wall_hours", 60),  # "Approximately 60 hours"

@@ -88,12 +88,21 @@ _FLOPS_RE = lazy_compile(
     rf"{_NUMBER_START}({_NUM}(?:\s*(?:x|×|\*)\s*10\s*\^?\s*\{{?[+-]?\d+\}}?)?)\s*(?:total\s+)?FLOPs?\b(?!\s*/|\s*per\b)"
 )
 _DEVICE_WORDS = {"dual": 2, "twin": 2, "quad": 4}
+_COUNT_WORDS = r"(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b"  # "four Nvidia Tesla v100 GPUs"
 # Hours of data, not of training: under a label of data, or "of (training) data / audio / speech".
 _DATA_LABEL_RE = lazy_compile(r"[ \t]*(?:[-*+][ \t]+)?[*_]*[^:\n]{0,30}\b(?:data(?:set)?|corpus|audio)\b[^:\n]{0,20}:",
                               re.IGNORECASE)
 _OF_DATA_AFTER_RE = lazy_compile(r"\)?\s+of\s+(?:[\w-]+\s+){0,2}(?:data|audio|speech|recordings?)\b", re.IGNORECASE)
 _NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                  "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+
+
+def _counted(word: str) -> int:
+    """How many a count's word says: "dual" 2, "four" 4, "a single" 1."""
+    word = word.lower()
+    return _DEVICE_WORDS.get(word) or _NUMBER_WORDS.get(word, 1)
+
+
 # "for about 9.5 days", "took approximately 14 hours", "training time was around 14 days", "lasted a total of 10 days",
 # "for **1.3 hours**", "took two months", "time amounted to approximately 10 days", "within 10 hours", "takes
 # around 100 mins to finish", "within a total of 140 hours", "trained on 4xV100 (85 hours)".
@@ -128,8 +137,9 @@ _HARDWARE_RE = lazy_compile(
     # A match starts with a count's digit, an accelerator's name or a count's word ("a single",
     # "one"), in any case: the look-ahead turns every other position down in one step. Then a
     # count, maybe the memory or the word GPU, then the name: "8 16 GB V100", "one GPU NVIDIA V100 32GB".
-    rf"(?=\d|(?i:[{_ACCEL_INITIALS}asodq]))"
-    rf"(?:{_FIGURE_START}(\d{{1,6}}(?![\d.])|(?i:a\s+single|single|one|dual|twin|quad|an?(?=\s)))\s*(?:x|X|×|\*)?\s*"
+    rf"(?=\d|(?i:[{_ACCEL_INITIALS}asodqtfen]))"
+    rf"(?:{_FIGURE_START}(\d{{1,6}}(?![\d.])|(?i:a\s+single|single|one|dual|twin|quad|an?(?=\s)|{_COUNT_WORDS}))\s*"
+    rf"(?:x|X|×|\*)?\s*"
     rf"(?:\d{{1,3}}\s?GB\s+|GPUs?\s+|GPUs?\s*\(\s*)?)?"  # "a single GPU (Titan V)"
     rf"(?:\b|(?<=\d[xX×]))({_ACCEL})s?\b"
     rf"(?:\s*(?:x|×)\s*(\d{{1,6}})\b)?(?:\s*(?i:GPUs?|TPUs?|chips|cards))?"
@@ -186,8 +196,9 @@ _CJK_COUNT_RE = lazy_compile(rf"(?:(?<![\d.])(\d{{1,5}})\s*(?:张|張|台|枚|�
 _CJK_DURATION_RE = lazy_compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:个|個)?(小时|小時|時間|分钟|分鐘|分(?![类類析布])|天|日間)")
 _CJK_HOURS = {"小时": 1.0, "小時": 1.0, "時間": 1.0, "分钟": 1 / 60, "分鐘": 1 / 60, "分": 1 / 60, "天": 24.0,
               "日間": 24.0}
-# "on 128 GPUs": a count of unnamed accelerators (a named one is _HARDWARE_RE's).
-_GPU_COUNT_RE = lazy_compile(r"(?<![\w.,])(\d{1,6})\s+(?:(?i:nvidia|amd|datacenter|consumer)\s+)?"
+# "on 128 GPUs", "on four GPUs", "on 2 cloud GPUs": a count of unnamed accelerators (a named one is _HARDWARE_RE's).
+_GPU_COUNT_RE = lazy_compile(rf"(?<![\w.,])(\d{{1,6}}|(?i:{_COUNT_WORDS}))\s+"
+                             r"(?:(?i:nvidia|amd|datacenter|consumer)\s+|(?i:cloud)\s+(?=GPUs))?"  # "four cloud TPUs": boards of chips
                              r"(?:GPUs|TPUs|accelerators|(?:GPU|TPU)\s+chips|TPU\s+cores)\b")
 # Each sentence pattern with its anchors: lower-case words every match contains. Scanning a
 # body with a pattern that starts with a number is slow (the engine tries every position);
@@ -931,7 +942,8 @@ class _Reader:
                     elif pattern is _GPU_COUNT_RE:
                         if _COUNT_BOUND_BEFORE_RE.search(line_before[-80:]):
                             continue  # "At most 20 nodes were used (i.e. 80 GPUs)": a bound, not the count
-                        self.add("accelerator_count", self._times_nodes(int(match.group(1)), start), text, start,
+                        count = int(match.group(1)) if match.group(1).isdigit() else _counted(match.group(1))
+                        self.add("accelerator_count", self._times_nodes(count, start), text, start,
                                  note="sentence")
                     elif pattern is _CJK_COUNT_RE:  # "4张A100": four A100 cards; "单卡-A100": a single card
                         self.add("hardware", match.group(2), text, start, note="sentence")
@@ -966,7 +978,7 @@ class _Reader:
             return None  # "10 V100 GPU hours": accelerator-hours, not ten accelerators
         count = match.group(1) or match.group(3)
         # "a single V100"; "their dual T4 GPU environment"
-        count = int(count) if count and count.isdigit() else _DEVICE_WORDS.get(count.lower(), 1) if count else None
+        count = int(count) if count and count.isdigit() else _counted(count) if count else None
         slice_ = _SLICE_RE.search(match.group(2))
         slice_cores = int(slice_.group(1)) if slice_ else 0  # "TPU v3-8": a board of 8 cores; "v3-256": a pod slice
         pod_after = _POD_AFTER_RE.match(self.body, end) is not None  # "a TPU v3 Pod"
