@@ -38,7 +38,7 @@ def test_every_card_has_its_provenance_and_its_annotation():
     # B2; batches 4 and 6), cards no reader was ever changed against; every other batch is tune.
     validation = {row["file"] for row in index if row["part"] in VALIDATION_PARTS}
     assert validation == {row["file"] for row in index if row["split"] == "validation"}
-    assert {row["part"] for row in index} == {"A", "B", "C", "A2", "B2", "A3", "A4", "B4", "A5", "B5", "A6", "B6", "A7", "B7", "A8", "B8", "A9", "B9", "A10", "A11", "B11", "A12", "A13", "B13", "A14", "B14", "C14", "A15", "B15", "A16", "B16", "A17", "B17", "A18", "B18"}
+    assert {row["part"] for row in index} == {"A", "B", "C", "A2", "B2", "A3", "A4", "B4", "A5", "B5", "A6", "B6", "A7", "B7", "A8", "B8", "A9", "B9", "A10", "A11", "B11", "A12", "A13", "B13", "A14", "B14", "C14", "A15", "B15", "A16", "B16", "A17", "B17", "A18", "B18", "B19"}
     assert 0.28 < len(validation) / len(index) < 0.4  # about a third
     for row in annotations:
         assert row["is_model_card"] in ("yes", "no") and row["has_carbon_statement"] in ("yes", "no"), row["file"]
@@ -221,6 +221,23 @@ def test_a_bound_is_not_a_size(sentence):
 def test_compound_durations_and_decimal_commas(field, quantity, value):
     card = parse_card("---\nlicense: mit\n---\n## Environmental Impact\n\n" + field + "\n")
     assert gather(card).best(quantity).value == pytest.approx(value)
+
+
+def test_chinese_scales_cards_and_hours_of_data():
+    # "总参数量为2.75亿" (275M parameters) and "使用6张3090训练" (six RTX 3090 cards, named by the number alone)
+    _, facts = _gold("ZhuiyiTechnology__t5-pegasus__README.md")
+    assert 275e6 in {fact.value for fact in facts.all("params", scope=None)}
+    assert 6 in {fact.value for fact in facts.all("accelerator_count", scope=None)}
+    # "Aishell 178 小时训练集": a 178-hour training set, not 178 hours of training
+    card, facts = _gold("TencentGameMate__chinese_speech_pretrain__README.md")
+    assert "178 小时训练集" in card.text and not facts.all("wall_hours", scope=None)
+
+
+def test_accelerator_hours_after_any_accelerator_s_name():
+    # "2.788M H800 GPU hours for its full training", beside its parts "2.664M H800 GPU hours" and "0.1M GPU hours"
+    _, facts = _gold("deepseek-ai__DeepSeek-V3.md")
+    assert 2.788e6 in {fact.value for fact in facts.all("accelerator_hours", scope=None)}
+    assert facts.best("accelerator_hours") is None or facts.best("accelerator_hours").value == 2.788e6
 
 
 def test_a_mass_written_without_its_leading_zero():
@@ -446,6 +463,7 @@ def test_a_model_the_user_names_or_the_hub_lists_marks_a_model_card(tmp_path):
     ("BatsResearch__bonito-v1.md", "accelerator_count", 4),  # "The training takes about 4 days on four GPUs"
     ("TalTechNLP__mBART-ERRnews.md", "accelerator_count", 2),  # "The model was trained on 2 cloud GPUs"
     ("google-bert__bert-base-uncased.md", "accelerator_count", 16),  # "4 cloud TPUs in Pod configuration (16 TPU chips total)"
+    ("instadeepai__nucleotide-transformer__docs_agro_nucleotide_transformer.md", "wall_hours", 96),  # "for a total of approx. four days"
     ("aipicasso__cool-japan-diffusion-2-1-0.md", "wall_hours", 300),  # "使用時間（単位は時間）: 300"
     ("aipicasso__cool-japan-diffusion-2-1-0.md", "cloud_provider", None),  # "クラウド事業者: なし" (none)
     ("mlops-2526q1-mds-upc__TikkaMasalAI__modelcard_resnet18.md", "wall_hours", 60),  # "Approximately 60 hours"

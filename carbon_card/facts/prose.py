@@ -66,9 +66,7 @@ _LABEL_MASS_UNIT_RE = lazy_compile(rf"(?:\(\s*|\bin\s+)(?:in\s+)?({_MASS_UNIT})(
                                    re.IGNORECASE)
 _ENERGY_RE = lazy_compile(rf"{_NUMBER_START}({_NUM})\s*\**\s*(kWh|MWh|GWh|Wh)\b", re.IGNORECASE)
 _LABEL_ENERGY_UNIT_RE = lazy_compile(r"\b(kWh|MWh|GWh)\b", re.IGNORECASE)
-_SCALED = rf"{_NUM}\s*(?:[kKMBT](?![a-zA-Z])|thousand|million|billion|trillion)?"
-_ACCEL_HOURS_RE = lazy_compile(rf"{_NUMBER_START}({_SCALED})\**\s*(?:(?:NVIDIA\s+)?[AHV]100\s+)?(?:GPU|TPU|chip|accelerator|device)"
-                               rf"[- ]hours?\b", re.IGNORECASE)
+_SCALED = rf"{_NUM}\s*(?:[kKMBT](?![a-zA-Z])|thousand|million|billion|trillion|[万萬亿億])?"
 _TOKENS_RE = lazy_compile(rf"{_NUMBER_START}({_SCALED})\s*(?:of\s+)?(?:training\s+)?tokens\b", re.IGNORECASE)
 # "7B parameters", "a 2B-parameter model", "the **1.5B parameter** version", "**1.3 billion** parameters".
 _PARAMS_RE = lazy_compile(rf"{_NUMBER_START}({_SCALED})(?:(?<=[kKMBT])\s+(?:thousand|million|billion|trillion))?\**(?:[ \t]*(?:\r?\n)?[ \t]*|-)(?:trainable\s+)?(?:parameters?|params)\b", re.IGNORECASE)
@@ -111,7 +109,7 @@ _DURATION_RE = lazy_compile(
     rf"(?:(?:\bfor|\btook|\btakes|\bwithin|\blasted|\b(?:time|duration)\s+(?:was|of|amounted\s+to)"
     rf"|\bover\s+the\s+(?:duration|course)\s+of|\bin(?=\s+(?:just|only|a\s+little\s+over|just\s+over|about|~)?\s*\d))"
     rf"\s+(?:a\s+total\s+of\s+)?|\(\s*)"
-    rf"(?:about\s+|around\s+|approximately\s+|roughly\s+|just\s+|only\s+|(?:a\s+little\s+|just\s+)?over\s+|~\s*)?(?:\*\*)?"
+    rf"(?:about\s+|around\s+|approx(?:imately|\.)?\s+|roughly\s+|just\s+|only\s+|(?:a\s+little\s+|just\s+)?over\s+|~\s*)?(?:\*\*)?"
     rf"((?:{_NUM}\s*|(?:{'|'.join(_NUMBER_WORDS)})\s+)(?:hours?|hrs?|days?|weeks?|months?|minutes?|mins?)"
     rf"(?:\s*(?:,|and)?\s+{_NUM}\s*(?:hours?|hrs?|minutes?|mins?)\b)*)\b",
     re.IGNORECASE
@@ -133,6 +131,9 @@ _ACCEL = (
 )
 # The first letters of `_ACCEL`'s makers and names (a test checks them against it).
 _ACCEL_INITIALS = "NTAGCIBHLVPKRM"
+# "300 V100 GPU hours", "2.788M H800 GPU hours", "61,440 TPU-hours".
+_ACCEL_HOURS_RE = lazy_compile(rf"{_NUMBER_START}({_SCALED})\**\s*(?:{_ACCEL}\s+)?(?:GPU|TPU|chip|accelerator|device)"
+                               rf"[- ]hours?\b", re.IGNORECASE)
 _HARDWARE_RE = lazy_compile(
     # A match starts with a count's digit, an accelerator's name or a count's word ("a single",
     # "one"), in any case: the look-ahead turns every other position down in one step. Then a
@@ -192,8 +193,12 @@ _EARLIER_VERSION_RE = lazy_compile(r"\b(?:original|previous|earlier|first|older)
 _CAPACITY_RE = lazy_compile(r"\b(?:can|could|will|to)\s+(?:fit|run)\b|\bfits\s+(?:on|in|into)\b|\brequires\b|\be\.g\."
                             r"|\b(?:could|would|might)\s+have\b|\bassum(?:es|ing)\b|\btested\s+(?:on|with)\b", re.IGNORECASE)
 # Chinese and Japanese: "4张A100" (four A100 cards), "约4小时" (about 4 hours), "約160分" (minutes).
-_CJK_COUNT_RE = lazy_compile(rf"(?:(?<![\d.])(\d{{1,5}})\s*(?:张|張|台|枚|块|塊|个|個)|单卡|單卡)\s*[-–]?\s*(?:\d+\s*GB\s*)?({_ACCEL})")
+# A card after its count may be named by its number alone: "6张3090", "3张TITAN".
+_CJK_COUNT_RE = lazy_compile(rf"(?:(?<![\d.])(\d{{1,5}})\s*(?:张|張|台|枚|块|塊|个|個)|单卡|單卡)\s*[-–]?\s*(?:\d+\s*GB\s*)?"
+                             rf"({_ACCEL}|[2-5]0[5-9]0(?:\s?Ti)?(?![\d.])|(?i:titan)(?:\s?(?:RTX|Xp?|V)\b)?)")
 _CJK_DURATION_RE = lazy_compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:个|個)?(小时|小時|時間|分钟|分鐘|分(?![类類析布])|天|日間)")
+# Hours of data in Chinese: "Aishell 178 小时训练集" (a 178-hour training set), "1000小时的语音数据".
+_CJK_DATA_AFTER_RE = lazy_compile(r"\s*的?\s*[\u4e00-\u9fff]{0,4}?(?:训练集|訓練集|数据|數據|语料|語料|语音|語音|音频|音頻)")
 _CJK_HOURS = {"小时": 1.0, "小時": 1.0, "時間": 1.0, "分钟": 1 / 60, "分鐘": 1 / 60, "分": 1 / 60, "天": 24.0,
               "日間": 24.0}
 # "on 128 GPUs", "on four GPUs", "on 2 cloud GPUs": a count of unnamed accelerators (a named one is _HARDWARE_RE's).
@@ -949,8 +954,9 @@ class _Reader:
                         self.add("hardware", match.group(2), text, start, note="sentence")
                         self.add("accelerator_count", int(match.group(1) or 1), text, start, note="sentence")
                     elif pattern is _CJK_DURATION_RE:
-                        hours = float(match.group(1)) * _CJK_HOURS[match.group(2)]
-                        self.add("wall_hours", hours, text, start, scope=run_scope, note="sentence")
+                        if not _CJK_DATA_AFTER_RE.match(self.body, match.end()):  # not a 178-hour training set
+                            hours = float(match.group(1)) * _CJK_HOURS[match.group(2)]
+                            self.add("wall_hours", hours, text, start, scope=run_scope, note="sentence")
                     elif _DATA_LABEL_RE.match(line_before) or _OF_DATA_AFTER_RE.match(self.body, match.end()):
                         continue  # "- **Training data:** ~19,000 clips (~43 hours)", "43 hours of training data"
                     elif not _PER_AFTER_RE.match(self.body, match.end()):  # not "2 hours per epoch"
