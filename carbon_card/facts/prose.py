@@ -129,11 +129,12 @@ _ACCEL = (
     r"|TPU\s?(?:Pod\s)?[vV]?\d[a-z]?(?:[- ]\d+)?|[vV]\d[a-z]?-\d{1,4}\s?TPU|Gaudi\s?\d?)"
     r"(?:[- ](?:SXM\d?|PCIe|NVL|\d+\s?GB)(?![\w]))*"
 )
+_ACCEL_WORD = r"(?:GPU|TPU|chip|accelerator|device)"
 # The first letters of `_ACCEL`'s makers and names (a test checks them against it).
 _ACCEL_INITIALS = "NTAGCIBHLVPKRM"
-# "300 V100 GPU hours", "2.788M H800 GPU hours", "61,440 TPU-hours".
-_ACCEL_HOURS_RE = lazy_compile(rf"{_NUMBER_START}({_SCALED})\**\s*(?:{_ACCEL}\s+)?(?:GPU|TPU|chip|accelerator|device)"
-                               rf"[- ]hours?\b", re.IGNORECASE)
+# "300 V100 GPU hours", "2.788M H800 GPU hours", "61,440 TPU-hours", "200,000 A100 80GB hours".
+_ACCEL_HOURS_RE = lazy_compile(rf"{_NUMBER_START}({_SCALED})\**\s*(?:{_ACCEL}[- ]+(?:{_ACCEL_WORD}[- ])?|{_ACCEL_WORD}[- ])"
+                               rf"hours?\b", re.IGNORECASE)
 _HARDWARE_RE = lazy_compile(
     # A match starts with a count's digit, an accelerator's name or a count's word ("a single",
     # "one"), in any case: the look-ahead turns every other position down in one step. Then a
