@@ -243,6 +243,15 @@ def test_accelerator_hours_after_any_accelerator_s_name():
     assert [fact.value for fact in facts.all("accelerator_hours", scope=None)] == [200_000]
 
 
+def test_a_sentence_whose_subject_is_the_base_states_the_base_s_training():
+    # The card shared by KR-FinBert and KR-FinBert-SC: "KR-FinBert is trained ..., taking 67.48 hours"
+    card, facts = _gold("snunlp__KR-FinBert-SC.md", "snunlp/KR-FinBert-SC")
+    assert "KR-FinBert is trained for 5.5M steps" in card.text
+    assert facts.best("wall_hours") is None and [f.scope for f in facts.all("wall_hours", scope=None)] == ["other"]
+    # "taking 67.48 hours to train the model": KR-FinBert's own, on its own card
+    assert _gold("snunlp__KR-FinBert.md", "snunlp/KR-FinBert")[1].best("wall_hours").value == 67.48
+
+
 def test_a_mass_written_without_its_leading_zero():
     card, facts = _gold("gjanee__ml__modelcard.md")
     assert "**Carbon Emitted:** .0000058 kg CO2e" in card.text
@@ -467,6 +476,8 @@ def test_a_model_the_user_names_or_the_hub_lists_marks_a_model_card(tmp_path):
     ("TalTechNLP__mBART-ERRnews.md", "accelerator_count", 2),  # "The model was trained on 2 cloud GPUs"
     ("google-bert__bert-base-uncased.md", "accelerator_count", 16),  # "4 cloud TPUs in Pod configuration (16 TPU chips total)"
     ("instadeepai__nucleotide-transformer__docs_agro_nucleotide_transformer.md", "wall_hours", 96),  # "for a total of approx. four days"
+    ("ICTNLP__Llama-3.1-8B-Omni.md", "wall_hours", 72),  # "Trained in less than 3 days using just 4 GPUs": a bound, read as its time
+    ("CofeAI__FLM-101B.md", "wall_hours", 624),  # "for less than 26 days"
     ("aipicasso__cool-japan-diffusion-2-1-0.md", "wall_hours", 300),  # "使用時間（単位は時間）: 300"
     ("aipicasso__cool-japan-diffusion-2-1-0.md", "cloud_provider", None),  # "クラウド事業者: なし" (none)
     ("mlops-2526q1-mds-upc__TikkaMasalAI__modelcard_resnet18.md", "wall_hours", 60),  # "Approximately 60 hours"

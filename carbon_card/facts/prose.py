@@ -106,10 +106,13 @@ def _counted(word: str) -> int:
 # around 100 mins to finish", "within a total of 140 hours", "trained on 4xV100 (85 hours)".
 _DURATION_RE = lazy_compile(
     rf"(?=[ftwldoi\(])"  # the first letters of the words before a duration, or its bracket: the others turned down at once
-    rf"(?:(?:\bfor|\btook|\btakes|\bwithin|\blasted|\b(?:time|duration)\s+(?:was|of|amounted\s+to)"
-    rf"|\bover\s+the\s+(?:duration|course)\s+of|\bin(?=\s+(?:just|only|a\s+little\s+over|just\s+over|about|~)?\s*\d))"
+    rf"(?:(?:\bfor|\btook|\btakes|\btaking|\bwithin|\blasted|\b(?:time|duration)\s+(?:was|of|amounted\s+to)"
+    rf"|\bover\s+the\s+(?:duration|course)\s+of"
+    rf"|\bin(?=\s+(?:just|only|a\s+little\s+over|just\s+over|about|less\s+than|under|~)?\s*\d))"
     rf"\s+(?:a\s+total\s+of\s+)?|\(\s*)"
-    rf"(?:about\s+|around\s+|approx(?:imately|\.)?\s+|roughly\s+|just\s+|only\s+|(?:a\s+little\s+|just\s+)?over\s+|~\s*)?(?:\*\*)?"
+    # A bound of a run's time is read as its time, as a reader does ("in less than 3 days", "for less than 26 days").
+    rf"(?:about\s+|around\s+|approx(?:imately|\.)?\s+|roughly\s+|just\s+|only\s+|(?:a\s+little\s+|just\s+)?over\s+"
+    rf"|less\s+than\s+|under\s+|~\s*)?(?:\*\*)?"
     rf"((?:{_NUM}\s*|(?:{'|'.join(_NUMBER_WORDS)})\s+)(?:hours?|hrs?|days?|weeks?|months?|minutes?|mins?)"
     rf"(?:\s*(?:,|and)?\s+{_NUM}\s*(?:hours?|hrs?|minutes?|mins?)\b)*)\b",
     re.IGNORECASE
@@ -183,7 +186,7 @@ _EVALUATION_HEADING_RE = lazy_compile(r"#+\s*(?:\W\s*)?(?:evaluation|results|ben
 # A sentence whose subject is a variant of this model, by its name: "The Llama-SEA-LION-v2-8B-IT model was fine-tuned
 # using 8x A100-40GB" on the card of SEA-LION v2.
 _SUBJECT = r"(?:the\s+)?([A-Za-z][\w.]*(?:-[\w.]+)+)(?:\s+model)?\s+"  # a hyphenated model name as a subject
-_SUBJECT_MODEL_RE = lazy_compile(rf"\W*{_SUBJECT}(?:was|were|has\s+been)\s+(?:pre-?train|train|fine-?tun)", re.IGNORECASE)
+_SUBJECT_MODEL_RE = lazy_compile(rf"\W*{_SUBJECT}(?:is|are|was|were|has\s+been)\s+(?:pre-?train|train|fine-?tun)", re.IGNORECASE)
 # A paragraph whose first words name a variant of this model: "Gemma-SEA-LION-v3-9B-IT was built using ... The training
 # process for fine-tuning was approximately 15 hours, ... on 8x H100" on the page of Gemma-SEA-LION-v3-9B.
 _PARAGRAPH_SUBJECT_RE = lazy_compile(rf"[ \t>*_-]*{_SUBJECT}(?:is|was|were|has\s+been)\b", re.IGNORECASE)
@@ -973,6 +976,10 @@ class _Reader:
                     elif ((subject := _SUBJECT_MODEL_RE.match(clause) or _PARAGRAPH_SUBJECT_RE.match(line_before))
                           and self._names_a_variant(subject.group(1))):
                         self._not_this_model(read_before, TRAINING_QUANTITIES, f"of {subject.group(1)}")
+                    elif ((subject := _SUBJECT_MODEL_RE.match(clause) or _SUBJECT_MODEL_RE.match(line_before))
+                          and self._names_the_base(subject.group(1))):
+                        # "KR-FinBert is trained ... taking 67.48 hours" on KR-FinBert-SC's card: its base's training.
+                        self._not_this_model(read_before, TRAINING_QUANTITIES, f"of the base {subject.group(1)}")
                     elif _EARLIER_VERSION_RE.search(clause):
                         # "The original version of Dolly was trained ... in just 30 minutes": an earlier version's
                         # totals (its hardware may be this one's: "... trained for 10 epochs on the same hardware").
@@ -1043,6 +1050,13 @@ class _Reader:
         SEA-LION v1's page). A name of other words may be this model's under another spelling
         ("Falcon2-11B" in falcon-11B) or a folder's name may say nothing ("ai"): not taken as another's."""
         return bool(self.model_name) and name_tokens(name) > name_tokens(self.model_name)
+
+    def _names_the_base(self, name: str) -> bool:
+        """Whether a model's name is this one's without its fine-tuning words: its base ("KR-FinBert" on
+        KR-FinBert-SC's card)."""
+        if not self.model_name or not name_tokens(name) < name_tokens(self.model_name):
+            return False
+        return bool(base_row_words(name_tokens(name), self.model_name))
 
     def _names_another_model(self, name: str) -> bool:
         """Whether a model's name ("ViT-7B" after "61,440 hours for") is another than this one."""
