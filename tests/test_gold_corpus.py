@@ -252,6 +252,26 @@ def test_a_sentence_whose_subject_is_the_base_states_the_base_s_training():
     assert _gold("snunlp__KR-FinBert.md", "snunlp/KR-FinBert")[1].best("wall_hours").value == 67.48
 
 
+@pytest.mark.parametrize("name, model_id, count, hardware", [
+    ("speechbrain__asr-transformer-transformerlm-librispeech.md", "speechbrain/asr-transformer-transformerlm-librispeech",
+     4, "V100 32GB"),  # "| Release | Test clean WER | Test other WER | GPUs |" / "| 24-03-22 | 2.27 | 5.53 | 4xV100 32GB |"
+    ("Voyager1__asr-wav2vec2-commonvoice-es-finetuned-rtve.md", "Voyager1/asr-wav2vec2-commonvoice-es-finetuned-rtve",
+     3, "RTX2080Ti 12GB"),
+])
+def test_a_column_of_accelerators_gives_the_row_s_count_and_hardware(name, model_id, count, hardware):
+    _, facts = _gold(name, model_id)
+    assert (facts.best("accelerator_count").value, facts.best("hardware").value) == (count, hardware)
+
+
+def test_accelerators_of_a_stage_or_of_rows_nobody_picks_are_no_count():
+    # "| Checkpoint Interval | Cluster | # GPUs |" / "| 231 - 256 | stability | 1088 |": one stage of the run
+    _, facts = _gold("laion__CLIP-convnext_xxlarge-laion2B-s34B-b82K-augreg-soup.md")
+    assert 1088 not in {fact.value for fact in facts.all("accelerator_count", scope=None)}
+    # "| Stage | ... | GPUs |" rows of 2, 1 and 1: the sentence's "2x A100 80GB GPUs ... over 350 GPU hours" stays the run's
+    _, facts = _gold("cagliostrolab__animagine-xl-3.1.md", "cagliostrolab/animagine-xl-3.1")
+    assert (facts.best("accelerator_count").value, facts.best("accelerator_hours").value) == (2, 350)
+
+
 def test_a_mass_written_without_its_leading_zero():
     card, facts = _gold("gjanee__ml__modelcard.md")
     assert "**Carbon Emitted:** .0000058 kg CO2e" in card.text

@@ -689,16 +689,19 @@ class _Reader:
         if table.header and _DATA_TABLE_RE.match(table.header[0].strip()):
             return  # a row per corpus or language ("| Corpora | Number of tokens |"): no model's, no run's
         columns = [_column_kind(header) for header in table.header]
+        rows = [row for row in table.rows if any(cell.strip(" \\-") for cell in row[1:])]
+        if len(rows) > 1 and all(kind is None or kind[0] == "accelerators" for kind in columns[1:]):
+            # Accelerators alone, in rows of releases or stages: which row is this model's run is not said.
+            columns = [None] * len(columns)
         if not any(kind for kind in columns[1:]):
             self._key_value_table(table)
             return
-        rows = [row for row in table.rows if any(cell.strip(" \\-") for cell in row[1:])]
         if not rows:
             return
         for body_offset in table.line_offsets:
             self._use(body_offset)
         labels = [row[0].strip() for row in rows]
-        progress = _is_number_cell(labels[0]) or columns[0] is not None
+        progress = _is_number_cell(labels[0]) or bool(_RANGE_CELL_RE.fullmatch(labels[0])) or columns[0] is not None
         if progress:
             # A table of figures along one training run: its last row is the final total.
             chosen = {len(rows) - 1: _RowScope("model", f"last row of the table at line {self.line(table.start)}",
@@ -711,6 +714,12 @@ class _Reader:
                 if kind is None:
                     continue
                 quantity, unit, column_scope = kind
+                if quantity == "accelerators":
+                    if progress:
+                        continue  # the accelerators of one stage of the run ("| Checkpoint Interval | # GPUs |")
+                    self._accelerators_cell(cell, table.row_offsets[table.rows.index(row)], scope, note, reading,
+                                            None if progress else labels[index])
+                    continue
                 value = _table_value(cell, quantity, unit)
                 if value is None:
                     continue
@@ -722,6 +731,16 @@ class _Reader:
                 self.add(quantity, value, cell, table.row_offsets[table.rows.index(row)],
                          scope=column_scope if column_scope != "model" else scope, note=note, reading=reading,
                          row=None if progress else labels[index])
+
+    def _accelerators_cell(self, cell: str, offset: int, scope: str, note: str, reading: Reading, row: str | None) -> None:
+        """A row's accelerators, in a column of them: "4xV100 32GB" (count and hardware), "512" (a count)."""
+        match = _ACCELERATORS_CELL_RE.fullmatch(cell)
+        if match is None or match.group(2) is None and not cell.strip().isdigit():
+            return
+        text = cell.strip()
+        if match.group(2):
+            self.add("hardware", match.group(2), text, offset, scope=scope, note=note, reading=reading, row=row)
+        self.add("accelerator_count", int(match.group(1)), text, offset, scope=scope, note=note, reading=reading, row=row)
 
     def _key_value_table(self, table: _Table) -> None:
         rows = {row[0].strip().lower(): (row[1], offset, row[0].strip())
@@ -1463,6 +1482,8 @@ def _column_kind(header: str) -> tuple[str, str | None, str] | None:
         return ("accelerator_hours" if accelerator else "wall_hours", "h", "model")
     if "token" in key:
         return ("train_tokens", None, "model")
+    if _ACCELERATORS_COLUMN_RE.fullmatch(key.strip()):
+        return ("accelerators", None, "model")  # "| GPUs |": "1xV100 32GB", each row's accelerators
     if _PARAMS_COLUMN_RE.match(key):
         # "| Parameters |", "| Params / M |", "| Total Parameters |", "| 参数 Parameter |": each row's size.
         per = _PER_SCALE_RE.search(key)
@@ -1496,6 +1517,9 @@ def _table_value(cell: str, quantity: str, unit: str | None) -> float | None:
         return None
 
 
+_ACCELERATORS_COLUMN_RE = lazy_compile(r"(?:#\s*|number\s+of\s+|num\.?\s+)?(?:gpus?|tpus?|accelerators?|hardware|devices)")
+# A cell of that column: a count times an accelerator ("4xV100 32GB", "1× A100 80GB"), or a count alone under "# GPUs".
+_ACCELERATORS_CELL_RE = lazy_compile(rf"\s*(\d{{1,6}})\s*(?:[x×]\s*({_ACCEL})\s*)?")
 _PARAMS_COLUMN_RE = lazy_compile(r"(?:#\s*|total\s+|number\s+of\s+)?(?:params|parameters?|parameter\s+count)\b"
                                   r"|参数|パラメータ|파라미터")
 _COMMA_BEFORE_SCALE_RE = lazy_compile(r"\d{1,3},\d{3}\s*[a-z]+", re.IGNORECASE)
@@ -1757,6 +1781,9 @@ def _states_nothing(value: str) -> bool:
 
 def _grams(text: str) -> float:
     return parse_mass_grams(text.replace("*", ""))
+
+
+_RANGE_CELL_RE = lazy_compile(r"\d[\d,.]*\s*[-–]\s*\d[\d,.]*")  # "231 - 256": checkpoints, steps or epochs of a run
 
 
 def _is_number_cell(text: str) -> bool:
