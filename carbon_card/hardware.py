@@ -252,6 +252,9 @@ _TPU_UNIT = lazy_compile(r"\s*(?:tpus?\s*)?(chips?|tensor\s*cores?|cores?)\b", r
 _CORES_PER_CHIP = {"tpu_v2": 2, "tpu_v3": 2, "tpu_v4": 2, "tpu_v5p": 2, "tpu_v5e": 1}
 
 
+_INSTANCE_OF_TPU = lazy_compile(r"\s+instance\s+of\s+(?:Google\s+)?(?:Cloud\s+)?TPU", re.IGNORECASE)  # "v3-8 instance of Cloud TPUs"
+
+
 def _tpu_key(gen: str, var: str | None) -> str | None:
     if gen != "5":
         return f"tpu_v{gen}"
@@ -265,7 +268,8 @@ def _tpu_matches(text: str):
         var = m.group("var")
         # A bare "v3" is a TPU only next to the word TPU ("TPU v3-8", "v3-8 TPU") or as a v5e type.
         near = text[m.end() : m.end() + 8].lower()
-        if not (m.group("tpu") or "tpu" in near or (var and var.lower().startswith("lite"))):
+        if not (m.group("tpu") or "tpu" in near or _INSTANCE_OF_TPU.match(text, m.end())
+                or (var and var.lower().startswith("lite"))):
             continue
         key = _tpu_key(m.group("gen"), var)
         if key is None:

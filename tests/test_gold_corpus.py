@@ -493,6 +493,10 @@ def test_a_model_the_user_names_or_the_hub_lists_marks_a_model_card(tmp_path):
     ("Locutusque__TinyMistral-248M.md", "accelerator_count", 1),  # "pretrained on a single GPU (Titan V)"
     ("Milos__slovak-gpt-j-162M.md", "accelerator_count", 1),  # "on TPU v3-8 pod": one board, whatever it is called
     ("BatsResearch__bonito-v1.md", "accelerator_count", 4),  # "The training takes about 4 days on four GPUs"
+    ("henryk__bert-base-multilingual-cased-finetuned-dutch-squad2.md", "accelerator_count", 1),  # "on a **Tesla V100** GPU"
+    ("georgesung__llama2_7b_chat_uncensored.md", "accelerator_count", 1),  # "on a 24GB GPU (NVIDIA A10G) instance"
+    ("cl-tohoku__bert-large-japanese.md", "accelerator_count", 1),  # "we used a v3-8 instance of Cloud TPUs"
+    ("speakleash__Bielik-7B-v0.1.md", "accelerator_count", 256),  # "utilizing 256 NVidia GH200 cards"
     ("TalTechNLP__mBART-ERRnews.md", "accelerator_count", 2),  # "The model was trained on 2 cloud GPUs"
     ("google-bert__bert-base-uncased.md", "accelerator_count", 16),  # "4 cloud TPUs in Pod configuration (16 TPU chips total)"
     ("instadeepai__nucleotide-transformer__docs_agro_nucleotide_transformer.md", "wall_hours", 96),  # "for a total of approx. four days"

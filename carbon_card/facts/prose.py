@@ -127,9 +127,9 @@ _FOR_MODEL_AFTER_RE = lazy_compile(r"\s+for\s+(?:the\s+)?(?!(?i:pre|fine|post)-?
 # Accelerators as cards name them (the issue-4 hardware table refines the model names).
 _ACCEL = (
     r"(?:(?i:NVIDIA|Tesla|AMD|Google|Cloud|Instinct|GeForce)[\s_]+)*"  # "NVIDIA_TESLA_A100": a cloud's name for it
-    r"(?:(?i:GB200|[ABH]-?100|A800|H800|H200|H20|B200|A10G?|A30|A40|A[2-6]000|L40S?|V-?100|P-?100|P40|K80)|L4|L20|T4"
+    r"(?:(?i:G[BH]200|[ABH]-?100|A800|H800|H200|H20|B200|A10G?|A30|A40|A[2-6]000|L40S?|V-?100|P-?100|P40|K80)|L4|L20|T4"
     r"|RTX[\s-]?[A-Z]?\d{4}(?:\s?Ti)?|GTX[\s-]?\d{4}|(?i:Titan)\s?(?:RTX|Xp?|V)\b|MI\d{3}X?"
-    r"|TPU\s?(?:Pod\s)?[vV]?\d[a-z]?(?:[- ]\d+)?|[vV]\d[a-z]?-\d{1,4}\s?TPU|Gaudi\s?\d?)"
+    r"|TPU\s?(?:Pod\s)?[vV]?\d[a-z]?(?:[- ]\d+)?|[vV]\d[a-z]?-\d{1,4}(?:\s+instance\s+of(?:\s+(?:Google|Cloud))*)?\s?TPU|Gaudi\s?\d?)"
     r"(?:[- ](?:SXM\d?|PCIe|NVL|\d+\s?GB)(?![\w]))*"
 )
 _ACCEL_WORD = r"(?:GPU|TPU|chip|accelerator|device)"
@@ -145,8 +145,8 @@ _HARDWARE_RE = lazy_compile(
     rf"(?=\d|(?i:[{_ACCEL_INITIALS}asodqtfen]))"
     rf"(?:{_FIGURE_START}(\d{{1,6}}(?![\d.])|(?i:a\s+single|single|one|dual|twin|quad|an?(?=\s)|{_COUNT_WORDS}))\s*"
     rf"(?:x|X|×|\*)?\s*"
-    rf"(?:\d{{1,3}}\s?GB\s+|GPUs?\s+|GPUs?\s*\(\s*)?)?"  # "a single GPU (Titan V)"
-    rf"(?:\b|(?<=\d[xX×]))({_ACCEL})s?\b"
+    rf"(?:\d{{1,3}}\s?GB\s+)?(?:GPUs?\s*\(\s*|GPUs?\s+)?(?:\*\*)?)?"  # "a single GPU (Titan V)", "a 24GB GPU (NVIDIA A10G)"
+    rf"(?:\b|(?<=\d[xX×]))({_ACCEL})s?\b(?:\*\*)?"  # "a **Tesla V100** GPU"
     rf"(?:\s*(?:x|×)\s*(\d{{1,6}})\b)?(?:\s*(?i:GPUs?|TPUs?|chips|cards))?"
 )
 # The ML CO2 Impact calculator's text: "A cumulative of 1 hours of computation was performed on
@@ -236,7 +236,7 @@ _SENTENCE_PATTERNS = (
     # Accelerators are named near these words ("100" stands for A100, H100, V100, P100, "h20" for
     # H20 and H200, "b200" for GB200; "a60" for A6000): not a number alone, which most cards hold many
     # of.
-    (_HARDWARE_RE, ("100", "h20", "b200", "a800", "h800", "gpu", "tpu", "nvidia", "tesla", "rtx", "t4", "a10", "a30",
+    (_HARDWARE_RE, ("100", "h20", "b200", "gh200", "a800", "h800", "gpu", "tpu", "nvidia", "tesla", "rtx", "t4", "a10", "a30",
                     "a40", "a50", "a60", "l4", "amd", "gaudi", "k80", "p40", "mi2", "mi3", "titan")),
     (_DURATION_RE, ("hour", "hrs", "day", "week", "month", "minute", "mins")),
     (_GPU_COUNT_RE, ("gpus", "tpus", "accelerators", "tpu cores")),
