@@ -272,6 +272,13 @@ def test_accelerators_of_a_stage_or_of_rows_nobody_picks_are_no_count():
     assert (facts.best("accelerator_count").value, facts.best("accelerator_hours").value) == (2, 350)
 
 
+def test_codecarbon_s_columns_pasted_as_a_table_are_in_its_units():
+    # "| Timestamp | Project Name | Duration | Emissions | Emissions Rate | CPU Power |": CodeCarbon's kilograms
+    _, facts = _gold("se4ai2324-uniba__CropClassification__src_models_README.md", "models")
+    assert facts.best("emissions").value == pytest.approx(0.0176, rel=1e-3)  # 1.76e-05 kg; its rate (kg/s) is none
+    assert len(facts.all("emissions", scope=None)) == 1
+
+
 def test_a_mass_written_without_its_leading_zero():
     card, facts = _gold("gjanee__ml__modelcard.md")
     assert "**Carbon Emitted:** .0000058 kg CO2e" in card.text

@@ -689,6 +689,9 @@ class _Reader:
         if table.header and _DATA_TABLE_RE.match(table.header[0].strip()):
             return  # a row per corpus or language ("| Corpora | Number of tokens |"): no model's, no run's
         columns = [_column_kind(header) for header in table.header]
+        if len({header.strip().lower().replace("_", " ") for header in table.header} & _CODECARBON_COLUMNS) >= 3:
+            columns = [("emissions", "kg", kind[2]) if kind and kind[0] == "emissions" and "(" not in header else kind
+                       for kind, header in zip(columns, table.header)]
         rows = [row for row in table.rows if any(cell.strip(" \\-") for cell in row[1:])]
         if len(rows) > 1 and all(kind is None or kind[0] == "accelerators" for kind in columns[1:]):
             # Accelerators alone, in rows of releases or stages: which row is this model's run is not said.
@@ -1460,7 +1463,11 @@ class _RowScope(NamedTuple):
 # Patterns of `_column_kind`, asked of every header cell of every table.
 _HEADER_UNIT_RE = lazy_compile(r"\(([^()]*)\)")
 _INFERENCE_COLUMN_RE = lazy_compile(r"logit|/\s*s\b|/\s*sec|\bper\b|latency|speed|throughput|decode|prefill|memory|first")
+_RATE_COLUMN_RE = lazy_compile(r"\brate\b")
 _EMISSIONS_COLUMN_RE = lazy_compile(r"emission|carbon|co2")
+# CodeCarbon's columns, pasted as a table: its emissions are in kilograms when the header says no unit.
+_CODECARBON_COLUMNS = {"timestamp", "project name", "run id", "duration", "emissions", "emissions rate", "cpu power",
+                       "gpu power", "ram power", "cpu energy", "gpu energy", "ram energy", "energy consumed"}
 _ACCELERATOR_COLUMN_RE = lazy_compile(r"gpu|tpu|chip|accelerator")
 _PER_SCALE_RE = lazy_compile(r"/\s*([kmb])\s*$")
 
@@ -1471,8 +1478,8 @@ def _column_kind(header: str) -> tuple[str, str | None, str] | None:
     scope = "market" if "market" in key else "model"
     unit_match = _HEADER_UNIT_RE.search(header)
     unit = unit_match.group(1).strip() if unit_match else None
-    if _INFERENCE_COLUMN_RE.search(key):
-        return None  # inference speed and the like, not training figures
+    if _INFERENCE_COLUMN_RE.search(key) or _RATE_COLUMN_RE.search(key):
+        return None  # inference speed and the like, a rate ("Emissions Rate", kg/s): not training figures
     if _EMISSIONS_COLUMN_RE.search(key):
         return ("emissions", unit or "g", scope)
     if "energy" in key:
