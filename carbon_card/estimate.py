@@ -29,7 +29,6 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from .facts import Fact, Facts
@@ -43,8 +42,9 @@ __all__ = ["Assumption", "Estimate", "Interval", "PublishedRun", "autotrain_fine
 _Z90 = 1.6448536269514722  # the 95th percentile of the standard normal
 
 
-@dataclass(frozen=True)
-class Interval:
+# NamedTuples, not frozen dataclasses: `check` defines them at every start, and a dataclass costs five
+# times as much to define (Python 3.11 compiles each method it generates).
+class Interval(NamedTuple):
     """A central value and its 90% interval."""
 
     central: float
@@ -55,8 +55,7 @@ class Interval:
         return Interval(self.central * factor, self.low * factor, self.high * factor)
 
 
-@dataclass(frozen=True)
-class Assumption:
+class Assumption(NamedTuple):
     """One factor of an estimate: what it is, its value and range, and where it comes from."""
 
     name: str
@@ -67,8 +66,7 @@ class Assumption:
     source: str
 
 
-@dataclass(frozen=True)
-class Estimate:
+class Estimate(NamedTuple):
     """The training emissions of a model, as well as carbon-card can tell."""
 
     tier: str
@@ -89,7 +87,6 @@ class Estimate:
     """For T1: the emissions the best lower tier gives, to compare with the stated figure."""
 
 
-# A NamedTuple, not a dataclass: a private record, made at import for a fifth of a frozen dataclass's cost.
 class _Prior(NamedTuple):
     central: float
     low: float
@@ -101,8 +98,7 @@ class _Prior(NamedTuple):
 # --- The published runs the derived priors come from ---------------------------------------
 
 
-@dataclass(frozen=True)
-class PublishedRun:
+class PublishedRun(NamedTuple):
     """One row of `data/published_models.csv`: a published pre-training run."""
 
     model: str

@@ -21,7 +21,6 @@ import enum
 import functools
 import re
 import unicodedata
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from ._regex import lazy_compile
@@ -48,8 +47,9 @@ _CLOUD_KINDS = ("aws", "gcp", "azure")
 _CLOUD_LABELS = {"aws": "AWS", "gcp": "Google Cloud", "azure": "Azure"}
 
 
-@dataclass(frozen=True)
-class GridRegion:
+# NamedTuples, not frozen dataclasses: `check` defines them at every start, and a dataclass costs five
+# times as much to define (Python 3.11 compiles each method it generates).
+class GridRegion(NamedTuple):
     """One row of the grid table: a region and the carbon intensity of its electricity."""
 
     key: str  # "FR", "US-CA", "CA-QC", "aws:us-east-1", "gcp:us-central1", "azure:eastus", "WORLD"
@@ -61,8 +61,7 @@ class GridRegion:
     year: int  # the data year
 
 
-@dataclass(frozen=True)
-class LocationMatch:
+class LocationMatch(NamedTuple):
     """A card's location text read into a grid region, with how it was read."""
 
     region: GridRegion

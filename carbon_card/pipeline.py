@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .assessment import Assessment, assess
 from .card import Card, CardReadError, PatchError, parse_card, read_card
@@ -31,8 +31,9 @@ if TYPE_CHECKING:
 __all__ = ["DEFAULTS", "Result", "Settings", "facts_of", "fix", "propose_patch", "run", "run_file"]
 
 
-@dataclass(frozen=True)
-class Settings:
+# A NamedTuple, not a frozen dataclass: `check` defines it at every start, and a dataclass costs five
+# times as much to define (Python 3.11 compiles each method it generates).
+class Settings(NamedTuple):
     """What the pipeline reads of a card's settings (`config.CardSettings` and `check`'s defaults
     have these fields too, and may be given instead)."""
 

@@ -14,8 +14,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ._regex import lazy_compile
 from .rules import RULES
@@ -38,8 +37,9 @@ _YAML_RE = lazy_compile(r"(?:^|(?<=[ \t]))#[ \t]*carbon-card[ \t]*:[ \t]*ignore\
 _CODE_RE = lazy_compile(r"[A-Za-z]+[0-9]+")
 
 
-@dataclass(frozen=True)
-class Suppression:
+# NamedTuples, not frozen dataclasses: `check` defines them at every start, and a dataclass costs five
+# times as much to define (Python 3.11 compiles each method it generates).
+class Suppression(NamedTuple):
     """One `carbon-card: ignore` comment."""
 
     line: int
@@ -55,8 +55,7 @@ class Suppression:
         return (self.whole_card or line == self.line) and (not self.codes or code in self.codes)
 
 
-@dataclass(frozen=True)
-class Selection:
+class Selection(NamedTuple):
     """The rules enabled for one card and its suppression comments."""
 
     enabled: frozenset[str] | None = None

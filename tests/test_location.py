@@ -166,7 +166,7 @@ def test_ambiguous_code_is_the_country_unless_the_us_is_written():
 
 def test_regions_are_grid_regions():
     table = regions()
-    assert table["FR"] == GridRegion(**{**table["FR"].__dict__})
+    assert table["FR"] == GridRegion(**table["FR"]._asdict())
     region = table["CA-QC"]
     assert region.kind == "ca-province" and region.country == "CA"
     assert isinstance(region.gco2_per_kwh, float) and isinstance(region.year, int)

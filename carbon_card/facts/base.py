@@ -36,8 +36,9 @@ class Reading(enum.Enum):
         return self in (Reading.FIELD, Reading.AUTOTRAIN, Reading.OWN_ROW)
 
 
-@dataclass(frozen=True)
-class Quantity:
+# NamedTuples, not frozen dataclasses: `check` defines them at every start, and a dataclass costs five
+# times as much to define (Python 3.11 compiles each method it generates).
+class Quantity(NamedTuple):
     name: str
     unit: str | None
     """The program unit of the value (`g`, `kWh`, `h`, ...); None for text."""
@@ -162,8 +163,7 @@ class Fact:
         return f"{place} ({self.note})" if self.note else place
 
 
-@dataclass(frozen=True)
-class FactProblem:
+class FactProblem(NamedTuple):
     """Something beside or inside the card that could not be read as a fact."""
 
     kind: str

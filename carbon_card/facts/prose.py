@@ -19,7 +19,7 @@ import functools
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Iterator, NamedTuple, Sequence
 
 from .._regex import lazy_compile
@@ -1327,8 +1327,9 @@ def first_heading(card: Card) -> str | None:
 # --------------------------------------------------------------------------- tables
 
 
-@dataclass(frozen=True)
-class _Table:
+# A NamedTuple, not a frozen dataclass: `check` defines it at every start, and a dataclass costs five
+# times as much to define (Python 3.11 compiles each method it generates).
+class _Table(NamedTuple):
     start: int
     header: list[str]
     rows: list[list[str]]
