@@ -228,6 +228,10 @@ def test_chinese_scales_cards_and_hours_of_data():
     _, facts = _gold("ZhuiyiTechnology__t5-pegasus__README.md")
     assert 275e6 in {fact.value for fact in facts.all("params", scope=None)}
     assert 6 in {fact.value for fact in facts.all("accelerator_count", scope=None)}
+    # "总共消耗了2048个A800 GPU 小时": 2048 A800 GPU-hours, not 2048 accelerators
+    _, facts = _gold("PKU-YuanGroup__Open-Sora-Plan__docs_Report-v1.0.0-cn.md")
+    assert facts.best("accelerator_hours").value == 2048 and 2048 not in {
+        fact.value for fact in facts.all("accelerator_count", scope=None)}
     # "Aishell 178 小时训练集": a 178-hour training set, not 178 hours of training
     card, facts = _gold("TencentGameMate__chinese_speech_pretrain__README.md")
     assert "178 小时训练集" in card.text and not facts.all("wall_hours", scope=None)
@@ -507,6 +511,7 @@ def test_a_model_the_user_names_or_the_hub_lists_marks_a_model_card(tmp_path):
     ("TalTechNLP__mBART-ERRnews.md", "accelerator_count", 2),  # "The model was trained on 2 cloud GPUs"
     ("google-bert__bert-base-uncased.md", "accelerator_count", 16),  # "4 cloud TPUs in Pod configuration (16 TPU chips total)"
     ("instadeepai__nucleotide-transformer__docs_agro_nucleotide_transformer.md", "wall_hours", 96),  # "for a total of approx. four days"
+    ("hpcaitech__Open-Sora__docs_report_03.md", "wall_hours", 336),  # "the total training time is about 2 weeks"
     ("ICTNLP__Llama-3.1-8B-Omni.md", "wall_hours", 72),  # "Trained in less than 3 days using just 4 GPUs": a bound, read as its time
     ("CofeAI__FLM-101B.md", "wall_hours", 624),  # "for less than 26 days"
     ("aipicasso__cool-japan-diffusion-2-1-0.md", "wall_hours", 300),  # "使用時間（単位は時間）: 300"

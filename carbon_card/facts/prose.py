@@ -106,7 +106,7 @@ def _counted(word: str) -> int:
 # around 100 mins to finish", "within a total of 140 hours", "trained on 4xV100 (85 hours)".
 _DURATION_RE = lazy_compile(
     rf"(?=[ftwldoi\(])"  # the first letters of the words before a duration, or its bracket: the others turned down at once
-    rf"(?:(?:\bfor|\btook|\btakes|\btaking|\bwithin|\blasted|\b(?:time|duration)\s+(?:was|of|amounted\s+to)"
+    rf"(?:(?:\bfor|\btook|\btakes|\btaking|\bwithin|\blasted|\b(?:time|duration)\s+(?:was|is|of|amounted\s+to)"
     rf"|\bover\s+the\s+(?:duration|course)\s+of"
     rf"|\bin(?=\s+(?:just|only|a\s+little\s+over|just\s+over|about|less\s+than|under|~)?\s*\d))"
     rf"\s+(?:a\s+total\s+of\s+)?|\(\s*)"
@@ -200,13 +200,15 @@ _CAPACITY_RE = lazy_compile(r"\b(?:can|could|will|to)\s+(?:fit|run)\b|\bfits\s+(
 # A card after its count may be named by its number alone: "6张3090", "3张TITAN".
 _CJK_COUNT_RE = lazy_compile(rf"(?:(?<![\d.])(\d{{1,5}})\s*(?:张|張|台|枚|块|塊|个|個)|单卡|單卡)\s*[-–]?\s*(?:\d+\s*GB\s*)?"
                              rf"({_ACCEL}|[2-5]0[5-9]0(?:\s?Ti)?(?![\d.])|(?i:titan)(?:\s?(?:RTX|Xp?|V)\b)?)")
+_CJK_HOURS_AFTER_RE = lazy_compile(r"\s*(?:GPU|TPU|卡)?\s*(?:小时|小時|時間)")
 _CJK_DURATION_RE = lazy_compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:个|個)?(小时|小時|時間|分钟|分鐘|分(?![类類析布])|天|日間)")
 # Hours of data in Chinese: "Aishell 178 小时训练集" (a 178-hour training set), "1000小时的语音数据".
 _CJK_DATA_AFTER_RE = lazy_compile(r"\s*的?\s*[\u4e00-\u9fff]{0,4}?(?:训练集|訓練集|数据|數據|语料|語料|语音|語音|音频|音頻)")
 _CJK_HOURS = {"小时": 1.0, "小時": 1.0, "時間": 1.0, "分钟": 1 / 60, "分鐘": 1 / 60, "分": 1 / 60, "天": 24.0,
               "日間": 24.0}
-# "on 128 GPUs", "on four GPUs", "on 2 cloud GPUs": a count of unnamed accelerators (a named one is _HARDWARE_RE's).
-_GPU_COUNT_RE = lazy_compile(rf"(?<![\w.,])(\d{{1,6}}|(?i:{_COUNT_WORDS}))\s+"
+# "on 128 GPUs", "on four GPUs", "on 2 cloud GPUs", "12x8 GPUs" (a factor before it, `_times_nodes`): a count of unnamed
+# accelerators (a named one is _HARDWARE_RE's).
+_GPU_COUNT_RE = lazy_compile(rf"(?:(?<![\w.,])|(?<=\d[x×*]))(\d{{1,6}}|(?i:{_COUNT_WORDS}))\s+"
                              r"(?:(?i:nvidia|amd|datacenter|consumer)\s+|(?i:cloud)\s+(?=GPUs))?"  # "four cloud TPUs": boards of chips
                              r"(?:GPUs|TPUs|accelerators|(?:GPU|TPU)\s+chips|TPU\s+cores)\b")
 # Each sentence pattern with its anchors: lower-case words every match contains. Scanning a
@@ -978,7 +980,11 @@ class _Reader:
                                  note="sentence")
                     elif pattern is _CJK_COUNT_RE:  # "4张A100": four A100 cards; "单卡-A100": a single card
                         self.add("hardware", match.group(2), text, start, note="sentence")
-                        self.add("accelerator_count", int(match.group(1) or 1), text, start, note="sentence")
+                        if match.group(1) and _CJK_HOURS_AFTER_RE.match(self.body, match.end()):
+                            # "2048个A800 GPU 小时": accelerator-hours, not 2048 accelerators
+                            self.add("accelerator_hours", float(match.group(1)), text, start, note="sentence")
+                        else:
+                            self.add("accelerator_count", int(match.group(1) or 1), text, start, note="sentence")
                     elif pattern is _CJK_DURATION_RE:
                         if not _CJK_DATA_AFTER_RE.match(self.body, match.end()):  # not a 178-hour training set
                             hours = float(match.group(1)) * _CJK_HOURS[match.group(2)]
