@@ -283,6 +283,17 @@ def test_codecarbon_s_columns_pasted_as_a_table_are_in_its_units():
     assert len(facts.all("emissions", scope=None)) == 1
 
 
+@pytest.mark.parametrize("name, model_id, count", [
+    ("NbAiLab__nb-t5-base-v2.md", "NbAiLab/nb-t5-base-v2", 1),  # "# 🇳🇴 Norwegian T5 Base model Trained on the NCC🇳🇴"
+    ("HuggingFaceH4__zephyr-orpo-141b-A35b-v0.1.md", "HuggingFaceH4/zephyr-orpo-141b-A35b-v0.1", 32),  # "# Model Card for Zephyr 141B-A39B"
+    # "# Stable Diffusion v1-5 Model Card", copied unchanged: a version the name lacks, Stable Diffusion's card
+    ("shanetx__stable-diffusion-wtx-app.md", "shanetx/stable-diffusion-wtx-app", None),
+])
+def test_a_title_in_other_words_names_this_model(name, model_id, count):
+    fact = _gold(name, model_id)[1].best("accelerator_count")
+    assert (fact.value if fact is not None else None) == count
+
+
 def test_a_mass_written_without_its_leading_zero():
     card, facts = _gold("gjanee__ml__modelcard.md")
     assert "**Carbon Emitted:** .0000058 kg CO2e" in card.text

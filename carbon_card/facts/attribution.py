@@ -54,7 +54,7 @@ TRAINING_QUANTITIES = frozenset({"emissions", "energy", "wall_hours", "accelerat
 CONVERSION_WORDS = frozenset({
     "gguf", "ggml", "gptq", "awq", "exl2", "exl3", "bnb", "4bit", "8bit", "3bit", "2bit", "int4", "int8", "nf4",
     "mlx", "onnx", "coreml", "openvino", "quantized", "quantised", "quant", "fp8", "w4a16", "w8a8",
-    "paddle", "tflite", "tfjs", "tensorrt", "ct2", "hqq",
+    "paddle", "tflite", "tfjs", "tensorrt", "ct2", "hqq", "candle", "q2", "q3", "q4", "q5", "q6", "q8",
 })
 """Words of a repository name that mark converted or quantised weights of another model."""
 
@@ -310,8 +310,11 @@ class _Sections:
         line = lambda offset: card.line_of_offset(card.body_span[0] + offset)  # noqa: E731
         for index, (offset, level, text) in enumerate(headings):
             scope = _label_scope(text, own, name_is_id, own_versions)
-            if scope is None or scope == "row" and index == 0 and level == 1:
-                continue  # the card's title names the model the card is about, whatever its folder
+            title = index == 0 and level == 1
+            if scope is None or title and (scope == "row" or scope == "other" and _shares_a_name(text, own)):
+                # The card's title names the model the card is about, whatever its folder, and in its own
+                # words ("Norwegian T5 Base model Trained on the NCC" over nb-t5-base-v2).
+                continue
             # The card's title names the model the whole card is about; another heading governs
             # up to the next heading of the same or a higher level (a bold label: the next heading).
             following = None if index == 0 and level == 1 else next(
@@ -377,6 +380,29 @@ def _label_scope(text: str, own: set[str], name_is_id: bool, own_versions: tuple
     if not (named & own) and not name_is_id:
         return "row"  # a versioned model the folder or title does not name: another's, or this one's?
     return "other"
+
+
+_SIZE_WORD_RE = lazy_compile(r"\d+(?:\.\d+)?[kmbt]?")
+# A title that says it is another model's card ("Original model card: ..."; not "T5 Base model", a size).
+_ANOTHERS_TITLE_RE = lazy_compile(r"\b(?:original|parent|upstream|source)\s+model\b", re.IGNORECASE)
+_TEMPLATE_TITLE_RE = lazy_compile(r"\W*model\s+card\s+for\b", re.IGNORECASE)  # the Hub template's "Model Card for {{ model_id }}"
+
+
+def _shares_a_name(text: str, own: set[str]) -> bool:
+    """Whether a title that names another model is this model's in other words: the template's title sharing
+    a word of this model's name that is no mere size ("Model Card for Zephyr 141B-A39B" over
+    zephyr-orpo-141b-A35b-v0.1), or another title sharing two and stating no version or size the name lacks
+    ("Norwegian T5 Base model" over nb-t5-base-v2; but "Stable Diffusion v1-5 Model Card" over a copy
+    named stable-diffusion-wtx-app is Stable Diffusion's); never a card that says it is another's
+    ("Original model card: ...")."""
+    if _ANOTHERS_TITLE_RE.search(text):
+        return False
+    named = model_words(text) - _LABEL_WORDS
+    shared = [word for word in named & own if not _SIZE_WORD_RE.fullmatch(word)]
+    if _TEMPLATE_TITLE_RE.match(text):
+        return bool(shared)
+    # Two words at least: one ("BERT base model (uncased)" over Cl_Merge_Bert) is a family's, a copy's.
+    return len(shared) >= 2 and all(word in own for word in named if any(c.isdigit() for c in word))
 
 
 def _outside_code(body: str) -> list[tuple[int, int]]:
