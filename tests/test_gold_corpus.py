@@ -294,6 +294,14 @@ def test_a_title_in_other_words_names_this_model(name, model_id, count):
     assert (fact.value if fact is not None else None) == count
 
 
+def test_a_merge_trains_nothing():
+    # "Platypus-70B-instruct is a merge of garage-bAInd/Platypus2-70B and upstage/Llama-2-70b-instruct-v2": the
+    # "8 A100 80GB" of its Training Procedure fine-tuned Platypus2-70B
+    card, facts = _gold("garage-bAInd__Platypus2-70B-instruct.md", "garage-bAInd/Platypus2-70B-instruct")
+    assert "is a merge of" in card.text and "on 8 A100 80GB" in card.text
+    assert facts.best("accelerator_count") is None and facts.all("accelerator_count", scope="other")
+
+
 def test_a_mass_written_without_its_leading_zero():
     card, facts = _gold("gjanee__ml__modelcard.md")
     assert "**Carbon Emitted:** .0000058 kg CO2e" in card.text
