@@ -524,6 +524,7 @@ def test_a_model_the_user_names_or_the_hub_lists_marks_a_model_card(tmp_path):
     ("Milos__slovak-gpt-j-162M.md", "accelerator_count", 1),  # "on TPU v3-8 pod": one board, whatever it is called
     ("BatsResearch__bonito-v1.md", "accelerator_count", 4),  # "The training takes about 4 days on four GPUs"
     ("henryk__bert-base-multilingual-cased-finetuned-dutch-squad2.md", "accelerator_count", 1),  # "on a **Tesla V100** GPU"
+    ("csarron__roberta-base-squad-v1.md", "accelerator_count", 2),  # "`GPUs: 2 GeForce GTX 1070, each with 8GiB memory`"
     ("georgesung__llama2_7b_chat_uncensored.md", "accelerator_count", 1),  # "on a 24GB GPU (NVIDIA A10G) instance"
     ("cl-tohoku__bert-large-japanese.md", "accelerator_count", 1),  # "we used a v3-8 instance of Cloud TPUs"
     ("speakleash__Bielik-7B-v0.1.md", "accelerator_count", 256),  # "utilizing 256 NVidia GH200 cards"

@@ -276,7 +276,8 @@ _PLAIN_LABEL = (
 # down the other lines ("- Loss: 0.1", "from x import y") at once, where the labels are tried one by one.
 _PLAIN_LABEL_INITIALS = "cdghnt"
 _PLAIN_FIELD_RE = lazy_compile(
-    rf"^[ \t]*(?:[-*+][ \t]+)?(?:\*(?=total ))?(?=[{_PLAIN_LABEL_INITIALS}])(?P<label>{_PLAIN_LABEL})[ \t]*[:=][ \t]*"
+    # "`GPUs: 2 GeForce GTX 1070, each with 8GiB memory`": a field in a code span, as a line of a machine's specs
+    rf"^[ \t]*(?:[-*+][ \t]+)?(?:\*(?=total )|`)?(?=[{_PLAIN_LABEL_INITIALS}])(?P<label>{_PLAIN_LABEL})[ \t]*[:=][ \t]*"
     r"(?P<value>[^\n]+)$", re.IGNORECASE | re.MULTILINE)
 # "- **Hardware Type:** x", "**Training time**: x", "- **Carbon Emitted** *(remark)*: x". A bold
 # lead-in without a colon ("**Carbon Footprint** Pretraining used ...") is a sentence instead.
@@ -526,6 +527,8 @@ class _Reader:
             if not self.in_prose(line_start):
                 continue  # in a code block or an HTML comment
             label, value = match.group("label"), match.group("value").strip()
+            if self.body[max(0, match.start("label") - 1) : match.start("label")] == "`":
+                value = value.removesuffix("`").rstrip()  # the field is a code span: "`GPUs: 2 GeForce GTX 1070`"
             kind = _label_kind(label)
             if kind is None:
                 continue
