@@ -302,6 +302,13 @@ def test_a_merge_trains_nothing():
     assert facts.best("accelerator_count") is None and facts.all("accelerator_count", scope="other")
 
 
+def test_a_table_of_fields_with_its_labels_in_bold():
+    # "| Metric | Value |" / "| **Carbon Emitted** | ~150 kg CO₂ eq (estimated) |"
+    _, facts = _gold("GesturaAI__stick-gen-medium.md", "GesturaAI/stick-gen-medium")
+    assert facts.best("emissions").value == 150_000
+    assert facts.best("hardware").value == "CPU (Intel Core i7-9700K, 8 cores)"
+
+
 def test_a_mass_written_without_its_leading_zero():
     card, facts = _gold("gjanee__ml__modelcard.md")
     assert "**Carbon Emitted:** .0000058 kg CO2e" in card.text

@@ -751,7 +751,8 @@ class _Reader:
         self.add("accelerator_count", int(match.group(1)), text, offset, scope=scope, note=note, reading=reading, row=row)
 
     def _key_value_table(self, table: _Table) -> None:
-        rows = {row[0].strip().lower(): (row[1], offset, row[0].strip())
+        # A label in bold ("| **Carbon Emitted** | ~150 kg CO₂ eq |") is the same label.
+        rows = {row[0].strip().strip("*_").strip().lower(): (row[1], offset, row[0].strip().strip("*_").strip())
                 for row, offset in zip(table.rows, table.row_offsets) if len(row) >= 2}
         if "emissions" in rows and rows.keys() & {"energy_consumed", "duration", "emissions_rate"}:
             self._codecarbon_table(table, rows)
@@ -1350,9 +1351,9 @@ _PIPE_ROW_RE = lazy_compile(r"^[ \t]*\|(.*)\|[ \t\r]*$", re.MULTILINE)  # "\r": 
 _SEPARATOR_RE = lazy_compile(r"^[\s|:\-]+$")
 # Two-column tables read row by row: CodeCarbon's output ("| emissions | 0.0435 |"), and the
 # questions of the climate performance model card (Hershcovich et al., 2022).
-_KEY_VALUE_ROW_RE = lazy_compile(r"^[ \t]*\|[ \t]*(?:energy_consumed|emissions_rate|(?:\d+\.\s*)?how much co2"
+_KEY_VALUE_ROW_RE = lazy_compile(r"^[ \t]*\|[ \t]*(?:\*\*|__)?(?:energy_consumed|emissions_rate|(?:\d+\.\s*)?how much co2"
                                  r"|(?:hardware(?: type| used)?|hours used|compute region|region|cloud provider"
-                                 r"|carbon emitted|[\w ]*\b(?:gpu|tpu|accelerator)s?(?: device| type| model)?)[ \t]*\|)",
+                                 r"|carbon emitted|[\w ]*\b(?:gpu|tpu|accelerator)s?(?: device| type| model)?)(?:\*\*|__)?[ \t]*\|)",
                                  re.MULTILINE | re.IGNORECASE)
 # The climate performance model card's questions: (pattern, quantity, scope). Question 8 (all
 # experiments) and 9 (inference) are not this model's training.
