@@ -49,6 +49,13 @@ PIECES = {
                                         "Trained on 2 A100 and on a single V100 for this analysis, 3 kg CO2. ",
                                         "## Environmental Impact\n", ""),
     "references": "## References\n1. A model with 7 billion parameters trained on 8 A100.\n",
+    # Counts in words, products and brackets, code-span fields, Chinese hours and scales, columns of accelerators.
+    "counts and columns of this session": ("trained on four GPUs, 12x8 GPUs, a single GPU (Titan V), a **Tesla V100** GPU, "
+                                           "taking 3 hours in less than 2 days, 2.788M H800 GPU hours, .5 kg CO2. "
+                                           "使用6张3090训练，2048个A800 GPU 小时，总参数量为2.75亿，178 小时训练集。\n"
+                                           "`GPUs: 2 GeForce GTX 1070`\n| 24-03-22 | 2.27 | 4xV100 32GB |\n",
+                                           "| Release | Test WER | GPUs |\n|---|---|---|\n", ""),
+    "bold labels of field tables": ("| **Carbon Emitted** | ~150 kg CO₂ eq |\n", "| Metric | Value |\n|---|---|\n", ""),
 }
 
 
