@@ -104,14 +104,14 @@ _PRETRAINING_HEADING_RE = lazy_compile(r"^#{2,6}[ \t]+(?:\W[ \t]*)?pre-?training
 # A repository that says it holds a copy of another's model (rule 1).
 _COPY_STATEMENT_RE = lazy_compile(
     r"\bthis\s+(?:model|repo(?:sitory)?|is)\s+(?:is\s+)?(?:a|an\s+exact)\s+(?:re-?upload|mirror|copy|duplicate)\s+of\b"
-    r"|\boriginal\s+model\s+card\s+(?:for\s+this\s+model\s+)?is\b|\bmodel\s+card\s+is\s+for\s+demo\s+purposes\b"
-    r"|\bis\s+an?\s+(?:[\w-]+\s+){0,2}merge\s+of\b",  # "This is a merge of pre-trained language models", "is a SLERP merge of"
+    r"|\boriginal\s+model\s+card\s+(?:for\s+this\s+model\s+)?is\b|\bmodel\s+card\s+is\s+for\s+demo\s+purposes\b",
     re.IGNORECASE)
 _COPY_STATEMENT_WITHIN = 3000  # characters of the body: a copy says so before it says anything else
 # Words each match of the two patterns above holds, lower-cased: the patterns run only where one is.
 _FINE_TUNE_OF_WORDS = ("version of", "checkpoint of", "tuned on", "parent model")
-_COPY_STATEMENT_WORDS = ("upload of", "mirror of", "copy of", "duplicate of", "original model card", "demo purposes",
-                         "merge of")
+_COPY_STATEMENT_WORDS = ("upload of", "mirror of", "copy of", "duplicate of", "original model card", "demo purposes")
+# "This is a merge of pre-trained language models", "is a SLERP merge of": a merge trains nothing.
+_MERGE_STATEMENT_RE = lazy_compile(r"\bis\s+an?\s+(?:[\w-]+\s+){0,2}merge\s+of\b", re.IGNORECASE)
 _CONTEXT_LENGTH_RE = lazy_compile(r"\d+k")
 _WORD_SPLIT_RE = lazy_compile(r"[^a-z0-9]+")
 _SECTIONS_MAX = 100  # sections of rule 5 kept (a real card has one or two)
@@ -233,11 +233,12 @@ def copied_from(card: Card, model_name: str | None, folder_name: str | None = No
     start = card.body_lower[:_COPY_STATEMENT_WITHIN]
     said = _COPY_STATEMENT_RE.search(card.body, 0, _COPY_STATEMENT_WITHIN) if any(
         word in start for word in _COPY_STATEMENT_WORDS) else None
-    if said is None:
-        return None
-    if said.group(0).lower().endswith("of") and "merge" in said.group(0).lower():
-        return Copied("the merged models", f"the card says it is a merge ('{said.group(0)}'): a merge trains nothing")
-    return Copied("the original model", f"the card says it is a copy ('{said.group(0)}')")
+    if said is not None:
+        return Copied("the original model", f"the card says it is a copy ('{said.group(0)}')")
+    merged = _MERGE_STATEMENT_RE.search(card.body, 0, _COPY_STATEMENT_WITHIN) if "merge of" in start else None
+    if merged is not None:
+        return Copied("the merged models", f"the card says it is a merge ('{merged.group(0)}'): a merge trains nothing")
+    return None
 
 
 def copied_metadata(facts: list[Fact], copied: Copied | None) -> list[Fact]:

@@ -726,7 +726,7 @@ class _Reader:
                     if progress:
                         continue  # the accelerators of one stage of the run ("| Checkpoint Interval | # GPUs |")
                     self._accelerators_cell(cell, table.row_offsets[table.rows.index(row)], scope, note, reading,
-                                            None if progress else labels[index])
+                                            labels[index])
                     continue
                 value = _table_value(cell, quantity, unit)
                 if value is None:
