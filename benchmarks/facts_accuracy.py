@@ -17,7 +17,11 @@ were changed, never read while changing one; `fresh`, the newest of them, batche
 - every value a fix writes into the block that the annotation contradicts (and, separately,
   values the annotation does not state at all).
 
-    python benchmarks/facts_accuracy.py [--split tune|validation|fresh|all] [--parts A8,B8] [--show]
+    python benchmarks/facts_accuracy.py [--split tune|validation|fresh|all] [--parts A8,B8] [--show] [--as-clones]
+
+`--as-clones` puts each card whose Hub id is known in a git clone of its repository, as a
+pre-commit run or the Action sees it (the audit knows the id too): the id then names the model,
+where the plain layout has only a folder's name.
 
 `--show` lists each miss and contradiction, for the tune split only unless `--split` says
 otherwise: looking at the validation split's cases while changing a reader defeats it.
@@ -77,8 +81,10 @@ def close(a: float | None, b: float | None, quantity: str) -> bool:
     return a is not None and b is not None and math.isclose(a, b, rel_tol=TOLERANCE[quantity], abs_tol=1e-9)
 
 
-def lay_out(cards: list[dict], into: Path) -> dict[str, dict]:
-    """Each card as `<card>/<model name>/README.md`; README path -> card."""
+def lay_out(cards: list[dict], into: Path, as_clones: bool = False) -> dict[str, dict]:
+    """Each card as `<card>/<model name>/README.md`; README path -> card. `as_clones`: a card whose
+    Hub id is known sits in a git clone of its repository (a `.git/config` whose remote is the Hub's),
+    as in a pre-commit run or the Action; the audit knows the id too."""
     by_path = {}
     for card in cards:
         # The folder a user would run `check` in: the Hub repository, else the card's folder in
@@ -89,6 +95,9 @@ def lay_out(cards: list[dict], into: Path) -> dict[str, dict]:
         folder = into / Path(card["file"]).stem / name
         folder.mkdir(parents=True)
         shutil.copyfile(GOLD / "cards" / card["file"], folder / "README.md")
+        if as_clones and card["model_id"].count("/") == 1:
+            (folder / ".git").mkdir()
+            (folder / ".git" / "config").write_text(f'[remote "origin"]\n\turl = https://huggingface.co/{card["model_id"]}\n')
         by_path[str((folder / "README.md").relative_to(into))] = card
     return by_path
 
@@ -202,7 +211,8 @@ def _shares_model_number(a: str, b: str) -> bool:
     return bool(names(a) & names(b))
 
 
-def evaluate(cards: list[dict], split: str, show: bool, by_reading: bool = False, parts: tuple[str, ...] = ()) -> None:
+def evaluate(cards: list[dict], split: str, show: bool, by_reading: bool = False, parts: tuple[str, ...] = (),
+             as_clones: bool = False) -> None:
     cards = [c for c in cards if (split == "all" or c["split"] == split or split == "fresh" and c["part"] in FRESH_PARTS)
              and (not parts or c["part"] in parts)]
     if not cards:
@@ -211,7 +221,7 @@ def evaluate(cards: list[dict], split: str, show: bool, by_reading: bool = False
     work = Path(tempfile.mkdtemp(prefix="facts-accuracy-"))
     try:
         base = work / "check"
-        by_path = lay_out(cards, base)
+        by_path = lay_out(cards, base, as_clones)
         result = cli("check", "--format", "json", "--fail-on", "never", ".", cwd=base)
         records = {os.path.normpath(r["path"]): r for r in json.loads(result.stdout)}
         fixed = {}
@@ -349,12 +359,15 @@ def main() -> None:
     parser.add_argument("--parts", default="", help="only the cards of these parts of the corpus (its batches), e.g. A8,B8")
     parser.add_argument("--by-reading", action="store_true",
                         help="precision of the chosen value per place it was read (metadata, a field, a sentence...)")
+    parser.add_argument("--as-clones", action="store_true",
+                        help="each card whose Hub id is known in a git clone of its repository (its remote names it)")
     args = parser.parse_args()
     cards = load()
     splits = [args.split] if args.split else ["tune", "validation", "fresh", "all"]
     for split in splits:
         evaluate(cards, split, show=args.show and (split == "tune" or args.split is not None),
-                 by_reading=args.by_reading, parts=tuple(part for part in args.parts.split(",") if part))
+                 by_reading=args.by_reading, parts=tuple(part for part in args.parts.split(",") if part),
+                 as_clones=args.as_clones)
 
 
 if __name__ == "__main__":

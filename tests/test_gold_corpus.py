@@ -577,6 +577,10 @@ def test_a_figure_beside_other_models_figures_is_an_unsafe_fix(tmp_path):
     assert propose(assessment, unsafe=True).block["emissions"] == 1032000
     given = assess(*_gold("HuggingFaceM4__idefics-9b-instruct.md", "HuggingFaceM4/idefics-9b-instruct"))
     assert propose(given).block["emissions"] == 1032000
+    # A re-upload of Meta's card under another owner's id: the id picks "Llama 3.1 8B" too, the card never
+    # names NousResearch: the choice is the user's.
+    copy = assess(*_gold("NousResearch__Meta-Llama-3.1-8B.md", "NousResearch/Meta-Llama-3.1-8B"))
+    assert not propose(copy).changed and propose(copy, unsafe=True).block["emissions"] == 420_000_000
 
 
 @pytest.mark.parametrize("name, says", [

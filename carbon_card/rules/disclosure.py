@@ -241,9 +241,11 @@ def no_block(ctx: Context) -> Findings:
                                 f"add `co2_eq_emissions: {{emissions: {grams}}}` to the front matter", position, fix=fix)
         # A card that states other figures too (a base's, a family's, another row's) leaves the
         # choice to the user: the fix is then unsafe, unless a name the user or the Hub gives picked
-        # the figure's row (`--model-id`, `model-index`, a clone's remote), not a folder's or a title's.
+        # the figure's row (`--model-id`, `model-index`, a clone's remote), not a folder's or a title's,
+        # and the card names the repository's owner: a re-upload of Meta's card under another owner's
+        # id (NousResearch/Meta-Llama-3.1-8B) picks the row "Llama 3.1 8B" too.
         picked = lifted is not None and lifted.fact is not None and lifted.fact.row is not None \
-            and facts.model_name_source in NAMED_BY_ID
+            and facts.model_name_source in NAMED_BY_ID and _names_the_owner(ctx.card, facts.model_name)
         return [replace(finding, doubted=True) if lifted and not picked and _other_figures(facts, lifted.fact)
                 else finding]
     elif disclosed:
@@ -253,6 +255,12 @@ def no_block(ctx: Context) -> Findings:
                               "add this model's `co2_eq_emissions` to the front matter", position)]
     return [CC302.finding("the card states no training emissions: add `co2_eq_emissions` (grams of CO2e) "
                           "to the front matter", position, fix=estimate_fix(ctx))]
+
+
+def _names_the_owner(card: Card, model_id: str | None) -> bool:
+    """Whether the card names the owner of the repository whose id is `model_id` ("owner/name")."""
+    owner = model_id.split("/", 1)[0].strip().lower() if model_id and "/" in model_id else ""
+    return bool(owner) and owner in card.body_lower
 
 
 def _other_figures(facts: Facts, chosen: Fact | None) -> bool:
