@@ -309,6 +309,12 @@ def test_a_table_of_fields_with_its_labels_in_bold():
     assert facts.best("hardware").value == "CPU (Intel Core i7-9700K, 8 cores)"
 
 
+def test_the_row_the_authors_mark_as_theirs_is_this_model_s():
+    # "| ELECTRA-Small-OWT (ours) | 17M |" and "| ALECTRA-Small-OWT (ours) | 4M |" beside the paper's 14M rows
+    _, facts = _gold("shoarora__electra-small-owt.md", "shoarora/electra-small-owt")
+    assert facts.best("params").value == 17_000_000
+
+
 def test_a_mass_written_without_its_leading_zero():
     card, facts = _gold("gjanee__ml__modelcard.md")
     assert "**Carbon Emitted:** .0000058 kg CO2e" in card.text

@@ -846,6 +846,12 @@ class _Reader:
                                                   Reading.OWN_ROW if named else Reading.ROW)
             return scopes
         mine = _pick_row([labels[i] for i in model_rows], model_tokens)
+        # The authors' own rows, marked "(ours)", before the others: "| ELECTRA-Small-OWT (ours) | 17M |" beside the
+        # paper's "| ELECTRA-Small-OWT | 14M |"; of several, the one the model's name picks.
+        ours = [position for position, index in enumerate(model_rows) if _OURS_RE.search(labels[index])]
+        if ours:
+            picked = 0 if len(ours) == 1 else _pick_row([labels[model_rows[position]] for position in ours], model_tokens)
+            mine = ours[picked] if picked is not None else mine
         for position, index in enumerate(model_rows):
             label = labels[index]
             if position == mine and (tuning := base_row_words(name_tokens(label), self.model_name)):
@@ -1801,6 +1807,8 @@ def _grams(text: str) -> float:
     return parse_mass_grams(text.replace("*", ""))
 
 
+# A row the card's authors mark as their own model: "(ours)", "This Model Training", "this work".
+_OURS_RE = lazy_compile(r"\bours\b|\bthis\s+(?:model|work|checkpoint)\b", re.IGNORECASE)
 _RANGE_CELL_RE = lazy_compile(r"\d[\d,.]*\s*[-–]\s*\d[\d,.]*")  # "231 - 256": checkpoints, steps or epochs of a run
 
 
