@@ -545,6 +545,8 @@ def test_a_model_the_user_names_or_the_hub_lists_marks_a_model_card(tmp_path):
     ("google-bert__bert-base-uncased.md", "accelerator_count", 16),  # "4 cloud TPUs in Pod configuration (16 TPU chips total)"
     ("instadeepai__nucleotide-transformer__docs_agro_nucleotide_transformer.md", "wall_hours", 96),  # "for a total of approx. four days"
     ("hpcaitech__Open-Sora__docs_report_03.md", "wall_hours", 336),  # "the total training time is about 2 weeks"
+    ("LZYUCL__PolymorphGen-MLPKD__MLPs_DNN-KD_Ir_README.md", "wall_hours", 29.8),  # "- **Hours used:** [29.8 hours]"
+    ("allenai__vessel-detection-sentinels__docs_sentinel1_model_card.md", "wall_hours", 202.1),  # "- **Hours used: 202.1**"
     ("ICTNLP__Llama-3.1-8B-Omni.md", "wall_hours", 72),  # "Trained in less than 3 days using just 4 GPUs": a bound, read as its time
     ("CofeAI__FLM-101B.md", "wall_hours", 624),  # "for less than 26 days"
     ("aipicasso__cool-japan-diffusion-2-1-0.md", "wall_hours", 300),  # "使用時間（単位は時間）: 300"

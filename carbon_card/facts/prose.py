@@ -282,7 +282,8 @@ _PLAIN_FIELD_RE = lazy_compile(
 # "- **Hardware Type:** x", "**Training time**: x", "- **Carbon Emitted** *(remark)*: x". A bold
 # lead-in without a colon ("**Carbon Footprint** Pretraining used ...") is a sentence instead.
 _LABELLED_RE = lazy_compile(
-    r"^[ \t]*(?:[-*+][ \t]+)?\*\*(?P<label>[^*\n]{2,120}?)[ \t]*(?::[ \t]*\*\*|\*\*(?:[ \t]*\*\([^)\n]*\)\*)?[ \t]*:)"
+    r"^[ \t]*(?:[-*+][ \t]+)?\*\*(?P<label>[^*\n]{2,120}?)[ \t]*(?::[ \t]*\*\*|\*\*(?:[ \t]*\*\([^)\n]*\)\*)?[ \t]*:"
+    r"|:(?=[^*\n]*\*\*[ \t]*\r?$))"  # "- **Hours used: 202.1**": the value in bold too
     r"[ \t]*(?P<value>[^\n]*)$",
     re.MULTILINE,
 )
@@ -540,6 +541,8 @@ class _Reader:
 
     def _labelled(self, kind: str, label: str, value: str, start: int) -> bool:
         note = f"field '{label}'"
+        if value[:1] == "[" and value[-1:] == "]":
+            value = value[1:-1].strip()  # the template's brackets filled in: "- **Hours used:** [29.8 hours]"
         if kind == "emissions":
             return self._labelled_mass(label, value, start, note)
         if kind == "energy":
