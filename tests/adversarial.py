@@ -55,6 +55,7 @@ PIECES = {
                                            "使用6张3090训练，2048个A800 GPU 小时，总参数量为2.75亿，178 小时训练集。\n"
                                            "`GPUs: 2 GeForce GTX 1070`\n| 24-03-22 | 2.27 | 4xV100 32GB |\n",
                                            "| Release | Test WER | GPUs |\n|---|---|---|\n", ""),
+    "a bold line of colons": ("**a: b" + ": b" * 100, "", ""),
     "bold labels of field tables": ("| **Carbon Emitted** | ~150 kg CO₂ eq |\n", "| Metric | Value |\n|---|---|\n", ""),
 }
 

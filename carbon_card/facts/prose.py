@@ -283,7 +283,7 @@ _PLAIN_FIELD_RE = lazy_compile(
 # lead-in without a colon ("**Carbon Footprint** Pretraining used ...") is a sentence instead.
 _LABELLED_RE = lazy_compile(
     r"^[ \t]*(?:[-*+][ \t]+)?\*\*(?P<label>[^*\n]{2,120}?)[ \t]*(?::[ \t]*\*\*|\*\*(?:[ \t]*\*\([^)\n]*\)\*)?[ \t]*:"
-    r"|:(?=[^*\n]*\*\*[ \t]*\r?$))"  # "- **Hours used: 202.1**": the value in bold too
+    r"|:(?=[^*\n]{0,200}\*\*[ \t]*\r?$))"  # "- **Hours used: 202.1**": the value in bold too (a short one: bounded)
     r"[ \t]*(?P<value>[^\n]*)$",
     re.MULTILINE,
 )
