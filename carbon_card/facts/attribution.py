@@ -44,7 +44,8 @@ from .._regex import lazy_compile
 from ..card import Card
 from .base import Copied, Fact, Reading
 
-__all__ = ["CONVERSION_WORDS", "TRAINING_QUANTITIES", "attribute", "base_row_words", "copied_from", "copied_metadata", "model_words", "size_agrees"]
+__all__ = ["CONVERSION_WORDS", "TRAINING_QUANTITIES", "attribute", "base_row_words", "copied_from", "copied_metadata",
+           "model_words", "names_owner", "size_agrees"]
 
 # Training figures: what a conversion, a base or a family section states of a training run.
 # (Parameters are not moved: a quantised 8B model still has 8B parameters.)
@@ -137,6 +138,13 @@ def versions(name: str) -> tuple[str, ...]:
     return tuple(word for word in (_version(word) for word in _WORD_SPLIT_RE.split(name.lower())) if word.isdigit())
 
 
+def names_owner(card: Card, model_id: str | None) -> bool:
+    """Whether the card names the owner of the repository `model_id` ("owner/name"): a repository
+    whose card never names its owner holds another's card (a copy, a re-upload)."""
+    owner = model_id.rsplit("/", 1)[0].strip() if model_id and "/" in model_id else ""
+    return bool(owner) and owner.lower() in card.body_lower
+
+
 def _without_owner(name: str) -> str:
     """A repository id's name ("Llama-2-13b-hf" of "NousResearch/Llama-2-13b-hf"): the owner's
     words are not the model's."""
@@ -225,7 +233,7 @@ def copied_from(card: Card, model_name: str | None, folder_name: str | None = No
     conversion = (own | (model_words(folder_name) if folder_name else set())) & CONVERSION_WORDS
     if conversion:
         return Copied("the original model", f"this repository converts it ({', '.join(sorted(conversion))})")
-    original = _duplicated_from(card, own, model_name.rsplit("/", 1)[0] if model_name and "/" in model_name else None)
+    original = _duplicated_from(card, own, model_name)
     if original:
         return Copied(original, "this repository duplicates it")
     # "This model card is for demo purposes. The original model card for this model is https://...", "This is a
@@ -251,7 +259,7 @@ def copied_metadata(facts: list[Fact], copied: Copied | None) -> list[Fact]:
             for fact in facts]
 
 
-def _duplicated_from(card: Card, own: set[str], owner: str | None) -> str | None:
+def _duplicated_from(card: Card, own: set[str], model_id: str | None) -> str | None:
     """The repository this one was duplicated from (the Hub's `duplicated_from`), when it is
     another model's: its card, copied unchanged, states the original's training. A repository
     of the same name is the same model moved only when its owner is known and its card names
@@ -260,8 +268,7 @@ def _duplicated_from(card: Card, own: set[str], owner: str | None) -> str | None
     original = (card.metadata or {}).get("duplicated_from")
     if not isinstance(original, str) or not original.strip():
         return None
-    moved = (own and model_words(_without_owner(original)) == own and owner
-             and owner.lower() in card.body_lower)
+    moved = own and model_words(_without_owner(original)) == own and names_owner(card, model_id)
     return None if moved else original.strip()[:100]
 
 

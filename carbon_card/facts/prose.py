@@ -86,13 +86,14 @@ _FLOPS_RE = lazy_compile(
     rf"{_NUMBER_START}({_NUM}(?:\s*(?:x|×|\*)\s*10\s*\^?\s*\{{?[+-]?\d+\}}?)?)\s*(?:total\s+)?FLOPs?\b(?!\s*/|\s*per\b)"
 )
 _DEVICE_WORDS = {"dual": 2, "twin": 2, "quad": 4}
-_COUNT_WORDS = r"(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b"  # "four Nvidia Tesla v100 GPUs"
 # Hours of data, not of training: under a label of data, or "of (training) data / audio / speech".
 _DATA_LABEL_RE = lazy_compile(r"[ \t]*(?:[-*+][ \t]+)?[*_]*[^:\n]{0,30}\b(?:data(?:set)?|corpus|audio)\b[^:\n]{0,20}:",
                               re.IGNORECASE)
 _OF_DATA_AFTER_RE = lazy_compile(r"\)?\s+of\s+(?:[\w-]+\s+){0,2}(?:data|audio|speech|recordings?)\b", re.IGNORECASE)
 _NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                  "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+# A count of several in words: "four Nvidia Tesla v100 GPUs", "on four GPUs".
+_COUNT_WORDS = rf"(?:{'|'.join(word for word, number in _NUMBER_WORDS.items() if number > 1)})\b"
 
 
 def _counted(word: str) -> int:
@@ -277,7 +278,7 @@ _PLAIN_LABEL = (
 _PLAIN_LABEL_INITIALS = "cdghnt"
 _PLAIN_FIELD_RE = lazy_compile(
     # "`GPUs: 2 GeForce GTX 1070, each with 8GiB memory`": a field in a code span, as a line of a machine's specs
-    rf"^[ \t]*(?:[-*+][ \t]+)?(?:\*(?=total )|`)?(?=[{_PLAIN_LABEL_INITIALS}])(?P<label>{_PLAIN_LABEL})[ \t]*[:=][ \t]*"
+    rf"^[ \t]*(?:[-*+][ \t]+)?(?:\*(?=total )|(?P<code>`))?(?=[{_PLAIN_LABEL_INITIALS}])(?P<label>{_PLAIN_LABEL})[ \t]*[:=][ \t]*"
     r"(?P<value>[^\n]+)$", re.IGNORECASE | re.MULTILINE)
 # "- **Hardware Type:** x", "**Training time**: x", "- **Carbon Emitted** *(remark)*: x". A bold
 # lead-in without a colon ("**Carbon Footprint** Pretraining used ...") is a sentence instead.
@@ -528,7 +529,7 @@ class _Reader:
             if not self.in_prose(line_start):
                 continue  # in a code block or an HTML comment
             label, value = match.group("label"), match.group("value").strip()
-            if self.body[max(0, match.start("label") - 1) : match.start("label")] == "`":
+            if match.group("code"):
                 value = value.removesuffix("`").rstrip()  # the field is a code span: "`GPUs: 2 GeForce GTX 1070`"
             kind = _label_kind(label)
             if kind is None:

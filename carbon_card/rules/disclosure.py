@@ -16,6 +16,7 @@ from .. import __version__
 from .._regex import lazy_compile
 from ..card import Card
 from ..facts import Fact, Facts
+from ..facts.attribution import names_owner
 from ..facts.base import NAMED_BY_ID
 from ..facts.lift import Lift, yaml_number, yaml_scalar
 from ..facts.prose import lines_with, hidden_spans
@@ -245,7 +246,7 @@ def no_block(ctx: Context) -> Findings:
         # and the card names the repository's owner: a re-upload of Meta's card under another owner's
         # id (NousResearch/Meta-Llama-3.1-8B) picks the row "Llama 3.1 8B" too.
         picked = lifted is not None and lifted.fact is not None and lifted.fact.row is not None \
-            and facts.model_name_source in NAMED_BY_ID and _names_the_owner(ctx.card, facts.model_name)
+            and facts.model_name_source in NAMED_BY_ID and names_owner(ctx.card, facts.model_name)
         return [replace(finding, doubted=True) if lifted and not picked and _other_figures(facts, lifted.fact)
                 else finding]
     elif disclosed:
@@ -255,12 +256,6 @@ def no_block(ctx: Context) -> Findings:
                               "add this model's `co2_eq_emissions` to the front matter", position)]
     return [CC302.finding("the card states no training emissions: add `co2_eq_emissions` (grams of CO2e) "
                           "to the front matter", position, fix=estimate_fix(ctx))]
-
-
-def _names_the_owner(card: Card, model_id: str | None) -> bool:
-    """Whether the card names the owner of the repository whose id is `model_id` ("owner/name")."""
-    owner = model_id.split("/", 1)[0].strip().lower() if model_id and "/" in model_id else ""
-    return bool(owner) and owner in card.body_lower
 
 
 def _other_figures(facts: Facts, chosen: Fact | None) -> bool:
