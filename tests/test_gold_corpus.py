@@ -365,11 +365,18 @@ def test_a_label_naming_another_versioned_model_leaves_a_folder_named_card_witho
     (tmp_path / "gina-the-cat").mkdir()
     facts = gather(card, tmp_path / "gina-the-cat")
     assert facts.best("emissions") is None and [f.value for f in facts.all("emissions", "row")] == [11_250_000]
-    # The card's title names the model the card is about, whatever the folder: TikkaMasalAI's
-    # "# Model Card for vgg16" keeps its fields.
+    # Nor is the "Hardware: 32 x 8 x A100 GPUs" of its Training section: a title naming a versioned model
+    # with no word of the folder's name is that model's card, copied.
+    assert facts.best("accelerator_count") is None and [f.value for f in facts.all("accelerator_count", "row")] == [256]
+    # The template's title names the model the card is about, whatever the folder: TikkaMasalAI's
+    # "# Model Card for vgg16" keeps its fields; so does a name the folder writes as one word
+    # ("# Stable Diffusion v2 Model Card" in stablediffusion/).
     card = read_card(GOLD / "cards" / "mlops-2526q1-mds-upc__TikkaMasalAI__modelcard_vgg16.md")
     (tmp_path / "TikkaMasalAI").mkdir()
     assert gather(card, tmp_path / "TikkaMasalAI").best("accelerator_count").value == 4
+    card = read_card(GOLD / "cards" / "Stability-AI__stablediffusion__modelcard.md")
+    (tmp_path / "stablediffusion").mkdir()
+    assert gather(card, tmp_path / "stablediffusion").best("accelerator_count").value == 256
 
 
 def test_a_paragraph_about_training_all_the_models_states_a_family_total():
@@ -1180,13 +1187,14 @@ def test_hardware_given_as_an_example_trained_nothing():
 
 def test_a_clone_of_a_hub_repository_is_named_by_its_remote(tmp_path):
     # bryanhpchiang/anim: Stable Diffusion v1-4's card unchanged ("# Stable Diffusion v1-4 Model Card", "Hardware:
-    # 32 x 8 x A100 GPUs"). In a folder named "anim" the title may name what the folder holds; in a git clone of the
-    # Hub repository the remote names the repository, and the title another model.
+    # 32 x 8 x A100 GPUs"). In a folder named "anim" the title, a versioned model with no word of the folder's
+    # name, makes the figure a row of a model unknown; in a git clone of the Hub repository the remote names the
+    # repository, and the title another model.
     folder = tmp_path / "anim"
     (folder / ".git").mkdir(parents=True)
     (folder / "README.md").write_bytes((GOLD / "cards" / "bryanhpchiang__anim.md").read_bytes())
     card = read_card(folder / "README.md")
-    assert gather(card, folder).best("accelerator_count").value == 256
+    assert {f.scope for f in gather(card, folder).all("accelerator_count", None)} == {"row"}
     (folder / ".git" / "config").write_text('[remote "origin"]\n\turl = https://user:hf_TOKEN@huggingface.co/'
                                             'bryanhpchiang/anim\n')
     facts = gather(card, folder)

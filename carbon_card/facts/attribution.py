@@ -325,7 +325,8 @@ class _Sections:
         for index, (offset, level, text) in enumerate(headings):
             scope = _label_scope(text, own, name_is_id, own_versions)
             title = index == 0 and level == 1
-            if scope is None or title and (scope == "row" or scope == "other" and _shares_a_name(text, own)):
+            if scope is None or title and (scope == "row" and _titles_this_model(text, own)
+                                           or scope == "other" and _shares_a_name(text, own)):
                 # The card's title names the model the card is about, whatever its folder, and in its own
                 # words ("Norwegian T5 Base model Trained on the NCC" over nb-t5-base-v2).
                 continue
@@ -400,6 +401,18 @@ _SIZE_WORD_RE = lazy_compile(r"\d+(?:\.\d+)?[kmbt]?")
 # A title that says it is another model's card ("Original model card: ..."; not "T5 Base model", a size).
 _ANOTHERS_TITLE_RE = lazy_compile(r"\b(?:original|parent|upstream|source)\s+model\b", re.IGNORECASE)
 _TEMPLATE_TITLE_RE = lazy_compile(r"\W*model\s+card\s+for\b", re.IGNORECASE)  # the Hub template's "Model Card for {{ model_id }}"
+
+
+def _titles_this_model(text: str, own: set[str]) -> bool:
+    """Whether a title naming a versioned model none of whose words the folder's name has is still the
+    card's own: the template's title ("Model Card for vgg16" in a project's folder), or a name the folder
+    writes as one word ("Stable Diffusion v2 Model Card" in stablediffusion/). Otherwise the card is a copy
+    of that model's ("Stable Diffusion v1-5 Model Card" over gina-the-cat, a community repository that
+    kept it): its figures are that model's."""
+    if _TEMPLATE_TITLE_RE.match(text):
+        return True
+    named = [word for word in model_words(text) - _LABEL_WORDS if len(word) >= 4 and not _SIZE_WORD_RE.fullmatch(word)]
+    return any(word in folder_word or folder_word in word for word in named for folder_word in own if len(folder_word) >= 4)
 
 
 def _shares_a_name(text: str, own: set[str]) -> bool:
