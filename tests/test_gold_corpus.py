@@ -1163,8 +1163,16 @@ def test_totals_written_as_equations_in_the_label_s_unit():
     # has been tested on single GPU setup on a RTX5000": tested on, not trained on.
     ("CofeAI__FLM-101B.md", None, "accelerator_count", None),
     ("huggan__sim2real_cyclegan.md", None, "accelerator_count", None),
-    # "(can be done on a single consumer GPU in 48 hours)": what the method allows, not this run's time.
+    # "(can be done on a single consumer GPU in 48 hours)": what the method allows, not this run's time; "we
+    # benchmarked the maximum batch size on single Titan X GPU": a benchmark, not the training.
     ("sebastian-hofstaetter__distilbert-dot-tas_b-b256-msmarco.md", None, "wall_hours", None),
+    ("google-research__bert__README.md", None, "accelerator_count", None),
+    # A card that says it is a copy trained nothing: "This copy of the Lambda Labs model only adds the fp16 branch"
+    # (its "2xA6000 GPUs ... about 6 hours" are Lambda Labs'), "This is the same model as SantaCoder but it can be
+    # loaded with transformers >=4.28.1" (its "GPUs: 96 Tesla V100" are SantaCoder's).
+    ("aarondotwork__sd-pokemon-diffusers.md", "aarondotwork/sd-pokemon-diffusers", "accelerator_count", None),
+    ("aarondotwork__sd-pokemon-diffusers.md", "aarondotwork/sd-pokemon-diffusers", "wall_hours", None),
+    ("bigcode__gpt_bigcode-santacoder.md", "bigcode/gpt_bigcode-santacoder", "accelerator_count", None),
     # Duplicated under the same name: a copy (`duplicated_from: bert-base-uncased` in Narsil/bert-base-uncased; and
     # without an owner to tell, lllyasviel's folder alone), or the model moved by its owner, whom its card names
     # (lllyasviel/control_v11p_sd15_canny, from ControlNet-1-1-preview's, linking lllyasviel's code).

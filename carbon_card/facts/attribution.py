@@ -105,12 +105,14 @@ _PRETRAINING_HEADING_RE = lazy_compile(r"^#{2,6}[ \t]+(?:\W[ \t]*)?pre-?training
 # A repository that says it holds a copy of another's model (rule 1).
 _COPY_STATEMENT_RE = lazy_compile(
     r"\bthis\s+(?:model|repo(?:sitory)?|is)\s+(?:is\s+)?(?:a|an\s+exact)\s+(?:re-?upload|mirror|copy|duplicate)\s+of\b"
+    r"|\bthis\s+copy\s+of\b|\b(?:this|it)\s+is\s+the\s+same\s+model\s+as\b"
     r"|\boriginal\s+model\s+card\s+(?:for\s+this\s+model\s+)?is\b|\bmodel\s+card\s+is\s+for\s+demo\s+purposes\b",
     re.IGNORECASE)
 _COPY_STATEMENT_WITHIN = 3000  # characters of the body: a copy says so before it says anything else
 # Words each match of the two patterns above holds, lower-cased: the patterns run only where one is.
 _FINE_TUNE_OF_WORDS = ("version of", "checkpoint of", "tuned on", "parent model")
-_COPY_STATEMENT_WORDS = ("upload of", "mirror of", "copy of", "duplicate of", "original model card", "demo purposes")
+_COPY_STATEMENT_WORDS = ("upload of", "mirror of", "copy of", "duplicate of", "original model card", "demo purposes",
+                         "same model as")
 # "This is a merge of pre-trained language models", "is a SLERP merge of": a merge trains nothing.
 _MERGE_STATEMENT_RE = lazy_compile(r"\bis\s+an?\s+(?:[\w-]+\s+){0,2}merge\s+of\b", re.IGNORECASE)
 _CONTEXT_LENGTH_RE = lazy_compile(r"\d+k")
@@ -237,7 +239,8 @@ def copied_from(card: Card, model_name: str | None, folder_name: str | None = No
     if original:
         return Copied(original, "this repository duplicates it")
     # "This model card is for demo purposes. The original model card for this model is https://...", "This is a
-    # re-upload of ...": the card says so near its start.
+    # re-upload of ...", "This copy of the Lambda Labs model only adds the fp16 branch", "This is the same model as
+    # SantaCoder but it can be loaded with ...": the card says so near its start.
     start = card.body_lower[:_COPY_STATEMENT_WITHIN]
     said = _COPY_STATEMENT_RE.search(card.body, 0, _COPY_STATEMENT_WITHIN) if any(
         word in start for word in _COPY_STATEMENT_WORDS) else None

@@ -195,8 +195,10 @@ _PARAGRAPH_SUBJECT_RE = lazy_compile(rf"[ \t>*_-]*{_SUBJECT}(?:is|was|were|has\s
 # sentence).
 _EARLIER_VERSION_RE = lazy_compile(r"\b(?:original|previous|earlier|first|older)\s+(?:version|release|model)\b(?:[^.;]|\.(?=\S)){0,200}?"
                                    r"\b(?:was|were)\s+(?:pre-?|fine-?)?train", re.IGNORECASE)
+# What a method allows, not what this run took: "(can be done on a single consumer GPU in 48 hours)".
+_METHOD_ALLOWS_RE = lazy_compile(r"\b(?:can|could)\s+be\s+(?:done|trained|reproduced)\b", re.IGNORECASE)
 _CAPACITY_RE = lazy_compile(r"\b(?:can|could|will|to)\s+(?:fit|run)\b|\bfits\s+(?:on|in|into)\b|\brequires\b|\be\.g\."
-                            r"|\b(?:can|could)\s+be\s+(?:done|trained|reproduced)\b"
+                            r"|\bbenchmarked\b"
                             r"|\b(?:could|would|might)\s+have\b|\bassum(?:es|ing)\b|\btested\s+(?:on|with)\b", re.IGNORECASE)
 # Chinese and Japanese: "4张A100" (four A100 cards), "约4小时" (about 4 hours), "約160分" (minutes).
 # A card after its count may be named by its number alone: "6张3090", "3张TITAN".
@@ -980,7 +982,8 @@ class _Reader:
                 elif ((train_context.search(clause) or self._under_training_heading(pattern, start)
                        or _PAST_RUN_RE.search(clause) and not _NOT_TRAINING_RE.search(clause))
                       and not _EVALUATION_HEADING_RE.match(self._heading_before(start))):
-                    if _CAPACITY_RE.search(clause):
+                    if (pattern is _HARDWARE_RE or pattern is _GPU_COUNT_RE) and _CAPACITY_RE.search(clause) \
+                            or _METHOD_ALLOWS_RE.search(clause):
                         continue  # "the model can fit on a single V100": what it needs, not what trained it
                     if pattern is _HARDWARE_RE:
                         self.add("hardware", match.group(2), text, start, note="sentence")
