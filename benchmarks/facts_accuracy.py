@@ -291,8 +291,10 @@ def report(cards, by_path, records, fixed, base, split, show, by_reading=False, 
         for path, card in by_path.items():
             codes = {f["code"] for f in records.get(path, {}).get("findings") or ()}
             flagged = flagged_code in codes
-            if flagged_code == "CC301" and "co2_eq_emissions" in card["placeholders"]:
-                flagged = flagged or bool(codes & {"CC101", "CC103"})  # a placeholder in the block itself
+            if flagged_code == "CC301":
+                flagged = flagged or "CC110" in codes  # a field of the block left as the template's text
+                if "co2_eq_emissions" in card["placeholders"]:
+                    flagged = flagged or bool(codes & {"CC101", "CC103"})  # the block's figure itself
             cases += is_case(card)
             hits += is_case(card) and flagged
             false += flagged and not is_case(card)

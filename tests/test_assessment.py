@@ -71,6 +71,9 @@ RULE_CASES = [
         (card_with_block(FULL + "  on_cloud: \"yes\"\n"), "CC109"),
         (card_with_block(FULL + "  hours_used: -2\n"), "CC109"),
         (card_with_block(FULL + "  energy_consumed: .inf\n"), "CC109"),
+        (card_with_block(FULL.replace("1 x T4", "how much compute and what kind, e.g. 8 v100 GPUs")), "CC110"),
+        (card_with_block(FULL.replace("fine-tuning", "\"pretraining or fine-tuning\"")), "CC110"),
+        (card_with_block(FULL.replace("CodeCarbon", "\"[More Information Needed]\"")), "CC110"),
         (card_with_block(FULL.replace("  source: CodeCarbon\n", "")), "CC201"),
         (card_with_block(FULL.replace("  training_type: fine-tuning\n", "")), "CC202"),
         (card_with_block(FULL.replace("  geographical_location: France\n", "")), "CC203"),
@@ -99,6 +102,33 @@ def test_each_rule_fires(case, expected, tmp_path):
 
 def test_every_rule_has_a_case_above():
     assert {expected for _, expected in RULE_CASES} == set(RULES)
+
+
+def test_a_field_left_as_the_documentation_s_description_states_nothing():
+    # The Hub's documentation of the block, copied as the card's values: no fact from any of them
+    # (not Quebec's grid, not 8 V100s), and CC110 on each; "unknown" states nothing either, but is
+    # no template text.
+    block = ("  emissions: 1200\n"
+             "  source: \"source of the information, either directly from AutoTrain, code carbon or from a scientific "
+             "article documenting the model\"\n"
+             "  training_type: \"pre-training or fine-tuning\"\n"
+             "  geographical_location: \"as granular as possible, for instance Quebec, Canada or Brooklyn, NY, USA. "
+             "To check your compute's electricity grid, you can check out https://app.electricitymap.org.\"\n"
+             "  hardware_used: \"how much compute and what kind, e.g. 8 v100 GPUs\"\n"
+             "  cloud_provider: unknown\n")
+    card = parse_card(card_with_block(block))
+    facts = gather(card)
+    assert [f.quantity for f in facts.facts if f.origin == "yaml"] == ["emissions"]
+    found = [f for f in assess(card, facts).findings if f.code == "CC110"]
+    assert [f.line for f in found] == [5, 6, 7, 8]
+    assert assess(card, facts).disclosure_tier == "T1 (missing: source, training type, location, hardware)"
+
+
+def test_the_training_type_said_first_is_the_type():
+    from carbon_card.facts.metadata import normalise_training_type
+
+    assert normalise_training_type("Fine-tuning of a pre-trained BERT") == "fine-tuning"
+    assert normalise_training_type("Pretraining, then SFT") == "pre-training"
 
 
 def test_string_with_unit_says_the_grams_value():

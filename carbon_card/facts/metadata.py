@@ -3,25 +3,62 @@
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
+from .._regex import lazy_compile
 from ..card import Card
 from ..units import UnitError, parse_accelerator_count, parse_duration_hours, parse_energy_kwh, parse_mass_grams
 from .base import Fact, FactProblem
 
-__all__ = ["facts_from_metadata", "normalise_training_type"]
+__all__ = ["ILLUSTRATION_RE", "facts_from_metadata", "normalise_training_type", "spec_description", "states_nothing"]
 
 BLOCK = "co2_eq_emissions"
 
 
 def normalise_training_type(text: str) -> str:
-    """"pretraining", "Pre-Training" -> "pre-training"; "finetuning", "fine tuning" -> "fine-tuning"."""
+    """"pretraining", "Pre-Training" -> "pre-training"; "finetuning", "fine tuning" -> "fine-tuning";
+    of both, the one said first ("Fine-tuning of a pre-trained BERT")."""
     key = "".join(ch for ch in text.lower() if ch.isalnum())
-    if "pretrain" in key:
+    pre, fine = key.find("pretrain"), key.find("finetun")
+    if pre >= 0 and (fine < 0 or pre < fine):
         return "pre-training"
-    if "finetun" in key or key in {"sft", "instructiontuning", "lora"}:
+    if fine >= 0 or key in {"sft", "instructiontuning", "lora"}:
         return "fine-tuning"
     return text.strip()
+
+
+_PLACEHOLDER = "more information needed"
+_NO_VALUE = {"unknown", "n/a", "na", "none", "not specified", "not available", "unavailable", "-", "tbd", "?",
+             "なし", "無し", "不明", "无", "未知", "없음", "ninguno", "ninguna", "aucun", "keine", "nessuno", "nenhum"}
+_FIRST_PART_RE = lazy_compile(r"[,;(]")
+# An illustration in the template's place, not a statement: "0.5 kg CO2 (example)", "e.g. 1 x A100".
+ILLUSTRATION_RE = lazy_compile(r"\((?:for\s+)?example\)", re.IGNORECASE)
+_EXAMPLE_LEAD_RE = lazy_compile(r"\W*(?:e\.g\.|example:|for\s+example\b)")
+# The Hub documentation's description of each field of the block, which cards copy as its value
+# (hub-docs, modelcard.md and model-cards-co2.md, 2022-2024): `training_type: "pre-training or
+# fine-tuning"`, `hardware_used: "how much compute and what kind, e.g. 8 v100 GPUs"`, ...
+_SPEC_DESCRIPTION_RE = lazy_compile(
+    r"\W*(?:source\s+of\s+the\s+information,?\s+either\s+directly\s+from|pre-?\s?training\s+or\s+fine-?\s?tuning\W*$"
+    r"|as\s+granular\s+as\s+possible\b|how\s+much\s+compute\s+and\s+what\s+kind\b|(?:number\s*\(\s*)?in\s+grams\s+of\s+co2\W*$)",
+    re.IGNORECASE)
+
+
+def spec_description(value: str) -> bool:
+    """Whether a value is the Hub documentation's description of a block field, copied in its place."""
+    return _SPEC_DESCRIPTION_RE.match(value) is not None
+
+
+def states_nothing(value: str) -> bool:
+    """A field's value that states no value: the template's placeholder, "Unknown", "N/A", the Hub
+    documentation's description of the field, or a value that says so before what was assumed
+    instead ("unavailable, assumed East US for calculations": an assumption is not where training
+    ran)."""
+    lower = value.lower()
+    return (_PLACEHOLDER in lower or lower.strip(" .") in _NO_VALUE
+            or _FIRST_PART_RE.split(lower, 1)[0].strip(" .") in _NO_VALUE
+            or ILLUSTRATION_RE.search(lower) is not None or _EXAMPLE_LEAD_RE.match(lower) is not None
+            or spec_description(lower))
 
 
 def _wall_hours(text: str) -> float:
@@ -77,14 +114,16 @@ def facts_from_metadata(card: Card) -> tuple[list[Fact], list[FactProblem]]:
                 add(quantity, float(value), (BLOCK, key))
             elif isinstance(value, str) and value.strip():
                 _add_parsed(add, quantity, parse, value, (BLOCK, key))
+        # A field left as a placeholder ("[More Information Needed]", "unknown", the documentation's
+        # "how much compute and what kind, e.g. 8 v100 GPUs") states nothing (CC110 reports the template's).
         for key, quantity in _BLOCK_TEXTS:
             value = block.get(key)
-            if isinstance(value, str) and value.strip():
+            if isinstance(value, str) and value.strip() and not states_nothing(value):
                 add(quantity, value.strip(), (BLOCK, key))
                 if key == "hardware_used" and (count := parse_accelerator_count(value)) is not None:
                     add("accelerator_count", count, (BLOCK, key), note="count in hardware_used")
         training_type = block.get("training_type")
-        if isinstance(training_type, str) and training_type.strip():
+        if isinstance(training_type, str) and training_type.strip() and not states_nothing(training_type):
             add("training_type", normalise_training_type(training_type), (BLOCK, "training_type"))
 
     base_models = _names(metadata.get("base_model"))

@@ -38,7 +38,7 @@ from ..units import (
 from .attribution import TRAINING_QUANTITIES, base_row_words, size_agrees
 from .base import Fact, FactProblem, Reading
 from .files import CODECARBON_TOTALS
-from .metadata import normalise_training_type
+from .metadata import ILLUSTRATION_RE, normalise_training_type, states_nothing
 
 __all__ = ["facts_from_prose", "lines_with", "name_tokens"]
 
@@ -291,13 +291,6 @@ _LABELLED_RE = lazy_compile(
     r"[ \t]*(?P<value>[^\n]*)$",
     re.MULTILINE,
 )
-_PLACEHOLDER = "more information needed"
-_NO_VALUE = {"unknown", "n/a", "na", "none", "not specified", "not available", "unavailable", "-", "tbd", "?",
-             "なし", "無し", "不明", "无", "未知", "없음", "ninguno", "ninguna", "aucun", "keine", "nessuno", "nenhum"}
-_FIRST_PART_RE = lazy_compile(r"[,;(]")
-# An illustration in the template's place, not a statement: "0.5 kg CO2 (example)", "e.g. 1 x A100".
-_ILLUSTRATION_RE = lazy_compile(r"\((?:for\s+)?example\)", re.IGNORECASE)
-_EXAMPLE_LEAD_RE = lazy_compile(r"\W*(?:e\.g\.|example:|for\s+example\b)")
 _H1_RE = lazy_compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 
 
@@ -513,7 +506,7 @@ class _Reader:
             value = match.group("value").strip().strip("*").strip()
             if kind is None or not value:
                 continue
-            if _states_nothing(value):
+            if states_nothing(value):
                 self._use(match.start())  # nor a sentence: "**Carbon Emitted:** 0.5 kg CO2 (example)"
                 continue
             # A field whose value is not the quantity its label names is left to the sentence
@@ -537,7 +530,7 @@ class _Reader:
             kind = _label_kind(label)
             if kind is None:
                 continue
-            if _states_nothing(value):
+            if states_nothing(value):
                 self._use(match.start())
                 continue
             if self._labelled(kind, label, value, match.start("value")):
@@ -785,7 +778,7 @@ class _Reader:
         for key, (value, offset, written) in rows.items():
             kind = _label_kind(key) or ("hardware" if _HARDWARE_KEY_RE.search(key) else None)
             value = value.strip().strip("*").strip()
-            if kind is None or not value or _states_nothing(value):
+            if kind is None or not value or states_nothing(value):
                 continue
             if kind == "hardware" and (count := re.fullmatch(r"(\d{1,6})", value)) and _HARDWARE_RE.search(written):
                 # "| Nvidia H100 80GB GPU | 64 |": the accelerator is the label, the value how many.
@@ -804,7 +797,7 @@ class _Reader:
             answer = answer.strip()
             found = next(((quantity, scope) for pattern, quantity, scope in _QUESTIONS if pattern.search(question)),
                           None)
-            if found is None or not answer or _states_nothing(answer):
+            if found is None or not answer or states_nothing(answer):
                 continue
             quantity, scope = found
             self._use(offset)
@@ -924,7 +917,7 @@ class _Reader:
                 if _REFERENCES_HEADING_RE.match(self._heading_before(start)):
                     continue  # a list of references cites other works ("Model Card for Mistral-7B-v0.1 ... 7 billion")
                 clause = self._clause(start, match.end())
-                if _ILLUSTRATION_RE.search(clause):
+                if ILLUSTRATION_RE.search(clause):
                     continue  # "- NVIDIA A100 GPU (example)": the template filled with an illustration
                 text = match.group(0)
                 read_before = len(self.facts)
@@ -1799,16 +1792,6 @@ def _names_a_place(text: str) -> bool:
     from ..location import parse_location  # here: its table is loaded only for a card that needs it
 
     return parse_location(text) is not None
-
-
-def _states_nothing(value: str) -> bool:
-    """A field's value that states no value: the template's placeholder, "Unknown", "N/A", or a
-    value that says so before what was assumed instead ("unavailable, assumed East US for
-    calculations": an assumption is not where training ran)."""
-    lower = value.lower()
-    return (_PLACEHOLDER in lower or lower.strip(" .") in _NO_VALUE
-            or _FIRST_PART_RE.split(lower, 1)[0].strip(" .") in _NO_VALUE
-            or _ILLUSTRATION_RE.search(lower) is not None or _EXAMPLE_LEAD_RE.match(lower) is not None)
 
 
 def _grams(text: str) -> float:

@@ -8,6 +8,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..facts.lift import yaml_number
+from ..facts.metadata import spec_description
 from ..schema import field_error, known_keys
 from ..units import UnitError, format_grams, parse_mass_grams
 from .base import (
@@ -193,6 +194,29 @@ def field_types(ctx: Context) -> Findings:
     return found
 
 
+def field_placeholders(ctx: Context) -> Findings:
+    """CC110: a text field of the block left as the template's placeholder or the Hub documentation's
+    description of the field."""
+    block = ctx.block
+    if not isinstance(block, dict):
+        return ()
+    card, found = ctx.card, []
+    for key, value in block.items():
+        if key == "emissions" or not isinstance(value, str):
+            continue  # a figure's text is CC103's
+        if spec_description(value):
+            what = "the Hub documentation's description of the field"
+        elif "more information needed" in value.lower():
+            what = "the template's placeholder"
+        else:
+            continue
+        located = card.node_at(BLOCK_KEY, key) if isinstance(key, str) else None
+        node = located[1] if located else card.node_at(BLOCK_KEY)[1]
+        found.append(CC110.finding(f"`{key}` is {what} ({value[:80]!r}), not a value: state it or remove the key",
+                                   card.position(node)))
+    return found
+
+
 _REST = """  source: CodeCarbon
   training_type: fine-tuning
   geographical_location: Iowa, USA
@@ -302,4 +326,19 @@ CC109 = Rule(
     check=field_types,
 )
 
-RULES = (CC101, CC102, CC103, CC104, CC105, CC106, CC107, CC108, CC109)
+CC110 = Rule(
+    "CC110", "field-placeholder", Severity.WARNING,
+    "A field of the block holds the template's placeholder or the Hub documentation's description of the field.",
+    why="The Hub's documentation describes each field of the block in its place (`training_type: \"pre-training or "
+        "fine-tuning\"`, `hardware_used: \"how much compute and what kind, e.g. 8 v100 GPUs\"`, "
+        "`geographical_location: \"as granular as possible, for instance Quebec, Canada ...\"`), and cards copy "
+        "it, or the template's `[More Information Needed]`, as the value. A reader, or a tool that aggregates the "
+        "block, takes it for an answer (Quebec's grid, 8 V100s): state the value, or remove the key. carbon-card "
+        "reads no fact from such a field.",
+    bad=_card("  emissions: 1812\n  source: CodeCarbon\n  training_type: pre-training or fine-tuning\n"
+              "  geographical_location: Iowa, USA\n  hardware_used: how much compute and what kind, e.g. 8 v100 GPUs"),
+    good=_GOOD,
+    check=field_placeholders,
+)
+
+RULES = (CC101, CC102, CC103, CC104, CC105, CC106, CC107, CC108, CC109, CC110)
