@@ -1173,6 +1173,10 @@ def test_totals_written_as_equations_in_the_label_s_unit():
     ("aarondotwork__sd-pokemon-diffusers.md", "aarondotwork/sd-pokemon-diffusers", "accelerator_count", None),
     ("aarondotwork__sd-pokemon-diffusers.md", "aarondotwork/sd-pokemon-diffusers", "wall_hours", None),
     ("bigcode__gpt_bigcode-santacoder.md", "bigcode/gpt_bigcode-santacoder", "accelerator_count", None),
+    # "The larger model was trained on 256 cloud TPU v3 cores": a larger model of the family (GPT-2's card, copied).
+    ("hadidev__gpt2-urdu-tokenizer-withgpt2.md", None, "accelerator_count", None),
+    # "# Evaluation ... - GPUs: 4 (V100)": a field under a heading about evaluation is the evaluation's run.
+    ("GermanT5__t5-efficient-gc4-german-base-nl36.md", None, "accelerator_count", None),
     # Duplicated under the same name: a copy (`duplicated_from: bert-base-uncased` in Narsil/bert-base-uncased; and
     # without an owner to tell, lllyasviel's folder alone), or the model moved by its owner, whom its card names
     # (lllyasviel/control_v11p_sd15_canny, from ControlNet-1-1-preview's, linking lllyasviel's code).

@@ -195,6 +195,10 @@ _PARAGRAPH_SUBJECT_RE = lazy_compile(rf"[ \t>*_-]*{_SUBJECT}(?:is|was|were|has\s
 # sentence).
 _EARLIER_VERSION_RE = lazy_compile(r"\b(?:original|previous|earlier|first|older)\s+(?:version|release|model)\b(?:[^.;]|\.(?=\S)){0,200}?"
                                    r"\b(?:was|were)\s+(?:pre-?|fine-?)?train", re.IGNORECASE)
+# A sentence about a family's larger or smaller model: "The larger model was trained on 256 cloud TPU v3 cores" (the
+# GPT-2 card, on gpt2's and its copies'), "The smallest models take under half a day".
+_COMPARATIVE_SUBJECT_RE = lazy_compile(r"\W*(?:all\s+but\s+)?the\s+(?:larg|bigg|small)(?:er|est)\s+(?:models?|versions?|variants?|checkpoints?)\b",
+                                       re.IGNORECASE)
 # What a method allows, not what this run took: "(can be done on a single consumer GPU in 48 hours)".
 _METHOD_ALLOWS_RE = lazy_compile(r"\b(?:can|could)\s+be\s+(?:done|trained|reproduced)\b", re.IGNORECASE)
 _CAPACITY_RE = lazy_compile(r"\b(?:can|could|will|to)\s+(?:fit|run)\b|\bfits\s+(?:on|in|into)\b|\brequires\b|\be\.g\."
@@ -533,6 +537,9 @@ class _Reader:
             if states_nothing(value):
                 self._use(match.start())
                 continue
+            if kind in ("hardware", "accelerator_count", "hours") and _EVALUATION_HEADING_RE.match(
+                    self._heading_before(line_start)):
+                continue  # "# Evaluation ... - GPUs: 4 (V100)": the evaluation's runs, as a sentence there
             if self._labelled(kind, label, value, match.start("value")):
                 self._use(match.start())
 
@@ -1019,6 +1026,8 @@ class _Reader:
                           and self._names_the_base(subject.group(1))):
                         # "KR-FinBert is trained ... taking 67.48 hours" on KR-FinBert-SC's card: its base's training.
                         self._not_this_model(read_before, TRAINING_QUANTITIES, f"of the base {subject.group(1)}")
+                    elif _COMPARATIVE_SUBJECT_RE.match(clause):
+                        self._not_this_model(read_before, TRAINING_QUANTITIES, "of a larger or smaller model of the family")
                     elif _EARLIER_VERSION_RE.search(clause):
                         # "The original version of Dolly was trained ... in just 30 minutes": an earlier version's
                         # totals (its hardware may be this one's: "... trained for 10 epochs on the same hardware").
