@@ -1173,6 +1173,8 @@ def test_totals_written_as_equations_in_the_label_s_unit():
     ("aarondotwork__sd-pokemon-diffusers.md", "aarondotwork/sd-pokemon-diffusers", "accelerator_count", None),
     ("aarondotwork__sd-pokemon-diffusers.md", "aarondotwork/sd-pokemon-diffusers", "wall_hours", None),
     ("bigcode__gpt_bigcode-santacoder.md", "bigcode/gpt_bigcode-santacoder", "accelerator_count", None),
+    # "- **Carbon Emitted:** 250W x 10h = 2.5 kWh x 0.57 kg eq. CO2/kWh = 1.42 kg eq. CO2": worked out, the result last.
+    ("clibrain__lince-zero.md", "clibrain/lince-zero", "emissions", 1420),
     # "The larger model was trained on 256 cloud TPU v3 cores": a larger model of the family (GPT-2's card, copied).
     ("hadidev__gpt2-urdu-tokenizer-withgpt2.md", None, "accelerator_count", None),
     # "# Evaluation ... - GPUs: 4 (V100)": a field under a heading about evaluation is the evaluation's run.

@@ -608,6 +608,10 @@ class _Reader:
 
     def _labelled_mass(self, label: str, value: str, start: int, note: str) -> bool:
         label_unit = _LABEL_MASS_UNIT_RE.search(label)  # "Carbon Emitted (kg CO2): 0.4", "CO2 (in grams): 12"
+        if "=" in value and _MASS_RE.search(value, value.rindex("=")):
+            # Worked out: "250W x 10h = 2.5 kWh x 0.57 kg eq. CO2/kWh = 1.42 kg eq. CO2" states its result last.
+            at = value.rindex("=") + 1
+            start, value = start + at, value[at:].strip()
         found = _MASS_RE.search(value)
         if found and (_RANGE_END_RE.search(value, 0, found.start()) or _BOUND_BEFORE_RE.search(value, 0, found.start())
                       or _PER_UNIT_RE.match(value, found.end())):
