@@ -29,9 +29,9 @@ def normalise_training_type(text: str) -> str:
 
 
 _PLACEHOLDER = "more information needed"
+_FIRST_PART_RE = lazy_compile(r"[,;(]")
 _NO_VALUE = {"unknown", "n/a", "na", "none", "not specified", "not available", "unavailable", "-", "tbd", "?",
              "なし", "無し", "不明", "无", "未知", "없음", "ninguno", "ninguna", "aucun", "keine", "nessuno", "nenhum"}
-_FIRST_PART_RE = lazy_compile(r"[,;(]")
 # An illustration in the template's place, not a statement: "0.5 kg CO2 (example)", "e.g. 1 x A100".
 ILLUSTRATION_RE = lazy_compile(r"\((?:for\s+)?example\)", re.IGNORECASE)
 _EXAMPLE_LEAD_RE = lazy_compile(r"\W*(?:e\.g\.|example:|for\s+example\b)")
@@ -55,10 +55,14 @@ def states_nothing(value: str) -> bool:
     instead ("unavailable, assumed East US for calculations": an assumption is not where training
     ran)."""
     lower = value.lower()
-    return (_PLACEHOLDER in lower or lower.strip(" .") in _NO_VALUE
-            or _FIRST_PART_RE.split(lower, 1)[0].strip(" .") in _NO_VALUE
-            or ILLUSTRATION_RE.search(lower) is not None or _EXAMPLE_LEAD_RE.match(lower) is not None
-            or spec_description(lower))
+    if _PLACEHOLDER in lower or lower.strip(" .") in _NO_VALUE:
+        return True
+    # The patterns only where their characters are: the block's fields of every card pass here.
+    if ("," in lower or ";" in lower or "(" in lower) and _FIRST_PART_RE.split(lower, 1)[0].strip(" .") in _NO_VALUE:
+        return True
+    if ("example" in lower or "e.g." in lower) and (ILLUSTRATION_RE.search(lower) or _EXAMPLE_LEAD_RE.match(lower)):
+        return True
+    return _SPEC_DESCRIPTION_RE.match(lower) is not None
 
 
 def _wall_hours(text: str) -> float:
