@@ -53,7 +53,7 @@ QUIET_CODES = {"CC302"}  # "no disclosure": the one carbon finding a card that s
 def _says_true(code: str, card: dict) -> bool:
     """A finding that is right on a card with no carbon statement: no disclosure, the placeholders
     the annotation lists, and complaints about a `co2_eq_emissions` that holds no number."""
-    return (code in QUIET_CODES or code == "CC301" and bool(card["placeholders"])
+    return (code in QUIET_CODES or code in ("CC301", "CC110") and bool(card["placeholders"])
             or code.startswith("CC1") and card["hub_grams"] == "invalid")
 
 
