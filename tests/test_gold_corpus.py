@@ -1173,6 +1173,10 @@ def test_totals_written_as_equations_in_the_label_s_unit():
     ("aarondotwork__sd-pokemon-diffusers.md", "aarondotwork/sd-pokemon-diffusers", "accelerator_count", None),
     ("aarondotwork__sd-pokemon-diffusers.md", "aarondotwork/sd-pokemon-diffusers", "wall_hours", None),
     ("bigcode__gpt_bigcode-santacoder.md", "bigcode/gpt_bigcode-santacoder", "accelerator_count", None),
+    # "- Hours used: ~100 hours development": hours, not the training's; "- **Hours used:** ~1 hour (44.5 minutes
+    # training time)": the training's own time, in parentheses.
+    ("Galym7707__ApplyMap__HUGGINGFACE.md", None, "wall_hours", None),
+    ("mwill-AImission__SecureCLI-Tuner-V2.md", None, "wall_hours", 44.5 / 60),
     # "- **Carbon Emitted:** 250W x 10h = 2.5 kWh x 0.57 kg eq. CO2/kWh = 1.42 kg eq. CO2": worked out, the result last.
     ("clibrain__lince-zero.md", "clibrain/lince-zero", "emissions", 1420),
     # "The larger model was trained on 256 cloud TPU v3 cores": a larger model of the family (GPT-2's card, copied).

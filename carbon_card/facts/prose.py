@@ -322,6 +322,11 @@ _APPROX = r"\s*(?:~|≈|(?:approx(?:imately|\.)?|about|around|roughly|circa|ca\.
 _RANGE_START_RE = lazy_compile(rf"{_APPROX}{_NUM}\s*[a-z]*\s*(?:-|–|—|to)\s*{_NUM}", re.IGNORECASE)
 _GENERIC_TIME_LABELS = {"time", "duration"}
 _PLUS_AFTER_RE = lazy_compile(r"\s*(?:\([^()\n]{0,40}\)\s*)?\+")  # "300 hours (TPU) + 24 hours (GPU)"
+# The training's own time in parentheses after a field's rounder figure: "~1 hour (44.5 minutes training time)".
+_TRAINING_TIME_AFTER_RE = lazy_compile(r"\s*\(\s*(\d[^()\n]{0,30}?)\s+(?:of\s+)?training(?:\s+time)?\s*\)", re.IGNORECASE)
+# Hours spent on something other than training: "~100 hours development", "(of) inference".
+_NOT_TRAINING_AFTER_RE = lazy_compile(r"\s*(?:of\s+|for\s+|on\s+)?(?:development|dev\b|coding|engineering|inference|serving"
+                                      r"|annotation|label+ing|data\s+(?:collection|preparation|processing))", re.IGNORECASE)
 # A field's value: its leading number ("~ 12.5 kg"), that number whole ("460,000 CPU hours" gives no
 # "460"; nor "3 epochs" any hours), a size alone ("7B"), a duration ("2 hours and 56 minutes",
 # "18h, 19min", "300 GPU hours").
@@ -663,6 +668,15 @@ class _Reader:
             # "~300 hours (TPU) + ~24 hours (GPU)", "~0.1 (Training) + ~2.0 (Setup/Dev)": parts, not the one figure
             # the field names (a sum of stages, or of training and what was not training).
             return True
+        if _NOT_TRAINING_AFTER_RE.match(value, end):
+            return True  # "Hours used: ~100 hours development": hours, but not the training's
+        text = found.group(0)
+        if (training := _TRAINING_TIME_AFTER_RE.match(value, end)) is not None:
+            try:
+                hours, accelerator = parse_duration_hours(training.group(1))
+                text = value[found.start():training.end()].strip()
+            except UnitError:
+                pass  # "(3 epochs of training)": no time; the field's figure stands
         accelerator = accelerator or "gpu" in label.lower()
         if not accelerator and hours > _WALL_CLOCK_YEAR:
             # "Hours used: 150000" beside 256 A100s: no training runs for over a year, so the
@@ -679,10 +693,10 @@ class _Reader:
         if named and self._names_another_model(named.group(1)):
             # "Hours used: 61,440 hours for ViT-7B model training" on the card of the DINOv3 family: that
             # model's row, and a model the card lists beside this one.
-            self.add("accelerator_hours" if accelerator else "wall_hours", hours, found.group(0), start, scope="other",
+            self.add("accelerator_hours" if accelerator else "wall_hours", hours, text, start, scope="other",
                      note=f"{note}, for {named.group(1)}", reading=Reading.ROW, row=named.group(1))
             return True
-        self.add("accelerator_hours" if accelerator else "wall_hours", hours, found.group(0), start, note=note, reading=Reading.FIELD)
+        self.add("accelerator_hours" if accelerator else "wall_hours", hours, text, start, note=note, reading=Reading.FIELD)
         return True
 
     # 2. AutoTrain ------------------------------------------------------------------------
