@@ -179,7 +179,7 @@ def parse_duration_hours(text: str) -> tuple[float, bool]:
     cleaned = text.strip().lstrip("~≈").strip()
     total, accelerator, position = 0.0, False, 0
     for match in _DURATION_PART_RE.finditer(cleaned):
-        if cleaned[position : match.start()].strip(" ,and") or not re.search(r"\d", match.group(1)):
+        if cleaned[position : match.start()].strip(" ,and&") or not re.search(r"\d", match.group(1)):
             raise UnitError(f"not a duration: {text!r}")
         if match.group(1)[0] in "+-":  # "8-12 hours" is a range; and no duration is negative
             raise UnitError(f"not one duration: {text!r}")

@@ -216,6 +216,7 @@ def test_a_bound_is_not_a_size(sentence):
 @pytest.mark.parametrize("field, quantity, value", [
     ("- **Hours used:** 2 hours and 56 minutes", "wall_hours", 2 + 56 / 60),
     ("- **Hours used:** 18h 19min 13s", "wall_hours", 18 + 19 / 60 + 13 / 3600),
+    ("- **Hours used:** 6 days & 5 hours", "wall_hours", 149),
     ("- **Carbon Emitted:** 43,24 kg CO2", "emissions", 43_240),
 ])
 def test_compound_durations_and_decimal_commas(field, quantity, value):
@@ -1163,6 +1164,8 @@ def test_totals_written_as_equations_in_the_label_s_unit():
     # has been tested on single GPU setup on a RTX5000": tested on, not trained on.
     ("CofeAI__FLM-101B.md", None, "accelerator_count", None),
     ("huggan__sim2real_cyclegan.md", None, "accelerator_count", None),
+    # "For 3 epoch, training took 6 days & 5 hours": "&" joins a duration's parts as "and" does.
+    ("ajibawa-2023__Code-33B.md", None, "wall_hours", 149),
     # "(can be done on a single consumer GPU in 48 hours)": what the method allows, not this run's time; "we
     # benchmarked the maximum batch size on single Titan X GPU": a benchmark, not the training.
     ("sebastian-hofstaetter__distilbert-dot-tas_b-b256-msmarco.md", None, "wall_hours", None),

@@ -115,7 +115,7 @@ _DURATION_RE = lazy_compile(
     rf"(?:about\s+|around\s+|approx(?:imately|\.)?\s+|roughly\s+|just\s+|only\s+|(?:a\s+little\s+|just\s+)?over\s+"
     rf"|less\s+than\s+|under\s+|~\s*)?(?:\*\*)?"
     rf"((?:{_NUM}\s*|(?:{'|'.join(_NUMBER_WORDS)})\s+)(?:hours?|hrs?|days?|weeks?|months?|minutes?|mins?)"
-    rf"(?:\s*(?:,|and)?\s+{_NUM}\s*(?:hours?|hrs?|minutes?|mins?)\b)*)\b",
+    rf"(?:\s*(?:,|and|&)?\s+{_NUM}\s*(?:hours?|hrs?|minutes?|mins?)\b)*)\b",  # "6 days & 5 hours"
     re.IGNORECASE
 )
 # After a duration: a rate, not the training's time ("2 hours per epoch", "3 hours/epoch", "5 minutes each").
@@ -337,7 +337,7 @@ _SCALED_RE = lazy_compile(_SCALED)
 _NUMBER_CELL_RE = lazy_compile(rf"\s*~?\s*{_SCALED}\s*")
 _SCIENTIFIC_RE = lazy_compile(rf"({_NUM})\s*(?:(?:x|×|\*)\s*10\s*\^?\s*\{{?([+-]?\d+)\}}?)?")
 _FIELD_DURATION_RE = lazy_compile(rf"{_APPROX}({_SCALED}(?:\s*(?:(?:GPU|TPU|chip|accelerator)[- ])?[a-z]+)?"
-                                  rf"(?:\s*(?:,|and)?\s+{_NUM}\s*[a-z]+)*)", re.IGNORECASE)
+                                  rf"(?:\s*(?:,|and|&)?\s+{_NUM}\s*[a-z]+)*)", re.IGNORECASE)
 _PART_AFTER_RE = lazy_compile(r"\s+(?:are\s+|is\s+)?(?:in|of|for)\s+the\s+(?:embedding|vision|text|audio|image)\b", re.IGNORECASE)
 _VERSION_OF_AFTER_RE = lazy_compile(r"\s+(?:version|variant|checkpoint)\s+of\b", re.IGNORECASE)
 _TOTAL_AFTER_RE = lazy_compile(r"\s*(?:in\s+)?total\b", re.IGNORECASE)
