@@ -251,6 +251,7 @@ class _Options(CardFiles):
         self.configuration = None
         self._folders: dict[str, bool] = {}  # absolute folder: a configuration file there or above
         self._above: dict[str, bool] = {}  # the same, by the folder as given
+        self._unconfigured: set[str] = set()  # paths just found to have no configuration file above
         self._defaults: _Defaults | None = None  # the settings of every card when no configuration applies
         self.listed: dict[str, list[str]] = {}  # the names in each card's folder, as find_cards' walk listed them
         if config_path is not None or isolated or any(self.selection.values()):
@@ -279,7 +280,7 @@ class _Options(CardFiles):
             raise _ConfigFailure(str(error)) from None
 
     def _configured(self, path: str):
-        if self.configuration is None:
+        if self.configuration is None and path not in self._unconfigured:
             folder = os.path.dirname(path)  # asked for every card and folder: one look per folder
             above = self._above.get(folder)
             if above is None:
@@ -287,6 +288,11 @@ class _Options(CardFiles):
                                                                       self.listed.get(folder))
             if above:
                 self._configure()
+            else:
+                # A card's path and its folder's are asked for several times each, in turn: the last few kept.
+                if len(self._unconfigured) >= 8:
+                    self._unconfigured.clear()
+                self._unconfigured.add(path)
         return self.configuration
 
     def _config_file_above(self, folder: str, names: list[str] | None = None) -> bool:

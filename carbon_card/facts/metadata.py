@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from typing import Any
@@ -11,7 +12,7 @@ from ..card import Card
 from ..units import UnitError, parse_accelerator_count, parse_duration_hours, parse_energy_kwh, parse_mass_grams
 from .base import Fact, FactProblem
 
-__all__ = ["ILLUSTRATION_RE", "facts_from_metadata", "normalise_training_type", "spec_description", "states_nothing"]
+__all__ = ["ILLUSTRATION_RE", "block_states_nothing", "facts_from_metadata", "normalise_training_type", "spec_description", "states_nothing"]
 
 BLOCK = "co2_eq_emissions"
 
@@ -63,6 +64,10 @@ def states_nothing(value: str) -> bool:
     if ("example" in lower or "e.g." in lower) and (ILLUSTRATION_RE.search(lower) or _EXAMPLE_LEAD_RE.match(lower)):
         return True
     return _SPEC_DESCRIPTION_RE.match(lower) is not None
+
+
+# The block's values repeat from card to card ("AutoTrain", "fine-tuning"): their answers are kept.
+block_states_nothing = functools.lru_cache(maxsize=256)(states_nothing)
 
 
 def _wall_hours(text: str) -> float:
@@ -122,12 +127,12 @@ def facts_from_metadata(card: Card) -> tuple[list[Fact], list[FactProblem]]:
         # "how much compute and what kind, e.g. 8 v100 GPUs") states nothing (CC110 reports the template's).
         for key, quantity in _BLOCK_TEXTS:
             value = block.get(key)
-            if isinstance(value, str) and value.strip() and not states_nothing(value):
+            if isinstance(value, str) and value.strip() and not block_states_nothing(value):
                 add(quantity, value.strip(), (BLOCK, key))
                 if key == "hardware_used" and (count := parse_accelerator_count(value)) is not None:
                     add("accelerator_count", count, (BLOCK, key), note="count in hardware_used")
         training_type = block.get("training_type")
-        if isinstance(training_type, str) and training_type.strip() and not states_nothing(training_type):
+        if isinstance(training_type, str) and training_type.strip() and not block_states_nothing(training_type):
             add("training_type", normalise_training_type(training_type), (BLOCK, "training_type"))
 
     base_models = _names(metadata.get("base_model"))

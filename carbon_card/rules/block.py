@@ -175,45 +175,36 @@ def rename_keys(ctx: FixContext, findings: Sequence[Finding]) -> Iterator[Change
         yield ctx.change(finding, new, old, finding.fix)
 
 
-def field_types(ctx: Context) -> Findings:
-    """CC109: a field the schema defines, of the wrong type or value."""
+def block_fields(ctx: Context) -> Findings:
+    """CC109, CC110: each field of the block, in one pass: a field the schema defines, of the wrong type or
+    value (CC109); a text left as the template's placeholder or the Hub documentation's description of the
+    field (CC110)."""
     block = ctx.block
     if not isinstance(block, dict):
         return ()
     card, known, found = ctx.card, known_keys(), []
     for key, value in block.items():
-        if key == "emissions" or key not in known:
-            continue
-        complaint = field_error(key, value)
-        if complaint is None and isinstance(value, float) and not math.isfinite(value):
-            complaint = f"{value!r} is not a finite number"  # JSON Schema cannot say "finite"
-        if complaint is not None:
-            located = card.node_at(BLOCK_KEY, key)
-            node = located[1] if located else card.node_at(BLOCK_KEY)[1]  # a key merged in (`<<:`) has no node
-            found.append(CC109.finding(f"`{key}`: {complaint}", card.position(node)))
-    return found
-
-
-def field_placeholders(ctx: Context) -> Findings:
-    """CC110: a text field of the block left as the template's placeholder or the Hub documentation's
-    description of the field."""
-    block = ctx.block
-    if not isinstance(block, dict):
-        return ()
-    card, found = ctx.card, []
-    for key, value in block.items():
-        if key == "emissions" or not isinstance(value, str) or len(value) < 15:
-            continue  # a figure's text is CC103's; the texts looked for are longer than most values ("AutoTrain")
-        if spec_description(value):
-            what = "the Hub documentation's description of the field"
-        elif "more information needed" in value.lower():
-            what = "the template's placeholder"
-        else:
+        if key == "emissions":
+            continue  # the figure is CC103-CC107's
+        complaint = placeholder = None
+        if key in known:
+            complaint = field_error(key, value)
+            if complaint is None and isinstance(value, float) and not math.isfinite(value):
+                complaint = f"{value!r} is not a finite number"  # JSON Schema cannot say "finite"
+        if isinstance(value, str) and len(value) >= 15:  # the texts CC110 knows are longer than most values
+            if spec_description(value):
+                placeholder = "the Hub documentation's description of the field"
+            elif "more information needed" in value.lower():
+                placeholder = "the template's placeholder"
+        if complaint is None and placeholder is None:
             continue
         located = card.node_at(BLOCK_KEY, key) if isinstance(key, str) else None
-        node = located[1] if located else card.node_at(BLOCK_KEY)[1]
-        found.append(CC110.finding(f"`{key}` is {what} ({value[:80]!r}), not a value: state it or remove the key",
-                                   card.position(node)))
+        node = located[1] if located else card.node_at(BLOCK_KEY)[1]  # a key merged in (`<<:`) has no node
+        if complaint is not None:
+            found.append(CC109.finding(f"`{key}`: {complaint}", card.position(node)))
+        if placeholder is not None:
+            found.append(CC110.finding(f"`{key}` is {placeholder} ({value[:80]!r}), not a value: state it or remove "
+                                       "the key", card.position(node)))
     return found
 
 
@@ -323,7 +314,7 @@ CC109 = Rule(
         "cannot be read by the tools that aggregate the figures.",
     bad=_card(f"  emissions: 1812\n{_REST}\n  energy_consumed: about 3 kWh"),
     good=_card(f"  emissions: 1812\n{_REST}\n  energy_consumed: 3"),
-    check=field_types,
+    check=block_fields,
 )
 
 CC110 = Rule(
@@ -338,7 +329,7 @@ CC110 = Rule(
     bad=_card("  emissions: 1812\n  source: CodeCarbon\n  training_type: pre-training or fine-tuning\n"
               "  geographical_location: Iowa, USA\n  hardware_used: how much compute and what kind, e.g. 8 v100 GPUs"),
     good=_GOOD,
-    check=field_placeholders,
+    check=block_fields,
 )
 
 RULES = (CC101, CC102, CC103, CC104, CC105, CC106, CC107, CC108, CC109, CC110)

@@ -19,7 +19,7 @@ from ..facts import Fact, Facts
 from ..facts.attribution import names_owner
 from ..facts.base import NAMED_BY_ID
 from ..facts.lift import Lift, yaml_number, yaml_scalar
-from ..facts.metadata import states_nothing
+from ..facts.metadata import block_states_nothing
 from ..facts.prose import lines_with, hidden_spans
 from ..units import format_grams, format_mass
 from .base import (
@@ -58,7 +58,7 @@ def disclosure_tier(facts: Facts, card: Card | None = None) -> str:
     if facts.disclosed("emissions"):
         block = (card.metadata or {}).get("co2_eq_emissions") if card is not None else None
         source = block.get("source") if isinstance(block, dict) else None
-        present = {"source"} if source and not (isinstance(source, str) and states_nothing(source)) else set()
+        present = {"source"} if source and not (isinstance(source, str) and block_states_nothing(source)) else set()
         present |= {quantity for quantity, _ in _T1_FIELDS[1:] if facts.disclosed(quantity)}
         missing = [label for quantity, label in _T1_FIELDS if quantity not in present]
         return "T1 (complete)" if not missing else f"T1 (missing: {', '.join(missing)})"
