@@ -999,6 +999,15 @@ def test_a_conversion_to_paddle_trained_nothing():
     assert facts.best("emissions") is None and facts.copied is not None
 
 
+def test_a_folder_s_name_says_what_the_model_is_only_when_no_id_does(tmp_path):
+    # The audit's temporary folder ("tmp_q8_x1", mkdtemp's letters) names no conversion: the repository's id
+    # names the model. Without an id, the folder's name is the model's as a user names it ("model-q8").
+    card = parse_card(b"---\nlicense: mit\nco2_eq_emissions: 120\n---\n# m\n", "README.md")
+    (tmp_path / "tmp_q8_x1").mkdir()
+    assert gather(card, tmp_path / "tmp_q8_x1", "someone/model").copied is None
+    assert gather(card, tmp_path / "tmp_q8_x1").copied is not None
+
+
 def test_totals_written_as_equations_in_the_label_s_unit():
     # nvidia/gpt-oss-120b-Eagle3-long-context: "*Total kWh = 2500" and "*Total Emissions (tCO2e) = 0.8075".
     facts = _gold("nvidia__gpt-oss-120b-Eagle3-long-context.md", "nvidia/gpt-oss-120b-Eagle3-long-context")[1]

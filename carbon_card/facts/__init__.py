@@ -64,7 +64,10 @@ def gather(card: Card, folder: str | os.PathLike | None = None, model_name: str 
     sizes = _size_from_name(name) if name else []  # read once: the readers, attribution and, below, the fallback
     named_size = next((fact.value for fact in sizes if fact.quantity == "params"), None)
     prose_facts, prose_problems = facts_from_prose(card, name, named_size)
-    folder_name = os.path.basename(os.path.abspath(folder)) if folder is not None else None
+    # The folder's name may say what the model is ("model-GGUF"), unless a repository's id names it: then
+    # the folder is any the user or the audit chose (a temporary "tmp_q8_x1" converts nothing).
+    folder_name = (os.path.basename(os.path.abspath(folder))
+                   if folder is not None and name_source not in ("given", "hub clone") else None)
     copied = copied_from(card, name, folder_name)
     facts = copied_metadata(facts, copied)
     facts += _sizes_in_doubt(attribute(card, prose_facts, name, copied, name_source in NAMED_BY_ID,
