@@ -57,6 +57,15 @@ PIECES = {
                                            "| Release | Test WER | GPUs |\n|---|---|---|\n", ""),
     "a bold line of colons": ("**a: b" + ": b" * 100, "", ""),
     "bold labels of field tables": ("| **Carbon Emitted** | ~150 kg CO₂ eq |\n", "| Metric | Value |\n|---|---|\n", ""),
+    # Worked-out fields, hours spent otherwise or with the training's time in brackets, "&" in durations, the
+    # larger model's and the method's sentences, the Hub documentation's block text in prose.
+    "fields and sentences of the latest session": (
+        "- **Carbon Emitted:** 250W x 10h = 2.5 kWh x 0.57 kg eq. CO2/kWh = 1.42 kg eq. CO2\n"
+        "- **Hours used:** ~1 hour (44.5 minutes training time)\n- Hours used: ~100 hours development\n"
+        "The larger model was trained on 256 cloud TPU v3 cores. It can be done on a single GPU in 48 hours. "
+        "Training took 6 days & 5 hours. This copy of the model. Training type: pre-training or fine-tuning\n",
+        "## Environmental Impact\n\n", ""),
+    "a line of equals": ("- **Carbon Emitted:** " + "= 1 kg " * 2000 + "\n", "", ""),
 }
 
 
