@@ -326,7 +326,7 @@ _PLUS_AFTER_RE = lazy_compile(r"\s*(?:\([^()\n]{0,40}\)\s*)?\+")  # "300 hours (
 _TRAINING_TIME_AFTER_RE = lazy_compile(r"\s*\(\s*(\d[^()\n]{0,30}?)\s+(?:of\s+)?training(?:\s+time)?\s*\)", re.IGNORECASE)
 # Hours spent on something other than training: "~100 hours development", "(of) inference".
 _NOT_TRAINING_AFTER_RE = lazy_compile(r"\s*(?:of\s+|for\s+|on\s+)?(?:development|dev\b|coding|engineering|inference|serving"
-                                      r"|annotation|label+ing|data\s+(?:collection|preparation|processing))", re.IGNORECASE)
+                                      r"|annotation|labell?ing|data\s+(?:collection|preparation|processing))", re.IGNORECASE)
 # A field's value: its leading number ("~ 12.5 kg"), that number whole ("460,000 CPU hours" gives no
 # "460"; nor "3 epochs" any hours), a size alone ("7B"), a duration ("2 hours and 56 minutes",
 # "18h, 19min", "300 GPU hours").
@@ -613,10 +613,10 @@ class _Reader:
 
     def _labelled_mass(self, label: str, value: str, start: int, note: str) -> bool:
         label_unit = _LABEL_MASS_UNIT_RE.search(label)  # "Carbon Emitted (kg CO2): 0.4", "CO2 (in grams): 12"
-        if "=" in value and _MASS_RE.search(value, value.rindex("=")):
+        equals = value.rfind("=")
+        if equals >= 0 and _MASS_RE.search(value, equals):
             # Worked out: "250W x 10h = 2.5 kWh x 0.57 kg eq. CO2/kWh = 1.42 kg eq. CO2" states its result last.
-            at = value.rindex("=") + 1
-            start, value = start + at, value[at:].strip()
+            start, value = start + equals + 1, value[equals + 1:].strip()
         found = _MASS_RE.search(value)
         if found and (_RANGE_END_RE.search(value, 0, found.start()) or _BOUND_BEFORE_RE.search(value, 0, found.start())
                       or _PER_UNIT_RE.match(value, found.end())):
