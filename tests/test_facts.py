@@ -371,6 +371,22 @@ def test_a_duration_field_is_hours_only_when_it_says_hours(line, hours):
     assert facts.value("wall_hours") == hours
 
 
+@pytest.mark.parametrize("line, quantity, value", [
+    # A range is no one figure, however it is written ("4-8 GPUs", "between 1 and 2 kg"): no end of it is read.
+    ("We used 4-8 GPUs for training.", "accelerator_count", None),
+    ("We trained it on between 4 and 8 A100 GPUs.", "accelerator_count", None),
+    ("The training emitted between 1 and 2 kg of CO2.", "emissions", None),
+    ("- **Carbon Emitted:** between 1 and 2 kg", "emissions", None),
+    # ... while a slice's name is one accelerator ("v3-8" is no range) and one figure stands.
+    ("We trained on a v3-8 TPU for 3 days.", "accelerator_count", 1),
+    ("We trained it on 8 A100 GPUs for 3 days.", "accelerator_count", 8),
+    ("The training emitted 2 kg of CO2.", "emissions", 2000),
+])
+def test_a_range_is_no_one_figure(line, quantity, value):
+    facts = gather(parse_card(f"---\nlicense: mit\n---\n# m\n\n## Training\n\n{line}\n"))
+    assert facts.value(quantity) == value
+
+
 def test_the_ml_co2_impact_calculators_sentence_gives_accelerator_hours():
     text = ("---\nlicense: mit\n---\n# m\n\n## Environmental Impact\n\nExperiments were conducted using Google "
             "Cloud Platform in region us-east1, which has a carbon efficiency of 0.57 kgCO2eq/kWh. A cumulative "

@@ -315,8 +315,8 @@ _BOUND_BEFORE_RE = lazy_compile(r"(?:less|fewer)\s+than\s*~?\s*$|\b(?:up\s+to|un
 _SIZE_LIST_BEFORE_RE = lazy_compile(r"\d(?:\.\d+)?\s*(?:[kKMBT]|thousand|million|billion|trillion)?\s*"
                                     r"(?:,|/|-|–|—|\bto\b|\band\b|\bor\b)\s*(?:and\s+|or\s+)?~?\s*$", re.IGNORECASE)
 
-# A figure that ends a range: "560-1200 kg", "0.5 to 0.9 t".
-_RANGE_END_RE = lazy_compile(r"\d\s*(?:-|–|—|to)\s*$", re.IGNORECASE)
+# A figure that ends a range: "560-1200 kg", "0.5 to 0.9 t", "between 1 and 2 kg".
+_RANGE_END_RE = lazy_compile(r"\d\s*(?:-|–|—|to)\s*$|\bbetween\s+~?\d[\d.,]*\s*[a-z]*\s+and\s*$", re.IGNORECASE)
 # Before a figure: "~", "approximately", "about" (the figure is the figure, give or take).
 _APPROX = r"\s*(?:~|≈|(?:approx(?:imately|\.)?|about|around|roughly|circa|ca\.)\s)?\s*"
 _RANGE_START_RE = lazy_compile(rf"{_APPROX}{_NUM}\s*[a-z]*\s*(?:-|–|—|to)\s*{_NUM}", re.IGNORECASE)
@@ -343,7 +343,8 @@ _VERSION_OF_AFTER_RE = lazy_compile(r"\s+(?:version|variant|checkpoint)\s+of\b",
 _TOTAL_AFTER_RE = lazy_compile(r"\s*(?:in\s+)?total\b", re.IGNORECASE)
 _EXPERTS_AFTER_RE = lazy_compile(r"[^.\n]{0,25}?\b(?:\d+\s+experts|active)\b", re.IGNORECASE)
 # A table's key naming the accelerators: "Compute SKU GPU Device", "GPU type" (not "GPU Memory Usage").
-_HARDWARE_KEY_RE = lazy_compile(r"\b(?:gpu|tpu|accelerator)s?(?:\s+(?:device|type|model|name))?$")
+# Not "Estimated total per GPU" (a memory per accelerator: "~42.6 GB").
+_HARDWARE_KEY_RE = lazy_compile(r"(?<!\bper )\b(?:gpu|tpu|accelerator)s?(?:\s+(?:device|type|model|name))?$")
 _NODES_KEY_RE = lazy_compile(r"(?:number of |num[_ ])?(?:nodes|instances|machines)|node count")
 _PER_NODE_KEY_RE = lazy_compile(r"(?:gpus?|accelerators?|tpus?|devices?|chips?) per (?:node|instance|machine|server)$")
 _SENTENCE_VERB_RE = lazy_compile(r"\b(?:was|were|took|train(?:s|ed)?)\b", re.IGNORECASE)
@@ -938,7 +939,7 @@ class _Reader:
                 if line_before.lstrip().startswith("|"):
                     continue  # a table row, read (or skipped) as a table
                 if pattern in _RUN_PATTERNS and _RANGE_END_RE.search(line_before.rstrip("*_ ")[-24:]):
-                    continue  # "560-1200 kg", "350 to 500 GPU-hours": a range is no one figure
+                    continue  # "560-1200 kg", "350 to 500 GPU-hours", "4-8 GPUs": a range is no one figure
                 if _REFERENCES_HEADING_RE.match(self._heading_before(start)):
                     continue  # a list of references cites other works ("Model Card for Mistral-7B-v0.1 ... 7 billion")
                 clause = self._clause(start, match.end())
@@ -1589,7 +1590,7 @@ _GROUP_ITEMS_MAX = 30  # list items looked back over for a group's label (bounde
 # "This model was trained ...", "We trained with 8x A100-80G GPUs for 46 hours": the sentence says whose.
 _THIS_MODEL_RE = lazy_compile(r"\b(?:this|our|the present)\s+model\b|\bwe\s+(?:pre-?)?(?:trained|fine-?tuned|train)\b",
                               re.IGNORECASE)
-_RUN_PATTERNS = (_MASS_CO2_RE, _MASS_NEAR_EMISSION_RE, _ENERGY_RE, _ACCEL_HOURS_RE)
+_RUN_PATTERNS = (_MASS_CO2_RE, _MASS_NEAR_EMISSION_RE, _ENERGY_RE, _ACCEL_HOURS_RE, _HARDWARE_RE, _GPU_COUNT_RE)
 # A heading about training or its compute: "## Pre-training details", "### Training procedure", "## Compute
 # Infrastructure", "#### Hardware".
 _TRAINING_HEADING_RE = lazy_compile(r"#+\s*(?:\W\s*)?(?:(?:pre-?|fine-?)?train|compute|hardware|infrastructure)",
