@@ -1248,6 +1248,17 @@ def test_hours_on_an_unknown_number_of_accelerators_are_no_safe_fix():
     assert "hours_used" not in patch.text and any(change.key == "hours_used" for change in patch.withheld)
 
 
+def test_hardware_that_names_no_accelerator_does_not_stand_for_the_one_named():
+    # "- **Hardware Type:** NVIDIA GPU (training), CPU/GPU (inference)" and "Training: Single GPU (NVIDIA RTX 4090 or
+    # similar)": the block gets no hardware from the field (nor "CPU", a generic socket), the RTX 4090 being a sentence's.
+    name = ("xsa-dev__SecureFinAI_Contest_2025__Task_2_FinGPT_Powered_Compliance_Agents_fingpt-compliance-agents_"
+            "models_fingpt-compliance_README.md")
+    card, facts = _gold(name)
+    assert facts.best("hardware").value == "NVIDIA RTX 4090"
+    patch = propose(assess(card, facts), unsafe=True)
+    assert patch.block["hours_used"] == 2 and "hardware_used" not in patch.block
+
+
 def test_no_gold_card_is_a_real_card_s_model():
     # The dump built from the corpus has one row per model (tests/corpus/dump.py): a gold card of a model the real
     # cards already hold (Meta-Llama-3-8B's Hub card beside llama3's MODEL_CARD.md) would be that model twice.

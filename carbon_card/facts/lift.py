@@ -78,14 +78,25 @@ def _structured(fact: Fact) -> bool:
 
 
 def _first_structured(facts: Facts, quantity: str) -> Fact | None:
-    """The value carbon-card uses (`Facts.best`) when it may be lifted, else the first that may."""
+    """The value carbon-card uses (`Facts.best`) when it may be lifted, else the first that may:
+    but not hardware that names no accelerator ("NVIDIA GPU (training), CPU/GPU (inference)") in
+    place of the one the card names elsewhere ("Single GPU (NVIDIA RTX 4090 ...)")."""
     best = facts.best(quantity)
     if best is None or _structured(best):
         return best
     for fact in facts.all(quantity):  # a loop, not next() over a generator: asked ten times per card
         if _structured(fact):
+            if quantity == "hardware" and not _names_accelerator(fact) and _names_accelerator(best):
+                return None
             return fact
     return None
+
+
+def _names_accelerator(fact: Fact) -> bool:
+    from ..hardware import parse_hardware  # the accelerator table: loaded only for a card that needs it
+
+    match = isinstance(fact.value, str) and parse_hardware(fact.value)
+    return bool(match) and match.accelerator.vendor != "generic"  # not "CPU" alone, a generic socket
 
 
 def _emissions_source(fact: Fact) -> str | None:
