@@ -221,6 +221,12 @@ _COUNT_IN_PARENTHESES_RE = lazy_compile(r"\(\s*(\d{1,6})\s*[x×*]\s*(?=[a-z])", 
 BOARD_CORES = 8
 """The most cores of one TPU board ("TPU v3-8" is one device; a slice of more, "v3-256", a pod's)."""
 # A TPU board alone: "TPU v3-8", "Cloud TPU v2-8" (a slice of more cores is a pod's: no one count).
+# "Single NVIDIA RTX 3060 (12 GB VRAM)", "Dual RTX 3090": a count in a word before the accelerator
+# (not "Single node with 8 A100", "one DGX pod").
+_COUNT_WORDS = {"single": 1, "one": 1, "dual": 2, "two": 2, "quad": 4, "four": 4, "eight": 8}
+_COUNT_WORD_FIRST_RE = lazy_compile(r"^\s*(?:an?\s+)?(single|one|dual|two|quad|four|eight)[\s-]+"
+                                    r"(?!(?:nodes?|machines?|servers?|instances?|clusters?|pods?|hosts?|dgx|gpu-?hours?)\b)"
+                                    r"(?=\S)", re.IGNORECASE)
 _ONE_BOARD_RE = lazy_compile(r"\s*(?:(?:google|cloud)\s+)*tpu\s?v\d[a-z]?-(\d{1,4})\s*", re.IGNORECASE)
 
 
@@ -240,6 +246,9 @@ def parse_accelerator_count(text: str) -> int | None:
         match = pattern.search(text)
         if match and int(match.group(1)) > 0 and not _PRODUCT_NAME_RE.search(text, 0, match.start(1)):
             return int(match.group(1))
+    word = _COUNT_WORD_FIRST_RE.match(text)
+    if word:
+        return _COUNT_WORDS[word.group(1).lower()]
     board = _ONE_BOARD_RE.fullmatch(text)
     return 1 if board and 0 < int(board.group(1)) <= BOARD_CORES else None  # "TPU v3-8": one board
 

@@ -66,6 +66,12 @@ PIECES = {
         "Training took 6 days & 5 hours. This copy of the model. Training type: pre-training or fine-tuning\n",
         "## Environmental Impact\n\n", ""),
     "a line of equals": ("- **Carbon Emitted:** " + "= 1 kg " * 2000 + "\n", "", ""),
+    # Code-span fields, fields tables of training time and hardware, durations cut before a part that is no time,
+    # counts in words, ranges "between ... and".
+    "fields of this session": ("- **Training Duration:** `13 hours`\n| Training time | ~7 hours, 5700 steps |\n"
+                               "| Training hardware | Single NVIDIA RTX 3060 |\n- Training time: 1 hours, "
+                               + "2 steps, " * 200 + "\nTrained on between 4 and 8 A100 GPUs, 1-2 kg CO2.\n",
+                               "| Item | Value |\n|---|---|\n", ""),
 }
 
 

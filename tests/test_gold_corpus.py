@@ -1203,6 +1203,20 @@ def test_totals_written_as_equations_in_the_label_s_unit():
     ("lllyasviel__control_v11p_sd15_canny.md", "lllyasviel/control_v11p_sd15_canny", "accelerator_count", 8),
     ("aisingapore__sealion__models_sea-lion-v3.5_llama-sea-lion-v3.5-8B.md", "aisingapore/Llama-SEA-LION-v3.5-8B-R",
      "wall_hours", None),
+    # A field's value written as a code span ("- **Training Duration:** `13 hours`", "- **Hardware:** `8x NVIDIA RTX 4090
+    # GPUs`"), but not a size as `du -h` prints a file's ("**Model size**: `418M`", a 110M-parameter BERT's file).
+    ("samkeet__GPT_124M.md", None, "wall_hours", 13),
+    ("samkeet__GPT_124M.md", None, "accelerator_count", 8),
+    ("csarron__bert-base-uncased-squad-v1.md", None, "params", None),
+    # A two-column table of fields whose labels name the training's time and hardware ("| Training time | ~2 hrs (3
+    # stages on A100 80GB) |", "| Training hardware | A100 80GB |", "| **Training length** | ~7 hours, 5700 steps |":
+    # the duration up to what is no time); "22,000 for ViT-g" is one number, a row's.
+    ("oki-dokii__Meta-R2__docs_model_card.md", None, "wall_hours", 2),
+    ("oki-dokii__Meta-R2__docs_model_card.md", None, "hardware", "A100 80GB"),
+    ("george-m2__hansard-llama__README.md", None, "wall_hours", 7),
+    ("facebookresearch__dinov2__MODEL_CARD.md", None, "wall_hours", None),
+    # A count in a word before the accelerator: "- **Hardware:** Single NVIDIA RTX 3060 (12 GB VRAM)".
+    ("ranahasany2k__CIKLIFT__all_weights_best_generalized_README.md", None, "accelerator_count", 1),
     # "| **Estimated total per GPU** | **~42.6 GB** |": a memory per accelerator, not the hardware.
     ("S3nna13__Aurelius__docs_MODEL_CARD.md", None, "hardware", "16 × H100-80GB (700W TDP each)"),
 ])

@@ -83,6 +83,16 @@ def test_a_count_written_against_the_accelerators_name():
     assert parse_accelerator_count("A100 80GB GPU") is None
 
 
+def test_a_count_in_a_word_before_the_accelerator():
+    from carbon_card.units import parse_accelerator_count
+
+    assert parse_accelerator_count("Single NVIDIA RTX 3060 (12 GB VRAM)") == 1
+    assert parse_accelerator_count("One 16GB NVIDIA Tesla V100-SXM2") == 1
+    assert parse_accelerator_count("Dual RTX 3090") == 2
+    assert parse_accelerator_count("Single node with 8 A100") is None  # one node: how many in it is not this word
+    assert parse_accelerator_count("One DGX pod") is None
+
+
 def test_a_tpu_board_alone_is_one_accelerator():
     from carbon_card.units import parse_accelerator_count
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import math
 import re
 from collections.abc import Callable
@@ -338,6 +339,7 @@ _NUMBER_CELL_RE = lazy_compile(rf"\s*~?\s*{_SCALED}\s*")
 _SCIENTIFIC_RE = lazy_compile(rf"({_NUM})\s*(?:(?:x|×|\*)\s*10\s*\^?\s*\{{?([+-]?\d+)\}}?)?")
 _FIELD_DURATION_RE = lazy_compile(rf"{_APPROX}({_SCALED}(?:\s*(?:(?:GPU|TPU|chip|accelerator)[- ])?[a-z]+)?"
                                   rf"(?:\s*(?:,|and|&)?\s+{_NUM}\s*[a-z]+)*)", re.IGNORECASE)
+_DURATION_PART_SEPARATOR_RE = lazy_compile(r"\s*(?:,(?!\d{3}\b)|\band\b|&)\s*", re.IGNORECASE)  # not "22,000"
 _PART_AFTER_RE = lazy_compile(r"\s+(?:are\s+|is\s+)?(?:in|of|for)\s+the\s+(?:embedding|vision|text|audio|image)\b", re.IGNORECASE)
 _VERSION_OF_AFTER_RE = lazy_compile(r"\s+(?:version|variant|checkpoint)\s+of\b", re.IGNORECASE)
 _TOTAL_AFTER_RE = lazy_compile(r"\s*(?:in\s+)?total\b", re.IGNORECASE)
@@ -388,6 +390,13 @@ _TRANSLATED_LABELS = {
 _REMARK_RE = lazy_compile(r"\s*[(（][^()（）]*[)）]\s*")
 
 
+def _unquoted(value: str) -> str:
+    """A field's value written as a code span is the value: "- **Training Duration:** `13 hours`"."""
+    if len(value) > 2 and value[0] == "`" and value[-1] == "`" and "`" not in value[1:-1]:
+        return value[1:-1].strip()
+    return value
+
+
 def _label_kind(label: str) -> str | None:
     """Which quantity a field label names ("Hardware Type" -> hardware)."""
     key = label.lower().strip()
@@ -401,10 +410,10 @@ def _label_kind(label: str) -> str | None:
     if "energy" in key or "power consumption" in key and "(w)" not in key or _LABEL_ENERGY_UNIT_RE.search(key):
         return "energy"
     if key in {"hardware type", "hardware", "gpu", "gpus", "tpu", "tpus", "accelerator", "accelerators",
-               "hardware used", "gpu used", "gpus used"}:  # not "Compute infrastructure": a cluster's name (Jean Zay), no accelerator
+               "hardware used", "gpu used", "gpus used", "training hardware"}:  # not "Compute infrastructure": a cluster's name (Jean Zay), no accelerator
         return "hardware"
     if key in {"hours used", "training time", "training duration", "time", "duration", "compute time",
-               "training hours", "gpu hours"}:
+               "training hours", "gpu hours", "training length"}:
         return "hours"
     if key in {"num_devices", "number of gpus", "number of accelerators", "gpu count", "num_gpu", "num_gpus", "n_gpu",
                "n_gpus"}:
@@ -514,6 +523,8 @@ class _Reader:
             if kind is None and "dataset" in label.lower():
                 kind = "dataset"  # "Dataset: Pt-Corpus Instruct (6.2B tokens)"
             value = match.group("value").strip().strip("*").strip()
+            if kind != "params":  # "**Model size**: `418M`": a file's size, as `du -h` prints it
+                value = _unquoted(value)
             if kind is None or not value:
                 continue
             if states_nothing(value):
@@ -535,11 +546,13 @@ class _Reader:
             if not self.in_prose(line_start):
                 continue  # in a code block or an HTML comment
             label, value = match.group("label"), match.group("value").strip()
-            if match.group("code"):
-                value = value.removesuffix("`").rstrip()  # the field is a code span: "`GPUs: 2 GeForce GTX 1070`"
             kind = _label_kind(label)
             if kind is None:
                 continue
+            if match.group("code"):
+                value = value.removesuffix("`").rstrip()  # the field is a code span: "`GPUs: 2 GeForce GTX 1070`"
+            elif kind != "params":  # "Model size: `418M`": a file's size, as `du -h` prints it
+                value = _unquoted(value)
             if states_nothing(value):
                 self._use(match.start())
                 continue
@@ -651,10 +664,26 @@ class _Reader:
             return True  # "8-12 hours": a range is no one figure; nor is its first end the sentence reader's
         if label.lower() in _GENERIC_TIME_LABELS and not re.search(r"[a-z]", found.group(1), re.IGNORECASE):
             return False  # "- Time: 2021-07-08": a plain "Time" is a duration only with its unit
-        end = found.end()
+        end, text = found.end(), found.group(0)
         try:
             hours, accelerator = parse_duration_hours(found.group(1))
         except UnitError:
+            # "~7 hours, 5700 steps": the duration's parts up to what is no time unit (at most four
+            # parts, days to seconds: a line of thousands is not tried prefix by prefix).
+            separators = list(itertools.islice(_DURATION_PART_SEPARATOR_RE.finditer(found.group(1)), 4))
+            for separator in reversed(separators):
+                if not any(c.isalpha() for c in found.group(1)[:separator.start()]):
+                    break  # a number without its unit is no duration here
+                try:
+                    hours, accelerator = parse_duration_hours(found.group(1)[:separator.start()])
+                    end = found.start(1) + separator.start()
+                    text = value[found.start():end]
+                    break
+                except UnitError:
+                    continue
+            else:
+                hours = None
+        if hours is None:
             # "168 (1 week)": the number before any remark (not before a word: "3 epochs" is no hours;
             # but "22,000 for ViT-g": the hours of a model). The whole number: "460,000 CPU hours" must
             # not give its "460".
@@ -671,7 +700,6 @@ class _Reader:
             return True
         if _NOT_TRAINING_AFTER_RE.match(value, end):
             return True  # "Hours used: ~100 hours development": hours, but not the training's
-        text = found.group(0)
         if (training := _TRAINING_TIME_AFTER_RE.match(value, end)) is not None:
             try:
                 hours, accelerator = parse_duration_hours(training.group(1))
@@ -1387,7 +1415,8 @@ _SEPARATOR_RE = lazy_compile(r"^[\s|:\-]+$")
 # Two-column tables read row by row: CodeCarbon's output ("| emissions | 0.0435 |"), and the
 # questions of the climate performance model card (Hershcovich et al., 2022).
 _KEY_VALUE_ROW_RE = lazy_compile(r"^[ \t]*\|[ \t]*(?:\*\*|__)?(?:energy_consumed|emissions_rate|(?:\d+\.\s*)?how much co2"
-                                 r"|(?:hardware(?: type| used)?|hours used|compute region|region|cloud provider"
+                                 r"|(?:(?:training )?hardware(?: type| used)?|hours used|compute region|region|cloud provider"
+                                 r"|training (?:time|duration|hours|length)|gpu hours|compute time"
                                  r"|carbon emitted|[\w ]*\b(?:gpu|tpu|accelerator)s?(?: device| type| model)?)(?:\*\*|__)?[ \t]*\|)",
                                  re.MULTILINE | re.IGNORECASE)
 # The climate performance model card's questions: (pattern, quantity, scope). Question 8 (all
