@@ -1262,6 +1262,16 @@ def test_hours_on_an_unknown_number_of_accelerators_are_no_safe_fix():
     assert "hours_used" not in patch.text and any(change.key == "hours_used" for change in patch.withheld)
 
 
+def test_hours_on_one_accelerator_only_a_sentence_names_are_no_safe_fix():
+    # "- **Hours used:** ~12" with "- **Hardware Type:** NVIDIA RTX 3090" and, in a list, "NVIDIA RTX 3090 GPU, 24GB
+    # VRAM": one GPU, read from no structured statement: the hours may be wall-clock, the fix needs --unsafe-fixes.
+    card = read_card(GOLD / "cards" / "fieryash__Text-to-ASL-video-generation__README.md")
+    facts = gather(card, None, None)
+    assert facts.value("accelerator_count") == 1 and not facts.best("accelerator_count").structured
+    patch = propose(assess(card, facts))
+    assert "hours_used" not in (patch.block or {}) and any(change.key == "hours_used" for change in patch.withheld)
+
+
 def test_hardware_that_names_no_accelerator_does_not_stand_for_the_one_named():
     # "- **Hardware Type:** NVIDIA GPU (training), CPU/GPU (inference)" and "Training: Single GPU (NVIDIA RTX 4090 or
     # similar)": the block gets no hardware from the field (nor "CPU", a generic socket), the RTX 4090 being a sentence's.

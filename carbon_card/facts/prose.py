@@ -318,6 +318,8 @@ _SIZE_LIST_BEFORE_RE = lazy_compile(r"\d(?:\.\d+)?\s*(?:[kKMBT]|thousand|million
 
 # A figure that ends a range: "560-1200 kg", "0.5 to 0.9 t", "between 1 and 2 kg".
 _RANGE_END_RE = lazy_compile(r"\d\s*(?:-|–|—|to)\s*$|\bbetween\s+~?\d[\d.,]*\s*[a-z]*\s+and\s*$", re.IGNORECASE)
+# ... of counts: "4-8 GPUs", not a name's digits ("A100-8 GPUs", "v3-8 TPU").
+_COUNT_RANGE_END_RE = lazy_compile(r"(?<![a-z\d.])\d+\s*(?:-|–|—|to)\s*$|\bbetween\s+\d+\s+and\s*$", re.IGNORECASE)
 # Before a figure: "~", "approximately", "about" (the figure is the figure, give or take).
 _APPROX = r"\s*(?:~|≈|(?:approx(?:imately|\.)?|about|around|roughly|circa|ca\.)\s)?\s*"
 _RANGE_START_RE = lazy_compile(rf"{_APPROX}{_NUM}\s*[a-z]*\s*(?:-|–|—|to)\s*{_NUM}", re.IGNORECASE)
@@ -966,7 +968,8 @@ class _Reader:
                 line_before = self._line_text_before(start)
                 if line_before.lstrip().startswith("|"):
                     continue  # a table row, read (or skipped) as a table
-                if pattern in _RUN_PATTERNS and _RANGE_END_RE.search(line_before.rstrip("*_ ")[-24:]):
+                if pattern in _RUN_PATTERNS and _RANGE_END_RE.search(line_before.rstrip("*_ ")[-24:]) or (
+                        pattern is _HARDWARE_RE or pattern is _GPU_COUNT_RE) and _COUNT_RANGE_END_RE.search(line_before[-24:]):
                     continue  # "560-1200 kg", "350 to 500 GPU-hours", "4-8 GPUs": a range is no one figure
                 if _REFERENCES_HEADING_RE.match(self._heading_before(start)):
                     continue  # a list of references cites other works ("Model Card for Mistral-7B-v0.1 ... 7 billion")
@@ -1619,7 +1622,7 @@ _GROUP_ITEMS_MAX = 30  # list items looked back over for a group's label (bounde
 # "This model was trained ...", "We trained with 8x A100-80G GPUs for 46 hours": the sentence says whose.
 _THIS_MODEL_RE = lazy_compile(r"\b(?:this|our|the present)\s+model\b|\bwe\s+(?:pre-?)?(?:trained|fine-?tuned|train)\b",
                               re.IGNORECASE)
-_RUN_PATTERNS = (_MASS_CO2_RE, _MASS_NEAR_EMISSION_RE, _ENERGY_RE, _ACCEL_HOURS_RE, _HARDWARE_RE, _GPU_COUNT_RE)
+_RUN_PATTERNS = (_MASS_CO2_RE, _MASS_NEAR_EMISSION_RE, _ENERGY_RE, _ACCEL_HOURS_RE)
 # A heading about training or its compute: "## Pre-training details", "### Training procedure", "## Compute
 # Infrastructure", "#### Hardware".
 _TRAINING_HEADING_RE = lazy_compile(r"#+\s*(?:\W\s*)?(?:(?:pre-?|fine-?)?train|compute|hardware|infrastructure)",

@@ -55,14 +55,17 @@ class FixContext:
     def change(self, finding: Finding, key: str, value: Any, description: str) -> Change:
         """The change of `key` for `finding`, with the finding's own safety: a safe rule's fix that
         another finding doubts is unsafe, and so is hardware that carbon-card cannot name ("GPU
-        Power" in a Hardware Type field), and so are hours but on one accelerator."""
+        Power" in a Hardware Type field), and so are hours but on one accelerator a structured
+        statement counts."""
         safety = finding.fix_safety
         if key == "hardware_used" and not _known_hardware(value):
             safety = FixSafety.UNSAFE
-        if key == "hours_used" and self.facts.value("accelerator_count") != 1:
+        count = self.facts.best("accelerator_count")
+        if key == "hours_used" and (count is None or count.value != 1 or not count.structured):
             # The template's "Hours used" feeds the ML CO2 calculator, which multiplies one device's
             # power by it: on several accelerators, cards write wall-clock hours or their sum alike;
-            # where the card does not say how many ("H100 Hopper nodes"), which it is is a guess.
+            # where the card does not say how many ("H100 Hopper nodes"), which it is is a guess; and
+            # a sentence's one device ("on a single T4") is no structured statement to rest on.
             safety = FixSafety.UNSAFE
         return Change(finding.code, key, value, safety, description)
 
