@@ -16,6 +16,7 @@ __all__ = [
     "BOARD_CORES",
     "DECIMAL_COMMA",
     "NODES_OF",
+    "NUMBER_WORDS",
     "UnitError",
     "parse_number",
     "parse_count",
@@ -23,6 +24,7 @@ __all__ = [
     "parse_energy_kwh",
     "parse_duration_hours",
     "parse_accelerator_count",
+    "counted",
     "format_grams",
     "format_mass",
 ]
@@ -220,14 +222,22 @@ _COUNT_GLUED_RE = lazy_compile(r"\b[a-z]{1,3}[ -]?\d{1,4}x(\d{1,3})(?![\w.])", r
 _COUNT_IN_PARENTHESES_RE = lazy_compile(r"\(\s*(\d{1,6})\s*[x×*]\s*(?=[a-z])", re.IGNORECASE)
 BOARD_CORES = 8
 """The most cores of one TPU board ("TPU v3-8" is one device; a slice of more, "v3-256", a pod's)."""
-# A TPU board alone: "TPU v3-8", "Cloud TPU v2-8" (a slice of more cores is a pod's: no one count).
+NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+_DEVICE_WORDS = {"dual": 2, "twin": 2, "quad": 4}
 # "Single NVIDIA RTX 3060 (12 GB VRAM)", "Dual RTX 3090": a count in a word before the accelerator
 # (not "Single node with 8 A100", "one DGX pod").
-_COUNT_WORDS = {"single": 1, "one": 1, "dual": 2, "two": 2, "quad": 4, "four": 4, "eight": 8}
-_COUNT_WORD_FIRST_RE = lazy_compile(r"^\s*(?:an?\s+)?(single|one|dual|two|quad|four|eight)[\s-]+"
-                                    r"(?!(?:nodes?|machines?|servers?|instances?|clusters?|pods?|hosts?|dgx|gpu-?hours?)\b)"
-                                    r"(?=\S)", re.IGNORECASE)
+_COUNT_WORD_FIRST_RE = lazy_compile(
+    rf"^\s*(?:an?\s+)?(single|{'|'.join(word for word in [*NUMBER_WORDS, *_DEVICE_WORDS] if len(word) > 2)})[\s-]+"
+    r"(?!(?:nodes?|machines?|servers?|instances?|clusters?|pods?|hosts?|dgx|gpu-?hours?)\b)(?=\S)", re.IGNORECASE)
+# A TPU board alone: "TPU v3-8", "Cloud TPU v2-8" (a slice of more cores is a pod's: no one count).
 _ONE_BOARD_RE = lazy_compile(r"\s*(?:(?:google|cloud)\s+)*tpu\s?v\d[a-z]?-(\d{1,4})\s*", re.IGNORECASE)
+
+
+def counted(word: str) -> int:
+    """How many a count's word says: "dual" 2, "four" 4, "a single" 1."""
+    word = word.lower()
+    return _DEVICE_WORDS.get(word) or NUMBER_WORDS.get(word, 1)
 
 
 def parse_accelerator_count(text: str) -> int | None:
@@ -248,7 +258,7 @@ def parse_accelerator_count(text: str) -> int | None:
             return int(match.group(1))
     word = _COUNT_WORD_FIRST_RE.match(text)
     if word:
-        return _COUNT_WORDS[word.group(1).lower()]
+        return counted(word.group(1))
     board = _ONE_BOARD_RE.fullmatch(text)
     return 1 if board and 0 < int(board.group(1)) <= BOARD_CORES else None  # "TPU v3-8": one board
 

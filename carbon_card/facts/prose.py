@@ -29,7 +29,9 @@ from ..units import (
     BOARD_CORES,
     DECIMAL_COMMA,
     NODES_OF,
+    NUMBER_WORDS,
     UnitError,
+    counted,
     parse_accelerator_count,
     parse_count,
     parse_duration_hours,
@@ -86,21 +88,12 @@ _PUE_IN_POWER_RE = lazy_compile(r"adjusted\s+for\s+(?:the\s+)?power\s+usage\s+(?
 _FLOPS_RE = lazy_compile(
     rf"{_NUMBER_START}({_NUM}(?:\s*(?:x|×|\*)\s*10\s*\^?\s*\{{?[+-]?\d+\}}?)?)\s*(?:total\s+)?FLOPs?\b(?!\s*/|\s*per\b)"
 )
-_DEVICE_WORDS = {"dual": 2, "twin": 2, "quad": 4}
 # Hours of data, not of training: under a label of data, or "of (training) data / audio / speech".
 _DATA_LABEL_RE = lazy_compile(r"[ \t]*(?:[-*+][ \t]+)?[*_]*[^:\n]{0,30}\b(?:data(?:set)?|corpus|audio)\b[^:\n]{0,20}:",
                               re.IGNORECASE)
 _OF_DATA_AFTER_RE = lazy_compile(r"\)?\s+of\s+(?:[\w-]+\s+){0,2}(?:data|audio|speech|recordings?)\b", re.IGNORECASE)
-_NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-                 "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
 # A count of several in words: "four Nvidia Tesla v100 GPUs", "on four GPUs".
-_COUNT_WORDS = rf"(?:{'|'.join(word for word, number in _NUMBER_WORDS.items() if number > 1)})\b"
-
-
-def _counted(word: str) -> int:
-    """How many a count's word says: "dual" 2, "four" 4, "a single" 1."""
-    word = word.lower()
-    return _DEVICE_WORDS.get(word) or _NUMBER_WORDS.get(word, 1)
+_COUNT_WORDS = rf"(?:{'|'.join(word for word, number in NUMBER_WORDS.items() if number > 1)})\b"
 
 
 # "for about 9.5 days", "took approximately 14 hours", "training time was around 14 days", "lasted a total of 10 days",
@@ -115,7 +108,7 @@ _DURATION_RE = lazy_compile(
     # A bound of a run's time is read as its time, as a reader does ("in less than 3 days", "for less than 26 days").
     rf"(?:about\s+|around\s+|approx(?:imately|\.)?\s+|roughly\s+|just\s+|only\s+|(?:a\s+little\s+|just\s+)?over\s+"
     rf"|less\s+than\s+|under\s+|~\s*)?(?:\*\*)?"
-    rf"((?:{_NUM}\s*|(?:{'|'.join(_NUMBER_WORDS)})\s+)(?:hours?|hrs?|days?|weeks?|months?|minutes?|mins?)"
+    rf"((?:{_NUM}\s*|(?:{'|'.join(NUMBER_WORDS)})\s+)(?:hours?|hrs?|days?|weeks?|months?|minutes?|mins?)"
     rf"(?:\s*(?:,|and|&)?\s+{_NUM}\s*(?:hours?|hrs?|minutes?|mins?)\b)*)\b",  # "6 days & 5 hours"
     re.IGNORECASE
 )
@@ -525,10 +518,10 @@ class _Reader:
             if kind is None and "dataset" in label.lower():
                 kind = "dataset"  # "Dataset: Pt-Corpus Instruct (6.2B tokens)"
             value = match.group("value").strip().strip("*").strip()
-            if kind != "params":  # "**Model size**: `418M`": a file's size, as `du -h` prints it
-                value = _unquoted(value)
             if kind is None or not value:
                 continue
+            if kind != "params":  # "**Model size**: `418M`": a file's size, as `du -h` prints it
+                value = _unquoted(value)
             if states_nothing(value):
                 self._use(match.start())  # nor a sentence: "**Carbon Emitted:** 0.5 kg CO2 (example)"
                 continue
@@ -1043,7 +1036,7 @@ class _Reader:
                     elif pattern is _GPU_COUNT_RE:
                         if _COUNT_BOUND_BEFORE_RE.search(line_before[-80:]):
                             continue  # "At most 20 nodes were used (i.e. 80 GPUs)": a bound, not the count
-                        count = int(match.group(1)) if match.group(1).isdigit() else _counted(match.group(1))
+                        count = int(match.group(1)) if match.group(1).isdigit() else counted(match.group(1))
                         self.add("accelerator_count", self._times_nodes(count, start), text, start,
                                  note="sentence")
                     elif pattern is _CJK_COUNT_RE:  # "4张A100": four A100 cards; "单卡-A100": a single card
@@ -1090,7 +1083,7 @@ class _Reader:
             return None  # "10 V100 GPU hours": accelerator-hours, not ten accelerators
         count = match.group(1) or match.group(3)
         # "a single V100"; "their dual T4 GPU environment"
-        count = int(count) if count and count.isdigit() else _counted(count) if count else None
+        count = int(count) if count and count.isdigit() else counted(count) if count else None
         slice_ = _SLICE_RE.search(match.group(2))
         slice_cores = int(slice_.group(1)) if slice_ else 0  # "TPU v3-8": a board of 8 cores; "v3-256": a pod slice
         pod_after = _POD_AFTER_RE.match(self.body, end) is not None  # "a TPU v3 Pod"
@@ -1121,7 +1114,7 @@ class _Reader:
 
     def _sentence_duration(self, match: re.Match, text: str, start: int) -> None:
         words = match.group(1).split(None, 1)
-        duration = match.group(1) if words[0][0].isdigit() else f"{_NUMBER_WORDS[words[0].lower()]} {words[1]}"
+        duration = match.group(1) if words[0][0].isdigit() else f"{NUMBER_WORDS[words[0].lower()]} {words[1]}"
         named = _FOR_MODEL_AFTER_RE.match(self.body, match.end())  # "10 days for Yi-VL-34B": this model's, or another's
         size = _FOR_SIZE_AFTER_RE.match(self.body, match.end())  # "a month on a single node for the 70B"
         scope = "other" if (named and self._names_another_model(named.group(1))
