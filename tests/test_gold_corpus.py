@@ -1262,6 +1262,12 @@ def test_hours_on_an_unknown_number_of_accelerators_are_no_safe_fix():
     assert "hours_used" not in patch.text and any(change.key == "hours_used" for change in patch.withheld)
 
 
+def test_korean_hours_are_read():
+    # "Pretrain 과정에는 8 A100 GPUs (80GB) 기준 약 4시간이 소요됐습니다", "... 7B 기준 대략 13시간 학습했습니다": hours.
+    facts = _gold("tabtoyou__KoLLaVA__README.md")[1]
+    assert {4.0, 13.0} <= {fact.value for fact in facts.all("wall_hours", scope=None)}
+
+
 def test_hours_on_one_accelerator_only_a_sentence_names_are_no_safe_fix():
     # "- **Hours used:** ~12" with "- **Hardware Type:** NVIDIA RTX 3090" and, in a list, "NVIDIA RTX 3090 GPU, 24GB
     # VRAM": one GPU, read from no structured statement: the hours may be wall-clock, the fix needs --unsafe-fixes.
