@@ -381,6 +381,10 @@ def test_a_duration_field_is_hours_only_when_it_says_hours(line, hours):
     ("We trained on a v3-8 TPU for 3 days.", "accelerator_count", 1),
     ("We trained it on 8 A100 GPUs for 3 days.", "accelerator_count", 8),
     ("The training emitted 2 kg of CO2.", "emissions", 2000),
+    # Nor is a bound, of counts and of accelerator-hours as of emissions and sizes.
+    ("We trained on up to 8 A100 GPUs.", "accelerator_count", None),
+    ("Training used < 1 GPU-hour.", "accelerator_hours", None),
+    ("Training used 100 GPU hours.", "accelerator_hours", 100),
 ])
 def test_a_range_is_no_one_figure(line, quantity, value):
     facts = gather(parse_card(f"---\nlicense: mit\n---\n# m\n\n## Training\n\n{line}\n"))

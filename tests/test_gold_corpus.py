@@ -1215,6 +1215,8 @@ def test_totals_written_as_equations_in_the_label_s_unit():
     ("oki-dokii__Meta-R2__docs_model_card.md", None, "hardware", "A100 80GB"),
     ("george-m2__hansard-llama__README.md", None, "wall_hours", 7),
     ("facebookresearch__dinov2__MODEL_CARD.md", None, "wall_hours", None),
+    # "- **Hours used:** < 1 GPU-hour for the DPO stage": a bound, no hours.
+    ("sarthaksenapati__qwen1.5b-hinglish-dpo.md", None, "accelerator_hours", None),
     # A count in a word before the accelerator: "- **Hardware:** Single NVIDIA RTX 3060 (12 GB VRAM)".
     ("ranahasany2k__CIKLIFT__all_weights_best_generalized_README.md", None, "accelerator_count", 1),
     # "| **Estimated total per GPU** | **~42.6 GB** |": a memory per accelerator, not the hardware.

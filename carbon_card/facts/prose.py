@@ -990,6 +990,8 @@ class _Reader:
                     self.add("accelerator_hours", _number(match.group(1)), text, start, scope=run_scope,
                              note="sentence of the ML CO2 Impact calculator")
                 elif pattern is _ACCEL_HOURS_RE:
+                    if _BOUND_BEFORE_RE.search(self.body, max(0, start - 40), start):
+                        continue  # "< 1 GPU-hour", "up to 100 GPU hours": a bound, not the hours
                     self.add("accelerator_hours", parse_count(match.group(1)), text, start, scope=run_scope,
                              note="sentence")
                 elif pattern is _TOKENS_RE or pattern is _PARAMS_RE or pattern is _PARAMS_STATED_RE:
@@ -1104,6 +1106,8 @@ class _Reader:
             return 1 if 0 < slice_cores <= BOARD_CORES or singular and not slice_cores and not pod_after else None
         if _PER_NODE_AFTER_RE.match(self.body, end) and not _NODES_BEFORE_RE.search(self.body[max(0, start - 40) : start]):
             return None  # "4x A100 GPU per node": one node's, and how many nodes is not said here
+        if _BOUND_BEFORE_RE.search(self.body, max(0, start - 40), start):
+            return None  # "on up to 8 A100 GPUs", "with less than 4 V100": a bound, not the count
         if count == 1:
             parts = _PARTS_OF_BEFORE_RE.search(self.body[max(0, start - 40) : start])
             if parts:  # "256 cores of a Cloud TPU v3 Pod": the cores are counted
