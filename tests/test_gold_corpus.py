@@ -1215,6 +1215,9 @@ def test_totals_written_as_equations_in_the_label_s_unit():
     ("oki-dokii__Meta-R2__docs_model_card.md", None, "hardware", "A100 80GB"),
     ("george-m2__hansard-llama__README.md", None, "wall_hours", 7),
     ("facebookresearch__dinov2__MODEL_CARD.md", None, "wall_hours", None),
+    # "About $1000 for 1000 hours of A100 80GB vRAM": the accelerators' hours, not wall-clock time.
+    ("hexgrad__Kokoro-82M.md", None, "wall_hours", None),
+    ("hexgrad__Kokoro-82M.md", None, "accelerator_hours", 1000),
     # "- **Hours used:** < 1 GPU-hour for the DPO stage": a bound, no hours.
     ("sarthaksenapati__qwen1.5b-hinglish-dpo.md", None, "accelerator_hours", None),
     # A count in a word before the accelerator: "- **Hardware:** Single NVIDIA RTX 3060 (12 GB VRAM)".

@@ -128,6 +128,8 @@ _ACCEL = (
     r"(?:[- ](?:SXM\d?|PCIe|NVL|\d+\s?GB)(?![\w]))*"
 )
 _ACCEL_WORD = r"(?:GPU|TPU|chip|accelerator|device)"
+# After a duration, the accelerators it is of: "for 1000 hours of A100 80GB", "200 hours of TPU v3 time".
+_OF_ACCELERATOR_AFTER_RE = lazy_compile(rf"\s+of\s+(?:{_ACCEL}|(?i:GPU|TPU)\b)")
 # The first letters of `_ACCEL`'s makers and names (a test checks them against it).
 _ACCEL_INITIALS = "NTAGCIBHLVPKRM"
 # "300 V100 GPU hours", "2.788M H800 GPU hours", "61,440 TPU-hours", "200,000 A100 80GB hours".
@@ -1123,6 +1125,11 @@ class _Reader:
         size = _FOR_SIZE_AFTER_RE.match(self.body, match.end())  # "a month on a single node for the 70B"
         scope = "other" if (named and self._names_another_model(named.group(1))
                             or size and self._not_the_named_size([parse_count(size.group(1))])) else "model"
+        if _OF_ACCELERATOR_AFTER_RE.match(self.body, match.end()):
+            # "for 1000 hours of A100 80GB", "200 hours of TPU v3 time": the accelerators' hours, summed.
+            self.add("accelerator_hours", parse_duration_hours(duration)[0], text, start, scope=scope,
+                     note="sentence: hours of the accelerators")
+            return
         self.add("wall_hours", parse_duration_hours(duration)[0], text, start, scope=scope, note="sentence")
 
     def _not_this_model(self, first: int, quantities, why: str) -> None:
