@@ -381,6 +381,9 @@ def test_a_duration_field_is_hours_only_when_it_says_hours(line, hours):
     ("We trained on a v3-8 TPU for 3 days.", "accelerator_count", 1),
     ("We trained it on 8 A100 GPUs for 3 days.", "accelerator_count", 8),
     ("The training emitted 2 kg of CO2.", "emissions", 2000),
+    # A product's number is no count: "3090/4090 GPUs" are two GeForce models; "2 RTX 3090 GPUs" are two.
+    ("You can also pretrain it on 3090/4090 GPUs.", "accelerator_count", None),
+    ("We trained it on 2 RTX 3090 GPUs.", "accelerator_count", 2),
     # Nor is a bound, of counts and of accelerator-hours as of emissions and sizes.
     ("We trained on up to 8 A100 GPUs.", "accelerator_count", None),
     ("Training used < 1 GPU-hour.", "accelerator_hours", None),

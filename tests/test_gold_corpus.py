@@ -1267,6 +1267,12 @@ def test_hours_on_an_unknown_number_of_accelerators_are_no_safe_fix():
     assert "hours_used" not in patch.text and any(change.key == "hours_used" for change in patch.withheld)
 
 
+def test_a_products_number_is_no_count_of_any_row():
+    # "You can also pretrain TinyLlama on 3090/4090 GPUs": two GeForce models, no 4,090 GPUs.
+    facts = _gold("jzhang38__TinyLlama__README.md")[1]
+    assert 4090 not in {fact.value for fact in facts.all("accelerator_count", scope=None)}
+
+
 def test_korean_hours_are_read():
     # "Pretrain 과정에는 8 A100 GPUs (80GB) 기준 약 4시간이 소요됐습니다", "... 7B 기준 대략 13시간 학습했습니다": hours.
     facts = _gold("tabtoyou__KoLLaVA__README.md")[1]

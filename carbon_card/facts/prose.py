@@ -212,7 +212,8 @@ _CJK_HOURS = {"小时": 1.0, "小時": 1.0, "時間": 1.0, "分钟": 1 / 60, "�
               "日間": 24.0, "시간": 1.0}  # and the Korean hour: "약 4시간이 소요됐습니다"
 # "on 128 GPUs", "on four GPUs", "on 2 cloud GPUs", "12x8 GPUs" (a factor before it, `_times_nodes`): a count of unnamed
 # accelerators (a named one is _HARDWARE_RE's).
-_GPU_COUNT_RE = lazy_compile(rf"(?:(?<![\w.,])|(?<=\d[x×*]))(\d{{1,6}}|(?i:{_COUNT_WORDS}))\s+"
+# Not a product's number: "on 3090/4090 GPUs" names two GeForce models, not 4,090 GPUs.
+_GPU_COUNT_RE = lazy_compile(rf"(?:(?<![\w.,/])|(?<=\d[x×*]))(?![1-5]0[5-9]0\s)(\d{{1,6}}|(?i:{_COUNT_WORDS}))\s+"
                              r"(?:(?i:nvidia|amd|datacenter|consumer)\s+|(?i:cloud)\s+(?=GPUs))?"  # "four cloud TPUs": boards of chips
                              r"(?:GPUs|TPUs|accelerators|(?:GPU|TPU)\s+chips|TPU\s+cores)\b")
 # Each sentence pattern with its anchors: lower-case words every match contains. Scanning a
