@@ -1273,6 +1273,12 @@ def test_a_products_number_is_no_count_of_any_row():
     assert 4090 not in {fact.value for fact in facts.all("accelerator_count", scope=None)}
 
 
+def test_hours_in_brackets_after_the_data_are_the_datas():
+    # "in our training data (~200,000 hours from YODAS2)": hours of speech; "Training Duration: 5 days" is the run's.
+    facts = _gold("RolandJAAI__klonaudio__README.md")[1]
+    assert [fact.value for fact in facts.all("wall_hours", scope=None)] == [120]
+
+
 def test_korean_hours_are_read():
     # "Pretrain 과정에는 8 A100 GPUs (80GB) 기준 약 4시간이 소요됐습니다", "... 7B 기준 대략 13시간 학습했습니다": hours.
     facts = _gold("tabtoyou__KoLLaVA__README.md")[1]

@@ -91,6 +91,7 @@ _FLOPS_RE = lazy_compile(
 # Hours of data, not of training: under a label of data, or "of (training) data / audio / speech".
 _DATA_LABEL_RE = lazy_compile(r"[ \t]*(?:[-*+][ \t]+)?[*_]*[^:\n]{0,30}\b(?:data(?:set)?|corpus|audio)\b[^:\n]{0,20}:",
                               re.IGNORECASE)
+_DATA_BEFORE_RE = lazy_compile(r"\b(?:data(?:set)?|corpus|audio|speech|recordings?)\s*$", re.IGNORECASE)
 _OF_DATA_AFTER_RE = lazy_compile(r"\)?\s+of\s+(?:[\w-]+\s+){0,2}(?:data|audio|speech|recordings?)\b", re.IGNORECASE)
 # A count of several in words: "four Nvidia Tesla v100 GPUs", "on four GPUs".
 _COUNT_WORDS = rf"(?:{'|'.join(word for word, number in NUMBER_WORDS.items() if number > 1)})\b"
@@ -1055,8 +1056,10 @@ class _Reader:
                         if not _CJK_DATA_AFTER_RE.match(self.body, match.end()):  # not a 178-hour training set
                             hours = float(match.group(1)) * _CJK_HOURS[match.group(2)]
                             self.add("wall_hours", hours, text, start, scope=run_scope, note="sentence")
-                    elif _DATA_LABEL_RE.match(line_before) or _OF_DATA_AFTER_RE.match(self.body, match.end()):
-                        continue  # "- **Training data:** ~19,000 clips (~43 hours)", "43 hours of training data"
+                    elif _DATA_LABEL_RE.match(line_before) or _OF_DATA_AFTER_RE.match(self.body, match.end()) \
+                            or text[:1] == "(" and _DATA_BEFORE_RE.search(line_before[-40:]):
+                        continue  # "- **Training data:** ~19,000 clips (~43 hours)", "43 hours of training data",
+                        # "our training data (~200,000 hours from YODAS2)"
                     elif not _PER_AFTER_RE.match(self.body, match.end()):  # not "2 hours per epoch"
                         self._sentence_duration(match, text, start)
                 if len(self.facts) > read_before and _THIS_MODEL_RE.search(line_before[line_before.rfind(". ") + 1:]):
