@@ -1279,6 +1279,23 @@ def test_hours_in_brackets_after_the_data_are_the_datas():
     assert [fact.value for fact in facts.all("wall_hours", scope=None)] == [120]
 
 
+def test_table_cells_that_are_no_training_figures():
+    # A column header's link target is no word of it ("[TinyLlama 1.1B](https://...-token-2.5T)" heads scores, not
+    # tokens); "| Max Num Tokens |" is a length; "| 配置 | 参数 |" (setting, value) holds "| encoder_ffn_dim | 4096 |",
+    # and "| Component | Shape | Parameters |" a component's 64: fewer than ten thousand parameters is no model's size.
+    olmo = _gold("allenai__OLMo-1B.md")[1]
+    assert min(fact.value for fact in olmo.all("train_tokens", scope=None)) >= 1e12
+    assert not _gold("multimolecule__rnabert.md")[1].all("train_tokens", scope=None)
+    for name in ("IDEA-CCNL__Randeng-Pegasus-523M-Summary-Chinese.md", "tejassudsfp__ndna__hf_model_card.md"):
+        assert min(fact.value for fact in _gold(name)[1].all("params", scope=None)) >= 1e4, name
+
+
+def test_the_templates_title_names_the_model_after_its_words():
+    # "# Model Card for OLMo 1B" on a card read alone: the model is "OLMo 1B", whose row of the table is its own.
+    facts = _gold("allenai__OLMo-1B.md")[1]
+    assert facts.model_name == "OLMo 1B" and facts.best("train_tokens").value == 3e12
+
+
 def test_korean_hours_are_read():
     # "Pretrain 과정에는 8 A100 GPUs (80GB) 기준 약 4시간이 소요됐습니다", "... 7B 기준 대략 13시간 학습했습니다": hours.
     facts = _gold("tabtoyou__KoLLaVA__README.md")[1]

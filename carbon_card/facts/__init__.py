@@ -38,6 +38,7 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 # Folders whose name is not a model's: a model card in `docs/` is named by its title.
+_CARD_TITLE_PREFIX_RE = lazy_compile(r"^\W*model\s+card\s*(?:for|of|:|-|–)\s*", re.IGNORECASE)
 _GENERIC_FOLDER_NAMES = {"", ".", "model", "models", "output", "outputs", "checkpoint", "final", "examples", "docs", "doc",
                          "documentation", "reports", "report", "model_cards", "model-cards", "modelcards", "cards"}
 
@@ -160,4 +161,6 @@ def _model_name(card: Card, folder, given: str | None,
         if base.lower() not in _GENERIC_FOLDER_NAMES:
             return base, "folder name"
     heading = first_heading(card)
+    if heading:
+        heading = _CARD_TITLE_PREFIX_RE.sub("", heading) or heading  # "# Model Card for OLMo 1B": OLMo 1B
     return (heading, "title") if heading else (None, None)

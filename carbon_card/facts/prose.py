@@ -782,8 +782,8 @@ class _Reader:
                                             labels[index])
                     continue
                 value = _table_value(cell, quantity, unit)
-                if value is None:
-                    continue
+                if value is None or quantity == "params" and value < _MIN_MODEL_SIZE:
+                    continue  # "| encoder_ffn_dim | 4096 |" under "参数" (a setting), a component's 64 parameters
                 if quantity == "params" and of_base:
                     # The base's row gives this model's size: fine-tuning changes no parameter count.
                     self.add(quantity, value, cell, table.row_offsets[table.rows.index(row)], scope="model",
@@ -1558,8 +1558,16 @@ _ACCELERATOR_COLUMN_RE = lazy_compile(r"gpu|tpu|chip|accelerator")
 _PER_SCALE_RE = lazy_compile(r"/\s*([kmb])\s*$")
 
 
+_LINK_TARGET_RE = lazy_compile(r"\]\([^()\s]*\)")
+_NOT_TRAINING_TOKENS_COLUMN_RE = lazy_compile(r"\b(?:max|maximum|context|length|vocab|per)\b")
+_MIN_MODEL_SIZE = 10_000
+"""Fewer parameters than this in a table is no model's size (a setting, a component's count)."""
+
+
 def _column_kind(header: str) -> tuple[str, str | None, str] | None:
     """(quantity, unit, scope) of a column, from its header; None when it is not a training figure."""
+    if "](" in header:  # a link's target is no header's word: "[TinyLlama 1.1B](https://...-token-2.5T)"
+        header = _LINK_TARGET_RE.sub("]", header)
     key = header.lower()
     scope = "market" if "market" in key else "model"
     unit_match = _HEADER_UNIT_RE.search(header)
@@ -1573,7 +1581,7 @@ def _column_kind(header: str) -> tuple[str, str | None, str] | None:
     if "hour" in key:
         accelerator = _ACCELERATOR_COLUMN_RE.search(key)
         return ("accelerator_hours" if accelerator else "wall_hours", "h", "model")
-    if "token" in key:
+    if "token" in key and not _NOT_TRAINING_TOKENS_COLUMN_RE.search(key):  # not "| Max Num Tokens |", a length
         return ("train_tokens", None, "model")
     if _ACCELERATORS_COLUMN_RE.fullmatch(key.strip()):
         return ("accelerators", None, "model")  # "| GPUs |": "1xV100 32GB", each row's accelerators
