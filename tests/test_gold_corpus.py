@@ -950,6 +950,14 @@ def test_a_field_that_says_it_is_unknown_states_nothing():
     assert "geographical_location" not in (propose(assess(card, facts), unsafe=True).block or {})
 
 
+def test_a_field_that_cc301_calls_a_placeholder_states_no_fact():
+    # amit-chaubey/finetune-LoRA-4bit: "- **Cloud Provider:** Your Cloud Provider", "- **Compute Region:** Your Region":
+    # the template's instruction, flagged by CC301 and no place where training ran.
+    card, facts = _gold("amit-chaubey__finetune-LoRA-4bit__README.md")
+    assert not facts.all("location", scope=None) and not facts.all("cloud_provider", scope=None)
+    assert any(finding.code == "CC301" for finding in assess(card, facts).findings)
+
+
 def test_a_size_in_a_table_is_doubted_beside_another_and_a_decimal_comma_is_not_guessed():
     # docker/model-cards ai/smollm2: "SmolLM2-360M is a compact language model with 360 million parameters" above a
     # table whose one variant is `ai/smollm2:135M-Q4_K_M` (135M): which size is this card's?

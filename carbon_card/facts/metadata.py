@@ -33,6 +33,28 @@ _PLACEHOLDER = "more information needed"
 _FIRST_PART_RE = lazy_compile(r"[,;(]")
 _NO_VALUE = {"unknown", "n/a", "na", "none", "not specified", "not available", "unavailable", "-", "tbd", "?",
              "なし", "無し", "不明", "无", "未知", "없음", "ninguno", "ninguna", "aucun", "keine", "nessuno", "nenhum"}
+# A field value that says nothing, in the spellings cards use: the template's placeholder, its
+# own formula text, an unrendered template variable, and the usual non-answers.
+PLACEHOLDER_VALUE_RE = lazy_compile(
+    r"(?:needs?\s+)?more\s+info(?:rmation)?(?:\s+(?:is\s+)?(?:needed|required))?|unknown|(?:tbd|tba|tbc|todo)\b.*|n/?a|n\.a|nan"
+    r"|unavailable|forthcoming\b.*|coming\s+soon"
+    # "Not publicly reported", "Exact training hours were not publicly reported": a non-answer, without a figure.
+    r"|(?:[^\d\n]*\s(?:was|were|is|are|has\s+been|have\s+been)\s+)?not\s+(?:yet\s+|publicly\s+|formally\s+|systematically\s+|officially\s+)*"
+    r"(?:available|known|reported|disclosed|measured|tracked|recorded|logged|estimated|calculated|computed)\b[^\d\n]*"
+    r"|not\s+specified\b.*"
+    r"|(?:still\s+)?to\s+be\s+(?:determined|added|confirmed|announced|measured|calculated|estimated|filled)\b.*"
+    # "[Fill in]", "[insert hours]", "[Specify if applicable]", "[Your Region]", "Estimate using [calculator](...)":
+    # the template's instruction
+    r"|(?:fill\s+in|insert|add|enter|specify|estimate|provide|your)\b[^\d\n]*|estimate\s+(?:using|with|via)\b.*"
+    r"|.*\((?:for\s+)?example\)?"  # "0.5 kg CO2 (example)": an illustration, not the training's
+    r"|\(?power\s+consumption\s*[x×*]\s*time\s*[x×*]\s*carbon\s+produced\s+based\s+on\s+(?:the\s+)?location"
+    r"\s+of\s+(?:the\s+)?power\s+grid\)?"
+    r"|var(?:ies|iable|ying)\b.*|depends\s+on\b.*"
+    r"|\{\{.*\}\}|\{%.*%\}|\?+",
+    re.IGNORECASE,
+)
+PLACEHOLDER_TRIM = " \t*_`[]().,;:'\"\u200b~"
+"""What surrounds a value that is no part of it: the template's brackets, bold, quotes."""
 # An illustration in the template's place, not a statement: "0.5 kg CO2 (example)", "e.g. 1 x A100".
 ILLUSTRATION_RE = lazy_compile(r"\((?:for\s+)?example\)", re.IGNORECASE)
 _EXAMPLE_LEAD_RE = lazy_compile(r"\W*(?:e\.g\.|example:|for\s+example\b)")
@@ -63,7 +85,13 @@ def states_nothing(value: str) -> bool:
         return True
     if ("example" in lower or "e.g." in lower) and (ILLUSTRATION_RE.search(lower) or _EXAMPLE_LEAD_RE.match(lower)):
         return True
-    return _SPEC_DESCRIPTION_RE.match(lower) is not None
+    if _SPEC_DESCRIPTION_RE.match(lower) is not None:
+        return True
+    # The non-answers CC301 flags in the template's fields ("Your Region", "Not recorded", "NaN", "Variable").
+    trimmed = lower.strip(PLACEHOLDER_TRIM)
+    if not trimmed:
+        return bool(lower.strip())  # "[]", "()": the template's brackets, empty; "" is no value, said elsewhere
+    return PLACEHOLDER_VALUE_RE.fullmatch(trimmed) is not None
 
 
 # The block's values repeat from card to card ("AutoTrain", "fine-tuning"): their answers are kept.

@@ -19,7 +19,7 @@ from ..facts import Fact, Facts
 from ..facts.attribution import names_owner
 from ..facts.base import NAMED_BY_ID
 from ..facts.lift import Lift, yaml_number, yaml_scalar
-from ..facts.metadata import block_states_nothing
+from ..facts.metadata import PLACEHOLDER_TRIM, PLACEHOLDER_VALUE_RE, block_states_nothing
 from ..facts.prose import lines_with, hidden_spans
 from ..units import format_grams, format_mass
 from .base import (
@@ -105,26 +105,6 @@ def placeholders(ctx: Context) -> Findings:
     return found
 
 
-# A field value that says nothing, in the spellings cards use: the template's placeholder, its
-# own formula text, an unrendered template variable, and the usual non-answers.
-_PLACEHOLDER_VALUE_RE = lazy_compile(
-    r"(?:needs?\s+)?more\s+info(?:rmation)?(?:\s+(?:is\s+)?(?:needed|required))?|unknown|(?:tbd|tba|tbc|todo)\b.*|n/?a|n\.a|nan"
-    r"|unavailable|forthcoming\b.*|coming\s+soon"
-    # "Not publicly reported", "Exact training hours were not publicly reported": a non-answer, without a figure.
-    r"|(?:[^\d\n]*\s(?:was|were|is|are|has\s+been|have\s+been)\s+)?not\s+(?:yet\s+|publicly\s+|formally\s+|systematically\s+|officially\s+)*"
-    r"(?:available|known|reported|disclosed|measured|tracked|recorded|logged|estimated|calculated|computed)\b[^\d\n]*"
-    r"|not\s+specified\b.*"
-    r"|(?:still\s+)?to\s+be\s+(?:determined|added|confirmed|announced|measured|calculated|estimated|filled)\b.*"
-    # "[Fill in]", "[insert hours]", "[Specify if applicable]", "[Your Region]", "Estimate using [calculator](...)":
-    # the template's instruction
-    r"|(?:fill\s+in|insert|add|enter|specify|estimate|provide|your)\b[^\d\n]*|estimate\s+(?:using|with|via)\b.*"
-    r"|.*\((?:for\s+)?example\)?"  # "0.5 kg CO2 (example)": an illustration, not the training's
-    r"|\(?power\s+consumption\s*[x×*]\s*time\s*[x×*]\s*carbon\s+produced\s+based\s+on\s+(?:the\s+)?location"
-    r"\s+of\s+(?:the\s+)?power\s+grid\)?"
-    r"|var(?:ies|iable|ying)\b.*|depends\s+on\b.*"
-    r"|\{\{.*\}\}|\{%.*%\}|\?+",
-    re.IGNORECASE,
-)
 # A run on the author's own machine, said in the section: there "N/A" is the answer of a cloud or a region.
 _LOCAL_RUN_RE = lazy_compile(r"\b(?:local(?:ly)?|laptop|workstation|desktop|on-?prem(?:ise)?s?|personal\s+(?:computer|machine))\b",
                              re.IGNORECASE)
@@ -136,7 +116,6 @@ _FIELD_LINE_RE = lazy_compile(
     r"(?::[ \t]*(?:\*\*|__)|(?:\*\*|__)[ \t]*:|:)[ \t]*(?P<value>[^\r\n]*?)[ \t]*\r?$",
     re.MULTILINE,
 )
-_PLACEHOLDER_TRIM = " \t*_`[]().,;:'\"\u200b~"
 _CONTINUED_RE = lazy_compile(r"[ \t]+\S")
 # The template's Environmental Impact fields and the block key each shows (`--fill-template` fills
 # them); left blank, each is a placeholder too.
@@ -154,7 +133,7 @@ _QUESTION_ROW_RE = lazy_compile(r"^[ \t]*\|[ \t]*(?:\d+\.[ \t]*)?(?P<label>[^|\r
 
 def template_placeholders(card: Card) -> list[tuple[int, int, str | None]]:
     """(start, end) in the card's text and field label of each placeholder left in the body's
-    "Environmental Impact" section: a field whose value says nothing (`_PLACEHOLDER_VALUE_RE`),
+    "Environmental Impact" section: a field whose value says nothing (`PLACEHOLDER_VALUE_RE`),
     or a `[More Information Needed]` anywhere in it. What the Hub does not render (HTML comments)
     and code blocks are not card text."""
     body = card.body
@@ -170,7 +149,7 @@ def template_placeholders(card: Card) -> list[tuple[int, int, str | None]]:
             if len(found) >= _MAX_PLACEHOLDERS:
                 break
             answer = row.group("value")
-            if (answer.strip(_PLACEHOLDER_TRIM) and _PLACEHOLDER_VALUE_RE.fullmatch(answer.strip(_PLACEHOLDER_TRIM))
+            if (answer.strip(PLACEHOLDER_TRIM) and PLACEHOLDER_VALUE_RE.fullmatch(answer.strip(PLACEHOLDER_TRIM))
                     and not _inside(row.start(), hidden)):
                 found[row.start()] = (row.start("value"), row.end("value"), row.group("label").strip())
     # The pattern tried only at the lines that hold a "#", not at every character of the body.
@@ -189,7 +168,7 @@ def template_placeholders(card: Card) -> list[tuple[int, int, str | None]]:
         for field in _FIELD_LINE_RE.finditer(body, heading.end(), end):
             if len(found) >= _MAX_PLACEHOLDERS:
                 break
-            value = field.group("value").strip(_PLACEHOLDER_TRIM)
+            value = field.group("value").strip(PLACEHOLDER_TRIM)
             if _inside(field.start("value"), hidden):
                 continue
             if not value:
@@ -198,7 +177,7 @@ def template_placeholders(card: Card) -> list[tuple[int, int, str | None]]:
                         and not _CONTINUED_RE.match(body, field.end() + 1)):
                     found[field.start()] = (field.start("value"), field.end("value"), field.group("label").strip(" *_"))
                 continue
-            if not _PLACEHOLDER_VALUE_RE.fullmatch(value):
+            if not PLACEHOLDER_VALUE_RE.fullmatch(value):
                 continue
             if local and _NOT_APPLICABLE_RE.fullmatch(value) and _WHERE_LABEL_RE.search(field.group("label")):
                 continue  # "Cloud Provider: N/A" beside "Hardware Type: local laptop": no cloud, an answer
