@@ -956,6 +956,9 @@ def test_a_field_that_cc301_calls_a_placeholder_states_no_fact():
     card, facts = _gold("amit-chaubey__finetune-LoRA-4bit__README.md")
     assert not facts.all("location", scope=None) and not facts.all("cloud_provider", scope=None)
     assert any(finding.code == "CC301" for finding in assess(card, facts).findings)
+    # ahmedmshakil/bdlaws-3.5: "- **Cloud Provider:** Not applicable; this adapter was produced on a local machine".
+    facts = _gold("ahmedmshakil__bdlaws-3.5__artifacts_training_lora_README.md")[1]
+    assert not facts.all("cloud_provider", scope=None)
 
 
 def test_a_size_in_a_table_is_doubted_beside_another_and_a_decimal_comma_is_not_guessed():

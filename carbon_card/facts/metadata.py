@@ -30,8 +30,8 @@ def normalise_training_type(text: str) -> str:
 
 
 _PLACEHOLDER = "more information needed"
-_FIRST_PART_RE = lazy_compile(r"[,;(]")
-_NO_VALUE = {"unknown", "n/a", "na", "none", "not specified", "not available", "unavailable", "-", "tbd", "?",
+_FIRST_PART_RE = lazy_compile(r"[,;(—–]")
+_NO_VALUE = {"unknown", "n/a", "na", "none", "not specified", "not available", "not applicable", "unavailable", "-", "tbd", "?",
              "なし", "無し", "不明", "无", "未知", "없음", "ninguno", "ninguna", "aucun", "keine", "nessuno", "nenhum"}
 # A field value that says nothing, in the spellings cards use: the template's placeholder, its
 # own formula text, an unrendered template variable, and the usual non-answers.
@@ -81,7 +81,8 @@ def states_nothing(value: str) -> bool:
     if _PLACEHOLDER in lower or lower.strip(" .") in _NO_VALUE:
         return True
     # The patterns only where their characters are: the block's fields of every card pass here.
-    if ("," in lower or ";" in lower or "(" in lower) and _FIRST_PART_RE.split(lower, 1)[0].strip(" .") in _NO_VALUE:
+    if ("," in lower or ";" in lower or "(" in lower or "—" in lower or "–" in lower) \
+            and _FIRST_PART_RE.split(lower, 1)[0].strip(" .") in _NO_VALUE:
         return True
     if ("example" in lower or "e.g." in lower) and (ILLUSTRATION_RE.search(lower) or _EXAMPLE_LEAD_RE.match(lower)):
         return True
