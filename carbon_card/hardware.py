@@ -237,13 +237,14 @@ def _gpu_matches(text: str):
 
 # --- Cloud TPUs ----------------------------------------------------------------------------
 
-# "TPU v3-8", "TPUv3-8", "Cloud TPU v4-128", "v5litepod-16", "v5e-8", "v5p-128", "TPU v3".
+# "TPU v3-8", "TPUv3-8", "Cloud TPU v4-128", "v5litepod-16", "v5e-8", "v5p-128", "TPU v3", "TPU Pod V3-8" (a
+# v3-8 is one board whatever it is called), "TPUv4s" (a plural).
 _TPU = lazy_compile(
     r"(?<![\w.])"
     rf"(?:{_COUNT}\s*(?:[x×*]\s*)?)?"
-    r"(?:google\s+)?(?:cloud\s+)?(?P<tpu>tpu[\s-]*)?"
+    r"(?:google\s+)?(?:cloud\s+)?(?P<tpu>tpus?[\s-]*(?:pods?[\s-]*)?)?"
     r"v(?P<gen>[2-5])(?P<var>litepod|lite|e|p)?"
-    r"(?:-(?P<size>\d{1,5}))?(?![\w])",
+    r"(?:-(?P<size>\d{1,5}))?s?(?![\w])",
     re.IGNORECASE,
 )
 _TPU_UNIT = lazy_compile(r"\s*(?:tpus?\s*)?(chips?|tensor\s*cores?|cores?)\b", re.IGNORECASE)

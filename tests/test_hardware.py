@@ -78,6 +78,10 @@ REQUIRED = {
         ("2 NVIDIA_TESLA_A100", "a100_40gb_sxm", 2),  # a cloud's name for it
         ("Tesla V-100", "v100_sxm2", None),
         ("a P-100 GPU", "p100_pcie", None),
+        # Parse misses seen in real cards.
+        ("TPU Pod V3-8", "tpu_v3", 4),  # the word Pod between TPU and the type; a v3-8 is 4 chips
+        ("TPUv4s", "tpu_v4", None),  # a plural
+        ("trained on 32 TPUv4s", "tpu_v4", 32),
     ],
 )
 def test_examples(text, key, count):
@@ -98,6 +102,7 @@ def test_examples(text, key, count):
         "H200 NVL",  # a form factor the table does not have
         "H800 PCIe",
         "Tesla P100 SXM2",
+        "nVIDIA Tesla P100-SXM2",  # any case of nvidia; the SXM2 part has other power than the PCIe row
         "TPU v5",  # v5e or v5p
         "TPU v6e-8",
         "YOLOv3",
