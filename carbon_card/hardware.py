@@ -97,14 +97,26 @@ def accelerators() -> dict[str, Accelerator]:
 
 # --- GPUs ----------------------------------------------------------------------------------
 
-# Family name -> how cards write it ("V-100", "P-100" too). Longer names come first, so "a100" wins over "a10" and
-# "l40s" over "l4". GeForce cards need "RTX": a bare "3090" is as likely a step count.
+# A desktop card's name must not run on into another part's: a "Ti" or "Super" is another card, and a laptop,
+# mobile or Max-Q part has other power, so "RTX 3060 Laptop" is left unmatched rather than read as the desktop row.
+_DESKTOP = r"(?![\s-]*(?:ti|super|laptop|mobile|max[\s-]*q)(?![a-z]))"
+
+# Family name -> how cards write it ("V-100", "P-100" too). Longer names come first, so "a100" wins over "a10",
+# "l40s" over "l4", "rtx 3090 ti" over "rtx 3090" and "a4000" over "a40". GeForce cards need "RTX": a bare "3090"
+# is as likely a step count.
 _FAMILIES = {
-    "rtx_a6000": r"rtx[\s-]*a6000|a6000",
-    "rtx_4090": r"rtx[\s-]*4090",
-    "rtx_3090": r"rtx[\s-]*3090",
+    "rtx_a6000": rf"(?:rtx[\s-]*)?a6000{_DESKTOP}",
+    "rtx_a4000": rf"(?:rtx[\s-]*)?a4000{_DESKTOP}",
+    "rtx_6000_ada": r"rtx[\s-]*6000[\s-]*ada(?:[\s-]*generation)?",  # "Quadro RTX 6000" is Turing: not this
+    "rtx_4090": rf"rtx[\s-]*4090{_DESKTOP}",
+    "rtx_4080": rf"rtx[\s-]*4080{_DESKTOP}",
+    "rtx_4070": rf"rtx[\s-]*4070{_DESKTOP}",
+    "rtx_3090_ti": rf"rtx[\s-]*3090[\s-]*ti{_DESKTOP}",
+    "rtx_3090": rf"rtx[\s-]*3090{_DESKTOP}",
+    "rtx_3060": rf"rtx[\s-]*3060{_DESKTOP}",
     "mi250x": r"mi[\s-]*250[\s-]*x",
     "mi300x": r"mi[\s-]*300[\s-]*x",
+    "mi100": r"mi[\s-]*100",
     "h100": r"h-?100",
     "h200": r"h200",
     "h800": r"h800",
@@ -113,6 +125,7 @@ _FAMILIES = {
     "a800": r"a800",
     "a10g": r"a10g",
     "a10": r"a10",
+    "a40": r"a40",
     "l40s": r"l40s",
     "l4": r"l4",
     "t4": r"t4",

@@ -11,6 +11,7 @@ ROWS = tables.load_table("accelerators.csv")
 PRE_HOPPER_NVIDIA = {
     "k80", "p100_pcie", "v100_pcie", "v100_sxm2", "t4", "a10", "a10g", "a100_40gb_pcie",
     "a100_40gb_sxm", "a100_80gb_pcie", "a100_80gb_sxm", "a800", "rtx_a6000", "rtx_3090",
+    "rtx_3090_ti", "rtx_3060", "a40", "rtx_a4000",
 }  # fmt: skip
 PRE_AMPERE_NVIDIA = {"k80", "p100_pcie", "v100_pcie", "v100_sxm2", "t4"}
 
@@ -22,6 +23,7 @@ REQUIRED = {
     "a100_40gb_sxm", "a100_80gb_pcie", "a100_80gb_sxm", "rtx_a6000", "l4", "l40s", "h100_pcie",
     "h100_sxm", "h100_nvl", "h800", "a800", "h200", "b200", "rtx_3090", "rtx_4090", "mi250x",
     "mi300x", "tpu_v2", "tpu_v3", "tpu_v4", "tpu_v5e", "tpu_v5p", "cpu",
+    "a40", "rtx_a4000", "rtx_6000_ada", "rtx_3090_ti", "rtx_3060", "rtx_4080", "rtx_4070", "mi100",
 }  # fmt: skip
 
 
@@ -78,6 +80,19 @@ REQUIRED = {
         ("2 NVIDIA_TESLA_A100", "a100_40gb_sxm", 2),  # a cloud's name for it
         ("Tesla V-100", "v100_sxm2", None),
         ("a P-100 GPU", "p100_pcie", None),
+        # Families added with their sources (carbon_card/data/README.md).
+        ("8 NVIDIA A40", "a40", 8),
+        ("NVIDIA RTX A4000", "rtx_a4000", None),
+        ("2x A4000", "rtx_a4000", 2),  # "a4000" wins over "a40"
+        ("NVIDIA RTX 6000 Ada Generation", "rtx_6000_ada", None),
+        ("4 RTX 6000 Ada", "rtx_6000_ada", 4),
+        ("2 x RTX 3090 Ti", "rtx_3090_ti", 2),  # "rtx 3090 ti" wins over "rtx 3090"
+        ("NVIDIA GeForce RTX 3090Ti", "rtx_3090_ti", None),
+        ("NVIDIA GeForce RTX 3060", "rtx_3060", None),
+        ("1 RTX3060 12GB", "rtx_3060", 1),
+        ("RTX 4080", "rtx_4080", None),
+        ("8x RTX 4070", "rtx_4070", 8),
+        ("4 AMD Instinct MI100", "mi100", 4),
         # Parse misses seen in real cards.
         ("TPU Pod V3-8", "tpu_v3", 4),  # the word Pod between TPU and the type; a v3-8 is 4 chips
         ("TPUv4s", "tpu_v4", None),  # a plural
@@ -97,12 +112,21 @@ def test_examples(text, key, count):
         "a toaster",
         "Apple M2",
         "Apple M2 CPU",
-        "NVIDIA A40",  # not in the table: no nearest guess
-        "NVIDIA L40",
+        "NVIDIA L40",  # not in the table: no nearest guess
         "H200 NVL",  # a form factor the table does not have
         "H800 PCIe",
         "Tesla P100 SXM2",
         "nVIDIA Tesla P100-SXM2",  # any case of nvidia; the SXM2 part has other power than the PCIe row
+        # Other parts than the desktop rows: a Ti, a Super, a laptop, mobile or Max-Q part has other power.
+        "RTX 3060 Ti",
+        "NVIDIA GeForce RTX 3060 Laptop GPU",
+        "RTX 4090 Laptop",
+        "RTX 4070 Ti",
+        "RTX 4080 SUPER",
+        "RTX 3080 Mobile",
+        "RTX A4000 Max-Q",
+        "Quadro RTX 6000",  # Turing, not the RTX 6000 Ada
+        "RTX 4000",  # not the RTX A4000
         "TPU v5",  # v5e or v5p
         "TPU v6e-8",
         "YOLOv3",
