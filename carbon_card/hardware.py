@@ -108,12 +108,18 @@ _FAMILIES = {
     "rtx_a6000": rf"(?:rtx[\s-]*)?a6000{_DESKTOP}",
     "rtx_a4000": rf"(?:rtx[\s-]*)?a4000{_DESKTOP}",
     "rtx_6000_ada": r"rtx[\s-]*6000[\s-]*ada(?:[\s-]*generation)?",  # "Quadro RTX 6000" is Turing: not this
+    "rtx_5090": rf"rtx[\s-]*5090{_DESKTOP}",
     "rtx_4090": rf"rtx[\s-]*4090{_DESKTOP}",
     "rtx_4080": rf"rtx[\s-]*4080{_DESKTOP}",
     "rtx_4070": rf"rtx[\s-]*4070{_DESKTOP}",
     "rtx_3090_ti": rf"rtx[\s-]*3090[\s-]*ti{_DESKTOP}",
     "rtx_3090": rf"rtx[\s-]*3090{_DESKTOP}",
+    "rtx_3080": rf"rtx[\s-]*3080{_DESKTOP}",
+    "rtx_3070": rf"rtx[\s-]*3070{_DESKTOP}",
     "rtx_3060": rf"rtx[\s-]*3060{_DESKTOP}",
+    "rtx_2080_ti": rf"rtx[\s-]*2080[\s-]*ti{_DESKTOP}",
+    "titan_rtx": r"titan[\s-]*rtx",
+    "titan_v": r"titan[\s-]*v",
     "mi250x": r"mi[\s-]*250[\s-]*x",
     "mi300x": r"mi[\s-]*300[\s-]*x",
     "mi100": r"mi[\s-]*100",
@@ -126,6 +132,7 @@ _FAMILIES = {
     "a10g": r"a10g",
     "a10": r"a10",
     "a40": r"a40",
+    "a30": r"a30",
     "l40s": r"l40s",
     "l4": r"l4",
     "t4": r"t4",
@@ -148,7 +155,7 @@ _GPU = lazy_compile(
 # What follows the name, up to the next list separator: "-SXM4-80GB", " PCIe", " (80 GB) x 8".
 _TAIL_END = lazy_compile(r"[,;+]|\band\b|\bor\b|\bvs\.?\b", re.IGNORECASE)
 _FORM = lazy_compile(r"sxm\d?|nvlink|nvl|pci-?e|pci express|hbm3", re.IGNORECASE)
-_MEMORY = lazy_compile(r"(?<!\d)(\d{2,3})\s*g(?:i?b)?(?![a-z])", re.IGNORECASE)
+_MEMORY = lazy_compile(r"(?<!\d)(\d{1,3})\s*g(?:i?b)?(?![a-z])", re.IGNORECASE)  # "80GB", "8 GB"
 _TRAILING_COUNT = lazy_compile(r"(?<![a-z])[x×*]\s*(\d{1,6})(?!\d)", re.IGNORECASE)
 
 _A100_NOTE = (
@@ -175,6 +182,9 @@ def _form(m: re.Match | None) -> str | None:
 
 
 _Resolved = tuple[str, bool, "str | None"]  # (table key, exact, note)
+
+# The memory of a GeForce variant that the table's row is not (the rows hold the launch part).
+_OTHER_MEMORY = {"rtx_3080": 12, "rtx_3060": 8, "rtx_4080": 12}
 
 
 def _resolve_gpu(family: str, form: str | None, memory: int | None) -> _Resolved | None:
@@ -209,6 +219,9 @@ def _resolve_gpu(family: str, form: str | None, memory: int | None) -> _Resolved
             "form factor not stated: H100 SXM, PCIe or NVL assumed SXM (HGX/DGX H100, the usual "
             "training part; the 'H100-80GB' of Llama cards is the SXM)"
         )
+    # A GeForce sold with another memory size is another card with other power ("RTX 3080 12GB" is 350 W).
+    if memory is not None and memory == _OTHER_MEMORY.get(family):
+        return None
     # Families with one row. The table holds the SXM part of the H200, H800 and A800 and the
     # PCIe part of the P100; the other form factor has other power, so it is not in the table.
     only = {"h200": "sxm", "h800": "sxm", "a800": "sxm", "p100": "pcie"}

@@ -11,9 +11,10 @@ ROWS = tables.load_table("accelerators.csv")
 PRE_HOPPER_NVIDIA = {
     "k80", "p100_pcie", "v100_pcie", "v100_sxm2", "t4", "a10", "a10g", "a100_40gb_pcie",
     "a100_40gb_sxm", "a100_80gb_pcie", "a100_80gb_sxm", "a800", "rtx_a6000", "rtx_3090",
-    "rtx_3090_ti", "rtx_3060", "a40", "rtx_a4000",
+    "rtx_3090_ti", "rtx_3080", "rtx_3070", "rtx_3060", "a40", "a30", "rtx_a4000", "titan_v",
+    "titan_rtx", "rtx_2080_ti",
 }  # fmt: skip
-PRE_AMPERE_NVIDIA = {"k80", "p100_pcie", "v100_pcie", "v100_sxm2", "t4"}
+PRE_AMPERE_NVIDIA = {"k80", "p100_pcie", "v100_pcie", "v100_sxm2", "t4", "titan_v", "titan_rtx", "rtx_2080_ti"}
 
 # The rows whose board power no retrievable source gives (see carbon_card/data/README.md).
 NO_TDP = {"h800", "tpu_v5e", "tpu_v5p"}
@@ -24,6 +25,7 @@ REQUIRED = {
     "h100_sxm", "h100_nvl", "h800", "a800", "h200", "b200", "rtx_3090", "rtx_4090", "mi250x",
     "mi300x", "tpu_v2", "tpu_v3", "tpu_v4", "tpu_v5e", "tpu_v5p", "cpu",
     "a40", "rtx_a4000", "rtx_6000_ada", "rtx_3090_ti", "rtx_3060", "rtx_4080", "rtx_4070", "mi100",
+    "a30", "titan_v", "titan_rtx", "rtx_2080_ti", "rtx_3080", "rtx_3070", "rtx_5090",
 }  # fmt: skip
 
 
@@ -93,6 +95,15 @@ REQUIRED = {
         ("RTX 4080", "rtx_4080", None),
         ("8x RTX 4070", "rtx_4070", 8),
         ("4 AMD Instinct MI100", "mi100", 4),
+        ("NVIDIA A30", "a30", None),
+        ("2 NVIDIA TITAN V GPUs", "titan_v", 2),
+        ("NVIDIA TITAN RTX", "titan_rtx", None),
+        ("4x RTX 2080 Ti", "rtx_2080_ti", 4),
+        ("GeForce RTX 2080Ti", "rtx_2080_ti", None),
+        ("RTX 3080 10GB", "rtx_3080", None),
+        ("8 RTX 3080", "rtx_3080", 8),  # "rtx 3080" before "GPUs" is no count of 3,080
+        ("NVIDIA GeForce RTX 3070", "rtx_3070", None),
+        ("1x RTX 5090", "rtx_5090", 1),
         # Parse misses seen in real cards.
         ("TPU Pod V3-8", "tpu_v3", 4),  # the word Pod between TPU and the type; a v3-8 is 4 chips
         ("TPUv4s", "tpu_v4", None),  # a plural
@@ -127,6 +138,14 @@ def test_examples(text, key, count):
         "RTX A4000 Max-Q",
         "Quadro RTX 6000",  # Turing, not the RTX 6000 Ada
         "RTX 4000",  # not the RTX A4000
+        "RTX 3080 Ti",
+        "RTX 3070 Ti",
+        "RTX 3080 12GB",  # another card than the 10 GB launch part: 350 W
+        "RTX 3060 8GB",
+        "RTX 5090 Laptop GPU",
+        "RTX 2080",  # not in the table: the RTX 2080 Ti row is not it
+        "Titan Xp",
+        "RTX A3000",  # a laptop part, not the A30
         "TPU v5",  # v5e or v5p
         "TPU v6e-8",
         "YOLOv3",
