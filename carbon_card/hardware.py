@@ -99,6 +99,7 @@ def accelerators() -> dict[str, Accelerator]:
 
 # A desktop card's name must not run on into another part's: a "Ti" or "Super" is another card, and a laptop,
 # mobile or Max-Q part has other power, so "RTX 3060 Laptop" is left unmatched rather than read as the desktop row.
+_NOT_MOBILE = r"(?![\s-]*(?:laptop|mobile|max[\s-]*q)(?![a-z]))"
 _DESKTOP = r"(?![\s-]*(?:ti|super|laptop|mobile|max[\s-]*q)(?![a-z]))"
 
 # Family name -> how cards write it ("V-100", "P-100" too). Longer names come first, so "a100" wins over "a10",
@@ -118,6 +119,14 @@ _FAMILIES = {
     "rtx_3070": rf"rtx[\s-]*3070{_DESKTOP}",
     "rtx_3060": rf"rtx[\s-]*3060{_DESKTOP}",
     "rtx_2080_ti": rf"rtx[\s-]*2080[\s-]*ti{_DESKTOP}",
+    "rtx_2080": rf"rtx[\s-]*2080{_DESKTOP}",
+    "rtx_2060": rf"rtx[\s-]*2060{_DESKTOP}",
+    "gtx_1660_super": rf"gtx[\s-]*1660[\s-]*super{_NOT_MOBILE}",
+    "gtx_1080": rf"gtx[\s-]*1080{_DESKTOP}",
+    "gtx_1070": rf"gtx[\s-]*1070{_DESKTOP}",
+    # The active workstation boards; a "passive" server board has other power. A bare "RTX 6000" may be the Ada card.
+    "quadro_rtx_8000": r"(?:quadro[\s-]*)?rtx[\s-]*8000(?![\s-]*passive)",
+    "quadro_rtx_6000": r"quadro[\s-]*rtx[\s-]*6000(?![\s-]*(?:passive|ada))",
     "titan_rtx": r"titan[\s-]*rtx",
     "titan_v": r"titan[\s-]*v",
     "mi250x": r"mi[\s-]*250[\s-]*x",
@@ -184,7 +193,7 @@ def _form(m: re.Match | None) -> str | None:
 _Resolved = tuple[str, bool, "str | None"]  # (table key, exact, note)
 
 # The memory of a GeForce variant that the table's row is not (the rows hold the launch part).
-_OTHER_MEMORY = {"rtx_3080": 12, "rtx_3060": 8, "rtx_4080": 12}
+_OTHER_MEMORY = {"rtx_3080": 12, "rtx_3060": 8, "rtx_4080": 12, "rtx_2060": 12}
 
 
 def _resolve_gpu(family: str, form: str | None, memory: int | None) -> _Resolved | None:

@@ -7,14 +7,19 @@ from carbon_card.hardware import PRECISIONS, parse_hardware
 
 ROWS = tables.load_table("accelerators.csv")
 
-# NVIDIA parts older than Hopper: no FP8 (and no TF32 before Ampere).
-PRE_HOPPER_NVIDIA = {
-    "k80", "p100_pcie", "v100_pcie", "v100_sxm2", "t4", "a10", "a10g", "a100_40gb_pcie",
-    "a100_40gb_sxm", "a100_80gb_pcie", "a100_80gb_sxm", "a800", "rtx_a6000", "rtx_3090",
-    "rtx_3090_ti", "rtx_3080", "rtx_3070", "rtx_3060", "a40", "a30", "rtx_a4000", "titan_v",
-    "titan_rtx", "rtx_2080_ti",
+# NVIDIA parts older than Ampere: no TF32 or BF16 (and no FP8).
+PRE_AMPERE_NVIDIA = {
+    "k80", "p100_pcie", "v100_pcie", "v100_sxm2", "t4", "titan_v", "titan_rtx", "rtx_2080_ti",
+    "rtx_2080", "rtx_2060", "gtx_1660_super", "gtx_1080", "gtx_1070", "quadro_rtx_8000",
+    "quadro_rtx_6000",
 }  # fmt: skip
-PRE_AMPERE_NVIDIA = {"k80", "p100_pcie", "v100_pcie", "v100_sxm2", "t4", "titan_v", "titan_rtx", "rtx_2080_ti"}
+
+# NVIDIA parts older than Hopper: no FP8.
+PRE_HOPPER_NVIDIA = {
+    "a10", "a10g", "a100_40gb_pcie", "a100_40gb_sxm", "a100_80gb_pcie", "a100_80gb_sxm", "a800",
+    "rtx_a6000", "rtx_3090", "rtx_3090_ti", "rtx_3080", "rtx_3070", "rtx_3060", "a40", "a30",
+    "rtx_a4000", *PRE_AMPERE_NVIDIA,
+}  # fmt: skip
 
 # The rows whose board power no retrievable source gives (see carbon_card/data/README.md).
 NO_TDP = {"h800", "tpu_v5e", "tpu_v5p"}
@@ -25,7 +30,8 @@ REQUIRED = {
     "h100_sxm", "h100_nvl", "h800", "a800", "h200", "b200", "rtx_3090", "rtx_4090", "mi250x",
     "mi300x", "tpu_v2", "tpu_v3", "tpu_v4", "tpu_v5e", "tpu_v5p", "cpu",
     "a40", "rtx_a4000", "rtx_6000_ada", "rtx_3090_ti", "rtx_3060", "rtx_4080", "rtx_4070", "mi100",
-    "a30", "titan_v", "titan_rtx", "rtx_2080_ti", "rtx_3080", "rtx_3070", "rtx_5090",
+    "a30", "titan_v", "titan_rtx", "rtx_2080_ti", "rtx_3080", "rtx_3070", "rtx_5090", "rtx_2080",
+    "rtx_2060", "gtx_1660_super", "gtx_1080", "gtx_1070", "quadro_rtx_8000", "quadro_rtx_6000",
 }  # fmt: skip
 
 
@@ -104,6 +110,13 @@ REQUIRED = {
         ("8 RTX 3080", "rtx_3080", 8),  # "rtx 3080" before "GPUs" is no count of 3,080
         ("NVIDIA GeForce RTX 3070", "rtx_3070", None),
         ("1x RTX 5090", "rtx_5090", 1),
+        ("RTX 2080", "rtx_2080", None),
+        ("2 x RTX 2060", "rtx_2060", 2),
+        ("GeForce GTX 1660 SUPER", "gtx_1660_super", None),
+        ("4 GTX 1080", "gtx_1080", 4),
+        ("NVIDIA GeForce GTX 1070", "gtx_1070", None),
+        ("2 x NVIDIA Quadro RTX 8000", "quadro_rtx_8000", 2),
+        ("NVIDIA Quadro RTX 6000", "quadro_rtx_6000", None),
         # Parse misses seen in real cards.
         ("TPU Pod V3-8", "tpu_v3", 4),  # the word Pod between TPU and the type; a v3-8 is 4 chips
         ("TPUv4s", "tpu_v4", None),  # a plural
@@ -136,14 +149,18 @@ def test_examples(text, key, count):
         "RTX 4080 SUPER",
         "RTX 3080 Mobile",
         "RTX A4000 Max-Q",
-        "Quadro RTX 6000",  # Turing, not the RTX 6000 Ada
+        "RTX 6000",  # the Quadro RTX 6000 (Turing) or the RTX 6000 Ada
+        "Quadro RTX 6000 Passive",  # the server board: other power than the active row
+        "GTX 1080 Ti",
+        "GTX 1660",  # not the SUPER
+        "RTX 2060 12GB",
+        "RTX 2080 Super",
         "RTX 4000",  # not the RTX A4000
         "RTX 3080 Ti",
         "RTX 3070 Ti",
         "RTX 3080 12GB",  # another card than the 10 GB launch part: 350 W
         "RTX 3060 8GB",
         "RTX 5090 Laptop GPU",
-        "RTX 2080",  # not in the table: the RTX 2080 Ti row is not it
         "Titan Xp",
         "RTX A3000",  # a laptop part, not the A30
         "TPU v5",  # v5e or v5p
