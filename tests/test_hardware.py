@@ -121,6 +121,7 @@ REQUIRED = {
         ("TPU Pod V3-8", "tpu_v3", 4),  # the word Pod between TPU and the type; a v3-8 is 4 chips
         ("TPUv4s", "tpu_v4", None),  # a plural
         ("trained on 32 TPUv4s", "tpu_v4", 32),
+        ("TPU v5 lite", "tpu_v5e", None),  # JAX's device_kind of a v5e chip
     ],
 )
 def test_examples(text, key, count):
@@ -163,7 +164,7 @@ def test_examples(text, key, count):
         "RTX 5090 Laptop GPU",
         "Titan Xp",
         "RTX A3000",  # a laptop part, not the A30
-        "TPU v5",  # v5e or v5p
+        "YOLO v5 lite",  # "v5 lite" is a TPU only after the word TPU
         "TPU v6e-8",
         "YOLOv3",
         "Llama v2-7b",
@@ -188,6 +189,7 @@ def test_unknown_is_none(text):
         ("H100-80GB", "h100_sxm"),
         ("H800", "h800"),
         ("Tesla P100", "p100_pcie"),
+        ("TPU v5", "tpu_v5p"),  # v5e or v5p: JAX and XLA call a v5p chip "TPU v5"
     ],
 )
 def test_assumed_variant_is_not_exact(text, key):
