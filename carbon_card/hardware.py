@@ -97,14 +97,41 @@ def accelerators() -> dict[str, Accelerator]:
 
 # --- GPUs ----------------------------------------------------------------------------------
 
-# Family name -> how cards write it ("V-100", "P-100" too). Longer names come first, so "a100" wins over "a10" and
-# "l40s" over "l4". GeForce cards need "RTX": a bare "3090" is as likely a step count.
+# A desktop card's name must not run on into another part's: a "Ti" or "Super" is another card, and a laptop,
+# mobile or Max-Q part has other power, so "RTX 3060 Laptop" is left unmatched rather than read as the desktop row.
+_NOT_MOBILE = r"(?![\s-]*(?:laptop|mobile|max[\s-]*q)(?![a-z]))"
+_DESKTOP = r"(?![\s-]*(?:ti|super|laptop|mobile|max[\s-]*q)(?![a-z]))"
+
+# Family name -> how cards write it ("V-100", "P-100" too). Longer names come first, so "a100" wins over "a10",
+# "l40s" over "l4", "rtx 3090 ti" over "rtx 3090" and "a4000" over "a40". GeForce cards need "RTX": a bare "3090"
+# is as likely a step count.
 _FAMILIES = {
-    "rtx_a6000": r"rtx[\s-]*a6000|a6000",
-    "rtx_4090": r"rtx[\s-]*4090",
-    "rtx_3090": r"rtx[\s-]*3090",
+    "rtx_a6000": rf"(?:rtx[\s-]*)?a6000{_DESKTOP}",
+    "rtx_a4000": rf"(?:rtx[\s-]*)?a4000{_DESKTOP}",
+    "rtx_6000_ada": r"rtx[\s-]*6000[\s-]*ada(?:[\s-]*generation)?",  # "Quadro RTX 6000" is Turing: not this
+    "rtx_5090": rf"rtx[\s-]*5090{_DESKTOP}",
+    "rtx_4090": rf"rtx[\s-]*4090{_DESKTOP}",
+    "rtx_4080": rf"rtx[\s-]*4080{_DESKTOP}",
+    "rtx_4070": rf"rtx[\s-]*4070{_DESKTOP}",
+    "rtx_3090_ti": rf"rtx[\s-]*3090[\s-]*ti{_DESKTOP}",
+    "rtx_3090": rf"rtx[\s-]*3090{_DESKTOP}",
+    "rtx_3080": rf"rtx[\s-]*3080{_DESKTOP}",
+    "rtx_3070": rf"rtx[\s-]*3070{_DESKTOP}",
+    "rtx_3060": rf"rtx[\s-]*3060{_DESKTOP}",
+    "rtx_2080_ti": rf"rtx[\s-]*2080[\s-]*ti{_DESKTOP}",
+    "rtx_2080": rf"rtx[\s-]*2080{_DESKTOP}",
+    "rtx_2060": rf"rtx[\s-]*2060{_DESKTOP}",
+    "gtx_1660_super": rf"gtx[\s-]*1660[\s-]*super{_NOT_MOBILE}",
+    "gtx_1080": rf"gtx[\s-]*1080{_DESKTOP}",
+    "gtx_1070": rf"gtx[\s-]*1070{_DESKTOP}",
+    # The active workstation boards; a "passive" server board has other power. A bare "RTX 6000" may be the Ada card.
+    "quadro_rtx_8000": r"(?:quadro[\s-]*)?rtx[\s-]*8000(?![\s-]*passive)",
+    "quadro_rtx_6000": r"quadro[\s-]*rtx[\s-]*6000(?![\s-]*(?:passive|ada))",
+    "titan_rtx": r"titan[\s-]*rtx",
+    "titan_v": r"titan[\s-]*v",
     "mi250x": r"mi[\s-]*250[\s-]*x",
     "mi300x": r"mi[\s-]*300[\s-]*x",
+    "mi100": r"mi[\s-]*100",
     "h100": r"h-?100",
     "h200": r"h200",
     "h800": r"h800",
@@ -113,6 +140,8 @@ _FAMILIES = {
     "a800": r"a800",
     "a10g": r"a10g",
     "a10": r"a10",
+    "a40": r"a40",
+    "a30": r"a30",
     "l40s": r"l40s",
     "l4": r"l4",
     "t4": r"t4",
@@ -135,7 +164,7 @@ _GPU = lazy_compile(
 # What follows the name, up to the next list separator: "-SXM4-80GB", " PCIe", " (80 GB) x 8".
 _TAIL_END = lazy_compile(r"[,;+]|\band\b|\bor\b|\bvs\.?\b", re.IGNORECASE)
 _FORM = lazy_compile(r"sxm\d?|nvlink|nvl|pci-?e|pci express|hbm3", re.IGNORECASE)
-_MEMORY = lazy_compile(r"(?<!\d)(\d{2,3})\s*g(?:i?b)?(?![a-z])", re.IGNORECASE)
+_MEMORY = lazy_compile(r"(?<!\d)(\d{1,3})\s*g(?:i?b)?(?![a-z])", re.IGNORECASE)  # "80GB", "8 GB"
 _TRAILING_COUNT = lazy_compile(r"(?<![a-z])[x×*]\s*(\d{1,6})(?!\d)", re.IGNORECASE)
 
 _A100_NOTE = (
@@ -162,6 +191,9 @@ def _form(m: re.Match | None) -> str | None:
 
 
 _Resolved = tuple[str, bool, "str | None"]  # (table key, exact, note)
+
+# The memory of a GeForce variant that the table's row is not (the rows hold the launch part).
+_OTHER_MEMORY = {"rtx_3080": 12, "rtx_3060": 8, "rtx_4080": 12, "rtx_2060": 12}
 
 
 def _resolve_gpu(family: str, form: str | None, memory: int | None) -> _Resolved | None:
@@ -196,6 +228,9 @@ def _resolve_gpu(family: str, form: str | None, memory: int | None) -> _Resolved
             "form factor not stated: H100 SXM, PCIe or NVL assumed SXM (HGX/DGX H100, the usual "
             "training part; the 'H100-80GB' of Llama cards is the SXM)"
         )
+    # A GeForce sold with another memory size is another card with other power ("RTX 3080 12GB" is 350 W).
+    if memory is not None and memory == _OTHER_MEMORY.get(family):
+        return None
     # Families with one row. The table holds the SXM part of the H200, H800 and A800 and the
     # PCIe part of the P100; the other form factor has other power, so it is not in the table.
     only = {"h200": "sxm", "h800": "sxm", "a800": "sxm", "p100": "pcie"}
@@ -237,13 +272,14 @@ def _gpu_matches(text: str):
 
 # --- Cloud TPUs ----------------------------------------------------------------------------
 
-# "TPU v3-8", "TPUv3-8", "Cloud TPU v4-128", "v5litepod-16", "v5e-8", "v5p-128", "TPU v3".
+# "TPU v3-8", "TPUv3-8", "Cloud TPU v4-128", "v5litepod-16", "v5e-8", "v5p-128", "TPU v3", "TPU Pod V3-8" (a
+# v3-8 is one board whatever it is called), "TPUv4s" (a plural).
 _TPU = lazy_compile(
     r"(?<![\w.])"
     rf"(?:{_COUNT}\s*(?:[x×*]\s*)?)?"
-    r"(?:google\s+)?(?:cloud\s+)?(?P<tpu>tpu[\s-]*)?"
-    r"v(?P<gen>[2-5])(?P<var>litepod|lite|e|p)?"
-    r"(?:-(?P<size>\d{1,5}))?(?![\w])",
+    r"(?:google\s+)?(?:cloud\s+)?(?P<tpu>tpus?[\s-]*(?:pods?[\s-]*)?)?"
+    r"v(?P<gen>[2-5])(?P<var>[\s-]*lite(?:pod)?|e|p)?"  # "TPU v5 lite" is JAX's name of a v5e chip
+    r"(?:-(?P<size>\d{1,5}))?s?(?![\w])",
     re.IGNORECASE,
 )
 _TPU_UNIT = lazy_compile(r"\s*(?:tpus?\s*)?(chips?|tensor\s*cores?|cores?)\b", re.IGNORECASE)
@@ -255,25 +291,30 @@ _CORES_PER_CHIP = {"tpu_v2": 2, "tpu_v3": 2, "tpu_v4": 2, "tpu_v5p": 2, "tpu_v5e
 _INSTANCE_OF_TPU = lazy_compile(r"\s+instance\s+of\s+(?:Google\s+)?(?:Cloud\s+)?TPU", re.IGNORECASE)  # "v3-8 instance of Cloud TPUs"
 
 
-def _tpu_key(gen: str, var: str | None) -> str | None:
+def _tpu_key(gen: str, var: str | None) -> str:
     if gen != "5":
         return f"tpu_v{gen}"
     if var is None:
-        return None  # "TPU v5": v5e or v5p, which differ in peak throughput and memory
+        return "tpu_v5p"  # a bare "TPU v5": see _TPU_V5_NOTE
     return "tpu_v5p" if var.lower() == "p" else "tpu_v5e"
+
+
+# v5e and v5p differ in peak throughput and memory. JAX and XLA name a v5p chip "TPU v5" (its device_kind; a v5e
+# is "TPU v5 lite"): jax-ml/jax tests/pallas/tpu_info_test.py, openxla/xla xla/python/ifrt/ir/utils.cc.
+_TPU_V5_NOTE = (
+    "version not stated: 'TPU v5' assumed v5p, the chip JAX and XLA call 'TPU v5' (a v5e is 'TPU v5 lite')"
+)
 
 
 def _tpu_matches(text: str):
     for m in _TPU.finditer(text):
-        var = m.group("var")
+        var = m.group("var") and m.group("var").lstrip(" \t\n-")
         # A bare "v3" is a TPU only next to the word TPU ("TPU v3-8", "v3-8 TPU") or as a v5e type.
         near = text[m.end() : m.end() + 8].lower()
         if not (m.group("tpu") or "tpu" in near or _INSTANCE_OF_TPU.match(text, m.end())
-                or (var and var.lower().startswith("lite"))):
+                or (var and var.lower().startswith("lite") and var == m.group("var"))):  # "v5litepod", not "v5 lite"
             continue
         key = _tpu_key(m.group("gen"), var)
-        if key is None:
-            continue
         per_chip = _CORES_PER_CHIP[key]
         name = "TPU " + key.removeprefix("tpu_")  # "TPU v3", "TPU v5e"
         slices = int(m.group("count").replace(",", "")) if m.group("count") else None
@@ -295,8 +336,11 @@ def _tpu_matches(text: str):
                 note = f"{slices} {name} TensorCores = {count} chips"
         elif slices is not None and not unit:
             note = f"unit not stated: {slices} read as chips"
+        exact = not (m.group("gen") == "5" and var is None)
+        if not exact:
+            note = f"{_TPU_V5_NOTE}; {note}" if note else _TPU_V5_NOTE
         matched = text[m.start() : unit.end() if unit else m.end()].strip()
-        yield m.start(), HardwareMatch(_accelerators()[key], count, matched, note, True)
+        yield m.start(), HardwareMatch(_accelerators()[key], count, matched, note, exact)
 
 
 # --- CPUs ----------------------------------------------------------------------------------

@@ -102,7 +102,7 @@ def test_fine_tuning_runs_are_sourced():
         assert run.source and run.dataset and 2015 <= run.year <= 2030 and run.tokens > 0, run.model
         assert run.effective_mfu is None or 0.03 < run.effective_mfu < 0.5, run.model
     utilisation = priors()["mfu_finetuning"]
-    assert "published_finetunes.csv" in utilisation.source and "BERT 6%-28% (5 runs)" in utilisation.source
+    assert "published_finetunes.csv" in utilisation.source and "BERT 6%-28% (14 runs)" in utilisation.source
     assert 0.05 < utilisation.central < 0.3
 
 

@@ -7,12 +7,19 @@ from carbon_card.hardware import PRECISIONS, parse_hardware
 
 ROWS = tables.load_table("accelerators.csv")
 
-# NVIDIA parts older than Hopper: no FP8 (and no TF32 before Ampere).
-PRE_HOPPER_NVIDIA = {
-    "k80", "p100_pcie", "v100_pcie", "v100_sxm2", "t4", "a10", "a10g", "a100_40gb_pcie",
-    "a100_40gb_sxm", "a100_80gb_pcie", "a100_80gb_sxm", "a800", "rtx_a6000", "rtx_3090",
+# NVIDIA parts older than Ampere: no TF32 or BF16 (and no FP8).
+PRE_AMPERE_NVIDIA = {
+    "k80", "p100_pcie", "v100_pcie", "v100_sxm2", "t4", "titan_v", "titan_rtx", "rtx_2080_ti",
+    "rtx_2080", "rtx_2060", "gtx_1660_super", "gtx_1080", "gtx_1070", "quadro_rtx_8000",
+    "quadro_rtx_6000",
 }  # fmt: skip
-PRE_AMPERE_NVIDIA = {"k80", "p100_pcie", "v100_pcie", "v100_sxm2", "t4"}
+
+# NVIDIA parts older than Hopper: no FP8.
+PRE_HOPPER_NVIDIA = {
+    "a10", "a10g", "a100_40gb_pcie", "a100_40gb_sxm", "a100_80gb_pcie", "a100_80gb_sxm", "a800",
+    "rtx_a6000", "rtx_3090", "rtx_3090_ti", "rtx_3080", "rtx_3070", "rtx_3060", "a40", "a30",
+    "rtx_a4000", *PRE_AMPERE_NVIDIA,
+}  # fmt: skip
 
 # The rows whose board power no retrievable source gives (see carbon_card/data/README.md).
 NO_TDP = {"h800", "tpu_v5e", "tpu_v5p"}
@@ -22,6 +29,9 @@ REQUIRED = {
     "a100_40gb_sxm", "a100_80gb_pcie", "a100_80gb_sxm", "rtx_a6000", "l4", "l40s", "h100_pcie",
     "h100_sxm", "h100_nvl", "h800", "a800", "h200", "b200", "rtx_3090", "rtx_4090", "mi250x",
     "mi300x", "tpu_v2", "tpu_v3", "tpu_v4", "tpu_v5e", "tpu_v5p", "cpu",
+    "a40", "rtx_a4000", "rtx_6000_ada", "rtx_3090_ti", "rtx_3060", "rtx_4080", "rtx_4070", "mi100",
+    "a30", "titan_v", "titan_rtx", "rtx_2080_ti", "rtx_3080", "rtx_3070", "rtx_5090", "rtx_2080",
+    "rtx_2060", "gtx_1660_super", "gtx_1080", "gtx_1070", "quadro_rtx_8000", "quadro_rtx_6000",
 }  # fmt: skip
 
 
@@ -78,6 +88,40 @@ REQUIRED = {
         ("2 NVIDIA_TESLA_A100", "a100_40gb_sxm", 2),  # a cloud's name for it
         ("Tesla V-100", "v100_sxm2", None),
         ("a P-100 GPU", "p100_pcie", None),
+        # Families added with their sources (carbon_card/data/README.md).
+        ("8 NVIDIA A40", "a40", 8),
+        ("NVIDIA RTX A4000", "rtx_a4000", None),
+        ("2x A4000", "rtx_a4000", 2),  # "a4000" wins over "a40"
+        ("NVIDIA RTX 6000 Ada Generation", "rtx_6000_ada", None),
+        ("4 RTX 6000 Ada", "rtx_6000_ada", 4),
+        ("2 x RTX 3090 Ti", "rtx_3090_ti", 2),  # "rtx 3090 ti" wins over "rtx 3090"
+        ("NVIDIA GeForce RTX 3090Ti", "rtx_3090_ti", None),
+        ("NVIDIA GeForce RTX 3060", "rtx_3060", None),
+        ("1 RTX3060 12GB", "rtx_3060", 1),
+        ("RTX 4080", "rtx_4080", None),
+        ("8x RTX 4070", "rtx_4070", 8),
+        ("4 AMD Instinct MI100", "mi100", 4),
+        ("NVIDIA A30", "a30", None),
+        ("2 NVIDIA TITAN V GPUs", "titan_v", 2),
+        ("NVIDIA TITAN RTX", "titan_rtx", None),
+        ("4x RTX 2080 Ti", "rtx_2080_ti", 4),
+        ("GeForce RTX 2080Ti", "rtx_2080_ti", None),
+        ("RTX 3080 10GB", "rtx_3080", None),
+        ("8 RTX 3080", "rtx_3080", 8),  # "rtx 3080" before "GPUs" is no count of 3,080
+        ("NVIDIA GeForce RTX 3070", "rtx_3070", None),
+        ("1x RTX 5090", "rtx_5090", 1),
+        ("RTX 2080", "rtx_2080", None),
+        ("2 x RTX 2060", "rtx_2060", 2),
+        ("GeForce GTX 1660 SUPER", "gtx_1660_super", None),
+        ("4 GTX 1080", "gtx_1080", 4),
+        ("NVIDIA GeForce GTX 1070", "gtx_1070", None),
+        ("2 x NVIDIA Quadro RTX 8000", "quadro_rtx_8000", 2),
+        ("NVIDIA Quadro RTX 6000", "quadro_rtx_6000", None),
+        # Parse misses seen in real cards.
+        ("TPU Pod V3-8", "tpu_v3", 4),  # the word Pod between TPU and the type; a v3-8 is 4 chips
+        ("TPUv4s", "tpu_v4", None),  # a plural
+        ("trained on 32 TPUv4s", "tpu_v4", 32),
+        ("TPU v5 lite", "tpu_v5e", None),  # JAX's device_kind of a v5e chip
     ],
 )
 def test_examples(text, key, count):
@@ -93,12 +137,34 @@ def test_examples(text, key, count):
         "a toaster",
         "Apple M2",
         "Apple M2 CPU",
-        "NVIDIA A40",  # not in the table: no nearest guess
-        "NVIDIA L40",
+        "NVIDIA L40",  # not in the table: no nearest guess
         "H200 NVL",  # a form factor the table does not have
         "H800 PCIe",
         "Tesla P100 SXM2",
-        "TPU v5",  # v5e or v5p
+        "nVIDIA Tesla P100-SXM2",  # any case of nvidia; the SXM2 part has other power than the PCIe row
+        # Other parts than the desktop rows: a Ti, a Super, a laptop, mobile or Max-Q part has other power.
+        "RTX 3060 Ti",
+        "NVIDIA GeForce RTX 3060 Laptop GPU",
+        "RTX 4090 Laptop",
+        "RTX 4070 Ti",
+        "RTX 4080 SUPER",
+        "RTX 3080 Mobile",
+        "RTX A4000 Max-Q",
+        "RTX 6000",  # the Quadro RTX 6000 (Turing) or the RTX 6000 Ada
+        "Quadro RTX 6000 Passive",  # the server board: other power than the active row
+        "GTX 1080 Ti",
+        "GTX 1660",  # not the SUPER
+        "RTX 2060 12GB",
+        "RTX 2080 Super",
+        "RTX 4000",  # not the RTX A4000
+        "RTX 3080 Ti",
+        "RTX 3070 Ti",
+        "RTX 3080 12GB",  # another card than the 10 GB launch part: 350 W
+        "RTX 3060 8GB",
+        "RTX 5090 Laptop GPU",
+        "Titan Xp",
+        "RTX A3000",  # a laptop part, not the A30
+        "YOLO v5 lite",  # "v5 lite" is a TPU only after the word TPU
         "TPU v6e-8",
         "YOLOv3",
         "Llama v2-7b",
@@ -123,6 +189,7 @@ def test_unknown_is_none(text):
         ("H100-80GB", "h100_sxm"),
         ("H800", "h800"),
         ("Tesla P100", "p100_pcie"),
+        ("TPU v5", "tpu_v5p"),  # v5e or v5p: JAX and XLA call a v5p chip "TPU v5"
     ],
 )
 def test_assumed_variant_is_not_exact(text, key):
