@@ -148,7 +148,9 @@ _FAMILIES = {
     "p100": r"p-?100",
     "k80": r"k80",
 }
-_FAMILY_RES = {name: lazy_compile(rx, re.IGNORECASE) for name, rx in _FAMILIES.items()}
+# Which family a matched name is: one pattern of a group per family, tried in the table's order (one
+# compiled pattern, not one per family: a start compiles it once).
+_FAMILY_RE = lazy_compile("|".join(f"(?P<{name}>{rx})" for name, rx in _FAMILIES.items()), re.IGNORECASE)
 
 _COUNT = r"(?P<count>\d{1,3}(?:,\d{3})+|\d{1,6})"
 _GPU = lazy_compile(
@@ -245,7 +247,7 @@ def _resolve_gpu(family: str, form: str | None, memory: int | None) -> _Resolved
 
 def _gpu_matches(text: str):
     for m in _GPU.finditer(text):
-        family = next(f for f, rx in _FAMILY_RES.items() if rx.fullmatch(m.group("model")))
+        family = _FAMILY_RE.fullmatch(m.group("model")).lastgroup
         tail = text[m.end() : m.end() + 40]
         cut = _TAIL_END.search(tail)
         tail = tail[: cut.start()] if cut else tail
