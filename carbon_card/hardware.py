@@ -292,19 +292,12 @@ _CORES_PER_CHIP = {"tpu_v2": 2, "tpu_v3": 2, "tpu_v4": 2, "tpu_v5p": 2, "tpu_v5e
 _INSTANCE_OF_TPU = lazy_compile(r"\s+instance\s+of\s+(?:Google\s+)?(?:Cloud\s+)?TPU", re.IGNORECASE)  # "v3-8 instance of Cloud TPUs"
 
 
-def _tpu_key(gen: str, var: str | None) -> str:
+def _tpu_key(gen: str, var: str | None) -> str | None:
     if gen != "5":
         return f"tpu_v{gen}"
     if var is None:
-        return "tpu_v5p"  # a bare "TPU v5": see _TPU_V5_NOTE
-    return "tpu_v5p" if var.lower() == "p" else "tpu_v5e"
-
-
-# v5e and v5p differ in peak throughput and memory. JAX and XLA name a v5p chip "TPU v5" (its device_kind; a v5e
-# is "TPU v5 lite"): jax-ml/jax tests/pallas/tpu_info_test.py, openxla/xla xla/python/ifrt/ir/utils.cc.
-_TPU_V5_NOTE = (
-    "version not stated: 'TPU v5' assumed v5p, the chip JAX and XLA call 'TPU v5' (a v5e is 'TPU v5 lite')"
-)
+        return None  # "TPU v5": v5e or v5p, which differ in peak throughput and memory
+    return "tpu_v5p" if var.lower() == "p" else "tpu_v5e"  # "TPU v5 lite" is JAX's name of a v5e chip
 
 
 def _tpu_matches(text: str):
@@ -316,6 +309,8 @@ def _tpu_matches(text: str):
                 or (var and var.lower().startswith("lite") and var == m.group("var"))):  # "v5litepod", not "v5 lite"
             continue
         key = _tpu_key(m.group("gen"), var)
+        if key is None:
+            continue
         per_chip = _CORES_PER_CHIP[key]
         name = "TPU " + key.removeprefix("tpu_")  # "TPU v3", "TPU v5e"
         slices = int(m.group("count").replace(",", "")) if m.group("count") else None
@@ -337,11 +332,8 @@ def _tpu_matches(text: str):
                 note = f"{slices} {name} TensorCores = {count} chips"
         elif slices is not None and not unit:
             note = f"unit not stated: {slices} read as chips"
-        exact = not (m.group("gen") == "5" and var is None)
-        if not exact:
-            note = f"{_TPU_V5_NOTE}; {note}" if note else _TPU_V5_NOTE
         matched = text[m.start() : unit.end() if unit else m.end()].strip()
-        yield m.start(), HardwareMatch(_accelerators()[key], count, matched, note, exact)
+        yield m.start(), HardwareMatch(_accelerators()[key], count, matched, note, True)
 
 
 # --- CPUs ----------------------------------------------------------------------------------
