@@ -389,9 +389,10 @@ _TRANSLATED_LABELS = {
 _REMARK_RE = lazy_compile(r"\s*[(（][^()（）]*[)）]\s*")
 
 
-def _unquoted(value: str) -> str:
-    """A field's value written as a code span is the value: "- **Training Duration:** `13 hours`"."""
-    if len(value) > 2 and value[0] == "`" and value[-1] == "`" and "`" not in value[1:-1]:
+def _unquoted(value: str, kind: str) -> str:
+    """A field's value written as a code span is the value: "- **Training Duration:** `13 hours`"; but
+    not a size ("**Model size**: `418M`" is a file's, as `du -h` prints it)."""
+    if kind != "params" and len(value) > 2 and value[0] == "`" and value[-1] == "`" and "`" not in value[1:-1]:
         return value[1:-1].strip()
     return value
 
@@ -524,8 +525,7 @@ class _Reader:
             value = match.group("value").strip().strip("*").strip()
             if kind is None or not value:
                 continue
-            if kind != "params":  # "**Model size**: `418M`": a file's size, as `du -h` prints it
-                value = _unquoted(value)
+            value = _unquoted(value, kind)
             if states_nothing(value):
                 self._use(match.start())  # nor a sentence: "**Carbon Emitted:** 0.5 kg CO2 (example)"
                 continue
@@ -550,8 +550,8 @@ class _Reader:
                 continue
             if match.group("code"):
                 value = value.removesuffix("`").rstrip()  # the field is a code span: "`GPUs: 2 GeForce GTX 1070`"
-            elif kind != "params":  # "Model size: `418M`": a file's size, as `du -h` prints it
-                value = _unquoted(value)
+            else:
+                value = _unquoted(value, kind)
             if states_nothing(value):
                 self._use(match.start())
                 continue
@@ -994,7 +994,7 @@ class _Reader:
                     self.add("accelerator_hours", _number(match.group(1)), text, start, scope=run_scope,
                              note="sentence of the ML CO2 Impact calculator")
                 elif pattern is _ACCEL_HOURS_RE:
-                    if _BOUND_BEFORE_RE.search(self.body, max(0, start - 40), start):
+                    if self._bound_before(start):
                         continue  # "< 1 GPU-hour", "up to 100 GPU hours": a bound, not the hours
                     self.add("accelerator_hours", parse_count(match.group(1)), text, start, scope=run_scope,
                              note="sentence")
@@ -1112,7 +1112,7 @@ class _Reader:
             return 1 if 0 < slice_cores <= BOARD_CORES or singular and not slice_cores and not pod_after else None
         if _PER_NODE_AFTER_RE.match(self.body, end) and not _NODES_BEFORE_RE.search(self.body[max(0, start - 40) : start]):
             return None  # "4x A100 GPU per node": one node's, and how many nodes is not said here
-        if _BOUND_BEFORE_RE.search(self.body, max(0, start - 40), start):
+        if self._bound_before(start):
             return None  # "on up to 8 A100 GPUs", "with less than 4 V100": a bound, not the count
         if count == 1:
             parts = _PARTS_OF_BEFORE_RE.search(self.body[max(0, start - 40) : start])
@@ -1121,6 +1121,10 @@ class _Reader:
             if pod_after or slice_cores > BOARD_CORES:
                 return None  # "a TPU v3-256", "a TPU v3 Pod": a pod (slice) of many hosts, not one device
         return self._times_nodes(count, start)
+
+    def _bound_before(self, start: int) -> bool:
+        """An upper bound right before a figure ("up to", "less than", "<"): no figure of the run."""
+        return _BOUND_BEFORE_RE.search(self.body, max(0, start - 40), start) is not None
 
     def _sentence_duration(self, match: re.Match, text: str, start: int) -> None:
         words = match.group(1).split(None, 1)
