@@ -187,6 +187,10 @@ def judge_written(key: str, value, card: dict) -> str | None:
         if not stated:
             return "unsupported"
         a, b = words(value), words(stated)
+        count = number(card["accelerator_count"])
+        prefix = re.match(r"(\d+) x (.+)", str(value)) if key == "hardware_used" else None
+        if prefix and count is not None and int(prefix.group(1)) * (_stated_count(prefix.group(2)) or 1) != count:
+            return "contradicted"  # the count carbon-card puts in front: "4 x NVIDIA A100x4" for four A100s says 16
         if key == "geographical_location" and _same_grid(str(value), stated):
             return None  # "us-east-1" and "US East (N. Virginia)": one region, written two ways
         return None if a and b and (a in b or b in a or _shares_model_number(str(value), stated)) else "contradicted"
@@ -200,6 +204,15 @@ def _same_grid(a: str, b: str) -> bool:
     first, second = parse_location(a), parse_location(b)
     return bool(first and second and (first.region.key == second.region.key
                                       or first.region.country and first.region.country == second.region.country))
+
+
+def _stated_count(text: str) -> float | None:
+    """The accelerators a written hardware value counts: the product of the numbers a multiplication
+    sign stands beside ("4 x NVIDIA A100x4": 16, "32 x 8 x A100": 256), None when it counts none."""
+    counts = {match.start(1): int(match.group(1))  # by position: "32 x 8 x" has the 8 on both sides of a sign
+              for pattern in (r"(?<![\w.])(\d+)\s*[x×](?=\s*[A-Za-z\d])", r"(?<=[A-Za-z\d])\s*[x×]\s*(\d+)(?![\w.])")
+              for match in re.finditer(pattern, text)}
+    return float(math.prod(counts.values())) if counts else None
 
 
 def _shares_model_number(a: str, b: str) -> bool:

@@ -220,6 +220,8 @@ _COUNT_OF_RE = lazy_compile(r"\b(\d{1,6})\s*(?:x\s*)?(?:gpus|tpus|chips|accelera
 _COUNT_GLUED_RE = lazy_compile(r"\b[a-z]{1,3}[ -]?\d{1,4}x(\d{1,3})(?![\w.])", re.IGNORECASE)
 # "Desktop device (1 x NVIDIA GeForce RTX 3060 + 32GB RAM)": a count first inside parentheses.
 _COUNT_IN_PARENTHESES_RE = lazy_compile(r"\(\s*(\d{1,6})\s*[x×*]\s*(?=[a-z])", re.IGNORECASE)
+# "NVIDIA 2xH200 (E2E TIR platform)": a count glued to the accelerator after its vendor's name.
+_COUNT_AFTER_VENDOR_RE = lazy_compile(r"^\s*(?:nvidia|amd|google|intel)\s+(\d{1,6})\s*[x×*]\s*(?=[a-z])", re.IGNORECASE)
 BOARD_CORES = 8
 """The most cores of one TPU board ("TPU v3-8" is one device; a slice of more, "v3-256", a pod's)."""
 NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -252,6 +254,9 @@ def parse_accelerator_count(text: str) -> int | None:
     if product:  # "32 x 8 x A100": 32 nodes of 8
         count = math.prod(int(n) for n in re.findall(r"\d+", product.group(1)))
         return count if count > 0 else None
+    vendor = _COUNT_AFTER_VENDOR_RE.match(text)  # the vendor's name before a count is no product's ("NVIDIA 3090")
+    if vendor and int(vendor.group(1)) > 0:
+        return int(vendor.group(1))
     for pattern in (_COUNT_FIRST_RE, _COUNT_LAST_RE, _COUNT_GLUED_RE, _COUNT_IN_PARENTHESES_RE, _COUNT_OF_RE):
         match = pattern.search(text)
         if match and int(match.group(1)) > 0 and not _PRODUCT_NAME_RE.search(text, 0, match.start(1)):

@@ -90,6 +90,25 @@ def test_hardware_carbon_card_cannot_name_is_not_a_safe_fix():
     assert propose(assessment, unsafe=True).block["hardware_used"] == "NVIDIA GeForce RTX 5070 Laptop GPU"
 
 
+@pytest.mark.parametrize("name, hardware", [
+    # "- **Hardware Type:** NVIDIA A100x4 for training": four A100s, not "4 x NVIDIA A100x4" (sixteen)
+    ("microsoft__DAViD__model_cards_surface_normal_model.md", "NVIDIA A100x4 for training"),
+    ("taed2-2425q1-gced-upc__TAED2_DataExplorers__docs_model_card.md", "T4x2"),
+    ("arunimas1107__gpt-oss-medical.md", "NVIDIA 2xH200 (E2E TIR platform)"),
+])
+def test_the_block_s_hardware_does_not_count_twice_a_count_its_text_states(name, hardware):
+    card, facts = _gold(name)
+    assert facts.value("accelerator_count") > 1
+    assert propose(assess(card, facts), unsafe=True).block["hardware_used"] == hardware
+
+
+def test_the_block_s_hardware_gets_the_count_the_card_states_elsewhere():
+    # "- **Hardware Type:** NVIDIA H100 GPUs" below "- **Training Duration:** 45 days on 256x H100 GPUs"
+    card, facts = _gold("zenlm__zen-omni-thinking.md")
+    assert facts.value("accelerator_count") == 256
+    assert propose(assess(card, facts)).block["hardware_used"] == "256 x NVIDIA H100 GPUs"
+
+
 @pytest.mark.parametrize("name, spelling, fields", [
     ("microsoft__speecht5_tts.md", "[More Information Needed]", 5),
     ("google__flan-t5-large.md", "More information needed", 3),

@@ -81,6 +81,8 @@ def test_a_count_written_against_the_accelerators_name():
     assert parse_accelerator_count("NVIDIA RTX 3060 (1 GPU) + 32 CPU cores") == 1
     assert parse_accelerator_count("RTX 3090 GPU") is None  # the product's digits, a GPU in the singular
     assert parse_accelerator_count("A100 80GB GPU") is None
+    assert parse_accelerator_count("NVIDIA 2xH200 (E2E TIR platform)") == 2  # glued before it, after the vendor
+    assert parse_accelerator_count("NVIDIA 3090") is None  # the vendor and the product's digits
 
 
 def test_a_count_in_a_word_before_the_accelerator():

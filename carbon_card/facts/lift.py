@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 import yaml
 
 from ..card import Card
+from ..units import parse_accelerator_count
 from .base import Fact, Facts
 
 __all__ = ["BLOCK_KEY", "Lift", "liftable", "yaml_number", "yaml_scalar"]
@@ -109,9 +110,11 @@ def _emissions_source(fact: Fact) -> str | None:
 
 
 def _hardware_text(fact: Fact, facts: Facts) -> str:
+    """The hardware as the card names it, with the count the card gives elsewhere in front, unless
+    the text counts them itself ("NVIDIA A100x4", "NVIDIA 2xH200": not "4 x NVIDIA A100x4")."""
     text = str(fact.text).strip()
     count = facts.value("accelerator_count")
-    if isinstance(count, int) and count > 0 and not text[:1].isdigit():
+    if isinstance(count, int) and count > 0 and not text[:1].isdigit() and parse_accelerator_count(text) is None:
         return f"{count} x {text}"
     return text
 
