@@ -200,7 +200,7 @@ def parse_duration_hours(text: str) -> tuple[float, bool]:
 
 # "8 x A100", "8 A100", "32xA100-40G" (no space: a letter after the x).
 _COUNT_FIRST_RE = lazy_compile(r"^\s*(\d{1,6})\s*(?:(?:x|×|\*)?\s+(?=\S)|[x×*](?=[a-z]))", re.IGNORECASE)
-_COUNT_LAST_RE = lazy_compile(r"(?:\bx|×|\*)\s*(\d{1,6})\s*$", re.IGNORECASE)
+_COUNT_LAST_RE = lazy_compile(r"(?:\bx|×|\*)\s*(\d{1,6})\s*\)?\s*$", re.IGNORECASE)  # "RTX 3090 x2", "Tesla T4 (x2)"
 # "32 x 8 x A100", "4 x 8 A100 GPUs": counts multiplied, each followed by a separator (not "8 x 80GB").
 _COUNT_PRODUCT_RE = lazy_compile(r"^\s*(\d{1,6}(?:\s*[x×*]\s*\d{1,6})+)(?:\s*[x×*]\s*|\s+)(?=[^\d\s])", re.IGNORECASE)
 # "512 nodes of 6xV100", "4 nodes with 8 A100", "2 machines x 8 H100": nodes times the accelerators of each.

@@ -95,11 +95,23 @@ def test_hardware_carbon_card_cannot_name_is_not_a_safe_fix():
     ("microsoft__DAViD__model_cards_surface_normal_model.md", "NVIDIA A100x4 for training"),
     ("taed2-2425q1-gced-upc__TAED2_DataExplorers__docs_model_card.md", "T4x2"),
     ("arunimas1107__gpt-oss-medical.md", "NVIDIA 2xH200 (E2E TIR platform)"),
+    ("gracebml__deepseek-ocr_fine-tuning__results_outputs_checkpoint-534_README.md", "Tesla T4 GPU (x2)"),
 ])
 def test_the_block_s_hardware_does_not_count_twice_a_count_its_text_states(name, hardware):
     card, facts = _gold(name)
     assert facts.value("accelerator_count") > 1
     assert propose(assess(card, facts), unsafe=True).block["hardware_used"] == hardware
+
+
+@pytest.mark.parametrize("name, field, hardware", [
+    ("microsoft__Phi-3.5-MoE-instruct.md", "**GPUs:** 512 H100-80G<br>", "512 H100-80G"),
+    ("bigscience__bloom-560m.md", "* Hardware: 384 A100 80GB GPUs (48 nodes):", "384 A100 80GB GPUs (48 nodes)"),
+    ("google__switch-c-2048.md", "TPU v4  | Number of chips ≥ 4.", "Google Cloud TPU Pods - TPU v3 or TPU v4"),
+])
+def test_what_ends_a_field_s_value_is_no_part_of_it(name, field, hardware):
+    card, facts = _gold(name)
+    assert field in card.text
+    assert hardware in [fact.value for fact in facts.all("hardware")]
 
 
 def test_the_block_s_hardware_gets_the_count_the_card_states_elsewhere():

@@ -77,6 +77,7 @@ def test_a_count_written_against_the_accelerators_name():
     assert parse_accelerator_count("8x80GB A100") is None  # 80GB is the memory, not a count
     assert parse_accelerator_count("NVIDIA A100x4") == 4  # glued after the model number
     assert parse_accelerator_count("RTX 3090 x2") == 2
+    assert parse_accelerator_count("Tesla T4 GPU (x2)") == 2
     assert parse_accelerator_count("Desktop device (1 x NVIDIA GeForce RTX 3060 + 32GB RAM)") == 1
     assert parse_accelerator_count("NVIDIA RTX 3060 (1 GPU) + 32 CPU cores") == 1
     assert parse_accelerator_count("RTX 3090 GPU") is None  # the product's digits, a GPU in the singular

@@ -391,10 +391,17 @@ _REMARK_RE = lazy_compile(r"\s*[(（][^()（）]*[)）]\s*")
 
 def _unquoted(value: str, kind: str) -> str:
     """A field's value written as a code span is the value: "- **Training Duration:** `13 hours`"; but
-    not a size ("**Model size**: `418M`" is a file's, as `du -h` prints it)."""
+    not a size ("**Model size**: `418M`" is a file's, as `du -h` prints it). What ends the value is
+    no part of it: a line break in HTML ("512 H100-80G<br>"), the colon before a list ("384 A100 80GB
+    GPUs (48 nodes):"), another cell after a pipe ("TPU v3 or TPU v4  | Number of chips ≥ 4.")."""
     if kind != "params" and len(value) > 2 and value[0] == "`" and value[-1] == "`" and "`" not in value[1:-1]:
         return value[1:-1].strip()
+    if "<" in value or ":" in value or "|" in value:
+        return _VALUE_END_RE.sub("", value.split(" | ", 1)[0]).rstrip()
     return value
+
+
+_VALUE_END_RE = lazy_compile(r"(?:\s*<br\s*/?>|\s*:)+\s*$", re.IGNORECASE)
 
 
 def _label_kind(label: str) -> str | None:
