@@ -114,6 +114,16 @@ def test_what_ends_a_field_s_value_is_no_part_of_it(name, field, hardware):
     assert hardware in [fact.value for fact in facts.all("hardware")]
 
 
+def test_a_section_whose_first_paragraph_is_about_a_variant_states_the_variant_s_training():
+    # "## Training details\n\nGerPT2-large is trained on ...\n... Training took roughly 12 days on 8 TPUv3 cores."
+    # on the card GerPT2 and GerPT2-large share: the large model's run, not the small one's.
+    _, small = _gold("benjamin__gerpt2.md", "benjamin/gerpt2")
+    assert small.best("accelerator_count") is None and small.best("wall_hours") is None
+    assert 8 in {fact.value for fact in small.all("accelerator_count", scope=None)}
+    _, large = _gold("benjamin__gerpt2-large.md", "benjamin/gerpt2-large")
+    assert (large.value("accelerator_count"), large.value("wall_hours")) == (8, 288)
+
+
 def test_the_block_s_hardware_gets_the_count_the_card_states_elsewhere():
     # "- **Hardware Type:** NVIDIA H100 GPUs" below "- **Training Duration:** 45 days on 256x H100 GPUs"
     card, facts = _gold("zenlm__zen-omni-thinking.md")

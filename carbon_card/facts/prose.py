@@ -482,6 +482,7 @@ class _Reader:
         self.segments: list[tuple[int, int]] | None = None  # the rendered text's parts, found when asked
         self.segment_starts: list[int] = []
         self.other_names: list[set[str]] = []
+        self.section_subjects: dict[int, str | None] = {}  # by the offset of a heading: its first paragraph's subject
 
     def line(self, body_offset: int) -> int:
         return self.card.line_of_offset(self.card.body_span[0] + body_offset)
@@ -1080,6 +1081,10 @@ class _Reader:
                     elif ((subject := _SUBJECT_MODEL_RE.match(clause) or _PARAGRAPH_SUBJECT_RE.match(line_before))
                           and self._names_a_variant(subject.group(1))):
                         self._not_this_model(read_before, TRAINING_QUANTITIES, f"of {subject.group(1)}")
+                    elif (variant := self._section_subject(start)) and self._names_a_variant(variant):
+                        # "## Training details\n\nGerPT2-large is trained on ... Training took roughly 12 days on
+                        # 8 TPUv3 cores." on GerPT2's card: the section is about the large variant.
+                        self._not_this_model(read_before, TRAINING_QUANTITIES, f"of {variant}")
                     elif ((subject := _SUBJECT_MODEL_RE.match(clause) or _SUBJECT_MODEL_RE.match(line_before))
                           and self._names_the_base(subject.group(1))):
                         # "KR-FinBert is trained ... taking 67.48 hours" on KR-FinBert-SC's card: its base's training.
@@ -1165,8 +1170,9 @@ class _Reader:
     def _names_a_variant(self, name: str) -> bool:
         """Whether a model's name is this one's with more words: a variant of it ("SEA-LION-v1-7B-IT" on
         SEA-LION v1's page). A name of other words may be this model's under another spelling
-        ("Falcon2-11B" in falcon-11B) or a folder's name may say nothing ("ai"): not taken as another's."""
-        return bool(self.model_name) and name_tokens(name) > name_tokens(self.model_name)
+        ("Falcon2-11B" in falcon-11B) or a folder's name may say nothing ("ai"): not taken as another's.
+        A Hub id's owner is no word of the name ("GerPT2-large" is a variant of benjamin/gerpt2)."""
+        return bool(self.model_name) and name_tokens(name) > name_tokens(self.model_name.rsplit("/", 1)[-1])
 
     def _names_the_base(self, name: str) -> bool:
         """Whether a model's name is this one's without its fine-tuning words: its base ("KR-FinBert" on
@@ -1215,6 +1221,20 @@ class _Reader:
         if pattern is _HARDWARE_RE or pattern is _GPU_COUNT_RE:
             return bool(_TRAINING_HEADING_RE.match(self._heading_before(start)))
         return False
+
+    def _section_subject(self, start: int) -> str | None:
+        """The model named as the subject of the first paragraph under the heading before `start`
+        (within `_CLAUSE_MAX` characters), if it names one: "GerPT2-large is trained on ..."."""
+        at = self.body.rfind("\n#", max(0, start - _CLAUSE_MAX), start)
+        if at < 0:
+            return None
+        if at not in self.section_subjects:
+            paragraph = self.body.find("\n", at + 1, start)
+            while 0 <= paragraph < start and self.body.startswith("\n", paragraph + 1):
+                paragraph += 1  # the blank lines after the heading
+            subject = _PARAGRAPH_SUBJECT_RE.match(self.body, paragraph + 1, start) if paragraph >= 0 else None
+            self.section_subjects[at] = subject.group(1) if subject else None
+        return self.section_subjects[at]
 
     def _heading_before(self, start: int) -> str:
         """The last Markdown heading line within `_CLAUSE_MAX` characters before `start` ("" if none)."""
