@@ -124,6 +124,23 @@ def test_a_section_whose_first_paragraph_is_about_a_variant_states_the_variant_s
     assert (large.value("accelerator_count"), large.value("wall_hours")) == (8, 288)
 
 
+@pytest.mark.parametrize("name, field, params", [
+    ("himanshu-nakrani__TinyMathReason-1B__docs_model_card.md", "- **Parameters:** 1.12B total", 1.12e9),
+    ("naver-hyperclovax__HyperCLOVAX-SEED-Text-Instruct-0.5B.md", "**Parameters**: 0.57\u00a0B (total); 0.45\u00a0B", 0.57e9),
+])
+def test_a_size_field_with_what_it_counts_after_the_figure(name, field, params):
+    card, facts = _gold(name)
+    assert field in card.text
+    assert facts.best("params").value == pytest.approx(params)
+
+
+def test_size_fields_that_disagree_leave_the_size_open():
+    # "### Baseline Model ... - **Parameters**: ~5M" and "### Improved Model ... - **Parameters**: ~12.4M"
+    _, facts = _gold("NishantSushmakar__Data-Capstone-Challenge__EfficientNet+Carbon_tracking+Comparison_README.md")
+    assert facts.best("params") is None
+    assert {fact.value for fact in facts.all("params", scope=None)} >= {5e6, 12.4e6}
+
+
 def test_the_block_s_hardware_gets_the_count_the_card_states_elsewhere():
     # "- **Hardware Type:** NVIDIA H100 GPUs" below "- **Training Duration:** 45 days on 256x H100 GPUs"
     card, facts = _gold("zenlm__zen-omni-thinking.md")

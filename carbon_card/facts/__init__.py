@@ -101,14 +101,20 @@ def _sizes_in_doubt(facts: list[Fact]) -> list[Fact]:
     one checkpoint, "450M" for the other; the stages of a pipeline; "SmolLM2-360M ... 360 million
     parameters" above a table of one 135M variant), or one beside a family's others, leave its
     size open: none is chosen, each is kept as a row whose model is unknown. A table's own row or
-    a field decides it elsewhere."""
+    a field decides it elsewhere, unless fields disagree too ("### Baseline Model ... - **Parameters**:
+    ~5M", "### Improved Model ... - **Parameters**: ~12.4M": two models' fields)."""
     sizes = [fact for fact in facts if fact.quantity == "params" and fact.scope == "model"]
-    if not sizes or any(fact.reading not in _UNSURE_SIZES for fact in sizes):
+    if not sizes:
         return facts
-    # A family's sizes stated beside it count too ("Stage C comes with a 1 billion and 3.6 billion
-    # parameter version ... Stage A contains 20 million parameters": which is this model's?).
-    values = [fact.value for fact in facts if fact.quantity == "params" and fact.scope in ("model", "family")
-              and fact.reading in _UNSURE_SIZES]
+    if all(fact.reading is Reading.FIELD for fact in sizes):
+        values = [fact.value for fact in sizes]
+    elif any(fact.reading not in _UNSURE_SIZES for fact in sizes):
+        return facts
+    else:
+        # A family's sizes stated beside it count too ("Stage C comes with a 1 billion and 3.6 billion
+        # parameter version ... Stage A contains 20 million parameters": which is this model's?).
+        values = [fact.value for fact in facts if fact.quantity == "params" and fact.scope in ("model", "family")
+                  and fact.reading in _UNSURE_SIZES]
     if max(values) <= min(values) * 1.1:
         return facts
     return [replace(fact, scope="row", note=f"{fact.note}; one of several sizes the card states")

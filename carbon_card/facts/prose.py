@@ -333,6 +333,10 @@ _NOT_TRAINING_AFTER_RE = lazy_compile(r"\s*(?:of\s+|for\s+|on\s+)?(?:development
 _LEADING_NUMBER_RE = lazy_compile(rf"\s*~?\s*({_NUM})")
 _WHOLE_LEADING_NUMBER_RE = lazy_compile(rf"\s*~?\s*({_NUM})(?![\d.,]?\d)(?!\s*[^\W\d_])\b")
 _SIZE_VALUE_RE = lazy_compile(rf"\s*({_SCALED})\s*")
+# A field's size first, then what it counts or a remark: "1.12B total", "0.57 B (total); 0.45 B (excluding ...)".
+_SCALED_SIZE = rf"{_NUM}\s*(?:[kKMBT](?![a-zA-Z])|thousand\b|million\b|billion\b|trillion\b)"
+_SIZE_FIRST_RE = lazy_compile(rf"\s*[~≈]?\s*({_SCALED_SIZE})(?![\w.])(?:\s*(\(?total\b\)?))?", re.IGNORECASE)
+_SCALED_SIZE_RE = lazy_compile(_SCALED_SIZE, re.IGNORECASE)
 _SCALED_RE = lazy_compile(_SCALED)
 _NUMBER_CELL_RE = lazy_compile(rf"\s*~?\s*{_SCALED}\s*")
 _SCIENTIFIC_RE = lazy_compile(rf"({_NUM})\s*(?:(?:x|×|\*)\s*10\s*\^?\s*\{{?([+-]?\d+)\}}?)?")
@@ -611,6 +615,9 @@ class _Reader:
             return True
         if kind == "params":
             found = _PARAMS_RE.search(value) or _SIZE_VALUE_RE.fullmatch(value)
+            if found is None and (first := _SIZE_FIRST_RE.match(value)) and (
+                    first.group(2) or not _SCALED_SIZE_RE.search(value, first.end())):
+                found = first  # "1.12B total", "0.57 B (total); 0.45 B (excluding ...)", "1.5B (base model) + LoRA"
             if found:
                 self.add("params", parse_count(found.group(1)), found.group(0), start, note=note, reading=Reading.FIELD)
             return bool(found)
