@@ -72,6 +72,12 @@ PIECES = {
                                "| Training hardware | Single NVIDIA RTX 3060 |\n- Training time: 1 hours, "
                                + "2 steps, " * 200 + "\nTrained on between 4 and 8 A100 GPUs, 1-2 kg CO2.\n",
                                "| Item | Value |\n|---|---|\n", ""),
+    # Fields ending in a line break, a colon or another cell; counts after the name in brackets or glued after the
+    # vendor; size fields with what they count; X's for digits, with and without a unit of CO2.
+    "fields and figures of this session": ("**GPUs:** 512 H100-80G<br>\n- Hardware: 384 A100 GPUs (48 nodes):\n"
+                                           "- **Hardware Type:** TPU v4  | Number of chips: 4 | Tesla T4 (x2) | NVIDIA "
+                                           "2xH200\n- **Parameters:** 1.12B total; 0.45 B (excluding) ~XX kg CO2 "
+                                           + "XX " * 50 + "X.X X 9.XX\n", "## Environmental Impact\n\n", " co2"),
 }
 
 

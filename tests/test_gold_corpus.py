@@ -167,6 +167,11 @@ def test_the_block_s_hardware_gets_the_count_the_card_states_elsewhere():
     ("taed2-2425q1-gced-upc__TAED2_Mates__models_Model_card.md", "", 4),
     ("amit-chaubey__finetune-LoRA-4bit__README.md", "[Your Cloud Provider]", 3),  # and "Estimate using [calculator](...)"
     ("nluwv__Leesplank_Noot__MODEL_CARD_TEMPLATE.md", "[Specify if applicable]", 2),  # and "[Estimate if available]"
+    # A figure of CO2 with X's for its digits, wherever it stands: "- **Environmental Impact:** Model training carbon
+    # footprint is estimated at ~XX kg CO2 (calculation in progress)"; "- **Total Emissions**: ~0.XX kg CO2eq (varies
+    # by hardware and training duration)" and "~X.XXXXXX g CO2eq per prediction" under "## Carbon Footprint Analysis"
+    ("0x0000dead__whales-identification__LICENSE_MODELS.md", "XX kg CO2", 1),
+    ("NishantSushmakar__Data-Capstone-Challenge__EfficientNet+Carbon_tracking+Comparison_README.md", "0.XX kg CO2eq", 2),
 ])
 def test_template_placeholders_in_the_spellings_real_cards_use(name, spelling, fields):
     card, facts = _gold(name)
@@ -1006,6 +1011,17 @@ def test_a_field_that_says_it_is_unknown_states_nothing():
     card, facts = _gold("distilbert__distilgpt2.md")
     assert not facts.all("location", scope=None)
     assert "geographical_location" not in (propose(assess(card, facts), unsafe=True).block or {})
+
+
+@pytest.mark.parametrize("value, nothing", [
+    ("~XX kg CO2 (calculation in progress)", True), ("~0.XX kg CO2eq (varies by hardware)", True), ("X hours", True),
+    ("X.X", True), ("XX", True),
+    ("x", False), ("8 x A100", False), ("x 8 A100", False), ("X-ray", False), ("Xeon E5", False), ("x86 server", False),
+])
+def test_a_figure_with_x_for_its_digits_states_nothing(value, nothing):
+    from carbon_card.facts.metadata import states_nothing
+
+    assert states_nothing(value) is nothing
 
 
 def test_a_field_that_cc301_calls_a_placeholder_states_no_fact():

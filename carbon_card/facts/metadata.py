@@ -50,6 +50,10 @@ PLACEHOLDER_VALUE_RE = lazy_compile(
     r"|\(?power\s+consumption\s*[x×*]\s*time\s*[x×*]\s*carbon\s+produced\s+based\s+on\s+(?:the\s+)?location"
     r"\s+of\s+(?:the\s+)?power\s+grid\)?"
     r"|var(?:ies|iable|ying)\b.*|depends\s+on\b.*"
+    # A figure with its digits left as X's: "~XX kg CO2 (calculation in progress)", "~0.XX kg CO2eq", "X hours"
+    # (an "x" alone is no figure)
+    r"|~?\s*(?:(?:\d+[.,])?[x×]{2,8}(?:[.,][x×]{1,8})?|\d+[.,][x×]{1,8}|[x×][.,][x×]{1,8})(?:\s+(?!\d)[^\n]*)?"
+    r"|~?\s*[x×]\s+(?:hours?|hrs?|h|days?|minutes?|kg|g|t|tonnes?|kwh|gpus?)\b[^\d\n]*"
     r"|\{\{.*\}\}|\{%.*%\}|\?+",
     re.IGNORECASE,
 )

@@ -99,6 +99,8 @@ def placeholders(ctx: Context) -> Findings:
         line_start = max(card.text.rfind("\n", low, start), card.text.rfind("\r", low, start), low - 1) + 1
         if label and label.endswith("?"):  # a question of the climate performance model card
             message = f"template placeholder left as the answer to '{label}'"
+        elif label is _X_FIGURE:
+            message = f"placeholder left in the text: {label}"
         else:
             message = f"template placeholder left in the Environmental Impact section{f' for {label}' if label else ''}"
         found.append(CC301.finding(message, (line, start - line_start + 1)))
@@ -138,10 +140,14 @@ def template_placeholders(card: Card) -> list[tuple[int, int, str | None]]:
     and code blocks are not card text."""
     body = card.body
     questions = "How much CO2" in body or "how much co2" in card.body_lower
-    if "nvironmental" not in body and not questions:
+    figures = _x_figures(card)
+    if "nvironmental" not in body and not questions and not figures:
         return []
     hidden = hidden_spans(body)
     found: dict[int, tuple[int, int, str | None]] = {}  # by line start: one per line
+    for start, end in figures:
+        if not _inside(start, hidden):
+            found[body.rfind("\n", 0, start) + 1] = (start, end, _X_FIGURE)
     if questions:
         # The climate performance model card's questions (Hershcovich et al., 2022) are its
         # fields: "| 8. How much CO2eq was emitted for all experiments? | N/A |".
@@ -191,6 +197,19 @@ def template_placeholders(card: Card) -> list[tuple[int, int, str | None]]:
                 found[line_start] = (placeholder.start(), placeholder.end(), label)
     shift = card.body_span[0]
     return [(start + shift, stop + shift, label) for start, stop, label in sorted(found.values())]
+
+
+# A mass of CO2 with its digits left as X's, wherever it stands: "estimated at ~XX kg CO2", "~0.XX kg CO2eq".
+_X_FIGURE = "a figure of CO2 with X's for its digits"
+_X_FIGURE_RE = lazy_compile(r"(?<![\w.])(?:\d+[.,]X{1,8}|X{2,8}(?:[.,]X{1,8})?|X[.,]X{1,8})\s*(?i:kg|g|t|tonnes?|tons?)\s*"
+                            r"(?i:of\s+)?(?i:co2)")  # "XX" or "X.XX", not "X" (a variable): the card's own placeholder
+
+
+def _x_figures(card: Card) -> list[tuple[int, int]]:
+    """(start, end) in the body of each figure of CO2 written with X's for its digits."""
+    if "co2" not in card.body_lower:
+        return []
+    return [figure.span() for figure in itertools.islice(_X_FIGURE_RE.finditer(card.body), _MAX_PLACEHOLDERS)]
 
 
 def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
@@ -325,7 +344,8 @@ CC301 = Rule(
     "Information Needed]`, Unknown, TBD, TODO, N/A, Varies, (Forthcoming.), \"Not (publicly) reported\", \"[Fill "
     "in]\", \"[Your Region]\", an illustration (\"0.5 kg CO2 (example)\"), a template field left blank, the "
     "template's formula, an unrendered `{{ variable }}` or a promise to fill it later (\"we will be able to fill "
-    "this part\", \"[To be calculated ...]\"; not in HTML comments).",
+    "this part\", \"[To be calculated ...]\"; not in HTML comments); or a figure of CO2 anywhere in the text "
+    "with X's for its digits (\"~XX kg CO2\", \"~0.XX kg CO2eq\").",
     why="The Hub's model card template ends with an Environmental Impact section whose fields say `[More "
         "Information Needed]` until someone fills them in. Left as they are, they tell a reader that nobody "
         "did. Fill them in, or remove the section. `check --fix --fill-template` writes the block's values into "
