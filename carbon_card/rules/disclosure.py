@@ -206,10 +206,12 @@ _X_FIGURE_RE = lazy_compile(r"(?<![\w.])(?:\d+[.,]X{1,8}|X{2,8}(?:[.,]X{1,8})?|X
 
 
 def _x_figures(card: Card) -> list[tuple[int, int]]:
-    """(start, end) in the body of each figure of CO2 written with X's for its digits."""
-    if "co2" not in card.body_lower:
+    """(start, end) in the body of each figure of CO2 written with X's for its digits (the pattern
+    only over a text that has such a figure's letters: most have none)."""
+    body = card.body
+    if not ("XX" in body or "X." in body or ".X" in body or ",X" in body) or "co2" not in card.body_lower:
         return []
-    return [figure.span() for figure in itertools.islice(_X_FIGURE_RE.finditer(card.body), _MAX_PLACEHOLDERS)]
+    return [figure.span() for figure in itertools.islice(_X_FIGURE_RE.finditer(body), _MAX_PLACEHOLDERS)]
 
 
 def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
