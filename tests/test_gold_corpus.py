@@ -141,6 +141,13 @@ def test_size_fields_that_disagree_leave_the_size_open():
     assert {fact.value for fact in facts.all("params", scope=None)} >= {5e6, 12.4e6}
 
 
+def test_a_table_of_the_corpora_s_token_counts_names_no_model():
+    # "| [Medical crawler](...) | 745,705,946 | ..." lists the training data: the card's "The training lasted a total of
+    # 48 hours with 16 NVIDIA V100 GPUs" stays this model's, not a family's of models its tables list.
+    _, facts = _gold("BSC-TeMU__roberta-base-biomedical-clinical-es.md")
+    assert (facts.value("wall_hours"), facts.value("accelerator_count")) == (48, 16)
+
+
 def test_the_block_s_hardware_gets_the_count_the_card_states_elsewhere():
     # "- **Hardware Type:** NVIDIA H100 GPUs" below "- **Training Duration:** 45 days on 256x H100 GPUs"
     card, facts = _gold("zenlm__zen-omni-thinking.md")

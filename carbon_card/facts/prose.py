@@ -1417,8 +1417,10 @@ class _Reader:
             return
         for fact in self.facts:
             # A table of sizes names a family's models, but states no training run: its rows do not make
-            # the card's run figures a family's.
-            if fact.row is not None and fact.reading is not Reading.TOTAL_ROW and fact.quantity != "params":
+            # the card's run figures a family's; nor does a table of token counts, whose rows may be the
+            # corpora of the training data ("Medical crawler | 745,705,946").
+            if fact.row is not None and fact.reading is not Reading.TOTAL_ROW and fact.quantity not in (
+                    "params", "train_tokens"):
                 target = self.own_names if fact.scope == "model" else self.other_names
                 tokens = name_tokens(fact.row)
                 if tokens not in target:  # a row gives a fact per column: its name once
