@@ -177,6 +177,13 @@ def test_provenance():
          "| 2B | 20 | 6 |\n", "emissions", 6000),
         ("<table><tr><td></td><td>Carbon Emitted (tCO2eq)</td></tr><tr><td>Only model</td><td>1.5</td></tr>"
          "</table>\n", "emissions", 1.5e6),
+        # Counts of nodes of N GPUs, a count glued after the name, cards counted in brackets or before the name.
+        ("It was trained on two 8-GPU nodes.\n", "accelerator_count", 16),
+        ("It was trained on 4 8-GPU servers.\n", "accelerator_count", 32),
+        ("It was trained on 8-GPU machines.\n", "accelerator_count", None),  # how many machines is not said
+        ("We pretrained on A100x16 for 24 hours.\n", "accelerator_count", 16),
+        ("The model was trained on the Intel Gaudi 2 processor (8 cards).\n", "accelerator_count", 8),
+        ("The training used 8 cards Gaudi2.\n", "accelerator_count", 8),
     ],
 )
 def test_prose_readers(body, quantity, value):

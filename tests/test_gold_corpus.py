@@ -890,6 +890,12 @@ def test_one_size_beside_a_family_s_others_is_in_doubt():
     # "# BERT base model (uncased)" names this model (its "base model" is its size, not a base), and
     # "trained on 4 cloud TPUs in Pod configuration (16 TPU chips total)" counts chips.
     ("google-bert__bert-base-uncased.md", "google-bert/bert-base-uncased", 16),
+    # "The model was trained on a single 8-GPU node for 3 days": the GPUs of each node, times the nodes.
+    ("facebook__deit-base-distilled-patch16-224.md", "facebook/deit-base-distilled-patch16-224", 8),
+    # "takes 7 days to train on A100x16": a count glued after the accelerator's name in a sentence.
+    ("IDEA-CCNL__Taiyi-CLIP-Roberta-large-326M-Chinese.md", "IDEA-CCNL/Taiyi-CLIP-Roberta-large-326M-Chinese", 16),
+    # "to lanuch the training with 8 cards Gaudi2": cards counted before the accelerator's name.
+    ("Intel__neural-chat-7b-v3-3.md", "Intel/neural-chat-7b-v3-3", 8),
 ])
 def test_accelerator_counts_real_cards_state(name, model_id, count):
     facts = _gold(name, model_id)[1]

@@ -143,8 +143,9 @@ _HARDWARE_RE = lazy_compile(
     rf"(?=\d|(?i:[{_ACCEL_INITIALS}asodqtfen]))"
     rf"(?:{_FIGURE_START}(\d{{1,6}}(?![\d.])|(?i:a\s+single|single|one|dual|twin|quad|an?(?=\s)|{_COUNT_WORDS}))\s*"
     rf"(?:x|X|×|\*)?\s*"
-    rf"(?:\d{{1,3}}\s?GB\s+)?(?:GPUs?\s*\(\s*|GPUs?\s+)?(?:\*\*)?)?"  # "a single GPU (Titan V)", "a 24GB GPU (NVIDIA A10G)"
-    rf"(?:\b|(?<=\d[xX×]))({_ACCEL})s?\b(?:\*\*)?"  # "a **Tesla V100** GPU"
+    # "a single GPU (Titan V)", "a 24GB GPU (NVIDIA A10G)", "with 8 cards Gaudi2"
+    rf"(?:\d{{1,3}}\s?GB\s+)?(?:(?:GPUs?|cards)\s*\(\s*|(?:GPUs?|cards)\s+)?(?:\*\*)?)?"
+    rf"(?:\b|(?<=\d[xX×]))({_ACCEL})s?(?:\b|(?=[x×]\d))(?:\*\*)?"  # "a **Tesla V100** GPU", "A100x16"
     rf"(?:\s*(?:x|×)\s*(\d{{1,6}})\b)?(?:\s*(?i:GPUs?|TPUs?|chips|cards))?"
 )
 # The ML CO2 Impact calculator's text: "A cumulative of 1 hours of computation was performed on
@@ -158,7 +159,9 @@ _NODES_BEFORE_RE = lazy_compile(rf"(?<![\w.,])(\d{{1,5}})\s+{NODES_OF}\s*$", re.
 _FACTOR_BEFORE_RE = lazy_compile(r"(?<![\w.,])(\d{1,5})\s*[x×*]\s*$", re.IGNORECASE)
 # "256 cores of a Cloud TPU v3 Pod": the parts of one named device.
 _PARTS_OF_BEFORE_RE = lazy_compile(r"(?<![\w.,])(\d{1,6})\s+(?:tpu\s+)?(?:cores|chips)\s+of\s+$", re.IGNORECASE)
-_CORES_AFTER_RE = lazy_compile(r"[^.\n()]{0,20}?[(,]\s*(\d{1,4})\s+(?:tpu\s+)?cores\b", re.IGNORECASE)
+# "(8 cores)", "processor (8 cards)": the accelerators counted in brackets after the name.
+_CORES_AFTER_RE = lazy_compile(r"[^.\n()]{0,20}?[(,]\s*(\d{1,4})\s+(?:tpu\s+)?(?:cores|cards|chips|devices)\b",
+                               re.IGNORECASE)
 # A device named in the singular: "on Tesla V100 GPU" (not "V100 GPUs", not "V100" alone).
 _SINGULAR_DEVICE_RE = lazy_compile(r"\b(?:GPU|TPU|card)$", re.IGNORECASE)
 _TOOK_AFTER_RE = lazy_compile(r"\s+took\s+(?:about\s+|around\s+|approximately\s+|~\s*)?\d")
@@ -214,9 +217,13 @@ _CJK_HOURS = {"小时": 1.0, "小時": 1.0, "時間": 1.0, "分钟": 1 / 60, "�
 # "on 128 GPUs", "on four GPUs", "on 2 cloud GPUs", "12x8 GPUs" (a factor before it, `_times_nodes`): a count of unnamed
 # accelerators (a named one is _HARDWARE_RE's).
 # Not a product's number: "on 3090/4090 GPUs" names two GeForce models, not 4,090 GPUs.
-_GPU_COUNT_RE = lazy_compile(rf"(?:(?<![\w.,/])|(?<=\d[x×*]))(?![1-5]0[5-9]0\s)(\d{{1,6}}|(?i:{_COUNT_WORDS}))\s+"
+_GPU_COUNT_RE = lazy_compile(rf"(?:(?<![\w.,/])|(?<=\d[x×*]))(?![1-5]0[5-9]0\s)(\d{{1,6}}|(?i:{_COUNT_WORDS}))(?:\s+"
                              r"(?:(?i:nvidia|amd|datacenter|consumer)\s+|(?i:cloud)\s+(?=GPUs))?"  # "four cloud TPUs": boards of chips
-                             r"(?:GPUs|TPUs|accelerators|(?:GPU|TPU)\s+chips|TPU\s+cores)\b")
+                             r"(?:GPUs|TPUs|accelerators|(?:GPU|TPU)\s+chips|TPU\s+cores)\b"
+                             # "a single 8-GPU node", "two 8-GPU nodes": the GPUs of each node
+                             r"|-GPU\s+(?P<node>(?i:nodes?|machines?|servers?|instances?))\b)")
+# The nodes of "8-GPU nodes" counted before them: "a single", "one", "two", "4".
+_NODE_COUNT_BEFORE_RE = lazy_compile(rf"(?<![\w.,])(\d{{1,5}}|a\s+single|single|one|an?|{_COUNT_WORDS})\s+$", re.IGNORECASE)
 # Each sentence pattern with its anchors: lower-case words every match contains. Scanning a
 # body with a pattern that starts with a number is slow (the engine tries every position);
 # `str.find` finds the anchors fast and the pattern then runs on a short window around each.
@@ -247,7 +254,7 @@ _SENTENCE_PATTERNS = (
     (_HARDWARE_RE, ("100", "h20", "b200", "gh200", "a800", "h800", "gpu", "tpu", "nvidia", "tesla", "rtx", "t4", "a10", "a30",
                     "a40", "a50", "a60", "l4", "amd", "gaudi", "k80", "p40", "mi2", "mi3", "titan")),
     (_DURATION_RE, ("hour", "hrs", "day", "week", "month", "minute", "mins")),
-    (_GPU_COUNT_RE, ("gpus", "tpus", "accelerators", "tpu cores")),
+    (_GPU_COUNT_RE, ("gpus", "tpus", "accelerators", "tpu cores", "-gpu")),
     (_CUMULATIVE_HOURS_RE, ("cumulative",)),
     (_CJK_COUNT_RE, ("张", "張", "台", "枚", "块", "塊", "个", "個", "单卡", "單卡")),
     (_CJK_DURATION_RE, ("小时", "小時", "時間", "分", "天", "日間", "시간")),
@@ -1058,8 +1065,15 @@ class _Reader:
                         if _COUNT_BOUND_BEFORE_RE.search(line_before[-80:]):
                             continue  # "At most 20 nodes were used (i.e. 80 GPUs)": a bound, not the count
                         count = int(match.group(1)) if match.group(1).isdigit() else counted(match.group(1))
-                        self.add("accelerator_count", self._times_nodes(count, start), text, start,
-                                 note="sentence")
+                        if match.group("node"):
+                            nodes = _NODE_COUNT_BEFORE_RE.search(self.body, max(0, start - 20), start)
+                            if nodes is None and match.group("node")[-1:].lower() == "s":
+                                continue  # "on 8-GPU nodes": how many is not said
+                            word = nodes.group(1) if nodes else "one"
+                            count *= int(word) if word.isdigit() else counted(word.split()[-1])
+                        else:
+                            count = self._times_nodes(count, start)
+                        self.add("accelerator_count", count, text, start, note="sentence")
                     elif pattern is _CJK_COUNT_RE:  # "4张A100": four A100 cards; "单卡-A100": a single card
                         self.add("hardware", match.group(2), text, start, note="sentence")
                         if match.group(1) and _CJK_HOURS_AFTER_RE.match(self.body, match.end()):
