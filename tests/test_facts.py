@@ -184,6 +184,12 @@ def test_provenance():
         ("We pretrained on A100x16 for 24 hours.\n", "accelerator_count", 16),
         ("The model was trained on the Intel Gaudi 2 processor (8 cards).\n", "accelerator_count", 8),
         ("The training used 8 cards Gaudi2.\n", "accelerator_count", 8),
+        # Sizes: a label in another language, the scale in the label, a Chinese count before its word.
+        ("- **Parametri:** 8,5M\n", "params", 8.5e6),
+        ("- **Parameters (B):** 1.3\n", "params", 1.3e9),
+        ("- **Model size (MB):** 420\n", "params", None),
+        ("GLM-130B 是一个拥有 1300 亿个参数的双语模型。\n", "params", 130e9),
+        ("我们训练了一个70亿参数的模型。\n", "params", 7e9),
     ],
 )
 def test_prose_readers(body, quantity, value):

@@ -127,6 +127,9 @@ def test_a_section_whose_first_paragraph_is_about_a_variant_states_the_variant_s
 @pytest.mark.parametrize("name, field, params", [
     ("himanshu-nakrani__TinyMathReason-1B__docs_model_card.md", "- **Parameters:** 1.12B total", 1.12e9),
     ("naver-hyperclovax__HyperCLOVAX-SEED-Text-Instruct-0.5B.md", "**Parameters**: 0.57\u00a0B (total); 0.45\u00a0B", 0.57e9),
+    # The scale in the label: "* Model size/M: 87.42", "* \\# of parameters (million): 46.51", "**Parameters (M):** 11.8"
+    ("Red-Liu199__CAT__egs_libri_exp_lm_lm-v1-transformer_readme.md", "* Model size/M: 87.42", 87.42e6),
+    ("Red-Liu199__CAT__egs_commonvoice_exp_asr-ctc-russian_readme.md", "of parameters (million): 46.51", 46.51e6),
 ])
 def test_a_size_field_with_what_it_counts_after_the_figure(name, field, params):
     card, facts = _gold(name)

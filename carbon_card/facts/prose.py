@@ -72,7 +72,9 @@ _LABEL_ENERGY_UNIT_RE = lazy_compile(r"\b(kWh|MWh|GWh)\b", re.IGNORECASE)
 _SCALED = rf"{_NUM}\s*(?:[kKMBT](?![a-zA-Z])|thousand|million|billion|trillion|[万萬亿億])?"
 _TOKENS_RE = lazy_compile(rf"{_NUMBER_START}({_SCALED})\s*(?:of\s+)?(?:training\s+)?tokens\b", re.IGNORECASE)
 # "7B parameters", "a 2B-parameter model", "the **1.5B parameter** version", "**1.3 billion** parameters".
-_PARAMS_RE = lazy_compile(rf"{_NUMBER_START}({_SCALED})(?:(?<=[kKMBT])\s+(?:thousand|million|billion|trillion))?\**(?:[ \t]*(?:\r?\n)?[ \t]*|-)(?:trainable\s+)?(?:parameters?|params)\b", re.IGNORECASE)
+# "1300 亿个参数", "一个70亿参数的模型": the count of parameters before the word, in Chinese (glued to the
+# characters before it: Chinese writes no space).
+_PARAMS_RE = lazy_compile(rf"(?=\d)(?:{_FIGURE_START}|(?<=[\u3000-\u9fff]))({_SCALED})(?:(?<=[kKMBT])\s+(?:thousand|million|billion|trillion))?\**(?:[ \t]*(?:\r?\n)?[ \t]*|-)(?:(?:trainable\s+)?(?:parameters?|params)\b|(?<=[万萬亿億])(?:个|個)?(?:参数|參數))", re.IGNORECASE)
 # The size after its label: "Its total number of parameters is 42,820,610", "パラメータ数は222M",
 # "파라미터 수는 279526656(280M)개", "参数量为 7B"; Keras's "Total params: 1,628,993" (not its "Trainable" and
 # "Non-trainable params", parts of it).
@@ -243,7 +245,7 @@ _SENTENCE_PATTERNS = (
     (_ENERGY_RE, ("kwh", "mwh", "gwh")),
     (_ACCEL_HOURS_RE, ("hour",)),
     (_TOKENS_RE, ("tokens",)),
-    (_PARAMS_RE, ("param",)),
+    (_PARAMS_RE, ("param", "参数", "參數")),
     (_PARAMS_STATED_RE, ("param", "パラメータ", "파라미터", "参数")),
     (_PUE_RE, ("pue",)),
     (_PUE_IN_POWER_RE, ("power usage",)),
@@ -284,10 +286,12 @@ _PLAIN_LABEL = (
     r"|co2 emissions?|cloud provider|compute region|training tokens|number of parameters"
     # "*Total kWh = 2500", "*Total Emissions (tCO2e) = 0.8075": totals written as equations.
     r"|total (?:emissions|kwh|energy)(?: \([^()\n]{1,20}\))?(?=[ \t]*=)"
+    # A size whose label holds its scale: "* Model size/M: 87.42", "* \# of parameters (million): 46.51".
+    r"|(?:model size|\\?#\s*of parameters|(?:number of )?parameters)\s*(?:/\s*[kmb]|\(\s*(?:millions?|billions?|[kmb])\s*\))"
 )
 # The first letters of the labels (a test checks them against `_PLAIN_LABEL`): the look-ahead turns
 # down the other lines ("- Loss: 0.1", "from x import y") at once, where the labels are tried one by one.
-_PLAIN_LABEL_INITIALS = "cdghnt"
+_PLAIN_LABEL_INITIALS = "cdghmnpt#\\\\"
 _PLAIN_FIELD_RE = lazy_compile(
     # "`GPUs: 2 GeForce GTX 1070, each with 8GiB memory`": a field in a code span, as a line of a machine's specs
     rf"^[ \t]*(?:[-*+][ \t]+)?(?:\*(?=total )|(?P<code>`))?(?=[{_PLAIN_LABEL_INITIALS}])(?P<label>{_PLAIN_LABEL})[ \t]*[:=][ \t]*"
@@ -396,7 +400,14 @@ _TRANSLATED_LABELS = {
     "cloud-anbieter": "cloud_provider", "rechenregion": "location", "ausgestoßener kohlenstoff": "emissions",
     "tipo di hardware": "hardware", "ore utilizzate": "hours", "fornitore cloud": "cloud_provider",
     "regione di calcolo": "location", "carbonio emesso": "emissions",
+    # A model's size: "Parametri: 8,5M", "参数量: 7B", "パラメータ数: 1.3B"
+    "parametri": "params", "parámetros": "params", "parâmetros": "params", "paramètres": "params",
+    "anzahl der parameter": "params", "参数量": "params", "参数": "params", "參數量": "params", "パラメータ数": "params",
+    "파라미터 수": "params",
 }
+# A scale written in a size's label, for the figure that follows: "Model size/M: 87.42", "# of parameters (million)".
+_LABEL_SCALE_RE = lazy_compile(r"\s*(?:/\s*([kmb])|\(\s*(thousands?|millions?|billions?|[kmb])\s*\))\s*$", re.IGNORECASE)
+_LABEL_SCALES = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "b": 1e9, "billion": 1e9}
 _REMARK_RE = lazy_compile(r"\s*[(（][^()（）]*[)）]\s*")
 
 
@@ -440,8 +451,10 @@ def _label_kind(label: str) -> str | None:
         return "cloud_provider"
     if key in {"compute region", "region", "location", "geographical location", "country"}:
         return "location"
-    if key in {"size", "parameters", "number of parameters", "model size", "params", "parameter count"}:
-        return "params"
+    if _LABEL_SCALE_RE.sub("", key) in {"size", "parameters", "number of parameters", "model size", "params",
+                                        "parameter count", "# of parameters", "\\# of parameters", "#params", "# params",
+                                        "no. of parameters"}:
+        return "params"  # "Model size/M: 87.42", "# of parameters (million): 46.51": the scale in the label
     if key in {"training tokens", "tokens", "number of tokens", "dataset size"}:
         return "train_tokens"
     if key == "training type":  # the template's "Training regime" is a precision (fp16 mixed precision)
@@ -621,6 +634,13 @@ class _Reader:
             self.add(kind, value, value, start, note=note, reading=Reading.FIELD)
             return True
         if kind == "params":
+            scale = _LABEL_SCALE_RE.search(label)
+            bare = re.fullmatch(rf"\s*[~≈]?\s*({_NUM})\s*", value) if scale else None
+            if bare:  # "Model size/M: 87.42": 87.42 million
+                word = (scale.group(1) or scale.group(2)).lower().rstrip("s")
+                self.add("params", parse_count(bare.group(1)) * _LABEL_SCALES[word], value, start, note=note,
+                         reading=Reading.FIELD)
+                return True
             found = _PARAMS_RE.search(value) or _SIZE_VALUE_RE.fullmatch(value)
             if found is None and (first := _SIZE_FIRST_RE.match(value)) and (
                     first.group(2) or not _SCALED_SIZE_RE.search(value, first.end())):
