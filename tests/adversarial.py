@@ -78,6 +78,10 @@ PIECES = {
                                            "- **Hardware Type:** TPU v4  | Number of chips: 4 | Tesla T4 (x2) | NVIDIA "
                                            "2xH200\n- **Parameters:** 1.12B total; 0.45 B (excluding) ~XX kg CO2 "
                                            + "XX " * 50 + "X.X X 9.XX\n", "## Environmental Impact\n\n", " co2"),
+    # Rows whose second cell is prose, read as sentences: many rows, and one row of a cell without end.
+    "prose cells": ("| **Carbon Footprint** | Pretraining utilized 7680 GPU hours on V100. The model was trained on 8 "
+                    "A100 GPUs for 3 days and emitted 5 kg CO2. |\n", "| Item | Details |\n|---|---|\n", ""),
+    "one prose cell without end": ("was trained on 8 A100 GPUs for 3 days, ", "| Item | The model ", ""),
 }
 
 

@@ -188,6 +188,7 @@ def test_provenance():
         ("- **Parametri:** 8,5M\n", "params", 8.5e6),
         ("- **Parameters (B):** 1.3\n", "params", 1.3e9),
         ("- **Model size (MB):** 420\n", "params", None),
+        ("- **Model size:** 420\n", "params", None),  # fewer than 10,000: no model's count of parameters
         ("GLM-130B 是一个拥有 1300 亿个参数的双语模型。\n", "params", 130e9),
         ("我们训练了一个70亿参数的模型。\n", "params", 7e9),
     ],

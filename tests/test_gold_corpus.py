@@ -151,6 +151,14 @@ def test_a_table_of_the_corpora_s_token_counts_names_no_model():
     assert (facts.value("wall_hours"), facts.value("accelerator_count")) == (48, 16)
 
 
+def test_the_prose_of_a_row_s_second_cell_is_read_as_sentences():
+    # "| **Carbon Footprint** | Pretraining utilized a cumulative 7680 GPU hours of computation on hardware of type
+    # V100 (TDP of 250W-400W). Estimated total emissions were 0.89184 tCO2eq. ... |" (an Azure model card's table)
+    _, facts = _gold("Azure__azureml-assets__assets_models_system_medimageinsight_description.md")
+    assert facts.best("emissions").value == pytest.approx(891_840)
+    assert facts.best("accelerator_hours").value == 7680
+
+
 def test_the_block_s_hardware_gets_the_count_the_card_states_elsewhere():
     # "- **Hardware Type:** NVIDIA H100 GPUs" below "- **Training Duration:** 45 days on 256x H100 GPUs"
     card, facts = _gold("zenlm__zen-omni-thinking.md")

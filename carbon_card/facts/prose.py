@@ -405,9 +405,6 @@ _TRANSLATED_LABELS = {
     "anzahl der parameter": "params", "参数量": "params", "参数": "params", "參數量": "params", "パラメータ数": "params",
     "파라미터 수": "params",
 }
-# A scale written in a size's label, for the figure that follows: "Model size/M: 87.42", "# of parameters (million)".
-_LABEL_SCALE_RE = lazy_compile(r"\s*(?:/\s*([kmb])|\(\s*(thousands?|millions?|billions?|[kmb])\s*\))\s*$", re.IGNORECASE)
-_LABEL_SCALES = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "b": 1e9, "billion": 1e9}
 _REMARK_RE = lazy_compile(r"\s*[(（][^()（）]*[)）]\s*")
 
 
@@ -451,7 +448,7 @@ def _label_kind(label: str) -> str | None:
         return "cloud_provider"
     if key in {"compute region", "region", "location", "geographical location", "country"}:
         return "location"
-    if _LABEL_SCALE_RE.sub("", key) in {"size", "parameters", "number of parameters", "model size", "params",
+    if _PER_SCALE_RE.sub("", _REMARK_RE.sub("", key)).strip() in {"size", "parameters", "number of parameters", "model size", "params",
                                         "parameter count", "# of parameters", "\\# of parameters", "#params", "# params",
                                         "no. of parameters"}:
         return "params"  # "Model size/M: 87.42", "# of parameters (million): 46.51": the scale in the label
@@ -634,20 +631,21 @@ class _Reader:
             self.add(kind, value, value, start, note=note, reading=Reading.FIELD)
             return True
         if kind == "params":
-            scale = _LABEL_SCALE_RE.search(label)
-            bare = re.fullmatch(rf"\s*[~≈]?\s*({_NUM})\s*", value) if scale else None
-            if bare:  # "Model size/M: 87.42": 87.42 million
-                word = (scale.group(1) or scale.group(2)).lower().rstrip("s")
-                self.add("params", parse_count(bare.group(1)) * _LABEL_SCALES[word], value, start, note=note,
-                         reading=Reading.FIELD)
-                return True
-            found = _PARAMS_RE.search(value) or _SIZE_VALUE_RE.fullmatch(value)
-            if found is None and (first := _SIZE_FIRST_RE.match(value)) and (
-                    first.group(2) or not _SCALED_SIZE_RE.search(value, first.end())):
-                found = first  # "1.12B total", "0.57 B (total); 0.45 B (excluding ...)", "1.5B (base model) + LoRA"
-            if found:
-                self.add("params", parse_count(found.group(1)), found.group(0), start, note=note, reading=Reading.FIELD)
-            return bool(found)
+            # The scale in the label, as in a table's header: "Model size/M: 87.42", "Parameters (B): 1.3".
+            scale = _PER_SCALE_RE.search(label.lower()) or _HEADER_UNIT_RE.search(label)
+            number = (_table_value(value, "params", scale.group(1))
+                      if scale and scale.group(1).strip().upper() in _PARAM_SCALES else None)
+            found = None
+            if number is None:
+                found = _PARAMS_RE.search(value) or _SIZE_VALUE_RE.fullmatch(value)
+                if found is None and (first := _SIZE_FIRST_RE.match(value)) and (
+                        first.group(2) or not _SCALED_SIZE_RE.search(value, first.end())):
+                    found = first  # "1.12B total", "0.57 B (total); 0.45 B (excluding ...)", "1.5B (base model) + LoRA"
+                number = parse_count(found.group(1)) if found else None
+            if number is None or number < _MIN_MODEL_SIZE:
+                return False  # "Model size: 420" (megabytes, say): no model's count of parameters
+            self.add("params", number, found.group(0) if found else value, start, note=note, reading=Reading.FIELD)
+            return True
         if kind in {"train_tokens", "dataset"}:
             found = _TOKENS_RE.search(value)
             if found:
@@ -1005,8 +1003,8 @@ class _Reader:
                     raise _Enough  # each match looks at its clause: thousands of them are no card's
                 start = match.start()
                 line_before = self._line_text_before(start)
-                if line_before.lstrip().startswith("|"):
-                    continue  # a table row, read (or skipped) as a table
+                if line_before.lstrip().startswith("|") and not _prose_cell(line_before):
+                    continue  # a table row, read (or skipped) as a table; but not the prose of a label's cell
                 if pattern in _RUN_PATTERNS and _RANGE_END_RE.search(line_before.rstrip("*_ ")[-24:]) or (
                         pattern is _HARDWARE_RE or pattern is _GPU_COUNT_RE) and _COUNT_RANGE_END_RE.search(line_before[-24:]):
                     continue  # "560-1200 kg", "350 to 500 GPU-hours", "4-8 GPUs": a range is no one figure
@@ -1698,9 +1696,15 @@ _ACCELERATORS_CELL_RE = lazy_compile(rf"\s*(\d{{1,6}})\s*(?:[x×]\s*({_ACCEL})\s
 _PARAMS_COLUMN_RE = lazy_compile(r"(?:#\s*|total\s+|number\s+of\s+)?(?:params|parameters?|parameter\s+count)\b"
                                   r"|参数|パラメータ|파라미터")
 _COMMA_BEFORE_SCALE_RE = lazy_compile(r"\d{1,3},\d{3}\s*[a-z]+", re.IGNORECASE)
-_PARAM_SCALES = {"K": 1e3, "M": 1e6, "B": 1e9}  # "| Params (M) |", "| Params / M |": a bare number's scale
+# "| Params (M) |", "| Params / M |", "# of parameters (million): 46.51": a bare number's scale
+_PARAM_SCALES = {"K": 1e3, "M": 1e6, "B": 1e9, "THOUSAND": 1e3, "THOUSANDS": 1e3, "MILLION": 1e6, "MILLIONS": 1e6,
+                 "BILLION": 1e9, "BILLIONS": 1e9}
 _DATA_TABLE_RE = lazy_compile(r"(?:training\s+)?(?:corpus|corpora|datasets?|data\s*sets?|data\s+sources?|languages?)\b",
                               re.IGNORECASE)
+# _PROSE_CELL: the second cell of a two-column row, written as prose before the figure: "| **Carbon Footprint** | Pretraining
+# utilized a cumulative 7680 GPU hours ... Estimated total emissions were 0.89184 tCO2eq." (Azure's cards), "| Environment
+# | The model was trained on the Intel Gaudi 2 processor (8 cards). |": sentences, read as the text's.
+_CELL_WORD_RE = lazy_compile(r"[a-z]{2,}[ ,]")
 _RUN_TOTALS = {"emissions", "energy", "accelerator_hours", "wall_hours"}  # tokens describe each model
 # The words of a run's label that name its stage, not its model ("IDEFICS-9b pretraining").
 _RUN_STAGE_WORDS = frozenset({"pretraining", "pre", "training", "train", "finetuning", "fine", "tuning", "tuned",
@@ -1879,6 +1883,17 @@ def _fence_lines(body: str) -> Iterator[re.Match]:
     anchored at every line start costs a step per character of the body, which the finds skip."""
     starts = sorted({*lines_with(body, "```"), *lines_with(body, "~~~")})
     return filter(None, (_FENCE_LINE_RE.match(body, start) for start in starts))
+
+
+def _prose_cell(line_before: str) -> bool:
+    """Whether the text before a figure on a table's line is the second cell of a row, written as
+    prose (a capital letter, then three words or more): `_PROSE_CELL` says why."""
+    first = line_before.find("|")
+    second = line_before.find("|", first + 1)
+    if second < 0 or second - first > 81 or "|" in line_before[second + 1 :]:
+        return False
+    cell = line_before[second + 1 :].lstrip()
+    return cell[:1].isupper() and len(_CELL_WORD_RE.findall(cell, 0, 2000)) >= 3
 
 
 def _subtract(segments: list[tuple[int, int]], spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
