@@ -397,6 +397,15 @@ def test_the_row_the_authors_mark_as_theirs_is_this_model_s():
     assert facts.best("params").value == 17_000_000
 
 
+def test_a_row_the_authors_call_this_model_s_is_never_a_base_s():
+    # "| This Model Training | 0.594 kg CO2 |" beside comparison rows ("Car travel (3.5 km)"): its own row, whose
+    # words are none of the model's name, not the row of a base; and of the fields "- **Hardware**: NVIDIA GPU with
+    # CUDA 13.0+" and "- **Hardware**: NVIDIA GeForce RTX 4070 Ti", a version is no model number.
+    _, facts = _gold("paazmaya__kanji-2965-CNN-ETL9G__model-card.md")
+    assert facts.best("emissions").value == pytest.approx(594)
+    assert facts.best("hardware").value == "NVIDIA GeForce RTX 4070 Ti"
+
+
 def test_a_mass_written_without_its_leading_zero():
     card, facts = _gold("gjanee__ml__modelcard.md")
     assert "**Carbon Emitted:** .0000058 kg CO2e" in card.text

@@ -7,9 +7,11 @@ can use the best one and the rules can report where two places disagree.
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from .._regex import lazy_compile
 from ..document import MODEL_CARD, Document
 
 __all__ = ["QUANTITIES", "Quantity", "Copied", "Fact", "FactProblem", "Facts", "Reading", "SCOPES", "DISCLOSING_SCOPES", "NAMED_BY_ID"]
@@ -264,13 +266,20 @@ def _not_positive(value: Any) -> bool:
 
 def _named_hardware(best: Fact, candidates: tuple[Fact, ...]) -> Fact:
     """The first hardware of the best origin, unless it names no product ("Hardware Type: GPU
-    Power": no model number) and another of that origin does ("GPU: NVIDIA GeForce RTX 5070")."""
+    Power": no model number; "NVIDIA GPU with CUDA 13.0+": a version is none) and another of that
+    origin does ("GPU: NVIDIA GeForce RTX 5070")."""
     def names_a_product(fact: Fact) -> bool:
-        return isinstance(fact.value, str) and any(character.isdigit() for character in fact.value)
+        if not isinstance(fact.value, str):
+            return False
+        value = _VERSION_RE.sub("", fact.value) if "." in fact.value or "cuda" in fact.value.lower() else fact.value
+        return any(character.isdigit() for character in value)
 
     if names_a_product(best):
         return best
     return next((fact for fact in candidates if fact.origin == best.origin and names_a_product(fact)), best)
+
+
+_VERSION_RE = lazy_compile(r"\bcuda\s*\d+(?:\.\d+)*|\d+\.\d+", re.IGNORECASE)  # "CUDA 13.0+", "CUDA 12": no model number
 
 
 def _metadata_checked_against_text(stated: Fact, candidates: tuple[Fact, ...]) -> Fact:

@@ -945,9 +945,10 @@ class _Reader:
         if ours:
             picked = 0 if len(ours) == 1 else _pick_row([labels[model_rows[position]] for position in ours], model_tokens)
             mine = ours[picked] if picked is not None else mine
+        marked = mine is not None and mine in ours  # "| This Model Training | 0.594 kg CO2 |": theirs, never a base's
         for position, index in enumerate(model_rows):
             label = labels[index]
-            if position == mine and (tuning := base_row_words(name_tokens(label), self.model_name)):
+            if position == mine and not marked and (tuning := base_row_words(name_tokens(label), self.model_name)):
                 # "Llama 2 7B" on the card of Llama-2-7b-chat: the base model's pre-training.
                 scopes[index] = _RowScope("other", f"row '{label}' of {where}, the base of this model "
                                                    f"(this one adds {', '.join(sorted(tuning))})", Reading.ROW, of_base=True)
