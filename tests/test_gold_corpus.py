@@ -13,6 +13,7 @@ from carbon_card.card import parse_card, read_card
 from carbon_card.document import DocumentKind
 from carbon_card.estimate import estimate
 from carbon_card.facts import Listing, gather
+from carbon_card.facts.base import Reading
 from carbon_card.patch import PatchError, propose
 from carbon_card.units import parse_accelerator_count
 
@@ -404,6 +405,16 @@ def test_a_row_the_authors_call_this_model_s_is_never_a_base_s():
     _, facts = _gold("paazmaya__kanji-2965-CNN-ETL9G__model-card.md")
     assert facts.best("emissions").value == pytest.approx(594)
     assert facts.best("hardware").value == "NVIDIA GeForce RTX 4070 Ti"
+
+
+def test_a_section_s_number_is_no_version_and_inference_fields_are_no_training():
+    # "## 6. Environmental Impact Assessment" names no model (6 is the section's number, not a version): its
+    # "- **Total CO2 Emissions**: **11.1 kg CO2e**" is this model's; "- **Annual Inference Emissions**: 1,991 kg
+    # CO2e" and "- **5-Year Lifecycle Emissions**: ~2,300 kg CO2e" are no training's figures.
+    _, facts = _gold("gianlucaciarcelluti__Interzen.ZenIA__docs_microservices_MS01-CLASSIFIER_SYSTEM-CARD.md")
+    assert facts.best("emissions").value == pytest.approx(11_100)
+    figures = {round(fact.value) for fact in facts.all("emissions", scope=None) if fact.reading is Reading.FIELD}
+    assert figures == {11_100}
 
 
 def test_a_mass_written_without_its_leading_zero():

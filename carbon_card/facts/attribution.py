@@ -371,6 +371,7 @@ def _label_scope(text: str, own: set[str], name_is_id: bool, own_versions: tuple
         return None  # most headings: their words are not looked at
     if _FIGURE_RE.search(text):
         return None  # "**Estimated one-time training carbon cost: ~3 kg CO₂**": a statement, not a model's name
+    text = _SECTION_NUMBER_RE.sub("", text)  # "6. Environmental Impact Assessment": a section's number, no version
     named = model_words(text) - _LABEL_WORDS
     if original:
         # "Original model card: Meta's CodeLlama 7B"; but "BERT base model (uncased)" names this model.
@@ -401,6 +402,7 @@ def _label_scope(text: str, own: set[str], name_is_id: bool, own_versions: tuple
 
 
 _SIZE_WORD_RE = lazy_compile(r"\d+(?:\.\d+)?[kmbt]?")
+_SECTION_NUMBER_RE = lazy_compile(r"^[\s#*_]*\d{1,2}(?:\.\d{1,2})*[.)]\s+")
 # A title that says it is another model's card ("Original model card: ..."; not "T5 Base model", a size).
 _ANOTHERS_TITLE_RE = lazy_compile(r"\b(?:original|parent|upstream|source)\s+model\b", re.IGNORECASE)
 _TEMPLATE_TITLE_RE = lazy_compile(r"\W*model\s+card\s+for\b", re.IGNORECASE)  # the Hub template's "Model Card for {{ model_id }}"

@@ -308,6 +308,9 @@ _H1_RE = lazy_compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 
 
 _EMISSIONS_LABEL_RE = lazy_compile(r"carbon emitted|emission|co2|carbon footprint")
+_NOT_TRAINING_LABEL_RE = lazy_compile(r"inference|annual|yearly|per\s+(?:year|day|month|query|request|prediction|image|"
+                                      r"token|inference)|/\s*(?:year|day|query)|life-?\s?cycle|deployment|serving",
+                                      re.IGNORECASE)
 
 
 # Words that may come before the figure of an emissions field: "~ 5 kg", "approximately 5 kg".
@@ -421,6 +424,12 @@ def _unquoted(value: str, kind: str) -> str:
 
 
 _VALUE_END_RE = lazy_compile(r"(?:\s*<br\s*/?>|\s*:)+\s*$", re.IGNORECASE)
+
+
+def _not_training(kind: str, label: str) -> bool:
+    """Whether a field of emissions or energy is labelled as another's than the training's: "Annual
+    Inference Emissions: 1,991 kg CO2e", "5-Year Lifecycle Emissions", "Energy per query"."""
+    return kind in ("emissions", "energy") and _NOT_TRAINING_LABEL_RE.search(label) is not None
 
 
 def _label_kind(label: str) -> str | None:
@@ -555,7 +564,7 @@ class _Reader:
             if kind is None or not value:
                 continue
             value = _unquoted(value, kind)
-            if states_nothing(value):
+            if states_nothing(value) or _not_training(kind, label):
                 self._use(match.start())  # nor a sentence: "**Carbon Emitted:** 0.5 kg CO2 (example)"
                 continue
             # A field whose value is not the quantity its label names is left to the sentence
@@ -581,7 +590,7 @@ class _Reader:
                 value = value.removesuffix("`").rstrip()  # the field is a code span: "`GPUs: 2 GeForce GTX 1070`"
             else:
                 value = _unquoted(value, kind)
-            if states_nothing(value):
+            if states_nothing(value) or _not_training(kind, label):
                 self._use(match.start())
                 continue
             if kind in ("hardware", "accelerator_count", "hours") and _EVALUATION_HEADING_RE.match(
