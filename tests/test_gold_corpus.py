@@ -417,6 +417,13 @@ def test_a_section_s_number_is_no_version_and_inference_fields_are_no_training()
     assert figures == {11_100}
 
 
+def test_the_base_row_s_size_yields_to_a_size_the_card_states_as_its_own():
+    # T5-Efficient-XL-NL4: its base row "Xl | ... | 3B" and "It has **502.7** million parameters" (a narrower variant:
+    # the base's size is not its own when the card says another).
+    _, facts = _gold("google__t5-efficient-xl-nl4.md", "google/t5-efficient-xl-nl4")
+    assert facts.best("params").value == pytest.approx(502.7e6)
+
+
 def test_a_mass_written_without_its_leading_zero():
     card, facts = _gold("gjanee__ml__modelcard.md")
     assert "**Carbon Emitted:** .0000058 kg CO2e" in card.text

@@ -74,7 +74,8 @@ _TOKENS_RE = lazy_compile(rf"{_NUMBER_START}({_SCALED})\s*(?:of\s+)?(?:training\
 # "7B parameters", "a 2B-parameter model", "the **1.5B parameter** version", "**1.3 billion** parameters".
 # "1300 亿个参数", "一个70亿参数的模型": the count of parameters before the word, in Chinese (glued to the
 # characters before it: Chinese writes no space).
-_PARAMS_RE = lazy_compile(rf"(?=\d)(?:{_FIGURE_START}|(?<=[\u3000-\u9fff]))({_SCALED})(?:(?<=[kKMBT])\s+(?:thousand|million|billion|trillion))?\**(?:[ \t]*(?:\r?\n)?[ \t]*|-)(?:(?:trainable\s+)?(?:parameters?|params)\b|(?<=[万萬亿億])(?:个|個)?(?:参数|參數))", re.IGNORECASE)
+_PARAMS_RE = lazy_compile(rf"(?=\d)(?:{_FIGURE_START}|(?<=[\u3000-\u9fff]))({_SCALED})(?:(?<=[kKMBT])\s+(?:thousand|million|billion|trillion)|(?<=\d)\*\*\s*(?P<scale>thousand|million|billion|trillion))?\**(?:[ \t]*(?:\r?\n)?[ \t]*|-)(?:(?:trainable\s+)?(?:parameters?|params)\b|(?<=[万萬亿億])(?:个|個)?(?:参数|參數))", re.IGNORECASE)
+# (The scale after the bold number: "It has **502.7** million parameters".)
 # The size after its label: "Its total number of parameters is 42,820,610", "パラメータ数は222M",
 # "파라미터 수는 279526656(280M)개", "参数量为 7B"; Keras's "Total params: 1,628,993" (not its "Trainable" and
 # "Non-trainable params", parts of it).
@@ -513,6 +514,7 @@ class _Reader:
         self.segment_starts: list[int] = []
         self.other_names: list[set[str]] = []
         self.section_subjects: dict[int, str | None] = {}  # by the offset of a heading: its first paragraph's subject
+        self.base_sizes: set[int] = set()  # ids of the sizes read from the base's row, as this model's
 
     def line(self, body_offset: int) -> int:
         return self.card.line_of_offset(self.card.body_span[0] + body_offset)
@@ -837,6 +839,7 @@ class _Reader:
                     # The base's row gives this model's size: fine-tuning changes no parameter count.
                     self.add(quantity, value, cell, table.row_offsets[table.rows.index(row)], scope="model",
                              note=f"{note}: its size", reading=Reading.OWN_ROW, row=labels[index])
+                    self.base_sizes.add(id(self.facts[-1]))
                     continue
                 self.add(quantity, value, cell, table.row_offsets[table.rows.index(row)],
                          scope=column_scope if column_scope != "model" else scope, note=note, reading=reading,
@@ -1058,7 +1061,8 @@ class _Reader:
                     # "the 124 million parameter version of GPT-2": another model's.
                     scope = ("family" if _SIZE_LIST_BEFORE_RE.search(before)
                              else "other" if _VERSION_OF_AFTER_RE.match(self.body, match.end()) else None)
-                    number = parse_count(match.group(1))
+                    number = parse_count(match.group(1) if pattern is not _PARAMS_RE or not match.group("scale")
+                                         else f"{match.group(1)} {match.group('scale')}")
                     if pattern is _TOKENS_RE:
                         if (number >= 1e6 and re.search(r"train|token", clause, re.IGNORECASE)
                                 and not re.search(r"context|length|window|sequence", clause, re.IGNORECASE)):
@@ -1349,10 +1353,23 @@ class _Reader:
             pass  # a text of thousands of figures is no card's: what was read stands, the rest is not read
         self._rescope_family_figures()
         self._figures_in_doubt()
+        self._base_size_yields()
         if len(self.facts) > 1:
             # The most structured reader first: Facts.best takes the first of equal origin.
             self.facts.sort(key=_reader_rank)
         return self.facts, self.problems
+
+    def _base_size_yields(self) -> None:
+        """The base's row gives this model's size unless the card states another of its own: "It has
+        **502.7** million parameters" on T5-Efficient-XL-NL4's card, whose base row "Xl" says 3B (a
+        narrower variant of the base, not a fine-tune of it)."""
+        if not self.base_sizes:
+            return
+        own = [fact.value for fact in self.facts if fact.quantity == "params" and fact.scope == "model"
+               and id(fact) not in self.base_sizes and fact.reading in (Reading.FIELD, Reading.SENTENCE)]
+        for index, fact in enumerate(self.facts):
+            if id(fact) in self.base_sizes and own and not any(_close(value, fact.value, 0.1) for value in own):
+                self.facts[index] = replace(fact, scope="other", note=f"{fact.note}, but the card states another")
 
     def _run_groups(self) -> None:
         """Fields under labels of their own, one group per training run ("*IDEFICS-9b pretraining*"
