@@ -257,7 +257,7 @@ _SENTENCE_PATTERNS = (
     (_HARDWARE_RE, ("100", "h20", "b200", "gh200", "a800", "h800", "gpu", "tpu", "nvidia", "tesla", "rtx", "t4", "a10", "a30",
                     "a40", "a50", "a60", "l4", "amd", "gaudi", "k80", "p40", "mi2", "mi3", "titan")),
     (_DURATION_RE, ("hour", "hrs", "day", "week", "month", "minute", "mins")),
-    (_GPU_COUNT_RE, ("gpus", "tpus", "accelerators", "tpu cores", "-gpu")),
+    (_GPU_COUNT_RE, ("gpu", "tpus", "accelerators", "tpu cores")),  # "gpu": the hardware's own anchor, found once
     (_CUMULATIVE_HOURS_RE, ("cumulative",)),
     (_CJK_COUNT_RE, ("张", "張", "台", "枚", "块", "塊", "个", "個", "单卡", "單卡")),
     (_CJK_DURATION_RE, ("小时", "小時", "時間", "分", "天", "日間", "시간")),
