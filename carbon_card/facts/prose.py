@@ -72,10 +72,9 @@ _LABEL_ENERGY_UNIT_RE = lazy_compile(r"\b(kWh|MWh|GWh)\b", re.IGNORECASE)
 _SCALED = rf"{_NUM}\s*(?:[kKMBT](?![a-zA-Z])|thousand|million|billion|trillion|[万萬亿億])?"
 _TOKENS_RE = lazy_compile(rf"{_NUMBER_START}({_SCALED})\s*(?:of\s+)?(?:training\s+)?tokens\b", re.IGNORECASE)
 # "7B parameters", "a 2B-parameter model", "the **1.5B parameter** version", "**1.3 billion** parameters".
-# "1300 亿个参数", "一个70亿参数的模型": the count of parameters before the word, in Chinese (glued to the
-# characters before it: Chinese writes no space).
+# "It has **502.7** million parameters" (the scale after the bold number); "1300 亿个参数", "一个70亿参数的模型": the
+# count before the word in Chinese, glued to the characters before it (Chinese writes no space).
 _PARAMS_RE = lazy_compile(rf"(?=\d)(?:{_FIGURE_START}|(?<=[\u3000-\u9fff]))({_SCALED})(?:(?<=[kKMBT])\s+(?:thousand|million|billion|trillion)|(?<=\d)\*\*\s*(?P<scale>thousand|million|billion|trillion))?\**(?:[ \t]*(?:\r?\n)?[ \t]*|-)(?:(?:trainable\s+)?(?:parameters?|params)\b|(?<=[万萬亿億])(?:个|個)?(?:参数|參數))", re.IGNORECASE)
-# (The scale after the bold number: "It has **502.7** million parameters".)
 # The size after its label: "Its total number of parameters is 42,820,610", "パラメータ数は222M",
 # "파라미터 수는 279526656(280M)개", "参数量为 7B"; Keras's "Total params: 1,628,993" (not its "Trainable" and
 # "Non-trainable params", parts of it).
@@ -415,9 +414,11 @@ _TRANSLATED_LABELS = {
     "파라미터 수": "params",
 }
 _REMARK_RE = lazy_compile(r"\s*[(（][^()（）]*[)）]\s*")
+_SIZE_LABELS = {"size", "parameters", "number of parameters", "model size", "params", "parameter count", "# of parameters",
+                "\\# of parameters", "#params", "# params", "no. of parameters"}
 
 
-def _unquoted(value: str, kind: str) -> str:
+def _field_value(value: str, kind: str) -> str:
     """A field's value written as a code span is the value: "- **Training Duration:** `13 hours`"; but
     not a size ("**Model size**: `418M`" is a file's, as `du -h` prints it). What ends the value is
     no part of it: a line break in HTML ("512 H100-80G<br>"), the colon before a list ("384 A100 80GB
@@ -463,9 +464,7 @@ def _label_kind(label: str) -> str | None:
         return "cloud_provider"
     if key in {"compute region", "region", "location", "geographical location", "country"}:
         return "location"
-    if _PER_SCALE_RE.sub("", _REMARK_RE.sub("", key)).strip() in {"size", "parameters", "number of parameters", "model size", "params",
-                                        "parameter count", "# of parameters", "\\# of parameters", "#params", "# params",
-                                        "no. of parameters"}:
+    if _PER_SCALE_RE.sub("", _REMARK_RE.sub("", key)).strip() in _SIZE_LABELS:
         return "params"  # "Model size/M: 87.42", "# of parameters (million): 46.51": the scale in the label
     if key in {"training tokens", "tokens", "number of tokens", "dataset size"}:
         return "train_tokens"
@@ -570,7 +569,7 @@ class _Reader:
             value = match.group("value").strip().strip("*").strip()
             if kind is None or not value:
                 continue
-            value = _unquoted(value, kind)
+            value = _field_value(value, kind)
             if states_nothing(value) or _not_training(kind, label):
                 self._use(match.start())  # nor a sentence: "**Carbon Emitted:** 0.5 kg CO2 (example)"
                 continue
@@ -596,7 +595,7 @@ class _Reader:
             if match.group("code"):
                 value = value.removesuffix("`").rstrip()  # the field is a code span: "`GPUs: 2 GeForce GTX 1070`"
             else:
-                value = _unquoted(value, kind)
+                value = _field_value(value, kind)
             if states_nothing(value) or _not_training(kind, label):
                 self._use(match.start())
                 continue
@@ -1733,9 +1732,6 @@ _PARAM_SCALES = {"K": 1e3, "M": 1e6, "B": 1e9, "THOUSAND": 1e3, "THOUSANDS": 1e3
                  "BILLION": 1e9, "BILLIONS": 1e9}
 _DATA_TABLE_RE = lazy_compile(r"(?:training\s+)?(?:corpus|corpora|datasets?|data\s*sets?|data\s+sources?|languages?)\b",
                               re.IGNORECASE)
-# _PROSE_CELL: the second cell of a two-column row, written as prose before the figure: "| **Carbon Footprint** | Pretraining
-# utilized a cumulative 7680 GPU hours ... Estimated total emissions were 0.89184 tCO2eq." (Azure's cards), "| Environment
-# | The model was trained on the Intel Gaudi 2 processor (8 cards). |": sentences, read as the text's.
 _CELL_WORD_RE = lazy_compile(r"[a-z]{2,}[ ,]")
 _RUN_TOTALS = {"emissions", "energy", "accelerator_hours", "wall_hours"}  # tokens describe each model
 # The words of a run's label that name its stage, not its model ("IDEFICS-9b pretraining").
@@ -1918,8 +1914,11 @@ def _fence_lines(body: str) -> Iterator[re.Match]:
 
 
 def _prose_cell(line_before: str) -> bool:
-    """Whether the text before a figure on a table's line is the second cell of a row, written as
-    prose (a capital letter, then three words or more): `_PROSE_CELL` says why."""
+    """Whether the text before a figure on a table's line is the second cell of a row, after a short
+    label, written as prose (a capital letter, then three words or more): "| **Carbon Footprint** |
+    Pretraining utilized a cumulative 7680 GPU hours ... Estimated total emissions were 0.89184
+    tCO2eq." (Azure's cards), "| Environment | The model was trained on the Intel Gaudi 2 processor
+    (8 cards). |". Its sentences are read as the text's."""
     first = line_before.find("|")
     second = line_before.find("|", first + 1)
     if second < 0 or second - first > 81 or "|" in line_before[second + 1 :]:

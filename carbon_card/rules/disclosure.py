@@ -99,7 +99,7 @@ def placeholders(ctx: Context) -> Findings:
         line_start = max(card.text.rfind("\n", low, start), card.text.rfind("\r", low, start), low - 1) + 1
         if label and label.endswith("?"):  # a question of the climate performance model card
             message = f"template placeholder left as the answer to '{label}'"
-        elif label is _X_FIGURE:
+        elif label == _X_FIGURE:
             message = f"placeholder left in the text: {label}"
         else:
             message = f"template placeholder left in the Environmental Impact section{f' for {label}' if label else ''}"
