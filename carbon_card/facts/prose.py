@@ -287,19 +287,18 @@ _PLAIN_LABEL = (
     # "*Total kWh = 2500", "*Total Emissions (tCO2e) = 0.8075": totals written as equations.
     r"|total (?:emissions|kwh|energy)(?: \([^()\n]{1,20}\))?(?=[ \t]*=)"
 )
-# A size whose label holds its scale: "* Model size/M: 87.42", "* \# of parameters (million): 46.51". Apart from
-# `_PLAIN_LABEL`, behind a look-ahead of its own: its initials ("m", "p") start most lines of AutoTrain's cards
-# ("- Problem type: ...", "- Model ID: ..."), which the labels' alternation would be tried on one by one.
-_PLAIN_SIZE_LABEL = (r"(?:model size|\\?#\s*of parameters|(?:number of )?parameters)\s*"
-                     r"(?:/\s*[kmb]|\(\s*(?:millions?|billions?|[kmb])\s*\))")
+# A size whose label holds its scale: "* Model size/M: 87.42", "* \# of parameters (million): 46.51". A pattern of
+# its own, tried only on a text that says "parameters" or "model size": in `_PLAIN_LABEL`, its initials ("m", "p")
+# would let most lines of AutoTrain's cards ("- Problem type: ...", "- Model ID: ...") try every label.
+_PLAIN_SIZE_FIELD_RE = lazy_compile(r"^[ \t]*(?:[-*+][ \t]+)?(?P<label>(?:model size|\\?#\s*of parameters|(?:number of )?"
+                                    r"parameters)\s*(?:/\s*[kmb]|\(\s*(?:millions?|billions?|[kmb])\s*\)))[ \t]*[:=][ \t]*"
+                                    r"(?P<value>[^\n]+)$", re.IGNORECASE | re.MULTILINE)
 # The first letters of the labels (a test checks them against `_PLAIN_LABEL`): the look-ahead turns
 # down the other lines ("- Loss: 0.1", "from x import y") at once, where the labels are tried one by one.
 _PLAIN_LABEL_INITIALS = "cdghnt"
-_PLAIN_SIZE_INITIALS = "mpn#\\\\"  # of `_PLAIN_SIZE_LABEL`
 _PLAIN_FIELD_RE = lazy_compile(
     # "`GPUs: 2 GeForce GTX 1070, each with 8GiB memory`": a field in a code span, as a line of a machine's specs
-    rf"^[ \t]*(?:[-*+][ \t]+)?(?:\*(?=total )|(?P<code>`))?(?:(?=[{_PLAIN_LABEL_INITIALS}])(?P<label>{_PLAIN_LABEL})"
-    rf"|(?=[{_PLAIN_SIZE_INITIALS}])(?P<size>{_PLAIN_SIZE_LABEL}))[ \t]*[:=][ \t]*"
+    rf"^[ \t]*(?:[-*+][ \t]+)?(?:\*(?=total )|(?P<code>`))?(?=[{_PLAIN_LABEL_INITIALS}])(?P<label>{_PLAIN_LABEL})[ \t]*[:=][ \t]*"
     r"(?P<value>[^\n]+)$", re.IGNORECASE | re.MULTILINE)
 # "- **Hardware Type:** x", "**Training time**: x", "- **Carbon Emitted** *(remark)*: x". A bold
 # lead-in without a colon ("**Carbon Footprint** Pretraining used ...") is a sentence instead.
@@ -582,17 +581,19 @@ class _Reader:
         """Lines and list items of a known label without bold ("* GPUs: 512 H100-80G", "Training
         time: 14 days", "- Hardware: 384 A100 80GB GPUs"): fields too, for the labels that name a
         training figure only (a plain "- Time: 2021-07-08" is not one)."""
+        sizes = "parameters" in self.lower or "model size" in self.lower
         for line_start in _lines_with_fields(self.body):  # the pattern only where a line has a colon or "="
-            match = _PLAIN_FIELD_RE.match(self.body, line_start)
+            match = _PLAIN_FIELD_RE.match(self.body, line_start) or (
+                _PLAIN_SIZE_FIELD_RE.match(self.body, line_start) if sizes else None)
             if match is None or self.used_lines and self.line(match.start()) in self.used_lines:
                 continue
             if not self.in_prose(line_start):
                 continue  # in a code block or an HTML comment
-            label, value = match.group("label") or match.group("size"), match.group("value").strip()
+            label, value = match.group("label"), match.group("value").strip()
             kind = _label_kind(label)
             if kind is None:
                 continue
-            if match.group("code"):
+            if match.groupdict().get("code"):
                 value = value.removesuffix("`").rstrip()  # the field is a code span: "`GPUs: 2 GeForce GTX 1070`"
             else:
                 value = _field_value(value, kind)

@@ -209,7 +209,7 @@ def _x_figures(card: Card) -> list[tuple[int, int]]:
     """(start, end) in the body of each figure of CO2 written with X's for its digits (the pattern
     only over a text with an X beside another X or a decimal sign: most have none)."""
     body = card.body
-    if "co2" not in card.body_lower or not _x_beside_x_or_decimal_sign(body):
+    if not _x_beside_x_or_decimal_sign(body) or "co2" not in card.body_lower:
         return []
     return [figure.span() for figure in itertools.islice(_X_FIGURE_RE.finditer(body), _MAX_PLACEHOLDERS)]
 
