@@ -463,8 +463,9 @@ def _label_kind(label: str) -> str | None:
         return "cloud_provider"
     if key in {"compute region", "region", "location", "geographical location", "country"}:
         return "location"
-    if _PER_SCALE_RE.sub("", _REMARK_RE.sub("", key)).strip() in _SIZE_LABELS:
-        return "params"  # "Model size/M: 87.42", "# of parameters (million): 46.51": the scale in the label
+    # "Model size/M: 87.42", "# of parameters (million): 46.51": the scale in the label (looked for only where it can be)
+    if (_PER_SCALE_RE.sub("", _REMARK_RE.sub("", key)).strip() if "(" in key or "/" in key else key) in _SIZE_LABELS:
+        return "params"
     if key in {"training tokens", "tokens", "number of tokens", "dataset size"}:
         return "train_tokens"
     if key == "training type":  # the template's "Training regime" is a precision (fp16 mixed precision)
