@@ -183,7 +183,6 @@ def test_provenance():
         ("It was trained on 8-GPU machines.\n", "accelerator_count", None),  # how many machines is not said
         ("We pretrained on A100x16 for 24 hours.\n", "accelerator_count", 16),
         ("The model was trained on the Intel Gaudi 2 processor (8 cards).\n", "accelerator_count", 8),
-        ("The training used 8 cards Gaudi2.\n", "accelerator_count", 8),
         # Sizes: a label in another language, the scale in the label, a Chinese count before its word.
         ("- **Parametri:** 8,5M\n", "params", 8.5e6),
         ("- **Parameters (B):** 1.3\n", "params", 1.3e9),

@@ -932,7 +932,8 @@ def test_one_size_beside_a_family_s_others_is_in_doubt():
     ("facebook__deit-base-distilled-patch16-224.md", "facebook/deit-base-distilled-patch16-224", 8),
     # "takes 7 days to train on A100x16": a count glued after the accelerator's name in a sentence.
     ("IDEA-CCNL__Taiyi-CLIP-Roberta-large-326M-Chinese.md", "IDEA-CCNL/Taiyi-CLIP-Roberta-large-326M-Chinese", 16),
-    # "to lanuch the training with 8 cards Gaudi2": cards counted before the accelerator's name.
+    # "| Environment | The model was trained on the Intel Gaudi 2 processor (8 cards). |": cards counted in brackets
+    # after the accelerator's name, in a table's cell of prose.
     ("Intel__neural-chat-7b-v3-3.md", "Intel/neural-chat-7b-v3-3", 8),
 ])
 def test_accelerator_counts_real_cards_state(name, model_id, count):

@@ -145,8 +145,7 @@ _HARDWARE_RE = lazy_compile(
     rf"(?=\d|(?i:[{_ACCEL_INITIALS}asodqtfen]))"
     rf"(?:{_FIGURE_START}(\d{{1,6}}(?![\d.])|(?i:a\s+single|single|one|dual|twin|quad|an?(?=\s)|{_COUNT_WORDS}))\s*"
     rf"(?:x|X|×|\*)?\s*"
-    # "a single GPU (Titan V)", "a 24GB GPU (NVIDIA A10G)", "with 8 cards Gaudi2"
-    rf"(?:\d{{1,3}}\s?GB\s+)?(?:(?:GPUs?|cards)\s*\(\s*|(?:GPUs?|cards)\s+)?(?:\*\*)?)?"
+    rf"(?:\d{{1,3}}\s?GB\s+)?(?:GPUs?\s*\(\s*|GPUs?\s+)?(?:\*\*)?)?"  # "a single GPU (Titan V)", "a 24GB GPU (NVIDIA A10G)"
     rf"(?:\b|(?<=\d[xX×]))({_ACCEL})s?(?:\b|(?=[x×]\d))(?:\*\*)?"  # "a **Tesla V100** GPU", "A100x16"
     rf"(?:\s*(?:x|×)\s*(\d{{1,6}})\b)?(?:\s*(?i:GPUs?|TPUs?|chips|cards))?"
 )
