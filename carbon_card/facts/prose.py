@@ -292,6 +292,7 @@ _PLAIN_LABEL = (
 _PLAIN_SIZE_FIELD_RE = lazy_compile(r"^[ \t]*(?:[-*+][ \t]+)?(?P<label>(?:model size|\\?#\s*of parameters|(?:number of )?"
                                     r"parameters)\s*(?:/\s*[kmb]|\(\s*(?:millions?|billions?|[kmb])\s*\)))[ \t]*[:=][ \t]*"
                                     r"(?P<value>[^\n]+)$", re.IGNORECASE | re.MULTILINE)
+_SIZE_SCALE_HINT_RE = lazy_compile(r"(?:model size|parameters)\s*(?:/|\()")
 # The first letters of the labels (a test checks them against `_PLAIN_LABEL`): the look-ahead turns
 # down the other lines ("- Loss: 0.1", "from x import y") at once, where the labels are tried one by one.
 _PLAIN_LABEL_INITIALS = "cdghnt"
@@ -423,7 +424,7 @@ def _field_value(value: str, kind: str) -> str:
     GPUs (48 nodes):"), another cell after a pipe ("TPU v3 or TPU v4  | Number of chips ≥ 4.")."""
     if kind != "params" and len(value) > 2 and value[0] == "`" and value[-1] == "`" and "`" not in value[1:-1]:
         return value[1:-1].strip()
-    if "<" in value or ":" in value or "|" in value:
+    if "<br" in value or "<BR" in value or " | " in value or value.endswith(":"):
         return _VALUE_END_RE.sub("", value.split(" | ", 1)[0]).rstrip()
     return value
 
@@ -431,10 +432,10 @@ def _field_value(value: str, kind: str) -> str:
 _VALUE_END_RE = lazy_compile(r"(?:\s*<br\s*/?>|\s*:)+\s*$", re.IGNORECASE)
 
 
-def _not_training(kind: str, label: str) -> bool:
+def _not_training(label: str) -> bool:
     """Whether a field of emissions or energy is labelled as another's than the training's: "Annual
     Inference Emissions: 1,991 kg CO2e", "5-Year Lifecycle Emissions", "Energy per query"."""
-    return kind in ("emissions", "energy") and _NOT_TRAINING_LABEL_RE.search(label) is not None
+    return _NOT_TRAINING_LABEL_RE.search(label) is not None
 
 
 def _label_kind(label: str) -> str | None:
@@ -569,7 +570,7 @@ class _Reader:
             if kind is None or not value:
                 continue
             value = _field_value(value, kind)
-            if states_nothing(value) or _not_training(kind, label):
+            if states_nothing(value) or (kind == "emissions" or kind == "energy") and _not_training(label):
                 self._use(match.start())  # nor a sentence: "**Carbon Emitted:** 0.5 kg CO2 (example)"
                 continue
             # A field whose value is not the quantity its label names is left to the sentence
@@ -581,10 +582,12 @@ class _Reader:
         """Lines and list items of a known label without bold ("* GPUs: 512 H100-80G", "Training
         time: 14 days", "- Hardware: 384 A100 80GB GPUs"): fields too, for the labels that name a
         training figure only (a plain "- Time: 2021-07-08" is not one)."""
-        sizes = "parameters" in self.lower or "model size" in self.lower
+        # The lines where a size's label holds its scale ("Model size/M", "parameters (million)"), found in one pass.
+        sizes = {self.body.rfind("\n", 0, hint.start()) + 1 for hint in itertools.islice(
+            _SIZE_SCALE_HINT_RE.finditer(self.lower), MAX_FIGURES)} if "parameters" in self.lower or "model size" in self.lower else ()
         for line_start in _lines_with_fields(self.body):  # the pattern only where a line has a colon or "="
             match = _PLAIN_FIELD_RE.match(self.body, line_start) or (
-                _PLAIN_SIZE_FIELD_RE.match(self.body, line_start) if sizes else None)
+                _PLAIN_SIZE_FIELD_RE.match(self.body, line_start) if line_start in sizes else None)
             if match is None or self.used_lines and self.line(match.start()) in self.used_lines:
                 continue
             if not self.in_prose(line_start):
@@ -597,7 +600,7 @@ class _Reader:
                 value = value.removesuffix("`").rstrip()  # the field is a code span: "`GPUs: 2 GeForce GTX 1070`"
             else:
                 value = _field_value(value, kind)
-            if states_nothing(value) or _not_training(kind, label):
+            if states_nothing(value) or (kind == "emissions" or kind == "energy") and _not_training(label):
                 self._use(match.start())
                 continue
             if kind in ("hardware", "accelerator_count", "hours") and _EVALUATION_HEADING_RE.match(
