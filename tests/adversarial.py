@@ -82,6 +82,9 @@ PIECES = {
     "prose cells": ("| **Carbon Footprint** | Pretraining utilized 7680 GPU hours on V100. The model was trained on 8 "
                     "A100 GPUs for 3 days and emitted 5 kg CO2. |\n", "| Item | Details |\n|---|---|\n", ""),
     "one prose cell without end": ("was trained on 8 A100 GPUs for 3 days, ", "| Item | The model ", ""),
+    # Labels of sizes with their scale, on one line without end and on many lines.
+    "size labels on one line": "parameters (million) model size/M ",
+    "size labels": "- Parameters (B): 1.3\n* Model size/M: 87.42\n",
 }
 
 

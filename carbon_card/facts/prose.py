@@ -292,7 +292,7 @@ _PLAIN_LABEL = (
 _PLAIN_SIZE_FIELD_RE = lazy_compile(r"^[ \t]*(?:[-*+][ \t]+)?(?P<label>(?:model size|\\?#\s*of parameters|(?:number of )?"
                                     r"parameters)\s*(?:/\s*[kmb]|\(\s*(?:millions?|billions?|[kmb])\s*\)))[ \t]*[:=][ \t]*"
                                     r"(?P<value>[^\n]+)$", re.IGNORECASE | re.MULTILINE)
-_SIZE_SCALE_HINT_RE = lazy_compile(r"(?:model size|parameters)\s*(?:/|\()")
+_SCALE_AFTER_RE = lazy_compile(r"\s*[/(]")
 # The first letters of the labels (a test checks them against `_PLAIN_LABEL`): the look-ahead turns
 # down the other lines ("- Loss: 0.1", "from x import y") at once, where the labels are tried one by one.
 _PLAIN_LABEL_INITIALS = "cdghnt"
@@ -582,9 +582,7 @@ class _Reader:
         """Lines and list items of a known label without bold ("* GPUs: 512 H100-80G", "Training
         time: 14 days", "- Hardware: 384 A100 80GB GPUs"): fields too, for the labels that name a
         training figure only (a plain "- Time: 2021-07-08" is not one)."""
-        # The lines where a size's label holds its scale ("Model size/M", "parameters (million)"), found in one pass.
-        sizes = {self.body.rfind("\n", 0, hint.start()) + 1 for hint in itertools.islice(
-            _SIZE_SCALE_HINT_RE.finditer(self.lower), MAX_FIGURES)} if "parameters" in self.lower or "model size" in self.lower else ()
+        sizes = self._size_scale_lines()
         for line_start in _lines_with_fields(self.body):  # the pattern only where a line has a colon or "="
             match = _PLAIN_FIELD_RE.match(self.body, line_start) or (
                 _PLAIN_SIZE_FIELD_RE.match(self.body, line_start) if line_start in sizes else None)
@@ -608,6 +606,21 @@ class _Reader:
                 continue  # "# Evaluation ... - GPUs: 4 (V100)": the evaluation's runs, as a sentence there
             if self._labelled(kind, label, value, match.start("value")):
                 self._use(match.start())
+
+    def _size_scale_lines(self) -> set[int]:
+        """The starts of the lines where a size's label holds its scale ("Model size/M", "parameters
+        (million)"): the words found with str.find, few in any card, and looked at one by one."""
+        lines: set[int] = set()
+        for word in ("parameters", "model size"):
+            at = self.lower.find(word)
+            for _ in range(MAX_FIGURES):  # a text of thousands of them is no card's: the first are looked at
+                if at < 0:
+                    break
+                if _SCALE_AFTER_RE.match(self.lower, at + len(word)):
+                    # The line's start within a label's reach: a field's label starts its line.
+                    lines.add(self.body.rfind("\n", max(0, at - 200), at) + 1)
+                at = self.lower.find(word, at + len(word))
+        return lines
 
     def _labelled(self, kind: str, label: str, value: str, start: int) -> bool:
         note = f"field '{label}'"
