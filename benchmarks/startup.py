@@ -21,7 +21,9 @@ Every command runs on a clean interpreter: a throwaway virtual environment whose
 holds one `.pth` naming this interpreter's site-packages, so that `.pth` hooks installed on the
 machine (one here imports certifi at every start, 60 ms) do not blur the figures.
 `--as-installed` runs this interpreter itself instead. Bytecode is written and used, as for an
-installed package (PYTHONDONTWRITEBYTECODE is dropped for the children).
+installed package (PYTHONDONTWRITEBYTECODE is dropped for the children), and so is each tree's
+cache of compiled patterns, emptied first (a working tree keeps every version's patterns: reading
+them cost this tree 9M instructions more at start-up than a fresh one, 2026-12-06).
 
 `--instructions` also counts the instructions of one run of each command under valgrind
 (`callgrind`): the same from run to run, where wall and CPU times move with the machine's load.
@@ -254,8 +256,13 @@ def _report(args, python: str, variants: list[Variant], commands: dict) -> int:
     print(f"reproduce: python benchmarks/startup.py --runs {args.runs} --before {args.before}"
           f"{' --as-installed' if args.as_installed else ''}{' --instructions' if args.instructions else ''}")
 
+    for variant in variants:
+        # Each tree's cache of compiled patterns emptied, then filled by the warm-up alike: a developer's
+        # tree keeps the patterns of every version it ran (up to 4,000), which its start-up would read too.
+        for cache in (variant.tree / "carbon_card" / "__pycache__").glob("_regex.*.patterns"):
+            cache.unlink()
     for command, env, cwd in commands.values():
-        _time(command, env, cwd)  # warm-up: bytecode written, files in the page cache
+        _time(command, env, cwd)  # warm-up: bytecode and patterns written, files in the page cache
     walls: dict[str, list[float]] = {name: [] for name in commands}
     cpus: dict[str, list[float]] = {name: [] for name in commands}
     order = list(commands)
