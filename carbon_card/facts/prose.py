@@ -69,7 +69,8 @@ _LABEL_MASS_UNIT_RE = lazy_compile(rf"(?:\(\s*|\bin\s+)(?:in\s+)?({_MASS_UNIT})(
                                    re.IGNORECASE)
 _ENERGY_RE = lazy_compile(rf"{_NUMBER_START}({_NUM})\s*\**\s*(kWh|MWh|GWh|Wh)\b", re.IGNORECASE)
 _LABEL_ENERGY_UNIT_RE = lazy_compile(r"\b(kWh|MWh|GWh)\b", re.IGNORECASE)
-_SCALED = rf"{_NUM}\s*(?:[kKMBT](?![a-zA-Z])|thousand|million|billion|trillion|[万萬亿億])?"
+_SCALE = r"(?:[kKMBT](?![a-zA-Z])|thousand|million|billion|trillion|[万萬亿億])"
+_SCALED = rf"{_NUM}\s*{_SCALE}?"
 _TOKENS_RE = lazy_compile(rf"{_NUMBER_START}({_SCALED})\s*(?:of\s+)?(?:training\s+)?tokens\b", re.IGNORECASE)
 # "7B parameters", "a 2B-parameter model", "the **1.5B parameter** version", "**1.3 billion** parameters".
 # "It has **502.7** million parameters" (the scale after the bold number); "1300 亿个参数", "一个70亿参数的模型": the
@@ -352,7 +353,7 @@ _LEADING_NUMBER_RE = lazy_compile(rf"\s*~?\s*({_NUM})")
 _WHOLE_LEADING_NUMBER_RE = lazy_compile(rf"\s*~?\s*({_NUM})(?![\d.,]?\d)(?!\s*[^\W\d_])\b")
 _SIZE_VALUE_RE = lazy_compile(rf"\s*({_SCALED})\s*")
 # A field's size first, then what it counts or a remark: "1.12B total", "0.57 B (total); 0.45 B (excluding ...)".
-_SCALED_SIZE = rf"{_NUM}\s*(?:[kKMBT](?![a-zA-Z])|thousand\b|million\b|billion\b|trillion\b)"
+_SCALED_SIZE = rf"{_NUM}\s*{_SCALE}"  # a scale said, not a bare number
 _SIZE_FIRST_RE = lazy_compile(rf"\s*[~≈]?\s*({_SCALED_SIZE})(?![\w.])(?:\s*(\(?total\b\)?))?", re.IGNORECASE)
 _SCALED_SIZE_RE = lazy_compile(_SCALED_SIZE, re.IGNORECASE)
 _SCALED_RE = lazy_compile(_SCALED)

@@ -60,8 +60,8 @@ class FixContext:
         safety = finding.fix_safety
         if key == "hardware_used" and not _known_hardware(value):
             safety = FixSafety.UNSAFE
-        count = self.facts.best("accelerator_count")
-        if key == "hours_used" and (count is None or count.value != 1 or not count.structured):
+        if key == "hours_used" and ((count := self.facts.best("accelerator_count")) is None or count.value != 1
+                                    or not count.structured):
             # The template's "Hours used" feeds the ML CO2 calculator, which multiplies one device's
             # power by it: on several accelerators, cards write wall-clock hours or their sum alike;
             # where the card does not say how many ("H100 Hopper nodes"), which it is is a guess; and
