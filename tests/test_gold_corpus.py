@@ -306,6 +306,27 @@ def test_compound_durations_and_decimal_commas(field, quantity, value):
     assert gather(card).best(quantity).value == pytest.approx(value)
 
 
+def test_an_hours_field_that_goes_on_to_other_durations_is_no_one_figure():
+    # "- **Hours used:** ~0.15 hours (3.1 minutes training + evaluation)": the field's figure is not the
+    # training's, which its "Training time: ~3.1 minutes" field states.
+    card, facts = _gold("MizeroR__sproutbot-agriculture-llm__README.md")
+    assert "~0.15 hours (3.1 minutes training + evaluation)" in card.text
+    assert [f.value for f in facts.all("wall_hours")] == [pytest.approx(3.1 / 60)]
+
+
+@pytest.mark.parametrize("value, hours", [
+    ("3 hours for pre-training, 1 hour for fine-tuning", None),  # a run's stages
+    ("0", None),  # no training takes no time
+    ("1344 hours (56 days)", 1344),  # the same time restated
+    ("10 hours (6 hours stage 1, 4 hours stage 2)", 10),  # its parts
+    ("~2,000 hours (50 epochs × 40 hours/epoch)", 2000),  # a rate
+    ("12 hours training, 2 hours evaluation", 12),  # what was not training
+])
+def test_the_other_durations_of_an_hours_field(value, hours):
+    card = parse_card(f"---\nlicense: mit\n---\n## Environmental Impact\n\n- **Hours used:** {value}\n")
+    assert gather(card).value("wall_hours") == (None if hours is None else pytest.approx(hours))
+
+
 def test_chinese_scales_cards_and_hours_of_data():
     # "总参数量为2.75亿" (275M parameters) and "使用6张3090训练" (six RTX 3090 cards, named by the number alone)
     _, facts = _gold("ZhuiyiTechnology__t5-pegasus__README.md")

@@ -343,8 +343,8 @@ _GENERIC_TIME_LABELS = {"time", "duration"}
 _PLUS_AFTER_RE = lazy_compile(r"\s*(?:\([^()\n]{0,40}\)\s*)?\+")  # "300 hours (TPU) + 24 hours (GPU)"
 # The training's own time in parentheses after a field's rounder figure: "~1 hour (44.5 minutes training time)".
 _TRAINING_TIME_AFTER_RE = lazy_compile(r"\s*\(\s*(\d[^()\n]{0,30}?)\s+(?:of\s+)?training(?:\s+time)?\s*\)", re.IGNORECASE)
-# Hours spent on something other than training: "~100 hours development", "(of) inference".
-_NOT_TRAINING_AFTER_RE = lazy_compile(r"\s*(?:of\s+|for\s+|on\s+)?(?:development|dev\b|coding|engineering|inference|serving"
+# Hours spent on something other than training: "~100 hours development", "(of) inference", "evaluation".
+_NOT_TRAINING_AFTER_RE = lazy_compile(r"\s*(?:of\s+|for\s+|on\s+)?(?:development|dev\b|coding|engineering|inference|serving|eval(?:uation)?\b|setup"
                                       r"|annotation|labell?ing|data\s+(?:collection|preparation|processing))", re.IGNORECASE)
 # A field's value: its leading number ("~ 12.5 kg"), that number whole ("460,000 CPU hours" gives no
 # "460"; nor "3 epochs" any hours), a size alone ("7B"), a duration ("2 hours and 56 minutes",
@@ -382,6 +382,14 @@ _TIMES_DEVICES_RE = lazy_compile(r"\s*(?:hours?|hrs?|h)?\s*=[^=\n]{0,60}?[x×*]\
                                  re.IGNORECASE)
 _PER_ACCELERATOR_RE = lazy_compile(r"\s*(?:[/×*]|\b(?:x|per|each|gpus?|tpus?|chips?|nodes?|accelerators?|devices?|cores?)\b)",
                                    re.IGNORECASE)
+# Another duration later in an "Hours used" field: "3 hours for pre-training, 1 hour for fine-tuning"
+# (a run's stages), "~1 hour (44.5 minutes)"; not a rate ("40 hours/epoch") nor a factor of a working
+# ("5 days x 24h x 8 GPUs").
+_LATER_DURATION_RE = lazy_compile(
+    rf"(?<![x×*=]\s)(?<![x×*=]){_NUMBER_START}({_NUM}\s*(?:(?:GPU|TPU|chip|accelerator)[- ]?)?"
+    rf"(?:hours?|hrs?|h|days?|weeks?|months?|minutes?|mins?|seconds?|secs?))\b(?!\s*[x×*/]|\s*(?:per|each|an?)\b)",
+    re.IGNORECASE)
+_RESTATED = 0.1  # a later duration within 10% of the field's is the same time in other units ("48 (2 days)")
 
 
 # The template's Environmental Impact fields as cards in other languages label them
@@ -790,6 +798,10 @@ class _Reader:
             # "40 hours/GPU x 16 nodes x 4 GPUs/node = 2560 GPU-hours": a product, not the wall-clock
             # hours the field names; left to the sentence reader.
             return False
+        if hours == 0:
+            return True  # "Hours used: 0": no training takes no time; a number the template was filled with
+        if self._several_durations(value, end, hours, accelerator):
+            return True
         named = _FOR_MODEL_AFTER_RE.match(value, end)
         if named and self._names_another_model(named.group(1)):
             # "Hours used: 61,440 hours for ViT-7B model training" on the card of the DINOv3 family: that
@@ -799,6 +811,22 @@ class _Reader:
             return True
         self.add("accelerator_hours" if accelerator else "wall_hours", hours, text, start, note=note, reading=Reading.FIELD)
         return True
+
+    @staticmethod
+    def _several_durations(value: str, end: int, hours: float, accelerator: bool) -> bool:
+        """Whether an "Hours used" field goes on to other durations of the same kind that neither restate
+        its figure ("1344 hours (56 days)") nor add up to it ("10 h (6 h stage 1, 4 h stage 2)"): "3 hours
+        for pre-training, 1 hour for fine-tuning" is a run's stages, and no one of them is the field's."""
+        others = []
+        for later in itertools.islice(_LATER_DURATION_RE.finditer(value, end), 8):
+            try:
+                other, other_accelerator = parse_duration_hours(later.group(1))
+            except UnitError:
+                continue
+            if (other_accelerator == accelerator and not _close(other, hours, _RESTATED)
+                    and not _NOT_TRAINING_AFTER_RE.match(value, later.end())):
+                others.append(other)
+        return bool(others) and not _close(sum(others), hours, _RESTATED)
 
     # 2. AutoTrain ------------------------------------------------------------------------
     def autotrain(self) -> None:
