@@ -316,7 +316,6 @@ def test_an_hours_field_that_goes_on_to_other_durations_is_no_one_figure():
 
 @pytest.mark.parametrize("value, hours", [
     ("3 hours for pre-training, 1 hour for fine-tuning", None),  # a run's stages
-    ("0", None),  # no training takes no time
     ("1344 hours (56 days)", 1344),  # the same time restated
     ("10 hours (6 hours stage 1, 4 hours stage 2)", 10),  # its parts
     ("~2,000 hours (50 epochs × 40 hours/epoch)", 2000),  # a rate

@@ -798,8 +798,6 @@ class _Reader:
             # "40 hours/GPU x 16 nodes x 4 GPUs/node = 2560 GPU-hours": a product, not the wall-clock
             # hours the field names; left to the sentence reader.
             return False
-        if hours == 0:
-            return True  # "Hours used: 0": no training takes no time; a number the template was filled with
         if self._several_durations(value, end, hours, accelerator):
             return True
         named = _FOR_MODEL_AFTER_RE.match(value, end)
