@@ -14,7 +14,8 @@ kind. The benefit of the doubt goes to the model card, so that no card loses its
   card's questions; otherwise a project README when it has a project's sections or set-up steps
   (Installation, Requirements, Project structure, `git clone`, ...);
 - a dataset card when its title says so ("# Dataset Card for ..."), unless its front matter
-  has a model card's keys.
+  has a model card's keys; or, with nothing that marks a model card, when its title names a
+  dataset, a corpus or a benchmark and no model ("# ConceptFR dataset").
 
 A card from the Hub's listing is a model repository's, and a card the user names a model for
 (`--model-id`, or `model-id` in the configuration) is that model's: both are model cards.
@@ -87,6 +88,9 @@ _PROJECT_SECTION_RE = lazy_compile(
 _PROJECT_STEP_RE = lazy_compile(r"\bgit clone\b|\bpip install -r\b|\brequirements\.txt\b|\bsetup\.py\b|\bconda create\b"
                                 r"|\bnpm install\b|\bdocker compose\b|\bmake install\b", re.IGNORECASE)
 _DATASET_TITLE_RE = lazy_compile(r"^dataset card\b", re.IGNORECASE)
+# A title naming a dataset, a corpus or a benchmark, and no model: "# ConceptFR dataset".
+_DATASET_NAMED_RE = lazy_compile(r"^(?![^\n]*\b(?:models?|tun\w*|train\w*|for|on|with)\b)[^\n]{1,60}?\b(?:dataset|corpus|benchmark)s?$",
+                                 re.IGNORECASE)
 
 
 def document_kind(card: Card, folder: str | os.PathLike | None = None, names: Collection[str] | None = None) -> Document:
@@ -124,6 +128,9 @@ def document_kind(card: Card, folder: str | os.PathLike | None = None, names: Co
         impact_only = section
     if _CLIMATE_QUESTIONS_RE.search(card.body):
         return MODEL_CARD
+    if impact_only is None and headings and _DATASET_NAMED_RE.match(headings[0]):
+        return Document(DocumentKind.DATASET_CARD, f"no front matter, no model-card section and its title names a "
+                                                   f"dataset ('{headings[0][:40]}')")
     project = next((heading for heading in headings if _PROJECT_SECTION_RE.match(heading)), None)
     step = _PROJECT_STEP_RE.search(card.body)
     if impact_only is not None and project is None and step is None:

@@ -67,3 +67,22 @@ def test_the_folder_listed_by_the_walk_judges_as_a_folder_listed_alone(tmp_path)
     (tmp_path / "m" / "train_results.json").unlink()
     walked = json.loads(run("check", "--format", "json", "--fail-on", "never", tmp_path).stdout)
     assert walked[0]["document"] == "project"
+
+
+def test_a_readme_whose_title_names_a_dataset_is_a_dataset_card(tmp_path):
+    # "# ConceptFR dataset": a dataset's README, whose "Carbon print" section ("660 g" for the
+    # experiments) is no model's training.
+    (tmp_path / "conceptfr").mkdir()
+    shutil.copyfile(GOLD / "asnota__conceptfr__README.md", tmp_path / "conceptfr" / "README.md")
+    result = run("check", "--format", "json", "--fail-on", "never", tmp_path)
+    (record,) = json.loads(result.stdout)
+    assert record["document"] == "dataset_card" and record["facts"] == []
+    assert "its title names a dataset ('ConceptFR dataset')" in record["findings"][0]["message"]
+
+
+def test_a_title_that_names_a_model_trained_on_a_dataset_is_a_model_card():
+    from carbon_card.card import parse_card
+    from carbon_card.document import document_kind
+
+    for title in ("# BERT fine-tuned on the IMDB dataset", "# Sentiment model for Amazon reviews dataset"):
+        assert document_kind(parse_card(f"{title}\n\nIt classifies reviews.\n", "README.md")).is_model_card
