@@ -326,6 +326,16 @@ def test_the_other_durations_of_an_hours_field(value, hours):
     assert gather(card).value("wall_hours") == (None if hours is None else pytest.approx(hours))
 
 
+def test_the_card_s_emissions_say_whether_its_hours_are_summed_over_its_accelerators():
+    # One template, "Hardware Type: Nvidia H200 140GB GPUs" and "Compute Region: Singapore" on both: "896 hrs"
+    # and "252.13 kg" are one H200's 700 W for 896 hours (accelerator-hours); "13 hrs" and "27 kg" are
+    # several H200s' wall-clock hours.
+    _, summed = _gold("aisingapore__SEA-LION-E5-Embedding-600M.md")
+    _, wall = _gold("aisingapore__Gemma-SEA-LION-v4-27B-VL.md")
+    assert (summed.value("accelerator_hours"), summed.value("wall_hours")) == (896, None)
+    assert (wall.value("accelerator_hours"), wall.value("wall_hours")) == (None, 13)
+
+
 def test_chinese_scales_cards_and_hours_of_data():
     # "总参数量为2.75亿" (275M parameters) and "使用6张3090训练" (six RTX 3090 cards, named by the number alone)
     _, facts = _gold("ZhuiyiTechnology__t5-pegasus__README.md")
