@@ -336,6 +336,14 @@ def test_the_card_s_emissions_say_whether_its_hours_are_summed_over_its_accelera
     assert (wall.value("accelerator_hours"), wall.value("wall_hours")) == (None, 13)
 
 
+def test_an_accelerator_named_as_a_field_s_value_is_no_count():
+    # "- **Training Infrastructure:** NVIDIA A100-40GB GPU": the label is none the template has, but the
+    # line is a field naming the accelerator, as "Hardware Type: T4" is, not a sentence saying "on a GPU".
+    card, facts = _gold("devadigapratham__JurisQwen__README.md")
+    assert "**Training Infrastructure:** NVIDIA A100-40GB GPU" in card.text
+    assert facts.value("accelerator_count") is None and "A100" in facts.value("hardware")
+
+
 def test_chinese_scales_cards_and_hours_of_data():
     # "总参数量为2.75亿" (275M parameters) and "使用6张3090训练" (six RTX 3090 cards, named by the number alone)
     _, facts = _gold("ZhuiyiTechnology__t5-pegasus__README.md")
