@@ -344,6 +344,18 @@ def test_an_accelerator_named_as_a_field_s_value_is_no_count():
     assert facts.value("accelerator_count") is None and "A100" in facts.value("hardware")
 
 
+@pytest.mark.parametrize("name, heading", [
+    ("optimum__roberta-base-squad2.md", "## Conversion of [deepset/roberta-base-squad2]"),
+    ("optimum__all-MiniLM-L6-v2.md", "# ONNX convert all-MiniLM-L6-v2"),
+])
+def test_a_heading_that_says_the_repository_converts_a_model_makes_its_figures_the_original_s(name, heading):
+    # The conversion's card keeps the original's "**Infrastructure**: 4x Tesla v100", "on a TPU v3-8".
+    card, facts = _gold(name, "optimum/" + name.split("__")[1][:-3])  # a name that says no "ONNX"
+    assert heading in card.text and "says it is a copy" in facts.copied.why
+    assert facts.best("accelerator_count") is None
+    assert [f.scope for f in facts.facts if f.quantity == "accelerator_count"] == ["other"]
+
+
 def test_chinese_scales_cards_and_hours_of_data():
     # "总参数量为2.75亿" (275M parameters) and "使用6张3090训练" (six RTX 3090 cards, named by the number alone)
     _, facts = _gold("ZhuiyiTechnology__t5-pegasus__README.md")

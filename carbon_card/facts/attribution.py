@@ -106,13 +106,15 @@ _PRETRAINING_HEADING_RE = lazy_compile(r"^#{2,6}[ \t]+(?:\W[ \t]*)?pre-?training
 _COPY_STATEMENT_RE = lazy_compile(
     r"\bthis\s+(?:model|repo(?:sitory)?|is)\s+(?:is\s+)?(?:a|an\s+exact)\s+(?:re-?upload|mirror|copy|duplicate)\s+of\b"
     r"|\bthis\s+copy\s+of\b|\b(?:this|it)\s+is\s+the\s+same\s+model\s+as\b"
-    r"|\boriginal\s+model\s+card\s+(?:for\s+this\s+model\s+)?is\b|\bmodel\s+card\s+is\s+for\s+demo\s+purposes\b",
-    re.IGNORECASE)
+    r"|\boriginal\s+model\s+card\s+(?:for\s+this\s+model\s+)?is\b|\bmodel\s+card\s+is\s+for\s+demo\s+purposes\b"
+    # A heading that says the repository converts a model: "# ONNX convert all-MiniLM-L6-v2", "## Conversion of [X]".
+    r"|^#{1,6}[ \t]+(?:onnx\s+convert(?:ed|sion)?|conversion\s+of)\b",
+    re.IGNORECASE | re.MULTILINE)
 _COPY_STATEMENT_WITHIN = 3000  # characters of the body: a copy says so before it says anything else
 # Words each match of the two patterns above holds, lower-cased: the patterns run only where one is.
 _FINE_TUNE_OF_WORDS = ("version of", "checkpoint of", "tuned on", "parent model")
 _COPY_STATEMENT_WORDS = ("upload of", "mirror of", "copy of", "duplicate of", "original model card", "demo purposes",
-                         "same model as")
+                         "same model as", "onnx convert", "conversion of")
 # "This is a merge of pre-trained language models", "is a SLERP merge of": a merge trains nothing.
 _MERGE_STATEMENT_RE = lazy_compile(r"\bis\s+an?\s+(?:[\w-]+\s+){0,2}merge\s+of\b", re.IGNORECASE)
 _CONTEXT_LENGTH_RE = lazy_compile(r"\d+k")
