@@ -356,6 +356,19 @@ def test_a_heading_that_says_the_repository_converts_a_model_makes_its_figures_t
     assert [f.scope for f in facts.facts if f.quantity == "accelerator_count"] == ["other"]
 
 
+def test_the_durations_a_sentence_lists_for_one_checkpoint():
+    # "For the 13B checkpoint, it took ~17 hours to train Orca 2 on FLAN dataset for one epoch, ~40 hours to
+    # train on 5 million ChatGPT data for 3 epochs and ~23 hours to continue training on ~1.8 million GPT-4
+    # data": three stages of the 13B's run (no one of them its time), none of the 7B's.
+    prefix = "Azure__azureml-assets__assets_models_system_microsoft-orca-2-"
+    _, large = _gold(prefix + "13b_description.md", "microsoft-orca-2-13b")
+    _, small = _gold(prefix + "7b_description.md", "microsoft-orca-2-7b")
+    assert sorted(f.value for f in large.facts if f.quantity == "wall_hours") == [17, 23, 40]
+    assert large.value("wall_hours") is None and small.value("wall_hours") is None
+    assert {f.scope for f in small.facts if f.quantity == "wall_hours"} == {"other"}
+    assert large.value("accelerator_count") == small.value("accelerator_count") == 32
+
+
 def test_chinese_scales_cards_and_hours_of_data():
     # "总参数量为2.75亿" (275M parameters) and "使用6张3090训练" (six RTX 3090 cards, named by the number alone)
     _, facts = _gold("ZhuiyiTechnology__t5-pegasus__README.md")

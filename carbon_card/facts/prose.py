@@ -102,12 +102,16 @@ _COUNT_WORDS = rf"(?:{'|'.join(word for word, number in NUMBER_WORDS.items() if 
 
 # "for about 9.5 days", "took approximately 14 hours", "training time was around 14 days", "lasted a total of 10 days",
 # "for **1.3 hours**", "took two months", "time amounted to approximately 10 days", "within 10 hours", "takes
-# around 100 mins to finish", "within a total of 140 hours", "trained on 4xV100 (85 hours)".
+# around 100 mins to finish", "within a total of 140 hours", "trained on 4xV100 (85 hours)"; the durations a
+# sentence lists after one, each with what it trained ("it took ~17 hours to train ... on FLAN, ~40 hours to
+# train on ... and ~23 hours to continue training ...").
 _DURATION_RE = lazy_compile(
-    rf"(?=[ftwldoi\(])"  # the first letters of the words before a duration, or its bracket: the others turned down at once
+    rf"(?=[ftwldoi\(,a])"  # the first letters of the words before a duration, or its bracket: the others turned down at once
     rf"(?:(?:\bfor|\btook|\btakes|\btaking|\bwithin|\blasted|\b(?:time|duration)\s+(?:was|is|of|amounted\s+to)"
     rf"|\bover\s+the\s+(?:duration|course)\s+of"
-    rf"|\bin(?=\s+(?:just|only|a\s+little\s+over|just\s+over|about|less\s+than|under|~)?\s*\d))"
+    rf"|\bin(?=\s+(?:just|only|a\s+little\s+over|just\s+over|about|less\s+than|under|~)?\s*\d)"
+    rf"|(?:,|\band)(?=\s+(?:~\s*|about\s+|around\s+|approx(?:imately|\.)?\s+)?{_NUM}\s*(?:hours?|days?|weeks?|minutes?)"
+    rf"\s+to\s+(?:train|pre-?train|fine-?tune|continue)\b))"
     rf"\s+(?:a\s+total\s+of\s+)?|\(\s*)"
     # A bound of a run's time is read as its time, as a reader does ("in less than 3 days", "for less than 26 days").
     rf"(?:about\s+|around\s+|approx(?:imately|\.)?\s+|roughly\s+|just\s+|only\s+|(?:a\s+little\s+|just\s+)?over\s+"
@@ -181,7 +185,7 @@ _HOURS_AFTER_RE = lazy_compile(r"[\s-]*(?:hours?|hrs?|h)\b", re.IGNORECASE)
 # GPU"; "(requires ~130GB GPU RAM, so e.g. 2xA100 80GB)"; "we could have divided this time by three, just with 2 GPUs";
 # "The above command assumes training on 4 GPUs"; "The configuration has been tested on single GPU setup on a RTX5000".
 # A model named by its size in a sentence: "The 175B model", "the 13B-parameter model", "7B models".
-_MODEL_SIZE_RE = lazy_compile(r"(?<![\w.])(\d+(?:\.\d+)?\s?[MB])[\s-]+(?:param(?:eter)?s?[\s-]+)?(?:model|version|variant)s?\b")
+_MODEL_SIZE_RE = lazy_compile(r"(?<![\w.])(\d+(?:\.\d+)?\s?[MB])[\s-]+(?:param(?:eter)?s?[\s-]+)?(?:model|version|variant|checkpoint)s?\b")
 # A list of references cites other works.
 _REFERENCES_HEADING_RE = lazy_compile(r"#+\s*(?:\W\s*)?(?:references?|bibliography|citations?|works\s+cited)\b",
                                       re.IGNORECASE)
