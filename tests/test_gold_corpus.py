@@ -369,6 +369,19 @@ def test_the_durations_a_sentence_lists_for_one_checkpoint():
     assert large.value("accelerator_count") == small.value("accelerator_count") == 32
 
 
+def test_a_duration_in_brackets_spent_on_something_else_is_not_the_training_s():
+    # "Built the 13,568-example dataset from scratch (2 hours of Sonnet API calls, ~$70). Training job failed 6 times"
+    card, facts = _gold("NoahSabb__spec2RTL__README.md")
+    assert "(2 hours of Sonnet API calls, ~$70)" in card.text
+    assert 2 not in [f.value for f in facts.facts if f.quantity == "wall_hours"]
+
+
+def test_what_the_reader_s_own_run_will_take_is_not_this_model_s():
+    # "Your model will automatically train and upload to Hugging Face Hub in ~50 minutes."
+    card, facts = _gold("ajammoul-global__crudeLlama__README.md")
+    assert "Your model will automatically train" in card.text and facts.value("wall_hours") is None
+
+
 def test_chinese_scales_cards_and_hours_of_data():
     # "总参数量为2.75亿" (275M parameters) and "使用6张3090训练" (six RTX 3090 cards, named by the number alone)
     _, facts = _gold("ZhuiyiTechnology__t5-pegasus__README.md")

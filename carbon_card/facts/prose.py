@@ -96,6 +96,10 @@ _DATA_LABEL_RE = lazy_compile(r"[ \t]*(?:[-*+][ \t]+)?[*_]*[^:\n]{0,30}\b(?:data
                               re.IGNORECASE)
 _DATA_BEFORE_RE = lazy_compile(r"\b(?:data(?:set)?|corpus|audio|speech|recordings?)\s*$", re.IGNORECASE)
 _OF_DATA_AFTER_RE = lazy_compile(r"\)?\s+of\s+(?:[\w-]+\s+){0,2}(?:data|audio|speech|recordings?)\b", re.IGNORECASE)
+# After a duration in brackets, what else it was spent on: "(2 hours of Sonnet API calls, ~$70)" (not "(10 hours of
+# training on ...)", "(~83 days of wall-clock time)", "(100 hours of A100)").
+_OF_ELSE_AFTER_RE = lazy_compile(r"\s+of\s+(?!(?:wall|training|train|pre-?training|fine-?tuning|compute|computation|gpus?|tpus?"
+                                 r"|accelerators?|nvidia|tesla|[abhvpl]\d)\b|[abhvpl]\d{2,3}\b)\w", re.IGNORECASE)
 # A count of several in words: "four Nvidia Tesla v100 GPUs", "on four GPUs".
 _COUNT_WORDS = rf"(?:{'|'.join(word for word, number in NUMBER_WORDS.items() if number > 1)})\b"
 
@@ -208,8 +212,10 @@ _EARLIER_VERSION_RE = lazy_compile(r"\b(?:original|previous|earlier|first|older)
 # GPT-2 card, on gpt2's and its copies'), "The smallest models take under half a day".
 _COMPARATIVE_SUBJECT_RE = lazy_compile(r"\W*(?:all\s+but\s+)?the\s+(?:larg|bigg|small)(?:er|est)\s+(?:models?|versions?|variants?|checkpoints?)\b",
                                        re.IGNORECASE)
-# What a method allows, not what this run took: "(can be done on a single consumer GPU in 48 hours)".
-_METHOD_ALLOWS_RE = lazy_compile(r"\b(?:can|could)\s+be\s+(?:done|trained|reproduced)\b", re.IGNORECASE)
+# What a method allows, not what this run took: "(can be done on a single consumer GPU in 48 hours)"; what a
+# reader's own run will take: "Your model will automatically train and upload ... in ~50 minutes".
+_METHOD_ALLOWS_RE = lazy_compile(r"\b(?:can|could)\s+be\s+(?:done|trained|reproduced)\b"
+                                 r"|\byour\s+(?:[\w-]+\s+){0,2}will\b", re.IGNORECASE)
 _CAPACITY_RE = lazy_compile(r"\b(?:can|could|will|to)\s+(?:fit|run)\b|\bfits\s+(?:on|in|into)\b|\brequires\b|\be\.g\."
                             r"|\bbenchmarked\b"
                             r"|\b(?:could|would|might)\s+have\b|\bassum(?:es|ing)\b|\btested\s+(?:on|with)\b", re.IGNORECASE)
@@ -1173,9 +1179,10 @@ class _Reader:
                             hours = float(match.group(1)) * _CJK_HOURS[match.group(2)]
                             self.add("wall_hours", hours, text, start, scope=run_scope, note="sentence")
                     elif _DATA_LABEL_RE.match(line_before) or _OF_DATA_AFTER_RE.match(self.body, match.end()) \
-                            or text[:1] == "(" and _DATA_BEFORE_RE.search(line_before[-40:]):
+                            or text[:1] == "(" and (_DATA_BEFORE_RE.search(line_before[-40:])
+                                                    or _OF_ELSE_AFTER_RE.match(self.body, match.end())):
                         continue  # "- **Training data:** ~19,000 clips (~43 hours)", "43 hours of training data",
-                        # "our training data (~200,000 hours from YODAS2)"
+                        # "our training data (~200,000 hours from YODAS2)", "(2 hours of Sonnet API calls)"
                     elif not _PER_AFTER_RE.match(self.body, match.end()):  # not "2 hours per epoch"
                         self._sentence_duration(match, text, start)
                 if len(self.facts) > read_before and _THIS_MODEL_RE.search(line_before[line_before.rfind(". ") + 1:]):
