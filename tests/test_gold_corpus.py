@@ -382,6 +382,14 @@ def test_what_the_reader_s_own_run_will_take_is_not_this_model_s():
     assert "Your model will automatically train" in card.text and facts.value("wall_hours") is None
 
 
+def test_korean_days_and_not_a_date_s_day():
+    # "TPU `v3-8` 을 이용해 약 10일 학습을 진행했고" (trained about 10 days on a TPU v3-8); "5월 10일" is a date.
+    card, facts = _gold("Beomi__KcELECTRA__README.md")
+    assert "약 10일 학습을 진행했고" in card.text and facts.value("wall_hours") == 240
+    dated = parse_card("---\nlicense: mit\n---\n## 학습\n\n2021년 5월 10일 공개. GPU로 약 3시간 학습했습니다.\n")
+    assert gather(dated).value("wall_hours") == 3
+
+
 def test_chinese_scales_cards_and_hours_of_data():
     # "总参数量为2.75亿" (275M parameters) and "使用6张3090训练" (six RTX 3090 cards, named by the number alone)
     _, facts = _gold("ZhuiyiTechnology__t5-pegasus__README.md")

@@ -224,11 +224,13 @@ _CAPACITY_RE = lazy_compile(r"\b(?:can|could|will|to)\s+(?:fit|run)\b|\bfits\s+(
 _CJK_COUNT_RE = lazy_compile(rf"(?:(?<![\d.])(\d{{1,5}})\s*(?:张|張|台|枚|块|塊|个|個)|单卡|單卡)\s*[-–]?\s*(?:\d+\s*GB\s*)?"
                              rf"({_ACCEL}|[2-5]0[5-9]0(?:\s?Ti)?(?![\d.])|(?i:titan)(?:\s?(?:RTX|Xp?|V)\b)?)")
 _CJK_HOURS_AFTER_RE = lazy_compile(r"\s*(?:GPU|TPU|卡)?\s*(?:小时|小時|時間)")
-_CJK_DURATION_RE = lazy_compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:个|個)?(小时|小時|時間|分钟|分鐘|分(?![类類析布])|天|日間|시간)")
+# Korean days ("약 10일 학습", "10일간"), not a date's day ("5월 10일").
+_CJK_DURATION_RE = lazy_compile(r"(?<![\d.])(?<!월)(?<!월 )(\d+(?:\.\d+)?)\s*(?:个|個)?(小时|小時|時間|分钟|分鐘|分(?![类類析布])|天|日間|시간"
+                                r"|일(?=간|\s|$))")
 # Hours of data in Chinese: "Aishell 178 小时训练集" (a 178-hour training set), "1000小时的语音数据".
 _CJK_DATA_AFTER_RE = lazy_compile(r"\s*的?\s*[\u4e00-\u9fff]{0,4}?(?:训练集|訓練集|数据|數據|语料|語料|语音|語音|音频|音頻)")
 _CJK_HOURS = {"小时": 1.0, "小時": 1.0, "時間": 1.0, "分钟": 1 / 60, "分鐘": 1 / 60, "分": 1 / 60, "天": 24.0,
-              "日間": 24.0, "시간": 1.0}  # and the Korean hour: "약 4시간이 소요됐습니다"
+              "日間": 24.0, "시간": 1.0, "일": 24.0}  # and the Korean hour and day: "약 4시간이 소요됐습니다"
 # "on 128 GPUs", "on four GPUs", "on 2 cloud GPUs", "12x8 GPUs" (a factor before it, `_times_nodes`): a count of unnamed
 # accelerators (a named one is _HARDWARE_RE's).
 # Not a product's number: "on 3090/4090 GPUs" names two GeForce models, not 4,090 GPUs.
@@ -272,7 +274,7 @@ _SENTENCE_PATTERNS = (
     (_GPU_COUNT_RE, ("gpu", "tpus", "accelerators", "tpu cores")),  # "gpu": the hardware's own anchor, found once
     (_CUMULATIVE_HOURS_RE, ("cumulative",)),
     (_CJK_COUNT_RE, ("张", "張", "台", "枚", "块", "塊", "个", "個", "单卡", "單卡")),
-    (_CJK_DURATION_RE, ("小时", "小時", "時間", "分", "天", "日間", "시간")),
+    (_CJK_DURATION_RE, ("小时", "小時", "時間", "分", "天", "日間", "시간", "일")),
 )
 # Every anchor word once; accelerator names must start a word ("tpu" in "output" is none).
 _ANCHOR_WORDS = tuple({
