@@ -85,12 +85,17 @@ def gather(card: Card, folder: str | os.PathLike | None = None, model_name: str 
         facts += [fact for fact in facts_from_listing(listing) if fact.quantity not in stated]
     if sizes and not any(fact.quantity in ("params", "params_active") and fact.scope == "model" for fact in facts):
         facts += sizes
-    facts = _hours_summed_over_accelerators(facts)
     task = next((fact for fact in facts if fact.quantity == "task"), None)
     if task is not None:
         facts.append(Fact("domain", task_domain(task.value), task.text, task.origin, task.where, task.line,
                           task.column, note="domain of the task"))
-    return Facts(tuple(facts), tuple(problems), name, name_source, copied=copied)
+    gathered = Facts(tuple(facts), tuple(problems), name, name_source, copied=copied)
+    if any(fact.reading is Reading.FIELD for fact in gathered.all("wall_hours")) and not gathered.all("accelerator_count"):
+        # Looked up in the Facts' index: most cards state no hours in a field, and a pass over every fact costs.
+        summed = _hours_summed_over_accelerators(gathered)
+        if summed is not None:
+            gathered = replace(gathered, facts=summed)
+    return gathered
 
 
 # The card's emissions over what one accelerator draws in the hours its field states, on its grid: from
@@ -102,39 +107,36 @@ _PLURAL_HARDWARE_RE = lazy_compile(r"\b(?:gpus|tpus|nodes|chips|cards|accelerato
                                    r"|\d0s\b", re.IGNORECASE)
 
 
-def _hours_summed_over_accelerators(facts: list[Fact]) -> list[Fact]:
+def _hours_summed_over_accelerators(gathered: Facts) -> tuple[Fact, ...] | None:
     """An "Hours used" field beside hardware with no count ("Nvidia H200 140GB GPUs") may be wall-clock
     time or the accelerators' sum: the card's own emissions tell them apart. "Hours used: 896 hrs",
     "Carbon Emitted: 252.13 kg" in Singapore (408 g/kWh) is one H200's 700 W for 896 hours: the
     calculator was given accelerator-hours (on the same template, "13 hrs" and "27 kg" are several
     accelerators' wall-clock hours)."""
-    fields = [fact for fact in facts if fact.quantity == "wall_hours" and fact.scope == "model"
-              and fact.reading is Reading.FIELD and fact.value > 0]
-    if not fields or any(fact.quantity == "accelerator_count" and fact.scope == "model" for fact in facts):
-        return facts
-    own = {quantity: [fact for fact in facts if fact.quantity == quantity and fact.scope == "model"]
-           for quantity in ("emissions", "hardware", "location", "cloud_provider")}
+    fields = [fact for fact in gathered.all("wall_hours") if fact.reading is Reading.FIELD and fact.value > 0]
+    own = {quantity: gathered.all(quantity) for quantity in ("emissions", "hardware", "location", "cloud_provider")}
     emissions = {fact.value for fact in own["emissions"]}
     if len(emissions) != 1 or not own["hardware"] or not own["location"]:
-        return facts
+        return None
     from ..hardware import parse_hardware  # the tables are loaded only for the few cards stating all three
     from ..location import parse_location
 
     if not _PLURAL_HARDWARE_RE.search(str(own["hardware"][0].value)):
-        return facts  # "NVIDIA GeForce RTX 3090": one, whose wall-clock hours are its accelerator-hours
+        return None  # "NVIDIA GeForce RTX 3090": one, whose wall-clock hours are its accelerator-hours
     hardware = parse_hardware(str(own["hardware"][0].value))
     provider = str(own["cloud_provider"][0].value) if own["cloud_provider"] else None
     grid = parse_location(str(own["location"][0].value), provider)
     if hardware is None or hardware.count is not None or not hardware.accelerator.tdp_w or grid is None:
-        return facts
+        return None
     (grams,) = emissions
+    facts = gathered.facts
     for field in fields:
         ratio = grams / (field.value * hardware.accelerator.tdp_w / 1000 * grid.region.gco2_per_kwh)
         if _ONE_ACCELERATOR_RATIO[0] <= ratio <= _ONE_ACCELERATOR_RATIO[1]:
             summed = replace(field, quantity="accelerator_hours",
                              note=f"{field.note}; the card's emissions are one {hardware.accelerator.name}'s power for "
                                   f"these hours on its grid (x{ratio:.2f}): a sum over its accelerators")
-            facts = [summed if fact is field else fact for fact in facts]
+            facts = tuple(summed if fact is field else fact for fact in facts)
     return facts
 
 

@@ -114,7 +114,7 @@ _COPY_STATEMENT_WITHIN = 3000  # characters of the body: a copy says so before i
 # Words each match of the two patterns above holds, lower-cased: the patterns run only where one is.
 _FINE_TUNE_OF_WORDS = ("version of", "checkpoint of", "tuned on", "parent model")
 _COPY_STATEMENT_WORDS = ("upload of", "mirror of", "copy of", "duplicate of", "original model card", "demo purposes",
-                         "same model as", "onnx convert", "conversion of")
+                         "same model as", "# onnx convert", "# conversion of")
 # "This is a merge of pre-trained language models", "is a SLERP merge of": a merge trains nothing.
 _MERGE_STATEMENT_RE = lazy_compile(r"\bis\s+an?\s+(?:[\w-]+\s+){0,2}merge\s+of\b", re.IGNORECASE)
 _CONTEXT_LENGTH_RE = lazy_compile(r"\d+k")
