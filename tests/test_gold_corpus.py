@@ -162,7 +162,7 @@ def test_the_prose_of_a_row_s_second_cell_is_read_as_sentences():
 
 def test_the_block_s_hardware_gets_the_count_the_card_states_elsewhere():
     # "- **Hardware Type:** NVIDIA H100 GPUs" below "- **Training Duration:** 45 days on 256x H100 GPUs"
-    card, facts = _gold("zenlm__zen-omni-thinking.md")
+    card, facts = _gold("zenlm__zen-omni-thinking.md", "zenlm/zen-omni-thinking")  # named: its block a safe fix
     assert facts.value("accelerator_count") == 256
     assert propose(assess(card, facts)).block["hardware_used"] == "256 x NVIDIA H100 GPUs"
 
@@ -388,6 +388,18 @@ def test_korean_days_and_not_a_date_s_day():
     assert "약 10일 학습을 진행했고" in card.text and facts.value("wall_hours") == 240
     dated = parse_card("---\nlicense: mit\n---\n## 학습\n\n2021년 5월 10일 공개. GPU로 약 3시간 학습했습니다.\n")
     assert gather(dated).value("wall_hours") == 3
+
+
+def test_a_front_matter_for_a_file_that_has_none_is_a_safe_fix_only_for_a_named_model():
+    # Stable Diffusion v1's model card in CompVis's GitHub repository has no front matter; its "Carbon Emitted:
+    # 11250 kg CO2 eq." is this model's only if the file is this model's card, which nothing but its sections says.
+    name = "CompVis__stable-diffusion__Stable_Diffusion_v1_Model_Card.md"
+    card, facts = _gold(name)
+    assert card.yaml_span is None and facts.value("emissions") == 11_250_000
+    assert propose(assess(card, facts)).block is None
+    assert propose(assess(card, facts), unsafe=True).block["emissions"] == 11_250_000
+    card, facts = _gold(name, "CompVis/stable-diffusion-v1")
+    assert propose(assess(card, facts)).block["emissions"] == 11_250_000
 
 
 def test_chinese_scales_cards_and_hours_of_data():

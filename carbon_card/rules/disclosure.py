@@ -17,7 +17,7 @@ from .._regex import lazy_compile
 from ..card import Card
 from ..facts import Fact, Facts
 from ..facts.attribution import names_owner
-from ..facts.base import NAMED_BY_ID
+from ..facts.base import NAMED_BY_ID, Reading
 from ..facts.lift import Lift, yaml_number, yaml_scalar
 from ..facts.metadata import PLACEHOLDER_TRIM, PLACEHOLDER_VALUE_RE, block_states_nothing
 from ..facts.prose import lines_with, hidden_spans
@@ -263,7 +263,12 @@ def no_block(ctx: Context) -> Findings:
         # id (NousResearch/Meta-Llama-3.1-8B) picks the row "Llama 3.1 8B" too.
         picked = lifted is not None and lifted.fact is not None and lifted.fact.row is not None \
             and facts.model_name_source in NAMED_BY_ID and names_owner(ctx.card, facts.model_name)
-        return [replace(finding, doubted=True) if lifted and not picked and _other_figures(facts, lifted.fact)
+        # A file with no front matter, whose model neither the user nor the Hub names, may be no model's card
+        # (a project's README states what its project emitted; a family's page, what the family did): writing
+        # it a front matter is the user's call, unless AutoTrain's own line states the figure.
+        unnamed = (ctx.card.yaml_span is None and facts.model_name_source not in NAMED_BY_ID
+                   and lifted is not None and lifted.fact is not None and lifted.fact.reading is not Reading.AUTOTRAIN)
+        return [replace(finding, doubted=True) if lifted and (unnamed or not picked and _other_figures(facts, lifted.fact))
                 else finding]
     elif disclosed:
         what = ("per model in a table, but which row is this model is unknown (name it with `--model-id` or "
@@ -395,8 +400,11 @@ CC303 = Rule(
     why="A figure in the text is read by people, but the Hub, its search filters and the studies that count "
         "disclosing models read `co2_eq_emissions` in the metadata. The fix writes the figure the text (or a "
         "file beside the card) states for this model into a new block, with the fields stated beside it; it is "
-        "safe, as it writes what the card already says, unless CC501 finds the figure implausible or the card states "
-        "other figures too (a base's, a family's, another row's): then the choice is the user's, an unsafe fix.",
+        "safe, as it writes what the card already says, unless CC501 finds the figure implausible, the card states "
+        "other figures too (a base's, a family's, another row's), or the file has no front matter and no one names "
+        "its model (`--model-id`, the configuration, a clone's Hub remote): a file without front matter may be no "
+        "model's card (a project's README, a family's page), unless AutoTrain's own line states the figure. Then "
+        "the choice is the user's, an unsafe fix.",
     bad=Example("---\nlicense: mit\n---\n\n# my-model\n\n"
                 + _IMPACT.format(hardware="1 x A100", hours="4.5", emitted="1.81 kg CO2eq")),
     good=Example(f"---\nlicense: mit\n{_BLOCK.replace('1812', '1810')}\n---\n\n# my-model\n\n"
