@@ -110,7 +110,7 @@ _PLURAL_HARDWARE_RE = lazy_compile(r"\b(?:gpus|tpus|nodes|chips|cards|accelerato
 def _hours_summed_over_accelerators(gathered: Facts) -> tuple[Fact, ...] | None:
     """An "Hours used" field beside hardware with no count ("Nvidia H200 140GB GPUs") may be wall-clock
     time or the accelerators' sum: the card's own emissions tell them apart. "Hours used: 896 hrs",
-    "Carbon Emitted: 252.13 kg" in Singapore (408 g/kWh) is one H200's 700 W for 896 hours: the
+    "Carbon Emitted: 252.13 kg" in Singapore (471 g/kWh) is one H200's 700 W for 896 hours: the
     calculator was given accelerator-hours (on the same template, "13 hrs" and "27 kg" are several
     accelerators' wall-clock hours)."""
     fields = [fact for fact in gathered.all("wall_hours") if fact.reading is Reading.FIELD and fact.value > 0]

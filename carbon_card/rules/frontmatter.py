@@ -192,8 +192,9 @@ CC007 = Rule(
         "keys), a file name such as `model_card.md`, model files beside it (`config.json`, weights), a "
         "model-card section (Model Details, Intended Uses, Training Data, Environmental Impact, ...). Without "
         "any of these, a project's sections or set-up steps (Installation, Requirements, `git clone`) or a "
-        "dataset card's title (or a title naming a dataset, a corpus or a benchmark and no model) make it something else, and carbon-card says so and judges it on nothing "
-        "else. To stop walking into such files, exclude them in the configuration.",
+        "dataset card's title (or a title naming a dataset, a corpus or a benchmark and no model) make it "
+        "something else, and carbon-card says so and judges it on nothing else. To stop walking into such files, "
+        "exclude them in the configuration.",
     bad=Example("# my-project\n\n## Installation\n\n    git clone https://github.com/me/my-project\n\n"
                 "Training took 3 days on 8 x A100.\n"),
     good=Example(f"---\nlicense: mit\n{_BLOCK}\n---\n\n# my-model\n\n## Training Details\n\n"
