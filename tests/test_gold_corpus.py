@@ -402,6 +402,14 @@ def test_a_front_matter_for_a_file_that_has_none_is_a_safe_fix_only_for_a_named_
     assert propose(assess(card, facts)).block["emissions"] == 11_250_000
 
 
+def test_a_sentence_about_the_largest_of_a_family_is_not_a_smaller_member_s():
+    # "The largest Vision Transformer was trained over a period of 12 days on 256 V100 GPUs" on ViT-B/32's card.
+    card, facts = _gold("Azure__azureml-assets__assets_models_system_openai-clip-vit-base-patch32_description.md",
+                        "openai/clip-vit-base-patch32")
+    assert "The largest Vision Transformer was trained" in card.text
+    assert facts.value("accelerator_count") is None and facts.value("wall_hours") is None
+
+
 def test_chinese_scales_cards_and_hours_of_data():
     # "总参数量为2.75亿" (275M parameters) and "使用6张3090训练" (six RTX 3090 cards, named by the number alone)
     _, facts = _gold("ZhuiyiTechnology__t5-pegasus__README.md")

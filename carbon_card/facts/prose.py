@@ -209,8 +209,10 @@ _PARAGRAPH_SUBJECT_RE = lazy_compile(rf"[ \t>*_-]*{_SUBJECT}(?:is|was|were|has\s
 _EARLIER_VERSION_RE = lazy_compile(r"\b(?:original|previous|earlier|first|older)\s+(?:version|release|model)\b(?:[^.;]|\.(?=\S)){0,200}?"
                                    r"\b(?:was|were)\s+(?:pre-?|fine-?)?train", re.IGNORECASE)
 # A sentence about a family's larger or smaller model: "The larger model was trained on 256 cloud TPU v3 cores" (the
-# GPT-2 card, on gpt2's and its copies'), "The smallest models take under half a day".
-_COMPARATIVE_SUBJECT_RE = lazy_compile(r"\W*(?:all\s+but\s+)?the\s+(?:larg|bigg|small)(?:er|est)\s+(?:models?|versions?|variants?|checkpoints?)\b",
+# GPT-2 card, on gpt2's and its copies'), "The smallest models take under half a day", "The largest Vision Transformer
+# was trained over a period of 12 days on 256 V100 GPUs" (CLIP's card, on its base-size model's).
+_COMPARATIVE_SUBJECT_RE = lazy_compile(r"\W*(?:all\s+but\s+)?the\s+(?:larg|bigg|small)(?:er|est)\s+(?:[\w-]+\s+)?"
+                                       r"(?:models?|versions?|variants?|checkpoints?|transformers?|networks?)\b",
                                        re.IGNORECASE)
 # What a method allows, not what this run took: "(can be done on a single consumer GPU in 48 hours)"; what a
 # reader's own run will take: "Your model will automatically train and upload ... in ~50 minutes".
