@@ -284,8 +284,17 @@ class _Options(CardFiles):
             folder = os.path.dirname(path)  # asked for every card and folder: one look per folder
             above = self._above.get(folder)
             if above is None:
-                above = self._above[folder] = self._config_file_above(os.path.dirname(os.path.abspath(path)),
-                                                                      self.listed.get(folder))
+                names = self.listed.get(folder)
+                parent = os.path.dirname(folder)
+                if (names is not None and parent != folder and parent in self._above
+                        and not any(name in names for name in _CONFIG_FILES)):
+                    above = self._above[folder] = self._above[parent]  # the walk listed it: none here, the parent's
+                else:
+                    absolute = os.path.dirname(os.path.abspath(path))
+                    above = self._above[folder] = self._config_file_above(absolute, names)
+                    # The folder's siblings, listed by the walk, are answered by their parent's answer alone.
+                    if parent != folder and (answer := self._folders.get(os.path.dirname(absolute))) is not None:
+                        self._above.setdefault(parent, answer)
             if above:
                 self._configure()
             else:

@@ -165,6 +165,19 @@ def test_the_nearest_configuration_wins_and_is_not_merged(here: Path):
     assert result.exit_code == 0  # b's fail-on is never; a has nothing
 
 
+def test_a_configuration_in_one_of_many_folders_with_none_above_is_found(here: Path):
+    # No configuration above the cards: the walk answers a card's folder from its parent's answer, unless the
+    # folder's own listing holds a configuration file (the last of the siblings here, and a nested one).
+    write(here, {
+        **{f"models/{name}/README.md": NO_LOCATION for name in "abcd"},
+        "models/c/.carbon-card.toml": 'ignore = ["CC203"]\n',
+        "models/d/e/README.md": NO_LOCATION,
+        "models/d/e/carbon-card.toml": 'ignore = ["CC203"]\n',
+    })
+    found = {path for path, code in codes(check(".")) if code == "CC203"}
+    assert found == {"./models/a/README.md", "./models/b/README.md", "./models/d/README.md"}
+
+
 def test_in_one_folder_the_dotfile_then_carbon_card_toml_then_pyproject(here: Path):
     assert CONFIG_FILES == (".carbon-card.toml", "carbon-card.toml", "pyproject.toml")
     write(here, {
