@@ -85,6 +85,10 @@ PIECES = {
     # Labels of sizes with their scale, on one line without end and on many lines.
     "size labels on one line": "parameters (million) model size/M ",
     "size labels": "- Parameters (B): 1.3\n* Model size/M: 87.42\n",
+    # An hours field that goes on and on to other durations; durations listed after one; Korean days; hours in
+    # brackets spent on something else.
+    "durations of an hours field": ("3 hours for pre-training, 1 hour (40 min) ", "- **Hours used:** ", "\n"),
+    "durations of this session": "It took ~17 hours to train on A, ~40 hours to train on B and (2 hours of calls, 10일 학습) ",
 }
 
 
