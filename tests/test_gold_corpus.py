@@ -410,6 +410,17 @@ def test_a_sentence_about_the_largest_of_a_family_is_not_a_smaller_member_s():
     assert facts.value("accelerator_count") is None and facts.value("wall_hours") is None
 
 
+def test_a_duration_written_as_a_clock():
+    # "- **Training time:** 0:59:51 (0.997 hours)": hours, minutes and seconds, not 0 hours.
+    card, facts = _gold("lixinso__xin-slm__xinSLM_v03_slm_llama_architecture_wikitext103_training_"
+                        "comprehensive_training_report.md")
+    assert "**Training time:** 0:59:51 (0.997 hours)" in card.text
+    assert facts.value("wall_hours") == pytest.approx(59 / 60 + 51 / 3600)
+    for value, hours in (("1:30", 1.5), ("10:00 am", None), ("1:30:00:00", None)):
+        field = parse_card(f"---\nlicense: mit\n---\n## Environmental Impact\n\n- **Hours used:** {value}\n")
+        assert gather(field).value("wall_hours") == (None if hours is None else pytest.approx(hours))
+
+
 def test_chinese_scales_cards_and_hours_of_data():
     # "总参数量为2.75亿" (275M parameters) and "使用6张3090训练" (six RTX 3090 cards, named by the number alone)
     _, facts = _gold("ZhuiyiTechnology__t5-pegasus__README.md")

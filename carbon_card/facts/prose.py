@@ -407,6 +407,9 @@ _LATER_DURATION_RE = lazy_compile(
     rf"(?:hours?|hrs?|h|days?|weeks?|months?|minutes?|mins?|seconds?|secs?))\b(?!\s*[x×*/]|\s*(?:per|each|an?)\b)",
     re.IGNORECASE)
 _RESTATED = 0.1  # a later duration within 10% of the field's is the same time in other units ("48 (2 days)")
+# A duration as a clock shows it: "0:59:51 (0.997 hours)", "1:30" (not a date's "2021-07-08", nor "1:30:00:00").
+_CLOCK_RE = lazy_compile(r"\s*~?\s*(\d{1,4}):([0-5]\d)(?::([0-5]\d(?:\.\d+)?))?(?![\d:])(?!\s*[ap]\.?m\b)", re.IGNORECASE)
+_CLOCK_LIKE_RE = lazy_compile(r"\s*~?\s*\d+:\d")
 
 
 # The template's Environmental Impact fields as cards in other languages label them
@@ -763,7 +766,13 @@ class _Reader:
             return False  # "- Time: 2021-07-08": a plain "Time" is a duration only with its unit
         end, text = found.end(), found.group(0)
         try:
-            hours, accelerator = parse_duration_hours(found.group(1))
+            if clock := _CLOCK_RE.match(value):  # "0:59:51", "1:30": hours, minutes and seconds, not "0" hours
+                end, text = clock.end(), clock.group(0).strip()
+                hours, accelerator = int(clock.group(1)) + int(clock.group(2)) / 60 + float(clock.group(3) or 0) / 3600, False
+            elif _CLOCK_LIKE_RE.match(value):
+                return True  # "10:00 am", "1:30:00:00": a time of day, or a clock of days; no hours of training
+            else:
+                hours, accelerator = parse_duration_hours(found.group(1))
         except UnitError:
             # "~7 hours, 5700 steps": the duration's parts up to what is no time unit (at most four
             # parts, days to seconds: a line of thousands is not tried prefix by prefix).
