@@ -114,18 +114,18 @@ def _hours_summed_over_accelerators(gathered: Facts) -> tuple[Fact, ...] | None:
     calculator was given accelerator-hours (on the same template, "13 hrs" and "27 kg" are several
     accelerators' wall-clock hours)."""
     fields = [fact for fact in gathered.all("wall_hours") if fact.reading is Reading.FIELD and fact.value > 0]
-    own = {quantity: gathered.all(quantity) for quantity in ("emissions", "hardware", "location", "cloud_provider")}
-    emissions = {fact.value for fact in own["emissions"]}
-    if len(emissions) != 1 or not own["hardware"] or not own["location"]:
+    emissions = {fact.value for fact in gathered.all("emissions")}
+    # The hardware and the place the estimate would use (`Facts.best`, as estimate's `_hardware_match` and `_region`).
+    named, location = gathered.best("hardware"), gathered.best("location")
+    if len(emissions) != 1 or named is None or location is None:
         return None
+    if not _PLURAL_HARDWARE_RE.search(str(named.value)):
+        return None  # "NVIDIA GeForce RTX 3090": one, whose wall-clock hours are its accelerator-hours
     from ..hardware import parse_hardware  # the tables are loaded only for the few cards stating all three
     from ..location import parse_location
 
-    if not _PLURAL_HARDWARE_RE.search(str(own["hardware"][0].value)):
-        return None  # "NVIDIA GeForce RTX 3090": one, whose wall-clock hours are its accelerator-hours
-    hardware = parse_hardware(str(own["hardware"][0].value))
-    provider = str(own["cloud_provider"][0].value) if own["cloud_provider"] else None
-    grid = parse_location(str(own["location"][0].value), provider)
+    hardware = parse_hardware(str(named.value))
+    grid = parse_location(str(location.value), gathered.value("cloud_provider"))
     if hardware is None or hardware.count is not None or not hardware.accelerator.tdp_w or grid is None:
         return None
     (grams,) = emissions

@@ -261,14 +261,15 @@ def no_block(ctx: Context) -> Findings:
         # the figure's row (`--model-id`, `model-index`, a clone's remote), not a folder's or a title's,
         # and the card names the repository's owner: a re-upload of Meta's card under another owner's
         # id (NousResearch/Meta-Llama-3.1-8B) picks the row "Llama 3.1 8B" too.
-        picked = lifted is not None and lifted.fact is not None and lifted.fact.row is not None \
-            and facts.model_name_source in NAMED_BY_ID and names_owner(ctx.card, facts.model_name)
+        figure = lifted.fact if lifted is not None else None
+        named = facts.model_name_source in NAMED_BY_ID
+        picked = figure is not None and figure.row is not None and named and names_owner(ctx.card, facts.model_name)
         # A file with no front matter, whose model neither the user nor the Hub names, may be no model's card
         # (a project's README states what its project emitted; a family's page, what the family did): writing
         # it a front matter is the user's call, unless AutoTrain's own line states the figure.
-        unnamed = (ctx.card.yaml_span is None and facts.model_name_source not in NAMED_BY_ID
-                   and lifted is not None and lifted.fact is not None and lifted.fact.reading is not Reading.AUTOTRAIN)
-        return [replace(finding, doubted=True) if lifted and (unnamed or not picked and _other_figures(facts, lifted.fact))
+        unnamed = (ctx.card.yaml_span is None and not named and figure is not None
+                   and figure.reading is not Reading.AUTOTRAIN)
+        return [replace(finding, doubted=True) if lifted and (unnamed or not picked and _other_figures(facts, figure))
                 else finding]
     elif disclosed:
         what = ("per model in a table, but which row is this model is unknown (name it with `--model-id` or "
