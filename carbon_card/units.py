@@ -179,15 +179,22 @@ def parse_duration_hours(text: str) -> tuple[float, bool]:
     (1300000.0, True)
     """
     cleaned = text.strip().lstrip("~≈").strip()
-    total, accelerator, position = 0.0, False, 0
+    total, accelerator, position, named = 0.0, False, 0, None  # named: the unit the previous part wrote
     for match in _DURATION_PART_RE.finditer(cleaned):
-        if cleaned[position : match.start()].strip(" ,and&") or not re.search(r"\d", match.group(1)):
+        # Parts apart by spaces, commas or "and"; by a colon only after a unit ("0H:23M", not a clock's "1:30").
+        if cleaned[position : match.start()].strip(" ,and&" + (":" if named else "")) or not re.search(r"\d", match.group(1)):
             raise UnitError(f"not a duration: {text!r}")
         if match.group(1)[0] in "+-":  # "8-12 hours" is a range; and no duration is negative
             raise UnitError(f"not one duration: {text!r}")
         number = _float(match.group(1))
-        number *= _SCALE[(match.group(2) or "").lower()]  # "1.3M GPU hours"
-        unit = (match.group(4) or "h").lower()
+        if named and not match.group(2) and not match.group(4):
+            raise UnitError(f"not a duration: {text!r}")  # "3h:20", "2 hours 30": a unit the reader must guess
+        if named in ("h", "hr", "hrs", "hour", "hours") and match.group(2) == "M" and not match.group(4):
+            unit = "min"  # "1h30M", "0H:23M": after the hours, an M is minutes, not millions
+        else:
+            number *= _SCALE[(match.group(2) or "").lower()]  # "1.3M GPU hours"
+            unit = (match.group(4) or "h").lower()
+        named = unit if match.group(4) or unit == "min" else None
         if unit not in _HOURS_PER_UNIT:
             raise UnitError(f"unknown time unit {match.group(4)!r} in {text!r}")
         accelerator = accelerator or bool(match.group(3))

@@ -376,10 +376,14 @@ _SCALED_SIZE_RE = lazy_compile(_SCALED_SIZE, re.IGNORECASE)
 _SCALED_RE = lazy_compile(_SCALED)
 _NUMBER_CELL_RE = lazy_compile(rf"\s*~?\s*{_SCALED}\s*")
 _SCIENTIFIC_RE = lazy_compile(rf"({_NUM})\s*(?:(?:x|×|\*)\s*10\s*\^?\s*\{{?([+-]?\d+)\}}?)?")
+# "2 hours 10 minutes", and written without spaces after a unit's letters: "2h10min", "0H:23M".
 _FIELD_DURATION_RE = lazy_compile(rf"{_APPROX}({_SCALED}(?:\s*(?:(?:GPU|TPU|chip|accelerator)[- ])?[a-z]+)?"
-                                  rf"(?:\s*(?:,|and|&)?\s+{_NUM}\s*[a-z]+)*)", re.IGNORECASE)
+                                  rf"(?:(?:\s*(?:,|and|&)?\s+|(?<=[a-z])\s*:?\s*){_NUM}\s*[a-z]+)*)", re.IGNORECASE)
 _DURATION_PART_SEPARATOR_RE = lazy_compile(r"\s*(?:,(?!\d{3}\b)|\band\b|&)\s*", re.IGNORECASE)  # not "22,000"
 _PART_AFTER_RE = lazy_compile(r"\s+(?:are\s+|is\s+)?(?:in|of|for)\s+the\s+(?:embedding|vision|text|audio|image)\b", re.IGNORECASE)
+# A share of a whole, or an adapter's: "77,509,632 trainable params (2.27% of total)", "LoRA: 4.2M trainable
+# parameters" (but "117M trainable parameters" of a model trained whole is its size).
+_SHARE_RE = lazy_compile(r"\d\s*%|\bof\s+(?:the\s+)?(?:total|base|all)\b|\badapters?\b|\b(?:q?lora|peft)\b", re.IGNORECASE)
 _VERSION_OF_AFTER_RE = lazy_compile(r"\s+(?:version|variant|checkpoint)\s+of\b", re.IGNORECASE)
 _TOTAL_AFTER_RE = lazy_compile(r"\s*(?:in\s+)?total\b", re.IGNORECASE)
 _EXPERTS_AFTER_RE = lazy_compile(r"[^.\n]{0,25}?\b(?:\d+\s+experts|active)\b", re.IGNORECASE)
@@ -483,7 +487,7 @@ def _label_kind(label: str) -> str | None:
                "hardware used", "gpu used", "gpus used", "training hardware"}:  # not "Compute infrastructure": a cluster's name (Jean Zay), no accelerator
         return "hardware"
     if key in {"hours used", "training time", "training duration", "time", "duration", "compute time",
-               "training hours", "gpu hours", "training length"}:
+               "training hours", "training length"} or _ACCELERATOR_HOURS_LABEL_RE.fullmatch(key):
         return "hours"
     if key in {"num_devices", "number of gpus", "number of accelerators", "gpu count", "num_gpu", "num_gpus", "n_gpu",
                "n_gpus"}:
@@ -502,6 +506,10 @@ def _label_kind(label: str) -> str | None:
     if key in {"pue", "power usage effectiveness"}:
         return "pue"
     return None
+
+
+# A label of hours summed over the accelerators: "GPU hours", "TPU-Hours", "chip-hours" (not a node's: 8 GPUs).
+_ACCELERATOR_HOURS_LABEL_RE = lazy_compile(r"(?:gpu|tpu|chip|accelerator)s?[- ]?hours?", re.IGNORECASE)
 
 
 _NAME_SPLIT_RE = lazy_compile(r"[^a-z0-9]+|(?<=\d[a-z])x(?=\d)")
@@ -812,7 +820,7 @@ class _Reader:
                 text = value[found.start():training.end()].strip()
             except UnitError:
                 pass  # "(3 epochs of training)": no time; the field's figure stands
-        accelerator = accelerator or "gpu" in label.lower()
+        accelerator = accelerator or bool(_ACCELERATOR_HOURS_LABEL_RE.search(label))
         if not accelerator and hours > _WALL_CLOCK_YEAR:
             # "Hours used: 150000" beside 256 A100s: no training runs for over a year, so the
             # field sums the accelerators' hours.
@@ -1129,8 +1137,9 @@ class _Reader:
                     before = self.body[max(0, start - 40) : start]
                     if _BOUND_BEFORE_RE.search(before):
                         continue  # "less than 13 billion parameters", "up to 2T tokens": a bound, not the size
-                    if pattern is not _TOKENS_RE and "trainable" in line_before.lower():
-                        continue  # "**Trainable Parameters:** ~0.8M parameters": an adapter's, not the model's size
+                    if pattern is not _TOKENS_RE and ("trainable" in line_before.lower()
+                                                     or "trainable" in text.lower() and _SHARE_RE.search(clause)):
+                        continue  # "**Trainable Parameters:** ~0.8M parameters", "~4.7M trainable parameters (~0.97% of base)": an adapter's, not the model's size
                     # "from 7 billion to 70 billion parameters", "135M, 360M and 1.7B parameters": sizes of a family;
                     # "the 124 million parameter version of GPT-2": another model's.
                     scope = ("family" if _SIZE_LIST_BEFORE_RE.search(before)
