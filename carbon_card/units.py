@@ -229,6 +229,8 @@ _COUNT_GLUED_RE = lazy_compile(r"\b[a-z]{1,3}[ -]?\d{1,4}x(\d{1,3})(?![\w.])", r
 _COUNT_IN_PARENTHESES_RE = lazy_compile(r"\(\s*(\d{1,6})\s*[x×*]\s*(?=[a-z])", re.IGNORECASE)
 # "NVIDIA 2xH200 (E2E TIR platform)": a count glued to the accelerator after its vendor's name.
 _COUNT_AFTER_VENDOR_RE = lazy_compile(r"^\s*(?:nvidia|amd|google|intel)\s+(\d{1,6})\s*[x×*]\s*(?=[a-z])", re.IGNORECASE)
+# A processor or an accelerator, either: "CPU / GPU", "GPU or CPU".
+_CPU_OR_GPU_RE = lazy_compile(r"\bcpus?\s*(?:/|\bor\b)\s*gpus?\b|\bgpus?\s*(?:/|\bor\b)\s*cpus?\b", re.IGNORECASE)
 BOARD_CORES = 8
 """The most cores of one TPU board ("TPU v3-8" is one device; a slice of more, "v3-256", a pod's)."""
 NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -254,6 +256,8 @@ def parse_accelerator_count(text: str) -> int | None:
 
     "8 x A100", "A100 80GB x 8", "8 v100 GPUs", "16 NVIDIA A100-SXM4-80GB", "1 x Tesla T4".
     """
+    if _CPU_OR_GPU_RE.search(text):
+        return None  # "Single CPU / GPU": one device, which may be no accelerator
     nodes = _NODES_PRODUCT_RE.match(text)
     if nodes:  # "512 nodes of 6xV100": 3,072
         return int(nodes.group(1)) * int(nodes.group(2)) or None

@@ -445,6 +445,14 @@ def test_a_label_of_accelerator_hours_in_any_spelling():
         assert gather(field).value("accelerator_hours") == 96 and gather(field).value("wall_hours") is None, label
 
 
+def test_a_processor_or_an_accelerator_is_no_count_of_accelerators():
+    # "| Hardware used | Single CPU / GPU |": one device, which may be a CPU.
+    card, facts = _gold("vishwajeet456__distilbert-it-support-classifier.md", "vishwajeet456/distilbert-it-support-classifier")
+    assert "| Hardware used | Single CPU / GPU |" in card.text
+    assert facts.value("accelerator_count") is None
+    assert parse_accelerator_count("1 GPU or CPU") is None and parse_accelerator_count("Single RTX 3090 GPU") == 1
+
+
 def test_a_count_of_trainable_parameters_is_the_model_s_size_unless_a_share_of_it():
     # "~4.7 Million trainable parameters (~0.97% of base architecture)": an adapter's, not the model's size;
     # "has over 162M trainable parameters" (a model trained whole): its size.
