@@ -4,7 +4,7 @@ Cards quote figures that are not their model's own: a quantised copy embeds the 
 model's card, a fine-tune quotes its base model's pre-training, a family card states one total
 for all its sizes, a community repository re-uses another model's card unchanged. The readers
 in `prose` find the figures; this pass asks, for each one, which model the text around it is
-about, with five rules a reader can state:
+about, with six rules a reader can state:
 
 1. A repository that converts weights (its name says GGUF, GPTQ, AWQ, 4bit, MLX, ONNX,
    Core ML, ...), was duplicated from another model's (`duplicated_from` in its metadata) or
@@ -26,6 +26,10 @@ about, with five rules a reader can state:
    from the paper ("We present the hardware type and hours used based on the associated paper")
    or another model's card ("as described in the RoBERTa large model card:"), or a section
    about pre-training ("### Pretraining"), states the base's training.
+
+6. A sentence that introduces an estimate as another's than the training's ("For evaluation and
+   development of our approach we estimate the following CO2 emissions", "for inference we
+   estimate") makes the figures after it, up to the next heading, not this model's training.
 
 Only figures the readers scoped as this model's are moved, and only away from it: attribution
 never makes a figure this model's.
@@ -194,6 +198,7 @@ def attribute(card: Card, facts: list[Fact], model_name: str | None, copied: Cop
     body = card.body
     paragraphs = _several_model_lines(card) if "odels" in body or "ggregate" in body else []
     based = _base_sections(card) if "paper" in body or "model card" in body or "retrain" in body else []
+    purposes = _other_purpose_sections(card) if "estimate" in card.body_lower else []
     moved = []
     for fact in facts:
         if not _movable(fact):
@@ -208,6 +213,8 @@ def attribute(card: Card, facts: list[Fact], model_name: str | None, copied: Cop
             fact = replace(fact, scope="family", note=_noted(fact, "in a paragraph about several models"))
         elif any(start <= fact.line <= end for start, end in based):
             fact = replace(fact, scope="other", note=_noted(fact, "the base's training, on a fine-tune's card"))
+        elif any(start <= fact.line <= end for start, end in purposes):
+            fact = replace(fact, scope="other", note=_noted(fact, "an estimate of another's than the training (rule 6)"))
         moved.append(fact)
     return moved
 
@@ -224,6 +231,25 @@ def _base_sections(card: Card) -> list[tuple[int, int]]:
     spans = []
     matches = itertools.chain(_FROM_THE_PAPER_RE.finditer(body), _PRETRAINING_HEADING_RE.finditer(body))
     for match in itertools.islice(matches, _SECTIONS_MAX):  # each fact is looked up in them: bounded
+        end = body.find("\n#", match.end())
+        spans.append((card.line_of_offset(card.body_span[0] + match.start()),
+                      card.line_of_offset(card.body_span[0] + (end if end >= 0 else len(body)))))
+    return spans
+
+
+# "For evaluation and development of our approach we estimate the following CO2 emissions" (rule 6); not
+# "For training and evaluation, we estimate": the training's is among them.
+_OTHER_PURPOSE_RE = lazy_compile(r"\bfor\s+(?:the\s+)?(?:evaluation|development|inference|experimentation|testing|serving)\b"
+                                 r"(?:\s+(?:and|&)\s+(?:evaluation|development|inference|testing|serving))?[^.\n]{0,60}?\bestimate",
+                                 re.IGNORECASE)
+
+
+def _other_purpose_sections(card: Card) -> list[tuple[int, int]]:
+    """(first line, last line) of each stretch, up to the next heading, after a sentence that
+    introduces an estimate of something other than the training (rule 6)."""
+    body = card.body
+    spans = []
+    for match in itertools.islice(_OTHER_PURPOSE_RE.finditer(body), _SECTIONS_MAX):
         end = body.find("\n#", match.end())
         spans.append((card.line_of_offset(card.body_span[0] + match.start()),
                       card.line_of_offset(card.body_span[0] + (end if end >= 0 else len(body)))))
