@@ -466,6 +466,16 @@ def test_an_estimate_introduced_as_another_s_than_the_training_s():
     assert gather(parse_card(text)).value("emissions") == pytest.approx(20620)
 
 
+def test_a_device_named_in_a_field_s_value_after_a_few_words_is_not_counted():
+    # "- Training Hardware: Google Colab T4 GPU": the accelerator's name, as "Hardware Type: T4" (no count);
+    # "Training was done on Tesla V100 GPU." in a sentence is one.
+    card, facts = _gold("sapritanand__Code-Helper__README.md")
+    assert "- Training Hardware: Google Colab T4 GPU" in card.text
+    assert facts.value("accelerator_count") is None
+    sentence = parse_card("---\nlicense: mit\n---\n## Training\n\nTraining was done on Tesla V100 GPU.\n")
+    assert gather(sentence).value("accelerator_count") == 1
+
+
 def test_a_count_of_trainable_parameters_is_the_model_s_size_unless_a_share_of_it():
     # "~4.7 Million trainable parameters (~0.97% of base architecture)": an adapter's, not the model's size;
     # "has over 162M trainable parameters" (a model trained whole): its size.

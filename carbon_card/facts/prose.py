@@ -176,7 +176,9 @@ _CORES_AFTER_RE = lazy_compile(r"[^.\n()]{0,20}?[(,]\s*(\d{1,4})\s+(?:tpu\s+)?(?
 _SINGULAR_DEVICE_RE = lazy_compile(r"\b(?:GPU|TPU|card)$", re.IGNORECASE)
 # Right before a name, the end of a label: the name is a field's value ("- **Training Infrastructure:** NVIDIA
 # A100-40GB GPU"), which names the accelerator and no count of it, as the template's Hardware Type does.
-_LABEL_END_BEFORE_RE = lazy_compile(r"[:：][*_ \t]*$")
+# A field's label, and at most three words of its value, before a device: "Training Infrastructure:** NVIDIA A100-40GB
+# GPU", "- Training Hardware: Google Colab T4 GPU" (named, not counted).
+_LABEL_END_BEFORE_RE = lazy_compile(r"[:：][*_ \t]*(?:[\w.-]+[ \t]+){0,3}$")
 _TOOK_AFTER_RE = lazy_compile(r"\s+took\s+(?:about\s+|around\s+|approximately\s+|~\s*)?\d")
 _EACH_BEFORE_RE = lazy_compile(r"\b(?:each|every|per)\s+(?:\w+\s+)?$", re.IGNORECASE)
 _CJK_AFTER_RE = lazy_compile(r"\s*[\u3000-\u9fff\uac00-\ud7af]")
@@ -1254,7 +1256,7 @@ class _Reader:
             singular = (_SINGULAR_DEVICE_RE.search(match.group(0)) and not _CJK_AFTER_RE.match(self.body, end)
                         and self.body[start - 1 : start] != "-"
                         and not _EACH_BEFORE_RE.search(self.body, max(0, start - 12), start)
-                        and not _LABEL_END_BEFORE_RE.search(self.body, max(0, start - 8), start))
+                        and not _LABEL_END_BEFORE_RE.search(self.body, max(0, start - 60), start))
             # "NVIDIA A100-SXM4-40GB took 10 hours 17 minutes for training": one device, the subject of the run.
             singular = singular or (not match.group(0).endswith("s") and _TOOK_AFTER_RE.match(self.body, end) is not None
                                     and not _CJK_AFTER_RE.match(self.body, end))
