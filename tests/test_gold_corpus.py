@@ -476,6 +476,22 @@ def test_a_device_named_in_a_field_s_value_after_a_few_words_is_not_counted():
     assert gather(sentence).value("accelerator_count") == 1
 
 
+def test_a_decimal_comma_after_a_zero_and_a_rate_per_anything_in_a_label():
+    # "- **Per-Document Energy**: 0,015 kWh": 0.015 kWh (no number's thousands start with a zero), and
+    # per document, not the training's energy.
+    card, facts = _gold("gianlucaciarcelluti__Interzen.ZenIA__docs_microservices_MS05-TRANSFORMER_SYSTEM-CARD-ITA.md")
+    assert "- **Per-Document Energy**: 0,015 kWh" in card.text
+    assert facts.value("energy") is None
+    from carbon_card.units import parse_duration_hours, parse_energy_kwh, parse_number
+
+    assert parse_energy_kwh("0,015 kWh") == pytest.approx(0.015)
+    assert parse_duration_hours("0,0078 h")[0] == pytest.approx(0.0078)
+    # Thousands come in whole groups of three: "1,2345" is a decimal comma, "12,000,000" twelve million.
+    assert parse_number("1,2345") == pytest.approx(1.2345) and parse_number("12,000,000") == 12e6
+    run = parse_card("---\nlicense: mit\n---\n## Environmental Impact\n\n- **Energy per training run:** 5 kWh\n")
+    assert gather(run).value("energy") == 5
+
+
 def test_a_count_of_trainable_parameters_is_the_model_s_size_unless_a_share_of_it():
     # "~4.7 Million trainable parameters (~0.97% of base architecture)": an adapter's, not the model's size;
     # "has over 162M trainable parameters" (a model trained whole): its size.

@@ -30,6 +30,7 @@ from ..units import (
     DECIMAL_COMMA,
     NODES_OF,
     NUMBER_WORDS,
+    THOUSANDS,
     UnitError,
     counted,
     parse_accelerator_count,
@@ -52,7 +53,7 @@ _FIGURE_START = r"(?<![\w.])(?<!\d,)(?!0\d)"
 # down in one step, before the look-behinds (the sentence reader tries its patterns at every position
 # of a window around each anchor).
 _NUMBER_START = rf"(?=\d){_FIGURE_START}"
-_NUM = rf"(?:(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?|{DECIMAL_COMMA})(?:[eE][+-]?\d+)?"
+_NUM = rf"(?:{DECIMAL_COMMA}|(?:{THOUSANDS}|\d+)(?:\.\d+)?)(?:[eE][+-]?\d+)?"
 _MASS_UNIT = r"(?:metric\s+tons?|tonnes?|tons?|kilograms?|kgs?|grams?|lbs?|pounds?|mg|g|t)"
 _GAS = r"(?:\s*\**\s*(?:eq\.?\s*)?(?:of\s+)?(?:co2|co₂|co_2)(?:\s*[-_]?\s*(?:eq|e|equivalent)\b\.?)?)"
 # A mass may start at its decimal point, its leading zero left out (".0000058 kg CO2e").
@@ -332,8 +333,10 @@ _H1_RE = lazy_compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 
 
 _EMISSIONS_LABEL_RE = lazy_compile(r"carbon emitted|emission|co2|carbon footprint")
-_NOT_TRAINING_LABEL_RE = lazy_compile(r"inference|annual|yearly|per\s+(?:year|day|month|query|request|prediction|image|"
-                                      r"token|inference)|/\s*(?:year|day|query)|life-?\s?cycle|deployment|serving",
+# Not the training's total: "Annual Inference Emissions", "Energy per query", "Per-Document Energy" (a rate of
+# anything but a training run is no training's figure).
+_NOT_TRAINING_LABEL_RE = lazy_compile(r"inference|annual|yearly|\bper[\s-]+(?!(?:training\s+)?run\b)\w"
+                                      r"|/\s*(?:year|day|query)|life-?\s?cycle|deployment|serving",
                                       re.IGNORECASE)
 
 
