@@ -12,6 +12,8 @@ PIECES = {
     "labelled fields": "- **Hardware Type:** A100\n",
     "co2 words": "co2 ",
     "digits": "1 ",
+    "a run of digits": "1",
+    "digits and commas": "1,",
     "headings": "# Model 7B emissions\n",
     "headings naming a model": "## Llama 2 7B emissions\nTrained on 8 A100 for 3 days.\n",
     "code fences": "```\n",
