@@ -260,7 +260,7 @@ def parse_accelerator_count(text: str) -> int | None:
 
     "8 x A100", "A100 80GB x 8", "8 v100 GPUs", "16 NVIDIA A100-SXM4-80GB", "1 x Tesla T4".
     """
-    if _CPU_OR_GPU_RE.search(text):
+    if ("cpu" in text or "CPU" in text) and _CPU_OR_GPU_RE.search(text):
         return None  # "Single CPU / GPU": one device, which may be no accelerator
     nodes = _NODES_PRODUCT_RE.match(text)
     if nodes:  # "512 nodes of 6xV100": 3,072
