@@ -198,7 +198,7 @@ def attribute(card: Card, facts: list[Fact], model_name: str | None, copied: Cop
     body = card.body
     paragraphs = _several_model_lines(card) if "odels" in body or "ggregate" in body else []
     based = _base_sections(card) if "paper" in body or "model card" in body or "retrain" in body else []
-    purposes = _other_purpose_sections(card) if "estimate" in card.body_lower else []
+    purposes = _other_purpose_sections(card)
     moved = []
     for fact in facts:
         if not _movable(fact):
