@@ -14,6 +14,7 @@ from ._regex import lazy_compile
 
 __all__ = [
     "BOARD_CORES",
+    "COMMA_FRACTION",
     "DECIMAL_COMMA",
     "NODES_OF",
     "NUMBER_WORDS",
@@ -70,11 +71,13 @@ _GRAMS_PER_UNIT = {
 # (24_700_000), an optional fraction and exponent; or a decimal comma where it cannot be a
 # thousands separator ("43,24", "0,1069": not three digits after it). "1,234" stays 1234.
 DECIMAL_COMMA = r"(?:0,\d+|\d+,(?:\d{1,2}|\d{4,}))(?![\d,.])"
-"""A number with a decimal comma where it cannot be a thousands separator (prose reads it too): "43,24",
-"0,0078", "0,007" (no number's thousands start with a zero)."""
+"""A number with a decimal comma where it cannot be a thousands separator: "43,24", "0,0078", "0,007" (no
+number's thousands start with a zero)."""
 THOUSANDS = r"[1-9]\d{0,2}(?:,\d{3})+(?!\d)"
 """A number with thousands separators, whole groups of three ("1,234", not the "1,234" of "1,2345")."""
-_NUMBER = rf"[+-]?(?:{DECIMAL_COMMA}|(?:{THOUSANDS}|\d+(?:_\d+)*)(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?"
+COMMA_FRACTION = r"(?:,(?:\d{1,2}|\d{4,})|(?<=(?<!\d)0),\d+)(?![\d,.])"
+"""After a number's digits, a fraction behind a decimal comma (DECIMAL_COMMA's, the digits read once)."""
+_NUMBER = rf"[+-]?(?:{THOUSANDS}(?:\.\d+)?|\d+(?:{COMMA_FRACTION}|(?:_\d+)*(?:\.\d+)?)|\.\d+)(?:[eE][+-]?\d+)?"
 _DECIMAL_COMMA_RE = lazy_compile(rf"[+-]?{DECIMAL_COMMA}(?:[eE][+-]?\d+)?")
 _NUMBER_RE = lazy_compile(rf"\s*({_NUMBER})\s*")
 # The greenhouse-gas suffix after a mass unit: CO2, CO2e, CO2eq, CO2-eq, CO₂, CO_2 eq., "of CO2".

@@ -27,7 +27,7 @@ from .._regex import lazy_compile
 from ..card import Card
 from ..units import (
     BOARD_CORES,
-    DECIMAL_COMMA,
+    COMMA_FRACTION,
     NODES_OF,
     NUMBER_WORDS,
     THOUSANDS,
@@ -53,7 +53,7 @@ _FIGURE_START = r"(?<![\w.])(?<!\d,)(?!0\d)"
 # down in one step, before the look-behinds (the sentence reader tries its patterns at every position
 # of a window around each anchor).
 _NUMBER_START = rf"(?=\d){_FIGURE_START}"
-_NUM = rf"(?:{DECIMAL_COMMA}|(?:{THOUSANDS}|\d+)(?:\.\d+)?)(?:[eE][+-]?\d+)?"
+_NUM = rf"(?:{THOUSANDS}(?:\.\d+)?|\d+(?:{COMMA_FRACTION}|(?:\.\d+)?))(?:[eE][+-]?\d+)?"
 _MASS_UNIT = r"(?:metric\s+tons?|tonnes?|tons?|kilograms?|kgs?|grams?|lbs?|pounds?|mg|g|t)"
 _GAS = r"(?:\s*\**\s*(?:eq\.?\s*)?(?:of\s+)?(?:co2|co₂|co_2)(?:\s*[-_]?\s*(?:eq|e|equivalent)\b\.?)?)"
 # A mass may start at its decimal point, its leading zero left out (".0000058 kg CO2e").
