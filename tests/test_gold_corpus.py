@@ -492,6 +492,24 @@ def test_a_decimal_comma_after_a_zero_and_a_rate_per_anything_in_a_label():
     assert gather(run).value("energy") == 5
 
 
+def test_labels_of_the_training_s_time_in_other_words():
+    # "* **Train Runtime:** 258.23 seconds", "- **Total GPU hours:** 588.8", "- **Hours used for training single
+    # model:** ~0.45 hours", "- **Training runtime:** `11,168.2969` seconds" (the figure in a code span).
+    for name, model_id, line, quantity, hours in (
+            ("AyushPallod__llama_finetune_e2e_finance.md", None, "* **Train Runtime:** 258.23 seconds", "wall_hours", 258.23 / 3600),
+            ("epfl-llm__meditron-7b.md", "epfl-llm/meditron-7b", "- **Total GPU hours:** 588.8", "accelerator_hours", 588.8),
+            ("ITrakNeuro__SIENNA-Nature__model-card.md", None, "- **Hours used for training single model:** ~0.45 hours",
+             "wall_hours", 0.45)):
+        card, facts = _gold(name, model_id)
+        assert line in card.text
+        assert facts.value(quantity) == pytest.approx(hours), name
+    field = parse_card("---\nlicense: mit\n---\n## Training\n\n- **Training runtime:** `11,168.2969` seconds for 2,346 steps\n")
+    assert gather(field).value("wall_hours") == pytest.approx(11168.2969 / 3600)
+    # Not an inference's runtime.
+    field = parse_card("---\nlicense: mit\n---\n## Training\n\n- **Inference runtime:** 20 ms\n")
+    assert gather(field).value("wall_hours") is None
+
+
 def test_a_count_of_trainable_parameters_is_the_model_s_size_unless_a_share_of_it():
     # "~4.7 Million trainable parameters (~0.97% of base architecture)": an adapter's, not the model's size;
     # "has over 162M trainable parameters" (a model trained whole): its size.

@@ -462,6 +462,8 @@ def _field_value(value: str, kind: str) -> str:
     GPUs (48 nodes):"), another cell after a pipe ("TPU v3 or TPU v4  | Number of chips ≥ 4.")."""
     if kind != "params" and len(value) > 2 and value[0] == "`" and value[-1] == "`" and "`" not in value[1:-1]:
         return value[1:-1].strip()
+    if kind != "params" and value[:1] == "`" and 1 < (end := value.find("`", 1)) < 40:
+        value = value[1:end] + value[end + 1:]  # "`11,168.2969` seconds for 2,346 steps": the figure in a code span
     if "<br" in value or "<BR" in value or " | " in value or value.endswith(":"):
         return _VALUE_END_RE.sub("", value.split(" | ", 1)[0]).rstrip()
     return value
@@ -492,7 +494,8 @@ def _label_kind(label: str) -> str | None:
                "hardware used", "gpu used", "gpus used", "training hardware"}:  # not "Compute infrastructure": a cluster's name (Jean Zay), no accelerator
         return "hardware"
     if key in {"hours used", "training time", "training duration", "time", "duration", "compute time",
-               "training hours", "training length"} or _ACCELERATOR_HOURS_LABEL_RE.fullmatch(key):
+               "training hours", "training length"} or _ACCELERATOR_HOURS_LABEL_RE.fullmatch(key) \
+            or _TRAINING_TIME_LABEL_RE.fullmatch(key):
         return "hours"
     if key in {"num_devices", "number of gpus", "number of accelerators", "gpu count", "num_gpu", "num_gpus", "n_gpu",
                "n_gpus"}:
@@ -513,8 +516,14 @@ def _label_kind(label: str) -> str | None:
     return None
 
 
-# A label of hours summed over the accelerators: "GPU hours", "TPU-Hours", "chip-hours" (not a node's: 8 GPUs).
-_ACCELERATOR_HOURS_LABEL_RE = lazy_compile(r"(?:gpu|tpu|chip|accelerator)s?[- ]?hours?", re.IGNORECASE)
+# A label of hours summed over the accelerators: "GPU hours", "TPU-Hours", "Total GPU hours" (not a node's: 8 GPUs).
+_ACCELERATOR_HOURS_LABEL_RE = lazy_compile(r"(?:total\s+)?(?:gpu|tpu|chip|accelerator)s?[- ]?hours?", re.IGNORECASE)
+# The training's time in other words: "Training runtime", "Duration of finetuning", "Hours used for training",
+# (not an inference's runtime; nor yet "Total training time", which may sum ablations).
+_TRAINING_TIME_LABEL_RE = lazy_compile(
+    r"(?:training|train|fine-?tuning)\s+(?:run\s*time|time|duration)"
+    r"|duration\s+of\s+(?:the\s+)?(?:training|fine-?tuning|pre-?training)|hours\s+used\s+for\s+training\b[\w\s]{0,30}",
+    re.IGNORECASE)
 
 
 _NAME_SPLIT_RE = lazy_compile(r"[^a-z0-9]+|(?<=\d[a-z])x(?=\d)")
