@@ -478,6 +478,7 @@ def _not_training(label: str) -> bool:
     return _NOT_TRAINING_LABEL_RE.search(label) is not None
 
 
+@functools.lru_cache(maxsize=1024)  # the same few labels on most cards, and a table's keys on every row
 def _label_kind(label: str) -> str | None:
     """Which quantity a field label names ("Hardware Type" -> hardware)."""
     key = label.lower().strip()
@@ -494,8 +495,8 @@ def _label_kind(label: str) -> str | None:
                "hardware used", "gpu used", "gpus used", "training hardware"}:  # not "Compute infrastructure": a cluster's name (Jean Zay), no accelerator
         return "hardware"
     if key in {"hours used", "training time", "training duration", "time", "duration", "compute time",
-               "training hours", "training length"} or _ACCELERATOR_HOURS_LABEL_RE.fullmatch(key) \
-            or _TRAINING_TIME_LABEL_RE.fullmatch(key):
+               "training hours", "training length"} or "hour" in key and _ACCELERATOR_HOURS_LABEL_RE.fullmatch(key) \
+            or ("time" in key or "duration" in key or "hour" in key) and _TRAINING_TIME_LABEL_RE.fullmatch(key):
         return "hours"
     if key in {"num_devices", "number of gpus", "number of accelerators", "gpu count", "num_gpu", "num_gpus", "n_gpu",
                "n_gpus"}:
