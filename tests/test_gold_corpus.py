@@ -496,6 +496,7 @@ def test_labels_of_the_training_s_time_in_other_words():
     # "* **Train Runtime:** 258.23 seconds", "- **Total GPU hours:** 588.8", "- **Hours used for training single
     # model:** ~0.45 hours", "- **Training runtime:** `11,168.2969` seconds" (the figure in a code span).
     for name, model_id, line, quantity, hours in (
+            # (its "- **Hours used:** ~0.1 (Training) + ~2.0 (Setup/Dev)" states parts, no one figure)
             ("AyushPallod__llama_finetune_e2e_finance.md", None, "* **Train Runtime:** 258.23 seconds", "wall_hours", 258.23 / 3600),
             ("epfl-llm__meditron-7b.md", "epfl-llm/meditron-7b", "- **Total GPU hours:** 588.8", "accelerator_hours", 588.8),
             ("ITrakNeuro__SIENNA-Nature__model-card.md", None, "- **Hours used for training single model:** ~0.45 hours",
@@ -858,7 +859,6 @@ def test_a_model_the_user_names_or_the_hub_lists_marks_a_model_card(tmp_path):
     # "- **Training data:** ~19,000 clips (~43 hours)", "Only 43 hours of training data": hours of speech, not of training
     ("sliderforthewin__parakeet-tdt-lt.md", "wall_hours", None),
     ("himanshu-nakrani__TinyMathReason-1B__docs_model_card.md", "wall_hours", None),  # "~300 hours (TPU) + ~24 hours (GPU)"
-    ("AyushPallod__llama_finetune_e2e_finance.md", "wall_hours", None),  # "~0.1 (Training) + ~2.0 (Setup/Dev)"
     ("canstralian__WhiteRabbitNeo.md", "accelerator_count", None),  # "- NVIDIA A100 GPU (example)"
     # "- **Trainable Parameters:** ~0.8M parameters (~0.16% of total model weights)": an adapter's, not the size
     ("TheSnowLord__2026_SyntaxError__fine_tuned_researcher_README.md", "params", None),
