@@ -93,6 +93,11 @@ _DATASET_NAMED_RE = lazy_compile(r"^(?![^\n]*\b(?:models?|tun\w*|train\w*|for|on
                                  re.IGNORECASE)
 
 
+# A heading that says it copies a model's page on the Hub: "## README([From Huggingface](https://huggingface.co/o/m))".
+_HUB_PAGE_HEADING_RE = lazy_compile(r"^#{1,6}[ \t]*readme\W*\(?\[?from\s+hugging\s*face\]?\(https?://huggingface\.co/[\w.-]+/[\w.-]+\)",
+                                    re.IGNORECASE | re.MULTILINE)
+
+
 def document_kind(card: Card, folder: str | os.PathLike | None = None, names: Collection[str] | None = None) -> Document:
     """What the card's file is: `MODEL_CARD` unless something marks it as another kind.
     `names` are the names in `folder` when they are already listed (None: listed here)."""
@@ -131,6 +136,8 @@ def document_kind(card: Card, folder: str | os.PathLike | None = None, names: Co
     if impact_only is None and headings and _DATASET_NAMED_RE.match(headings[0]):
         return Document(DocumentKind.DATASET_CARD, f"no front matter, no model-card section and its title names a "
                                                    f"dataset ('{headings[0][:40]}')")
+    if _HUB_PAGE_HEADING_RE.search(card.body[:2000]):
+        return MODEL_CARD  # "## README([From Huggingface](https://huggingface.co/Qwen/...))": a Hub card's copy
     project = next((heading for heading in headings if _PROJECT_SECTION_RE.match(heading)), None)
     step = _PROJECT_STEP_RE.search(card.body)
     if impact_only is not None and project is None and step is None:

@@ -86,3 +86,15 @@ def test_a_title_that_names_a_model_trained_on_a_dataset_is_a_model_card():
 
     for title in ("# BERT fine-tuned on the IMDB dataset", "# Sentiment model for Amazon reviews dataset"):
         assert document_kind(parse_card(f"{title}\n\nIt classifies reviews.\n", "README.md")).is_model_card
+
+
+def test_a_copy_of_a_hub_model_page_is_a_model_card(tmp_path):
+    # PaddleNLP's mirror of Hub READMEs: "## README([From Huggingface](https://huggingface.co/Qwen/...))", the front
+    # matter left out, then the card with its "## Requirements": a model card, not a project's README.
+    (tmp_path / "qwen").mkdir()
+    shutil.copyfile(GOLD / "Qwen__Qwen2.5-7B-Instruct-1M.md", tmp_path / "qwen" / "README.md")
+    (record,) = json.loads(run("check", "--format", "json", "--fail-on", "never", tmp_path).stdout)
+    assert "## README([From Huggingface](https://huggingface.co/Qwen/Qwen2.5-7B-Instruct-1M))" in (
+        GOLD / "Qwen__Qwen2.5-7B-Instruct-1M.md").read_text()
+    assert record["document"] == "model_card"
+    assert 7.61e9 in {fact["value"] for fact in record["facts"] if fact["quantity"] == "params"}
