@@ -69,7 +69,7 @@ _GRAMS_PER_UNIT = {
 
 # A plain number: digits with optional thousands separators (1,234,567) or underscores
 # (24_700_000), an optional fraction and exponent; or a decimal comma where it cannot be a
-# thousands separator ("43,24", "0,1069": not three digits after it). "1,234" stays 1234.
+# thousands separator ("43,24", "0,1069": not three digits after it, or a zero before). "1,234" stays 1234.
 DECIMAL_COMMA = r"(?:0,\d+|\d+,(?:\d{1,2}|\d{4,}))(?![\d,.])"
 """A number with a decimal comma where it cannot be a thousands separator: "43,24", "0,0078", "0,007" (no
 number's thousands start with a zero)."""

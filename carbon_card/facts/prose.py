@@ -519,8 +519,8 @@ def _label_kind(label: str) -> str | None:
 
 # A label of hours summed over the accelerators: "GPU hours", "TPU-Hours", "Total GPU hours" (not a node's: 8 GPUs).
 _ACCELERATOR_HOURS_LABEL_RE = lazy_compile(r"(?:total\s+)?(?:gpu|tpu|chip|accelerator)s?[- ]?hours?", re.IGNORECASE)
-# The training's time in other words: "Training runtime", "Duration of finetuning", "Hours used for training",
-# (not an inference's runtime; nor yet "Total training time", which may sum ablations).
+# The training's time in other words: "Training runtime", "Duration of finetuning", "Hours used for training single
+# model" (not an inference's runtime; nor yet "Total training time", which may sum ablations).
 _TRAINING_TIME_LABEL_RE = lazy_compile(
     r"(?:training|train|fine-?tuning)\s+(?:run\s*time|time|duration)"
     r"|duration\s+of\s+(?:the\s+)?(?:training|fine-?tuning|pre-?training)|hours\s+used\s+for\s+training\b[\w\s]{0,30}",
@@ -835,7 +835,7 @@ class _Reader:
                 text = value[found.start():training.end()].strip()
             except UnitError:
                 pass  # "(3 epochs of training)": no time; the field's figure stands
-        accelerator = accelerator or bool(_ACCELERATOR_HOURS_LABEL_RE.search(label))
+        accelerator = accelerator or "gpu" in label.lower() or bool(_ACCELERATOR_HOURS_LABEL_RE.search(label))
         if not accelerator and hours > _WALL_CLOCK_YEAR:
             # "Hours used: 150000" beside 256 A100s: no training runs for over a year, so the
             # field sums the accelerators' hours.
