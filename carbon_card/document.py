@@ -136,7 +136,7 @@ def document_kind(card: Card, folder: str | os.PathLike | None = None, names: Co
     if impact_only is None and headings and _DATASET_NAMED_RE.match(headings[0]):
         return Document(DocumentKind.DATASET_CARD, f"no front matter, no model-card section and its title names a "
                                                    f"dataset ('{headings[0][:40]}')")
-    if _HUB_PAGE_HEADING_RE.search(card.body[:2000]):
+    if _HUB_PAGE_HEADING_RE.search(card.body, 0, 2000):
         return MODEL_CARD  # "## README([From Huggingface](https://huggingface.co/Qwen/...))": a Hub card's copy
     project = next((heading for heading in headings if _PROJECT_SECTION_RE.match(heading)), None)
     step = _PROJECT_STEP_RE.search(card.body)

@@ -15,7 +15,6 @@ from ._regex import lazy_compile
 __all__ = [
     "BOARD_CORES",
     "COMMA_FRACTION",
-    "DECIMAL_COMMA",
     "NODES_OF",
     "NUMBER_WORDS",
     "THOUSANDS",
@@ -70,15 +69,13 @@ _GRAMS_PER_UNIT = {
 # A plain number: digits with optional thousands separators (1,234,567) or underscores
 # (24_700_000), an optional fraction and exponent; or a decimal comma where it cannot be a
 # thousands separator ("43,24", "0,1069": not three digits after it, or a zero before). "1,234" stays 1234.
-DECIMAL_COMMA = r"(?:0,\d+|\d+,(?:\d{1,2}|\d{4,}))(?![\d,.])"
-"""A number with a decimal comma where it cannot be a thousands separator: "43,24", "0,0078", "0,007" (no
-number's thousands start with a zero)."""
 THOUSANDS = r"[1-9]\d{0,2}(?:,\d{3})+(?!\d)"
 """A number with thousands separators, whole groups of three ("1,234", not the "1,234" of "1,2345")."""
 COMMA_FRACTION = r"(?:,(?:\d{1,2}|\d{4,})|(?<=(?<!\d)0),\d+)(?![\d,.])"
-"""After a number's digits, a fraction behind a decimal comma (DECIMAL_COMMA's, the digits read once)."""
+"""After a number's digits, a fraction behind a decimal comma where the comma cannot separate thousands:
+"43,24", "0,0078", "0,007" (no number's thousands start with a zero)."""
 _NUMBER = rf"[+-]?(?:{THOUSANDS}(?:\.\d+)?|\d+(?:{COMMA_FRACTION}|(?:_\d+)*(?:\.\d+)?)|\.\d+)(?:[eE][+-]?\d+)?"
-_DECIMAL_COMMA_RE = lazy_compile(rf"[+-]?{DECIMAL_COMMA}(?:[eE][+-]?\d+)?")
+_DECIMAL_COMMA_RE = lazy_compile(rf"[+-]?\d+{COMMA_FRACTION}(?:[eE][+-]?\d+)?")
 _NUMBER_RE = lazy_compile(rf"\s*({_NUMBER})\s*")
 # The greenhouse-gas suffix after a mass unit: CO2, CO2e, CO2eq, CO2-eq, CO₂, CO_2 eq., "of CO2".
 _GAS = (
@@ -196,7 +193,7 @@ def parse_duration_hours(text: str) -> tuple[float, bool]:
         number = _float(match.group(1))
         if named and not match.group(2) and not match.group(4):
             raise UnitError(f"not a duration: {text!r}")  # "3h:20", "2 hours 30": a unit the reader must guess
-        if named in ("h", "hr", "hrs", "hour", "hours") and match.group(2) == "M" and not match.group(4):
+        if _HOURS_PER_UNIT.get(named) == 1.0 and match.group(2) == "M" and not match.group(4):
             unit = "min"  # "1h30M", "0H:23M": after the hours, an M is minutes, not millions
         else:
             number *= _SCALE[(match.group(2) or "").lower()]  # "1.3M GPU hours"

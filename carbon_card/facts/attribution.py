@@ -228,13 +228,16 @@ def _base_sections(card: Card) -> list[tuple[int, int]]:
     says_fine_tune = any(word in lower for word in _FINE_TUNE_OF_WORDS) and _FINE_TUNE_OF_RE.search(body)
     if not says_fine_tune and not ("tuned" in lower[:2000] and _FINE_TUNED_TITLE_RE.match(body)):
         return []
-    spans = []
     matches = itertools.chain(_FROM_THE_PAPER_RE.finditer(body), _PRETRAINING_HEADING_RE.finditer(body))
-    for match in itertools.islice(matches, _SECTIONS_MAX):  # each fact is looked up in them: bounded
-        end = body.find("\n#", match.end())
-        spans.append((card.line_of_offset(card.body_span[0] + match.start()),
-                      card.line_of_offset(card.body_span[0] + (end if end >= 0 else len(body)))))
-    return spans
+    return [_to_next_heading(card, match.start(), match.end())  # each fact is looked up in them: bounded
+            for match in itertools.islice(matches, _SECTIONS_MAX)]
+
+
+def _to_next_heading(card: Card, start: int, after: int) -> tuple[int, int]:
+    """(first line, last line) of the body from `start` to the next heading after `after`, or to its end."""
+    end = card.body.find("\n#", after)
+    return (card.line_of_offset(card.body_span[0] + start),
+            card.line_of_offset(card.body_span[0] + (end if end >= 0 else len(card.body))))
 
 
 # "For evaluation and development of our approach we estimate the following CO2 emissions" (rule 6); not
@@ -254,9 +257,7 @@ def _other_purpose_sections(card: Card) -> list[tuple[int, int]]:
     while at >= 0 and len(spans) < _SECTIONS_MAX:
         match = _OTHER_PURPOSE_BEFORE_RE.search(body, max(0, at - 120), at)
         if match:
-            end = body.find("\n#", at)
-            spans.append((card.line_of_offset(card.body_span[0] + match.start()),
-                          card.line_of_offset(card.body_span[0] + (end if end >= 0 else len(body)))))
+            spans.append(_to_next_heading(card, match.start(), at))
         at = lower.find("estimate", at + 8)
     return spans
 

@@ -460,10 +460,11 @@ def _field_value(value: str, kind: str) -> str:
     not a size ("**Model size**: `418M`" is a file's, as `du -h` prints it). What ends the value is
     no part of it: a line break in HTML ("512 H100-80G<br>"), the colon before a list ("384 A100 80GB
     GPUs (48 nodes):"), another cell after a pipe ("TPU v3 or TPU v4  | Number of chips ≥ 4.")."""
-    if kind != "params" and len(value) > 2 and value[0] == "`" and value[-1] == "`" and "`" not in value[1:-1]:
-        return value[1:-1].strip()
-    if kind != "params" and value[:1] == "`" and 1 < (end := value.find("`", 1)) < 40:
-        value = value[1:end] + value[end + 1:]  # "`11,168.2969` seconds for 2,346 steps": the figure in a code span
+    if kind != "params" and value[:1] == "`" and (end := value.find("`", 1)) > 1:
+        if end == len(value) - 1:
+            return value[1:end].strip()
+        if end < 40:
+            value = value[1:end] + value[end + 1:]  # "`11,168.2969` seconds for 2,346 steps": the figure in a code span
     if "<br" in value or "<BR" in value or " | " in value or value.endswith(":"):
         return _VALUE_END_RE.sub("", value.split(" | ", 1)[0]).rstrip()
     return value
