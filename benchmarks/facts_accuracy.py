@@ -66,7 +66,7 @@ def load() -> list[dict]:
     return [{**index[name], **annotations[name]} for name in sorted(index)]
 
 
-FRESH_PARTS = ("A4", "B4", "A6", "B6", "A8", "B8", "A10", "A12", "A15", "B15", "C20", "C21", "C22", "C23", "C24", "C25", "C26", "C27", "C28", "C29", "C31", "C32", "C33")  # batches 4, 6, 8, 10, 12, 15, 20-29, 31-33: gathered while readers changed, never read
+FRESH_PARTS = ("A4", "B4", "A6", "B6", "A8", "B8", "A10", "A12", "A15", "B15", "C20", "C21", "C22", "C23", "C24", "C25", "C26", "C27", "C28", "C29", "C31", "C32", "C33")  # batches 4, 6, 8, 10, 12, 15, 20-29, 31-33: gathered while readers changed, never read (less the cards retired to tune)
 
 
 def number(text: str | None) -> float | None:
@@ -226,7 +226,7 @@ def _shares_model_number(a: str, b: str) -> bool:
 
 def evaluate(cards: list[dict], split: str, show: bool, by_reading: bool = False, parts: tuple[str, ...] = (),
              as_clones: bool = False) -> None:
-    cards = [c for c in cards if (split == "all" or c["split"] == split or split == "fresh" and c["part"] in FRESH_PARTS)
+    cards = [c for c in cards if (split == "all" or c["split"] == split or split == "fresh" and c["part"] in FRESH_PARTS and c["split"] == "validation")
              and (not parts or c["part"] in parts)]
     if not cards:
         print(f"== split {split}{' (parts ' + ', '.join(parts) + ')' if parts else ''}: no cards")
