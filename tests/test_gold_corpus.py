@@ -482,6 +482,16 @@ def test_a_device_named_in_a_field_s_value_after_a_few_words_is_not_counted():
     assert gather(sentence).value("accelerator_count") == 1
 
 
+def test_hardware_under_a_requirements_heading_runs_the_model_not_its_training():
+    # "### Hardware Requirements" / "- **Default**: Single V100 GPU or Intel CPU": what runs Prov-GigaPath;
+    # "#### Training Requirements" still states the training's.
+    card, facts = _gold("Azure__azureml-assets__assets_models_system_Prov-GigaPath_description.md")
+    assert "### Hardware Requirements\n- **Supports**: CPU and GPU\n- **Default**: Single V100 GPU" in card.text
+    assert facts.value("accelerator_count") is None
+    training = parse_card("---\nlicense: mit\n---\n#### Training Requirements\n\nThe model was trained on a single V100 GPU.\n")
+    assert gather(training).value("accelerator_count") == 1
+
+
 def test_a_decimal_comma_after_a_zero_and_a_rate_per_anything_in_a_label():
     # "- **Per-Document Energy**: 0,015 kWh": 0.015 kWh (no number's thousands start with a zero), and
     # per document, not the training's energy.
