@@ -492,6 +492,20 @@ def test_hardware_under_a_requirements_heading_runs_the_model_not_its_training()
     assert gather(training).value("accelerator_count") == 1
 
 
+def test_a_tpu_version_after_a_hyphen_and_a_sentence_that_goes_on_about_the_training():
+    # google/siglip-large-patch16-384: "The model was trained on 16 TPU-v4 chips for three days." (TPU-v4 as TPU v4);
+    # budecosystem/genz-13b-v2: "We performed a full-parameter fine-tuning ... This was carried out on 4 A100 80GB
+    # GPUs": the sentence's "This" is the fine-tuning of the one before; "We evaluated it. This was ..." is not.
+    card, facts = _gold("google__siglip-large-patch16-384.md")
+    assert "trained on 16 TPU-v4 chips" in card.text
+    assert facts.value("accelerator_count") == 16
+    card, facts = _gold("budecosystem__genz-13b-v2.md")
+    assert "(SFT). This was carried out on 4 A100 80GB GPUs" in card.text
+    assert facts.value("accelerator_count") == 4
+    evaluated = parse_card("---\nlicense: mit\n---\nWe evaluated it. This was carried out on 4 A100 80GB GPUs.\n")
+    assert gather(evaluated).value("accelerator_count") is None
+
+
 def test_a_decimal_comma_after_a_zero_and_a_rate_per_anything_in_a_label():
     # "- **Per-Document Energy**: 0,015 kWh": 0.015 kWh (no number's thousands start with a zero), and
     # per document, not the training's energy.

@@ -137,7 +137,7 @@ _ACCEL = (
     r"(?:(?i:NVIDIA|Tesla|AMD|Google|Cloud|Instinct|GeForce)[\s_]+)*"  # "NVIDIA_TESLA_A100": a cloud's name for it
     r"(?:(?i:G[BH]200|[ABH]-?100|A800|H800|H200|H20|B200|A10G?|A30|A40|A[2-6]000|L40S?|V-?100|P-?100|P40|K80)|L4|L20|T4"
     r"|RTX[\s-]?[A-Z]?\d{4}(?:\s?Ti)?|GTX[\s-]?\d{4}|(?i:Titan)\s?(?:RTX|Xp?|V)\b|MI\d{3}X?"
-    r"|TPU\s?(?:Pod\s)?[vV]?\d[a-z]?(?:[- ]\d+)?|[vV]\d[a-z]?-\d{1,4}(?:\s+instance\s+of(?:\s+(?:Google|Cloud))*)?\s?TPU|Gaudi\s?\d?)"
+    r"|TPU[\s-]?(?:Pod\s)?[vV]?\d[a-z]?(?:[- ]\d+)?|[vV]\d[a-z]?-\d{1,4}(?:\s+instance\s+of(?:\s+(?:Google|Cloud))*)?\s?TPU|Gaudi\s?\d?)"
     r"(?:[- ](?:SXM\d?|PCIe|NVL|\d+\s?GB)(?![\w]))*"
 )
 _ACCEL_WORD = r"(?:GPU|TPU|chip|accelerator|device)"
@@ -162,7 +162,7 @@ _HARDWARE_RE = lazy_compile(
 # The ML CO2 Impact calculator's text: "A cumulative of 1 hours of computation was performed on
 # hardware of type Tesla P100 (TDP of 250W)": hours summed over the accelerators.
 _CUMULATIVE_HOURS_RE = lazy_compile(rf"cumulative\s+of\s+({_NUM})\s+hours?\s+of\s+computation", re.IGNORECASE)
-_SLICE_RE = lazy_compile(r"(?:TPU\s?(?:Pod\s)?[vV]?\d[a-z]?[- ]|\b[vV]\d[a-z]?-)(\d+)")  # "TPU v3-8", "v3-8 TPU"
+_SLICE_RE = lazy_compile(r"(?:TPU[\s-]?(?:Pod\s)?[vV]?\d[a-z]?[- ]|\b[vV]\d[a-z]?-)(\d+)")  # "TPU v3-8", "v3-8 TPU"
 # "16 nodes with 4 A100 GPUs each", "4 nodes of 8 x H100s", "22 GPU nodes each with 8 A100", "32 computing
 # nodes each one with 4 NVIDIA V100": nodes times the count.
 _NODES_BEFORE_RE = lazy_compile(rf"(?<![\w.,])(\d{{1,5}})\s+{NODES_OF}\s*$", re.IGNORECASE)
@@ -298,6 +298,10 @@ _CLAUSE_MAX = 2000  # characters looked at around a figure for its clause and li
 _PAST_RUN_RE = lazy_compile(r"\btook\s+(?:about\s+|around\s+|approximately\s+|~\s*)?\d[\d.,]*\s*(?:hours?|days?|weeks?)\b",
                             re.IGNORECASE)
 _NOT_TRAINING_RE = lazy_compile(r"inference|evaluat|generat|download|install|convert|quantiz|quantis", re.IGNORECASE)
+# A sentence that goes on about the one before: "We performed a full-parameter fine-tuning ... This was carried out
+# on 4 A100 80GB GPUs": the run is the previous sentence's.
+_ANAPHORA_RE = lazy_compile(r"\s*(?:this|it|these|that|the\s+(?:process|run|job))\s+(?:was|were|took|ran|has\s+been)\b",
+                            re.IGNORECASE)
 _TRAIN_CONTEXT_RE = lazy_compile(r"train|pretrain|fine-?tun|训练|訓練|学習|학습", re.IGNORECASE)
 
 _AUTOTRAIN_RE = lazy_compile(rf"CO2 Emissions \(in grams\)\s*:\s*({_NUM})", re.IGNORECASE)
@@ -1183,7 +1187,8 @@ class _Reader:
                 elif pattern is _FLOPS_RE:
                     self.add("train_flops", _scientific(match.group(1)), text, start, note="sentence")
                 elif ((train_context.search(clause) or self._under_training_heading(pattern, start)
-                       or _PAST_RUN_RE.search(clause) and not _NOT_TRAINING_RE.search(clause))
+                       or _PAST_RUN_RE.search(clause) and not _NOT_TRAINING_RE.search(clause)
+                       or _ANAPHORA_RE.match(clause) and train_context.search(self._sentence_before(start)))
                       and not _EVALUATION_HEADING_RE.match(self._heading_before(start))):
                     if (pattern is _HARDWARE_RE or pattern is _GPU_COUNT_RE) and _CAPACITY_RE.search(clause) \
                             or _METHOD_ALLOWS_RE.search(clause):
@@ -1406,12 +1411,22 @@ class _Reader:
         make a card of many figures quadratic). A line break inside a paragraph is no end: the Hub
         renders it as a space ("... trained ... using a single\nmachine with 8x A100 40GB GPUs.")."""
         body = self.body
-        low, high = max(0, start - _CLAUSE_MAX), end + _CLAUSE_MAX
-        left = max(_last_end(body, "\n", low, start, _block_break), body.rfind(";", low, start),
-                   _last_end(body, ". ", low, start, _full_stop), low - 1) + 1
+        high = end + _CLAUSE_MAX
+        left = self._clause_start(start)
         ends = [i for i in (_first_end(body, "\n", end, high, _block_break), body.find(";", end, high),
                             _first_end(body, ". ", end, high, _full_stop)) if i >= 0]
         return body[left : min(ends) if ends else min(high, len(body))]
+
+    def _clause_start(self, start: int) -> int:
+        body = self.body
+        low = max(0, start - _CLAUSE_MAX)
+        return max(_last_end(body, "\n", low, start, _block_break), body.rfind(";", low, start),
+                   _last_end(body, ". ", low, start, _full_stop), low - 1) + 1
+
+    def _sentence_before(self, start: int) -> str:
+        """The sentence before the clause of `start`, in the same paragraph ("" when the clause opens it)."""
+        left = self._clause_start(start)  # just after the full stop that ends the sentence before, if any
+        return self._clause(left - 1, left - 1) if left and self.body[left - 1] == "." else ""
 
     def _clause_scope(self, clause: str, number: str) -> str:
         """Whom a figure in a clause is about, on a card that lists several models: the model
