@@ -319,6 +319,7 @@ def report(cards, by_path, records, fixed, base, split, show, by_reading=False, 
     # 3. cards with no carbon statement
     quiet = [(p, c) for p, c in by_path.items() if c["has_carbon_statement"] == "no" and c["is_model_card"] == "yes"]
     loud = 0
+    what: dict[str, int] = {}  # the codes (and emissions facts) that spoke, counted: a total, no card named
     for path, card in quiet:
         record = records.get(path, {})
         extra = sorted({f["code"] for f in record.get("findings") or ()
@@ -326,9 +327,12 @@ def report(cards, by_path, records, fixed, base, split, show, by_reading=False, 
         emissions = chosen(record, "emissions")
         if extra or emissions is not None:
             loud += 1
+            for said in extra + (["an emissions fact"] if emissions is not None else []):
+                what[said] = what.get(said, 0) + 1
             misses.append(f"no statement: {card['file']}: {' '.join(extra)}"
                           f"{' emissions ' + format(emissions, 'g') if emissions is not None else ''}")
-    print(f"  no carbon statement: {len(quiet)} cards, {loud} with a finding beyond CC302 or an emissions fact")
+    print(f"  no carbon statement: {len(quiet)} cards, {loud} with a finding beyond CC302 or an emissions fact"
+          + (f" ({', '.join(f'{said} {n}' for said, n in sorted(what.items()))})" if what else ""))
     # 4. what the fixes write
     for name, folder in fixed.items():
         written = contradicted = unsupported = 0

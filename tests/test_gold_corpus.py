@@ -506,6 +506,23 @@ def test_a_tpu_version_after_a_hyphen_and_a_sentence_that_goes_on_about_the_trai
     assert gather(evaluated).value("accelerator_count") is None
 
 
+def test_figures_that_agree_to_the_digits_stated_and_held_out_tokens_are_no_conflict():
+    # manrique1a's card: `energy_consumed: 0.00034810723388881034` and "- **Energy Consumed**: 0.000 kWh" agree
+    # to the three decimals the text gives; samkeet/GPT_124M: "- **Validation Dataset:** 100 million tokens" are
+    # no training tokens beside "- **Dataset:** `fineweb-edu` (10 billion tokens)".
+    card, facts = _gold("manrique1a__Gen-AI__Mid_term_project_fine_tuned_qa_embedding_model_README.md")
+    assert "- **Energy Consumed**: 0.000 kWh" in card.text and "energy_consumed: 0.00034810723388881034" in card.text
+    assert "CC405" not in [f.code for f in assess(card, facts).findings]
+    card, facts = _gold("samkeet__GPT_124M.md")
+    assert "- **Validation Dataset:** 100 million tokens" in card.text
+    assert 100e6 not in [f.value for f in facts.all("train_tokens")]  # also "Validation was conducted using `100 ..."
+    assert "CC405" not in [f.code for f in assess(card, facts).findings]
+    rounded = parse_card("---\nlicense: mit\nco2_eq_emissions:\n  emissions: 10\n  energy_consumed: 1.14\n---\n"
+                         "## Environmental Impact\n\n- **Energy Consumed:** 1.1 kWh\n- **Energy:** 1.3 kWh\n")
+    messages = [f.message for f in assess(rounded, gather(rounded)).findings if f.code == "CC405"]
+    assert len(messages) == 1 and "1.3 kWh" in messages[0]  # 1.1 is 1.14 rounded; 1.3 is not
+
+
 def test_a_decimal_comma_after_a_zero_and_a_rate_per_anything_in_a_label():
     # "- **Per-Document Energy**: 0,015 kWh": 0.015 kWh (no number's thousands start with a zero), and
     # per document, not the training's energy.

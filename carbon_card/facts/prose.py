@@ -475,6 +475,7 @@ def _field_value(value: str, kind: str) -> str:
     return value
 
 
+_HELD_OUT_RE = lazy_compile(r"\b(?:validation|val|test|testing|eval|evaluation|benchmark)\b", re.IGNORECASE)
 _VALUE_END_RE = lazy_compile(r"(?:\s*<br\s*/?>|\s*:)+\s*$", re.IGNORECASE)
 
 
@@ -622,8 +623,8 @@ class _Reader:
                 continue
             label = match.group("label").strip()
             kind = _label_kind(label)
-            if kind is None and "dataset" in label.lower():
-                kind = "dataset"  # "Dataset: Pt-Corpus Instruct (6.2B tokens)"
+            if kind is None and "dataset" in label.lower() and not _HELD_OUT_RE.search(label):
+                kind = "dataset"  # "Dataset: Pt-Corpus Instruct (6.2B tokens)"; not "Validation Dataset: 100 million tokens"
             value = match.group("value").strip().strip("*").strip()
             if kind is None or not value:
                 continue
@@ -1168,6 +1169,8 @@ class _Reader:
                     number = parse_count(match.group(1) if pattern is not _PARAMS_RE or not match.group("scale")
                                          else f"{match.group(1)} {match.group('scale')}")
                     if pattern is _TOKENS_RE:
+                        if _HELD_OUT_RE.search(line_before[-80:]):
+                            continue  # "Validation was conducted using 100 million tokens": no training's
                         if (number >= 1e6 and re.search(r"train|token", clause, re.IGNORECASE)
                                 and not re.search(r"context|length|window|sequence", clause, re.IGNORECASE)):
                             self.add("train_tokens", number, text, start,

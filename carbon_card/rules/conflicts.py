@@ -133,13 +133,33 @@ def other_conflicts(ctx: Context) -> Findings:
             if tolerance is None:
                 differs = _place_words(best.value).isdisjoint(_place_words(other.value))
             else:
-                differs = _ratio(float(best.value), float(other.value)) > 1 + tolerance
+                differs = (_ratio(float(best.value), float(other.value)) > 1 + tolerance
+                           and not _same_when_rounded(best, other))
             if differs:
                 label = quantity.replace("_", " ")
                 found.append(CC405.finding(f"{label}: {best.text!r} at {best.provenance()} but {other.text!r} at "
                                            f"{other.provenance()}", fact_position(ctx, other)))
                 break
     return found
+
+
+_STATED_NUMBER_RE = re.compile(r"(\d[\d,]*)(?:\.(\d+))?")
+
+
+def _same_when_rounded(a: Fact, b: Fact) -> bool:
+    """Whether two figures agree to the digits the less precise states: "0.000 kWh" is any energy under half a
+    watt-hour, "1.1 h" any time from 1.05 to 1.15 h (each figure's digits, in its own unit)."""
+    slack = 0.0
+    for fact in (a, b):
+        stated = _STATED_NUMBER_RE.search(str(fact.text))
+        if stated is None:
+            return False
+        number = float(stated.group(1).replace(",", "") + "." + (stated.group(2) or "0"))
+        if number == 0:
+            return True  # rounded to nothing: any small figure, in a unit the text alone says
+        digits = len(stated.group(2) or "")
+        slack = max(slack, 0.5 * 10.0 ** -digits * float(fact.value) / number)
+    return abs(float(a.value) - float(b.value)) <= slack * 1.0001
 
 
 def _place_words(text: str) -> set[str]:
