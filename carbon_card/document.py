@@ -53,6 +53,8 @@ class Document(NamedTuple):
 
 
 MODEL_CARD = Document(DocumentKind.MODEL_CARD, "")
+UNMARKED = Document(DocumentKind.MODEL_CARD, "nothing marks it as a model card, nor as anything else")
+"""A model card by the benefit of the doubt: no front matter, no model-card section, no project's."""
 
 # Front matter keys only a model card has, and those only a dataset card or a Space has.
 _MODEL_KEYS = {"model-index", "co2_eq_emissions", "pipeline_tag", "library_name", "base_model", "base_model_relation",
@@ -145,7 +147,7 @@ def document_kind(card: Card, folder: str | os.PathLike | None = None, names: Co
     if project is not None or step is not None:
         said = f"a section '{project[:40]}'" if project is not None else f"'{step.group(0)}'"
         return Document(DocumentKind.PROJECT, f"no front matter, no model-card section and {said}")
-    return MODEL_CARD
+    return UNMARKED
 
 
 def _headings(body: str) -> list[str]:

@@ -67,6 +67,11 @@ def test_no_stage_raises_on_a_gold_card(name):
         pass
 
 
+def _hub_id(name):
+    """The Hub id the index gives a card (None without one): what the audit and a clone's remote name."""
+    return next((row["model_id"] or None for row in _rows("index.tsv") if row["file"] == name), None)
+
+
 def _gold(name, model_id=None):
     """A gold card and its facts (this model named `model_id`, when given)."""
     card = read_card(GOLD / "cards" / name)
@@ -523,6 +528,19 @@ def test_figures_that_agree_to_the_digits_stated_and_held_out_tokens_are_no_conf
     assert len(messages) == 1 and "1.3 kWh" in messages[0]  # 1.1 is 1.14 rounded; 1.3 is not
 
 
+def test_sentences_of_a_file_nothing_marks_as_a_model_card_are_the_document_s_until_a_model_is_named():
+    # Open-Sora's report (no front matter, no model-card section): "the total training time is about 2 weeks"
+    # may be any of its models' or experiments'; named, the file is that model's card.
+    card, facts = _gold("hpcaitech__Open-Sora__docs_report_03.md")
+    assert "total training time is about 2 weeks" in card.text
+    assert facts.best("wall_hours") is None and 336 in [f.value for f in facts.all("wall_hours", scope="document")]
+    _, named = _gold("hpcaitech__Open-Sora__docs_report_03.md", "hpcai-tech/OpenSora-STDiT-v3")
+    assert named.best("wall_hours").value == 336
+    # A field still states what it labels: "- **Hardware Type:** 2 x T4" is the file's card's own.
+    fielded = gather(parse_card("Some project.\n\n- **Hardware Type:** 2 x T4\n\nWe trained it on 8 A100 GPUs.\n"))
+    assert fielded.value("accelerator_count") == 2
+
+
 def test_a_decimal_comma_after_a_zero_and_a_rate_per_anything_in_a_label():
     # "- **Per-Document Energy**: 0,015 kWh": 0.015 kWh (no number's thousands start with a zero), and
     # per document, not the training's energy.
@@ -575,8 +593,8 @@ def test_chinese_scales_cards_and_hours_of_data():
     assert 275e6 in {fact.value for fact in facts.all("params", scope=None)}
     assert 6 in {fact.value for fact in facts.all("accelerator_count", scope=None)}
     # "总共消耗了2048个A800 GPU 小时": 2048 A800 GPU-hours, not 2048 accelerators
-    _, facts = _gold("PKU-YuanGroup__Open-Sora-Plan__docs_Report-v1.0.0-cn.md")
-    assert facts.best("accelerator_hours").value == 2048 and 2048 not in {
+    _, facts = _gold("PKU-YuanGroup__Open-Sora-Plan__docs_Report-v1.0.0-cn.md")  # a report: the document's figures
+    assert [f.value for f in facts.all("accelerator_hours", scope="document")] == [2048] and 2048 not in {
         fact.value for fact in facts.all("accelerator_count", scope=None)}
     # "Aishell 178 小时训练集": a 178-hour training set, not 178 hours of training
     card, facts = _gold("TencentGameMate__chinese_speech_pretrain__README.md")
@@ -922,7 +940,6 @@ def test_a_model_the_user_names_or_the_hub_lists_marks_a_model_card(tmp_path):
     ("TalTechNLP__mBART-ERRnews.md", "accelerator_count", 2),  # "The model was trained on 2 cloud GPUs"
     ("google-bert__bert-base-uncased.md", "accelerator_count", 16),  # "4 cloud TPUs in Pod configuration (16 TPU chips total)"
     ("instadeepai__nucleotide-transformer__docs_agro_nucleotide_transformer.md", "wall_hours", 96),  # "for a total of approx. four days"
-    ("hpcaitech__Open-Sora__docs_report_03.md", "wall_hours", 336),  # "the total training time is about 2 weeks"
     ("LZYUCL__PolymorphGen-MLPKD__MLPs_DNN-KD_Ir_README.md", "wall_hours", 29.8),  # "- **Hours used:** [29.8 hours]"
     ("allenai__vessel-detection-sentinels__docs_sentinel1_model_card.md", "wall_hours", 202.1),  # "- **Hours used: 202.1**"
     ("ICTNLP__Llama-3.1-8B-Omni.md", "wall_hours", 72),  # "Trained in less than 3 days using just 4 GPUs": a bound, read as its time
@@ -1261,7 +1278,7 @@ def test_a_vendor_s_name_before_digits_names_a_product():
     ("patrickvonplaten__norwegian-roberta-large.md", "TPUv3-8"),
 ])
 def test_an_accelerator_named_with_a_is_one(name, hardware):
-    facts = _gold(name)[1]
+    facts = _gold(name, _hub_id(name))[1]
     assert facts.best("accelerator_count").value == 1
     assert any(hardware in f.text for f in facts.all("hardware"))
 
@@ -1276,7 +1293,7 @@ def test_an_accelerator_named_with_a_is_one(name, hardware):
     ("taed2-2425q1-gced-upc__TAED2_Amazon_Review_Classifiers__reports_modelcard.md", 1628993),
 ])
 def test_a_size_stated_after_its_label(name, params):
-    facts = _gold(name)[1]
+    facts = _gold(name, _hub_id(name))[1]
     assert facts.best("params").value == params
 
 
@@ -1487,8 +1504,9 @@ def test_totals_written_as_equations_in_the_label_s_unit():
     # the singular: no count).
     ("AbhirupGhosh__opus-mt-finetuned-hi-en.md", None, "accelerator_count", 2),
     ("NlpHUST__gpt2-vietnamese.md", None, "accelerator_count", 1),
-    ("dennlinger__bert-wiki-paragraphs.md", None, "accelerator_count", 1),
-    ("dennlinger__bert-wiki-paragraphs.md", None, "wall_hours", 504),
+    # (No front matter, no model-card section: the sentences are this model's once the model is named.)
+    ("dennlinger__bert-wiki-paragraphs.md", "dennlinger/bert-wiki-paragraphs", "accelerator_count", 1),
+    ("dennlinger__bert-wiki-paragraphs.md", "dennlinger/bert-wiki-paragraphs", "wall_hours", 504),
     ("distilbert__distilbert-base-uncased.md", None, "accelerator_count", 8),
     ("pierreguillou__gpt2-small-portuguese.md", None, "accelerator_count", 1),
     ("WillHeld__DiVA-llama-3-v0-8b.md", None, "accelerator_count", None),

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._regex import lazy_compile
 from ..card import Card
-from ..document import MODEL_CARD, document_kind
+from ..document import MODEL_CARD, UNMARKED, document_kind
 from ..tables import task_domain
 from .attribution import attribute, copied_from, copied_metadata
 from .base import NAMED_BY_ID, QUANTITIES, Fact, FactProblem, Facts, Quantity, Reading
@@ -73,6 +73,8 @@ def gather(card: Card, folder: str | os.PathLike | None = None, model_name: str 
     facts = copied_metadata(facts, copied)
     facts += _sizes_in_doubt(attribute(card, prose_facts, name, copied, name_source in NAMED_BY_ID,
                                        named_size))
+    if document is UNMARKED and name_source not in NAMED_BY_ID:
+        facts = _unattributed_sentences(facts)
     problems += prose_problems
     if folder is not None:
         file_facts, file_problems = facts_from_folder(folder, folder_names)
@@ -96,6 +98,22 @@ def gather(card: Card, folder: str | os.PathLike | None = None, model_name: str 
         if summed is not None:
             gathered = replace(gathered, facts=summed)
     return gathered
+
+
+# What a sentence of a file without front matter says of a run, when no one names the file's model.
+_SENTENCE_RUN_QUANTITIES = frozenset({"hardware", "accelerator_count", "wall_hours", "accelerator_hours", "params",
+                                      "train_tokens"})
+
+
+def _unattributed_sentences(facts: list[Fact]) -> list[Fact]:
+    """A file that nothing marks as a model card (no front matter, no model-card section: `UNMARKED`) and whose
+    model no one names (`--model-id`, a clone's Hub remote, the Hub's listing) is often a project's README, a
+    docs page or a report: the hardware, time and sizes its sentences state may be any of its models' or
+    experiments' (on the gold corpus's tune split, 46 of 65 right, against 98% on cards with front matter).
+    They are the document's, not this model's; its fields and tables, which name what they state, still are."""
+    return [replace(fact, scope="document") if fact.scope == "model" and fact.origin == "prose"
+            and fact.reading is Reading.SENTENCE and fact.quantity in _SENTENCE_RUN_QUANTITIES else fact
+            for fact in facts]
 
 
 # The card's emissions over what one accelerator draws in the hours its field states, on its grid: from

@@ -85,16 +85,18 @@ _PREFERENCE = {
     "train_flops": ("flag", "file", "yaml", "hub", "prose", "name"),
 }
 
-SCOPES = ("model", "row", "other", "family", "market")
+SCOPES = ("model", "row", "other", "family", "market", "document")
 """What a value is about: this model; a row of a multi-model table that could not be matched
 to this model (its name unknown); another model of a multi-model card; a family total over
-several models; a market-based figure (after renewable-energy claims)."""
+several models; a market-based figure (after renewable-energy claims); the document's, a
+sentence of a file without front matter whose model no one names (a project's README, a docs
+page: any of its models' or experiments')."""
 
 NAMED_BY_ID = ("given", "model-index", "hub clone")
 """Sources of a model's name that are its repository's id (`--model-id`, `model-index`, a clone's
 Hub remote), not a folder's name or a title."""
 
-DISCLOSING_SCOPES = ("model", "row", "family")
+DISCLOSING_SCOPES = ("model", "row", "family", "document")
 """Scopes whose figures count as this card disclosing a quantity (for the reporting class)."""
 
 
