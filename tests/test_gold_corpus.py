@@ -541,6 +541,18 @@ def test_sentences_of_a_file_nothing_marks_as_a_model_card_are_the_document_s_un
     assert fielded.value("accelerator_count") == 2
 
 
+def test_a_grid_s_intensity_after_the_rest_of_its_unit_and_an_example_are_no_emissions():
+    # Tucano's ViTucano logs: "(e.g., Germany is 0.37 KgCO2.eq/KWh)", a grid's carbon intensity, not 370 g;
+    # MitudruDutta/greenai's FOOTPRINT: "Example: `0.0125 kWh × 420 gCO₂e/kWh = 5.25 gCO₂e = 0.00525 kg CO₂`".
+    card, facts = _gold("Nkluge-correa__Tucano__ViTucano_logs_README.md")
+    assert "Germany is 0.37 KgCO2.eq/KWh" in card.text and not facts.all("emissions", scope=None)
+    card, facts = _gold("MitudruDutta__greenai__FOOTPRINT.md")
+    assert "Example: `0.0125 kWh × 420 gCO₂e/kWh = 5.25 gCO₂e" in card.text
+    assert 5.25 not in [f.value for f in facts.all("emissions", scope=None)]
+    stated = gather(parse_card("---\nlicense: mit\n---\nTraining emitted 0.37 KgCO2.eq in total.\n"))
+    assert stated.value("emissions") == pytest.approx(370)
+
+
 def test_a_decimal_comma_after_a_zero_and_a_rate_per_anything_in_a_label():
     # "- **Per-Document Energy**: 0,015 kWh": 0.015 kWh (no number's thousands start with a zero), and
     # per document, not the training's energy.

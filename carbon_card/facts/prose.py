@@ -42,7 +42,7 @@ from ..units import (
 from .attribution import TRAINING_QUANTITIES, base_row_words, size_agrees
 from .base import Fact, FactProblem, Reading
 from .files import CODECARBON_TOTALS
-from .metadata import ILLUSTRATION_RE, normalise_training_type, states_nothing
+from .metadata import is_illustration, normalise_training_type, states_nothing
 
 __all__ = ["facts_from_prose", "lines_with", "name_tokens"]
 
@@ -258,7 +258,8 @@ _EMISSION_WORD_RE = lazy_compile(r"emission|emitted|carbon footprint", re.IGNORE
 _PROJECT_TOTAL_RE = lazy_compile(r"\b(?:this|the|our|whole|entire)\s+(?:analysis|project|study)\b"
                                  r"|\ball\s+(?:the\s+|our\s+)?(?:experiments|runs|models|components)\b", re.IGNORECASE)
 # After a mass: a denominator makes it a rate (grid intensity, emissions per hour), not emissions.
-_PER_UNIT_RE = lazy_compile(r"\s*(?:/|per\b|an?\s+hour\b|each\b)", re.IGNORECASE)
+# After a mass: a rate ("/kWh", "per hour"), also after the rest of its unit ("0.37 KgCO2.eq/KWh", a grid's intensity).
+_PER_UNIT_RE = lazy_compile(r"(?:[.\s-]?(?:eq(?:uivalent)?|e)\b\.?)?\s*(?:/|per\b|an?\s+hour\b|each\b)", re.IGNORECASE)
 
 _SENTENCE_PATTERNS = (
     (_MASS_CO2_RE, ("co2", "co₂")),
@@ -1128,8 +1129,8 @@ class _Reader:
                 if _REFERENCES_HEADING_RE.match(self._heading_before(start)):
                     continue  # a list of references cites other works ("Model Card for Mistral-7B-v0.1 ... 7 billion")
                 clause = self._clause(start, match.end())
-                if ILLUSTRATION_RE.search(clause):
-                    continue  # "- NVIDIA A100 GPU (example)": the template filled with an illustration
+                if is_illustration(clause) or is_illustration(line_before):
+                    continue  # "- NVIDIA A100 GPU (example)", "Example: `0.0125 kWh x 420 gCO2e/kWh = 5.25 gCO2e`": illustrations
                 text = match.group(0)
                 read_before = len(self.facts)
                 if pattern is _MASS_CO2_RE or pattern is _MASS_NEAR_EMISSION_RE:
