@@ -553,6 +553,14 @@ def test_a_grid_s_intensity_after_the_rest_of_its_unit_and_an_example_are_no_emi
     assert stated.value("emissions") == pytest.approx(370)
 
 
+def test_a_comparison_s_baseline_is_not_this_model_s_run():
+    # MrTimonM/for-draft's model card: "- Baseline: 0.0542 kWh (24.3 g CO2e)" above "- Optimized: 0.0244 kWh
+    # (10.9 g CO2e)": the model is the optimized one.
+    card, facts = _gold("MrTimonM__for-draft__model_card.md")
+    assert "- Baseline: 0.0542 kWh (24.3 g CO2e)\n- Optimized: 0.0244 kWh (10.9 g CO2e)" in card.text
+    assert facts.value("emissions") == pytest.approx(10.9)
+
+
 def test_a_decimal_comma_after_a_zero_and_a_rate_per_anything_in_a_label():
     # "- **Per-Document Energy**: 0,015 kWh": 0.015 kWh (no number's thousands start with a zero), and
     # per document, not the training's energy.

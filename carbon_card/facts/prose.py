@@ -258,6 +258,8 @@ _EMISSION_WORD_RE = lazy_compile(r"emission|emitted|carbon footprint", re.IGNORE
 _PROJECT_TOTAL_RE = lazy_compile(r"\b(?:this|the|our|whole|entire)\s+(?:analysis|project|study)\b"
                                  r"|\ball\s+(?:the\s+|our\s+)?(?:experiments|runs|models|components)\b", re.IGNORECASE)
 # After a mass: a denominator makes it a rate (grid intensity, emissions per hour), not emissions.
+# A line of a comparison's baseline: "- Baseline: 45 minutes", "- **Baseline:** 1,500 kWh, 630 kg CO₂e".
+_BASELINE_LINE_RE = lazy_compile(r"[ \t]*(?:[-*+][ \t]+)?(?:\*\*)?baseline\b[^:\n]{0,30}:", re.IGNORECASE)
 # After a mass: a rate ("/kWh", "per hour"), also after the rest of its unit ("0.37 KgCO2.eq/KWh", a grid's intensity).
 _PER_UNIT_RE = lazy_compile(r"(?:[.\s-]?(?:eq(?:uivalent)?|e)\b\.?)?\s*(?:/|per\b|an?\s+hour\b|each\b)", re.IGNORECASE)
 
@@ -1131,6 +1133,8 @@ class _Reader:
                 clause = self._clause(start, match.end())
                 if is_illustration(clause) or is_illustration(line_before):
                     continue  # "- NVIDIA A100 GPU (example)", "Example: `0.0125 kWh x 420 gCO2e/kWh = 5.25 gCO2e`": illustrations
+                if _BASELINE_LINE_RE.match(line_before):
+                    continue  # "- Baseline: 0.0542 kWh (24.3 g CO2e)" above "- Optimized: ...": the comparison's run
                 text = match.group(0)
                 read_before = len(self.facts)
                 if pattern is _MASS_CO2_RE or pattern is _MASS_NEAR_EMISSION_RE:
