@@ -536,6 +536,10 @@ def test_sentences_of_a_file_nothing_marks_as_a_model_card_are_the_document_s_un
     assert facts.best("wall_hours") is None and 336 in [f.value for f in facts.all("wall_hours", scope="document")]
     _, named = _gold("hpcaitech__Open-Sora__docs_report_03.md", "hpcai-tech/OpenSora-STDiT-v3")
     assert named.best("wall_hours").value == 336
+    # A size the model's name states too is the model's: "- Model Description: A 2.8B parameter pretrained language
+    # model." in RedPajama-INCITE-Base-3B-v1's card (no front matter, no model-card heading).
+    _, facts = _gold("heysouravv__RedPajama-INCITE-Base-3B-v1__README.md")
+    assert facts.value("params") == 2.8e9
     # A field still states what it labels: "- **Hardware Type:** 2 x T4" is the file's card's own.
     fielded = gather(parse_card("Some project.\n\n- **Hardware Type:** 2 x T4\n\nWe trained it on 8 A100 GPUs.\n"))
     assert fielded.value("accelerator_count") == 2

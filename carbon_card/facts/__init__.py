@@ -17,7 +17,7 @@ from .._regex import lazy_compile
 from ..card import Card
 from ..document import MODEL_CARD, UNMARKED, document_kind
 from ..tables import task_domain
-from .attribution import attribute, copied_from, copied_metadata
+from .attribution import attribute, copied_from, copied_metadata, size_agrees
 from .base import NAMED_BY_ID, QUANTITIES, Fact, FactProblem, Facts, Quantity, Reading
 from .files import facts_from_folder, hub_repository
 from .metadata import facts_from_metadata, model_index_name
@@ -74,7 +74,7 @@ def gather(card: Card, folder: str | os.PathLike | None = None, model_name: str 
     facts += _sizes_in_doubt(attribute(card, prose_facts, name, copied, name_source in NAMED_BY_ID,
                                        named_size))
     if document is UNMARKED and name_source not in NAMED_BY_ID:
-        facts = _unattributed_sentences(facts)
+        facts = _unattributed_sentences(facts, named_size)
     problems += prose_problems
     if folder is not None:
         file_facts, file_problems = facts_from_folder(folder, folder_names)
@@ -105,15 +105,18 @@ _SENTENCE_RUN_QUANTITIES = frozenset({"hardware", "accelerator_count", "wall_hou
                                       "train_tokens"})
 
 
-def _unattributed_sentences(facts: list[Fact]) -> list[Fact]:
+def _unattributed_sentences(facts: list[Fact], named_size: float | None) -> list[Fact]:
     """A file that nothing marks as a model card (no front matter, no model-card section: `UNMARKED`) and whose
     model no one names (`--model-id`, a clone's Hub remote, the Hub's listing) is often a project's README, a
     docs page or a report: the hardware, time and sizes its sentences state may be any of its models' or
     experiments' (on the gold corpus's tune split, 46 of 65 right, against 98% on cards with front matter).
-    They are the document's, not this model's; its fields and tables, which name what they state, still are."""
+    They are the document's, not this model's; its fields and tables, which name what they state, still are,
+    and so is a size that the model's name states too ("A 2.8B parameter pretrained language model" in
+    RedPajama-INCITE-Base-3B-v1's card)."""
     return [replace(fact, scope="document") if fact.scope == "model" and fact.origin == "prose"
-            and fact.reading is Reading.SENTENCE and fact.quantity in _SENTENCE_RUN_QUANTITIES else fact
-            for fact in facts]
+            and fact.reading is Reading.SENTENCE and fact.quantity in _SENTENCE_RUN_QUANTITIES
+            and not (fact.quantity == "params" and named_size is not None and size_agrees(fact.value, named_size))
+            else fact for fact in facts]
 
 
 # The card's emissions over what one accelerator draws in the hours its field states, on its grid: from
