@@ -565,6 +565,19 @@ def test_a_comparison_s_baseline_is_not_this_model_s_run():
     assert facts.value("emissions") == pytest.approx(10.9)
 
 
+def test_servers_each_with_accelerators_and_a_line_labelled_for_running_the_model():
+    # CofeAI/Tele-FLM-1T: "a cluster of 112 A800 SXM4 GPU servers, each with 8 NVLink A800 GPUs": 896 accelerators;
+    # "16 A100 GPU nodes" says not how many each holds; "one 8xA100 machine" is eight.
+    card, facts = _gold("CofeAI__Tele-FLM-1T.md")
+    assert "112 A800 SXM4 GPU servers, each with 8 NVLink A800 GPUs" in card.text
+    assert facts.value("accelerator_count") == 896
+    nodes = parse_card("---\nlicense: mit\n---\nThe model was trained on 16 A100 GPU nodes.\n")
+    assert gather(nodes).value("accelerator_count") is None
+    # Wankowicz-Lab/sam2: "* Inference GPU: 1 × NVIDIA V100 32 GB, 1 × NVIDIA RTX 2080 Ti": what runs it.
+    card, facts = _gold("Wankowicz-Lab__sam2__MODEL_CARD.md")
+    assert "* Inference GPU: 1 × NVIDIA V100 32 GB" in card.text and facts.value("accelerator_count") is None
+
+
 def test_a_decimal_comma_after_a_zero_and_a_rate_per_anything_in_a_label():
     # "- **Per-Document Energy**: 0,015 kWh": 0.015 kWh (no number's thousands start with a zero), and
     # per document, not the training's energy.

@@ -184,6 +184,14 @@ _TOOK_AFTER_RE = lazy_compile(r"\s+took\s+(?:about\s+|around\s+|approximately\s+
 _EACH_BEFORE_RE = lazy_compile(r"\b(?:each|every|per)\s+(?:\w+\s+)?$", re.IGNORECASE)
 _CJK_AFTER_RE = lazy_compile(r"\s*[\u3000-\u9fff\uac00-\ud7af]")
 _COUNT_BOUND_BEFORE_RE = lazy_compile(r"\b(?:at\s+most|up\s+to|as\s+many\s+as|a\s+maximum\s+of)\b[^;]{0,40}$", re.IGNORECASE)
+# After an accelerator's count: the servers it names, and how many accelerators each holds.
+_SERVERS_AFTER_RE = lazy_compile(r"\s*(?:servers|nodes|machines|hosts)\b(?:,?\s*each\s+(?:with|having|of|has)\s+"
+                                 r"(\d{1,2}|two|four|eight|sixteen)\b[^.;\n]{0,40}?\b(?:GPUs|accelerators|chips|cards)\b)?",
+                                 re.IGNORECASE)
+# A line labelled as what runs the model: "* Inference GPU: 1 × NVIDIA V100 32 GB", "- **Minimum hardware:** 1x T4".
+_USE_LABEL_RE = lazy_compile(r"[ \t]*(?:[-*+][ \t]+)?(?:\*\*)?[^:\n]{0,30}?\b(?:inference|serving|deployment|recommended|suggested|optimal|minimum|"
+                             r"required|requirements?)\b[^:\n]{0,30}:", re.IGNORECASE)
+_TIMES_COUNT_RE = lazy_compile(r"\d+\s*[x×]")  # "8xH100 nodes": the accelerators of each node, not the nodes
 _PER_NODE_AFTER_RE = lazy_compile(r"\s*(?:GPUs?\s+|TPUs?\s+)?(?:per|each|/|in\s+each)\s*(?:node|machine|server|host|instance)\b",
                                   re.IGNORECASE)
 _POD_AFTER_RE = lazy_compile(r"\s+pods?\b", re.IGNORECASE)
@@ -1198,9 +1206,11 @@ class _Reader:
                        or _PAST_RUN_RE.search(clause) and not _NOT_TRAINING_RE.search(clause)
                        or _ANAPHORA_RE.match(clause) and train_context.search(self._sentence_before(start)))
                       and not _EVALUATION_HEADING_RE.match(self._heading_before(start))):
-                    if (pattern is _HARDWARE_RE or pattern is _GPU_COUNT_RE) and _CAPACITY_RE.search(clause) \
+                    if (pattern is _HARDWARE_RE or pattern is _GPU_COUNT_RE) and (
+                            _CAPACITY_RE.search(clause) or _USE_LABEL_RE.match(line_before)) \
                             or _METHOD_ALLOWS_RE.search(clause):
-                        continue  # "the model can fit on a single V100": what it needs, not what trained it
+                        continue  # "the model can fit on a single V100", "* Inference GPU: 1 × NVIDIA V100": what it
+                        # needs or runs on, not what trained it
                     if pattern is _HARDWARE_RE:
                         self.add("hardware", match.group(2), text, start, note="sentence")
                         count = self._sentence_count(match)
@@ -1292,6 +1302,11 @@ class _Reader:
             return 1 if 0 < slice_cores <= BOARD_CORES or singular and not slice_cores and not pod_after else None
         if _PER_NODE_AFTER_RE.match(self.body, end) and not _NODES_BEFORE_RE.search(self.body[max(0, start - 40) : start]):
             return None  # "4x A100 GPU per node": one node's, and how many nodes is not said here
+        if (servers := _SERVERS_AFTER_RE.match(self.body, end, end + 120)) and not _TIMES_COUNT_RE.match(match.group(0)):
+            # "112 A800 SXM4 GPU servers, each with 8 NVLink A800 GPUs": 896 accelerators; without "each with", how
+            # many each server holds is not said.
+            each = servers.group(1)
+            return count * (int(each) if each.isdigit() else counted(each)) if each else None
         if self._bound_before(start):
             return None  # "on up to 8 A100 GPUs", "with less than 4 V100": a bound, not the count
         if count == 1:
