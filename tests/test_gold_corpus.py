@@ -483,6 +483,9 @@ def test_a_device_named_in_a_field_s_value_after_a_few_words_is_not_counted():
     card, facts = _gold("sapritanand__Code-Helper__README.md")
     assert "- Training Hardware: Google Colab T4 GPU" in card.text
     assert facts.value("accelerator_count") is None
+    card, facts = _gold("AshChadha-iitg__OpenMath__MODEL_CARD.md")  # after a parenthesis: "Google Colab (T4 GPU"
+    assert "- **Training:** Google Colab (T4 GPU, free tier)" in card.text
+    assert facts.value("accelerator_count") is None
     sentence = parse_card("---\nlicense: mit\n---\n## Training\n\nTraining was done on Tesla V100 GPU.\n")
     assert gather(sentence).value("accelerator_count") == 1
 

@@ -179,7 +179,7 @@ _SINGULAR_DEVICE_RE = lazy_compile(r"\b(?:GPU|TPU|card)$", re.IGNORECASE)
 # A100-40GB GPU"), which names the accelerator and no count of it, as the template's Hardware Type does.
 # A field's label, and at most three words of its value, before a device: "Training Infrastructure:** NVIDIA A100-40GB
 # GPU", "- Training Hardware: Google Colab T4 GPU" (named, not counted).
-_LABEL_END_BEFORE_RE = lazy_compile(r"[:：][*_ \t]*(?:[\w.-]+[ \t]+){0,3}$")
+_LABEL_END_BEFORE_RE = lazy_compile(r"[:：][*_ \t]*(?:[\w.-]+[ \t]+){0,3}\(?$")  # "- **Training:** Google Colab (T4 GPU"
 _TOOK_AFTER_RE = lazy_compile(r"\s+took\s+(?:about\s+|around\s+|approximately\s+|~\s*)?\d")
 _EACH_BEFORE_RE = lazy_compile(r"\b(?:each|every|per)\s+(?:\w+\s+)?$", re.IGNORECASE)
 _CJK_AFTER_RE = lazy_compile(r"\s*[\u3000-\u9fff\uac00-\ud7af]")
