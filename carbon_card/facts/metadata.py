@@ -61,14 +61,8 @@ PLACEHOLDER_TRIM = " \t*_`[]().,;:'\"\u200b~"
 """What surrounds a value that is no part of it: the template's brackets, bold, quotes."""
 # An illustration in the template's place, not a statement: "0.5 kg CO2 (example)", "e.g. 1 x A100".
 ILLUSTRATION_RE = lazy_compile(r"\((?:for\s+)?example\)", re.IGNORECASE)
-_EXAMPLE_LEAD_RE = lazy_compile(r"\W*(?:e\.g\.|example:|for\s+example\b)")
-
-
-def is_illustration(text: str) -> bool:
-    """Whether a text gives an example, not the card's figure: "0.5 kg CO2 (example)", "e.g. 8 A100", a line that
-    starts "Example: `0.0125 kWh x 420 gCO2e/kWh = 5.25 gCO2e`"."""
-    lower = text.lower()
-    return ("example" in lower or "e.g." in lower) and bool(ILLUSTRATION_RE.search(lower) or _EXAMPLE_LEAD_RE.match(lower))
+EXAMPLE_LEAD_RE = lazy_compile(r"\W*(?:e\.g\.|example:|for\s+example\b)", re.IGNORECASE)
+"""A text that starts as an example: "e.g. 8 A100", a line "Example: `0.0125 kWh x 420 gCO2e/kWh = 5.25 gCO2e`"."""
 # The Hub documentation's description of each field of the block, which cards copy as its value
 # (hub-docs, modelcard.md and model-cards-co2.md, 2022-2024): `training_type: "pre-training or
 # fine-tuning"`, `hardware_used: "how much compute and what kind, e.g. 8 v100 GPUs"`, ...
@@ -95,7 +89,7 @@ def states_nothing(value: str) -> bool:
     if ("," in lower or ";" in lower or "(" in lower or "—" in lower or "–" in lower) \
             and _FIRST_PART_RE.split(lower, 1)[0].strip(" .") in _NO_VALUE:
         return True
-    if is_illustration(lower):
+    if ("example" in lower or "e.g." in lower) and (ILLUSTRATION_RE.search(lower) or EXAMPLE_LEAD_RE.match(lower)):
         return True
     if _SPEC_DESCRIPTION_RE.match(lower) is not None:
         return True

@@ -42,7 +42,7 @@ from ..units import (
 from .attribution import TRAINING_QUANTITIES, base_row_words, size_agrees
 from .base import Fact, FactProblem, Reading
 from .files import CODECARBON_TOTALS
-from .metadata import is_illustration, normalise_training_type, states_nothing
+from .metadata import EXAMPLE_LEAD_RE, ILLUSTRATION_RE, normalise_training_type, states_nothing
 
 __all__ = ["facts_from_prose", "lines_with", "name_tokens"]
 
@@ -1139,9 +1139,9 @@ class _Reader:
                 if _REFERENCES_HEADING_RE.match(self._heading_before(start)):
                     continue  # a list of references cites other works ("Model Card for Mistral-7B-v0.1 ... 7 billion")
                 clause = self._clause(start, match.end())
-                if is_illustration(clause) or is_illustration(line_before):
+                if ILLUSTRATION_RE.search(clause) or EXAMPLE_LEAD_RE.match(line_before):
                     continue  # "- NVIDIA A100 GPU (example)", "Example: `0.0125 kWh x 420 gCO2e/kWh = 5.25 gCO2e`": illustrations
-                if _BASELINE_LINE_RE.match(line_before):
+                if ("aseline" in line_before or "ASELINE" in line_before) and _BASELINE_LINE_RE.match(line_before):
                     continue  # "- Baseline: 0.0542 kWh (24.3 g CO2e)" above "- Optimized: ...": the comparison's run
                 text = match.group(0)
                 read_before = len(self.facts)
@@ -1207,7 +1207,7 @@ class _Reader:
                        or _ANAPHORA_RE.match(clause) and train_context.search(self._sentence_before(start)))
                       and not _EVALUATION_HEADING_RE.match(self._heading_before(start))):
                     if (pattern is _HARDWARE_RE or pattern is _GPU_COUNT_RE) and (
-                            _CAPACITY_RE.search(clause) or _USE_LABEL_RE.match(line_before)) \
+                            _CAPACITY_RE.search(clause) or ":" in line_before and _USE_LABEL_RE.match(line_before)) \
                             or _METHOD_ALLOWS_RE.search(clause):
                         continue  # "the model can fit on a single V100", "* Inference GPU: 1 × NVIDIA V100": what it
                         # needs or runs on, not what trained it

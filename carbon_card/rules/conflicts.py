@@ -7,6 +7,7 @@ import bisect
 import math
 import re
 
+from .._regex import lazy_compile
 from ..facts import Fact
 from ..units import format_grams
 from .base import Context, Example, Findings, Fix, FixSafety, FixStage, Rule, Severity
@@ -143,7 +144,7 @@ def other_conflicts(ctx: Context) -> Findings:
     return found
 
 
-_STATED_NUMBER_RE = re.compile(r"(\d[\d,]*)(?:\.(\d+))?")
+_STATED_NUMBER_RE = lazy_compile(r"(\d[\d,]*)(?:\.(\d+))?")
 
 
 def _same_when_rounded(a: Fact, b: Fact) -> bool:
