@@ -67,6 +67,18 @@ def test_no_stage_raises_on_a_gold_card(name):
         pass
 
 
+def _chosen_where(name, quote, quantity, model_id=None):
+    """The value carbon-card chooses for `quantity` on the gold card `name`, whose text must hold `quote`."""
+    card, facts = _gold(name, model_id)
+    assert quote in card.text
+    return facts.value(quantity)
+
+
+def _chosen_in(text, quantity):
+    """The value carbon-card chooses for `quantity` on a card of `text` under a minimal front matter."""
+    return gather(parse_card("---\nlicense: mit\n---\n" + text)).value(quantity)
+
+
 def _hub_id(name):
     """The Hub id the index gives a card (None without one): what the audit and a clone's remote name."""
     return next((row["model_id"] or None for row in _rows("index.tsv") if row["file"] == name), None)
@@ -483,9 +495,8 @@ def test_a_device_named_in_a_field_s_value_after_a_few_words_is_not_counted():
     card, facts = _gold("sapritanand__Code-Helper__README.md")
     assert "- Training Hardware: Google Colab T4 GPU" in card.text
     assert facts.value("accelerator_count") is None
-    card, facts = _gold("AshChadha-iitg__OpenMath__MODEL_CARD.md")  # after a parenthesis: "Google Colab (T4 GPU"
-    assert "- **Training:** Google Colab (T4 GPU, free tier)" in card.text
-    assert facts.value("accelerator_count") is None
+    assert _chosen_where("AshChadha-iitg__OpenMath__MODEL_CARD.md",  # after a parenthesis: "Google Colab (T4 GPU"
+                         "- **Training:** Google Colab (T4 GPU, free tier)", "accelerator_count") is None
     sentence = parse_card("---\nlicense: mit\n---\n## Training\n\nTraining was done on Tesla V100 GPU.\n")
     assert gather(sentence).value("accelerator_count") == 1
 
@@ -493,25 +504,20 @@ def test_a_device_named_in_a_field_s_value_after_a_few_words_is_not_counted():
 def test_hardware_under_a_requirements_heading_runs_the_model_not_its_training():
     # "### Hardware Requirements" / "- **Default**: Single V100 GPU or Intel CPU": what runs Prov-GigaPath;
     # "#### Training Requirements" still states the training's.
-    card, facts = _gold("Azure__azureml-assets__assets_models_system_Prov-GigaPath_description.md")
-    assert "### Hardware Requirements\n- **Supports**: CPU and GPU\n- **Default**: Single V100 GPU" in card.text
-    assert facts.value("accelerator_count") is None
-    training = parse_card("---\nlicense: mit\n---\n#### Training Requirements\n\nThe model was trained on a single V100 GPU.\n")
-    assert gather(training).value("accelerator_count") == 1
+    assert _chosen_where("Azure__azureml-assets__assets_models_system_Prov-GigaPath_description.md",
+                         "### Hardware Requirements\n- **Supports**: CPU and GPU\n- **Default**: Single V100 GPU",
+                         "accelerator_count") is None
+    assert _chosen_in("#### Training Requirements\n\nThe model was trained on a single V100 GPU.\n", "accelerator_count") == 1
 
 
 def test_a_tpu_version_after_a_hyphen_and_a_sentence_that_goes_on_about_the_training():
     # google/siglip-large-patch16-384: "The model was trained on 16 TPU-v4 chips for three days." (TPU-v4 as TPU v4);
     # budecosystem/genz-13b-v2: "We performed a full-parameter fine-tuning ... This was carried out on 4 A100 80GB
     # GPUs": the sentence's "This" is the fine-tuning of the one before; "We evaluated it. This was ..." is not.
-    card, facts = _gold("google__siglip-large-patch16-384.md")
-    assert "trained on 16 TPU-v4 chips" in card.text
-    assert facts.value("accelerator_count") == 16
-    card, facts = _gold("budecosystem__genz-13b-v2.md")
-    assert "(SFT). This was carried out on 4 A100 80GB GPUs" in card.text
-    assert facts.value("accelerator_count") == 4
-    evaluated = parse_card("---\nlicense: mit\n---\nWe evaluated it. This was carried out on 4 A100 80GB GPUs.\n")
-    assert gather(evaluated).value("accelerator_count") is None
+    assert _chosen_where("google__siglip-large-patch16-384.md", "trained on 16 TPU-v4 chips", "accelerator_count") == 16
+    assert _chosen_where("budecosystem__genz-13b-v2.md", "(SFT). This was carried out on 4 A100 80GB GPUs",
+                         "accelerator_count") == 4
+    assert _chosen_in("We evaluated it. This was carried out on 4 A100 80GB GPUs.\n", "accelerator_count") is None
 
 
 def test_figures_that_agree_to_the_digits_stated_and_held_out_tokens_are_no_conflict():
@@ -556,29 +562,26 @@ def test_a_grid_s_intensity_after_the_rest_of_its_unit_and_an_example_are_no_emi
     card, facts = _gold("MitudruDutta__greenai__FOOTPRINT.md")
     assert "Example: `0.0125 kWh × 420 gCO₂e/kWh = 5.25 gCO₂e" in card.text
     assert 5.25 not in [f.value for f in facts.all("emissions", scope=None)]
-    stated = gather(parse_card("---\nlicense: mit\n---\nTraining emitted 0.37 KgCO2.eq in total.\n"))
-    assert stated.value("emissions") == pytest.approx(370)
+    assert _chosen_in("Training emitted 0.37 KgCO2.eq in total.\n", "emissions") == pytest.approx(370)
 
 
 def test_a_comparison_s_baseline_is_not_this_model_s_run():
     # MrTimonM/for-draft's model card: "- Baseline: 0.0542 kWh (24.3 g CO2e)" above "- Optimized: 0.0244 kWh
     # (10.9 g CO2e)": the model is the optimized one.
-    card, facts = _gold("MrTimonM__for-draft__model_card.md")
-    assert "- Baseline: 0.0542 kWh (24.3 g CO2e)\n- Optimized: 0.0244 kWh (10.9 g CO2e)" in card.text
-    assert facts.value("emissions") == pytest.approx(10.9)
+    assert _chosen_where("MrTimonM__for-draft__model_card.md",
+                         "- Baseline: 0.0542 kWh (24.3 g CO2e)\n- Optimized: 0.0244 kWh (10.9 g CO2e)",
+                         "emissions") == pytest.approx(10.9)
 
 
 def test_servers_each_with_accelerators_and_a_line_labelled_for_running_the_model():
     # CofeAI/Tele-FLM-1T: "a cluster of 112 A800 SXM4 GPU servers, each with 8 NVLink A800 GPUs": 896 accelerators;
     # "16 A100 GPU nodes" says not how many each holds; "one 8xA100 machine" is eight.
-    card, facts = _gold("CofeAI__Tele-FLM-1T.md")
-    assert "112 A800 SXM4 GPU servers, each with 8 NVLink A800 GPUs" in card.text
-    assert facts.value("accelerator_count") == 896
-    nodes = parse_card("---\nlicense: mit\n---\nThe model was trained on 16 A100 GPU nodes.\n")
-    assert gather(nodes).value("accelerator_count") is None
+    assert _chosen_where("CofeAI__Tele-FLM-1T.md", "112 A800 SXM4 GPU servers, each with 8 NVLink A800 GPUs",
+                         "accelerator_count") == 896
+    assert _chosen_in("The model was trained on 16 A100 GPU nodes.\n", "accelerator_count") is None
     # Wankowicz-Lab/sam2: "* Inference GPU: 1 × NVIDIA V100 32 GB, 1 × NVIDIA RTX 2080 Ti": what runs it.
-    card, facts = _gold("Wankowicz-Lab__sam2__MODEL_CARD.md")
-    assert "* Inference GPU: 1 × NVIDIA V100 32 GB" in card.text and facts.value("accelerator_count") is None
+    assert _chosen_where("Wankowicz-Lab__sam2__MODEL_CARD.md", "* Inference GPU: 1 × NVIDIA V100 32 GB",
+                         "accelerator_count") is None
 
 
 def test_a_decimal_comma_after_a_zero_and_a_rate_per_anything_in_a_label():
