@@ -535,6 +535,9 @@ def test_figures_that_agree_to_the_digits_stated_and_held_out_tokens_are_no_conf
                          "## Environmental Impact\n\n- **Energy Consumed:** 1.1 kWh\n- **Energy:** 1.3 kWh\n")
     messages = [f.message for f in assess(rounded, gather(rounded)).findings if f.code == "CC405"]
     assert len(messages) == 1 and "1.3 kWh" in messages[0]  # 1.1 is 1.14 rounded; 1.3 is not
+    zero = parse_card("---\nlicense: mit\nco2_eq_emissions:\n  emissions: 10\n  energy_consumed: 0\n---\n"
+                      "## Environmental Impact\n\n- **Energy Consumed:** 1.3 kWh\n")
+    assert "CC405" in [f.code for f in assess(zero, gather(zero)).findings]  # a bare 0 is no rounding
 
 
 def test_sentences_of_a_file_nothing_marks_as_a_model_card_are_the_document_s_until_a_model_is_named():

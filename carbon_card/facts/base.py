@@ -89,8 +89,8 @@ SCOPES = ("model", "row", "other", "family", "market", "document")
 """What a value is about: this model; a row of a multi-model table that could not be matched
 to this model (its name unknown); another model of a multi-model card; a family total over
 several models; a market-based figure (after renewable-energy claims); the document's, a
-sentence of a file without front matter whose model no one names (a project's README, a docs
-page: any of its models' or experiments')."""
+sentence of a file that nothing marks as a model card and whose model no one names (a project's
+README, a docs page: any of its models' or experiments')."""
 
 NAMED_BY_ID = ("given", "model-index", "hub clone")
 """Sources of a model's name that are its repository's id (`--model-id`, `model-index`, a clone's

@@ -148,16 +148,17 @@ _STATED_NUMBER_RE = lazy_compile(r"(\d[\d,]*)(?:\.(\d+))?")
 
 
 def _same_when_rounded(a: Fact, b: Fact) -> bool:
-    """Whether two figures agree to the digits the less precise states: "0.000 kWh" is any energy under half a
-    watt-hour, "1.1 h" any time from 1.05 to 1.15 h (each figure's digits, in its own unit)."""
+    """Whether two figures agree to the digits the less precise states: "1.1 h" is any time from 1.05 to 1.15 h
+    (each figure's digits, in its own unit), "0.000 kWh" any energy under a kilowatt-hour's rounding."""
     slack = 0.0
-    for fact in (a, b):
+    for fact, other in ((a, b), (b, a)):
         stated = _STATED_NUMBER_RE.search(str(fact.text))
         if stated is None:
             return False
         number = float(stated.group(1).replace(",", "") + "." + (stated.group(2) or "0"))
         if number == 0:
-            return True  # rounded to nothing: any small figure, in a unit the text alone says
+            # "0.000 kWh": rounded to nothing, beside a figure under one unit; a bare "0" claims nothing was spent.
+            return bool(stated.group(2)) and float(other.value) < 1
         digits = len(stated.group(2) or "")
         slack = max(slack, 0.5 * 10.0 ** -digits * float(fact.value) / number)
     return abs(float(a.value) - float(b.value)) <= slack * 1.0001
