@@ -91,6 +91,9 @@ PIECES = {
     # brackets spent on something else.
     "durations of an hours field": ("3 hours for pre-training, 1 hour (40 min) ", "- **Hours used:** ", "\n"),
     "durations of this session": "It took ~17 hours to train on A, ~40 hours to train on B and (2 hours of calls, 10일 학습) ",
+    "sentences that go on about the one before": "We fine-tuned it. This was carried out on 4 A100 GPU servers, each with 8 "
+                                                 "GPUs, 0.37 KgCO2.eq/KWh; ",
+    "labelled lines of use and baselines": "- Baseline: 0.05 kWh (24.3 g CO2e)\n* Inference GPU: 1 × V100, 16 TPU-v4 chips\n",
 }
 
 
