@@ -587,6 +587,13 @@ def test_servers_each_with_accelerators_and_a_line_labelled_for_running_the_mode
                          "accelerator_count") is None
 
 
+def test_a_column_for_a_fixed_budget_of_tokens_is_no_run_s_figure():
+    # jzhang38/TinyLlama: "| Model | A100 GPU hours taken on 300B tokens|" / "|TinyLlama-1.1B | 3456 |": a speed
+    # comparison, not the 3T-token pre-training's hours.
+    assert _chosen_where("jzhang38__TinyLlama__README.md", "A100 GPU hours taken on 300B tokens", "accelerator_hours",
+                         "jzhang38/TinyLlama") is None
+
+
 def test_a_decimal_comma_after_a_zero_and_a_rate_per_anything_in_a_label():
     # "- **Per-Document Energy**: 0,015 kWh": 0.015 kWh (no number's thousands start with a zero), and
     # per document, not the training's energy.

@@ -1788,7 +1788,9 @@ class _RowScope(NamedTuple):
 # Patterns of `_column_kind`, asked of every header cell of every table.
 _HEADER_UNIT_RE = lazy_compile(r"\(([^()]*)\)")
 _INFERENCE_COLUMN_RE = lazy_compile(r"logit|/\s*s\b|/\s*sec|\bper\b|latency|speed|throughput|decode|prefill|memory|first")
-_RATE_COLUMN_RE = lazy_compile(r"\brate\b")
+# A rate, or a figure for a fixed budget rather than the run: "A100 GPU hours taken on 300B tokens" (a speed
+# comparison), "hours for 1B tokens".
+_RATE_COLUMN_RE = lazy_compile(r"\brate\b|\b(?:on|for)\s+\d[\d.,]*\s*[kmbt]?\s*tokens\b")
 _EMISSIONS_COLUMN_RE = lazy_compile(r"emission|carbon|co2")
 # CodeCarbon's columns, pasted as a table: its emissions are in kilograms when the header says no unit.
 _CODECARBON_COLUMNS = {"timestamp", "project name", "run id", "duration", "emissions", "emissions rate", "cpu power",
