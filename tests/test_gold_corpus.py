@@ -594,6 +594,14 @@ def test_a_column_for_a_fixed_budget_of_tokens_is_no_run_s_figure():
                          "jzhang38/TinyLlama") is None
 
 
+def test_a_total_broken_down_into_parts_gives_the_training_s_part():
+    # arnauespinalt/TAED2-Emotions: "- Emissions: 43,24 g Co2" over "    - Loading dataset: 4,3e-4 g Co2",
+    # "    - Training: 42,17 g Co2", "    - Evaluation: 1,07 g Co2": the training emitted 42.17 g.
+    assert _chosen_where("arnauespinalt__TAED2-Emotions__README.md", "    - Training: 42,17 g Co2",
+                         "emissions") == pytest.approx(42.17)
+    assert _chosen_in("- Emissions: 43 g CO2eq\n", "emissions") == pytest.approx(43)  # a total alone is the figure
+
+
 def test_a_decimal_comma_after_a_zero_and_a_rate_per_anything_in_a_label():
     # "- **Per-Document Energy**: 0,015 kWh": 0.015 kWh (no number's thousands start with a zero), and
     # per document, not the training's energy.

@@ -266,6 +266,11 @@ _EMISSION_WORD_RE = lazy_compile(r"emission|emitted|carbon footprint", re.IGNORE
 _PROJECT_TOTAL_RE = lazy_compile(r"\b(?:this|the|our|whole|entire)\s+(?:analysis|project|study)\b"
                                  r"|\ball\s+(?:the\s+|our\s+)?(?:experiments|runs|models|components)\b", re.IGNORECASE)
 # After a mass: a denominator makes it a rate (grid intensity, emissions per hour), not emissions.
+# A nested list item of the training's share: "    - Training: 42,17 g Co2".
+_TRAINING_ITEM_RE = lazy_compile(r"[ \t]+[-*+][ \t]+(?:\*\*)?(?:model\s+)?(?:training|fine-?tuning)\b[^:\n]{0,20}:", re.IGNORECASE)
+# A list item of a part that is not the training: "    - Loading dataset: 4,3e-4 g Co2", "- Evaluation: 1,07 g Co2".
+_OTHER_PART_ITEM_RE = lazy_compile(r"[ \t]*[-*+][ \t]+(?:\*\*)?(?:[\w-]+\s+){0,2}(?:evaluation|inference|loading|preprocessing|"
+                                   r"download(?:ing)?|testing|serving)\b[^:\n]{0,20}:", re.IGNORECASE)
 # A line of a comparison's baseline: "- Baseline: 45 minutes", "- **Baseline:** 1,500 kWh, 630 kg CO₂e".
 _BASELINE_LINE_RE = lazy_compile(r"[ \t]*(?:[-*+][ \t]+)?(?:\*\*)?baseline\b[^:\n]{0,30}:", re.IGNORECASE)
 # After a mass: a rate ("/kWh", "per hour"), also after the rest of its unit ("0.37 KgCO2.eq/KWh", a grid's intensity).
@@ -1153,6 +1158,10 @@ class _Reader:
                     if pattern is _MASS_NEAR_EMISSION_RE and not _EMISSION_WORD_RE.search(clause):
                         continue
                     masses.add(start)
+                    if line_before.lstrip()[:1] in ("-", "*", "+") and (
+                            _OTHER_PART_ITEM_RE.match(line_before) or self._breaks_down_to_training(start, line_before)):
+                        continue  # "- Emissions: 43,24 g Co2" over "    - Training: 42,17 g Co2": the training's is below;
+                        # "    - Evaluation: 1,07 g Co2", "    - Loading dataset: ...": parts that are not the training
                     scope = ("market" if re.search(r"market[- ]based", clause, re.IGNORECASE)
                              else "family" if _PROJECT_TOTAL_RE.search(clause) else run_scope)
                     self.add("emissions", _grams(text), text, start, scope=scope, note="sentence")
@@ -1316,6 +1325,20 @@ class _Reader:
             if pod_after or slice_cores > BOARD_CORES:
                 return None  # "a TPU v3-256", "a TPU v3 Pod": a pod (slice) of many hosts, not one device
         return self._times_nodes(count, start)
+
+    def _breaks_down_to_training(self, start: int, line_before: str) -> bool:
+        """Whether the list item at `start` has items nested under it (more indented, the next few lines) of which
+        one is labelled the training's ("    - Training: 42,17 g Co2"): the item's figure is a total with other parts."""
+        indent = len(line_before) - len(line_before.lstrip())
+        end = self.body.find("\n", start)
+        for line in itertools.islice(self.body[end + 1 : end + 800].splitlines(), 8) if end >= 0 else ():
+            if not line.strip():
+                continue
+            if len(line) - len(line.lstrip()) <= indent:
+                return False
+            if _TRAINING_ITEM_RE.match(line):
+                return True
+        return False
 
     def _bound_before(self, start: int) -> bool:
         """An upper bound right before a figure ("up to", "less than", "<"): no figure of the run."""
