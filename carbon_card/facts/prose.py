@@ -184,12 +184,16 @@ _TOOK_AFTER_RE = lazy_compile(r"\s+took\s+(?:about\s+|around\s+|approximately\s+
 _EACH_BEFORE_RE = lazy_compile(r"\b(?:each|every|per)\s+(?:\w+\s+)?$", re.IGNORECASE)
 _CJK_AFTER_RE = lazy_compile(r"\s*[\u3000-\u9fff\uac00-\ud7af]")
 _COUNT_BOUND_BEFORE_RE = lazy_compile(r"\b(?:at\s+most|up\s+to|as\s+many\s+as|a\s+maximum\s+of)\b[^;]{0,40}$", re.IGNORECASE)
+# What runs the model, not what trained it: a heading's, a line label's and a field label's words.
+_RUNS_THE_MODEL = r"inference|deployment|serving"
+# A line's label: "- **Minimum hardware:** ...", "Baseline: ...", "* Inference GPU: ...".
+_LINE_LABEL = r"[ \t]*(?:[-*+][ \t]+)?(?:\*\*)?"
 # After an accelerator's count: the servers it names, and how many accelerators each holds.
 _SERVERS_AFTER_RE = lazy_compile(r"\s*(?:servers|nodes|machines|hosts)\b(?:,?\s*each\s+(?:with|having|of|has)\s+"
                                  r"(\d{1,2}|two|four|eight|sixteen)\b[^.;\n]{0,40}?\b(?:GPUs|accelerators|chips|cards)\b)?",
                                  re.IGNORECASE)
 # A line labelled as what runs the model: "* Inference GPU: 1 × NVIDIA V100 32 GB", "- **Minimum hardware:** 1x T4".
-_USE_LABEL_RE = lazy_compile(r"[ \t]*(?:[-*+][ \t]+)?(?:\*\*)?[^:\n]{0,30}?\b(?:inference|serving|deployment|recommended|suggested|optimal|minimum|"
+_USE_LABEL_RE = lazy_compile(rf"{_LINE_LABEL}[^:\n]{{0,30}}?\b(?:{_RUNS_THE_MODEL}|recommended|suggested|optimal|minimum|"
                              r"required|requirements?)\b[^:\n]{0,30}:", re.IGNORECASE)
 _TIMES_COUNT_RE = lazy_compile(r"\d+\s*[x×]")  # "8xH100 nodes": the accelerators of each node, not the nodes
 _PER_NODE_AFTER_RE = lazy_compile(r"\s*(?:GPUs?\s+|TPUs?\s+)?(?:per|each|/|in\s+each)\s*(?:node|machine|server|host|instance)\b",
@@ -207,8 +211,8 @@ _REFERENCES_HEADING_RE = lazy_compile(r"#+\s*(?:\W\s*)?(?:references?|bibliograp
 # Under a heading about evaluation or use, training is the evaluation's fine-tuning ("## Evaluation results": "The
 # training was done on a single 16GB NVIDIA Tesla V100 GPU. For MRPC/WNLI, the models were trained for 5 epochs"),
 # and hardware is what runs the model ("### Hardware Requirements": "Single V100 GPU or Intel CPU").
-_EVALUATION_HEADING_RE = lazy_compile(r"#+\s*(?:\W\s*)?(?:evaluation|results|benchmarks?\b|inference|usage|how\s+to\s+use"
-                                      r"|(?:hardware|system|gpu)\s+requirements|deployment|serving)", re.IGNORECASE)
+_EVALUATION_HEADING_RE = lazy_compile(r"#+\s*(?:\W\s*)?(?:evaluation|results|benchmarks?\b|usage|how\s+to\s+use"
+                                      rf"|(?:hardware|system|gpu)\s+requirements|{_RUNS_THE_MODEL})", re.IGNORECASE)
 # A sentence whose subject is a variant of this model, by its name: "The Llama-SEA-LION-v2-8B-IT model was fine-tuned
 # using 8x A100-40GB" on the card of SEA-LION v2.
 _SUBJECT = r"(?:the\s+)?([A-Za-z][\w.]*(?:-[\w.]+)+)(?:\s+model)?\s+"  # a hyphenated model name as a subject
@@ -272,7 +276,7 @@ _TRAINING_ITEM_RE = lazy_compile(r"[ \t]+[-*+][ \t]+(?:\*\*)?(?:model\s+)?(?:tra
 _OTHER_PART_ITEM_RE = lazy_compile(r"[ \t]*[-*+][ \t]+(?:\*\*)?(?:[\w-]+\s+){0,2}(?:evaluation|inference|loading|preprocessing|"
                                    r"download(?:ing)?|testing|serving)\b[^:\n]{0,20}:", re.IGNORECASE)
 # A line of a comparison's baseline: "- Baseline: 45 minutes", "- **Baseline:** 1,500 kWh, 630 kg CO₂e".
-_BASELINE_LINE_RE = lazy_compile(r"[ \t]*(?:[-*+][ \t]+)?(?:\*\*)?baseline\b[^:\n]{0,30}:", re.IGNORECASE)
+_BASELINE_LINE_RE = lazy_compile(rf"{_LINE_LABEL}baseline\b[^:\n]{{0,30}}:", re.IGNORECASE)
 # After a mass: a rate ("/kWh", "per hour"), also after the rest of its unit ("0.37 KgCO2.eq/KWh", a grid's intensity).
 _PER_UNIT_RE = lazy_compile(r"(?:[.\s-]?(?:eq(?:uivalent)?|e)\b\.?)?\s*(?:/|per\b|an?\s+hour\b|each\b)", re.IGNORECASE)
 
@@ -356,8 +360,8 @@ _H1_RE = lazy_compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 _EMISSIONS_LABEL_RE = lazy_compile(r"carbon emitted|emission|co2|carbon footprint")
 # Not the training's total: "Annual Inference Emissions", "Energy per query", "Per-Document Energy" (a rate of
 # anything but a training run is no training's figure).
-_NOT_TRAINING_LABEL_RE = lazy_compile(r"inference|annual|yearly|\bper[\s-]+(?!(?:training\s+)?run\b)\w"
-                                      r"|/\s*(?:year|day|query)|life-?\s?cycle|deployment|serving",
+_NOT_TRAINING_LABEL_RE = lazy_compile(rf"{_RUNS_THE_MODEL}|annual|yearly|\bper[\s-]+(?!(?:training\s+)?run\b)\w"
+                                      r"|/\s*(?:year|day|query)|life-?\s?cycle",
                                       re.IGNORECASE)
 
 
