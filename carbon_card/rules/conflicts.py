@@ -9,7 +9,7 @@ import re
 
 from .._regex import lazy_compile
 from ..facts import Fact
-from ..units import format_grams
+from ..units import COMMA_FRACTION, THOUSANDS, format_grams, parse_number
 from .base import Context, Example, Findings, Fix, FixSafety, FixStage, Rule, Severity
 from .block import replace_figure
 
@@ -144,7 +144,9 @@ def other_conflicts(ctx: Context) -> Findings:
     return found
 
 
-_STATED_NUMBER_RE = lazy_compile(r"(\d[\d,]*)(?:\.(\d+))?")
+# A number in the units' grammar: "1,234.5", "43,24" (a decimal comma), "0.000".
+_STATED_NUMBER_RE = lazy_compile(rf"{THOUSANDS}(?:\.\d+)?|\d+(?:{COMMA_FRACTION}|\.\d+)?")
+_THOUSANDS_RE = lazy_compile(THOUSANDS)
 
 
 def _same_when_rounded(a: Fact, b: Fact) -> bool:
@@ -155,11 +157,14 @@ def _same_when_rounded(a: Fact, b: Fact) -> bool:
         stated = _STATED_NUMBER_RE.search(str(fact.text))
         if stated is None:
             return False
-        number = float(stated.group(1).replace(",", "") + "." + (stated.group(2) or "0"))
+        text = stated.group(0)
+        number = parse_number(text)
+        separator = "." if "." in text else "," if "," in text and not _THOUSANDS_RE.fullmatch(text) else ""
+        fraction = text.rpartition(separator)[2] if separator else ""  # the digits the figure states after its unit
         if number == 0:
             # "0.000 kWh": rounded to nothing, beside a figure under one unit; a bare "0" claims nothing was spent.
-            return bool(stated.group(2)) and float(other.value) < 1
-        digits = len(stated.group(2) or "")
+            return bool(fraction) and float(other.value) < 1
+        digits = len(fraction)
         slack = max(slack, 0.5 * 10.0 ** -digits * float(fact.value) / number)
     return abs(float(a.value) - float(b.value)) <= slack * 1.0001
 
