@@ -147,6 +147,27 @@ def test_autotrain_card_with_metadata_gains_its_source(tmp_path):
     _outside_block_unchanged(patch)
 
 
+@pytest.mark.parametrize(("stated", "safe"), [
+    ("Fine-tuning", True),
+    ("pre-trained", True),
+    # Mapped to one of the two types by the word it says first: a reading, written only with --unsafe-fixes.
+    ("Continued pre-training on legal text, then instruction tuning", False),
+    ("Full fine-tuning after domain-adaptive pretraining", False),
+])
+def test_a_training_type_is_a_safe_fix_only_when_the_card_names_the_type_alone(tmp_path, stated, safe):
+    text = ("---\nlicense: mit\n---\n\n# legal-bert\n\n## Environmental Impact\n\n"
+            f"- **Hardware Type:** 1 x A100\n- **Training Type:** {stated}\n- **Carbon Emitted:** 1.2 kg CO2eq\n")
+    patch = propose(_assessed(_example("legal-bert", tmp_path, text)))
+    assert patch.block["emissions"] == 1200
+    expected = "pre-training" if stated.lower().startswith(("pre", "continued")) else "fine-tuning"
+    if safe:
+        assert patch.block["training_type"] == expected
+    else:
+        assert "training_type" not in patch.block
+        assert [(c.key, c.value) for c in patch.withheld] == [("training_type", expected)]
+        assert propose(_assessed(_example("legal-bert-unsafe", tmp_path, text)), unsafe=True).block["training_type"] == expected
+
+
 def test_card_with_no_disclosure_gets_the_estimate_only_as_an_unsafe_fix(tmp_path):
     body = _castano_row("xlmindic-base-uniscript")["modelcard_text"]
     path = _example("xlmindic", tmp_path, body)

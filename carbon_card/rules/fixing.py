@@ -7,11 +7,13 @@ check that reports findings never needs these two.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .._cached import cached_property
+from .._regex import lazy_compile
 from ..facts.lift import Lift, liftable
 from .base import Finding, FixSafety
 
@@ -56,9 +58,13 @@ class FixContext:
         """The change of `key` for `finding`, with the finding's own safety: a safe rule's fix that
         another finding doubts is unsafe, and so is hardware that carbon-card cannot name ("GPU
         Power" in a Hardware Type field), and so are hours but on one accelerator a structured
-        statement counts."""
+        statement counts, and so is a training type the card words in more than the type's name."""
         safety = finding.fix_safety
         if key == "hardware_used" and not _known_hardware(value):
+            safety = FixSafety.UNSAFE
+        if key == "training_type" and not _names_the_type_alone(self.lifts.get(key)):
+            # "Training type: Fine-tuning" is read as stated; "Continued pre-training on domain text, then
+            # instruction tuning" is mapped to one of the two by the word it says first: a reading, not a statement.
             safety = FixSafety.UNSAFE
         if key == "hours_used" and ((count := self.facts.best("accelerator_count")) is None or count.value != 1
                                     or not count.structured):
@@ -68,6 +74,16 @@ class FixContext:
             # a sentence's one device ("on a single T4") is no structured statement to rest on.
             safety = FixSafety.UNSAFE
         return Change(finding.code, key, value, safety, description)
+
+
+# A training type stated by its name alone: "Pre-training", "fine-tuned", "Finetuning.".
+_TRAINING_TYPE_ALONE_RE = lazy_compile(r"\s*(?:pre[\s_-]?train(?:ing|ed)?|fine[\s_-]?tun(?:ing|ed|e))\s*\.?\s*",
+                                       re.IGNORECASE)
+
+
+def _names_the_type_alone(lift: Lift | None) -> bool:
+    fact = lift.fact if lift is not None else None
+    return fact is not None and isinstance(fact.text, str) and _TRAINING_TYPE_ALONE_RE.fullmatch(fact.text) is not None
 
 
 def _known_hardware(text: Any) -> bool:

@@ -97,7 +97,9 @@ CC202 = _rule(
     "CC202", "training-type-missing", "training_type",
     "No `training_type`: say whether the figure covers pre-training or fine-tuning.",
     "A fine-tune's emissions are a small part of its base model's: without `training_type` a reader cannot "
-    "tell whether the figure is the model's whole training or the last step of it.",
+    "tell whether the figure is the model's whole training or the last step of it. A training type the card "
+    "words in more than its name (\"continued pre-training, then instruction tuning\") is written only as an "
+    "unsafe fix: which of the two it is, is a reading.",
 )
 CC203 = _rule(
     "CC203", "location-missing", "geographical_location",
