@@ -453,3 +453,15 @@ def test_diff_exit_codes_and_json(tmp_path):
     assert yaml.safe_load(bad.read_text(encoding="utf-8").split("---")[1])[BLOCK_KEY]["emissions"] == "0.5 kg CO2eq"
     usage = run_cli("check", "--diff", "--fix", str(bad))
     assert usage.returncode == 2 and "cannot be used together" in usage.stderr
+
+
+def test_a_converted_copy_of_an_autotrain_card_does_not_take_its_figure_as_its_own(tmp_path):
+    # The real AutoNLP card above, in a repository that converts the model (its name says ONNX): AutoTrain's
+    # line states the original model's training, copied with its card, as every figure of a copy does.
+    body = _castano_row("en_lg")["modelcard_text"]
+    assessment = _assessed(_example("en_lg-onnx", tmp_path, body))
+    assert assessment.facts.best("emissions") is None
+    assert {f.scope for f in assessment.facts.all("emissions", scope=None)} == {"other"}
+    assert "CC303" not in {f.code for f in assessment.findings}
+    patch = propose(assessment)
+    assert "emissions" not in (patch.block or {})

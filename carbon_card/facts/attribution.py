@@ -191,6 +191,10 @@ def attribute(card: Card, facts: list[Fact], model_name: str | None, copied: Cop
     model's."""
     if named_size is not None:
         facts = [_other_size(fact, named_size) for fact in facts]
+    if copied:
+        # A copy trained nothing: AutoTrain's line too is the original model's, copied with its card.
+        return [replace(fact, scope="other", note=_noted(fact, copied.note)) if _movable(fact, copied=True) else fact
+                for fact in facts]
     if not any(_movable(f) for f in facts):
         return facts
     own = model_words(_without_owner(model_name)) if model_name else set()
@@ -204,9 +208,7 @@ def attribute(card: Card, facts: list[Fact], model_name: str | None, copied: Cop
         if not _movable(fact):
             moved.append(fact)
             continue
-        if copied:
-            fact = replace(fact, scope="other", note=_noted(fact, copied.note))
-        elif sections is not None and (subject := sections.subject_at(fact.line)) is not None:
+        if sections is not None and (subject := sections.subject_at(fact.line)) is not None:
             scope, label = subject
             fact = replace(fact, scope=scope, note=_noted(fact, f"under '{label}'"), section=label)
         elif any(start <= fact.line <= end for start, end in paragraphs):
@@ -327,11 +329,12 @@ def _other_size(fact: Fact, named_size: float) -> Fact:
     return replace(fact, scope="other", note=_noted(fact, f"the model's name says {named_size:.3g} parameters"))
 
 
-def _movable(fact: Fact) -> bool:
+def _movable(fact: Fact, copied: bool = False) -> bool:
     """A training figure the prose states of this model, which another model's text may have said.
-    AutoTrain's line is written by AutoTrain for the model it trained: always this model's."""
+    AutoTrain's line is written by AutoTrain for the model it trained: this model's, unless the
+    repository is a copy (`copied`) of that model."""
     return (fact.origin == "prose" and fact.scope == "model" and fact.quantity in TRAINING_QUANTITIES
-            and fact.line is not None and fact.reading is not Reading.AUTOTRAIN)
+            and fact.line is not None and (copied or fact.reading is not Reading.AUTOTRAIN))
 
 
 def _noted(fact: Fact, why: str) -> str:
