@@ -12,7 +12,7 @@ from ..card import Card
 from ..units import UnitError, parse_accelerator_count, parse_duration_hours, parse_energy_kwh, parse_mass_grams
 from .base import Fact, FactProblem
 
-__all__ = ["ILLUSTRATION_RE", "block_states_nothing", "facts_from_metadata", "normalise_training_type", "spec_description", "states_nothing"]
+__all__ = ["ILLUSTRATION_RE", "block_states_nothing", "facts_from_metadata", "names_training_type_alone", "normalise_training_type", "spec_description", "states_nothing"]
 
 BLOCK = "co2_eq_emissions"
 
@@ -27,6 +27,17 @@ def normalise_training_type(text: str) -> str:
     if fine >= 0 or key in {"sft", "instructiontuning", "lora"}:
         return "fine-tuning"
     return text.strip()
+
+
+def names_training_type_alone(text: str) -> bool:
+    """Whether a text is a training type's name and nothing more ("Fine-tuning", "Pre-Trained", "finetuned."),
+    which is read as stated; a longer text ("Continued pre-training, then instruction tuning") is mapped by
+    `normalise_training_type` to the type it names first, a reading."""
+    return _TRAINING_TYPE_ALONE_RE.fullmatch(text) is not None
+
+
+_TRAINING_TYPE_ALONE_RE = lazy_compile(r"\s*(?:pre[\s_-]?train(?:ing|ed)?|fine[\s_-]?tun(?:ing|ed|e))\s*\.?\s*",
+                                       re.IGNORECASE)
 
 
 _PLACEHOLDER = "more information needed"

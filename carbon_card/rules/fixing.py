@@ -7,14 +7,13 @@ check that reports findings never needs these two.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .._cached import cached_property
-from .._regex import lazy_compile
 from ..facts.lift import Lift, liftable
+from ..facts.metadata import names_training_type_alone
 from .base import Finding, FixSafety
 
 if TYPE_CHECKING:
@@ -76,14 +75,9 @@ class FixContext:
         return Change(finding.code, key, value, safety, description)
 
 
-# A training type stated by its name alone: "Pre-training", "fine-tuned", "Finetuning.".
-_TRAINING_TYPE_ALONE_RE = lazy_compile(r"\s*(?:pre[\s_-]?train(?:ing|ed)?|fine[\s_-]?tun(?:ing|ed|e))\s*\.?\s*",
-                                       re.IGNORECASE)
-
-
 def _names_the_type_alone(lift: Lift | None) -> bool:
     fact = lift.fact if lift is not None else None
-    return fact is not None and isinstance(fact.text, str) and _TRAINING_TYPE_ALONE_RE.fullmatch(fact.text) is not None
+    return fact is not None and isinstance(fact.text, str) and names_training_type_alone(fact.text)
 
 
 def _known_hardware(text: Any) -> bool:
