@@ -250,7 +250,9 @@ _ONE_BOARD_RE = lazy_compile(r"\s*(?:(?:google|cloud)\s+)*tpu\s?v\d[a-z]?-(\d{1,
 
 
 def counted(word: str) -> int:
-    """How many a count's word says: "dual" 2, "four" 4, "a single" 1."""
+    """How many a count's digits or word say: "1,024" 1024, "dual" 2, "four" 4, "a single" 1."""
+    if word[:1].isdigit():
+        return int(word.replace(",", ""))
     word = word.lower()
     return _DEVICE_WORDS.get(word) or NUMBER_WORDS.get(word, 1)
 

@@ -407,6 +407,24 @@ def test_a_range_is_no_one_figure(line, quantity, value):
     assert facts.value(quantity) == value
 
 
+@pytest.mark.parametrize("line, quantity, value", [
+    # A half in words is half of the unit, not nothing and not a whole one ("a day and a half" was read as a day).
+    ("We trained it on two RTX 3090 GPUs for a day and a half.", "wall_hours", 36),
+    ("We trained it on one V100 GPU for an hour and a half.", "wall_hours", 1.5),
+    ("We trained it on one V100 GPU for two and a half hours.", "wall_hours", 2.5),
+    ("We trained it on one V100 GPU for 1 and a half days.", "wall_hours", 36),
+    ("Training on one A100 took half an hour.", "wall_hours", 0.5),
+    ("Trained on 2xA4000s for ~1day.", "wall_hours", 24),  # figures glued to their unit, as before
+    # A count written with thousands separators is one count ("1,024 A100 GPUs" was no count at all).
+    ("Pretraining used 1,024 A100 GPUs for 21 days.", "accelerator_count", 1024),
+    ("Training used 3,072 H100s for 30 days.", "accelerator_count", 3072),
+    ("The model was trained on 2,048 TPU v4 chips for 10 days.", "accelerator_count", 2048),
+])
+def test_the_number_grammar_reads_halves_in_words_and_thousands_in_counts(line, quantity, value):
+    facts = gather(parse_card(f"---\nlicense: mit\n---\n# m\n\n## Training\n\n{line}\n"))
+    assert facts.value(quantity) == value
+
+
 def test_the_ml_co2_impact_calculators_sentence_gives_accelerator_hours():
     text = ("---\nlicense: mit\n---\n# m\n\n## Environmental Impact\n\nExperiments were conducted using Google "
             "Cloud Platform in region us-east1, which has a carbon efficiency of 0.57 kgCO2eq/kWh. A cumulative "

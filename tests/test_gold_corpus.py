@@ -1801,6 +1801,32 @@ def test_hardware_that_names_no_accelerator_does_not_stand_for_the_one_named():
     assert patch.block["hours_used"] == 2 and "hardware_used" not in patch.block
 
 
+def test_half_a_day_in_words_is_twelve_hours():
+    # mosaicml/mpt-1b-redpajama-200b: "This model was trained on 440 A100-40GBs for about half a day".
+    card, facts = _gold("mosaicml__mpt-1b-redpajama-200b.md")
+    assert facts.value("wall_hours") == 12 and facts.value("accelerator_count") == 440
+
+
+def test_a_count_with_thousands_separators_is_read_from_a_sentence():
+    # togethercomputer/RedPajama-INCITE-7B-Base: "The training was done on 3,072 V100 GPUs" (line 12), as its
+    # "Hardware" field says in other words ("512 nodes of 6xV100").
+    card, facts = _gold("togethercomputer__RedPajama-INCITE-7B-Base.md")
+    assert [(f.value, f.line) for f in facts.all("accelerator_count") if f.reading is Reading.SENTENCE] == [(3072, 12)]
+
+
+def test_the_time_of_a_run_whose_count_is_in_doubt_is_in_doubt_too():
+    # TinyLlama's README quotes another model's run in a footnote: 'they say MPT-1.3B " was trained on 440
+    # A100-40GBs for about half a day"'. Its count is one of several the sentences give (beside TinyLlama's own);
+    # its half a day goes with it, and is no time of TinyLlama's.
+    card, facts = _gold("jzhang38__TinyLlama__README.md")
+    quoted = [f for f in facts.all("wall_hours", None) if f.value == 12]
+    assert quoted and all(f.scope == "row" for f in quoted) and facts.value("wall_hours") is None
+    # ... unless the sentence calls it the total: "Total training time was around 14 days on 128 GPUs for 1024
+    # context and a few days on 16 GPUs for 2048 context" (ai-forever/rugpt3large_based_on_gpt2).
+    card, facts = _gold("ai-forever__rugpt3large_based_on_gpt2.md")
+    assert facts.value("wall_hours") == 336 and facts.value("accelerator_count") is None
+
+
 def test_no_gold_card_is_a_real_card_s_model():
     # The dump built from the corpus has one row per model (tests/corpus/dump.py): a gold card of a model the real
     # cards already hold (Meta-Llama-3-8B's Hub card beside llama3's MODEL_CARD.md) would be that model twice.

@@ -121,10 +121,36 @@ _DURATION_RE = lazy_compile(
     # A bound of a run's time is read as its time, as a reader does ("in less than 3 days", "for less than 26 days").
     rf"(?:about\s+|around\s+|approx(?:imately|\.)?\s+|roughly\s+|just\s+|only\s+|(?:a\s+little\s+|just\s+)?over\s+"
     rf"|less\s+than\s+|under\s+|~\s*)?(?:\*\*)?"
-    rf"((?:{_NUM}\s*|(?:{'|'.join(NUMBER_WORDS)})\s+)(?:hours?|hrs?|days?|weeks?|months?|minutes?|mins?)"
+    # "half a day", "two and a half hours", "a day and a half"
+    rf"((?:half\s+an?\s+|(?:{_NUM}|{'|'.join(NUMBER_WORDS)})\s+and\s+a\s+half\s+|{_NUM}\s*|(?:{'|'.join(NUMBER_WORDS)})\s+)"
+    rf"(?:hours?|hrs?|days?|weeks?|months?|minutes?|mins?)(?:\s+and\s+a\s+half\b)?"
     rf"(?:\s*(?:,|and|&)?\s+{_NUM}\s*(?:hours?|hrs?|minutes?|mins?)\b)*)\b",  # "6 days & 5 hours"
     re.IGNORECASE
 )
+# A half in words: "half a day", "two and a half hours", "a day and a half" (a duration `_DURATION_RE` matched).
+_HALF_RE = lazy_compile(r"half\s+an?\s+(\w+)|(\S+)\s+and\s+a\s+half\s+(\w+)|(\S+)\s+(\w+)\s+and\s+a\s+half\b(.*)",
+                        re.IGNORECASE | re.DOTALL)
+
+
+def _written_duration(spoken: str) -> str:
+    """A duration a sentence says in words, in figures `parse_duration_hours` reads: "a day and a half"
+    is "1.5 day", "half an hour" "0.5 hour", "two days" "2 days"."""
+    half = _HALF_RE.fullmatch(spoken)
+    if half is not None:
+        if half.group(1):
+            return f"0.5 {half.group(1)}"
+        number, unit, rest = (half.group(2), half.group(3), "") if half.group(2) else half.group(4, 5, 6)
+        return f"{_spoken_number(number) + 0.5:g} {unit}{rest}"
+    if spoken[0].isdigit():
+        return spoken
+    number, rest = spoken.split(None, 1)
+    return f"{NUMBER_WORDS[number.lower()]} {rest}"
+
+
+def _spoken_number(text: str) -> float:
+    return NUMBER_WORDS[text.lower()] if text.lower() in NUMBER_WORDS else parse_count(text)
+
+
 # After a duration: a rate, not the training's time ("2 hours per epoch", "3 hours/epoch", "5 minutes each").
 # After a duration, a model named by its size: "(... a month on a single node for the 70B)".
 _FOR_SIZE_AFTER_RE = lazy_compile(r"(?:\s+on\s+[^.;,()]{0,40}?)?\s+for\s+the\s+(\d+(?:\.\d+)?\s?[MB])\b")
@@ -153,7 +179,7 @@ _HARDWARE_RE = lazy_compile(
     # "one"), in any case: the look-ahead turns every other position down in one step. Then a
     # count, maybe the memory or the word GPU, then the name: "8 16 GB V100", "one GPU NVIDIA V100 32GB".
     rf"(?=\d|(?i:[{_ACCEL_INITIALS}asodqtfen]))"
-    rf"(?:{_FIGURE_START}(\d{{1,6}}(?![\d.])|(?i:a\s+single|single|one|dual|twin|quad|an?(?=\s)|{_COUNT_WORDS}))\s*"
+    rf"(?:{_FIGURE_START}({THOUSANDS}(?!\.\d)|\d{{1,6}}(?![\d.])|(?i:a\s+single|single|one|dual|twin|quad|an?(?=\s)|{_COUNT_WORDS}))\s*"
     rf"(?:x|X|×|\*)?\s*"
     rf"(?:\d{{1,3}}\s?GB\s+)?(?:GPUs?\s*\(\s*|GPUs?\s+)?(?:\*\*)?)?"  # "a single GPU (Titan V)", "a 24GB GPU (NVIDIA A10G)"
     rf"(?:\b|(?<=\d[xX×]))({_ACCEL})s?(?:\b|(?=[x×]\d))(?:\*\*)?"  # "a **Tesla V100** GPU", "A100x16"
@@ -252,7 +278,7 @@ _CJK_HOURS = {"小时": 1.0, "小時": 1.0, "時間": 1.0, "分钟": 1 / 60, "�
 # "on 128 GPUs", "on four GPUs", "on 2 cloud GPUs", "12x8 GPUs" (a factor before it, `_times_nodes`): a count of unnamed
 # accelerators (a named one is _HARDWARE_RE's).
 # Not a product's number: "on 3090/4090 GPUs" names two GeForce models, not 4,090 GPUs.
-_GPU_COUNT_RE = lazy_compile(rf"(?:(?<![\w.,/])|(?<=\d[x×*]))(?![1-5]0[5-9]0\s)(\d{{1,6}}|(?i:{_COUNT_WORDS}))(?:\s+"
+_GPU_COUNT_RE = lazy_compile(rf"(?:(?<![\w.,/])|(?<=\d[x×*]))(?![1-5]0[5-9]0\s)({THOUSANDS}|\d{{1,6}}|(?i:{_COUNT_WORDS}))(?:\s+"
                              r"(?:(?i:nvidia|amd|datacenter|consumer)\s+|(?i:cloud)\s+(?=GPUs))?"  # "four cloud TPUs": boards of chips
                              r"(?:GPUs|TPUs|accelerators|(?:GPU|TPU)\s+chips|TPU\s+cores)\b"
                              # "a single 8-GPU node", "two 8-GPU nodes": the GPUs of each node
@@ -415,6 +441,7 @@ _PART_AFTER_RE = lazy_compile(r"\s+(?:are\s+|is\s+)?(?:in|of|for)\s+the\s+(?:emb
 # parameters" (but "117M trainable parameters" of a model trained whole is its size).
 _SHARE_RE = lazy_compile(r"\d\s*%|\bof\s+(?:the\s+)?(?:total|base|all)\b|\badapters?\b|\b(?:q?lora|peft)\b", re.IGNORECASE)
 _VERSION_OF_AFTER_RE = lazy_compile(r"\s+(?:version|variant|checkpoint)\s+of\b", re.IGNORECASE)
+_TOTAL_WORD_RE = lazy_compile(r"\btotal\b", re.IGNORECASE)
 _TOTAL_AFTER_RE = lazy_compile(r"\s*(?:in\s+)?total\b", re.IGNORECASE)
 _EXPERTS_AFTER_RE = lazy_compile(r"[^.\n]{0,25}?\b(?:\d+\s+experts|active)\b", re.IGNORECASE)
 # A table's key naming the accelerators: "Compute SKU GPU Device", "GPU type" (not "GPU Memory Usage").
@@ -1232,7 +1259,7 @@ class _Reader:
                     elif pattern is _GPU_COUNT_RE:
                         if _COUNT_BOUND_BEFORE_RE.search(line_before[-80:]):
                             continue  # "At most 20 nodes were used (i.e. 80 GPUs)": a bound, not the count
-                        count = int(match.group(1)) if match.group(1).isdigit() else counted(match.group(1))
+                        count = counted(match.group(1))
                         if match.group("node"):
                             nodes = _NODE_COUNT_BEFORE_RE.search(self.body, max(0, start - 20), start)
                             if nodes is None and match.group("node")[-1:].lower() == "s":
@@ -1293,7 +1320,7 @@ class _Reader:
             return None  # "10 V100 GPU hours": accelerator-hours, not ten accelerators
         count = match.group(1) or match.group(3)
         # "a single V100"; "their dual T4 GPU environment"
-        count = int(count) if count and count.isdigit() else counted(count) if count else None
+        count = counted(count) if count else None
         slice_ = _SLICE_RE.search(match.group(2))
         slice_cores = int(slice_.group(1)) if slice_ else 0  # "TPU v3-8": a board of 8 cores; "v3-256": a pod slice
         pod_after = _POD_AFTER_RE.match(self.body, end) is not None  # "a TPU v3 Pod"
@@ -1349,8 +1376,7 @@ class _Reader:
         return _BOUND_BEFORE_RE.search(self.body, max(0, start - 40), start) is not None
 
     def _sentence_duration(self, match: re.Match, text: str, start: int) -> None:
-        words = match.group(1).split(None, 1)
-        duration = match.group(1) if words[0][0].isdigit() else f"{NUMBER_WORDS[words[0].lower()]} {words[1]}"
+        duration = _written_duration(match.group(1))
         named = _FOR_MODEL_AFTER_RE.match(self.body, match.end())  # "10 days for Yi-VL-34B": this model's, or another's
         size = _FOR_SIZE_AFTER_RE.match(self.body, match.end())  # "a month on a single node for the 70B"
         scope = "other" if (named and self._names_another_model(named.group(1))
@@ -1631,11 +1657,27 @@ class _Reader:
                     fact = self.facts[index]
                     self.facts[index] = replace(fact, scope="row", note=f"{fact.note}; one of several figures")
                     doubted.add((fact.line, fact.text))
-            if quantity == "accelerator_count" and kept:
-                # The accelerator goes with its count: "a single RTX-2080 GPU" is the quoted paper's.
+            if quantity == "accelerator_count":
+                # The accelerator goes with its count: "a single RTX-2080 GPU" is the quoted paper's; and so does
+                # the time its sentence gives the run ("MPT-1.3B was trained on 440 A100-40GBs for about half a day").
+                # A time its sentence calls the total stays: "Total training time was around 14 days on 128 GPUs
+                # for 1024 context and a few days on 16 GPUs for 2048 context".
+                lines = {line for line, _ in doubted}
                 for index, fact in enumerate(self.facts):
-                    if fact.quantity == "hardware" and fact.scope == "model" and (fact.line, fact.text) in doubted:
+                    if fact.scope == "model" and (
+                            kept and fact.quantity == "hardware" and (fact.line, fact.text) in doubted
+                            or fact.quantity in ("wall_hours", "accelerator_hours") and fact.reading is Reading.SENTENCE
+                            and fact.line in lines and not self._called_the_total(fact)):
                         self.facts[index] = replace(fact, scope="row", note=f"{fact.note}; one of several figures")
+
+    def _called_the_total(self, fact: Fact) -> bool:
+        """Whether the sentence of a fact read from prose says "total" before its figure."""
+        if self.body_lines is None:
+            self.body_lines = self.body.split("\n") if "\r" not in self.body else _LINE_BREAK_RE.split(self.body)
+        index = fact.line - self.body_line
+        line = self.body_lines[index] if 0 <= index < len(self.body_lines) else ""
+        before = line[: max(0, line.find(str(fact.text)))]
+        return _TOTAL_WORD_RE.search(before[before.rfind(". ") + 1 :]) is not None
 
     def _names_from_tables(self) -> None:
         """The distinguishing words of the models that the card's tables list."""
