@@ -193,7 +193,8 @@ def judge_written(key: str, value, card: dict) -> str | None:
             return "contradicted"  # the count carbon-card puts in front: "4 x NVIDIA A100x4" for four A100s says 16
         if key == "geographical_location" and _same_grid(str(value), stated):
             return None  # "us-east-1" and "US East (N. Virginia)": one region, written two ways
-        return None if a and b and (a in b or b in a or _shares_model_number(str(value), stated)) else "contradicted"
+        return None if a and b and (a in b or b in a or _shares_model_number(str(value), stated)
+                                    or _same_words(str(value), stated)) else "contradicted"
     return None  # source, cloud_provider: not annotated
 
 
@@ -213,6 +214,12 @@ def _stated_count(text: str) -> float | None:
               for pattern in (r"(?<![\w.])(\d+)\s*[x×](?=\s*[A-Za-z\d])", r"(?<=[A-Za-z\d])\s*[x×]\s*(\d+)(?![\w.])")
               for match in re.finditer(pattern, text)}
     return float(math.prod(counts.values())) if counts else None
+
+
+def _same_words(a: str, b: str) -> bool:
+    """'GPU with 39.6GB VRAM' and 'GPU (39.6GB VRAM)': every word of one is a word of the other."""
+    first, second = (set(re.findall(r"[a-z0-9]+(?:\.[0-9]+)?", text.lower())) for text in (a, b))
+    return bool(first and second) and (first <= second or second <= first)
 
 
 def _shares_model_number(a: str, b: str) -> bool:
