@@ -619,7 +619,7 @@ class _Reader:
         """ids of the facts read from a sentence under a heading about training."""
         self.unmatched_rows = False
         self.own_names: list[set[str]] = []
-        self.body_lines: list[str] | None = None  # split when a group's label is looked for
+        self.body_lines: list[str] | None = None  # split when first asked for (`_lines`)
         self.segments: list[tuple[int, int]] | None = None  # the rendered text's parts, found when asked
         self.segment_starts: list[int] = []
         self.other_names: list[set[str]] = []
@@ -1265,7 +1265,7 @@ class _Reader:
                             if nodes is None and match.group("node")[-1:].lower() == "s":
                                 continue  # "on 8-GPU nodes": how many is not said
                             word = nodes.group(1) if nodes else "one"
-                            count *= int(word) if word.isdigit() else counted(word.split()[-1])
+                            count *= counted(word.split()[-1])
                         else:
                             count = self._times_nodes(count, start)
                         self.add("accelerator_count", count, text, start, note="sentence")
@@ -1346,7 +1346,7 @@ class _Reader:
             # "112 A800 SXM4 GPU servers, each with 8 NVLink A800 GPUs": 896 accelerators; without "each with", how
             # many each server holds is not said.
             each = servers.group(1)
-            return count * (int(each) if each.isdigit() else counted(each)) if each else None
+            return count * counted(each) if each else None
         if self._bound_before(start):
             return None  # "on up to 8 A100 GPUs", "with less than 4 V100": a bound, not the count
         if count == 1:
@@ -1602,10 +1602,7 @@ class _Reader:
         """The label line heading the list that holds `line`: an emphasised line alone
         ("*IDEFICS-9b pretraining*", "**Stage 2**") right above the list's items (one blank line
         allowed between); None when the list has none."""
-        if self.body_lines is None:
-            # A text without "\r" (most) is split at its "\n" alone, without the pattern.
-            self.body_lines = self.body.split("\n") if "\r" not in self.body else _LINE_BREAK_RE.split(self.body)
-        lines = self.body_lines
+        lines = self._lines()
         index = line - self.body_line - 1  # the line above, 0-based in the body
         stop = max(0, index - _GROUP_ITEMS_MAX)
         while index >= stop and _LIST_ITEM_RE.match(lines[index]):
@@ -1670,12 +1667,17 @@ class _Reader:
                             and fact.line in lines and not self._called_the_total(fact)):
                         self.facts[index] = replace(fact, scope="row", note=f"{fact.note}; one of several figures")
 
+    def _lines(self) -> list[str]:
+        """The body's lines, split once when a reader first asks."""
+        if self.body_lines is None:
+            # A text without "\r" (most) is split at its "\n" alone, without the pattern.
+            self.body_lines = self.body.split("\n") if "\r" not in self.body else _LINE_BREAK_RE.split(self.body)
+        return self.body_lines
+
     def _called_the_total(self, fact: Fact) -> bool:
         """Whether the sentence of a fact read from prose says "total" before its figure."""
-        if self.body_lines is None:
-            self.body_lines = self.body.split("\n") if "\r" not in self.body else _LINE_BREAK_RE.split(self.body)
-        index = fact.line - self.body_line
-        line = self.body_lines[index] if 0 <= index < len(self.body_lines) else ""
+        lines, index = self._lines(), fact.line - self.body_line
+        line = lines[index] if 0 <= index < len(lines) else ""
         before = line[: max(0, line.find(str(fact.text)))]
         return _TOTAL_WORD_RE.search(before[before.rfind(". ") + 1 :]) is not None
 
