@@ -15,6 +15,7 @@ from ._regex import lazy_compile
 __all__ = [
     "BOARD_CORES",
     "COMMA_FRACTION",
+    "FIGURE",
     "NODES_OF",
     "NUMBER_WORDS",
     "THOUSANDS",
@@ -74,6 +75,8 @@ THOUSANDS = r"[1-9]\d{0,2}(?:,\d{3})+(?!\d)"
 COMMA_FRACTION = r"(?:,(?:\d{1,2}|\d{4,})|(?<=(?<!\d)0),\d+)(?![\d,.])"
 """After a number's digits, a fraction behind a decimal comma where the comma cannot separate thousands:
 "43,24", "0,0078", "0,007" (no number's thousands start with a zero)."""
+FIGURE = rf"(?:{THOUSANDS}(?:\.\d+)?|\d+(?:{COMMA_FRACTION}|(?:\.\d+)?))"
+"""A figure as a text writes it, to search for: "1,234.5", "43,24", "0.000" (no sign, exponent or underscore)."""
 _NUMBER = rf"[+-]?(?:{THOUSANDS}(?:\.\d+)?|\d+(?:{COMMA_FRACTION}|(?:_\d+)*(?:\.\d+)?)|\.\d+)(?:[eE][+-]?\d+)?"
 _DECIMAL_COMMA_RE = lazy_compile(rf"[+-]?\d+{COMMA_FRACTION}(?:[eE][+-]?\d+)?")
 _NUMBER_RE = lazy_compile(rf"\s*({_NUMBER})\s*")

@@ -27,7 +27,7 @@ from .._regex import lazy_compile
 from ..card import Card
 from ..units import (
     BOARD_CORES,
-    COMMA_FRACTION,
+    FIGURE,
     NODES_OF,
     NUMBER_WORDS,
     THOUSANDS,
@@ -53,7 +53,7 @@ _FIGURE_START = r"(?<![\w.])(?<!\d,)(?!0\d)"
 # down in one step, before the look-behinds (the sentence reader tries its patterns at every position
 # of a window around each anchor).
 _NUMBER_START = rf"(?=\d){_FIGURE_START}"
-_NUM = rf"(?:{THOUSANDS}(?:\.\d+)?|\d+(?:{COMMA_FRACTION}|(?:\.\d+)?))(?:[eE][+-]?\d+)?"
+_NUM = rf"{FIGURE}(?:[eE][+-]?\d+)?"
 _MASS_UNIT = r"(?:metric\s+tons?|tonnes?|tons?|kilograms?|kgs?|grams?|lbs?|pounds?|mg|g|t)"
 _GAS = r"(?:\s*\**\s*(?:eq\.?\s*)?(?:of\s+)?(?:co2|co₂|co_2)(?:\s*[-_]?\s*(?:eq|e|equivalent)\b\.?)?)"
 # A mass may start at its decimal point, its leading zero left out (".0000058 kg CO2e").
@@ -103,6 +103,7 @@ _OF_ELSE_AFTER_RE = lazy_compile(r"\s+of\s+(?!(?:wall|training|train|pre-?traini
                                  r"|accelerators?|nvidia|tesla|[abhvpl]\d)\b|[abhvpl]\d{2,3}\b)\w", re.IGNORECASE)
 # A count of several in words: "four Nvidia Tesla v100 GPUs", "on four GPUs".
 _COUNT_WORDS = rf"(?:{'|'.join(word for word, number in NUMBER_WORDS.items() if number > 1)})\b"
+_NUMBER_WORD = "|".join(NUMBER_WORDS)  # "a", "an", "one", ... "twelve"
 
 
 # "for about 9.5 days", "took approximately 14 hours", "training time was around 14 days", "lasted a total of 10 days",
@@ -122,7 +123,7 @@ _DURATION_RE = lazy_compile(
     rf"(?:about\s+|around\s+|approx(?:imately|\.)?\s+|roughly\s+|just\s+|only\s+|(?:a\s+little\s+|just\s+)?over\s+"
     rf"|less\s+than\s+|under\s+|~\s*)?(?:\*\*)?"
     # "half a day", "two and a half hours", "a day and a half"
-    rf"((?:half\s+an?\s+|(?:{_NUM}|{'|'.join(NUMBER_WORDS)})\s+and\s+a\s+half\s+|{_NUM}\s*|(?:{'|'.join(NUMBER_WORDS)})\s+)"
+    rf"((?:half\s+an?\s+|(?:{_NUM}|{_NUMBER_WORD})\s+and\s+a\s+half\s+|{_NUM}\s*|(?:{_NUMBER_WORD})\s+)"
     rf"(?:hours?|hrs?|days?|weeks?|months?|minutes?|mins?)(?:\s+and\s+a\s+half\b)?"
     rf"(?:\s*(?:,|and|&)?\s+{_NUM}\s*(?:hours?|hrs?|minutes?|mins?)\b)*)\b",  # "6 days & 5 hours"
     re.IGNORECASE

@@ -9,7 +9,7 @@ import re
 
 from .._regex import lazy_compile
 from ..facts import Fact
-from ..units import COMMA_FRACTION, THOUSANDS, format_grams, parse_number
+from ..units import FIGURE, THOUSANDS, format_grams, parse_number
 from .base import Context, Example, Findings, Fix, FixSafety, FixStage, Rule, Severity
 from .block import replace_figure
 
@@ -145,7 +145,7 @@ def other_conflicts(ctx: Context) -> Findings:
 
 
 # A number in the units' grammar: "1,234.5", "43,24" (a decimal comma), "0.000".
-_STATED_NUMBER_RE = lazy_compile(rf"{THOUSANDS}(?:\.\d+)?|\d+(?:{COMMA_FRACTION}|\.\d+)?")
+_STATED_NUMBER_RE = lazy_compile(FIGURE)
 _THOUSANDS_RE = lazy_compile(THOUSANDS)
 
 
