@@ -94,6 +94,10 @@ PIECES = {
     "sentences that go on about the one before": "We fine-tuned it. This was carried out on 4 A100 GPU servers, each with 8 "
                                                  "GPUs, 0.37 KgCO2.eq/KWh; ",
     "labelled lines of use and baselines": "- Baseline: 0.05 kWh (24.3 g CO2e)\n* Inference GPU: 1 × V100, 16 TPU-v4 chips\n",
+    # Fields after a field on one line without end (each value was cut from the rest, once quadratic); GeForce
+    # cards by their numbers; "over" a time after the accelerators.
+    "fields on one line": ("Training time: 48h. GPUs: 8; ", "- Hardware: 4 * NVIDIA A100. ", "\n"),
+    "geforce numbers and over": "We trained on 4x 4090s, two 3090s and 8 GPUs over 3 days, 2 1080 Ti cards; ",
 }
 
 

@@ -425,6 +425,33 @@ def test_the_number_grammar_reads_halves_in_words_and_thousands_in_counts(line, 
     assert facts.value(quantity) == value
 
 
+@pytest.mark.parametrize("line, quantity, value", [
+    # A GeForce card named by its number alone, where the words make it a card (a count before a plural, "GPUs" after).
+    ("We trained the model on 4x 4090s for 2 days.", "accelerator_count", 4),
+    ("We trained the model on 4x 4090s for 2 days.", "hardware", "RTX 4090"),
+    ("We fine-tuned it on two 3090s for 6 hours.", "accelerator_count", 2),
+    ("The model was trained on 4 4090 GPUs.", "accelerator_count", 4),
+    ("The model was trained using 2x 1080 Ti cards for a week.", "hardware", "GTX 1080 Ti"),
+    ("我们使用6张3090训练了10小时。", "hardware", "RTX 3090"),  # the estimator knows it by its maker's name
+    # ... not a decade, nor either of two cards, nor what the model can run on.
+    ("By the 2050s emissions will matter; we trained it on 2 GPUs.", "hardware", None),
+    ("You can also pretrain it on 3090/4090 GPUs.", "hardware", None),
+    ("The model can run on 2 3090s.", "accelerator_count", None),
+    # "over" as "during", after the accelerators or the verb (and "for over", a bound, as before).
+    ("The model was trained on 16 TPUv4 chips over 4 days.", "wall_hours", 96),
+    ("Pretraining ran on 64 A100 GPUs over 10 days.", "wall_hours", 240),
+    ("The model was trained for over 3 days on 8 A100 GPUs.", "wall_hours", 72),
+    ("The model was trained on over 1000 hours of speech data.", "wall_hours", None),
+    # Two fields on one line: the first's value ends where the second's label starts.
+    ("Hardware: 4 * NVIDIA A100. Training time: 48h.", "hardware", "4 * NVIDIA A100"),
+    ("Hardware: 4 * NVIDIA A100. Training time: 48h.", "wall_hours", 48),
+    ("GPU: 2x A6000; Training time: 10 hours", "accelerator_count", 2),
+])
+def test_product_numbers_over_and_two_fields_on_a_line(line, quantity, value):
+    facts = gather(parse_card(f"---\nlicense: mit\n---\n# m\n\n## Training\n\n{line}\n"))
+    assert facts.value(quantity) == value
+
+
 def test_the_ml_co2_impact_calculators_sentence_gives_accelerator_hours():
     text = ("---\nlicense: mit\n---\n# m\n\n## Environmental Impact\n\nExperiments were conducted using Google "
             "Cloud Platform in region us-east1, which has a carbon efficiency of 0.57 kgCO2eq/kWh. A cumulative "

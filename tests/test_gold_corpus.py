@@ -1834,3 +1834,17 @@ def test_no_gold_card_is_a_real_card_s_model():
 
     real = {row["modelId"] for row in real_dump_rows()}
     assert not real & {row["model_id"] for row in _rows("index.tsv") if row["model_id"]}
+
+
+def test_a_geforce_card_named_by_its_number_is_named_by_its_maker_too():
+    # ZhuiyiTechnology/t5-pegasus: "使用6张3090训练了100万步" (six 3090 cards): "RTX 3090", a name the estimator knows.
+    card, facts = _gold("ZhuiyiTechnology__t5-pegasus__README.md")
+    assert [(f.value, f.line) for f in facts.all("hardware", scope=None) if f.line == 19] == [("RTX 3090", 19)]
+
+
+def test_over_a_period_of_days_is_the_time_of_the_run_it_follows():
+    # openai/clip-vit-base-patch32 (Azure's page): "The largest Vision Transformer was trained over a period of 12 days
+    # on 256 V100 GPUs" (line 23): 288 h, read, and of the largest model, not of this base-size one.
+    card, facts = _gold("Azure__azureml-assets__assets_models_system_openai-clip-vit-base-patch32_description.md")
+    assert [(f.value, f.line, f.scope) for f in facts.all("wall_hours", scope=None)] == [(288, 23, "other")]
+    assert facts.value("wall_hours") is None

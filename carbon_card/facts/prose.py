@@ -115,6 +115,10 @@ _DURATION_RE = lazy_compile(
     rf"(?=[ftwldoi\(,])"  # the first letters of the words before a duration, or its bracket: the others turned down at once
     rf"(?:(?:\bfor|\btook|\btakes|\btaking|\bwithin|\blasted|\b(?:time|duration)\s+(?:was|is|of|amounted\s+to)"
     rf"|\bover\s+the\s+(?:duration|course)\s+of"
+    # "over" as "during", after the accelerators or the verb: "on 16 TPUv4 chips over 4 days", "trained over a period of
+    # 12 days" (not "for over 3 days", a bound, below)
+    rf"|(?:(?<=gpus\s)|(?<=tpus\s)|(?<=chips\s)|(?<=cores\s)|(?<=nodes\s)|(?<=\ds\s)|(?<=trained\s)|(?<=ran\s))over"
+    rf"(?=\s+(?:a\s+period\s+of\s+)?\d)(?:\s+a\s+period\s+of)?"
     rf"|\bin(?=\s+(?:just|only|a\s+little\s+over|just\s+over|about|less\s+than|under|~)?\s*\d)"
     rf"|,(?=\s+(?:~\s*|about\s+|around\s+|approx(?:imately|\.)?\s+)?{_NUM}\s*(?:hours?|days?|weeks?|minutes?)"
     rf"\s+to\s+(?:train|pre-?train|fine-?tune|continue)\b))"
@@ -268,6 +272,20 @@ _CAPACITY_RE = lazy_compile(r"\b(?:can|could|will|to)\s+(?:fit|run)\b|\bfits\s+(
 # A card after its count may be named by its number alone: "6张3090", "3张TITAN".
 _CJK_COUNT_RE = lazy_compile(rf"(?:(?<![\d.])(\d{{1,5}})\s*(?:张|張|台|枚|块|塊|个|個)|单卡|單卡)\s*[-–]?\s*(?:\d+\s*GB\s*)?"
                              rf"({_ACCEL}|[2-5]0[5-9]0(?:\s?Ti)?(?![\d.])|(?i:titan)(?:\s?(?:RTX|Xp?|V)\b)?)")
+# A GeForce card named by its number alone, where the words make it a card: a count before a plural ("4x 4090s", "two
+# 3090s") or "GPUs" after ("on 4 4090 GPUs"); a bare number is as likely a step count or, in the plural, a decade. Not
+# after its maker's name ("RTX 4090 GPUs", `_HARDWARE_RE`'s) nor another number ("3090/4090 GPUs": either).
+_GEFORCE_NUMBER = r"(?:(?<![\w./])|(?<=\d[x×*]))(?<!rtx\s)(?<!gtx\s)(?<!rtx-)(?<!gtx-)(?<!geforce\s)(?<!nvidia\s)([1-5]0[5-9]0(?:\s?Ti)?)"
+_GEFORCE_COUNT = rf"(?<![\w.,])({THOUSANDS}|\d{{1,4}}|a\s+single|single|one|dual|twin|quad|{_COUNT_WORDS})\s*(?:[x×*]\s*)?"
+_GEFORCE_RE = lazy_compile(rf"{_GEFORCE_COUNT}{_GEFORCE_NUMBER}s\b|(?:{_GEFORCE_COUNT})?{_GEFORCE_NUMBER}\s+(?:GPUs?|cards)\b",
+                           re.IGNORECASE)
+
+
+def geforce(number: str) -> str:
+    """A GeForce card's name from its number: "4090" is "RTX 4090", "1080 Ti" "GTX 1080 Ti" (the 10 series is GTX)."""
+    return f"{'GTX' if number[0] == '1' else 'RTX'} {number}"
+
+
 _CJK_HOURS_AFTER_RE = lazy_compile(r"\s*(?:GPU|TPU|卡)?\s*(?:小时|小時|時間)")
 # Korean days ("약 10일 학습", "10일간"), not a date's day ("5월 10일").
 _CJK_DURATION_RE = lazy_compile(r"(?<![\d.])(?<!월)(?<!월 )(\d+(?:\.\d+)?)\s*(?:个|個)?(小时|小時|時間|分钟|分鐘|分(?![类類析布])|天|日間|시간"
@@ -325,6 +343,7 @@ _SENTENCE_PATTERNS = (
                     "a40", "a50", "a60", "l4", "amd", "gaudi", "k80", "p40", "mi2", "mi3", "titan")),
     (_DURATION_RE, ("hour", "hrs", "day", "week", "month", "minute", "mins")),
     (_GPU_COUNT_RE, ("gpu", "tpus", "accelerators", "tpu cores")),  # "gpu": the hardware's own anchor, found once
+    (_GEFORCE_RE, ("gpu", "cards", "090s", "080s", "070s", "060s", "050s")),
     (_CUMULATIVE_HOURS_RE, ("cumulative",)),
     (_CJK_COUNT_RE, ("张", "張", "台", "枚", "块", "塊", "个", "個", "单卡", "單卡")),
     (_CJK_DURATION_RE, ("小时", "小時", "時間", "分", "天", "日間", "시간", "일")),
@@ -369,6 +388,11 @@ _SCALE_AFTER_RE = lazy_compile(r"\s*[/(]")
 # The first letters of the labels (a test checks them against `_PLAIN_LABEL`): the look-ahead turns
 # down the other lines ("- Loss: 0.1", "from x import y") at once, where the labels are tried one by one.
 _PLAIN_LABEL_INITIALS = "cdghnt"
+# A second field on a field's line, after a sentence's or a list's separator: "Hardware: 4 * NVIDIA A100. Training
+# time: 48h." (the first field's value ends before it).
+_FIELDS_ON_A_LINE = 8
+_NEXT_FIELD_RE = lazy_compile(rf"(?:[.;,]|\s[-–—|])\s+(?=[{_PLAIN_LABEL_INITIALS}])(?P<label>{_PLAIN_LABEL})[ \t]*[:=][ \t]*",
+                              re.IGNORECASE)
 _PLAIN_FIELD_RE = lazy_compile(
     # "`GPUs: 2 GeForce GTX 1070, each with 8GiB memory`": a field in a code span, as a line of a machine's specs
     rf"^[ \t]*(?:[-*+][ \t]+)?(?:\*(?=total )|(?P<code>`))?(?=[{_PLAIN_LABEL_INITIALS}])(?P<label>{_PLAIN_LABEL})[ \t]*[:=][ \t]*"
@@ -701,18 +725,29 @@ class _Reader:
             kind = _label_kind(label)
             if kind is None:
                 continue
-            if match.groupdict().get("code"):
-                value = value.removesuffix("`").rstrip()  # the field is a code span: "`GPUs: 2 GeForce GTX 1070`"
-            else:
-                value = _field_value(value, kind)
-            if states_nothing(value) or (kind == "emissions" or kind == "energy") and _not_training(label):
-                self._use(match.start())
-                continue
-            if kind in ("hardware", "accelerator_count", "hours") and _EVALUATION_HEADING_RE.match(
-                    self._heading_before(line_start)):
-                continue  # "# Evaluation ... - GPUs: 4 (V100)": the evaluation's runs, as a sentence there
-            if self._labelled(kind, label, value, match.start("value")):
-                self._use(match.start())
+            # Each field's value ends where the next one's label starts (a few on a line: the first ones are read).
+            fields, ends = [(kind, label, 0)], []
+            for after in itertools.islice(_NEXT_FIELD_RE.finditer(value), _FIELDS_ON_A_LINE):
+                if next_kind := _label_kind(after.group("label")):
+                    ends.append(after.start())
+                    fields.append((next_kind, after.group("label"), after.end()))
+            ends.append(len(value))
+            for (kind, label, start), end in zip(fields, ends):
+                if self._plain_field(match, line_start, kind, label, value[start:end], match.start("value") + start):
+                    self._use(match.start())
+
+    def _plain_field(self, match: re.Match, line_start: int, kind: str, label: str, value: str, start: int) -> bool:
+        """Reads one plain field of a line; whether the line is read (no sentence reader takes it again)."""
+        if match.groupdict().get("code"):
+            value = value.removesuffix("`").rstrip()  # the field is a code span: "`GPUs: 2 GeForce GTX 1070`"
+        else:
+            value = _field_value(value, kind)
+        if states_nothing(value) or (kind == "emissions" or kind == "energy") and _not_training(label):
+            return True
+        if kind in ("hardware", "accelerator_count", "hours") and _EVALUATION_HEADING_RE.match(
+                self._heading_before(line_start)):
+            return False  # "# Evaluation ... - GPUs: 4 (V100)": the evaluation's runs, as a sentence there
+        return self._labelled(kind, label, value, start)
 
     def _size_scale_lines(self) -> set[int]:
         """The starts of the lines where a size's label holds its scale ("Model size/M", "parameters
@@ -1171,7 +1206,8 @@ class _Reader:
                 if line_before.lstrip().startswith("|") and not _prose_cell(line_before):
                     continue  # a table row, read (or skipped) as a table; but not the prose of a label's cell
                 if pattern in _RUN_PATTERNS and _RANGE_END_RE.search(line_before.rstrip("*_ ")[-24:]) or (
-                        pattern is _HARDWARE_RE or pattern is _GPU_COUNT_RE) and _COUNT_RANGE_END_RE.search(line_before[-24:]):
+                        pattern is _HARDWARE_RE or pattern is _GPU_COUNT_RE or pattern is _GEFORCE_RE
+                ) and _COUNT_RANGE_END_RE.search(line_before[-24:]):
                     continue  # "560-1200 kg", "350 to 500 GPU-hours", "4-8 GPUs": a range is no one figure
                 if _REFERENCES_HEADING_RE.match(self._heading_before(start)):
                     continue  # a list of references cites other works ("Model Card for Mistral-7B-v0.1 ... 7 billion")
@@ -1247,7 +1283,7 @@ class _Reader:
                        or _PAST_RUN_RE.search(clause) and not _NOT_TRAINING_RE.search(clause)
                        or _ANAPHORA_RE.match(clause) and train_context.search(self._sentence_before(start)))
                       and not _EVALUATION_HEADING_RE.match(self._heading_before(start))):
-                    if (pattern is _HARDWARE_RE or pattern is _GPU_COUNT_RE) and (
+                    if (pattern is _HARDWARE_RE or pattern is _GPU_COUNT_RE or pattern is _GEFORCE_RE) and (
                             _CAPACITY_RE.search(clause) or ":" in line_before and _USE_LABEL_RE.match(line_before)) \
                             or _METHOD_ALLOWS_RE.search(clause):
                         continue  # "the model can fit on a single V100", "* Inference GPU: 1 × NVIDIA V100": what it
@@ -1270,8 +1306,14 @@ class _Reader:
                         else:
                             count = self._times_nodes(count, start)
                         self.add("accelerator_count", count, text, start, note="sentence")
+                    elif pattern is _GEFORCE_RE:  # "4x 4090s", "on 4 4090 GPUs"
+                        self.add("hardware", geforce(match.group(2) or match.group(4)), text, start, note="sentence")
+                        if count := match.group(1) or match.group(3):
+                            self.add("accelerator_count", self._times_nodes(counted(count.split()[-1]), start), text,
+                                     start, note="sentence")
                     elif pattern is _CJK_COUNT_RE:  # "4张A100": four A100 cards; "单卡-A100": a single card
-                        self.add("hardware", match.group(2), text, start, note="sentence")
+                        name = match.group(2)
+                        self.add("hardware", geforce(name) if name[0].isdigit() else name, text, start, note="sentence")
                         if match.group(1) and _CJK_HOURS_AFTER_RE.match(self.body, match.end()):
                             # "2048个A800 GPU 小时": accelerator-hours, not 2048 accelerators
                             self.add("accelerator_hours", float(match.group(1)), text, start, note="sentence")
