@@ -97,6 +97,9 @@ PIECES = {
     # Fields after a field on one line without end (each value was cut from the rest, once quadratic); GeForce
     # cards by their numbers; "over" a time after the accelerators.
     "fields on one line": ("Training time: 48h. GPUs: 8; ", "- Hardware: 4 * NVIDIA A100. ", "\n"),
+    # Rows without outer pipes, a row's spaces without end (a lazy group before the closing pipe was quadratic).
+    "tables without outer pipes": "Model | Hardware | Time (in days)\n ---|:---:|:---:\nm-1B | TPUv3-8 | 9\n",
+    "a row of spaces without end": ("  ", "a | b\n-|-\nx |", "y\n"),
     "geforce numbers and over": "We trained on 4x 4090s, two 3090s and 8 GPUs over 3 days, 2 1080 Ti cards; ",
 }
 

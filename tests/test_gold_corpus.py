@@ -1848,3 +1848,51 @@ def test_over_a_period_of_days_is_the_time_of_the_run_it_follows():
     card, facts = _gold("Azure__azureml-assets__assets_models_system_openai-clip-vit-base-patch32_description.md")
     assert [(f.value, f.line, f.scope) for f in facts.all("wall_hours", scope=None)] == [(288, 23, "other")]
     assert facts.value("wall_hours") is None
+
+
+def test_a_table_without_outer_pipes_is_a_table_and_a_column_of_days_is_hours():
+    # aubmindlab/aragpt2-mega: "Model | Hardware | ... | Time (in days)" over " ---|:---:|..." (GitHub's table without
+    # outer pipes); the row "AraGPT2-mega | TPUv3-128 | 9.7M | 256 | 780K | 9" (line 102) is this model's: 9 days, on
+    # a pod's slice (no one count); the other rows are its siblings'.
+    card, facts = _gold("aubmindlab__aragpt2-mega.md", "aubmindlab/aragpt2-mega")
+    assert [(f.value, f.line) for f in facts.all("wall_hours")] == [(216, 102)]
+    assert [(f.value, f.line) for f in facts.all("hardware")] == [("TPUv3-128", 102)]
+    assert facts.value("accelerator_count") is None
+    assert {f.value for f in facts.all("wall_hours", scope="other")} == {36, 72}
+    # aubmindlab/aragpt2-medium, the same table: "TPUv3-8" is one board.
+    card, facts = _gold("aubmindlab__aragpt2-medium.md", "aubmindlab/aragpt2-medium")
+    assert facts.value("wall_hours") == 360 and facts.value("accelerator_count") == 1
+
+
+def test_the_only_row_of_a_table_without_outer_pipes_is_this_models_when_its_name_picks_it():
+    # aub-mind/arabert's README (several families): "ELECTRA-base | TPUv3-8 | - | 256 | 2M | 24" (line 135), the one
+    # row of its table, is no more this repository's model than the rows of the tables above it.
+    card, facts = _gold("aub-mind__arabert__README.md", "aub-mind/arabert")
+    assert [(f.value, f.scope) for f in facts.all("wall_hours", scope=None) if f.line == 135] == [(576, "row")]
+    assert facts.value("wall_hours") is None
+
+
+def test_a_sentence_whose_subject_names_another_size_is_another_models():
+    # Azure's page of tiiuae/falcon-7b-instruct: "Hardware: Falcon-40B was trained on AWS SageMaker, on 32 A100 40GB
+    # GPUs in P4d instances." (line 11; the subject after a field's label) and "Falcon-40B-Instruct was trained on
+    # ..." (lines 32 and 64): a 40B model's run, not this 7B one's.
+    card, facts = _gold("Azure__azureml-assets__assets_models_system_tiiuae-falcon-7b-instruct_description.md",
+                        "tiiuae/falcon-7b-instruct")
+    assert sorted(f.line for f in facts.all("accelerator_count", scope="other")) == [11, 32, 64]
+    assert facts.value("accelerator_count") is None
+
+
+def test_a_size_in_apposition_to_another_models_name_is_that_models():
+    # openlm-research/open_llama_7b: "we present the results of GPT-J, a 6B parameter model trained on the Pile"
+    # (line 68); this model's size is its name's, 7B.
+    card, facts = _gold("openlm-research__open_llama_7b.md", "openlm-research/open_llama_7b")
+    assert [(f.value, f.scope) for f in facts.all("params", scope=None) if f.line == 68] == [(6e9, "other")]
+    assert facts.value("params") == 7e9
+
+
+def test_rows_labelled_by_a_size_are_a_familys_models_not_points_of_a_run():
+    # cerebras/Cerebras-GPT-111M: "Model Params | ... | Tokens | ..." with rows "111M" ... "13B" (lines 116-122): the
+    # row the name picks is this model's (2.22E+09 tokens), not the last one (the 13B model's 2.57E+11).
+    card, facts = _gold("cerebras__Cerebras-GPT-111M.md", "cerebras/Cerebras-GPT-111M")
+    rows = {f.line: (f.value, f.scope) for f in facts.all("train_tokens", scope=None) if 116 <= f.line <= 122}
+    assert rows[116] == (2.22e9, "model") and rows[122] == (2.57e11, "other") and len(rows) == 7

@@ -17,7 +17,7 @@ from .._regex import lazy_compile
 from ..card import Card
 from ..document import MODEL_CARD, UNMARKED, document_kind
 from ..tables import task_domain
-from .attribution import attribute, copied_from, copied_metadata, size_agrees
+from .attribution import SIZE_IN_NAME_RE, attribute, copied_from, copied_metadata, size_agrees, size_in_name
 from .base import NAMED_BY_ID, QUANTITIES, Fact, FactProblem, Facts, Quantity, Reading
 from .files import facts_from_folder, hub_repository
 from .metadata import facts_from_metadata, model_index_name
@@ -190,10 +190,6 @@ def _sizes_in_doubt(facts: list[Fact]) -> list[Fact]:
             if fact in sizes else fact for fact in facts]
 
 
-# A size that starts a word: not after a letter, a digit or "." ("v1.5b" states no size). The
-# look-behind also keeps the engine from retrying at every digit of a long number. An underscore
-# between digits is a decimal point ("stablelm-2-1_6b", "pangu_2_6B"), not after another number.
-_SIZE_RE = lazy_compile(r"(?<![^\W_]|\.)(?:(?<![0-9]_)[0-9]+_[0-9]+|[0-9]+(?:\.[0-9]+)?)[mMbB](?![a-zA-Z0-9])")
 _EXPERTS_RE = lazy_compile(r"(?<![a-z0-9])\d+e(?![a-z0-9])|\bmoe\b|\d+x\d+b", re.IGNORECASE)
 
 
@@ -203,9 +199,8 @@ def _size_from_name(name: str) -> list[Fact]:
     of two sizes ("OLMoE-1B-7B") the larger is the total and the smaller the active ones."""
     name = name.rsplit("/", 1)[-1]  # the owner's name states no size
     sizes = []
-    for match in _SIZE_RE.finditer(name):
-        sizes.append((float(match.group(0)[:-1].replace("_", ".")) * (1e9 if match.group(0)[-1] in "bB" else 1e6),
-                      match.group(0)))
+    for match in SIZE_IN_NAME_RE.finditer(name):
+        sizes.append((size_in_name(match), match.group(0)))
         if len(sizes) == 2:
             break
     if not sizes:

@@ -311,6 +311,17 @@ def _duplicated_from(card: Card, own: set[str], model_id: str | None) -> str | N
     return None if moved else original.strip()[:100]
 
 
+# A size that starts a word: not after a letter, a digit or "." ("v1.5b" states no size). The
+# look-behind also keeps the engine from retrying at every digit of a long number. An underscore
+# between digits is a decimal point ("stablelm-2-1_6b", "pangu_2_6B"), not after another number.
+SIZE_IN_NAME_RE = lazy_compile(r"(?<![^\W_]|\.)(?:(?<![0-9]_)[0-9]+_[0-9]+|[0-9]+(?:\.[0-9]+)?)[mMbB](?![a-zA-Z0-9])")
+
+
+def size_in_name(match: re.Match) -> float:
+    """The parameters a `SIZE_IN_NAME_RE` match states: "1_6b" is 1.6e9, "160m" 1.6e8."""
+    return float(match.group(0)[:-1].replace("_", ".")) * (1e9 if match.group(0)[-1] in "bB" else 1e6)
+
+
 _SIZE_TOLERANCE = 1.25  # "1.3B" names 1,418,678,272 parameters; "2.8B" is not "1.4B"
 
 

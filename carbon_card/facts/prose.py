@@ -39,7 +39,7 @@ from ..units import (
     parse_energy_kwh,
     parse_mass_grams,
 )
-from .attribution import TRAINING_QUANTITIES, base_row_words, size_agrees
+from .attribution import SIZE_IN_NAME_RE, TRAINING_QUANTITIES, base_row_words, size_agrees, size_in_name
 from .base import Fact, FactProblem, Reading
 from .files import CODECARBON_TOTALS
 from .metadata import EXAMPLE_LEAD_RE, ILLUSTRATION_RE, normalise_training_type, states_nothing
@@ -235,6 +235,9 @@ _HOURS_AFTER_RE = lazy_compile(r"[\s-]*(?:hours?|hrs?|h)\b", re.IGNORECASE)
 # GPU"; "(requires ~130GB GPU RAM, so e.g. 2xA100 80GB)"; "we could have divided this time by three, just with 2 GPUs";
 # "The above command assumes training on 4 GPUs"; "The configuration has been tested on single GPU setup on a RTX5000".
 # A model named by its size in a sentence: "The 175B model", "the 13B-parameter model", "7B models".
+# A size in apposition to a model's name (a capital or a digit in it: not "the model, a"): "GPT-J, a 6B parameter
+# model", "BLOOM, a 176 billion".
+_NAME_AND_ARTICLE_BEFORE_RE = lazy_compile(r"\b((?=[\w.-]*[A-Z\d])[A-Za-z][\w.]*(?:-[\w.]+)*),\s+an?\s+$")
 _MODEL_SIZE_RE = lazy_compile(r"(?<![\w.])(\d+(?:\.\d+)?\s?[MB])[\s-]+(?:param(?:eter)?s?[\s-]+)?(?:model|version|variant|checkpoint)s?\b")
 # A list of references cites other works.
 _REFERENCES_HEADING_RE = lazy_compile(r"#+\s*(?:\W\s*)?(?:references?|bibliography|citations?|works\s+cited)\b",
@@ -247,10 +250,12 @@ _EVALUATION_HEADING_RE = lazy_compile(r"#+\s*(?:\W\s*)?(?:evaluation|results|ben
 # A sentence whose subject is a variant of this model, by its name: "The Llama-SEA-LION-v2-8B-IT model was fine-tuned
 # using 8x A100-40GB" on the card of SEA-LION v2.
 _SUBJECT = r"(?:the\s+)?([A-Za-z][\w.]*(?:-[\w.]+)+)(?:\s+model)?\s+"  # a hyphenated model name as a subject
-_SUBJECT_MODEL_RE = lazy_compile(rf"\W*{_SUBJECT}(?:is|are|was|were|has\s+been)\s+(?:pre-?train|train|fine-?tun)", re.IGNORECASE)
+_FIELD_LABEL = r"(?:[a-z][a-z ]{0,30}:\s*)?"  # a subject after a field's label: "Hardware: Falcon-40B was trained on ..."
+_SUBJECT_MODEL_RE = lazy_compile(rf"\W*{_FIELD_LABEL}{_SUBJECT}(?:is|are|was|were|has\s+been)\s+(?:pre-?train|train|fine-?tun)",
+                                 re.IGNORECASE)
 # A paragraph whose first words name a variant of this model: "Gemma-SEA-LION-v3-9B-IT was built using ... The training
 # process for fine-tuning was approximately 15 hours, ... on 8x H100" on the page of Gemma-SEA-LION-v3-9B.
-_PARAGRAPH_SUBJECT_RE = lazy_compile(rf"[ \t>*_-]*{_SUBJECT}(?:is|was|were|has\s+been)\b", re.IGNORECASE)
+_PARAGRAPH_SUBJECT_RE = lazy_compile(rf"[ \t>*_-]*{_FIELD_LABEL}{_SUBJECT}(?:is|was|were|has\s+been)\b", re.IGNORECASE)
 # A sentence whose subject is an earlier version: "The original version of Dolly was trained ..." (a link's dots end no
 # sentence).
 _EARLIER_VERSION_RE = lazy_compile(r"\b(?:original|previous|earlier|first|older)\s+(?:version|release|model)\b(?:[^.;]|\.(?=\S)){0,200}?"
@@ -1000,13 +1005,18 @@ class _Reader:
         for body_offset in table.line_offsets:
             self._use(body_offset)
         labels = [row[0].strip() for row in rows]
-        progress = _is_number_cell(labels[0]) or bool(_RANGE_CELL_RE.fullmatch(labels[0])) or columns[0] is not None
+        # Rows labelled by a size ("| Model Params | ... | Tokens |": "111M", "13B") are a family's models, which this
+        # model's name picks; other numbers first are points along one run.
+        by_size = all(_SIZE_LABEL_RE.fullmatch(label) for label in labels) and bool(
+            _SIZE_HEADER_RE.search(table.header[0]))
+        progress = not by_size and (_is_number_cell(labels[0]) or bool(_RANGE_CELL_RE.fullmatch(labels[0]))
+                                    or columns[0] is not None)
         if progress:
             # A table of figures along one training run: its last row is the final total.
             chosen = {len(rows) - 1: _RowScope("model", f"last row of the table at line {self.line(table.start)}",
                                                Reading.LAST_ROW)}
         else:
-            chosen = self._row_scopes(labels, table)
+            chosen = self._row_scopes(labels, table, by_size)
         for index, (scope, note, reading, of_base) in chosen.items():
             row = rows[index]
             for cell, kind in zip(row[1:], columns[1:]):
@@ -1035,12 +1045,14 @@ class _Reader:
     def _accelerators_cell(self, cell: str, offset: int, scope: str, note: str, reading: Reading, row: str | None) -> None:
         """A row's accelerators, in a column of them: "4xV100 32GB" (count and hardware), "512" (a count)."""
         match = _ACCELERATORS_CELL_RE.fullmatch(cell)
-        if match is None or match.group(2) is None and not cell.strip().isdigit():
+        if match is None or match.group(1) and match.group(2) is None and not cell.strip().isdigit():
             return
         text = cell.strip()
-        if match.group(2):
-            self.add("hardware", match.group(2), text, offset, scope=scope, note=note, reading=reading, row=row)
-        self.add("accelerator_count", int(match.group(1)), text, offset, scope=scope, note=note, reading=reading, row=row)
+        if hardware := match.group(2) or match.group(3):
+            self.add("hardware", hardware, text, offset, scope=scope, note=note, reading=reading, row=row)
+        count = int(match.group(1)) if match.group(1) else parse_accelerator_count(text)  # "TPUv3-8": one board
+        if count:
+            self.add("accelerator_count", count, text, offset, scope=scope, note=note, reading=reading, row=row)
 
     def _key_value_table(self, table: _Table) -> None:
         # A label in bold ("| **Carbon Emitted** | ~150 kg CO₂ eq |") is the same label.
@@ -1116,7 +1128,8 @@ class _Reader:
                     self.add(quantity, _number(cell.strip()) * factor, f"{cell.strip()} {unit}", offset,
                              note=f"field '{key}' of a CodeCarbon table, {how}", reading=Reading.FIELD)
 
-    def _row_scopes(self, labels: list[str], table: _Table) -> dict[int, _RowScope]:
+    def _row_scopes(self, labels: list[str], table: _Table, by_size: bool = False) -> dict[int, _RowScope]:
+        """Each row's scope; rows labelled by a size alone (`by_size`) are no base's: the name adds the family's words."""
         where = f"the table at line {self.line(table.start)}"
         model_rows = [i for i, label in enumerate(labels) if not _is_total(label)]
         scopes = {}
@@ -1133,6 +1146,10 @@ class _Reader:
                 scopes[model_rows[0]] = _RowScope("other", f"row '{label}' of {where}, the base of this model "
                                                            f"(this one adds {', '.join(sorted(tuning))})", Reading.ROW,
                                                   of_base=True)
+            elif not named and table.without_outer_pipes:
+                # GitHub's tables without outer pipes are most in projects' READMEs, of several models: the only
+                # row ("ELECTRA-base" in AraBERT's README) is this model's when its name picks it.
+                scopes[model_rows[0]] = _RowScope("row", f"row '{label}' of {where}", Reading.ROW)
             else:
                 scopes[model_rows[0]] = _RowScope("model", f"row '{label}' of {where}" + (", this model" if named else ""),
                                                   Reading.OWN_ROW if named else Reading.ROW)
@@ -1147,7 +1164,8 @@ class _Reader:
         marked = mine is not None and mine in ours  # "| This Model Training | 0.594 kg CO2 |": theirs, never a base's
         for position, index in enumerate(model_rows):
             label = labels[index]
-            if position == mine and not marked and (tuning := base_row_words(name_tokens(label), self.model_name)):
+            if position == mine and not marked and not by_size and (
+                    tuning := base_row_words(name_tokens(label), self.model_name)):
                 # "Llama 2 7B" on the card of Llama-2-7b-chat: the base model's pre-training.
                 scopes[index] = _RowScope("other", f"row '{label}' of {where}, the base of this model "
                                                    f"(this one adds {', '.join(sorted(tuning))})", Reading.ROW, of_base=True)
@@ -1254,8 +1272,11 @@ class _Reader:
                         continue  # "**Trainable Parameters:** ~0.8M parameters", "~4.7M trainable parameters (~0.97% of base)": an adapter's, not the model's size
                     # "from 7 billion to 70 billion parameters", "135M, 360M and 1.7B parameters": sizes of a family;
                     # "the 124 million parameter version of GPT-2": another model's.
+                    # "GPT-J, a 6B parameter model trained on the Pile" on open_llama_7b's card: the named model's.
+                    named = _NAME_AND_ARTICLE_BEFORE_RE.search(before)
                     scope = ("family" if _SIZE_LIST_BEFORE_RE.search(before)
-                             else "other" if _VERSION_OF_AFTER_RE.match(self.body, match.end()) else None)
+                             else "other" if _VERSION_OF_AFTER_RE.match(self.body, match.end())
+                             or named and self._names_another_model(named.group(1)) else None)
                     number = parse_count(match.group(1) if pattern is not _PARAMS_RE or not match.group("scale")
                                          else f"{match.group(1)} {match.group('scale')}")
                     if pattern is _TOKENS_RE:
@@ -1339,7 +1360,9 @@ class _Reader:
                         # "The 175B model was trained on 992 80GB A100 GPUs" on opt-1.3b's card: the 175B model's run.
                         self._not_this_model(read_before, TRAINING_QUANTITIES, "of a model of another size")
                     elif ((subject := _SUBJECT_MODEL_RE.match(clause) or _PARAGRAPH_SUBJECT_RE.match(line_before))
-                          and self._names_a_variant(subject.group(1))):
+                          and (self._names_a_variant(subject.group(1)) or self._names_another_size(subject.group(1)))):
+                        # "Falcon-40B-Instruct was trained on AWS SageMaker, on 32 A100 40GB GPUs" on the page of
+                        # falcon-7b-instruct: a model of another size is another model.
                         self._not_this_model(read_before, TRAINING_QUANTITIES, f"of {subject.group(1)}")
                     elif (variant := self._section_subject(start)) and self._names_a_variant(variant):
                         # "## Training details\n\nGerPT2-large is trained on ... Training took roughly 12 days on
@@ -1445,6 +1468,11 @@ class _Reader:
     def _not_the_named_size(self, sizes: list[float]) -> bool:
         """Whether sizes were stated and none is the one this model's name states."""
         return bool(self.named_size and sizes) and not any(size_agrees(size, self.named_size) for size in sizes)
+
+    def _names_another_size(self, name: str) -> bool:
+        """Whether a model's name states sizes and none is the one this model's name states ("Falcon-40B" on
+        falcon-7b-instruct's page)."""
+        return self._not_the_named_size([size_in_name(match) for match in SIZE_IN_NAME_RE.finditer(name)])
 
     def _names_a_variant(self, name: str) -> bool:
         """Whether a model's name is this one's with more words: a variant of it ("SEA-LION-v1-7B-IT" on
@@ -1772,9 +1800,14 @@ class _Table(NamedTuple):
     rows: list[list[str]]
     row_offsets: list[int]
     line_offsets: list[int]
+    without_outer_pipes: bool = False  # "Model | Hardware | Time (in days)", as GitHub allows
 
 
-_PIPE_ROW_RE = lazy_compile(r"^[ \t]*\|(.*)\|[ \t\r]*$", re.MULTILINE)  # "\r": CRLF cards
+# A row, its outer pipes optional as in GitHub's tables ("Model | Hardware | Time (in days)"): the lines tried hold a
+# pipe, and only a header over a separator row starts a table. The closing pipe is cut in `_row_cells` (a lazy group
+# before it would retry each run of spaces to its end: quadratic).
+_PIPE_ROW_RE = lazy_compile(r"^[ \t]*\|?([^\n]*)", re.MULTILINE)
+
 _SEPARATOR_RE = lazy_compile(r"^[\s|:\-]+$")
 # Two-column tables read row by row: CodeCarbon's output ("| emissions | 0.0435 |"), and the
 # questions of the climate performance model card (Hershcovich et al., 2022).
@@ -1814,7 +1847,7 @@ def _pipe_tables(body: str) -> Iterator[_Table]:
     while index < len(rows) - 1:
         header, separator = rows[index], rows[index + 1]
         contiguous = body.count("\n", header.end(), separator.start()) == 1
-        if not (contiguous and _SEPARATOR_RE.match(separator.group(1))):
+        if not (contiguous and _SEPARATOR_RE.match(_row_text(separator))):
             index += 1
             continue
         body_rows = []
@@ -1822,7 +1855,7 @@ def _pipe_tables(body: str) -> Iterator[_Table]:
         while cursor < len(rows) and body.count("\n", rows[cursor - 1].end(), rows[cursor].start()) == 1:
             body_rows.append(rows[cursor])
             cursor += 1
-        header_cells = _cells(header.group(1))
+        header_cells = _cells(_row_text(header))
         if not any(_column_kind(cell) for cell in header_cells[1:]) and not (
                 len(header_cells) == 2 and _key_value_table(body, rows[index:cursor])):
             index = cursor  # no column of training figures: the table is not read, its rows not split
@@ -1830,11 +1863,18 @@ def _pipe_tables(body: str) -> Iterator[_Table]:
         yield _Table(
             header.start(),
             header_cells,
-            [_cells(row.group(1)) for row in body_rows],
+            [_cells(_row_text(row)) for row in body_rows],
             [row.start() for row in body_rows],
             [row.start() for row in rows[index:cursor]],
+            body[header.start():header.end()].lstrip()[:1] != "|",
         )
         index = cursor
+
+
+def _row_text(row: re.Match) -> str:
+    """A row's cells' text, without its closing pipe."""
+    text = row.group(1).rstrip(" \t\r")
+    return text[:-1] if text.endswith("|") and not text.endswith("\\|") else text
 
 
 def _key_value_table(body: str, rows: list[re.Match]) -> bool:
@@ -1901,6 +1941,8 @@ class _RowScope(NamedTuple):
 
 # Patterns of `_column_kind`, asked of every header cell of every table.
 _HEADER_UNIT_RE = lazy_compile(r"\(([^()]*)\)")
+# A column of days a run took: "| Time (in days) |", "| Training days |", "| GPU-days |" (not "| Day |" of a log).
+_DAYS_COLUMN_RE = lazy_compile(r"\b(?:time|duration|training|gpu|tpu)\b[^|]*\bdays\b|\b(?:gpu|tpu)[\s-]?days\b")
 _INFERENCE_COLUMN_RE = lazy_compile(r"logit|/\s*s\b|/\s*sec|\bper\b|latency|speed|throughput|decode|prefill|memory|first")
 # A rate, or a figure for a fixed budget rather than the run: "A100 GPU hours taken on 300B tokens" (a speed
 # comparison), "hours for 1B tokens".
@@ -1933,9 +1975,9 @@ def _column_kind(header: str) -> tuple[str, str | None, str] | None:
         return ("emissions", unit or "g", scope)
     if "energy" in key:
         return ("energy", unit or "kWh", scope)
-    if "hour" in key:
+    if "hour" in key or "day" in key and _DAYS_COLUMN_RE.search(key):
         accelerator = _ACCELERATOR_COLUMN_RE.search(key)
-        return ("accelerator_hours" if accelerator else "wall_hours", "h", "model")
+        return ("accelerator_hours" if accelerator else "wall_hours", "h" if "hour" in key else "days", "model")
     if "token" in key and not _NOT_TRAINING_TOKENS_COLUMN_RE.search(key):  # not "| Max Num Tokens |", a length
         return ("train_tokens", None, "model")
     if _ACCELERATORS_COLUMN_RE.fullmatch(key.strip()):
@@ -1968,14 +2010,17 @@ def _table_value(cell: str, quantity: str, unit: str | None) -> float | None:
             number = parse_count(text)
             scale = (unit or "").strip().upper()
             return number * _PARAM_SCALES[scale] if scale in _PARAM_SCALES and text[-1:].isdigit() else number
-        return parse_count(text)
+        return parse_count(text) * (24 if unit == "days" else 1)  # the other quantities' cells are counts or hours
     except UnitError:
         return None
 
 
 _ACCELERATORS_COLUMN_RE = lazy_compile(r"(?:#\s*|number\s+of\s+|num\.?\s+)?(?:gpus?|tpus?|accelerators?|hardware|devices)")
-# A cell of that column: a count times an accelerator ("4xV100 32GB", "1× A100 80GB"), or a count alone under "# GPUs".
-_ACCELERATORS_CELL_RE = lazy_compile(rf"\s*(\d{{1,6}})\s*(?:[x×]\s*({_ACCEL})\s*)?")
+# A cell of that column: a count times an accelerator ("4xV100 32GB", "1× A100 80GB"), a count alone under "# GPUs", or
+# an accelerator alone ("TPUv3-128": a pod's slice, no one count).
+_ACCELERATORS_CELL_RE = lazy_compile(rf"\s*(?:(\d{{1,6}})\s*(?:[x×]\s*({_ACCEL})\s*)?|({_ACCEL})\s*)")
+_SIZE_LABEL_RE = lazy_compile(r"\d+(?:\.\d+)?\s?[MB]", re.IGNORECASE)
+_SIZE_HEADER_RE = lazy_compile(r"param|size|model", re.IGNORECASE)
 _PARAMS_COLUMN_RE = lazy_compile(r"(?:#\s*|total\s+|number\s+of\s+)?(?:params|parameters?|parameter\s+count)\b"
                                   r"|参数|パラメータ|파라미터")
 _COMMA_BEFORE_SCALE_RE = lazy_compile(r"\d{1,3},\d{3}\s*[a-z]+", re.IGNORECASE)
