@@ -1896,3 +1896,23 @@ def test_rows_labelled_by_a_size_are_a_familys_models_not_points_of_a_run():
     card, facts = _gold("cerebras__Cerebras-GPT-111M.md", "cerebras/Cerebras-GPT-111M")
     rows = {f.line: (f.value, f.scope) for f in facts.all("train_tokens", scope=None) if 116 <= f.line <= 122}
     assert rows[116] == (2.22e9, "model") and rows[122] == (2.57e11, "other") and len(rows) == 7
+
+
+def test_two_figures_read_alike_that_disagree_leave_the_value_in_doubt():
+    # bethelhem21/tenacious-judge-lora: "| Training time | ~20 minutes on Colab T4 (free tier) |" (line 145) and "|
+    # Training time | ~17 minutes (1,009 seconds) |" (line 295): which is right is not said; none is chosen, nothing
+    # is lifted into the block, and CC405 reports the two.
+    card, facts = _gold("bethelhem21__tenacious-judge-lora.md", "bethelhem21/tenacious-judge-lora")
+    assert sorted(f.line for f in facts.all("wall_hours") if f.structured) == [145, 295]
+    assert facts.best("wall_hours") is None
+    assessment = assess(card, facts)
+    assert any(f.code == "CC405" and "wall hours" in f.message for f in assessment.findings)
+    assert "hours_used" not in (propose(assessment).block or {})
+
+
+def test_a_duration_nested_under_an_average_is_each_runs():
+    # taed2-2526q1-gced-upc/TAED2-SmartHealth.AI: "- **Training Duration:** 16.15 seconds (0.0045 hours)" (line 58),
+    # then "- **Average per Run:**" over "  - Duration: 1.08 s" (line 60): the training's time is the first.
+    card, facts = _gold("taed2-2526q1-gced-upc__TAED2-SmartHealth.AI__models_modelcard.md")
+    assert [f.line for f in facts.all("wall_hours")] == [58]
+    assert facts.value("wall_hours") == pytest.approx(16.15 / 3600, rel=1e-3)

@@ -243,6 +243,12 @@ class Facts:
             return _metadata_checked_against_text(best, candidates)
         if quantity == "hardware":
             return _named_hardware(best, candidates)
+        if quantity in _IN_DOUBT_WHEN_TWO and isinstance(best.value, (int, float)) and any(
+                fact.origin == best.origin and fact.reading is best.reading and isinstance(fact.value, (int, float))
+                and not best.value / _AGREE <= fact.value <= best.value * _AGREE for fact in candidates):
+            # Two figures read alike disagree ("| Training time | ~20 minutes |" and, further on, "| Training time |
+            # ~17 minutes (1,009 seconds) |"): which is right is not said, and none is chosen (CC405 reports them).
+            return None
         return best
 
     def disclosed(self, quantity: str) -> tuple[Fact, ...]:
@@ -260,6 +266,10 @@ class Facts:
         by_quantity = self._by_quantity
         return {name: fact for name in QUANTITIES
                 if (name, "model") in by_quantity and (fact := self.best(name)) is not None}
+
+
+_IN_DOUBT_WHEN_TWO = frozenset({"accelerator_count", "wall_hours", "accelerator_hours", "params"})
+_AGREE = 1.1  # two figures within a tenth of each other are one, rounded
 
 
 def _not_positive(value: Any) -> bool:

@@ -320,6 +320,9 @@ _EMISSION_WORD_RE = lazy_compile(r"emission|emitted|carbon footprint", re.IGNORE
 _PROJECT_TOTAL_RE = lazy_compile(r"\b(?:this|the|our|whole|entire)\s+(?:analysis|project|study)\b"
                                  r"|\ball\s+(?:the\s+|our\s+)?(?:experiments|runs|models|components)\b", re.IGNORECASE)
 # After a mass: a denominator makes it a rate (grid intensity, emissions per hour), not emissions.
+# A list item of an average or a rate, over nested items: "- **Average per Run:**", "* Per epoch:".
+_RATE_ITEM_RE = lazy_compile(r"[ \t]*[-*+][ \t]+(?:\*\*)?[^:\n]{0,30}\b(?:average|mean|per\s+(?:run|epoch|step|sample|query|request))\b",
+                             re.IGNORECASE)
 # A nested list item of the training's share: "    - Training: 42,17 g Co2".
 _TRAINING_ITEM_RE = lazy_compile(r"[ \t]+[-*+][ \t]+(?:\*\*)?(?:model\s+)?(?:training|fine-?tuning)\b[^:\n]{0,20}:", re.IGNORECASE)
 # A list item of a part that is not the training: "    - Loading dataset: 4,3e-4 g Co2", "- Evaluation: 1,07 g Co2".
@@ -752,6 +755,8 @@ class _Reader:
         if kind in ("hardware", "accelerator_count", "hours") and _EVALUATION_HEADING_RE.match(
                 self._heading_before(line_start)):
             return False  # "# Evaluation ... - GPUs: 4 (V100)": the evaluation's runs, as a sentence there
+        if kind in ("hours", "energy", "emissions") and self._under_a_rate_item(line_start):
+            return True  # "- **Average per Run:**" over "  - Duration: 1.08 s": each run's, not the training's
         return self._labelled(kind, label, value, start)
 
     def _size_scale_lines(self) -> set[int]:
@@ -1435,6 +1440,20 @@ class _Reader:
                 return False
             if _TRAINING_ITEM_RE.match(line):
                 return True
+        return False
+
+    def _under_a_rate_item(self, line_start: int) -> bool:
+        """Whether the list item at `line_start` is nested under one labelled as an average or a rate ("- **Average
+        per Run:**" over "  - Duration: 1.08 s"): its figures are each run's, not the training's."""
+        line_end = self.body.find("\n", line_start)
+        line = self.body[line_start : line_end if line_end >= 0 else len(self.body)]
+        indent = len(line) - len(line.lstrip())
+        if not indent:
+            return False
+        before = self.body[max(0, line_start - 800) : line_start].splitlines()
+        for above in itertools.islice(reversed(before), 8):  # the parent item is a few lines up
+            if above.strip() and len(above) - len(above.lstrip()) < indent:
+                return _RATE_ITEM_RE.match(above) is not None
         return False
 
     def _bound_before(self, start: int) -> bool:

@@ -125,7 +125,7 @@ def other_conflicts(ctx: Context) -> Findings:
     for quantity, tolerance in _COMPARED.items():
         if len(facts.all(quantity)) < 2:
             continue  # nothing to compare
-        best = facts.best(quantity)
+        best = facts.best(quantity) or facts.all(quantity)[0]  # none chosen: the figures are in doubt, as reported here
         if not best.structured:
             continue
         for other in facts.all(quantity):
