@@ -252,7 +252,9 @@ CC405 = Rule(
     "Two places of the card or its files disagree on a training fact (energy, location, count, size).",
     why="The card's metadata, its text and the files beside it each state training facts; when two disagree on "
         "the energy, the location, the number of accelerators, the parameters or the tokens, the estimate "
-        "follows one of them and a reader may follow the other. Make them agree.",
+        "follows one of them and a reader may follow the other; two of a count, a time or a size read alike (two "
+        "fields, two rows of this model) leave it in doubt, and neither is used nor written into the block. Make "
+        "them agree.",
     bad=_card("## Environmental Impact\n\n- **Compute Region:** Quebec, Canada\n"),
     good=_card("## Environmental Impact\n\n- **Compute Region:** Iowa, USA\n"),
     check=other_conflicts,
