@@ -286,7 +286,7 @@ _GEFORCE_RE = lazy_compile(rf"{_GEFORCE_COUNT}{_GEFORCE_NUMBER}s\b|(?:{_GEFORCE_
                            re.IGNORECASE)
 
 
-def geforce(number: str) -> str:
+def _geforce(number: str) -> str:
     """A GeForce card's name from its number: "4090" is "RTX 4090", "1080 Ti" "GTX 1080 Ti" (the 10 series is GTX)."""
     return f"{'GTX' if number[0] == '1' else 'RTX'} {number}"
 
@@ -319,7 +319,6 @@ _EMISSION_WORD_RE = lazy_compile(r"emission|emitted|carbon footprint", re.IGNORE
 # all experiments".
 _PROJECT_TOTAL_RE = lazy_compile(r"\b(?:this|the|our|whole|entire)\s+(?:analysis|project|study)\b"
                                  r"|\ball\s+(?:the\s+|our\s+)?(?:experiments|runs|models|components)\b", re.IGNORECASE)
-# After a mass: a denominator makes it a rate (grid intensity, emissions per hour), not emissions.
 # A list item of an average or a rate, over nested items: "- **Average per Run:**", "* Per epoch:".
 _RATE_ITEM_RE = lazy_compile(r"[ \t]*[-*+][ \t]+(?:\*\*)?[^:\n]{0,30}\b(?:average|mean|per\s+(?:run|epoch|step|sample|query|request))\b",
                              re.IGNORECASE)
@@ -1333,13 +1332,13 @@ class _Reader:
                             count = self._times_nodes(count, start)
                         self.add("accelerator_count", count, text, start, note="sentence")
                     elif pattern is _GEFORCE_RE:  # "4x 4090s", "on 4 4090 GPUs"
-                        self.add("hardware", geforce(match.group(2) or match.group(4)), text, start, note="sentence")
+                        self.add("hardware", _geforce(match.group(2) or match.group(4)), text, start, note="sentence")
                         if count := match.group(1) or match.group(3):
                             self.add("accelerator_count", self._times_nodes(counted(count.split()[-1]), start), text,
                                      start, note="sentence")
                     elif pattern is _CJK_COUNT_RE:  # "4张A100": four A100 cards; "单卡-A100": a single card
                         name = match.group(2)
-                        self.add("hardware", geforce(name) if name[0].isdigit() else name, text, start, note="sentence")
+                        self.add("hardware", _geforce(name) if name[0].isdigit() else name, text, start, note="sentence")
                         if match.group(1) and _CJK_HOURS_AFTER_RE.match(self.body, match.end()):
                             # "2048个A800 GPU 小时": accelerator-hours, not 2048 accelerators
                             self.add("accelerator_hours", float(match.group(1)), text, start, note="sentence")
