@@ -432,6 +432,7 @@ def test_the_number_grammar_reads_halves_in_words_and_thousands_in_counts(line, 
     ("We fine-tuned it on two 3090s for 6 hours.", "accelerator_count", 2),
     ("The model was trained on 4 4090 GPUs.", "accelerator_count", 4),
     ("The model was trained using 2x 1080 Ti cards for a week.", "hardware", "GTX 1080 Ti"),
+    ("We trained it on 4 1080Ti GPUs.", "accelerator_count", 4),  # "Ti" glued to the number
     ("我们使用6张3090训练了10小时。", "hardware", "RTX 3090"),  # the estimator knows it by its maker's name
     # ... not a decade, nor either of two cards, nor what the model can run on.
     ("By the 2050s emissions will matter; we trained it on 2 GPUs.", "hardware", None),

@@ -350,7 +350,10 @@ _SENTENCE_PATTERNS = (
                     "a40", "a50", "a60", "l4", "amd", "gaudi", "k80", "p40", "mi2", "mi3", "titan")),
     (_DURATION_RE, ("hour", "hrs", "day", "week", "month", "minute", "mins")),
     (_GPU_COUNT_RE, ("gpu", "tpus", "accelerators", "tpu cores")),  # "gpu": the hardware's own anchor, found once
-    (_GEFORCE_RE, ("050", "060", "070", "080", "090")),  # every GeForce number holds one; "gpu", in most cards, none
+    # A GeForce number before a space, a plural's "s" or a glued "Ti" (not "gpu", which large cards hold many of, nor
+    # its digits alone, which decimals hold: "0.9050").
+    (_GEFORCE_RE, ("050 ", "060 ", "070 ", "080 ", "090 ", "050s", "060s", "070s", "080s", "090s", "050ti", "060ti", "070ti",
+                   "080ti", "090ti")),
     (_CUMULATIVE_HOURS_RE, ("cumulative",)),
     (_CJK_COUNT_RE, ("张", "張", "台", "枚", "块", "塊", "个", "個", "单卡", "單卡")),
     (_CJK_DURATION_RE, ("小时", "小時", "時間", "分", "天", "日間", "시간", "일")),
