@@ -117,7 +117,7 @@ _DURATION_RE = lazy_compile(
     rf"|\bover\s+the\s+(?:duration|course)\s+of"
     # "over" as "during", after the accelerators or the verb: "on 16 TPUv4 chips over 4 days", "trained over a period of
     # 12 days" (not "for over 3 days", a bound, below)
-    rf"|(?:(?<=gpus\s)|(?<=tpus\s)|(?<=chips\s)|(?<=cores\s)|(?<=nodes\s)|(?<=\ds\s)|(?<=trained\s)|(?<=ran\s))over"
+    rf"|(?=over\s)(?:(?<=gpus\s)|(?<=tpus\s)|(?<=chips\s)|(?<=cores\s)|(?<=nodes\s)|(?<=\ds\s)|(?<=trained\s)|(?<=ran\s))over"
     rf"(?=\s+(?:a\s+period\s+of\s+)?\d)(?:\s+a\s+period\s+of)?"
     rf"|\bin(?=\s+(?:just|only|a\s+little\s+over|just\s+over|about|less\s+than|under|~)?\s*\d)"
     rf"|,(?=\s+(?:~\s*|about\s+|around\s+|approx(?:imately|\.)?\s+)?{_NUM}\s*(?:hours?|days?|weeks?|minutes?)"
@@ -282,8 +282,9 @@ _CJK_COUNT_RE = lazy_compile(rf"(?:(?<![\d.])(\d{{1,5}})\s*(?:张|張|台|枚|�
 # after its maker's name ("RTX 4090 GPUs", `_HARDWARE_RE`'s) nor another number ("3090/4090 GPUs": either).
 _GEFORCE_NUMBER = r"(?:(?<![\w./])|(?<=\d[x×*]))(?<!rtx\s)(?<!gtx\s)(?<!rtx-)(?<!gtx-)(?<!geforce\s)(?<!nvidia\s)([1-5]0[5-9]0(?:\s?Ti)?)"
 _GEFORCE_COUNT = rf"(?<![\w.,])({THOUSANDS}|\d{{1,4}}|a\s+single|single|one|dual|twin|quad|{_COUNT_WORDS})\s*(?:[x×*]\s*)?"
-_GEFORCE_RE = lazy_compile(rf"{_GEFORCE_COUNT}{_GEFORCE_NUMBER}s\b|(?:{_GEFORCE_COUNT})?{_GEFORCE_NUMBER}\s+(?:GPUs?|cards)\b",
-                           re.IGNORECASE)
+# The look-ahead turns down at once the positions where neither a count nor a number starts (most of a window).
+_GEFORCE_RE = lazy_compile(rf"(?=[\dasodtqfen])(?:{_GEFORCE_COUNT}{_GEFORCE_NUMBER}s\b"
+                           rf"|(?:{_GEFORCE_COUNT})?{_GEFORCE_NUMBER}\s+(?:GPUs?|cards)\b)", re.IGNORECASE)
 
 
 def _geforce(number: str) -> str:
@@ -350,10 +351,8 @@ _SENTENCE_PATTERNS = (
                     "a40", "a50", "a60", "l4", "amd", "gaudi", "k80", "p40", "mi2", "mi3", "titan")),
     (_DURATION_RE, ("hour", "hrs", "day", "week", "month", "minute", "mins")),
     (_GPU_COUNT_RE, ("gpu", "tpus", "accelerators", "tpu cores")),  # "gpu": the hardware's own anchor, found once
-    # A GeForce number before a space, a plural's "s" or a glued "Ti" (not "gpu", which large cards hold many of, nor
-    # its digits alone, which decimals hold: "0.9050").
-    (_GEFORCE_RE, ("050 ", "060 ", "070 ", "080 ", "090 ", "050s", "060s", "070s", "080s", "090s", "050ti", "060ti", "070ti",
-                   "080ti", "090ti")),
+    # "gpu" is the hardware's anchor, found once; each other word is a pass over the text.
+    (_GEFORCE_RE, ("gpu", "cards", "0s")),
     (_CUMULATIVE_HOURS_RE, ("cumulative",)),
     (_CJK_COUNT_RE, ("张", "張", "台", "枚", "块", "塊", "个", "個", "单卡", "單卡")),
     (_CJK_DURATION_RE, ("小时", "小時", "時間", "分", "天", "日間", "시간", "일")),
