@@ -544,3 +544,11 @@ def test_the_plain_field_look_ahead_turns_down_no_line():
         for start in _lines_with_fields(body):
             found, expected = _PLAIN_FIELD_RE.match(body, start), without.match(body, start)
             assert (found and found.groupdict()) == (expected and expected.groupdict())
+
+
+def test_a_table_of_thousands_of_rows_is_read_to_its_first_rows_and_its_last():
+    # A training log of 3,000 rows: the first thousand are read (bounded time) and the last, the run's final figure.
+    rows = "".join(f"| {step} | {step * 10} |\n" for step in range(1, 3001))
+    facts = gather(parse_card("---\nlicense: mit\n---\n# m\n\n## Training results\n\n| Step | Training hours |\n|---|---|\n"
+                              + rows))
+    assert [(f.value, f.line) for f in facts.all("wall_hours")] == [(30000, 3009)]

@@ -1873,8 +1873,11 @@ def _pipe_tables(body: str) -> Iterator[_Table]:
         body_rows = []
         cursor = index + 2
         while cursor < len(rows) and body.count("\n", rows[cursor - 1].end(), rows[cursor].start()) == 1:
-            body_rows.append(rows[cursor])
+            if len(body_rows) < MAX_FIGURES:  # a table of thousands of rows is no card's: its first are read,
+                body_rows.append(rows[cursor])
             cursor += 1
+        if len(body_rows) == MAX_FIGURES and body_rows[-1] is not rows[cursor - 1]:
+            body_rows.append(rows[cursor - 1])  # and its last (a training log's final row)
         header_cells = _cells(_row_text(header))
         if not any(_column_kind(cell) for cell in header_cells[1:]) and not (
                 len(header_cells) == 2 and _key_value_table(body, rows[index:cursor])):
@@ -1885,7 +1888,7 @@ def _pipe_tables(body: str) -> Iterator[_Table]:
             header_cells,
             [_cells(_row_text(row)) for row in body_rows],
             [row.start() for row in body_rows],
-            [row.start() for row in rows[index:cursor]],
+            [row.start() for row in rows[index:index + 2]] + [row.start() for row in body_rows],
             body[header.start():header.end()].lstrip()[:1] != "|",
         )
         index = cursor
