@@ -1916,3 +1916,13 @@ def test_a_duration_nested_under_an_average_is_each_runs():
     card, facts = _gold("taed2-2526q1-gced-upc__TAED2-SmartHealth.AI__models_modelcard.md")
     assert [f.line for f in facts.all("wall_hours")] == [58]
     assert facts.value("wall_hours") == pytest.approx(16.15 / 3600, rel=1e-3)
+
+
+def test_the_course_templates_overall_training_time_is_the_training_time():
+    # COMP34812's model card template (14 course cards of batch 40): "      - overall training time: 2.8 hours" beside
+    # "      - duration per training epoch:  10.5 minutes" (a rate, not read), xxxbf0222/COMP34812 line 99; a compound
+    # time in the same field: "6m 11.1s" (wukachn/uom-nlu).
+    card, facts = _gold("xxxbf0222__COMP34812__Solution2_2nd_sol_model_card.md")
+    assert [(f.value, f.line) for f in facts.all("wall_hours")] == [(2.8, 99)]
+    card, facts = _gold("wukachn__uom-nlu__Group_19_Model_Card_B.md")
+    assert facts.value("wall_hours") == pytest.approx((6 * 60 + 11.1) / 3600)

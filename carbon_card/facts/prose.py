@@ -381,7 +381,7 @@ _TRAIN_CONTEXT_RE = lazy_compile(r"train|pretrain|fine-?tun|训练|訓練|学習
 
 _AUTOTRAIN_RE = lazy_compile(rf"CO2 Emissions \(in grams\)\s*:\s*({_NUM})", re.IGNORECASE)
 _PLAIN_LABEL = (
-    r"gpus?(?: used)?|tpus?|hardware(?: type| used)?|hours used|training time|carbon emitted"
+    r"gpus?(?: used)?|tpus?|hardware(?: type| used)?|hours used|(?:overall )?training time|carbon emitted"
     r"|(?:training |compute )?(?:time|duration)|training hours|num_devices|num_gpus?|n_gpus?"
     r"|co2 emissions?|cloud provider|compute region|training tokens|number of parameters"
     # "*Total kWh = 2500", "*Total Emissions (tCO2e) = 0.8075": totals written as equations.
@@ -396,7 +396,7 @@ _PLAIN_SIZE_FIELD_RE = lazy_compile(r"^[ \t]*(?:[-*+][ \t]+)?(?P<label>(?:model 
 _SCALE_AFTER_RE = lazy_compile(r"\s*[/(]")
 # The first letters of the labels (a test checks them against `_PLAIN_LABEL`): the look-ahead turns
 # down the other lines ("- Loss: 0.1", "from x import y") at once, where the labels are tried one by one.
-_PLAIN_LABEL_INITIALS = "cdghnt"
+_PLAIN_LABEL_INITIALS = "cdghnot"
 # A second field on a field's line, after a sentence's or a list's separator: "Hardware: 4 * NVIDIA A100. Training
 # time: 48h." (the first field's value ends before it).
 _FIELDS_ON_A_LINE = 8
@@ -583,7 +583,7 @@ def _label_kind(label: str) -> str | None:
                "hardware used", "gpu used", "gpus used", "training hardware"}:  # not "Compute infrastructure": a cluster's name (Jean Zay), no accelerator
         return "hardware"
     if key in {"hours used", "training time", "training duration", "time", "duration", "compute time",
-               "training hours", "training length"} or "hour" in key and _ACCELERATOR_HOURS_LABEL_RE.fullmatch(key) \
+               "training hours", "training length", "overall training time"} or "hour" in key and _ACCELERATOR_HOURS_LABEL_RE.fullmatch(key) \
             or ("time" in key or "duration" in key or "hour" in key) and _TRAINING_TIME_LABEL_RE.fullmatch(key):
         return "hours"
     if key in {"num_devices", "number of gpus", "number of accelerators", "gpu count", "num_gpu", "num_gpus", "n_gpu",
