@@ -1926,3 +1926,11 @@ def test_the_course_templates_overall_training_time_is_the_training_time():
     assert [(f.value, f.line) for f in facts.all("wall_hours")] == [(2.8, 99)]
     card, facts = _gold("wukachn__uom-nlu__Group_19_Model_Card_B.md")
     assert facts.value("wall_hours") == pytest.approx((6 * 60 + 11.1) / 3600)
+
+
+def test_what_a_readers_run_will_need_or_was_tested_in_is_no_training_count():
+    # 01-ai/Yi-9B's FAQ: "For full parameter fine-tuning, you'll need 8 GPUs each with 80 GB" (line 1056); THUDM's
+    # CogVideoX-5b-I2V: "The memory usage of model fine-tuning is tested in an `8 * H100` environment" (line 137).
+    for name, model_id in (("01-ai__Yi-9B.md", "01-ai/Yi-9B"), ("THUDM__CogVideoX-5b-I2V.md", "THUDM/CogVideoX-5b-I2V")):
+        card, facts = _gold(name, model_id)
+        assert facts.value("accelerator_count") is None, name

@@ -233,7 +233,8 @@ _POD_AFTER_RE = lazy_compile(r"\s+pods?\b", re.IGNORECASE)
 _HOURS_AFTER_RE = lazy_compile(r"[\s-]*(?:hours?|hrs?|h)\b", re.IGNORECASE)
 # What a model needs to run, or might have trained on, not what trained it: "the model can fit on a single V100 32GB
 # GPU"; "(requires ~130GB GPU RAM, so e.g. 2xA100 80GB)"; "we could have divided this time by three, just with 2 GPUs";
-# "The above command assumes training on 4 GPUs"; "The configuration has been tested on single GPU setup on a RTX5000".
+# "The above command assumes training on 4 GPUs"; "The configuration has been tested on single GPU setup on a RTX5000";
+# "The memory usage of model fine-tuning is tested in an `8 * H100` environment".
 # A model named by its size in a sentence: "The 175B model", "the 13B-parameter model", "7B models".
 # A size in apposition to a model's name (a capital or a digit in it: not "the model, a"): "GPT-J, a 6B parameter
 # model", "BLOOM, a 176 billion".
@@ -272,7 +273,9 @@ _METHOD_ALLOWS_RE = lazy_compile(r"\b(?:can|could)\s+be\s+(?:done|trained|reprod
                                  r"|\byour\s+(?:[\w-]+\s+){0,2}will\b", re.IGNORECASE)
 _CAPACITY_RE = lazy_compile(r"\b(?:can|could|will|to)\s+(?:fit|run)\b|\bfits\s+(?:on|in|into)\b|\brequires\b|\be\.g\."
                             r"|\bbenchmarked\b"
-                            r"|\b(?:could|would|might)\s+have\b|\bassum(?:es|ing)\b|\btested\s+(?:on|with)\b", re.IGNORECASE)
+                            r"|\b(?:could|would|might)\s+have\b|\bassum(?:es|ing)\b|\btested\s+(?:on|with|in)\b"
+                            # what a reader's run will need: "For full parameter fine-tuning, you'll need 8 GPUs"
+                            r"|\b(?:you(?:'ll|\s+will)?|will|would)\s+need\b|\bneeds\b", re.IGNORECASE)
 # Chinese and Japanese: "4张A100" (four A100 cards), "约4小时" (about 4 hours), "約160分" (minutes).
 # A card after its count may be named by its number alone: "6张3090", "3张TITAN".
 _CJK_COUNT_RE = lazy_compile(rf"(?:(?<![\d.])(\d{{1,5}})\s*(?:张|張|台|枚|块|塊|个|個)|单卡|單卡)\s*[-–]?\s*(?:\d+\s*GB\s*)?"
