@@ -1934,3 +1934,10 @@ def test_what_a_readers_run_will_need_or_was_tested_in_is_no_training_count():
     for name, model_id in (("01-ai__Yi-9B.md", "01-ai/Yi-9B"), ("THUDM__CogVideoX-5b-I2V.md", "THUDM/CogVideoX-5b-I2V")):
         card, facts = _gold(name, model_id)
         assert facts.value("accelerator_count") is None, name
+
+
+def test_a_clause_about_a_model_named_with_another_size_is_that_models():
+    # 01-ai/Yi-9B's FAQ: "For the Yi-6B base model, setting training_debug_steps=20 and num_train_epochs=4 can output a
+    # chat model, which takes about 20 minutes." (line 847): the 6B model's run, not this 9B one's.
+    card, facts = _gold("01-ai__Yi-9B.md", "01-ai/Yi-9B")
+    assert [(f.line, f.scope) for f in facts.all("wall_hours", scope=None)] == [(847, "other")]

@@ -240,6 +240,8 @@ _HOURS_AFTER_RE = lazy_compile(r"[\s-]*(?:hours?|hrs?|h)\b", re.IGNORECASE)
 # model", "BLOOM, a 176 billion".
 _NAME_AND_ARTICLE_BEFORE_RE = lazy_compile(r"\b((?=[\w.-]*[A-Z\d])[A-Za-z][\w.]*(?:-[\w.]+)*),\s+an?\s+$")
 _MODEL_SIZE_RE = lazy_compile(r"(?<![\w.])(\d+(?:\.\d+)?\s?[MB])[\s-]+(?:param(?:eter)?s?[\s-]+)?(?:model|version|variant|checkpoint)s?\b")
+# A model named with its size in a sentence: "For the Yi-6B base model, ... which takes about 20 minutes" (on Yi-9B's card).
+_NAMED_SIZE_MODEL_RE = lazy_compile(r"(?<![\w.])[A-Za-z][\w.]*-(\d+(?:\.\d+)?[MB])(?:[\s-]+[a-z]+)?[\s-]+models?\b")
 # A list of references cites other works.
 _REFERENCES_HEADING_RE = lazy_compile(r"#+\s*(?:\W\s*)?(?:references?|bibliography|citations?|works\s+cited)\b",
                                       re.IGNORECASE)
@@ -1486,7 +1488,8 @@ class _Reader:
     def _another_size(self, clause: str) -> bool:
         """Whether a clause is about models of other sizes than the one this model's name states ("The
         175B model was trained on ..." on opt-1.3b's card), and of none of this size."""
-        return self._not_the_named_size([parse_count(match.group(1)) for match in _MODEL_SIZE_RE.finditer(clause)])
+        return self._not_the_named_size([parse_count(match.group(1)) for pattern in (_MODEL_SIZE_RE, _NAMED_SIZE_MODEL_RE)
+                                         for match in pattern.finditer(clause)])
 
     def _not_the_named_size(self, sizes: list[float]) -> bool:
         """Whether sizes were stated and none is the one this model's name states."""
