@@ -356,8 +356,9 @@ _SENTENCE_PATTERNS = (
                     "a40", "a50", "a60", "l4", "amd", "gaudi", "k80", "p40", "mi2", "mi3", "titan")),
     (_DURATION_RE, ("hour", "hrs", "day", "week", "month", "minute", "mins")),
     (_GPU_COUNT_RE, ("gpu", "tpus", "accelerators", "tpu cores")),  # "gpu": the hardware's own anchor, found once
-    # "gpu" is the hardware's anchor, found once; each other word is a pass over the text.
-    (_GEFORCE_RE, ("gpu", "cards", "0s")),
+    # Each word is a pass over the text, "gpu" (the hardware's anchor) found once; but its windows, which large cards
+    # hold many of, each cost a search: "0 gpu" and "ti gpu" are the GeForce number's own.
+    (_GEFORCE_RE, ("0 gpu", "ti gpu", "cards", "0s")),
     (_CUMULATIVE_HOURS_RE, ("cumulative",)),
     (_CJK_COUNT_RE, ("张", "張", "台", "枚", "块", "塊", "个", "個", "单卡", "單卡")),
     (_CJK_DURATION_RE, ("小时", "小時", "時間", "分", "天", "日間", "시간", "일")),
