@@ -239,7 +239,8 @@ _HOURS_AFTER_RE = lazy_compile(r"[\s-]*(?:hours?|hrs?|h)\b", re.IGNORECASE)
 # A size in apposition to a model's name (a capital or a digit in it: not "the model, a"): "GPT-J, a 6B parameter
 # model", "BLOOM, a 176 billion".
 _NAME_AND_ARTICLE_BEFORE_RE = lazy_compile(r"\b((?=[\w.-]*[A-Z\d])[A-Za-z][\w.]*(?:-[\w.]+)*),\s+an?\s+$")
-_MODEL_SIZE_RE = lazy_compile(r"(?<![\w.])(\d+(?:\.\d+)?\s?[MB])[\s-]+(?:param(?:eter)?s?[\s-]+)?(?:model|version|variant|checkpoint)s?\b")
+_MODEL_SIZE = r"\d+(?:\.\d+)?\s?[MB]"  # "175B", "1.3 B", "111M"
+_MODEL_SIZE_RE = lazy_compile(rf"(?<![\w.])({_MODEL_SIZE})[\s-]+(?:param(?:eter)?s?[\s-]+)?(?:model|version|variant|checkpoint)s?\b")
 # A model named with its size in a sentence: "For the Yi-6B base model, ... which takes about 20 minutes" (on Yi-9B's card).
 _NAMED_SIZE_MODEL_RE = lazy_compile(r"(?<![\w.])[A-Za-z][\w.]*-(\d+(?:\.\d+)?[MB])(?:[\s-]+[a-z]+)?[\s-]+models?\b")
 # A list of references cites other works.
@@ -747,13 +748,14 @@ class _Reader:
                     ends.append(after.start())
                     fields.append((next_kind, after.group("label"), after.end()))
             ends.append(len(value))
+            in_code = bool(match.groupdict().get("code"))
             for (kind, label, start), end in zip(fields, ends):
-                if self._plain_field(match, line_start, kind, label, value[start:end], match.start("value") + start):
+                if self._plain_field(in_code, line_start, kind, label, value[start:end], match.start("value") + start):
                     self._use(match.start())
 
-    def _plain_field(self, match: re.Match, line_start: int, kind: str, label: str, value: str, start: int) -> bool:
+    def _plain_field(self, in_code: bool, line_start: int, kind: str, label: str, value: str, start: int) -> bool:
         """Reads one plain field of a line; whether the line is read (no sentence reader takes it again)."""
-        if match.groupdict().get("code"):
+        if in_code:
             value = value.removesuffix("`").rstrip()  # the field is a code span: "`GPUs: 2 GeForce GTX 1070`"
         else:
             value = _field_value(value, kind)
@@ -1057,7 +1059,7 @@ class _Reader:
     def _accelerators_cell(self, cell: str, offset: int, scope: str, note: str, reading: Reading, row: str | None) -> None:
         """A row's accelerators, in a column of them: "4xV100 32GB" (count and hardware), "512" (a count)."""
         match = _ACCELERATORS_CELL_RE.fullmatch(cell)
-        if match is None or match.group(1) and match.group(2) is None and not cell.strip().isdigit():
+        if match is None:
             return
         text = cell.strip()
         if hardware := match.group(2) or match.group(3):
@@ -1452,13 +1454,11 @@ class _Reader:
     def _under_a_rate_item(self, line_start: int) -> bool:
         """Whether the list item at `line_start` is nested under one labelled as an average or a rate ("- **Average
         per Run:**" over "  - Duration: 1.08 s"): its figures are each run's, not the training's."""
-        line_end = self.body.find("\n", line_start)
-        line = self.body[line_start : line_end if line_end >= 0 else len(self.body)]
-        indent = len(line) - len(line.lstrip())
+        lines, index = self._lines(), self.line(line_start) - self.body_line
+        indent = len(lines[index]) - len(lines[index].lstrip())
         if not indent:
             return False
-        before = self.body[max(0, line_start - 800) : line_start].splitlines()
-        for above in itertools.islice(reversed(before), 8):  # the parent item is a few lines up
+        for above in reversed(lines[max(0, index - 8) : index]):  # the parent item is a few lines up
             if above.strip() and len(above) - len(above.lstrip()) < indent:
                 return _RATE_ITEM_RE.match(above) is not None
         return False
@@ -1896,7 +1896,7 @@ def _pipe_tables(body: str) -> Iterator[_Table]:
             [_cells(_row_text(row)) for row in body_rows],
             [row.start() for row in body_rows],
             [row.start() for row in rows[index:index + 2]] + [row.start() for row in body_rows],
-            body[header.start():header.end()].lstrip()[:1] != "|",
+            not header.group(0).lstrip().startswith("|"),
         )
         index = cursor
 
@@ -2049,7 +2049,7 @@ _ACCELERATORS_COLUMN_RE = lazy_compile(r"(?:#\s*|number\s+of\s+|num\.?\s+)?(?:gp
 # A cell of that column: a count times an accelerator ("4xV100 32GB", "1× A100 80GB"), a count alone under "# GPUs", or
 # an accelerator alone ("TPUv3-128": a pod's slice, no one count).
 _ACCELERATORS_CELL_RE = lazy_compile(rf"\s*(?:(\d{{1,6}})\s*(?:[x×]\s*({_ACCEL})\s*)?|({_ACCEL})\s*)")
-_SIZE_LABEL_RE = lazy_compile(r"\d+(?:\.\d+)?\s?[MB]", re.IGNORECASE)
+_SIZE_LABEL_RE = lazy_compile(_MODEL_SIZE, re.IGNORECASE)
 _SIZE_HEADER_RE = lazy_compile(r"param|size|model", re.IGNORECASE)
 _PARAMS_COLUMN_RE = lazy_compile(r"(?:#\s*|total\s+|number\s+of\s+)?(?:params|parameters?|parameter\s+count)\b"
                                   r"|参数|パラメータ|파라미터")
