@@ -447,6 +447,16 @@ def test_the_number_grammar_reads_halves_in_words_and_thousands_in_counts(line, 
     ("Hardware: 4 * NVIDIA A100. Training time: 48h.", "hardware", "4 * NVIDIA A100"),
     ("Hardware: 4 * NVIDIA A100. Training time: 48h.", "wall_hours", 48),
     ("GPU: 2x A6000; Training time: 10 hours", "accelerator_count", 2),
+    # "ca.", "circa", "approximately", "around" before a duration, after "took" or "in" alike.
+    ("The training took ca. 4 hours.", "wall_hours", 4),
+    ("The training took circa 6 hours on one A100.", "wall_hours", 6),
+    ("The full run finished in approximately 12 hours.", "wall_hours", 12),
+    ("The full run finished in around 2 days.", "wall_hours", 48),
+    ("The training took approx 3 hours.", "wall_hours", 3),
+    # A word between a count and its accelerator: "local", "consumer", "rented" (not "cloud TPU", a product's name).
+    ("Training took around 25 hours on single local RTX 3090 Ti.", "accelerator_count", 1),
+    ("We fine-tuned it on 2 rented A100s for a day.", "accelerator_count", 2),
+    ("It was trained on a single consumer RTX 4090.", "accelerator_count", 1),
 ])
 def test_product_numbers_over_and_two_fields_on_a_line(line, quantity, value):
     facts = gather(parse_card(f"---\nlicense: mit\n---\n# m\n\n## Training\n\n{line}\n"))

@@ -106,6 +106,10 @@ _COUNT_WORDS = rf"(?:{'|'.join(word for word, number in NUMBER_WORDS.items() if 
 _NUMBER_WORD = "|".join(NUMBER_WORDS)  # "a", "an", "one", ... "twelve"
 
 
+# "about", "approx.", "ca." (circa, as German and French writers abbreviate it) before a duration.
+_ABOUT = r"about\b|around\b|approx(?:imately\b|\.|\b)|roughly\b|circa\b|ca\."
+
+
 # "for about 9.5 days", "took approximately 14 hours", "training time was around 14 days", "lasted a total of 10 days",
 # "for **1.3 hours**", "took two months", "time amounted to approximately 10 days", "within 10 hours", "takes
 # around 100 mins to finish", "within a total of 140 hours", "trained on 4xV100 (85 hours)"; the durations a
@@ -119,12 +123,12 @@ _DURATION_RE = lazy_compile(
     # 12 days" (not "for over 3 days", a bound, below)
     rf"|(?=over\s)(?:(?<=gpus\s)|(?<=tpus\s)|(?<=chips\s)|(?<=cores\s)|(?<=nodes\s)|(?<=\ds\s)|(?<=trained\s)|(?<=ran\s))over"
     rf"(?=\s+(?:a\s+period\s+of\s+)?\d)(?:\s+a\s+period\s+of)?"
-    rf"|\bin(?=\s+(?:just|only|a\s+little\s+over|just\s+over|about|less\s+than|under|~)?\s*\d)"
-    rf"|,(?=\s+(?:~\s*|about\s+|around\s+|approx(?:imately|\.)?\s+)?{_NUM}\s*(?:hours?|days?|weeks?|minutes?)"
+    rf"|\bin(?=\s+(?:just|only|a\s+little\s+over|just\s+over|{_ABOUT}|less\s+than|under|~)?\s*\d)"
+    rf"|,(?=\s+(?:~\s*|(?:{_ABOUT})\s*)?{_NUM}\s*(?:hours?|days?|weeks?|minutes?)"
     rf"\s+to\s+(?:train|pre-?train|fine-?tune|continue)\b))"
     rf"\s+(?:a\s+total\s+of\s+)?|\(\s*)"
     # A bound of a run's time is read as its time, as a reader does ("in less than 3 days", "for less than 26 days").
-    rf"(?:about\s+|around\s+|approx(?:imately|\.)?\s+|roughly\s+|just\s+|only\s+|(?:a\s+little\s+|just\s+)?over\s+"
+    rf"(?:(?:{_ABOUT})\s*|just\s+|only\s+|(?:a\s+little\s+|just\s+)?over\s+"
     rf"|less\s+than\s+|under\s+|~\s*)?(?:\*\*)?"
     # "half a day", "two and a half hours", "a day and a half"
     rf"((?:half\s+an?\s+|(?:{_NUM}|{_NUMBER_WORD})\s+and\s+a\s+half\s+|{_NUM}\s*|(?:{_NUMBER_WORD})\s+)"
@@ -186,6 +190,7 @@ _HARDWARE_RE = lazy_compile(
     rf"(?=\d|(?i:[{_ACCEL_INITIALS}asodqtfen]))"
     rf"(?:{_FIGURE_START}({THOUSANDS}(?!\.\d)|\d{{1,6}}(?![\d.])|(?i:a\s+single|single|one|dual|twin|quad|an?(?=\s)|{_COUNT_WORDS}))\s*"
     rf"(?:x|X|×|\*)?\s*"
+    rf"(?:(?i:local|consumer(?:-grade)?|rented|desktop|home|spare)\s+)?"  # "on single local RTX 3090 Ti", "2 rented A100s"
     rf"(?:\d{{1,3}}\s?GB\s+)?(?:GPUs?\s*\(\s*|GPUs?\s+)?(?:\*\*)?)?"  # "a single GPU (Titan V)", "a 24GB GPU (NVIDIA A10G)"
     rf"(?:\b|(?<=\d[xX×]))({_ACCEL})s?(?:\b|(?=[x×]\d))(?:\*\*)?"  # "a **Tesla V100** GPU", "A100x16"
     rf"(?:\s*(?:x|×)\s*(\d{{1,6}})\b)?(?:\s*(?i:GPUs?|TPUs?|chips|cards))?"
