@@ -457,6 +457,8 @@ def test_the_number_grammar_reads_halves_in_words_and_thousands_in_counts(line, 
     ("Training took around 25 hours on single local RTX 3090 Ti.", "accelerator_count", 1),
     ("We fine-tuned it on 2 rented A100s for a day.", "accelerator_count", 2),
     ("It was trained on a single consumer RTX 4090.", "accelerator_count", 1),
+    # "free parameters", as "trainable parameters": the network's size (OpenLLM-France/Luciole-1B-Base, line 210).
+    ("It has 1.3 billion free parameters, with the following hyperparameters:", "params", 1.3e9),
 ])
 def test_product_numbers_over_and_two_fields_on_a_line(line, quantity, value):
     facts = gather(parse_card(f"---\nlicense: mit\n---\n# m\n\n## Training\n\n{line}\n"))

@@ -51,7 +51,12 @@ PLACEHOLDER_VALUE_RE = lazy_compile(
     r"|unavailable|forthcoming\b.*|coming\s+soon"
     # "Not publicly reported", "Exact training hours were not publicly reported": a non-answer, without a figure.
     r"|(?:[^\d\n]*\s(?:was|were|is|are|has\s+been|have\s+been)\s+)?not\s+(?:yet\s+|publicly\s+|formally\s+|systematically\s+|officially\s+)*"
-    r"(?:available|known|reported|disclosed|measured|tracked|recorded|logged|estimated|calculated|computed)\b[^\d\n]*"
+    r"(?:available|known|reported|disclosed|measured|tracked|recorded|logged|estimated|calculated|computed|mentioned"
+    r"|provided|stated|given|documented|published)\b[^\d\n]*"
+    # "To provide the amount ..., we need more information. The reference material does not mention the exact amount":
+    # a non-answer in sentences, without a figure.
+    r"|[^\d\n]*\b(?:needs?\s+more\s+info(?:rmation)?|(?:does|do|did)\s+not\s+(?:mention|specify|provide|state|give"
+    r"|report|disclose|include))\b[^\d\n]*"
     r"|not\s+specified\b.*"
     r"|(?:still\s+)?to\s+be\s+(?:determined|added|confirmed|announced|measured|calculated|estimated|filled)\b.*"
     # "[Fill in]", "[insert hours]", "[Specify if applicable]", "[Your Region]", "Estimate using [calculator](...)":

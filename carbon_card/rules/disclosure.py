@@ -118,6 +118,10 @@ _FIELD_LINE_RE = lazy_compile(
     r"(?::[ \t]*(?:\*\*|__)|(?:\*\*|__)[ \t]*:|:)[ \t]*(?P<value>[^\r\n]*?)[ \t]*\r?$",
     re.MULTILINE,
 )
+# "| Hardware type | — |": the template's fields written as a table's rows of two cells (its labels only, below).
+_FIELD_ROW_RE = lazy_compile(r"^[ \t]*\|[ \t]*(?:\*\*|__)?(?P<label>[^|*_\r\n]{2,60}?)(?:\*\*|__)?:?[ \t]*\|[ \t]*"
+                             r"(?P<value>[^|\r\n]*?)[ \t]*\|[ \t]*\r?$", re.MULTILINE)
+_DASHES = "-—– "  # a value of dashes alone ("—", "--") is left blank
 _CONTINUED_RE = lazy_compile(r"[ \t]+\S")
 # The template's Environmental Impact fields and the block key each shows (`--fill-template` fills
 # them); left blank, each is a placeholder too.
@@ -171,16 +175,21 @@ def template_placeholders(card: Card) -> list[tuple[int, int, str | None]]:
         end = next((later.start() for later in itertools.islice(headings, index + 1, None)
                     if len(later.group(1)) <= level), len(body))
         local = _LOCAL_RUN_RE.search(body, heading.end(), end) is not None
-        for field in _FIELD_LINE_RE.finditer(body, heading.end(), end):
+        rows = ((row, True) for row in _FIELD_ROW_RE.finditer(body, heading.end(), end)) \
+            if body.find("|", heading.end(), end) >= 0 else ()
+        for field, is_row in itertools.chain(((line, False) for line in _FIELD_LINE_RE.finditer(body, heading.end(), end)),
+                                             rows):
             if len(found) >= _MAX_PLACEHOLDERS:
                 break
             value = field.group("value").strip(PLACEHOLDER_TRIM)
             if _inside(field.start("value"), hidden):
                 continue
-            if not value:
+            template_field = " ".join(field.group("label").strip(" *_").split()).lower() in TEMPLATE_FIELDS
+            if is_row and not template_field:
+                continue  # a row of another table of the section ("| Metric | N/A |")
+            if not value.strip(_DASHES):
                 # Blank, unless its value follows on indented lines ("- **Hardware Type:**\n  - 8 x A100").
-                if (" ".join(field.group("label").strip(" *_").split()).lower() in TEMPLATE_FIELDS
-                        and not _CONTINUED_RE.match(body, field.end() + 1)):
+                if template_field and not _CONTINUED_RE.match(body, field.end() + 1):
                     found[field.start()] = (field.start("value"), field.end("value"), field.group("label").strip(" *_"))
                 continue
             if not PLACEHOLDER_VALUE_RE.fullmatch(value):
@@ -363,8 +372,9 @@ _IMPACT = """## Environmental Impact
 CC301 = Rule(
     "CC301", "template-placeholder", Severity.WARNING,
     "A field of the Environmental Impact section (or a question of the climate card) says nothing: `[More "
-    "Information Needed]`, Unknown, TBD, TODO, N/A, Varies, (Forthcoming.), \"Not (publicly) reported\", \"[Fill "
-    "in]\", \"[Your Region]\", an illustration (\"0.5 kg CO2 (example)\"), a template field left blank, the "
+    "Information Needed]`, Unknown, TBD, TODO, N/A, Varies, (Forthcoming.), \"Not (publicly) reported\", \"we need "
+    "more information\", \"[Fill in]\", \"[Your Region]\", an illustration (\"0.5 kg CO2 (example)\"), a template "
+    "field left blank or a dash, written as a line or a table's row, the "
     "template's formula, an unrendered `{{ variable }}` or a promise to fill it later (\"we will be able to fill "
     "this part\", \"[To be calculated ...]\"; not in HTML comments); or a figure of CO2 anywhere in the text "
     "with X's for its digits (\"~XX kg CO2\", \"~0.XX kg CO2eq\").",
