@@ -101,6 +101,10 @@ PIECES = {
     "tables without outer pipes": "Model | Hardware | Time (in days)\n ---|:---:|:---:\nm-1B | TPUv3-8 | 9\n",
     "a row of spaces without end": ("  ", "a | b\n-|-\nx |", "y\n"),
     "geforce numbers and over": "We trained on 4x 4090s, two 3090s and 8 GPUs over 3 days, 2 1080 Ti cards; ",
+    # The template's fields as a table's rows, and one whose cell of spaces has no closing pipe (spaces matched before
+    # the value's group were rescanned to the line's end once per space: quadratic).
+    "template rows": ("| Hours used | — |\n| Compute region | TBD |\n", "## Environmental Impact\n", ""),
+    "a template row of spaces without end": ("  ", "## Environmental Impact\n| Hours used | ", "x\n"),
 }
 
 

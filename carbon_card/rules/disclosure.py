@@ -119,8 +119,10 @@ _FIELD_LINE_RE = lazy_compile(
     re.MULTILINE,
 )
 # "| Hardware type | — |": the template's fields written as a table's rows of two cells (its labels only, below).
-_FIELD_ROW_RE = lazy_compile(r"^[ \t]*\|[ \t]*(?:\*\*|__)?(?P<label>[^|*_\r\n]{2,60}?)(?:\*\*|__)?:?[ \t]*\|[ \t]*"
-                             r"(?P<value>[^|\r\n]*?)[ \t]*\|[ \t]*\r?$", re.MULTILINE)
+# The value's cell is one greedy group, spaces and all: a run of spaces before it, matched apart, would be rescanned
+# to the line's end once per space when no pipe closes the row.
+_FIELD_ROW_RE = lazy_compile(r"^[ \t]*\|[ \t]*(?:\*\*|__)?(?P<label>[^|*_\r\n]{2,60}?)(?:\*\*|__)?:?[ \t]*\|"
+                             r"(?P<value>[^|\r\n]*)\|[ \t]*\r?$", re.MULTILINE)
 _DASHES = "-—– "  # a value of dashes alone ("—", "--") is left blank
 _CONTINUED_RE = lazy_compile(r"[ \t]+\S")
 # The template's Environmental Impact fields and the block key each shows (`--fill-template` fills
@@ -134,7 +136,7 @@ TEMPLATE_FIELDS = {
 }
 _MAX_PLACEHOLDERS = 1000  # a card's template has a dozen fields: thousands are no card's, and not all reported
 _QUESTION_ROW_RE = lazy_compile(r"^[ \t]*\|[ \t]*(?:\d+\.[ \t]*)?(?P<label>[^|\r\n]{5,200}\?)[ \t]*\|[ \t]*"
-                                r"(?P<value>[^|\r\n]*?)[ \t]*\|[ \t]*\r?$", re.MULTILINE)
+                                r"(?P<value>[^|\r\n]*)\|[ \t]*\r?$", re.MULTILINE)  # greedy: no rescans of a run of spaces
 
 
 def template_placeholders(card: Card) -> list[tuple[int, int, str | None]]:
@@ -182,6 +184,9 @@ def template_placeholders(card: Card) -> list[tuple[int, int, str | None]]:
             if len(found) >= _MAX_PLACEHOLDERS:
                 break
             value = field.group("value").strip(PLACEHOLDER_TRIM)
+            cell = field.group("value")  # a row's cell holds its spaces: the placeholder's span is within them
+            start = field.start("value") + len(cell) - len(cell.lstrip())
+            stop = field.start("value") + len(cell.rstrip())
             if _inside(field.start("value"), hidden):
                 continue
             template_field = " ".join(field.group("label").strip(" *_").split()).lower() in TEMPLATE_FIELDS
@@ -190,13 +195,13 @@ def template_placeholders(card: Card) -> list[tuple[int, int, str | None]]:
             if not value.strip(_DASHES):
                 # Blank, unless its value follows on indented lines ("- **Hardware Type:**\n  - 8 x A100").
                 if template_field and not _CONTINUED_RE.match(body, field.end() + 1):
-                    found[field.start()] = (field.start("value"), field.end("value"), field.group("label").strip(" *_"))
+                    found[field.start()] = (start, stop, field.group("label").strip(" *_"))
                 continue
             if not PLACEHOLDER_VALUE_RE.fullmatch(value):
                 continue
             if local and _NOT_APPLICABLE_RE.fullmatch(value) and _WHERE_LABEL_RE.search(field.group("label")):
                 continue  # "Cloud Provider: N/A" beside "Hardware Type: local laptop": no cloud, an answer
-            found[field.start()] = (field.start("value"), field.end("value"), field.group("label").strip(" *_"))
+            found[field.start()] = (start, stop, field.group("label").strip(" *_"))
         for placeholder in _PLACEHOLDER_RE.finditer(body, heading.end(), end):
             if len(found) >= _MAX_PLACEHOLDERS:
                 break
