@@ -459,6 +459,12 @@ def test_the_number_grammar_reads_halves_in_words_and_thousands_in_counts(line, 
     ("It was trained on a single consumer RTX 4090.", "accelerator_count", 1),
     # "free parameters", as "trainable parameters": the network's size (OpenLLM-France/Luciole-1B-Base, line 210).
     ("It has 1.3 billion free parameters, with the following hyperparameters:", "params", 1.3e9),
+    # An epoch's time is a rate, before the duration as after it; a training of one epoch takes its epoch's time.
+    ("Each training epoch takes 2 hours on one A100.", "wall_hours", None),
+    ("The model was trained for 3 epochs, each epoch taking about 2 hours.", "wall_hours", None),
+    ("It was trained for 3 epochs; an epoch took 40 minutes.", "wall_hours", None),
+    ("We trained for one epoch, which took 3 hours.", "wall_hours", 3),
+    ("The model was trained for 3 epochs at 2 hours per epoch.", "wall_hours", None),
 ])
 def test_product_numbers_over_and_two_fields_on_a_line(line, quantity, value):
     facts = gather(parse_card(f"---\nlicense: mit\n---\n# m\n\n## Training\n\n{line}\n"))

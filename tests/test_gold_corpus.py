@@ -45,7 +45,7 @@ def test_every_card_has_its_provenance_and_its_annotation():
     validation = {row["file"] for row in index if row["part"] in VALIDATION_PARTS} - RETIRED
     assert validation == {row["file"] for row in index if row["split"] == "validation"}
     assert all(row["part"] in VALIDATION_PARTS for row in index if row["file"] in RETIRED)
-    assert {row["part"] for row in index} == {"A", "B", "C", "A2", "B2", "A3", "A4", "B4", "A5", "B5", "A6", "B6", "A7", "B7", "A8", "B8", "A9", "B9", "A10", "A11", "B11", "A12", "A13", "B13", "A14", "B14", "C14", "A15", "B15", "A16", "B16", "A17", "B17", "A18", "B18", "A19", "B19", "A20", "B20", "C20", "A21", "B21", "C21", "A22", "B22", "C22", "A23", "B23", "C23", "A24", "B24", "C24", "A25", "B25", "C25", "A26", "B26", "C26", "A27", "B27", "C27", "A28", "B28", "C28", "A29", "C29", "A30", "A31", "B31", "C31", "A32", "B32", "C32", "A33", "C33", "A34", "C34", "A35", "C35", "A36", "C36", "A37", "C37", "A38", "C38", "A39", "C39", "A40", "C40", "A41", "A42", "C42", "A43", "C43", "C44"}
+    assert {row["part"] for row in index} == {"A", "B", "C", "A2", "B2", "A3", "A4", "B4", "A5", "B5", "A6", "B6", "A7", "B7", "A8", "B8", "A9", "B9", "A10", "A11", "B11", "A12", "A13", "B13", "A14", "B14", "C14", "A15", "B15", "A16", "B16", "A17", "B17", "A18", "B18", "A19", "B19", "A20", "B20", "C20", "A21", "B21", "C21", "A22", "B22", "C22", "A23", "B23", "C23", "A24", "B24", "C24", "A25", "B25", "C25", "A26", "B26", "C26", "A27", "B27", "C27", "A28", "B28", "C28", "A29", "C29", "A30", "A31", "B31", "C31", "A32", "B32", "C32", "A33", "C33", "A34", "C34", "A35", "C35", "A36", "C36", "A37", "C37", "A38", "C38", "A39", "C39", "A40", "C40", "A41", "A42", "C42", "A43", "C43", "A44", "C44"}
     assert 0.28 < len(validation) / len(index) < 0.4  # about a third
     for row in annotations:
         assert row["is_model_card"] in ("yes", "no") and row["has_carbon_statement"] in ("yes", "no"), row["file"]
@@ -1960,3 +1960,25 @@ def test_a_word_between_a_count_and_its_accelerator_keeps_the_count():
     # adamo1139/Yi-34B-200K-AEZAKMI-v2: "Training took around 25 hours on single local RTX 3090 Ti." (line 118).
     card, facts = _gold("adamo1139__Yi-34B-200K-AEZAKMI-v2.md", "adamo1139/Yi-34B-200K-AEZAKMI-v2")
     assert (facts.value("accelerator_count"), facts.value("hardware"), facts.value("wall_hours")) == (1, "RTX 3090 Ti", 25)
+
+
+def test_a_size_of_a_model_this_one_is_compared_with_is_that_models():
+    # microsoft/git-base (a generated card): "it is indicated to be better than VL (Vision and Language) pretraining and
+    # Flamingo with 80B parameters" (line 270): Flamingo's size, not GIT's.
+    card, facts = _gold("jiarui-liu__ModelCardExamples__gpt3.5_microsoft_git-base.md")
+    assert [(f.value, f.scope) for f in facts.all("params", scope=None) if f.line == 270] == [(80e9, "other")]
+    assert facts.value("params") is None
+
+
+@pytest.mark.parametrize("name, count, hours", [
+    # "Hippogriff was built with [Axolotl](...) on 8xA100 80GB" then " - 1.5 epochs taking approximately 12 hours."
+    ("openaccess-ai-collective__hippogriff-30b-chat.md", 8, 12),
+    ("openaccess-ai-collective__minotaur-13b-fixed.md", 6, 7.5),
+    # "Sequence length 128, learning rate 2e-5, batch size 32, 4 T4 GPUs, 4 epochs."
+    ("nateraw__bert-base-uncased-ag-news.md", 4, None),
+    # "Took Roughly 3 Hours with 4x 4090s, over 2 Epochs, with around 52K varied samples."
+    ("Sao10K__Frostwind-10.7B-v1.md", 4, 3),
+])
+def test_a_fine_tuning_tool_or_epochs_name_a_training_run(name, count, hours):
+    card, facts = _gold(name)
+    assert (facts.value("accelerator_count"), facts.value("wall_hours")) == (count, hours)

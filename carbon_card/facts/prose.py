@@ -165,6 +165,10 @@ def _spoken_number(text: str) -> float:
 _FOR_SIZE_AFTER_RE = lazy_compile(r"(?:\s+on\s+[^.;,()]{0,40}?)?\s+for\s+the\s+(\d+(?:\.\d+)?\s?[MB])\b")
 _PER_AFTER_RE = lazy_compile(r"\s*(?:per\b|/|each\b|an?\s+epoch\b|for\s+(?:each|every|one|an?)\s+epoch\b)",
                              re.IGNORECASE)
+# Before a duration, the same: "Each training epoch takes 2 hours", "3 epochs, each epoch taking about 2 hours", "an epoch
+# took 40 minutes" (not "one epoch took 3 hours": a training of one epoch).
+_PER_BEFORE_RE = lazy_compile(r"\b(?:(?:each|every|per)\s+(?:training\s+)?(?:epoch|step|iteration|run|fold)|an\s+(?:epoch|iteration))\b"
+                              r"[^.;]{0,40}$", re.IGNORECASE)
 # After a figure, the model it is of: "10 days for Yi-VL-34B and 3 days for Yi-VL-6B" (a hyphenated name).
 _FOR_MODEL_AFTER_RE = lazy_compile(r"\s+for\s+(?:the\s+)?(?!(?i:pre|fine|post)-?(?i:train|tun))([A-Za-z][\w.]*(?:-[\w.]+)+)")  # not "for fine-tuning"
 # Accelerators as cards name them (the issue-4 hardware table refines the model names).
@@ -243,7 +247,12 @@ _HOURS_AFTER_RE = lazy_compile(r"[\s-]*(?:hours?|hrs?|h)\b", re.IGNORECASE)
 # A model named by its size in a sentence: "The 175B model", "the 13B-parameter model", "7B models".
 # A size in apposition to a model's name (a capital or a digit in it: not "the model, a"): "GPT-J, a 6B parameter
 # model", "BLOOM, a 176 billion".
-_NAME_AND_ARTICLE_BEFORE_RE = lazy_compile(r"\b((?=[\w.-]*[A-Z\d])[A-Za-z][\w.]*(?:-[\w.]+)*),\s+an?\s+$")
+_NAME = r"((?=[\w.-]*[A-Z\d])[A-Za-z][\w.]*(?:-[\w.]+)*)"
+_NAME_AND_ARTICLE_BEFORE_RE = lazy_compile(rf"\b{_NAME},\s+an?\s+$")
+# A size of a model this one is compared with: "it is indicated to be better than VL pretraining and Flamingo with 80B
+# parameters" on microsoft/git-base's card (not "fine-tuned from Qwen2.5-Coder-32B with 32B parameters": its base).
+_COMPARED_NAME_BEFORE_RE = lazy_compile(rf"\b(?:than|compared\s+(?:to|with)|versus|vs\.?|outperform\w*|beat(?:s|ing)?|surpass\w*)"
+                                        rf"\s[^.;:]{{0,80}}?\b{_NAME}\s+with\s+(?:only\s+|about\s+|around\s+)?$")
 _MODEL_SIZE = r"\d+(?:\.\d+)?\s?[MB]"  # "175B", "1.3 B", "111M"
 _MODEL_SIZE_RE = lazy_compile(rf"(?<![\w.])({_MODEL_SIZE})[\s-]+(?:param(?:eter)?s?[\s-]+)?(?:model|version|variant|checkpoint)s?\b")
 # A model named with its size in a sentence: "For the Yi-6B base model, ... which takes about 20 minutes" (on Yi-9B's card).
@@ -389,7 +398,9 @@ _NOT_TRAINING_RE = lazy_compile(r"inference|evaluat|generat|download|install|con
 # on 4 A100 80GB GPUs": the run is the previous sentence's.
 _ANAPHORA_RE = lazy_compile(r"\s*(?:this|it|these|that|the\s+(?:process|run|job))\s+(?:was|were|took|ran|has\s+been)\b",
                             re.IGNORECASE)
-_TRAIN_CONTEXT_RE = lazy_compile(r"train|pretrain|fine-?tun|训练|訓練|学習|학습", re.IGNORECASE)
+# "Hippogriff was built with [Axolotl](...) on 8xA100 80GB": a fine-tuning tool names a training run.
+# Epochs are a training's: " - 1.5 epochs taking approximately 12 hours" (its rate, "each epoch takes 2 hours", is not).
+_TRAIN_CONTEXT_RE = lazy_compile(r"train|pretrain|fine-?tun|axolotl|epochs?\b|训练|訓練|学習|학습", re.IGNORECASE)
 
 _AUTOTRAIN_RE = lazy_compile(rf"CO2 Emissions \(in grams\)\s*:\s*({_NUM})", re.IGNORECASE)
 _PLAIN_LABEL = (
@@ -1292,7 +1303,8 @@ class _Reader:
                     # "from 7 billion to 70 billion parameters", "135M, 360M and 1.7B parameters": sizes of a family;
                     # "the 124 million parameter version of GPT-2": another model's.
                     # "GPT-J, a 6B parameter model trained on the Pile" on open_llama_7b's card: the named model's.
-                    named = _NAME_AND_ARTICLE_BEFORE_RE.search(before)
+                    named = _NAME_AND_ARTICLE_BEFORE_RE.search(before) or (
+                        pattern is _PARAMS_RE and _COMPARED_NAME_BEFORE_RE.search(line_before[-120:]))
                     scope = ("family" if _SIZE_LIST_BEFORE_RE.search(before)
                              else "other" if _VERSION_OF_AFTER_RE.match(self.body, match.end())
                              or named and self._names_another_model(named.group(1)) else None)
@@ -1368,7 +1380,8 @@ class _Reader:
                                                     or _OF_ELSE_AFTER_RE.match(self.body, match.end())):
                         continue  # "- **Training data:** ~19,000 clips (~43 hours)", "43 hours of training data",
                         # "our training data (~200,000 hours from YODAS2)", "(2 hours of Sonnet API calls)"
-                    elif not _PER_AFTER_RE.match(self.body, match.end()):  # not "2 hours per epoch"
+                    elif not (_PER_AFTER_RE.match(self.body, match.end()) or _PER_BEFORE_RE.search(line_before[-80:])):
+                        # not "2 hours per epoch", "each epoch takes 2 hours"
                         self._sentence_duration(match, text, start)
                 if len(self.facts) > read_before and _THIS_MODEL_RE.search(line_before[line_before.rfind(". ") + 1:]):
                     self.of_this_model.update(id(fact) for fact in self.facts[read_before:])
