@@ -174,6 +174,11 @@ _DURATION_PART_RE = lazy_compile(
 )
 
 
+# Signs of "about" before a figure: the tilde, the full-width tilde and wave dash of Chinese and Japanese text ("～30
+# minutes"), "≈".
+APPROXIMATELY = "~～〜≈"
+
+
 def parse_duration_hours(text: str) -> tuple[float, bool]:
     """Read a duration and return (hours, is_accelerator_hours).
 
@@ -185,7 +190,7 @@ def parse_duration_hours(text: str) -> tuple[float, bool]:
     >>> parse_duration_hours("1.3M GPU hours")
     (1300000.0, True)
     """
-    cleaned = text.strip().lstrip("~≈").strip()
+    cleaned = text.strip().lstrip(APPROXIMATELY).strip()
     total, accelerator, position, named = 0.0, False, 0, None  # named: the unit the previous part wrote
     for match in _DURATION_PART_RE.finditer(cleaned):
         # Parts apart by spaces, commas or "and"; by a colon only after a unit ("0H:23M", not a clock's "1:30").

@@ -465,6 +465,10 @@ def test_the_number_grammar_reads_halves_in_words_and_thousands_in_counts(line, 
     ("It was trained for 3 epochs; an epoch took 40 minutes.", "wall_hours", None),
     ("We trained for one epoch, which took 3 hours.", "wall_hours", 3),
     ("The model was trained for 3 epochs at 2 hours per epoch.", "wall_hours", None),
+    # The full-width tilde and the wave dash of Chinese and Japanese text are "about", as "~" is.
+    ("- overall training time: ～30 minutes", "wall_hours", 0.5),
+    ("The training took ～3 hours on 2 A100 GPUs.", "wall_hours", 3),
+    ("学習は〜3 hours on 1 GPU; the training finished in 〜3 hours.", "wall_hours", 3),
 ])
 def test_product_numbers_over_and_two_fields_on_a_line(line, quantity, value):
     facts = gather(parse_card(f"---\nlicense: mit\n---\n# m\n\n## Training\n\n{line}\n"))

@@ -26,6 +26,7 @@ from typing import Iterator, NamedTuple, Sequence
 from .._regex import lazy_compile
 from ..card import Card
 from ..units import (
+    APPROXIMATELY,
     BOARD_CORES,
     FIGURE,
     NODES_OF,
@@ -123,13 +124,13 @@ _DURATION_RE = lazy_compile(
     # 12 days" (not "for over 3 days", a bound, below)
     rf"|(?=over\s)(?:(?<=gpus\s)|(?<=tpus\s)|(?<=chips\s)|(?<=cores\s)|(?<=nodes\s)|(?<=\ds\s)|(?<=trained\s)|(?<=ran\s))over"
     rf"(?=\s+(?:a\s+period\s+of\s+)?\d)(?:\s+a\s+period\s+of)?"
-    rf"|\bin(?=\s+(?:just|only|a\s+little\s+over|just\s+over|{_ABOUT}|less\s+than|under|~)?\s*\d)"
-    rf"|,(?=\s+(?:~\s*|(?:{_ABOUT})\s*)?{_NUM}\s*(?:hours?|days?|weeks?|minutes?)"
+    rf"|\bin(?=\s+(?:just|only|a\s+little\s+over|just\s+over|{_ABOUT}|less\s+than|under|[{APPROXIMATELY}])?\s*\d)"
+    rf"|,(?=\s+(?:[{APPROXIMATELY}]\s*|(?:{_ABOUT})\s*)?{_NUM}\s*(?:hours?|days?|weeks?|minutes?)"
     rf"\s+to\s+(?:train|pre-?train|fine-?tune|continue)\b))"
     rf"\s+(?:a\s+total\s+of\s+)?|\(\s*)"
     # A bound of a run's time is read as its time, as a reader does ("in less than 3 days", "for less than 26 days").
     rf"(?:(?:{_ABOUT})\s*|just\s+|only\s+|(?:a\s+little\s+|just\s+)?over\s+"
-    rf"|less\s+than\s+|under\s+|~\s*)?(?:\*\*)?"
+    rf"|less\s+than\s+|under\s+|[{APPROXIMATELY}]\s*)?(?:\*\*)?"
     # "half a day", "two and a half hours", "a day and a half"
     rf"((?:half\s+an?\s+|(?:{_NUM}|{_NUMBER_WORD})\s+and\s+a\s+half\s+|{_NUM}\s*|(?:{_NUMBER_WORD})\s+)"
     rf"(?:hours?|hrs?|days?|weeks?|months?|minutes?|mins?)(?:\s+and\s+a\s+half\b)?"
@@ -467,7 +468,7 @@ _RANGE_END_RE = lazy_compile(r"\d\s*(?:-|–|—|to)\s*$|\bbetween\s+~?\d[\d.,]*
 # ... of counts: "4-8 GPUs", not a name's digits ("A100-8 GPUs", "v3-8 TPU").
 _COUNT_RANGE_END_RE = lazy_compile(r"(?<![a-z\d.])\d+\s*(?:-|–|—|to)\s*$|\bbetween\s+\d+\s+and\s*$", re.IGNORECASE)
 # Before a figure: "~", "approximately", "about" (the figure is the figure, give or take).
-_APPROX = r"\s*(?:~|≈|(?:approx(?:imately|\.)?|about|around|roughly|circa|ca\.)\s)?\s*"
+_APPROX = rf"\s*(?:[{APPROXIMATELY}]|(?:approx(?:imately|\.)?|about|around|roughly|circa|ca\.)\s)?\s*"
 _RANGE_START_RE = lazy_compile(rf"{_APPROX}{_NUM}\s*[a-z]*\s*(?:-|–|—|to)\s*{_NUM}", re.IGNORECASE)
 _GENERIC_TIME_LABELS = {"time", "duration"}
 _PLUS_AFTER_RE = lazy_compile(r"\s*(?:\([^()\n]{0,40}\)\s*)?\+")  # "300 hours (TPU) + 24 hours (GPU)"
@@ -484,7 +485,7 @@ _WHOLE_LEADING_NUMBER_RE = lazy_compile(rf"\s*~?\s*({_NUM})(?![\d.,]?\d)(?!\s*[^
 _SIZE_VALUE_RE = lazy_compile(rf"\s*({_SCALED})\s*")
 # A field's size first, then what it counts or a remark: "1.12B total", "0.57 B (total); 0.45 B (excluding ...)".
 _SCALED_SIZE = rf"{_NUM}\s*{_SCALE}"  # a scale said, not a bare number
-_SIZE_FIRST_RE = lazy_compile(rf"\s*[~≈]?\s*({_SCALED_SIZE})(?![\w.])(?:\s*(\(?total\b\)?))?", re.IGNORECASE)
+_SIZE_FIRST_RE = lazy_compile(rf"\s*[{APPROXIMATELY}]?\s*({_SCALED_SIZE})(?![\w.])(?:\s*(\(?total\b\)?))?", re.IGNORECASE)
 _SCALED_SIZE_RE = lazy_compile(_SCALED_SIZE, re.IGNORECASE)
 _SCALED_RE = lazy_compile(_SCALED)
 _NUMBER_CELL_RE = lazy_compile(rf"\s*~?\s*{_SCALED}\s*")
@@ -2038,7 +2039,7 @@ def _column_kind(header: str) -> tuple[str, str | None, str] | None:
 
 
 def _table_value(cell: str, quantity: str, unit: str | None) -> float | None:
-    text = cell.strip().lstrip("~<>≈").strip()
+    text = cell.strip().lstrip(APPROXIMATELY + "<>").strip()
     if not re.match(r"\d|\.\d", text):
         return None
     try:
