@@ -403,6 +403,7 @@ _ANAPHORA_RE = lazy_compile(r"\s*(?:this|it|these|that|the\s+(?:process|run|job)
 # Epochs are a training's: " - 1.5 epochs taking approximately 12 hours" (its rate, "each epoch takes 2 hours", is not).
 _TRAIN_CONTEXT_RE = lazy_compile(r"train|pretrain|fine-?tun|axolotl|epochs?\b|训练|訓練|学習|학습", re.IGNORECASE)
 
+_PARAMS_BADGE_RE = lazy_compile(r"img\.shields\.io/badge/params-(\d{1,6}(?:\.\d{1,3})?[kmbt])-", re.IGNORECASE)
 _AUTOTRAIN_RE = lazy_compile(rf"CO2 Emissions \(in grams\)\s*:\s*({_NUM})", re.IGNORECASE)
 _PLAIN_LABEL = (
     r"gpus?(?: used)?|tpus?|hardware(?: type| used)?|hours used|(?:overall )?training time|carbon emitted"
@@ -1002,6 +1003,15 @@ class _Reader:
         return bool(others) and not _close(sum(others), hours, _RESTATED)
 
     # 2. AutoTrain ------------------------------------------------------------------------
+    def badges(self) -> None:
+        """A size in a badge's address: "[![Model size](https://img.shields.io/badge/Params-36M-lightgrey#model-badge)]"
+        on NVIDIA's NeMo cards, a field of their template."""
+        for position in _positions(self.lower, "img.shields.io/badge/params-")[:1]:
+            match = _PARAMS_BADGE_RE.match(self.body, position)
+            if match is not None and self.in_prose(position):
+                self.add("params", parse_count(match.group(1)), match.group(1), position, note="badge 'Params'",
+                         reading=Reading.FIELD)
+
     def autotrain(self) -> None:
         for position in _positions(self.lower, "co2 emissions (in grams)"):
             match = _AUTOTRAIN_RE.match(self.body, position)
@@ -1040,8 +1050,10 @@ class _Reader:
         # model's name picks; other numbers first are points along one run.
         by_size = all(_SIZE_LABEL_RE.fullmatch(label) for label in labels) and bool(
             _SIZE_HEADER_RE.search(table.header[0]))
+        # A first column of a quantity is a run's progress ("| Tokens | Loss |"), unless its cells name models ("| params |
+        # LLaMA paper GPU-hours |" over "| LLaMA-7B | 82,432 |": a row per model).
         progress = not by_size and (_is_number_cell(labels[0]) or bool(_RANGE_CELL_RE.fullmatch(labels[0]))
-                                    or columns[0] is not None)
+                                    or columns[0] is not None and not _MODEL_NAME_CELL_RE.search(labels[0]))
         if progress:
             # A table of figures along one training run: its last row is the final total.
             chosen = {len(rows) - 1: _RowScope("model", f"last row of the table at line {self.line(table.start)}",
@@ -1656,6 +1668,7 @@ class _Reader:
             self.labelled_lines()
             self.plain_fields()
             self._run_groups()
+            self.badges()
             self.autotrain()
             self._names_from_tables()
             self.sentences()
@@ -2345,6 +2358,14 @@ _OURS_RE = lazy_compile(r"\bours\b|\bthis\s+(?:model|work|checkpoint)\b", re.IGN
 _RANGE_CELL_RE = lazy_compile(r"\d[\d,.]*\s*[-–]\s*\d[\d,.]*")  # "231 - 256": checkpoints, steps or epochs of a run
 
 
+# A row's label that says it is this model's: "(this)", "(ours)", "(this model)".
+_THIS_ROW_RE = lazy_compile(r"\((?:this|ours|this\s+model|our\s+model)\)", re.IGNORECASE)
+# The owner of a Hub id in a row's label ("[`MoritzLaurer/mDeBERTa-v3-base`](https://huggingface.co/MoritzLaurer/...)"),
+# with the link's address: the model's name is what picks its row.
+_HUB_ID_OWNER_RE = lazy_compile(r"\]\([^)\s]*\)|\b[\w.-]+/(?=[\w.-]+)")
+_MODEL_NAME_CELL_RE = lazy_compile(r"[A-Za-z]{2,}[\w.]*[-_ ]v?\d")  # "LLaMA-7B", "Pythia 1.4B", "gpt_2"
+
+
 def _is_number_cell(text: str) -> bool:
     return bool(_NUMBER_CELL_RE.fullmatch(text))
 
@@ -2354,11 +2375,15 @@ def _is_total(label: str) -> bool:
 
 
 def _pick_row(labels: list[str], model_tokens: set[str]) -> int | None:
-    """The index of this model's row: every distinguishing word of the label is in the model's
-    name ("8b" for "Llama 3 8B" against "meta-llama/Meta-Llama-3-8B"); the most specific wins."""
+    """The index of this model's row: the one row its label marks as this model's ("`alexandrainst/scandi-nli-large`
+    (this)"), else the row every distinguishing word of whose label is in the model's name ("8b" for "Llama 3 8B"
+    against "meta-llama/Meta-Llama-3-8B"; a Hub id's owner is no distinguishing word); the most specific wins."""
+    marked = [index for index, label in enumerate(labels) if _THIS_ROW_RE.search(label)]
+    if len(marked) == 1:
+        return marked[0]
     if not model_tokens or not labels:
         return None
-    tokens = [name_tokens(label) for label in labels]
+    tokens = [name_tokens(_HUB_ID_OWNER_RE.sub("", label)) for label in labels]
     common = set.intersection(*tokens) if len(tokens) > 1 else set()
     best, best_size, tie = None, -1, False
     for index, words in enumerate(tokens):
