@@ -2011,3 +2011,10 @@ def test_a_first_column_naming_models_is_no_runs_progress():
     card, facts = _gold("cli99__llm-analysis__examples_llama_README.md")
     assert facts.best("accelerator_hours") is None
     assert {f.reading for f in facts.all("accelerator_hours", scope=None)} == {Reading.ROW}
+
+
+def test_a_bold_header_names_its_column():
+    # deepseek-ai/DeepSeek-V2-Lite: "| **Model** | **#Total Params** | **#Activated Params** | ..." over "| DeepSeek-V2-Lite |
+    # 16B | 2.4B |" (line 86): its row's total size (not the activated parameters' column).
+    card, facts = _gold("deepseek-ai__DeepSeek-V2-Lite.md", "deepseek-ai/DeepSeek-V2-Lite")
+    assert (facts.value("params"), facts.best("params").line) == (16e9, 86)

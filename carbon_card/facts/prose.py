@@ -2027,7 +2027,7 @@ def _column_kind(header: str) -> tuple[str, str | None, str] | None:
     """(quantity, unit, scope) of a column, from its header; None when it is not a training figure."""
     if "](" in header:  # a link's target is no header's word: "[TinyLlama 1.1B](https://...-token-2.5T)"
         header = _LINK_TARGET_RE.sub("]", header)
-    key = header.lower()
+    key = header.lower().strip(" *_")  # "| **#Total Params** |": a bold header
     scope = "market" if "market" in key else "model"
     unit_match = _HEADER_UNIT_RE.search(header)
     unit = unit_match.group(1).strip() if unit_match else None
@@ -2083,7 +2083,7 @@ _ACCELERATORS_COLUMN_RE = lazy_compile(r"(?:#\s*|number\s+of\s+|num\.?\s+)?(?:gp
 _ACCELERATORS_CELL_RE = lazy_compile(rf"\s*(?:(\d{{1,6}})\s*(?:[x×]\s*({_ACCEL})\s*)?|({_ACCEL})\s*)")
 _SIZE_LABEL_RE = lazy_compile(_MODEL_SIZE, re.IGNORECASE)
 _SIZE_HEADER_RE = lazy_compile(r"param|size|model", re.IGNORECASE)
-_PARAMS_COLUMN_RE = lazy_compile(r"(?:#\s*|total\s+|number\s+of\s+)?(?:params|parameters?|parameter\s+count)\b"
+_PARAMS_COLUMN_RE = lazy_compile(r"(?:#\s*)?(?:total\s+|number\s+of\s+)?(?:params|parameters?|parameter\s+count)\b"
                                   r"|参数|パラメータ|파라미터")
 _COMMA_BEFORE_SCALE_RE = lazy_compile(r"\d{1,3},\d{3}\s*[a-z]+", re.IGNORECASE)
 # "| Params (M) |", "| Params / M |", "# of parameters (million): 46.51": a bare number's scale
