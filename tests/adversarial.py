@@ -105,6 +105,7 @@ PIECES = {
     # the value's group were rescanned to the line's end once per space: quadratic).
     "template rows": ("| Hours used | — |\n| Compute region | TBD |\n", "## Environmental Impact\n", ""),
     "a template row of spaces without end": ("  ", "## Environmental Impact\n| Hours used | ", "x\n"),
+    "a question row of spaces without end": ("  ", "| How much CO2eq was emitted to train the final model? | ", "x\n"),
 }
 
 

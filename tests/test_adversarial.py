@@ -22,7 +22,7 @@ def _cpu(text: str) -> float:
 # Those that were quadratic once run in a developer's `pytest -m "not slow"`; CI runs them all.
 _ONCE_QUADRATIC = {"chinese without breaks", "placeholders under headings", "unclosed suppressions",
                    "one table of unclosed rows", "suppressions", "fields on one line", "a row of spaces without end",
-                   "a template row of spaces without end"}
+                   "a template row of spaces without end", "a question row of spaces without end"}
 
 
 @pytest.mark.parametrize("name", [name if name in _ONCE_QUADRATIC else pytest.param(name, marks=pytest.mark.slow)

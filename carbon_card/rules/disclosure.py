@@ -135,8 +135,8 @@ TEMPLATE_FIELDS = {
     "carbon emitted": "emissions",
 }
 _MAX_PLACEHOLDERS = 1000  # a card's template has a dozen fields: thousands are no card's, and not all reported
-_QUESTION_ROW_RE = lazy_compile(r"^[ \t]*\|[ \t]*(?:\d+\.[ \t]*)?(?P<label>[^|\r\n]{5,200}\?)[ \t]*\|[ \t]*"
-                                r"(?P<value>[^|\r\n]*)\|[ \t]*\r?$", re.MULTILINE)  # greedy: no rescans of a run of spaces
+_QUESTION_ROW_RE = lazy_compile(r"^[ \t]*\|[ \t]*(?:\d+\.[ \t]*)?(?P<label>[^|\r\n]{5,200}\?)[ \t]*\|"
+                                r"(?P<value>[^|\r\n]*)\|[ \t]*\r?$", re.MULTILINE)  # the answer's cell whole, as a field's row
 
 
 def template_placeholders(card: Card) -> list[tuple[int, int, str | None]]:
@@ -163,7 +163,7 @@ def template_placeholders(card: Card) -> list[tuple[int, int, str | None]]:
             answer = row.group("value")
             if (answer.strip(PLACEHOLDER_TRIM) and PLACEHOLDER_VALUE_RE.fullmatch(answer.strip(PLACEHOLDER_TRIM))
                     and not _inside(row.start(), hidden)):
-                found[row.start()] = (row.start("value"), row.end("value"), row.group("label").strip())
+                found[row.start()] = (*_cell_span(row), row.group("label").strip())
     # The pattern tried only at the lines that hold a "#", not at every character of the body.
     headings = [h for start in lines_with(body, "#") if (h := _HEADING_RE.match(body, start))
                 and not _inside(h.start(), hidden)]
@@ -184,9 +184,7 @@ def template_placeholders(card: Card) -> list[tuple[int, int, str | None]]:
             if len(found) >= _MAX_PLACEHOLDERS:
                 break
             value = field.group("value").strip(PLACEHOLDER_TRIM)
-            cell = field.group("value")  # a row's cell holds its spaces: the placeholder's span is within them
-            start = field.start("value") + len(cell) - len(cell.lstrip())
-            stop = field.start("value") + len(cell.rstrip())
+            start, stop = _cell_span(field)
             if _inside(field.start("value"), hidden):
                 continue
             template_field = " ".join(field.group("label").strip(" *_").split()).lower() in TEMPLATE_FIELDS
@@ -240,6 +238,12 @@ def _x_beside_x_or_decimal_sign(body: str) -> bool:
             return True
         at = body.find("X", at + 1)
     return True
+
+
+def _cell_span(field: re.Match) -> tuple[int, int]:
+    """(start, end) of a field's value without the spaces around it (a table's cell holds them)."""
+    cell = field.group("value")
+    return field.start("value") + len(cell) - len(cell.lstrip()), field.start("value") + len(cell.rstrip())
 
 
 def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
