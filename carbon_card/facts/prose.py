@@ -19,7 +19,7 @@ import functools
 import itertools
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import replace
 from typing import Iterator, NamedTuple, Sequence
 
@@ -684,6 +684,7 @@ class _Reader:
         self.other_names: list[set[str]] = []
         self.section_subjects: dict[int, str | None] = {}  # by the offset of a heading: its first paragraph's subject
         self.base_sizes: set[int] = set()  # ids of the sizes read from the base's row, as this model's
+        self.anchors_found: Collection[str] = ()  # the anchor words the prose holds (`sentences`)
 
     def line(self, body_offset: int) -> int:
         return self.card.line_of_offset(self.card.body_span[0] + body_offset)
@@ -1005,7 +1006,10 @@ class _Reader:
     # 2. AutoTrain ------------------------------------------------------------------------
     def badges(self) -> None:
         """A size in a badge's address: "[![Model size](https://img.shields.io/badge/Params-36M-lightgrey#model-badge)]"
-        on NVIDIA's NeMo cards, a field of their template."""
+        on NVIDIA's NeMo cards, a field of their template. Looked for only in a prose that says "param" (the sentences'
+        anchors, found already): most do not."""
+        if "param" not in self.anchors_found:
+            return
         for position in _positions(self.lower, "img.shields.io/badge/params-")[:1]:
             match = _PARAMS_BADGE_RE.match(self.body, position)
             if match is not None and self.in_prose(position):
@@ -1237,6 +1241,7 @@ class _Reader:
         for word, word_start in _ANCHOR_WORDS if other_scripts else _ASCII_ANCHOR_WORDS:
             if word in scan:
                 hits[word] = _positions(scan, word, word_start)
+        self.anchors_found = hits.keys()
         if not hits:
             return  # most cards: nothing more to do
 
@@ -1668,10 +1673,10 @@ class _Reader:
             self.labelled_lines()
             self.plain_fields()
             self._run_groups()
-            self.badges()
             self.autotrain()
             self._names_from_tables()
             self.sentences()
+            self.badges()
         except _Enough:
             pass  # a text of thousands of figures is no card's: what was read stands, the rest is not read
         self._rescope_family_figures()
