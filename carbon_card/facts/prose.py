@@ -1322,7 +1322,7 @@ class _Reader:
                     # "the 124 million parameter version of GPT-2": another model's.
                     # "GPT-J, a 6B parameter model trained on the Pile" on open_llama_7b's card: the named model's.
                     named = _NAME_AND_ARTICLE_BEFORE_RE.search(before) or (
-                        pattern is _PARAMS_RE and _COMPARED_NAME_BEFORE_RE.search(line_before[-120:]))
+                        pattern is _PARAMS_RE and " with" in before and _COMPARED_NAME_BEFORE_RE.search(line_before[-120:]))
                     scope = ("family" if _SIZE_LIST_BEFORE_RE.search(before)
                              else "other" if _VERSION_OF_AFTER_RE.match(self.body, match.end())
                              or named and self._names_another_model(named.group(1)) else None)
@@ -2383,12 +2383,12 @@ def _pick_row(labels: list[str], model_tokens: set[str]) -> int | None:
     """The index of this model's row: the one row its label marks as this model's ("`alexandrainst/scandi-nli-large`
     (this)"), else the row every distinguishing word of whose label is in the model's name ("8b" for "Llama 3 8B"
     against "meta-llama/Meta-Llama-3-8B"; a Hub id's owner is no distinguishing word); the most specific wins."""
-    marked = [index for index, label in enumerate(labels) if _THIS_ROW_RE.search(label)]
+    marked = [index for index, label in enumerate(labels) if "(" in label and _THIS_ROW_RE.search(label)]
     if len(marked) == 1:
         return marked[0]
     if not model_tokens or not labels:
         return None
-    tokens = [name_tokens(_HUB_ID_OWNER_RE.sub("", label)) for label in labels]
+    tokens = [name_tokens(_HUB_ID_OWNER_RE.sub("", label) if "/" in label else label) for label in labels]
     common = set.intersection(*tokens) if len(tokens) > 1 else set()
     best, best_size, tie = None, -1, False
     for index, words in enumerate(tokens):
