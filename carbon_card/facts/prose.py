@@ -469,7 +469,7 @@ _RANGE_END_RE = lazy_compile(r"\d\s*(?:-|–|—|to)\s*$|\bbetween\s+~?\d[\d.,]*
 # ... of counts: "4-8 GPUs", not a name's digits ("A100-8 GPUs", "v3-8 TPU").
 _COUNT_RANGE_END_RE = lazy_compile(r"(?<![a-z\d.])\d+\s*(?:-|–|—|to)\s*$|\bbetween\s+\d+\s+and\s*$", re.IGNORECASE)
 # Before a figure: "~", "approximately", "about" (the figure is the figure, give or take).
-_APPROX = rf"\s*(?:[{APPROXIMATELY}]|(?:approx(?:imately|\.)?|about|around|roughly|circa|ca\.)\s)?\s*"
+_APPROX = rf"\s*(?:[{APPROXIMATELY}]|(?:{_ABOUT})\s)?\s*"
 _RANGE_START_RE = lazy_compile(rf"{_APPROX}{_NUM}\s*[a-z]*\s*(?:-|–|—|to)\s*{_NUM}", re.IGNORECASE)
 _GENERIC_TIME_LABELS = {"time", "duration"}
 _PLUS_AFTER_RE = lazy_compile(r"\s*(?:\([^()\n]{0,40}\)\s*)?\+")  # "300 hours (TPU) + 24 hours (GPU)"
@@ -1003,7 +1003,7 @@ class _Reader:
                 others.append(other)
         return bool(others) and not _close(sum(others), hours, _RESTATED)
 
-    # 2. AutoTrain ------------------------------------------------------------------------
+    # 2. Badges and AutoTrain -------------------------------------------------------------
     def badges(self) -> None:
         """A size in a badge's address: "[![Model size](https://img.shields.io/badge/Params-36M-lightgrey#model-badge)]"
         on NVIDIA's NeMo cards, a field of their template. Looked for only in a prose that says "param" (the sentences'
@@ -2365,9 +2365,9 @@ _RANGE_CELL_RE = lazy_compile(r"\d[\d,.]*\s*[-–]\s*\d[\d,.]*")  # "231 - 256":
 
 # A row's label that says it is this model's: "(this)", "(ours)", "(this model)".
 _THIS_ROW_RE = lazy_compile(r"\((?:this|ours|this\s+model|our\s+model)\)", re.IGNORECASE)
-# The owner of a Hub id in a row's label ("[`MoritzLaurer/mDeBERTa-v3-base`](https://huggingface.co/MoritzLaurer/...)"),
-# with the link's address: the model's name is what picks its row.
-_HUB_ID_OWNER_RE = lazy_compile(r"\]\([^)\s]*\)|\b[\w.-]+/(?=[\w.-]+)")
+# The owner of a Hub id in a row's label ("[`MoritzLaurer/mDeBERTa-v3-base`](...)", its link's address gone first):
+# the model's name is what picks its row.
+_HUB_ID_OWNER_RE = lazy_compile(r"\b[\w.-]+/(?=[\w.-])")
 _MODEL_NAME_CELL_RE = lazy_compile(r"[A-Za-z]{2,}[\w.]*[-_ ]v?\d")  # "LLaMA-7B", "Pythia 1.4B", "gpt_2"
 
 
@@ -2388,7 +2388,8 @@ def _pick_row(labels: list[str], model_tokens: set[str]) -> int | None:
         return marked[0]
     if not model_tokens or not labels:
         return None
-    tokens = [name_tokens(_HUB_ID_OWNER_RE.sub("", label) if "/" in label else label) for label in labels]
+    tokens = [name_tokens(_HUB_ID_OWNER_RE.sub("", _LINK_TARGET_RE.sub("]", label)) if "/" in label else label)
+              for label in labels]
     common = set.intersection(*tokens) if len(tokens) > 1 else set()
     best, best_size, tie = None, -1, False
     for index, words in enumerate(tokens):
