@@ -574,3 +574,23 @@ def test_a_table_of_thousands_of_rows_is_read_to_its_first_rows_and_its_last():
     facts = gather(parse_card("---\nlicense: mit\n---\n# m\n\n## Training results\n\n| Step | Training hours |\n|---|---|\n"
                               + rows))
     assert [(f.value, f.line) for f in facts.all("wall_hours")] == [(30000, 3009)]
+
+
+def test_a_layouts_name_is_no_accelerator():
+    # BlinkDL/rwkv-4-pile-14b (hf-readme scrape): "RWKV-4 14B is a L40-D5120 causal language model": 40 layers of
+    # width 5120, not an NVIDIA L40.
+    facts = gather(parse_card("---\nlicense: apache-2.0\n---\n# RWKV-4 14B\n\n## Model Description\n\n"
+                              "RWKV-4 14B is a L40-D5120 causal language model trained on the Pile.\n"))
+    assert (facts.value("hardware"), facts.value("accelerator_count")) == (None, None)
+    on_l40 = gather(parse_card("---\nlicense: mit\n---\n# m\n\n## Training\n\nThe model was trained on 2 L40 GPUs.\n"))
+    assert (on_l40.value("hardware"), on_l40.value("accelerator_count")) == ("L40", 2)
+
+
+def test_a_column_of_training_data_in_hours_is_no_training_time():
+    # m-a-p/MERT-v1-330M (hf-readme scrape): "| Training Data (hour) |" holds hours of music, 160K.
+    text = ("---\nlicense: cc-by-nc-4.0\n---\n# MERT\n\n| Name | Pre-train Paradigm | Training Data (hour) | Model Size |\n"
+            "|---|---|---|---|\n| [MERT-v1-330M](https://huggingface.co/m-a-p/MERT-v1-330M) | MLM | 160K | 330M |\n")
+    facts = gather(parse_card(text), model_name="MERT-v1-330M")
+    assert facts.value("wall_hours") is None and facts.value("params") == 330e6
+    hours = text.replace("Training Data (hour)", "Training time (hours)")
+    assert gather(parse_card(hours), model_name="MERT-v1-330M").value("wall_hours") == 160e3

@@ -2018,3 +2018,20 @@ def test_a_bold_header_names_its_column():
     # 16B | 2.4B |" (line 86): its row's total size (not the activated parameters' column).
     card, facts = _gold("deepseek-ai__DeepSeek-V2-Lite.md", "deepseek-ai/DeepSeek-V2-Lite")
     assert (facts.value("params"), facts.best("params").line) == (16e9, 86)
+
+
+def test_advice_and_a_quick_starts_run_are_no_training():
+    # 01-ai/Yi-9B, the Yi series README: "#### Hardware Setup": "For the Yi-6B model, a node with 4 GPUs ... is
+    # recommended" (line 798), "A typical hardware setup for finetuning the 34B model is a node with 8 GPUs" (802);
+    # "#### Quick Start": "... num_train_epochs=4 can output a chat model, which takes about 20 minutes" (847).
+    card, facts = _gold("01-ai__Yi-9B.md", "01-ai/Yi-9B")
+    read = [(f.quantity, f.line) for f in facts.facts if f.line in (798, 802, 847)]
+    assert read == []
+
+
+def test_a_heading_on_the_bodys_first_line_is_the_sections_heading():
+    # marcospaulo/pokemon-card-recognition's wiki page "Training Guide" starts its body with "# Training Guide"; its
+    # "> **Instance**: ml.g4dn.xlarge (NVIDIA T4)" (line 4) is then read under a training heading.
+    card, facts = _gold("marcospaulo__pokemon-card-recognition__wiki_Development_Training.md")
+    assert card.body.startswith("# Training Guide")
+    assert ("NVIDIA T4", 4) in [(f.value, f.line) for f in facts.all("hardware")]

@@ -179,6 +179,7 @@ _ACCEL = (
     r"|RTX[\s-]?[A-Z]?\d{4}(?:\s?Ti)?|GTX[\s-]?\d{4}|(?i:Titan)\s?(?:RTX|Xp?|V)\b|MI\d{3}X?"
     r"|TPU[\s-]?(?:Pod\s)?[vV]?\d[a-z]?(?:[- ]\d+)?|[vV]\d[a-z]?-\d{1,4}(?:\s+instance\s+of(?:\s+(?:Google|Cloud))*)?\s?TPU|Gaudi\s?\d?)"
     r"(?:[- ](?:SXM\d?|PCIe|NVL|\d+\s?GB)(?![\w]))*"
+    r"(?![-_][A-Za-z]\d{3})"  # not a layout's name: RWKV's "L40-D5120" is 40 layers of width 5120
 )
 _ACCEL_WORD = r"(?:GPU|TPU|chip|accelerator|device)"
 # After a duration, the accelerators it is of: "for 1000 hours of A100 80GB", "200 hours of TPU v3 time".
@@ -221,7 +222,7 @@ _SINGULAR_DEVICE_RE = lazy_compile(r"\b(?:GPU|TPU|card)$", re.IGNORECASE)
 # A field's label, and at most three words of its value, before a device: "Training Infrastructure:** NVIDIA A100-40GB
 # GPU", "- Training Hardware: Google Colab T4 GPU" (named, not counted).
 _LABEL_END_BEFORE_RE = lazy_compile(r"[:：][*_ \t]*(?:[\w.-]+[ \t]+){0,3}\(?$")  # "- **Training:** Google Colab (T4 GPU"
-_TOOK_AFTER_RE = lazy_compile(r"\s+took\s+(?:about\s+|around\s+|approximately\s+|~\s*)?\d")
+_TOOK_AFTER_RE = lazy_compile(rf"\s+took\s+(?:(?:{_ABOUT})\s*|[{APPROXIMATELY}]\s*)?\d")
 _EACH_BEFORE_RE = lazy_compile(r"\b(?:each|every|per)\s+(?:\w+\s+)?$", re.IGNORECASE)
 _CJK_AFTER_RE = lazy_compile(r"\s*[\u3000-\u9fff\uac00-\ud7af]")
 _COUNT_BOUND_BEFORE_RE = lazy_compile(r"\b(?:at\s+most|up\s+to|as\s+many\s+as|a\s+maximum\s+of)\b[^;]{0,40}$", re.IGNORECASE)
@@ -261,10 +262,11 @@ _NAMED_SIZE_MODEL_RE = lazy_compile(r"(?<![\w.])[A-Za-z][\w.]*-(\d+(?:\.\d+)?[MB
 # A list of references cites other works.
 _REFERENCES_HEADING_RE = lazy_compile(r"#+\s*(?:\W\s*)?(?:references?|bibliography|citations?|works\s+cited)\b",
                                       re.IGNORECASE)
-# Under a heading about evaluation or use, training is the evaluation's fine-tuning ("## Evaluation results": "The
+# Under a heading about evaluation or use (a quick start's fine-tuning is the reader's: "#### Quick Start" on Yi's card:
+# "num_train_epochs=4 can output a chat model, which takes about 20 minutes"), training is the evaluation's fine-tuning ("## Evaluation results": "The
 # training was done on a single 16GB NVIDIA Tesla V100 GPU. For MRPC/WNLI, the models were trained for 5 epochs"),
 # and hardware is what runs the model ("### Hardware Requirements": "Single V100 GPU or Intel CPU").
-_EVALUATION_HEADING_RE = lazy_compile(r"#+\s*(?:\W\s*)?(?:evaluation|results|benchmarks?\b|usage|how\s+to\s+use"
+_EVALUATION_HEADING_RE = lazy_compile(r"#+\s*(?:\W\s*)?(?:evaluation|results|benchmarks?\b|usage|how\s+to\s+use|quick\s*start"
                                       rf"|(?:hardware|system|gpu)\s+requirements|{_RUNS_THE_MODEL})", re.IGNORECASE)
 # A sentence whose subject is a variant of this model, by its name: "The Llama-SEA-LION-v2-8B-IT model was fine-tuned
 # using 8x A100-40GB" on the card of SEA-LION v2.
@@ -293,7 +295,11 @@ _CAPACITY_RE = lazy_compile(r"\b(?:can|could|will|to)\s+(?:fit|run)\b|\bfits\s+(
                             r"|\bbenchmarked\b"
                             r"|\b(?:could|would|might)\s+have\b|\bassum(?:es|ing)\b|\btested\s+(?:on|with|in)\b"
                             # what a reader's run will need: "For full parameter fine-tuning, you'll need 8 GPUs"
-                            r"|\b(?:you(?:'ll|\s+will)?|will|would)\s+need\b|\bneeds\b", re.IGNORECASE)
+                            r"|\b(?:you(?:'ll|\s+will)?|will|would)\s+need\b|\bneeds\b"
+                            # advice: "For the Yi-6B model, a node with 4 GPUs ... is recommended", "A typical hardware
+                            # setup for finetuning the 34B model is a node with 8 GPUs"
+                            r"|\b(?:is|are)\s+recommended\b|\bwe\s+recommend\b|\btypical\s+(?:hardware\s+)?(?:setup|configuration)\b",
+                            re.IGNORECASE)
 # Chinese and Japanese: "4张A100" (four A100 cards), "约4小时" (about 4 hours), "約160分" (minutes).
 # A card after its count may be named by its number alone: "6张3090", "3张TITAN".
 _CJK_COUNT_RE = lazy_compile(rf"(?:(?<![\d.])(\d{{1,5}})\s*(?:张|張|台|枚|块|塊|个|個)|单卡|單卡)\s*[-–]?\s*(?:\d+\s*GB\s*)?"
@@ -392,7 +398,7 @@ _OTHER_SCRIPT_ANCHOR_CHAR_RE = lazy_compile(
 _WINDOW_BEFORE, _WINDOW_AFTER = 60, 40
 _CLAUSE_MAX = 2000  # characters looked at around a figure for its clause and line
 # A run in the past tense, with its duration: "It took about 126 hours with TPU v3-8" (under "### Parameters").
-_PAST_RUN_RE = lazy_compile(r"\btook\s+(?:about\s+|around\s+|approximately\s+|~\s*)?\d[\d.,]*\s*(?:hours?|days?|weeks?)\b",
+_PAST_RUN_RE = lazy_compile(rf"\btook\s+(?:(?:{_ABOUT})\s*|[{APPROXIMATELY}]\s*)?\d[\d.,]*\s*(?:hours?|days?|weeks?)\b",
                             re.IGNORECASE)
 _NOT_TRAINING_RE = lazy_compile(r"inference|evaluat|generat|download|install|convert|quantiz|quantis", re.IGNORECASE)
 # A sentence that goes on about the one before: "We performed a full-parameter fine-tuning ... This was carried out
@@ -1610,7 +1616,7 @@ class _Reader:
         """The last Markdown heading line within `_CLAUSE_MAX` characters before `start` ("" if none)."""
         low = max(0, start - _CLAUSE_MAX)
         at = self.body.rfind("\n#", low, start)
-        if at < 0:
+        if at < 0 and not (low == 0 and self.body.startswith("#")):  # a heading on the body's first line too
             return ""
         end = self.body.find("\n", at + 1, start)
         return self.body[at + 1 : end if end >= 0 else start]
@@ -2028,6 +2034,9 @@ _MIN_MODEL_SIZE = 10_000
 """Fewer parameters than this in a table is no model's size (a setting, a component's count)."""
 
 
+_DATA_COLUMN_RE = lazy_compile(r"\b(?:data|audio|speech|recordings?)\b")
+
+
 def _column_kind(header: str) -> tuple[str, str | None, str] | None:
     """(quantity, unit, scope) of a column, from its header; None when it is not a training figure."""
     if "](" in header:  # a link's target is no header's word: "[TinyLlama 1.1B](https://...-token-2.5T)"
@@ -2043,6 +2052,8 @@ def _column_kind(header: str) -> tuple[str, str | None, str] | None:
     if "energy" in key:
         return ("energy", unit or "kWh", scope)
     if "hour" in key or "day" in key and _DAYS_COLUMN_RE.search(key):
+        if _DATA_COLUMN_RE.search(key):
+            return None  # "| Training Data (hour) |": hours of audio the model learnt from, not of its training
         accelerator = _ACCELERATOR_COLUMN_RE.search(key)
         return ("accelerator_hours" if accelerator else "wall_hours", "h" if "hour" in key else "days", "model")
     if "token" in key and not _NOT_TRAINING_TOKENS_COLUMN_RE.search(key):  # not "| Max Num Tokens |", a length
