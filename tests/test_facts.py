@@ -594,3 +594,11 @@ def test_a_column_of_training_data_in_hours_is_no_training_time():
     assert facts.value("wall_hours") is None and facts.value("params") == 330e6
     hours = text.replace("Training Data (hour)", "Training time (hours)")
     assert gather(parse_card(hours), model_name="MERT-v1-330M").value("wall_hours") == 160e3
+
+
+def test_a_co2_block_in_the_body_without_a_unit_is_in_grams():
+    text = "---\nlicense: mit\n---\n# m\n\n## Carbon Footprint\n\n```yaml\nco2_eq_emissions:\n  emissions: 12\n  source: CodeCarbon\n```\n"
+    assert gather(parse_card(text)).value("emissions") == 12
+    assert gather(parse_card(text.replace("emissions: 12", "emissions: 12 (kg)"))).value("emissions") == 12000
+    unindented = text.replace("  emissions: 12", "emissions: 12")  # not the block's line
+    assert gather(parse_card(unindented)).value("emissions") is None

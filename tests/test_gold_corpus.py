@@ -2035,3 +2035,22 @@ def test_a_heading_on_the_bodys_first_line_is_the_sections_heading():
     card, facts = _gold("marcospaulo__pokemon-card-recognition__wiki_Development_Training.md")
     assert card.body.startswith("# Training Guide")
     assert ("NVIDIA T4", 4) in [(f.value, f.line) for f in facts.all("hardware")]
+
+
+@pytest.mark.parametrize("name, line, grams", [
+    # "```bibtex\nco2_eq_emissions: \n\temissions: 0.001477 ([CO₂eq], in kg)" under "## Energy consumption"
+    ("se4ai2324-uniba__ITdisambiguation__models_README.md", 143, 1.477),
+    # "```bibtex\nco2_eq_emissions:\n  emissions: 2.4699354187091408e-05 (in grams of CO2)" under "### Carbon Footprint"
+    ("se4ai2324-uniba__MusicExpress__models_README.md", 79, 2.4699354187091408e-05),
+])
+def test_a_co2_block_written_in_the_body_states_the_cards_emissions(name, line, grams):
+    card, facts = _gold(name)
+    chosen = facts.best("emissions")
+    assert (chosen.value, chosen.line, chosen.reading) == (pytest.approx(grams), line, Reading.FIELD)
+
+
+def test_a_co2_block_given_as_an_example_is_no_ones():
+    # huggingface/hub-docs' model release checklist: "If possible, specify the carbon emissions ... ```yaml\n---\n
+    # co2_eq_emissions:\n  emissions: 123.45" (line 186), a docs page's example.
+    card, facts = _gold("huggingface__hub-docs__docs_hub_model-release-checklist.md")
+    assert "emissions: 123.45" in card.text and facts.all("emissions", scope=None) == ()

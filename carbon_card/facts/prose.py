@@ -347,6 +347,13 @@ _EMISSION_WORD_RE = lazy_compile(r"emission|emitted|carbon footprint", re.IGNORE
 # all experiments".
 _PROJECT_TOTAL_RE = lazy_compile(r"\b(?:this|the|our|whole|entire)\s+(?:analysis|project|study)\b"
                                  r"|\ball\s+(?:the\s+|our\s+)?(?:experiments|runs|models|components)\b", re.IGNORECASE)
+# The lines of a `co2_eq_emissions` block written in the body, indented under it ("\temissions: 0.001477 ([CO₂eq],
+# in kg)"), and the unit said beside a number; a line that is not indented ends the block.
+_QUOTED_BLOCKS, _QUOTED_LINES = 4, 12
+_INSTRUCTION_RE = lazy_compile(r"\b(?:e\.g\.|for\s+example|example|if\s+possible|specify|you\s+(?:can|should|may)|should|add)\b",
+                               re.IGNORECASE)
+_QUOTED_EMISSIONS_RE = lazy_compile(rf"[ \t]+emissions[ \t]*:[ \t]*[\"']?({_NUM})(?![\d.])([^\n]*)", re.IGNORECASE)
+_QUOTED_UNIT_RE = lazy_compile(r"\b(kg|kilograms?|g|grams?|t|tonnes?|tons?|mg)\b", re.IGNORECASE)
 # A list item of an average or a rate, over nested items: "- **Average per Run:**", "* Per epoch:".
 _RATE_ITEM_RE = lazy_compile(r"[ \t]*[-*+][ \t]+(?:\*\*)?[^:\n]{0,30}\b(?:average|mean|per\s+(?:run|epoch|step|sample|query|request))\b",
                              re.IGNORECASE)
@@ -1031,6 +1038,29 @@ class _Reader:
             self.add("emissions", _number(match.group(1)), match.group(0), position, note="AutoTrain line",
                      reading=Reading.AUTOTRAIN)
 
+    def quoted_blocks(self) -> None:
+        """A `co2_eq_emissions` block written in the body, most often in a code block under "Carbon Footprint",
+        where the Hub does not read it ("co2_eq_emissions:\n\temissions: 0.001477 ([CO₂eq], in kg)" on a course
+        project's card): the card's own statement, its unit said beside the number or the Hub's grams."""
+        for position in _positions(self.lower, "co2_eq_emissions:")[:_QUOTED_BLOCKS]:
+            line_start = self.body.rfind("\n", 0, position) + 1
+            if self.body[line_start:position].strip("`>") or _INSTRUCTION_RE.search(self.body, max(0, line_start - 300), line_start):
+                continue  # not a line's start ("add `co2_eq_emissions:` to the front matter"), or an example of one
+                # ("If possible, specify the carbon emissions from training. ```yaml ... emissions: 123.45": a docs page's)
+            offset = self.body.find("\n", position) + 1
+            lines = self.body[offset : offset + _QUOTED_LINES * 200].split("\n", _QUOTED_LINES)[:_QUOTED_LINES] if offset else []
+            for line in lines:
+                if line[:1] not in (" ", "\t"):
+                    break  # the block ends where a line is not indented
+                match = _QUOTED_EMISSIONS_RE.match(line)
+                if match:
+                    unit = _QUOTED_UNIT_RE.search(match.group(2))
+                    grams = _grams(f"{match.group(1)} {unit.group(1)}") if unit else float(match.group(1))
+                    self.add("emissions", grams, line.strip(), offset, note="`co2_eq_emissions` in the body",
+                             reading=Reading.FIELD)
+                    break
+                offset += len(line) + 1
+
     # 3. Tables -----------------------------------------------------------------------------
     def tables(self) -> None:
         for table in _find_tables(self.body, self.lower):
@@ -1680,6 +1710,7 @@ class _Reader:
             self.plain_fields()
             self._run_groups()
             self.autotrain()
+            self.quoted_blocks()
             self._names_from_tables()
             self.sentences()
             self.badges()
