@@ -239,6 +239,8 @@ _COUNT_OF_RE = lazy_compile(r"\b(\d{1,6})\s*(?:x\s*)?(?:gpus|tpus|chips|accelera
 _COUNT_GLUED_RE = lazy_compile(r"\b[a-z]{1,3}[ -]?\d{1,4}x(\d{1,3})(?![\w.])", re.IGNORECASE)
 # "Desktop device (1 x NVIDIA GeForce RTX 3060 + 32GB RAM)": a count first inside parentheses.
 _COUNT_IN_PARENTHESES_RE = lazy_compile(r"\(\s*(\d{1,6})\s*[x×*]\s*(?=[a-z])", re.IGNORECASE)
+# "NVIDIA A100-SXM4-80GB (single GPU)": one, said in a bracket after the name.
+ONE_IN_PARENTHESES_RE = lazy_compile(r"[ \t]*\(\s*(?:an?\s+|one\s+)?single[\s-]+(?:gpu|tpu|card|device|accelerator)\b", re.IGNORECASE)
 # "NVIDIA 2xH200 (E2E TIR platform)": a count glued to the accelerator after its vendor's name.
 _COUNT_AFTER_VENDOR_RE = lazy_compile(r"^\s*(?:nvidia|amd|google|intel)\s+(\d{1,6})\s*[x×*]\s*(?=[a-z])", re.IGNORECASE)
 # A processor or an accelerator, either: "CPU / GPU", "GPU or CPU".
@@ -289,6 +291,8 @@ def parse_accelerator_count(text: str) -> int | None:
     word = _COUNT_WORD_FIRST_RE.match(text)
     if word:
         return counted(word.group(1))
+    if ONE_IN_PARENTHESES_RE.search(text):
+        return 1
     board = _ONE_BOARD_RE.fullmatch(text)
     return 1 if board and 0 < int(board.group(1)) <= BOARD_CORES else None  # "TPU v3-8": one board
 

@@ -2054,3 +2054,9 @@ def test_a_co2_block_given_as_an_example_is_no_ones():
     # co2_eq_emissions:\n  emissions: 123.45" (line 186), a docs page's example.
     card, facts = _gold("huggingface__hub-docs__docs_hub_model-release-checklist.md")
     assert "emissions: 123.45" in card.text and facts.all("emissions", scope=None) == ()
+
+
+def test_a_single_accelerator_said_in_a_bracket_after_its_name_is_one():
+    # hetanshwaghela/immunopath-medgemma-v2: "#### Hardware\n\nNVIDIA A100-SXM4-80GB (single GPU)".
+    card, facts = _gold("hetanshwaghela__immunopath-medgemma-v2.md")
+    assert facts.value("accelerator_count") == 1

@@ -84,6 +84,8 @@ def test_a_count_written_against_the_accelerators_name():
     assert parse_accelerator_count("A100 80GB GPU") is None
     assert parse_accelerator_count("NVIDIA 2xH200 (E2E TIR platform)") == 2  # glued before it, after the vendor
     assert parse_accelerator_count("NVIDIA 3090") is None  # the vendor and the product's digits
+    assert parse_accelerator_count("NVIDIA A100-SXM4-80GB (single GPU)") == 1  # one, said in a bracket after it
+    assert parse_accelerator_count("8x A100 (single node)") == 8
 
 
 def test_a_count_in_a_word_before_the_accelerator():

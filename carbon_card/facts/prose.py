@@ -31,6 +31,7 @@ from ..units import (
     FIGURE,
     NODES_OF,
     NUMBER_WORDS,
+    ONE_IN_PARENTHESES_RE,
     THOUSANDS,
     UnitError,
     counted,
@@ -1479,6 +1480,8 @@ class _Reader:
         if count is None:
             if cores := _CORES_AFTER_RE.match(self.body, end, end + 40):
                 return int(cores.group(1))  # "trained on TPUv3 hardware (8 cores)": the cores are counted
+            if ONE_IN_PARENTHESES_RE.match(self.body, end, end + 40):
+                return 1  # "NVIDIA A100-SXM4-80GB (single GPU)"
             # "on TPU v3-8": one board; "Training was done on Tesla V100 GPU": one device (not in Chinese, which
             # has no plural: "16个 A100 GPU的").
             # Not a part of a server's name: "24 DGX-A800 GPU (8×80G) servers" counts servers.
