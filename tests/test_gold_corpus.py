@@ -45,7 +45,7 @@ def test_every_card_has_its_provenance_and_its_annotation():
     validation = {row["file"] for row in index if row["part"] in VALIDATION_PARTS} - RETIRED
     assert validation == {row["file"] for row in index if row["split"] == "validation"}
     assert all(row["part"] in VALIDATION_PARTS for row in index if row["file"] in RETIRED)
-    assert {row["part"] for row in index} == {"A", "B", "C", "A2", "B2", "A3", "A4", "B4", "A5", "B5", "A6", "B6", "A7", "B7", "A8", "B8", "A9", "B9", "A10", "A11", "B11", "A12", "A13", "B13", "A14", "B14", "C14", "A15", "B15", "A16", "B16", "A17", "B17", "A18", "B18", "A19", "B19", "A20", "B20", "C20", "A21", "B21", "C21", "A22", "B22", "C22", "A23", "B23", "C23", "A24", "B24", "C24", "A25", "B25", "C25", "A26", "B26", "C26", "A27", "B27", "C27", "A28", "B28", "C28", "A29", "C29", "A30", "A31", "B31", "C31", "A32", "B32", "C32", "A33", "C33", "A34", "C34", "A35", "C35", "A36", "C36", "A37", "C37", "A38", "C38", "A39", "C39", "A40", "C40", "A41", "A42", "C42", "A43", "C43", "A44", "C44", "A45", "C45"}
+    assert {row["part"] for row in index} == {"A", "B", "C", "A2", "B2", "A3", "A4", "B4", "A5", "B5", "A6", "B6", "A7", "B7", "A8", "B8", "A9", "B9", "A10", "A11", "B11", "A12", "A13", "B13", "A14", "B14", "C14", "A15", "B15", "A16", "B16", "A17", "B17", "A18", "B18", "A19", "B19", "A20", "B20", "C20", "A21", "B21", "C21", "A22", "B22", "C22", "A23", "B23", "C23", "A24", "B24", "C24", "A25", "B25", "C25", "A26", "B26", "C26", "A27", "B27", "C27", "A28", "B28", "C28", "A29", "C29", "A30", "A31", "B31", "C31", "A32", "B32", "C32", "A33", "C33", "A34", "C34", "A35", "C35", "A36", "C36", "A37", "C37", "A38", "C38", "A39", "C39", "A40", "C40", "A41", "A42", "C42", "A43", "C43", "A44", "C44", "A45", "C45", "A47"}
     assert 0.28 < len(validation) / len(index) < 0.4  # about a third
     for row in annotations:
         assert row["is_model_card"] in ("yes", "no") and row["has_carbon_statement"] in ("yes", "no"), row["file"]
@@ -2063,3 +2063,22 @@ def test_a_single_accelerator_said_in_a_bracket_after_its_name_is_one():
     # hetanshwaghela/immunopath-medgemma-v2: "#### Hardware\n\nNVIDIA A100-SXM4-80GB (single GPU)".
     card, facts = _gold("hetanshwaghela__immunopath-medgemma-v2.md")
     assert facts.value("accelerator_count") == 1
+
+
+def test_a_column_named_after_a_user_who_holds_the_word_carbon_is_no_emissions():
+    # huggingtweets/anticarbons: "| Data | ANTICARBON |" over "| Tweets downloaded | 2518 |".
+    card, facts = _gold("huggingtweets__anticarbons.md")
+    assert facts.all("emissions", scope=None) == ()
+
+
+def test_a_size_in_a_code_span_is_read_when_its_label_says_parameters():
+    # Clay-foundation/model's v0 specification: "    * Number of parameters: `127M`" (line 39).
+    card, facts = _gold("Clay-foundation__model__docs_clay-v0_specification-v0.md")
+    chosen = facts.best("params")
+    assert (chosen.value, chosen.line) == (127e6, 39)
+
+
+def test_a_duration_field_of_two_numbers_and_updates_states_no_hours():
+    # jiarui-liu's GPT-3.5 card of whisper-small.en: "- Training duration: 2 20 updates" (2^20, its superscript lost).
+    card, facts = _gold("jiarui-liu__ModelCardExamples__gpt3.5_openai_whisper-small.en.md")
+    assert "Training duration: 2 20 updates" in card.text and facts.value("wall_hours") is None

@@ -496,7 +496,9 @@ _NOT_TRAINING_AFTER_RE = lazy_compile(r"\s*(?:of\s+|for\s+|on\s+)?(?:development
 # "460"; nor "3 epochs" any hours), a size alone ("7B"), a duration ("2 hours and 56 minutes",
 # "18h, 19min", "300 GPU hours").
 _LEADING_NUMBER_RE = lazy_compile(rf"\s*~?\s*({_NUM})")
-_WHOLE_LEADING_NUMBER_RE = lazy_compile(rf"\s*~?\s*({_NUM})(?![\d.,]?\d)(?!\s*[^\W\d_])\b")
+_DIGIT_AFTER_RE = lazy_compile(r"\s*\d")
+# Not before a word ("3 epochs") nor another number ("2 20 updates": 2^20 with its superscript lost).
+_WHOLE_LEADING_NUMBER_RE = lazy_compile(rf"\s*~?\s*({_NUM})(?![\d.,]?\d)(?!\s*[^\W_])\b")
 _SIZE_VALUE_RE = lazy_compile(rf"\s*({_SCALED})\s*")
 # A field's size first, then what it counts or a remark: "1.12B total", "0.57 B (total); 0.45 B (excluding ...)".
 _SCALED_SIZE = rf"{_NUM}\s*{_SCALE}"  # a scale said, not a bare number
@@ -580,12 +582,13 @@ _SIZE_LABELS = {"size", "parameters", "number of parameters", "model size", "par
                 "\\# of parameters", "#params", "# params", "no. of parameters"}
 
 
-def _field_value(value: str, kind: str) -> str:
+def _field_value(value: str, kind: str, label: str) -> str:
     """A field's value written as a code span is the value: "- **Training Duration:** `13 hours`"; but
-    not a size ("**Model size**: `418M`" is a file's, as `du -h` prints it). What ends the value is
+    not a size ("**Model size**: `418M`" is a file's, as `du -h` prints it) unless its label says parameters
+    ("* Number of parameters: `127M`"). What ends the value is
     no part of it: a line break in HTML ("512 H100-80G<br>"), the colon before a list ("384 A100 80GB
     GPUs (48 nodes):"), another cell after a pipe ("TPU v3 or TPU v4  | Number of chips ≥ 4.")."""
-    if kind != "params" and value[:1] == "`" and (end := value.find("`", 1)) > 1:
+    if (kind != "params" or "param" in label.lower()) and value[:1] == "`" and (end := value.find("`", 1)) > 1:
         if end == len(value) - 1:
             return value[1:end].strip()
         if end < 40:
@@ -749,7 +752,7 @@ class _Reader:
             value = match.group("value").strip().strip("*").strip()
             if kind is None or not value:
                 continue
-            value = _field_value(value, kind)
+            value = _field_value(value, kind, label)
             if states_nothing(value) or (kind == "emissions" or kind == "energy") and _not_training(label):
                 self._use(match.start())  # nor a sentence: "**Carbon Emitted:** 0.5 kg CO2 (example)"
                 continue
@@ -791,7 +794,7 @@ class _Reader:
         if in_code:
             value = value.removesuffix("`").rstrip()  # the field is a code span: "`GPUs: 2 GeForce GTX 1070`"
         else:
-            value = _field_value(value, kind)
+            value = _field_value(value, kind, label)
         if states_nothing(value) or (kind == "emissions" or kind == "energy") and _not_training(label):
             return True
         if kind in ("hardware", "accelerator_count", "hours") and _EVALUATION_HEADING_RE.match(
@@ -925,6 +928,8 @@ class _Reader:
         found = _FIELD_DURATION_RE.match(value)
         if not found:
             return False
+        if _DIGIT_AFTER_RE.match(value, found.end()) and not re.search(r"[a-z]", found.group(1), re.IGNORECASE):
+            return False  # "2 20 updates" (2^20, its superscript lost): a bare number before another is no hours
         if _RANGE_START_RE.match(value):
             return True  # "8-12 hours": a range is no one figure; nor is its first end the sentence reader's
         if label.lower() in _GENERIC_TIME_LABELS and not re.search(r"[a-z]", found.group(1), re.IGNORECASE):
@@ -2054,7 +2059,7 @@ _INFERENCE_COLUMN_RE = lazy_compile(r"logit|/\s*s\b|/\s*sec|\bper\b|latency|spee
 # A rate, or a figure for a fixed budget rather than the run: "A100 GPU hours taken on 300B tokens" (a speed
 # comparison), "hours for 1B tokens".
 _RATE_COLUMN_RE = lazy_compile(r"\brate\b|\b(?:on|for)\s+\d[\d.,]*\s*[kmbt]?\s*tokens\b")
-_EMISSIONS_COLUMN_RE = lazy_compile(r"emission|carbon|co2")
+_EMISSIONS_COLUMN_RE = lazy_compile(r"emission|(?<![a-z])carbon|co2")  # not a name that holds the word: "| ANTICARBON |"
 # CodeCarbon's columns, pasted as a table: its emissions are in kilograms when the header says no unit.
 _CODECARBON_COLUMNS = {"timestamp", "project name", "run id", "duration", "emissions", "emissions rate", "cpu power",
                        "gpu power", "ram power", "cpu energy", "gpu energy", "ram energy", "energy consumed"}
