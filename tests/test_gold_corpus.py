@@ -2082,3 +2082,14 @@ def test_a_duration_field_of_two_numbers_and_updates_states_no_hours():
     # jiarui-liu's GPT-3.5 card of whisper-small.en: "- Training duration: 2 20 updates" (2^20, its superscript lost).
     card, facts = _gold("jiarui-liu__ModelCardExamples__gpt3.5_openai_whisper-small.en.md")
     assert "Training duration: 2 20 updates" in card.text and facts.value("wall_hours") is None
+
+
+@pytest.mark.parametrize("name, count, hours", [
+    # "      - overall training time: ~2 hours on a single GPU" (the COMP34812 template's Speeds, Sizes, Times)
+    ("Adam-Calleja__NLU_Project__Non_Transformer_Model_ED_Task_B_Model_Card.md", 1, 2),
+    # "| Training Time      | ~14 hours on 1x H100      |"
+    ("Shaligram-Dewangan__GPT-2-for-Indic-Languages.md", 1, 14),
+])
+def test_the_accelerators_said_after_a_training_time_are_the_runs(name, count, hours):
+    card, facts = _gold(name)
+    assert (facts.value("accelerator_count"), facts.value("wall_hours")) == (count, hours)

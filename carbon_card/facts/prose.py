@@ -497,6 +497,7 @@ _NOT_TRAINING_AFTER_RE = lazy_compile(r"\s*(?:of\s+|for\s+|on\s+)?(?:development
 # "18h, 19min", "300 GPU hours").
 _LEADING_NUMBER_RE = lazy_compile(rf"\s*~?\s*({_NUM})")
 _DIGIT_AFTER_RE = lazy_compile(r"\s*\d")
+_ON_ACCELERATORS_AFTER_RE = lazy_compile(r"\s*(?:on|using|with)\s+([^,;()\n]{3,40}?)\s*(?:[,;(]|$)", re.IGNORECASE)
 # Not before a word ("3 epochs") nor another number ("2 20 updates": 2^20 with its superscript lost).
 _WHOLE_LEADING_NUMBER_RE = lazy_compile(rf"\s*~?\s*({_NUM})(?![\d.,]?\d)(?!\s*[^\W_])\b")
 _SIZE_VALUE_RE = lazy_compile(rf"\s*({_SCALED})\s*")
@@ -1004,6 +1005,11 @@ class _Reader:
                      note=f"{note}, for {named.group(1)}", reading=Reading.ROW, row=named.group(1))
             return True
         self.add("accelerator_hours" if accelerator else "wall_hours", hours, text, start, note=note, reading=Reading.FIELD)
+        if not accelerator and (on := _ON_ACCELERATORS_AFTER_RE.match(value, end)):
+            # "overall training time: ~2 hours on a single GPU": the run's accelerators, said after its time.
+            count = parse_accelerator_count(on.group(1))
+            if count is not None:
+                self.add("accelerator_count", count, on.group(1), start, note=note, reading=Reading.FIELD)
         return True
 
     @staticmethod
