@@ -1053,7 +1053,10 @@ class _Reader:
     def quoted_blocks(self) -> None:
         """A `co2_eq_emissions` block written in the body, most often in a code block under "Carbon Footprint",
         where the Hub does not read it ("co2_eq_emissions:\n\temissions: 0.001477 ([CO₂eq], in kg)" on a course
-        project's card): the card's own statement, its unit said beside the number or the Hub's grams."""
+        project's card): the card's own statement, its unit said beside the number or the Hub's grams. Looked
+        for only in a prose that speaks of emissions (the sentences' anchors, found already): most do not."""
+        if not {"emission", "co2", "co₂", "footprint"} & self.anchors_found:
+            return
         for position in _positions(self.lower, "co2_eq_emissions:")[:_QUOTED_BLOCKS]:
             line_start = self.body.rfind("\n", 0, position) + 1
             if self.body[line_start:position].strip("`>") or _INSTRUCTION_RE.search(self.body, max(0, line_start - 300), line_start):
@@ -1724,9 +1727,9 @@ class _Reader:
             self.plain_fields()
             self._run_groups()
             self.autotrain()
-            self.quoted_blocks()
             self._names_from_tables()
             self.sentences()
+            self.quoted_blocks()
             self.badges()
         except _Enough:
             pass  # a text of thousands of figures is no card's: what was read stands, the rest is not read
