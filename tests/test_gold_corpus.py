@@ -45,7 +45,7 @@ def test_every_card_has_its_provenance_and_its_annotation():
     validation = {row["file"] for row in index if row["part"] in VALIDATION_PARTS} - RETIRED
     assert validation == {row["file"] for row in index if row["split"] == "validation"}
     assert all(row["part"] in VALIDATION_PARTS for row in index if row["file"] in RETIRED)
-    assert {row["part"] for row in index} == {"A", "B", "C", "A2", "B2", "A3", "A4", "B4", "A5", "B5", "A6", "B6", "A7", "B7", "A8", "B8", "A9", "B9", "A10", "A11", "B11", "A12", "A13", "B13", "A14", "B14", "C14", "A15", "B15", "A16", "B16", "A17", "B17", "A18", "B18", "A19", "B19", "A20", "B20", "C20", "A21", "B21", "C21", "A22", "B22", "C22", "A23", "B23", "C23", "A24", "B24", "C24", "A25", "B25", "C25", "A26", "B26", "C26", "A27", "B27", "C27", "A28", "B28", "C28", "A29", "C29", "A30", "A31", "B31", "C31", "A32", "B32", "C32", "A33", "C33", "A34", "C34", "A35", "C35", "A36", "C36", "A37", "C37", "A38", "C38", "A39", "C39", "A40", "C40", "A41", "A42", "C42", "A43", "C43", "A44", "C44", "A45", "C45", "A46", "C46", "A47", "C47"}
+    assert {row["part"] for row in index} == {"A", "B", "C", "A2", "B2", "A3", "A4", "B4", "A5", "B5", "A6", "B6", "A7", "B7", "A8", "B8", "A9", "B9", "A10", "A11", "B11", "A12", "A13", "B13", "A14", "B14", "C14", "A15", "B15", "A16", "B16", "A17", "B17", "A18", "B18", "A19", "B19", "A20", "B20", "C20", "A21", "B21", "C21", "A22", "B22", "C22", "A23", "B23", "C23", "A24", "B24", "C24", "A25", "B25", "C25", "A26", "B26", "C26", "A27", "B27", "C27", "A28", "B28", "C28", "A29", "C29", "A30", "A31", "B31", "C31", "A32", "B32", "C32", "A33", "C33", "A34", "C34", "A35", "C35", "A36", "C36", "A37", "C37", "A38", "C38", "A39", "C39", "A40", "C40", "A41", "A42", "C42", "A43", "C43", "A44", "C44", "A45", "C45", "A46", "C46", "A47", "C47", "A49"}
     assert 0.28 < len(validation) / len(index) < 0.4  # about a third
     for row in annotations:
         assert row["is_model_card"] in ("yes", "no") and row["has_carbon_statement"] in ("yes", "no"), row["file"]
@@ -2093,3 +2093,18 @@ def test_a_duration_field_of_two_numbers_and_updates_states_no_hours():
 def test_the_accelerators_said_after_a_training_time_are_the_runs(name, count, hours):
     card, facts = _gold(name)
     assert (facts.value("accelerator_count"), facts.value("wall_hours")) == (count, hours)
+
+
+@pytest.mark.parametrize("name, line, size", [
+    # GPT-J's hyperparameter table, copied by its fine-tunes: "| \\(n_{parameters}\\) | 6053381344 |".
+    ("Graphcore__gptj-mnli.md", 59, 6053381344),
+    ("EleutherAI__polyglot-ko-1.3b.md", None, 1331810304),
+    # "| \\(n_\text{parameters}\\) | 33B   |" on a card named 30B.
+    ("leliuga__cohere-configurations__models_SuperPlatty-30B_README.md", 27, 33e9),
+    # "| Parameters | 340M |" in a two-column table.
+    ("AI-Nordics__bert-large-swedish-cased.md", 13, 340e6),
+])
+def test_a_size_in_a_key_value_table_is_read_and_its_label_may_be_latex(name, line, size):
+    card, facts = _gold(name)
+    chosen = facts.best("params")
+    assert chosen.value == size and chosen.reading is Reading.FIELD and (line is None or chosen.line == line)

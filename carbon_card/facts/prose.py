@@ -580,7 +580,8 @@ _TRANSLATED_LABELS = {
 }
 _REMARK_RE = lazy_compile(r"\s*[(（][^()（）]*[)）]\s*")
 _SIZE_LABELS = {"size", "parameters", "number of parameters", "model size", "params", "parameter count", "# of parameters",
-                "\\# of parameters", "#params", "# params", "no. of parameters"}
+                "\\# of parameters", "#params", "# params", "no. of parameters", "n parameters"}
+_LATEX_RE = lazy_compile(r"\\+[()\[\]]|\\?(?:text|mathrm)(?=\{)|[{}$]")  # a table's cell has lost its backslashes
 
 
 def _field_value(value: str, kind: str, label: str) -> str:
@@ -613,6 +614,10 @@ def _not_training(label: str) -> bool:
 def _label_kind(label: str) -> str | None:
     """Which quantity a field label names ("Hardware Type" -> hardware)."""
     key = label.lower().strip()
+    if "\\" in key or "{" in key:  # in LaTeX: "\\(n_{parameters}\\)" in the hyperparameter table of GPT-J's card and its kin
+        key = _LATEX_RE.sub("", key).replace("_", " ").strip()
+        if key[:1] == "(" and key[-1:] == ")":  # "(n_{parameters})", its "\\(" and "\\)" lost in a table's cell
+            key = key[1:-1].strip()
     translated = _TRANSLATED_LABELS.get(_REMARK_RE.sub("", key).strip(" :："))
     if translated is not None:
         return translated
@@ -1932,7 +1937,10 @@ _SEPARATOR_RE = lazy_compile(r"^[\s|:\-]+$")
 _KEY_VALUE_ROW_RE = lazy_compile(r"^[ \t]*\|[ \t]*(?:\*\*|__)?(?:energy_consumed|emissions_rate|(?:\d+\.\s*)?how much co2"
                                  r"|(?:(?:training )?hardware(?: type| used)?|hours used|compute region|region|cloud provider"
                                  r"|training (?:time|duration|hours|length)|gpu hours|compute time"
-                                 r"|carbon emitted|[\w ]*\b(?:gpu|tpu|accelerator)s?(?: device| type| model)?)(?:\*\*|__)?[ \t]*\|)",
+                                 r"|carbon emitted|[\w ]*\b(?:gpu|tpu|accelerator)s?(?: device| type| model)?"
+                                 # a size: "| Parameters | 7B |", GPT-J's "| \\(n_{parameters}\\) | 6053381344 |"
+                                 r"|(?:number of |total |no\. of |# ?of |#)?param(?:eter)?s?(?: count)?"
+                                 r"|\\*\(n_(?:\{|\\text\{)parameters\}\\*\))(?:\*\*|__)?[ \t]*\|)",
                                  re.MULTILINE | re.IGNORECASE)
 # The climate performance model card's questions: (pattern, quantity, scope). Question 8 (all
 # experiments) and 9 (inference) are not this model's training.
