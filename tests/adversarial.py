@@ -106,6 +106,10 @@ PIECES = {
     "template rows": ("| Hours used | — |\n| Compute region | TBD |\n", "## Environmental Impact\n", ""),
     "a template row of spaces without end": ("  ", "## Environmental Impact\n| Hours used | ", "x\n"),
     "a question row of spaces without end": ("  ", "| How much CO2eq was emitted to train the final model? | ", "x\n"),
+    # COMPL-AI's fields, a heading each, their values hidden in comments or left as dashes; and a co2_eq_emissions block
+    # in a code block after each mention of emissions.
+    "heading fields and quoted blocks": "## num_gpus\n<!--- n -->\n-\n\n## time_to_train\n\nCO2 emissions:\n```\n"
+                                        "co2_eq_emissions:\n  emissions: 1.2 (in kg)\n```\n",
 }
 
 

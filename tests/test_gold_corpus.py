@@ -2108,3 +2108,15 @@ def test_a_size_in_a_key_value_table_is_read_and_its_label_may_be_latex(name, li
     card, facts = _gold(name)
     chosen = facts.best("params")
     assert chosen.value == size and chosen.reading is Reading.FIELD and (line is None or chosen.line == line)
+
+
+def test_the_compute_fields_of_the_compl_ai_description_left_as_a_dash_are_placeholders():
+    # compl-ai's model descriptions: "## num_gpus\n<!--- number of gpu's used --> \n-" (Mistral-7B-Instruct-v0.2);
+    # Llama-2-7b-chat-hf's fill them in ("1", "0.4", "184320"), its carbon intensity alone "-" (not a compute field).
+    def placeholders(name):
+        card, facts = _gold(name)
+        return [(f.line, f.message) for f in assess(card, facts).findings if f.code == "CC301"]
+
+    found = placeholders("compl-ai__compl-ai__model_descriptions_Mistral-7B-Instruct-v0.2.md")
+    assert [line for line, _ in found] == [39, 43, 47] and "'num_gpus'" in found[0][1]
+    assert placeholders("compl-ai__compl-ai__model_descriptions_Llama-2-7b-chat-hf.md") == []

@@ -101,6 +101,8 @@ def placeholders(ctx: Context) -> Findings:
             message = f"template placeholder left as the answer to '{label}'"
         elif label == _X_FIGURE:
             message = f"placeholder left in the text: {label}"
+        elif label in _HEADING_FIELDS:
+            message = f"template placeholder left as the value of '{label}'"
         else:
             message = f"template placeholder left in the Environmental Impact section{f' for {label}' if label else ''}"
         found.append(CC301.finding(message, (line, start - line_start + 1)))
@@ -147,7 +149,8 @@ def template_placeholders(card: Card) -> list[tuple[int, int, str | None]]:
     body = card.body
     questions = "How much CO2" in body or "how much co2" in card.body_lower
     figures = _x_figures(card)
-    if "nvironmental" not in body and not questions and not figures:
+    heading_fields = "time_to_train" in body or "num_gpus" in body
+    if "nvironmental" not in body and not questions and not figures and not heading_fields:
         return []
     hidden = hidden_spans(body)
     found: dict[int, tuple[int, int, str | None]] = {}  # by line start: one per line
@@ -168,6 +171,13 @@ def template_placeholders(card: Card) -> list[tuple[int, int, str | None]]:
     headings = [h for start in lines_with(body, "#") if (h := _HEADING_RE.match(body, start))
                 and not _inside(h.start(), hidden)]
     for index, heading in enumerate(headings):
+        if heading_fields and heading.group(2).strip().lower() in _HEADING_FIELDS:
+            # The COMPL-AI model description's fields, a heading each: "## num_gpus\n<!--- number of gpu's used -->\n-".
+            end = headings[index + 1].start() if index + 1 < len(headings) else len(body)
+            start, value = _heading_value(body, heading.end(), end, hidden)
+            if start is not None and (not value.strip(_DASHES) or PLACEHOLDER_VALUE_RE.fullmatch(value.strip(PLACEHOLDER_TRIM))):
+                found[start] = (start, start + len(value), heading.group(2).strip())
+            continue
         if "environmental impact" not in heading.group(2).lower():
             continue
         if len(found) >= _MAX_PLACEHOLDERS:
@@ -215,6 +225,22 @@ def template_placeholders(card: Card) -> list[tuple[int, int, str | None]]:
 _X_FIGURE = "a figure of CO2 with X's for its digits"
 _X_FIGURE_RE = lazy_compile(r"(?<![\w.])(?:\d+[.,]X{1,8}|X{2,8}(?:[.,]X{1,8})?|X[.,]X{1,8})\s*(?i:kg|g|t|tonnes?|tons?)\s*"
                             r"(?i:of\s+)?(?i:co2)")  # "XX" or "X.XX", not "X" (a variable): the card's own placeholder
+
+
+# The compute fields of the COMPL-AI model description (compl-ai/compl-ai's model_descriptions), a heading each.
+_HEADING_FIELDS = {"num_gpus", "gpu_power_draw", "time_to_train"}
+_HEADING_VALUE_LINES = 8
+_LINE_RE = lazy_compile(r"[^\r\n]+")
+
+
+def _heading_value(body: str, start: int, end: int, hidden: list[tuple[int, int]]) -> tuple[int | None, str]:
+    """(offset, text) of the first line under a heading that is not blank nor hidden (an HTML comment), up to
+    `end`; (None, "") when there is none within a few lines."""
+    for line in itertools.islice(_LINE_RE.finditer(body, start, end), _HEADING_VALUE_LINES):
+        offset = line.start()
+        if line.group(0).strip() and not _inside(offset + len(line.group(0)) - len(line.group(0).lstrip()), hidden):
+            return offset, line.group(0).rstrip()
+    return None, ""
 
 
 def _x_figures(card: Card) -> list[tuple[int, int]]:
@@ -380,7 +406,8 @@ _IMPACT = """## Environmental Impact
 
 CC301 = Rule(
     "CC301", "template-placeholder", Severity.WARNING,
-    "A field of the Environmental Impact section (or a question of the climate card) says nothing: `[More "
+    "A field of the Environmental Impact section (or a question of the climate card, or a compute field of the "
+    "COMPL-AI model description: `num_gpus`, `gpu_power_draw`, `time_to_train`) says nothing: `[More "
     "Information Needed]`, Unknown, TBD, TODO, N/A, Varies, (Forthcoming.), \"Not (publicly) reported\", \"we need "
     "more information\", \"[Fill in]\", \"[Your Region]\", an illustration (\"0.5 kg CO2 (example)\"), a template "
     "field left blank or a dash, written as a line or a table's row, the "
