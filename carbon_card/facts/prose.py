@@ -480,6 +480,8 @@ _SIZE_LIST_BEFORE_RE = lazy_compile(r"\d(?:\.\d+)?\s*(?:[kKMBT]|thousand|million
 
 # A figure that ends a range: "560-1200 kg", "0.5 to 0.9 t", "between 1 and 2 kg".
 _RANGE_END_RE = lazy_compile(r"\d\s*(?:-|–|—|to)\s*$|\bbetween\s+~?\d[\d.,]*\s*[a-z]*\s+and\s*$", re.IGNORECASE)
+# ... of sizes: "3M to 68M parameters".
+_SIZE_RANGE_END_RE = lazy_compile(r"\d\s*(?:[kmbt]|million|billion)?\s*(?:-|–|—|to)\s*$", re.IGNORECASE)
 # ... of counts: "4-8 GPUs", not a name's digits ("A100-8 GPUs", "v3-8 TPU").
 _COUNT_RANGE_END_RE = lazy_compile(r"(?<![a-z\d.])\d+\s*(?:-|–|—|to)\s*$|\bbetween\s+\d+\s+and\s*$", re.IGNORECASE)
 # Before a figure: "~", "approximately", "about" (the figure is the figure, give or take).
@@ -580,7 +582,7 @@ _TRANSLATED_LABELS = {
 }
 _REMARK_RE = lazy_compile(r"\s*[(（][^()（）]*[)）]\s*")
 _SIZE_LABELS = {"size", "parameters", "number of parameters", "model size", "params", "parameter count", "# of parameters",
-                "\\# of parameters", "#params", "# params", "no. of parameters", "n parameters"}
+                "\\# of parameters", "#params", "# params", "no. of parameters", "n parameters", "n_parameters"}
 _LATEX_RE = lazy_compile(r"\\+[()\[\]]|\\?(?:text|mathrm)(?=\{)|[{}$]")  # a table's cell has lost its backslashes
 
 
@@ -879,6 +881,8 @@ class _Reader:
                 number = parse_count(found.group(1)) if found else None
             if number is None or number < _MIN_MODEL_SIZE:
                 return False  # "Model size: 420" (megabytes, say): no model's count of parameters
+            if found is not None and _SIZE_RANGE_END_RE.search(value, 0, found.start()):
+                return True  # "- **Size:** 3M to 68M parameters": a family's range, no one model's size
             self.add("params", number, found.group(0) if found else value, start, note=note, reading=Reading.FIELD)
             return True
         if kind in {"train_tokens", "dataset"}:
@@ -1940,7 +1944,7 @@ _KEY_VALUE_ROW_RE = lazy_compile(r"^[ \t]*\|[ \t]*(?:\*\*|__)?(?:energy_consumed
                                  r"|carbon emitted|[\w ]*\b(?:gpu|tpu|accelerator)s?(?: device| type| model)?"
                                  # a size: "| Parameters | 7B |", GPT-J's "| \\(n_{parameters}\\) | 6053381344 |"
                                  r"|(?:number of |total |no\. of |# ?of |#)?param(?:eter)?s?(?: count)?"
-                                 r"|\\*\(n_(?:\{|\\text\{)parameters\}\\*\))(?:\*\*|__)?[ \t]*\|)",
+                                 r"|[\\(]*n_(?:\{|\\text\{)?parameters\}?[\\)]*)(?:\*\*|__)?[ \t]*\|)",
                                  re.MULTILINE | re.IGNORECASE)
 # The climate performance model card's questions: (pattern, quantity, scope). Question 8 (all
 # experiments) and 9 (inference) are not this model's training.
