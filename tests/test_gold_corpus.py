@@ -2133,3 +2133,12 @@ def test_n_parameters_in_a_hyperparameter_table_is_the_size():
     card, facts = _gold("kingoflolz__mesh-transformer-jax__README.md")
     chosen = facts.best("params")
     assert (chosen.value, chosen.line) == (6053381344, 77)
+
+
+@pytest.mark.parametrize("name, hours", [
+    ("Short-Answer-Feedback__bart-finetuned-saf-communication-networks.md", 1),  # "completed in a little under 1 hour"
+    ("PygmalionAI__pygmalion-1.3b.md", 21),  # "The run took just under 21 hours."
+])
+def test_just_or_a_little_under_a_duration_is_about_it(name, hours):
+    card, facts = _gold(name)
+    assert facts.value("wall_hours") == hours

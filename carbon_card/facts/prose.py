@@ -125,13 +125,14 @@ _DURATION_RE = lazy_compile(
     # 12 days" (not "for over 3 days", a bound, below)
     rf"|(?=over\s)(?:(?<=gpus\s)|(?<=tpus\s)|(?<=chips\s)|(?<=cores\s)|(?<=nodes\s)|(?<=\ds\s)|(?<=trained\s)|(?<=ran\s))over"
     rf"(?=\s+(?:a\s+period\s+of\s+)?\d)(?:\s+a\s+period\s+of)?"
-    rf"|\bin(?=\s+(?:just|only|a\s+little\s+over|just\s+over|{_ABOUT}|less\s+than|under|[{APPROXIMATELY}])?\s*\d)"
+    rf"|\bin(?=\s+(?:just|only|(?:a\s+little\s+|just\s+)?(?:over|under)|{_ABOUT}|less\s+than|[{APPROXIMATELY}])?\s*\d)"
     rf"|,(?=\s+(?:[{APPROXIMATELY}]\s*|(?:{_ABOUT})\s*)?{_NUM}\s*(?:hours?|days?|weeks?|minutes?)"
     rf"\s+to\s+(?:train|pre-?train|fine-?tune|continue)\b))"
     rf"\s+(?:a\s+total\s+of\s+)?|\(\s*)"
-    # A bound of a run's time is read as its time, as a reader does ("in less than 3 days", "for less than 26 days").
-    rf"(?:(?:{_ABOUT})\s*|just\s+|only\s+|(?:a\s+little\s+|just\s+)?over\s+"
-    rf"|less\s+than\s+|under\s+|[{APPROXIMATELY}]\s*)?(?:\*\*)?"
+    # A bound of a run's time is read as its time, as a reader does ("in less than 3 days", "for less than 26 days",
+    # "completed in a little under 1 hour", "took just under 21 hours").
+    rf"(?:(?:{_ABOUT})\s*|just\s+|only\s+|(?:a\s+little\s+|just\s+)?(?:over|under)\s+"
+    rf"|less\s+than\s+|[{APPROXIMATELY}]\s*)?(?:\*\*)?"
     # "half a day", "two and a half hours", "a day and a half"
     rf"((?:half\s+an?\s+|(?:{_NUM}|{_NUMBER_WORD})\s+and\s+a\s+half\s+|{_NUM}\s*|(?:{_NUMBER_WORD})\s+)"
     rf"(?:hours?|hrs?|days?|weeks?|months?|minutes?|mins?)(?:\s+and\s+a\s+half\b)?"
