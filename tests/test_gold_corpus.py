@@ -2142,3 +2142,10 @@ def test_n_parameters_in_a_hyperparameter_table_is_the_size():
 def test_just_or_a_little_under_a_duration_is_about_it(name, hours):
     card, facts = _gold(name)
     assert facts.value("wall_hours") == hours
+
+
+def test_an_amd_instinct_of_two_digits_is_an_accelerator_and_nodes_multiply_it():
+    # PlanTL-GOB-ES/longformer-base-4096-bne-es: "The training lasted a total of 40 hours with 8 computing nodes each one
+    # with 2 AMD MI50 GPUs of 32GB VRAM": 16 accelerators.
+    card, facts = _gold("PlanTL-GOB-ES__longformer-base-4096-bne-es.md")
+    assert (facts.value("hardware"), facts.value("accelerator_count"), facts.value("wall_hours")) == ("AMD MI50", 16, 40)
