@@ -2149,3 +2149,15 @@ def test_an_amd_instinct_of_two_digits_is_an_accelerator_and_nodes_multiply_it()
     # with 2 AMD MI50 GPUs of 32GB VRAM": 16 accelerators.
     card, facts = _gold("PlanTL-GOB-ES__longformer-base-4096-bne-es.md")
     assert (facts.value("hardware"), facts.value("accelerator_count"), facts.value("wall_hours")) == ("AMD MI50", 16, 40)
+
+
+def test_a_heading_that_names_this_model_with_other_separators_is_its_own():
+    # NousResearch/Nous-Hermes-llama-2-7b: "# Model Card: Nous-Hermes-Llama2-7b" over "... on an 8x a100 80GB DGX machine".
+    card, facts = _gold("NousResearch__Nous-Hermes-llama-2-7b.md", "NousResearch/Nous-Hermes-llama-2-7b")
+    assert facts.value("accelerator_count") == 8
+
+
+def test_a_field_of_tpu_cores_counts_them():
+    # Recognai/selectra_medium: "- TPU cores: 8 (v2-8)".
+    card, facts = _gold("Recognai__selectra_medium.md")
+    assert facts.value("accelerator_count") == 8

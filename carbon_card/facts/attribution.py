@@ -198,7 +198,7 @@ def attribute(card: Card, facts: list[Fact], model_name: str | None, copied: Cop
     if not any(_movable(f) for f in facts):
         return facts
     own = model_words(_without_owner(model_name)) if model_name else set()
-    sections = _Sections(card, own, name_is_id, versions(_without_owner(model_name))) if own else None
+    sections = _Sections(card, own, name_is_id, versions(_without_owner(model_name)), _compact(_without_owner(model_name))) if own else None
     body = card.body
     paragraphs = _several_model_lines(card) if "odels" in body or "ggregate" in body else []
     based = _base_sections(card) if "paper" in body or "model card" in body or "retrain" in body else []
@@ -356,7 +356,7 @@ class _Sections:
     """The headings and bold labels of a card that name a model other than this one, with the
     lines they govern."""
 
-    def __init__(self, card: Card, own: set[str], name_is_id: bool, own_versions: tuple[str, ...] = ()):
+    def __init__(self, card: Card, own: set[str], name_is_id: bool, own_versions: tuple[str, ...] = (), own_compact: str = ""):
         self.spans: list[tuple[int, int, str, str]] = []  # (start line, end line, scope, label), sorted
         headings: list[tuple[int, int, str]] = []  # (body offset, level, text); level 7: a bold label
         body = card.body
@@ -375,6 +375,8 @@ class _Sections:
         line = lambda offset: card.line_of_offset(card.body_span[0] + offset)  # noqa: E731
         for index, (offset, level, text) in enumerate(headings):
             scope = _label_scope(text, own, name_is_id, own_versions)
+            if scope is not None and _names_compactly(text, own_compact):
+                scope = None  # "Model Card: Nous-Hermes-Llama2-7b" over Nous-Hermes-llama-2-7b: this model, written otherwise
             title = index == 0 and level == 1
             if scope is None or title and (scope == "row" and _titles_this_model(text, own)
                                            or scope == "other" and _shares_a_name(text, own)):
@@ -399,6 +401,26 @@ class _Sections:
                 return scope, label
             index -= 1
         return None
+
+
+_COMPACT_MIN = 6  # a name this short ("bert") is a part of too many others'
+_NOT_ALNUM_RE = lazy_compile(r"[\W_]+")
+
+
+def _compact(text: str) -> str:
+    """A name's letters and digits run together, lower-cased: "Nous-Hermes-Llama2-7b" and "Nous-Hermes-llama-2-7b" are
+    both "noushermesllama27b"."""
+    return _NOT_ALNUM_RE.sub("", text.lower())
+
+
+def _names_compactly(text: str, own_compact: str) -> bool:
+    """Whether a label names this model in other separators ("Nous-Hermes-Llama2-7b"), with no number more (not
+    "Stable Diffusion v2 Model Card" over stablediffusion/, another version) nor another model's mark ("Original")."""
+    if len(own_compact) < _COMPACT_MIN or _ORIGINAL_RE.search(text):
+        return False
+    label = _compact(text)
+    at = label.find(own_compact)
+    return at >= 0 and not any(c.isdigit() for c in label[:at] + label[at + len(own_compact):])
 
 
 def _matches_at(pattern: re.Pattern, body: str, line_starts: list[int], start: int, end: int) -> Iterator[re.Match]:

@@ -421,7 +421,7 @@ _TRAIN_CONTEXT_RE = lazy_compile(r"train|pretrain|fine-?tun|axolotl|epochs?\b|шо
 _PARAMS_BADGE_RE = lazy_compile(r"img\.shields\.io/badge/params-(\d{1,6}(?:\.\d{1,3})?[kmbt])-", re.IGNORECASE)
 _AUTOTRAIN_RE = lazy_compile(rf"CO2 Emissions \(in grams\)\s*:\s*({_NUM})", re.IGNORECASE)
 _PLAIN_LABEL = (
-    r"gpus?(?: used)?|tpus?|hardware(?: type| used)?|hours used|(?:overall )?training time|carbon emitted"
+    r"gpus?(?: used)?|tpu(?:s| cores)?|hardware(?: type| used)?|hours used|(?:overall )?training time|carbon emitted"
     r"|(?:training |compute )?(?:time|duration)|training hours|num_devices|num_gpus?|n_gpus?"
     r"|co2 emissions?|cloud provider|compute region|training tokens|number of parameters"
     # "*Total kWh = 2500", "*Total Emissions (tCO2e) = 0.8075": totals written as equations.
@@ -500,6 +500,7 @@ _NOT_TRAINING_AFTER_RE = lazy_compile(r"\s*(?:of\s+|for\s+|on\s+)?(?:development
 # "18h, 19min", "300 GPU hours").
 _LEADING_NUMBER_RE = lazy_compile(rf"\s*~?\s*({_NUM})")
 _DIGIT_AFTER_RE = lazy_compile(r"\s*\d")
+_COUNT_VALUE_RE = lazy_compile(r"\s*(\d{1,6})\s*(?:\([^()\n]{0,40}\)\s*)?")
 _ON_ACCELERATORS_AFTER_RE = lazy_compile(r"\s*(?:on|using|with)\s+([^,;()\n]{3,40}?)\s*(?:[,;(]|$)", re.IGNORECASE)
 # Not before a word ("3 epochs") nor another number ("2 20 updates": 2^20 with its superscript lost).
 _WHOLE_LEADING_NUMBER_RE = lazy_compile(rf"\s*~?\s*({_NUM})(?![\d.,]?\d)(?!\s*[^\W_])\b")
@@ -638,7 +639,7 @@ def _label_kind(label: str) -> str | None:
             or ("time" in key or "duration" in key or "hour" in key) and _TRAINING_TIME_LABEL_RE.fullmatch(key):
         return "hours"
     if key in {"num_devices", "number of gpus", "number of accelerators", "gpu count", "num_gpu", "num_gpus", "n_gpu",
-               "n_gpus"}:
+               "n_gpus", "tpu cores", "number of tpu cores"}:  # "- TPU cores: 8 (v2-8)": the cores counted
         return "accelerator_count"  # "- num_devices: 16": the Trainer's generated hyperparameters
     if key in {"cloud provider", "provider", "cloud"}:
         return "cloud_provider"
@@ -861,7 +862,7 @@ class _Reader:
         if kind == "hours":
             return self._labelled_hours(label, value, start, note)
         if kind == "accelerator_count":
-            count = re.fullmatch(r"\s*(\d{1,6})\s*", value)
+            count = _COUNT_VALUE_RE.fullmatch(value)  # "8", "8 (v2-8)"
             if count and int(count.group(1)) > 0:
                 self.add("accelerator_count", int(count.group(1)), value, start, note=note, reading=Reading.FIELD)
             return bool(count)
