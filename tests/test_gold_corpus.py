@@ -2161,3 +2161,15 @@ def test_a_field_of_tpu_cores_counts_them():
     # Recognai/selectra_medium: "- TPU cores: 8 (v2-8)".
     card, facts = _gold("Recognai__selectra_medium.md")
     assert facts.value("accelerator_count") == 8
+
+
+@pytest.mark.parametrize("name, size", [
+    # "Mixtral has 46.7B total parameters but only uses 12.9B parameters per token" (12.9B: the active ones)
+    ("Azure__azureml-assets__assets_models_system_mistralai-Mixtral-8x7B-Instruct-v01_description.md", 46.7e9),
+    ("databricks__dbrx-base.md", 132e9),  # "132B total parameters of which 36B parameters are active on any input"
+    # "with 141B total parameters and 39B active parameters": the total, though "active" follows it
+    ("HuggingFaceH4__zephyr-orpo-141b-A35b-v0.1.md", 141e9),
+])
+def test_a_mixtures_total_parameters_are_its_size_and_those_per_token_its_active_ones(name, size):
+    card, facts = _gold(name)
+    assert facts.value("params") == size

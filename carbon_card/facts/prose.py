@@ -78,7 +78,7 @@ _TOKENS_RE = lazy_compile(rf"{_NUMBER_START}({_SCALED})\s*(?:of\s+)?(?:training\
 # "7B parameters", "a 2B-parameter model", "the **1.5B parameter** version", "**1.3 billion** parameters".
 # "It has **502.7** million parameters" (the scale after the bold number); "1300 亿个参数", "一个70亿参数的模型": the
 # count before the word in Chinese, glued to the characters before it (Chinese writes no space).
-_PARAMS_RE = lazy_compile(rf"(?=\d)(?:{_FIGURE_START}|(?<=[\u3000-\u9fff]))({_SCALED})(?:(?<=[kKMBT])\s+(?:thousand|million|billion|trillion)|(?<=\d)\*\*\s*(?P<scale>thousand|million|billion|trillion))?\**(?:[ \t]*(?:\r?\n)?[ \t]*|-)(?:(?:trainable\s+|free\s+)?(?:parameters?|params)\b|(?<=[万萬亿億])(?:个|個)?(?:参数|參數))", re.IGNORECASE)
+_PARAMS_RE = lazy_compile(rf"(?=\d)(?:{_FIGURE_START}|(?<=[\u3000-\u9fff]))({_SCALED})(?:(?<=[kKMBT])\s+(?:thousand|million|billion|trillion)|(?<=\d)\*\*\s*(?P<scale>thousand|million|billion|trillion))?\**(?:[ \t]*(?:\r?\n)?[ \t]*|-)(?:(?:trainable\s+|free\s+|total\s+)?(?:parameters?|params)\b|(?<=[万萬亿億])(?:个|個)?(?:参数|參數))", re.IGNORECASE)
 # The size after its label: "Its total number of parameters is 42,820,610", "パラメータ数は222M",
 # "파라미터 수는 279526656(280M)개", "参数量为 7B"; Keras's "Total params: 1,628,993" (not its "Trainable" and
 # "Non-trainable params", parts of it).
@@ -523,7 +523,7 @@ _SHARE_RE = lazy_compile(r"\d\s*%|\bof\s+(?:the\s+)?(?:total|base|all)\b|\badapt
 _VERSION_OF_AFTER_RE = lazy_compile(r"\s+(?:version|variant|checkpoint)\s+of\b", re.IGNORECASE)
 _TOTAL_WORD_RE = lazy_compile(r"\btotal\b", re.IGNORECASE)
 _TOTAL_AFTER_RE = lazy_compile(r"\s*(?:in\s+)?total\b", re.IGNORECASE)
-_EXPERTS_AFTER_RE = lazy_compile(r"[^.\n]{0,25}?\b(?:\d+\s+experts|active)\b", re.IGNORECASE)
+_EXPERTS_AFTER_RE = lazy_compile(r"[^.\n]{0,25}?\b(?:\d+\s+experts|active|per\s+token)\b", re.IGNORECASE)
 # A table's key naming the accelerators: "Compute SKU GPU Device", "GPU type" (not "GPU Memory Usage").
 # Not "Estimated total per GPU" (a memory per accelerator: "~42.6 GB").
 _HARDWARE_KEY_RE = lazy_compile(r"(?<!\bper )\b(?:gpu|tpu|accelerator)s?(?:\s+(?:device|type|model|name))?$")
@@ -1402,7 +1402,8 @@ class _Reader:
                         # "a 17 billion parameter model with 16 experts": a mixture's active parameters; not
                         # "1.5B parameters total and 50M active parameters".
                         active = (_EXPERTS_AFTER_RE.match(self.body, match.end(), match.end() + 40)
-                                  and not _TOTAL_AFTER_RE.match(self.body, match.end()))
+                                  and not _TOTAL_AFTER_RE.match(self.body, match.end())
+                                  and "total" not in match.group(0).lower())  # "141B total parameters and 39B active"
                         self.add("params_active" if active else "params", number, text, start,
                                  scope=scope or self._clause_scope(clause, match.group(1)), note="sentence")
                 elif pattern is _PUE_RE:
