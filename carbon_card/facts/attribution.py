@@ -197,8 +197,9 @@ def attribute(card: Card, facts: list[Fact], model_name: str | None, copied: Cop
                 for fact in facts]
     if not any(_movable(f) for f in facts):
         return facts
-    own = model_words(_without_owner(model_name)) if model_name else set()
-    sections = _Sections(card, own, name_is_id, versions(_without_owner(model_name)), _compact(_without_owner(model_name))) if own else None
+    name = _without_owner(model_name) if model_name else ""
+    own = model_words(name) if name else set()
+    sections = _Sections(card, own, name_is_id, versions(name), _compact(name)) if own else None
     body = card.body
     paragraphs = _several_model_lines(card) if "odels" in body or "ggregate" in body else []
     based = _base_sections(card) if "paper" in body or "model card" in body or "retrain" in body else []
@@ -356,7 +357,8 @@ class _Sections:
     """The headings and bold labels of a card that name a model other than this one, with the
     lines they govern."""
 
-    def __init__(self, card: Card, own: set[str], name_is_id: bool, own_versions: tuple[str, ...] = (), own_compact: str = ""):
+    def __init__(self, card: Card, own: set[str], name_is_id: bool, own_versions: tuple[str, ...] = (),
+                 own_compact: str = ""):
         self.spans: list[tuple[int, int, str, str]] = []  # (start line, end line, scope, label), sorted
         headings: list[tuple[int, int, str]] = []  # (body offset, level, text); level 7: a bold label
         body = card.body

@@ -264,9 +264,9 @@ _NAMED_SIZE_MODEL_RE = lazy_compile(r"(?<![\w.])[A-Za-z][\w.]*-(\d+(?:\.\d+)?[MB
 # A list of references cites other works.
 _REFERENCES_HEADING_RE = lazy_compile(r"#+\s*(?:\W\s*)?(?:references?|bibliography|citations?|works\s+cited)\b",
                                       re.IGNORECASE)
-# Under a heading about evaluation or use (a quick start's fine-tuning is the reader's: "#### Quick Start" on Yi's card:
-# "num_train_epochs=4 can output a chat model, which takes about 20 minutes"), training is the evaluation's fine-tuning ("## Evaluation results": "The
-# training was done on a single 16GB NVIDIA Tesla V100 GPU. For MRPC/WNLI, the models were trained for 5 epochs"),
+# Under a heading about evaluation or use, training is the evaluation's fine-tuning ("## Evaluation results": "The
+# training was done on a single 16GB NVIDIA Tesla V100 GPU. For MRPC/WNLI, the models were trained for 5 epochs") or the
+# reader's ("#### Quick Start" on Yi's card: "num_train_epochs=4 can output a chat model, which takes about 20 minutes"),
 # and hardware is what runs the model ("### Hardware Requirements": "Single V100 GPU or Intel CPU").
 _EVALUATION_HEADING_RE = lazy_compile(r"#+\s*(?:\W\s*)?(?:evaluation|results|benchmarks?\b|usage|how\s+to\s+use|quick\s*start"
                                       rf"|(?:hardware|system|gpu)\s+requirements|{_RUNS_THE_MODEL})", re.IGNORECASE)
