@@ -21,8 +21,8 @@ GOLD = CORPUS / "gold" / "cards"
 # A card that states its size, accelerators and training time ("approximately 10 days for Yi-VL-34B") and no
 # emissions: --unsafe-fixes writes carbon-card's estimate from its compute (tier T2).
 ESTIMATED = "01-ai__Yi-VL-34B"
-# A card whose reported emissions CC501 holds against the estimate of its own facts ("2500 g" from training on a GPU
-# for its stated hours: 8e-05x what they imply).
+# A card whose reported emissions CC501 holds against the estimate of its own facts ("Carbon Emitted: 2500 g" beside a
+# "Model size" of 7B: 8e-05x what they imply).
 CROSS_CHECKED = "bilirkesi__turkish-nlp__models_osmanlica-v1_model_card"
 
 
