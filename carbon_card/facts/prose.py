@@ -110,6 +110,7 @@ _NUMBER_WORD = "|".join(NUMBER_WORDS)  # "a", "an", "one", ... "twelve"
 
 # "about", "approx.", "ca." (circa, as German and French writers abbreviate it) before a duration.
 _ABOUT = r"about\b|around\b|approx(?:imately\b|\.|\b)|roughly\b|circa\b|ca\."
+_ABOUT_FIGURE = rf"(?:{_ABOUT})\s*|[{APPROXIMATELY}]\s*"  # before a figure: "about 4", "~4"
 
 
 # "for about 9.5 days", "took approximately 14 hours", "training time was around 14 days", "lasted a total of 10 days",
@@ -126,13 +127,12 @@ _DURATION_RE = lazy_compile(
     rf"|(?=over\s)(?:(?<=gpus\s)|(?<=tpus\s)|(?<=chips\s)|(?<=cores\s)|(?<=nodes\s)|(?<=\ds\s)|(?<=trained\s)|(?<=ran\s))over"
     rf"(?=\s+(?:a\s+period\s+of\s+)?\d)(?:\s+a\s+period\s+of)?"
     rf"|\bin(?=\s+(?:just|only|(?:a\s+little\s+|just\s+)?(?:over|under)|{_ABOUT}|less\s+than|[{APPROXIMATELY}])?\s*\d)"
-    rf"|,(?=\s+(?:[{APPROXIMATELY}]\s*|(?:{_ABOUT})\s*)?{_NUM}\s*(?:hours?|days?|weeks?|minutes?)"
+    rf"|,(?=\s+(?:{_ABOUT_FIGURE})?{_NUM}\s*(?:hours?|days?|weeks?|minutes?)"
     rf"\s+to\s+(?:train|pre-?train|fine-?tune|continue)\b))"
     rf"\s+(?:a\s+total\s+of\s+)?|\(\s*)"
     # A bound of a run's time is read as its time, as a reader does ("in less than 3 days", "for less than 26 days",
     # "completed in a little under 1 hour", "took just under 21 hours").
-    rf"(?:(?:{_ABOUT})\s*|just\s+|only\s+|(?:a\s+little\s+|just\s+)?(?:over|under)\s+"
-    rf"|less\s+than\s+|[{APPROXIMATELY}]\s*)?(?:\*\*)?"
+    rf"(?:{_ABOUT_FIGURE}|just\s+|only\s+|(?:a\s+little\s+|just\s+)?(?:over|under)\s+|less\s+than\s+)?(?:\*\*)?"
     # "half a day", "two and a half hours", "a day and a half"
     rf"((?:half\s+an?\s+|(?:{_NUM}|{_NUMBER_WORD})\s+and\s+a\s+half\s+|{_NUM}\s*|(?:{_NUMBER_WORD})\s+)"
     rf"(?:hours?|hrs?|days?|weeks?|months?|minutes?|mins?)(?:\s+and\s+a\s+half\b)?"
@@ -224,7 +224,7 @@ _SINGULAR_DEVICE_RE = lazy_compile(r"\b(?:GPU|TPU|card)$", re.IGNORECASE)
 # A field's label, and at most three words of its value, before a device: "Training Infrastructure:** NVIDIA A100-40GB
 # GPU", "- Training Hardware: Google Colab T4 GPU" (named, not counted).
 _LABEL_END_BEFORE_RE = lazy_compile(r"[:：][*_ \t]*(?:[\w.-]+[ \t]+){0,3}\(?$")  # "- **Training:** Google Colab (T4 GPU"
-_TOOK_AFTER_RE = lazy_compile(rf"\s+took\s+(?:(?:{_ABOUT})\s*|[{APPROXIMATELY}]\s*)?\d")
+_TOOK_AFTER_RE = lazy_compile(rf"\s+took\s+(?:{_ABOUT_FIGURE})?\d")
 _EACH_BEFORE_RE = lazy_compile(r"\b(?:each|every|per)\s+(?:\w+\s+)?$", re.IGNORECASE)
 _CJK_AFTER_RE = lazy_compile(r"\s*[\u3000-\u9fff\uac00-\ud7af]")
 _COUNT_BOUND_BEFORE_RE = lazy_compile(r"\b(?:at\s+most|up\s+to|as\s+many\s+as|a\s+maximum\s+of)\b[^;]{0,40}$", re.IGNORECASE)
@@ -407,7 +407,7 @@ _OTHER_SCRIPT_ANCHOR_CHAR_RE = lazy_compile(
 _WINDOW_BEFORE, _WINDOW_AFTER = 60, 40
 _CLAUSE_MAX = 2000  # characters looked at around a figure for its clause and line
 # A run in the past tense, with its duration: "It took about 126 hours with TPU v3-8" (under "### Parameters").
-_PAST_RUN_RE = lazy_compile(rf"\btook\s+(?:(?:{_ABOUT})\s*|[{APPROXIMATELY}]\s*)?\d[\d.,]*\s*(?:hours?|days?|weeks?)\b",
+_PAST_RUN_RE = lazy_compile(rf"\btook\s+(?:{_ABOUT_FIGURE})?\d[\d.,]*\s*(?:hours?|days?|weeks?)\b",
                             re.IGNORECASE)
 _NOT_TRAINING_RE = lazy_compile(r"inference|evaluat|generat|download|install|convert|quantiz|quantis", re.IGNORECASE)
 # A sentence that goes on about the one before: "We performed a full-parameter fine-tuning ... This was carried out

@@ -149,7 +149,7 @@ def template_placeholders(card: Card) -> list[tuple[int, int, str | None]]:
     body = card.body
     questions = "How much CO2" in body or "how much co2" in card.body_lower
     figures = _x_figures(card)
-    heading_fields = "time_to_train" in body or "num_gpus" in body
+    heading_fields = "num_gpus" in body  # the COMPL-AI template's fields come together: one pass over the text, not two
     if "nvironmental" not in body and not questions and not figures and not heading_fields:
         return []
     hidden = hidden_spans(body)
