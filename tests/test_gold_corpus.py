@@ -2173,3 +2173,21 @@ def test_a_field_of_tpu_cores_counts_them():
 def test_a_mixtures_total_parameters_are_its_size_and_those_per_token_its_active_ones(name, size):
     card, facts = _gold(name)
     assert facts.value("params") == size
+
+
+def test_the_fields_of_a_compl_ai_description_are_read_in_its_templates_units():
+    # compl-ai's model description of Llama-2-7b-chat-hf: "## num_gpus\n<!--- number of gpu's used --> \n1",
+    # "## time_to_train\n<!--- total time taken for training in hours --> \n184320", "## energy\n73728" (184320 h x
+    # 0.4 kW, kWh), "## co2\n31220000" (Meta's 31.22 tCO2eq, grams) and "## model_num_parameters ... 7B".
+    card, facts = _gold("compl-ai__compl-ai__model_descriptions_Llama-2-7b-chat-hf.md")
+    read = {q: (facts.best(q).value, facts.best(q).line, facts.best(q).reading)
+            for q in ("accelerator_count", "wall_hours", "energy", "emissions", "params")}
+    assert read == {"accelerator_count": (1, 39, Reading.FIELD), "wall_hours": (184320, 47, Reading.FIELD),
+                    "energy": (73728, 54, Reading.FIELD), "emissions": (31220000, 57, Reading.FIELD),
+                    "params": (7e9, 9, Reading.FIELD)}
+    # Mistral-7B-Instruct-v0.2's leaves the compute fields as "-": its size alone is stated.
+    card, facts = _gold("compl-ai__compl-ai__model_descriptions_Mistral-7B-Instruct-v0.2.md")
+    assert facts.value("params") == 7e9 and facts.all("accelerator_count", scope=None) == ()
+    # The template's fields hold examples ("## num_gpus ... 10", "## time_to_train ... 2000") under a model_name of "1".
+    card, facts = _gold("compl-ai__compl-ai__model_descriptions_template.md")
+    assert "\n10\n" in card.text and facts.all("accelerator_count", scope=None) == () and facts.all("wall_hours", scope=None) == ()

@@ -356,6 +356,15 @@ _INSTRUCTION_RE = lazy_compile(r"\b(?:e\.g\.|for\s+example|example|if\s+possible
                                re.IGNORECASE)
 _QUOTED_EMISSIONS_RE = lazy_compile(rf"[ \t]+emissions[ \t]*:[ \t]*[\"']?({_NUM})(?![\d.])([^\n]*)", re.IGNORECASE)
 _QUOTED_UNIT_RE = lazy_compile(r"\b(kg|kilograms?|g|grams?|t|tonnes?|tons?|mg)\b", re.IGNORECASE)
+# COMPL-AI's model description (compl-ai/compl-ai's `model_descriptions`, for its EU AI Act benchmark): a heading
+# per field, the value on a line below it ("## co2\n31220000"), in the units its template's comments give ("total
+# time taken for training in hours") and, for `energy` and `co2`, which they leave unsaid, kWh and grams (a Llama 2
+# description's 73728 is its 184320 hours times 0.4 kW; its 31220000 is Meta's 31.22 tCO2eq).
+_DESCRIPTION_FIELDS = {"model_num_parameters": "params", "num_gpus": "accelerator_count",
+                       "time_to_train": "wall_hours", "energy": "energy", "co2": "emissions"}
+_DESCRIPTION_HEADING_RE = lazy_compile(rf"^#{{1,6}}[ \t]+(model_name|{'|'.join(_DESCRIPTION_FIELDS)})[ \t]*\r?$",
+                                       re.MULTILINE)
+_DESCRIPTION_NUMBER_RE = lazy_compile(rf"\s*({_NUM})\s*")
 # A list item of an average or a rate, over nested items: "- **Average per Run:**", "* Per epoch:".
 _RATE_ITEM_RE = lazy_compile(r"[ \t]*[-*+][ \t]+(?:\*\*)?[^:\n]{0,30}\b(?:average|mean|per\s+(?:run|epoch|step|sample|query|request))\b",
                              re.IGNORECASE)
@@ -1087,6 +1096,33 @@ class _Reader:
                     break
                 offset += len(line) + 1
 
+    def description_fields(self) -> None:
+        """The fields of a COMPL-AI model description (`_DESCRIPTION_FIELDS`), looked for only in a text that has its
+        `num_gpus`. A description whose `model_name` names no model (the template's "1") holds examples."""
+        if "num_gpus" not in self.body:
+            return
+        hidden = hidden_spans(self.body)
+        values: dict[str, tuple[int, str]] = {}
+        for heading in itertools.islice(_DESCRIPTION_HEADING_RE.finditer(self.body), 2 * len(_DESCRIPTION_FIELDS)):
+            end = self.body.find("\n#", heading.end())
+            start, value = heading_value(self.body, heading.end(), len(self.body) if end < 0 else end, hidden)
+            if start is not None:
+                values.setdefault(heading.group(1), (start, value.strip()))
+        if "num_gpus" not in values or not any(c.isalpha() for c in values.get("model_name", (0, ""))[1]):
+            return
+        for field, quantity in _DESCRIPTION_FIELDS.items():
+            start, value = values.get(field, (0, ""))
+            if quantity == "params":
+                size = _SIZE_VALUE_RE.fullmatch(value)
+                number = parse_count(size.group(1)) if size else None
+            else:
+                figure = _DESCRIPTION_NUMBER_RE.fullmatch(value)
+                number = _number(figure.group(1)) if figure else None
+                if quantity == "accelerator_count" and number is not None:
+                    number = int(number) if number == int(number) and number > 0 else None
+            if number is not None and number >= 0:
+                self.add(quantity, number, value, start, note=f"COMPL-AI model description '{field}'", reading=Reading.FIELD)
+
     # 3. Tables -----------------------------------------------------------------------------
     def tables(self) -> None:
         for table in _find_tables(self.body, self.lower):
@@ -1743,6 +1779,7 @@ class _Reader:
             self.sentences()
             self.quoted_blocks()
             self.badges()
+            self.description_fields()
         except _Enough:
             pass  # a text of thousands of figures is no card's: what was read stands, the rest is not read
         self._rescope_family_figures()
@@ -2269,6 +2306,22 @@ def _prose_segments(body: str) -> list[tuple[int, int]]:
     if position < len(body) or not segments:
         segments.append((position, len(body)))
     return segments
+
+
+_HEADING_VALUE_LINES = 8
+_LINE_RE = lazy_compile(r"[^\r\n]+")
+
+
+def heading_value(body: str, start: int, end: int, hidden: Sequence[tuple[int, int]]) -> tuple[int | None, str]:
+    """(offset, text) of the first line under a heading that is not blank nor hidden (`hidden_spans`: an HTML
+    comment), up to `end`; (None, "") when there is none within a few lines."""
+    for line in itertools.islice(_LINE_RE.finditer(body, start, end), _HEADING_VALUE_LINES):
+        text = line.group(0)
+        offset = line.start() + len(text) - len(text.lstrip())
+        index = bisect.bisect_right(hidden, (offset, math.inf)) - 1
+        if text.strip() and not (index >= 0 and hidden[index][0] <= offset < hidden[index][1]):
+            return line.start(), text.rstrip()
+    return None, ""
 
 
 @functools.lru_cache(maxsize=2)  # the facts, attribution and CC301 ask for the same card's in turn

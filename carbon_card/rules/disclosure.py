@@ -20,7 +20,7 @@ from ..facts.attribution import names_owner
 from ..facts.base import NAMED_BY_ID, Reading
 from ..facts.lift import Lift, yaml_number, yaml_scalar
 from ..facts.metadata import PLACEHOLDER_TRIM, PLACEHOLDER_VALUE_RE, block_states_nothing
-from ..facts.prose import lines_with, hidden_spans
+from ..facts.prose import heading_value, hidden_spans, lines_with
 from ..units import format_grams, format_mass
 from .base import (
     BLOCK_KEY, RECOMMENDED, Context, Example, Finding, Findings, Fix, FixSafety, FixStage, Rule,
@@ -174,7 +174,7 @@ def template_placeholders(card: Card) -> list[tuple[int, int, str | None]]:
         if heading_fields and heading.group(2).strip().lower() in _HEADING_FIELDS:
             # The COMPL-AI model description's fields, a heading each: "## num_gpus\n<!--- number of gpu's used -->\n-".
             end = headings[index + 1].start() if index + 1 < len(headings) else len(body)
-            start, value = _heading_value(body, heading.end(), end, hidden)
+            start, value = heading_value(body, heading.end(), end, hidden)
             if start is not None and (not value.strip(_DASHES) or PLACEHOLDER_VALUE_RE.fullmatch(value.strip(PLACEHOLDER_TRIM))):
                 found[start] = (start, start + len(value), heading.group(2).strip())
             continue
@@ -229,18 +229,6 @@ _X_FIGURE_RE = lazy_compile(r"(?<![\w.])(?:\d+[.,]X{1,8}|X{2,8}(?:[.,]X{1,8})?|X
 
 # The compute fields of the COMPL-AI model description (compl-ai/compl-ai's model_descriptions), a heading each.
 _HEADING_FIELDS = {"num_gpus", "gpu_power_draw", "time_to_train"}
-_HEADING_VALUE_LINES = 8
-_LINE_RE = lazy_compile(r"[^\r\n]+")
-
-
-def _heading_value(body: str, start: int, end: int, hidden: list[tuple[int, int]]) -> tuple[int | None, str]:
-    """(offset, text) of the first line under a heading that is not blank nor hidden (an HTML comment), up to
-    `end`; (None, "") when there is none within a few lines."""
-    for line in itertools.islice(_LINE_RE.finditer(body, start, end), _HEADING_VALUE_LINES):
-        offset = line.start()
-        if line.group(0).strip() and not _inside(offset + len(line.group(0)) - len(line.group(0).lstrip()), hidden):
-            return offset, line.group(0).rstrip()
-    return None, ""
 
 
 def _x_figures(card: Card) -> list[tuple[int, int]]:
