@@ -2191,3 +2191,15 @@ def test_the_fields_of_a_compl_ai_description_are_read_in_its_templates_units():
     # The template's fields hold examples ("## num_gpus ... 10", "## time_to_train ... 2000") under a model_name of "1".
     card, facts = _gold("compl-ai__compl-ai__model_descriptions_template.md")
     assert "\n10\n" in card.text and facts.all("accelerator_count", scope=None) == () and facts.all("wall_hours", scope=None) == ()
+
+
+def test_no_estimate_is_written_where_the_card_states_a_figure_without_its_unit():
+    # graphnex's s2p_ipd model card: "- **Carbon Emitted:** 0.62" (no unit: CC407). The author's figure needs its unit;
+    # carbon-card's estimate (about 840 g from its GPU, hours and region) is not written in its place.
+    card, facts = _gold("graphnex__privacy-from-visual-entities__docs_model_cards_s2p_ipd_1-0-0_model-card.md")
+    assessment = assess(card, facts)
+    assert "CC407" in {f.code for f in assessment.findings}
+    assert "emissions" not in (propose(assessment, unsafe=True).block or {})
+    # The same card with the field left blank gets the estimate.
+    blank = parse_card(card.text.replace("- **Carbon Emitted:** 0.62", "- **Carbon Emitted:**"), card.path)
+    assert propose(assess(blank, gather(blank)), unsafe=True).block["emissions"] > 0

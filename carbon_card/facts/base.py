@@ -176,6 +176,8 @@ class FactProblem(NamedTuple):
     where: str
     line: int | None = None
     column: int | None = None
+    quantity: str | None = None
+    """The quantity a figure of unknown unit was stated for (`emissions`, `energy`)."""
 
 
 class Copied(NamedTuple):

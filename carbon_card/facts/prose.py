@@ -753,10 +753,10 @@ class _Reader:
         self.facts.append(Fact(quantity, value, text.strip(), "prose", self.card.path, line, None, scope, note,
                                reading, row))
 
-    def problem(self, message: str, body_offset: int) -> None:
+    def problem(self, message: str, body_offset: int, quantity: str | None = None) -> None:
         if len(self.problems) >= MAX_FIGURES:
             raise _Enough
-        self.problems.append(FactProblem("unknown-unit", message, self.card.path, self.line(body_offset)))
+        self.problems.append(FactProblem("unknown-unit", message, self.card.path, self.line(body_offset), quantity=quantity))
 
     # 1. Labelled lines ------------------------------------------------------------------
     def labelled_lines(self) -> None:
@@ -855,7 +855,7 @@ class _Reader:
                          note=f"{note}, in the label's unit", reading=Reading.FIELD)
                 return True
             elif number:
-                self.problem(f"{note}: {value!r} has no known unit of energy; say Wh, kWh or MWh", start)
+                self.problem(f"{note}: {value!r} has no known unit of energy; say Wh, kWh or MWh", start, "energy")
             return bool(found)
         if kind == "hardware":
             if len(value.split()) > 8 and _SENTENCE_VERB_RE.search(value):
@@ -942,7 +942,7 @@ class _Reader:
             self.add("emissions", grams, number.group(1), start, note=f"{note}, in the label's unit", reading=Reading.FIELD)
             return True
         if number:
-            self.problem(f"{note}: {value!r} has no known unit of mass; say g, kg or t CO2e", start)
+            self.problem(f"{note}: {value!r} has no known unit of mass; say g, kg or t CO2e", start, "emissions")
         return False
 
     def _labelled_hours(self, label: str, value: str, start: int, note: str) -> bool:

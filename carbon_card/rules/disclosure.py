@@ -323,7 +323,15 @@ def _other_figures(facts: Facts, chosen: Fact | None) -> bool:
 def estimate_fix(ctx: Context) -> str | None:
     """The fix of a card that states no figure: carbon-card's estimate, when there is one."""
     tier = ctx.once(estimable)
-    return None if tier == "none" else f"add carbon-card's {tier} estimate, marked as an estimate"
+    if tier == "none" or states_a_figure_without_unit(ctx.facts):
+        return None
+    return f"add carbon-card's {tier} estimate, marked as an estimate"
+
+
+def states_a_figure_without_unit(facts: Facts) -> bool:
+    """Whether the card states its emissions in a figure carbon-card cannot read for want of a unit ("- **Carbon
+    Emitted:** 0.62", CC407): the author's figure needs its unit, not carbon-card's estimate in its place."""
+    return any(problem.quantity == "emissions" for problem in facts.problems)
 
 
 # What each tier of an estimate rests on, for the `source` of an estimated block.
@@ -344,7 +352,7 @@ def new_figure(ctx: FixContext, findings: Sequence[Finding], estimated: bool) ->
     finding, lifts = findings[0], ctx.lifts
     if "emissions" in lifts:
         fields: dict[str, Lift] = dict(lifts)
-    elif estimated and ctx.estimate is not None:
+    elif estimated and ctx.estimate is not None and not states_a_figure_without_unit(ctx.facts):
         found = ctx.estimate()
         if found.tier == "none" or found.emissions_g is None:
             return
@@ -375,7 +383,8 @@ def _round2(value: float) -> int | float:
 ESTIMATED_FIGURE = Fix(
     FixSafety.UNSAFE, FixStage.FIGURE, lambda ctx, findings: new_figure(ctx, findings, estimated=True),
     "no figure anywhere: carbon-card's estimate, rounded to two digits, with `source: \"estimate by carbon-card "
-    f"{__version__}, not measured: tier T4 (...); 90% interval 6.9 kg to 1.3 t\"`", consults=_CONSULTS)
+    f"{__version__}, not measured: tier T4 (...); 90% interval 6.9 kg to 1.3 t\"`; none where the text states a figure "
+    "without its unit (CC407)", consults=_CONSULTS)
 """The fix of a block without a figure (CC102, CC302): the card's own figure, else the estimate."""
 
 _BLOCK = """co2_eq_emissions:
