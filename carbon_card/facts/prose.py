@@ -1098,8 +1098,9 @@ class _Reader:
 
     def description_fields(self) -> None:
         """The fields of a COMPL-AI model description (`_DESCRIPTION_FIELDS`), looked for only in a text that has its
-        `num_gpus`. A description whose `model_name` names no model (the template's "1") holds examples."""
-        if "num_gpus" not in self.body:
+        `num_gpus` (after the sentences' anchors, which hold "gpu" then). A description whose `model_name` names no
+        model (the template's "1") holds examples."""
+        if "gpu" not in self.anchors_found or "num_gpus" not in self.body:
             return
         hidden = hidden_spans(self.body)
         values: dict[str, tuple[int, str]] = {}
