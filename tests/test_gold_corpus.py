@@ -2203,3 +2203,20 @@ def test_no_estimate_is_written_where_the_card_states_a_figure_without_its_unit(
     # The same card with the field left blank gets the estimate.
     blank = parse_card(card.text.replace("- **Carbon Emitted:** 0.62", "- **Carbon Emitted:**"), card.path)
     assert propose(assess(blank, gather(blank)), unsafe=True).block["emissions"] > 0
+
+
+@pytest.mark.parametrize("name, count", [
+    # "MegaMolBART was trained with data parallelism on 64 V100 32 GB GPUs (4 nodes x 16 GPUs)" below "## Inference:"
+    ("NVIDIA__bionemo-framework__docs_docs_models_megamolbart.md", 64),
+    # "the model was further pre-trained with protein sequences using data parallelism on 224 V100 GPUs", the same
+    ("NVIDIA__bionemo-framework__docs_docs_models_prott5nv.md", 224),
+])
+def test_a_sentence_that_says_the_model_was_trained_states_it_under_an_inference_heading(name, count):
+    card, facts = _gold(name)
+    assert "## Inference:" in card.text and facts.value("accelerator_count") == count
+
+
+def test_hardware_under_an_inference_heading_is_still_what_runs_the_model():
+    # The same heading over a sentence that does not say the model was trained: no training's count.
+    card = parse_card("---\nlicense: mit\n---\n## Inference:\n\nInference was run on 8 V100 GPUs with a batch size of 32.\n")
+    assert gather(card).all("accelerator_count", scope=None) == ()

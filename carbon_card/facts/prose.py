@@ -270,6 +270,12 @@ _REFERENCES_HEADING_RE = lazy_compile(r"#+\s*(?:\W\s*)?(?:references?|bibliograp
 # and hardware is what runs the model ("### Hardware Requirements": "Single V100 GPU or Intel CPU").
 _EVALUATION_HEADING_RE = lazy_compile(r"#+\s*(?:\W\s*)?(?:evaluation|results|benchmarks?\b|usage|how\s+to\s+use|quick\s*start"
                                       rf"|(?:hardware|system|gpu)\s+requirements|{_RUNS_THE_MODEL})", re.IGNORECASE)
+# Under a heading about running the model, a sentence that says the model was trained still states its training: NVIDIA's
+# BioNeMo cards write "MegaMolBART was trained with data parallelism on 64 V100 32 GB GPUs" and "The total training time
+# was approximately 120 wall-clock hours" below "## Inference:".
+_RUNS_THE_MODEL_HEADING_RE = lazy_compile(rf"#+\s*(?:\W\s*)?(?:{_RUNS_THE_MODEL})", re.IGNORECASE)
+_WAS_TRAINED_RE = lazy_compile(r"\b(?:was|were)\s+(?:\w+\s+){0,2}?(?:pre-?)?trained\b|\btraining\s+(?:time|took|lasted)\b",
+                               re.IGNORECASE)
 # A sentence whose subject is a variant of this model, by its name: "The Llama-SEA-LION-v2-8B-IT model was fine-tuned
 # using 8x A100-40GB" on the card of SEA-LION v2.
 _SUBJECT = r"(?:the\s+)?([A-Za-z][\w.]*(?:-[\w.]+)+)(?:\s+model)?\s+"  # a hyphenated model name as a subject
@@ -1452,7 +1458,7 @@ class _Reader:
                 elif ((train_context.search(clause) or self._under_training_heading(pattern, start)
                        or _PAST_RUN_RE.search(clause) and not _NOT_TRAINING_RE.search(clause)
                        or _ANAPHORA_RE.match(clause) and train_context.search(self._sentence_before(start)))
-                      and not _EVALUATION_HEADING_RE.match(self._heading_before(start))):
+                      and not self._under_evaluation_or_use(clause, start)):
                     if (pattern is _HARDWARE_RE or pattern is _GPU_COUNT_RE or pattern is _GEFORCE_RE) and (
                             _CAPACITY_RE.search(clause) or ":" in line_before and _USE_LABEL_RE.match(line_before)) \
                             or _METHOD_ALLOWS_RE.search(clause):
@@ -1617,6 +1623,13 @@ class _Reader:
                      note="sentence: hours of the accelerators")
             return
         self.add("wall_hours", parse_duration_hours(duration)[0], text, start, scope=scope, note="sentence")
+
+    def _under_evaluation_or_use(self, clause: str, start: int) -> bool:
+        """Whether a sentence stands under a heading about evaluation or use (`_EVALUATION_HEADING_RE`), and is not one
+        that says the model was trained below a heading about inference (`_RUNS_THE_MODEL_HEADING_RE`)."""
+        heading = self._heading_before(start)
+        return bool(_EVALUATION_HEADING_RE.match(heading)) and not (
+            _RUNS_THE_MODEL_HEADING_RE.match(heading) and _WAS_TRAINED_RE.search(clause))
 
     def _not_this_model(self, first: int, quantities, why: str) -> None:
         """The facts read from `first` on, of the given quantities, as another model's."""
