@@ -323,12 +323,12 @@ def _other_figures(facts: Facts, chosen: Fact | None) -> bool:
 def estimate_fix(ctx: Context) -> str | None:
     """The fix of a card that states no figure: carbon-card's estimate, when there is one."""
     tier = ctx.once(estimable)
-    if tier == "none" or states_a_figure_without_unit(ctx.facts):
+    if tier == "none" or _states_a_figure_without_unit(ctx.facts):
         return None
     return f"add carbon-card's {tier} estimate, marked as an estimate"
 
 
-def states_a_figure_without_unit(facts: Facts) -> bool:
+def _states_a_figure_without_unit(facts: Facts) -> bool:
     """Whether the card states its emissions in a figure carbon-card cannot read for want of a unit ("- **Carbon
     Emitted:** 0.62", CC407): the author's figure needs its unit, not carbon-card's estimate in its place."""
     return any(problem.quantity == "emissions" for problem in facts.problems)
@@ -352,7 +352,7 @@ def new_figure(ctx: FixContext, findings: Sequence[Finding], estimated: bool) ->
     finding, lifts = findings[0], ctx.lifts
     if "emissions" in lifts:
         fields: dict[str, Lift] = dict(lifts)
-    elif estimated and ctx.estimate is not None and not states_a_figure_without_unit(ctx.facts):
+    elif estimated and ctx.estimate is not None and not _states_a_figure_without_unit(ctx.facts):
         found = ctx.estimate()
         if found.tier == "none" or found.emissions_g is None:
             return
