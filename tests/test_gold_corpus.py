@@ -2220,3 +2220,20 @@ def test_hardware_under_an_inference_heading_is_still_what_runs_the_model():
     # The same heading over a sentence that does not say the model was trained: no training's count.
     card = parse_card("---\nlicense: mit\n---\n## Inference:\n\nInference was run on 8 V100 GPUs with a batch size of 32.\n")
     assert gather(card).all("accelerator_count", scope=None) == ()
+
+
+@pytest.mark.parametrize("name", [
+    # "trained on Google Cloud Engine TPUv3-8 machine (with 335 GB of RAM, 1000 GB of hard drive, 96 CPU cores) **8 v3
+    # TPU cores** for 6k steps": the cores counted beside the slice are the count, not the one board the slice is alone
+    "flax-community__clip-vision-bert-vqa-ft-6k.md",
+    "flax-community__roberta-base-mr.md",
+])
+def test_the_cores_counted_beside_a_tpu_slice_are_the_count(name):
+    card, facts = _gold(name)
+    assert "**8 v3 TPU cores**" in card.text and facts.value("accelerator_count") == 8
+
+
+def test_a_tpu_slice_alone_is_one_board():
+    # w11wo/lao-roberta-base: "All training was done on a TPUv3-8": one board, as the corpus counts a slice.
+    card = parse_card("---\nlicense: mit\n---\nAll training was done on a TPUv3-8, provided by the TPU Research Cloud.\n")
+    assert gather(card).value("accelerator_count") == 1

@@ -339,10 +339,12 @@ _CJK_HOURS = {"小时": 1.0, "小時": 1.0, "時間": 1.0, "分钟": 1 / 60, "�
 # accelerators (a named one is _HARDWARE_RE's).
 # Not a product's number: "on 3090/4090 GPUs" names two GeForce models, not 4,090 GPUs.
 _GPU_COUNT_RE = lazy_compile(rf"(?:(?<![\w.,/])|(?<=\d[x×*]))(?![1-5]0[5-9]0\s)({THOUSANDS}|\d{{1,6}}|(?i:{_COUNT_WORDS}))(?:\s+"
-                             r"(?:(?i:nvidia|amd|datacenter|consumer)\s+|(?i:cloud)\s+(?=GPUs))?"  # "four cloud TPUs": boards of chips
+                             r"(?:(?i:nvidia|amd|datacenter|consumer)\s+|(?i:cloud)\s+(?=GPUs)|(?i:v[2-6])\s+(?=TPU))?"  # "four cloud TPUs": boards of chips; "8 v3 TPU cores"
                              r"(?:GPUs|TPUs|accelerators|(?:GPU|TPU)\s+chips|TPU\s+cores)\b"
                              # "a single 8-GPU node", "two 8-GPU nodes": the GPUs of each node
                              r"|-GPU\s+(?P<node>(?i:nodes?|machines?|servers?|instances?))\b)")
+# A TPU slice's name, and its cores: "TPUv3-8", "TPU v4-32".
+_TPU_SLICE_RE = lazy_compile(r"v\d[a-z]?-(\d{1,4})\b", re.IGNORECASE)
 # The nodes of "8-GPU nodes" counted before them: "a single", "one", "two", "4".
 _NODE_COUNT_BEFORE_RE = lazy_compile(rf"(?<![\w.,])(\d{{1,5}}|a\s+single|single|one|an?|{_COUNT_WORDS})\s+$", re.IGNORECASE)
 # Each sentence pattern with its anchors: lower-case words every match contains. Scanning a
@@ -1889,6 +1891,7 @@ class _Reader:
         model is unknown, unless the sentences that say whose agree ("We trained ... for 46
         hours", beside "the 200 hours used in the Orca paper"), or else those under a heading
         about training do."""
+        self._cores_beside_their_slice()
         for quantity in ("wall_hours", "accelerator_hours", "accelerator_count"):
             stated = [index for index, fact in enumerate(self.facts) if fact.quantity == quantity
                       and fact.scope == "model" and fact.reading is Reading.SENTENCE]
@@ -1918,6 +1921,18 @@ class _Reader:
                             or fact.quantity in ("wall_hours", "accelerator_hours") and fact.reading is Reading.SENTENCE
                             and fact.line in lines and not self._called_the_total(fact)):
                         self.facts[index] = replace(fact, scope="row", note=f"{fact.note}; one of several figures")
+
+    def _cores_beside_their_slice(self) -> None:
+        """A TPU slice counts as one board ("a TPUv3-8"), unless its cores are counted beside it: "TPUv3-8 machine
+        (...) **8 v3 TPU cores**" is 8, and the board's 1 is no second figure."""
+        cores = {(fact.line, fact.value) for fact in self.facts if fact.quantity == "accelerator_count"
+                 and fact.scope == "model" and "tpu cores" in fact.text.lower()}
+        if not cores:
+            return
+        for index, fact in enumerate(self.facts):
+            if (fact.quantity == "accelerator_count" and fact.scope == "model" and fact.value == 1
+                    and (slice_name := _TPU_SLICE_RE.search(fact.text)) and (fact.line, int(slice_name.group(1))) in cores):
+                self.facts[index] = replace(fact, scope="row", note=f"{fact.note}; the slice's cores are counted beside it")
 
     def _lines(self) -> list[str]:
         """The body's lines, split once when a reader first asks."""
