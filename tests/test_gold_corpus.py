@@ -2237,3 +2237,18 @@ def test_a_tpu_slice_alone_is_one_board():
     # w11wo/lao-roberta-base: "All training was done on a TPUv3-8": one board, as the corpus counts a slice.
     card = parse_card("---\nlicense: mit\n---\nAll training was done on a TPUv3-8, provided by the TPU Research Cloud.\n")
     assert gather(card).value("accelerator_count") == 1
+
+
+@pytest.mark.parametrize("name", [
+    "gsarti__covidbert-nli.md",  # "**Training time**: ~6 hours on the NVIDIA Tesla P100 GPU provided in Kaggle Notebooks."
+    "Ahmadhammam03__Galaxy-Chatbot__models_galaxy_alibaba_chatbot_README.md",  # "- **Training time:** ~4 hours on Tesla T4 GPU"
+])
+def test_one_device_named_after_a_fields_time_is_one_accelerator(name):
+    card, facts = _gold(name)
+    assert facts.value("accelerator_count") == 1
+
+
+def test_devices_in_the_plural_or_unnamed_after_a_fields_time_are_no_count():
+    for text in ("- Training time: ~4 hours on T4 GPUs\n", "- Training time: 2 hours on Kaggle GPU\n"):
+        card = parse_card("---\nlicense: mit\n---\n" + text)
+        assert gather(card).all("accelerator_count", scope=None) == ()

@@ -519,6 +519,10 @@ _LEADING_NUMBER_RE = lazy_compile(rf"\s*~?\s*({_NUM})")
 _DIGIT_AFTER_RE = lazy_compile(r"\s*\d")
 _COUNT_VALUE_RE = lazy_compile(r"\s*(\d{1,6})\s*(?:\([^()\n]{0,40}\)\s*)?")
 _ON_ACCELERATORS_AFTER_RE = lazy_compile(r"\s*(?:on|using|with)\s+([^,;()\n]{3,40}?)\s*(?:[,;(]|$)", re.IGNORECASE)
+# One device named after a field's time, as a sentence names it: "~4 hours on Tesla T4 GPU", "~6 hours on the NVIDIA
+# Tesla P100 GPU provided in Kaggle Notebooks" (not "on T4 GPUs").
+_ON_ONE_DEVICE_AFTER_RE = lazy_compile(r"\s*(?:on|using|with)\s+(?:an?\s+|the\s+|one\s+)?((?:[\w.-]+\s+){1,4}?(?:GPU|TPU))\b(?!s)",
+                                       re.IGNORECASE)
 # Not before a word ("3 epochs") nor another number ("2 20 updates": 2^20 with its superscript lost).
 _WHOLE_LEADING_NUMBER_RE = lazy_compile(rf"\s*~?\s*({_NUM})(?![\d.,]?\d)(?!\s*[^\W_])\b")
 _SIZE_VALUE_RE = lazy_compile(rf"\s*({_SCALED})\s*")
@@ -1038,6 +1042,9 @@ class _Reader:
             count = parse_accelerator_count(on.group(1))
             if count is not None:
                 self.add("accelerator_count", count, on.group(1), start, note=note, reading=Reading.FIELD)
+        if not accelerator and (one := _ON_ONE_DEVICE_AFTER_RE.match(value, end)) and (
+                not on or parse_accelerator_count(on.group(1)) is None) and _names_an_accelerator(one.group(1)):
+            self.add("accelerator_count", 1, one.group(1), start, note=f"{note}: one device after the time", reading=Reading.FIELD)
         return True
 
     @staticmethod
@@ -2489,6 +2496,14 @@ def _reader_rank(fact: Fact) -> int:
 
 def _close(a: float, b: float, tolerance: float = 0.01) -> bool:
     return abs(a - b) <= tolerance * max(abs(a), abs(b))
+
+
+def _names_an_accelerator(text: str) -> bool:
+    """Whether a device's words name an accelerator carbon-card knows ("Tesla T4 GPU"), not a generic one ("Kaggle GPU")."""
+    from ..hardware import parse_hardware  # the accelerator table: loaded only for a card that needs it
+
+    match = parse_hardware(text)
+    return bool(match) and match.accelerator.vendor != "generic"
 
 
 def _number(text: str) -> float:
