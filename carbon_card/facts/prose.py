@@ -1931,7 +1931,10 @@ class _Reader:
 
     def _cores_beside_their_slice(self) -> None:
         """A TPU slice counts as one board ("a TPUv3-8"), unless its cores are counted beside it: "TPUv3-8 machine
-        (...) **8 v3 TPU cores**" is 8, and the board's 1 is no second figure."""
+        (...) **8 v3 TPU cores**" is 8, and the board's 1 is no second figure. Looked for only in a prose whose
+        anchors hold "tpu cores"."""
+        if "tpu cores" not in self.anchors_found:
+            return
         cores = {(fact.line, fact.value) for fact in self.facts if fact.quantity == "accelerator_count"
                  and fact.scope == "model" and "tpu cores" in fact.text.lower()}
         if not cores:
