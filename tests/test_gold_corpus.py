@@ -2252,3 +2252,18 @@ def test_devices_in_the_plural_or_unnamed_after_a_fields_time_are_no_count():
     for text in ("- Training time: ~4 hours on T4 GPUs\n", "- Training time: 2 hours on Kaggle GPU\n"):
         card = parse_card("---\nlicense: mit\n---\n" + text)
         assert gather(card).all("accelerator_count", scope=None) == ()
+
+
+@pytest.mark.parametrize("name, hours, line", [
+    ("ajibawa-2023__SlimOrca-13B.md", 264, None),  # "For 3 epoch, training took almost 11 Days."
+    ("Makkaii7__mental-health-psychoeducation-bot__README.md", 70 / 60, None),  # "| Wall-clock | ≈70 minutes |"
+    # "in the pre-training phase which cost about 7 days with 8 A100（80G） GPUs": the English line (40) beside the
+    # Chinese one (38), "cost" as "took"
+    ("IDEA-CCNL__Erlangshen-DeBERTa-v2-320M-Chinese.md", 168, 40),
+])
+def test_a_time_that_a_run_cost_almost_took_or_a_wall_clock_field_states_is_its_hours(name, hours, line):
+    card, facts = _gold(name)
+    if line is None:
+        assert facts.value("wall_hours") == pytest.approx(hours)
+    else:
+        assert (hours, line) in [(f.value, f.line) for f in facts.all("wall_hours")]

@@ -119,8 +119,9 @@ _ABOUT_FIGURE = rf"(?:{_ABOUT})\s*|[{APPROXIMATELY}]\s*"  # before a figure: "ab
 # sentence lists after one and a comma, each with what it trained ("it took ~17 hours to train ... on FLAN, ~40
 # hours to train on ..."; not after "and": an "a" more to try at every word cost the real cards 0.2%).
 _DURATION_RE = lazy_compile(
-    rf"(?=[ftwldoi\(,])"  # the first letters of the words before a duration, or its bracket: the others turned down at once
-    rf"(?:(?:\bfor|\btook|\btakes|\btaking|\bwithin|\blasted|\b(?:time|duration)\s+(?:was|is|of|amounted\s+to)"
+    rf"(?=[ftwldoic\(,])"  # the first letters of the words before a duration, or its bracket: the others turned down at once
+    # "cost" as "took": "in the pre-training phase which cost about 7 days with 8 A100 GPUs" (IDEA-CCNL's cards)
+    rf"(?:(?:\bfor|\btook|\btakes|\btaking|\bwithin|\blasted|\bcosts?|\b(?:time|duration)\s+(?:was|is|of|amounted\s+to)"
     rf"|\bover\s+the\s+(?:duration|course)\s+of"
     # "over" as "during", after the accelerators or the verb: "on 16 TPUv4 chips over 4 days", "trained over a period of
     # 12 days" (not "for over 3 days", a bound, below)
@@ -131,8 +132,8 @@ _DURATION_RE = lazy_compile(
     rf"\s+to\s+(?:train|pre-?train|fine-?tune|continue)\b))"
     rf"\s+(?:a\s+total\s+of\s+)?|\(\s*)"
     # A bound of a run's time is read as its time, as a reader does ("in less than 3 days", "for less than 26 days",
-    # "completed in a little under 1 hour", "took just under 21 hours").
-    rf"(?:{_ABOUT_FIGURE}|just\s+|only\s+|(?:a\s+little\s+|just\s+)?(?:over|under)\s+|less\s+than\s+)?(?:\*\*)?"
+    # "completed in a little under 1 hour", "took just under 21 hours", "training took almost 11 Days").
+    rf"(?:{_ABOUT_FIGURE}|just\s+|only\s+|almost\s+|(?:a\s+little\s+|just\s+)?(?:over|under)\s+|less\s+than\s+)?(?:\*\*)?"
     # "half a day", "two and a half hours", "a day and a half"
     rf"((?:half\s+an?\s+|(?:{_NUM}|{_NUMBER_WORD})\s+and\s+a\s+half\s+|{_NUM}\s*|(?:{_NUMBER_WORD})\s+)"
     rf"(?:hours?|hrs?|days?|weeks?|months?|minutes?|mins?)(?:\s+and\s+a\s+half\b)?"
@@ -656,7 +657,8 @@ def _label_kind(label: str) -> str | None:
                "hardware used", "gpu used", "gpus used", "training hardware"}:  # not "Compute infrastructure": a cluster's name (Jean Zay), no accelerator
         return "hardware"
     if key in {"hours used", "training time", "training duration", "time", "duration", "compute time",
-               "training hours", "training length", "overall training time"} or "hour" in key and _ACCELERATOR_HOURS_LABEL_RE.fullmatch(key) \
+               "training hours", "training length", "overall training time", "wall-clock", "wall clock", "wallclock",
+               "wall-clock time", "wall clock time", "wallclock time"} or "hour" in key and _ACCELERATOR_HOURS_LABEL_RE.fullmatch(key) \
             or ("time" in key or "duration" in key or "hour" in key) and _TRAINING_TIME_LABEL_RE.fullmatch(key):
         return "hours"
     if key in {"num_devices", "number of gpus", "number of accelerators", "gpu count", "num_gpu", "num_gpus", "n_gpu",
