@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from ._regex import lazy_compile
 from .tables import load_table
 
-__all__ = ["KINDS", "PRECISIONS", "Accelerator", "HardwareMatch", "accelerators", "parse_hardware"]
+__all__ = ["KINDS", "PRECISIONS", "Accelerator", "HardwareMatch", "accelerators", "names_an_accelerator", "parse_hardware"]
 
 #: The kinds of accelerator in the table.
 KINDS = frozenset({"gpu", "tpu", "cpu"})
@@ -359,3 +359,10 @@ def parse_hardware(text: str) -> HardwareMatch | None:
     if cpu and not _NOT_SERVER.search(text):
         return HardwareMatch(_accelerators()["cpu"], None, cpu.group(0), _CPU_NOTE, False)
     return None
+
+
+def names_an_accelerator(text: str) -> bool:
+    """Whether a hardware text names an accelerator this table knows ("Tesla T4 GPU"), not only a generic one ("Kaggle
+    GPU", "CPU/GPU")."""
+    match = parse_hardware(text)
+    return bool(match) and match.accelerator.vendor != "generic"

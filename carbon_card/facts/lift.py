@@ -94,10 +94,9 @@ def _first_structured(facts: Facts, quantity: str) -> Fact | None:
 
 
 def _names_accelerator(fact: Fact) -> bool:
-    from ..hardware import parse_hardware  # the accelerator table: loaded only for a card that needs it
+    from ..hardware import names_an_accelerator  # the accelerator table: loaded only for a card that needs it
 
-    match = isinstance(fact.value, str) and parse_hardware(fact.value)
-    return bool(match) and match.accelerator.vendor != "generic"  # not "CPU" alone, a generic socket
+    return isinstance(fact.value, str) and names_an_accelerator(fact.value)  # not "CPU" alone, a generic socket
 
 
 def _emissions_source(fact: Fact) -> str | None:

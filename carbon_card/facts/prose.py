@@ -2504,11 +2504,9 @@ def _close(a: float, b: float, tolerance: float = 0.01) -> bool:
 
 
 def _names_an_accelerator(text: str) -> bool:
-    """Whether a device's words name an accelerator carbon-card knows ("Tesla T4 GPU"), not a generic one ("Kaggle GPU")."""
-    from ..hardware import parse_hardware  # the accelerator table: loaded only for a card that needs it
+    from ..hardware import names_an_accelerator  # the accelerator table: loaded only for a card that needs it
 
-    match = parse_hardware(text)
-    return bool(match) and match.accelerator.vendor != "generic"
+    return names_an_accelerator(text)
 
 
 def _number(text: str) -> float:
