@@ -2267,3 +2267,12 @@ def test_a_time_that_a_run_cost_almost_took_or_a_wall_clock_field_states_is_its_
         assert facts.value("wall_hours") == pytest.approx(hours)
     else:
         assert (hours, line) in [(f.value, f.line) for f in facts.all("wall_hours")]
+
+
+def test_a_total_parameter_or_a_parameter_count_states_the_size():
+    # Langboat/bloom-1b4-zh: "So the total parameter is 1.4b now." (the singular, where it is the count's)
+    card, facts = _gold("Langboat__bloom-1b4-zh.md")
+    assert facts.value("params") == 1.4e9
+    for text, size in (("The model has a parameter count of 256 million.", 256e6), ("The temperature parameter is 0.7.", None)):
+        card = parse_card("---\nlicense: mit\n---\n" + text + "\n")
+        assert gather(card).value("params") == size

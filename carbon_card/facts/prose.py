@@ -83,8 +83,10 @@ _PARAMS_RE = lazy_compile(rf"(?=\d)(?:{_FIGURE_START}|(?<=[\u3000-\u9fff]))({_SC
 # "파라미터 수는 279526656(280M)개", "参数量为 7B"; Keras's "Total params: 1,628,993" (not its "Trainable" and
 # "Non-trainable params", parts of it).
 # (The look-ahead: a match starts with the label's first letter; the others are turned down at once.)
-_PARAMS_STATED_RE = lazy_compile(rf"(?=[pパ파参])(?<!trainable )(?:\bparameters|\bparams|パラメータ数?|파라미터\s*수?|参数量?)\s*(?:count\s*)?"
-                                 rf"(?:is|are|was|:|：|=|は|는|为|為)\s*(?:about\s+|approximately\s+|~\s*)?"
+# The singular only where it is the count's: "parameter count of 256 million", "the total parameter is 1.4b".
+_PARAMS_STATED_RE = lazy_compile(rf"(?=[pパ파参])(?<!trainable )(?:\bparameters|\bparams|\bparameter(?=\s+count\b)|(?<=total\s)parameter(?=\s+is\b)"
+                                 rf"|パラメータ数?|파라미터\s*수?|参数量?)\s*"
+                                 rf"(?:count\s+of|(?:count\s*)?(?:is|are|was|:|：|=|は|는|为|為))\s*(?:about\s+|approximately\s+|~\s*)?"
                                  rf"({_SCALED})(?![\d.,]?\d)", re.IGNORECASE)
 _PUE_RE = lazy_compile(r"\bPUE\s*(?:of|=|:|was|is)?\s*(?:~|about\s+)?(\d(?:\.\d+)?)\b")
 # Meta's cards: "power consumption is the peak power capacity per GPU device used, adjusted for
