@@ -346,8 +346,6 @@ _GPU_COUNT_RE = lazy_compile(rf"(?:(?<![\w.,/])|(?<=\d[x×*]))(?![1-5]0[5-9]0\s)
                              r"(?:GPUs|TPUs|accelerators|(?:GPU|TPU)\s+chips|TPU\s+cores)\b"
                              # "a single 8-GPU node", "two 8-GPU nodes": the GPUs of each node
                              r"|-GPU\s+(?P<node>(?i:nodes?|machines?|servers?|instances?))\b)")
-# A TPU slice's name, and its cores: "TPUv3-8", "TPU v4-32".
-_TPU_SLICE_RE = lazy_compile(r"v\d[a-z]?-(\d{1,4})\b", re.IGNORECASE)
 # The nodes of "8-GPU nodes" counted before them: "a single", "one", "two", "4".
 _NODE_COUNT_BEFORE_RE = lazy_compile(rf"(?<![\w.,])(\d{{1,5}}|a\s+single|single|one|an?|{_COUNT_WORDS})\s+$", re.IGNORECASE)
 # Each sentence pattern with its anchors: lower-case words every match contains. Scanning a
@@ -371,6 +369,8 @@ _QUOTED_UNIT_RE = lazy_compile(r"\b(kg|kilograms?|g|grams?|t|tonnes?|tons?|mg)\b
 # per field, the value on a line below it ("## co2\n31220000"), in the units its template's comments give ("total
 # time taken for training in hours") and, for `energy` and `co2`, which they leave unsaid, kWh and grams (a Llama 2
 # description's 73728 is its 184320 hours times 0.4 kW; its 31220000 is Meta's 31.22 tCO2eq).
+# Its compute fields (CC301 flags them left as a dash).
+DESCRIPTION_COMPUTE_FIELDS = ("num_gpus", "gpu_power_draw", "time_to_train")
 _DESCRIPTION_FIELDS = {"model_num_parameters": "params", "num_gpus": "accelerator_count",
                        "time_to_train": "wall_hours", "energy": "energy", "co2": "emissions"}
 _DESCRIPTION_HEADING_RE = lazy_compile(rf"^#{{1,6}}[ \t]+(model_name|{'|'.join(_DESCRIPTION_FIELDS)})[ \t]*\r?$",
@@ -1945,7 +1945,7 @@ class _Reader:
             return
         for index, fact in enumerate(self.facts):
             if (fact.quantity == "accelerator_count" and fact.scope == "model" and fact.value == 1
-                    and (slice_name := _TPU_SLICE_RE.search(fact.text)) and (fact.line, int(slice_name.group(1))) in cores):
+                    and (slice_name := _SLICE_RE.search(fact.text)) and (fact.line, int(slice_name.group(1))) in cores):
                 self.facts[index] = replace(fact, scope="row", note=f"{fact.note}; the slice's cores are counted beside it")
 
     def _lines(self) -> list[str]:
@@ -2355,14 +2355,18 @@ _HEADING_VALUE_LINES = 8
 _LINE_RE = lazy_compile(r"[^\r\n]+")
 
 
+def inside(offset: int, spans: Sequence[tuple[int, int]]) -> bool:
+    """Whether `offset` falls in one of the sorted, disjoint (start, end) `spans` (`hidden_spans`)."""
+    index = bisect.bisect_right(spans, (offset, math.inf)) - 1
+    return index >= 0 and spans[index][0] <= offset < spans[index][1]
+
+
 def heading_value(body: str, start: int, end: int, hidden: Sequence[tuple[int, int]]) -> tuple[int | None, str]:
     """(offset, text) of the first line under a heading that is not blank nor hidden (`hidden_spans`: an HTML
     comment), up to `end`; (None, "") when there is none within a few lines."""
     for line in itertools.islice(_LINE_RE.finditer(body, start, end), _HEADING_VALUE_LINES):
         text = line.group(0)
-        offset = line.start() + len(text) - len(text.lstrip())
-        index = bisect.bisect_right(hidden, (offset, math.inf)) - 1
-        if text.strip() and not (index >= 0 and hidden[index][0] <= offset < hidden[index][1]):
+        if text.strip() and not inside(line.start() + len(text) - len(text.lstrip()), hidden):
             return line.start(), text.rstrip()
     return None, ""
 

@@ -4,8 +4,6 @@ disclosure tier, the best estimator tier the card's own facts support."""
 
 from __future__ import annotations
 
-import bisect
-import math
 import itertools
 import re
 from collections.abc import Iterator, Sequence
@@ -20,7 +18,7 @@ from ..facts.attribution import names_owner
 from ..facts.base import NAMED_BY_ID, Reading
 from ..facts.lift import Lift, yaml_number, yaml_scalar
 from ..facts.metadata import PLACEHOLDER_TRIM, PLACEHOLDER_VALUE_RE, block_states_nothing
-from ..facts.prose import heading_value, hidden_spans, lines_with
+from ..facts.prose import DESCRIPTION_COMPUTE_FIELDS, heading_value, hidden_spans, inside, lines_with
 from ..units import format_grams, format_mass
 from .base import (
     BLOCK_KEY, RECOMMENDED, Context, Example, Finding, Findings, Fix, FixSafety, FixStage, Rule,
@@ -155,7 +153,7 @@ def template_placeholders(card: Card) -> list[tuple[int, int, str | None]]:
     hidden = hidden_spans(body)
     found: dict[int, tuple[int, int, str | None]] = {}  # by line start: one per line
     for start, end in figures:
-        if not _inside(start, hidden):
+        if not inside(start, hidden):
             found[body.rfind("\n", 0, start) + 1] = (start, end, _X_FIGURE)
     if questions:
         # The climate performance model card's questions (Hershcovich et al., 2022) are its
@@ -165,11 +163,11 @@ def template_placeholders(card: Card) -> list[tuple[int, int, str | None]]:
                 break
             answer = row.group("value")
             if (answer.strip(PLACEHOLDER_TRIM) and PLACEHOLDER_VALUE_RE.fullmatch(answer.strip(PLACEHOLDER_TRIM))
-                    and not _inside(row.start(), hidden)):
+                    and not inside(row.start(), hidden)):
                 found[row.start()] = (*_cell_span(row), row.group("label").strip())
     # The pattern tried only at the lines that hold a "#", not at every character of the body.
     headings = [h for start in lines_with(body, "#") if (h := _HEADING_RE.match(body, start))
-                and not _inside(h.start(), hidden)]
+                and not inside(h.start(), hidden)]
     for index, heading in enumerate(headings):
         if heading_fields and heading.group(2).strip().lower() in _HEADING_FIELDS:
             # The COMPL-AI model description's fields, a heading each: "## num_gpus\n<!--- number of gpu's used -->\n-".
@@ -195,7 +193,7 @@ def template_placeholders(card: Card) -> list[tuple[int, int, str | None]]:
                 break
             value = field.group("value").strip(PLACEHOLDER_TRIM)
             start, stop = _cell_span(field)
-            if _inside(field.start("value"), hidden):
+            if inside(field.start("value"), hidden):
                 continue
             template_field = " ".join(field.group("label").strip(" *_").split()).lower() in TEMPLATE_FIELDS
             if is_row and not template_field:
@@ -214,7 +212,7 @@ def template_placeholders(card: Card) -> list[tuple[int, int, str | None]]:
             if len(found) >= _MAX_PLACEHOLDERS:
                 break
             line_start = body.rfind("\n", 0, placeholder.start()) + 1
-            if line_start not in found and not _inside(placeholder.start(), hidden):
+            if line_start not in found and not inside(placeholder.start(), hidden):
                 label = _field_label(body, heading.end(), placeholder.start())
                 found[line_start] = (placeholder.start(), placeholder.end(), label)
     shift = card.body_span[0]
@@ -228,7 +226,7 @@ _X_FIGURE_RE = lazy_compile(r"(?<![\w.])(?:\d+[.,]X{1,8}|X{2,8}(?:[.,]X{1,8})?|X
 
 
 # The compute fields of the COMPL-AI model description (compl-ai/compl-ai's model_descriptions), a heading each.
-_HEADING_FIELDS = {"num_gpus", "gpu_power_draw", "time_to_train"}
+_HEADING_FIELDS = frozenset(DESCRIPTION_COMPUTE_FIELDS)
 
 
 def _x_figures(card: Card) -> list[tuple[int, int]]:
@@ -258,11 +256,6 @@ def _cell_span(field: re.Match) -> tuple[int, int]:
     """(start, end) of a field's value without the spaces around it (a table's cell holds them)."""
     cell = field.group("value")
     return field.start("value") + len(cell) - len(cell.lstrip()), field.start("value") + len(cell.rstrip())
-
-
-def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
-    index = bisect.bisect_right(spans, (offset, math.inf)) - 1
-    return index >= 0 and spans[index][0] <= offset < spans[index][1]
 
 
 def _field_label(body: str, section_start: int, offset: int) -> str | None:
