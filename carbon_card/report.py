@@ -246,6 +246,7 @@ def facts_json(facts: Facts) -> list[dict[str, Any]]:
             "reading": fact.reading.value if fact.reading is not None else None,
             "row": fact.row,
             "section": fact.section,
+            "label": fact.label,
             "chosen": id(fact) in chosen,
         }
         for fact in facts.facts

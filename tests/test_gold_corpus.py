@@ -2276,3 +2276,60 @@ def test_a_total_parameter_or_a_parameter_count_states_the_size():
     for text, size in (("The model has a parameter count of 256 million.", 256e6), ("The temperature parameter is 0.7.", None)):
         card = parse_card("---\nlicense: mit\n---\n" + text + "\n")
         assert gather(card).value("params") == size
+
+
+def _conflicts(name):
+    card, facts = _gold(name)
+    return [f.message for f in assess(card, facts).findings if f.code == "CC405"]
+
+
+@pytest.mark.parametrize("name, quote", [
+    # Each "#### Platform N" its "- **Training Time**", "- **Energy**" and "- **Location**".
+    ("DineshPadhan__greenai-sustainable-ml-pipeline__model_card.md", "#### Platform 2: Kaggle Notebooks (CPU)"),
+    # A family card's "#### Training Results - For Sentic-GCN" and "- For Sentic-GCN Bert", each its "Training Time".
+    ("aisingapore__SenticGCN.md", "#### Training Results - For Sentic-GCN Bert"),
+    # "- Total energy (GPUs): ~5,645 kWh" and, with cooling, "- Total energy: ~6,774 kWh": a part and its whole.
+    ("S3nna13__Aurelius__docs_MODEL_CARD.md", "Total energy (GPUs)"),
+    # "Video Datasets: ... 150B tokens" and "Audio Datasets: ... 50B tokens": each dataset's tokens.
+    ("zenlm__zen-omni-captioner.md", "Audio Datasets"),
+    # "- **Country:** Spain" and "- **Region:** Catalonia": a region is in its country.
+    ("mlops-2425q1-mds-upc__MLOps-mdsist__cards_model_card.md", "Catalonia"),
+    # "| (n_{parameters}) | 6,166,502,400 |" and the paper's table row "Ours | 6.0B": a size named loosely.
+    ("kakaobrain__kogpt.md", "6,166,502,400"),
+])
+def test_fields_that_state_each_its_part_or_a_size_named_loosely_are_no_conflict(name, quote):
+    card, _ = _gold(name)
+    assert quote in card.text
+    assert _conflicts(name) == []
+
+
+@pytest.mark.parametrize("name, said", [
+    ("dalle-mini__dalle-mini.md", "accelerator count"),  # the block's "TPU v3-8" against "1 pod TPU v3-256"
+    ("emylton__arogya-health-model.md", "location"),  # "Compute Region: us-central1" against "Region: Maluku Tenggara, Indonesia"
+    ("nicholasKluge__Aira-2-774M.md", "location"),  # the block's United States of America against Singapore
+])
+def test_places_and_counts_that_disagree_are_still_a_conflict(name, said):
+    (message,) = _conflicts(name)
+    assert message.startswith(said)
+
+
+def test_a_folder_s_path_is_no_location():
+    # The project summary of Ramesh-Arvind/HACK4EARTH-Green-AI: "**Location:** `/home/rnaa/paper_5_pica_whatif/ecogrow/`".
+    card, facts = _gold("Ramesh-Arvind__HACK4EARTH-Green-AI__RESULTS_SUMMARY.md", "ecogrow")
+    assert "**Location:** `/home/rnaa/" in card.text
+    assert not any("/home/" in str(f.value) for f in facts.all("location", scope=None))
+
+
+def test_fields_nested_under_an_item_of_inference_are_not_the_training_s():
+    # taed2-2425q1-gced-upc/TAED2_YOLOs: "- **Training:**" over "    - **Geographical Location**: Oregon, USA ...",
+    # "- GPU: Tesla P100-PCIE-16GB GPU"; "- **Inference and Validation**:" over "    - **Emissions**: 0.0004 tons of
+    # CO2", "    - **Geographical Location**: Catalonia, Spain (for Apple M3 Pro setup)", "    - **Hardware Used**:
+    # Apple M3 Pro CPU/GPU"; and under "Power Consumption", "        - GPU: 0 kWh (not properly estimated)" is an energy.
+    card, facts = _gold("taed2-2425q1-gced-upc__TAED2_YOLOs__references_cards_ModelCard.md")
+    assert "- **Inference and Validation**:" in card.text
+    assert [f.line for f in facts.all("location")] == [182] and [f.line for f in facts.all("emissions")] == [176]
+    assert facts.value("hardware") == "Tesla P100-PCIE-16GB GPU,"
+    assert _conflicts("taed2-2425q1-gced-upc__TAED2_YOLOs__references_cards_ModelCard.md") == []
+    for text, hardware in (("- Training and inference:\n  - **Hardware:** 1 x T4\n", "1 x T4"),
+                           ("- Evaluation:\n  - **Hardware:** 1 x T4\n", None)):
+        assert gather(parse_card("---\nlicense: mit\n---\n" + text)).value("hardware") == hardware

@@ -128,15 +128,19 @@ class Fact:
     """The label of the table row it stands in."""
     section: str | None = None
     """The heading or label that attributes it to another model or a family (`attribution`)."""
+    label: str | None = None
+    """The label of the field it was read from ("Hours used"), as written."""
 
     def __init__(self, quantity: str, value: Any, text: str, origin: str, where: str, line: int | None = None,
                  column: int | None = None, scope: str = "model", note: str | None = None,
-                 reading: Reading | None = None, row: str | None = None, section: str | None = None) -> None:
+                 reading: Reading | None = None, row: str | None = None, section: str | None = None,
+                 label: str | None = None) -> None:
         # The __init__ that dataclass writes for a frozen class calls object.__setattr__ once
         # per field, which made creating facts a tenth of the cost of gathering them over many
         # cards; this one stores the fields in one step. Assignment still raises (frozen).
         vars(self).update(quantity=quantity, value=value, text=text, origin=origin, where=where, line=line,
-                          column=column, scope=scope, note=note, reading=reading, row=row, section=section)
+                          column=column, scope=scope, note=note, reading=reading, row=row, section=section,
+                          label=label)
 
     @property
     def structured(self) -> bool:

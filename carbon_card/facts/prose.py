@@ -84,6 +84,10 @@ _PARAMS_RE = lazy_compile(rf"(?=\d)(?:{_FIGURE_START}|(?<=[\u3000-\u9fff]))({_SC
 # "Non-trainable params", parts of it).
 # (The look-ahead: a match starts with the label's first letter; the others are turned down at once.)
 # The singular only where it is the count's: "parameter count of 256 million", "the total parameter is 1.4b".
+# A figure of energy or power where a field names hardware: "GPU: 0 kWh", "GPU: 250 W".
+_ENERGY_OR_POWER_RE = lazy_compile(r"[~≈]?\s*\d[\d.,]*\s*(?:[kmg]?wh|[kmg]?w)\b", re.IGNORECASE)
+# A file system's path, in a code span or not: "`/home/user/project/`", "~/runs", "C:\\models".
+_PATH_RE = lazy_compile(r"`?(?:~|\.{1,2})?/\S*`?|`?[A-Za-z]:\\\S*`?")
 _PARAMS_STATED_RE = lazy_compile(rf"(?=[pパ파参])(?<!trainable )(?:\bparameters|\bparams|\bparameter(?=\s+count\b)|(?<=total\s)parameter(?=\s+is\b)"
                                  rf"|パラメータ数?|파라미터\s*수?|参数量?)\s*"
                                  rf"(?:count\s+of|(?:count\s*)?(?:is|are|was|:|：|=|は|는|为|為))\s*(?:about\s+|approximately\s+|~\s*)?"
@@ -379,6 +383,12 @@ _DESCRIPTION_NUMBER_RE = lazy_compile(rf"\s*({_NUM})\s*")
 # A list item of an average or a rate, over nested items: "- **Average per Run:**", "* Per epoch:".
 _RATE_ITEM_RE = lazy_compile(r"[ \t]*[-*+][ \t]+(?:\*\*)?[^:\n]{0,30}\b(?:average|mean|per\s+(?:run|epoch|step|sample|query|request))\b",
                              re.IGNORECASE)
+# A list item of a use that is not the training, over nested items: "- **Inference and Validation**:", "* Evaluation:"
+# (not "- Training and inference:").
+_OTHER_USE_ITEM_RE = lazy_compile(r"[ \t]*[-*+][ \t]+(?:\*\*)?(?![^:\n]{0,40}\btrain)[^:\n]{0,30}\b(?:inference|evaluation"
+                                  r"|validation|testing|serving|deployment)\b", re.IGNORECASE)
+# What a run states of its compute and carbon: under an item of another use, that use's.
+_RUN_KINDS = frozenset({"hardware", "accelerator_count", "hours", "energy", "emissions", "location", "cloud_provider"})
 # A nested list item of the training's share: "    - Training: 42,17 g Co2".
 _TRAINING_ITEM_RE = lazy_compile(r"[ \t]+[-*+][ \t]+(?:\*\*)?(?:model\s+)?(?:training|fine-?tuning)\b[^:\n]{0,20}:", re.IGNORECASE)
 # A list item of a part that is not the training: "    - Loading dataset: 4,3e-4 g Co2", "- Evaluation: 1,07 g Co2".
@@ -791,6 +801,9 @@ class _Reader:
             if states_nothing(value) or (kind == "emissions" or kind == "energy") and _not_training(label):
                 self._use(match.start())  # nor a sentence: "**Carbon Emitted:** 0.5 kg CO2 (example)"
                 continue
+            if kind in _RUN_KINDS and self._under_a_rate_item(line_start, _OTHER_USE_ITEM_RE):
+                self._use(match.start())  # "- **Inference and Validation**:" over "  - **Hardware Used**: Apple M3 Pro"
+                continue
             # A field whose value is not the quantity its label names is left to the sentence
             # reader ("**Training Energy Use:** Training utilized 916k GPU hours ...").
             if self._labelled(kind, label, value, match.start("value")):
@@ -837,6 +850,8 @@ class _Reader:
             return False  # "# Evaluation ... - GPUs: 4 (V100)": the evaluation's runs, as a sentence there
         if kind in ("hours", "energy", "emissions") and self._under_a_rate_item(line_start):
             return True  # "- **Average per Run:**" over "  - Duration: 1.08 s": each run's, not the training's
+        if kind in _RUN_KINDS and self._under_a_rate_item(line_start, _OTHER_USE_ITEM_RE):
+            return True  # "- Inference:" over "  - Hardware: 1 T4": what runs the model, not what trained it
         return self._labelled(kind, label, value, start)
 
     def _size_scale_lines(self) -> set[int]:
@@ -855,6 +870,13 @@ class _Reader:
         return lines
 
     def _labelled(self, kind: str, label: str, value: str, start: int) -> bool:
+        """Reads a field's value as a figure of `kind`; whether the line is read. Its facts keep the field's label."""
+        first = len(self.facts)
+        read = self._field_figures(kind, label, value, start)
+        self.facts[first:] = [replace(fact, label=label) for fact in self.facts[first:]]
+        return read
+
+    def _field_figures(self, kind: str, label: str, value: str, start: int) -> bool:
         note = f"field '{label}'"
         if value[:1] == "[" and value[-1:] == "]":
             value = value[1:-1].strip()  # the template's brackets filled in: "- **Hours used:** [29.8 hours]"
@@ -874,6 +896,8 @@ class _Reader:
                 self.problem(f"{note}: {value!r} has no known unit of energy; say Wh, kWh or MWh", start, "energy")
             return bool(found)
         if kind == "hardware":
+            if _ENERGY_OR_POWER_RE.match(value):
+                return True  # "- GPU: 0 kWh (not properly estimated)" under "Power Consumption": an energy, no hardware
             if len(value.split()) > 8 and _SENTENCE_VERB_RE.search(value):
                 # "**Hardware**: `StableLM-3B-4E1T` was trained on ... 256 NVIDIA A100 40GB GPUs ... and
                 # took approximately 30 days": a sentence after a label, read as a sentence.
@@ -892,7 +916,8 @@ class _Reader:
                 self.add("accelerator_count", int(count.group(1)), value, start, note=note, reading=Reading.FIELD)
             return bool(count)
         if kind in {"cloud_provider", "location"}:
-            self.add(kind, value, value, start, note=note, reading=Reading.FIELD)
+            if not _PATH_RE.fullmatch(value):  # "**Location:** `/home/user/project/`": where the files are
+                self.add(kind, value, value, start, note=note, reading=Reading.FIELD)
             return True
         if kind == "params":
             # The scale in the label, as in a table's header: "Model size/M: 87.42", "Parameters (B): 1.3".
@@ -1608,16 +1633,19 @@ class _Reader:
                 return True
         return False
 
-    def _under_a_rate_item(self, line_start: int) -> bool:
+    def _under_a_rate_item(self, line_start: int, item: re.Pattern = _RATE_ITEM_RE) -> bool:
         """Whether the list item at `line_start` is nested under one labelled as an average or a rate ("- **Average
-        per Run:**" over "  - Duration: 1.08 s"): its figures are each run's, not the training's."""
+        per Run:**" over "  - Duration: 1.08 s"): its figures are each run's, not the training's. (Or under one
+        that `item` matches.) The items it is nested in are looked at, up to the list's top."""
         lines, index = self._lines(), self.line(line_start) - self.body_line
         indent = len(lines[index]) - len(lines[index].lstrip())
-        if not indent:
-            return False
-        for above in reversed(lines[max(0, index - 8) : index]):  # the parent item is a few lines up
+        for above in reversed(lines[max(0, index - 16) : index]):  # the parent items are a few lines up
+            if not indent:
+                return False
             if above.strip() and len(above) - len(above.lstrip()) < indent:
-                return _RATE_ITEM_RE.match(above) is not None
+                if item.match(above) is not None:
+                    return True
+                indent = len(above) - len(above.lstrip())
         return False
 
     def _bound_before(self, start: int) -> bool:

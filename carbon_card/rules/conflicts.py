@@ -114,7 +114,9 @@ def hours_conflicts(ctx: Context) -> Findings:
     return ()
 
 
-_COMPARED = {"energy": 0.1, "accelerator_count": 0.0, "params": 0.02, "train_tokens": 0.1, "wall_hours": 0.1,
+# A size within 5% is the same: cards name sizes loosely ("6.0B" for 6,166,502,400 on kakaobrain/kogpt's card, "7B"
+# for 6.74B), and an estimate moves no more than that.
+_COMPARED = {"energy": 0.1, "accelerator_count": 0.0, "params": 0.05, "train_tokens": 0.1, "wall_hours": 0.1,
              "location": None}
 """The quantities compared between places, and the relative difference each tolerates (None: a place's name)."""
 
@@ -129,10 +131,10 @@ def other_conflicts(ctx: Context) -> Findings:
         if not best.structured:
             continue
         for other in facts.all(quantity):
-            if other is best or not other.structured or other.origin == best.origin == "file":
+            if other is best or not other.structured or other.origin == best.origin == "file" or _parts(ctx, best, other):
                 continue
             if tolerance is None:
-                differs = _place_words(best.value).isdisjoint(_place_words(other.value))
+                differs = _other_countries(best.value, other.value)
             else:
                 differs = (_ratio(float(best.value), float(other.value)) > 1 + tolerance
                            and not _same_when_rounded(best, other))
@@ -169,10 +171,56 @@ def _same_when_rounded(a: Fact, b: Fact) -> bool:
     return abs(float(a.value) - float(b.value)) <= slack * 1.0001
 
 
-def _place_words(text: str) -> set[str]:
-    """The words of a place name that can tell two places apart ("united states" says little)."""
-    words = {word for word in re.findall(r"[a-z]+", str(text).lower()) if len(word) > 1}
-    return words - {"the", "and", "of", "united", "states", "america", "usa", "in", "at"} or words
+def _parts(ctx: Context, a: Fact, b: Fact) -> bool:
+    """Whether two fields state each its own part, not one fact twice: the same label under sibling headings of
+    one shape is a structure repeated per section ("#### Platform 1: ..." and "#### Platform 2: ...", each with its
+    "Training Time"; a family card's "#### Training Results - For Sentic-GCN" and "... - For Sentic-GCN Bert"), not
+    under headings of other words ("### Key Results" and "### Training Configuration": one run, told twice); a label
+    that is the other's with more words is a part of it or it of a part ("Total energy (GPUs)" beside "Total energy";
+    not so for places); two datasets' fields state each dataset's tokens ("Video Datasets: 150B tokens", "Audio
+    Datasets: 50B tokens")."""
+    if a.label is None or b.label is None or a.origin != "prose" or b.origin != "prose":
+        return False
+    words_a, words_b = _label_words(a.label), _label_words(b.label)
+    if words_a == words_b:
+        return _sibling_sections(ctx, a.line, b.line)
+    if a.quantity == "location":  # a place is no sum of parts: "Region" is the "Compute Region" again
+        return False
+    return words_a <= words_b or words_b <= words_a or "dataset" in a.label.lower() and "dataset" in b.label.lower()
+
+
+def _label_words(label: str) -> set[str]:
+    return set(_WORD_RE.findall(label.lower()))
+
+
+_WORD_RE = lazy_compile(r"\w+")
+_HEADING_RE = lazy_compile(r"[ \t]{0,3}(#{1,6})[ \t]+(\S+)")
+
+
+def _sibling_sections(ctx: Context, first: int | None, second: int | None) -> bool:
+    """Whether two lines stand under two headings of one level whose first words are the same ("Platform")."""
+    if first is None or second is None:
+        return False
+    from ..facts.prose import hidden_spans, inside, lines_with  # only when two fields of one label disagree
+
+    card, body = ctx.card, ctx.card.body
+    hidden = hidden_spans(body)
+    headings = [(card.line_of_offset(card.body_span[0] + start), len(match.group(1)), match.group(2).lower())
+                for start in lines_with(body, "#") if (match := _HEADING_RE.match(body, start)) and not inside(start, hidden)]
+    lines = [line for line, _, _ in headings]
+    over = [headings[at - 1] if (at := bisect.bisect_left(lines, line)) else None for line in (first, second)]
+    return None not in over and over[0] != over[1] and over[0][1:] == over[1][1:]
+
+
+def _other_countries(a: str, b: str) -> bool:
+    """Whether two places are in different countries. A place carbon-card does not know ("Catalonia" beside "Spain",
+    a folder's path in a "Location" field) or the world's average is not held against another: a region is in its
+    country."""
+    from ..location import parse_location  # not at the top: most cards state one place or none
+
+    first, second = parse_location(str(a)), parse_location(str(b))
+    countries = {match.region.country for match in (first, second) if match is not None}
+    return first is not None and second is not None and "" not in countries and len(countries) == 2
 
 
 _BLOCK = """co2_eq_emissions:
@@ -254,7 +302,10 @@ CC405 = Rule(
         "the energy, the location, the number of accelerators, the parameters or the tokens, the estimate "
         "follows one of them and a reader may follow the other; two of a count, a time or a size read alike (two "
         "fields, two rows of this model) leave it in doubt, and neither is used nor written into the block. Make "
-        "them agree.",
+        "them agree. Fields that state each their part are not held against each other: the same label in each "
+        "section (per model, per stage, per platform), a part beside its whole (\"Total energy (GPUs)\" and "
+        "\"Total energy\"), each dataset's tokens; nor a region against its country, nor a place carbon-card does "
+        "not know; sizes within 5% agree (cards name sizes loosely).",
     bad=_card("## Environmental Impact\n\n- **Compute Region:** Quebec, Canada\n"),
     good=_card("## Environmental Impact\n\n- **Compute Region:** Iowa, USA\n"),
     check=other_conflicts,
