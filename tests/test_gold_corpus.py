@@ -2333,3 +2333,16 @@ def test_fields_nested_under_an_item_of_inference_are_not_the_training_s():
     for text, hardware in (("- Training and inference:\n  - **Hardware:** 1 x T4\n", "1 x T4"),
                            ("- Evaluation:\n  - **Hardware:** 1 x T4\n", None)):
         assert gather(parse_card("---\nlicense: mit\n---\n" + text)).value("hardware") == hardware
+
+
+def test_a_heading_about_another_named_model_states_that_model_s_training():
+    # Shavrina/RusEnQA, a QA fine-tune of ruGPT-3 XL: "### About ruGPT-3 XL model" over "Total training time was
+    # around 10 days on 256 GPUs." (the base's pre-training, copied from its card).
+    card, facts = _gold("Shavrina__RusEnQA.md", "Shavrina/RusEnQA")
+    assert "### About ruGPT-3 XL model" in card.text
+    assert facts.value("accelerator_count") is None and facts.value("wall_hours") is None
+    assert [f.value for f in facts.all("accelerator_count", scope=None)] == [256]
+    # A heading about this model, or about no named model, leaves its figures this model's.
+    for heading in ("### About this model", "### About RusEnQA"):
+        text = f"# RusEnQA\n\n{heading}\n\nTotal training time was around 10 days on 256 GPUs.\n"
+        assert gather(parse_card("---\nlicense: mit\n---\n" + text), None, "Shavrina/RusEnQA").value("accelerator_count") == 256

@@ -13,7 +13,7 @@ about, with six rules a reader can state:
    training figure in its prose is the original model's.
 2. A heading or a bold label that names a model for what follows ("# Original model card:
    Meta's CodeLlama 7B", "**Stable Diffusion v1** **Estimated Emissions**", "# Stable
-   Diffusion v2 Model Card") makes the figures under it, up to the next heading of the same or
+   Diffusion v2 Model Card", "### About ruGPT-3 XL model") makes the figures under it, up to the next heading of the same or
    a higher level, that model's: a family containing this one (the name is a part of this
    model's name) or another model (the name is not this model's).
 3. A paragraph about several models ("training all 9 Code Llama models", "in aggregate",
@@ -78,6 +78,8 @@ _LABEL_WORDS = frozenset({
 })
 _FIGURE_RE = lazy_compile(r"\d\s*(?:kg|g|t|tonnes?|tons?|kwh|mwh|hours?|hrs?|h)\b", re.IGNORECASE)
 _ORIGINAL_RE = lazy_compile(r"\b(?:original|base|parent|upstream|source)\s+model(?:'s)?(?:\s+card)?\b", re.IGNORECASE)
+# A heading about a model: "### About ruGPT-3 XL model" over the base's training, on RusEnQA's card.
+_ABOUT_RE = lazy_compile(r"[\W\d]*about\s", re.IGNORECASE)
 _LABEL_TOPIC_RE = lazy_compile(r"\bmodel\s+card\b|\bemissions?\b|\bcarbon\b|\bco2|\benvironmental\s+impact\b",
                                re.IGNORECASE)
 _HEADING_RE = lazy_compile(r"^[ \t]{0,3}(#{1,6})[ \t]+([^\n]+?)[ \t#]*\r?$", re.MULTILINE)
@@ -439,7 +441,7 @@ def _label_scope(text: str, own: set[str], name_is_id: bool, own_versions: tuple
     """`family`, `other`, or None (the label names this model, or no model) for a heading's text;
     `own_versions`, the numbers of this model's name in order (`versions`)."""
     original = _ORIGINAL_RE.search(text)
-    if not original and not _LABEL_TOPIC_RE.search(text):
+    if not original and not _LABEL_TOPIC_RE.search(text) and not _ABOUT_RE.match(text):
         return None  # most headings: their words are not looked at
     if _FIGURE_RE.search(text):
         return None  # "**Estimated one-time training carbon cost: ~3 kg CO₂**": a statement, not a model's name
