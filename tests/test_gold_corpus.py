@@ -2346,3 +2346,18 @@ def test_a_heading_about_another_named_model_states_that_model_s_training():
     for heading in ("### About this model", "### About RusEnQA"):
         text = f"# RusEnQA\n\n{heading}\n\nTotal training time was around 10 days on 256 GPUs.\n"
         assert gather(parse_card("---\nlicense: mit\n---\n" + text), None, "Shavrina/RusEnQA").value("accelerator_count") == 256
+
+
+def test_emissions_fields_read_alike_that_disagree_leave_the_emissions_in_doubt():
+    # DineshPadhan/greenai-sustainable-ml-pipeline: "#### Platform 1: Google Colab (T4 GPU)" ... "- **Emissions**:
+    # 0.00380 kg CO2e", "#### Platform 2: ..." "- **Emissions**: 0.00254 kg CO2e" (re-runs on three platforms): which
+    # is this model's training is not said, and the first is no better than the others.
+    name = "DineshPadhan__greenai-sustainable-ml-pipeline__model_card.md"
+    card, facts = _gold(name)
+    assert [f.value for f in facts.all("emissions") if f.structured] == [3.8, 2.54, 1.36]
+    assert facts.best("emissions") is None
+    (message,) = [f.message for f in assess(card, facts).findings if f.code == "CC303"]
+    assert "in places that disagree (line 29 (field 'Emissions'), line 38 (field 'Emissions'))" in message
+    # Sentences that disagree leave the first: an inference's or an earlier plan's figure follows the training's.
+    card, facts = _gold("iotashan__react-native-dl-scan__docs_MODEL_CARD.md")
+    assert facts.value("emissions") == 3000

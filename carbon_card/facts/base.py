@@ -249,11 +249,13 @@ class Facts:
             return _metadata_checked_against_text(best, candidates)
         if quantity == "hardware":
             return _named_hardware(best, candidates)
-        if quantity in _IN_DOUBT_WHEN_TWO and isinstance(best.value, (int, float)) and any(
+        if quantity in _IN_DOUBT_WHEN_TWO and isinstance(best.value, (int, float)) and (
+                quantity != "emissions" or best.structured) and any(
                 fact.origin == best.origin and fact.reading is best.reading and isinstance(fact.value, (int, float))
                 and not best.value / _AGREE <= fact.value <= best.value * _AGREE for fact in candidates):
             # Two figures read alike disagree ("| Training time | ~20 minutes |" and, further on, "| Training time |
-            # ~17 minutes (1,009 seconds) |"): which is right is not said, and none is chosen (CC405 reports them).
+            # ~17 minutes (1,009 seconds) |"; "#### Platform 1" and "#### Platform 2" each with its "- **Emissions**:"):
+            # which is right is not said, and none is chosen (CC405 reports them, or says why they differ).
             return None
         return best
 
@@ -274,7 +276,9 @@ class Facts:
                 if (name, "model") in by_quantity and (fact := self.best(name)) is not None}
 
 
-_IN_DOUBT_WHEN_TWO = frozenset({"accelerator_count", "wall_hours", "accelerator_hours", "params"})
+_IN_DOUBT_WHEN_TWO = frozenset({"accelerator_count", "wall_hours", "accelerator_hours", "params", "emissions"})
+"""Quantities whose two figures read alike that disagree leave the value in doubt; emissions, when read from fields
+or rows (sentences state inference's, an earlier plan's, a per-item figure beside the training's)."""
 _AGREE = 1.1  # two figures within a tenth of each other are one, rounded
 
 

@@ -297,9 +297,18 @@ def no_block(ctx: Context) -> Findings:
         return [replace(finding, doubted=True) if lifted and (unnamed or not picked and _other_figures(facts, figure))
                 else finding]
     elif disclosed:
-        what = ("per model in a table, but which row is this model is unknown (name it with `--model-id` or "
-                "`model-index`)") if any(f.scope == "row" for f in disclosed) else "only as a total over several models"
-        return [CC303.finding(f"emissions are stated in the text {what}: {disclosed[0].provenance()}; "
+        own = [fact for fact in disclosed if fact.scope == "model"]
+        if len(own) > 1 and not any(isinstance(f.value, (int, float)) and f.value <= 0 for f in own):
+            # Figures of this model read alike that disagree: none is chosen (`Facts.best`).
+            what = (f"in places that disagree ({own[0].provenance()}, {own[1].provenance()}), and which is this "
+                    "model's training is not said")
+        elif own:
+            what = f"as nothing or in doubt: {own[0].provenance()}"  # "emissions: 0" says nothing was measured
+        else:
+            what = ("per model in a table, but which row is this model is unknown (name it with `--model-id` or "
+                    "`model-index`)") if any(f.scope == "row" for f in disclosed) else "only as a total over several models"
+            what += f": {disclosed[0].provenance()}"
+        return [CC303.finding(f"emissions are stated in the text {what}; "
                               "add this model's `co2_eq_emissions` to the front matter", position)]
     return [CC302.finding("the card states no training emissions: add `co2_eq_emissions` (grams of CO2e) "
                           "to the front matter", position, fix=estimate_fix(ctx))]
