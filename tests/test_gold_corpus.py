@@ -1706,8 +1706,6 @@ def test_totals_written_as_equations_in_the_label_s_unit():
     ("sarthaksenapati__qwen1.5b-hinglish-dpo.md", None, "accelerator_hours", None),
     # A count in a word before the accelerator: "- **Hardware:** Single NVIDIA RTX 3060 (12 GB VRAM)".
     ("ranahasany2k__CIKLIFT__all_weights_best_generalized_README.md", None, "accelerator_count", 1),
-    # "| **Estimated total per GPU** | **~42.6 GB** |": a memory per accelerator, not the hardware.
-    ("S3nna13__Aurelius__docs_MODEL_CARD.md", None, "hardware", "16 × H100-80GB (700W TDP each)"),
 ])
 def test_the_value_a_real_card_states(name, model_id, quantity, value):
     best = _gold(name, model_id)[1].best(quantity)
@@ -2361,3 +2359,19 @@ def test_emissions_fields_read_alike_that_disagree_leave_the_emissions_in_doubt(
     # Sentences that disagree leave the first: an inference's or an earlier plan's figure follows the training's.
     card, facts = _gold("iotashan__react-native-dl-scan__docs_MODEL_CARD.md")
     assert facts.value("emissions") == 3000
+
+
+def test_a_line_that_introduces_a_size_s_variant_makes_what_follows_that_variant_s():
+    # S3nna13/Aurelius (150M to 7B variants): "Estimated CO₂ emissions for training the 3B variant:" over a table of
+    # "16 × H100-80GB", "~6,774 kWh" and "~2,615 kg CO₂e", and a note on the 7B variant's ~12,600 kg.
+    card, facts = _gold("S3nna13__Aurelius__docs_MODEL_CARD.md")
+    assert "Estimated CO₂ emissions for training the 3B variant:" in card.text
+    assert facts.value("emissions") is None and facts.value("accelerator_count") is None
+    assert {f.scope for f in facts.all("emissions", scope=None)} == {"family"}
+    # "| **Estimated total per GPU** | **~42.6 GB** |": a memory per accelerator, not the hardware.
+    assert [f.value for f in facts.all("hardware", scope=None)] == ["16 × H100-80GB (700W TDP each)"]
+    # On the card of the 3B model, the 3B variant's figures are its own; on the 7B model's, another's.
+    text = "# Aurelius\n\nEstimated CO₂ emissions for training the 3B variant:\n\n- **Carbon Emitted:** 2,615 kg CO₂e\n"
+    for model_id, grams, scope in (("s/aurelius-3b", 2.615e6, "model"), ("s/aurelius-7b", None, "other")):
+        facts = gather(parse_card("---\nlicense: mit\n---\n" + text), None, model_id)
+        assert facts.value("emissions") == grams and facts.all("emissions", scope=None)[0].scope == scope

@@ -4,7 +4,7 @@ Cards quote figures that are not their model's own: a quantised copy embeds the 
 model's card, a fine-tune quotes its base model's pre-training, a family card states one total
 for all its sizes, a community repository re-uses another model's card unchanged. The readers
 in `prose` find the figures; this pass asks, for each one, which model the text around it is
-about, with six rules a reader can state:
+about, with seven rules a reader can state:
 
 1. A repository that converts weights (its name says GGUF, GPTQ, AWQ, 4bit, MLX, ONNX,
    Core ML, ...), was duplicated from another model's (`duplicated_from` in its metadata) or
@@ -31,6 +31,11 @@ about, with six rules a reader can state:
    development of our approach we estimate the following CO2 emissions", "for inference we
    estimate") makes the figures after it, up to the next heading, not this model's training.
 
+7. A line that introduces a variant of a size ("Estimated CO₂ emissions for training the 3B
+   variant:") makes the figures after it, up to the next heading, that variant's: this model's
+   when its name states that size, another's when it states another, a family member's when it
+   states none.
+
 Only figures the readers scoped as this model's are moved, and only away from it: attribution
 never makes a figure this model's.
 """
@@ -46,6 +51,7 @@ from dataclasses import replace
 
 from .._regex import lazy_compile
 from ..card import Card
+from ..units import parse_count
 from .base import Copied, Fact, Reading
 
 __all__ = ["CONVERSION_WORDS", "TRAINING_QUANTITIES", "attribute", "base_row_words", "copied_from", "copied_metadata",
@@ -206,6 +212,7 @@ def attribute(card: Card, facts: list[Fact], model_name: str | None, copied: Cop
     paragraphs = _several_model_lines(card) if "odels" in body or "ggregate" in body else []
     based = _base_sections(card) if "paper" in body or "model card" in body or "retrain" in body else []
     purposes = _other_purpose_sections(card)
+    variants = _variant_sections(card, named_size)
     moved = []
     for fact in facts:
         if not _movable(fact):
@@ -220,6 +227,8 @@ def attribute(card: Card, facts: list[Fact], model_name: str | None, copied: Cop
             fact = replace(fact, scope="other", note=_noted(fact, "the base's training, on a fine-tune's card"))
         elif any(start <= fact.line <= end for start, end in purposes):
             fact = replace(fact, scope="other", note=_noted(fact, "an estimate of another's than the training (rule 6)"))
+        elif scope := next((scope for start, end, scope in variants if start <= fact.line <= end), None):
+            fact = replace(fact, scope=scope, note=_noted(fact, "a variant's of another size, or of a family (rule 7)"))
         moved.append(fact)
     return moved
 
@@ -264,6 +273,32 @@ def _other_purpose_sections(card: Card) -> list[tuple[int, int]]:
         if match:
             spans.append(_to_next_heading(card, match.start(), at))
         at = lower.find("estimate", at + 8)
+    return spans
+
+
+# "Estimated CO₂ emissions for training the 3B variant:" (rule 7): a size's variant introduces what follows.
+# Looked for only before a line's closing ":" after one of `_VARIANT_WORDS` (a pass of str.find each).
+_VARIANT_INTRO_RE = lazy_compile(r"\bfor\s+(?:(?:pre-?)?training\s+|fine-?tuning\s+)?(?:the|our|a)\s+(\d+(?:\.\d+)?\s?[MB])"
+                                 r"[\s-]+(?:param(?:eter)?s?[\s-]+)?(?:variant|model|version|checkpoint)\s*$", re.IGNORECASE)
+_VARIANT_WORDS = ("variant:", "model:", "version:", "checkpoint:")
+
+
+def _variant_sections(card: Card, named_size: float | None) -> list[tuple[int, int, str]]:
+    """(first line, last line, scope) of each stretch, up to the next heading, after a line that introduces a
+    variant of a size ("Estimated CO₂ emissions for training the 3B variant:", rule 7): another model's when this
+    model's name states another size, a family member's when it states none, this model's when it states that one."""
+    body, lower = card.body, card.body_lower
+    spans: list[tuple[int, int, str]] = []
+    for word in _VARIANT_WORDS:
+        at = lower.find(word)
+        while at >= 0 and len(spans) < _SECTIONS_MAX:
+            match = _VARIANT_INTRO_RE.search(body, max(0, at - 120), at + len(word) - 1)
+            # The line ends at the colon: it introduces what follows.
+            if match and (lower.startswith(("\n", "\r"), at + len(word)) or at + len(word) == len(lower)):
+                size = parse_count(match.group(1))
+                if named_size is None or not size_agrees(size, named_size):
+                    spans.append((*_to_next_heading(card, match.start(), at), "family" if named_size is None else "other"))
+            at = lower.find(word, at + len(word))
     return spans
 
 
