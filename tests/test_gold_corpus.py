@@ -2375,3 +2375,15 @@ def test_a_line_that_introduces_a_size_s_variant_makes_what_follows_that_variant
     for model_id, grams, scope in (("s/aurelius-3b", 2.615e6, "model"), ("s/aurelius-7b", None, "other")):
         facts = gather(parse_card("---\nlicense: mit\n---\n" + text), None, model_id)
         assert facts.value("emissions") == grams and facts.all("emissions", scope=None)[0].scope == scope
+
+
+def test_sizes_that_all_round_to_the_name_s_give_the_one_stated_most_precisely():
+    # OpenLLM-France/Luciole-1B-Base: "a pretrained 1B parameter causal language model" (line 57) and "It has 1.3
+    # billion free parameters" (line 210), beside "models, which have between 1B and 2B parameters" (others').
+    card, facts = _gold("OpenLLM-France__Luciole-1B-Base.md", "OpenLLM-France/Luciole-1B-Base")
+    assert "It has 1.3 billion free parameters" in card.text
+    assert facts.best("params").value == 1.3e9 and facts.best("params").line == 210
+    # Two sizes as precise as each other leave the size open (to the name's).
+    text = "It has 1.3 billion parameters. The chat model has 1.1 billion parameters.\n"
+    facts = gather(parse_card("---\nlicense: mit\n---\n" + text), None, "o/luciole-1b")
+    assert facts.best("params").origin == "name"

@@ -72,7 +72,7 @@ def gather(card: Card, folder: str | os.PathLike | None = None, model_name: str 
     copied = copied_from(card, name, folder_name)
     facts = copied_metadata(facts, copied)
     facts += _sizes_in_doubt(attribute(card, prose_facts, name, copied, name_source in NAMED_BY_ID,
-                                       named_size))
+                                       named_size), named_size)
     if document is UNMARKED and name_source not in NAMED_BY_ID:
         facts = _unattributed_sentences(facts, named_size)
     problems += prose_problems
@@ -165,13 +165,16 @@ def _hours_summed_over_accelerators(gathered: Facts) -> tuple[Fact, ...] | None:
 _UNSURE_SIZES = (Reading.SENTENCE, Reading.ROW)
 
 
-def _sizes_in_doubt(facts: list[Fact]) -> list[Fact]:
+def _sizes_in_doubt(facts: list[Fact], named_size: float | None = None) -> list[Fact]:
     """Sentences (or a table's lone row) that give this model two sizes ("750M parameters" for
     one checkpoint, "450M" for the other; the stages of a pipeline; "SmolLM2-360M ... 360 million
     parameters" above a table of one 135M variant), or one beside a family's others, leave its
     size open: none is chosen, each is kept as a row whose model is unknown. A table's own row or
     a field decides it elsewhere, unless fields disagree too ("### Baseline Model ... - **Parameters**:
-    ~5M", "### Improved Model ... - **Parameters**: ~12.4M": two models' fields)."""
+    ~5M", "### Improved Model ... - **Parameters**: ~12.4M": two models' fields). Sizes that all round to the one
+    the model's name states are that size written loosely and precisely ("a pretrained 1B parameter causal language
+    model" and "It has 1.3 billion free parameters" on Luciole-1B-Base's card): the one stated most precisely is
+    the model's."""
     sizes = [fact for fact in facts if fact.quantity == "params" and fact.scope == "model"]
     if not sizes:
         return facts
@@ -186,8 +189,16 @@ def _sizes_in_doubt(facts: list[Fact]) -> list[Fact]:
                   and fact.reading in _UNSURE_SIZES]
     if max(values) <= min(values) * 1.1:
         return facts
+    precise = _most_precise(sizes) if named_size and all(size_agrees(fact.value, named_size) for fact in sizes) else None
     return [replace(fact, scope="row", note=f"{fact.note}; one of several sizes the card states")
-            if fact in sizes else fact for fact in facts]
+            if fact in sizes and fact is not precise else fact for fact in facts]
+
+
+def _most_precise(sizes: list[Fact]) -> Fact | None:
+    """The size stated with the most significant digits (1.3e9 over 1e9), if one is."""
+    digits = [len(f"{float(fact.value):.6g}".split("e")[0].replace(".", "").strip("0")) for fact in sizes]
+    best = max(digits)
+    return sizes[digits.index(best)] if digits.count(best) == 1 else None
 
 
 _EXPERTS_RE = lazy_compile(r"(?<![a-z0-9])\d+e(?![a-z0-9])|\bmoe\b|\d+x\d+b", re.IGNORECASE)
