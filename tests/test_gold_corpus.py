@@ -2387,3 +2387,14 @@ def test_sizes_that_all_round_to_the_name_s_give_the_one_stated_most_precisely()
     text = "It has 1.3 billion parameters. The chat model has 1.1 billion parameters.\n"
     facts = gather(parse_card("---\nlicense: mit\n---\n" + text), None, "o/luciole-1b")
     assert facts.best("params").origin == "name"
+
+
+def test_a_table_whose_first_column_is_a_depth_lists_configurations_not_a_run_s_progress():
+    # HarleyCoops/nanochatAquaRat: "### Model Configurations" | Depth | Parameters | Training Time | over rows "8 |
+    # ~60M" ... "26 | ~1.1B": four models, not one run whose last row is its size.
+    card, facts = _gold("HarleyCoops__nanochatAquaRat__hf_release_README.md")
+    assert "| Depth | Parameters | Training Time |" in card.text
+    assert facts.value("params") is None
+    assert 1.1e9 not in [f.value for f in facts.all("params")]
+    text = "| Step | Tokens |\n|---|---|\n| 1000 | 1B |\n| 2000 | 2B |\n"  # a run's progress: its last row
+    assert gather(parse_card("---\nlicense: mit\n---\n" + text)).value("train_tokens") == 2e9

@@ -1199,8 +1199,11 @@ class _Reader:
             _SIZE_HEADER_RE.search(table.header[0]))
         # A first column of a quantity is a run's progress ("| Tokens | Loss |"), unless its cells name models ("| params |
         # LLaMA paper GPU-hours |" over "| LLaMA-7B | 82,432 |": a row per model).
-        progress = not by_size and (_is_number_cell(labels[0]) or bool(_RANGE_CELL_RE.fullmatch(labels[0]))
-                                    or columns[0] is not None and not _MODEL_NAME_CELL_RE.search(labels[0]))
+        # A first column of an architecture's dimension ("| Depth | Parameters | Training Time |" over "| 8 | ~60M |")
+        # labels configurations, each a model, not points along one run.
+        progress = not by_size and not _CONFIGURATION_HEADER_RE.match(table.header[0]) and (
+            _is_number_cell(labels[0]) or bool(_RANGE_CELL_RE.fullmatch(labels[0]))
+            or columns[0] is not None and not _MODEL_NAME_CELL_RE.search(labels[0]))
         if progress:
             # A table of figures along one training run: its last row is the final total.
             chosen = {len(rows) - 1: _RowScope("model", f"last row of the table at line {self.line(table.start)}",
@@ -2576,6 +2579,8 @@ _THIS_ROW_RE = lazy_compile(r"\((?:this|ours|this\s+model|our\s+model)\)", re.IG
 # The owner of a Hub id in a row's label ("[`MoritzLaurer/mDeBERTa-v3-base`](...)", its link's address gone first):
 # the model's name is what picks its row.
 _HUB_ID_OWNER_RE = lazy_compile(r"\b[\w.-]+/(?=[\w.-])")
+_CONFIGURATION_HEADER_RE = lazy_compile(r"\W*(?:depth|(?:num(?:ber)?[\s_]+of[\s_]+|n_?)?layers?|hidden[\s_]+(?:size|dim)|width"
+                                        r"|d_model|heads?|config(?:uration)?)\W*$", re.IGNORECASE)
 _MODEL_NAME_CELL_RE = lazy_compile(r"[A-Za-z]{2,}[\w.]*[-_ ]v?\d")  # "LLaMA-7B", "Pythia 1.4B", "gpt_2"
 
 
