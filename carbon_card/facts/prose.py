@@ -739,6 +739,8 @@ class _Reader:
         self.under_training_heading: set[int] = set()
         """ids of the facts read from a sentence under a heading about training."""
         self.unmatched_rows = False
+        self.field_label: str | None = None
+        """The label of the field being read (`_labelled`): its facts keep it."""
         self.own_names: list[set[str]] = []
         self.body_lines: list[str] | None = None  # split when first asked for (`_lines`)
         self.segments: list[tuple[int, int]] | None = None  # the rendered text's parts, found when asked
@@ -777,7 +779,7 @@ class _Reader:
             raise _Enough
         line = self.line(body_offset)
         self.facts.append(Fact(quantity, value, text.strip(), "prose", self.card.path, line, None, scope, note,
-                               reading, row))
+                               reading, row, None, self.field_label))
 
     def problem(self, message: str, body_offset: int, quantity: str | None = None) -> None:
         if len(self.problems) >= MAX_FIGURES:
@@ -801,7 +803,7 @@ class _Reader:
             if states_nothing(value) or (kind == "emissions" or kind == "energy") and _not_training(label):
                 self._use(match.start())  # nor a sentence: "**Carbon Emitted:** 0.5 kg CO2 (example)"
                 continue
-            if kind in _RUN_KINDS and self._under_a_rate_item(line_start, _OTHER_USE_ITEM_RE):
+            if self.body[line_start] in " \t" and kind in _RUN_KINDS and self._under_a_rate_item(line_start, _OTHER_USE_ITEM_RE):
                 self._use(match.start())  # "- **Inference and Validation**:" over "  - **Hardware Used**: Apple M3 Pro"
                 continue
             # A field whose value is not the quantity its label names is left to the sentence
@@ -871,10 +873,11 @@ class _Reader:
 
     def _labelled(self, kind: str, label: str, value: str, start: int) -> bool:
         """Reads a field's value as a figure of `kind`; whether the line is read. Its facts keep the field's label."""
-        first = len(self.facts)
-        read = self._field_figures(kind, label, value, start)
-        self.facts[first:] = [replace(fact, label=label) for fact in self.facts[first:]]
-        return read
+        self.field_label = label  # what `add` gives the facts read from this field
+        try:
+            return self._field_figures(kind, label, value, start)
+        finally:
+            self.field_label = None
 
     def _field_figures(self, kind: str, label: str, value: str, start: int) -> bool:
         note = f"field '{label}'"

@@ -4,6 +4,7 @@ other) or that could not be read (a side file, a unit)."""
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 import re
 
@@ -216,11 +217,19 @@ def _other_countries(a: str, b: str) -> bool:
     """Whether two places are in different countries. A place carbon-card does not know ("Catalonia" beside "Spain",
     a folder's path in a "Location" field) or the world's average is not held against another: a region is in its
     country."""
+    if str(a).strip().lower() == str(b).strip().lower():
+        return False  # the metadata's place written again in the text: most cards
+    first, second = _country(str(a)), _country(str(b))
+    return bool(first) and bool(second) and first != second
+
+
+@functools.lru_cache(maxsize=256)
+def _country(place: str) -> str | None:
+    """The country code of a place carbon-card knows ("" for the world's average), else None."""
     from ..location import parse_location  # not at the top: most cards state one place or none
 
-    first, second = parse_location(str(a)), parse_location(str(b))
-    countries = {match.region.country for match in (first, second) if match is not None}
-    return first is not None and second is not None and "" not in countries and len(countries) == 2
+    match = parse_location(place)
+    return match.region.country if match is not None else None
 
 
 _BLOCK = """co2_eq_emissions:
