@@ -279,8 +279,8 @@ def _other_purpose_sections(card: Card) -> list[tuple[int, int]]:
 # "Estimated CO₂ emissions for training the 3B variant:" (rule 7): a size's variant introduces what follows.
 # Looked for only before a line's closing ":" after one of `_VARIANT_WORDS` (a pass of str.find each).
 _VARIANT_INTRO_RE = lazy_compile(r"\bfor\s+(?:(?:pre-?)?training\s+|fine-?tuning\s+)?(?:the|our|a)\s+(\d+(?:\.\d+)?\s?[MB])"
-                                 r"[\s-]+(?:param(?:eter)?s?[\s-]+)?(?:variant|model|version|checkpoint)\s*$", re.IGNORECASE)
-_VARIANT_WORDS = ("variant:", "model:", "version:", "checkpoint:")
+                                 r"[\s-]+(?:param(?:eter)?s?[\s-]+)?(?:variant|model)\s*$", re.IGNORECASE)
+_VARIANT_WORDS = ("variant:", "model:")
 
 
 def _variant_sections(card: Card, named_size: float | None) -> list[tuple[int, int, str]]:
@@ -476,7 +476,7 @@ def _label_scope(text: str, own: set[str], name_is_id: bool, own_versions: tuple
     """`family`, `other`, or None (the label names this model, or no model) for a heading's text;
     `own_versions`, the numbers of this model's name in order (`versions`)."""
     original = _ORIGINAL_RE.search(text)
-    if not original and not _LABEL_TOPIC_RE.search(text) and not _ABOUT_RE.match(text):
+    if not original and not _LABEL_TOPIC_RE.search(text) and not ("bout" in text and _ABOUT_RE.match(text)):
         return None  # most headings: their words are not looked at
     if _FIGURE_RE.search(text):
         return None  # "**Estimated one-time training carbon cost: ~3 kg CO₂**": a statement, not a model's name
