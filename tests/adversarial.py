@@ -110,6 +110,13 @@ PIECES = {
     # in a code block after each mention of emissions.
     "heading fields and quoted blocks": "## num_gpus\n<!--- n -->\n-\n\n## time_to_train\n\nCO2 emissions:\n```\n"
                                         "co2_eq_emissions:\n  emissions: 1.2 (in kg)\n```\n",
+    # One label's fields under sibling headings, each disagreeing (CC405 asks which section each stands in); fields
+    # nested under items of inference; sizes' variants introduced; headings about other models.
+    "sections of one shape and nested uses": ("#### Platform 1\n- **Training Time**: 3 minutes\n- **Location**: India\n"
+                                              "#### Platform 2\n- **Training Time**: 5 minutes\n- **Location**: Spain\n"
+                                              "- **Inference**:\n    - **Hardware Used**: 1 x T4\n        - GPU: 0 kWh\n"
+                                              "Emissions for training the 3B variant:\n- **Carbon Emitted:** 2 kg CO2\n"
+                                              "### About Llama-2 7B model\nTrained on 8 A100 for 3 days.\n"),
 }
 
 

@@ -202,15 +202,20 @@ def _sibling_sections(ctx: Context, first: int | None, second: int | None) -> bo
     """Whether two lines stand under two headings of one level whose first words are the same ("Platform")."""
     if first is None or second is None:
         return False
+    headings = ctx.once(_headings)  # once per card: a card of many fields of one label asks for each
+    lines = [line for line, _, _ in headings]
+    over = [headings[at - 1] if (at := bisect.bisect_left(lines, line)) else None for line in (first, second)]
+    return None not in over and over[0] != over[1] and over[0][1:] == over[1][1:]
+
+
+def _headings(ctx: Context) -> list[tuple[int, int, str]]:
+    """(line, level, first word lower-cased) of each heading of the card's body, in order."""
     from ..facts.prose import hidden_spans, inside, lines_with  # only when two fields of one label disagree
 
     card, body = ctx.card, ctx.card.body
     hidden = hidden_spans(body)
-    headings = [(card.line_of_offset(card.body_span[0] + start), len(match.group(1)), match.group(2).lower())
-                for start in lines_with(body, "#") if (match := _HEADING_RE.match(body, start)) and not inside(start, hidden)]
-    lines = [line for line, _, _ in headings]
-    over = [headings[at - 1] if (at := bisect.bisect_left(lines, line)) else None for line in (first, second)]
-    return None not in over and over[0] != over[1] and over[0][1:] == over[1][1:]
+    return [(card.line_of_offset(card.body_span[0] + start), len(match.group(1)), match.group(2).lower())
+            for start in lines_with(body, "#") if (match := _HEADING_RE.match(body, start)) and not inside(start, hidden)]
 
 
 def _other_countries(a: str, b: str) -> bool:
