@@ -84,10 +84,6 @@ _PARAMS_RE = lazy_compile(rf"(?=\d)(?:{_FIGURE_START}|(?<=[\u3000-\u9fff]))({_SC
 # "Non-trainable params", parts of it).
 # (The look-ahead: a match starts with the label's first letter; the others are turned down at once.)
 # The singular only where it is the count's: "parameter count of 256 million", "the total parameter is 1.4b".
-# A figure of energy or power where a field names hardware: "GPU: 0 kWh", "GPU: 250 W".
-_ENERGY_OR_POWER_RE = lazy_compile(r"[~≈]?\s*\d[\d.,]*\s*(?:[kmg]?wh|[kmg]?w)\b", re.IGNORECASE)
-# A file system's path, in a code span or not: "`/home/user/project/`", "~/runs", "C:\\models".
-_PATH_RE = lazy_compile(r"`?(?:~|\.{1,2})?/\S*`?|`?[A-Za-z]:\\\S*`?")
 _PARAMS_STATED_RE = lazy_compile(rf"(?=[pパ파参])(?<!trainable )(?:\bparameters|\bparams|\bparameter(?=\s+count\b)|(?<=total\s)parameter(?=\s+is\b)"
                                  rf"|パラメータ数?|파라미터\s*수?|参数量?)\s*"
                                  rf"(?:count\s+of|(?:count\s*)?(?:is|are|was|:|：|=|は|는|为|為))\s*(?:about\s+|approximately\s+|~\s*)?"
@@ -380,6 +376,10 @@ _DESCRIPTION_FIELDS = {"model_num_parameters": "params", "num_gpus": "accelerato
 _DESCRIPTION_HEADING_RE = lazy_compile(rf"^#{{1,6}}[ \t]+(model_name|{'|'.join(_DESCRIPTION_FIELDS)})[ \t]*\r?$",
                                        re.MULTILINE)
 _DESCRIPTION_NUMBER_RE = lazy_compile(rf"\s*({_NUM})\s*")
+# A figure of energy or power where a field names hardware: "GPU: 0 kWh", "GPU: 250 W".
+_ENERGY_OR_POWER_RE = lazy_compile(r"[~≈]?\s*\d[\d.,]*\s*(?:[kmg]?wh|[kmg]?w)\b", re.IGNORECASE)
+# A file system's path, in a code span or not: "`/home/user/project/`", "~/runs", "C:\\models".
+_PATH_RE = lazy_compile(r"`?(?:~|\.{1,2})?/\S*`?|`?[A-Za-z]:\\\S*`?")
 # A list item of an average or a rate, over nested items: "- **Average per Run:**", "* Per epoch:".
 _RATE_ITEM_RE = lazy_compile(r"[ \t]*[-*+][ \t]+(?:\*\*)?[^:\n]{0,30}\b(?:average|mean|per\s+(?:run|epoch|step|sample|query|request))\b",
                              re.IGNORECASE)
@@ -803,7 +803,7 @@ class _Reader:
             if states_nothing(value) or (kind == "emissions" or kind == "energy") and _not_training(label):
                 self._use(match.start())  # nor a sentence: "**Carbon Emitted:** 0.5 kg CO2 (example)"
                 continue
-            if self.body[line_start] in " \t" and kind in _RUN_KINDS and self._under_a_rate_item(line_start, _OTHER_USE_ITEM_RE):
+            if self.body[line_start] in " \t" and kind in _RUN_KINDS and self._nested_under(line_start, _OTHER_USE_ITEM_RE):
                 self._use(match.start())  # "- **Inference and Validation**:" over "  - **Hardware Used**: Apple M3 Pro"
                 continue
             # A field whose value is not the quantity its label names is left to the sentence
@@ -850,9 +850,9 @@ class _Reader:
         if kind in ("hardware", "accelerator_count", "hours") and _EVALUATION_HEADING_RE.match(
                 self._heading_before(line_start)):
             return False  # "# Evaluation ... - GPUs: 4 (V100)": the evaluation's runs, as a sentence there
-        if kind in ("hours", "energy", "emissions") and self._under_a_rate_item(line_start):
+        if kind in ("hours", "energy", "emissions") and self._nested_under(line_start, _RATE_ITEM_RE):
             return True  # "- **Average per Run:**" over "  - Duration: 1.08 s": each run's, not the training's
-        if kind in _RUN_KINDS and self._under_a_rate_item(line_start, _OTHER_USE_ITEM_RE):
+        if kind in _RUN_KINDS and self._nested_under(line_start, _OTHER_USE_ITEM_RE):
             return True  # "- Inference:" over "  - Hardware: 1 T4": what runs the model, not what trained it
         return self._labelled(kind, label, value, start)
 
@@ -1639,10 +1639,10 @@ class _Reader:
                 return True
         return False
 
-    def _under_a_rate_item(self, line_start: int, item: re.Pattern = _RATE_ITEM_RE) -> bool:
-        """Whether the list item at `line_start` is nested under one labelled as an average or a rate ("- **Average
-        per Run:**" over "  - Duration: 1.08 s"): its figures are each run's, not the training's. (Or under one
-        that `item` matches.) The items it is nested in are looked at, up to the list's top."""
+    def _nested_under(self, line_start: int, item: re.Pattern) -> bool:
+        """Whether the list item at `line_start` is nested under one that `item` matches: an average or a rate
+        (`_RATE_ITEM_RE`: "- **Average per Run:**" over "  - Duration: 1.08 s", each run's figures), another use than
+        the training (`_OTHER_USE_ITEM_RE`). The items it is nested in are looked at, up to the list's top."""
         lines, index = self._lines(), self.line(line_start) - self.body_line
         indent = len(lines[index]) - len(lines[index].lstrip())
         for above in reversed(lines[max(0, index - 16) : index]):  # the parent items are a few lines up
