@@ -2398,3 +2398,11 @@ def test_a_table_whose_first_column_is_a_depth_lists_configurations_not_a_run_s_
     assert 1.1e9 not in [f.value for f in facts.all("params")]
     text = "| Step | Tokens |\n|---|---|\n| 1000 | 1B |\n| 2000 | 2B |\n"  # a run's progress: its last row
     assert gather(parse_card("---\nlicense: mit\n---\n" + text)).value("train_tokens") == 2e9
+
+
+def test_this_particular_model_says_whose_the_figures_are():
+    # ibm-granite/granite-speech-3.3-8b: "training our models over thousands of GPUs. The training of this particular
+    # model was completed in 13 days on 32 H100 GPUs" beside a table of corpora's hours of audio.
+    card, facts = _gold("ibm-granite__granite-speech-3.3-8b.md", "ibm-granite/granite-speech-3.3-8b")
+    assert "The training of this particular model was completed in 13 days on 32" in card.text
+    assert facts.value("wall_hours") == 312 and facts.value("accelerator_count") == 32

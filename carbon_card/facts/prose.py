@@ -2294,7 +2294,9 @@ _GROUP_LABEL_RE = lazy_compile(r"[ \t]*(\*\*|\*|__|_)([^*_\n]{2,80})\1[ \t]*:?[ 
 _LINE_BREAK_RE = lazy_compile(r"\r\n|\r|\n")  # as the card counts lines
 _GROUP_ITEMS_MAX = 30  # list items looked back over for a group's label (bounded: linear time)
 # "This model was trained ...", "We trained with 8x A100-80G GPUs for 46 hours": the sentence says whose.
-_THIS_MODEL_RE = lazy_compile(r"\b(?:this|our|the present)\s+model\b|\bwe\s+(?:pre-?)?(?:trained|fine-?tuned|train)\b",
+# "This model", "this particular model" (granite-speech-3.3-8b's "The training of this particular model was completed in
+# 13 days on 32 H100 GPUs" after "training our models over thousands of GPUs").
+_THIS_MODEL_RE = lazy_compile(r"\b(?:this|our|the present)\s+(?:particular\s+|specific\s+|very\s+|exact\s+)?model\b|\bwe\s+(?:pre-?)?(?:trained|fine-?tuned|train)\b",
                               re.IGNORECASE)
 _RUN_PATTERNS = (_MASS_CO2_RE, _MASS_NEAR_EMISSION_RE, _ENERGY_RE, _ACCEL_HOURS_RE)
 # A heading about training or its compute: "## Pre-training details", "### Training procedure", "## Compute
