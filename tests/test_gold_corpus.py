@@ -2406,3 +2406,23 @@ def test_this_particular_model_says_whose_the_figures_are():
     card, facts = _gold("ibm-granite__granite-speech-3.3-8b.md", "ibm-granite/granite-speech-3.3-8b")
     assert "The training of this particular model was completed in 13 days on 32" in card.text
     assert facts.value("wall_hours") == 312 and facts.value("accelerator_count") == 32
+
+
+@pytest.mark.parametrize("name, folder, hours", [
+    # "# Model Card for LoRA-finetuned Mistral-7B" in the folder LoRA4Mistral-7b-v2: the template's title names this
+    # model in the words its folder runs together ("- **Hours used:** 5h").
+    ("zzk72__LoRA4Mistral-7b-v2__README.md", "LoRA4Mistral-7b-v2", 5),
+    # A folder finetune-LoRA-4bit holds a fine-tune trained in 4-bit, no conversion ("- **Hours used:** ~2").
+    ("amit-chaubey__finetune-LoRA-4bit__README.md", "finetune-LoRA-4bit", 2),
+])
+def test_a_title_in_the_folder_s_run_together_words_and_a_fine_tune_in_4_bit_are_this_model_s(name, folder, hours,
+                                                                                              tmp_path):
+    (tmp_path / folder).mkdir()
+    (tmp_path / folder / "README.md").write_bytes((GOLD / "cards" / name).read_bytes())
+    facts = gather(read_card(tmp_path / folder / "README.md"), tmp_path / folder)
+    assert facts.copied is None and facts.value("wall_hours") == hours
+    # A file format's word still marks a conversion, trained words or not.
+    (tmp_path / "mistral-7b-finetuned-GGUF").mkdir()
+    (tmp_path / "mistral-7b-finetuned-GGUF" / "README.md").write_bytes((GOLD / "cards" / name).read_bytes())
+    card = read_card(tmp_path / "mistral-7b-finetuned-GGUF" / "README.md")
+    assert gather(card, tmp_path / "mistral-7b-finetuned-GGUF").copied is not None

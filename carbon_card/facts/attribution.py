@@ -7,7 +7,7 @@ in `prose` find the figures; this pass asks, for each one, which model the text 
 about, with seven rules a reader can state:
 
 1. A repository that converts weights (its name says GGUF, GPTQ, AWQ, 4bit, MLX, ONNX,
-   Core ML, ...), was duplicated from another model's (`duplicated_from` in its metadata) or
+   Core ML, ...; not a width of bits beside a word of training: "finetune-LoRA-4bit"), was duplicated from another model's (`duplicated_from` in its metadata) or
    says near its start that it is a copy ("This is a re-upload of ...", "This model card is
    for demo purposes. The original model card for this model is ...") trained nothing: every
    training figure in its prose is the original model's.
@@ -68,6 +68,11 @@ CONVERSION_WORDS = frozenset({
     "paddle", "tflite", "tfjs", "tensorrt", "ct2", "hqq", "candle", "q2", "q3", "q4", "q5", "q6", "q8",
 })
 """Words of a repository name that mark converted or quantised weights of another model."""
+_TRAINED_WORDS = frozenset({"finetune", "finetuned", "finetuning", "lora", "qlora", "sft", "dpo", "orpo", "trained"})
+"""Words of a repository name that say the model was trained: beside a width of bits, a fine-tune in 4-bit."""
+_BIT_WORDS = frozenset({"4bit", "8bit", "3bit", "2bit", "int4", "int8", "nf4", "bnb", "fp8", "quant", "quantized",
+                        "quantised"})
+"""Conversion words that say a width of bits, which a fine-tune trained in it (QLoRA) has too."""
 
 _FINE_TUNING_NEUTRAL = frozenset({"hf", "meta", "base", "pt", "model", "original", "safetensors", "pytorch",
                                   "torch", "transformers", "checkpoint", "release", "official", "v1"})
@@ -306,7 +311,10 @@ def copied_from(card: Card, model_name: str | None, folder_name: str | None = No
     """Whether this repository trained nothing: it converts another model's weights, was
     duplicated from another model's repository or says it is a copy (None when none of these)."""
     own = model_words(_without_owner(model_name)) if model_name else set()
-    conversion = (own | (model_words(folder_name) if folder_name else set())) & CONVERSION_WORDS
+    named = own | (model_words(folder_name) if folder_name else set())
+    # A name that says the model was trained ("finetune-LoRA-4bit": a fine-tune in 4-bit) is no conversion by its bits;
+    # a file format's word ("-GGUF") still is.
+    conversion = named & (CONVERSION_WORDS - _BIT_WORDS if named & _TRAINED_WORDS else CONVERSION_WORDS)
     if conversion:
         return Copied("the original model", f"this repository converts it ({', '.join(sorted(conversion))})")
     original = _duplicated_from(card, own, model_name)
@@ -532,7 +540,7 @@ def _titles_this_model(text: str, own: set[str]) -> bool:
 def _shares_a_name(text: str, own: set[str]) -> bool:
     """Whether a title that names another model is this model's in other words: the template's title sharing
     a word of this model's name that is no mere size ("Model Card for Zephyr 141B-A39B" over
-    zephyr-orpo-141b-A35b-v0.1), or another title sharing two and stating no version or size the name lacks
+    zephyr-orpo-141b-A35b-v0.1), or a part of one its name runs together, or another title sharing two and stating no version or size the name lacks
     ("Norwegian T5 Base model" over nb-t5-base-v2; but "Stable Diffusion v1-5 Model Card" over a copy
     named stable-diffusion-wtx-app is Stable Diffusion's); never a card that says it is another's
     ("Original model card: ...")."""
@@ -541,7 +549,9 @@ def _shares_a_name(text: str, own: set[str]) -> bool:
     named = model_words(text) - _LABEL_WORDS
     shared = [word for word in named & own if not _SIZE_WORD_RE.fullmatch(word)]
     if _TEMPLATE_TITLE_RE.match(text):
-        return bool(shared)
+        # Or a part of a word the name runs together: "Model Card for LoRA-finetuned Mistral-7B" over LoRA4Mistral-7b-v2.
+        return bool(shared) or any(len(word) >= 4 and not _SIZE_WORD_RE.fullmatch(word) and word in own_word
+                                   for word in named for own_word in own)
     # Two words at least: one ("BERT base model (uncased)" over Cl_Merge_Bert) is a family's, a copy's.
     return len(shared) >= 2 and all(word in own for word in named if any(c.isdigit() for c in word))
 
