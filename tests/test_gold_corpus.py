@@ -2426,3 +2426,23 @@ def test_a_title_in_the_folder_s_run_together_words_and_a_fine_tune_in_4_bit_are
     (tmp_path / "mistral-7b-finetuned-GGUF" / "README.md").write_bytes((GOLD / "cards" / name).read_bytes())
     card = read_card(tmp_path / "mistral-7b-finetuned-GGUF" / "README.md")
     assert gather(card, tmp_path / "mistral-7b-finetuned-GGUF").copied is not None
+
+
+@pytest.mark.parametrize("name, folder, size", [
+    # `model-index` names the family ("bloom"), the folder the member: its size picks the member's sentence
+    # ("3,002,557,440 parameters") over the 176B model's.
+    ("bigscience__bloom-3b.md", "bloom-3b", 3002557440),
+    # BLOOM's names put the scale where the decimal point is: bloom-7b1 is 7.1B.
+    ("bigscience__bloom-7b1.md", "bloom-7b1", 7069016064),
+])
+def test_a_family_s_index_name_takes_the_folder_s_size_and_bloom_s_names_read_as_decimals(name, folder, size, tmp_path):
+    (tmp_path / folder).mkdir()
+    (tmp_path / folder / "README.md").write_bytes((GOLD / "cards" / name).read_bytes())
+    facts = gather(read_card(tmp_path / folder / "README.md"), tmp_path / folder)
+    assert facts.value("params") == size
+    # Not the steps of a reinforcement-learning run beside a name of other words ("ppo-LunarLander-v2-1M" of
+    # "PPO"), nor a hash's "22b9".
+    from carbon_card.facts import _extends
+    from carbon_card.facts.attribution import SIZE_IN_NAME_RE
+    assert not _extends("ppo-LunarLander-v2-1M", "PPO") and _extends("bloom-3b", "bloom")
+    assert SIZE_IN_NAME_RE.search("944a6d92-22b9-4d3a") is None

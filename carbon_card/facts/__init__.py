@@ -17,7 +17,7 @@ from .._regex import lazy_compile
 from ..card import Card
 from ..document import MODEL_CARD, UNMARKED, document_kind
 from ..tables import task_domain
-from .attribution import SIZE_IN_NAME_RE, attribute, copied_from, copied_metadata, size_agrees, size_in_name
+from .attribution import SIZE_IN_NAME_RE, attribute, copied_from, copied_metadata, model_words, size_agrees, size_in_name
 from .base import NAMED_BY_ID, QUANTITIES, Fact, FactProblem, Facts, Quantity, Reading
 from .files import facts_from_folder, hub_repository
 from .metadata import facts_from_metadata, model_index_name
@@ -62,13 +62,15 @@ def gather(card: Card, folder: str | os.PathLike | None = None, model_name: str 
         return Facts(document=document)
     name, name_source = _model_name(card, folder, model_name, folder_names)
     facts, problems = facts_from_metadata(card)
-    sizes = _size_from_name(name) if name else []  # read once: the readers, attribution and, below, the fallback
-    named_size = next((fact.value for fact in sizes if fact.quantity == "params"), None)
-    prose_facts, prose_problems = facts_from_prose(card, name, named_size)
     # The folder's name may say what the model is ("model-GGUF"), unless a repository's id names it: then
     # the folder is any the user or the audit chose (a temporary "tmp_q8_x1" converts nothing).
     folder_name = (os.path.basename(os.path.abspath(folder))
                    if folder is not None and name_source not in ("given", "hub clone") else None)
+    sizes = _size_from_name(name) if name else []  # read once: the readers, attribution and, below, the fallback
+    if not sizes and name_source == "model-index" and folder_name and _extends(folder_name, name):
+        sizes = _size_from_name(folder_name)  # `model-index` names the family ("bloom"), the folder the member (bloom-3b)
+    named_size = next((fact.value for fact in sizes if fact.quantity == "params"), None)
+    prose_facts, prose_problems = facts_from_prose(card, name, named_size)
     copied = copied_from(card, name, folder_name)
     facts = copied_metadata(facts, copied)
     facts += _sizes_in_doubt(attribute(card, prose_facts, name, copied, name_source in NAMED_BY_ID,
@@ -224,6 +226,13 @@ def _size_from_name(name: str) -> list[Fact]:
     value, text = sizes[0]
     quantity = "params_active" if _EXPERTS_RE.search(name) else "params"
     return [Fact(quantity, value, text, "name", name, note=note)]
+
+
+def _extends(folder_name: str, name: str) -> bool:
+    """Whether a folder's name is a model's name with a size alone ("bloom-3b" of "bloom"; not
+    "ppo-LunarLander-v2-1M" of "PPO", whose 1M are steps)."""
+    words, more = model_words(name.rsplit("/", 1)[-1]), model_words(folder_name)
+    return bool(words) and words < more and all(SIZE_IN_NAME_RE.fullmatch(word) for word in more - words)
 
 
 def _model_name(card: Card, folder, given: str | None,

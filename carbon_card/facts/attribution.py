@@ -360,12 +360,17 @@ def _duplicated_from(card: Card, own: set[str], model_id: str | None) -> str | N
 # A size that starts a word: not after a letter, a digit or "." ("v1.5b" states no size). The
 # look-behind also keeps the engine from retrying at every digit of a long number. An underscore
 # between digits is a decimal point ("stablelm-2-1_6b", "pangu_2_6B"), not after another number.
-SIZE_IN_NAME_RE = lazy_compile(r"(?<![^\W_]|\.)(?:(?<![0-9]_)[0-9]+_[0-9]+|[0-9]+(?:\.[0-9]+)?)[mMbB](?![a-zA-Z0-9])")
+# BLOOM's names put the scale where the decimal point is: "bloom-1b1", "bloom-7b1" (1.1B, 7.1B), "rwkv-4-pile-1b5".
+SIZE_IN_NAME_RE = lazy_compile(r"(?<![^\W_]|\.)(?:(?<![0-9]_)[0-9]+_[0-9]+|[0-9]+(?:\.[0-9]+)?)[mMbB](?![a-zA-Z0-9])"
+                               r"|(?<![^\W_]|\.)[0-9][bB][0-9](?![a-zA-Z0-9.])")  # one digit each side: not a hash's "22b9"
 
 
 def size_in_name(match: re.Match) -> float:
-    """The parameters a `SIZE_IN_NAME_RE` match states: "1_6b" is 1.6e9, "160m" 1.6e8."""
-    return float(match.group(0)[:-1].replace("_", ".")) * (1e9 if match.group(0)[-1] in "bB" else 1e6)
+    """The parameters a `SIZE_IN_NAME_RE` match states: "1_6b" is 1.6e9, "160m" 1.6e8, "7b1" 7.1e9."""
+    text = match.group(0)
+    if text[-1].isdigit():
+        return float(text[:-2] + "." + text[-1]) * 1e9
+    return float(text[:-1].replace("_", ".")) * (1e9 if text[-1] in "bB" else 1e6)
 
 
 _SIZE_TOLERANCE = 1.25  # "1.3B" names 1,418,678,272 parameters; "2.8B" is not "1.4B"
