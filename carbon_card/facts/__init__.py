@@ -67,7 +67,8 @@ def gather(card: Card, folder: str | os.PathLike | None = None, model_name: str 
     folder_name = (os.path.basename(os.path.abspath(folder))
                    if folder is not None and name_source not in ("given", "hub clone") else None)
     sizes = _size_from_name(name) if name else []  # read once: the readers, attribution and, below, the fallback
-    if not sizes and name_source == "model-index" and folder_name and _extends(folder_name, name):
+    if (not sizes and name_source == "model-index" and folder_name and SIZE_IN_NAME_RE.search(folder_name)
+            and _extends(folder_name, name)):
         sizes = _size_from_name(folder_name)  # `model-index` names the family ("bloom"), the folder the member (bloom-3b)
     named_size = next((fact.value for fact in sizes if fact.quantity == "params"), None)
     prose_facts, prose_problems = facts_from_prose(card, name, named_size)

@@ -361,8 +361,9 @@ def _duplicated_from(card: Card, own: set[str], model_id: str | None) -> str | N
 # look-behind also keeps the engine from retrying at every digit of a long number. An underscore
 # between digits is a decimal point ("stablelm-2-1_6b", "pangu_2_6B"), not after another number.
 # BLOOM's names put the scale where the decimal point is: "bloom-1b1", "bloom-7b1" (1.1B, 7.1B), "rwkv-4-pile-1b5".
-SIZE_IN_NAME_RE = lazy_compile(r"(?<![^\W_]|\.)(?:(?<![0-9]_)[0-9]+_[0-9]+|[0-9]+(?:\.[0-9]+)?)[mMbB](?![a-zA-Z0-9])"
-                               r"|(?<![^\W_]|\.)[0-9][bB][0-9](?![a-zA-Z0-9.])")  # one digit each side: not a hash's "22b9"
+# (The look-ahead turns down at once the positions where no digit is.)
+SIZE_IN_NAME_RE = lazy_compile(r"(?=[0-9])(?<![^\W_]|\.)(?:(?:(?<![0-9]_)[0-9]+_[0-9]+|[0-9]+(?:\.[0-9]+)?)[mMbB](?![a-zA-Z0-9])"
+                               r"|[0-9][bB][0-9](?![a-zA-Z0-9.]))")  # one digit each side: not a hash's "22b9"
 
 
 def size_in_name(match: re.Match) -> float:
