@@ -73,6 +73,8 @@ _TRAINED_WORDS = frozenset({"finetune", "finetuned", "finetuning", "lora", "qlor
 _BIT_WORDS = frozenset({"4bit", "8bit", "3bit", "2bit", "int4", "int8", "nf4", "bnb", "fp8", "quant", "quantized",
                         "quantised"})
 """Conversion words that say a width of bits, which a fine-tune trained in it (QLoRA) has too."""
+_FORMAT_WORDS = CONVERSION_WORDS - _BIT_WORDS
+"""Conversion words of a file format or a runtime (GGUF, ONNX): a conversion, trained words or not."""
 
 _FINE_TUNING_NEUTRAL = frozenset({"hf", "meta", "base", "pt", "model", "original", "safetensors", "pytorch",
                                   "torch", "transformers", "checkpoint", "release", "official", "v1"})
@@ -314,7 +316,7 @@ def copied_from(card: Card, model_name: str | None, folder_name: str | None = No
     named = own | (model_words(folder_name) if folder_name else set())
     # A name that says the model was trained ("finetune-LoRA-4bit": a fine-tune in 4-bit) is no conversion by its bits;
     # a file format's word ("-GGUF") still is.
-    conversion = named & (CONVERSION_WORDS - _BIT_WORDS if named & _TRAINED_WORDS else CONVERSION_WORDS)
+    conversion = named & (_FORMAT_WORDS if named & _TRAINED_WORDS else CONVERSION_WORDS)
     if conversion:
         return Copied("the original model", f"this repository converts it ({', '.join(sorted(conversion))})")
     original = _duplicated_from(card, own, model_name)

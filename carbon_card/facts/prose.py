@@ -2397,6 +2397,16 @@ def inside(offset: int, spans: Sequence[tuple[int, int]]) -> bool:
     return index >= 0 and spans[index][0] <= offset < spans[index][1]
 
 
+_MARKDOWN_HEADING_RE = lazy_compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$", re.MULTILINE)
+
+
+def headings(body: str, hidden: Sequence[tuple[int, int]]) -> list[re.Match]:
+    """The Markdown headings of a body, in order: their marks and text are groups 1 and 2 ("## Training"). None in
+    `hidden` (`hidden_spans`: HTML comments, code); the pattern is tried only at the lines that hold a "#"."""
+    return [heading for start in lines_with(body, "#")
+            if (heading := _MARKDOWN_HEADING_RE.match(body, start)) and not inside(heading.start(), hidden)]
+
+
 def heading_value(body: str, start: int, end: int, hidden: Sequence[tuple[int, int]]) -> tuple[int | None, str]:
     """(offset, text) of the first line under a heading that is not blank nor hidden (`hidden_spans`: an HTML
     comment), up to `end`; (None, "") when there is none within a few lines."""

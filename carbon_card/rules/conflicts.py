@@ -195,7 +195,6 @@ def _label_words(label: str) -> set[str]:
 
 
 _WORD_RE = lazy_compile(r"\w+")
-_HEADING_RE = lazy_compile(r"[ \t]{0,3}(#{1,6})[ \t]+(\S+)")
 
 
 def _sibling_sections(ctx: Context, first: int | None, second: int | None) -> bool:
@@ -210,12 +209,11 @@ def _sibling_sections(ctx: Context, first: int | None, second: int | None) -> bo
 
 def _headings(ctx: Context) -> list[tuple[int, int, str]]:
     """(line, level, first word lower-cased) of each heading of the card's body, in order."""
-    from ..facts.prose import hidden_spans, inside, lines_with  # only when two fields of one label disagree
+    from ..facts.prose import headings, hidden_spans  # only when two fields of one label disagree
 
-    card, body = ctx.card, ctx.card.body
-    hidden = hidden_spans(body)
-    return [(card.line_of_offset(card.body_span[0] + start), len(match.group(1)), match.group(2).lower())
-            for start in lines_with(body, "#") if (match := _HEADING_RE.match(body, start)) and not inside(start, hidden)]
+    card = ctx.card
+    return [(card.line_of_offset(card.body_span[0] + heading.start()), len(heading.group(1)),
+             (heading.group(2).split() or [""])[0].lower()) for heading in headings(card.body, hidden_spans(card.body))]
 
 
 def _other_countries(a: str, b: str) -> bool:

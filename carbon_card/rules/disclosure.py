@@ -18,7 +18,8 @@ from ..facts.attribution import names_owner
 from ..facts.base import NAMED_BY_ID, Reading
 from ..facts.lift import Lift, yaml_number, yaml_scalar
 from ..facts.metadata import PLACEHOLDER_TRIM, PLACEHOLDER_VALUE_RE, block_states_nothing
-from ..facts.prose import DESCRIPTION_COMPUTE_FIELDS, heading_value, hidden_spans, inside, lines_with
+from ..facts.prose import DESCRIPTION_COMPUTE_FIELDS, heading_value, hidden_spans, inside
+from ..facts.prose import headings as markdown_headings
 from ..units import format_grams, format_mass
 from .base import (
     BLOCK_KEY, RECOMMENDED, Context, Example, Finding, Findings, Fix, FixSafety, FixStage, Rule,
@@ -31,7 +32,6 @@ if TYPE_CHECKING:  # a fix's types: loaded by the runs that fix (see `fixing`)
 __all__ = ["ESTIMATED_FIGURE", "RULES", "disclosure_tier", "estimable", "estimable_tier", "estimate_fix", "new_figure",
            "template_placeholders"]
 
-_HEADING_RE = lazy_compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$", re.MULTILINE)
 # The template's placeholder, and a section's promise to fill it later ("With milestone 3 we will be able to fill
 # this part.", "This section will be completed soon.", "To be added.").
 _PLACEHOLDER_RE = lazy_compile(
@@ -165,9 +165,7 @@ def template_placeholders(card: Card) -> list[tuple[int, int, str | None]]:
             if (answer.strip(PLACEHOLDER_TRIM) and PLACEHOLDER_VALUE_RE.fullmatch(answer.strip(PLACEHOLDER_TRIM))
                     and not inside(row.start(), hidden)):
                 found[row.start()] = (*_cell_span(row), row.group("label").strip())
-    # The pattern tried only at the lines that hold a "#", not at every character of the body.
-    headings = [h for start in lines_with(body, "#") if (h := _HEADING_RE.match(body, start))
-                and not inside(h.start(), hidden)]
+    headings = markdown_headings(body, hidden)
     for index, heading in enumerate(headings):
         if heading_fields and heading.group(2).strip().lower() in _HEADING_FIELDS:
             # The COMPL-AI model description's fields, a heading each: "## num_gpus\n<!--- number of gpu's used -->\n-".
