@@ -89,6 +89,10 @@ _PROJECT_SECTION_RE = lazy_compile(
 )
 _PROJECT_STEP_RE = lazy_compile(r"\bgit clone\b|\bpip install -r\b|\brequirements\.txt\b|\bsetup\.py\b|\bconda create\b"
                                 r"|\bnpm install\b|\bdocker compose\b|\bmake install\b", re.IGNORECASE)
+# Its words, one of which any match holds: looked for first, a pass of str.find each, where the pattern costs
+# a step per character.
+_PROJECT_STEP_WORDS = ("git clone", "pip install -r", "requirements.txt", "setup.py", "conda create", "npm install",
+                       "docker compose", "make install")
 _DATASET_TITLE_RE = lazy_compile(r"^dataset card\b", re.IGNORECASE)
 # A title naming a dataset, a corpus or a benchmark, and no model: "# ConceptFR dataset".
 _DATASET_NAMED_RE = lazy_compile(r"^(?![^\n]*\b(?:models?|tun\w*|train\w*|for|on|with)\b)[^\n]{1,60}?\b(?:dataset|corpus|benchmark)s?$",
@@ -133,7 +137,7 @@ def document_kind(card: Card, folder: str | os.PathLike | None = None, names: Co
         if not _IMPACT_RE.search(section):
             return MODEL_CARD
         impact_only = section
-    if _CLIMATE_QUESTIONS_RE.search(card.body):
+    if "how much co2" in card.body_lower and _CLIMATE_QUESTIONS_RE.search(card.body):
         return MODEL_CARD
     if impact_only is None and headings and _DATASET_NAMED_RE.match(headings[0]):
         return Document(DocumentKind.DATASET_CARD, f"no front matter, no model-card section and its title names a "
@@ -141,13 +145,21 @@ def document_kind(card: Card, folder: str | os.PathLike | None = None, names: Co
     if _HUB_PAGE_HEADING_RE.search(card.body, 0, 2000):
         return MODEL_CARD  # "## README([From Huggingface](https://huggingface.co/Qwen/...))": a Hub card's copy
     project = next((heading for heading in headings if _PROJECT_SECTION_RE.match(heading)), None)
-    step = _PROJECT_STEP_RE.search(card.body)
+    step = _PROJECT_STEP_RE.search(card.body) if _may_hold(card, _PROJECT_STEP_WORDS) else None
     if impact_only is not None and project is None and step is None:
         return MODEL_CARD
     if project is not None or step is not None:
         said = f"a section '{project[:40]}'" if project is not None else f"'{step.group(0)}'"
         return Document(DocumentKind.PROJECT, f"no front matter, no model-card section and {said}")
     return UNMARKED
+
+
+def _may_hold(card: Card, words: tuple[str, ...]) -> bool:
+    """Whether the body may hold one of `words` (lower case) in any case, as `re.IGNORECASE` matches them: the
+    lower-cased body holds one, or the body holds a letter that the pattern takes for "i" or "s" and
+    `str.lower` keeps ("ı", "ſ") or spells otherwise ("İ")."""
+    return any(word in card.body_lower for word in words) or not card.body.isascii() and any(
+        letter in card.body for letter in "\u0130\u0131\u017f")
 
 
 def _headings(body: str) -> list[str]:

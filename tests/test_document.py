@@ -4,6 +4,8 @@ judged on nothing else, never changed by a fix; and a model card beside it is ju
 import json
 import shutil
 
+import pytest
+
 from conftest import CORPUS
 from test_cli import run
 
@@ -98,3 +100,20 @@ def test_a_copy_of_a_hub_model_page_is_a_model_card(tmp_path):
         GOLD / "Qwen__Qwen2.5-7B-Instruct-1M.md").read_text()
     assert record["document"] == "model_card"
     assert 7.61e9 in {fact["value"] for fact in record["facts"] if fact["quantity"] == "params"}
+
+
+@pytest.mark.parametrize("text", [
+    "Run `git clone https://x` then `pip install -r requirements.txt`.",
+    "GİT CLONE the repository; python ſetup.py install; pıp install -r",  # İ, ı and ſ: the pattern's i and s
+    "No set-up steps here: clone, install, setup.",
+    None,  # the gold cards
+])
+def test_a_projects_steps_are_looked_for_wherever_the_pattern_finds_them(text):
+    from carbon_card.card import parse_card
+    from carbon_card.document import _PROJECT_STEP_RE, _PROJECT_STEP_WORDS, _may_hold
+
+    cards = ([parse_card(text.encode(), "README.md")] if text else
+             [parse_card(path.read_bytes(), path.name) for path in GOLD.glob("*.md")])
+    found = [_PROJECT_STEP_RE.search(card.body) is not None for card in cards]
+    assert all(_may_hold(card, _PROJECT_STEP_WORDS) for card, step in zip(cards, found) if step)
+    assert any(found) == (text is None or "No set-up" not in text)

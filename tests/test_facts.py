@@ -373,6 +373,35 @@ def test_several_models_anchored_matches_are_the_full_scans(text):
     assert any(found) == (text is None or "no match" not in text)
 
 
+@pytest.mark.parametrize("text", [
+    "trained on 8x a100 and 4 tpus, output of tpu cores; 100% of 2 h100 gpus, 3 rtx 4090 (0 gpu) for 2 days",
+    "参数 co₂ 单卡 8 张 a100, 训练 3 天; tpu v3-8; aa100 xtpu 8xtpu",
+    "nothing to find here",
+    None,  # the gold cards
+])
+def test_anchor_words_are_found_where_a_search_per_word_finds_them(text):
+    from carbon_card.facts.prose import _ANCHOR_WORDS, _anchor_hits
+
+    def per_word(text):  # the search it replaced: a pass per word
+        hits = {}
+        for word, word_start in _ANCHOR_WORDS:
+            positions, at = [], text.find(word)
+            if at < 0:
+                continue
+            while at >= 0:
+                before = text[at - 1] if at else " "
+                if not word_start or (before in "ahvpb" if word == "100" else not before.isalpha() or before == "x"):
+                    positions.append(at)
+                at = text.find(word, at + 1)
+            hits[word] = positions
+        return hits
+
+    texts = [text] if text else [path.read_text(encoding="utf-8").lower()
+                                 for path in (CORPUS / "gold" / "cards").glob("*.md")]
+    assert [_anchor_hits(text) for text in texts] == [per_word(text) for text in texts]
+    assert any(_anchor_hits(text) for text in texts) == (text is None or "nothing" not in text)
+
+
 @pytest.mark.parametrize("line, hours", [
     ("- **Hours used:** 168 (1 week)", 168.0),  # the number before a remark
     ("- Training duration: 3 epochs", None),  # a number before a word that is no time unit
