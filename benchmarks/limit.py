@@ -1,6 +1,6 @@
 """`check`'s CPU time per card as a multiple of the irreducible work, measured side by side.
 
-    python benchmarks/limit.py [--runs 5]
+    python benchmarks/limit.py [--runs 5] [--before REV]
 
 The irreducible work per card is what any linter of a card's carbon disclosure must do: walk
 the folders for README.md files, read each, decode it, split the front matter from the body,
@@ -14,7 +14,10 @@ threefold between days, hits both alike. Prints the median CPU seconds (user + s
 child process, interpreter start-up included) of each and the multiple. Both run as installed:
 with compiled bytecode (PYTHONDONTWRITEBYTECODE, set in some environments, would make every
 `check` recompile carbon-card's sources, 0.4 s, where the limit imports only compiled modules),
-after one untimed run each.
+after one untimed run each. `--before REV` also runs the `check` of commit REV (checked out into a
+temporary `git worktree`, with a bytecode and pattern cache of its own) in the same alternation, so that a
+change is measured against the tree it changes side by side, as the goal ("never worse than the commit you
+started from") asks.
 """
 
 from __future__ import annotations
@@ -81,9 +84,11 @@ def corpora(into: Path) -> dict[str, Path]:
     return folders
 
 
-def cpu_seconds(command: list[str], env: dict[str, str]) -> float:
+def cpu_seconds(command: list[str], env: dict[str, str], cwd: Path) -> float:
+    """CPU seconds of a command run in `cwd`: a folder that holds no `carbon_card`, which `python -m` would
+    import from the current directory before PYTHONPATH's."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run(command, env=env, capture_output=True, check=False)
+    subprocess.run(command, env=env, cwd=cwd, capture_output=True, check=False)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
@@ -91,31 +96,52 @@ def cpu_seconds(command: list[str], env: dict[str, str]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--before", metavar="REV", help="also time the `check` of this commit, side by side")
     parser.add_argument("--irreducible", metavar="FOLDER", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.irreducible:
         print(irreducible(args.irreducible))
         return
     work = Path(tempfile.mkdtemp(prefix="bench-limit-"))
-    # Bytecode is written (to a cache of this run's own, not beside the sources) and used.
-    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
-    env.update(PYTHONPATH=str(ROOT), PYTHONPYCACHEPREFIX=str(work / "pycache"))
+    # Bytecode is written (to a cache of each tree's own, not beside the sources) and used.
+    base = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    trees = {"check": ROOT}
+    worktree = None
     try:
-        print(f"{'corpus':24s} {'limit s':>8s} {'check s':>8s} {'multiple':>8s}")
+        if args.before:
+            commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--verify", f"{args.before}^{{commit}}"],
+                                    capture_output=True, text=True, check=True).stdout.strip()
+            worktree = work / "before"
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(worktree), commit],
+                           capture_output=True, check=True)
+            trees = {"before": worktree, **trees}
+        envs = {label: {**base, "PYTHONPATH": str(tree), "PYTHONPYCACHEPREFIX": str(work / f"pycache-{label}")}
+                for label, tree in trees.items()}
+        header = f"{'corpus':24s} {'limit s':>8s}" + "".join(f" {label + ' s':>9s} {'multiple':>8s}" for label in trees)
+        print(header)
         for name, folder in corpora(work).items():
-            commands = {
-                "limit": [sys.executable, __file__, "--irreducible", str(folder)],
-                "check": [sys.executable, "-m", "carbon_card", "check", "-q", "--fail-on", "never", str(folder)],
-            }
+            commands = {"limit": ([sys.executable, __file__, "--irreducible", str(folder)], envs["check"])}
+            for label in trees:
+                commands[label] = ([sys.executable, "-m", "carbon_card", "check", "-q", "--fail-on", "never",
+                                    str(folder)], envs[label])
             times: dict[str, list[float]] = {label: [] for label in commands}
-            for command in commands.values():  # untimed: compiles the bytecode, fills the page cache
-                cpu_seconds(command, env)
+            for command, env in commands.values():  # untimed: compiles the bytecode, fills the page cache
+                cpu_seconds(command, env, work)
             for _ in range(args.runs):
-                for label, command in commands.items():
-                    times[label].append(cpu_seconds(command, env))
-            limit, check = statistics.median(times["limit"]), statistics.median(times["check"])
-            print(f"{name:24s} {limit:8.2f} {check:8.2f} {check / limit:7.2f}x")
+                for label, (command, env) in commands.items():
+                    times[label].append(cpu_seconds(command, env, work))
+            limit = statistics.median(times["limit"])
+            row = f"{name:24s} {limit:8.2f}"
+            for label in trees:
+                seconds = statistics.median(times[label])
+                row += f" {seconds:9.2f} {seconds / limit:7.2f}x"
+            print(row)
+        if worktree is not None:
+            print(f"before: {args.before} ({commit[:10]}); reproduce: python benchmarks/limit.py --runs {args.runs} "
+                  f"--before {args.before}")
     finally:
+        if worktree is not None:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(worktree)], capture_output=True)
         shutil.rmtree(work, ignore_errors=True)
 
 
