@@ -351,6 +351,12 @@ def parse_hardware(text: str) -> HardwareMatch | None:
     """
     if not isinstance(text, str):
         return None
+    return _parse_hardware(text)
+
+
+# A card's hardware is read several times (the estimate, CC501's cross-check, the rules): once each is enough.
+@functools.lru_cache(maxsize=256)
+def _parse_hardware(text: str) -> HardwareMatch | None:
     found = [next(gen, None) for gen in (_gpu_matches(text), _tpu_matches(text))]
     found = [f for f in found if f is not None]
     if found:

@@ -268,7 +268,15 @@ def parse_location(text: str, cloud_provider: str | None = None) -> LocationMatc
     """
     if not isinstance(text, str) or not text.strip():
         return None
-    text = text.strip()
+    if cloud_provider is None or isinstance(cloud_provider, str):
+        return _parse_location(text.strip(), cloud_provider)
+    return _parse_location.__wrapped__(text.strip(), cloud_provider)
+
+
+# A card's place is read several times (the estimate, CC501's cross-check, CC405, the grid of hours summed over
+# accelerators): once each is enough.
+@functools.lru_cache(maxsize=256)
+def _parse_location(text: str, cloud_provider: str | None) -> LocationMatch | None:
     table = _regions()
     mentioned = {_PROVIDERS[m] for m in _PROVIDER_IN_TEXT.findall(_norm(text))}
     # The provider: the argument, else the one provider the text names ("Google Cloud ...").
