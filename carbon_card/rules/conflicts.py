@@ -201,19 +201,20 @@ def _sibling_sections(ctx: Context, first: int | None, second: int | None) -> bo
     """Whether two lines stand under two headings of one level whose first words are the same ("Platform")."""
     if first is None or second is None:
         return False
-    headings = ctx.once(_headings)  # once per card: a card of many fields of one label asks for each
-    lines = [line for line, _, _ in headings]
+    # Once per card, the headings and their lines: a card of many fields of one label asks for each pair.
+    lines, headings = ctx.once(_headings)
     over = [headings[at - 1] if (at := bisect.bisect_left(lines, line)) else None for line in (first, second)]
     return None not in over and over[0] != over[1] and over[0][1:] == over[1][1:]
 
 
-def _headings(ctx: Context) -> list[tuple[int, int, str]]:
-    """(line, level, first word lower-cased) of each heading of the card's body, in order."""
+def _headings(ctx: Context) -> tuple[list[int], list[tuple[int, int, str]]]:
+    """The lines of the card's body's headings, and (line, level, first word lower-cased) of each, in order."""
     from ..facts.prose import headings, hidden_spans  # only when two fields of one label disagree
 
     card = ctx.card
-    return [(card.line_of_offset(card.body_span[0] + heading.start()), len(heading.group(1)),
-             (heading.group(2).split() or [""])[0].lower()) for heading in headings(card.body, hidden_spans(card.body))]
+    found = [(card.line_of_offset(card.body_span[0] + heading.start()), len(heading.group(1)),
+              (heading.group(2).split() or [""])[0].lower()) for heading in headings(card.body, hidden_spans(card.body))]
+    return [line for line, _, _ in found], found
 
 
 def _other_countries(a: str, b: str) -> bool:
