@@ -182,7 +182,7 @@ def template_placeholders(card: Card) -> list[tuple[int, int, str | None]]:
         # islice, not a slice: a copy of the rest per heading is quadratic in the headings.
         end = next((later.start() for later in itertools.islice(headings, index + 1, None)
                     if len(later.group(1)) <= level), len(body))
-        local = _LOCAL_RUN_RE.search(body, heading.end(), end) is not None
+        local = None  # whether the section says the run was local: looked for when a field asks
         rows = ((row, True) for row in _FIELD_ROW_RE.finditer(body, heading.end(), end)) \
             if body.find("|", heading.end(), end) >= 0 else ()
         for field, is_row in itertools.chain(((line, False) for line in _FIELD_LINE_RE.finditer(body, heading.end(), end)),
@@ -203,8 +203,11 @@ def template_placeholders(card: Card) -> list[tuple[int, int, str | None]]:
                 continue
             if not PLACEHOLDER_VALUE_RE.fullmatch(value):
                 continue
-            if local and _NOT_APPLICABLE_RE.fullmatch(value) and _WHERE_LABEL_RE.search(field.group("label")):
-                continue  # "Cloud Provider: N/A" beside "Hardware Type: local laptop": no cloud, an answer
+            if _NOT_APPLICABLE_RE.fullmatch(value) and _WHERE_LABEL_RE.search(field.group("label")):
+                if local is None:
+                    local = _LOCAL_RUN_RE.search(body, heading.end(), end) is not None
+                if local:
+                    continue  # "Cloud Provider: N/A" beside "Hardware Type: local laptop": no cloud, an answer
             found[field.start()] = (start, stop, field.group("label").strip(" *_"))
         for placeholder in _PLACEHOLDER_RE.finditer(body, heading.end(), end):
             if len(found) >= _MAX_PLACEHOLDERS:
