@@ -2532,7 +2532,7 @@ def _anchor_hits(text: str) -> dict[str, list[int]]:
     word was a pass over the text per word, a sixth of the time a long card took. An accelerator's name
     counts only where it starts a word (or follows "8x"), so that "tpu" in "output" is not an
     accelerator; "100" must follow the letter of an accelerator name (A100, H100, V100, P100, B100), so
-    that "100%" is not one. A word the text holds only elsewhere is there, with no position."""
+    that "100%" is not one. A word the text holds only where it does not count is a key with no position."""
     hits: dict[str, list[int]] = {}
     for end, (word, word_start) in _anchor_automaton().iter(text):
         start = end - len(word) + 1
