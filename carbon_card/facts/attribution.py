@@ -43,6 +43,7 @@ never makes a figure this model's.
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import re
 import unicodedata
@@ -148,11 +149,17 @@ _TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"
 def model_words(name: str) -> set[str]:
     """The words of a model's name, with versions spelt alike ("v1" and "1" are one word) and
     umlauts as repository names write them ("Würstchen" is "wuerstchen")."""
+    return set(_model_words(name))  # a copy: callers may change theirs
+
+
+# A card's name, folder and headings are split again by the readers, the attribution and the rules.
+@functools.lru_cache(maxsize=1024)
+def _model_words(name: str) -> frozenset[str]:
     lower = name.lower()
     if not lower.isascii():
         lower = unicodedata.normalize("NFKD", lower.translate(_TRANSLITERATION))
     # "v-1-4" is "v1-4": a lone "v" marks the version that follows, it is no word of the name.
-    return {_version(word) for word in _WORD_SPLIT_RE.split(lower) if word and word != "v"}
+    return frozenset(_version(word) for word in _WORD_SPLIT_RE.split(lower) if word and word != "v")
 
 
 def versions(name: str) -> tuple[str, ...]:
