@@ -4,7 +4,6 @@ other) or that could not be read (a side file, a unit)."""
 from __future__ import annotations
 
 import bisect
-import functools
 import math
 import re
 
@@ -227,9 +226,9 @@ def _other_countries(a: str, b: str) -> bool:
     return bool(first) and bool(second) and first != second
 
 
-@functools.lru_cache(maxsize=256)
 def _country(place: str) -> str | None:
-    """The country code of a place carbon-card knows ("" for the world's average), else None."""
+    """The country code of a place carbon-card knows ("" for the world's average), else None (`parse_location`
+    keeps what it read: a card's place is read by the estimate too)."""
     from ..location import parse_location  # not at the top: most cards state one place or none
 
     match = parse_location(place)
