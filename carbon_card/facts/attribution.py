@@ -221,7 +221,7 @@ def attribute(card: Card, facts: list[Fact], model_name: str | None, copied: Cop
         return facts
     name = _without_owner(model_name) if model_name else ""
     own = model_words(name) if name else set()
-    sections = _Sections(card, own, name_is_id, versions(name), _compact(name)) if own else None
+    sections = _Sections(card, own, name_is_id, versions(name), compact_name(name)) if own else None
     body = card.body
     paragraphs = _several_model_lines(card) if "odels" in body or "ggregate" in body else []
     based = _base_sections(card) if "paper" in body or "model card" in body or "retrain" in body else []
@@ -469,7 +469,7 @@ _COMPACT_MIN = 6  # a name this short ("bert") is a part of too many others'
 _NOT_ALNUM_RE = lazy_compile(r"[\W_]+")
 
 
-def _compact(text: str) -> str:
+def compact_name(text: str) -> str:
     """A name's letters and digits run together, lower-cased: "Nous-Hermes-Llama2-7b" and "Nous-Hermes-llama-2-7b" are
     both "noushermesllama27b"."""
     return _NOT_ALNUM_RE.sub("", text.lower())
@@ -480,7 +480,7 @@ def _names_compactly(text: str, own_compact: str) -> bool:
     "Stable Diffusion v2 Model Card" over stablediffusion/, another version) nor another model's mark ("Original")."""
     if len(own_compact) < _COMPACT_MIN or _ORIGINAL_RE.search(text):
         return False
-    label = _compact(text)
+    label = compact_name(text)
     at = label.find(own_compact)
     return at >= 0 and not any(c.isdigit() for c in label[:at] + label[at + len(own_compact):])
 

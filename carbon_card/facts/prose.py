@@ -43,7 +43,7 @@ from ..units import (
     parse_energy_kwh,
     parse_mass_grams,
 )
-from .attribution import SIZE_IN_NAME_RE, TRAINING_QUANTITIES, base_row_words, size_agrees, size_in_name
+from .attribution import SIZE_IN_NAME_RE, TRAINING_QUANTITIES, base_row_words, compact_name, size_agrees, size_in_name
 from .base import Fact, FactProblem, Reading
 from .files import CODECARBON_TOTALS
 from .metadata import EXAMPLE_LEAD_RE, ILLUSTRATION_RE, normalise_training_type, states_nothing
@@ -258,6 +258,10 @@ _HOURS_AFTER_RE = lazy_compile(r"[\s-]*(?:hours?|hrs?|h)\b", re.IGNORECASE)
 # model", "BLOOM, a 176 billion".
 _NAME = r"((?=[\w.-]*[A-Z\d])[A-Za-z][\w.]*(?:-[\w.]+)*)"
 _NAME_AND_ARTICLE_BEFORE_RE = lazy_compile(rf"\b{_NAME},\s+an?\s+$")
+# A size said of a link to a Hub repository, in brackets after it, is that repository's model's: "leveraging
+# [OPT-6.7b](https://huggingface.co/facebook/opt-6.7b) (a large language model with 6.7 billion parameters)" on
+# Salesforce/blip2-opt-6.7b's card is the size of its frozen language model, not BLIP-2's.
+_LINKED_REPO_BEFORE_RE = lazy_compile(r"\]\(https?://huggingface\.co/[\w.-]+/([\w.-]+?)/?\)\s*\(\s*(?:an?|the)\s[^()\n]{0,60}$")
 # A size of a model this one is compared with: "it is indicated to be better than VL pretraining and Flamingo with 80B
 # parameters" on microsoft/git-base's card (not "fine-tuned from Qwen2.5-Coder-32B with 32B parameters": its base).
 _COMPARED_NAME_BEFORE_RE = lazy_compile(rf"\b(?:than|compared\s+(?:to|with)|versus|vs\.?|outperform\w*|beat(?:s|ing)?|surpass\w*)"
@@ -1464,9 +1468,11 @@ class _Reader:
                     # "GPT-J, a 6B parameter model trained on the Pile" on open_llama_7b's card: the named model's.
                     named = _NAME_AND_ARTICLE_BEFORE_RE.search(before) or (
                         pattern is _PARAMS_RE and " with" in before and _COMPARED_NAME_BEFORE_RE.search(line_before[-120:]))
+                    linked = pattern is not _TOKENS_RE and _LINKED_REPO_BEFORE_RE.search(line_before, len(line_before) - 200)
                     scope = ("family" if _SIZE_LIST_BEFORE_RE.search(before)
                              else "other" if _VERSION_OF_AFTER_RE.match(self.body, match.end())
-                             or named and self._names_another_model(named.group(1)) else None)
+                             or named and self._names_another_model(named.group(1))
+                             or linked and self._links_another_model(linked.group(1)) else None)
                     number = parse_count(match.group(1) if pattern is not _PARAMS_RE or not match.group("scale")
                                          else f"{match.group(1)} {match.group('scale')}")
                     if pattern is _TOKENS_RE:
@@ -1708,6 +1714,13 @@ class _Reader:
     def _names_another_model(self, name: str) -> bool:
         """Whether a model's name ("ViT-7B" after "61,440 hours for") is another than this one."""
         return bool(self.model_name) and not name_tokens(name) <= name_tokens(self.model_name)
+
+    def _links_another_model(self, repository_name: str) -> bool:
+        """Whether a link's Hub repository ("opt-6.7b" of facebook/opt-6.7b) is another than this model's: a link
+        names its repository exactly, so any other name is another model ("blip2-opt-6.7b" holds the words of
+        "opt-6.7b", its language model's)."""
+        own = self.model_name.rsplit("/", 1)[-1] if self.model_name else ""
+        return bool(own) and compact_name(repository_name) != compact_name(own)
 
     def _times_nodes(self, count: int, start: int) -> int:
         """A count of accelerators times the nodes or factor written before it: "16 nodes with 4 A100
