@@ -1914,6 +1914,21 @@ def test_rows_labelled_by_a_size_are_a_familys_models_not_points_of_a_run():
     assert rows[116] == (2.22e9, "model") and rows[122] == (2.57e11, "other") and len(rows) == 7
 
 
+def test_the_last_rows_of_two_tables_along_a_run_that_disagree_leave_the_value_in_doubt():
+    # Nkluge-correa/TeenyTinyLlama's Evaluation/EVAL.md: "**TeenyTinyLlama-160m:**" over a table of checkpoints whose
+    # last row gives "14.52" kWh and "5.11" kg CO2eq (line 12), "**TeenyTinyLlama-460m:**" over another whose last gives
+    # "115.69" and "41.31" (line 29): two runs, and which is this page's model's is not said.
+    card, facts = _gold("Nkluge-correa__TeenyTinyLlama__Evaluation_EVAL.md")
+    for quantity, values in (("emissions", [5110, 41310]), ("energy", [14.52, 115.69])):
+        assert [f.value for f in facts.all(quantity)] == pytest.approx(values)
+        assert {f.reading for f in facts.all(quantity)} == {Reading.LAST_ROW}
+        assert facts.value(quantity) is None
+    # One table alone along one run: its last row is the run's total.
+    one = card.text[: card.text.index("**TeenyTinyLlama-460m:**")]
+    facts = gather(parse_card(one, "EVAL.md"), None, None)
+    assert facts.value("emissions") == pytest.approx(5110) and facts.value("energy") == pytest.approx(14.52)
+
+
 def test_two_figures_read_alike_that_disagree_leave_the_value_in_doubt():
     # bethelhem21/tenacious-judge-lora: "| Training time | ~20 minutes on Colab T4 (free tier) |" (line 145) and "|
     # Training time | ~17 minutes (1,009 seconds) |" (line 295): which is right is not said; none is chosen, nothing

@@ -249,12 +249,14 @@ class Facts:
             return _metadata_checked_against_text(best, candidates)
         if quantity == "hardware":
             return _named_hardware(best, candidates)
-        if quantity in _IN_DOUBT_WHEN_TWO and isinstance(best.value, (int, float)) and (
-                quantity != "emissions" or best.structured) and any(
+        last_row = best.reading is Reading.LAST_ROW
+        if (quantity in _IN_DOUBT_WHEN_TWO and (quantity != "emissions" or best.structured or last_row)
+                or quantity == "energy" and last_row) and isinstance(best.value, (int, float)) and any(
                 fact.origin == best.origin and fact.reading is best.reading and isinstance(fact.value, (int, float))
                 and not best.value / _AGREE <= fact.value <= best.value * _AGREE for fact in candidates):
             # Two figures read alike disagree ("| Training time | ~20 minutes |" and, further on, "| Training time |
-            # ~17 minutes (1,009 seconds) |"; "#### Platform 1" and "#### Platform 2" each with its "- **Emissions**:"):
+            # ~17 minutes (1,009 seconds) |"; "#### Platform 1" and "#### Platform 2" each with its "- **Emissions**:";
+            # the last rows of two tables along a run, "**TeenyTinyLlama-160m:**" and "**TeenyTinyLlama-460m:**"):
             # which is right is not said, and none is chosen (CC405 reports them, or says why they differ).
             return None
         return best
@@ -277,8 +279,9 @@ class Facts:
 
 
 _IN_DOUBT_WHEN_TWO = frozenset({"accelerator_count", "wall_hours", "accelerator_hours", "params", "emissions"})
-"""Quantities whose two figures read alike that disagree leave the value in doubt; emissions, when read from fields
-or rows (sentences state inference's, an earlier plan's, a per-item figure beside the training's)."""
+"""Quantities whose two figures read alike that disagree leave the value in doubt; emissions, when read from fields,
+rows or the last rows of tables along a run (sentences state inference's, an earlier plan's, a per-item figure beside
+the training's); energy, only from such last rows (two fields of energy on a card are most often a run's parts)."""
 _AGREE = 1.1  # two figures within a tenth of each other are one, rounded
 
 
