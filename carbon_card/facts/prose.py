@@ -1468,7 +1468,8 @@ class _Reader:
                     # "GPT-J, a 6B parameter model trained on the Pile" on open_llama_7b's card: the named model's.
                     named = _NAME_AND_ARTICLE_BEFORE_RE.search(before) or (
                         pattern is _PARAMS_RE and " with" in before and _COMPARED_NAME_BEFORE_RE.search(line_before[-120:]))
-                    linked = pattern is not _TOKENS_RE and _LINKED_REPO_BEFORE_RE.search(line_before, len(line_before) - 200)
+                    linked = (pattern is not _TOKENS_RE and "huggingface.co/" in line_before
+                              and _LINKED_REPO_BEFORE_RE.search(line_before, max(0, len(line_before) - 200)))
                     scope = ("family" if _SIZE_LIST_BEFORE_RE.search(before)
                              else "other" if _VERSION_OF_AFTER_RE.match(self.body, match.end())
                              or named and self._names_another_model(named.group(1))
