@@ -1904,6 +1904,10 @@ def test_a_size_in_brackets_after_a_link_to_another_hub_repository_is_that_model
     own = card.text.replace("https://huggingface.co/facebook/opt-6.7b", "https://huggingface.co/Salesforce/blip2-opt-6.7b")
     facts = gather(parse_card(own, "README.md"), None, "Salesforce/blip2-opt-6.7b")
     assert [(f.value, f.scope) for f in facts.all("params", scope=None) if f.line == 22] == [(6.7e9, "model")]
+    # Nor is the base the metadata names: a fine-tune of OPT-6.7b has its size.
+    tuned = "---\nbase_model: facebook/opt-6.7b\n---\n" + card.text  # three lines more: the sentence is on line 25
+    facts = gather(parse_card(tuned, "README.md"), None, "someone/opt-6.7b-lora")
+    assert [(f.value, f.scope) for f in facts.all("params", scope=None) if f.line == 25] == [(6.7e9, "model")]
 
 
 def test_rows_labelled_by_a_size_are_a_familys_models_not_points_of_a_run():

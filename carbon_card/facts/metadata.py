@@ -185,7 +185,7 @@ def facts_from_metadata(card: Card) -> tuple[list[Fact], list[FactProblem]]:
         if isinstance(training_type, str) and training_type.strip() and not block_states_nothing(training_type):
             add("training_type", normalise_training_type(training_type), (BLOCK, "training_type"))
 
-    base_models = _names(metadata.get("base_model"))
+    base_models = _names(metadata.get("base_model"))  # as `base_models(card)`, from the metadata at hand
     if base_models:
         add("base_model", base_models[0] if len(base_models) == 1 else base_models, ("base_model",))
         if not any(f.quantity == "training_type" for f in facts):
@@ -207,6 +207,11 @@ def _names(value: Any) -> tuple[str, ...]:
     if not isinstance(value, list):
         return ()
     return tuple(name for name in value if isinstance(name, str) and name.strip())
+
+
+def base_models(card: Card) -> tuple[str, ...]:
+    """The repositories the card's `base_model` names."""
+    return _names((card.metadata or {}).get("base_model"))
 
 
 def model_index_name(card: Card) -> str | None:

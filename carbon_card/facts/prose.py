@@ -46,7 +46,7 @@ from ..units import (
 from .attribution import SIZE_IN_NAME_RE, TRAINING_QUANTITIES, base_row_words, compact_name, size_agrees, size_in_name
 from .base import Fact, FactProblem, Reading
 from .files import CODECARBON_TOTALS
-from .metadata import EXAMPLE_LEAD_RE, ILLUSTRATION_RE, normalise_training_type, states_nothing
+from .metadata import EXAMPLE_LEAD_RE, ILLUSTRATION_RE, base_models, normalise_training_type, states_nothing
 
 __all__ = ["facts_from_prose", "lines_with", "name_tokens"]
 
@@ -1719,9 +1719,12 @@ class _Reader:
     def _links_another_model(self, repository_name: str) -> bool:
         """Whether a link's Hub repository ("opt-6.7b" of facebook/opt-6.7b) is another than this model's: a link
         names its repository exactly, so any other name is another model ("blip2-opt-6.7b" holds the words of
-        "opt-6.7b", its language model's)."""
+        "opt-6.7b", its language model's), but for the base the metadata names (`base_model`): a fine-tune has
+        the size of the network it was trained through."""
         own = self.model_name.rsplit("/", 1)[-1] if self.model_name else ""
-        return bool(own) and compact_name(repository_name) != compact_name(own)
+        linked = compact_name(repository_name)
+        return bool(own) and linked != compact_name(own) and all(
+            linked != compact_name(base.rsplit("/", 1)[-1]) for base in base_models(self.card))
 
     def _times_nodes(self, count: int, start: int) -> int:
         """A count of accelerators times the nodes or factor written before it: "16 nodes with 4 A100
