@@ -185,9 +185,9 @@ def facts_from_metadata(card: Card) -> tuple[list[Fact], list[FactProblem]]:
         if isinstance(training_type, str) and training_type.strip() and not block_states_nothing(training_type):
             add("training_type", normalise_training_type(training_type), (BLOCK, "training_type"))
 
-    base_models = _names(metadata.get("base_model"))  # as `base_models(card)`, from the metadata at hand
-    if base_models:
-        add("base_model", base_models[0] if len(base_models) == 1 else base_models, ("base_model",))
+    bases = _names(metadata.get("base_model"))  # `base_models(card)`, from the metadata at hand
+    if bases:
+        add("base_model", bases[0] if len(bases) == 1 else bases, ("base_model",))
         if not any(f.quantity == "training_type" for f in facts):
             add("training_type", "fine-tuning", ("base_model",), note="implied by base_model")
     for key, quantity in (("pipeline_tag", "task"), ("library_name", "library")):
