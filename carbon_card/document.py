@@ -6,7 +6,8 @@ inference") that are not a model's training. A file is a model card when somethi
 as one; it is something else only when nothing does and something marks it as that other
 kind. The benefit of the doubt goes to the model card, so that no card loses its facts:
 
-- front matter: a model card's, unless its keys are only a dataset card's or a Space's;
+- front matter: a model card's, unless its keys are only a dataset card's, a Space's or a web page's (the
+  Hub's blog: "title", "authors", "thumbnail"; a docs site's "sidebar_position");
 - without front matter, a model card when its file is named as one (`model_card.md`), its
   folder holds model files (`config.json`, weights), a heading names a model-card section
   (Model Details, Intended Uses, Training Data, Environmental Impact, ...; an Environmental
@@ -38,6 +39,7 @@ class DocumentKind(enum.Enum):
     DATASET_CARD = "a dataset card"
     SPACE = "a Space's README"
     PROJECT = "a project README"
+    PAGE = "a web page's source (a blog post, a docs page)"
 
 
 # A NamedTuple, not a frozen dataclass: `check` defines it at every start, and a dataclass costs five
@@ -62,6 +64,12 @@ _MODEL_KEYS = {"model-index", "co2_eq_emissions", "pipeline_tag", "library_name"
 _DATASET_KEYS = {"task_categories", "size_categories", "dataset_info", "annotations_creators", "source_datasets",
                  "task_ids", "language_creators", "multilinguality", "pretty_name"}
 _SPACE_KEYS = {"sdk", "app_file", "sdk_version", "app_port"}
+# A static site's page (the Hub's blog, a docs site): its front matter holds only a page's keys, one of which a
+# model card never has ("title: ...", "authors: ...", "thumbnail: ..." over a blog post; "sidebar_position: 3").
+_PAGE_KEYS = {"title", "authors", "author", "layout", "permalink", "date", "slug", "sidebar_position", "sidebar_label",
+              "nav_order", "weight", "draft", "categories", "description", "summary", "toc", "thumbnail", "tags",
+              "keywords"}
+_PAGE_ONLY_KEYS = {"title", "authors", "author", "layout", "permalink", "date", "slug", "sidebar_position", "nav_order"}
 
 # Files that only a model's folder holds.
 _MODEL_FILES = {"config.json", "adapter_config.json", "pytorch_model.bin", "model.safetensors", "tf_model.h5",
@@ -117,6 +125,9 @@ def document_kind(card: Card, folder: str | os.PathLike | None = None, names: Co
                                                        f"({', '.join(sorted(keys & _DATASET_KEYS)[:2])})")
         if "sdk" in keys and keys & (_SPACE_KEYS - {"sdk"}):
             return Document(DocumentKind.SPACE, "its front matter configures a Space (`sdk`)")
+        if keys <= _PAGE_KEYS and keys & _PAGE_ONLY_KEYS:
+            return Document(DocumentKind.PAGE, f"its front matter has only a web page's keys "
+                                               f"({', '.join(sorted(keys & _PAGE_ONLY_KEYS)[:2])})")
         return MODEL_CARD
     headings = _headings(card.body)
     if headings and _DATASET_TITLE_RE.match(headings[0]):

@@ -36,7 +36,7 @@ def front_matter_problem(ctx: Context) -> Findings:
 
 
 def not_a_model_card(ctx: Context) -> Findings:
-    """CC007: the file is a project README, a dataset card or a Space's README (`document`)."""
+    """CC007: the file is a project README, a dataset card, a Space's README or a web page (`document`)."""
     document = ctx.facts.document
     if document.is_model_card:
         return ()
@@ -184,12 +184,13 @@ CC006 = Rule(
 )
 CC007 = Rule(
     "CC007", "not-a-model-card", Severity.INFO,
-    "The file is not a model card (a project README, a dataset card, a Space's README): nothing else is checked.",
+    "The file is not a model card (a project README, a dataset card, a Space's README, a blog post or docs page): "
+    "nothing else is checked.",
     why="A directory walk finds every `README.md`, and not all of them describe a model: a project's README "
         "says what the project emitted, a docs page quotes a GPU for inference, a dataset card counts images. "
         "Read as a model card, their figures would become a model's training facts. A file is a model card "
-        "when something marks it as one: a front matter (unless it holds only a dataset card's or a Space's "
-        "keys), a file name such as `model_card.md`, model files beside it (`config.json`, weights), a "
+        "when something marks it as one: a front matter (unless it holds only a dataset card's, a Space's or a "
+        "web page's keys), a file name such as `model_card.md`, model files beside it (`config.json`, weights), a "
         "model-card section (Model Details, Intended Uses, Training Data, Environmental Impact, ...), a heading "
         "that says it copies a model's page on the Hub. Without "
         "any of these, a project's sections or set-up steps (Installation, Requirements, `git clone`) or a "
