@@ -66,10 +66,9 @@ _DATASET_KEYS = {"task_categories", "size_categories", "dataset_info", "annotati
 _SPACE_KEYS = {"sdk", "app_file", "sdk_version", "app_port"}
 # A static site's page (the Hub's blog, a docs site): its front matter holds only a page's keys, one of which a
 # model card never has ("title: ...", "authors: ...", "thumbnail: ..." over a blog post; "sidebar_position: 3").
-_PAGE_KEYS = {"title", "authors", "author", "layout", "permalink", "date", "slug", "sidebar_position", "sidebar_label",
-              "nav_order", "weight", "draft", "categories", "description", "summary", "toc", "thumbnail", "tags",
-              "keywords"}
 _PAGE_ONLY_KEYS = {"title", "authors", "author", "layout", "permalink", "date", "slug", "sidebar_position", "nav_order"}
+_PAGE_KEYS = _PAGE_ONLY_KEYS | {"sidebar_label", "weight", "draft", "categories", "description", "summary", "toc",
+                                "thumbnail", "tags", "keywords"}
 
 # Files that only a model's folder holds.
 _MODEL_FILES = {"config.json", "adapter_config.json", "pytorch_model.bin", "model.safetensors", "tf_model.h5",

@@ -175,7 +175,7 @@ def names_owner(card: Card, model_id: str | None) -> bool:
     return bool(owner) and owner.lower() in card.body_lower
 
 
-def _without_owner(name: str) -> str:
+def without_owner(name: str) -> str:
     """A repository id's name ("Llama-2-13b-hf" of "NousResearch/Llama-2-13b-hf"): the owner's
     words are not the model's."""
     return name.rsplit("/", 1)[-1]
@@ -189,7 +189,7 @@ def base_row_words(row_words: set[str], model_name: str) -> set[str]:
     """The words of this model's name beyond a table row's label that make it another model
     than the row (its fine-tuning: "chat", "ko", "function", "calling"); empty when the row is
     this model."""
-    own = model_words(_without_owner(model_name))
+    own = model_words(without_owner(model_name))
     row = {_version(word) for word in row_words}
     # Sizes, versions and dates ("17b", "16e", "0924") name the same model; a context length
     # ("262k") is a fine-tuning of it.
@@ -219,7 +219,7 @@ def attribute(card: Card, facts: list[Fact], model_name: str | None, copied: Cop
                 for fact in facts]
     if not any(_movable(f) for f in facts):
         return facts
-    name = _without_owner(model_name) if model_name else ""
+    name = without_owner(model_name) if model_name else ""
     own = model_words(name) if name else set()
     sections = _Sections(card, own, name_is_id, versions(name), compact_name(name)) if own else None
     body = card.body
@@ -319,7 +319,7 @@ def _variant_sections(card: Card, named_size: float | None) -> list[tuple[int, i
 def copied_from(card: Card, model_name: str | None, folder_name: str | None = None) -> Copied | None:
     """Whether this repository trained nothing: it converts another model's weights, was
     duplicated from another model's repository or says it is a copy (None when none of these)."""
-    own = model_words(_without_owner(model_name)) if model_name else set()
+    own = model_words(without_owner(model_name)) if model_name else set()
     named = own | (model_words(folder_name) if folder_name else set())
     # A name that says the model was trained ("finetune-LoRA-4bit": a fine-tune in 4-bit) is no conversion by its bits;
     # a file format's word ("-GGUF") still is.
@@ -362,7 +362,7 @@ def _duplicated_from(card: Card, own: set[str], model_id: str | None) -> str | N
     original = (card.metadata or {}).get("duplicated_from")
     if not isinstance(original, str) or not original.strip():
         return None
-    moved = own and model_words(_without_owner(original)) == own and names_owner(card, model_id)
+    moved = own and model_words(without_owner(original)) == own and names_owner(card, model_id)
     return None if moved else original.strip()[:100]
 
 

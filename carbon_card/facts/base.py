@@ -249,9 +249,7 @@ class Facts:
             return _metadata_checked_against_text(best, candidates)
         if quantity == "hardware":
             return _named_hardware(best, candidates)
-        last_row = best.reading is Reading.LAST_ROW
-        if (quantity in _IN_DOUBT_WHEN_TWO and (quantity != "emissions" or best.structured or last_row)
-                or quantity == "energy" and last_row) and isinstance(best.value, (int, float)) and any(
+        if _doubted_when_two(quantity, best) and isinstance(best.value, (int, float)) and any(
                 fact.origin == best.origin and fact.reading is best.reading and isinstance(fact.value, (int, float))
                 and not best.value / _AGREE <= fact.value <= best.value * _AGREE for fact in candidates):
             # Two figures read alike disagree ("| Training time | ~20 minutes |" and, further on, "| Training time |
@@ -279,9 +277,19 @@ class Facts:
 
 
 _IN_DOUBT_WHEN_TWO = frozenset({"accelerator_count", "wall_hours", "accelerator_hours", "params", "emissions"})
-"""Quantities whose two figures read alike that disagree leave the value in doubt; emissions, when read from fields,
-rows or the last rows of tables along a run (sentences state inference's, an earlier plan's, a per-item figure beside
-the training's); energy, only from such last rows (two fields of energy on a card are most often a run's parts)."""
+
+
+def _doubted_when_two(quantity: str, best: Fact) -> bool:
+    """Whether two figures of `quantity` read as `best` was that disagree leave the value in doubt: counts, hours and
+    sizes however read; emissions when read from fields, rows or the last rows of tables along a run (sentences
+    state inference's, an earlier plan's, a per-item figure beside the training's); energy only from such last rows
+    (two fields of energy on a card are most often a run's parts)."""
+    last_row = best.reading is Reading.LAST_ROW
+    if quantity == "energy":
+        return last_row
+    return quantity in _IN_DOUBT_WHEN_TWO and (quantity != "emissions" or best.structured or last_row)
+
+
 _AGREE = 1.1  # two figures within a tenth of each other are one, rounded
 
 

@@ -185,7 +185,7 @@ def facts_from_metadata(card: Card) -> tuple[list[Fact], list[FactProblem]]:
         if isinstance(training_type, str) and training_type.strip() and not block_states_nothing(training_type):
             add("training_type", normalise_training_type(training_type), (BLOCK, "training_type"))
 
-    bases = _names(metadata.get("base_model"))  # `base_models(card)`, from the metadata at hand
+    bases = base_models(card)
     if bases:
         add("base_model", bases[0] if len(bases) == 1 else bases, ("base_model",))
         if not any(f.quantity == "training_type" for f in facts):

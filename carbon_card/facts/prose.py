@@ -43,7 +43,9 @@ from ..units import (
     parse_energy_kwh,
     parse_mass_grams,
 )
-from .attribution import SIZE_IN_NAME_RE, TRAINING_QUANTITIES, base_row_words, compact_name, size_agrees, size_in_name
+from .attribution import (
+    SIZE_IN_NAME_RE, TRAINING_QUANTITIES, base_row_words, compact_name, size_agrees, size_in_name, without_owner,
+)
 from .base import Fact, FactProblem, Reading
 from .files import CODECARBON_TOTALS
 from .metadata import EXAMPLE_LEAD_RE, ILLUSTRATION_RE, base_models, normalise_training_type, states_nothing
@@ -1721,10 +1723,9 @@ class _Reader:
         names its repository exactly, so any other name is another model ("blip2-opt-6.7b" holds the words of
         "opt-6.7b", its language model's), but for the base the metadata names (`base_model`): a fine-tune has
         the size of the network it was trained through."""
-        own = self.model_name.rsplit("/", 1)[-1] if self.model_name else ""
         linked = compact_name(repository_name)
-        return bool(own) and linked != compact_name(own) and all(
-            linked != compact_name(base.rsplit("/", 1)[-1]) for base in base_models(self.card))
+        return bool(self.model_name) and linked != compact_name(without_owner(self.model_name)) and all(
+            linked != compact_name(without_owner(base)) for base in base_models(self.card))
 
     def _times_nodes(self, count: int, start: int) -> int:
         """A count of accelerators times the nodes or factor written before it: "16 nodes with 4 A100
