@@ -224,8 +224,9 @@ _COUNT_LAST_RE = lazy_compile(r"(?:\bx|×|\*)\s*(\d{1,6})\s*\)?\s*$", re.IGNOREC
 _COUNT_PRODUCT_RE = lazy_compile(r"^\s*(\d{1,6}(?:\s*[x×*]\s*\d{1,6})+)(?:\s*[x×*]\s*|\s+)(?=[^\d\s])", re.IGNORECASE)
 # "512 nodes of 6xV100", "4 nodes with 8 A100", "2 machines x 8 H100": nodes times the accelerators of each.
 NODES_OF = (r"(?:(?:gpu|compute|computing)\s+)?(?:nodes?|machines?|servers?|instances?|hosts?)\s*,?\s*"
-            r"(?:each(?:\s+one)?\s+)?(?:with|of|having|x|×|\*)")
-"""Nodes and what joins them to the accelerators of each ("nodes of", "GPU nodes each with"), after a count."""
+            r"(?:(?:each(?:\s+one)?\s+)?(?:with|of|having|x|×|\*)|each\s+of\s+which\s+(?:has|had|holds|contains))")
+"""Nodes and what joins them to the accelerators of each ("nodes of", "GPU nodes each with", "nodes each of which
+has"), after a count."""
 _NODES_PRODUCT_RE = lazy_compile(rf"^\s*(\d{{1,5}})\s+{NODES_OF}\s*(\d{{1,5}})\s*(?:x|×|\*)?\s*(?=[a-z])", re.IGNORECASE)
 # The digits of a product name are never a count: "Quadro RTX 8000 GPUs", "GeForce RTX 4090", "Tesla T4",
 # "Nvidia 3090 GPUs" (a vendor's name before digits names its product).
@@ -237,6 +238,8 @@ _COUNT_OF_RE = lazy_compile(r"\b(\d{1,6})\s*(?:x\s*)?(?:gpus|tpus|chips|accelera
                             re.IGNORECASE)
 # "NVIDIA A100x4", "T4x2": a count glued after the model number (not "1920x1080").
 _COUNT_GLUED_RE = lazy_compile(r"\b[a-z]{1,3}[ -]?\d{1,4}x(\d{1,3})(?![\w.])", re.IGNORECASE)
+# "We utilized an A100x8 * 4 for training": four nodes of A100x8.
+_GLUED_TIMES_RE = lazy_compile(r"\b[a-z]{1,3}[ -]?\d{1,4}x(\d{1,3})\s*[x×*]\s*(\d{1,4})(?![\w.]|\s*(?:GB|G\b))", re.IGNORECASE)
 # "Desktop device (1 x NVIDIA GeForce RTX 3060 + 32GB RAM)": a count first inside parentheses.
 _COUNT_IN_PARENTHESES_RE = lazy_compile(r"\(\s*(\d{1,6})\s*[x×*]\s*(?=[a-z])", re.IGNORECASE)
 # "NVIDIA A100-SXM4-80GB (single GPU)": one, said in a bracket after the name.
@@ -284,6 +287,9 @@ def parse_accelerator_count(text: str) -> int | None:
     vendor = _COUNT_AFTER_VENDOR_RE.match(text)  # the vendor's name before a count is no product's ("NVIDIA 3090")
     if vendor and int(vendor.group(1)) > 0:
         return int(vendor.group(1))
+    times = _GLUED_TIMES_RE.search(text)
+    if times and int(times.group(1)) * int(times.group(2)) > 0:
+        return int(times.group(1)) * int(times.group(2))
     for pattern in (_COUNT_FIRST_RE, _COUNT_LAST_RE, _COUNT_GLUED_RE, _COUNT_IN_PARENTHESES_RE, _COUNT_OF_RE):
         match = pattern.search(text)
         if match and int(match.group(1)) > 0 and not _PRODUCT_NAME_RE.search(text, 0, match.start(1)):

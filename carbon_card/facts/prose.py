@@ -216,7 +216,8 @@ _CUMULATIVE_HOURS_RE = lazy_compile(rf"cumulative\s+of\s+({_NUM})\s+hours?\s+of\
 _SLICE_RE = lazy_compile(r"(?:TPU[\s-]?(?:Pod\s)?[vV]?\d[a-z]?[- ]|\b[vV]\d[a-z]?-)(\d+)")  # "TPU v3-8", "v3-8 TPU"
 # "16 nodes with 4 A100 GPUs each", "4 nodes of 8 x H100s", "22 GPU nodes each with 8 A100", "32 computing
 # nodes each one with 4 NVIDIA V100": nodes times the count.
-_NODES_BEFORE_RE = lazy_compile(rf"(?<![\w.,])(\d{{1,5}})\s+{NODES_OF}\s*$", re.IGNORECASE)
+# The nodes may be named by their accelerator: "4 MI250 nodes each of which has 4 MI250 GPUs".
+_NODES_BEFORE_RE = lazy_compile(rf"(?<![\w.,])(\d{{1,5}})\s+(?:{_ACCEL}\s+)?{NODES_OF}\s*$", re.IGNORECASE)
 # "48 * 8 A100s", "32 x 8 A100": a factor before the count.
 _FACTOR_BEFORE_RE = lazy_compile(r"(?<![\w.,])(\d{1,5})\s*[x×*]\s*$", re.IGNORECASE)
 # "256 cores of a Cloud TPU v3 Pod": the parts of one named device.
@@ -234,7 +235,10 @@ _LABEL_END_BEFORE_RE = lazy_compile(r"[:：][*_ \t]*(?:[\w.-]+[ \t]+){0,3}\(?$")
 _TOOK_AFTER_RE = lazy_compile(rf"\s+took\s+(?:{_ABOUT_FIGURE})?\d")
 _EACH_BEFORE_RE = lazy_compile(r"\b(?:each|every|per)\s+(?:\w+\s+)?$", re.IGNORECASE)
 _CJK_AFTER_RE = lazy_compile(r"\s*[\u3000-\u9fff\uac00-\ud7af]")
-_COUNT_BOUND_BEFORE_RE = lazy_compile(r"\b(?:at\s+most|up\s+to|as\s+many\s+as|a\s+maximum\s+of)\b[^;]{0,40}$", re.IGNORECASE)
+_COUNT_BOUND_BEFORE_RE = lazy_compile(r"\b(?:at\s+(?:most|least)|up\s+to|as\s+many\s+as|an?\s+(?:maximum|minimum)\s+of)\b[^;]{0,40}$",
+                                     re.IGNORECASE)
+# A lower bound right before a count: "which can use a minimum of 8 40GB A100 GPUs", "at least 4 GPUs".
+_LOWER_BOUND_BEFORE_RE = lazy_compile(r"\b(?:at\s+least|(?:an?\s+)?minimum\s+of)\s*$", re.IGNORECASE)
 # What runs the model, not what trained it: a heading's, a line label's and a field label's words.
 _RUNS_THE_MODEL = r"inference|deployment|serving"
 # A line's label: "- **Minimum hardware:** ...", "Baseline: ...", "* Inference GPU: ...".
@@ -250,7 +254,7 @@ _TIMES_COUNT_RE = lazy_compile(r"\d+\s*[x×]")  # "8xH100 nodes": the accelerato
 _PER_NODE_AFTER_RE = lazy_compile(r"\s*(?:GPUs?\s+|TPUs?\s+)?(?:per|each|/|in\s+each)\s*(?:node|machine|server|host|instance)\b",
                                   re.IGNORECASE)
 _POD_AFTER_RE = lazy_compile(r"\s+pods?\b", re.IGNORECASE)
-_HOURS_AFTER_RE = lazy_compile(r"[\s-]*(?:hours?|hrs?|h)\b", re.IGNORECASE)
+_HOURS_AFTER_RE = lazy_compile(r"[\s-]*(?:hours?|hrs?|h|days?)\b", re.IGNORECASE)
 # What a model needs to run, or might have trained on, not what trained it: "the model can fit on a single V100 32GB
 # GPU"; "(requires ~130GB GPU RAM, so e.g. 2xA100 80GB)"; "we could have divided this time by three, just with 2 GPUs";
 # "The above command assumes training on 4 GPUs"; "The configuration has been tested on single GPU setup on a RTX5000";
@@ -293,6 +297,10 @@ _SUBJECT = r"(?:the\s+)?([A-Za-z][\w.]*(?:-[\w.]+)+)(?:\s+model)?\s+"  # a hyphe
 _FIELD_LABEL = r"(?:[a-z][a-z ]{0,30}:\s*)?"  # a subject after a field's label: "Hardware: Falcon-40B was trained on ..."
 _SUBJECT_MODEL_RE = lazy_compile(rf"\W*{_FIELD_LABEL}{_SUBJECT}(?:is|are|was|were|has\s+been)\s+(?:pre-?train|train|fine-?tun)",
                                  re.IGNORECASE)
+# A run named by the model it trains: "It takes 4 days to finetune AMD-Llama-135m-code on 4 MI250 GPUs" on the card of
+# AMD-Llama-135m is its code variant's run.
+_TRAINS_MODEL_RE = lazy_compile(r"\bto\s+(?:pre-?train|train|fine-?tune)\s+(?:the\s+)?([A-Za-z][\w.]*(?:-[\w.]+)+)",
+                                re.IGNORECASE)
 # A paragraph whose first words name a variant of this model: "Gemma-SEA-LION-v3-9B-IT was built using ... The training
 # process for fine-tuning was approximately 15 hours, ... on 8x H100" on the page of Gemma-SEA-LION-v3-9B.
 _PARAGRAPH_SUBJECT_RE = lazy_compile(rf"[ \t>*_-]*{_FIELD_LABEL}{_SUBJECT}(?:is|was|were|has\s+been)\b", re.IGNORECASE)
@@ -317,11 +325,16 @@ _CAPACITY_RE = lazy_compile(r"\b(?:can|could|will|to)\s+(?:fit|run)\b|\bfits\s+(
                             r"|\b(?:you(?:'ll|\s+will)?|will|would)\s+need\b|\bneeds\b"
                             # advice: "For the Yi-6B model, a node with 4 GPUs ... is recommended", "A typical hardware
                             # setup for finetuning the 34B model is a node with 8 GPUs"
-                            r"|\b(?:is|are)\s+recommended\b|\bwe\s+recommend\b|\btypical\s+(?:hardware\s+)?(?:setup|configuration)\b",
+                            r"|\b(?:is|are)\s+recommended\b|\bwe\s+recommend\b|\btypical\s+(?:hardware\s+)?(?:setup|configuration)\b"
+                            # an example's run: "Example usage (training on 4 GPUs):" before a training script
+                            r"|\bexample\s+usage\b|\busage\s+example\b"
+                            # what the code supports: "We now support LoRA fine-tuning for MiniCPM-Llama3-V 2.5, using
+                            # only 2 V100 GPUs!"
+                            r"|\bsupports?\s+(?:[\w-]+\s+){0,2}?(?:fine-?tuning|training)\b",
                             re.IGNORECASE)
 # Chinese and Japanese: "4张A100" (four A100 cards), "约4小时" (about 4 hours), "約160分" (minutes).
-# A card after its count may be named by its number alone: "6张3090", "3张TITAN".
-_CJK_COUNT_RE = lazy_compile(rf"(?:(?<![\d.])(\d{{1,5}})\s*(?:张|張|台|枚|块|塊|个|個)|单卡|單卡)\s*[-–]?\s*(?:\d+\s*GB\s*)?"
+# A card after its count may be named by its number alone: "6张3090", "3张TITAN"; its memory may come between: "160张40GB的A100".
+_CJK_COUNT_RE = lazy_compile(rf"(?:(?<![\d.])(\d{{1,5}})\s*(?:张|張|台|枚|块|塊|个|個)|单卡|單卡)\s*[-–]?\s*(?:\d+\s*GB\s*的?\s*)?"
                              rf"({_ACCEL}|[2-5]0[5-9]0(?:\s?Ti)?(?![\d.])|(?i:titan)(?:\s?(?:RTX|Xp?|V)\b)?)")
 # A GeForce card named by its number alone, where the words make it a card: a count before a plural ("4x 4090s", "two
 # 3090s") or "GPUs" after ("on 4 4090 GPUs"); a bare number is as likely a step count or, in the plural, a decade. Not
@@ -338,6 +351,8 @@ def _geforce(number: str) -> str:
     return f"{'GTX' if number[0] == '1' else 'RTX'} {number}"
 
 
+# A clock's hour right before its minutes: "2017年10月14日0时25分" is 0:25, no 25 minutes of training.
+_CLOCK_HOUR_BEFORE_RE = lazy_compile(r"\d\s*[时時点]\s*$")
 _CJK_HOURS_AFTER_RE = lazy_compile(r"\s*(?:GPU|TPU|卡)?\s*(?:小时|小時|時間)")
 # Korean days ("약 10일 학습", "10일간"), not a date's day ("5월 10일").
 _CJK_DURATION_RE = lazy_compile(r"(?<![\d.])(?<!월)(?<!월 )(\d+(?:\.\d+)?)\s*(?:个|個)?(小时|小時|時間|分钟|分鐘|分(?![类類析布])|天|日間|시간"
@@ -366,6 +381,9 @@ _EMISSION_WORD_RE = lazy_compile(r"emission|emitted|carbon footprint", re.IGNORE
 # all experiments".
 _PROJECT_TOTAL_RE = lazy_compile(r"\b(?:this|the|our|whole|entire)\s+(?:analysis|project|study)\b"
                                  r"|\ball\s+(?:the\s+|our\s+)?(?:experiments|runs|models|components)\b", re.IGNORECASE)
+# A run said to be a family's: "- **GPUs:** 256 * Nvidia Tesla A100 (for whole model series training)".
+_FAMILY_RUN_RE = lazy_compile(r"\bfor\s+(?:the\s+)?(?:whole|entire|all)\s+(?:the\s+)?(?:model\s+)?(?:series|family|models)\b",
+                              re.IGNORECASE)
 # The lines of a `co2_eq_emissions` block written in the body, indented under it ("\temissions: 0.001477 ([CO₂eq],
 # in kg)"), and the unit said beside a number; a line that is not indented ends the block.
 _QUOTED_BLOCKS, _QUOTED_LINES = 4, 12
@@ -911,7 +929,8 @@ class _Reader:
             # "1 pod TPU v3-256 = 32 nodes of TPU VM v3-8 (8 TPU per node) = 256 TPU v3": the result.
             count = parse_accelerator_count(value.rsplit("=", 1)[-1])
             if count is not None:
-                self.add("accelerator_count", count, value, start, note=note, reading=Reading.FIELD)
+                scope = "family" if _FAMILY_RUN_RE.search(value) else "model"
+                self.add("accelerator_count", count, value, start, scope=scope, note=note, reading=Reading.FIELD)
             return True
         if kind == "hours":
             return self._labelled_hours(label, value, start, note)
@@ -1541,7 +1560,8 @@ class _Reader:
                         else:
                             self.add("accelerator_count", int(match.group(1) or 1), text, start, note="sentence")
                     elif pattern is _CJK_DURATION_RE:
-                        if not _CJK_DATA_AFTER_RE.match(self.body, match.end()):  # not a 178-hour training set
+                        if not (_CJK_DATA_AFTER_RE.match(self.body, match.end())  # not a 178-hour training set
+                                or match.group(2) == "分" and _CLOCK_HOUR_BEFORE_RE.search(self.body, max(0, start - 8), start)):
                             hours = float(match.group(1)) * _CJK_HOURS[match.group(2)]
                             self.add("wall_hours", hours, text, start, scope=run_scope, note="sentence")
                     elif _DATA_LABEL_RE.match(line_before) or _OF_DATA_AFTER_RE.match(self.body, match.end()) \
@@ -1565,6 +1585,9 @@ class _Reader:
                         # "Falcon-40B-Instruct was trained on AWS SageMaker, on 32 A100 40GB GPUs" on the page of
                         # falcon-7b-instruct: a model of another size is another model.
                         self._not_this_model(read_before, TRAINING_QUANTITIES, f"of {subject.group(1)}")
+                    elif (trained := _TRAINS_MODEL_RE.search(clause)) and (self._names_a_variant(trained.group(1))
+                                                                           or self._names_another_size(trained.group(1))):
+                        self._not_this_model(read_before, TRAINING_QUANTITIES, f"of {trained.group(1)}")
                     elif (variant := self._section_subject(start)) and self._names_a_variant(variant):
                         # "## Training details\n\nGerPT2-large is trained on ... Training took roughly 12 days on
                         # 8 TPUv3 cores." on GerPT2's card: the section is about the large variant.
@@ -1584,7 +1607,7 @@ class _Reader:
         """How many accelerators a sentence's match of `_HARDWARE_RE` names, with the words around it."""
         start, end = match.start(), match.end()
         if _HOURS_AFTER_RE.match(self.body, end, end + 12):
-            return None  # "10 V100 GPU hours": accelerator-hours, not ten accelerators
+            return None  # "10 V100 GPU hours", "6,250 A100 GPU days": accelerator-time, not a count
         count = match.group(1) or match.group(3)
         # "a single V100"; "their dual T4 GPU environment"
         count = counted(count) if count else None
@@ -1616,8 +1639,8 @@ class _Reader:
             # many each server holds is not said.
             each = servers.group(1)
             return count * counted(each) if each else None
-        if self._bound_before(start):
-            return None  # "on up to 8 A100 GPUs", "with less than 4 V100": a bound, not the count
+        if self._bound_before(start) or _LOWER_BOUND_BEFORE_RE.search(self.body, max(0, start - 20), start):
+            return None  # "on up to 8 A100 GPUs", "with less than 4 V100", "a minimum of 8 A100": a bound, not the count
         if count == 1:
             parts = _PARTS_OF_BEFORE_RE.search(self.body[max(0, start - 40) : start])
             if parts:  # "256 cores of a Cloud TPU v3 Pod": the cores are counted
