@@ -2515,3 +2515,11 @@ def test_a_count_for_a_whole_model_series_is_the_family_s():
     assert "(for whole model series training)" in card.text
     assert facts.value("accelerator_count") is None
     assert [f.scope for f in facts.facts if f.quantity == "accelerator_count"] == ["family"]
+
+
+def test_what_the_code_supports_is_no_run():
+    # "* [2024.05.28] 💫 We now support LoRA fine-tuning for MiniCPM-Llama3-V 2.5, using only 2 V100 GPUs!": news of
+    # the code, not the model's training.
+    card, facts = _gold("openbmb__MiniCPM-Llama3-V-2_5.md", "openbmb/MiniCPM-Llama3-V-2_5")
+    line = next(number for number, text in enumerate(card.text.splitlines(), 1) if "We now support LoRA" in text)
+    assert not [f for f in facts.facts if f.quantity == "accelerator_count" and f.line == line]
