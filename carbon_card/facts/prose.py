@@ -638,6 +638,7 @@ _TRANSLATED_LABELS = {
 }
 _REMARK_RE = lazy_compile(r"\s*[(（][^()（）]*[)）]\s*")
 _SIZE_LABELS = {"size", "parameters", "number of parameters", "model size", "params", "parameter count", "# of parameters",
+                "total parameters", "total params", "total number of parameters",
                 "\\# of parameters", "#params", "# params", "no. of parameters", "n parameters", "n_parameters"}
 _LATEX_RE = lazy_compile(r"\\+[()\[\]]|\\?(?:text|mathrm)(?=\{)|[{}$]")  # a table's cell has lost its backslashes
 
@@ -2267,7 +2268,7 @@ def _column_kind(header: str) -> tuple[str, str | None, str] | None:
         accelerator = _ACCELERATOR_COLUMN_RE.search(key)
         return ("accelerator_hours" if accelerator else "wall_hours", "h" if "hour" in key else "days", "model")
     if "token" in key and not _NOT_TRAINING_TOKENS_COLUMN_RE.search(key):  # not "| Max Num Tokens |", a length
-        return ("train_tokens", None, "model")
+        return ("train_tokens", unit, "model")  # "| Tokens (Billion) |": the cells' scale
     if _ACCELERATORS_COLUMN_RE.fullmatch(key.strip()):
         return ("accelerators", None, "model")  # "| GPUs |": "1xV100 32GB", each row's accelerators
     if _PARAMS_COLUMN_RE.match(key):
@@ -2295,9 +2296,14 @@ def _table_value(cell: str, quantity: str, unit: str | None) -> float | None:
                 # "7.7 GB", "1.3B (fp16)": not a count of parameters alone; "1,017 B": a decimal comma
                 # (French) or a thousands one? One thousand billion parameters is as unlikely as not.
                 return None
+            if stray := _FULL_COUNT_SCALED_RE.fullmatch(text):
+                return float(stray.group(1))  # "56931622 M": a count in full digits, its scale a stray letter
             number = parse_count(text)
             scale = (unit or "").strip().upper()
             return number * _PARAM_SCALES[scale] if scale in _PARAM_SCALES and text[-1:].isdigit() else number
+        if quantity == "train_tokens":
+            scale = (unit or "").strip().upper()
+            return parse_count(text) * (_TOKEN_SCALES.get(scale, 1.0) if text[-1:].isdigit() else 1.0)
         return parse_count(text) * (24 if unit == "days" else 1)  # the other quantities' cells are counts or hours
     except UnitError:
         return None
@@ -2311,10 +2317,12 @@ _SIZE_LABEL_RE = lazy_compile(_MODEL_SIZE, re.IGNORECASE)
 _SIZE_HEADER_RE = lazy_compile(r"param|size|model", re.IGNORECASE)
 _PARAMS_COLUMN_RE = lazy_compile(r"(?:#\s*)?(?:total\s+|number\s+of\s+)?(?:params|parameters?|parameter\s+count)\b"
                                   r"|参数|パラメータ|파라미터")
+_FULL_COUNT_SCALED_RE = lazy_compile(r"(\d{7,})\s*[KMB]", re.IGNORECASE)
 _COMMA_BEFORE_SCALE_RE = lazy_compile(r"\d{1,3},\d{3}\s*[a-z]+", re.IGNORECASE)
 # "| Params (M) |", "| Params / M |", "# of parameters (million): 46.51": a bare number's scale
 _PARAM_SCALES = {"K": 1e3, "M": 1e6, "B": 1e9, "THOUSAND": 1e3, "THOUSANDS": 1e3, "MILLION": 1e6, "MILLIONS": 1e6,
                  "BILLION": 1e9, "BILLIONS": 1e9}
+_TOKEN_SCALES = {**_PARAM_SCALES, "T": 1e12, "TRILLION": 1e12, "TRILLIONS": 1e12}
 _DATA_TABLE_RE = lazy_compile(r"(?:training\s+)?(?:corpus|corpora|datasets?|data\s*sets?|data\s+sources?|languages?)\b",
                               re.IGNORECASE)
 _CELL_WORD_RE = lazy_compile(r"[a-z]{2,}[ ,]")
