@@ -237,9 +237,10 @@ _PRODUCT_NAME_RE = lazy_compile(r"\b(?:rtx|gtx|quadro|titan|radeon|instinct|mi|r
 _COUNT_OF_RE = lazy_compile(r"\b(\d{1,6})\s*(?:x\s*)?(?:gpus|tpus|chips|accelerators|cards|devices|(?<=\b1 )(?:gpu|tpu|card))\b",
                             re.IGNORECASE)
 # "NVIDIA A100x4", "T4x2": a count glued after the model number (not "1920x1080").
-_COUNT_GLUED_RE = lazy_compile(r"\b[a-z]{1,3}[ -]?\d{1,4}x(\d{1,3})(?![\w.])", re.IGNORECASE)
+_GLUED_COUNT = r"\b[a-z]{1,3}[ -]?\d{1,4}x(\d{1,3})"
+_COUNT_GLUED_RE = lazy_compile(rf"{_GLUED_COUNT}(?![\w.])", re.IGNORECASE)
 # "We utilized an A100x8 * 4 for training": four nodes of A100x8.
-_GLUED_TIMES_RE = lazy_compile(r"\b[a-z]{1,3}[ -]?\d{1,4}x(\d{1,3})\s*[x×*]\s*(\d{1,4})(?![\w.]|\s*(?:GB|G\b))", re.IGNORECASE)
+_GLUED_TIMES_RE = lazy_compile(rf"{_GLUED_COUNT}\s*[x×*]\s*(\d{{1,4}})(?![\w.]|\s*(?:GB|G\b))", re.IGNORECASE)
 # "Desktop device (1 x NVIDIA GeForce RTX 3060 + 32GB RAM)": a count first inside parentheses.
 _COUNT_IN_PARENTHESES_RE = lazy_compile(r"\(\s*(\d{1,6})\s*[x×*]\s*(?=[a-z])", re.IGNORECASE)
 # "NVIDIA A100-SXM4-80GB (single GPU)": one, said in a bracket after the name.
