@@ -2534,3 +2534,19 @@ def test_a_total_parameters_field_a_stray_scale_and_a_token_column_s_scale():
     assert max(f.value for f in facts.facts if f.quantity == "train_tokens") == pytest.approx(1.25913e12)
     # "| Total Parameters |" over "56931622 M": a count in full digits, its "M" a stray letter.
     assert _chosen_where("abdouaziiz__bert-base-wolof.md", "56931622 M", "params", "abdouaziiz/bert-base-wolof") == 56931622
+
+
+def test_autotrain_s_line_of_a_job_the_card_names_under_another_owner_is_no_safe_fix():
+    # A re-upload: its code loads "wajidlinux99/gibberish-text-detector", and "# Original Repository" names the job's,
+    # "madhurjindal/autonlp-Gibberish-Detector-492513457"; the line "CO2 Emissions (in grams): 5.527544460835904" is
+    # that job's. Written only as an unsafe fix.
+    card, facts = _gold("wajidlinux99__gibberish-text-detector.md", "wajidlinux99/gibberish-text-detector")
+    assert "# Original Repository" in card.text
+    assert "emissions" not in (propose(assess(card, facts)).block or {})
+    assert propose(assess(card, facts), unsafe=True).block["emissions"] == pytest.approx(5.52754)
+    # A job's repository renamed by the card's code is no other owner's: "0-hero/autotrain-legal-summarisation-..."
+    # loaded on 0-hero/led-large-legal-summary's card stays a safe fix.
+    card, facts = _gold("0-hero__led-large-legal-summary.md", "0-hero/led-large-legal-summary")
+    assert "0-hero/autotrain-legal-summarisation" in card.text
+    from carbon_card.facts.attribution import autotrain_job_elsewhere
+    assert not autotrain_job_elsewhere(card, facts.model_name)

@@ -55,8 +55,8 @@ from ..card import Card
 from ..units import parse_count
 from .base import Copied, Fact, Reading
 
-__all__ = ["CONVERSION_WORDS", "TRAINING_QUANTITIES", "attribute", "base_row_words", "copied_from", "copied_metadata",
-           "model_words", "names_owner", "size_agrees"]
+__all__ = ["CONVERSION_WORDS", "TRAINING_QUANTITIES", "attribute", "autotrain_job_elsewhere", "base_row_words",
+           "copied_from", "copied_metadata", "model_words", "names_owner", "size_agrees"]
 
 # Training figures: what a conversion, a base or a family section states of a training run.
 # (Parameters are not moved: a quantised 8B model still has 8B parameters.)
@@ -341,6 +341,37 @@ def copied_from(card: Card, model_name: str | None, folder_name: str | None = No
     if merged is not None:
         return Copied("the merged models", f"the card says it is a merge ('{merged.group(0)}'): a merge trains nothing")
     return None
+
+
+# AutoTrain's job id ("- Model ID: 492513457"), and the repository it names: AutoTrain calls a job's repository after it
+# ("madhurjindal/autonlp-Gibberish-Detector-492513457").
+_AUTOTRAIN_JOB_RE = lazy_compile(r"Model ID:\s*(\d{5,})")
+_JOB_REPOSITORY_BEFORE_RE = lazy_compile(r"\b([\w.-]+)/([\w.-]+-)$")
+
+
+def autotrain_job_elsewhere(card: Card, model_name: str | None) -> bool:
+    """Whether the card names this repository under one owner and its AutoTrain job's repository under another: the
+    card of a re-upload ("wajidlinux99/gibberish-text-detector" in its code, "# Original Repository
+    ***madhurjindal/autonlp-Gibberish-Detector-492513457" at its end). Then whether AutoTrain's line is this
+    repository's run is a reading, not a statement. (A repository renamed or moved keeps its old id in the card's code:
+    the card does not say which it is.)"""
+    if model_name is None or "Model ID" not in card.body:
+        return False
+    job = _AUTOTRAIN_JOB_RE.search(card.body)
+    if job is None:
+        return False
+    name = without_owner(model_name)
+    owners, at = set(), card.body.find(job.group(1), job.end())
+    while at >= 0 and len(owners) < _SECTIONS_MAX:
+        if repository := _JOB_REPOSITORY_BEFORE_RE.search(card.body, max(0, at - 100), at):
+            if compact_name(repository.group(2) + job.group(1)) == compact_name(name):
+                return False  # this repository is the job's
+            owners.add(repository.group(1).lower())
+        at = card.body.find(job.group(1), at + len(job.group(1)))
+    if not owners or f"/{name}" not in card.body:
+        return False
+    own = {found.group(1).lower() for found in re.finditer(rf"([\w.-]+)/{re.escape(name)}(?![\w.-])", card.body)}
+    return bool(own) and not own & owners
 
 
 def copied_metadata(facts: list[Fact], copied: Copied | None) -> list[Fact]:

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .._cached import cached_property
+from ..facts.attribution import autotrain_job_elsewhere
+from ..facts.base import Reading
 from ..facts.lift import Lift, liftable
 from ..facts.metadata import names_training_type_alone
 from .base import Finding, FixSafety
@@ -57,7 +59,8 @@ class FixContext:
         """The change of `key` for `finding`, with the finding's own safety: a safe rule's fix that
         another finding doubts is unsafe, and so is hardware that carbon-card cannot name ("GPU
         Power" in a Hardware Type field), and so are hours but on one accelerator a structured
-        statement counts, and so is a training type the card words in more than the type's name."""
+        statement counts, and so is a training type the card words in more than the type's name, and AutoTrain's
+        line of a job the card names under another repository."""
         safety = finding.fix_safety
         if key == "hardware_used" and not _known_hardware(value):
             safety = FixSafety.UNSAFE
@@ -71,6 +74,12 @@ class FixContext:
             # power by it: on several accelerators, cards write wall-clock hours or their sum alike;
             # where the card does not say how many ("H100 Hopper nodes"), which it is is a guess; and
             # a sentence's one device ("on a single T4") is no structured statement to rest on.
+            safety = FixSafety.UNSAFE
+        lift = self.lifts.get(key)
+        if lift is not None and lift.fact.reading is Reading.AUTOTRAIN \
+                and autotrain_job_elsewhere(self.card, self.facts.model_name):
+            # AutoTrain's line of a job whose repository the card names as another than this one (renamed, moved or
+            # re-uploaded): whether this repository holds that run is a reading.
             safety = FixSafety.UNSAFE
         return Change(finding.code, key, value, safety, description)
 
