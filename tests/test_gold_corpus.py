@@ -2550,3 +2550,12 @@ def test_autotrain_s_line_of_a_job_the_card_names_under_another_owner_is_no_safe
     assert "0-hero/autotrain-legal-summarisation" in card.text
     from carbon_card.facts.attribution import autotrain_job_elsewhere
     assert not autotrain_job_elsewhere(card, facts.model_name)
+
+
+def test_a_lower_bound_of_accelerator_hours_equals_no_wall_clock_time():
+    # "trained on a 2x A100 GPU with 80GB memory for 21 days or over 500 gpu hours": 504 h on two GPUs is over 500
+    # GPU-hours, no wall-clock time written as accelerator-hours (CC404).
+    card, facts = _gold("Linaqruf__animagine-xl-3.0.md", "Linaqruf/animagine-xl-3.0")
+    assert "for 21 days or over 500 gpu hours" in card.text
+    assert facts.value("wall_hours") == 504 and facts.value("accelerator_hours") == 500
+    assert "CC404" not in {finding.code for finding in assess(card, facts).findings}

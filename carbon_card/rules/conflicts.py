@@ -83,6 +83,9 @@ def emissions_conflicts(ctx: Context) -> Findings:
                           f"= {format_grams(fact.value)} g", position)]
 
 
+_LOWER_BOUND_BEFORE_RE = lazy_compile(r"(?:\b(?:over|more\s+than|at\s+least)|[>≥])\s*~?\s*$", re.IGNORECASE)
+
+
 def hours_conflicts(ctx: Context) -> Findings:
     """CC404: wall-clock hours that equal the accelerator-hours, or are N times another wall-clock figure."""
     facts = ctx.facts
@@ -94,11 +97,18 @@ def hours_conflicts(ctx: Context) -> Findings:
     accelerator_hours = sorted(facts.all("accelerator_hours"), key=lambda fact: fact.value)
     values = [fact.value for fact in accelerator_hours]
     wall = facts.all("wall_hours")
+    lines: list[str] = []
     for hours in wall:
         same = None
         if hours.value > 0:
             at = bisect.bisect_left(values, hours.value / 1.02)
             same = accelerator_hours[at] if at < len(values) and values[at] <= hours.value * 1.02 else None
+        if same is not None and same.origin == "prose" and same.line:
+            # "for 21 days or over 500 gpu hours" on 2 A100s: a lower bound equals nothing.
+            lines = lines or ctx.card.text.splitlines()
+            line = lines[same.line - 1] if same.line <= len(lines) else ""
+            if _LOWER_BOUND_BEFORE_RE.search(line, 0, max(0, line.find(same.text))):
+                same = None
         if same is not None:
             return [CC404.finding(f"{hours.text!r} ({hours.provenance()}) is wall-clock time but equals the "
                                   f"accelerator-hours at {same.provenance()}; with {count} accelerators the "
