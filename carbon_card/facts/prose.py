@@ -404,6 +404,7 @@ _DESCRIPTION_HEADING_RE = lazy_compile(rf"^#{{1,6}}[ \t]+(model_name|{'|'.join(_
 _DESCRIPTION_NUMBER_RE = lazy_compile(rf"\s*({_NUM})\s*")
 # A figure of energy or power where a field names hardware: "GPU: 0 kWh", "GPU: 250 W".
 _ENERGY_OR_POWER_RE = lazy_compile(r"[~≈]?\s*\d[\d.,]*\s*(?:[kmg]?wh|[kmg]?w)\b", re.IGNORECASE)
+_DURATION_VALUE_RE = lazy_compile(r"[~≈]?\s*\d[\d.,]*\s*(?:h|hrs?|hours?|horas?|heures?|stunden|ore)\b", re.IGNORECASE)
 # A file system's path, in a code span or not: "`/home/user/project/`", "~/runs", "C:\\models".
 _PATH_RE = lazy_compile(r"`?(?:~|\.{1,2})?/\S*`?|`?[A-Za-z]:\\\S*`?")
 # A list item of an average or a rate, over nested items: "- **Average per Run:**", "* Per epoch:".
@@ -622,7 +623,7 @@ _TRANSLATED_LABELS = {
     "하드웨어 유형": "hardware", "하드웨어": "hardware", "사용 시간": "hours", "학습 시간": "hours",
     "클라우드 제공자": "cloud_provider", "컴퓨팅 지역": "location", "탄소 배출량": "emissions",
     # Spanish, Portuguese, French, German, Italian
-    "tipo de hardware": "hardware", "horas utilizadas": "hours", "horas usadas": "hours",
+    "tipo de hardware": "hardware", "horas utilizadas": "hours", "horas usadas": "hours", "horas de gpu": "hours",
     "proveedor de nube": "cloud_provider", "región de cómputo": "location", "carbono emitido": "emissions",
     "provedor de nuvem": "cloud_provider", "região de computação": "location",
     "type de matériel": "hardware", "heures utilisées": "hours", "fournisseur de cloud": "cloud_provider",
@@ -920,8 +921,10 @@ class _Reader:
                 self.problem(f"{note}: {value!r} has no known unit of energy; say Wh, kWh or MWh", start, "energy")
             return bool(found)
         if kind == "hardware":
-            if _ENERGY_OR_POWER_RE.match(value):
-                return True  # "- GPU: 0 kWh (not properly estimated)" under "Power Consumption": an energy, no hardware
+            if _ENERGY_OR_POWER_RE.match(value) or _DURATION_VALUE_RE.match(value):
+                # "- GPU: 0 kWh (not properly estimated)" under "Power Consumption": an energy, no hardware; "| Horas de
+                # GPU | 233 h (PUE: 1,47) |": a duration
+                return True
             if len(value.split()) > 8 and _SENTENCE_VERB_RE.search(value):
                 # "**Hardware**: `StableLM-3B-4E1T` was trained on ... 256 NVIDIA A100 40GB GPUs ... and
                 # took approximately 30 days": a sentence after a label, read as a sentence.
