@@ -7,8 +7,11 @@ say so when a unit is unknown instead of guessing.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import math
 import re
+from collections.abc import Iterator
 
 from ._regex import lazy_compile
 
@@ -100,8 +103,43 @@ def _scaled(pattern, text: str, what: str, units: dict[str, float], default_unit
     return _float(match.group(1)) * units[unit]
 
 
+# Whether the text being read writes decimal commas (`decimal_commas`): then "447,327" is 447.327, not 447327.
+_DECIMAL_COMMAS: contextvars.ContextVar[bool] = contextvars.ContextVar("decimal_commas", default=False)
+_ONE_GROUP_RE = lazy_compile(r"[+-]?\d{1,3},\d{3}")  # one comma before three digits: a thousands' or a decimal's
+
+
+@contextlib.contextmanager
+def decimal_commas(on: bool) -> Iterator[None]:
+    """Numbers read inside read "447,327" as 447.327 when `on`: the text writes its decimals with commas
+    (`writes_decimal_commas`). Several groups ("1,234,567") are thousands whatever the text."""
+    token = _DECIMAL_COMMAS.set(on)
+    try:
+        yield
+    finally:
+        _DECIMAL_COMMAS.reset(token)
+
+
+# A decimal comma no thousands separator can be ("345,25 kg", "PUE 1,47"), and a thousands separator no decimal comma
+# can be ("1,234,567", "12,345.6").
+_UNAMBIGUOUS_DECIMAL_COMMA_RE = lazy_compile(r"(?<![\w.,])\d+,\d{1,2}(?![\w,])")
+_UNAMBIGUOUS_THOUSANDS_RE = lazy_compile(r"\d,\d{3}(?:,\d{3}|\.\d)")
+
+
+def writes_decimal_commas(text: str) -> bool:
+    """Whether a text writes its decimals with commas: twice where no thousands separator can be ("271,7 h (PUE 1,4)"),
+    and never a comma that only thousands can be."""
+    if "," not in text:
+        return False
+    decimals = 0
+    for _ in _UNAMBIGUOUS_DECIMAL_COMMA_RE.finditer(text):
+        decimals += 1
+        if decimals == 2:
+            return _UNAMBIGUOUS_THOUSANDS_RE.search(text) is None
+    return False
+
+
 def _float(number: str) -> float:
-    if _DECIMAL_COMMA_RE.fullmatch(number):
+    if _DECIMAL_COMMA_RE.fullmatch(number) or _DECIMAL_COMMAS.get() and _ONE_GROUP_RE.fullmatch(number):
         return float(number.replace(",", "."))
     return float(number.replace(",", "").replace("_", ""))
 

@@ -2568,3 +2568,15 @@ def test_a_duration_under_an_accelerator_s_label_is_no_hardware():
     assert "| Horas de GPU | 233 h (PUE: 1,47) |" in card.text
     assert not [f for f in facts.facts if f.quantity in ("accelerator_count", "hardware") and f.value in (233, "233 h (PUE: 1,47)")]
     assert [f.value for f in facts.facts if f.quantity == "accelerator_hours"] == [233]
+
+
+def test_a_text_of_decimal_commas_reads_its_ambiguous_ones_as_decimals():
+    # A Spanish write-up of a carbon card: "271,7 h (PUE 1,4)" write decimals with commas, so "| Emisiones de CO₂ |
+    # 447,327 kg CO₂eq |" is 447.327 kg (447,327 g), not 447 t; the label's "CO₂" and "Emisiones" name emissions.
+    card, facts = _gold("686f6c61__radar-huggingface-dataset__data_23f3001819_tds-carbon-card.md")
+    assert "| Emisiones de CO₂ | 447,327 kg CO₂eq |" in card.text
+    assert [f.value for f in facts.facts if f.quantity == "emissions"] == [447327]
+    from carbon_card.units import writes_decimal_commas
+    assert writes_decimal_commas(card.body)
+    # An English card's thousands ("176,247,271,424 parameters") keep "3,072 GPUs" a thousands' comma.
+    assert not writes_decimal_commas(read_card(GOLD / "cards" / "bigscience__bloom-3b.md").body)

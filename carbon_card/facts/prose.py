@@ -37,11 +37,13 @@ from ..units import (
     THOUSANDS,
     UnitError,
     counted,
+    decimal_commas,
     parse_accelerator_count,
     parse_count,
     parse_duration_hours,
     parse_energy_kwh,
     parse_mass_grams,
+    writes_decimal_commas,
 )
 from .attribution import (
     SIZE_IN_NAME_RE, TRAINING_QUANTITIES, base_row_words, compact_name, size_agrees, size_in_name, without_owner,
@@ -508,7 +510,7 @@ _LABELLED_RE = lazy_compile(
 _H1_RE = lazy_compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 
 
-_EMISSIONS_LABEL_RE = lazy_compile(r"carbon emitted|emission|co2|carbon footprint")
+_EMISSIONS_LABEL_RE = lazy_compile(r"carbon emitted|emission|emisi[oó]n|co2|co₂|carbon footprint")  # "| Emisiones de CO₂ |"
 # Not the training's total: "Annual Inference Emissions", "Energy per query", "Per-Document Energy" (a rate of
 # anything but a training run is no training's figure).
 _NOT_TRAINING_LABEL_RE = lazy_compile(rf"{_RUNS_THE_MODEL}|annual|yearly|\bper[\s-]+(?!(?:training\s+)?run\b)\w"
@@ -2061,7 +2063,8 @@ def facts_from_prose(card: Card, model_name: str | None = None,
     `named_size`, the parameters the name states, tells a sentence about a model of another size."""
     if not card.body.strip():
         return [], []
-    return _Reader(card, model_name, named_size).read()
+    with decimal_commas(writes_decimal_commas(card.body)):  # "447,327 kg" in a text of "PUE 1,47" is 447.327 kg
+        return _Reader(card, model_name, named_size).read()
 
 
 def first_heading(card: Card) -> str | None:
