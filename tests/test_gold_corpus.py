@@ -2580,3 +2580,13 @@ def test_a_text_of_decimal_commas_reads_its_ambiguous_ones_as_decimals():
     assert writes_decimal_commas(card.body)
     # An English card's thousands ("176,247,271,424 parameters") keep "3,072 GPUs" a thousands' comma.
     assert not writes_decimal_commas(read_card(GOLD / "cards" / "bigscience__bloom-3b.md").body)
+
+
+def test_co2_written_with_a_zero_is_co2_and_its_rate_no_emissions():
+    # "We use 336.566 Kg C02/MWH as the standard value of CO2 emission per megawatt hour" on MOMENT's card: a grid's
+    # intensity, its gas written with a zero.
+    card, facts = _gold("AutonLab__MOMENT-1-large.md", "AutonLab/MOMENT-1-large")
+    assert "336.566 Kg C02/MWH" in card.text
+    assert not [f for f in facts.facts if f.quantity == "emissions"]
+    from carbon_card.units import parse_mass_grams
+    assert parse_mass_grams("0.5 kg C02") == 500
