@@ -103,22 +103,7 @@ def _scaled(pattern, text: str, what: str, units: dict[str, float], default_unit
     return _float(match.group(1)) * units[unit]
 
 
-# Whether the text being read writes decimal commas (`decimal_commas`): then "447,327" is 447.327, not 447327.
-_DECIMAL_COMMAS: contextvars.ContextVar[bool] = contextvars.ContextVar("decimal_commas", default=False)
 _ONE_GROUP_RE = lazy_compile(r"[+-]?\d{1,3},\d{3}")  # one comma before three digits: a thousands' or a decimal's
-
-
-@contextlib.contextmanager
-def decimal_commas(on: bool) -> Iterator[None]:
-    """Numbers read inside read "447,327" as 447.327 when `on`: the text writes its decimals with commas
-    (`writes_decimal_commas`). Several groups ("1,234,567") are thousands whatever the text."""
-    token = _DECIMAL_COMMAS.set(on)
-    try:
-        yield
-    finally:
-        _DECIMAL_COMMAS.reset(token)
-
-
 # A decimal comma no thousands separator can be ("345,25 kg", "PUE 1,47"), and a thousands separator no decimal comma
 # can be ("1,234,567", "12,345.6").
 _UNAMBIGUOUS_DECIMAL_COMMA_RE = lazy_compile(r"(?<![\w.,])\d+,\d{1,2}(?![\w,])")
@@ -138,8 +123,38 @@ def writes_decimal_commas(text: str) -> bool:
     return False
 
 
+class _Convention:
+    """How the text being read writes its numbers, looked at only when a number could be read either way (most
+    texts hold none: a pass over the text for each would cost as much as reading it)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._decimal: bool | None = None
+
+    @property
+    def decimal_commas(self) -> bool:
+        if self._decimal is None:
+            self._decimal = writes_decimal_commas(self.text)
+        return self._decimal
+
+
+_CONVENTION: contextvars.ContextVar[_Convention | None] = contextvars.ContextVar("number_convention", default=None)
+
+
+@contextlib.contextmanager
+def numbers_as_written_in(text: str) -> Iterator[None]:
+    """Numbers read inside read "447,327" as 447.327 when `text` writes its decimals with commas
+    (`writes_decimal_commas`). Several groups ("1,234,567") are thousands whatever the text."""
+    token = _CONVENTION.set(_Convention(text))
+    try:
+        yield
+    finally:
+        _CONVENTION.reset(token)
+
+
 def _float(number: str) -> float:
-    if _DECIMAL_COMMA_RE.fullmatch(number) or _DECIMAL_COMMAS.get() and _ONE_GROUP_RE.fullmatch(number):
+    if _DECIMAL_COMMA_RE.fullmatch(number) or "," in number and _ONE_GROUP_RE.fullmatch(number) and (
+            (convention := _CONVENTION.get()) is not None and convention.decimal_commas):
         return float(number.replace(",", "."))
     return float(number.replace(",", "").replace("_", ""))
 

@@ -113,13 +113,15 @@ def test_a_range_or_a_negative_is_not_one_duration(text):
 
 
 def test_decimal_commas_are_read_as_the_text_writes_them():
-    from carbon_card.units import decimal_commas, parse_mass_grams, parse_number, writes_decimal_commas
+    from carbon_card.units import numbers_as_written_in, parse_mass_grams, parse_number, writes_decimal_commas
 
     assert parse_number("447,327") == 447327 and parse_number("1,234,567") == 1234567
-    with decimal_commas(True):
+    with numbers_as_written_in("271,7 h (PUE 1,4)"):
         assert parse_number("447,327") == 447.327 and parse_mass_grams("447,327 kg") == 447327
         assert parse_number("1,234,567") == 1234567  # several groups are thousands whatever the text
     assert parse_number("447,327") == 447327  # the context ends with the block
+    with numbers_as_written_in("3,072 GPUs, PUE 1,1"):
+        assert parse_number("3,072") == 3072  # one decimal comma is no convention
     assert writes_decimal_commas("271,7 h (PUE 1,4) y 447,327 kg")
     assert not writes_decimal_commas("PUE 1,4 and 3,072 GPUs")  # once is no convention
     assert not writes_decimal_commas("0,5 h, 1,5 h and 1,234,567 tokens")  # a thousands-only comma says otherwise

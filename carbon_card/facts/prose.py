@@ -37,13 +37,12 @@ from ..units import (
     THOUSANDS,
     UnitError,
     counted,
-    decimal_commas,
+    numbers_as_written_in,
     parse_accelerator_count,
     parse_count,
     parse_duration_hours,
     parse_energy_kwh,
     parse_mass_grams,
-    writes_decimal_commas,
 )
 from .attribution import (
     SIZE_IN_NAME_RE, TRAINING_QUANTITIES, base_row_words, compact_name, size_agrees, size_in_name, without_owner,
@@ -2063,7 +2062,7 @@ def facts_from_prose(card: Card, model_name: str | None = None,
     `named_size`, the parameters the name states, tells a sentence about a model of another size."""
     if not card.body.strip():
         return [], []
-    with decimal_commas(writes_decimal_commas(card.body)):  # "447,327 kg" in a text of "PUE 1,47" is 447.327 kg
+    with numbers_as_written_in(card.body):  # "447,327 kg" in a text of "PUE 1,47" is 447.327 kg
         return _Reader(card, model_name, named_size).read()
 
 
