@@ -370,7 +370,10 @@ def autotrain_job_elsewhere(card: Card, model_name: str | None) -> bool:
         at = card.body.find(job.group(1), at + len(job.group(1)))
     if not owners or f"/{name}" not in card.body:
         return False
-    own = {found.group(1).lower() for found in re.finditer(rf"([\w.-]+)/{re.escape(name)}(?![\w.-])", card.body)}
+    # An owner starts a word and is short (the Hub's are at most 96 characters): each match starts once, not at every
+    # letter of a long run.
+    own = {found.group(1).lower()
+           for found in re.finditer(rf"(?<![\w.-])([\w.-]{{1,96}})/{re.escape(name)}(?![\w.-])", card.body)}
     return bool(own) and not own & owners
 
 
