@@ -117,6 +117,11 @@ PIECES = {
                                               "- **Inference**:\n    - **Hardware Used**: 1 x T4\n        - GPU: 0 kWh\n"
                                               "Emissions for training the 3B variant:\n- **Carbon Emitted:** 2 kg CO2\n"
                                               "### About Llama-2 7B model\nTrained on 8 A100 for 3 days.\n"),
+    # Decimal commas and figures either convention could read (the text is looked at once, on the first such figure);
+    # a run named by the model it trains; nodes named by their accelerator; a clock's minutes.
+    "decimal commas of one text": "PUE 1,4; 271,7 h; 447,327 kg CO₂eq; | Emisiones de CO₂ | 283,482 kg |\n"
+                                  "It takes 4 days to finetune m-135m-code on 4 MI250 nodes each of which has 4 MI250 GPUs. "
+                                  "2017年10月14日0时25分，160张40GB的A100。\n",
 }
 
 
