@@ -361,10 +361,11 @@ def autotrain_job_elsewhere(card: Card, model_name: str | None) -> bool:
     if job is None:
         return False
     name = without_owner(model_name)
+    compact = compact_name(name)
     owners, at = set(), card.body.find(job.group(1), job.end())
     while at >= 0 and len(owners) < _SECTIONS_MAX:
         if repository := _JOB_REPOSITORY_BEFORE_RE.search(card.body, max(0, at - 100), at):
-            if compact_name(repository.group(2) + job.group(1)) == compact_name(name):
+            if compact_name(repository.group(2) + job.group(1)) == compact:
                 return False  # this repository is the job's
             owners.add(repository.group(1).lower())
         at = card.body.find(job.group(1), at + len(job.group(1)))

@@ -238,8 +238,9 @@ _EACH_BEFORE_RE = lazy_compile(r"\b(?:each|every|per)\s+(?:\w+\s+)?$", re.IGNORE
 _CJK_AFTER_RE = lazy_compile(r"\s*[\u3000-\u9fff\uac00-\ud7af]")
 _COUNT_BOUND_BEFORE_RE = lazy_compile(r"\b(?:at\s+(?:most|least)|up\s+to|as\s+many\s+as|an?\s+(?:maximum|minimum)\s+of)\b[^;]{0,40}$",
                                      re.IGNORECASE)
-# A lower bound right before a count: "which can use a minimum of 8 40GB A100 GPUs", "at least 4 GPUs".
-_LOWER_BOUND_BEFORE_RE = lazy_compile(r"\b(?:at\s+least|(?:an?\s+)?minimum\s+of)\s*$", re.IGNORECASE)
+# A minimum right before a count, what a run needs at least: "which can use a minimum of 8 40GB A100 GPUs", "at least 4
+# GPUs" (not "More than 64 A100s", which the corpus reads as the count).
+_MINIMUM_BEFORE_RE = lazy_compile(r"\b(?:at\s+least|(?:an?\s+)?minimum\s+of)\s*$", re.IGNORECASE)
 # What runs the model, not what trained it: a heading's, a line label's and a field label's words.
 _RUNS_THE_MODEL = r"inference|deployment|serving"
 # A line's label: "- **Minimum hardware:** ...", "Baseline: ...", "* Inference GPU: ...".
@@ -1644,7 +1645,7 @@ class _Reader:
             # many each server holds is not said.
             each = servers.group(1)
             return count * counted(each) if each else None
-        if self._bound_before(start) or _LOWER_BOUND_BEFORE_RE.search(self.body, max(0, start - 20), start):
+        if self._bound_before(start) or _MINIMUM_BEFORE_RE.search(self.body, max(0, start - 20), start):
             return None  # "on up to 8 A100 GPUs", "with less than 4 V100", "a minimum of 8 A100": a bound, not the count
         if count == 1:
             parts = _PARTS_OF_BEFORE_RE.search(self.body[max(0, start - 40) : start])

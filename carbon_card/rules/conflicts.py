@@ -84,6 +84,7 @@ def emissions_conflicts(ctx: Context) -> Findings:
 
 
 _LOWER_BOUND_BEFORE_RE = lazy_compile(r"(?:\b(?:over|more\s+than|at\s+least)|[>≥])\s*~?\s*$", re.IGNORECASE)
+_LINE_BREAK_RE = lazy_compile(r"\r\n|\r|\n")
 
 
 def hours_conflicts(ctx: Context) -> Findings:
@@ -105,7 +106,7 @@ def hours_conflicts(ctx: Context) -> Findings:
             same = accelerator_hours[at] if at < len(values) and values[at] <= hours.value * 1.02 else None
         if same is not None and same.origin == "prose" and same.line:
             # "for 21 days or over 500 gpu hours" on 2 A100s: a lower bound equals nothing.
-            lines = lines or ctx.card.text.splitlines()
+            lines = lines or _LINE_BREAK_RE.split(ctx.card.text)  # the breaks a card's line numbers count
             line = lines[same.line - 1] if same.line <= len(lines) else ""
             if _LOWER_BOUND_BEFORE_RE.search(line, 0, max(0, line.find(same.text))):
                 same = None

@@ -55,6 +55,12 @@ class FixContext:
     def lifts(self) -> dict[str, Lift]:
         return liftable(self.card, self.facts)
 
+    @cached_property
+    def autotrain_job_elsewhere(self) -> bool:
+        """Whether the card names its AutoTrain job's repository under another owner (asked once per card, not per
+        key: the emissions and their source are lifted from the same line)."""
+        return autotrain_job_elsewhere(self.card, self.facts.model_name)
+
     def change(self, finding: Finding, key: str, value: Any, description: str) -> Change:
         """The change of `key` for `finding`, with the finding's own safety: a safe rule's fix that
         another finding doubts is unsafe, and so is hardware that carbon-card cannot name ("GPU
@@ -76,8 +82,7 @@ class FixContext:
             # a sentence's one device ("on a single T4") is no structured statement to rest on.
             safety = FixSafety.UNSAFE
         lift = self.lifts.get(key)
-        if lift is not None and lift.fact.reading is Reading.AUTOTRAIN \
-                and autotrain_job_elsewhere(self.card, self.facts.model_name):
+        if lift is not None and lift.fact.reading is Reading.AUTOTRAIN and self.autotrain_job_elsewhere:
             # AutoTrain's line of a job whose repository the card names as another than this one (renamed, moved or
             # re-uploaded): whether this repository holds that run is a reading.
             safety = FixSafety.UNSAFE
