@@ -2590,3 +2590,29 @@ def test_co2_written_with_a_zero_is_co2_and_its_rate_no_emissions():
     assert not [f for f in facts.facts if f.quantity == "emissions"]
     from carbon_card.units import parse_mass_grams
     assert parse_mass_grams("0.5 kg C02") == 500
+
+
+@pytest.mark.parametrize("name, quote, model_id, size", [
+    # The sentence whose subject is the model says its size, which the name rounds: "This is a 1.8B model trained on
+    # Cosmopedia" (cosmo-1b), "`replit-code-v1-3b` is a 2.7B Causal Language Model".
+    ("HuggingFaceTB__cosmo-1b.md", "This is a 1.8B model trained on", "HuggingFaceTB/cosmo-1b", 1.8e9),
+    ("replit__replit-code-v1-3b.md", "`replit-code-v1-3b` is a 2.7B Causal Language Model", "replit/replit-code-v1-3b", 2.7e9),
+])
+def test_the_size_the_sentence_about_the_model_says_it_is(name, quote, model_id, size):
+    card, facts = _gold(name, model_id)
+    assert quote in card.text
+    assert facts.value("params") == size
+    assert facts.best("params").reading is Reading.DEFINITION
+
+
+def test_a_size_another_subject_is_is_no_reading_of_the_model():
+    # "... [wav2vec2-xls-r-1b-ca-lm](...) which is a 1b model with a LM on top" names another model of the author's.
+    card, facts = _gold("PereLluis13__Wav2Vec2-Large-XLSR-53-catalan.md", "PereLluis13/Wav2Vec2-Large-XLSR-53-catalan")
+    assert "which is a 1b model with a LM on top" in card.text
+    assert not [f for f in facts.facts if f.quantity == "params" and f.reading is Reading.DEFINITION]
+    assert _chosen_in("It is a 7B model trained on code.\n", "params") == 7e9
+    assert _chosen_in("Llama 2 is a 70B model.\n", "params") is None  # no name: another subject
+    # "Manticore 13B is a Llama 13B model fine-tuned on the following datasets": a size in its base's name.
+    card, facts = _gold("openaccess-ai-collective__manticore-13b.md", "openaccess-ai-collective/manticore-13b")
+    assert "Manticore 13B is a Llama 13B model fine-tuned" in card.text
+    assert not [f for f in facts.facts if f.quantity == "params" and f.reading is Reading.DEFINITION]

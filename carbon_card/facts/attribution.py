@@ -431,6 +431,8 @@ def size_agrees(size: float, named_size: float) -> bool:
 def _other_size(fact: Fact, named_size: float) -> Fact:
     if fact.quantity != "params" or fact.scope != "model" or fact.origin != "prose" or not fact.value:
         return fact
+    if fact.reading is Reading.DEFINITION:
+        return fact  # "This is a 1.8B model" on cosmo-1b's card: the sentence names the model, its name rounds
     if size_agrees(fact.value, named_size):
         return fact
     return replace(fact, scope="other", note=_noted(fact, f"the model's name says {named_size:.3g} parameters"))

@@ -31,6 +31,8 @@ class Reading(enum.Enum):
     TOTAL_ROW = "total row"
     LAST_ROW = "last row"
     """The last row of a table along one training run (its final totals)."""
+    DEFINITION = "definition"
+    """The sentence that says what the model is, its subject the model: "This is a 1.8B model"."""
     SENTENCE = "sentence"
 
     @property

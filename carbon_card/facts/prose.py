@@ -278,6 +278,14 @@ _MODEL_SIZE = r"\d+(?:\.\d+)?\s?[MB]"  # "175B", "1.3 B", "111M"
 _MODEL_SIZE_RE = lazy_compile(rf"(?<![\w.])({_MODEL_SIZE})[\s-]+(?:param(?:eter)?s?[\s-]+)?(?:model|version|variant|checkpoint)s?\b")
 # A model named with its size in a sentence: "For the Yi-6B base model, ... which takes about 20 minutes" (on Yi-9B's card).
 _NAMED_SIZE_MODEL_RE = lazy_compile(r"(?<![\w.])[A-Za-z][\w.]*-(\d+(?:\.\d+)?[MB])(?:[\s-]+[a-z]+)?[\s-]+models?\b")
+# "This is a 1.8B model trained on ...", "`replit-code-v1-3b` is a 2.7B Causal Language Model": the size the model is,
+# a few words between it and "model" (not "is a 7B-parameter ..." alone, read as parameters, nor "is a 3B dataset"); not
+# a size that a name holds ("Wizard Mega is a Llama 13B model fine-tuned on ...": its base's name).
+_IS_A_SIZE_MODEL_RE = lazy_compile(r" is an? (?:[a-z]+ ){0,2}?(\d{1,4}(?:\.\d{1,3})? ?[MB])\b(?![\w.])"
+                                   r"(?:[ -](?!param)[A-Za-z][\w]*){0,4}?[ -](?i:models?)\b")
+_IS_A_SIZE_MAX = 200  # the sentences " is a" starts, looked at: a card says what its model is near its top
+_SENTENCE_START_RE = lazy_compile(r"[.!?:;]\s+|\]\([^)]*\)|\|")
+_THIS_MODEL_SUBJECTS = frozenset({"this", "it", "this model", "the model", "our model", "this checkpoint"})
 # A list of references cites other works.
 _REFERENCES_HEADING_RE = lazy_compile(r"#+\s*(?:\W\s*)?(?:references?|bibliography|citations?|works\s+cited)\b",
                                       re.IGNORECASE)
@@ -1144,6 +1152,26 @@ class _Reader:
             self.add("emissions", _number(match.group(1)), match.group(0), position, note="AutoTrain line",
                      reading=Reading.AUTOTRAIN)
 
+    def sizes_the_model_is(self) -> None:
+        """A size in the sentence that says what this model is: "This is a 1.8B model trained on Cosmopedia"
+        (cosmo-1b, whose name rounds it), "`replit-code-v1-3b` is a 2.7B Causal Language Model". Its subject
+        is the model ("This", "It", "This model", or a name whose words are all in the model's); a size that
+        another subject is ("which is a 1b model", a linked model's) is no reading of this model."""
+        at, found = 0, 0
+        while found < _IS_A_SIZE_MAX and (at := self.lower.find(" is a", at) + 1) > 0:
+            found += 1
+            match = _IS_A_SIZE_MODEL_RE.match(self.body, at - 1)
+            if match is None or not self.in_prose(at):
+                continue
+            line_start = self.body.rfind("\n", 0, at) + 1
+            subject = _SENTENCE_START_RE.split(self.body[max(line_start, at - 120) : at - 1])[-1]
+            subject = subject.strip(" \t*_`>#-").lower()
+            if not (subject in _THIS_MODEL_SUBJECTS or self.model_name and name_tokens(subject)
+                    and name_tokens(subject) <= name_tokens(without_owner(self.model_name))):
+                continue
+            self.add("params", parse_count(match.group(1).replace(" ", "")), match.group(0).strip(), match.start(1),
+                     note="sentence: the size the model is", reading=Reading.DEFINITION)
+
     def quoted_blocks(self) -> None:
         """A `co2_eq_emissions` block written in the body, most often in a code block under "Carbon Footprint",
         where the Hub does not read it ("co2_eq_emissions:\n\temissions: 0.001477 ([CO₂eq], in kg)" on a course
@@ -1877,6 +1905,7 @@ class _Reader:
             self.autotrain()
             self._names_from_tables()
             self.sentences()
+            self.sizes_the_model_is()
             self.quoted_blocks()
             self.badges()
             self.description_fields()
@@ -1897,7 +1926,7 @@ class _Reader:
         if not self.base_sizes:
             return
         own = [fact.value for fact in self.facts if fact.quantity == "params" and fact.scope == "model"
-               and id(fact) not in self.base_sizes and fact.reading in (Reading.FIELD, Reading.SENTENCE)]
+               and id(fact) not in self.base_sizes and fact.reading in (Reading.FIELD, Reading.DEFINITION, Reading.SENTENCE)]
         for index, fact in enumerate(self.facts):
             if id(fact) in self.base_sizes and own and not any(_close(value, fact.value, 0.1) for value in own):
                 self.facts[index] = replace(fact, scope="other", note=f"{fact.note}, but the card states another")
@@ -2614,7 +2643,7 @@ def _positions(text: str, word: str) -> list[int]:
 
 # The order in which Facts.best takes figures of equal origin: the most structured reader first.
 _READER_RANK = {Reading.FIELD: 0, Reading.AUTOTRAIN: 1, Reading.OWN_ROW: 2, Reading.ROW: 2, Reading.TOTAL_ROW: 3,
-                Reading.LAST_ROW: 4, Reading.SENTENCE: 5}
+                Reading.LAST_ROW: 4, Reading.DEFINITION: 5, Reading.SENTENCE: 5}
 
 
 def _reader_rank(fact: Fact) -> int:
