@@ -2616,3 +2616,17 @@ def test_a_size_another_subject_is_is_no_reading_of_the_model():
     card, facts = _gold("openaccess-ai-collective__manticore-13b.md", "openaccess-ai-collective/manticore-13b")
     assert "Manticore 13B is a Llama 13B model fine-tuned" in card.text
     assert not [f for f in facts.facts if f.quantity == "params" and f.reading is Reading.DEFINITION]
+
+
+def test_a_range_or_a_bound_in_chinese_is_no_count_nor_time():
+    # "我们的模型均采用QLoRA脚本进行训练，训练仅使用1~2张V100" (trained on one or two V100s) on Firefly's README: a range.
+    card, facts = _gold("yangjianxin1__Firefly__README.md", "YeungNLP/firefly-llama2-13b")
+    assert "训练仅使用1~2张V100" in card.text
+    line = next(number for number, text in enumerate(card.text.splitlines(), 1) if "训练仅使用1~2张V100" in text)
+    assert not [f for f in facts.facts if f.quantity == "accelerator_count" and f.line == line]
+    assert _chosen_in("训练共用时3到5天，使用4张A100。\n", "wall_hours") is None  # from 3 to 5 days
+    assert _chosen_in("模型在至少8张A100上训练。\n", "accelerator_count") is None  # at least 8
+    assert _chosen_in("训练1000小时以上。\n", "wall_hours") is None  # over 1000 hours
+    # ... not a figure alone, nor "within": "我们仅需16块A100-40G的GPU，便可在90天内完成" (TinyLlama) is 90 days on 16.
+    assert _chosen_in("训练使用了8张A100，用时4天。\n", "accelerator_count") == 8
+    assert _chosen_in("训练使用16块A100，便可在90天内完成。\n", "wall_hours") == 2160

@@ -367,6 +367,12 @@ _CJK_HOURS_AFTER_RE = lazy_compile(r"\s*(?:GPU|TPU|卡)?\s*(?:小时|小時|時�
 # Korean days ("약 10일 학습", "10일간"), not a date's day ("5월 10일").
 _CJK_DURATION_RE = lazy_compile(r"(?<![\d.])(?<!월)(?<!월 )(\d+(?:\.\d+)?)\s*(?:个|個)?(小时|小時|時間|分钟|分鐘|分(?![类類析布])|天|日間|시간"
                                 r"|일(?=간|\s|$))")
+# A bound or a range in Chinese and Japanese: "1000小时以上" (over), "不到4天" (less than), "至少8张" (at least); "1~2张V100",
+# "3到5天" (from 3 to 5). The English words' rules, in these languages' words: "在90天内完成" (to finish within 90 days) is
+# the time, as "within 90 days" is.
+_CJK_BOUND_AFTER_RE = lazy_compile(r"\s*(?:以下|以上|未満)")
+_CJK_BOUND_BEFORE_RE = lazy_compile(r"(?:不到|不足|少于|少於|低于|低於|不超过|不超過|最多|至多|至少|最少|多于|多於|超过|超過|大于|大於"
+                                    r"|\d\s*(?:~|～|〜|到|至))\s*(?:约|約|大约|大約)?\s*$")
 # Hours of data in Chinese: "Aishell 178 小时训练集" (a 178-hour training set), "1000小时的语音数据".
 _CJK_DATA_AFTER_RE = lazy_compile(r"\s*的?\s*[\u4e00-\u9fff]{0,4}?(?:训练集|訓練集|数据|數據|语料|語料|语音|語音|音频|音頻)")
 _CJK_HOURS = {"小时": 1.0, "小時": 1.0, "時間": 1.0, "分钟": 1 / 60, "分鐘": 1 / 60, "分": 1 / 60, "天": 24.0,
@@ -1586,6 +1592,8 @@ class _Reader:
                             self.add("accelerator_count", self._times_nodes(counted(count.split()[-1]), start), text,
                                      start, note="sentence")
                     elif pattern is _CJK_COUNT_RE:  # "4张A100": four A100 cards; "单卡-A100": a single card
+                        if match.group(1) and _CJK_BOUND_BEFORE_RE.search(self.body, max(0, start - 8), start):
+                            continue  # "1~2张V100", "至少8张A100": a range or a bound, no count
                         name = match.group(2)
                         self.add("hardware", _geforce(name) if name[0].isdigit() else name, text, start, note="sentence")
                         if match.group(1) and _CJK_HOURS_AFTER_RE.match(self.body, match.end()):
@@ -1595,7 +1603,10 @@ class _Reader:
                             self.add("accelerator_count", int(match.group(1) or 1), text, start, note="sentence")
                     elif pattern is _CJK_DURATION_RE:
                         if not (_CJK_DATA_AFTER_RE.match(self.body, match.end())  # not a 178-hour training set
-                                or match.group(2) == "分" and _CLOCK_HOUR_BEFORE_RE.search(self.body, max(0, start - 8), start)):
+                                or match.group(2) == "分" and _CLOCK_HOUR_BEFORE_RE.search(self.body, max(0, start - 8), start)
+                                # not "在1小时内" (within an hour), "3到5天" (3 to 5 days): a bound or a range
+                                or _CJK_BOUND_AFTER_RE.match(self.body, match.end())
+                                or _CJK_BOUND_BEFORE_RE.search(self.body, max(0, start - 8), start)):
                             hours = float(match.group(1)) * _CJK_HOURS[match.group(2)]
                             self.add("wall_hours", hours, text, start, scope=run_scope, note="sentence")
                     elif _DATA_LABEL_RE.match(line_before) or _OF_DATA_AFTER_RE.match(self.body, match.end()) \
