@@ -2630,3 +2630,7 @@ def test_a_range_or_a_bound_in_chinese_is_no_count_nor_time():
     # ... not a figure alone, nor "within": "我们仅需16块A100-40G的GPU，便可在90天内完成" (TinyLlama) is 90 days on 16.
     assert _chosen_in("训练使用了8张A100，用时4天。\n", "accelerator_count") == 8
     assert _chosen_in("训练使用16块A100，便可在90天内完成。\n", "wall_hours") == 2160
+    # A clip's length is no training time: "考虑到24fps的1分钟视频，我们有1440帧" (a one-minute video) in Open-Sora's report.
+    card, facts = _gold("hpcaitech__Open-Sora__docs_zh_CN_report_v1.md", "hpcaitech/Open-Sora")
+    assert "考虑到24fps的1分钟视频" in card.text
+    assert not [f for f in facts.facts if f.quantity == "wall_hours" and f.text.startswith("1分钟")]

@@ -373,8 +373,9 @@ _CJK_DURATION_RE = lazy_compile(r"(?<![\d.])(?<!월)(?<!월 )(\d+(?:\.\d+)?)\s*(
 _CJK_BOUND_AFTER_RE = lazy_compile(r"\s*(?:以下|以上|未満)")
 _CJK_BOUND_BEFORE_RE = lazy_compile(r"(?:不到|不足|少于|少於|低于|低於|不超过|不超過|最多|至多|至少|最少|多于|多於|超过|超過|大于|大於"
                                     r"|\d\s*(?:~|～|〜|到|至))\s*(?:约|約|大约|大約)?\s*$")
-# Hours of data in Chinese: "Aishell 178 小时训练集" (a 178-hour training set), "1000小时的语音数据".
-_CJK_DATA_AFTER_RE = lazy_compile(r"\s*的?\s*[\u4e00-\u9fff]{0,4}?(?:训练集|訓練集|数据|數據|语料|語料|语音|語音|音频|音頻)")
+# Hours of data in Chinese: "Aishell 178 小时训练集" (a 178-hour training set), "1000小时的语音数据"; a clip's length: "考虑到24fps的1分钟
+# 视频" (a one-minute video, Open-Sora's report).
+_CJK_DATA_AFTER_RE = lazy_compile(r"\s*的?\s*[\u4e00-\u9fff]{0,4}?(?:训练集|訓練集|数据|數據|语料|語料|语音|語音|音频|音頻|视频|視頻|影片)")
 _CJK_HOURS = {"小时": 1.0, "小時": 1.0, "時間": 1.0, "分钟": 1 / 60, "分鐘": 1 / 60, "分": 1 / 60, "天": 24.0,
               "日間": 24.0, "시간": 1.0, "일": 24.0}  # and the Korean hour and day: "약 4시간이 소요됐습니다"
 # "on 128 GPUs", "on four GPUs", "on 2 cloud GPUs", "12x8 GPUs" (a factor before it, `_times_nodes`): a count of unnamed
