@@ -86,6 +86,17 @@ _CARD_SECTION_RE = lazy_compile(
     r"evaluation (?:data|results)|technical specifications|ethical considerations",
     re.IGNORECASE,
 )
+# The same sections in the languages model READMEs are written in: "## 模型介绍", "## ⚙️ 训练细节", "## 📋 모델 정보",
+# "### 훈련 설정", "## モデル概要", "## Descripción del modelo".
+_CARD_SECTION_ELSEWHERE_RE = lazy_compile(
+    r"模型(?:介绍|介紹|简介|簡介|下载|下載|信息|資訊|详情|詳情|结构|結構|架构|架構|描述|概述|概览|规格|参数)|训练(?:细节|細節|数据|數據|过程|過程|详情|設定|设置|配置)|"
+    r"訓練(?:細節|數據|過程)|모델\s*(?:정보|소개|설명|개요|다운로드|세부\s*정보)|(?:훈련|학습)\s*(?:세부\s*사항|데이터|설정|과정)|"
+    r"モデル(?:概要|の?詳細|の?説明|情報)|学習(?:データ|の?詳細|設定)|"
+    r"descripci[oó]n del modelo|detalles del modelo|datos de entrenamiento|descri[cç][aã]o do modelo|"
+    r"description du mod[eè]le|donn[eé]es d.entra[iî]nement|modellbeschreibung|trainingsdaten|"
+    r"descrizione del modello|dati di addestramento",
+    re.IGNORECASE,
+)
 _IMPACT_RE = lazy_compile(r"environmental impact", re.IGNORECASE)
 _CLIMATE_QUESTIONS_RE = lazy_compile(r"how much co2\w* (?:was )?emitted", re.IGNORECASE)
 # A project's sections and set-up steps.
@@ -158,6 +169,10 @@ def document_kind(card: Card, folder: str | os.PathLike | None = None, names: Co
     step = _PROJECT_STEP_RE.search(card.body) if _may_hold(card, _PROJECT_STEP_WORDS) else None
     if impact_only is not None and project is None and step is None:
         return MODEL_CARD
+    if any(_CARD_SECTION_ELSEWHERE_RE.search(heading) for heading in headings):
+        # A model's README in another language ("## 模型介绍" beside "## 安装"): a model card, its sentences the
+        # document's as on an unmarked one (a repository's README often describes several models).
+        return UNMARKED
     if project is not None or step is not None:
         said = f"a section '{project[:40]}'" if project is not None else f"'{step.group(0)}'"
         return Document(DocumentKind.PROJECT, f"no front matter, no model-card section and {said}")

@@ -117,3 +117,30 @@ def test_a_projects_steps_are_looked_for_wherever_the_pattern_finds_them(text):
     found = [_PROJECT_STEP_RE.search(card.body) is not None for card in cards]
     assert all(_may_hold(card, _PROJECT_STEP_WORDS) for card, step in zip(cards, found) if step)
     assert any(found) == (text is None or "No set-up" not in text)
+
+
+def test_a_model_readme_in_another_language_is_a_model_card_its_sentences_the_document_s(tmp_path):
+    # HIT-SCIR's Chinese-Mixtral-8x7B README: "## 📥 模型下载" (model download) and "## ⚙️ 训练细节" (training details)
+    # beside "#### 环境准备" (set-up): a model's README, as "## Model Details" would make it; on a repository that
+    # describes several models, what its sentences state is the document's.
+    (tmp_path / "Chinese-Mixtral-8x7B").mkdir()
+    card = GOLD / "HIT-SCIR__Chinese-Mixtral-8x7B__README.md"
+    shutil.copyfile(card, tmp_path / "Chinese-Mixtral-8x7B" / "README.md")
+    assert "## ⚙️ 训练细节" in card.read_text()
+    (record,) = json.loads(run("check", "--format", "json", "--fail-on", "never", tmp_path).stdout)
+    assert record["document"] == "model_card"
+    assert "CC007" not in {finding["code"] for finding in record["findings"]}
+    assert not [fact for fact in record["facts"] if fact["chosen"] and fact["reading"] == "sentence"]
+
+
+def test_a_field_under_a_quick_start_heading_in_another_language_is_no_training_s():
+    # "## 快速开始" (quick start) over "本人的软硬件配置（供参考）" (my machine, for reference): "* GPU: NVIDIA GeForce RTX
+    # 3090 (24GB) * 8" is the author's machine, as under "## Quick Start"; MiniMind trains on one 3090.
+    from carbon_card.card import read_card
+    from carbon_card.facts import gather
+
+    card = read_card(GOLD / "jingyaogong__minimind__README.md")
+    assert "* GPU: NVIDIA GeForce RTX 3090 (24GB) * 8" in card.text
+    facts = gather(card, None, "jingyaogong/minimind")
+    line = card.text.splitlines().index("* GPU: NVIDIA GeForce RTX 3090 (24GB) * 8") + 1
+    assert not [fact for fact in facts.facts if fact.line == line]

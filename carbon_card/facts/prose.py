@@ -294,7 +294,14 @@ _REFERENCES_HEADING_RE = lazy_compile(r"#+\s*(?:\W\s*)?(?:references?|bibliograp
 # reader's ("#### Quick Start" on Yi's card: "num_train_epochs=4 can output a chat model, which takes about 20 minutes"),
 # and hardware is what runs the model ("### Hardware Requirements": "Single V100 GPU or Intel CPU").
 _EVALUATION_HEADING_RE = lazy_compile(r"#+\s*(?:\W\s*)?(?:evaluation|results|benchmarks?\b|usage|how\s+to\s+use|quick\s*start"
-                                      rf"|(?:hardware|system|gpu)\s+requirements|{_RUNS_THE_MODEL})", re.IGNORECASE)
+                                      rf"|(?:hardware|system|gpu)\s+requirements|{_RUNS_THE_MODEL}"
+                                      # the same headings in the languages model READMEs are written in: "## 快速开始"
+                                      # (quick start) above "* GPU: NVIDIA GeForce RTX 3090 (24GB) * 8", the author's machine
+                                      r"|评测|評測|评估|評估|使用方法|使用方式|使用说明|使用說明|如何使用|快速开始|快速開始|快速上手|快速使用"
+                                      r"|模型推理|部署|硬件要求|硬體需求|环境要求|環境需求|評価|使い方|推論|クイックスタート|動作環境|필요\s*환경"
+                                      r"|평가|사용\s*방법|사용법|빠른\s*시작|추론|배포|evaluaci[oó]n|inicio\s+r[aá]pido|c[oó]mo\s+usar"
+                                      r"|[ée]valuation|d[ée]marrage\s+rapide|utilisation|inf[ée]rence|schnellstart|verwendung)",
+                                      re.IGNORECASE)
 # Under a heading about running the model, a sentence that says the model was trained still states its training: NVIDIA's
 # BioNeMo cards write "MegaMolBART was trained with data parallelism on 64 V100 32 GB GPUs" and "The total training time
 # was approximately 120 wall-clock hours" below "## Inference:".
