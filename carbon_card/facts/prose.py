@@ -77,21 +77,21 @@ _LABEL_MASS_UNIT_RE = lazy_compile(rf"(?:\(\s*|\bin\s+)(?:in\s+)?({_MASS_UNIT})(
                                    re.IGNORECASE)
 _ENERGY_RE = lazy_compile(rf"{_NUMBER_START}({_NUM})\s*\**\s*(kWh|MWh|GWh|Wh)\b", re.IGNORECASE)
 _LABEL_ENERGY_UNIT_RE = lazy_compile(r"\b(kWh|MWh|GWh)\b", re.IGNORECASE)
-_SCALE = r"(?:[kKMBT](?![a-zA-Z])|thousand|million|billion|trillion|[万萬亿億])"
+_SCALE = r"(?:[kKMBT](?![a-zA-Z])|thousand|million|billion|trillion|[万萬亿億]|(?:тыс|млн|млрд|трлн)\.?)"
 _SCALED = rf"{_NUM}\s*{_SCALE}?"
 _TOKENS_RE = lazy_compile(rf"{_NUMBER_START}({_SCALED})\s*(?:of\s+)?(?:training\s+)?tokens\b", re.IGNORECASE)
 # "7B parameters", "a 2B-parameter model", "the **1.5B parameter** version", "**1.3 billion** parameters".
 # "It has **502.7** million parameters" (the scale after the bold number); "1300 亿个参数", "一个70亿参数的模型": the
 # count before the word in Chinese, glued to the characters before it (Chinese writes no space).
-_PARAMS_RE = lazy_compile(rf"(?=\d)(?:{_FIGURE_START}|(?<=[\u3000-\u9fff]))({_SCALED})(?:(?<=[kKMBT])\s+(?:thousand|million|billion|trillion)|(?<=\d)\*\*\s*(?P<scale>thousand|million|billion|trillion))?\**(?:[ \t]*(?:\r?\n)?[ \t]*|-)(?:(?:trainable\s+|free\s+|total\s+)?(?:parameters?|params)\b|(?<=[万萬亿億])(?:个|個)?(?:参数|參數))", re.IGNORECASE)
+_PARAMS_RE = lazy_compile(rf"(?=\d)(?:{_FIGURE_START}|(?<=[\u3000-\u9fff]))({_SCALED})(?:(?<=[kKMBT])\s+(?:thousand|million|billion|trillion)|(?<=\d)\*\*\s*(?P<scale>thousand|million|billion|trillion))?\**(?:[ \t]*(?:\r?\n)?[ \t]*|-)(?:(?:trainable\s+|free\s+|total\s+)?(?:parameters?|params)\b|(?<=[万萬亿億])(?:个|個)?(?:参数|參數)|параметр)", re.IGNORECASE)
 # The size after its label: "Its total number of parameters is 42,820,610", "パラメータ数は222M",
 # "파라미터 수는 279526656(280M)개", "参数量为 7B"; Keras's "Total params: 1,628,993" (not its "Trainable" and
 # "Non-trainable params", parts of it).
 # (The look-ahead: a match starts with the label's first letter; the others are turned down at once.)
 # The singular only where it is the count's: "parameter count of 256 million", "the total parameter is 1.4b".
 _PARAMS_STATED_RE = lazy_compile(rf"(?=[pパ파参])(?<!trainable )(?:\bparameters|\bparams|\bparameter(?=\s+count\b)|(?<=total\s)parameter(?=\s+is\b)"
-                                 rf"|パラメータ数?|파라미터\s*수?|参数量?)\s*"
-                                 rf"(?:count\s+of|(?:count\s*)?(?:is|are|was|:|：|=|は|는|为|為))\s*(?:about\s+|approximately\s+|~\s*)?"
+                                 rf"|パラメータ数?|파라미터\s*수?|参数(?:大小|规模|規模)|参数量?)\s*"
+                                 rf"(?:count\s+of|(?:count\s*)?(?:is|are|was|:|：|=|は|는|为|為|是)|(?<=大小|规模|規模))\s*(?:about\s+|approximately\s+|~\s*)?"
                                  rf"({_SCALED})(?![\d.,]?\d)", re.IGNORECASE)
 _PUE_RE = lazy_compile(r"\bPUE\s*(?:of|=|:|was|is)?\s*(?:~|about\s+)?(\d(?:\.\d+)?)\b")
 # Meta's cards: "power consumption is the peak power capacity per GPU device used, adjusted for
@@ -456,7 +456,7 @@ _SENTENCE_PATTERNS = (
     (_ENERGY_RE, ("kwh", "mwh", "gwh")),
     (_ACCEL_HOURS_RE, ("hour",)),
     (_TOKENS_RE, ("tokens",)),
-    (_PARAMS_RE, ("param", "参数", "參數")),
+    (_PARAMS_RE, ("param", "参数", "參數", "параметр")),
     (_PARAMS_STATED_RE, ("param", "パラメータ", "파라미터", "参数")),
     (_PUE_RE, ("pue",)),
     (_PUE_IN_POWER_RE, ("power usage",)),
