@@ -271,8 +271,11 @@ def parse_duration_hours(text: str) -> tuple[float, bool]:
     return total, accelerator
 
 
-# "8 x A100", "8 A100", "32xA100-40G" (no space: a letter after the x).
-_COUNT_FIRST_RE = lazy_compile(r"^\s*(\d{1,6})\s*(?:(?:x|×|\*)?\s+(?=\S)|[x×*](?=[a-z]))", re.IGNORECASE)
+# "8 x A100", "8 A100", "32xA100-40G" (no space: a letter after the x); not a GeForce card's number ("4090 x 2": two).
+_COUNT_FIRST_RE = lazy_compile(r"^\s*(?![1-5]0[5-9]0(?:\s?ti)?\b)(\d{1,6})\s*(?:(?:x|×|\*)?\s+(?=\S)|[x×*](?=[a-z]))",
+                               re.IGNORECASE)
+# An alternative of counts is no one count: "8 A100-80GB or 16 V100" (not "8 A100 (80GB or 40GB)", memories).
+_OR_ANOTHER_COUNT_RE = lazy_compile(r"\bor\s+\d{1,5}\s*[x×*]?\s*(?!(?:GB|G|TB|MB)\b)[a-z]", re.IGNORECASE)
 _COUNT_LAST_RE = lazy_compile(r"(?:\bx|×|\*)\s*(\d{1,6})\s*\)?\s*$", re.IGNORECASE)  # "RTX 3090 x2", "Tesla T4 (x2)"
 # "32 x 8 x A100", "4 x 8 A100 GPUs": counts multiplied, each followed by a separator (not "8 x 80GB").
 _COUNT_PRODUCT_RE = lazy_compile(r"^\s*(\d{1,6}(?:\s*[x×*]\s*\d{1,6})+)(?:\s*[x×*]\s*|\s+)(?=[^\d\s])", re.IGNORECASE)
@@ -332,6 +335,8 @@ def parse_accelerator_count(text: str) -> int | None:
     """
     if ("cpu" in text or "CPU" in text) and _CPU_OR_GPU_RE.search(text):
         return None  # "Single CPU / GPU": one device, which may be no accelerator
+    if " or " in text.lower() and _OR_ANOTHER_COUNT_RE.search(text):
+        return None  # "8 A100-80GB or 16 V100": either
     nodes = _NODES_PRODUCT_RE.match(text)
     if nodes:  # "512 nodes of 6xV100": 3,072
         return int(nodes.group(1)) * int(nodes.group(2)) or None

@@ -298,6 +298,10 @@ def test_a_product_of_counts_is_the_number_of_accelerators():
 @pytest.mark.parametrize("text, count", [
     ("2 Quadro RTX 8000 GPUs", 2), ("Quadro RTX 8000 GPUs", None), ("RTX 4090", None), ("A6000 GPUs", None),
     ("4 x 8 A100 GPUs", 32), ("8 x 80GB A100", 8), ("1 x Tesla T4", 1),
+    # A GeForce card's number first, its count after: "4090 x 2" is two, never 4,090.
+    ("4090 x 2", 2), ("1080 Ti x 2", 2), ("4 x 3090", 4),
+    # An alternative is no one count, a memory's is no alternative of counts.
+    ("8 A100-80GB or 16 V100", None), ("4 or 8 GPUs", None), ("8 A100 (80GB or 40GB)", 8),
 ])
 def test_a_product_name_s_digits_are_never_a_count(text, count):
     assert parse_accelerator_count(text) == count
