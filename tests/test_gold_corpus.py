@@ -2650,3 +2650,15 @@ def test_sizes_in_russian_and_chinese_words(name, quote, model_id, size):
     assert _chosen_where(name, quote, "params", model_id) == size
     from carbon_card.units import parse_count
     assert parse_count("1,3 млрд.") == 1.3e9 and parse_count("500 тыс") == 5e5
+
+
+@pytest.mark.parametrize("name, quote, model_id, hours", [
+    # An hour's "h" glued to its figure: "Trained on 4xA100s for 6H" (alpaca-native), "for 1 epoch (~10hr)" (notux).
+    ("chavinlo__alpaca-native.md", "Trained on 4xA100s for 6H", "chavinlo/alpaca-native", 6),
+    ("argilla__notux-8x7b-v1.md", "for 1 epoch (~10hr)", "argilla/notux-8x7b-v1", 10),
+    # ... not a name's: "### Vintedois (22h) Diffusion model trained by ...".
+    ("22h__vintedois-diffusion-v0-1.md", "Vintedois (22h) Diffusion model trained", "22h/vintedois-diffusion-v0-1", None),
+])
+def test_an_hour_s_h_glued_to_its_figure(name, quote, model_id, hours):
+    assert _chosen_where(name, quote, "wall_hours", model_id) == hours
+    assert _chosen_in("## Training\n\nThe model was trained in 2H 2023 on 8 A100s.\n", "wall_hours") is None  # a year's half

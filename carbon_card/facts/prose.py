@@ -143,7 +143,8 @@ _DURATION_RE = lazy_compile(
     rf"(?:{_ABOUT_FIGURE}|just\s+|only\s+|almost\s+|(?:a\s+little\s+|just\s+)?(?:over|under)\s+|less\s+than\s+)?(?:\*\*)?"
     # "half a day", "two and a half hours", "a day and a half"
     rf"((?:half\s+an?\s+|(?:{_NUM}|{_NUMBER_WORD})\s+and\s+a\s+half\s+|{_NUM}\s*|(?:{_NUMBER_WORD})\s+)"
-    rf"(?:hours?|hrs?|days?|weeks?|months?|minutes?|mins?)(?:\s+and\s+a\s+half\b)?"
+    # an hour's "h" too ("Trained on 4xA100s for 6H", "for 8h."), not a year's half ("in 2H 2023")
+    rf"(?:hours?|hrs?|days?|weeks?|months?|minutes?|mins?|(?<=[\d ])h(?!\w)(?!\s*(?:19|20)\d\d))(?:\s+and\s+a\s+half\b)?"
     rf"(?:\s*(?:,|and|&)?\s+{_NUM}\s*(?:hours?|hrs?|minutes?|mins?)\b)*)\b",  # "6 days & 5 hours"
     re.IGNORECASE
 )
@@ -466,7 +467,7 @@ _SENTENCE_PATTERNS = (
     # of.
     (_HARDWARE_RE, ("100", "h20", "b200", "gh200", "a800", "h800", "gpu", "tpu", "nvidia", "tesla", "rtx", "t4", "a10", "a30",
                     "a40", "a50", "a60", "l4", "amd", "gaudi", "k80", "p40", "mi2", "mi3", "titan")),
-    (_DURATION_RE, ("hour", "hrs", "day", "week", "month", "minute", "mins")),
+    (_DURATION_RE, ("hour", "hrs", "day", "week", "month", "minute", "mins", *(f"{digit}h" for digit in "0123456789"))),
     (_GPU_COUNT_RE, ("gpu", "tpus", "accelerators", "tpu cores")),  # "gpu": the hardware's own anchor, found once
     # "gpu" is the hardware's anchor, but its windows, which large cards hold many of, each cost a search: "0 gpu"
     # and "ti gpu" are the GeForce number's own.
@@ -1618,10 +1619,12 @@ class _Reader:
                             hours = float(match.group(1)) * _CJK_HOURS[match.group(2)]
                             self.add("wall_hours", hours, text, start, scope=run_scope, note="sentence")
                     elif _DATA_LABEL_RE.match(line_before) or _OF_DATA_AFTER_RE.match(self.body, match.end()) \
-                            or text[:1] == "(" and (_DATA_BEFORE_RE.search(line_before[-40:])
+                            or text[:1] == "(" and (text[-1:] in "hH" or _DATA_BEFORE_RE.search(line_before[-40:])
                                                     or _OF_ELSE_AFTER_RE.match(self.body, match.end())):
                         continue  # "- **Training data:** ~19,000 clips (~43 hours)", "43 hours of training data",
-                        # "our training data (~200,000 hours from YODAS2)", "(2 hours of Sonnet API calls)"
+                        # "our training data (~200,000 hours from YODAS2)", "(2 hours of Sonnet API calls)"; an "h" in
+                        # brackets is as often a name's or a corpus's ("Vintedois (22h) Diffusion", "(~94.5h, 59,782
+                        # utterances)") as a run's
                     elif not (_PER_AFTER_RE.match(self.body, match.end()) or _PER_BEFORE_RE.search(line_before[-80:])):
                         # not "2 hours per epoch", "each epoch takes 2 hours"
                         self._sentence_duration(match, text, start)
