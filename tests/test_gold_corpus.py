@@ -2656,6 +2656,8 @@ def test_sizes_in_russian_and_chinese_words(name, quote, model_id, size):
     # An hour's "h" glued to its figure: "Trained on 4xA100s for 6H" (alpaca-native), "for 1 epoch (~10hr)" (notux).
     ("chavinlo__alpaca-native.md", "Trained on 4xA100s for 6H", "chavinlo/alpaca-native", 6),
     ("argilla__notux-8x7b-v1.md", "for 1 epoch (~10hr)", "argilla/notux-8x7b-v1", 10),
+    # "Each model's" time is this model's too: "the pre-training process took around 2 weeks per model" (ALR-BERT).
+    ("dragosnicolae555__ALR_BERT.md", "took around 2 weeks per model", "dragosnicolae555/ALR_BERT", 336),
     # ... not a name's: "### Vintedois (22h) Diffusion model trained by ...".
     ("22h__vintedois-diffusion-v0-1.md", "Vintedois (22h) Diffusion model trained", "22h/vintedois-diffusion-v0-1", None),
 ])

@@ -175,7 +175,8 @@ def _spoken_number(text: str) -> float:
 # After a duration: a rate, not the training's time ("2 hours per epoch", "3 hours/epoch", "5 minutes each").
 # After a duration, a model named by its size: "(... a month on a single node for the 70B)".
 _FOR_SIZE_AFTER_RE = lazy_compile(r"(?:\s+on\s+[^.;,()]{0,40}?)?\s+for\s+the\s+(\d+(?:\.\d+)?\s?[MB])\b")
-_PER_AFTER_RE = lazy_compile(r"\s*(?:per\b|/|each\b|an?\s+epoch\b|for\s+(?:each|every|one|an?)\s+epoch\b)",
+# (Not "per model": "the pre-training process took around 2 weeks per model" is each model's, this one's too.)
+_PER_AFTER_RE = lazy_compile(r"\s*(?:per\b(?!\s+model\b)|/|each\b|an?\s+epoch\b|for\s+(?:each|every|one|an?)\s+epoch\b)",
                              re.IGNORECASE)
 # Before a duration, the same: "Each training epoch takes 2 hours", "3 epochs, each epoch taking about 2 hours", "an epoch
 # took 40 minutes" (not "one epoch took 3 hours": a training of one epoch).
