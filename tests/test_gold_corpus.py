@@ -2658,6 +2658,8 @@ def test_sizes_in_russian_and_chinese_words(name, quote, model_id, size):
     ("argilla__notux-8x7b-v1.md", "for 1 epoch (~10hr)", "argilla/notux-8x7b-v1", 10),
     # "Each model's" time is this model's too: "the pre-training process took around 2 weeks per model" (ALR-BERT).
     ("dragosnicolae555__ALR_BERT.md", "took around 2 weeks per model", "dragosnicolae555/ALR_BERT", 336),
+    # A plain field of a label a bold one has: "  - Duration of finetuning: 4 hours" (SAM-7B).
+    ("SuperAGI__SAM.md", "  - Duration of finetuning: 4 hours", "SuperAGI/SAM", 4),
     # ... not a name's: "### Vintedois (22h) Diffusion model trained by ...".
     ("22h__vintedois-diffusion-v0-1.md", "Vintedois (22h) Diffusion model trained", "22h/vintedois-diffusion-v0-1", None),
 ])

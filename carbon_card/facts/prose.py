@@ -499,7 +499,8 @@ _PARAMS_BADGE_RE = lazy_compile(r"img\.shields\.io/badge/params-(\d{1,6}(?:\.\d{
 _AUTOTRAIN_RE = lazy_compile(rf"CO2 Emissions \(in grams\)\s*:\s*({_NUM})", re.IGNORECASE)
 _PLAIN_LABEL = (
     r"gpus?(?: used)?|tpu(?:s| cores)?|hardware(?: type| used)?|hours used|(?:overall )?training time|carbon emitted"
-    r"|(?:training |compute )?(?:time|duration)|training hours|num_devices|num_gpus?|n_gpus?"
+    r"|(?:training |compute )?(?:time|duration)|duration of (?:the )?(?:training|fine-?tuning|pre-?training)|training hours"
+    r"|num_devices|num_gpus?|n_gpus?"
     r"|co2 emissions?|cloud provider|compute region|training tokens|number of parameters"
     # "*Total kWh = 2500", "*Total Emissions (tCO2e) = 0.8075": totals written as equations.
     r"|total (?:emissions|kwh|energy)(?: \([^()\n]{1,20}\))?(?=[ \t]*=)"
