@@ -2663,6 +2663,6 @@ def test_sizes_in_russian_and_chinese_words(name, quote, model_id, size):
     # ... not a name's: "### Vintedois (22h) Diffusion model trained by ...".
     ("22h__vintedois-diffusion-v0-1.md", "Vintedois (22h) Diffusion model trained", "22h/vintedois-diffusion-v0-1", None),
 ])
-def test_an_hour_s_h_glued_to_its_figure(name, quote, model_id, hours):
+def test_a_glued_hour_a_time_per_model_and_a_plain_duration_field(name, quote, model_id, hours):
     assert _chosen_where(name, quote, "wall_hours", model_id) == hours
     assert _chosen_in("## Training\n\nThe model was trained in 2H 2023 on 8 A100s.\n", "wall_hours") is None  # a year's half
