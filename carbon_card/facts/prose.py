@@ -391,8 +391,9 @@ _CJK_HOURS = {"小时": 1.0, "小時": 1.0, "時間": 1.0, "分钟": 1 / 60, "�
 # accelerators (a named one is _HARDWARE_RE's).
 # Not a product's number: "on 3090/4090 GPUs" names two GeForce models, not 4,090 GPUs.
 _GPU_COUNT_RE = lazy_compile(rf"(?:(?<![\w.,/])|(?<=\d[x×*]))(?![1-5]0[5-9]0\s)({THOUSANDS}|\d{{1,6}}|(?i:{_COUNT_WORDS}))(?:\s+"
-                             r"(?:(?i:nvidia|amd|datacenter|consumer)\s+|(?i:cloud)\s+(?=GPUs)|(?i:v[2-6])\s+(?=TPU))?"  # "four cloud TPUs": boards of chips; "8 v3 TPU cores"
-                             r"(?:GPUs|TPUs|accelerators|(?:GPU|TPU)\s+chips|TPU\s+cores)\b"
+                             r"(?:(?i:nvidia|amd|datacenter|consumer)\s+|(?i:cloud)\s+(?=GPUs)|(?i:v[2-6])\s+(?=TPU)"  # "four cloud TPUs": boards of chips; "8 v3 TPU cores"
+                             r"|(?i:graphcore)\s+(?:(?i:mk\d)\s+)?(?=IPUs))?"  # "16 Graphcore Mk2 IPUs": Graphcore's processors
+                             r"(?:GPUs|TPUs|IPUs|accelerators|(?:GPU|TPU)\s+chips|TPU\s+cores)\b"
                              # "a single 8-GPU node", "two 8-GPU nodes": the GPUs of each node
                              r"|-GPU\s+(?P<node>(?i:nodes?|machines?|servers?|instances?))\b)")
 # The nodes of "8-GPU nodes" counted before them: "a single", "one", "two", "4".
@@ -469,7 +470,7 @@ _SENTENCE_PATTERNS = (
     (_HARDWARE_RE, ("100", "h20", "b200", "gh200", "a800", "h800", "gpu", "tpu", "nvidia", "tesla", "rtx", "t4", "a10", "a30",
                     "a40", "a50", "a60", "l4", "amd", "gaudi", "k80", "p40", "mi2", "mi3", "titan")),
     (_DURATION_RE, ("hour", "hrs", "day", "week", "month", "minute", "mins", *(f"{digit}h" for digit in "0123456789"))),
-    (_GPU_COUNT_RE, ("gpu", "tpus", "accelerators", "tpu cores")),  # "gpu": the hardware's own anchor, found once
+    (_GPU_COUNT_RE, ("gpu", "tpus", "ipus", "accelerators", "tpu cores")),  # "gpu": the hardware's own anchor, found once
     # "gpu" is the hardware's anchor, but its windows, which large cards hold many of, each cost a search: "0 gpu"
     # and "ti gpu" are the GeForce number's own.
     (_GEFORCE_RE, ("0 gpu", "ti gpu", "cards", "0s")),
