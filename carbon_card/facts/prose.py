@@ -207,7 +207,7 @@ _HARDWARE_RE = lazy_compile(
     # count, maybe the memory or the word GPU, then the name: "8 16 GB V100", "one GPU NVIDIA V100 32GB".
     rf"(?=\d|(?i:[{_ACCEL_INITIALS}asodqtfen]))"
     rf"(?:{_FIGURE_START}({THOUSANDS}(?!\.\d)|\d{{1,6}}(?![\d.])|(?i:a\s+single|single|one|dual|twin|quad|an?(?=\s)|{_COUNT_WORDS}))\s*"
-    rf"(?:x|X|×|\*)?\s*"
+    rf"(?:x|X|×|\\{{0,2}}\*)?\s*"  # the star escaped in Markdown too: "on 8\\*V100 GPUs" (rinna's cards) renders "8*V100"
     rf"(?:(?i:local|consumer(?:-grade)?|rented|desktop|home|spare)\s+)?"  # "on single local RTX 3090 Ti", "2 rented A100s"
     rf"(?:\d{{1,3}}\s?GB\s+)?(?:GPUs?\s*\(\s*|GPUs?\s+)?(?:\*\*)?)?"  # "a single GPU (Titan V)", "a 24GB GPU (NVIDIA A10G)"
     rf"(?:\b|(?<=\d[xX×]))({_ACCEL})s?(?:\b|(?=[x×]\d))(?:\*\*)?"  # "a **Tesla V100** GPU", "A100x16"
