@@ -2517,6 +2517,15 @@ def test_accelerator_time_nodes_named_by_their_device_examples_clocks_and_bounds
     assert _chosen_where(name, quote, quantity, model_id) == value
 
 
+def test_the_maker_s_name_between_a_chinese_count_and_its_card():
+    # "32个NVIDIA A100" (Wenzhong-GPT2-3.5B's Chinese paragraph) counts the 32 A100s its English one states.
+    card, facts = _gold("IDEA-CCNL__Wenzhong-GPT2-3.5B.md", "IDEA-CCNL/Wenzhong-GPT2-3.5B")
+    line = next(number for number, text in enumerate(card.text.splitlines(), 1) if "32个NVIDIA A100" in text)
+    assert [f.value for f in facts.facts if f.quantity == "accelerator_count" and f.line == line] == [32]
+
+
+
+
 def test_a_count_for_a_whole_model_series_is_the_family_s():
     # "- **GPUs:** 256 * Nvidia Tesla A100 (for whole model series training)" on each LLaVA-OneVision card.
     card, facts = _gold("lmms-lab__llava-onevision-qwen2-7b-si.md", "lmms-lab/llava-onevision-qwen2-7b-si")

@@ -354,6 +354,7 @@ _CAPACITY_RE = lazy_compile(r"\b(?:can|could|will|to)\s+(?:fit|run)\b|\bfits\s+(
 # Chinese and Japanese: "4张A100" (four A100 cards), "约4小时" (about 4 hours), "約160分" (minutes).
 # A card after its count may be named by its number alone: "6张3090", "3张TITAN"; its memory may come between: "160张40GB的A100".
 _CJK_COUNT_RE = lazy_compile(rf"(?:(?<![\d.])(\d{{1,5}})\s*(?:张|張|台|枚|块|塊|个|個)|单卡|單卡)\s*[-–]?\s*(?:\d+\s*GB\s*的?\s*)?"
+                             rf"(?:(?i:nvidia)\s*|英伟达\s*)?"  # "64 张 NVIDIA A100-SXM4-40GB": the maker's name between
                              rf"({_ACCEL}|[2-5]0[5-9]0(?:\s?Ti)?(?![\d.])|(?i:titan)(?:\s?(?:RTX|Xp?|V)\b)?)")
 # A GeForce card named by its number alone, where the words make it a card: a count before a plural ("4x 4090s", "two
 # 3090s") or "GPUs" after ("on 4 4090 GPUs"); a bare number is as likely a step count or, in the plural, a decade. Not
