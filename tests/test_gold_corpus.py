@@ -2524,8 +2524,6 @@ def test_the_maker_s_name_between_a_chinese_count_and_its_card():
     assert [f.value for f in facts.facts if f.quantity == "accelerator_count" and f.line == line] == [32]
 
 
-
-
 def test_a_count_for_a_whole_model_series_is_the_family_s():
     # "- **GPUs:** 256 * Nvidia Tesla A100 (for whole model series training)" on each LLaVA-OneVision card.
     card, facts = _gold("lmms-lab__llava-onevision-qwen2-7b-si.md", "lmms-lab/llava-onevision-qwen2-7b-si")
