@@ -2656,8 +2656,11 @@ def test_a_range_or_a_bound_in_chinese_is_no_count_nor_time():
     ("4eJIoBek__ruGPT3_small_nujdiki_stage1.md", "(125 млн параметров)", "4eJIoBek/ruGPT3_small_nujdiki_stage1", 125e6),
     # A Chinese size after "参数大小" (parameter size) with no verb: "模型基于Baichuan 13B，模型参数大小130亿".
     ("clouditera__secgpt.md", "模型参数大小130亿", "clouditera/secgpt", 13e9),
+    # A plain field of a label the bold fields read: "- Model Size: 12.8B" (not "- model size: 475.5mb", a file's).
+    ("Nkluge-correa__Model-Library__submissions_Polyglot-Ko.md", "- Model Size: 12.8B", "EleutherAI/polyglot-ko-12.8b",
+     12.8e9),
 ])
-def test_sizes_in_russian_and_chinese_words(name, quote, model_id, size):
+def test_sizes_in_russian_chinese_and_plain_fields(name, quote, model_id, size):
     assert _chosen_where(name, quote, "params", model_id) == size
     from carbon_card.units import parse_count
     assert parse_count("1,3 млрд.") == 1.3e9 and parse_count("500 тыс") == 5e5

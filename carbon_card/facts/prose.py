@@ -503,7 +503,7 @@ _PLAIN_LABEL = (
     r"gpus?(?: used)?|tpu(?:s| cores)?|hardware(?: type| used)?|hours used|(?:overall )?training time|carbon emitted"
     r"|(?:training |compute )?(?:time|duration)|duration of (?:the )?(?:training|fine-?tuning|pre-?training)|training hours"
     r"|num_devices|num_gpus?|n_gpus?"
-    r"|co2 emissions?|cloud provider|compute region|training tokens|number of parameters"
+    r"|co2 emissions?|cloud provider|compute region|training tokens|number of parameters|model size|params"
     # "*Total kWh = 2500", "*Total Emissions (tCO2e) = 0.8075": totals written as equations.
     r"|total (?:emissions|kwh|energy)(?: \([^()\n]{1,20}\))?(?=[ \t]*=)"
 )
@@ -516,7 +516,7 @@ _PLAIN_SIZE_FIELD_RE = lazy_compile(r"^[ \t]*(?:[-*+][ \t]+)?(?P<label>(?:model 
 _SCALE_AFTER_RE = lazy_compile(r"\s*[/(]")
 # The first letters of the labels (a test checks them against `_PLAIN_LABEL`): the look-ahead turns
 # down the other lines ("- Loss: 0.1", "from x import y") at once, where the labels are tried one by one.
-_PLAIN_LABEL_INITIALS = "cdghnot"
+_PLAIN_LABEL_INITIALS = "cdghmnopt"
 # A second field on a field's line, after a sentence's or a list's separator: "Hardware: 4 * NVIDIA A100. Training
 # time: 48h." (the first field's value ends before it).
 _FIELDS_ON_A_LINE = 8
