@@ -2499,6 +2499,9 @@ def test_a_family_s_index_name_takes_the_folder_s_size_and_bloom_s_names_read_as
     ("amd__AMD-Llama-135m.md", "It takes 4 days to finetune AMD-Llama-135m-code", "wall_hours", 144, "amd/AMD-Llama-135m"),
     # A star escaped in Markdown: "on 8\\*V100 GPUs for around 30 days" (rinna's cards) renders "8*V100".
     ("rinna__japanese-gpt2-medium.md", "on 8\\\\*V100 GPUs", "accelerator_count", 8, "rinna/japanese-gpt2-medium"),
+    # A fine-tuner's "# Environment" list: "- cuda_device_count: 2" over "- cuda_devices: NVIDIA A100-SXM4-80GB; ...".
+    ("BramVanroy__bert-base-dutch-cased-hebban-reviews5.md", "- cuda_device_count: 2", "accelerator_count", 2,
+     "BramVanroy/bert-base-dutch-cased-hebban-reviews5"),
     # Graphcore's processors are accelerators too: "Model was trained on 16 Graphcore Mk2 IPUs".
     ("Graphcore__bert-base-uncased-squad.md", "16 Graphcore Mk2 IPUs", "accelerator_count", 16, "Graphcore/bert-base-uncased-squad"),
     # An example's run: "Example usage (training on 4 GPUs):" above a training script.

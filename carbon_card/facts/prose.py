@@ -502,7 +502,7 @@ _AUTOTRAIN_RE = lazy_compile(rf"CO2 Emissions \(in grams\)\s*:\s*({_NUM})", re.I
 _PLAIN_LABEL = (
     r"gpus?(?: used)?|tpu(?:s| cores)?|hardware(?: type| used)?|hours used|(?:overall )?training time|carbon emitted"
     r"|(?:training |compute )?(?:time|duration)|duration of (?:the )?(?:training|fine-?tuning|pre-?training)|training hours"
-    r"|num_devices|num_gpus?|n_gpus?"
+    r"|num_devices|num_gpus?|n_gpus?|cuda_device_count|cuda_devices"
     r"|co2 emissions?|cloud provider|compute region|training tokens|number of parameters|model size|params"
     # "*Total kWh = 2500", "*Total Emissions (tCO2e) = 0.8075": totals written as equations.
     r"|total (?:emissions|kwh|energy)(?: \([^()\n]{1,20}\))?(?=[ \t]*=)"
@@ -717,7 +717,7 @@ def _label_kind(label: str) -> str | None:
     if "energy" in key or "power consumption" in key and "(w)" not in key or _LABEL_ENERGY_UNIT_RE.search(key):
         return "energy"
     if key in {"hardware type", "hardware", "gpu", "gpus", "tpu", "tpus", "accelerator", "accelerators",
-               "hardware used", "gpu used", "gpus used", "training hardware"}:  # not "Compute infrastructure": a cluster's name (Jean Zay), no accelerator
+               "hardware used", "gpu used", "gpus used", "training hardware", "cuda_devices"}:  # not "Compute infrastructure": a cluster's name (Jean Zay), no accelerator
         return "hardware"
     if key in {"hours used", "training time", "training duration", "time", "duration", "compute time",
                "training hours", "training length", "overall training time", "wall-clock", "wall clock", "wallclock",
@@ -725,7 +725,8 @@ def _label_kind(label: str) -> str | None:
             or ("time" in key or "duration" in key or "hour" in key) and _TRAINING_TIME_LABEL_RE.fullmatch(key):
         return "hours"
     if key in {"num_devices", "number of gpus", "number of accelerators", "gpu count", "num_gpu", "num_gpus", "n_gpu",
-               "n_gpus", "tpu cores", "number of tpu cores"}:  # "- TPU cores: 8 (v2-8)": the cores counted
+               "n_gpus", "tpu cores", "number of tpu cores",
+               "cuda_device_count"}:  # "- TPU cores: 8 (v2-8)": the cores counted; a fine-tuner's "# Environment" list
         return "accelerator_count"  # "- num_devices: 16": the Trainer's generated hyperparameters
     if key in {"cloud provider", "provider", "cloud"}:
         return "cloud_provider"
