@@ -2662,6 +2662,12 @@ def test_a_range_or_a_bound_in_chinese_is_no_count_nor_time():
     # A plain field of a label the bold fields read: "- Model Size: 12.8B" (not "- model size: 475.5mb", a file's).
     ("Nkluge-correa__Model-Library__submissions_Polyglot-Ko.md", "- Model Size: 12.8B", "EleutherAI/polyglot-ko-12.8b",
      12.8e9),
+    ("DeepFloyd__IF-II-L-v1.0.md", "- **Num Parameters:** 1.2B", "DeepFloyd/IF-II-L-v1.0", 1.2e9),
+    # A size compared with or denied is another model's: "totalizing 82M parameters (compared to 125M parameters for
+    # RoBERTa-base)", "this model is 774M parameter variant ..., so not the famous big 1.5B parameter variant by OpenAI".
+    ("distilbert__distilroberta-base.md", "(compared to 125M parameters for RoBERTa-base)", "distilbert/distilroberta-base", 82e6),
+    ("Finnish-NLP__gpt2-large-finnish.md", "so not the famous big 1.5B parameter variant", "Finnish-NLP/gpt2-large-finnish",
+     774e6),
 ])
 def test_sizes_in_russian_chinese_and_plain_fields(name, quote, model_id, size):
     assert _chosen_where(name, quote, "params", model_id) == size

@@ -276,6 +276,10 @@ _LINKED_REPO_BEFORE_RE = lazy_compile(r"\]\(https?://huggingface\.co/[\w.-]+/([\
 # parameters" on microsoft/git-base's card (not "fine-tuned from Qwen2.5-Coder-32B with 32B parameters": its base).
 _COMPARED_NAME_BEFORE_RE = lazy_compile(rf"\b(?:than|compared\s+(?:to|with)|versus|vs\.?|outperform\w*|beat(?:s|ing)?|surpass\w*)"
                                         rf"\s[^.;:]{{0,80}}?\b{_NAME}\s+with\s+(?:only\s+|about\s+|around\s+)?$")
+# Before a size, a comparison or a denial: "63M parameters (compared to 134M parameters for DistilmBERT)", "this model is
+# 774M parameter variant ..., so not the famous big 1.5B parameter variant by OpenAI": another model's.
+_NOT_THIS_SIZE_BEFORE_RE = lazy_compile(r"(?:\bcompared\s+(?:to|with)|\bversus|\bvs\.?|\bnot\s+(?:the\s+|a\s+)?(?:[a-z]+\s+){0,3})"
+                                        r"\s*(?:about\s+|~)?$", re.IGNORECASE)
 _MODEL_SIZE = r"\d+(?:\.\d+)?\s?[MB]"  # "175B", "1.3 B", "111M"
 _MODEL_SIZE_RE = lazy_compile(rf"(?<![\w.])({_MODEL_SIZE})[\s-]+(?:param(?:eter)?s?[\s-]+)?(?:model|version|variant|checkpoint)s?\b")
 # A model named with its size in a sentence: "For the Yi-6B base model, ... which takes about 20 minutes" (on Yi-9B's card).
@@ -668,6 +672,7 @@ _TRANSLATED_LABELS = {
 }
 _REMARK_RE = lazy_compile(r"\s*[(（][^()（）]*[)）]\s*")
 _SIZE_LABELS = {"size", "parameters", "number of parameters", "model size", "params", "parameter count", "# of parameters",
+                "num parameters", "num params", "number of params", "model parameters",  # "- **Num Parameters:** 1.2B" (DeepFloyd IF)
                 "total parameters", "total params", "total number of parameters",
                 "\\# of parameters", "#params", "# params", "no. of parameters", "n parameters", "n_parameters"}
 _LATEX_RE = lazy_compile(r"\\+[()\[\]]|\\?(?:text|mathrm)(?=\{)|[{}$]")  # a table's cell has lost its backslashes
@@ -1547,6 +1552,7 @@ class _Reader:
                               and _LINKED_REPO_BEFORE_RE.search(line_before, max(0, len(line_before) - 200)))
                     scope = ("family" if _SIZE_LIST_BEFORE_RE.search(before)
                              else "other" if _VERSION_OF_AFTER_RE.match(self.body, match.end())
+                             or pattern is _PARAMS_RE and _NOT_THIS_SIZE_BEFORE_RE.search(before)
                              or named and self._names_another_model(named.group(1))
                              or linked and self._links_another_model(linked.group(1)) else None)
                     number = parse_count(match.group(1) if pattern is not _PARAMS_RE or not match.group("scale")
