@@ -2663,6 +2663,8 @@ def test_a_range_or_a_bound_in_chinese_is_no_count_nor_time():
     ("Nkluge-correa__Model-Library__submissions_Polyglot-Ko.md", "- Model Size: 12.8B", "EleutherAI/polyglot-ko-12.8b",
      12.8e9),
     ("DeepFloyd__IF-II-L-v1.0.md", "- **Num Parameters:** 1.2B", "DeepFloyd/IF-II-L-v1.0", 1.2e9),
+    # A scale in lower case under "# Parameters": "| [Moirai-1.0-R-Small](...) | 14m |" is this model's row of its family.
+    ("Salesforce__moirai-1.0-R-small.md", "| 14m |", "Salesforce/moirai-1.0-R-small", 14e6),
     # A size compared with or denied is another model's: "totalizing 82M parameters (compared to 125M parameters for
     # RoBERTa-base)", "this model is 774M parameter variant ..., so not the famous big 1.5B parameter variant by OpenAI".
     ("distilbert__distilroberta-base.md", "(compared to 125M parameters for RoBERTa-base)", "distilbert/distilroberta-base", 82e6),

@@ -2360,7 +2360,10 @@ def _table_value(cell: str, quantity: str, unit: str | None) -> float | None:
         if quantity == "energy":
             return parse_energy_kwh(f"{parse_count(text)} {unit or 'kWh'}")
         if quantity == "params":
-            if not _SCALED_RE.fullmatch(text) or _COMMA_BEFORE_SCALE_RE.fullmatch(text):
+            # "| 550M parameters |": the word after the figure; "| 14m |" under "# Parameters" (Moirai's family table): a
+            # scale in lower case (a column of sizes holds no metres nor minutes).
+            text = _PARAMETERS_AFTER_RE.sub("", text)
+            if not (_SCALED_RE.fullmatch(text) or _SCALED_SIZE_RE.fullmatch(text)) or _COMMA_BEFORE_SCALE_RE.fullmatch(text):
                 # "7.7 GB", "1.3B (fp16)": not a count of parameters alone; "1,017 B": a decimal comma
                 # (French) or a thousands one? One thousand billion parameters is as unlikely as not.
                 return None
@@ -2386,6 +2389,7 @@ _SIZE_HEADER_RE = lazy_compile(r"param|size|model", re.IGNORECASE)
 _PARAMS_COLUMN_RE = lazy_compile(r"(?:#\s*)?(?:total\s+|number\s+of\s+)?(?:params|parameters?|parameter\s+count)\b"
                                   r"|参数|パラメータ|파라미터")
 _FULL_COUNT_SCALED_RE = lazy_compile(r"(\d{7,})\s*[KMB]", re.IGNORECASE)
+_PARAMETERS_AFTER_RE = lazy_compile(r"\s+(?:parameters|params)\s*$", re.IGNORECASE)
 _COMMA_BEFORE_SCALE_RE = lazy_compile(r"\d{1,3},\d{3}\s*[a-z]+", re.IGNORECASE)
 # "| Params (M) |", "| Params / M |", "# of parameters (million): 46.51": a bare number's scale
 _PARAM_SCALES = {"K": 1e3, "M": 1e6, "B": 1e9, "THOUSAND": 1e3, "THOUSANDS": 1e3, "MILLION": 1e6, "MILLIONS": 1e6,
