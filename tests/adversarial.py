@@ -122,6 +122,12 @@ PIECES = {
     "decimal commas of one text": "PUE 1,4; 271,7 h; 447,327 kg CO₂eq; | Emisiones de CO₂ | 283,482 kg |\n"
                                   "It takes 4 days to finetune m-135m-code on 4 MI250 nodes each of which has 4 MI250 GPUs. "
                                   "2017年10月14日0时25分，160张40GB的A100。\n",
+    # The thirteenth session's readers: the size the model is, glued hours, ranges and bounds in Chinese, Russian scales,
+    # plain size fields, sizes compared with, counts of IPUs and of a fine-tuner's environment.
+    "sizes the model is and glued hours": "This is a 1.8B model. Trained on 4xA100s for 6H, 2 weeks per model (~10hr). "
+                                          "训练仅使用1~2张V100，3到5天以上，32个NVIDIA A100，模型参数大小130亿。125 млн параметров.\n"
+                                          "- Model Size: 8.03B\n- cuda_device_count: 2\n82M parameters (compared to 125M "
+                                          "parameters for X) on 16 Graphcore Mk2 IPUs; 4090 x 2.\n",
 }
 
 
