@@ -507,20 +507,24 @@ _PLAIN_LABEL = (
     r"gpus?(?: used)?|tpu(?:s| cores)?|hardware(?: type| used)?|hours used|(?:overall )?training time|carbon emitted"
     r"|(?:training |compute )?(?:time|duration)|duration of (?:the )?(?:training|fine-?tuning|pre-?training)|training hours"
     r"|num_devices|num_gpus?|n_gpus?|cuda_device_count|cuda_devices"
-    r"|co2 emissions?|cloud provider|compute region|training tokens|number of parameters|model size|params"
+    r"|co2 emissions?|cloud provider|compute region|training tokens|number of parameters"
     # "*Total kWh = 2500", "*Total Emissions (tCO2e) = 0.8075": totals written as equations.
     r"|total (?:emissions|kwh|energy)(?: \([^()\n]{1,20}\))?(?=[ \t]*=)"
 )
 # A size whose label holds its scale: "* Model size/M: 87.42", "* \# of parameters (million): 46.51". A pattern of
 # its own, tried only on a text that says "parameters" or "model size": in `_PLAIN_LABEL`, its initials ("m", "p")
 # would let most lines of AutoTrain's cards ("- Problem type: ...", "- Model ID: ...") try every label.
+# ... and a size's plain field as its bold one: "- Model Size: 8.03B", "- Params: 25.5B" (looked for on the lines that
+# hold the words only, as the lines of a scale's label: most cards have none).
 _PLAIN_SIZE_FIELD_RE = lazy_compile(r"^[ \t]*(?:[-*+][ \t]+)?(?P<label>(?:model size|\\?#\s*of parameters|(?:number of )?"
-                                    r"parameters)\s*(?:/\s*[kmb]|\(\s*(?:millions?|billions?|[kmb])\s*\)))[ \t]*[:=][ \t]*"
+                                    r"parameters)\s*(?:/\s*[kmb]|\(\s*(?:millions?|billions?|[kmb])\s*\))|model size|params)"
+                                    r"[ \t]*[:=][ \t]*"
                                     r"(?P<value>[^\n]+)$", re.IGNORECASE | re.MULTILINE)
 _SCALE_AFTER_RE = lazy_compile(r"\s*[/(]")
+_SCALE_OR_COLON_AFTER_RE = lazy_compile(r"\s*[/(:=]")
 # The first letters of the labels (a test checks them against `_PLAIN_LABEL`): the look-ahead turns
 # down the other lines ("- Loss: 0.1", "from x import y") at once, where the labels are tried one by one.
-_PLAIN_LABEL_INITIALS = "cdghmnopt"
+_PLAIN_LABEL_INITIALS = "cdghnot"
 # A second field on a field's line, after a sentence's or a list's separator: "Hardware: 4 * NVIDIA A100. Training
 # time: 48h." (the first field's value ends before it).
 _FIELDS_ON_A_LINE = 8
@@ -915,14 +919,15 @@ class _Reader:
 
     def _size_scale_lines(self) -> set[int]:
         """The starts of the lines where a size's label holds its scale ("Model size/M", "parameters
-        (million)"): the words found with str.find, few in any card, and looked at one by one."""
+        (million)") or is "Model Size" or "Params" ("- Model Size: 8.03B"): the words found with str.find, few in any
+        card, and looked at one by one."""
         lines: set[int] = set()
-        for word in ("parameters", "model size"):
+        for word in ("parameters", "model size", "params"):
             at = self.lower.find(word)
             for _ in range(MAX_FIGURES):  # a text of thousands of them is no card's: the first are looked at
                 if at < 0:
                     break
-                if _SCALE_AFTER_RE.match(self.lower, at + len(word)):
+                if (_SCALE_AFTER_RE if word == "parameters" else _SCALE_OR_COLON_AFTER_RE).match(self.lower, at + len(word)):
                     # The line's start within a label's reach: a field's label starts its line.
                     lines.add(self.body.rfind("\n", max(0, at - 200), at) + 1)
                 at = self.lower.find(word, at + len(word))
