@@ -289,7 +289,7 @@ _NAMED_SIZE_MODEL_RE = lazy_compile(r"(?<![\w.])[A-Za-z][\w.]*-(\d+(?:\.\d+)?[MB
 # a size that a name holds ("Wizard Mega is a Llama 13B model fine-tuned on ...": its base's name).
 _IS_A_SIZE_MODEL_RE = lazy_compile(r" is an? (?:[a-z]+ ){0,2}?(\d{1,4}(?:\.\d{1,3})? ?[MB])\b(?![\w.])"
                                    r"(?:[ -](?!param)[A-Za-z][\w]*){0,4}?[ -](?i:models?)\b")
-_IS_A_SIZE_MAX = 200  # the sentences " is a" starts, looked at: a card says what its model is near its top
+_IS_A_SIZE_MAX = 200  # the sentences read: a card says what its model is a few times at most
 _SENTENCE_START_RE = lazy_compile(r"[.!?:;]\s+|\]\([^)]*\)|\|")
 _THIS_MODEL_SUBJECTS = frozenset({"this", "it", "this model", "the model", "our model", "this checkpoint"})
 # A list of references cites other works.
@@ -474,7 +474,9 @@ _SENTENCE_PATTERNS = (
     # of.
     (_HARDWARE_RE, ("100", "h20", "b200", "gh200", "a800", "h800", "gpu", "tpu", "nvidia", "tesla", "rtx", "t4", "a10", "a30",
                     "a40", "a50", "a60", "l4", "amd", "gaudi", "k80", "p40", "mi2", "mi3", "titan")),
-    (_DURATION_RE, ("hour", "hrs", "day", "week", "month", "minute", "mins", *(f"{digit}h" for digit in "0123456789"))),
+    # "hr)" for "(~10hr)"; not "hr" alone ("three", "through") nor "6h", a digit's: anchors that start with a digit cost
+    # every digit of the text a step (tables are full of them), 10% of the anchors' pass.
+    (_DURATION_RE, ("hour", "hrs", "hr ", "hr)", "hr.", "hr,", "day", "week", "month", "minute", "mins")),
     (_GPU_COUNT_RE, ("gpu", "tpus", "ipus", "accelerators", "tpu cores")),  # "gpu": the hardware's own anchor, found once
     # "gpu" is the hardware's anchor, but its windows, which large cards hold many of, each cost a search: "0 gpu"
     # and "ti gpu" are the GeForce number's own.
@@ -486,7 +488,7 @@ _SENTENCE_PATTERNS = (
 # Every anchor word once; accelerator names must start a word ("tpu" in "output" is none).
 _ANCHOR_WORDS = tuple({
     word: pattern is _HARDWARE_RE for pattern, words in reversed(_SENTENCE_PATTERNS) for word in words
-}.items())
+}.items()) + ((" is a", False),)  # and where a sentence says what the model is (`sizes_the_model_is`)
 _WINDOW_BEFORE, _WINDOW_AFTER = 60, 40
 _CLAUSE_MAX = 2000  # characters looked at around a figure for its clause and line
 # A run in the past tense, with its duration: "It took about 126 hours with TPU v3-8" (under "### Parameters").
@@ -810,6 +812,7 @@ class _Reader:
         self.section_subjects: dict[int, str | None] = {}  # by the offset of a heading: its first paragraph's subject
         self.base_sizes: set[int] = set()  # ids of the sizes read from the base's row, as this model's
         self.anchors_found: Collection[str] = ()  # the anchor words the prose holds (`sentences`)
+        self.is_a_positions: list[int] = []  # where " is a" stands in the prose (`sentences`)
 
     def line(self, body_offset: int) -> int:
         return self.card.line_of_offset(self.card.body_span[0] + body_offset)
@@ -1187,12 +1190,13 @@ class _Reader:
         (cosmo-1b, whose name rounds it), "`replit-code-v1-3b` is a 2.7B Causal Language Model". Its subject
         is the model ("This", "It", "This model", or a name whose words are all in the model's); a size that
         another subject is ("which is a 1b model", a linked model's) is no reading of this model."""
-        at, found = 0, 0
-        while found < _IS_A_SIZE_MAX and (at := self.lower.find(" is a", at) + 1) > 0:
-            found += 1
-            match = _IS_A_SIZE_MODEL_RE.match(self.body, at - 1)
-            if match is None or not self.in_prose(at):
+        # Where " is a" stands in the prose is found by the sentences' pass over their anchor words (a pass of its own
+        # cost 2% of the readers' time on the gold cards).
+        for at in self.is_a_positions:
+            match = _IS_A_SIZE_MODEL_RE.match(self.body, at)
+            if match is None:
                 continue
+            at += 1
             line_start = self.body.rfind("\n", 0, at) + 1
             subject = _SENTENCE_START_RE.split(self.body[max(line_start, at - 120) : at - 1])[-1]
             subject = subject.strip(" \t*_`>#-").lower()
@@ -1471,6 +1475,18 @@ class _Reader:
         whole = segments == [(0, len(self.body))]
         scan = self.lower if whole else "".join(self.lower[a:b] for a, b in segments)
         hits = _anchor_hits(scan)
+        scan_starts, offset = [], 0
+        for a, b in segments:
+            scan_starts.append(offset)
+            offset += b - a
+
+        def in_body(positions: list[int]) -> list[int]:  # from the scanned text back to the body
+            return positions if whole else [segments[i][0] + at - scan_starts[i]
+                                            for at in positions for i in (bisect.bisect_right(scan_starts, at) - 1,)]
+
+        is_a = hits.pop(" is a", None)
+        if is_a:
+            self.is_a_positions = in_body(is_a[:_IS_A_SIZE_MAX])
         self.anchors_found = hits.keys()
         if not hits:
             return  # most cards: nothing more to do
@@ -1479,10 +1495,6 @@ class _Reader:
         # when there is a match (most cards have few).
         run_scope = "family" if any(f.scope == "family" for f in self.facts) else "model"
         train_context = _TRAIN_CONTEXT_RE
-        scan_starts, offset = [], 0
-        for a, b in segments:
-            scan_starts.append(offset)
-            offset += b - a
         masses: set[int] = set()  # the emissions figures read, by offset: two patterns may find one
         examined = 0
         for pattern, words in _SENTENCE_PATTERNS:
@@ -1490,9 +1502,8 @@ class _Reader:
             anchors = [position for word in words if word in hits for position in hits[word][:4 * MAX_FIGURES]]
             if not anchors:
                 continue
-            if not whole:  # back from the scanned text to the body
-                anchors = [segments[i][0] + a - scan_starts[i]
-                           for a in anchors for i in (bisect.bisect_right(scan_starts, a) - 1,)]
+            if not whole:
+                anchors = in_body(anchors)
             for match in self._anchored(pattern, anchors):
                 examined += 1
                 if examined > 2 * MAX_FIGURES:
