@@ -300,14 +300,25 @@ _REFERENCES_HEADING_RE = lazy_compile(r"#+\s*(?:\W\s*)?(?:references?|bibliograp
 # reader's ("#### Quick Start" on Yi's card: "num_train_epochs=4 can output a chat model, which takes about 20 minutes"),
 # and hardware is what runs the model ("### Hardware Requirements": "Single V100 GPU or Intel CPU").
 _EVALUATION_HEADING_RE = lazy_compile(r"#+\s*(?:\W\s*)?(?:evaluation|results|benchmarks?\b|usage|how\s+to\s+use|quick\s*start"
-                                      rf"|(?:hardware|system|gpu)\s+requirements|{_RUNS_THE_MODEL}"
-                                      # the same headings in the languages model READMEs are written in: "## 快速开始"
-                                      # (quick start) above "* GPU: NVIDIA GeForce RTX 3090 (24GB) * 8", the author's machine
-                                      r"|评测|評測|评估|評估|使用方法|使用方式|使用说明|使用說明|如何使用|快速开始|快速開始|快速上手|快速使用"
-                                      r"|模型推理|部署|硬件要求|硬體需求|环境要求|環境需求|評価|使い方|推論|クイックスタート|動作環境|필요\s*환경"
-                                      r"|평가|사용\s*방법|사용법|빠른\s*시작|추론|배포|evaluaci[oó]n|inicio\s+r[aá]pido|c[oó]mo\s+usar"
-                                      r"|[ée]valuation|d[ée]marrage\s+rapide|utilisation|inf[ée]rence|schnellstart|verwendung)",
-                                      re.IGNORECASE)
+                                      rf"|(?:hardware|system|gpu)\s+requirements|{_RUNS_THE_MODEL})", re.IGNORECASE)
+# The same headings in the languages model READMEs are written in: "## 快速开始" (quick start) above "* GPU: NVIDIA
+# GeForce RTX 3090 (24GB) * 8", the author's machine. Tried only after the English ones fail, and the words of other
+# scripts only on a heading that has such letters (`_about_evaluation_or_use`): in one pattern, their alternatives
+# cost every heading a try each.
+_OTHER_LANGUAGES_USE = (r"evaluaci[oó]n|inicio\s+r[aá]pido|c[oó]mo\s+usar|[ée]valuation|d[ée]marrage\s+rapide|utilisation"
+                        r"|inf[ée]rence|schnellstart|verwendung")
+_EVALUATION_HEADING_LATIN_RE = lazy_compile(rf"#+\s*(?:\W\s*)?(?:{_OTHER_LANGUAGES_USE})", re.IGNORECASE)
+_EVALUATION_HEADING_ELSEWHERE_RE = lazy_compile(
+    r"#+\s*(?:\W\s*)?(?:评测|評測|评估|評估|使用方法|使用方式|使用说明|使用說明|如何使用|快速开始|快速開始|快速上手|快速使用"
+    r"|模型推理|部署|硬件要求|硬體需求|环境要求|環境需求|評価|使い方|推論|クイックスタート|動作環境|필요\s*환경"
+    rf"|평가|사용\s*방법|사용법|빠른\s*시작|추론|배포|{_OTHER_LANGUAGES_USE})", re.IGNORECASE)
+
+
+def _about_evaluation_or_use(heading: str) -> bool:
+    """Whether a heading is about evaluation, use or a quick start, in English or another language."""
+    if _EVALUATION_HEADING_RE.match(heading):
+        return True
+    return bool((_EVALUATION_HEADING_LATIN_RE if heading.isascii() else _EVALUATION_HEADING_ELSEWHERE_RE).match(heading))
 # Under a heading about running the model, a sentence that says the model was trained still states its training: NVIDIA's
 # BioNeMo cards write "MegaMolBART was trained with data parallelism on 64 V100 32 GB GPUs" and "The total training time
 # was approximately 120 wall-clock hours" below "## Inference:".
@@ -911,7 +922,7 @@ class _Reader:
             value = _field_value(value, kind, label)
         if states_nothing(value) or (kind == "emissions" or kind == "energy") and _not_training(label):
             return True
-        if kind in ("hardware", "accelerator_count", "hours") and _EVALUATION_HEADING_RE.match(
+        if kind in ("hardware", "accelerator_count", "hours") and _about_evaluation_or_use(
                 self._heading_before(line_start)):
             return False  # "# Evaluation ... - GPUs: 4 (V100)": the evaluation's runs, as a sentence there
         if kind in ("hours", "energy", "emissions") and self._nested_under(line_start, _RATE_ITEM_RE):
@@ -1782,7 +1793,7 @@ class _Reader:
         """Whether a sentence stands under a heading about evaluation or use (`_EVALUATION_HEADING_RE`), and is not one
         that says the model was trained below a heading about inference (`_RUNS_THE_MODEL_HEADING_RE`)."""
         heading = self._heading_before(start)
-        return bool(_EVALUATION_HEADING_RE.match(heading)) and not (
+        return _about_evaluation_or_use(heading) and not (
             _RUNS_THE_MODEL_HEADING_RE.match(heading) and _WAS_TRAINED_RE.search(clause))
 
     def _not_this_model(self, first: int, quantities, why: str) -> None:
