@@ -127,6 +127,9 @@ MAX_YAML_DEPTH = 100
 """Front matter nested deeper than this is refused: real cards nest a few levels (model-index
 is six), and every later stage (the schema check, comparing, JSON output) recurses per level."""
 
+LINE_BREAK_RE = lazy_compile(r"\r\n|\r|\n")
+"""The breaks a card's line numbers count (`LineIndex`): "\r\n", a lone "\r" and "\n"."""
+
 # The Hub's front-matter pattern (huggingface_hub.repocard.REGEX_YAML_BLOCK), with the opening
 # and closing lines as groups so that positions can be computed. It also takes a lone "\r"
 # after the closing line, so that old Mac line endings are read consistently.
@@ -269,6 +272,15 @@ class Card:
     def line_of_offset(self, offset: int) -> int:
         """1-based line of a character offset in `text`."""
         return 1 + self._lines.breaks_before(offset)
+
+    def line_text(self, line: int) -> str:
+        """The text of a 1-based line of the card, without its break ("" past the end)."""
+        lines = self._text_lines
+        return lines[line - 1] if 0 < line <= len(lines) else ""
+
+    @cached_property
+    def _text_lines(self) -> list[str]:
+        return self.text.split("\n") if "\r" not in self.text else LINE_BREAK_RE.split(self.text)
 
     @cached_property
     def _lines(self) -> LineIndex:

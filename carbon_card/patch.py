@@ -24,7 +24,7 @@ import yaml
 
 from ._regex import lazy_compile
 from .assessment import Assessment, assess
-from .card import MAX_CARD_BYTES, Card, CardReadError, LineIndex, PatchError, parse_card
+from .card import LINE_BREAK_RE, MAX_CARD_BYTES, Card, CardReadError, LineIndex, PatchError, parse_card
 from .facts import Facts
 from .facts.lift import BLOCK_KEY, liftable, yaml_number, yaml_scalar
 from .rules import FIXES, RULES
@@ -39,8 +39,6 @@ if TYPE_CHECKING:
 # Change (a rule's fix plans it) and liftable (what a fix may take from the facts) are re-exported
 # from where they used to live.
 __all__ = ["BLOCK_KEY", "Change", "Patch", "PatchError", "liftable", "plan", "propose", "write_patch"]
-
-_LINE_BREAK_RE = lazy_compile(r"\r\n|\r|\n")
 
 MAX_FIX_ROUNDS = 3
 """Rounds of fixes applied to one card before the result is taken as it is: each round plans
@@ -80,7 +78,7 @@ class Patch:
         offset, before, after = _changed_window(self.card.text, self.text)
         lines = difflib.unified_diff(before, after, f"a/{name}", f"b/{name}", n=_CONTEXT)
         # Show every line with a plain "\n": a card's "\r\n" would otherwise break the diff's own lines.
-        return "".join(_shift_hunk(_LINE_BREAK_RE.sub("", line), offset) + "\n" for line in lines)
+        return "".join(_shift_hunk(LINE_BREAK_RE.sub("", line), offset) + "\n" for line in lines)
 
 
 _CONTEXT = 3
@@ -327,7 +325,7 @@ def _insertion_after(card: Card, mapping: yaml.MappingNode, lines: list[str], in
         # The last value ended with its own line break (a block scalar): insert before the next line.
         return offset, offset, "".join(indent + line + eol for line in lines)
     # After the end of the last value's line, comments included.
-    line_end = _LINE_BREAK_RE.search(card.text, offset, yaml_end)
+    line_end = LINE_BREAK_RE.search(card.text, offset, yaml_end)
     at = line_end.start() if line_end else yaml_end
     return at, at, "".join(eol + indent + line for line in lines)
 
@@ -477,5 +475,5 @@ def _is_number(value: Any) -> bool:
 
 
 def _line_ending(text: str) -> str:
-    match = _LINE_BREAK_RE.search(text)
+    match = LINE_BREAK_RE.search(text)
     return match.group() if match else "\n"

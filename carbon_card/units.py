@@ -271,8 +271,10 @@ def parse_duration_hours(text: str) -> tuple[float, bool]:
     return total, accelerator
 
 
+GEFORCE_NUMBER = r"[1-5]0[5-9]0"
+"""A GeForce card's number, 1050 to 5090 ("4090", "3090 Ti"): a product's, never a count of accelerators."""
 # "8 x A100", "8 A100", "32xA100-40G" (no space: a letter after the x); not a GeForce card's number ("4090 x 2": two).
-_COUNT_FIRST_RE = lazy_compile(r"^\s*(?![1-5]0[5-9]0(?:\s?ti)?\b)(\d{1,6})\s*(?:(?:x|×|\*)?\s+(?=\S)|[x×*](?=[a-z]))",
+_COUNT_FIRST_RE = lazy_compile(rf"^\s*(?!{GEFORCE_NUMBER}(?:\s?ti)?\b)(\d{{1,6}})\s*(?:(?:x|×|\*)?\s+(?=\S)|[x×*](?=[a-z]))",
                                re.IGNORECASE)
 # An alternative of counts is no one count: "8 A100-80GB or 16 V100" (not "8 A100 (80GB or 40GB)", memories).
 _OR_ANOTHER_COUNT_RE = lazy_compile(r"\bor\s+\d{1,5}\s*[x×*]?\s*(?!(?:GB|G|TB|MB)\b)[a-z]", re.IGNORECASE)

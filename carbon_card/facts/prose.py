@@ -26,11 +26,12 @@ from typing import Iterator, NamedTuple, Sequence
 import ahocorasick
 
 from .._regex import lazy_compile
-from ..card import Card
+from ..card import LINE_BREAK_RE, Card
 from ..units import (
     APPROXIMATELY,
     BOARD_CORES,
     FIGURE,
+    GEFORCE_NUMBER,
     NODES_OF,
     NUMBER_WORDS,
     ONE_IN_PARENTHESES_RE,
@@ -274,12 +275,13 @@ _NAME_AND_ARTICLE_BEFORE_RE = lazy_compile(rf"\b{_NAME},\s+an?\s+$")
 _LINKED_REPO_BEFORE_RE = lazy_compile(r"\]\(https?://huggingface\.co/[\w.-]+/([\w.-]+?)/?\)\s*\(\s*(?:an?|the)\s[^()\n]{0,60}$")
 # A size of a model this one is compared with: "it is indicated to be better than VL pretraining and Flamingo with 80B
 # parameters" on microsoft/git-base's card (not "fine-tuned from Qwen2.5-Coder-32B with 32B parameters": its base).
-_COMPARED_NAME_BEFORE_RE = lazy_compile(rf"\b(?:than|compared\s+(?:to|with)|versus|vs\.?|outperform\w*|beat(?:s|ing)?|surpass\w*)"
+_COMPARED = r"compared\s+(?:to|with)|versus|vs\.?"  # the words of a comparison
+_COMPARED_NAME_BEFORE_RE = lazy_compile(rf"\b(?:than|{_COMPARED}|outperform\w*|beat(?:s|ing)?|surpass\w*)"
                                         rf"\s[^.;:]{{0,80}}?\b{_NAME}\s+with\s+(?:only\s+|about\s+|around\s+)?$")
 # Before a size, a comparison or a denial: "63M parameters (compared to 134M parameters for DistilmBERT)", "this model is
 # 774M parameter variant ..., so not the famous big 1.5B parameter variant by OpenAI": another model's.
-_NOT_THIS_SIZE_BEFORE_RE = lazy_compile(r"(?:\bcompared\s+(?:to|with)|\bversus|\bvs\.?|\bnot\s+(?:the\s+|a\s+)?(?:[a-z]+\s+){0,3})"
-                                        r"\s*(?:about\s+|~)?$", re.IGNORECASE)
+_NOT_THIS_SIZE_BEFORE_RE = lazy_compile(rf"\b(?:{_COMPARED}|not\s+(?:the\s+|a\s+)?(?:[a-z]+\s+){{0,3}})\s*(?:about\s+|~)?$",
+                                        re.IGNORECASE)
 _MODEL_SIZE = r"\d+(?:\.\d+)?\s?[MB]"  # "175B", "1.3 B", "111M"
 _MODEL_SIZE_RE = lazy_compile(rf"(?<![\w.])({_MODEL_SIZE})[\s-]+(?:param(?:eter)?s?[\s-]+)?(?:model|version|variant|checkpoint)s?\b")
 # A model named with its size in a sentence: "For the Yi-6B base model, ... which takes about 20 minutes" (on Yi-9B's card).
@@ -374,7 +376,7 @@ _CJK_COUNT_RE = lazy_compile(rf"(?:(?<![\d.])(\d{{1,5}})\s*(?:张|張|台|枚|�
 # A GeForce card named by its number alone, where the words make it a card: a count before a plural ("4x 4090s", "two
 # 3090s") or "GPUs" after ("on 4 4090 GPUs"); a bare number is as likely a step count or, in the plural, a decade. Not
 # after its maker's name ("RTX 4090 GPUs", `_HARDWARE_RE`'s) nor another number ("3090/4090 GPUs": either).
-_GEFORCE_NUMBER = r"(?:(?<![\w./])|(?<=\d[x×*]))(?<!rtx\s)(?<!gtx\s)(?<!rtx-)(?<!gtx-)(?<!geforce\s)(?<!nvidia\s)([1-5]0[5-9]0(?:\s?Ti)?)"
+_GEFORCE_NUMBER = rf"(?:(?<![\w./])|(?<=\d[x×*]))(?<!rtx\s)(?<!gtx\s)(?<!rtx-)(?<!gtx-)(?<!geforce\s)(?<!nvidia\s)({GEFORCE_NUMBER}(?:\s?Ti)?)"
 _GEFORCE_COUNT = rf"(?<![\w.,])({THOUSANDS}|\d{{1,4}}|a\s+single|single|one|dual|twin|quad|{_COUNT_WORDS})\s*(?:[x×*]\s*)?"
 # The look-ahead turns down at once the positions where neither a count nor a number starts (most of a window).
 _GEFORCE_RE = lazy_compile(rf"(?=[\dasodtqfen])(?:{_GEFORCE_COUNT}{_GEFORCE_NUMBER}s\b"
@@ -406,7 +408,7 @@ _CJK_HOURS = {"小时": 1.0, "小時": 1.0, "時間": 1.0, "分钟": 1 / 60, "�
 # "on 128 GPUs", "on four GPUs", "on 2 cloud GPUs", "12x8 GPUs" (a factor before it, `_times_nodes`): a count of unnamed
 # accelerators (a named one is _HARDWARE_RE's).
 # Not a product's number: "on 3090/4090 GPUs" names two GeForce models, not 4,090 GPUs.
-_GPU_COUNT_RE = lazy_compile(rf"(?:(?<![\w.,/])|(?<=\d[x×*]))(?![1-5]0[5-9]0\s)({THOUSANDS}|\d{{1,6}}|(?i:{_COUNT_WORDS}))(?:\s+"
+_GPU_COUNT_RE = lazy_compile(rf"(?:(?<![\w.,/])|(?<=\d[x×*]))(?!{GEFORCE_NUMBER}\s)({THOUSANDS}|\d{{1,6}}|(?i:{_COUNT_WORDS}))(?:\s+"
                              r"(?:(?i:nvidia|amd|datacenter|consumer)\s+|(?i:cloud)\s+(?=GPUs)|(?i:v[2-6])\s+(?=TPU)"  # "four cloud TPUs": boards of chips; "8 v3 TPU cores"
                              r"|(?i:graphcore)\s+(?:(?i:mk\d)\s+)?(?=IPUs))?"  # "16 Graphcore Mk2 IPUs": Graphcore's processors
                              r"(?:GPUs|TPUs|IPUs|accelerators|(?:GPU|TPU)\s+chips|TPU\s+cores)\b"
@@ -533,8 +535,10 @@ _PLAIN_SIZE_FIELD_RE = lazy_compile(r"^[ \t]*(?:[-*+][ \t]+)?(?P<label>(?:model 
                                     r"parameters)\s*(?:/\s*[kmb]|\(\s*(?:millions?|billions?|[kmb])\s*\))|model size|params)"
                                     r"[ \t]*[:=][ \t]*"
                                     r"(?P<value>[^\n]+)$", re.IGNORECASE | re.MULTILINE)
-_SCALE_AFTER_RE = lazy_compile(r"\s*[/(]")
-_SCALE_OR_COLON_AFTER_RE = lazy_compile(r"\s*[/(:=]")
+# The words of those labels, each with what follows it there: a scale ("parameters (million)"), or also the label's end
+# ("Model Size:", "Params:"; a plain "Parameters:" is a sentence reader's, `_PARAMS_STATED_RE`).
+_SIZE_LABEL_WORDS = (("parameters", lazy_compile(r"\s*[/(]")), ("model size", lazy_compile(r"\s*[/(:=]")),
+                     ("params", lazy_compile(r"\s*[/(:=]")))
 # The first letters of the labels (a test checks them against `_PLAIN_LABEL`): the look-ahead turns
 # down the other lines ("- Loss: 0.1", "from x import y") at once, where the labels are tried one by one.
 _PLAIN_LABEL_INITIALS = "cdghnot"
@@ -936,12 +940,12 @@ class _Reader:
         (million)") or is "Model Size" or "Params" ("- Model Size: 8.03B"): the words found with str.find, few in any
         card, and looked at one by one."""
         lines: set[int] = set()
-        for word in ("parameters", "model size", "params"):
+        for word, after in _SIZE_LABEL_WORDS:
             at = self.lower.find(word)
             for _ in range(MAX_FIGURES):  # a text of thousands of them is no card's: the first are looked at
                 if at < 0:
                     break
-                if (_SCALE_AFTER_RE if word == "parameters" else _SCALE_OR_COLON_AFTER_RE).match(self.lower, at + len(word)):
+                if after.match(self.lower, at + len(word)):
                     # The line's start within a label's reach: a field's label starts its line.
                     lines.add(self.body.rfind("\n", max(0, at - 200), at) + 1)
                 at = self.lower.find(word, at + len(word))
@@ -1211,8 +1215,8 @@ class _Reader:
             line_start = self.body.rfind("\n", 0, at) + 1
             subject = _SENTENCE_START_RE.split(self.body[max(line_start, at - 120) : at - 1])[-1]
             subject = subject.strip(" \t*_`>#-").lower()
-            if not (subject in _THIS_MODEL_SUBJECTS or self.model_name and name_tokens(subject)
-                    and name_tokens(subject) <= name_tokens(without_owner(self.model_name))):
+            if subject not in _THIS_MODEL_SUBJECTS and not (
+                    self.model_name and (words := name_tokens(subject)) and words <= name_tokens(without_owner(self.model_name))):
                 continue
             self.add("params", parse_count(match.group(1).replace(" ", "")), match.group(0).strip(), match.start(1),
                      note="sentence: the size the model is", reading=Reading.DEFINITION)
@@ -2114,7 +2118,7 @@ class _Reader:
         """The body's lines, split once when a reader first asks."""
         if self.body_lines is None:
             # A text without "\r" (most) is split at its "\n" alone, without the pattern.
-            self.body_lines = self.body.split("\n") if "\r" not in self.body else _LINE_BREAK_RE.split(self.body)
+            self.body_lines = self.body.split("\n") if "\r" not in self.body else LINE_BREAK_RE.split(self.body)
         return self.body_lines
 
     def _called_the_total(self, fact: Fact) -> bool:
@@ -2431,7 +2435,6 @@ _RUN_STAGE_WORDS = frozenset({"pretraining", "pre", "training", "train", "finetu
                               "finetuned", "phase", "stage", "run", "emissions", "carbon", "footprint"})
 _LIST_ITEM_RE = lazy_compile(r"[ \t]*[-*+][ \t]+\S")
 _GROUP_LABEL_RE = lazy_compile(r"[ \t]*(\*\*|\*|__|_)([^*_\n]{2,80})\1[ \t]*:?[ \t]*\r?$")
-_LINE_BREAK_RE = lazy_compile(r"\r\n|\r|\n")  # as the card counts lines
 _GROUP_ITEMS_MAX = 30  # list items looked back over for a group's label (bounded: linear time)
 # "This model was trained ...", "We trained with 8x A100-80G GPUs for 46 hours": the sentence says whose.
 # "This model", "this particular model" (granite-speech-3.3-8b's "The training of this particular model was completed in

@@ -84,7 +84,6 @@ def emissions_conflicts(ctx: Context) -> Findings:
 
 
 _LOWER_BOUND_BEFORE_RE = lazy_compile(r"(?:\b(?:over|more\s+than|at\s+least)|[>≥])\s*~?\s*$", re.IGNORECASE)
-_LINE_BREAK_RE = lazy_compile(r"\r\n|\r|\n")
 
 
 def hours_conflicts(ctx: Context) -> Findings:
@@ -98,7 +97,6 @@ def hours_conflicts(ctx: Context) -> Findings:
     accelerator_hours = sorted(facts.all("accelerator_hours"), key=lambda fact: fact.value)
     values = [fact.value for fact in accelerator_hours]
     wall = facts.all("wall_hours")
-    lines: list[str] = []
     for hours in wall:
         same = None
         if hours.value > 0:
@@ -106,8 +104,7 @@ def hours_conflicts(ctx: Context) -> Findings:
             same = accelerator_hours[at] if at < len(values) and values[at] <= hours.value * 1.02 else None
         if same is not None and same.origin == "prose" and same.line:
             # "for 21 days or over 500 gpu hours" on 2 A100s: a lower bound equals nothing.
-            lines = lines or _LINE_BREAK_RE.split(ctx.card.text)  # the breaks a card's line numbers count
-            line = lines[same.line - 1] if same.line <= len(lines) else ""
+            line = ctx.card.line_text(same.line)
             if _LOWER_BOUND_BEFORE_RE.search(line, 0, max(0, line.find(same.text))):
                 same = None
         if same is not None:
