@@ -89,7 +89,7 @@ _CARD_SECTION_RE = lazy_compile(
 # The same sections in the languages model READMEs are written in: "## 模型介绍", "## ⚙️ 训练细节", "## 📋 모델 정보",
 # "### 훈련 설정", "## モデル概要", "## Descripción del modelo".
 _CARD_SECTION_ELSEWHERE_RE = lazy_compile(
-    r"模型(?:介绍|介紹|简介|簡介|下载|下載|信息|資訊|详情|詳情|结构|結構|架构|架構|描述|概述|概览|规格|参数)|训练(?:细节|細節|数据|數據|过程|過程|详情|設定|设置|配置)|"
+    r"模型(?:介绍|介紹|简介|簡介|下载|下載|信息|資訊|详情|詳情|细节|細節|结构|結構|架构|架構|描述|概述|概览|规格|参数)|训练(?:细节|細節|数据|數據|过程|過程|详情|設定|设置|配置)|"
     r"訓練(?:細節|數據|過程)|모델\s*(?:정보|소개|설명|개요|다운로드|세부\s*정보)|(?:훈련|학습)\s*(?:세부\s*사항|데이터|설정|과정)|"
     r"モデル(?:概要|の?詳細|の?説明|情報)|学習(?:データ|の?詳細|設定)|"
     r"descripci[oó]n del modelo|detalles del modelo|datos de entrenamiento|descri[cç][aã]o do modelo|"

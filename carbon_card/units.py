@@ -192,9 +192,10 @@ _SCALE = {
     "b": 1e9, "bn": 1e9, "g": 1e9, "billion": 1e9, "billions": 1e9,
     "t": 1e12, "tn": 1e12, "trillion": 1e12, "trillions": 1e12,
     "万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8,  # Chinese and Japanese: "2.75亿" parameters is 275M
+    "억": 1e8, "조": 1e12,  # Korean: "140억 개의 파라메터" is 14B
     "тыс": 1e3, "млн": 1e6, "млрд": 1e9, "трлн": 1e12,  # Russian: "125 млн параметров" is 125M
 }
-_COUNT_RE = lazy_compile(rf"\s*~?\s*({_NUMBER})\s*([a-z]*|[万萬亿億]|(?:тыс|млн|млрд|трлн)(?=\.?\s*$))\.?\s*", re.IGNORECASE)
+_COUNT_RE = lazy_compile(rf"\s*~?\s*({_NUMBER})\s*([a-z]*|[万萬亿億억조]|(?:тыс|млн|млрд|трлн)(?=\.?\s*$))\.?\s*", re.IGNORECASE)
 
 
 def parse_count(text: str) -> float:

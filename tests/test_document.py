@@ -133,6 +133,16 @@ def test_a_model_readme_in_another_language_is_a_model_card_its_sentences_the_do
     assert not [fact for fact in record["facts"] if fact["chosen"] and fact["reading"] == "sentence"]
 
 
+def test_a_chinese_model_details_heading_marks_a_model_card(tmp_path):
+    # Baichuan-13B's README: "# 模型细节" (model details) beside "# 推理和部署" and `pip install -r requirements.txt`.
+    (tmp_path / "Baichuan-13B").mkdir()
+    card = GOLD / "baichuan-inc__Baichuan-13B__README.md"
+    shutil.copyfile(card, tmp_path / "Baichuan-13B" / "README.md")
+    assert "\n# 模型细节\n" in card.read_text()
+    (record,) = json.loads(run("check", "--format", "json", "--fail-on", "never", tmp_path).stdout)
+    assert record["document"] == "model_card"
+
+
 def test_a_field_under_a_quick_start_heading_in_another_language_is_no_training_s():
     # "## 快速开始" (quick start) over "本人的软硬件配置（供参考）" (my machine, for reference): "* GPU: NVIDIA GeForce RTX
     # 3090 (24GB) * 8" is the author's machine, as under "## Quick Start"; MiniMind trains on one 3090.

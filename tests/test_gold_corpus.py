@@ -18,7 +18,7 @@ from carbon_card.patch import PatchError, propose
 from carbon_card.units import parse_accelerator_count
 
 GOLD = CORPUS / "gold"
-VALIDATION_PARTS = ("A2", "B2", "A4", "B4", "A6", "B6", "A8", "B8", "A10", "A12", "A15", "B15", "C20", "C21", "C22", "C23", "C24", "C25", "C26", "C27", "C28", "C29", "C31", "C32", "C33", "C34", "C35", "C36", "C37", "C38", "C39", "C40", "C42", "C43", "C44", "C45", "C46", "C47", "C48", "C49", "C50", "C51", "C52", "C53", "C54", "C55", "C56", "C57", "C58", "C59", "C60", "C61", "C62", "C63", "C64")
+VALIDATION_PARTS = ("A2", "B2", "A4", "B4", "A6", "B6", "A8", "B8", "A10", "A12", "A15", "B15", "C20", "C21", "C22", "C23", "C24", "C25", "C26", "C27", "C28", "C29", "C31", "C32", "C33", "C34", "C35", "C36", "C37", "C38", "C39", "C40", "C42", "C43", "C44", "C45", "C46", "C47", "C48", "C49", "C50", "C51", "C52", "C53", "C54", "C55", "C56", "C57", "C58", "C59", "C60", "C61", "C62", "C63", "C64", "C65")
 NUMBERS = ("own_emissions_g", "accelerator_count", "hours", "params", "tokens", "energy_kwh")
 
 
@@ -43,7 +43,7 @@ def test_every_card_has_its_provenance_and_its_annotation():
     validation = {row["file"] for row in index if row["part"] in VALIDATION_PARTS} - retired
     assert validation == {row["file"] for row in index if row["split"] == "validation"}
     assert all(row["part"] in VALIDATION_PARTS for row in index if row["file"] in retired)
-    assert {row["part"] for row in index} == {"A", "B", "C", "A2", "B2", "A3", "A4", "B4", "A5", "B5", "A6", "B6", "A7", "B7", "A8", "B8", "A9", "B9", "A10", "A11", "B11", "A12", "A13", "B13", "A14", "B14", "C14", "A15", "B15", "A16", "B16", "A17", "B17", "A18", "B18", "A19", "B19", "A20", "B20", "C20", "A21", "B21", "C21", "A22", "B22", "C22", "A23", "B23", "C23", "A24", "B24", "C24", "A25", "B25", "C25", "A26", "B26", "C26", "A27", "B27", "C27", "A28", "B28", "C28", "A29", "C29", "A30", "A31", "B31", "C31", "A32", "B32", "C32", "A33", "C33", "A34", "C34", "A35", "C35", "A36", "C36", "A37", "C37", "A38", "C38", "A39", "C39", "A40", "C40", "A41", "A42", "C42", "A43", "C43", "A44", "C44", "A45", "C45", "A46", "C46", "A47", "C47", "A48", "C48", "A49", "C49", "A50", "C50", "A51", "C51", "A52", "C52", "A53", "C53", "A54", "C54", "A55", "C55", "A56", "C56", "A57", "C57", "A58", "C58", "A59", "C59", "A60", "C60", "A61", "C61", "A62", "C62", "A63", "C63", "A64", "C64"}
+    assert {row["part"] for row in index} == {"A", "B", "C", "A2", "B2", "A3", "A4", "B4", "A5", "B5", "A6", "B6", "A7", "B7", "A8", "B8", "A9", "B9", "A10", "A11", "B11", "A12", "A13", "B13", "A14", "B14", "C14", "A15", "B15", "A16", "B16", "A17", "B17", "A18", "B18", "A19", "B19", "A20", "B20", "C20", "A21", "B21", "C21", "A22", "B22", "C22", "A23", "B23", "C23", "A24", "B24", "C24", "A25", "B25", "C25", "A26", "B26", "C26", "A27", "B27", "C27", "A28", "B28", "C28", "A29", "C29", "A30", "A31", "B31", "C31", "A32", "B32", "C32", "A33", "C33", "A34", "C34", "A35", "C35", "A36", "C36", "A37", "C37", "A38", "C38", "A39", "C39", "A40", "C40", "A41", "A42", "C42", "A43", "C43", "A44", "C44", "A45", "C45", "A46", "C46", "A47", "C47", "A48", "C48", "A49", "C49", "A50", "C50", "A51", "C51", "A52", "C52", "A53", "C53", "A54", "C54", "A55", "C55", "A56", "C56", "A57", "C57", "A58", "C58", "A59", "C59", "A60", "C60", "A61", "C61", "A62", "C62", "A63", "C63", "A64", "C64", "A65", "C65"}
     assert 0.28 < len(validation) / len(index) < 0.4  # about a third
     for row in annotations:
         assert row["is_model_card"] in ("yes", "no") and row["has_carbon_statement"] in ("yes", "no"), row["file"]
@@ -2659,6 +2659,11 @@ def test_a_range_or_a_bound_in_chinese_is_no_count_nor_time():
     ("4eJIoBek__ruGPT3_small_nujdiki_stage1.md", "(125 млн параметров)", "4eJIoBek/ruGPT3_small_nujdiki_stage1", 125e6),
     # A Chinese size after "参数大小" (parameter size) with no verb: "模型基于Baichuan 13B，模型参数大小130亿".
     ("clouditera__secgpt.md", "模型参数大小130亿", "clouditera/secgpt", 13e9),
+    # Korean's scale and counter: "140억 개의 파라메터를 가진" (14B parameters; Orion-14B's Korean README, named by its id).
+    ("OrionStarAI__Orion__README_ko.md", "140억 개의 파라메터를 가진", "OrionStarAI/Orion-14B-Base", 14e9),
+    # A Chinese table's total-parameters column: "| 总参数量 |" over "| Baichuan-13B | ... | 13,264,901,120 |" (Baichuan-13B's
+    # README, a model card by its "# 模型细节" (model details) heading).
+    ("baichuan-inc__Baichuan-13B__README.md", "| 13,264,901,120 |", "baichuan-inc/Baichuan-13B", 13264901120),
     # A plain field of a label the bold fields read: "- Model Size: 12.8B" (not "- model size: 475.5mb", a file's).
     ("Nkluge-correa__Model-Library__submissions_Polyglot-Ko.md", "- Model Size: 12.8B", "EleutherAI/polyglot-ko-12.8b",
      12.8e9),
@@ -2675,6 +2680,7 @@ def test_sizes_in_russian_chinese_and_plain_fields(name, quote, model_id, size):
     assert _chosen_where(name, quote, "params", model_id) == size
     from carbon_card.units import parse_count
     assert parse_count("1,3 млрд.") == 1.3e9 and parse_count("500 тыс") == 5e5
+    assert parse_count("140억") == 14e9 and parse_count("2.5조") == 2.5e12
 
 
 @pytest.mark.parametrize("name, quote, model_id, hours", [

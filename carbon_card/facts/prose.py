@@ -78,13 +78,14 @@ _LABEL_MASS_UNIT_RE = lazy_compile(rf"(?:\(\s*|\bin\s+)(?:in\s+)?({_MASS_UNIT})(
                                    re.IGNORECASE)
 _ENERGY_RE = lazy_compile(rf"{_NUMBER_START}({_NUM})\s*\**\s*(kWh|MWh|GWh|Wh)\b", re.IGNORECASE)
 _LABEL_ENERGY_UNIT_RE = lazy_compile(r"\b(kWh|MWh|GWh)\b", re.IGNORECASE)
-_SCALE = r"(?:[kKMBT](?![a-zA-Z])|thousand|million|billion|trillion|[万萬亿億]|(?:тыс|млн|млрд|трлн)\.?)"
+_SCALE = r"(?:[kKMBT](?![a-zA-Z])|thousand|million|billion|trillion|[万萬亿億억조]|(?:тыс|млн|млрд|трлн)\.?)"
 _SCALED = rf"{_NUM}\s*{_SCALE}?"
 _TOKENS_RE = lazy_compile(rf"{_NUMBER_START}({_SCALED})\s*(?:of\s+)?(?:training\s+)?tokens\b", re.IGNORECASE)
 # "7B parameters", "a 2B-parameter model", "the **1.5B parameter** version", "**1.3 billion** parameters".
 # "It has **502.7** million parameters" (the scale after the bold number); "1300 亿个参数", "一个70亿参数的模型": the
-# count before the word in Chinese, glued to the characters before it (Chinese writes no space).
-_PARAMS_RE = lazy_compile(rf"(?=\d)(?:{_FIGURE_START}|(?<=[\u3000-\u9fff]))({_SCALED})(?:(?<=[kKMBT])\s+(?:thousand|million|billion|trillion)|(?<=\d)\*\*\s*(?P<scale>thousand|million|billion|trillion))?\**(?:[ \t]*(?:\r?\n)?[ \t]*|-)(?:(?:trainable\s+|free\s+|total\s+)?(?:parameters?|params)\b|(?<=[万萬亿億])(?:个|個)?(?:参数|參數)|параметр)", re.IGNORECASE)
+# count before the word in Chinese, glued to the characters before it (Chinese writes no space); Korean's scale with its
+# counter: "140억 개의 파라메터" (Orion-14B's Korean README).
+_PARAMS_RE = lazy_compile(rf"(?=\d)(?:{_FIGURE_START}|(?<=[\u3000-\u9fff]))({_SCALED})(?:(?<=[kKMBT])\s+(?:thousand|million|billion|trillion)|(?<=\d)\*\*\s*(?P<scale>thousand|million|billion|trillion))?\**(?:[ \t]*(?:\r?\n)?[ \t]*|-)(?:(?:trainable\s+|free\s+|total\s+)?(?:parameters?|params)\b|(?<=[万萬亿億])(?:个|個)?(?:参数|參數)|(?<=[억조])\s*(?:개의?\s*)?(?:파라미터|파라메터)|параметр)", re.IGNORECASE)
 # The size after its label: "Its total number of parameters is 42,820,610", "パラメータ数は222M",
 # "파라미터 수는 279526656(280M)개", "参数量为 7B"; Keras's "Total params: 1,628,993" (not its "Trainable" and
 # "Non-trainable params", parts of it).
@@ -477,7 +478,7 @@ _SENTENCE_PATTERNS = (
     (_ENERGY_RE, ("kwh", "mwh", "gwh")),
     (_ACCEL_HOURS_RE, ("hour",)),
     (_TOKENS_RE, ("tokens",)),
-    (_PARAMS_RE, ("param", "参数", "參數", "параметр")),
+    (_PARAMS_RE, ("param", "参数", "參數", "параметр", "파라미터", "파라메터")),
     (_PARAMS_STATED_RE, ("param", "パラメータ", "파라미터", "参数")),
     (_PUE_RE, ("pue",)),
     (_PUE_IN_POWER_RE, ("power usage",)),
@@ -2418,7 +2419,7 @@ _ACCELERATORS_CELL_RE = lazy_compile(rf"\s*(?:(\d{{1,6}})\s*(?:[x×]\s*({_ACCEL}
 _SIZE_LABEL_RE = lazy_compile(_MODEL_SIZE, re.IGNORECASE)
 _SIZE_HEADER_RE = lazy_compile(r"param|size|model", re.IGNORECASE)
 _PARAMS_COLUMN_RE = lazy_compile(r"(?:#\s*)?(?:total\s+|number\s+of\s+)?(?:params|parameters?|parameter\s+count)\b"
-                                  r"|参数|パラメータ|파라미터")
+                                  r"|[总總]?(?:参数|參數)|パラメータ|파라미터")  # "| 总参数量 |": the total parameter count
 _FULL_COUNT_SCALED_RE = lazy_compile(r"(\d{7,})\s*[KMB]", re.IGNORECASE)
 _PARAMETERS_AFTER_RE = lazy_compile(r"\s+(?:parameters|params)\s*$", re.IGNORECASE)
 _COMMA_BEFORE_SCALE_RE = lazy_compile(r"\d{1,3},\d{3}\s*[a-z]+", re.IGNORECASE)
