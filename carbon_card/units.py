@@ -104,9 +104,10 @@ def _scaled(pattern, text: str, what: str, units: dict[str, float], default_unit
 
 
 _ONE_GROUP_RE = lazy_compile(r"[+-]?\d{1,3},\d{3}")  # one comma before three digits: a thousands' or a decimal's
-# A decimal comma no thousands separator can be ("345,25 kg", "PUE 1,47"), and a thousands separator no decimal comma
-# can be ("1,234,567", "12,345.6").
-_UNAMBIGUOUS_DECIMAL_COMMA_RE = lazy_compile(r"(?<![\w.,])\d+,\d{1,2}(?![\w,])")
+# A decimal comma no thousands separator can be ("345,25 kg", "PUE 1,47": `\d+,\d{1,2}` not within a word or a number),
+# and a thousands separator no decimal comma can be ("1,234,567", "12,345.6"). The first is looked for from its comma:
+# a pattern that starts with the digits before it (behind a look-behind) is tried at every character of the text.
+_DECIMAL_COMMA_TAIL_RE = lazy_compile(r",\d{1,2}(?![\w,])")
 _UNAMBIGUOUS_THOUSANDS_RE = lazy_compile(r"\d,\d{3}(?:,\d{3}|\.\d)")
 
 
@@ -116,7 +117,12 @@ def writes_decimal_commas(text: str) -> bool:
     if "," not in text:
         return False
     decimals = 0
-    for _ in _UNAMBIGUOUS_DECIMAL_COMMA_RE.finditer(text):
+    for tail in _DECIMAL_COMMA_TAIL_RE.finditer(text):
+        start = comma = tail.start()
+        while start and text[start - 1].isdecimal():  # the digits before the comma (`\d`)
+            start -= 1
+        if start == comma or start and (text[start - 1].isalnum() or text[start - 1] in "_.,"):
+            continue  # no digit before the comma, or the digits end a word or a number ("v1,2", "1.5,25")
         decimals += 1
         if decimals == 2:
             return _UNAMBIGUOUS_THOUSANDS_RE.search(text) is None

@@ -1,6 +1,9 @@
 import math
+import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from carbon_card.units import UnitError, format_grams, parse_duration_hours, parse_mass_grams, parse_number
 
@@ -125,3 +128,18 @@ def test_decimal_commas_are_read_as_the_text_writes_them():
     assert writes_decimal_commas("271,7 h (PUE 1,4) y 447,327 kg")
     assert not writes_decimal_commas("PUE 1,4 and 3,072 GPUs")  # once is no convention
     assert not writes_decimal_commas("0,5 h, 1,5 h and 1,234,567 tokens")  # a thousands-only comma says otherwise
+
+
+_DECIMAL_COMMA_PATTERN = re.compile(r"(?<![\w.,])\d+,\d{1,2}(?![\w,])")  # what writes_decimal_commas counts
+
+
+@given(st.text(alphabet="0123456789١٢,. a_x", max_size=16))
+@settings(max_examples=3000, deadline=None)
+def test_decimal_commas_are_counted_as_the_pattern_finds_them(text):
+    # The reader looks for a decimal comma from the comma (a pattern starting with its digits is tried at every
+    # character of a card): it must count what the whole pattern finds, Arabic-Indic digits too.
+    from carbon_card.units import writes_decimal_commas
+
+    found = _DECIMAL_COMMA_PATTERN.findall(text)
+    expected = len(found) >= 2 and re.search(r"\d,\d{3}(?:,\d{3}|\.\d)", text) is None
+    assert writes_decimal_commas(text) == expected

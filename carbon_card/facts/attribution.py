@@ -253,12 +253,48 @@ def _base_sections(card: Card) -> list[tuple[int, int]]:
     (rule 5)."""
     body, lower = card.body, card.body_lower
     # The patterns run only where their words are (a pass of str.find each): on most cards they are not.
-    says_fine_tune = any(word in lower for word in _FINE_TUNE_OF_WORDS) and _FINE_TUNE_OF_RE.search(body)
+    says_fine_tune = (any(word in lower for word in _FINE_TUNE_OF_WORDS)
+                      and next(_matches_near(_FINE_TUNE_OF_RE, card, _FINE_TUNE_OF_ANCHORS), None))
     if not says_fine_tune and not ("tuned" in lower[:2000] and _FINE_TUNED_TITLE_RE.match(body)):
         return []
-    matches = itertools.chain(_FROM_THE_PAPER_RE.finditer(body), _PRETRAINING_HEADING_RE.finditer(body))
+    matches = itertools.chain(_matches_near(_FROM_THE_PAPER_RE, card, _FROM_THE_PAPER_ANCHORS),
+                              _PRETRAINING_HEADING_RE.finditer(body))
     return [_to_next_heading(card, match.start(), match.end())  # each fact is looked up in them: bounded
             for match in itertools.islice(matches, _SECTIONS_MAX)]
+
+
+# A word each match of the patterns holds (lower case), and the most characters a match starts before it: the patterns
+# start with `\b` and an alternation, so that `re` tries them at every character of a body; near their words, a fine-tune's
+# card costs a few windows ("fine" of "is a fine-tuned version of", "paper" of "based on the associated paper").
+_FINE_TUNE_OF_ANCHORS = (("fine", 60), ("parent", 0))
+_FROM_THE_PAPER_ANCHORS = (("paper", 120), ("card]", 200))
+_WINDOW_REACH_AFTER = 80  # and the most characters a match goes on after the word's start
+_CASE_FOLDED_ELSEWHERE = ("\u0130", "\u0131", "\u017f")  # "İ", "ı", "ſ": letters `re` matches ignoring case that
+# `str.lower` keeps or spells otherwise, so that the lower-cased body's words are not where the pattern finds them
+
+
+def _matches_near(pattern: re.Pattern, card: Card, anchors: tuple[tuple[str, int], ...]) -> Iterator[re.Match]:
+    """The matches of `pattern` in the card's body, in order and without overlap as `finditer` gives them, looked for
+    near the places of the anchors' words only (the body whole when it holds a letter the lower-cased body moves)."""
+    body, lower = card.body, card.body_lower
+    if any(letter in body for letter in _CASE_FOLDED_ELSEWHERE):
+        yield from pattern.finditer(body)
+        return
+    found: dict[int, re.Match] = {}
+    for word, reach in anchors:
+        at = lower.find(word)
+        while at >= 0:
+            for match in pattern.finditer(body, max(0, at - reach), at + _WINDOW_REACH_AFTER):
+                start = match.start()
+                if start not in found:  # matched again on the whole body: the window's end may have cut a word
+                    found[start] = pattern.match(body, start)
+            at = lower.find(word, at + 1)
+    end = 0
+    for start in sorted(found):
+        match = found[start]
+        if match is not None and start >= end:
+            end = match.end()
+            yield match
 
 
 def _to_next_heading(card: Card, start: int, after: int) -> tuple[int, int]:
