@@ -18,6 +18,11 @@ after one untimed run each. `--before REV` also runs the `check` of commit REV (
 temporary `git worktree`, with a bytecode and pattern cache of its own) in the same alternation, so that a
 change is measured against the tree it changes side by side, as the goal ("never worse than the commit you
 started from") asks.
+
+`--instructions` counts instead the instructions each command executes (valgrind's callgrind, once each, with
+PYTHONHASHSEED=0): a figure this machine's drift does not move, where CPU seconds of one tree against another
+differ by a few percent from run to run. It leaves out what instructions do not show (system calls, the caches),
+so its multiples are lower than the CPU's; under valgrind, the gold cards are every tenth one.
 """
 
 from __future__ import annotations
@@ -69,12 +74,12 @@ def irreducible(folder: str) -> int:
     return found
 
 
-def corpora(into: Path) -> dict[str, Path]:
+def corpora(into: Path, gold_every: int = 1) -> dict[str, Path]:
     castano = into / "castano"
     subprocess.run([sys.executable, str(CORPUS / "castano.py"), str(castano)], check=True, capture_output=True)
     folders = {"castano (1,417 cards)": castano}
     for kind, cards in (("real", sorted((CORPUS / "cards-real").glob("*.md"))),
-                        ("gold", sorted((CORPUS / "gold" / "cards").glob("*.md")))):
+                        ("gold", sorted((CORPUS / "gold" / "cards").glob("*.md"))[::gold_every])):
         name = f"{kind} ({len(cards)} cards)"
         root = into / kind
         for card in cards:
@@ -93,10 +98,19 @@ def cpu_seconds(command: list[str], env: dict[str, str], cwd: Path) -> float:
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
+def _instructions(command: list[str], env: dict[str, str], cwd: Path) -> float:
+    """Millions of instructions one run of `command` executes (startup.py's count under callgrind)."""
+    from startup import _instructions as counted
+
+    return counted(command, env, cwd) / 1e6
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--before", metavar="REV", help="also time the `check` of this commit, side by side")
+    parser.add_argument("--instructions", action="store_true",
+                        help="count instructions under valgrind (deterministic) instead of timing")
     parser.add_argument("--irreducible", metavar="FOLDER", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.irreducible:
@@ -115,11 +129,18 @@ def main() -> None:
             subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(worktree), commit],
                            capture_output=True, check=True)
             trees = {"before": worktree, **trees}
-        envs = {label: {**base, "PYTHONPATH": str(tree), "PYTHONPYCACHEPREFIX": str(work / f"pycache-{label}")}
+        envs = {label: {**base, "PYTHONPATH": str(tree), "PYTHONPYCACHEPREFIX": str(work / f"pycache-{label}"),
+                        **({"PYTHONHASHSEED": "0"} if args.instructions else {})}
                 for label, tree in trees.items()}
         header = f"{'corpus':24s} {'limit s':>8s}" + "".join(f" {label + ' s':>9s} {'multiple':>8s}" for label in trees)
-        print(header)
-        for name, folder in corpora(work).items():
+        if not args.instructions:
+            print(header)
+        measure = _instructions if args.instructions else cpu_seconds
+        unit = "Minstr" if args.instructions else "s"
+        if args.instructions:
+            header = header.replace(" s", f" {unit}")
+            print(header)
+        for name, folder in corpora(work, 10 if args.instructions else 1).items():
             commands = {"limit": ([sys.executable, __file__, "--irreducible", str(folder)], envs["check"])}
             for label in trees:
                 commands[label] = ([sys.executable, "-m", "carbon_card", "check", "-q", "--fail-on", "never",
@@ -127,9 +148,9 @@ def main() -> None:
             times: dict[str, list[float]] = {label: [] for label in commands}
             for command, env in commands.values():  # untimed: compiles the bytecode, fills the page cache
                 cpu_seconds(command, env, work)
-            for _ in range(args.runs):
+            for _ in range(1 if args.instructions else args.runs):
                 for label, (command, env) in commands.items():
-                    times[label].append(cpu_seconds(command, env, work))
+                    times[label].append(measure(command, env, work))
             limit = statistics.median(times["limit"])
             row = f"{name:24s} {limit:8.2f}"
             for label in trees:
@@ -137,7 +158,8 @@ def main() -> None:
                 row += f" {seconds:9.2f} {seconds / limit:7.2f}x"
             print(row)
         if worktree is not None:
-            print(f"before: {args.before} ({commit[:10]}); reproduce: python benchmarks/limit.py --runs {args.runs} "
+            how = "--instructions" if args.instructions else f"--runs {args.runs}"
+            print(f"before: {args.before} ({commit[:10]}); reproduce: python benchmarks/limit.py {how} "
                   f"--before {args.before}")
     finally:
         if worktree is not None:
