@@ -119,28 +119,24 @@ def test_a_projects_steps_are_looked_for_wherever_the_pattern_finds_them(text):
     assert any(found) == (text is None or "No set-up" not in text)
 
 
-def test_a_model_readme_in_another_language_is_a_model_card_its_sentences_the_document_s(tmp_path):
+@pytest.mark.parametrize("name, folder, heading", [
     # HIT-SCIR's Chinese-Mixtral-8x7B README: "## 📥 模型下载" (model download) and "## ⚙️ 训练细节" (training details)
-    # beside "#### 环境准备" (set-up): a model's README, as "## Model Details" would make it; on a repository that
-    # describes several models, what its sentences state is the document's.
-    (tmp_path / "Chinese-Mixtral-8x7B").mkdir()
-    card = GOLD / "HIT-SCIR__Chinese-Mixtral-8x7B__README.md"
-    shutil.copyfile(card, tmp_path / "Chinese-Mixtral-8x7B" / "README.md")
-    assert "## ⚙️ 训练细节" in card.read_text()
+    # beside "#### 环境准备" (set-up): a model's README, as "## Model Details" would make it.
+    ("HIT-SCIR__Chinese-Mixtral-8x7B__README.md", "Chinese-Mixtral-8x7B", "\n## ⚙️ 训练细节\n"),
+    # Baichuan-13B's README: "# 模型细节" (model details) beside "# 推理和部署" and `pip install -r requirements.txt`.
+    ("baichuan-inc__Baichuan-13B__README.md", "Baichuan-13B", "\n# 模型细节\n"),
+])
+def test_a_model_readme_in_another_language_is_a_model_card_its_sentences_the_document_s(tmp_path, name, folder,
+                                                                                           heading):
+    # On a repository that describes several models, what its sentences state is the document's.
+    (tmp_path / folder).mkdir()
+    card = GOLD / name
+    shutil.copyfile(card, tmp_path / folder / "README.md")
+    assert heading in card.read_text()
     (record,) = json.loads(run("check", "--format", "json", "--fail-on", "never", tmp_path).stdout)
     assert record["document"] == "model_card"
     assert "CC007" not in {finding["code"] for finding in record["findings"]}
     assert not [fact for fact in record["facts"] if fact["chosen"] and fact["reading"] == "sentence"]
-
-
-def test_a_chinese_model_details_heading_marks_a_model_card(tmp_path):
-    # Baichuan-13B's README: "# 模型细节" (model details) beside "# 推理和部署" and `pip install -r requirements.txt`.
-    (tmp_path / "Baichuan-13B").mkdir()
-    card = GOLD / "baichuan-inc__Baichuan-13B__README.md"
-    shutil.copyfile(card, tmp_path / "Baichuan-13B" / "README.md")
-    assert "\n# 模型细节\n" in card.read_text()
-    (record,) = json.loads(run("check", "--format", "json", "--fail-on", "never", tmp_path).stdout)
-    assert record["document"] == "model_card"
 
 
 def test_a_field_under_a_quick_start_heading_in_another_language_is_no_training_s():
