@@ -220,6 +220,14 @@ class Card:
         """`body.lower()`, made once for the readers and rules that look for words in any case."""
         return self.body.lower()
 
+    @cached_property
+    def case_folds_elsewhere(self) -> bool:
+        """Whether the body holds a letter that `re.IGNORECASE` takes for "i" or "s" but `str.lower` keeps ("ı", "ſ")
+        or spells in two characters ("İ"): then a word a pattern finds ignoring case may not be in `body_lower`, nor
+        at the body's offsets there."""
+        body = self.body
+        return not body.isascii() and any(letter in body for letter in "\u0130\u0131\u017f")
+
     def node_at(self, *path: str) -> tuple[yaml.Node, yaml.Node] | None:
         """The (key node, value node) at a path of mapping keys, or None when absent.
 

@@ -183,8 +183,7 @@ def _may_hold(card: Card, words: tuple[str, ...]) -> bool:
     """Whether the body may hold one of `words` (lower case) in any case, as `re.IGNORECASE` matches them: the
     lower-cased body holds one, or the body holds a letter that the pattern takes for "i" or "s" and
     `str.lower` keeps ("ı", "ſ") or spells otherwise ("İ")."""
-    return any(word in card.body_lower for word in words) or not card.body.isascii() and any(
-        letter in card.body for letter in "\u0130\u0131\u017f")
+    return any(word in card.body_lower for word in words) or card.case_folds_elsewhere
 
 
 def _headings(body: str) -> list[str]:

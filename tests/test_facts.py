@@ -364,13 +364,41 @@ def test_listing_facts_fill_only_what_the_card_leaves_unsaid():
 def test_several_models_anchored_matches_are_the_full_scans(text):
     import re
 
+    from carbon_card.card import parse_card
     from carbon_card.facts.attribution import _SEVERAL_MODELS_RE, _several_models_matches
 
     full = re.compile(_SEVERAL_MODELS_RE.pattern, _SEVERAL_MODELS_RE.flags)
-    bodies = [text] if text else [path.read_text(encoding="utf-8") for path in (CORPUS / "gold" / "cards").glob("*.md")]
-    found = [[m.span() for m in _several_models_matches(body, body.lower())] for body in bodies]
-    assert found == [[m.span() for m in full.finditer(body)] for body in bodies]
+    cards = [parse_card(text)] if text else [parse_card(path.read_bytes()) for path in (CORPUS / "gold" / "cards").glob("*.md")]
+    found = [[m.span() for m in _several_models_matches(card)] for card in cards]
+    assert found == [[m.span() for m in full.finditer(card.body)] for card in cards]
     assert any(found) == (text is None or "no match" not in text)
+
+
+@pytest.mark.parametrize("text", [
+    "This model is a fine-tuned version of [roberta-large](https://x) on an unknown dataset. **Parent Model:** [XLM](y)",
+    "Also as described in the [RoBERTa large model card](https://x): based on the associated paper, from the original "
+    "paper\n\nIS A FINE-TUNE CHECKPOINT OF DistilBERT; the model is fine-tuned on English.",
+    "İs a fine-tuned version of x, based on the assocıated paper, from the orıginal papers",  # İ, ı: the full scan
+    "no match: a fine-tuned version\nof x; from the original papers; described in the [card](x); parent models",
+    None,  # the gold cards
+])
+def test_rule_five_statements_found_near_their_words_are_the_full_scans(text):
+    # A fine-tune's statement and "from the paper" (rule 5) are looked for near "fine", "parent", "paper" and "card]"
+    # only: what they find must be what the whole body's scan finds.
+    import re
+
+    from carbon_card.card import parse_card
+    from carbon_card.facts import attribution
+
+    cards = [parse_card(text)] if text else [parse_card(path.read_bytes()) for path in (CORPUS / "gold" / "cards").glob("*.md")]
+    found = False
+    for pattern, anchors in ((attribution._FINE_TUNE_OF_RE, attribution._FINE_TUNE_OF_ANCHORS),
+                             (attribution._FROM_THE_PAPER_RE, attribution._FROM_THE_PAPER_ANCHORS)):
+        full = re.compile(pattern.pattern, pattern.flags)
+        near = [[m.span() for m in attribution._matches_near(pattern, card, anchors)] for card in cards]
+        assert near == [[m.span() for m in full.finditer(card.body)] for card in cards]
+        found = found or any(near)
+    assert found == (text is None or "no match" not in text)
 
 
 @pytest.mark.parametrize("text", [

@@ -269,15 +269,13 @@ def _base_sections(card: Card) -> list[tuple[int, int]]:
 _FINE_TUNE_OF_ANCHORS = (("fine", 60), ("parent", 0))
 _FROM_THE_PAPER_ANCHORS = (("paper", 120), ("card]", 200))
 _WINDOW_REACH_AFTER = 80  # and the most characters a match goes on after the word's start
-_CASE_FOLDED_ELSEWHERE = ("\u0130", "\u0131", "\u017f")  # "İ", "ı", "ſ": letters `re` matches ignoring case that
-# `str.lower` keeps or spells otherwise, so that the lower-cased body's words are not where the pattern finds them
 
 
 def _matches_near(pattern: re.Pattern, card: Card, anchors: tuple[tuple[str, int], ...]) -> Iterator[re.Match]:
     """The matches of `pattern` in the card's body, in order and without overlap as `finditer` gives them, looked for
-    near the places of the anchors' words only (the body whole when it holds a letter the lower-cased body moves)."""
+    near the places of the anchors' words only (the body whole when the lower-cased body moves a letter)."""
     body, lower = card.body, card.body_lower
-    if any(letter in body for letter in _CASE_FOLDED_ELSEWHERE):
+    if card.case_folds_elsewhere:
         yield from pattern.finditer(body)
         return
     found: dict[int, re.Match] = {}
@@ -650,12 +648,13 @@ def _outside_code(body: str) -> list[tuple[int, int]]:
     return _prose_segments(body)
 
 
-def _several_models_matches(body: str, lower: str) -> list[re.Match]:
-    """The matches of `_SEVERAL_MODELS_RE` in `body`, as `finditer` gives them, the pattern tried
-    only where one of its branches can start (its scan of every position was a sixth of checking
-    the gold cards). Where those start words are, `str.lower` tells: ignoring case, the pattern
-    matches their letters with no other character but the Turkish dotted and dotless i."""
-    if "\u0130" in body or "\u0131" in body:
+def _several_models_matches(card: Card) -> list[re.Match]:
+    """The matches of `_SEVERAL_MODELS_RE` in the card's body, as `finditer` gives them, the pattern
+    tried only where one of its branches can start (its scan of every position was a sixth of
+    checking the gold cards). Where those start words are, `str.lower` tells, but on a body whose
+    lower case moves a letter (`Card.case_folds_elsewhere`)."""
+    body, lower = card.body, card.body_lower
+    if card.case_folds_elsewhere:
         return list(_SEVERAL_MODELS_RE.finditer(body))
     starts = set()
     for word in _SEVERAL_MODELS_STARTS:
@@ -675,7 +674,7 @@ def _several_model_lines(card: Card) -> list[tuple[int, int]]:
     """(first line, last line) of each paragraph that speaks of several models."""
     body = card.body
     spans = []
-    for match in _several_models_matches(body, card.body_lower):
+    for match in _several_models_matches(card):
         low = max(0, match.start() - _PARAGRAPH_MAX)
         start = body.rfind("\n\n", low, match.start())
         end = body.find("\n\n", match.end(), match.end() + _PARAGRAPH_MAX)
