@@ -107,8 +107,7 @@ _PROJECT_SECTION_RE = lazy_compile(
 )
 _PROJECT_STEP_RE = lazy_compile(r"\bgit clone\b|\bpip install -r\b|\brequirements\.txt\b|\bsetup\.py\b|\bconda create\b"
                                 r"|\bnpm install\b|\bdocker compose\b|\bmake install\b", re.IGNORECASE)
-# Its words, one of which any match holds: looked for first, a pass of str.find each, where the pattern costs
-# a step per character.
+# Its words, one of which each match is: the pattern is tried where they stand (`_project_step`).
 _PROJECT_STEP_WORDS = ("git clone", "pip install -r", "requirements.txt", "setup.py", "conda create", "npm install",
                        "docker compose", "make install")
 _DATASET_TITLE_RE = lazy_compile(r"^dataset card\b", re.IGNORECASE)
@@ -166,7 +165,7 @@ def document_kind(card: Card, folder: str | os.PathLike | None = None, names: Co
     if _HUB_PAGE_HEADING_RE.search(card.body, 0, 2000):
         return MODEL_CARD  # "## README([From Huggingface](https://huggingface.co/Qwen/...))": a Hub card's copy
     project = next((heading for heading in headings if _PROJECT_SECTION_RE.match(heading)), None)
-    step = _PROJECT_STEP_RE.search(card.body) if _may_hold(card, _PROJECT_STEP_WORDS) else None
+    step = _project_step(card)
     if impact_only is not None and project is None and step is None:
         return MODEL_CARD
     if any(_CARD_SECTION_ELSEWHERE_RE.search(heading) for heading in headings):
@@ -179,11 +178,19 @@ def document_kind(card: Card, folder: str | os.PathLike | None = None, names: Co
     return UNMARKED
 
 
-def _may_hold(card: Card, words: tuple[str, ...]) -> bool:
-    """Whether the body may hold one of `words` (lower case) in any case, as `re.IGNORECASE` matches them: the
-    lower-cased body holds one, or the body holds a letter that the pattern takes for "i" or "s" and
-    `str.lower` keeps ("ı", "ſ") or spells otherwise ("İ")."""
-    return any(word in card.body_lower for word in words) or card.case_folds_elsewhere
+def _project_step(card: Card) -> re.Match | None:
+    """The first set-up step in the body (`_PROJECT_STEP_RE.search`), the pattern tried only where one of its words
+    stands: led by `\b` and an alternation, it is tried at every character of a text. Each match is one of
+    `_PROJECT_STEP_WORDS`, which the lower-cased body holds at the same place (unless `Card.case_folds_elsewhere`)."""
+    if card.case_folds_elsewhere:
+        return _PROJECT_STEP_RE.search(card.body)
+    lower, starts = card.body_lower, []
+    for word in _PROJECT_STEP_WORDS:
+        at = lower.find(word)
+        while at >= 0:
+            starts.append(at)
+            at = lower.find(word, at + 1)
+    return next(filter(None, (_PROJECT_STEP_RE.match(card.body, at) for at in sorted(starts))), None)
 
 
 def _headings(body: str) -> list[str]:

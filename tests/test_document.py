@@ -106,17 +106,23 @@ def test_a_copy_of_a_hub_model_page_is_a_model_card(tmp_path):
     "Run `git clone https://x` then `pip install -r requirements.txt`.",
     "GİT CLONE the repository; python ſetup.py install; pıp install -r",  # İ, ı and ſ: the pattern's i and s
     "No set-up steps here: clone, install, setup.",
+    "No set-up steps here either: agit clone, mysetup.py, requirements.txts, then pip install -r2 and Make Installer",
+    "A \u212aelvin sign: MA\u212aE INSTALL; No set-up in the step words, but the pattern's \u212a is a k",
     None,  # the gold cards
 ])
 def test_a_projects_steps_are_looked_for_wherever_the_pattern_finds_them(text):
-    from carbon_card.card import parse_card
-    from carbon_card.document import _PROJECT_STEP_RE, _PROJECT_STEP_WORDS, _may_hold
+    # The set-up step is looked for where its words stand: it must be the first the whole text's search finds.
+    import re
 
+    from carbon_card.card import parse_card
+    from carbon_card.document import _PROJECT_STEP_RE, _project_step
+
+    full = re.compile(_PROJECT_STEP_RE.pattern, _PROJECT_STEP_RE.flags)
     cards = ([parse_card(text.encode(), "README.md")] if text else
              [parse_card(path.read_bytes(), path.name) for path in GOLD.glob("*.md")])
-    found = [_PROJECT_STEP_RE.search(card.body) is not None for card in cards]
-    assert all(_may_hold(card, _PROJECT_STEP_WORDS) for card, step in zip(cards, found) if step)
-    assert any(found) == (text is None or "No set-up" not in text)
+    found = [step.span() if (step := _project_step(card)) else None for card in cards]
+    assert found == [step.span() if (step := full.search(card.body)) else None for card in cards]
+    assert any(found) == (text is None or "No set-up steps here" not in text)
 
 
 @pytest.mark.parametrize("name, folder, heading", [
