@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import os
+import re
 import stat
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, NamedTuple
@@ -40,6 +41,7 @@ __all__ = [
     "parse_card",
     "read_card",
     "read_regular_file",
+    "word_positions",
 ]
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -228,6 +230,20 @@ class Card:
         body = self.body
         return not body.isascii() and any(letter in body for letter in "\u0130\u0131\u017f")
 
+    def matches_at_words(self, pattern: re.Pattern, words: Iterable[str]) -> Iterator[re.Match]:
+        """The matches of `pattern` in the body, in order and without overlap as `finditer` gives them, for a pattern
+        each of whose matches starts with one of `words` (lower case, as it matches them ignoring case): tried where
+        they stand only, not at every character as `re` tries a pattern led by `\\b` or an alternation."""
+        body = self.body
+        if self.case_folds_elsewhere:
+            yield from pattern.finditer(body)
+            return
+        end = 0
+        for start in sorted({at for word in words for at in word_positions(self.body_lower, word)}):
+            if start >= end and (match := pattern.match(body, start)):
+                end = match.end()
+                yield match
+
     def node_at(self, *path: str) -> tuple[yaml.Node, yaml.Node] | None:
         """The (key node, value node) at a path of mapping keys, or None when absent.
 
@@ -333,6 +349,16 @@ class LineIndex:
         offset = max(0, min(offset, len(self.text)))
         block = bisect.bisect_right(self._starts, offset) - 1
         return self._counts[block] + self._count(self._starts[block], offset)
+
+
+def word_positions(text: str, word: str) -> list[int]:
+    """Where `word` occurs in `text`."""
+    positions = []
+    position = text.find(word)
+    while position >= 0:
+        positions.append(position)
+        position = text.find(word, position + 1)
+    return positions
 
 
 def read_card(path: str | Path, display_path: str | None = None) -> Card:

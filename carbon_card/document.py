@@ -179,18 +179,8 @@ def document_kind(card: Card, folder: str | os.PathLike | None = None, names: Co
 
 
 def _project_step(card: Card) -> re.Match | None:
-    """The first set-up step in the body (`_PROJECT_STEP_RE.search`), the pattern tried only where one of its words
-    stands: led by `\b` and an alternation, it is tried at every character of a text. Each match is one of
-    `_PROJECT_STEP_WORDS`, which the lower-cased body holds at the same place (unless `Card.case_folds_elsewhere`)."""
-    if card.case_folds_elsewhere:
-        return _PROJECT_STEP_RE.search(card.body)
-    lower, starts = card.body_lower, []
-    for word in _PROJECT_STEP_WORDS:
-        at = lower.find(word)
-        while at >= 0:
-            starts.append(at)
-            at = lower.find(word, at + 1)
-    return next(filter(None, (_PROJECT_STEP_RE.match(card.body, at) for at in sorted(starts))), None)
+    """The first set-up step in the body, the pattern tried where its words stand (each match is one of them)."""
+    return next(card.matches_at_words(_PROJECT_STEP_RE, _PROJECT_STEP_WORDS), None)
 
 
 def _headings(body: str) -> list[str]:

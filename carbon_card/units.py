@@ -201,7 +201,11 @@ _SCALE = {
     "억": 1e8, "조": 1e12,  # Korean: "140억 개의 파라메터" is 14B
     "тыс": 1e3, "млн": 1e6, "млрд": 1e9, "трлн": 1e12,  # Russian: "125 млн параметров" is 125M
 }
-_COUNT_RE = lazy_compile(rf"\s*~?\s*({_NUMBER})\s*([a-z]*|[万萬亿億억조]|(?:тыс|млн|млрд|трлн)(?=\.?\s*$))\.?\s*", re.IGNORECASE)
+SCALE_CHARACTERS = "万萬亿億억조"
+"""The scales of `_SCALE` written as one character (Chinese, Japanese and Korean), for the readers' patterns."""
+RUSSIAN_SCALES = "тыс|млн|млрд|трлн"
+"""The Russian scales of `_SCALE`, as a pattern's alternatives."""
+_COUNT_RE = lazy_compile(rf"\s*~?\s*({_NUMBER})\s*([a-z]*|[{SCALE_CHARACTERS}]|(?:{RUSSIAN_SCALES})(?=\.?\s*$))\.?\s*", re.IGNORECASE)
 
 
 def parse_count(text: str) -> float:

@@ -51,7 +51,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from .._regex import lazy_compile
-from ..card import Card
+from ..card import Card, word_positions
 from ..units import parse_count
 from .base import Copied, Fact, Reading
 
@@ -280,13 +280,11 @@ def _matches_near(pattern: re.Pattern, card: Card, anchors: tuple[tuple[str, int
         return
     found: dict[int, re.Match] = {}
     for word, reach in anchors:
-        at = lower.find(word)
-        while at >= 0:
+        for at in word_positions(lower, word):
             for match in pattern.finditer(body, max(0, at - reach), at + _WINDOW_REACH_AFTER):
                 start = match.start()
                 if start not in found:  # matched again on the whole body: the window's end may have cut a word
                     found[start] = pattern.match(body, start)
-            at = lower.find(word, at + 1)
     end = 0
     for start in sorted(found):
         match = found[start]
@@ -649,25 +647,9 @@ def _outside_code(body: str) -> list[tuple[int, int]]:
 
 
 def _several_models_matches(card: Card) -> list[re.Match]:
-    """The matches of `_SEVERAL_MODELS_RE` in the card's body, as `finditer` gives them, the pattern
-    tried only where one of its branches can start (its scan of every position was a sixth of
-    checking the gold cards). Where those start words are, `str.lower` tells, but on a body whose
-    lower case moves a letter (`Card.case_folds_elsewhere`)."""
-    body, lower = card.body, card.body_lower
-    if card.case_folds_elsewhere:
-        return list(_SEVERAL_MODELS_RE.finditer(body))
-    starts = set()
-    for word in _SEVERAL_MODELS_STARTS:
-        position = lower.find(word)
-        while position >= 0:
-            starts.add(position)
-            position = lower.find(word, position + 1)
-    found, end = [], 0
-    for start in sorted(starts):
-        if start >= end and (match := _SEVERAL_MODELS_RE.match(body, start)):
-            found.append(match)
-            end = match.end()
-    return found
+    """The matches of `_SEVERAL_MODELS_RE` in the card's body, the pattern tried only where one of its branches can
+    start (its scan of every position was a sixth of checking the gold cards)."""
+    return list(card.matches_at_words(_SEVERAL_MODELS_RE, _SEVERAL_MODELS_STARTS))
 
 
 def _several_model_lines(card: Card) -> list[tuple[int, int]]:

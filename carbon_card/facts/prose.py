@@ -26,7 +26,7 @@ from typing import Iterator, NamedTuple, Sequence
 import ahocorasick
 
 from .._regex import lazy_compile
-from ..card import LINE_BREAK_RE, Card
+from ..card import LINE_BREAK_RE, Card, word_positions
 from ..units import (
     APPROXIMATELY,
     BOARD_CORES,
@@ -35,6 +35,8 @@ from ..units import (
     NODES_OF,
     NUMBER_WORDS,
     ONE_IN_PARENTHESES_RE,
+    RUSSIAN_SCALES,
+    SCALE_CHARACTERS,
     THOUSANDS,
     UnitError,
     counted,
@@ -78,7 +80,7 @@ _LABEL_MASS_UNIT_RE = lazy_compile(rf"(?:\(\s*|\bin\s+)(?:in\s+)?({_MASS_UNIT})(
                                    re.IGNORECASE)
 _ENERGY_RE = lazy_compile(rf"{_NUMBER_START}({_NUM})\s*\**\s*(kWh|MWh|GWh|Wh)\b", re.IGNORECASE)
 _LABEL_ENERGY_UNIT_RE = lazy_compile(r"\b(kWh|MWh|GWh)\b", re.IGNORECASE)
-_SCALE = r"(?:[kKMBT](?![a-zA-Z])|thousand|million|billion|trillion|[万萬亿億억조]|(?:тыс|млн|млрд|трлн)\.?)"
+_SCALE = rf"(?:[kKMBT](?![a-zA-Z])|thousand|million|billion|trillion|[{SCALE_CHARACTERS}]|(?:{RUSSIAN_SCALES})\.?)"
 _SCALED = rf"{_NUM}\s*{_SCALE}?"
 _TOKENS_RE = lazy_compile(rf"{_NUMBER_START}({_SCALED})\s*(?:of\s+)?(?:training\s+)?tokens\b", re.IGNORECASE)
 # "7B parameters", "a 2B-parameter model", "the **1.5B parameter** version", "**1.3 billion** parameters".
@@ -1186,14 +1188,14 @@ class _Reader:
         anchors, found already): most do not."""
         if "param" not in self.anchors_found:
             return
-        for position in _positions(self.lower, "img.shields.io/badge/params-")[:1]:
+        for position in word_positions(self.lower, "img.shields.io/badge/params-")[:1]:
             match = _PARAMS_BADGE_RE.match(self.body, position)
             if match is not None and self.in_prose(position):
                 self.add("params", parse_count(match.group(1)), match.group(1), position, note="badge 'Params'",
                          reading=Reading.FIELD)
 
     def autotrain(self) -> None:
-        for position in _positions(self.lower, "co2 emissions (in grams)"):
+        for position in word_positions(self.lower, "co2 emissions (in grams)"):
             match = _AUTOTRAIN_RE.match(self.body, position)
             if match is None or not self.in_prose(position) or self.used_lines and self.line(position) in self.used_lines:
                 continue
@@ -1229,7 +1231,7 @@ class _Reader:
         for only in a prose that speaks of emissions (the sentences' anchors, found already): most do not."""
         if not {"emission", "co2", "co₂", "footprint"} & self.anchors_found:
             return
-        for position in _positions(self.lower, "co2_eq_emissions:")[:_QUOTED_BLOCKS]:
+        for position in word_positions(self.lower, "co2_eq_emissions:")[:_QUOTED_BLOCKS]:
             line_start = self.body.rfind("\n", 0, position) + 1
             if self.body[line_start:position].strip("`>") or _INSTRUCTION_RE.search(self.body, max(0, line_start - 300), line_start):
                 continue  # not a line's start ("add `co2_eq_emissions:` to the front matter"), or an example of one
@@ -2697,16 +2699,6 @@ def _anchor_hits(text: str) -> dict[str, list[int]]:
                 continue
         positions.append(start)
     return hits
-
-
-def _positions(text: str, word: str) -> list[int]:
-    """Where `word` occurs in `text`."""
-    positions = []
-    position = text.find(word)
-    while position >= 0:
-        positions.append(position)
-        position = text.find(word, position + 1)
-    return positions
 
 
 # The order in which Facts.best takes figures of equal origin: the most structured reader first.
