@@ -184,14 +184,15 @@ def _project_step(card: Card) -> re.Match | None:
 
 
 def _headings(body: str) -> list[str]:
-    """The texts of the body's headings, in order. `_HEADING_RE` is matched only at the lines
-    holding "#" or "**" (a heading is one line): run over the whole body, a pattern anchored at
-    line starts is tried at every character."""
-    from .facts.prose import lines_with  # not at the top: the facts import this module
+    """The texts of the body's headings, in order, none in code or an HTML comment (a Python comment in a code block,
+    "# Build the inputs to vLLM", is no section). `_HEADING_RE` is matched only at the lines holding "#" or "**" (a
+    heading is one line): run over the whole body, a pattern anchored at line starts is tried at every character."""
+    from .facts.prose import hidden_spans, inside, lines_with  # not at the top: the facts import this module
 
+    hidden = hidden_spans(body)
     starts = sorted({*lines_with(body, "#"), *lines_with(body, "**")})
     return [(match.group(1) or match.group(2)).strip()
-            for match in filter(None, (_HEADING_RE.match(body, start) for start in starts))]
+            for match in filter(None, (_HEADING_RE.match(body, start) for start in starts if not inside(start, hidden)))]
 
 
 def _holds_model_files(folder: str | os.PathLike, names: Collection[str] | None) -> bool:

@@ -10,7 +10,7 @@ from conftest import CORPUS
 
 from carbon_card.assessment import assess
 from carbon_card.card import parse_card, read_card
-from carbon_card.document import DocumentKind
+from carbon_card.document import DocumentKind, document_kind
 from carbon_card.estimate import estimate
 from carbon_card.facts import Listing, gather
 from carbon_card.facts.base import Reading
@@ -43,7 +43,7 @@ def test_every_card_has_its_provenance_and_its_annotation():
     validation = {row["file"] for row in index if row["part"] in VALIDATION_PARTS} - retired
     assert validation == {row["file"] for row in index if row["split"] == "validation"}
     assert all(row["part"] in VALIDATION_PARTS for row in index if row["file"] in retired)
-    assert {row["part"] for row in index} == {"A", "B", "C", "A2", "B2", "A3", "A4", "B4", "A5", "B5", "A6", "B6", "A7", "B7", "A8", "B8", "A9", "B9", "A10", "A11", "B11", "A12", "A13", "B13", "A14", "B14", "C14", "A15", "B15", "A16", "B16", "A17", "B17", "A18", "B18", "A19", "B19", "A20", "B20", "C20", "A21", "B21", "C21", "A22", "B22", "C22", "A23", "B23", "C23", "A24", "B24", "C24", "A25", "B25", "C25", "A26", "B26", "C26", "A27", "B27", "C27", "A28", "B28", "C28", "A29", "C29", "A30", "A31", "B31", "C31", "A32", "B32", "C32", "A33", "C33", "A34", "C34", "A35", "C35", "A36", "C36", "A37", "C37", "A38", "C38", "A39", "C39", "A40", "C40", "A41", "A42", "C42", "A43", "C43", "A44", "C44", "A45", "C45", "A46", "C46", "A47", "C47", "A48", "C48", "A49", "C49", "A50", "C50", "A51", "C51", "A52", "C52", "A53", "C53", "A54", "C54", "A55", "C55", "A56", "C56", "A57", "C57", "A58", "C58", "A59", "C59", "A60", "C60", "A61", "C61", "A62", "C62", "A63", "C63", "A64", "C64", "A65", "C65", "A66", "C66"}
+    assert {row["part"] for row in index} == {"A", "B", "C", "A2", "B2", "A3", "A4", "B4", "A5", "B5", "A6", "B6", "A7", "B7", "A8", "B8", "A9", "B9", "A10", "A11", "B11", "A12", "A13", "B13", "A14", "B14", "C14", "A15", "B15", "A16", "B16", "A17", "B17", "A18", "B18", "A19", "B19", "A20", "B20", "C20", "A21", "B21", "C21", "A22", "B22", "C22", "A23", "B23", "C23", "A24", "B24", "C24", "A25", "B25", "C25", "A26", "B26", "C26", "A27", "B27", "C27", "A28", "B28", "C28", "A29", "C29", "A30", "A31", "B31", "C31", "A32", "B32", "C32", "A33", "C33", "A34", "C34", "A35", "C35", "A36", "C36", "A37", "C37", "A38", "C38", "A39", "C39", "A40", "C40", "A41", "A42", "C42", "A43", "C43", "A44", "C44", "A45", "C45", "A46", "C46", "A47", "C47", "A48", "C48", "A49", "C49", "A50", "C50", "A51", "C51", "A52", "C52", "A53", "C53", "A54", "C54", "A55", "C55", "A56", "C56", "A57", "C57", "A58", "C58", "A59", "C59", "A60", "C60", "A61", "C61", "A62", "C62", "A63", "C63", "A64", "C64", "A65", "C65", "A66", "C66", "D67"}
     assert 0.28 < len(validation) / len(index) < 0.4  # about a third
     for row in annotations:
         assert row["is_model_card"] in ("yes", "no") and row["has_carbon_statement"] in ("yes", "no"), row["file"]
@@ -2541,6 +2541,46 @@ def test_what_the_code_supports_is_no_run():
     card, facts = _gold("openbmb__MiniCPM-Llama3-V-2_5.md", "openbmb/MiniCPM-Llama3-V-2_5")
     line = next(number for number, text in enumerate(card.text.splitlines(), 1) if "We now support LoRA" in text)
     assert not [f for f in facts.facts if f.quantity == "accelerator_count" and f.line == line]
+
+
+def test_a_column_of_average_tokens_is_no_training_s_tokens():
+    # Arena-Hard's "| Average Tokens |" (each model's mean answer length) on T-lite-instruct-0.1's and Smaug's cards;
+    # MQA's "| 20 docs (Avg 2.9K tokens) |", an input's length, on Llama-2-7B-32K-Instruct's.
+    for name, header in (("AnatoliiPotapov__T-lite-instruct-0.1.md", "| Average Tokens |"),
+                         ("abacusai__Smaug-Llama-3-70B-Instruct.md", "| Average Tokens |"),
+                         ("togethercomputer__Llama-2-7B-32K-Instruct.md", "| 20 docs (Avg 2.9K tokens) |")):
+        card, facts = _gold(name, _hub_id(name))
+        assert header.strip("| ") in card.text
+        assert not [f for f in facts.facts if f.quantity == "train_tokens"], name
+
+
+def test_a_comment_in_code_is_no_section_of_the_document():
+    # granite-vision-3.3-2b's card (its front matter lost in the copy) has a Python comment "# Build the inputs to
+    # vLLM; ..." in a code block: no "Quick start"-like section of a project README, so it stays a model card.
+    card = read_card(GOLD / "cards" / "ibm-granite__granite-vision-3.3-2b.md")
+    assert "# Build the inputs to vLLM" in card.text
+    assert document_kind(card).kind is DocumentKind.MODEL_CARD
+    # A heading of a model-card section only in code ("# 5. ...修改 pretrain.py文件中的模型参数..." in a shell block of
+    # baby-llama2-chinese's README) makes no model card of a project README with a "Quick Start".
+    card = read_card(GOLD / "cards" / "DLLXW__baby-llama2-chinese__README.md")
+    assert document_kind(card).kind is DocumentKind.PROJECT
+
+
+def test_what_a_reader_may_do_with_the_model_is_no_run():
+    # "MiniCPM-Llama3-V 2.5 can be easily used in various ways: ... (3) efficient LoRA fine-tuning with only 2 V100
+    # GPUs, ...": the uses it allows, not its training. The same card's news item (above) says it again.
+    card, facts = _gold("openbmb__MiniCPM-Llama3-V-2_5.md", "openbmb/MiniCPM-Llama3-V-2_5")
+    assert "fine-tuning with only 2 V100 GPUs" in card.text
+    assert facts.value("accelerator_count") is None and facts.value("hardware") is None
+    # "If you are pre-training from scratch, our recommended recipe is to pre-train a `BERT-Base` on a single
+    # [preemptible Cloud TPU v2]...": the reader's run (google-research/bert's README).
+    card, facts = _gold("google-research__bert__README.md")
+    assert "our recommended recipe is to pre-train a `BERT-Base` on a single" in card.text
+    assert "v2" not in str(facts.value("hardware") or "")
+    # A conditional addressed to the reader: "You can train fine in colab, but if you get a K80, it's probably best to
+    # switch to other free gpu providers" (a crafted line in the words of hivemind/gpt-j-6B-8bit's card).
+    assert _chosen_in("## Training\n\nYou can train fine in colab, but if you get a K80, it's probably best to switch.\n",
+                      "accelerator_count") is None
 
 
 def test_a_total_parameters_field_a_stray_scale_and_a_token_column_s_scale():

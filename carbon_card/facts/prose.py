@@ -369,7 +369,11 @@ _CAPACITY_RE = lazy_compile(r"\b(?:can|could|will|to)\s+(?:fit|run)\b|\bfits\s+(
                             r"|\bexample\s+usage\b|\busage\s+example\b"
                             # what the code supports: "We now support LoRA fine-tuning for MiniCPM-Llama3-V 2.5, using
                             # only 2 V100 GPUs!"
-                            r"|\bsupports?\s+(?:[\w-]+\s+){0,2}?(?:fine-?tuning|training)\b",
+                            r"|\bsupports?\s+(?:[\w-]+\s+){0,2}?(?:fine-?tuning|training)\b"
+                            # what a reader may do with it: "MiniCPM-Llama3-V 2.5 can be easily used in various ways: ...
+                            # (3) efficient LoRA fine-tuning with only 2 V100 GPUs"; "You can train fine in colab, but if
+                            # you get a K80, it's probably best to switch"
+                            r"|\bcan\s+be\s+(?:\w+\s+)?used\b|\bif\s+you\b",
                             re.IGNORECASE)
 # Chinese and Japanese: "4张A100" (four A100 cards), "约4小时" (about 4 hours), "約160分" (minutes).
 # A card after its count may be named by its number alone: "6张3090", "3张TITAN"; its memory may come between: "160张40GB的A100".
@@ -2342,7 +2346,9 @@ _PER_SCALE_RE = lazy_compile(r"/\s*([kmb])\s*$")
 
 
 _LINK_TARGET_RE = lazy_compile(r"\]\([^()\s]*\)")
-_NOT_TRAINING_TOKENS_COLUMN_RE = lazy_compile(r"\b(?:max|maximum|context|length|vocab|per)\b")
+# Not a run's tokens: a length ("| Max Num Tokens |"), an answer's ("| Average Tokens |" of Arena-Hard's tables) or an
+# input's ("| 20 docs (Avg 2.9K tokens) |").
+_NOT_TRAINING_TOKENS_COLUMN_RE = lazy_compile(r"\b(?:max|maximum|context|length|vocab|per|avg|average|mean)\b")
 _MIN_MODEL_SIZE = 10_000
 """Fewer parameters than this in a table is no model's size (a setting, a component's count)."""
 
@@ -2369,7 +2375,7 @@ def _column_kind(header: str) -> tuple[str, str | None, str] | None:
             return None  # "| Training Data (hour) |": hours of audio the model learnt from, not of its training
         accelerator = _ACCELERATOR_COLUMN_RE.search(key)
         return ("accelerator_hours" if accelerator else "wall_hours", "h" if "hour" in key else "days", "model")
-    if "token" in key and not _NOT_TRAINING_TOKENS_COLUMN_RE.search(key):  # not "| Max Num Tokens |", a length
+    if "token" in key and not _NOT_TRAINING_TOKENS_COLUMN_RE.search(key):
         return ("train_tokens", unit, "model")  # "| Tokens (Billion) |": the cells' scale
     if _ACCELERATORS_COLUMN_RE.fullmatch(key.strip()):
         return ("accelerators", None, "model")  # "| GPUs |": "1xV100 32GB", each row's accelerators
