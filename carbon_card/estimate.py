@@ -766,9 +766,13 @@ def _accelerator_hours(facts: Facts) -> tuple[float | None, str]:
     hours = facts.best("wall_hours")
     count = facts.best("accelerator_count")
     if hours is not None and hours.value > 0:
+        hardware = _hardware_match(facts)
         number = count.value if count is not None else None
-        if number is None and (hardware := _hardware_match(facts)) is not None:
+        if number is None and hardware is not None:
             number = hardware.count
+        elif number is not None and hardware is not None and (chips := hardware.chips(number)) != number:
+            return hours.value * chips, (f"{chips:g} {hardware.accelerator.name} chips ({number:g} as counted beside "
+                                         f"{hardware.text}) x {hours.value:g} h ({hours.provenance()})")
         if number:
             return hours.value * number, f"{number} accelerators x {hours.value:g} h ({hours.provenance()})"
     return None, ""

@@ -65,6 +65,17 @@ class HardwareMatch:
     text: str  # the part of the text that was matched
     note: str | None = None  # what was assumed or converted
     exact: bool = True  # False when a variant was assumed
+    slice_chips: int | None = None  # the chips of one TPU slice the text names by its type ("v3-8": 4)
+
+    def chips(self, count: float) -> float:
+        """A count a card states beside this hardware, as chips (what the table's power is per). Beside a TPU type a
+        card counts slices ("a TPU v3-8": 1) or the slice's cores ("num_devices: 8") as often as chips."""
+        if not self.slice_chips:
+            return count
+        cores = self.slice_chips * _CORES_PER_CHIP.get(self.accelerator.key, 1)
+        # One slice, its cores or its chips; another count may be of slices or of chips (from another statement than
+        # the type's): left as it is.
+        return self.slice_chips if count in (1, cores, self.slice_chips) else count
 
 
 def _number(cell: str) -> float | None:
@@ -333,7 +344,8 @@ def _tpu_matches(text: str):
         elif slices is not None and not unit:
             note = f"unit not stated: {slices} read as chips"
         matched = text[m.start() : unit.end() if unit else m.end()].strip()
-        yield m.start(), HardwareMatch(_accelerators()[key], count, matched, note, True)
+        yield m.start(), HardwareMatch(_accelerators()[key], count, matched, note, True,
+                                       size // per_chip if m.group("size") else None)
 
 
 # --- CPUs ----------------------------------------------------------------------------------

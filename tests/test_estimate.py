@@ -9,7 +9,7 @@ from conftest import CORPUS, ROOT, run_cli
 from carbon_card.estimate import (autotrain_finetunes, estimate, finetune_group, finetune_token_prior, priors,
                                   published_finetunes, published_runs, token_prior)
 from carbon_card.facts import Fact, Facts, gather
-from carbon_card.card import parse_card
+from carbon_card.card import parse_card, read_card
 from carbon_card.location import regions
 
 
@@ -48,6 +48,21 @@ def test_t2_count_times_wall_hours_and_stated_energy():
     by_energy = estimate(facts(energy=100.0, location="FR"))
     assert by_energy.tier == "T2" and by_energy.energy_kwh.central == 100
     assert by_energy.emissions_g.central == pytest.approx(100 * 56.039, rel=1e-3)
+
+
+def test_a_tpu_type_s_slice_and_its_cores_count_as_its_chips():
+    # The table's TPU power is per chip. "a TPU v3-8" (1, as a card counts it) is one slice of 4 chips; its 8 cores
+    # ("num_devices: 8") are the same 4 chips; "TPU v3-256" counted as 256 is 128 chips.
+    one_slice = estimate(facts(hardware="TPU v3-8", accelerator_count=1.0, wall_hours=72.0))
+    assert one_slice.accelerator_hours == 4 * 72
+    assert estimate(facts(hardware="TPU v3-8", accelerator_count=8.0, wall_hours=72.0)).accelerator_hours == 4 * 72
+    assert estimate(facts(hardware="TPU v3-256", accelerator_count=256.0, wall_hours=10.0)).accelerator_hours == 1280
+    # Another count is left as the card gives it (slices or chips, from another statement than the type's).
+    assert estimate(facts(hardware="TPU v3-8", accelerator_count=16.0, wall_hours=10.0)).accelerator_hours == 160
+    assert estimate(facts(hardware="8 x A100", accelerator_count=8.0, wall_hours=10.0)).accelerator_hours == 80
+    # dalle-mini's card: "Hardware Type: TPU v3-8", "Hours used: 72 hours (3 days)" (a gold card).
+    card_facts = gather(read_card(CORPUS / "gold" / "cards" / "dalle-mini__dalle-mini.md"), None, "dalle-mini/dalle-mini")
+    assert estimate(card_facts).accelerator_hours == 4 * 72
 
 
 def test_t3_from_parameters_and_tokens_and_atci():
