@@ -1609,8 +1609,15 @@ class _Reader:
                         active = (_EXPERTS_AFTER_RE.match(self.body, match.end(), match.end() + 40)
                                   and not _TOTAL_AFTER_RE.match(self.body, match.end())
                                   and "total" not in match.group(0).lower())  # "141B total parameters and 39B active"
+                        # "LayoutLM-Base, Uncased (...): 12-layer, ..., 113M parameters **(This Model)**" beside the
+                        # Large's line: the item the card marks as this model's is its own row, as in a table.
+                        line_end = self.body.find("\n", match.end(), match.end() + 80)
+                        marked = scope is None and _THIS_ROW_RE.search(
+                            self.body, match.end(), line_end if line_end >= 0 else match.end() + 80)
                         self.add("params_active" if active else "params", number, text, start,
-                                 scope=scope or self._clause_scope(clause, match.group(1)), note="sentence")
+                                 scope=scope or self._clause_scope(clause, match.group(1)),
+                                 note="marked as this model's" if marked else "sentence",
+                                 reading=Reading.OWN_ROW if marked else Reading.SENTENCE)
                 elif pattern is _PUE_RE:
                     self.add("pue", float(match.group(1)), text, start, note="sentence")
                 elif pattern is _PUE_IN_POWER_RE:
