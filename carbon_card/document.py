@@ -6,8 +6,8 @@ inference") that are not a model's training. A file is a model card when somethi
 as one; it is something else only when nothing does and something marks it as that other
 kind. The benefit of the doubt goes to the model card, so that no card loses its facts:
 
-- front matter: a model card's, unless its keys are only a dataset card's, a Space's or a web page's (the
-  Hub's blog: "title", "authors", "thumbnail"; a docs site's "sidebar_position");
+- front matter: a model card's, unless its keys are only a dataset card's (and its folder holds no model files), a
+  Space's or a web page's (the Hub's blog: "title", "authors", "thumbnail"; a docs site's "sidebar_position");
 - without front matter, a model card when its file is named as one (`model_card.md`), its
   folder holds model files (`config.json`, weights), a heading names a model-card section
   (Model Details, Intended Uses, Training Data, Environmental Impact, ...; an Environmental
@@ -130,6 +130,8 @@ def document_kind(card: Card, folder: str | os.PathLike | None = None, names: Co
         if keys & _MODEL_KEYS:
             return MODEL_CARD
         if keys & _DATASET_KEYS:
+            if folder is not None and _holds_model_files(folder, names):
+                return MODEL_CARD  # a model's repository whose card copied its dataset's metadata
             return Document(DocumentKind.DATASET_CARD, f"its front matter has a dataset card's keys "
                                                        f"({', '.join(sorted(keys & _DATASET_KEYS)[:2])})")
         if "sdk" in keys and keys & (_SPACE_KEYS - {"sdk"}):

@@ -82,6 +82,19 @@ def test_a_readme_whose_title_names_a_dataset_is_a_dataset_card(tmp_path):
     assert "its title names a dataset ('ConceptFR dataset')" in record["findings"][0]["message"]
 
 
+def test_a_model_s_folder_makes_a_card_with_a_dataset_card_s_keys_a_model_card(tmp_path):
+    # BlackKakapo/t5-base-paraphrase-ro-v2's card copied its dataset's metadata (annotations_creators, task_ids, ...):
+    # alone, a dataset card's README; beside the model's files (a clone of the model's repository), a model card.
+    (tmp_path / "t5").mkdir()
+    shutil.copyfile(GOLD / "BlackKakapo__t5-base-paraphrase-ro-v2.md", tmp_path / "t5" / "README.md")
+    (record,) = json.loads(run("check", "--format", "json", "--fail-on", "never", tmp_path).stdout)
+    assert record["document"] == "dataset_card"
+    (tmp_path / "t5" / "config.json").write_text('{"model_type": "t5"}')
+    (record,) = json.loads(run("check", "--format", "json", "--fail-on", "never", tmp_path).stdout)
+    assert record["document"] == "model_card"
+    assert not any(finding["code"] == "CC007" for finding in record["findings"])
+
+
 def test_a_title_that_names_a_model_trained_on_a_dataset_is_a_model_card():
     from carbon_card.card import parse_card
     from carbon_card.document import document_kind
