@@ -134,14 +134,9 @@ def main() -> None:
         envs = {label: {**base, "PYTHONPATH": str(tree), "PYTHONPYCACHEPREFIX": str(work / f"pycache-{label}"),
                         **({"PYTHONHASHSEED": "0"} if args.instructions else {})}
                 for label, tree in trees.items()}
-        header = f"{'corpus':24s} {'limit s':>8s}" + "".join(f" {label + ' s':>9s} {'multiple':>8s}" for label in trees)
-        if not args.instructions:
-            print(header)
         measure = _instructions if args.instructions else cpu_seconds
-        unit = "Minstr" if args.instructions else "s"
-        if args.instructions:
-            header = header.replace(" s", f" {unit}")
-            print(header)
+        header = f"{'corpus':24s} {'limit s':>8s}" + "".join(f" {label + ' s':>9s} {'multiple':>8s}" for label in trees)
+        print(header.replace(" s", " Minstr") if args.instructions else header)
         for name, folder in corpora(work, 10 if args.instructions else 1).items():
             commands = {"limit": ([sys.executable, __file__, "--irreducible", str(folder)], envs["check"])}
             for label in trees:

@@ -1611,9 +1611,7 @@ class _Reader:
                                   and "total" not in match.group(0).lower())  # "141B total parameters and 39B active"
                         # "LayoutLM-Base, Uncased (...): 12-layer, ..., 113M parameters **(This Model)**" beside the
                         # Large's line: the item the card marks as this model's is its own row, as in a table.
-                        line_end = self.body.find("\n", match.end(), match.end() + 80)
-                        marked = scope is None and _THIS_ROW_RE.search(
-                            self.body, match.end(), line_end if line_end >= 0 else match.end() + 80)
+                        marked = scope is None and _MARKED_AFTER_RE.match(self.body, match.end())
                         self.add("params_active" if active else "params", number, text, start,
                                  scope=scope or self._clause_scope(clause, match.group(1)),
                                  note="marked as this model's" if marked else "sentence",
@@ -2762,7 +2760,10 @@ _RANGE_CELL_RE = lazy_compile(r"\d[\d,.]*\s*[-–]\s*\d[\d,.]*")  # "231 - 256":
 
 
 # A row's label that says it is this model's: "(this)", "(ours)", "(this model)".
-_THIS_ROW_RE = lazy_compile(r"\((?:this|ours|this\s+model|our\s+model)\)", re.IGNORECASE)
+_THIS_ROW = r"\((?:this|ours|this\s+model|our\s+model)\)"
+_THIS_ROW_RE = lazy_compile(_THIS_ROW, re.IGNORECASE)
+# The same mark later on a figure's line: "12-layer, 768-hidden, 12-heads, 113M parameters **(This Model)**".
+_MARKED_AFTER_RE = lazy_compile(rf"[^\n]{{0,80}}?{_THIS_ROW}", re.IGNORECASE)
 # The owner of a Hub id in a row's label ("[`MoritzLaurer/mDeBERTa-v3-base`](...)", its link's address gone first):
 # the model's name is what picks its row.
 _HUB_ID_OWNER_RE = lazy_compile(r"\b[\w.-]+/(?=[\w.-])")
