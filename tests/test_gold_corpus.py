@@ -43,7 +43,7 @@ def test_every_card_has_its_provenance_and_its_annotation():
     validation = {row["file"] for row in index if row["part"] in VALIDATION_PARTS} - retired
     assert validation == {row["file"] for row in index if row["split"] == "validation"}
     assert all(row["part"] in VALIDATION_PARTS for row in index if row["file"] in retired)
-    assert {row["part"] for row in index} == {"A", "B", "C", "A2", "B2", "A3", "A4", "B4", "A5", "B5", "A6", "B6", "A7", "B7", "A8", "B8", "A9", "B9", "A10", "A11", "B11", "A12", "A13", "B13", "A14", "B14", "C14", "A15", "B15", "A16", "B16", "A17", "B17", "A18", "B18", "A19", "B19", "A20", "B20", "C20", "A21", "B21", "C21", "A22", "B22", "C22", "A23", "B23", "C23", "A24", "B24", "C24", "A25", "B25", "C25", "A26", "B26", "C26", "A27", "B27", "C27", "A28", "B28", "C28", "A29", "C29", "A30", "A31", "B31", "C31", "A32", "B32", "C32", "A33", "C33", "A34", "C34", "A35", "C35", "A36", "C36", "A37", "C37", "A38", "C38", "A39", "C39", "A40", "C40", "A41", "A42", "C42", "A43", "C43", "A44", "C44", "A45", "C45", "A46", "C46", "A47", "C47", "A48", "C48", "A49", "C49", "A50", "C50", "A51", "C51", "A52", "C52", "A53", "C53", "A54", "C54", "A55", "C55", "A56", "C56", "A57", "C57", "A58", "C58", "A59", "C59", "A60", "C60", "A61", "C61", "A62", "C62", "A63", "C63", "A64", "C64", "A65", "C65", "A66", "C66", "D67", "A67", "B67", "C67", "A68", "B68", "C68", "A69", "B69", "C69", "D69", "E69", "F69"}
+    assert {row["part"] for row in index} == {"A", "B", "C", "A2", "B2", "A3", "A4", "B4", "A5", "B5", "A6", "B6", "A7", "B7", "A8", "B8", "A9", "B9", "A10", "A11", "B11", "A12", "A13", "B13", "A14", "B14", "C14", "A15", "B15", "A16", "B16", "A17", "B17", "A18", "B18", "A19", "B19", "A20", "B20", "C20", "A21", "B21", "C21", "A22", "B22", "C22", "A23", "B23", "C23", "A24", "B24", "C24", "A25", "B25", "C25", "A26", "B26", "C26", "A27", "B27", "C27", "A28", "B28", "C28", "A29", "C29", "A30", "A31", "B31", "C31", "A32", "B32", "C32", "A33", "C33", "A34", "C34", "A35", "C35", "A36", "C36", "A37", "C37", "A38", "C38", "A39", "C39", "A40", "C40", "A41", "A42", "C42", "A43", "C43", "A44", "C44", "A45", "C45", "A46", "C46", "A47", "C47", "A48", "C48", "A49", "C49", "A50", "C50", "A51", "C51", "A52", "C52", "A53", "C53", "A54", "C54", "A55", "C55", "A56", "C56", "A57", "C57", "A58", "C58", "A59", "C59", "A60", "C60", "A61", "C61", "A62", "C62", "A63", "C63", "A64", "C64", "A65", "C65", "A66", "C66", "D67", "A67", "B67", "C67", "A68", "B68", "C68", "A69", "B69", "C69", "D69", "E69", "F69", "S69"}
     assert 0.28 < len(validation) / len(index) < 0.4  # about a third
     for row in annotations:
         assert row["is_model_card"] in ("yes", "no") and row["has_carbon_statement"] in ("yes", "no"), row["file"]
@@ -2748,3 +2748,48 @@ def test_a_glued_hour_a_time_per_model_and_a_plain_duration_field(name, quote, m
     assert _chosen_where(name, quote, "wall_hours", model_id) == hours
     assert _chosen_in("## Training\n\nThe model was trained in 2H 2023 on 8 A100s.\n", "wall_hours") is None  # a year's half
     assert _chosen_in("## Training\n\nIt took 6h on 8 A100s, 48 GPU hours.\n", "wall_hours") == 6  # near "hours"
+
+
+def test_a_size_the_card_states_exactly_wins_over_its_base_row_s_rounded_one():
+    # T5-Efficient-TINY's card: "It has **15.58** million parameters" above the architectures' table, whose row "Tiny"
+    # (this model's base by its name) says "16M": the card's own figure is exact, the row's rounded.
+    card, facts = _gold("google__t5-efficient-tiny.md", "google/t5-efficient-tiny")
+    assert "| Tiny | 4/4 | 1024 | 256 | 32 | 4 | 16M|" in card.text
+    assert _chosen_where("google__t5-efficient-tiny.md", "It has **15.58** million parameters", "params",
+                         "google/t5-efficient-tiny") == pytest.approx(15.58e6)
+    # A base row whose size equals the card's own still decides it among sentences that disagree (morseformer's
+    # "| `rnnt_phase3_2.pt` | 4.13 M |" beside sentences of 4.13M and 4.76M).
+    assert _chosen_where("sderhy__morseformer.md", "| 4.13 M |", "params") == pytest.approx(4.13e6)
+
+
+def test_hours_in_brackets_in_a_title_are_its_data_s():
+    # "# Wav2Vec2-Large-Robust - Finetuned on Librispeech (960 hours)": the dataset's hours of audio.
+    card, facts = _gold("leonardvorbeck__wav2vec2-large-robust-LS960.md", "leonardvorbeck/wav2vec2-large-robust-LS960")
+    assert "Finetuned on Librispeech (960 hours)" in card.text
+    assert not facts.all("wall_hours", None) and not facts.all("accelerator_hours", None)
+    # Hours in brackets in a sentence are still read: no title.
+    assert _chosen_in("## Training\n\nThe model was trained on one GPU (2 hours).\n", "wall_hours") == 2
+
+
+def test_a_birthday_s_countdown_is_no_training_time():
+    # huggingtweets' cards: "The model was trained on tweets from GuyWithThePie (🎂 in 1 week)."
+    card, facts = _gold("huggingtweets__guywiththepie.md", "huggingtweets/guywiththepie")
+    assert "The model was trained on tweets from GuyWithThePie (🎂 in 1 week)." in card.text
+    assert not facts.all("wall_hours", None)
+
+
+def test_a_worked_example_s_run_is_not_the_model_s_training():
+    # "In this example we achieve 80.74 micro F1 score on ChemProt task with BioM-ALBERTxxlarge . Fine-tuning takes 43
+    # minutes for 5 epochs .": a downstream example's fine-tuning, on BioM-ALBERT-xxlarge-PMC's card.
+    card, facts = _gold("sultan__BioM-ALBERT-xxlarge-PMC.md", "sultan/BioM-ALBERT-xxlarge-PMC")
+    assert "Fine-tuning takes 43 minutes for 5 epochs" in card.text
+    assert not facts.all("wall_hours", None)
+
+
+def test_a_size_in_a_paper_s_abstract_is_the_paper_s_models():
+    # "**Abstract** ... Using a 1B parameter model, HuBERT shows up to 19% and 13% relative WER reduction" on
+    # hubert-large-ll60k's card: the X-Large's size, one of the paper's models.
+    card, facts = _gold("facebook__hubert-large-ll60k.md", "facebook/hubert-large-ll60k")
+    assert "Using a 1B parameter model, HuBERT shows" in card.text
+    assert facts.value("params") is None
+    assert [fact.scope for fact in facts.all("params", None)] == ["family"]

@@ -36,6 +36,10 @@ about, with seven rules a reader can state:
    when its name states that size, another's when it states another, a family member's when it
    states none.
 
+8. A paper's abstract quoted on the card (under a heading or a bold label "Abstract") speaks of
+   the paper's models: its figures, up to the next heading, are the family's ("Using a 1B parameter
+   model, HuBERT shows up to 19% ... WER reduction" on hubert-large-ll60k's card).
+
 Only figures the readers scoped as this model's are moved, and only away from it: attribution
 never makes a figure this model's.
 """
@@ -55,7 +59,7 @@ from ..card import Card, word_positions
 from ..units import parse_count
 from .base import Copied, Fact, Reading
 
-__all__ = ["CONVERSION_WORDS", "TRAINING_QUANTITIES", "attribute", "autotrain_job_elsewhere", "base_row_words",
+__all__ = ["CONVERSION_WORDS", "TRAINING_QUANTITIES", "abstract_spans", "attribute", "autotrain_job_elsewhere", "base_row_words",
            "copied_from", "copied_metadata", "model_words", "names_owner", "size_agrees"]
 
 # Training figures: what a conversion, a base or a family section states of a training run.
@@ -227,6 +231,7 @@ def attribute(card: Card, facts: list[Fact], model_name: str | None, copied: Cop
     based = _base_sections(card) if "paper" in body or "model card" in body or "retrain" in body else []
     purposes = _other_purpose_sections(card)
     variants = _variant_sections(card, named_size)
+    abstracts = _abstract_sections(card) if "abstract" in card.body_lower else []
     moved = []
     for fact in facts:
         if not _movable(fact):
@@ -243,6 +248,8 @@ def attribute(card: Card, facts: list[Fact], model_name: str | None, copied: Cop
             fact = replace(fact, scope="other", note=_noted(fact, "an estimate of another's than the training (rule 6)"))
         elif scope := next((scope for start, end, scope in variants if start <= fact.line <= end), None):
             fact = replace(fact, scope=scope, note=_noted(fact, "a variant's of another size, or of a family (rule 7)"))
+        elif any(start <= fact.line <= end for start, end in abstracts):
+            fact = replace(fact, scope="family", note=_noted(fact, "in a paper's abstract (rule 8)"))
         moved.append(fact)
     return moved
 
@@ -346,6 +353,26 @@ def _variant_sections(card: Card, named_size: float | None) -> list[tuple[int, i
                     spans.append((*_to_next_heading(card, match.start(), at), "family" if named_size is None else "other"))
             at = lower.find(word, at + len(word))
     return spans
+
+
+# The title of a paper's abstract: "## Abstract", "**Abstract**", "Abstract:" on a line of its own.
+_ABSTRACT_TITLE_RE = lazy_compile(r"^[ \t]*(?:#{1,6}[ \t]*|\*\*|__)?abstract(?:\*\*|__)?[ \t]*:?[ \t]*\r?$",
+                                  re.IGNORECASE | re.MULTILINE)
+
+
+def abstract_spans(body: str) -> list[tuple[int, int]]:
+    """(start, end) offsets in `body` of each paper's abstract, its title to the next heading (rule 8)."""
+    spans = []
+    for match in itertools.islice(_ABSTRACT_TITLE_RE.finditer(body), _SECTIONS_MAX):
+        end = body.find("\n#", match.end())
+        spans.append((match.start(), end if end >= 0 else len(body)))
+    return spans
+
+
+def _abstract_sections(card: Card) -> list[tuple[int, int]]:
+    """(first line, last line) of each paper's abstract (rule 8)."""
+    first = card.body_span[0]
+    return [(card.line_of_offset(first + start), card.line_of_offset(first + end)) for start, end in abstract_spans(card.body)]
 
 
 def copied_from(card: Card, model_name: str | None, folder_name: str | None = None) -> Copied | None:

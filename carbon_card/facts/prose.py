@@ -48,7 +48,7 @@ from ..units import (
     parse_mass_grams,
 )
 from .attribution import (
-    SIZE_IN_NAME_RE, TRAINING_QUANTITIES, base_row_words, compact_name, size_agrees, size_in_name, without_owner,
+    SIZE_IN_NAME_RE, TRAINING_QUANTITIES, abstract_spans, base_row_words, compact_name, size_agrees, size_in_name, without_owner,
 )
 from .base import Fact, FactProblem, Reading
 from .files import CODECARBON_TOTALS
@@ -108,6 +108,10 @@ _FLOPS_RE = lazy_compile(
 # Hours of data, not of training: under a label of data, or "of (training) data / audio / speech".
 _DATA_LABEL_RE = lazy_compile(r"[ \t]*(?:[-*+][ \t]+)?[*_]*[^:\n]{0,30}\b(?:data(?:set)?|corpus|audio)\b[^:\n]{0,20}:",
                               re.IGNORECASE)
+# A sentence about a worked example: "In this example we achieve 80.74 micro F1 score on ChemProt".
+_IN_THIS_EXAMPLE_RE = lazy_compile(r"\W*in\s+(?:this|the|our)\s+example\b", re.IGNORECASE)
+# A birthday's countdown after a name, as huggingtweets' cards write it: "GuyWithThePie (🎂 in 1 week)".
+_BIRTHDAY_BEFORE_RE = lazy_compile(r"\U0001f382\s*(?:in\s*)?$")
 _DATA_BEFORE_RE = lazy_compile(r"\b(?:data(?:set)?|corpus|audio|speech|recordings?)\s*$", re.IGNORECASE)
 _OF_DATA_AFTER_RE = lazy_compile(r"\)?\s+of\s+(?:[\w-]+\s+){0,2}(?:data|audio|speech|recordings?)\b", re.IGNORECASE)
 # After a duration in brackets, what else it was spent on: "(2 hours of Sonnet API calls, ~$70)" (not "(10 hours of
@@ -833,6 +837,7 @@ class _Reader:
         self.other_names: list[set[str]] = []
         self.section_subjects: dict[int, str | None] = {}  # by the offset of a heading: its first paragraph's subject
         self.base_sizes: set[int] = set()  # ids of the sizes read from the base's row, as this model's
+        self.abstracts: list[tuple[int, int]] | None = None  # the paper abstracts' spans, found when a size asks
         self.anchors_found: Collection[str] = ()  # the anchor words the prose holds (`sentences`)
         self.is_a_positions: list[int] = []  # where " is a" stands in the prose (`sentences`)
 
@@ -1543,6 +1548,10 @@ class _Reader:
                 clause = self._clause(start, match.end())
                 if ILLUSTRATION_RE.search(clause) or EXAMPLE_LEAD_RE.match(line_before):
                     continue  # "- NVIDIA A100 GPU (example)", "Example: `0.0125 kWh x 420 gCO2e/kWh = 5.25 gCO2e`": illustrations
+                if "xample" in clause and _IN_THIS_EXAMPLE_RE.match(clause) or "xample" in self.body[
+                        max(0, start - 400) : start] and _IN_THIS_EXAMPLE_RE.match(self._sentence_before(start)):
+                    continue  # "In this example we achieve 80.74 micro F1 score on ChemProt ... Fine-tuning takes 43
+                    # minutes for 5 epochs": a worked example's run, a user's, not this model's training
                 if ("aseline" in line_before or "ASELINE" in line_before) and _BASELINE_LINE_RE.match(line_before):
                     continue  # "- Baseline: 0.0542 kWh (24.3 g CO2e)" above "- Optimized: ...": the comparison's run
                 text = match.group(0)
@@ -1588,7 +1597,7 @@ class _Reader:
                         pattern is _PARAMS_RE and " with" in before and _COMPARED_NAME_BEFORE_RE.search(line_before[-120:]))
                     linked = (pattern is not _TOKENS_RE and "huggingface.co/" in line_before
                               and _LINKED_REPO_BEFORE_RE.search(line_before, max(0, len(line_before) - 200)))
-                    scope = ("family" if _SIZE_LIST_BEFORE_RE.search(before)
+                    scope = ("family" if _SIZE_LIST_BEFORE_RE.search(before) or self._in_an_abstract(start)
                              else "other" if _VERSION_OF_AFTER_RE.match(self.body, match.end())
                              or pattern is _PARAMS_RE and _NOT_THIS_SIZE_BEFORE_RE.search(before)
                              or named and self._names_another_model(named.group(1))
@@ -1674,11 +1683,15 @@ class _Reader:
                             self.add("wall_hours", hours, text, start, scope=run_scope, note="sentence")
                     elif _DATA_LABEL_RE.match(line_before) or _OF_DATA_AFTER_RE.match(self.body, match.end()) \
                             or text[:1] == "(" and (text[-1:] in "hH" or _DATA_BEFORE_RE.search(line_before[-40:])
-                                                    or _OF_ELSE_AFTER_RE.match(self.body, match.end())):
+                                                    or _OF_ELSE_AFTER_RE.match(self.body, match.end())
+                                                    or line_before.lstrip().startswith("#")) \
+                            or "\U0001f382" in line_before and _BIRTHDAY_BEFORE_RE.search(line_before[-12:]):
                         continue  # "- **Training data:** ~19,000 clips (~43 hours)", "43 hours of training data",
                         # "our training data (~200,000 hours from YODAS2)", "(2 hours of Sonnet API calls)"; an "h" in
                         # brackets is as often a name's or a corpus's ("Vintedois (22h) Diffusion", "(~94.5h, 59,782
-                        # utterances)") as a run's
+                        # utterances)") as a run's; and hours in brackets in a title are its data's ("# Wav2Vec2-Large-
+                        # Robust - Finetuned on Librispeech (960 hours)"); huggingtweets' "GuyWithThePie (🎂 in 1 week)" counts
+                        # down to the account's birthday
                     elif not (_PER_AFTER_RE.match(self.body, match.end()) or _PER_BEFORE_RE.search(line_before[-80:])):
                         # not "2 hours per epoch", "each epoch takes 2 hours"
                         self._sentence_duration(match, text, start)
@@ -1881,6 +1894,13 @@ class _Reader:
                     seen.add(start)
                     yield match
 
+    def _in_an_abstract(self, start: int) -> bool:
+        """Whether offset `start` is in a paper's abstract quoted on the card, whose sizes are the paper's models'
+        ("Using a 1B parameter model, HuBERT shows ..." on hubert-large-ll60k's card)."""
+        if self.abstracts is None:
+            self.abstracts = abstract_spans(self.body) if "abstract" in self.lower else []
+        return any(low <= start < high for low, high in self.abstracts)
+
     def _line_text_before(self, start: int) -> str:
         """The text of the line before offset `start` (its last `_CLAUSE_MAX` characters at most)."""
         low = max(0, start - _CLAUSE_MAX)
@@ -1998,13 +2018,14 @@ class _Reader:
     def _base_size_yields(self) -> None:
         """The base's row gives this model's size unless the card states another of its own: "It has
         **502.7** million parameters" on T5-Efficient-XL-NL4's card, whose base row "Xl" says 3B (a
-        narrower variant of the base, not a fine-tune of it)."""
+        narrower variant of the base, not a fine-tune of it); "It has **15.58** million parameters" on
+        T5-Efficient-TINY-FF2000's, whose base row "Tiny" says 16M (the row's size is rounded, the model's exact)."""
         if not self.base_sizes:
             return
         own = [fact.value for fact in self.facts if fact.quantity == "params" and fact.scope == "model"
                and id(fact) not in self.base_sizes and fact.reading in (Reading.FIELD, Reading.DEFINITION, Reading.SENTENCE)]
         for index, fact in enumerate(self.facts):
-            if id(fact) in self.base_sizes and own and not any(_close(value, fact.value, 0.1) for value in own):
+            if id(fact) in self.base_sizes and own and not any(_close(value, fact.value) for value in own):
                 self.facts[index] = replace(fact, scope="other", note=f"{fact.note}, but the card states another")
 
     def _run_groups(self) -> None:
