@@ -211,9 +211,10 @@ _ACCEL_HOURS_RE = lazy_compile(rf"{_NUMBER_START}({_SCALED})\**\s*(?:{_ACCEL}[- 
                                rf"hours?\b", re.IGNORECASE)
 _HARDWARE_RE = lazy_compile(
     # A match starts with a count's digit, an accelerator's name or a count's word ("a single",
-    # "one"), in any case: the look-ahead turns every other position down in one step. Then a
+    # "one"), in any case, where a word starts (or a name after "8x"): the look-ahead turns every other position
+    # down in one step, a letter inside a word too (the initials are most letters). Then a
     # count, maybe the memory or the word GPU, then the name: "8 16 GB V100", "one GPU NVIDIA V100 32GB".
-    rf"(?=\d|(?i:[{_ACCEL_INITIALS}asodqtfen]))"
+    rf"(?=(?<![\w.])\d|(?<!\w)(?i:[{_ACCEL_INITIALS}asodqtfen])|(?<=\d[xX×])(?i:[{_ACCEL_INITIALS}]))"
     rf"(?:{_FIGURE_START}({THOUSANDS}(?!\.\d)|\d{{1,6}}(?![\d.])|(?i:a\s+single|single|one|dual|twin|quad|an?(?=\s)|{_COUNT_WORDS}))\s*"
     rf"(?:x|X|×|\\{{0,2}}\*)?\s*"  # the star escaped in Markdown too: "on 8\\*V100 GPUs" (rinna's cards) renders "8*V100"
     rf"(?:(?i:local|consumer(?:-grade)?|rented|desktop|home|spare)\s+)?"  # "on single local RTX 3090 Ti", "2 rented A100s"
@@ -1881,18 +1882,31 @@ class _Reader:
         return count * int(factor.group(1)) if factor else count
 
     def _anchored(self, pattern: re.Pattern, anchors) -> Iterator[re.Match]:
-        """The matches of `pattern` near its anchor words, each once, off the lines already read."""
-        seen: set[int] = set()
+        """The matches of `pattern` in the windows around its anchor words, off the lines already read, each
+        once, window by window in the anchors' order. Windows that overlap ("NVIDIA A100 GPU" holds three
+        anchors) are searched as one stretch of text, once; a window yields the matches of the stretch that start
+        in it (whole: a window's end cut "8 A100 GPUs" short)."""
         used = self.used_lines  # a line is looked up only when some have been read
+        if used:
+            anchors = [anchor for anchor in anchors if self.line(anchor) not in used]
+        stretches: list[tuple[int, int]] = []
+        for anchor in sorted(anchors):
+            if stretches and anchor - _WINDOW_BEFORE <= stretches[-1][1]:
+                stretches[-1] = (stretches[-1][0], anchor + _WINDOW_AFTER)
+            else:
+                stretches.append((max(0, anchor - _WINDOW_BEFORE), anchor + _WINDOW_AFTER))
+        matches = [match for low, high in stretches for match in pattern.finditer(self.body, low, high)
+                   if not (used and self.line(match.start()) in used)]
+        starts = [match.start() for match in matches]
+        yielded: set[int] = set()
         for anchor in anchors:
-            if used and self.line(anchor) in used:
-                continue
-            window = (max(0, anchor - _WINDOW_BEFORE), anchor + _WINDOW_AFTER)
-            for match in pattern.finditer(self.body, *window):
-                start = match.start()
-                if start not in seen and not (used and self.line(start) in used):
-                    seen.add(start)
-                    yield match
+            low, high = max(0, anchor - _WINDOW_BEFORE), anchor + _WINDOW_AFTER
+            index = bisect.bisect_left(starts, low)
+            while index < len(matches) and starts[index] < high:
+                if index not in yielded:
+                    yielded.add(index)
+                    yield matches[index]
+                index += 1
 
     def _in_an_abstract(self, start: int) -> bool:
         """Whether offset `start` is in a paper's abstract quoted on the card, whose sizes are the paper's models'
