@@ -276,6 +276,11 @@ _HOURS_AFTER_RE = lazy_compile(r"[\s-]*(?:hours?|hrs?|h|days?)\b", re.IGNORECASE
 # A size in apposition to a model's name (a capital or a digit in it: not "the model, a"): "GPT-J, a 6B parameter
 # model", "BLOOM, a 176 billion".
 _NAME = r"((?=[\w.-]*[A-Z\d])[A-Za-z][\w.]*(?:-[\w.]+)*)"
+# The checkpoint a sentence names as its subject, by a name with a digit, before its size: "This l6-h384 checkpoint with
+# **6** layers, **384** hidden size ... corresponds to **22 million** parameters" (no full stop between).
+_THIS_NAMED_CHECKPOINT_RE = lazy_compile(r"\b[Tt]his\s+([A-Za-z][\w.]*-[\w.-]*\d[\w.-]*|[A-Za-z]+\d[\w.-]*)\s+(?:checkpoint|model|variant|version)\b"
+                                         r"(?:(?!\.\s)[^\n])*$")
+_SENTENCE_REACH = 300  # characters looked back for a sentence's subject
 _NAME_AND_ARTICLE_BEFORE_RE = lazy_compile(rf"\b{_NAME},\s+an?\s+$")
 # A size said of a link to a Hub repository, in brackets after it, is that repository's model's: "leveraging
 # [OPT-6.7b](https://huggingface.co/facebook/opt-6.7b) (a large language model with 6.7 billion parameters)" on
@@ -1467,12 +1472,13 @@ class _Reader:
                 scopes[model_rows[0]] = _RowScope("model", f"row '{label}' of {where}" + (", this model" if named else ""),
                                                   Reading.OWN_ROW if named else Reading.ROW)
             return scopes
-        mine = _pick_row([labels[i] for i in model_rows], model_tokens)
+        mine = _pick_row([labels[i] for i in model_rows], model_tokens, self.model_name)
         # The authors' own rows, marked "(ours)", before the others: "| ELECTRA-Small-OWT (ours) | 17M |" beside the
         # paper's "| ELECTRA-Small-OWT | 14M |"; of several, the one the model's name picks.
         ours = [position for position, index in enumerate(model_rows) if _OURS_RE.search(labels[index])]
         if ours:
-            picked = 0 if len(ours) == 1 else _pick_row([labels[model_rows[position]] for position in ours], model_tokens)
+            picked = 0 if len(ours) == 1 else _pick_row([labels[model_rows[position]] for position in ours], model_tokens,
+                                                        self.model_name)
             mine = ours[picked] if picked is not None else mine
         marked = mine is not None and mine in ours  # "| This Model Training | 0.594 kg CO2 |": theirs, never a base's
         for position, index in enumerate(model_rows):
@@ -1594,8 +1600,11 @@ class _Reader:
                     # "from 7 billion to 70 billion parameters", "135M, 360M and 1.7B parameters": sizes of a family;
                     # "the 124 million parameter version of GPT-2": another model's.
                     # "GPT-J, a 6B parameter model trained on the Pile" on open_llama_7b's card: the named model's.
+                    # "This l6-h384 checkpoint with **6** layers ... corresponds to **22 million** parameters" on
+                    # xtremedistil-l6-h256-uncased's card (copied from its sibling's): the named checkpoint's.
                     named = _NAME_AND_ARTICLE_BEFORE_RE.search(before) or (
-                        pattern is _PARAMS_RE and " with" in before and _COMPARED_NAME_BEFORE_RE.search(line_before[-120:]))
+                        pattern is _PARAMS_RE and " with" in before and _COMPARED_NAME_BEFORE_RE.search(line_before[-120:])) or (
+                        "his " in line_before and _THIS_NAMED_CHECKPOINT_RE.search(line_before[-_SENTENCE_REACH:]))
                     linked = (pattern is not _TOKENS_RE and "huggingface.co/" in line_before
                               and _LINKED_REPO_BEFORE_RE.search(line_before, max(0, len(line_before) - 200)))
                     scope = ("family" if _SIZE_LIST_BEFORE_RE.search(before) or self._in_an_abstract(start)
@@ -2058,7 +2067,7 @@ class _Reader:
         if len(distinct) < 2 or not any(any(c.isdigit() for c in words) for words in named):
             return  # one group, or groups of stages ("*Pretraining*", "*Fine-tuning*"): no rows of models
         model_tokens = name_tokens(self.model_name) if self.model_name else set()
-        mine = _pick_row(named, model_tokens)
+        mine = _pick_row(named, model_tokens, self.model_name)
         scopes = {}
         for index, label in enumerate(distinct):
             tuning = base_row_words(name_tokens(named[index]), self.model_name) if index == mine else set()
@@ -2815,17 +2824,24 @@ def _is_total(label: str) -> bool:
     return label.strip().lower().startswith("total")
 
 
-def _pick_row(labels: list[str], model_tokens: set[str]) -> int | None:
+def _pick_row(labels: list[str], model_tokens: set[str], model_name: str | None = None) -> int | None:
     """The index of this model's row: the one row its label marks as this model's ("`alexandrainst/scandi-nli-large`
-    (this)"), else the row every distinguishing word of whose label is in the model's name ("8b" for "Llama 3 8B"
-    against "meta-llama/Meta-Llama-3-8B"; a Hub id's owner is no distinguishing word); the most specific wins."""
+    (this)"), else the one row that is the model's name (`model_name`, without its owner) after a maker's word
+    ("TUNiB-Electra-ko-en-base" for electra-ko-en-base, beside "ELECTRA-base", its base), else the row every
+    distinguishing word of whose label is in the model's name ("8b" for "Llama 3 8B" against
+    "meta-llama/Meta-Llama-3-8B"; a Hub id's owner is no distinguishing word); the most specific wins."""
     marked = [index for index, label in enumerate(labels) if "(" in label and _THIS_ROW_RE.search(label)]
     if len(marked) == 1:
         return marked[0]
     if not model_tokens or not labels:
         return None
-    tokens = [name_tokens(_HUB_ID_OWNER_RE.sub("", _LINK_TARGET_RE.sub("]", label)) if "/" in label else label)
-              for label in labels]
+    cleaned = [_HUB_ID_OWNER_RE.sub("", _LINK_TARGET_RE.sub("]", label)) if "/" in label else label for label in labels]
+    if model_name and len(own := compact_name(without_owner(model_name))) >= _COMPACT_ROW_MIN:
+        prefixed = [index for index, label in enumerate(cleaned)
+                    if (maker := _MAKER_PREFIX_RE.match(label)) and compact_name(maker.group(1)) == own]
+        if len(prefixed) == 1 and own not in (compact_name(label) for label in cleaned):
+            return prefixed[0]
+    tokens = [name_tokens(label) for label in cleaned]
     common = set.intersection(*tokens) if len(tokens) > 1 else set()
     best, best_size, tie = None, -1, False
     for index, words in enumerate(tokens):
@@ -2843,6 +2859,12 @@ def _pick_row(labels: list[str], model_tokens: set[str]) -> int | None:
         if len(plain) == 1 and not others & model_tokens:
             return plain[0]
     return None if tie else best
+
+
+_COMPACT_ROW_MIN = 8  # a model's name this short ("bert-base") is the end of too many others' rows' names
+# A row's label that is a name after a maker's word joined to it: "***TUNiB-Electra-ko-en-base***" (not "Baseline
+# Geneformer", a word before a name).
+_MAKER_PREFIX_RE = lazy_compile(r"[\W_]*[A-Za-z]+[-_]([A-Za-z][\w.-]*?)[\W_]*$")
 
 
 def _scientific(text: str) -> float:
