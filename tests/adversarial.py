@@ -128,6 +128,13 @@ PIECES = {
                                           "训练仅使用1~2张V100，3到5天以上，32个NVIDIA A100，模型参数大小130亿。125 млн параметров.\n"
                                           "- Model Size: 8.03B\n- cuda_device_count: 2\n82M parameters (compared to 125M "
                                           "parameters for X) on 16 Graphcore Mk2 IPUs; 4090 x 2.\n",
+    # The sixteenth session's readers: paper abstracts, overlapping anchors' windows searched as one stretch, worked
+    # examples, birthdays, hours in titles, checkpoints a sentence names and rows after a maker's word.
+    "abstracts, examples and anchors' stretches": "**Abstract**\nUsing a 1B parameter model. NVIDIA A100 GPU x 8 Tesla "
+                                                  "V100 GPUs. In this example we achieve 1. Fine-tuning takes 43 minutes. "
+                                                  "GuyWithThePie (🎂 in 1 week). This l6-h384 checkpoint has 22 million "
+                                                  "parameters.\n# Wav2Vec2 - Finetuned on Librispeech (960 hours)\n"
+                                                  "| TUNiB-Electra-ko-en-base | 133M |\n",
 }
 
 

@@ -2817,3 +2817,11 @@ def test_a_row_that_is_the_model_s_name_after_its_maker_s_word_is_this_model_s()
     card = read_card(GOLD / "cards" / "NVIDIA__bionemo-framework__docs_docs_models_geneformer.md")
     assert "| Baseline Geneformer    | 3.206\\*" in card.text
     assert not [f for f in gather(card, None, "geneformer").facts if f.scope == "model" and f.text.startswith("3.206")]
+
+
+def test_an_abstract_is_found_where_lower_casing_moves_letters():
+    # "İ" lower-cases to two characters: the abstract's title is still found at its place in the body.
+    text = "İİİ\n\n**Abstract**\n\nUsing a 1B parameter model, we show ...\n\n# Usage\n"
+    card = parse_card("---\nlicense: mit\n---\n" + text)
+    facts = gather(card, None, "org/hubert-large")
+    assert [fact.scope for fact in facts.all("params", None)] == ["family"]

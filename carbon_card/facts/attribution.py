@@ -360,19 +360,25 @@ _ABSTRACT_TITLE_RE = lazy_compile(r"^[ \t]*(?:#{1,6}[ \t]*|\*\*|__)?abstract(?:\
                                   re.IGNORECASE | re.MULTILINE)
 
 
-def abstract_spans(body: str) -> list[tuple[int, int]]:
-    """(start, end) offsets in `body` of each paper's abstract, its title to the next heading (rule 8)."""
+def abstract_spans(body: str, lower: str) -> list[tuple[int, int]]:
+    """(start, end) offsets in `body` of each paper's abstract, its title to the next heading (rule 8). The title's
+    pattern is tried at the lines that say "abstract" only (`word_positions` of `lower`, the lower-cased body)."""
     spans = []
-    for match in itertools.islice(_ABSTRACT_TITLE_RE.finditer(body), _SECTIONS_MAX):
-        end = body.find("\n#", match.end())
-        spans.append((match.start(), end if end >= 0 else len(body)))
+    if len(lower) != len(body):  # lower-casing moved letters ("İ"): its offsets are not the body's
+        lower = "".join(char if len(char.lower()) != 1 else char.lower() for char in body)
+    for at in word_positions(lower, "abstract")[:_SECTIONS_MAX]:
+        start = max(body.rfind("\n", 0, at), body.rfind("\r", 0, at)) + 1
+        match = _ABSTRACT_TITLE_RE.match(body, start)
+        if match is not None and (not spans or start >= spans[-1][1]):
+            end = body.find("\n#", match.end())
+            spans.append((start, end if end >= 0 else len(body)))
     return spans
 
 
 def _abstract_sections(card: Card) -> list[tuple[int, int]]:
     """(first line, last line) of each paper's abstract (rule 8)."""
     first = card.body_span[0]
-    return [(card.line_of_offset(first + start), card.line_of_offset(first + end)) for start, end in abstract_spans(card.body)]
+    return [(card.line_of_offset(first + start), card.line_of_offset(first + end)) for start, end in abstract_spans(card.body, card.body_lower)]
 
 
 def copied_from(card: Card, model_name: str | None, folder_name: str | None = None) -> Copied | None:

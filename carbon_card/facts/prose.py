@@ -1921,7 +1921,7 @@ class _Reader:
         """Whether offset `start` is in a paper's abstract quoted on the card, whose sizes are the paper's models'
         ("Using a 1B parameter model, HuBERT shows ..." on hubert-large-ll60k's card)."""
         if self.abstracts is None:
-            self.abstracts = abstract_spans(self.body) if "abstract" in self.lower else []
+            self.abstracts = abstract_spans(self.body, self.lower) if "abstract" in self.lower else []
         return any(low <= start < high for low, high in self.abstracts)
 
     def _line_text_before(self, start: int) -> str:
@@ -2836,12 +2836,14 @@ def _pick_row(labels: list[str], model_tokens: set[str], model_name: str | None 
     if not model_tokens or not labels:
         return None
     cleaned = [_HUB_ID_OWNER_RE.sub("", _LINK_TARGET_RE.sub("]", label)) if "/" in label else label for label in labels]
-    if model_name and len(own := compact_name(without_owner(model_name))) >= _COMPACT_ROW_MIN:
-        prefixed = [index for index, label in enumerate(cleaned)
-                    if (maker := _MAKER_PREFIX_RE.match(label)) and compact_name(maker.group(1)) == own]
-        if len(prefixed) == 1 and own not in (compact_name(label) for label in cleaned):
-            return prefixed[0]
     tokens = [name_tokens(label) for label in cleaned]
+    # A maker's word adds a word to the model's: only the labels holding more than its words are looked at.
+    if model_name and any(words > model_tokens for words in tokens) and len(
+            own := compact_name(without_owner(model_name))) >= _COMPACT_ROW_MIN:
+        prefixed = [index for index, label in enumerate(cleaned) if tokens[index] > model_tokens
+                    and (maker := _MAKER_PREFIX_RE.match(label)) and compact_name(maker.group(1)) == own]
+        if len(prefixed) == 1 and not any(tokens[index] == model_tokens for index in range(len(labels))):
+            return prefixed[0]
     common = set.intersection(*tokens) if len(tokens) > 1 else set()
     best, best_size, tie = None, -1, False
     for index, words in enumerate(tokens):
