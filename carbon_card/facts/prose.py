@@ -1555,8 +1555,8 @@ class _Reader:
                 clause = self._clause(start, match.end())
                 if ILLUSTRATION_RE.search(clause) or EXAMPLE_LEAD_RE.match(line_before):
                     continue  # "- NVIDIA A100 GPU (example)", "Example: `0.0125 kWh x 420 gCO2e/kWh = 5.25 gCO2e`": illustrations
-                if "xample" in clause and _IN_THIS_EXAMPLE_RE.match(clause) or "xample" in self.body[
-                        max(0, start - 400) : start] and _IN_THIS_EXAMPLE_RE.match(self._sentence_before(start)):
+                if "xample" in clause and _IN_THIS_EXAMPLE_RE.match(clause) or self.body.find(
+                        "xample", max(0, start - 400), start) >= 0 and _IN_THIS_EXAMPLE_RE.match(self._sentence_before(start)):
                     continue  # "In this example we achieve 80.74 micro F1 score on ChemProt ... Fine-tuning takes 43
                     # minutes for 5 epochs": a worked example's run, a user's, not this model's training
                 if ("aseline" in line_before or "ASELINE" in line_before) and _BASELINE_LINE_RE.match(line_before):
