@@ -4,7 +4,7 @@ Cards quote figures that are not their model's own: a quantised copy embeds the 
 model's card, a fine-tune quotes its base model's pre-training, a family card states one total
 for all its sizes, a community repository re-uses another model's card unchanged. The readers
 in `prose` find the figures; this pass asks, for each one, which model the text around it is
-about, with seven rules a reader can state:
+about, with eight rules a reader can state:
 
 1. A repository that converts weights (its name says GGUF, GPTQ, AWQ, 4bit, MLX, ONNX,
    Core ML, ...; not a width of bits beside a word of training: "finetune-LoRA-4bit"), was duplicated from another model's (`duplicated_from` in its metadata) or
