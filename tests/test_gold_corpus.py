@@ -2825,3 +2825,15 @@ def test_an_abstract_is_found_where_lower_casing_moves_letters():
     card = parse_card("---\nlicense: mit\n---\n" + text)
     facts = gather(card, None, "org/hubert-large")
     assert [fact.scope for fact in facts.all("params", None)] == ["family"]
+
+
+def test_the_model_a_distilled_model_was_distilled_from_is_another():
+    # "CPM(Chinese Pre-Trained Language Models), which has 2.6B parameters" on CPM-Generate-distill's card: the teacher's.
+    card, facts = _gold("mymusise__CPM-Generate-distill.md", "mymusise/CPM-Generate-distill")
+    assert "CPM(Chinese Pre-Trained Language Models), which has 2.6B parameters" in card.text
+    assert facts.value("params") is None
+    assert [f.scope for f in facts.all("params", None)] == ["other"]
+    # A word that holds "distil" inside it is no word of distillation: "This l6-h384 checkpoint ... corresponds to
+    # **22 million** parameters" is xtremedistil-l6-h384's own size (its sibling's card, read as l6-h384's).
+    card = read_card(GOLD / "cards" / "microsoft__xtremedistil-l6-h256-uncased.md")
+    assert gather(card, None, "microsoft/xtremedistil-l6-h384-uncased").value("params") == 22e6

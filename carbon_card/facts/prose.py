@@ -282,6 +282,10 @@ _THIS_NAMED_CHECKPOINT_RE = lazy_compile(r"\b[Tt]his\s+([A-Za-z][\w.]*-[\w.-]*\d
                                          r"(?:(?!\.\s)[^\n])*$")
 _SENTENCE_REACH = 300  # characters looked back for a sentence's subject
 _NAME_AND_ARTICLE_BEFORE_RE = lazy_compile(rf"\b{_NAME},\s+an?\s+$")
+# ... or in a relative clause after the name (and its expansion in brackets): "CPM(Chinese Pre-Trained Language Models),
+# which has 2.6B parameters" on CPM-Generate-distill's card (its teacher's; a base's, "DistilGPT2, which has 82 million
+# parameters" on a fine-tune's, is its own size).
+_NAME_WHICH_HAS_BEFORE_RE = lazy_compile(rf"\b{_NAME}(?:\s*\([^()\n]{{0,80}}\))?,\s+which\s+(?:has|contains)\s+(?:about\s+|~)?$")
 # A size said of a link to a Hub repository, in brackets after it, is that repository's model's: "leveraging
 # [OPT-6.7b](https://huggingface.co/facebook/opt-6.7b) (a large language model with 6.7 billion parameters)" on
 # Salesforce/blip2-opt-6.7b's card is the size of its frozen language model, not BLIP-2's.
@@ -1600,8 +1604,11 @@ class _Reader:
                     # "from 7 billion to 70 billion parameters", "135M, 360M and 1.7B parameters": sizes of a family;
                     # "the 124 million parameter version of GPT-2": another model's.
                     # "GPT-J, a 6B parameter model trained on the Pile" on open_llama_7b's card: the named model's.
+                    # "CPM(Chinese Pre-Trained Language Models), which has 2.6B parameters" on CPM-Generate-distill's:
+                    # its teacher's.
                     # "This l6-h384 checkpoint with **6** layers ... corresponds to **22 million** parameters" on
                     # xtremedistil-l6-h256-uncased's card (copied from its sibling's): the named checkpoint's.
+                    teacher = "which " in before and _NAME_WHICH_HAS_BEFORE_RE.search(line_before[-160:])
                     named = _NAME_AND_ARTICLE_BEFORE_RE.search(before) or (
                         pattern is _PARAMS_RE and " with" in before and _COMPARED_NAME_BEFORE_RE.search(line_before[-120:])) or (
                         "his " in line_before and _THIS_NAMED_CHECKPOINT_RE.search(line_before[-_SENTENCE_REACH:]))
@@ -1611,6 +1618,7 @@ class _Reader:
                              else "other" if _VERSION_OF_AFTER_RE.match(self.body, match.end())
                              or pattern is _PARAMS_RE and _NOT_THIS_SIZE_BEFORE_RE.search(before)
                              or named and self._names_another_model(named.group(1))
+                             or teacher and self._names_the_teacher(teacher.group(1))
                              or linked and self._links_another_model(linked.group(1)) else None)
                     number = parse_count(match.group(1) if pattern is not _PARAMS_RE or not match.group("scale")
                                          else f"{match.group(1)} {match.group('scale')}")
@@ -1871,8 +1879,17 @@ class _Reader:
         return bool(base_row_words(name_tokens(name), self.model_name))
 
     def _names_another_model(self, name: str) -> bool:
-        """Whether a model's name ("ViT-7B" after "61,440 hours for") is another than this one."""
-        return bool(self.model_name) and not name_tokens(name) <= name_tokens(self.model_name)
+        """Whether a model's name ("ViT-7B" after "61,440 hours for") is another than this one; a distilled model's
+        name holds its teacher's, which is another model too ("CPM" on CPM-Generate-distill's card)."""
+        if not self.model_name:
+            return False
+        return not name_tokens(name) <= name_tokens(self.model_name) or self._names_the_teacher(name)
+
+    def _names_the_teacher(self, name: str) -> bool:
+        """Whether a model's name is this distilled model's without its word of distillation: the model it was
+        distilled from ("CPM" on CPM-Generate-distill's card; not "l6-h384" on xtremedistil-l6-h384's)."""
+        named = name_tokens(name)
+        return bool(self.model_name) and any(word.startswith("distil") for word in name_tokens(self.model_name) - named)
 
     def _links_another_model(self, repository_name: str) -> bool:
         """Whether a link's Hub repository ("opt-6.7b" of facebook/opt-6.7b) is another than this model's: a link
