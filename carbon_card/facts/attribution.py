@@ -231,7 +231,7 @@ def attribute(card: Card, facts: list[Fact], model_name: str | None, copied: Cop
     based = _base_sections(card) if "paper" in body or "model card" in body or "retrain" in body else []
     purposes = _other_purpose_sections(card)
     variants = _variant_sections(card, named_size)
-    abstracts = _abstract_sections(card) if "abstract" in card.body_lower else []
+    abstracts = _abstract_sections(card)
     moved = []
     for fact in facts:
         if not _movable(fact):
@@ -360,19 +360,24 @@ _ABSTRACT_TITLE_RE = lazy_compile(r"^[ \t]*(?:#{1,6}[ \t]*|\*\*|__)?abstract(?:\
                                   re.IGNORECASE | re.MULTILINE)
 
 
-def abstract_spans(body: str, lower: str) -> list[tuple[int, int]]:
+@functools.lru_cache(maxsize=16)  # the sizes' reader and attribution ask in turn for one card's
+def abstract_spans(body: str, lower: str) -> tuple[tuple[int, int], ...]:
     """(start, end) offsets in `body` of each paper's abstract, its title to the next heading (rule 8). The title's
-    pattern is tried at the lines that say "abstract" only (`word_positions` of `lower`, the lower-cased body)."""
-    spans = []
-    if len(lower) != len(body):  # lower-casing moved letters ("İ"): its offsets are not the body's
-        lower = "".join(char if len(char.lower()) != 1 else char.lower() for char in body)
-    for at in word_positions(lower, "abstract")[:_SECTIONS_MAX]:
-        start = max(body.rfind("\n", 0, at), body.rfind("\r", 0, at)) + 1
-        match = _ABSTRACT_TITLE_RE.match(body, start)
-        if match is not None and (not spans or start >= spans[-1][1]):
+    pattern is tried at the lines that say "abstract" only (`word_positions` of `lower`, the lower-cased body), or over
+    the whole body when lower-casing moved its letters (as `_matches_near`)."""
+    if "abstract" not in lower:
+        return ()
+    if len(lower) == len(body):
+        titles = (_ABSTRACT_TITLE_RE.match(body, max(body.rfind("\n", 0, at), body.rfind("\r", 0, at)) + 1)
+                  for at in word_positions(lower, "abstract"))
+    else:
+        titles = _ABSTRACT_TITLE_RE.finditer(body)
+    spans: list[tuple[int, int]] = []
+    for match in itertools.islice(filter(None, titles), _SECTIONS_MAX):
+        if not spans or match.start() >= spans[-1][1]:
             end = body.find("\n#", match.end())
-            spans.append((start, end if end >= 0 else len(body)))
-    return spans
+            spans.append((match.start(), end if end >= 0 else len(body)))
+    return tuple(spans)
 
 
 def _abstract_sections(card: Card) -> list[tuple[int, int]]:

@@ -847,7 +847,6 @@ class _Reader:
         self.other_names: list[set[str]] = []
         self.section_subjects: dict[int, str | None] = {}  # by the offset of a heading: its first paragraph's subject
         self.base_sizes: set[int] = set()  # ids of the sizes read from the base's row, as this model's
-        self.abstracts: list[tuple[int, int]] | None = None  # the paper abstracts' spans, found when a size asks
         self.anchors_found: Collection[str] = ()  # the anchor words the prose holds (`sentences`)
         self.is_a_positions: list[int] = []  # where " is a" stands in the prose (`sentences`)
 
@@ -1883,13 +1882,13 @@ class _Reader:
         name holds its teacher's, which is another model too ("CPM" on CPM-Generate-distill's card)."""
         if not self.model_name:
             return False
-        return not name_tokens(name) <= name_tokens(self.model_name) or self._names_the_teacher(name)
+        named, own = name_tokens(name), name_tokens(self.model_name)
+        return not named <= own or _distilled_from(named, own)
 
     def _names_the_teacher(self, name: str) -> bool:
         """Whether a model's name is this distilled model's without its word of distillation: the model it was
         distilled from ("CPM" on CPM-Generate-distill's card; not "l6-h384" on xtremedistil-l6-h384's)."""
-        named = name_tokens(name)
-        return bool(self.model_name) and any(word.startswith("distil") for word in name_tokens(self.model_name) - named)
+        return bool(self.model_name) and _distilled_from(name_tokens(name), name_tokens(self.model_name))
 
     def _links_another_model(self, repository_name: str) -> bool:
         """Whether a link's Hub repository ("opt-6.7b" of facebook/opt-6.7b) is another than this model's: a link
@@ -1937,9 +1936,7 @@ class _Reader:
     def _in_an_abstract(self, start: int) -> bool:
         """Whether offset `start` is in a paper's abstract quoted on the card, whose sizes are the paper's models'
         ("Using a 1B parameter model, HuBERT shows ..." on hubert-large-ll60k's card)."""
-        if self.abstracts is None:
-            self.abstracts = abstract_spans(self.body, self.lower) if "abstract" in self.lower else []
-        return any(low <= start < high for low, high in self.abstracts)
+        return any(low <= start < high for low, high in abstract_spans(self.body, self.lower))
 
     def _line_text_before(self, start: int) -> str:
         """The text of the line before offset `start` (its last `_CLAUSE_MAX` characters at most)."""
@@ -2878,6 +2875,11 @@ def _pick_row(labels: list[str], model_tokens: set[str], model_name: str | None 
         if len(plain) == 1 and not others & model_tokens:
             return plain[0]
     return None if tie else best
+
+
+def _distilled_from(named: set[str], own: set[str]) -> bool:
+    """Whether this model's name words (`own`) are the named model's and a word of distillation ("distill")."""
+    return any(word.startswith("distil") for word in own - named)
 
 
 _COMPACT_ROW_MIN = 8  # a model's name this short ("bert-base") is the end of too many others' rows' names
