@@ -318,6 +318,12 @@ def test_fact_init_matches_its_fields():
         ("stablelm-2-1_6b", 1.6e9),  # "_" between digits: a decimal point
         ("imone/pangu_2_6B", 2.6e9),
         ("Qwen2_5_7B", 7e9),  # not after another number's "_"
+        ("127a20cd-e8f6-480b-9eb6-3054df20a427", None),  # a UUID's group
+        ("distilled-mt5-small-00001b", None),  # a leading zero
+        ("tacotron_-truncated-69081b", None),  # five digits: a hash
+        ("twitter-roberta-base-2021-124m", None),  # after a year: the data's count
+        ("mt5-small-0.3b", 0.3e9),
+        ("Llama-3.1-405B", 405e9),
     ],
 )
 def test_size_in_the_model_name(name, size):

@@ -43,7 +43,7 @@ def test_every_card_has_its_provenance_and_its_annotation():
     validation = {row["file"] for row in index if row["part"] in VALIDATION_PARTS} - retired
     assert validation == {row["file"] for row in index if row["split"] == "validation"}
     assert all(row["part"] in VALIDATION_PARTS for row in index if row["file"] in retired)
-    assert {row["part"] for row in index} == {"A", "B", "C", "A2", "B2", "A3", "A4", "B4", "A5", "B5", "A6", "B6", "A7", "B7", "A8", "B8", "A9", "B9", "A10", "A11", "B11", "A12", "A13", "B13", "A14", "B14", "C14", "A15", "B15", "A16", "B16", "A17", "B17", "A18", "B18", "A19", "B19", "A20", "B20", "C20", "A21", "B21", "C21", "A22", "B22", "C22", "A23", "B23", "C23", "A24", "B24", "C24", "A25", "B25", "C25", "A26", "B26", "C26", "A27", "B27", "C27", "A28", "B28", "C28", "A29", "C29", "A30", "A31", "B31", "C31", "A32", "B32", "C32", "A33", "C33", "A34", "C34", "A35", "C35", "A36", "C36", "A37", "C37", "A38", "C38", "A39", "C39", "A40", "C40", "A41", "A42", "C42", "A43", "C43", "A44", "C44", "A45", "C45", "A46", "C46", "A47", "C47", "A48", "C48", "A49", "C49", "A50", "C50", "A51", "C51", "A52", "C52", "A53", "C53", "A54", "C54", "A55", "C55", "A56", "C56", "A57", "C57", "A58", "C58", "A59", "C59", "A60", "C60", "A61", "C61", "A62", "C62", "A63", "C63", "A64", "C64", "A65", "C65", "A66", "C66", "D67", "A67", "B67", "C67", "A68", "B68", "C68", "A69", "B69", "C69", "D69", "E69", "F69", "S69", "A70", "B70", "C70", "F70"}
+    assert {row["part"] for row in index} == {"A", "B", "C", "A2", "B2", "A3", "A4", "B4", "A5", "B5", "A6", "B6", "A7", "B7", "A8", "B8", "A9", "B9", "A10", "A11", "B11", "A12", "A13", "B13", "A14", "B14", "C14", "A15", "B15", "A16", "B16", "A17", "B17", "A18", "B18", "A19", "B19", "A20", "B20", "C20", "A21", "B21", "C21", "A22", "B22", "C22", "A23", "B23", "C23", "A24", "B24", "C24", "A25", "B25", "C25", "A26", "B26", "C26", "A27", "B27", "C27", "A28", "B28", "C28", "A29", "C29", "A30", "A31", "B31", "C31", "A32", "B32", "C32", "A33", "C33", "A34", "C34", "A35", "C35", "A36", "C36", "A37", "C37", "A38", "C38", "A39", "C39", "A40", "C40", "A41", "A42", "C42", "A43", "C43", "A44", "C44", "A45", "C45", "A46", "C46", "A47", "C47", "A48", "C48", "A49", "C49", "A50", "C50", "A51", "C51", "A52", "C52", "A53", "C53", "A54", "C54", "A55", "C55", "A56", "C56", "A57", "C57", "A58", "C58", "A59", "C59", "A60", "C60", "A61", "C61", "A62", "C62", "A63", "C63", "A64", "C64", "A65", "C65", "A66", "C66", "D67", "A67", "B67", "C67", "A68", "B68", "C68", "A69", "B69", "C69", "D69", "E69", "F69", "S69", "A70", "B70", "C70", "F70", "S71"}
     assert 0.28 < len(validation) / len(index) < 0.4  # about a third
     for row in annotations:
         assert row["is_model_card"] in ("yes", "no") and row["has_carbon_statement"] in ("yes", "no"), row["file"]
@@ -2488,6 +2488,23 @@ def test_a_family_s_index_name_takes_the_folder_s_size_and_bloom_s_names_read_as
     from carbon_card.facts.attribution import SIZE_IN_NAME_RE
     assert not _extends("ppo-LunarLander-v2-1M", "PPO") and _extends("bloom-3b", "bloom")
     assert SIZE_IN_NAME_RE.search("944a6d92-22b9-4d3a") is None
+
+
+@pytest.mark.parametrize("name", [
+    # A hash's digits name no size: a UUID's groups ("-022b-" and "-480b-", with or without a leading zero), a run's
+    # tag with leading zeros ("00001b") and a truncation hash of five digits ("-69081b")...
+    "y1450__hf_hub_example-ff7aeda4-022b-47d2-bf00-0c241bc195f7.md",
+    "zigg-ai__127a20cd-e8f6-480b-9eb6-3054df20a427.md",
+    "Lvxue__distilled-mt5-small-00001b.md",
+    "espnet__kan-bayashi_vctk_tts_train_gst_conformer_fastspeech2_raw_phn_tacotron_-truncated-69081b.md",
+    # ... and a count after a year is its data's: "trained on 123.86M tweets until the end of 2021".
+    "cardiffnlp__twitter-roberta-base-2021-124m.md",
+])
+def test_a_hash_or_a_dated_count_in_a_name_is_no_size(name):
+    model_id = next(row["model_id"] for row in _rows("index.tsv") if row["file"] == name)
+    facts = gather(read_card(GOLD / "cards" / name), model_name=model_id)
+    assert not facts.all("params") and not facts.all("params_active")
+    assert not next(row["params"] for row in _rows("annotations.tsv") if row["file"] == name)
 
 
 @pytest.mark.parametrize("name, quote, quantity, value, model_id", [

@@ -475,8 +475,13 @@ def _duplicated_from(card: Card, own: set[str], model_id: str | None) -> str | N
 # look-behind also keeps the engine from retrying at every digit of a long number. An underscore
 # between digits is a decimal point ("stablelm-2-1_6b", "pangu_2_6B"), not after another number.
 # BLOOM's names put the scale where the decimal point is: "bloom-1b1", "bloom-7b1" (1.1B, 7.1B), "rwkv-4-pile-1b5".
-# (The look-ahead turns down at once the positions where no digit is.)
-SIZE_IN_NAME_RE = lazy_compile(r"(?=[0-9])(?<![^\W_]|\.)(?:(?:(?<![0-9]_)[0-9]+_[0-9]+|[0-9]+(?:\.[0-9]+)?)[mMbB](?![a-zA-Z0-9])"
+# (The look-ahead turns down at once the positions where no digit is.) Hashes' digits state no size: no size
+# is written with a leading zero ("-022b-" of a UUID, "mt5-small-00001b") or with five digits ("truncated-69081b"), nor
+# is a UUID's 4-hex-digit group one ("127a20cd-e8f6-480b-9eb6-..."); and a count after a year is its data's
+# ("twitter-roberta-base-2021-124m": the tweets up to 2021).
+SIZE_IN_NAME_RE = lazy_compile(r"(?=[0-9])(?<![^\W_]|\.)(?!0[0-9])(?<!(?:19|20)[0-9]{2}[-_])"
+                               r"(?!(?<=[0-9a-fA-F]{4}-)[0-9a-fA-F]{4}-[0-9a-fA-F]{4})"
+                               r"(?:(?:(?<![0-9]_)[0-9]{1,4}_[0-9]+|[0-9]{1,4}(?:\.[0-9]+)?)[mMbB](?![a-zA-Z0-9])"
                                r"|[0-9][bB][0-9](?![a-zA-Z0-9.]))")  # one digit each side: not a hash's "22b9"
 
 
