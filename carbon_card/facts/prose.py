@@ -2527,15 +2527,14 @@ def lines_with(body: str, needle: str) -> tuple[int, ...]:
     """The start offsets of the lines that contain `needle`, in order: matching a line-anchored
     pattern only there is much cheaper than scanning the whole body with it."""
     starts: list[int] = []
-    position = body.find(needle)
-    while position >= 0:
-        start = body.rfind("\n", 0, position) + 1
-        if not starts or starts[-1] != start:
-            starts.append(start)
-        end = body.find("\n", position)
+    add, find, rfind = starts.append, body.find, body.rfind
+    position = find(needle)
+    while position >= 0:  # each line once: the search goes on from the line's end
+        add(rfind("\n", 0, position) + 1)
+        end = find("\n", position)
         if end < 0:
             break
-        position = body.find(needle, end)
+        position = find(needle, end)
     return tuple(starts)
 
 
