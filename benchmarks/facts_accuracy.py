@@ -66,7 +66,7 @@ def load() -> list[dict]:
     return [{**index[name], **annotations[name]} for name in sorted(index)]
 
 
-FRESH_PARTS = ("A4", "B4", "A6", "B6", "A8", "B8", "A10", "A12", "A15", "B15", "C20", "C21", "C22", "C23", "C24", "C25", "C26", "C27", "C28", "C29", "C31", "C32", "C33", "C34", "C35", "C36", "C37", "C38", "C39", "C40", "C42", "C43", "C44", "C45", "C46", "C47", "C48", "C49", "C50", "C51", "C52", "C53", "C54", "C55", "C56", "C57", "C58", "C59", "C60", "C61", "C62", "C63", "C64", "C65", "C66", "C67", "B68", "C68", "C69", "F69", "C70", "F70", "C71", "F71", "G71", "C72", "F72", "G72", "C73", "F73", "C74", "F74", "G74")  # batches 4, 6, 8, 10, 12, 15, 20-29, 31-40, 42-74: gathered while readers changed, never read (less the cards retired to tune)
+FRESH_PARTS = ("A4", "B4", "A6", "B6", "A8", "B8", "A10", "A12", "A15", "B15", "C20", "C21", "C22", "C23", "C24", "C25", "C26", "C27", "C28", "C29", "C31", "C32", "C33", "C34", "C35", "C36", "C37", "C38", "C39", "C40", "C42", "C43", "C44", "C45", "C46", "C47", "C48", "C49", "C50", "C51", "C52", "C53", "C54", "C55", "C56", "C57", "C58", "C59", "C60", "C61", "C62", "C63", "C64", "C65", "C66", "C67", "B68", "C68", "C69", "F69", "C70", "F70", "C71", "F71", "G71", "C72", "F72", "G72", "C73", "F73", "C74", "F74", "G74", "C75", "F75")  # batches 4, 6, 8, 10, 12, 15, 20-29, 31-40, 42-75: gathered while readers changed, never read (less the cards retired to tune)
 
 
 def number(text: str | None) -> float | None:
