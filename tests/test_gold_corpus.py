@@ -2490,6 +2490,23 @@ def test_a_family_s_index_name_takes_the_folder_s_size_and_bloom_s_names_read_as
     assert SIZE_IN_NAME_RE.search("944a6d92-22b9-4d3a") is None
 
 
+def test_a_name_s_figure_the_card_says_counts_data_is_no_size():
+    # "Roberta Zinc 480m ... trained on ~480m SMILES strings ... The model has ~102m parameters": the name's 480m
+    # counts molecules, and the sentence's size is the model's.
+    assert _chosen_where("entropy__roberta_zinc_480m.md", "The model has ~102m parameters", "params",
+                         "entropy/roberta_zinc_480m") == pytest.approx(102e6)
+    # MiniBERTas: "roberta-base-1B-1" was pretrained on "1B tokens", and its name states no size.
+    card, facts = _gold("mrm8488__roberta-base-1B-1-finetuned-squadv1.md", "mrm8488/roberta-base-1B-1-finetuned-squadv1")
+    assert "1b tokens" in card.body_lower and not facts.all("params")
+    # A figure of memory or of another count after it leaves the name's size: "for 8GB VRAM GPUs" (L3-8B-Stheno), "on
+    # 100k samples" (Nxcode-CQ-7B), "in 6 simple steps" (Yi-6B).
+    for text, name, size in (("For 8GB VRAM GPUs use Q4_K_M.", "x/L3-8B-Stheno", 8e9),
+                             ("A fine-tune of CodeQwen1.5-7B on 100K samples.", "x/Nxcode-CQ-7B-orpo", 7e9),
+                             ("Answer in 6 simple steps.", "01-ai/Yi-6B", 6e9),
+                             ("Pretrained on 522MB of Indonesian Wikipedia.", "x/roberta-base-indonesian-522M", None)):
+        assert gather(parse_card(f"# M\n\n{text}\n"), model_name=name).value("params") == size
+
+
 @pytest.mark.parametrize("name", [
     # A hash's digits name no size: a UUID's groups ("-022b-" and "-480b-", with or without a leading zero), a run's
     # tag with leading zeros ("00001b") and a truncation hash of five digits ("-69081b")...

@@ -67,6 +67,7 @@ def gather(card: Card, folder: str | os.PathLike | None = None, model_name: str 
     folder_name = (os.path.basename(os.path.abspath(folder))
                    if folder is not None and name_source not in ("given", "hub clone") else None)
     sizes = _size_from_name(name) if name else []  # read once: the readers, attribution and, below, the fallback
+    sizes = [fact for fact in sizes if not _counts_data(card, fact.text)]
     if (not sizes and name_source == "model-index" and folder_name and SIZE_IN_NAME_RE.search(folder_name)
             and _extends(folder_name, name)):
         sizes = _size_from_name(folder_name)  # `model-index` names the family ("bloom"), the folder the member (bloom-3b)
@@ -227,6 +228,33 @@ def _size_from_name(name: str) -> list[Fact]:
     value, text = sizes[0]
     quantity = "params_active" if _EXPERTS_RE.search(name) else "params"
     return [Fact(quantity, value, text, "name", name, note=note)]
+
+
+# After a name's figure in the text, its scale and what it counts when that is data: "trained on ~480m SMILES strings"
+# (roberta_zinc_480m), "400M image-text pairs", "522MB of Indonesian Wikipedia" (the text's bytes): the name's figure is
+# the data's, not the parameters.
+_DATA_NOUNS = (r"(?:[\w-]+[ \t]+)?(?:tweets|smiles|strings|molecules|images|image-text[ \t]+pairs|pairs|samples|examples"
+               r"|sentences|documents|words|tokens|steps|iterations|texts|sequences|utterances|proteins|compounds)\b")
+_DATA_COUNT_AFTER_RE = {
+    "m": lazy_compile(rf"[ \t]?(?:million|m)(?:[ \t]+{_DATA_NOUNS}|b[ \t]+of\b)", re.IGNORECASE),
+    "b": lazy_compile(rf"[ \t]?(?:billion|b)[ \t]+{_DATA_NOUNS}", re.IGNORECASE),
+}
+
+
+def _counts_data(card: Card, size_text: str) -> bool:
+    """Whether the card says that the figure of a size in the model's name counts data ("480m" of roberta_zinc_480m:
+    "trained on ~480m SMILES strings"), looked for only after each place the figure stands in the text."""
+    number, scale = size_text[:-1].replace("_", "."), size_text[-1:].lower()
+    if scale not in _DATA_COUNT_AFTER_RE or not number[:1].isdigit():
+        return False  # "7b1": BLOOM's, a size
+    body, after = card.body_lower, _DATA_COUNT_AFTER_RE[scale]
+    at = body.find(number)
+    while at >= 0:
+        end = at + len(number)
+        if not (at and (body[at - 1].isalnum() or body[at - 1] == ".")) and after.match(body, end):
+            return True
+        at = body.find(number, end)
+    return False
 
 
 def _extends(folder_name: str, name: str) -> bool:
