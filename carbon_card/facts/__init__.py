@@ -248,12 +248,12 @@ def _counts_data(card: Card, size_text: str) -> bool:
     if scale not in _DATA_COUNT_AFTER_RE or not number[:1].isdigit():
         return False  # "7b1": BLOOM's, a size
     body, after = card.body_lower, _DATA_COUNT_AFTER_RE[scale]
-    at = body.find(number)
-    while at >= 0:
-        end = at + len(number)
-        if not (at and (body[at - 1].isalnum() or body[at - 1] == ".")) and after.match(body, end):
-            return True
-        at = body.find(number, end)
+    for written in {number + scale, f"{number} {scale}"}:  # "480m", "480 m", "480 million": the figure with its scale
+        at = body.find(written)
+        while at >= 0:
+            if not (at and (body[at - 1].isalnum() or body[at - 1] == ".")) and after.match(body, at + len(number)):
+                return True
+            at = body.find(written, at + len(written))
     return False
 
 
