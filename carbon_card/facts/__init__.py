@@ -67,7 +67,8 @@ def gather(card: Card, folder: str | os.PathLike | None = None, model_name: str 
     folder_name = (os.path.basename(os.path.abspath(folder))
                    if folder is not None and name_source not in ("given", "hub clone") else None)
     sizes = _size_from_name(name) if name else []  # read once: the readers, attribution and, below, the fallback
-    sizes = [fact for fact in sizes if not _counts_data(card, fact.text)]
+    if sizes:  # most names state none
+        sizes = [fact for fact in sizes if not _counts_data(card, fact.text)]
     if (not sizes and name_source == "model-index" and folder_name and SIZE_IN_NAME_RE.search(folder_name)
             and _extends(folder_name, name)):
         sizes = _size_from_name(folder_name)  # `model-index` names the family ("bloom"), the folder the member (bloom-3b)
@@ -247,8 +248,9 @@ def _counts_data(card: Card, size_text: str) -> bool:
     number, scale = size_text[:-1].replace("_", "."), size_text[-1:].lower()
     if scale not in _DATA_COUNT_AFTER_RE or not number[:1].isdigit():
         return False  # "7b1": BLOOM's, a size
-    body, after = card.body_lower, _DATA_COUNT_AFTER_RE[scale]
-    for written in {number + scale, f"{number} {scale}"}:  # "480m", "480 m", "480 million": the figure with its scale
+    body, after = card.body, _DATA_COUNT_AFTER_RE[scale]  # not `body_lower`: a copy of the text for few cards' sake
+    for written in (number + scale, f"{number} {scale}", number + scale.upper(), f"{number} {scale.upper()}"):
+        # "480m", "480 m", "480M", "480 million": the figure with its scale
         at = body.find(written)
         while at >= 0:
             if not (at and (body[at - 1].isalnum() or body[at - 1] == ".")) and after.match(body, at + len(number)):
