@@ -248,15 +248,19 @@ def _counts_data(card: Card, size_text: str) -> bool:
     number, scale = size_text[:-1].replace("_", "."), size_text[-1:].lower()
     if scale not in _DATA_COUNT_AFTER_RE or not number[:1].isdigit():
         return False  # "7b1": BLOOM's, a size
-    body, after = card.body, _DATA_COUNT_AFTER_RE[scale]  # not `body_lower`: a copy of the text for few cards' sake
-    for written in (number + scale, f"{number} {scale}", number + scale.upper(), f"{number} {scale.upper()}"):
-        # "480m", "480 m", "480M", "480 million": the figure with its scale
-        at = body.find(written)
+    body, after = card.body_lower, _DATA_COUNT_AFTER_RE[scale]  # the readers have lower-cased it already
+    opening = min(len(body), _OPENING)
+    for written in (number + scale, f"{number} {scale}"):  # "480m", "480 m", "480 million": the figure with its scale
+        at = body.find(written, 0, opening)
         while at >= 0:
             if not (at and (body[at - 1].isalnum() or body[at - 1] == ".")) and after.match(body, at + len(number)):
                 return True
-            at = body.find(written, at + len(written))
+            at = body.find(written, at + len(written), opening)
     return False
+
+
+_OPENING = 3000
+"""Where a card says what it was trained on (its first lines): a card's code names its model over and over further on."""
 
 
 def _extends(folder_name: str, name: str) -> bool:
