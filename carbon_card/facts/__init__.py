@@ -66,12 +66,10 @@ def gather(card: Card, folder: str | os.PathLike | None = None, model_name: str 
     # the folder is any the user or the audit chose (a temporary "tmp_q8_x1" converts nothing).
     folder_name = (os.path.basename(os.path.abspath(folder))
                    if folder is not None and name_source not in ("given", "hub clone") else None)
-    sizes = _size_from_name(name) if name else []  # read once: the readers, attribution and, below, the fallback
-    if sizes:  # most names state none
-        sizes = [fact for fact in sizes if not _counts_data(card, fact.text)]
+    sizes = _named_sizes(card, name) if name else []  # read once: the readers, attribution and, below, the fallback
     if (not sizes and name_source == "model-index" and folder_name and SIZE_IN_NAME_RE.search(folder_name)
             and _extends(folder_name, name)):
-        sizes = _size_from_name(folder_name)  # `model-index` names the family ("bloom"), the folder the member (bloom-3b)
+        sizes = _named_sizes(card, folder_name)  # `model-index` names the family ("bloom"), the folder the member (bloom-3b)
     named_size = next((fact.value for fact in sizes if fact.quantity == "params"), None)
     prose_facts, prose_problems = facts_from_prose(card, name, named_size)
     copied = copied_from(card, name, folder_name)
@@ -242,11 +240,17 @@ _DATA_COUNT_AFTER_RE = {
 }
 
 
+def _named_sizes(card: Card, name: str) -> list[Fact]:
+    """The sizes a name states (`_size_from_name`), less those whose figure the card says counts data."""
+    sizes = _size_from_name(name)
+    return [fact for fact in sizes if not _counts_data(card, fact.text)] if sizes else sizes
+
+
 def _counts_data(card: Card, size_text: str) -> bool:
     """Whether the card says that the figure of a size in the model's name counts data ("480m" of roberta_zinc_480m:
     "trained on ~480m SMILES strings"), looked for only after each place the figure stands in the text."""
     number, scale = size_text[:-1].replace("_", "."), size_text[-1:].lower()
-    if scale not in _DATA_COUNT_AFTER_RE or not number[:1].isdigit():
+    if scale not in _DATA_COUNT_AFTER_RE:
         return False  # "7b1": BLOOM's, a size
     body, after = card.body_lower, _DATA_COUNT_AFTER_RE[scale]  # the readers have lower-cased it already
     opening = min(len(body), _OPENING)
