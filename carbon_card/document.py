@@ -32,6 +32,7 @@ from typing import NamedTuple
 
 from ._regex import lazy_compile
 from .card import Card
+from .markdown import hidden_spans, inside, lines_with
 
 
 class DocumentKind(enum.Enum):
@@ -189,8 +190,6 @@ def _headings(body: str) -> list[str]:
     """The texts of the body's headings, in order, none in code or an HTML comment (a Python comment in a code block,
     "# Build the inputs to vLLM", is no section). `_HEADING_RE` is matched only at the lines holding "#" or "**" (a
     heading is one line): run over the whole body, a pattern anchored at line starts is tried at every character."""
-    from .facts.prose import hidden_spans, inside, lines_with  # not at the top: the facts import this module
-
     hidden = hidden_spans(body)
     starts = sorted({*lines_with(body, "#"), *lines_with(body, "**")})
     return [(match.group(1) or match.group(2)).strip()

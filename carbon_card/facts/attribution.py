@@ -56,6 +56,7 @@ from dataclasses import replace
 
 from .._regex import lazy_compile
 from ..card import Card, word_positions
+from ..markdown import lines_with, prose_segments
 from ..units import parse_count
 from .base import Copied, Fact, Reading
 
@@ -536,11 +537,9 @@ class _Sections:
         body = card.body
         # The patterns are tried only at the lines that hold a "#" (or "**", "__"): trying them at every
         # character was a twentieth of checking the gold cards.
-        from .prose import lines_with
-
         hashes = lines_with(body, "#")
         bold = sorted(set(lines_with(body, "**")) | set(lines_with(body, "__"))) if "**" in body or "__" in body else []
-        for start, end in _outside_code(body):
+        for start, end in prose_segments(body):
             headings += [(match.start(), len(match.group(1)), match.group(2)) for match in
                          _matches_at(_HEADING_RE, body, hashes, start, end)]
             headings += [(match.start(), 7, match.group(0).replace("*", " ").replace("__", " ").strip())
@@ -681,12 +680,6 @@ def _shares_a_name(text: str, own: set[str]) -> bool:
                                    for word in named for own_word in own)
     # Two words at least: one ("BERT base model (uncased)" over Cl_Merge_Bert) is a family's, a copy's.
     return len(shared) >= 2 and all(word in own for word in named if any(c.isdigit() for c in word))
-
-
-def _outside_code(body: str) -> list[tuple[int, int]]:
-    from .prose import _prose_segments  # the one definition of where fenced code is
-
-    return _prose_segments(body)
 
 
 def _several_models_matches(card: Card) -> list[re.Match]:

@@ -9,6 +9,7 @@ import re
 
 from .._regex import lazy_compile
 from ..facts import Fact
+from ..markdown import headings, hidden_spans
 from ..units import FIGURE, THOUSANDS, format_grams, parse_number
 from .base import Context, Example, Findings, Fix, FixSafety, FixStage, Rule, Severity
 from .block import replace_figure
@@ -216,8 +217,6 @@ def _sibling_sections(ctx: Context, first: int | None, second: int | None) -> bo
 
 def _headings(ctx: Context) -> tuple[list[int], list[tuple[int, int, str]]]:
     """The lines of the card's body's headings, and (line, level, first word lower-cased) of each, in order."""
-    from ..facts.prose import headings, hidden_spans  # only when two fields of one label disagree
-
     card = ctx.card
     found = [(card.line_of_offset(card.body_span[0] + heading.start()), len(heading.group(1)),
               (heading.group(2).split() or [""])[0].lower()) for heading in headings(card.body, hidden_spans(card.body))]

@@ -18,8 +18,9 @@ from ..facts.attribution import names_owner
 from ..facts.base import NAMED_BY_ID, Reading
 from ..facts.lift import Lift, yaml_number, yaml_scalar
 from ..facts.metadata import PLACEHOLDER_TRIM, PLACEHOLDER_VALUE_RE, block_states_nothing
-from ..facts.prose import DESCRIPTION_COMPUTE_FIELDS, heading_value, hidden_spans, inside
-from ..facts.prose import headings as markdown_headings
+from ..facts.prose import DESCRIPTION_COMPUTE_FIELDS
+from ..markdown import heading_value, hidden_spans, inside
+from ..markdown import headings as markdown_headings
 from ..units import format_grams, format_mass
 from .base import (
     BLOCK_KEY, RECOMMENDED, Context, Example, Finding, Findings, Fix, FixSafety, FixStage, Rule,
