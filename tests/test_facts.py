@@ -335,7 +335,7 @@ def test_size_in_the_model_name(name, size):
 def test_numbers_in_prose_read_as_parse_number_reads_them():
     import re
 
-    from carbon_card.facts.prose import _NUM, _number
+    from carbon_card.facts.prose.grammar import _NUM, _number
     from carbon_card.units import parse_number
 
     for text in ("7", "7.98", "1,234", "1,234,567.5", "3e5", "3.14E+23", "2E-3", "٣٤"):
@@ -414,7 +414,7 @@ def test_rule_five_statements_found_near_their_words_are_the_full_scans(text):
     None,  # the gold cards
 ])
 def test_anchor_words_are_found_where_a_search_per_word_finds_them(text):
-    from carbon_card.facts.prose import _ANCHOR_WORDS, _anchor_hits
+    from carbon_card.facts.prose.sentences import _ANCHOR_WORDS, _anchor_hits
 
     def per_word(text):  # the search it replaced: a pass per word
         hits = {}
@@ -546,15 +546,18 @@ def test_the_ml_co2_impact_calculators_sentence_gives_accelerator_hours():
     assert facts.value("accelerator_hours") == 12 and facts.value("wall_hours") is None
 
 
-@pytest.mark.parametrize("pattern, letters", [("_ACCEL", "_ACCEL_INITIALS"), ("_PLAIN_LABEL", "_PLAIN_LABEL_INITIALS")])
-def test_the_look_ahead_initials_are_every_first_letter_of_their_pattern(pattern, letters):
+@pytest.mark.parametrize("module, pattern, letters", [("grammar", "_ACCEL", "_ACCEL_INITIALS"),
+                                                     ("fields", "_PLAIN_LABEL", "_PLAIN_LABEL_INITIALS")])
+def test_the_look_ahead_initials_are_every_first_letter_of_their_pattern(module, pattern, letters):
     try:  # the standard library's regular-expression parser (named so from Python 3.11)
         from re import _constants as sre, _parser as parser
     except ImportError:  # pragma: no cover - Python 3.10
         import sre_constants as sre
         import sre_parse as parser
 
-    from carbon_card.facts import prose
+    import importlib
+
+    prose = importlib.import_module(f"carbon_card.facts.prose.{module}")
 
     def initials(items) -> set[str]:
         """The characters a parsed pattern can start with (the constructs `_ACCEL` uses)."""
@@ -587,7 +590,7 @@ def test_the_look_ahead_initials_are_every_first_letter_of_their_pattern(pattern
 def test_the_sentence_patterns_look_aheads_turn_down_no_match(every):
     import re
 
-    from carbon_card.facts.prose import _SENTENCE_PATTERNS
+    from carbon_card.facts.prose.sentences import _SENTENCE_PATTERNS
 
     def without_look_ahead(source: str) -> str | None:
         """The pattern without its leading look-ahead `(?=...)`; None when it has none."""
@@ -621,7 +624,7 @@ def test_the_sentence_patterns_look_aheads_turn_down_no_match(every):
 def test_the_plain_field_look_ahead_turns_down_no_line():
     import re
 
-    from carbon_card.facts.prose import _PLAIN_FIELD_RE, _PLAIN_LABEL_INITIALS, _lines_with_fields
+    from carbon_card.facts.prose.fields import _PLAIN_FIELD_RE, _PLAIN_LABEL_INITIALS, _lines_with_fields
 
     look_ahead = f"(?=[{_PLAIN_LABEL_INITIALS}])"
     without = re.compile(_PLAIN_FIELD_RE.pattern.replace(look_ahead, "", 1), _PLAIN_FIELD_RE.flags)
