@@ -2872,3 +2872,9 @@ def test_the_model_a_distilled_model_was_distilled_from_is_another():
     card = read_card(GOLD / "cards" / "microsoft__xtremedistil-l6-h256-uncased.md")
     assert gather(card, None, "microsoft/xtremedistil-l6-h384-uncased").value("params") == 22e6
 
+
+def test_a_size_whose_label_holds_its_scale_before_the_word():
+    # OpenVINO's model zoo: "| MParams | 1.828 |" (line 19) in a two-column table of the model's metrics, after
+    # "| GFlops | 0.786 |": 1.828 million parameters, as "Params (M)" would say.
+    card, facts = _gold("openvinotoolkit__open_model_zoo__models_intel_face-detection-0200_README.md", None)
+    assert [(f.value, f.line) for f in facts.all("params")] == [(1_828_000, 19)]

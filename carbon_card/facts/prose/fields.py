@@ -44,6 +44,7 @@ from .grammar import (
     _SCALED,
     _SCALED_SIZE,
     _SCALED_SIZE_RE,
+    _SCALE_BEFORE_PARAMS_RE,
     _TOKENS_RE,
     _about_evaluation_or_use,
     _close,
@@ -397,7 +398,8 @@ class _FieldReaders:
             return True
         if kind == "params":
             # The scale in the label, as in a table's header: "Model size/M: 87.42", "Parameters (B): 1.3".
-            scale = _PER_SCALE_RE.search(label.lower()) or _HEADER_UNIT_RE.search(label)
+            scale = (_PER_SCALE_RE.search(label.lower()) or _HEADER_UNIT_RE.search(label)
+                     or _SCALE_BEFORE_PARAMS_RE.fullmatch(label))
             number = (_table_value(value, "params", scale.group(1))
                       if scale and scale.group(1).strip().upper() in _PARAM_SCALES else None)
             found = None

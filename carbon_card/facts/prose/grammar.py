@@ -234,7 +234,10 @@ def _label_kind(label: str) -> str | None:
         return "cloud_provider"
     if key in {"compute region", "region", "location", "geographical location", "country"}:
         return "location"
-    # "Model size/M: 87.42", "# of parameters (million): 46.51": the scale in the label (looked for only where it can be)
+    # "Model size/M: 87.42", "# of parameters (million): 46.51": the scale in the label (looked for only where it can be);
+    # "MParams: 1.828" (OpenVINO's model zoo): before the word
+    if key[1:2] in ("p", " ") and _SCALE_BEFORE_PARAMS_RE.fullmatch(key):
+        return "params"
     if (_PER_SCALE_RE.sub("", _REMARK_RE.sub("", key)).strip() if "(" in key or "/" in key else key) in _SIZE_LABELS:
         return "params"
     if key in {"training tokens", "tokens", "number of tokens", "dataset size"}:
@@ -279,6 +282,7 @@ _HEADER_UNIT_RE = lazy_compile(r"\(([^()]*)\)")
 
 
 _PER_SCALE_RE = lazy_compile(r"/\s*([kmb])\s*$")
+_SCALE_BEFORE_PARAMS_RE = lazy_compile(r"\s*([kmb]) ?params\s*", re.IGNORECASE)
 
 
 _LINK_TARGET_RE = lazy_compile(r"\]\([^()\s]*\)")

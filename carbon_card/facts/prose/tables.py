@@ -66,8 +66,10 @@ _KEY_VALUE_ROW_RE = lazy_compile(r"^[ \t]*\|[ \t]*(?:\*\*|__)?(?:energy_consumed
                                  r"|(?:(?:training )?hardware(?: type| used)?|hours used|compute region|region|cloud provider"
                                  r"|training (?:time|duration|hours|length)|gpu hours|compute time"
                                  r"|carbon emitted|[\w ]*\b(?:gpu|tpu|accelerator)s?(?: device| type| model)?"
-                                 # a size: "| Parameters | 7B |", GPT-J's "| \\(n_{parameters}\\) | 6053381344 |"
-                                 r"|(?:number of |total |no\. of |# ?of |#)?param(?:eter)?s?(?: count)?"
+                                 # a size: "| Parameters | 7B |", GPT-J's "| \\(n_{parameters}\\) | 6053381344 |", its scale
+                                 # before or after (OpenVINO's "| MParams | 1.828 |", "| Params (M) | 25.6 |")
+                                 r"|(?:number of |total |no\. of |# ?of |#)?(?:[kmb] ?)?param(?:eter)?s?(?: count)?"
+                                 r"(?: ?\((?:[kmb]|millions?|billions?)\))?"
                                  r"|[\\(]*n_(?:\{|\\text\{)?parameters\}?[\\)]*)(?:\*\*|__)?[ \t]*\|)",
                                  re.MULTILINE | re.IGNORECASE)
 # The climate performance model card's questions: (pattern, quantity, scope). Question 8 (all
