@@ -2879,3 +2879,18 @@ def test_a_size_whose_label_holds_its_scale_before_the_word():
     card, facts = _gold("openvinotoolkit__open_model_zoo__models_intel_face-detection-0200_README.md", None)
     assert [(f.value, f.line) for f in facts.all("params")] == [(1_828_000, 19)]
 
+
+def test_a_table_of_contents_entry_is_a_sections_title_not_a_statement():
+    # NVIDIA's Temporal Fusion Transformer README: "    * [Training accuracy: NVIDIA DGX A100 (8x A100 80GB)](#...)"
+    # (line 34) links to a section of the page; the accelerator is read where the page states it.
+    card, facts = _gold("NVIDIA__DeepLearningExamples__PyTorch_Forecasting_TFT_README.md")
+    assert "](#training-accuracy" in card.text.splitlines()[33]
+    assert not [f for f in facts.facts if f.line == 34]
+
+
+def test_a_maximum_wall_clock_time_is_a_clusters_limit_not_the_runs_time():
+    # NVIDIA's TensorFlow BERT README: "Experiments were run on clusters with a maximum wall clock time of 8 hours."
+    # (line 726), below the note on the time to train.
+    card, facts = _gold("rmccorm4__DeepLearningExamples__TensorFlow_LanguageModeling_BERT_README.md")
+    assert "maximum wall clock time of 8 hours" in card.text.splitlines()[725]
+    assert not [f for f in facts.facts if f.line == 726 and f.quantity == "wall_hours"]

@@ -218,6 +218,10 @@ _LABEL_END_BEFORE_RE = lazy_compile(r"[:：][*_ \t]*(?:[\w.-]+[ \t]+){0,3}\(?$")
 _TOOK_AFTER_RE = lazy_compile(rf"\s+took\s+(?:{_ABOUT_FIGURE})?\d")
 _EACH_BEFORE_RE = lazy_compile(r"\b(?:each|every|per)\s+(?:\w+\s+)?$", re.IGNORECASE)
 _CJK_AFTER_RE = lazy_compile(r"\s*[\u3000-\u9fff\uac00-\ud7af]")
+# A list item that is only a link to a section of the page: "* [Training accuracy: NVIDIA DGX-1 (8x V100 16G)](#...)".
+_CONTENTS_ENTRY_RE = lazy_compile(r"[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+\[[^\]\n]*\]\(#[^()\s]*\)[ \t]*\r?")
+# A maximum right before a duration's words: "a maximum wall clock time of 8 hours" (a cluster's limit on each job).
+_MAXIMUM_BEFORE_RE = lazy_compile(r"\bmax(?:imum)?\s+(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
 _COUNT_BOUND_BEFORE_RE = lazy_compile(r"\b(?:at\s+(?:most|least)|up\s+to|as\s+many\s+as|an?\s+(?:maximum|minimum)\s+of)\b[^;]{0,40}$",
                                      re.IGNORECASE)
 # A minimum right before a count, what a run needs at least: "which can use a minimum of 8 40GB A100 GPUs", "at least 4
@@ -656,6 +660,9 @@ class _SentenceReaders:
                 line_before = self._line_text_before(start)
                 if line_before.lstrip().startswith("|") and not _prose_cell(line_before):
                     continue  # a table row, read (or skipped) as a table; but not the prose of a label's cell
+                if "[" in line_before and self._contents_entry(start, line_before):
+                    continue  # "* [Training accuracy: NVIDIA DGX-1 (8x V100 16G)](#training-accuracy-...)": a link to a
+                    # section of the page (a table of contents), its title; no statement
                 if pattern in _RUN_PATTERNS and _RANGE_END_RE.search(line_before.rstrip("*_ ")[-24:]) or (
                         pattern is _HARDWARE_RE or pattern is _GPU_COUNT_RE or pattern is _GEFORCE_RE
                 ) and _COUNT_RANGE_END_RE.search(line_before[-24:]):
@@ -816,8 +823,10 @@ class _SentenceReaders:
                         # utterances)") as a run's; and hours in brackets in a title are its data's ("# Wav2Vec2-Large-
                         # Robust - Finetuned on Librispeech (960 hours)"); huggingtweets' "GuyWithThePie (🎂 in 1 week)" counts
                         # down to the account's birthday
-                    elif not (_PER_AFTER_RE.match(self.body, match.end()) or _PER_BEFORE_RE.search(line_before[-80:])):
-                        # not "2 hours per epoch", "each epoch takes 2 hours"
+                    elif not (_PER_AFTER_RE.match(self.body, match.end()) or _PER_BEFORE_RE.search(line_before[-80:])
+                              or "max" in line_before and _MAXIMUM_BEFORE_RE.search(line_before[-40:])):
+                        # not "2 hours per epoch", "each epoch takes 2 hours"; nor "clusters with a maximum wall clock
+                        # time of 8 hours", a limit
                         self._sentence_duration(match, text, start)
                 if len(self.facts) > read_before and _THIS_MODEL_RE.search(line_before[line_before.rfind(". ") + 1:]):
                     self.of_this_model.update(id(fact) for fact in self.facts[read_before:])
@@ -909,6 +918,13 @@ class _SentenceReaders:
             if _TRAINING_ITEM_RE.match(line):
                 return True
         return False
+
+    def _contents_entry(self, start: int, line_before: str) -> bool:
+        """Whether the figure at `start` is in a list item that is only a link to a section of the page: a table of
+        contents' entry."""
+        end = self.body.find("\n", start, start + _CLAUSE_MAX)
+        line = line_before + self.body[start:end if end >= 0 else start + _CLAUSE_MAX]
+        return "](#" in line and _CONTENTS_ENTRY_RE.fullmatch(line) is not None
 
     def _bound_before(self, start: int) -> bool:
         """An upper bound right before a figure ("up to", "less than", "<"): no figure of the run."""
