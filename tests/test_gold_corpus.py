@@ -2894,3 +2894,12 @@ def test_a_maximum_wall_clock_time_is_a_clusters_limit_not_the_runs_time():
     card, facts = _gold("rmccorm4__DeepLearningExamples__TensorFlow_LanguageModeling_BERT_README.md")
     assert "maximum wall clock time of 8 hours" in card.text.splitlines()[725]
     assert not [f for f in facts.facts if f.line == 726 and f.quantity == "wall_hours"]
+
+
+def test_a_tables_only_row_beside_a_table_of_several_models_is_one_of_theirs():
+    # MindYOLO's page of YOLOX: a table of its sizes N to X, then "| YOLOX | S | 8 * 8 | ... | 9.0M |" alone (line 35)
+    # under "Performance tested on Ascend 910*(8p)": the S model's row, not the model of the page (named by its folder,
+    # docs/zh/modelzoo, as `check` run in the repository would; the name "YOLOX" would pick the row, as a name does).
+    card, facts = _gold("mindspore-lab__mindyolo__docs_zh_modelzoo_yolox.md", "modelzoo")
+    assert [(f.value, f.scope) for f in facts.all("params", scope=None) if f.line == 35] == [(9e6, "row")]
+    assert facts.value("params") is None

@@ -127,6 +127,7 @@ class _Reader(_FieldReaders, _TableReaders, _SentenceReaders):
         self.under_training_heading: set[int] = set()
         """ids of the facts read from a sentence under a heading about training."""
         self.unmatched_rows = False
+        self.tables_of_models = 0  # the tables of training figures with a row per model (`tables`)
         self.field_label: str | None = None
         """The label of the field being read (`_labelled`): its facts keep it."""
         self.own_names: list[set[str]] = []

@@ -286,9 +286,12 @@ class _TableReaders:
 
     # 3. Tables -----------------------------------------------------------------------------
     def tables(self) -> None:
-        for table in _find_tables(self.body, self.lower):
-            if self.in_prose(table.start):
-                self._table(table)
+        tables = [table for table in _find_tables(self.body, self.lower) if self.in_prose(table.start)]
+        # Tables of training figures with a row per model: beside one, a table's only row is one of those models'.
+        self.tables_of_models = sum(1 for table in tables if len(table.rows) > 1 and any(
+            _column_kind(header) for header in table.header[1:]))
+        for table in tables:
+            self._table(table)
 
     def _table(self, table: _Table) -> None:
         if table.header and _DATA_TABLE_RE.match(table.header[0].strip()):
@@ -455,9 +458,11 @@ class _TableReaders:
                 scopes[model_rows[0]] = _RowScope("other", f"row '{label}' of {where}, the base of this model "
                                                            f"(this one adds {', '.join(sorted(tuning))})", Reading.ROW,
                                                   of_base=True)
-            elif not named and table.without_outer_pipes:
+            elif not named and (table.without_outer_pipes or self.tables_of_models):
                 # GitHub's tables without outer pipes are most in projects' READMEs, of several models: the only
-                # row ("ELECTRA-base" in AraBERT's README) is this model's when its name picks it.
+                # row ("ELECTRA-base" in AraBERT's README) is this model's when its name picks it. So is a table's
+                # only row beside a table of several models' figures: MindYOLO's page of YOLOX, its sizes N to X in
+                # one table, then "| YOLOX | S | 8 * 8 | ... | 9.0M |" alone, tested on another accelerator.
                 scopes[model_rows[0]] = _RowScope("row", f"row '{label}' of {where}", Reading.ROW)
             else:
                 scopes[model_rows[0]] = _RowScope("model", f"row '{label}' of {where}" + (", this model" if named else ""),
