@@ -923,8 +923,9 @@ class _SentenceReaders:
         """Whether the figure at `start` is in a list item that is only a link to a section of the page: a table of
         contents' entry."""
         end = self.body.find("\n", start, start + _CLAUSE_MAX)
-        line = line_before + self.body[start:end if end >= 0 else start + _CLAUSE_MAX]
-        return "](#" in line and _CONTENTS_ENTRY_RE.fullmatch(line) is not None
+        end = end if end >= 0 else start + _CLAUSE_MAX
+        return ("](#" in line_before or self.body.find("](#", start, end) >= 0) and _CONTENTS_ENTRY_RE.fullmatch(
+            line_before + self.body[start:end]) is not None
 
     def _bound_before(self, start: int) -> bool:
         """An upper bound right before a figure ("up to", "less than", "<"): no figure of the run."""

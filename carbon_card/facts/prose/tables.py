@@ -286,17 +286,18 @@ class _TableReaders:
 
     # 3. Tables -----------------------------------------------------------------------------
     def tables(self) -> None:
-        tables = [table for table in _find_tables(self.body, self.lower) if self.in_prose(table.start)]
+        tables = [(table, [_column_kind(header) for header in table.header])
+                  for table in _find_tables(self.body, self.lower) if self.in_prose(table.start)]
         # Tables of training figures with a row per model: beside one, a table's only row is one of those models'.
-        self.tables_of_models = sum(1 for table in tables if len(table.rows) > 1 and any(
-            _column_kind(header) for header in table.header[1:]))
-        for table in tables:
-            self._table(table)
+        if len(tables) > 1:
+            self.tables_of_models = sum(1 for table, columns in tables if len(table.rows) > 1 and any(columns[1:]))
+        for table, columns in tables:
+            self._table(table, columns)
 
-    def _table(self, table: _Table) -> None:
+    def _table(self, table: _Table, columns: list[tuple[str, str | None, str] | None]) -> None:
+        """A table of training figures, `columns` the kind of each (`_column_kind`)."""
         if table.header and _DATA_TABLE_RE.match(table.header[0].strip()):
             return  # a row per corpus or language ("| Corpora | Number of tokens |"): no model's, no run's
-        columns = [_column_kind(header) for header in table.header]
         if len({header.strip().lower().replace("_", " ") for header in table.header} & _CODECARBON_COLUMNS) >= 3:
             columns = [("emissions", "kg", kind[2]) if kind and kind[0] == "emissions" and "(" not in header else kind
                        for kind, header in zip(columns, table.header)]
