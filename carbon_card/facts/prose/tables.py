@@ -286,8 +286,10 @@ class _TableReaders:
 
     # 3. Tables -----------------------------------------------------------------------------
     def tables(self) -> None:
-        tables = [(table, [_column_kind(header) for header in table.header])
-                  for table in _find_tables(self.body, self.lower) if self.in_prose(table.start)]
+        found = _find_tables(self.body, self.lower)
+        if not found:
+            return  # most cards
+        tables = [(table, [_column_kind(header) for header in table.header]) for table in found if self.in_prose(table.start)]
         # Tables of training figures with a row per model: beside one, a table's only row is one of those models'.
         if len(tables) > 1:
             self.tables_of_models = sum(1 for table, columns in tables if len(table.rows) > 1 and any(columns[1:]))
