@@ -2903,3 +2903,12 @@ def test_a_tables_only_row_beside_a_table_of_several_models_is_one_of_theirs():
     card, facts = _gold("mindspore-lab__mindyolo__docs_zh_modelzoo_yolox.md", "modelzoo")
     assert [(f.value, f.scope) for f in facts.all("params", scope=None) if f.line == 35] == [(9e6, "row")]
     assert facts.value("params") is None
+
+
+def test_a_rate_per_token_is_no_count_of_tokens():
+    # Yuan2.0-M32's README: "| Model | Params (B) | Active Params (B) | GFLOPs/token (Inference) | GFLOPs/token
+    # (Fine-tune) | ..." (line 123) with "| **Yuan2.0-M32** | 40 | 3.7 | 7.4 | 22.2 | ..." (line 130): its row gives the
+    # model's size, and no training tokens (7.4 and 22.2 GFLOPs a token are rates, which disagreed as two counts).
+    card, facts = _gold("IEIT-Yuan__Yuan2.0-M32__README_CN.md", "IEIT-Yuan/Yuan2.0-M32")
+    assert facts.value("params") == 40e9
+    assert not [f for f in facts.all("train_tokens", scope=None) if 123 <= f.line <= 130]

@@ -211,9 +211,9 @@ _CODECARBON_COLUMNS = {"timestamp", "project name", "run id", "duration", "emiss
 _ACCELERATOR_COLUMN_RE = lazy_compile(r"gpu|tpu|chip|accelerator")
 
 
-# Not a run's tokens: a length ("| Max Num Tokens |"), an answer's ("| Average Tokens |" of Arena-Hard's tables) or an
-# input's ("| 20 docs (Avg 2.9K tokens) |").
-_NOT_TRAINING_TOKENS_COLUMN_RE = lazy_compile(r"\b(?:max|maximum|context|length|vocab|per|avg|average|mean)\b")
+# Not a run's tokens: a length ("| Max Num Tokens |"), an answer's ("| Average Tokens |" of Arena-Hard's tables), an
+# input's ("| 20 docs (Avg 2.9K tokens) |") or a rate per token ("| GFLOPs/token (Fine-tune) |", Yuan2.0-M32's table).
+_NOT_TRAINING_TOKENS_COLUMN_RE = lazy_compile(r"\b(?:max|maximum|context|length|vocab|per|avg|average|mean)\b|/\s*tokens?\b")
 
 
 _DATA_COLUMN_RE = lazy_compile(r"\b(?:data|audio|speech|recordings?)\b")
