@@ -130,6 +130,11 @@ def _pipe_tables(body: str) -> Iterator[_Table]:
         index = cursor
 
 
+def _filled_rows(table: _Table) -> list[list[str]]:
+    """The rows of a table with a figure or a word after their label (not "| 8B | - | - |")."""
+    return [row for row in table.rows if any(cell.strip(" \\-") for cell in row[1:])]
+
+
 def _row_text(row: re.Match) -> str:
     """A row's cells' text, without its closing pipe."""
     text = row.group(1).rstrip(" \t\r")
@@ -290,9 +295,10 @@ class _TableReaders:
         if not found:
             return  # most cards
         tables = [(table, [_column_kind(header) for header in table.header]) for table in found if self.in_prose(table.start)]
-        # Tables of training figures with a row per model: beside one, a table's only row is one of those models'.
+        # Tables of training figures with a row per model: beside one, a table's only row is one of those models'. Rows
+        # are counted as `_table` keeps them (a blank row is none), so that a table of one row never counts itself.
         if len(tables) > 1:
-            self.tables_of_models = sum(1 for table, columns in tables if len(table.rows) > 1 and any(columns[1:]))
+            self.tables_of_models = sum(1 for table, columns in tables if any(columns[1:]) and len(_filled_rows(table)) > 1)
         for table, columns in tables:
             self._table(table, columns)
 
@@ -303,7 +309,7 @@ class _TableReaders:
         if len({header.strip().lower().replace("_", " ") for header in table.header} & _CODECARBON_COLUMNS) >= 3:
             columns = [("emissions", "kg", kind[2]) if kind and kind[0] == "emissions" and "(" not in header else kind
                        for kind, header in zip(columns, table.header)]
-        rows = [row for row in table.rows if any(cell.strip(" \\-") for cell in row[1:])]
+        rows = _filled_rows(table)
         if len(rows) > 1 and all(kind is None or kind[0] == "accelerators" for kind in columns[1:]):
             # Accelerators alone, in rows of releases or stages: which row is this model's run is not said.
             columns = [None] * len(columns)
