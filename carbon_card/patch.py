@@ -354,7 +354,7 @@ def _fill_template(card: Card, text: str, block: dict, changes: tuple[Change, ..
     the end of the text."""
     estimated = any(c.code in ("CC302", "CC102") and c.key == "emissions" for c in changes)
     shift = len(text) - len(card.text)
-    for start, end, label in reversed(template_placeholders(card)):
+    for start, end, label, _ in reversed(template_placeholders(card)):
         key = TEMPLATE_FIELDS.get((label or "").strip().lower())
         value = block.get(key) if key else None
         if value is None or key in ("emissions", "hours_used") and not _is_number(value):

@@ -218,6 +218,11 @@ def test_the_block_s_hardware_gets_the_count_the_card_states_elsewhere():
     # The template's fields as a table's rows: "| Compute region | — |" (a dash alone is a blank); not "| Hardware type
     # | — run `scripts/run_pipeline.py` |", nor "| Carbon estimate | — |", no field of the template
     ("chenzh659__llm-post-training-lab__model-card.md", "—", 1),
+    # A line of the section that is only the placeholder: "# Environmental Impact\n\nMore information needed"
+    ("google__madlad400-10b-mt.md", "More information needed", 1),
+    # A compute field outside the section whose value is the template's instruction: "- Hardware used: [specify
+    # GPU/CPU details]" under "## Training"; not "- Learning rate: [specify rate]", no compute field
+    ("bawolf__breaking_vision_clip_cog__model-card.md", "[specify GPU/CPU details]", 1),
 ])
 def test_template_placeholders_in_the_spellings_real_cards_use(name, spelling, fields):
     card, facts = _gold(name)

@@ -4,11 +4,12 @@ disclosure tier, the best estimator tier the card's own facts support."""
 
 from __future__ import annotations
 
+import enum
 import itertools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .. import __version__
 from .._regex import lazy_compile
@@ -30,13 +31,17 @@ from .base import (
 if TYPE_CHECKING:  # a fix's types: loaded by the runs that fix (see `fixing`)
     from .fixing import Change, FixContext
 
-__all__ = ["ESTIMATED_FIGURE", "RULES", "disclosure_tier", "estimable", "estimable_tier", "estimate_fix", "new_figure",
-           "template_placeholders"]
+__all__ = ["ESTIMATED_FIGURE", "RULES", "Placeholder", "PlaceholderPlace", "disclosure_tier", "estimable",
+           "estimable_tier", "estimate_fix", "new_figure", "template_placeholders"]
 
-# The template's placeholder, and a section's promise to fill it later ("With milestone 3 we will be able to fill
+# The template's placeholder (bracketed, or a line of its own), and a section's promise to fill it later ("With milestone 3 we will be able to fill
 # this part.", "This section will be completed soon.", "To be added.").
 _PLACEHOLDER_RE = lazy_compile(
     r"\[More Information Needed\]"
+    # A line that is only the template's placeholder: "More information needed", "TBD", "- N/A".
+    r"|^[ \t]*(?:[-*+>][ \t]+)?[*_\[(` \t]*(?:(?:needs?\s+)?more\s+info(?:rmation)?(?:\s+(?:is\s+)?(?:needed|required))?"
+    r"|unknown|tbd|tba|tbc|todo|n/?a|coming\s+soon|forthcoming|(?:still\s+)?to\s+be\s+(?:determined|added|confirmed"
+    r"|announced|filled(?:\s+in)?))[*_\]).` \t]*\r?$"
     r"|^[ \t]*[^\n|]{0,60}?\b(?:will\s+(?:be\s+)?(?:able\s+to\s+)?|to\s+be\s+)(?:fill(?:ed)?|complet(?:e|ed)|add(?:ed)?"
     r"|updat(?:e|ed)|provid(?:e|ed))\b[^\n|]{0,40}?\b(?:later|soon|part|section|milestone|future)\b[^\n|]{0,20}$",
     re.IGNORECASE | re.MULTILINE)
@@ -90,22 +95,42 @@ def estimable(ctx: Context) -> str:
 def placeholders(ctx: Context) -> Findings:
     """CC301: template placeholders left in the "Environmental Impact" section of the body."""
     card, found = ctx.card, []
-    for start, _, label in template_placeholders(card):
+    for placeholder in template_placeholders(card):
+        start, label, place = placeholder.start, placeholder.label, placeholder.place
         line = card.line_of_offset(start)
         # The line's start, looked for within the line only: from the text's start, per finding,
         # a card of many placeholder lines would be quadratic.
         low = max(0, start - 4096)
         line_start = max(card.text.rfind("\n", low, start), card.text.rfind("\r", low, start), low - 1) + 1
-        if label and label.endswith("?"):  # a question of the climate performance model card
+        if place is PlaceholderPlace.QUESTION:  # a question of the climate performance model card
             message = f"template placeholder left as the answer to '{label}'"
-        elif label == _X_FIGURE:
-            message = f"placeholder left in the text: {label}"
-        elif label in _HEADING_FIELDS:
+        elif place is PlaceholderPlace.X_FIGURE:
+            message = f"placeholder left in the text: {_X_FIGURE}"
+        elif place in (PlaceholderPlace.HEADING_FIELD, PlaceholderPlace.FIELD):
             message = f"template placeholder left as the value of '{label}'"
         else:
             message = f"template placeholder left in the Environmental Impact section{f' for {label}' if label else ''}"
         found.append(CC301.finding(message, (line, start - line_start + 1)))
     return found
+
+
+class PlaceholderPlace(enum.Enum):
+    """Where a placeholder stands (`template_placeholders`)."""
+
+    SECTION = "a line of the Environmental Impact section"  # a field of it, or a line that is only a placeholder
+    QUESTION = "the answer to a question of the climate performance model card"
+    HEADING_FIELD = "the value under a heading that names a compute field (COMPL-AI's model descriptions)"
+    FIELD = "the value of a compute field elsewhere, a bracketed instruction of a template"
+    X_FIGURE = "a figure of CO2 with X's for its digits"
+
+
+class Placeholder(NamedTuple):
+    """A placeholder left in a card: its (start, end) in the card's text, its field's label, where it stands."""
+
+    start: int
+    end: int
+    label: str | None
+    place: PlaceholderPlace
 
 
 # A run on the author's own machine, said in the section: there "N/A" is the answer of a cloud or a region.
@@ -140,22 +165,30 @@ _QUESTION_ROW_RE = lazy_compile(r"^[ \t]*\|[ \t]*(?:\d+\.[ \t]*)?(?P<label>[^|\r
                                 r"(?P<value>[^|\r\n]*)\|[ \t]*\r?$", re.MULTILINE)  # the answer's cell whole, as a field's row
 
 
-def template_placeholders(card: Card) -> list[tuple[int, int, str | None]]:
-    """(start, end) in the card's text and field label of each placeholder left in the body's
-    "Environmental Impact" section: a field whose value says nothing (`PLACEHOLDER_VALUE_RE`),
-    or a `[More Information Needed]` anywhere in it. What the Hub does not render (HTML comments)
-    and code blocks are not card text."""
+def template_placeholders(card: Card) -> list[Placeholder]:
+    """Each placeholder left in the body, in order: in the "Environmental Impact" section, a field whose value says
+    nothing (`PLACEHOLDER_VALUE_RE`), a `[More Information Needed]` or a line that is only a placeholder ("More
+    information needed"); elsewhere, a compute field whose value is a template's bracketed instruction ("Hardware
+    used: [specify GPU/CPU details]"), the climate performance model card's unanswered questions, COMPL-AI's compute
+    headings left blank, a figure of CO2 with X's for its digits. What the Hub does not render (HTML comments) and
+    code blocks are not card text."""
     body = card.body
     questions = "How much CO2" in body or "how much co2" in card.body_lower
     figures = _x_figures(card)
     heading_fields = "num_gpus" in body  # the COMPL-AI template's fields come together: one pass over the text, not two
-    if "nvironmental" not in body and not questions and not figures and not heading_fields:
+    instructions = list(itertools.islice(card.matches_at_words(_INSTRUCTION_RE, _INSTRUCTION_WORDS), _MAX_PLACEHOLDERS))
+    if "nvironmental" not in body and not questions and not figures and not heading_fields and not instructions:
         return []
     hidden = hidden_spans(body)
-    found: dict[int, tuple[int, int, str | None]] = {}  # by line start: one per line
+    found: dict[int, Placeholder] = {}  # by line start: one per line
     for start, end in figures:
         if not inside(start, hidden):
-            found[body.rfind("\n", 0, start) + 1] = (start, end, _X_FIGURE)
+            found[body.rfind("\n", 0, start) + 1] = Placeholder(start, end, None, PlaceholderPlace.X_FIGURE)
+    for instruction in instructions:
+        line_start = body.rfind("\n", 0, instruction.start()) + 1
+        label = _COMPUTE_FIELD_RE.fullmatch(body, line_start, instruction.start())
+        if label is not None and not inside(instruction.start(), hidden):
+            found[line_start] = Placeholder(*instruction.span(), label.group("label").strip(), PlaceholderPlace.FIELD)
     if questions:
         # The climate performance model card's questions (Hershcovich et al., 2022) are its
         # fields: "| 8. How much CO2eq was emitted for all experiments? | N/A |".
@@ -165,7 +198,7 @@ def template_placeholders(card: Card) -> list[tuple[int, int, str | None]]:
             answer = row.group("value")
             if (answer.strip(PLACEHOLDER_TRIM) and PLACEHOLDER_VALUE_RE.fullmatch(answer.strip(PLACEHOLDER_TRIM))
                     and not inside(row.start(), hidden)):
-                found[row.start()] = (*_cell_span(row), row.group("label").strip())
+                found[row.start()] = Placeholder(*_cell_span(row), row.group("label").strip(), PlaceholderPlace.QUESTION)
     headings = markdown_headings(body, hidden)
     for index, heading in enumerate(headings):
         if heading_fields and heading.group(2).strip().lower() in _HEADING_FIELDS:
@@ -173,7 +206,7 @@ def template_placeholders(card: Card) -> list[tuple[int, int, str | None]]:
             end = headings[index + 1].start() if index + 1 < len(headings) else len(body)
             start, value = heading_value(body, heading.end(), end, hidden)
             if start is not None and (not value.strip(_DASHES) or PLACEHOLDER_VALUE_RE.fullmatch(value.strip(PLACEHOLDER_TRIM))):
-                found[start] = (start, start + len(value), heading.group(2).strip())
+                found[start] = Placeholder(start, start + len(value), heading.group(2).strip(), PlaceholderPlace.HEADING_FIELD)
             continue
         if "environmental impact" not in heading.group(2).lower():
             continue
@@ -200,7 +233,7 @@ def template_placeholders(card: Card) -> list[tuple[int, int, str | None]]:
             if not value.strip(_DASHES):
                 # Blank, unless its value follows on indented lines ("- **Hardware Type:**\n  - 8 x A100").
                 if template_field and not _CONTINUED_RE.match(body, field.end() + 1):
-                    found[field.start()] = (start, stop, field.group("label").strip(" *_"))
+                    found[field.start()] = Placeholder(start, stop, field.group("label").strip(" *_"), PlaceholderPlace.SECTION)
                 continue
             if not PLACEHOLDER_VALUE_RE.fullmatch(value):
                 continue
@@ -209,16 +242,32 @@ def template_placeholders(card: Card) -> list[tuple[int, int, str | None]]:
                     local = _LOCAL_RUN_RE.search(body, heading.end(), end) is not None
                 if local:
                     continue  # "Cloud Provider: N/A" beside "Hardware Type: local laptop": no cloud, an answer
-            found[field.start()] = (start, stop, field.group("label").strip(" *_"))
+            found[field.start()] = Placeholder(start, stop, field.group("label").strip(" *_"), PlaceholderPlace.SECTION)
         for placeholder in _PLACEHOLDER_RE.finditer(body, heading.end(), end):
             if len(found) >= _MAX_PLACEHOLDERS:
                 break
             line_start = body.rfind("\n", 0, placeholder.start()) + 1
             if line_start not in found and not inside(placeholder.start(), hidden):
                 label = _field_label(body, heading.end(), placeholder.start())
-                found[line_start] = (placeholder.start(), placeholder.end(), label)
+                found[line_start] = Placeholder(*placeholder.span(), label, PlaceholderPlace.SECTION)
     shift = card.body_span[0]
-    return [(start + shift, stop + shift, label) for start, stop, label in sorted(found.values())]
+    return [placeholder._replace(start=placeholder.start + shift, end=placeholder.end + shift)
+            for placeholder in sorted(found.values())]
+
+
+# A template's instruction in brackets where a value goes: "[specify GPU/CPU details]", "[insert hours]", "[Your
+# Region]"; a placeholder when it is a compute field's whole value (`_COMPUTE_FIELD_RE`), wherever the field stands.
+_INSTRUCTION_WORDS = ("[specify", "[insert", "[fill", "[enter", "[provide", "[add ", "[your ")
+_INSTRUCTION_RE = lazy_compile(r"\[(?:specify|insert|fill\s+in|enter|provide|add|your)\b[^\]\r\n]{0,100}\][ \t]*(?=\r?$)",
+                               re.IGNORECASE | re.MULTILINE)
+# The label of a field of training compute before its value, the whole line's start: "- **Hardware used:** ".
+_COMPUTE_FIELD_RE = lazy_compile(
+    r"[ \t]*(?:[-*+][ \t]+)?(?:\*\*|__)?(?P<label>(?:training\s+)?(?:hardware(?:\s+(?:type|used))?"
+    r"|gpus?(?:\s+(?:type|used))?|accelerators?(?:\s+used)?|compute(?:\s+(?:region|infrastructure|resources|used))?"
+    r"|cloud\s+provider|hours\s+used|training\s+(?:time|duration)|time|duration|carbon\s+emitted"
+    r"|(?:co2|carbon)\s+(?:emissions?|footprint)|energy(?:\s+(?:consumption|consumed|used))?))[ \t]*"
+    r"(?::[ \t]*(?:\*\*|__)|(?:\*\*|__)[ \t]*:|:)[ \t]*",
+    re.IGNORECASE)
 
 
 # A mass of CO2 with its digits left as X's, wherever it stands: "estimated at ~XX kg CO2", "~0.XX kg CO2eq".
@@ -413,7 +462,9 @@ CC301 = Rule(
     "more information\", \"[Fill in]\", \"[Your Region]\", an illustration (\"0.5 kg CO2 (example)\"), a template "
     "field left blank or a dash, written as a line or a table's row, the "
     "template's formula, an unrendered `{{ variable }}` or a promise to fill it later (\"we will be able to fill "
-    "this part\", \"[To be calculated ...]\"; not in HTML comments); or a figure of CO2 anywhere in the text "
+    "this part\", \"[To be calculated ...]\"; not in HTML comments), or a line of the section that is only a "
+    "placeholder (\"More information needed\", \"TBD\"); a compute field anywhere whose value is a template's "
+    "bracketed instruction (\"Hardware used: [specify GPU/CPU details]\"); or a figure of CO2 anywhere in the text "
     "with X's for its digits (\"~XX kg CO2\", \"~0.XX kg CO2eq\").",
     why="The Hub's model card template ends with an Environmental Impact section whose fields say `[More "
         "Information Needed]` until someone fills them in. Left as they are, they tell a reader that nobody "
