@@ -1757,6 +1757,25 @@ def test_a_clone_of_a_hub_repository_is_named_by_its_remote(tmp_path):
     assert {f.scope for f in facts.all("accelerator_count", None)} == {"other"}
 
 
+def test_the_readme_of_a_clone_of_a_hub_model_repository_is_a_model_card(tmp_path):
+    # dleemiller/word-llama-l2-supercat: no front matter, "## Quick Start" and the like; in a folder of its own it reads
+    # as a project's README. In a git clone of the Hub model repository (a pre-commit run, the Action) it is that
+    # model's card, and its "trained on a single A100 for 12 hours" is read; a clone of a dataset's repository is not.
+    folder = tmp_path / "word-llama-l2-supercat"
+    (folder / ".git").mkdir(parents=True)
+    (folder / "README.md").write_bytes((GOLD / "cards" / "dleemiller__word-llama-l2-supercat.md").read_bytes())
+    card = read_card(folder / "README.md")
+    assert gather(card, folder).document.kind is DocumentKind.PROJECT
+    (folder / ".git" / "config").write_text('[remote "origin"]\n\turl = https://huggingface.co/datasets/dleemiller/x\n')
+    assert gather(card, folder).document.kind is DocumentKind.PROJECT
+    (folder / ".git" / "config").write_text('[remote "origin"]\n\turl = https://huggingface.co/dleemiller/'
+                                            'word-llama-l2-supercat\n')
+    facts = gather(card, folder)
+    assert facts.document.is_model_card and facts.model_name == "dleemiller/word-llama-l2-supercat"
+    assert (facts.best("accelerator_count").value, facts.best("wall_hours").value) == (1, 12)
+    assert "CC007" not in {finding.code for finding in assess(card, facts).findings}
+
+
 def test_hours_on_an_unknown_number_of_accelerators_are_no_safe_fix():
     # "- **Hardware Type:** H100 Hopper nodes", "- **Hours used:** 400": wall-clock or summed over the GPUs, the card
     # does not say; the fix that writes `hours_used` needs --unsafe-fixes.

@@ -55,12 +55,14 @@ def gather(card: Card, folder: str | os.PathLike | None = None, model_name: str 
     of its facts is added when the card and its files state nothing of that quantity.
     `folder_names` are the names in `folder` when they are already listed (None: listed here).
     """
-    # A card the Hub lists is a model repository's, and one the user names a model for (option
-    # or configuration) is that model's card: neither is judged a project README.
-    document = MODEL_CARD if listing is not None or model_name else document_kind(card, folder, folder_names)
+    name, name_source = _model_name(card, folder, model_name, folder_names)
+    # A card the Hub lists is a model repository's, and so is the README of a git clone of a Hub model repository (a
+    # pre-commit run, the Action); one the user names a model for (option or configuration) is that model's card:
+    # none is judged a project README.
+    named_repository = listing is not None or name_source in ("given", "hub clone")
+    document = MODEL_CARD if named_repository else document_kind(card, folder, folder_names)
     if not document.is_model_card:
         return Facts(document=document)
-    name, name_source = _model_name(card, folder, model_name, folder_names)
     facts, problems = facts_from_metadata(card)
     # The folder's name may say what the model is ("model-GGUF"), unless a repository's id names it: then
     # the folder is any the user or the audit chose (a temporary "tmp_q8_x1" converts nothing).
