@@ -175,6 +175,18 @@ def test_placeholders_only_in_environmental_impact_section():
     assert "Hardware Type" in findings[0].message
 
 
+def test_a_line_of_the_section_that_is_only_a_placeholder():
+    # "More information needed" alone under the heading; a field's value on the next line ("- **Cloud Provider:**",
+    # then "  - N/A"), unless the section says the run was local: then "N/A" answers where it ran.
+    body = ("## Environmental Impact\n\nMore information needed\n\n- **Hardware Type:** A100\n"
+            "- **Cloud Provider:**\n  - N/A\n## Citation\nTBD\n")
+    findings = [f for f in assess(parse_card(card_with_block(FULL, body))).findings if f.code == "CC301"]
+    assert [(f.line, f.column) for f in findings] == [(12, 1), (16, 5)]
+    local = body.replace("A100", "a laptop, locally")
+    findings = [f for f in assess(parse_card(card_with_block(FULL, local))).findings if f.code == "CC301"]
+    assert [(f.line, f.column) for f in findings] == [(12, 1)]
+
+
 def test_unreadable_metadata_does_not_claim_no_disclosure():
     assert codes("---\nco2_eq_emissions: {emissions: [\n---\n") == ["CC001"]
 

@@ -247,9 +247,18 @@ def template_placeholders(card: Card) -> list[Placeholder]:
             if len(found) >= _MAX_PLACEHOLDERS:
                 break
             line_start = body.rfind("\n", 0, placeholder.start()) + 1
-            if line_start not in found and not inside(placeholder.start(), hidden):
-                label = _field_label(body, heading.end(), placeholder.start())
-                found[line_start] = Placeholder(*placeholder.span(), label, PlaceholderPlace.SECTION)
+            if line_start in found or inside(placeholder.start(), hidden):
+                continue
+            if _NOT_APPLICABLE_RE.fullmatch(placeholder.group(0).strip(PLACEHOLDER_TRIM + " \t\r-*+>")):
+                # "N/A" on a line of its own (a field's value on the next line): an answer where the run was local.
+                if local is None:
+                    local = _LOCAL_RUN_RE.search(body, heading.end(), end) is not None
+                if local:
+                    continue
+            label = _field_label(body, heading.end(), placeholder.start())
+            text = placeholder.group(0)
+            start = placeholder.start() + len(text) - len(text.lstrip(" \t-*+>"))  # past a line's indent and list mark
+            found[line_start] = Placeholder(start, placeholder.end(), label, PlaceholderPlace.SECTION)
     shift = card.body_span[0]
     return [placeholder._replace(start=placeholder.start + shift, end=placeholder.end + shift)
             for placeholder in sorted(found.values())]
