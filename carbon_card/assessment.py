@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from .card import Card
-from .facts import Facts, gather
+from .facts import Facts, Reading, gather
 from .rules import CHECKS, RULES, Severity
 from .rules.base import BLOCK_KEY, RECOMMENDED, Context, Finding
 from .rules.frontmatter import not_a_model_card
@@ -119,7 +119,7 @@ def reporting_class(facts: Facts, card: Card | None = None, rule: str = "carbon-
     """
     if rule == "castano":
         emissions = any(f.origin == "yaml" for f in facts.all("emissions"))
-        hardware = any(f.origin == "yaml" or (f.note or "").lower() == "field 'hardware type'"
+        hardware = any(f.origin == "yaml" or f.reading is Reading.FIELD and (f.label or "").lower() == "hardware type"
                        for f in facts.all("hardware"))
     else:
         emissions = bool(facts.disclosed("emissions"))

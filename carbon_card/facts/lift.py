@@ -15,7 +15,7 @@ import yaml
 
 from ..card import Card
 from ..units import parse_accelerator_count
-from .base import Fact, Facts
+from .base import Fact, Facts, Reading
 
 __all__ = ["BLOCK_KEY", "Lift", "liftable", "yaml_number", "yaml_scalar"]
 
@@ -103,7 +103,7 @@ def _emissions_source(fact: Fact) -> str | None:
     """The `source` a careful human writes for a lifted figure, when the card names the tool."""
     if fact.origin == "file" and fact.where.endswith("emissions.csv"):
         return "CodeCarbon"
-    if (fact.note or "").startswith("AutoTrain"):
+    if fact.reading is Reading.AUTOTRAIN:
         return "AutoTrain"
     return None
 
