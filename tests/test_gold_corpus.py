@@ -1776,6 +1776,29 @@ def test_the_readme_of_a_clone_of_a_hub_model_repository_is_a_model_card(tmp_pat
     assert "CC007" not in {finding.code for finding in assess(card, facts).findings}
 
 
+@pytest.mark.parametrize("name", [
+    # A course project's README comparing techniques, each with its CodeCarbon figure in one sentence: "unsupervised
+    # learning emitted much less CO2 than ... (5.43E-05 kg CO2eq) ... (0.000171325741 kg CO2eq) ...".
+    "navyaveepuru__AI4EO_final_project__README.md",
+    # A project's total, "around 57g of CO2", beside a shower's "1.88 kg CO2" it is compared with.
+    "krishna-s-sudhan__GEOL0069-Final-Project__README.md",
+])
+def test_figures_of_emissions_in_sentences_that_disagree_leave_it_open(name):
+    card, facts = _gold(name)
+    assert len({fact.value for fact in facts.all("emissions", None) if fact.reading is Reading.SENTENCE}) >= 2
+    assert facts.best("emissions") is None
+    (finding,) = [f for f in assess(card, facts).findings if f.code == "CC303"]
+    assert "as several figures in sentences" in finding.message
+
+
+def test_a_figure_of_emissions_stated_twice_is_this_models_beside_a_per_item_one():
+    # "- Optimized: 0.0244 kWh (10.9 g CO2e)", and in the summary "- CO2: 10.9 g CO2e", beside inference's "- CO2:
+    # ~0.00014 g CO2e" per prediction.
+    card, facts = _gold("MrTimonM__for-draft__model_card.md")
+    assert {fact.value for fact in facts.all("emissions", None)} >= {10.9, 0.00014}
+    assert facts.best("emissions").value == 10.9
+
+
 def test_hours_on_an_unknown_number_of_accelerators_are_no_safe_fix():
     # "- **Hardware Type:** H100 Hopper nodes", "- **Hours used:** 400": wall-clock or summed over the GPUs, the card
     # does not say; the fix that writes `hours_used` needs --unsafe-fixes.

@@ -365,8 +365,14 @@ def no_block(ctx: Context) -> Findings:
         elif own:
             what = f"as nothing or in doubt: {own[0].provenance()}"  # "emissions: 0" says nothing was measured
         else:
-            what = ("per model in a table, but which row is this model is unknown (name it with `--model-id` or "
-                    "`model-index`)") if any(f.scope == "row" for f in disclosed) else "only as a total over several models"
+            rows = [f for f in disclosed if f.scope == "row"]
+            if rows and all(f.reading is Reading.SENTENCE for f in rows):
+                what = "as several figures in sentences, and which is this model's training is not said"
+            elif rows:
+                what = ("per model in a table, but which row is this model is unknown (name it with `--model-id` or "
+                        "`model-index`)")
+            else:
+                what = "only as a total over several models"
             what += f": {disclosed[0].provenance()}"
         return [CC303.finding(f"emissions are stated in the text {what}; "
                               "add this model's `co2_eq_emissions` to the front matter", position)]

@@ -362,9 +362,11 @@ class _Reader(_FieldReaders, _TableReaders, _SentenceReaders):
         RTX-2080 GPU" beside "Trained on 2xA4000s") leave it open: each is kept as a row whose
         model is unknown, unless the sentences that say whose agree ("We trained ... for 46
         hours", beside "the 200 hours used in the Orca paper"), or else those under a heading
-        about training do."""
+        about training do. So do figures of emissions (a project README's techniques, each with
+        its emissions; an e-mail's "≈ 4 gCO₂eq" beside a project's), unless one figure is stated
+        twice where no other is (`_restated`)."""
         self._cores_beside_their_slice()
-        for quantity in ("wall_hours", "accelerator_hours", "accelerator_count"):
+        for quantity in ("wall_hours", "accelerator_hours", "accelerator_count", "emissions"):
             stated = [index for index, fact in enumerate(self.facts) if fact.quantity == quantity
                       and fact.scope == "model" and fact.reading is Reading.SENTENCE]
             if len(stated) < 2 or _agree(self.facts[index].value for index in stated):
@@ -375,6 +377,8 @@ class _Reader(_FieldReaders, _TableReaders, _SentenceReaders):
                 if chosen and _agree(self.facts[index].value for index in chosen):
                     kept = set(chosen)
                     break
+            if not kept and quantity == "emissions":
+                kept = self._restated(stated)
             doubted = set()
             for index in stated:
                 if index not in kept:
@@ -393,6 +397,18 @@ class _Reader(_FieldReaders, _TableReaders, _SentenceReaders):
                             or fact.quantity in ("wall_hours", "accelerator_hours") and fact.reading is Reading.SENTENCE
                             and fact.line in lines and not self._called_the_total(fact)):
                         self.facts[index] = replace(fact, scope="row", note=f"{fact.note}; one of several figures")
+
+    def _restated(self, stated: list[int]) -> set[int]:
+        """Of figures of emissions that disagree, the one the card states twice (or more) where no other is:
+        "- Optimized: 0.0244 kWh (10.9 g CO2e)" and, in its summary, "- CO2: 10.9 g CO2e", beside inference's
+        "~0.00014 g CO2e" per prediction; "~3 kg CO₂" and its working "≈ 2.85 kg CO₂", beside "the original ~5.7
+        kg CO₂ estimate". Figures each stated once (a comparison of techniques, each with its emissions; an
+        e-mail's and a shower's beside a project's) leave it open (an empty set)."""
+        groups = [{other for other in stated if _agree((self.facts[index].value, self.facts[other].value))}
+                  for index in stated]
+        largest = max(len(group) for group in groups)
+        restated = {frozenset(group) for group in groups if len(group) == largest}
+        return set(next(iter(restated))) if largest > 1 and len(restated) == 1 else set()
 
     def _cores_beside_their_slice(self) -> None:
         """A TPU slice counts as one board ("a TPUv3-8"), unless its cores are counted beside it: "TPUv3-8 machine
