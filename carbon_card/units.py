@@ -85,7 +85,7 @@ _DECIMAL_COMMA_RE = lazy_compile(rf"[+-]?\d+{COMMA_FRACTION}(?:[eE][+-]?\d+)?")
 _NUMBER_RE = lazy_compile(rf"\s*({_NUMBER})\s*")
 # The greenhouse-gas suffix after a mass unit: CO2, CO2e, CO2eq, CO2-eq, CO₂, CO_2 eq., "of CO2", "C02" (a zero for the O).
 _GAS = (
-    r"(?:\s*(?:eq\.?\s*)?(?:of\s+)?(?:co2|co₂|co_2|c02|carbon(?:\s+dioxide)?)"
+    r"(?:\s*(?:eq\.?\s*)?(?:(?:of|de)\s+)?(?:co2|co₂|co_2|c02|carbon(?:\s+dioxide)?)"
     r"(?:\s*[-_]?\s*(?:eq|e|equivalent)\b\.?)?)?"
 )
 # "28.53 in grams of CO2": the unit may follow "in".

@@ -1791,6 +1791,12 @@ def test_figures_of_emissions_in_sentences_that_disagree_leave_it_open(name):
     assert "as several figures in sentences" in finding.message
 
 
+def test_a_mass_of_co2_written_with_de():
+    # A Spanish course practice's README: "codecarbon ... obteniendo un valor aproximado de:\n\n> **0.0041 kg de CO₂**".
+    card, facts = _gold("umoqnier__st-cl-2025-2-lab__practicas_dianasalgado22_P6_README.md")
+    assert facts.best("emissions").value == pytest.approx(4.1)
+
+
 def test_a_figure_of_emissions_stated_twice_is_this_models_beside_a_per_item_one():
     # "- Optimized: 0.0244 kWh (10.9 g CO2e)", and in the summary "- CO2: 10.9 g CO2e", beside inference's "- CO2:
     # ~0.00014 g CO2e" per prediction.

@@ -22,6 +22,7 @@ from carbon_card.units import UnitError, format_grams, parse_duration_hours, par
         ("11,390 tons CO2eq", 11390e6),
         ("2 kg CO_2 eq.", 2000.0),
         ("250 grams of CO2", 250.0),
+        ("0.0041 kg de CO₂", 4.1),  # Spanish, French, Portuguese
         ("1 lbs", 453.59237),
         ("24_700_000", 24.7e6),
         ("1.5e3 g CO2-eq", 1500.0),

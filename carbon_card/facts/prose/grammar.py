@@ -31,7 +31,7 @@ _FIGURE_START = r"(?<![\w.])(?<!\d,)(?!0\d)"
 _NUMBER_START = rf"(?=\d){_FIGURE_START}"
 _NUM = rf"{FIGURE}(?:[eE][+-]?\d+)?"
 _MASS_UNIT = r"(?:metric\s+tons?|tonnes?|tons?|kilograms?|kgs?|grams?|lbs?|pounds?|mg|g|t)"
-_GAS = r"(?:\s*\**\s*(?:eq\.?\s*)?(?:of\s+)?(?:co2|co₂|co_2|c02)(?:\s*[-_]?\s*(?:eq|e|equivalent)\b\.?)?)"  # "C02": a zero for the O
+_GAS = r"(?:\s*\**\s*(?:eq\.?\s*)?(?:(?:of|de)\s+)?(?:co2|co₂|co_2|c02)(?:\s*[-_]?\s*(?:eq|e|equivalent)\b\.?)?)"  # "C02": a zero for the O
 # A mass may start at its decimal point, its leading zero left out (".0000058 kg CO2e").
 _MASS_START = rf"(?=[\d.])(?:{_NUMBER_START}|(?<![\w.])(?=\.\d))"
 _MASS_NUM = rf"(?:{_NUM}|\.\d+)"
