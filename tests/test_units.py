@@ -1,3 +1,4 @@
+import itertools
 import math
 import re
 
@@ -144,3 +145,26 @@ def test_decimal_commas_are_counted_as_the_pattern_finds_them(text):
     found = _DECIMAL_COMMA_PATTERN.findall(text)
     expected = len(found) >= 2 and re.search(r"\d,\d{3}(?:,\d{3}|\.\d)", text) is None
     assert writes_decimal_commas(text) == expected
+
+
+def test_every_mass_the_readers_match_is_one_the_unit_parser_reads():
+    # The sentences' patterns and `parse_mass_grams` each spell a mass of CO2; a mass one matches and the other refuses
+    # is an internal error on the card ("0.0041 kg de CO₂" was, for a moment). Every number, unit and gas as cards write
+    # them, in every combination.
+    from carbon_card.facts.prose.grammar import _MASS_RE, _grams
+    from carbon_card.facts.prose.sentences import _MASS_CO2_RE
+
+    numbers = ["12", "1.5", ".0000058", "1,234", "1,234.5", "43,24", "1e3", "1.2e-3", "~3", "0,5"]
+    units = ["metric tons", "tonnes", "tonne", "tons", "ton", "kilograms", "kilogram", "kgs", "kg", "Kg", "grams",
+             "gram", "lbs", "lb", "pounds", "pound", "mg", "g", "t", "T"]
+    gases = ["", " CO2", " CO₂", "CO2e", " CO2eq", " CO2-eq", " of CO2", " de CO₂", " **CO2**", " eq CO2",
+             " CO_2 eq.", " C02", " CO2 equivalent"]
+    matched = 0
+    for number, separator, unit, gas in itertools.product(numbers, ["", " ", "**", " **"], units, gases):
+        text = f"{number}{separator}{unit}{gas}"
+        for pattern in (_MASS_CO2_RE, _MASS_RE):
+            match = pattern.match(text)
+            if match is not None:
+                matched += 1
+                assert _grams(match.group(0)) >= 0, text
+    assert matched > 5000  # the grid reaches the patterns
