@@ -176,7 +176,8 @@ def template_placeholders(card: Card) -> list[Placeholder]:
     questions = "How much CO2" in body or "how much co2" in card.body_lower
     figures = _x_figures(card)
     heading_fields = "num_gpus" in body  # the COMPL-AI template's fields come together: one pass over the text, not two
-    instructions = list(itertools.islice(card.matches_at_words(_INSTRUCTION_RE, _INSTRUCTION_WORDS), _MAX_PLACEHOLDERS))
+    instructions = list(itertools.islice(card.matches_at_words(_INSTRUCTION_RE, _INSTRUCTION_WORDS), _MAX_PLACEHOLDERS)) \
+        if _INSTRUCTION_HINT_RE.search(card.body_lower) else []  # one pass, in C, for "[" and its word: most cards have none
     if "nvironmental" not in body and not questions and not figures and not heading_fields and not instructions:
         return []
     hidden = hidden_spans(body)
@@ -267,6 +268,7 @@ def template_placeholders(card: Card) -> list[Placeholder]:
 # A template's instruction in brackets where a value goes: "[specify GPU/CPU details]", "[insert hours]", "[Your
 # Region]"; a placeholder when it is a compute field's whole value (`_COMPUTE_FIELD_RE`), wherever the field stands.
 _INSTRUCTION_WORDS = ("[specify", "[insert", "[fill", "[enter", "[provide", "[add ", "[your ")
+_INSTRUCTION_HINT_RE = lazy_compile(r"\[(?:specify|insert|fill|enter|provide|add |your )")
 _INSTRUCTION_RE = lazy_compile(r"\[(?:specify|insert|fill\s+in|enter|provide|add|your)\b[^\]\r\n]{0,100}\][ \t]*(?=\r?$)",
                                re.IGNORECASE | re.MULTILINE)
 # The label of a field of training compute before its value, the whole line's start: "- **Hardware used:** ".
