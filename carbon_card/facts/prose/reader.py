@@ -102,6 +102,10 @@ def _reader_rank(fact: Fact) -> int:
     return _READER_RANK.get(fact.reading, 5)
 
 
+# The quantities two sentences may disagree on (`_Reader._figures_in_doubt`), in the order they are looked at.
+_DOUBTED_WHEN_TWO = ("wall_hours", "accelerator_hours", "accelerator_count", "emissions")
+
+
 def _agree(values) -> bool:
     """Whether figures are one figure, give or take a tenth."""
     values = list(values)
@@ -366,9 +370,12 @@ class _Reader(_FieldReaders, _TableReaders, _SentenceReaders):
         its emissions; an e-mail's "≈ 4 gCO₂eq" beside a project's), unless one figure is stated
         twice where no other is (`_restated`)."""
         self._cores_beside_their_slice()
-        for quantity in ("wall_hours", "accelerator_hours", "accelerator_count", "emissions"):
-            stated = [index for index, fact in enumerate(self.facts) if fact.quantity == quantity
-                      and fact.scope == "model" and fact.reading is Reading.SENTENCE]
+        by_quantity: dict[str, list[int]] = {}  # this model's figures read from sentences, in one pass over the facts
+        for index, fact in enumerate(self.facts):
+            if fact.reading is Reading.SENTENCE and fact.scope == "model" and fact.quantity in _DOUBTED_WHEN_TWO:
+                by_quantity.setdefault(fact.quantity, []).append(index)
+        for quantity in _DOUBTED_WHEN_TWO:  # in this order: the counts' pass then rescopes the hours of their sentences
+            stated = by_quantity.get(quantity, ())
             if len(stated) < 2 or _agree(self.facts[index].value for index in stated):
                 continue
             kept: set[int] = set()
