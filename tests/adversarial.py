@@ -135,6 +135,10 @@ PIECES = {
                                                   "GuyWithThePie (🎂 in 1 week). This l6-h384 checkpoint has 22 million "
                                                   "parameters.\n# Wav2Vec2 - Finetuned on Librispeech (960 hours)\n"
                                                   "| TUNiB-Electra-ko-en-base | 133M |\n",
+    # The nineteenth session's: emissions in sentences that disagree, each figure weighed against the others (a
+    # thousand figures, the cap, are grouped by bisection, not pair by pair); a mass "de" CO2.
+    "emissions in sentences that disagree": "The training emitted 1.2 kg CO2eq. An e-mail emits 4 gCO₂eq; a shower 1.88 "
+                                            "kg CO2. Run 2 emitted 7.9 g CO2eq, i.e. 0,0079 kg de CO₂.\n",
 }
 
 

@@ -5,6 +5,7 @@ disclosure tier, the best estimator tier the card's own facts support."""
 from __future__ import annotations
 
 import enum
+import functools
 import itertools
 import re
 from collections.abc import Iterator, Sequence
@@ -217,7 +218,8 @@ def template_placeholders(card: Card) -> list[Placeholder]:
         # islice, not a slice: a copy of the rest per heading is quadratic in the headings.
         end = next((later.start() for later in itertools.islice(headings, index + 1, None)
                     if len(later.group(1)) <= level), len(body))
-        local = None  # whether the section says the run was local: looked for when a field asks
+        # Whether the section says the run was local: looked for once, when an "N/A" asks.
+        local = functools.cache(lambda start=heading.end(), stop=end: _LOCAL_RUN_RE.search(body, start, stop) is not None)
         rows = ((row, True) for row in _FIELD_ROW_RE.finditer(body, heading.end(), end)) \
             if body.find("|", heading.end(), end) >= 0 else ()
         for field, is_row in itertools.chain(((line, False) for line in _FIELD_LINE_RE.finditer(body, heading.end(), end)),
@@ -238,11 +240,8 @@ def template_placeholders(card: Card) -> list[Placeholder]:
                 continue
             if not PLACEHOLDER_VALUE_RE.fullmatch(value):
                 continue
-            if _NOT_APPLICABLE_RE.fullmatch(value) and _WHERE_LABEL_RE.search(field.group("label")):
-                if local is None:
-                    local = _LOCAL_RUN_RE.search(body, heading.end(), end) is not None
-                if local:
-                    continue  # "Cloud Provider: N/A" beside "Hardware Type: local laptop": no cloud, an answer
+            if _NOT_APPLICABLE_RE.fullmatch(value) and _WHERE_LABEL_RE.search(field.group("label")) and local():
+                continue  # "Cloud Provider: N/A" beside "Hardware Type: local laptop": no cloud, an answer
             found[field.start()] = Placeholder(start, stop, field.group("label").strip(" *_"), PlaceholderPlace.SECTION)
         for placeholder in _PLACEHOLDER_RE.finditer(body, heading.end(), end):
             if len(found) >= _MAX_PLACEHOLDERS:
@@ -250,12 +249,8 @@ def template_placeholders(card: Card) -> list[Placeholder]:
             line_start = body.rfind("\n", 0, placeholder.start()) + 1
             if line_start in found or inside(placeholder.start(), hidden):
                 continue
-            if _NOT_APPLICABLE_RE.fullmatch(placeholder.group(0).strip(PLACEHOLDER_TRIM + " \t\r-*+>")):
-                # "N/A" on a line of its own (a field's value on the next line): an answer where the run was local.
-                if local is None:
-                    local = _LOCAL_RUN_RE.search(body, heading.end(), end) is not None
-                if local:
-                    continue
+            if _NOT_APPLICABLE_RE.fullmatch(placeholder.group(0).strip(PLACEHOLDER_TRIM + " \t\r-*+>")) and local():
+                continue  # "N/A" on a line of its own (a field's value on the next line): an answer where the run was local
             label = _field_label(body, heading.end(), placeholder.start())
             text = placeholder.group(0)
             start = placeholder.start() + len(text) - len(text.lstrip(" \t-*+>"))  # past a line's indent and list mark
@@ -268,7 +263,7 @@ def template_placeholders(card: Card) -> list[Placeholder]:
 # A template's instruction in brackets where a value goes: "[specify GPU/CPU details]", "[insert hours]", "[Your
 # Region]"; a placeholder when it is a compute field's whole value (`_COMPUTE_FIELD_RE`), wherever the field stands.
 _INSTRUCTION_WORDS = ("[specify", "[insert", "[fill", "[enter", "[provide", "[add ", "[your ")
-_INSTRUCTION_HINT_RE = lazy_compile(r"\[(?:specify|insert|fill|enter|provide|add |your )")
+_INSTRUCTION_HINT_RE = lazy_compile("|".join(re.escape(word) for word in _INSTRUCTION_WORDS))
 _INSTRUCTION_RE = lazy_compile(r"\[(?:specify|insert|fill\s+in|enter|provide|add|your)\b[^\]\r\n]{0,100}\][ \t]*(?=\r?$)",
                                re.IGNORECASE | re.MULTILINE)
 # The label of a field of training compute before its value, the whole line's start: "- **Hardware used:** ".
