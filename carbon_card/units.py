@@ -17,8 +17,10 @@ from ._regex import lazy_compile
 
 __all__ = [
     "BOARD_CORES",
+    "CJK_DIGITS",
     "COMMA_FRACTION",
     "FIGURE",
+    "GEFORCE_NUMBER",
     "NODES_OF",
     "NUMBER_WORDS",
     "THOUSANDS",
@@ -29,6 +31,7 @@ __all__ = [
     "parse_energy_kwh",
     "parse_duration_hours",
     "parse_accelerator_count",
+    "cjk_counted",
     "counted",
     "format_grams",
     "format_mass",
@@ -331,6 +334,22 @@ _COUNT_WORD_FIRST_RE = lazy_compile(
     r"(?!(?:nodes?|machines?|servers?|instances?|clusters?|pods?|hosts?|dgx|gpu-?hours?)\b)(?=\S)", re.IGNORECASE)
 # A TPU board alone: "TPU v3-8", "Cloud TPU v2-8" (a slice of more cores is a pod's: no one count).
 _ONE_BOARD_RE = lazy_compile(r"\s*(?:(?:google|cloud)\s+)*tpu\s?v\d[a-z]?-(\d{1,4})\s*", re.IGNORECASE)
+
+
+CJK_DIGITS = {"一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def cjk_counted(number: str) -> int | None:
+    """A count in digits or Chinese numerals up to 99: "8" 8, "两" 2, "十六" 16, "三十二" 32; None for what is
+    no such number ("二四")."""
+    if number[:1].isdigit():
+        return int(number)
+    tens, ten, ones = number.partition("十")
+    if not ten:
+        return CJK_DIGITS.get(number)
+    if len(tens) > 1 or len(ones) > 1 or any(d not in CJK_DIGITS for d in tens + ones):
+        return None
+    return CJK_DIGITS.get(tens, 1) * 10 + CJK_DIGITS.get(ones, 0)
 
 
 def counted(word: str) -> int:

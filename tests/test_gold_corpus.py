@@ -2965,3 +2965,69 @@ def test_a_rate_per_token_is_no_count_of_tokens():
     card, facts = _gold("IEIT-Yuan__Yuan2.0-M32__README_CN.md", "IEIT-Yuan/Yuan2.0-M32")
     assert facts.value("params") == 40e9
     assert not [f for f in facts.all("train_tokens", scope=None) if 123 <= f.line <= 130]
+
+
+def test_a_count_in_chinese_numerals_and_machines_of_cards():
+    # Med-ChatGLM's README: "我们在一张A100-SXM-80GB显卡上进行了训练" (trained on one A100); AtomGPT's: "训练过程中使用了
+    # 10台8卡A100的机器" (ten machines of eight A100 cards). Neither file is marked as a model card: the document's.
+    card, facts = _gold("SCIR-HI__Med-ChatGLM__README.md")
+    assert "我们在一张A100-SXM-80GB显卡上进行了训练" in card.text
+    assert [f.value for f in facts.all("accelerator_count", scope=None)] == [1]
+    card, facts = _gold("AtomEcho__AtomGPT__README.md")
+    assert "10台8卡A100的机器" in card.text
+    assert [f.value for f in facts.all("accelerator_count", scope=None)] == [80]
+    assert _chosen_in("训练使用了两张A100。\n", "accelerator_count") == 2
+    assert _chosen_in("训练使用了十六张A100。\n", "accelerator_count") == 16
+    assert _chosen_in("训练使用了第一张A100。\n", "accelerator_count") is None  # the first card: no count
+
+
+def test_what_one_card_allows_in_chinese_is_no_count():
+    # MiniCPM's card: "一张1080/2080可高效参数微调，一张3090/4090可全参数微调" (one 3090 or 4090 can fine-tune it fully).
+    card, facts = _gold("openbmb__MiniCPM-2B-sft-bf16.md")
+    assert "一张3090/4090可全参数微调" in card.text
+    assert not facts.all("accelerator_count", scope=None)
+
+
+def test_a_geforce_number_after_its_makers_name_is_the_card():
+    # MicroLlama's README: "I have spent $280 on compute using 4 x Nvidia 4090 on Vast.ai ..." (line 21); its news
+    # item of another model, "The MicroLaVa model contains only 700M parameters in total and can be pre-trained and
+    # fine-tuned on a single Nvidia RTX 4090" (line 32), says what that model allows, not what trained this one.
+    card, facts = _gold("keeeeenw__MicroLlama__README.md")
+    assert "using 4 x Nvidia 4090 on" in card.text.splitlines()[20]
+    assert "can be pre-trained and fine-tuned on a single Nvidia RTX 4090" in card.text.splitlines()[31]
+    assert facts.value("accelerator_count") == 4
+    assert facts.value("hardware") == "RTX 4090"
+    assert not [f for f in facts.facts if f.line == 32 and f.quantity in ("hardware", "accelerator_count")]
+
+
+def test_a_count_of_another_accelerator_than_the_runs_is_no_count():
+    # RobBERT's card: "RobBERT was trained on a computing cluster with 4 Nvidia P100 GPUs per node, where the number of
+    # nodes was dynamically adjusted" (line 170), then "2 Nvidia 1080 Ti's also covered some parameter updates" (174):
+    # two GTX 1080 Ti are not a count of the P100s that trained it.
+    card, facts = _gold("jirmauritz__robbert-v2-dutch-base.md")
+    assert "2 Nvidia 1080 Ti's also covered some parameter updates" in card.text.splitlines()[173]
+    assert [f.value for f in facts.all("accelerator_count")] == [2]
+    assert facts.value("hardware") == "Nvidia P100"
+    assert facts.value("accelerator_count") is None
+    # The same device however its memory, form factor or slice is written: one count of it.
+    assert _chosen_in("Hardware: NVIDIA A100-SXM4-80GB\n\nWe trained it on 8 A100 GPUs.\n", "accelerator_count") == 8
+
+
+@pytest.mark.parametrize("name, quote, hours", [
+    ("ramlla92__Sales-Agent-Evaluation-Bench__model_card.md", "- Total training runtime: ~11 minutes.", 11 / 60),
+    ("shuaibam__tenacious-bench-judge-v0.1.md", "| Wall time            | ~30 min ", 0.5),
+    ("Abedulaziz01__Sales-bench-AI__training_model_card.md", "- Total wall time: `4.45` minutes", 4.45 / 60),
+    ("iotashan__react-native-dl-scan__docs_TRAINING_DETAILS.md", "- Total training wall time: ~25 hours", 25),
+])
+def test_a_runs_wall_time_and_total_runtime_are_its_hours(name, quote, hours):
+    card, facts = _gold(name)
+    assert quote in card.text
+    assert facts.value("wall_hours") == pytest.approx(hours, rel=1e-3)
+
+
+def test_a_total_training_time_across_ablations_is_no_runs():
+    # j-d0g's NLI card: "- **Total Training Time:** 50 hours across 25+ ablation studies": every run's, summed.
+    card, facts = _gold("j-d0g__mistral-7b-nli__MODEL_CARD.md")
+    assert "- **Total Training Time:** 50 hours across 25+ ablation studies" in card.text
+    assert facts.value("wall_hours") is None
+    assert _chosen_in("- Total training time: ~13 hours\n", "wall_hours") == 13

@@ -235,7 +235,10 @@ class Facts:
         chosen = self._best
         if quantity in chosen:
             return chosen[quantity]
-        best = chosen[quantity] = self._choose(quantity)
+        best = self._choose(quantity)
+        if quantity == "accelerator_count" and best is not None and best.reading is Reading.SENTENCE and self._counts_other_hardware(best):
+            best = None
+        chosen[quantity] = best
         return best
 
     def _choose(self, quantity: str) -> Fact | None:
@@ -260,6 +263,16 @@ class Facts:
             # which is right is not said, and none is chosen (CC405 reports them, or says why they differ).
             return None
         return best
+
+    def _counts_other_hardware(self, count: Fact) -> bool:
+        """Whether a count read from the text counts another accelerator than the one the card trained on: "4 Nvidia
+        P100 GPUs per node" for the run, then "2 Nvidia 1080 Ti's also covered some parameter updates" (RobBERT's
+        card). Devices the hardware table does not know are compared by their names."""
+        hardware = self.best("hardware")
+        if hardware is None or hardware.line == count.line:
+            return False
+        named = [fact for fact in self.all("hardware") if fact.line == count.line and fact.text == count.text]
+        return bool(named) and all(_other_devices(fact.value, hardware.value) for fact in named)
 
     def disclosed(self, quantity: str) -> tuple[Fact, ...]:
         """Figures of a quantity that the card states for this model or a family containing it."""
@@ -297,6 +310,24 @@ _AGREE = 1.1  # two figures within a tenth of each other are one, rounded
 
 def _not_positive(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and value <= 0
+
+
+def _other_devices(one: Any, other: Any) -> bool:
+    """Whether two accelerators' names are of two devices, whatever their memory, form factor or slice ("NVIDIA
+    A100-SXM4-80GB" and "A100" are one, "TPU v3-8" and "v3-32 TPU" one). A name the hardware table does not know is
+    another device only when its series differs ("GTX 1080 Ti" is no P100; "GTX 1090 Ti", a slip, may be the GTX 1080)."""
+    from ..hardware import parse_hardware  # the table loads when a card names a device twice
+
+    known = [parse_hardware(str(name)) for name in (one, other)]
+    if all(known):
+        return len({_DEVICE_VARIANT_RE.sub("", found.accelerator.key) for found in known}) == 2
+    series = [_SERIES_RE.match(_NOT_A_DEVICE_WORD_RE.sub("", str(name).lower())) for name in (one, other)]
+    return all(series) and series[0].group(1) != series[1].group(1)
+
+
+_DEVICE_VARIANT_RE = lazy_compile(r"_(?:\d+gb|sxm\d?|pcie|nvl)(?:_.*)?$")
+_NOT_A_DEVICE_WORD_RE = lazy_compile(r"nvidia|tesla|geforce|amd|google|cloud|\d+\s*gb|[^a-z\d]")
+_SERIES_RE = lazy_compile(r"([a-z]+)\d")  # a product's letters before its number: "gtx" of "gtx1080ti", "p" of "p100"
 
 
 def _named_hardware(best: Fact, candidates: tuple[Fact, ...]) -> Fact:

@@ -88,7 +88,8 @@ _RUN_KINDS = frozenset({"hardware", "accelerator_count", "hours", "energy", "emi
 
 
 _PLAIN_LABEL = (
-    r"gpus?(?: used)?|tpu(?:s| cores)?|hardware(?: type| used)?|hours used|(?:overall )?training time|carbon emitted"
+    r"gpus?(?: used)?|tpu(?:s| cores)?|hardware(?: type| used)?|hours used|(?:overall |total )?training time|carbon emitted"
+    r"|(?:total )?(?:training )?(?:wall[- ]?(?:clock )?time|run ?time)"
     r"|(?:training |compute )?(?:time|duration)|duration of (?:the )?(?:training|fine-?tuning|pre-?training)|training hours"
     r"|num_devices|num_gpus?|n_gpus?|cuda_device_count|cuda_devices"
     r"|co2 emissions?|cloud provider|compute region|training tokens|number of parameters"
@@ -110,7 +111,7 @@ _SIZE_LABEL_WORDS = (("parameters", lazy_compile(r"\s*[/(]")), ("model size", la
                      ("params", lazy_compile(r"\s*[/(:=]")))
 # The first letters of the labels (a test checks them against `_PLAIN_LABEL`): the look-ahead turns
 # down the other lines ("- Loss: 0.1", "from x import y") at once, where the labels are tried one by one.
-_PLAIN_LABEL_INITIALS = "cdghnot"
+_PLAIN_LABEL_INITIALS = "cdghnortw"
 # A second field on a field's line, after a sentence's or a list's separator: "Hardware: 4 * NVIDIA A100. Training
 # time: 48h." (the first field's value ends before it).
 _FIELDS_ON_A_LINE = 8
@@ -156,7 +157,10 @@ _PLUS_AFTER_RE = lazy_compile(r"\s*(?:\([^()\n]{0,40}\)\s*)?\+")  # "300 hours (
 _TRAINING_TIME_AFTER_RE = lazy_compile(r"\s*\(\s*(\d[^()\n]{0,30}?)\s+(?:of\s+)?training(?:\s+time)?\s*\)", re.IGNORECASE)
 # Hours spent on something other than training: "~100 hours development", "(of) inference", "evaluation".
 _NOT_TRAINING_AFTER_RE = lazy_compile(r"\s*(?:of\s+|for\s+|on\s+)?(?:development|dev\b|coding|engineering|inference|serving|eval(?:uation)?\b|setup"
-                                      r"|annotation|labell?ing|data\s+(?:collection|preparation|processing))", re.IGNORECASE)
+                                      r"|annotation|labell?ing|data\s+(?:collection|preparation|processing))"
+                                      # a sum over many runs: "50 hours across 25+ ablation studies"
+                                      r"|[^\n]{0,20}?\b(?:across|over)\s+(?:all\s+)?(?:the\s+)?\d*\+?\s*(?:ablations?|experiments|runs|models)\b",
+                                      re.IGNORECASE)
 # A field's value: its leading number ("~ 12.5 kg"), that number whole ("460,000 CPU hours" gives no
 # "460"; nor "3 epochs" any hours), a size alone ("7B"), a duration ("2 hours and 56 minutes",
 # "18h, 19min", "300 GPU hours").

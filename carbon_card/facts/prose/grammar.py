@@ -10,6 +10,7 @@ from ..._regex import lazy_compile
 from ...units import (
     APPROXIMATELY,
     FIGURE,
+    GEFORCE_NUMBER,
     NUMBER_WORDS,
     RUSSIAN_SCALES,
     SCALE_CHARACTERS,
@@ -69,6 +70,7 @@ _ACCEL = (
     r"(?:(?i:NVIDIA|Tesla|AMD|Google|Cloud|Instinct|GeForce)[\s_]+)*"  # "NVIDIA_TESLA_A100": a cloud's name for it
     r"(?:(?i:G[BH]200|[ABH]-?100|A800|H800|H200|H20|B200|A10G?|A30|A40|A[2-6]000|L40S?|V-?100|P-?100|P40|K80)|L4|L20|T4"
     r"|RTX[\s-]?[A-Z]?\d{4}(?:\s?Ti)?|GTX[\s-]?\d{4}|(?i:Titan)\s?(?:RTX|Xp?|V)\b|MI\d{2,3}X?"
+    rf"|(?:(?i:NVIDIA|GeForce)\s)+{GEFORCE_NUMBER}(?:\s?Ti)?\b"  # "4 x Nvidia 4090": a maker's name before (given back)
     r"|TPU[\s-]?(?:Pod\s)?[vV]?\d[a-z]?(?:[- ]\d+)?|[vV]\d[a-z]?-\d{1,4}(?:\s+instance\s+of(?:\s+(?:Google|Cloud))*)?\s?TPU|Gaudi\s?\d?)"
     r"(?:[- ](?:SXM\d?|PCIe|NVL|\d+\s?GB)(?![\w]))*"
     r"(?![-_][A-Za-z]\d{3})"  # not a layout's name: RWKV's "L40-D5120" is 40 layers of width 5120
@@ -223,7 +225,9 @@ def _label_kind(label: str) -> str | None:
         return "hardware"
     if key in {"hours used", "training time", "training duration", "time", "duration", "compute time",
                "training hours", "training length", "overall training time", "wall-clock", "wall clock", "wallclock",
-               "wall-clock time", "wall clock time", "wallclock time"} or "hour" in key and _ACCELERATOR_HOURS_LABEL_RE.fullmatch(key) \
+               "wall-clock time", "wall clock time", "wallclock time", "wall time", "total wall time",
+               "total training time", "total training wall time", "total training wall-clock time",
+               "total training runtime", "total training run time"} or "hour" in key and _ACCELERATOR_HOURS_LABEL_RE.fullmatch(key) \
             or ("time" in key or "duration" in key or "hour" in key) and _TRAINING_TIME_LABEL_RE.fullmatch(key):
         return "hours"
     if key in {"num_devices", "number of gpus", "number of accelerators", "gpu count", "num_gpu", "num_gpus", "n_gpu",
@@ -252,7 +256,7 @@ def _label_kind(label: str) -> str | None:
 # A label of hours summed over the accelerators: "GPU hours", "TPU-Hours", "Total GPU hours" (not a node's: 8 GPUs).
 _ACCELERATOR_HOURS_LABEL_RE = lazy_compile(r"(?:total\s+)?(?:gpu|tpu|chip|accelerator)s?[- ]?hours?", re.IGNORECASE)
 # The training's time in other words: "Training runtime", "Duration of finetuning", "Hours used for training single
-# model" (not an inference's runtime; nor yet "Total training time", which may sum ablations).
+# model" (not an inference's runtime; "Total training time" sums ablations only where its value says so).
 _TRAINING_TIME_LABEL_RE = lazy_compile(
     r"(?:training|train|fine-?tuning)\s+(?:run\s*time|time|duration)"
     r"|duration\s+of\s+(?:the\s+)?(?:training|fine-?tuning|pre-?training)|hours\s+used\s+for\s+training\b[\w\s]{0,30}",

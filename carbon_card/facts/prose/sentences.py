@@ -17,12 +17,14 @@ from ..._regex import lazy_compile
 from ...units import (
     APPROXIMATELY,
     BOARD_CORES,
+    CJK_DIGITS,
     GEFORCE_NUMBER,
     NODES_OF,
     NUMBER_WORDS,
     ONE_IN_PARENTHESES_RE,
     THOUSANDS,
     UnitError,
+    cjk_counted,
     counted,
     parse_count,
     parse_duration_hours,
@@ -320,7 +322,8 @@ _COMPARATIVE_SUBJECT_RE = lazy_compile(r"\W*(?:all\s+but\s+)?the\s+(?:larg|bigg|
                                        re.IGNORECASE)
 # What a method allows, not what this run took: "(can be done on a single consumer GPU in 48 hours)"; what a
 # reader's own run will take: "Your model will automatically train and upload ... in ~50 minutes".
-_METHOD_ALLOWS_RE = lazy_compile(r"\b(?:can|could)\s+be\s+(?:done|trained|reproduced)\b"
+# "The MicroLaVa model ... can be pre-trained and fine-tuned on a single Nvidia RTX 4090": what it allows, not a run.
+_METHOD_ALLOWS_RE = lazy_compile(r"\b(?:can|could)\s+be\s+(?:\w+\s+)?(?:done|(?:pre-?)?trained|fine-?tuned|reproduced)\b"
                                  r"|\byour\s+(?:[\w-]+\s+){0,2}will\b", re.IGNORECASE)
 _CAPACITY_RE = lazy_compile(r"\b(?:can|could|will|to)\s+(?:fit|run)\b|\bfits\s+(?:on|in|into)\b|\brequires\b|\be\.g\."
                             r"|\bbenchmarked\b"
@@ -342,9 +345,14 @@ _CAPACITY_RE = lazy_compile(r"\b(?:can|could|will|to)\s+(?:fit|run)\b|\bfits\s+(
                             re.IGNORECASE)
 # Chinese and Japanese: "4张A100" (four A100 cards), "约4小时" (about 4 hours), "約160分" (minutes).
 # A card after its count may be named by its number alone: "6张3090", "3张TITAN"; its memory may come between: "160张40GB的A100".
-_CJK_COUNT_RE = lazy_compile(rf"(?:(?<![\d.])(\d{{1,5}})\s*(?:张|張|台|枚|块|塊|个|個)|单卡|單卡)\s*[-–]?\s*(?:\d+\s*GB\s*的?\s*)?"
+# The count in Chinese numerals: "一张A100-SXM-80GB" (one), "两张 A40"; of machines, each with its cards: "10台8卡A100" (80).
+_CJK_NUMBER = rf"(?<![\d.第每])(?:\d{{1,5}}|[{''.join(CJK_DIGITS)}十]{{1,3}})"
+_CJK_COUNT_RE = lazy_compile(rf"(?:(?:(?P<machines>{_CJK_NUMBER})\s*台\s*)?(?P<count>{_CJK_NUMBER})\s*(?:张|張|台|枚|块|塊|个|個|卡)"
+                             rf"|单卡|單卡)\s*[-–]?\s*(?:\d+\s*GB\s*的?\s*)?"
                              rf"(?:(?i:nvidia)\s*|英伟达\s*)?"  # "64 张 NVIDIA A100-SXM4-40GB": the maker's name between
-                             rf"({_ACCEL}|[2-5]0[5-9]0(?:\s?Ti)?(?![\d.])|(?i:titan)(?:\s?(?:RTX|Xp?|V)\b)?)")
+                             rf"(?P<name>{_ACCEL}|[2-5]0[5-9]0(?:\s?Ti)?(?![\d.])|(?i:titan)(?:\s?(?:RTX|Xp?|V)\b)?)")
+# What the cards allow, said after them: "一张3090/4090可全参数微调" (one 3090 or 4090 can fully fine-tune it), "即可" (suffices).
+_CJK_ALLOWS_AFTER_RE = lazy_compile(r"[^。，,；;\n]{0,12}?(?:可以?|能够?|即可|就能|足以)")
 # A GeForce card named by its number alone, where the words make it a card: a count before a plural ("4x 4090s", "two
 # 3090s") or "GPUs" after ("on 4 4090 GPUs"); a bare number is as likely a step count or, in the plural, a decade. Not
 # after its maker's name ("RTX 4090 GPUs", `_HARDWARE_RE`'s) nor another number ("3090/4090 GPUs": either).
@@ -353,6 +361,17 @@ _GEFORCE_COUNT = rf"(?<![\w.,])({THOUSANDS}|\d{{1,4}}|a\s+single|single|one|dual
 # The look-ahead turns down at once the positions where neither a count nor a number starts (most of a window).
 _GEFORCE_RE = lazy_compile(rf"(?=[\dasodtqfen])(?:{_GEFORCE_COUNT}{_GEFORCE_NUMBER}s\b"
                            rf"|(?:{_GEFORCE_COUNT})?{_GEFORCE_NUMBER}\s+(?:GPUs?|cards)\b)", re.IGNORECASE)
+
+
+_MAKER_AND_NUMBER_RE = lazy_compile(rf"(?:(?i:nvidia|geforce)\s)+({GEFORCE_NUMBER}(?:\s?Ti)?)")
+
+
+def _card_name(name: str) -> str:
+    """An accelerator's name as the hardware table knows it: "Nvidia 4090" is the RTX 4090."""
+    if name[-1:].isdigit() or name[-2:].lower() == "ti":
+        if number := _MAKER_AND_NUMBER_RE.fullmatch(name):
+            return _geforce(number.group(1))
+    return name
 
 
 def _geforce(number: str) -> str:
@@ -433,7 +452,7 @@ _SENTENCE_PATTERNS = (
     # and "ti gpu" are the GeForce number's own.
     (_GEFORCE_RE, ("0 gpu", "ti gpu", "cards", "0s")),
     (_CUMULATIVE_HOURS_RE, ("cumulative",)),
-    (_CJK_COUNT_RE, ("张", "張", "台", "枚", "块", "塊", "个", "個", "单卡", "單卡")),
+    (_CJK_COUNT_RE, ("张", "張", "台", "枚", "块", "塊", "个", "個", "卡")),
     (_CJK_DURATION_RE, ("小时", "小時", "時間", "分", "天", "日間", "시간", "일")),
 )
 # Every anchor word once; accelerator names must start a word ("tpu" in "output" is none).
@@ -772,7 +791,7 @@ class _SentenceReaders:
                         continue  # "the model can fit on a single V100", "* Inference GPU: 1 × NVIDIA V100": what it
                         # needs or runs on, not what trained it
                     if pattern is _HARDWARE_RE:
-                        self.add("hardware", match.group(2), text, start, note="sentence")
+                        self.add("hardware", _card_name(match.group(2)), text, start, note="sentence")
                         count = self._sentence_count(match)
                         if count:
                             self.add("accelerator_count", count, text, start, note="sentence")
@@ -795,15 +814,21 @@ class _SentenceReaders:
                             self.add("accelerator_count", self._times_nodes(counted(count.split()[-1]), start), text,
                                      start, note="sentence")
                     elif pattern is _CJK_COUNT_RE:  # "4张A100": four A100 cards; "单卡-A100": a single card
-                        if match.group(1) and _CJK_BOUND_BEFORE_RE.search(self.body, max(0, start - 8), start):
+                        count = match.group("count")
+                        if count and _CJK_BOUND_BEFORE_RE.search(self.body, max(0, start - 8), start):
                             continue  # "1~2张V100", "至少8张A100": a range or a bound, no count
-                        name = match.group(2)
+                        if _CJK_ALLOWS_AFTER_RE.match(self.body, match.end()):
+                            continue  # "一张3090/4090可全参数微调": what a card allows, not what trained the model
+                        name = match.group("name")
                         self.add("hardware", _geforce(name) if name[0].isdigit() else name, text, start, note="sentence")
-                        if match.group(1) and _CJK_HOURS_AFTER_RE.match(self.body, match.end()):
+                        count = cjk_counted(count) if count else 1
+                        if match.group("machines"):
+                            count *= cjk_counted(match.group("machines"))
+                        if count and match.group("count") and _CJK_HOURS_AFTER_RE.match(self.body, match.end()):
                             # "2048个A800 GPU 小时": accelerator-hours, not 2048 accelerators
-                            self.add("accelerator_hours", float(match.group(1)), text, start, note="sentence")
-                        else:
-                            self.add("accelerator_count", int(match.group(1) or 1), text, start, note="sentence")
+                            self.add("accelerator_hours", float(count), text, start, note="sentence")
+                        elif count:
+                            self.add("accelerator_count", count, text, start, note="sentence")
                     elif pattern is _CJK_DURATION_RE:
                         if not (_CJK_DATA_AFTER_RE.match(self.body, match.end())  # not a 178-hour training set
                                 or match.group(2) == "分" and _CLOCK_HOUR_BEFORE_RE.search(self.body, max(0, start - 8), start)
