@@ -409,12 +409,12 @@ def test_rule_five_statements_found_near_their_words_are_the_full_scans(text):
 
 @pytest.mark.parametrize("text", [
     "trained on 8x a100 and 4 tpus, output of tpu cores; 100% of 2 h100 gpus, 3 rtx 4090 (0 gpu) for 2 days",
-    "参数 co₂ 单卡 8 张 a100, 训练 3 天; tpu v3-8; aa100 xtpu 8xtpu",
+    "参数 co₂ 单卡 8 张 a100, 训练 3 天; tpu v3-8; aa100 xtpu 8xtpu; 10台8卡a100 的显卡",
     "nothing to find here",
     None,  # the gold cards
 ])
 def test_anchor_words_are_found_where_a_search_per_word_finds_them(text):
-    from carbon_card.facts.prose.sentences import _ANCHOR_WORDS, _anchor_hits
+    from carbon_card.facts.prose.sentences import _ANCHOR_WORDS, _CARDS_COUNTED_AFTER, _anchor_hits
 
     def per_word(text):  # the search it replaced: a pass per word
         hits = {}
@@ -424,7 +424,8 @@ def test_anchor_words_are_found_where_a_search_per_word_finds_them(text):
                 continue
             while at >= 0:
                 before = text[at - 1] if at else " "
-                if not word_start or (before in "ahvpb" if word == "100" else not before.isalpha() or before == "x"):
+                if not word_start or (before in _CARDS_COUNTED_AFTER if word == "卡" else before in "ahvpb" if word == "100"
+                                      else not before.isalpha() or before == "x"):
                     positions.append(at)
                 at = text.find(word, at + 1)
             hits[word] = positions
@@ -618,7 +619,7 @@ def test_the_sentence_patterns_look_aheads_turn_down_no_match(every):
             without = re.compile(source, pattern.flags)
             for body in bodies:
                 assert [m.span() for m in pattern.finditer(body)] == [m.span() for m in without.finditer(body)]
-    assert changed == 11
+    assert changed == 12
 
 
 def test_the_plain_field_look_ahead_turns_down_no_line():

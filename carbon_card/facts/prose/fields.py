@@ -88,13 +88,17 @@ _RUN_KINDS = frozenset({"hardware", "accelerator_count", "hours", "energy", "emi
 
 
 _PLAIN_LABEL = (
-    r"gpus?(?: used)?|tpu(?:s| cores)?|hardware(?: type| used)?|hours used|(?:overall |total )?training time|carbon emitted"
-    r"|(?:total )?(?:training )?(?:wall[- ]?(?:clock )?time|run ?time)"
-    r"|(?:training |compute )?(?:time|duration)|duration of (?:the )?(?:training|fine-?tuning|pre-?training)|training hours"
-    r"|num_devices|num_gpus?|n_gpus?|cuda_device_count|cuda_devices"
-    r"|co2 emissions?|cloud provider|compute region|training tokens|number of parameters"
-    # "*Total kWh = 2500", "*Total Emissions (tCO2e) = 0.8075": totals written as equations.
-    r"|total (?:emissions|kwh|energy)(?: \([^()\n]{1,20}\))?(?=[ \t]*=)"
+    # Labels that share their first letters share one branch ("t" of "tpu", "training time", "total ..."): an
+    # alternation tries its branches one by one at each line, and most lines of code ("tokenizer = ...") try them.
+    r"gpus?(?: used)?|hardware(?: type| used)?|hours used|carbon emitted|co2 emissions?|cloud provider|compute region"
+    r"|compute (?:time|duration)|overall training time|duration(?: of (?:the )?(?:training|fine-?tuning|pre-?training))?"
+    r"|t(?:pu(?:s| cores)?|raining (?:time|duration|hours|tokens)|ime"
+    # "- Total wall time: `4.45` minutes", "- Total training runtime: ~11 minutes" (a plain "Wall time" or "Runtime" only
+    # in a table or bold: lines of "- Weighted F1:" and "- Recall:" would all try every label); "*Total kWh = 2500",
+    # "*Total Emissions (tCO2e) = 0.8075": totals written as equations
+    r"|otal (?:training (?:time|wall[- ]?(?:clock )?time|run ?time)|wall[- ]?(?:clock )?time|run ?time"
+    r"|(?:emissions|kwh|energy)(?: \([^()\n]{1,20}\))?(?=[ \t]*=)))"
+    r"|n(?:um_devices|um_gpus?|_gpus?|umber of parameters)|cuda_device(?:_count|s)"
 )
 # A size whose label holds its scale: "* Model size/M: 87.42", "* \# of parameters (million): 46.51". A pattern of
 # its own, tried only on a text that says "parameters" or "model size": in `_PLAIN_LABEL`, its initials ("m", "p")
@@ -111,7 +115,7 @@ _SIZE_LABEL_WORDS = (("parameters", lazy_compile(r"\s*[/(]")), ("model size", la
                      ("params", lazy_compile(r"\s*[/(:=]")))
 # The first letters of the labels (a test checks them against `_PLAIN_LABEL`): the look-ahead turns
 # down the other lines ("- Loss: 0.1", "from x import y") at once, where the labels are tried one by one.
-_PLAIN_LABEL_INITIALS = "cdghnortw"
+_PLAIN_LABEL_INITIALS = "cdghnot"
 # A second field on a field's line, after a sentence's or a list's separator: "Hardware: 4 * NVIDIA A100. Training
 # time: 48h." (the first field's value ends before it).
 _FIELDS_ON_A_LINE = 8

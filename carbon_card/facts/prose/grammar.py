@@ -70,7 +70,6 @@ _ACCEL = (
     r"(?:(?i:NVIDIA|Tesla|AMD|Google|Cloud|Instinct|GeForce)[\s_]+)*"  # "NVIDIA_TESLA_A100": a cloud's name for it
     r"(?:(?i:G[BH]200|[ABH]-?100|A800|H800|H200|H20|B200|A10G?|A30|A40|A[2-6]000|L40S?|V-?100|P-?100|P40|K80)|L4|L20|T4"
     r"|RTX[\s-]?[A-Z]?\d{4}(?:\s?Ti)?|GTX[\s-]?\d{4}|(?i:Titan)\s?(?:RTX|Xp?|V)\b|MI\d{2,3}X?"
-    rf"|(?:(?i:NVIDIA|GeForce)\s)+{GEFORCE_NUMBER}(?:\s?Ti)?\b"  # "4 x Nvidia 4090": a maker's name before (given back)
     r"|TPU[\s-]?(?:Pod\s)?[vV]?\d[a-z]?(?:[- ]\d+)?|[vV]\d[a-z]?-\d{1,4}(?:\s+instance\s+of(?:\s+(?:Google|Cloud))*)?\s?TPU|Gaudi\s?\d?)"
     r"(?:[- ](?:SXM\d?|PCIe|NVL|\d+\s?GB)(?![\w]))*"
     r"(?![-_][A-Za-z]\d{3})"  # not a layout's name: RWKV's "L40-D5120" is 40 layers of width 5120
@@ -91,7 +90,8 @@ _HARDWARE_RE = lazy_compile(
     rf"(?:x|X|×|\\{{0,2}}\*)?\s*"  # the star escaped in Markdown too: "on 8\\*V100 GPUs" (rinna's cards) renders "8*V100"
     rf"(?:(?i:local|consumer(?:-grade)?|rented|desktop|home|spare)\s+)?"  # "on single local RTX 3090 Ti", "2 rented A100s"
     rf"(?:\d{{1,3}}\s?GB\s+)?(?:GPUs?\s*\(\s*|GPUs?\s+)?(?:\*\*)?)?"  # "a single GPU (Titan V)", "a 24GB GPU (NVIDIA A10G)"
-    rf"(?:\b|(?<=\d[xX×]))({_ACCEL})s?(?:\b|(?=[x×]\d))(?:\*\*)?"  # "a **Tesla V100** GPU", "A100x16"
+    # "a **Tesla V100** GPU", "A100x16"; a GeForce card by its maker's name and number, "4 x Nvidia 4090"
+    rf"(?:\b|(?<=\d[xX×]))({_ACCEL}|(?i:NVIDIA|GeForce)(?:\s(?i:GeForce))?\s{GEFORCE_NUMBER}(?:\s?Ti)?\b)s?(?:\b|(?=[x×]\d))(?:\*\*)?"
     rf"(?:\s*(?:x|×)\s*(\d{{1,6}})\b)?(?:\s*(?i:GPUs?|TPUs?|chips|cards))?"
 )
 

@@ -347,7 +347,9 @@ _CAPACITY_RE = lazy_compile(r"\b(?:can|could|will|to)\s+(?:fit|run)\b|\bfits\s+(
 # A card after its count may be named by its number alone: "6张3090", "3张TITAN"; its memory may come between: "160张40GB的A100".
 # The count in Chinese numerals: "一张A100-SXM-80GB" (one), "两张 A40"; of machines, each with its cards: "10台8卡A100" (80).
 _CJK_NUMBER = rf"(?<![\d.第每])(?:\d{{1,5}}|[{''.join(CJK_DIGITS)}十]{{1,3}})"
-_CJK_COUNT_RE = lazy_compile(rf"(?:(?:(?P<machines>{_CJK_NUMBER})\s*台\s*)?(?P<count>{_CJK_NUMBER})\s*(?:张|張|台|枚|块|塊|个|個|卡)"
+# The look-ahead turns down in one step the positions where no count starts (most of a window).
+_CJK_COUNT_RE = lazy_compile(rf"(?=[\d{''.join(CJK_DIGITS)}十单單])"
+                             rf"(?:(?:(?P<machines>{_CJK_NUMBER})\s*台\s*)?(?P<count>{_CJK_NUMBER})\s*(?:张|張|台|枚|块|塊|个|個|卡)"
                              rf"|单卡|單卡)\s*[-–]?\s*(?:\d+\s*GB\s*的?\s*)?"
                              rf"(?:(?i:nvidia)\s*|英伟达\s*)?"  # "64 张 NVIDIA A100-SXM4-40GB": the maker's name between
                              rf"(?P<name>{_ACCEL}|[2-5]0[5-9]0(?:\s?Ti)?(?![\d.])|(?i:titan)(?:\s?(?:RTX|Xp?|V)\b)?)")
@@ -457,8 +459,10 @@ _SENTENCE_PATTERNS = (
 )
 # Every anchor word once; accelerator names must start a word ("tpu" in "output" is none).
 _ANCHOR_WORDS = tuple({
-    word: pattern is _HARDWARE_RE for pattern, words in reversed(_SENTENCE_PATTERNS) for word in words
+    word: pattern is _HARDWARE_RE or word == "卡" for pattern, words in reversed(_SENTENCE_PATTERNS) for word in words
 }.items()) + ((" is a", False),)  # and where a sentence says what the model is (`sizes_the_model_is`)
+# What "卡" (card) counts after, as "8卡A100" does: not "显卡" (a graphics card), in most Chinese texts about GPUs.
+_CARDS_COUNTED_AFTER = frozenset("0123456789十单單" + "".join(CJK_DIGITS))
 _WINDOW_BEFORE, _WINDOW_AFTER = 60, 40
 
 
@@ -596,7 +600,8 @@ def _anchor_hits(text: str) -> dict[str, list[int]]:
     word was a pass over the text per word, a sixth of the time a long card took. An accelerator's name
     counts only where it starts a word (or follows "8x"), so that "tpu" in "output" is not an
     accelerator; "100" must follow the letter of an accelerator name (A100, H100, V100, P100, B100), so
-    that "100%" is not one. A word the text holds only where it does not count is a key with no position."""
+    that "100%" is not one; "卡" only after a count ("8卡", "单卡"). A word the text holds only where it does not count
+    is a key with no position."""
     hits: dict[str, list[int]] = {}
     for end, (word, word_start) in _anchor_automaton().iter(text):
         start = end - len(word) + 1
@@ -605,7 +610,10 @@ def _anchor_hits(text: str) -> dict[str, list[int]]:
             positions = hits[word] = []
         if word_start:
             before = text[start - 1] if start else " "
-            if not (before in "ahvpb" if word == "100" else not before.isalpha() or before == "x"):
+            if word == "卡":
+                if before not in _CARDS_COUNTED_AFTER:
+                    continue
+            elif not (before in "ahvpb" if word == "100" else not before.isalpha() or before == "x"):
                 continue
         positions.append(start)
     return hits
