@@ -139,6 +139,11 @@ PIECES = {
     # thousand figures, the cap, are grouped by bisection, not pair by pair); a mass "de" CO2.
     "emissions in sentences that disagree": "The training emitted 1.2 kg CO2eq. An e-mail emits 4 gCO₂eq; a shower 1.88 "
                                             "kg CO2. Run 2 emitted 7.9 g CO2eq, i.e. 0,0079 kg de CO₂.\n",
+    # The twentieth session's: counts in Chinese numerals and machines of cards, "卡" in every graphics card, a GeForce
+    # number after its maker's name, what a card allows, and the totals' fields.
+    "counts in chinese and totals' fields": "训练使用了十台八卡A100，一张3090/4090可全参数微调，两张显卡 4 x Nvidia 4090 "
+                                            "can be fine-tuned on a single NVIDIA GeForce 3090 Ti.\n- Total wall time: "
+                                            "`4.45` minutes\n- Total training runtime: ~11 minutes\n",
 }
 
 
