@@ -2979,6 +2979,8 @@ def test_a_count_in_chinese_numerals_and_machines_of_cards():
     assert _chosen_in("训练使用了两张A100。\n", "accelerator_count") == 2
     assert _chosen_in("训练使用了十六张A100。\n", "accelerator_count") == 16
     assert _chosen_in("训练使用了第一张A100。\n", "accelerator_count") is None  # the first card: no count
+    assert _chosen_in("训练使用了二四张A100。\n", "accelerator_count") is None  # no number: no count, and no error
+    assert _chosen_in("训练使用了二四台8卡A100。\n", "accelerator_count") is None
 
 
 def test_what_one_card_allows_in_chinese_is_no_count():

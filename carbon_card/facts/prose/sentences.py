@@ -830,8 +830,8 @@ class _SentenceReaders:
                         name = match.group("name")
                         self.add("hardware", _geforce(name) if name[0].isdigit() else name, text, start, note="sentence")
                         count = cjk_counted(count) if count else 1
-                        if match.group("machines"):
-                            count *= cjk_counted(match.group("machines"))
+                        machines = cjk_counted(match.group("machines")) if match.group("machines") else 1
+                        count = count * machines if count and machines else None  # "二四张": no number
                         if count and match.group("count") and _CJK_HOURS_AFTER_RE.match(self.body, match.end()):
                             # "2048个A800 GPU 小时": accelerator-hours, not 2048 accelerators
                             self.add("accelerator_hours", float(count), text, start, note="sentence")
