@@ -41,6 +41,8 @@ _PIECES = [
     ".nan", "1e308", "43,24 kg", "\r\n", "\r", "\ufeff", "\u2028", "\x0c", "@user ", "`", "::error::x",
     "https://evil.example/x ", "&a [*a]", "{", "[" * 60, "]" * 60, "trained 32 x 8 x A100 gpu for 3 days ",
     " tCO2eq", " kWh", " g/kWh", "RTX 8000", "## Environmental Impact\n", "\t", "\\", '"', "'",
+    "训练使用了10台八卡A100", "训练使用了二四台8卡A100。", "十十张", "卡", "一张3090/4090可", "4 x Nvidia 4090 ",
+    "- Total wall time: ",
 ]
 
 
