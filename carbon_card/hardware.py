@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from ._regex import lazy_compile
 from .tables import load_table
 
-__all__ = ["KINDS", "PRECISIONS", "Accelerator", "HardwareMatch", "accelerators", "names_an_accelerator", "parse_hardware"]
+__all__ = ["KINDS", "PRECISIONS", "Accelerator", "HardwareMatch", "accelerators", "names_an_accelerator", "other_devices",
+           "parse_hardware"]
 
 #: The kinds of accelerator in the table.
 KINDS = frozenset({"gpu", "tpu", "cpu"})
@@ -384,3 +385,19 @@ def names_an_accelerator(text: str) -> bool:
     GPU", "CPU/GPU")."""
     match = parse_hardware(text)
     return bool(match) and match.accelerator.vendor != "generic"
+
+
+def other_devices(one: str, other: str) -> bool:
+    """Whether two accelerators' names are of two devices, whatever their memory, form factor or slice ("NVIDIA
+    A100-SXM4-80GB" and "A100" are one, "TPU v3-8" and "v3-32 TPU" one). A name the table does not know is another
+    device only when its series differs ("GTX 1080 Ti" is no P100; "GTX 1090 Ti", a slip, may be the GTX 1080)."""
+    known = [parse_hardware(one), parse_hardware(other)]
+    if all(known):
+        return len({_DEVICE_VARIANT_RE.sub("", found.accelerator.key) for found in known}) == 2
+    series = [_SERIES_RE.match(_NOT_A_DEVICE_WORD_RE.sub("", name.lower())) for name in (one, other)]
+    return all(series) and series[0].group(1) != series[1].group(1)
+
+
+_DEVICE_VARIANT_RE = lazy_compile(r"_(?:\d+gb|sxm\d?|pcie|nvl)(?:_.*)?$")  # a table key's memory and form: "_80gb_sxm"
+_NOT_A_DEVICE_WORD_RE = lazy_compile(r"nvidia|tesla|geforce|amd|google|cloud|\d+\s*gb|[^a-z\d]")
+_SERIES_RE = lazy_compile(r"([a-z]+)\d")  # a product's letters before its number: "gtx" of "gtx1080ti", "p" of "p100"

@@ -256,7 +256,7 @@ class Facts:
             return _named_hardware(best, candidates)
         if _doubted_when_two(quantity, best) and isinstance(best.value, (int, float)) and any(
                 fact.origin == best.origin and fact.reading is best.reading and isinstance(fact.value, (int, float))
-                and not best.value / _AGREE <= fact.value <= best.value * _AGREE for fact in candidates):
+                and not best.value / AGREEMENT <= fact.value <= best.value * AGREEMENT for fact in candidates):
             # Two figures read alike disagree ("| Training time | ~20 minutes |" and, further on, "| Training time |
             # ~17 minutes (1,009 seconds) |"; "#### Platform 1" and "#### Platform 2" each with its "- **Emissions**:";
             # the last rows of two tables along a run, "**TeenyTinyLlama-160m:**" and "**TeenyTinyLlama-460m:**"):
@@ -272,7 +272,11 @@ class Facts:
         if hardware is None or hardware.line == count.line:
             return False
         named = [fact for fact in self.all("hardware") if fact.line == count.line and fact.text == count.text]
-        return bool(named) and all(_other_devices(fact.value, hardware.value) for fact in named)
+        if not named:
+            return False
+        from ..hardware import other_devices  # the table loads when a card names a device twice
+
+        return all(other_devices(str(fact.value), str(hardware.value)) for fact in named)
 
     def disclosed(self, quantity: str) -> tuple[Fact, ...]:
         """Figures of a quantity that the card states for this model or a family containing it."""
@@ -305,29 +309,11 @@ def _doubted_when_two(quantity: str, best: Fact) -> bool:
     return quantity in _IN_DOUBT_WHEN_TWO and (quantity != "emissions" or best.structured or last_row)
 
 
-_AGREE = 1.1  # two figures within a tenth of each other are one, rounded
+AGREEMENT = 1.1  # two figures within a tenth of each other are one, rounded
 
 
 def _not_positive(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and value <= 0
-
-
-def _other_devices(one: Any, other: Any) -> bool:
-    """Whether two accelerators' names are of two devices, whatever their memory, form factor or slice ("NVIDIA
-    A100-SXM4-80GB" and "A100" are one, "TPU v3-8" and "v3-32 TPU" one). A name the hardware table does not know is
-    another device only when its series differs ("GTX 1080 Ti" is no P100; "GTX 1090 Ti", a slip, may be the GTX 1080)."""
-    from ..hardware import parse_hardware  # the table loads when a card names a device twice
-
-    known = [parse_hardware(str(name)) for name in (one, other)]
-    if all(known):
-        return len({_DEVICE_VARIANT_RE.sub("", found.accelerator.key) for found in known}) == 2
-    series = [_SERIES_RE.match(_NOT_A_DEVICE_WORD_RE.sub("", str(name).lower())) for name in (one, other)]
-    return all(series) and series[0].group(1) != series[1].group(1)
-
-
-_DEVICE_VARIANT_RE = lazy_compile(r"_(?:\d+gb|sxm\d?|pcie|nvl)(?:_.*)?$")
-_NOT_A_DEVICE_WORD_RE = lazy_compile(r"nvidia|tesla|geforce|amd|google|cloud|\d+\s*gb|[^a-z\d]")
-_SERIES_RE = lazy_compile(r"([a-z]+)\d")  # a product's letters before its number: "gtx" of "gtx1080ti", "p" of "p100"
 
 
 def _named_hardware(best: Fact, candidates: tuple[Fact, ...]) -> Fact:

@@ -14,7 +14,7 @@ from ...card import LINE_BREAK_RE, Card, word_positions
 from ...markdown import prose_segments
 from ...units import numbers_as_written_in, parse_count
 from ..attribution import base_row_words, without_owner
-from ..base import Fact, FactProblem, Reading
+from ..base import AGREEMENT, Fact, FactProblem, Reading
 from .grammar import (
     MAX_FIGURES,
     _CLAUSE_MAX,
@@ -106,13 +106,10 @@ def _reader_rank(fact: Fact) -> int:
 _DOUBTED_WHEN_TWO = ("wall_hours", "accelerator_hours", "accelerator_count", "emissions")
 
 
-_AGREEMENT = 1.1  # figures within a tenth of each other are one, rounded
-
-
 def _agree(values) -> bool:
     """Whether figures are one figure, give or take a tenth."""
     values = list(values)
-    return max(values) <= min(values) * _AGREEMENT
+    return max(values) <= min(values) * AGREEMENT
 
 
 class _Reader(_FieldReaders, _TableReaders, _SentenceReaders):
@@ -418,7 +415,7 @@ class _Reader(_FieldReaders, _TableReaders, _SentenceReaders):
         # (a text of a thousand figures would take a million comparisons).
         ordered = sorted(stated, key=lambda index: self.facts[index].value)
         values = [self.facts[index].value for index in ordered]
-        runs = {(bisect.bisect_left(values, value / _AGREEMENT), bisect.bisect_right(values, value * _AGREEMENT))
+        runs = {(bisect.bisect_left(values, value / AGREEMENT), bisect.bisect_right(values, value * AGREEMENT))
                 for value in values}
         largest = max(end - start for start, end in runs)
         widest = [run for run in runs if run[1] - run[0] == largest]

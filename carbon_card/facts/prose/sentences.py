@@ -346,9 +346,12 @@ _CAPACITY_RE = lazy_compile(r"\b(?:can|could|will|to)\s+(?:fit|run)\b|\bfits\s+(
 # Chinese and Japanese: "4张A100" (four A100 cards), "约4小时" (about 4 hours), "約160分" (minutes).
 # A card after its count may be named by its number alone: "6张3090", "3张TITAN"; its memory may come between: "160张40GB的A100".
 # The count in Chinese numerals: "一张A100-SXM-80GB" (one), "两张 A40"; of machines, each with its cards: "10台8卡A100" (80).
-_CJK_NUMBER = rf"(?<![\d.第每])(?:\d{{1,5}}|[{''.join(CJK_DIGITS)}十]{{1,3}})"
+_CJK_NUMERALS = "".join(CJK_DIGITS) + "十"
+_CJK_NUMBER = rf"(?<![\d.第每])(?:\d{{1,5}}|[{_CJK_NUMERALS}]{{1,3}})"
+# What a count of cards starts with: a digit, a numeral, "单" of "单卡" (a single card).
+_CJK_COUNT_START = _CJK_NUMERALS + "单單"
 # The look-ahead turns down in one step the positions where no count starts (most of a window).
-_CJK_COUNT_RE = lazy_compile(rf"(?=[\d{''.join(CJK_DIGITS)}十单單])"
+_CJK_COUNT_RE = lazy_compile(rf"(?=[\d{_CJK_COUNT_START}])"
                              rf"(?:(?:(?P<machines>{_CJK_NUMBER})\s*台\s*)?(?P<count>{_CJK_NUMBER})\s*(?:张|張|台|枚|块|塊|个|個|卡)"
                              rf"|单卡|單卡)\s*[-–]?\s*(?:\d+\s*GB\s*的?\s*)?"
                              rf"(?:(?i:nvidia)\s*|英伟达\s*)?"  # "64 张 NVIDIA A100-SXM4-40GB": the maker's name between
@@ -462,7 +465,7 @@ _ANCHOR_WORDS = tuple({
     word: pattern is _HARDWARE_RE or word == "卡" for pattern, words in reversed(_SENTENCE_PATTERNS) for word in words
 }.items()) + ((" is a", False),)  # and where a sentence says what the model is (`sizes_the_model_is`)
 # What "卡" (card) counts after, as "8卡A100" does: not "显卡" (a graphics card), in most Chinese texts about GPUs.
-_CARDS_COUNTED_AFTER = frozenset("0123456789十单單" + "".join(CJK_DIGITS))
+_CARDS_COUNTED_AFTER = frozenset("0123456789" + _CJK_COUNT_START)
 _WINDOW_BEFORE, _WINDOW_AFTER = 60, 40
 
 
