@@ -3033,3 +3033,17 @@ def test_a_total_training_time_across_ablations_is_no_runs():
     assert "- **Total Training Time:** 50 hours across 25+ ablation studies" in card.text
     assert facts.value("wall_hours") is None
     assert _chosen_in("- Total training time: ~13 hours\n", "wall_hours") == 13
+
+
+def test_the_released_models_training_under_a_usage_heading_is_the_training():
+    # BigGAN-PyTorch's README, under "## How To Use This Code": "The pre-trained models provided here were trained on
+    # 8xV100 (16GB VRAM each)". The heading's other figures are the reader's ("On 8xV100 ... this script takes 15 days").
+    card, facts = _gold("ajbrock__BigGAN-PyTorch__README.md")
+    assert "The pre-trained models provided here were trained on 8xV100" in card.text
+    assert facts.value("accelerator_count") == 8
+    assert facts.value("wall_hours") is None
+    usage = "# m\n\n## How to use\n\n{}\n"
+    assert _chosen_in(usage.format("Our released checkpoints were trained on 4 A100 GPUs."), "accelerator_count") == 4
+    assert _chosen_in(usage.format("You can train it on 4 A100 GPUs."), "accelerator_count") is None
+    results = "# m\n\n## Results\n\nThe final models were trained on 4 A100 GPUs for 5 epochs on MRPC.\n"
+    assert _chosen_in(results, "accelerator_count") is None
