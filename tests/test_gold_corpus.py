@@ -3047,3 +3047,16 @@ def test_the_released_models_training_under_a_usage_heading_is_the_training():
     assert _chosen_in(usage.format("You can train it on 4 A100 GPUs."), "accelerator_count") is None
     results = "# m\n\n## Results\n\nThe final models were trained on 4 A100 GPUs for 5 epochs on MRPC.\n"
     assert _chosen_in(results, "accelerator_count") is None
+
+
+def test_a_figure_after_a_bold_label_is_a_field_of_an_unmarked_file():
+    # deepset's roberta-base-squad2 card kept in a fork of transformers (no front matter, no model-card section):
+    # "**Infrastructure**: 4x Tesla v100" is a field, which names what it states; a sentence of such a file is the
+    # document's (any of its models' or experiments').
+    card, facts = _gold("xueyongfu__transformers__model_cards_deepset_roberta-base-squad2_README.md")
+    assert "**Infrastructure**: 4x Tesla v100" in card.text and not card.metadata
+    assert facts.value("accelerator_count") == 4
+    unmarked = "# m\n\n## Training\n\n{}\n"
+    assert gather(parse_card(unmarked.format("**Infrastructure**: 2x A100"))).value("accelerator_count") == 2
+    assert gather(parse_card(unmarked.format("We trained it on 2x A100."))).value("accelerator_count") is None
+    assert gather(parse_card(unmarked.format("**Note**: we trained it on 2x A100."))).value("accelerator_count") is None

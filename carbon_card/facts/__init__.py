@@ -79,7 +79,7 @@ def gather(card: Card, folder: str | os.PathLike | None = None, model_name: str 
     facts += _sizes_in_doubt(attribute(card, prose_facts, name, copied, name_source in NAMED_BY_ID,
                                        named_size), named_size)
     if document is UNMARKED and name_source not in NAMED_BY_ID:
-        facts = _unattributed_sentences(facts, named_size)
+        facts = _unattributed_sentences(facts, named_size, card)
     problems += prose_problems
     if folder is not None:
         file_facts, file_problems = facts_from_folder(folder, folder_names)
@@ -110,7 +110,17 @@ _SENTENCE_RUN_QUANTITIES = frozenset({"hardware", "accelerator_count", "wall_hou
                                       "train_tokens"})
 
 
-def _unattributed_sentences(facts: list[Fact], named_size: float | None) -> list[Fact]:
+# A bold label before a value that is the figure: "**Infrastructure**: 4x Tesla v100" (deepset's cards), a field.
+_BOLD_LABEL_RE = lazy_compile(r"[ \t]*(?:[-*+][ \t]+)?(\*\*|__)[^*_\n]{2,40}?:?\1[ \t]*:?[ \t]*")
+
+
+def _in_a_bold_field(card, fact: Fact) -> bool:
+    line = card.line_text(fact.line) if fact.line else ""
+    label = _BOLD_LABEL_RE.match(line)
+    return label is not None and line.find(str(fact.text)) == label.end()
+
+
+def _unattributed_sentences(facts: list[Fact], named_size: float | None, card=None) -> list[Fact]:
     """A file that nothing marks as a model card (no front matter, no model-card section: `UNMARKED`) and whose
     model no one names (`--model-id`, a clone's Hub remote, the Hub's listing) is often a project's README, a
     docs page or a report: the hardware, time and sizes its sentences state may be any of its models' or
@@ -121,6 +131,7 @@ def _unattributed_sentences(facts: list[Fact], named_size: float | None) -> list
     return [replace(fact, scope="document") if fact.scope == "model" and fact.origin == "prose"
             and fact.reading is Reading.SENTENCE and fact.quantity in _SENTENCE_RUN_QUANTITIES
             and not (fact.quantity == "params" and named_size is not None and size_agrees(fact.value, named_size))
+            and not _in_a_bold_field(card, fact)
             else fact for fact in facts]
 
 
