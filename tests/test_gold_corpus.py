@@ -3060,3 +3060,21 @@ def test_a_figure_after_a_bold_label_is_a_field_of_an_unmarked_file():
     assert gather(parse_card(unmarked.format("**Infrastructure**: 2x A100"))).value("accelerator_count") == 2
     assert gather(parse_card(unmarked.format("We trained it on 2x A100."))).value("accelerator_count") is None
     assert gather(parse_card(unmarked.format("**Note**: we trained it on 2x A100."))).value("accelerator_count") is None
+
+
+def test_what_a_command_needs_is_no_count():
+    # Darwin's README: "To further fine-tune our Darwin-7b with different datasets, below is a command that works on a
+    # machine with 4 A100 80G GPUs": the reader's recipe, not the model's training.
+    card, facts = _gold("MasterAI-EAM__Darwin__README.md")
+    assert "below is a command that works on a machine with 4 A100 80G GPUs" in card.text
+    assert facts.value("accelerator_count") is None
+    assert _chosen_in("# m\n\n## Training\n\nThe script which we provide was run on 4 A100 GPUs.\n", "accelerator_count") is None
+    assert _chosen_in("# m\n\n## Training\n\nThe model was trained on 4 A100 GPUs.\n", "accelerator_count") == 4
+
+
+def test_a_count_of_gpus_named_in_brackets_in_any_case():
+    # 3D-Speaker's recipe pages: "- Training: lr [0.0001, 0.1], batch_size 256, 4 gpu(Tesla V100)".
+    card, facts = _gold("modelscope__3D-Speaker__egs_3dspeaker_sv-cam++_README.md")
+    assert "4 gpu(Tesla V100)" in card.text
+    assert [fact.value for fact in facts.facts if fact.quantity == "accelerator_count"] == [4]  # the document's
+    assert _chosen_in("# m\n\n## Training\n\nWe trained it on 4 gpu(Tesla V100).\n", "accelerator_count") == 4

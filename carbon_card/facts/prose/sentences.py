@@ -347,7 +347,10 @@ _CAPACITY_RE = lazy_compile(r"\b(?:can|could|will|to)\s+(?:fit|run)\b|\bfits\s+(
                             # what a reader may do with it: "MiniCPM-Llama3-V 2.5 can be easily used in various ways: ...
                             # (3) efficient LoRA fine-tuning with only 2 V100 GPUs"; "You can train fine in colab, but if
                             # you get a K80, it's probably best to switch"
-                            r"|\bcan\s+be\s+(?:\w+\s+)?used\b|\bif\s+you\b",
+                            r"|\bcan\s+be\s+(?:\w+\s+)?used\b|\bif\s+you\b"
+                            # what a command needs: "To further fine-tune our Darwin-7b ..., below is a command that
+                            # works on a machine with 4 A100 80G GPUs"
+                            r"|\b(?:command|script|recipe)\s+(?:that|which)\b|\bworks\s+(?:on|with)\b",
                             re.IGNORECASE)
 # Chinese and Japanese: "4张A100" (four A100 cards), "约4小时" (about 4 hours), "約160分" (minutes).
 # A card after its count may be named by its number alone: "6张3090", "3张TITAN"; its memory may come between: "160张40GB的A100".
