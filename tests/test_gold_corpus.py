@@ -3078,3 +3078,15 @@ def test_a_count_of_gpus_named_in_brackets_in_any_case():
     assert "4 gpu(Tesla V100)" in card.text
     assert [fact.value for fact in facts.facts if fact.quantity == "accelerator_count"] == [4]  # the document's
     assert _chosen_in("# m\n\n## Training\n\nWe trained it on 4 gpu(Tesla V100).\n", "accelerator_count") == 4
+
+
+def test_a_co2_column_with_a_subscript_and_rows_of_activities():
+    # mike-D83's adapter card, "## Environmental Cost": "| Resource | Usage | CO₂ equivalent (estimate) |" over rows of
+    # activities ("Colab T4 inference (ablations)", "OpenRouter API calls (dataset)", "**Total**"). Its column is one of
+    # emissions, subscript and all; its rows are no models, so the "| Train runtime | 5,871s |" field stays this model's.
+    card, facts = _gold("mike-D83__tenacious-bench-sft-adapter-v0.1.md")
+    assert "| Resource | Usage | CO₂ equivalent (estimate) |" in card.text
+    rows = {fact.row: fact.value for fact in facts.facts if fact.quantity == "emissions"}
+    assert rows["Colab T4 inference (ablations)"] == 5 and rows["Total"] == 22
+    assert all(fact.scope != "model" for fact in facts.facts if fact.quantity == "emissions")
+    assert facts.value("wall_hours") == pytest.approx(5871 / 3600)

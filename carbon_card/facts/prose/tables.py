@@ -209,11 +209,15 @@ _INFERENCE_COLUMN_RE = lazy_compile(r"logit|/\s*s\b|/\s*sec|\bper\b|latency|spee
 # A rate, or a figure for a fixed budget rather than the run: "A100 GPU hours taken on 300B tokens" (a speed
 # comparison), "hours for 1B tokens".
 _RATE_COLUMN_RE = lazy_compile(r"\brate\b|\b(?:on|for)\s+\d[\d.,]*\s*[kmbt]?\s*tokens\b")
-_EMISSIONS_COLUMN_RE = lazy_compile(r"emission|(?<![a-z])carbon|co2")  # not a name that holds the word: "| ANTICARBON |"
+_EMISSIONS_COLUMN_RE = lazy_compile(r"emission|(?<![a-z])carbon|co[2₂]")  # not a name that holds the word: "| ANTICARBON |"
 # CodeCarbon's columns, pasted as a table: its emissions are in kilograms when the header says no unit.
 _CODECARBON_COLUMNS = {"timestamp", "project name", "run id", "duration", "emissions", "emissions rate", "cpu power",
                        "gpu power", "ram power", "cpu energy", "gpu energy", "ram energy", "energy consumed"}
 _ACCELERATOR_COLUMN_RE = lazy_compile(r"gpu|tpu|chip|accelerator")
+# A row of an activity, not of a model: "| Colab T4 inference (ablations) | ~20 min | ~5g CO₂ |", "| OpenRouter API
+# calls (dataset) |" in a table of a project's costs.
+_ACTIVITY_ROW_RE = lazy_compile(r"\b(?:inference|evaluation|api\s+calls?|data(?:set)?\s+(?:generation|creation|preparation)"
+                                r"|preprocessing|ablations?)\b", re.IGNORECASE)
 
 
 # Not a run's tokens: a length ("| Max Num Tokens |"), an answer's ("| Average Tokens |" of Arena-Hard's tables), an
@@ -512,7 +516,7 @@ class _TableReaders:
             # the card's run figures a family's; nor does a table of token counts, whose rows may be the
             # corpora of the training data ("Medical crawler | 745,705,946").
             if fact.row is not None and fact.reading is not Reading.TOTAL_ROW and fact.quantity not in (
-                    "params", "train_tokens"):
+                    "params", "train_tokens") and not _ACTIVITY_ROW_RE.search(fact.row):
                 target = self.own_names if fact.scope == "model" else self.other_names
                 tokens = name_tokens(fact.row)
                 if tokens not in target:  # a row gives a fact per column: its name once
