@@ -218,11 +218,13 @@ class Facts:
         # Candidates by (quantity, scope), (quantity, None) and (quantity, "disclosed"), indexed
         # once: the rules ask for them many times per card.
         grouped: dict[tuple[str, str | None], list[Fact]] = {}
+        group = grouped.setdefault
         for fact in self.facts:
-            grouped.setdefault((fact.quantity, None), []).append(fact)
-            grouped.setdefault((fact.quantity, fact.scope), []).append(fact)
-            if fact.scope in DISCLOSING_SCOPES:
-                grouped.setdefault((fact.quantity, "disclosed"), []).append(fact)
+            quantity, scope = fact.quantity, fact.scope
+            group((quantity, None), []).append(fact)
+            group((quantity, scope), []).append(fact)
+            if scope in DISCLOSING_SCOPES:
+                group((quantity, "disclosed"), []).append(fact)
         object.__setattr__(self, "_by_quantity", {key: tuple(facts) for key, facts in grouped.items()})
         object.__setattr__(self, "_best", {})  # quantity -> its best fact: the rules and the estimate ask often
 
