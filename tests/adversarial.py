@@ -144,6 +144,13 @@ PIECES = {
     "counts in chinese and totals' fields": "训练使用了十台八卡A100，一张3090/4090可全参数微调，两张显卡 4 x Nvidia 4090 "
                                             "can be fine-tuned on a single NVIDIA GeForce 3090 Ti.\n- Total wall time: "
                                             "`4.45` minutes\n- Total training runtime: ~11 minutes\n",
+    # The twenty-first session's: the released models' training under a heading about use, what a command needs, a
+    # count of GPUs named in brackets, a CO₂ column over rows of activities, and a figure after a bold label.
+    "released models, commands and activities": "## How To Use\nThe pre-trained models provided here were trained on "
+                                                "8xV100. Below is a command that works on a machine with 4 A100 GPUs, "
+                                                "4 gpu(Tesla V100).\n| Resource | CO₂ equivalent (estimate) |\n|---|---|\n"
+                                                "| Colab T4 inference (ablations) | ~5g CO₂ |\n**Infrastructure**: 4x "
+                                                "Tesla v100\n",
 }
 
 

@@ -42,7 +42,8 @@ _PIECES = [
     "https://evil.example/x ", "&a [*a]", "{", "[" * 60, "]" * 60, "trained 32 x 8 x A100 gpu for 3 days ",
     " tCO2eq", " kWh", " g/kWh", "RTX 8000", "## Environmental Impact\n", "\t", "\\", '"', "'",
     "训练使用了10台八卡A100", "训练使用了二四台8卡A100。", "十十张", "卡", "一张3090/4090可", "4 x Nvidia 4090 ",
-    "- Total wall time: ",
+    "- Total wall time: ", "## How To Use\n", "The pre-trained models provided here were trained on ", "4 gpu(",
+    "a command that works on ", "| CO₂ equivalent (estimate) |", "| Colab T4 inference (ablations) | ", "**Infrastructure**: ",
 ]
 
 
