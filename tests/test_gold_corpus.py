@@ -3090,3 +3090,15 @@ def test_a_co2_column_with_a_subscript_and_rows_of_activities():
     assert rows["Colab T4 inference (ablations)"] == 5 and rows["Total"] == 22
     assert all(fact.scope != "model" for fact in facts.facts if fact.quantity == "emissions")
     assert facts.value("wall_hours") == pytest.approx(5871 / 3600)
+
+
+def test_what_one_epoch_takes_is_a_rate():
+    # MatterGen's card: "One training epoch of around 600K training samples takes around 6 minutes on 8 NVIDIA A100
+    # GPUs", and the number of epochs is not given. "Fine-tuned for one epoch ..., took ~19 hours" is a run of one.
+    card, facts = _gold("microsoft__mattergen__MODEL_CARD.md")
+    assert "One training epoch of around 600K training samples takes around 6 minutes" in card.text
+    assert facts.value("wall_hours") is None
+    card, facts = _gold("georgesung__llama2_7b_chat_uncensored.md")
+    assert "one epoch on a 24GB GPU (NVIDIA A10G) instance, took ~19 hours to train" in card.text
+    assert facts.value("wall_hours") == 19
+    assert _chosen_in("# m\n\n## Training\n\nThe model was trained for one epoch, which takes 3 hours.\n", "wall_hours") == 3

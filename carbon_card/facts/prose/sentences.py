@@ -179,9 +179,11 @@ _FOR_SIZE_AFTER_RE = lazy_compile(r"(?:\s+on\s+[^.;,()]{0,40}?)?\s+for\s+the\s+(
 _PER_AFTER_RE = lazy_compile(r"\s*(?:per\b(?!\s+model\b)|/|each\b|an?\s+epoch\b|for\s+(?:each|every|one|an?)\s+epoch\b)",
                              re.IGNORECASE)
 # Before a duration, the same: "Each training epoch takes 2 hours", "3 epochs, each epoch taking about 2 hours", "an epoch
-# took 40 minutes" (not "one epoch took 3 hours": a training of one epoch).
+# took 40 minutes" (not "one epoch took 3 hours": a training of one epoch); what one epoch takes, in the present: "One
+# training epoch of around 600K training samples takes around 6 minutes" (MatterGen's card), a rate.
 _PER_BEFORE_RE = lazy_compile(r"\b(?:(?:each|every|per)\s+(?:training\s+)?(?:epoch|step|iteration|run|fold)|an\s+(?:epoch|iteration))\b"
                               r"[^.;]{0,40}$", re.IGNORECASE)
+_ONE_EPOCH_BEFORE_RE = lazy_compile(r"(?<!\bfor\s)\bone\s+(?:training\s+)?epoch\b[^.;]{0,60}$", re.IGNORECASE)  # before "takes"
 
 
 _ACCEL_WORD = r"(?:GPU|TPU|chip|accelerator|device)"
@@ -869,6 +871,7 @@ class _SentenceReaders:
                         # Robust - Finetuned on Librispeech (960 hours)"); huggingtweets' "GuyWithThePie (🎂 in 1 week)" counts
                         # down to the account's birthday
                     elif not (_PER_AFTER_RE.match(self.body, match.end()) or _PER_BEFORE_RE.search(line_before[-80:])
+                              or text[:5].lower() == "takes" and _ONE_EPOCH_BEFORE_RE.search(line_before[-80:])
                               or "max" in line_before and _MAXIMUM_BEFORE_RE.search(line_before[-40:])):
                         # not "2 hours per epoch", "each epoch takes 2 hours"; nor "clusters with a maximum wall clock
                         # time of 8 hours", a limit
