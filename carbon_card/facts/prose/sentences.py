@@ -333,26 +333,26 @@ _COMPARATIVE_SUBJECT_RE = lazy_compile(r"\W*(?:all\s+but\s+)?the\s+(?:larg|bigg|
 # "The MicroLaVa model ... can be pre-trained and fine-tuned on a single Nvidia RTX 4090": what it allows, not a run.
 _METHOD_ALLOWS_RE = lazy_compile(r"\b(?:can|could)\s+be\s+(?:\w+\s+)?(?:done|(?:pre-?)?trained|fine-?tuned|reproduced)\b"
                                  r"|\byour\s+(?:[\w-]+\s+){0,2}will\b", re.IGNORECASE)
-_CAPACITY_RE = lazy_compile(r"\b(?:can|could|will|to)\s+(?:fit|run)\b|\bfits\s+(?:on|in|into)\b|\brequires\b|\be\.g\."
-                            r"|\bbenchmarked\b"
-                            r"|\b(?:could|would|might)\s+have\b|\bassum(?:es|ing)\b|\btested\s+(?:on|with|in)\b"
+_CAPACITY_RE = lazy_compile(r"\b(?=[abcefimnrstuwy])(?:(?:can|could|will|to)\s+(?:fit|run)\b|fits\s+(?:on|in|into)\b|requires\b|e\.g\."
+                            r"|benchmarked\b"
+                            r"|(?:could|would|might)\s+have\b|assum(?:es|ing)\b|tested\s+(?:on|with|in)\b"
                             # what a reader's run will need: "For full parameter fine-tuning, you'll need 8 GPUs"
-                            r"|\b(?:you(?:'ll|\s+will)?|will|would)\s+need\b|\bneeds\b"
+                            r"|(?:you(?:'ll|\s+will)?|will|would)\s+need\b|needs\b"
                             # advice: "For the Yi-6B model, a node with 4 GPUs ... is recommended", "A typical hardware
                             # setup for finetuning the 34B model is a node with 8 GPUs"
-                            r"|\b(?:is|are)\s+recommended\b|\bwe\s+recommend\b|\btypical\s+(?:hardware\s+)?(?:setup|configuration)\b"
+                            r"|(?:is|are)\s+recommended\b|we\s+recommend\b|typical\s+(?:hardware\s+)?(?:setup|configuration)\b"
                             # an example's run: "Example usage (training on 4 GPUs):" before a training script
-                            r"|\bexample\s+usage\b|\busage\s+example\b"
+                            r"|example\s+usage\b|usage\s+example\b"
                             # what the code supports: "We now support LoRA fine-tuning for MiniCPM-Llama3-V 2.5, using
                             # only 2 V100 GPUs!"
-                            r"|\bsupports?\s+(?:[\w-]+\s+){0,2}?(?:fine-?tuning|training)\b"
+                            r"|supports?\s+(?:[\w-]+\s+){0,2}?(?:fine-?tuning|training)\b"
                             # what a reader may do with it: "MiniCPM-Llama3-V 2.5 can be easily used in various ways: ...
                             # (3) efficient LoRA fine-tuning with only 2 V100 GPUs"; "You can train fine in colab, but if
                             # you get a K80, it's probably best to switch"
-                            r"|\bcan\s+be\s+(?:\w+\s+)?used\b|\bif\s+you\b"
+                            r"|can\s+be\s+(?:\w+\s+)?used\b|if\s+you\b"
                             # what a command needs: "To further fine-tune our Darwin-7b ..., below is a command that
                             # works on a machine with 4 A100 80G GPUs"
-                            r"|\b(?:command|script|recipe)\s+(?:that|which)\b|\bworks\s+(?:on|with)\b",
+                            r"|(?:command|script|recipe)\s+(?:that|which)\b|works\s+(?:on|with)\b)",
                             re.IGNORECASE)
 # Chinese and Japanese: "4张A100" (four A100 cards), "约4小时" (about 4 hours), "約160分" (minutes).
 # A card after its count may be named by its number alone: "6张3090", "3张TITAN"; its memory may come between: "160张40GB的A100".
