@@ -3102,3 +3102,12 @@ def test_what_one_epoch_takes_is_a_rate():
     assert "one epoch on a 24GB GPU (NVIDIA A10G) instance, took ~19 hours to train" in card.text
     assert facts.value("wall_hours") == 19
     assert _chosen_in("# m\n\n## Training\n\nThe model was trained for one epoch, which takes 3 hours.\n", "wall_hours") == 3
+
+
+@pytest.mark.parametrize("name", ["CAMeL-Lab__bert-base-arabic-camelbert-ca.md", "CAMeL-Lab__bert-base-arabic-camelbert-da.md"])
+def test_a_tpu_slice_in_brackets_after_its_kind(name):
+    # CAMeL-Lab's cards: "The model was trained on a single cloud TPU (`v3-8`) for one million steps in total."
+    card, facts = _gold(name)
+    assert "trained on a single cloud TPU (`v3-8`)" in card.text
+    assert facts.value("accelerator_count") == 1 and facts.value("hardware") == "TPU v3-8"
+    assert _chosen_in("# m\n\n## Training\n\nThe model was trained on a single V-100 GPU.\n", "hardware") == "V-100"

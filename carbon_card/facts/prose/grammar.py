@@ -89,9 +89,11 @@ _HARDWARE_RE = lazy_compile(
     rf"(?:{_FIGURE_START}({THOUSANDS}(?!\.\d)|\d{{1,6}}(?![\d.])|(?i:a\s+single|single|one|dual|twin|quad|an?(?=\s)|{_COUNT_WORDS}))\s*"
     rf"(?:x|X|×|\\{{0,2}}\*)?\s*"  # the star escaped in Markdown too: "on 8\\*V100 GPUs" (rinna's cards) renders "8*V100"
     rf"(?:(?i:local|consumer(?:-grade)?|rented|desktop|home|spare)\s+)?"  # "on single local RTX 3090 Ti", "2 rented A100s"
-    rf"(?:\d{{1,3}}\s?GB\s+)?(?:(?i:gpus?)\s*\(\s*|GPUs?\s+)?(?:\*\*)?)?"  # "a single GPU (Titan V)", "4 gpu(Tesla V100)"
+    rf"(?:\d{{1,3}}\s?GB\s+)?(?:(?i:gpus?)\s*\(\s*|GPUs?\s+|(?i:cloud\s+)?TPU\s*\(\s*`?(?=[vV]\d))?(?:\*\*)?)?"  # "a single GPU (Titan V)", "4 gpu(Tesla V100)"
     # "a **Tesla V100** GPU", "A100x16"; a GeForce card by its maker's name and number, "4 x Nvidia 4090"
-    rf"(?:\b|(?<=\d[xX×]))({_ACCEL}|(?i:NVIDIA|GeForce)(?:\s(?i:GeForce))?\s{GEFORCE_NUMBER}(?:\s?Ti)?\b)s?(?:\b|(?=[x×]\d))(?:\*\*)?"
+    # ... and a TPU's slice in brackets after its kind: "a single cloud TPU (`v3-8`)" (CAMeL-Lab's cards)
+    rf"(?:\b|(?<=\d[xX×]))({_ACCEL}|(?i:NVIDIA|GeForce)(?:\s(?i:GeForce))?\s{GEFORCE_NUMBER}(?:\s?Ti)?\b|(?<=[(`])[vV]\d[a-z]?-\d{{1,4}}(?=`?\)))"
+    rf"s?(?:\b|(?=[x×]\d))(?:\*\*)?"
     rf"(?:\s*(?:x|×)\s*(\d{{1,6}})\b)?(?:\s*(?i:GPUs?|TPUs?|chips|cards))?"
 )
 

@@ -382,11 +382,17 @@ _GEFORCE_RE = lazy_compile(rf"(?=[\dasodtqfen])(?:{_GEFORCE_COUNT}{_GEFORCE_NUMB
 _MAKER_AND_NUMBER_RE = lazy_compile(rf"(?:(?i:nvidia|geforce)\s)+({GEFORCE_NUMBER}(?:\s?Ti)?)")
 
 
+_SLICE_NAME_RE = lazy_compile(r"[vV]\d[a-z]?-\d{1,4}")
+
+
 def _card_name(name: str) -> str:
-    """An accelerator's name as the hardware table knows it: "Nvidia 4090" is the RTX 4090."""
+    """An accelerator's name as the hardware table knows it: "Nvidia 4090" is the RTX 4090, a slice named alone in
+    brackets after its kind ("cloud TPU (`v3-8`)") a TPU v3-8."""
     if name[-1:].isdigit() or name[-2:].lower() == "ti":
         if number := _MAKER_AND_NUMBER_RE.fullmatch(name):
             return _geforce(number.group(1))
+        if _SLICE_NAME_RE.fullmatch(name):  # "v3-8", not "V-100"
+            return f"TPU {name}"
     return name
 
 
