@@ -70,7 +70,7 @@ _ACCEL = (
     r"(?:(?i:NVIDIA|Tesla|AMD|Google|Cloud|Instinct|GeForce)[\s_]+)*"  # "NVIDIA_TESLA_A100": a cloud's name for it
     r"(?:(?i:G[BH]200|[ABH]-?100|A800|H800|H200|H20|B200|A10G?|A30|A40|A[2-6]000|L40S?|V-?100|P-?100|P40|K80)|L4|L20|T4"
     r"|RTX[\s-]?[A-Z]?\d{4}(?:\s?Ti)?|GTX[\s-]?\d{4}|(?i:Titan)\s?(?:RTX|Xp?|V)\b|MI\d{2,3}X?"
-    r"|TPU[\s-]?(?:Pod\s)?[vV]?\d[a-z]?(?:[- ]\d+)?|[vV]\d[a-z]?-\d{1,4}(?:\s+instance\s+of(?:\s+(?:Google|Cloud))*)?\s?TPU|Gaudi\s?\d?)"
+    r"|TPU(?:[\s-]?(?:Pod\s)?[vV]?|\s*\(\s*`?[vV](?=\d[a-z]?-\d+`?\)))\d[a-z]?(?:[- ]\d+)?|[vV]\d[a-z]?-\d{1,4}(?:\s+instance\s+of(?:\s+(?:Google|Cloud))*)?\s?TPU|Gaudi\s?\d?)"
     r"(?:[- ](?:SXM\d?|PCIe|NVL|\d+\s?GB)(?![\w]))*"
     r"(?![-_][A-Za-z]\d{3})"  # not a layout's name: RWKV's "L40-D5120" is 40 layers of width 5120
 )
@@ -89,11 +89,9 @@ _HARDWARE_RE = lazy_compile(
     rf"(?:{_FIGURE_START}({THOUSANDS}(?!\.\d)|\d{{1,6}}(?![\d.])|(?i:a\s+single|single|one|dual|twin|quad|an?(?=\s)|{_COUNT_WORDS}))\s*"
     rf"(?:x|X|×|\\{{0,2}}\*)?\s*"  # the star escaped in Markdown too: "on 8\\*V100 GPUs" (rinna's cards) renders "8*V100"
     rf"(?:(?i:local|consumer(?:-grade)?|rented|desktop|home|spare)\s+)?"  # "on single local RTX 3090 Ti", "2 rented A100s"
-    rf"(?:\d{{1,3}}\s?GB\s+)?(?:(?i:gpus?)\s*\(\s*|GPUs?\s+|(?i:cloud\s+)?TPU\s*\(\s*`?(?=[vV]\d))?(?:\*\*)?)?"  # "a single GPU (Titan V)", "4 gpu(Tesla V100)"
+    rf"(?:\d{{1,3}}\s?GB\s+)?(?:(?i:gpus?)\s*\(\s*|GPUs?\s+)?(?:\*\*)?)?"  # "a single GPU (Titan V)", "4 gpu(Tesla V100)"
     # "a **Tesla V100** GPU", "A100x16"; a GeForce card by its maker's name and number, "4 x Nvidia 4090"
-    # ... and a TPU's slice in brackets after its kind: "a single cloud TPU (`v3-8`)" (CAMeL-Lab's cards)
-    rf"(?:\b|(?<=\d[xX×]))({_ACCEL}|(?i:NVIDIA|GeForce)(?:\s(?i:GeForce))?\s{GEFORCE_NUMBER}(?:\s?Ti)?\b|(?<=[(`])[vV]\d[a-z]?-\d{{1,4}}(?=`?\)))"
-    rf"s?(?:\b|(?=[x×]\d))(?:\*\*)?"
+    rf"(?:\b|(?<=\d[xX×]))({_ACCEL}|(?i:NVIDIA|GeForce)(?:\s(?i:GeForce))?\s{GEFORCE_NUMBER}(?:\s?Ti)?\b)s?(?:\b|(?=[x×]\d))(?:\*\*)?"
     rf"(?:\s*(?:x|×)\s*(\d{{1,6}})\b)?(?:\s*(?i:GPUs?|TPUs?|chips|cards))?"
 )
 

@@ -382,7 +382,7 @@ _GEFORCE_RE = lazy_compile(rf"(?=[\dasodtqfen])(?:{_GEFORCE_COUNT}{_GEFORCE_NUMB
 _MAKER_AND_NUMBER_RE = lazy_compile(rf"(?:(?i:nvidia|geforce)\s)+({GEFORCE_NUMBER}(?:\s?Ti)?)")
 
 
-_SLICE_NAME_RE = lazy_compile(r"[vV]\d[a-z]?-\d{1,4}")
+_SLICE_IN_BRACKETS_RE = lazy_compile(r"TPU\s*\(\s*`?([vV]\d[a-z]?-\d+)")
 
 
 def _card_name(name: str) -> str:
@@ -391,8 +391,8 @@ def _card_name(name: str) -> str:
     if name[-1:].isdigit() or name[-2:].lower() == "ti":
         if number := _MAKER_AND_NUMBER_RE.fullmatch(name):
             return _geforce(number.group(1))
-        if _SLICE_NAME_RE.fullmatch(name):  # "v3-8", not "V-100"
-            return f"TPU {name}"
+        if "(" in name and (slice_name := _SLICE_IN_BRACKETS_RE.search(name)):
+            return f"TPU {slice_name.group(1)}"
     return name
 
 
