@@ -382,7 +382,6 @@ _GEFORCE_RE = lazy_compile(rf"(?=[\dasodtqfen])(?:{_GEFORCE_COUNT}{_GEFORCE_NUMB
 _MAKER_AND_NUMBER_RE = lazy_compile(rf"(?:(?i:nvidia|geforce)\s)+({GEFORCE_NUMBER}(?:\s?Ti)?)")
 
 
-_SLICE_IN_BRACKETS_RE = lazy_compile(r"TPU\s*\(\s*`?([vV]\d[a-z]?-\d+)")
 
 
 def _card_name(name: str) -> str:
@@ -391,8 +390,8 @@ def _card_name(name: str) -> str:
     if name[-1:].isdigit() or name[-2:].lower() == "ti":
         if number := _MAKER_AND_NUMBER_RE.fullmatch(name):
             return _geforce(number.group(1))
-        if "(" in name and (slice_name := _SLICE_IN_BRACKETS_RE.search(name)):
-            return f"TPU {slice_name.group(1)}"
+        if "(" in name:  # "Cloud TPU (`v3-8": a TPU's slice in brackets
+            return f"TPU {name.rpartition('(')[2].strip(' `')}"
     return name
 
 
