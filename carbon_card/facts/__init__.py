@@ -114,13 +114,14 @@ _SENTENCE_RUN_QUANTITIES = frozenset({"hardware", "accelerator_count", "wall_hou
 _BOLD_LABEL_RE = lazy_compile(r"[ \t]*(?:[-*+][ \t]+)?(\*\*|__)[^*_\n]{2,40}?:?\1[ \t]*:?[ \t]*")
 
 
-def _in_a_bold_field(card, fact: Fact) -> bool:
+def _in_a_bold_field(card: Card, fact: Fact) -> bool:
+    """Whether a fact read from a sentence is the whole value of a line's bold label."""
     line = card.line_text(fact.line) if fact.line else ""
     label = _BOLD_LABEL_RE.match(line)
     return label is not None and line.find(str(fact.text)) == label.end()
 
 
-def _unattributed_sentences(facts: list[Fact], named_size: float | None, card=None) -> list[Fact]:
+def _unattributed_sentences(facts: list[Fact], named_size: float | None, card: Card) -> list[Fact]:
     """A file that nothing marks as a model card (no front matter, no model-card section: `UNMARKED`) and whose
     model no one names (`--model-id`, a clone's Hub remote, the Hub's listing) is often a project's README, a
     docs page or a report: the hardware, time and sizes its sentences state may be any of its models' or

@@ -110,7 +110,8 @@ _MODEL_SIZE = r"\d+(?:\.\d+)?\s?[MB]"  # "175B", "1.3 B", "111M"
 # training was done on a single 16GB NVIDIA Tesla V100 GPU. For MRPC/WNLI, the models were trained for 5 epochs") or the
 # reader's ("#### Quick Start" on Yi's card: "num_train_epochs=4 can output a chat model, which takes about 20 minutes"),
 # and hardware is what runs the model ("### Hardware Requirements": "Single V100 GPU or Intel CPU").
-_EVALUATION_HEADING_RE = lazy_compile(r"#+\s*(?:\W\s*)?(?:evaluation|results|benchmarks?\b|usage|how\s+to\s+use|quick\s*start"
+_RESULTS = r"evaluation|results|benchmarks?\b"  # a heading of results: what "the final models were trained" under it means
+_EVALUATION_HEADING_RE = lazy_compile(rf"#+\s*(?:\W\s*)?(?:{_RESULTS}|usage|how\s+to\s+use|quick\s*start"
                                       rf"|(?:hardware|system|gpu)\s+requirements|{_RUNS_THE_MODEL})", re.IGNORECASE)
 # The same headings in the languages model READMEs are written in: "## 快速开始" (quick start) above "* GPU: NVIDIA
 # GeForce RTX 3090 (24GB) * 8", the author's machine. Tried only after the English ones fail, and the words of other

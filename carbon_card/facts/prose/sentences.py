@@ -65,6 +65,7 @@ from .grammar import (
     _PARAMS_RE,
     _PER_UNIT_RE,
     _RANGE_END_RE,
+    _RESULTS,
     _RUNS_THE_MODEL,
     _RUN_TOTALS,
     _SCALED,
@@ -296,17 +297,17 @@ _REFERENCES_HEADING_RE = lazy_compile(r"#+\s*(?:\W\s*)?(?:references?|bibliograp
 # Under a heading about running the model, a sentence that says the model was trained still states its training: NVIDIA's
 # BioNeMo cards write "MegaMolBART was trained with data parallelism on 64 V100 32 GB GPUs" and "The total training time
 # was approximately 120 wall-clock hours" below "## Inference:".
-_RESULTS_HEADING_RE = lazy_compile(r"#+\s*(?:\W\s*)?(?:evaluation|results|benchmarks?\b)", re.IGNORECASE)
 _RUNS_THE_MODEL_HEADING_RE = lazy_compile(rf"#+\s*(?:\W\s*)?(?:{_RUNS_THE_MODEL})", re.IGNORECASE)
 _WAS_TRAINED_RE = lazy_compile(r"\b(?:was|were)\s+(?:\w+\s+){0,2}?(?:pre-?)?trained\b|\btraining\s+(?:time|took|lasted)\b",
                                re.IGNORECASE)
-# A sentence whose subject is a variant of this model, by its name: "The Llama-SEA-LION-v2-8B-IT model was fine-tuned
-# using 8x A100-40GB" on the card of SEA-LION v2.
-# A sentence about the released models' own training, wherever it stands: "The pre-trained models provided here were
-# trained on 8xV100" under BigGAN-PyTorch's "## How To Use This Code".
+# A sentence about the released models' own training, under any heading of use but one of results: "The pre-trained
+# models provided here were trained on 8xV100" under BigGAN-PyTorch's "## How To Use This Code".
 _RELEASED_WERE_TRAINED_RE = lazy_compile(
     r"\b(?:the|our)\s+(?:(?:pre-?trained|released|provided|published|final)\s+)+(?:models?|checkpoints?|weights)\b"
     r"(?:\s+[\w-]+){0,3}?\s+(?:was|were)\s+(?:\w+\s+)?trained\b", re.IGNORECASE)
+_RESULTS_HEADING_RE = lazy_compile(rf"#+\s*(?:\W\s*)?(?:{_RESULTS})", re.IGNORECASE)
+# A sentence whose subject is a variant of this model, by its name: "The Llama-SEA-LION-v2-8B-IT model was fine-tuned
+# using 8x A100-40GB" on the card of SEA-LION v2.
 _SUBJECT = r"(?:the\s+)?([A-Za-z][\w.]*(?:-[\w.]+)+)(?:\s+model)?\s+"  # a hyphenated model name as a subject
 _FIELD_LABEL = r"(?:[a-z][a-z ]{0,30}:\s*)?"  # a subject after a field's label: "Hardware: Falcon-40B was trained on ..."
 _SUBJECT_MODEL_RE = lazy_compile(rf"\W*{_FIELD_LABEL}{_SUBJECT}(?:is|are|was|were|has\s+been)\s+(?:pre-?train|train|fine-?tun)",
@@ -380,8 +381,6 @@ _GEFORCE_RE = lazy_compile(rf"(?=[\dasodtqfen])(?:{_GEFORCE_COUNT}{_GEFORCE_NUMB
 
 
 _MAKER_AND_NUMBER_RE = lazy_compile(rf"(?:(?i:nvidia|geforce)\s)+({GEFORCE_NUMBER}(?:\s?Ti)?)")
-
-
 
 
 def _card_name(name: str) -> str:
