@@ -13,7 +13,9 @@ kind. The benefit of the doubt goes to the model card, so that no card loses its
   (Model Details, Intended Uses, Training Data, Environmental Impact, ...; an Environmental
   Impact alone does not, beside a project's sections) or it asks the climate performance model
   card's questions; otherwise a project README when it has a project's sections or set-up steps
-  (Installation, Requirements, Project structure, `git clone`, ...);
+  (Installation, Requirements, Project structure, `git clone`, ...). A model card that only its headings mark
+  (`BY_HEADINGS`), like one nothing marks (`UNMARKED`), states in its sentences the document's runs, not
+  its model's, until the model is named (`Document.sentences_are_the_models`);
 - a dataset card when its title says so ("# Dataset Card for ..."), unless its front matter
   has a model card's keys; or, with nothing that marks a model card, when its title names a
   dataset, a corpus or a benchmark and no model ("# ConceptFR dataset").
@@ -54,10 +56,19 @@ class Document(NamedTuple):
     def is_model_card(self) -> bool:
         return self.kind is DocumentKind.MODEL_CARD
 
+    @property
+    def sentences_are_the_models(self) -> bool:
+        """Whether the runs its sentences state are the model's: not on a file that, without front matter, only its
+        headings mark as a model card, or nothing does (a repository's README often describes several models)."""
+        return self is not UNMARKED and self is not BY_HEADINGS
+
 
 MODEL_CARD = Document(DocumentKind.MODEL_CARD, "")
 UNMARKED = Document(DocumentKind.MODEL_CARD, "nothing marks it as a model card, nor as anything else")
 """A model card by the benefit of the doubt: no front matter, no model-card section, no project's."""
+BY_HEADINGS = Document(DocumentKind.MODEL_CARD, "no front matter, but a model card's sections")
+"""A model card by its headings alone ("## Model Details", "## How to use"): no front matter, no model card's file
+name, no model files beside it, no model named for it."""
 
 # Front matter keys only a model card has, and those only a dataset card or a Space has.
 _MODEL_KEYS = {"model-index", "co2_eq_emissions", "pipeline_tag", "library_name", "base_model", "base_model_relation",
@@ -158,7 +169,7 @@ def document_kind(card: Card, folder: str | os.PathLike | None = None, names: Co
     impact_only = None
     for section in sections:
         if not _IMPACT_RE.search(section):
-            return MODEL_CARD
+            return BY_HEADINGS
         impact_only = section
     if "how much co2" in card.body_lower and _CLIMATE_QUESTIONS_RE.search(card.body):
         return MODEL_CARD
@@ -170,7 +181,7 @@ def document_kind(card: Card, folder: str | os.PathLike | None = None, names: Co
     project = next((heading for heading in headings if _PROJECT_SECTION_RE.match(heading)), None)
     step = _project_step(card)
     if impact_only is not None and project is None and step is None:
-        return MODEL_CARD
+        return BY_HEADINGS
     if any(_CARD_SECTION_ELSEWHERE_RE.search(heading) for heading in headings):
         # A model's README in another language ("## 模型介绍" beside "## 安装"): a model card, its sentences the
         # document's as on an unmarked one (a repository's README often describes several models).

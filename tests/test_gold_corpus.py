@@ -10,7 +10,7 @@ from conftest import CORPUS
 
 from carbon_card.assessment import assess
 from carbon_card.card import parse_card, read_card
-from carbon_card.document import DocumentKind, document_kind
+from carbon_card.document import BY_HEADINGS, DocumentKind, document_kind
 from carbon_card.estimate import estimate
 from carbon_card.facts import Listing, gather
 from carbon_card.facts.base import Reading
@@ -86,6 +86,17 @@ def _gold(name, model_id=None):
     """A gold card and its facts (this model named `model_id`, when given)."""
     card = read_card(GOLD / "cards" / name)
     return card, gather(card, None, model_id)
+
+
+def _named(name):
+    """A gold card and its facts with its model named, as `--model-id` names it: by its Hub id, else, on a file without
+    front matter that only its headings mark as a model card, by its repository's name (such a file's sentences state
+    the document's runs until its model is named: `Document.sentences_are_the_models`)."""
+    row = next(row for row in _rows("index.tsv") if row["file"] == name)
+    if row["model_id"]:
+        return _gold(name, row["model_id"])
+    card, facts = _gold(name)
+    return (card, facts) if document_kind(card).sentences_are_the_models else _gold(name, row["repository"].split("/")[1])
 
 
 def test_a_training_regime_is_a_precision_not_a_training_type():
@@ -176,7 +187,7 @@ def test_a_table_of_the_corpora_s_token_counts_names_no_model():
 def test_the_prose_of_a_row_s_second_cell_is_read_as_sentences():
     # "| **Carbon Footprint** | Pretraining utilized a cumulative 7680 GPU hours of computation on hardware of type
     # V100 (TDP of 250W-400W). Estimated total emissions were 0.89184 tCO2eq. ... |" (an Azure model card's table)
-    _, facts = _gold("Azure__azureml-assets__assets_models_system_medimageinsight_description.md")
+    _, facts = _named("Azure__azureml-assets__assets_models_system_medimageinsight_description.md")
     assert facts.best("emissions").value == pytest.approx(891_840)
     assert facts.best("accelerator_hours").value == 7680
 
@@ -420,7 +431,7 @@ def test_what_the_reader_s_own_run_will_take_is_not_this_model_s():
 
 def test_korean_days_and_not_a_date_s_day():
     # "TPU `v3-8` 을 이용해 약 10일 학습을 진행했고" (trained about 10 days on a TPU v3-8); "5월 10일" is a date.
-    card, facts = _gold("Beomi__KcELECTRA__README.md")
+    card, facts = _named("Beomi__KcELECTRA__README.md")
     assert "약 10일 학습을 진행했고" in card.text and facts.value("wall_hours") == 240
     dated = parse_card("---\nlicense: mit\n---\n## 학습\n\n2021년 5월 10일 공개. GPU로 약 3시간 학습했습니다.\n")
     assert gather(dated).value("wall_hours") == 3
@@ -527,9 +538,10 @@ def test_a_tpu_version_after_a_hyphen_and_a_sentence_that_goes_on_about_the_trai
     # google/siglip-large-patch16-384: "The model was trained on 16 TPU-v4 chips for three days." (TPU-v4 as TPU v4);
     # budecosystem/genz-13b-v2: "We performed a full-parameter fine-tuning ... This was carried out on 4 A100 80GB
     # GPUs": the sentence's "This" is the fine-tuning of the one before; "We evaluated it. This was ..." is not.
-    assert _chosen_where("google__siglip-large-patch16-384.md", "trained on 16 TPU-v4 chips", "accelerator_count") == 16
+    assert _chosen_where("google__siglip-large-patch16-384.md", "trained on 16 TPU-v4 chips", "accelerator_count",
+                         "google/siglip-large-patch16-384") == 16
     assert _chosen_where("budecosystem__genz-13b-v2.md", "(SFT). This was carried out on 4 A100 80GB GPUs",
-                         "accelerator_count") == 4
+                         "accelerator_count", "budecosystem/genz-13b-v2") == 4
     assert _chosen_in("We evaluated it. This was carried out on 4 A100 80GB GPUs.\n", "accelerator_count") is None
 
 
@@ -1033,7 +1045,7 @@ def test_a_model_the_user_names_or_the_hub_lists_marks_a_model_card(tmp_path):
     ("csarron__bert-base-uncased-squad-v1.md", "wall_hours", 2),  # "It took about 2 hours" under "### Fine-tuning"
 ])
 def test_durations_and_counts_as_real_cards_state_them(name, quantity, value):
-    fact = _gold(name)[1].best(quantity)
+    fact = _named(name)[1].best(quantity)
     assert (fact.value if fact is not None else None) == value
 
 
@@ -1537,7 +1549,7 @@ def test_totals_written_as_equations_in_the_label_s_unit():
     # Tesla V100 GPU."; "我们在2个带有16个40GB A100 GPU的DGX结点上 ..." (Chinese has no plural: "GPU的" is no singular).
     ("boun-tabi-LMG__TURNA.md", None, "accelerator_count", 1),
     ("Shushant__nepaliBERT.md", None, "accelerator_count", 1),
-    ("IDEA-CCNL__Yuyuan-Bart-139M.md", None, "accelerator_count", 16),
+    ("IDEA-CCNL__Yuyuan-Bart-139M.md", "IDEA-CCNL/Yuyuan-Bart-139M", "accelerator_count", 16),
     # Newer accelerators, minutes, hardware under a training heading: "We've trained our model using
     # [SpecForge](...) on 8xH200 within 10 hours."; "Fine-tuning the [google/gemma-2-9b-it](...) ... takes around
     # 100 mins to finish on 8xH100 GPUs."; under "## Pre-training details": "We were able to use a single Google
@@ -1649,9 +1661,9 @@ def test_totals_written_as_equations_in_the_label_s_unit():
     # GPUs", "with 8 TPU cores" (counted as the corpus counts "TPUv3 (8 cores)"), "It takes about 3 hours in a P-100 GPU".
     ("EMBO__sd-smallmol-roles.md", None, "accelerator_count", 4),
     ("NousResearch__Nous-Hermes-13b.md", None, "accelerator_count", 8),
-    ("facebook__esm-1b.md", None, "accelerator_count", 128),
+    ("facebook__esm-1b.md", "facebook/esm-1b", "accelerator_count", 128),
     ("aliosm__ai-soco-cpp-roberta-small.md", None, "accelerator_count", 8),
-    ("martin-ha__toxic-comment-model.md", None, "accelerator_count", 1),
+    ("martin-ha__toxic-comment-model.md", "martin-ha/toxic-comment-model", "accelerator_count", 1),
     # A part is not the model's size: "It only has 22M backbone parameters with a vocabulary containing 128K tokens
     # which introduces 48M parameters in the Embedding layer."
     ("microsoft__deberta-v3-xsmall.md", None, "params", None),
@@ -2128,7 +2140,7 @@ def test_advice_and_a_quick_starts_run_are_no_training():
 def test_a_heading_on_the_bodys_first_line_is_the_sections_heading():
     # marcospaulo/pokemon-card-recognition's wiki page "Training Guide" starts its body with "# Training Guide"; its
     # "> **Instance**: ml.g4dn.xlarge (NVIDIA T4)" (line 4) is then read under a training heading.
-    card, facts = _gold("marcospaulo__pokemon-card-recognition__wiki_Development_Training.md")
+    card, facts = _named("marcospaulo__pokemon-card-recognition__wiki_Development_Training.md")
     assert card.body.startswith("# Training Guide")
     assert ("NVIDIA T4", 4) in [(f.value, f.line) for f in facts.all("hardware")]
 
@@ -2264,7 +2276,7 @@ def test_a_field_of_tpu_cores_counts_them():
     ("HuggingFaceH4__zephyr-orpo-141b-A35b-v0.1.md", 141e9),
 ])
 def test_a_mixtures_total_parameters_are_its_size_and_those_per_token_its_active_ones(name, size):
-    card, facts = _gold(name)
+    card, facts = _named(name)
     assert facts.value("params") == size
 
 
@@ -2305,7 +2317,7 @@ def test_no_estimate_is_written_where_the_card_states_a_figure_without_its_unit(
     ("NVIDIA__bionemo-framework__docs_docs_models_prott5nv.md", 224),
 ])
 def test_a_sentence_that_says_the_model_was_trained_states_it_under_an_inference_heading(name, count):
-    card, facts = _gold(name)
+    card, facts = _named(name)
     assert "## Inference:" in card.text and facts.value("accelerator_count") == count
 
 
@@ -2322,8 +2334,24 @@ def test_hardware_under_an_inference_heading_is_still_what_runs_the_model():
     "flax-community__roberta-base-mr.md",
 ])
 def test_the_cores_counted_beside_a_tpu_slice_are_the_count(name):
-    card, facts = _gold(name)
+    card, facts = _named(name)
     assert "**8 v3 TPU cores**" in card.text and facts.value("accelerator_count") == 8
+
+
+def test_the_sentences_of_a_file_that_only_headings_mark_as_a_model_card_state_the_documents_runs():
+    # lllyasviel/ControlNet-v1-1-nightly's README has no front matter, and only its headings ("## How to use"...)
+    # mark it as a model card; it describes fourteen models. "we used a fund to train it on a machine with 8 Nvidia
+    # A100 80G ... for 3 days" (line 156) is its Canny model's: the document's run until a model is named.
+    card, facts = _gold("lllyasviel__ControlNet-v1-1-nightly__README.md")
+    assert document_kind(card) is BY_HEADINGS and "a machine with 8 Nvidia A100 80G" in card.text.splitlines()[155]
+    assert facts.value("accelerator_count") is None and facts.value("wall_hours") is None
+    assert [(f.value, f.line) for f in facts.all("accelerator_count", scope="document")][:1] == [(8, 156)]
+    assert gather(card, None, "lllyasviel/ControlNet-v1-1-nightly").value("accelerator_count") == 8
+    # The same sentence under the same heading is the model's in a file with front matter, or named as a model card.
+    text = "# m\n\n## Model Details\n\nThe model was trained on 8 A100 GPUs for 3 days.\n"
+    assert gather(parse_card(text, "m/README.md")).value("accelerator_count") is None
+    assert gather(parse_card("---\nlicense: mit\n---\n" + text, "m/README.md")).value("accelerator_count") == 8
+    assert gather(parse_card(text, "m/MODEL_CARD.md")).value("accelerator_count") == 8
 
 
 def test_a_tpu_slice_alone_is_one_board():
@@ -2994,7 +3022,7 @@ def test_a_geforce_number_after_its_makers_name_is_the_card():
     # MicroLlama's README: "I have spent $280 on compute using 4 x Nvidia 4090 on Vast.ai ..." (line 21); its news
     # item of another model, "The MicroLaVa model contains only 700M parameters in total and can be pre-trained and
     # fine-tuned on a single Nvidia RTX 4090" (line 32), says what that model allows, not what trained this one.
-    card, facts = _gold("keeeeenw__MicroLlama__README.md")
+    card, facts = _named("keeeeenw__MicroLlama__README.md")
     assert "using 4 x Nvidia 4090 on" in card.text.splitlines()[20]
     assert "can be pre-trained and fine-tuned on a single Nvidia RTX 4090" in card.text.splitlines()[31]
     assert facts.value("accelerator_count") == 4
@@ -3038,7 +3066,7 @@ def test_a_total_training_time_across_ablations_is_no_runs():
 def test_the_released_models_training_under_a_usage_heading_is_the_training():
     # BigGAN-PyTorch's README, under "## How To Use This Code": "The pre-trained models provided here were trained on
     # 8xV100 (16GB VRAM each)". The heading's other figures are the reader's ("On 8xV100 ... this script takes 15 days").
-    card, facts = _gold("ajbrock__BigGAN-PyTorch__README.md")
+    card, facts = _named("ajbrock__BigGAN-PyTorch__README.md")
     assert "The pre-trained models provided here were trained on 8xV100" in card.text
     assert facts.value("accelerator_count") == 8
     assert facts.value("wall_hours") is None
