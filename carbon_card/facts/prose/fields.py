@@ -360,6 +360,8 @@ class _FieldReaders:
 
     def _field_figures(self, kind: str, label: str, value: str, start: int) -> bool:
         note = f"field '{label}'"
+        if value[-1:] == "." and value[-2:-1] != ".":
+            value = value[:-1].rstrip()  # the sentence's full stop, no part of the value: "- **Parameters**: ~86M."
         if value[:1] == "[" and value[-1:] == "]":
             value = value[1:-1].strip()  # the template's brackets filled in: "- **Hours used:** [29.8 hours]"
         if kind == "emissions":

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from ..._regex import lazy_compile
 from ...card import LINE_BREAK_RE, Card, word_positions
-from ...markdown import prose_segments
+from ...markdown import hidden_spans, inside, prose_segments
 from ...units import numbers_as_written_in, parse_count
 from ..attribution import base_row_words, without_owner
 from ..base import AGREEMENT, Fact, FactProblem, Reading
@@ -80,9 +80,15 @@ def facts_from_prose(card: Card, model_name: str | None = None,
 
 
 def first_heading(card: Card) -> str | None:
-    """The card's title (first level-1 heading), often the model's name."""
-    match = _H1_RE.search(card.body)
-    return match.group(1).strip() if match else None
+    """The card's title (first level-1 heading), often the model's name; not a comment of a code block ("# 单轮数据格式"
+    in Tencent-Hunyuan-Large's Chinese README, "# Load the model") nor of an HTML comment, which the Hub renders as none."""
+    hidden = None
+    for match in _H1_RE.finditer(card.body):
+        if hidden is None:
+            hidden = hidden_spans(card.body)
+        if not inside(match.start(), hidden):
+            return match.group(1).strip()
+    return None
 
 
 # The words of a run's label that name its stage, not its model ("IDEFICS-9b pretraining").
