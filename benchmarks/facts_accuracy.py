@@ -2,7 +2,9 @@
 
 The gold corpus (`tests/corpus/gold`: 719 real cards, each annotated by reading it, see its
 README) is laid out as model folders, `<card>/<model name>/README.md`, so that the folder names
-the model as a clone of its repository would. The real CLI then runs three times over it:
+the model as a clone of its repository would; a file its repository names as a model card (`MODEL_CARD.md`,
+`docs/model_card.md`, `Stable_Diffusion_v1_Model_Card.md`) keeps that name, which says what it is, and is included
+in the walk (`--extend-include`). The real CLI then runs three times over it:
 `check --format json` (the facts carbon-card chooses and its findings), `check --fix` and
 `check --fix --unsafe-fixes` on copies (the blocks it would write). Printed per split (`tune`,
 the cards a reader may be changed against; `validation`, the batches gathered after the readers
@@ -97,12 +99,27 @@ def lay_out(cards: list[dict], into: Path, as_clones: bool = False) -> dict[str,
         name = re.sub(r"[^A-Za-z0-9._-]", "_", name)
         folder = into / Path(card["file"]).stem / name
         folder.mkdir(parents=True)
-        shutil.copyfile(GOLD / "cards" / card["file"], folder / "README.md")
+        file_name = _file_name(card["path"])
+        shutil.copyfile(GOLD / "cards" / card["file"], folder / file_name)
         if as_clones and card["model_id"].count("/") == 1:
             (folder / ".git").mkdir()
             (folder / ".git" / "config").write_text(f'[remote "origin"]\n\turl = https://huggingface.co/{card["model_id"]}\n')
-        by_path[str((folder / "README.md").relative_to(into))] = card
+        by_path[str((folder / file_name).relative_to(into))] = card
     return by_path
+
+
+_CARD_FILE_NAME_RE = re.compile(r"model[\s_-]?card", re.IGNORECASE)
+# The walk takes README.md files and these: the names of model-card files as `_file_name` writes them.
+CARD_FILES = ("--extend-include", "*[Mm][Oo][Dd][Ee][Ll]*[Cc][Aa][Rr][Dd]*.md")
+
+
+def _file_name(path: str) -> str:
+    """The card's file name in the layout: README.md, or the name of a model-card file (with `.md` in lower case)."""
+    name = Path(path).name
+    if not _CARD_FILE_NAME_RE.search(name):
+        return "README.md"
+    stem = name[: -len(Path(name).suffix)] if Path(name).suffix else name
+    return stem + ".md"
 
 
 def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
@@ -245,13 +262,13 @@ def evaluate(cards: list[dict], split: str, show: bool, by_reading: bool = False
     try:
         base = work / "check"
         by_path = lay_out(cards, base, as_clones)
-        result = cli("check", "--format", "json", "--fail-on", "never", ".", cwd=base)
+        result = cli("check", *CARD_FILES, "--format", "json", "--fail-on", "never", ".", cwd=base)
         records = {os.path.normpath(r["path"]): r for r in json.loads(result.stdout)}
         fixed = {}
         for name, flags in (("safe", ()), ("unsafe", ("--unsafe-fixes",))):
             copy = work / name
             shutil.copytree(base, copy)
-            cli("check", "--fix", *flags, "--fail-on", "never", "-q", ".", cwd=copy)
+            cli("check", *CARD_FILES, "--fix", *flags, "--fail-on", "never", "-q", ".", cwd=copy)
             fixed[name] = copy
         report(cards, by_path, records, fixed, base, split, show, by_reading, parts)
     finally:

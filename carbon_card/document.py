@@ -8,7 +8,8 @@ kind. The benefit of the doubt goes to the model card, so that no card loses its
 
 - front matter: a model card's, unless its keys are only a dataset card's (and its folder holds no model files), a
   Space's or a web page's (the Hub's blog: "title", "authors", "thumbnail"; a docs site's "sidebar_position");
-- without front matter, a model card when its file is named as one (`model_card.md`), its
+- without front matter, a model card when its file or its folder is named as one (`model_card.md`,
+  `docs/model_cards/x.md`), its
   folder holds model files (`config.json`, weights), a heading names a model-card section
   (Model Details, Intended Uses, Training Data, Environmental Impact, ...; an Environmental
   Impact alone does not, beside a project's sections) or it asks the climate performance model
@@ -159,8 +160,8 @@ def document_kind(card: Card, folder: str | os.PathLike | None = None, names: Co
         return Document(DocumentKind.DATASET_CARD, "its title says it is a dataset card")
     if card.yaml_span is not None or card.problem is not None and card.problem.kind != "missing":
         return MODEL_CARD  # a front matter the author meant, even if broken: the rules say what is wrong
-    if _CARD_NAME_RE.search(os.path.basename(card.path)):
-        return MODEL_CARD
+    if _CARD_NAME_RE.search(os.path.basename(card.path)) or _CARD_NAME_RE.search(os.path.basename(os.path.dirname(card.path))):
+        return MODEL_CARD  # "MODEL_CARD.md", "docs/model_cards/gatv2-case-encoder.md": named as a model card
     if folder is not None and _holds_model_files(folder, names):
         return MODEL_CARD
     sections = (heading for heading in headings if _CARD_SECTION_RE.search(heading))

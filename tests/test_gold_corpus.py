@@ -2385,6 +2385,18 @@ def test_sizes_with_the_scales_and_words_of_other_languages():
     assert {text: _chosen_in(text + "\n", "params") for text in sentences} == sentences
 
 
+def test_a_file_in_a_folder_of_model_cards_is_a_model_card(tmp_path):
+    # graph2text-aml's docs/model_cards/gatv2-case-encoder.md has no front matter: its folder says it is a model card, so
+    # "Hardware: 1 × RTX 2050 (4 GB)" in its sentence is its run; the same file elsewhere is marked by headings only.
+    text = (GOLD / "cards" / "MobsLInep__graph2text-aml__docs_model_cards_gatv2-case-encoder.md").read_bytes()
+    for folder, count in (("model_cards", 1), ("notes", None)):
+        path = tmp_path / folder / "gatv2-case-encoder.md"
+        path.parent.mkdir()
+        path.write_bytes(text)
+        card = read_card(path)
+        assert "Hardware: 1 × RTX 2050 (4 GB)" in card.text and gather(card).value("accelerator_count") == count
+
+
 def test_a_tpu_slice_alone_is_one_board():
     # w11wo/lao-roberta-base: "All training was done on a TPUv3-8": one board, as the corpus counts a slice.
     card = parse_card("---\nlicense: mit\n---\nAll training was done on a TPUv3-8, provided by the TPU Research Cloud.\n")
