@@ -160,7 +160,7 @@ def document_kind(card: Card, folder: str | os.PathLike | None = None, names: Co
         return Document(DocumentKind.DATASET_CARD, "its title says it is a dataset card")
     if card.yaml_span is not None or card.problem is not None and card.problem.kind != "missing":
         return MODEL_CARD  # a front matter the author meant, even if broken: the rules say what is wrong
-    if _CARD_NAME_RE.search(os.path.basename(card.path)) or _CARD_NAME_RE.search(os.path.basename(os.path.dirname(card.path))):
+    if any(_CARD_NAME_RE.search(os.path.basename(path)) for path in (card.path, os.path.dirname(card.path))):
         return MODEL_CARD  # "MODEL_CARD.md", "docs/model_cards/gatv2-case-encoder.md": named as a model card
     if folder is not None and _holds_model_files(folder, names):
         return MODEL_CARD

@@ -206,20 +206,12 @@ _SCALE = {
     "万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8,  # Chinese and Japanese: "2.75亿" parameters is 275M
     "억": 1e8, "조": 1e12,  # Korean: "140억 개의 파라메터" is 14B
     "тыс": 1e3, "млн": 1e6, "млрд": 1e9, "трлн": 1e12,  # Russian: "125 млн параметров" is 125M
-    # French, German, Italian, Polish, Turkish, Portuguese, Vietnamese: "109 milliards de paramètres", "8 milyar
-    # parametreli". Not Spanish: "7.000 millones" writes its thousands with a dot, which reads as a decimal point.
-    "milliard": 1e9, "milliards": 1e9, "milliarde": 1e9, "milliarden": 1e9, "miliardi": 1e9, "miliard": 1e9,
-    "miliarda": 1e9, "miliardy": 1e9, "miliardów": 1e9, "milyar": 1e9, "bilhão": 1e9, "bilhões": 1e9, "tỷ": 1e9,
-    "millionen": 1e6, "milioni": 1e6, "milyon": 1e6, "milhão": 1e6, "milhões": 1e6, "triệu": 1e6,
 }
 SCALE_CHARACTERS = "万萬亿億억조"
 """The scales of `_SCALE` written as one character (Chinese, Japanese and Korean), for the readers' patterns."""
 RUSSIAN_SCALES = "тыс|млн|млрд|трлн"
 """The Russian scales of `_SCALE`, as a pattern's alternatives."""
-OTHER_SCALES = "milliard(?:s|en?)?|miliard(?:a|i|y|ów)?|milyar|bilh(?:ão|ões)|tỷ|millionen|milioni|milyon|milh(?:ão|ões)|triệu"
-"""The scales of `_SCALE` in other languages written with Latin letters, as a pattern's alternatives (whole words)."""
-_COUNT_RE = lazy_compile(rf"\s*~?\s*({_NUMBER})\s*({OTHER_SCALES}|[a-z]*|[{SCALE_CHARACTERS}]|(?:{RUSSIAN_SCALES})(?=\.?\s*$))\.?\s*",
-                         re.IGNORECASE)
+_COUNT_RE = lazy_compile(rf"\s*~?\s*({_NUMBER})\s*([a-z]*|[{SCALE_CHARACTERS}]|(?:{RUSSIAN_SCALES})(?=\.?\s*$))\.?\s*", re.IGNORECASE)
 
 
 def parse_count(text: str) -> float:

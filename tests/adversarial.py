@@ -151,11 +151,10 @@ PIECES = {
                                                 "4 gpu(Tesla V100).\n| Resource | CO₂ equivalent (estimate) |\n|---|---|\n"
                                                 "| Colab T4 inference (ablations) | ~5g CO₂ |\n**Infrastructure**: 4x "
                                                 "Tesla v100\n",
-    # The twenty-second session's: sizes in other languages' scales and words, thousands separated by dots, a field's
-    # full stop, a title in a code block, and a folder-less run of one file's headings.
-    "sizes in other languages and dotted thousands": "## Model Details\nUn modèle de 109 milliards de paramètres, 8 milyar "
-                                                     "parametreli, 約68.7億パラメータ, 3890亿总参数, 50M tham số.\n- "
-                                                     "**Parameters:** 13.444.287.\n```python\n# 单轮数据格式\n```\n1.234.567.",
+    # The twenty-second session's: a Chinese total, thousands separated by dots, a field's full stop, a title in a code
+    # block, under a model card's heading without front matter.
+    "a chinese total and dotted thousands": "## Model Details\n拥有3890亿总参数和520亿激活参数, 8 milyar parametreli.\n- "
+                                            "**Parameters:** 13.444.287.\n```python\n# 单轮数据格式\n```\n1.234.567.",
 }
 
 

@@ -12,7 +12,6 @@ from ...units import (
     FIGURE,
     GEFORCE_NUMBER,
     NUMBER_WORDS,
-    OTHER_SCALES,
     RUSSIAN_SCALES,
     SCALE_CHARACTERS,
     THOUSANDS,
@@ -46,16 +45,14 @@ _MASS_RE = lazy_compile(_MASS, re.IGNORECASE)
 
 _ENERGY_RE = lazy_compile(rf"{_NUMBER_START}({_NUM})\s*\**\s*(kWh|MWh|GWh|Wh)\b", re.IGNORECASE)
 _LABEL_ENERGY_UNIT_RE = lazy_compile(r"\b(kWh|MWh|GWh)\b", re.IGNORECASE)
-_SCALE = rf"(?:[kKMBT](?![a-zA-Z])|thousand|million|billion|trillion|[{SCALE_CHARACTERS}]|(?:{RUSSIAN_SCALES})\.?|(?:{OTHER_SCALES})(?!\w))"
+_SCALE = rf"(?:[kKMBT](?![a-zA-Z])|thousand|million|billion|trillion|[{SCALE_CHARACTERS}]|(?:{RUSSIAN_SCALES})\.?)"
 _SCALED = rf"{_NUM}\s*{_SCALE}?"
 _TOKENS_RE = lazy_compile(rf"{_NUMBER_START}({_SCALED})\s*(?:of\s+)?(?:training\s+)?tokens\b", re.IGNORECASE)
 # "7B parameters", "a 2B-parameter model", "the **1.5B parameter** version", "**1.3 billion** parameters".
 # "It has **502.7** million parameters" (the scale after the bold number); "1300 亿个参数", "一个70亿参数的模型", "3890亿总参数" (total): the
 # count before the word in Chinese, glued to the characters before it (Chinese writes no space); Korean's scale with its
-# counter: "140억 개의 파라메터" (Orion-14B's Korean README); Japanese after its scale: "約68.7億パラメータ". Other
-# languages' words, after "de" or "di" in some: "109 milliards de paramètres", "13b de parâmetros", "8 milyar
-# parametreli", "50M tham số", "7 Milliarden Parameter".
-_PARAMS_RE = lazy_compile(rf"(?=\d)(?:{_FIGURE_START}|(?<=[\u3000-\u9fff]))({_SCALED})(?:(?<=[kKMBT])\s+(?:thousand|million|billion|trillion)|(?<=\d)\*\*\s*(?P<scale>thousand|million|billion|trillion))?\**(?:[ \t]*(?:\r?\n)?[ \t]*|-)(?:(?:trainable\s+|free\s+|total\s+)?(?:parameter[sn]?|params)\b|(?<=[万萬亿億])(?:个|個)?(?:总|總)?(?:参数|參數)|(?<=[万萬亿億])の?パラメータ|(?<=[억조])\s*(?:개의?\s*)?(?:파라미터|파라메터)|параметр|(?:d[ei]\s+)?(?:paramètres|parámetros|parâmetros|parametri|parametre|parametr(?:ów|y))|tham\s+số)", re.IGNORECASE)
+# counter: "140억 개의 파라메터" (Orion-14B's Korean README).
+_PARAMS_RE = lazy_compile(rf"(?=\d)(?:{_FIGURE_START}|(?<=[\u3000-\u9fff]))({_SCALED})(?:(?<=[kKMBT])\s+(?:thousand|million|billion|trillion)|(?<=\d)\*\*\s*(?P<scale>thousand|million|billion|trillion))?\**(?:[ \t]*(?:\r?\n)?[ \t]*|-)(?:(?:trainable\s+|free\s+|total\s+)?(?:parameters?|params)\b|(?<=[万萬亿億])(?:个|個)?(?:总|總)?(?:参数|參數)|(?<=[억조])\s*(?:개의?\s*)?(?:파라미터|파라메터)|параметр)", re.IGNORECASE)
 
 
 # A count of several in words: "four Nvidia Tesla v100 GPUs", "on four GPUs".

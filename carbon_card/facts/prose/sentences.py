@@ -454,7 +454,7 @@ _SENTENCE_PATTERNS = (
     (_ENERGY_RE, ("kwh", "mwh", "gwh")),
     (_ACCEL_HOURS_RE, ("hour",)),
     (_TOKENS_RE, ("tokens",)),
-    (_PARAMS_RE, ("param", "参数", "參數", "параметр", "파라미터", "파라메터", "パラメータ", "parám", "parâm", "tham số")),
+    (_PARAMS_RE, ("param", "参数", "參數", "параметр", "파라미터", "파라메터")),
     (_PARAMS_STATED_RE, ("param", "パラメータ", "파라미터", "参数")),
     (_PUE_RE, ("pue",)),
     (_PUE_IN_POWER_RE, ("power usage",)),
