@@ -46,6 +46,8 @@ from pathlib import Path
 
 import yaml
 
+from carbon_card.document import _CARD_NAME_RE
+
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "tests" / "corpus" / "gold"
 TOLERANCE = {"emissions": 0.02, "accelerator_count": 0.0, "hours": 0.02, "params": 0.05, "energy": 0.02}
@@ -108,18 +110,15 @@ def lay_out(cards: list[dict], into: Path, as_clones: bool = False) -> dict[str,
     return by_path
 
 
-_CARD_FILE_NAME_RE = re.compile(r"model[\s_-]?card", re.IGNORECASE)
 # The walk takes README.md files and these: the names of model-card files as `_file_name` writes them.
 CARD_FILES = ("--extend-include", "*[Mm][Oo][Dd][Ee][Ll]*[Cc][Aa][Rr][Dd]*.md")
 
 
 def _file_name(path: str) -> str:
-    """The card's file name in the layout: README.md, or the name of a model-card file (with `.md` in lower case)."""
-    name = Path(path).name
-    if not _CARD_FILE_NAME_RE.search(name):
-        return "README.md"
-    stem = name[: -len(Path(name).suffix)] if Path(name).suffix else name
-    return stem + ".md"
+    """The card's file name in the layout: README.md, or the name of a model-card file as carbon-card tells one
+    (`document._CARD_NAME_RE`), with `.md` in lower case."""
+    name = Path(path)
+    return name.stem + ".md" if _CARD_NAME_RE.search(name.name) else "README.md"
 
 
 def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:

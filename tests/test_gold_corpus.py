@@ -3,6 +3,7 @@ makes any stage raise; what carbon-card gets right on it is measured by
 benchmarks/facts_accuracy.py, not asserted here."""
 
 import csv
+import functools
 import math
 
 import pytest
@@ -77,9 +78,16 @@ def _chosen_in(text, quantity):
     return gather(parse_card("---\nlicense: mit\n---\n" + text)).value(quantity)
 
 
+@functools.cache
+def _index():
+    """The index's rows by card, read once for the tests that look a card up."""
+    return {row["file"]: row for row in _rows("index.tsv")}
+
+
 def _hub_id(name):
     """The Hub id the index gives a card (None without one): what the audit and a clone's remote name."""
-    return next((row["model_id"] or None for row in _rows("index.tsv") if row["file"] == name), None)
+    row = _index().get(name)
+    return row["model_id"] or None if row else None
 
 
 def _gold(name, model_id=None):
@@ -92,11 +100,10 @@ def _named(name):
     """A gold card and its facts with its model named, as `--model-id` names it: by its Hub id, else, on a file without
     front matter that only its headings mark as a model card, by its repository's name (such a file's sentences state
     the document's runs until its model is named: `Document.sentences_are_the_models`)."""
-    row = next(row for row in _rows("index.tsv") if row["file"] == name)
-    if row["model_id"]:
-        return _gold(name, row["model_id"])
-    card, facts = _gold(name)
-    return (card, facts) if document_kind(card).sentences_are_the_models else _gold(name, row["repository"].split("/")[1])
+    row = _index()[name]
+    card = read_card(GOLD / "cards" / name)
+    model_id = row["model_id"] or (None if document_kind(card).sentences_are_the_models else row["repository"].split("/")[1])
+    return card, gather(card, None, model_id)
 
 
 def test_a_training_regime_is_a_precision_not_a_training_type():
@@ -2627,8 +2634,7 @@ def test_a_name_s_figure_the_card_says_counts_data_is_no_size():
     "cardiffnlp__twitter-roberta-base-2021-124m.md",
 ])
 def test_a_hash_or_a_dated_count_in_a_name_is_no_size(name):
-    model_id = next(row["model_id"] for row in _rows("index.tsv") if row["file"] == name)
-    facts = gather(read_card(GOLD / "cards" / name), model_name=model_id)
+    facts = gather(read_card(GOLD / "cards" / name), model_name=_index()[name]["model_id"])
     assert not facts.all("params") and not facts.all("params_active")
     assert not next(row["params"] for row in _rows("annotations.tsv") if row["file"] == name)
 
