@@ -21,10 +21,16 @@ changed;
   values the annotation does not state at all).
 
     python benchmarks/facts_accuracy.py [--split tune|validation|fresh|all] [--parts A8,B8] [--show] [--as-clones]
+                                        [--by-reading] [--second-reader]
 
 `--as-clones` puts each card whose Hub id is known in a git clone of its repository, as a
 pre-commit run or the Action sees it (the audit knows the id too): the id then names the model,
 where the plain layout has only a folder's name.
+
+`--second-reader` adds, on the cards annotated twice (`second_pass.tsv`), the second annotation's recall and
+precision next to carbon-card's, judged by the same rules: how far an independent careful reader of the same cards
+agrees with the annotation. Where the two readers differed, the annotation was adjudicated, sometimes to the second
+reader's value, so its figures are an upper bound of a second reader's.
 
 `--show` lists each miss and contradiction, for the tune split only unless `--split` says
 otherwise: looking at the validation split's cases while changing a reader defeats it.
@@ -69,6 +75,12 @@ def load() -> list[dict]:
 
     index, annotations = rows("index.tsv"), rows("annotations.tsv")
     return [{**index[name], **annotations[name]} for name in sorted(index)]
+
+
+def load_second_pass() -> dict[str, dict]:
+    """The second, independent annotations of a sample of the cards, by file."""
+    with open(GOLD / "second_pass.tsv", newline="", encoding="utf-8") as handle:
+        return {row["file"]: row for row in csv.DictReader(handle, delimiter="\t")}
 
 
 # Batch 2's validation cards: `fresh` is every later one, gathered while the readers were changed against other
@@ -138,6 +150,59 @@ def chosen(record: dict, quantity: str, origins: tuple[str, ...] | None = None) 
     if fact is None or origins is not None and fact["origin"] not in origins:
         return None
     return number(fact["value"]) if not isinstance(fact["value"], (int, float)) else float(fact["value"])
+
+QUANTITIES = ("emissions", "accelerator_count", "hours", "params")
+COLUMNS = {"emissions": "own_emissions_g", "accelerator_count": "accelerator_count", "hours": "hours", "params": "params"}
+
+
+def carbon_cards_choice(quantity: str, card: dict, record: dict) -> tuple[float | None, float | None, bool]:
+    """The annotated value, the value carbon-card chose for this model, and whether it is the annotated one."""
+    truth = number(card[COLUMNS[quantity]])
+    if quantity == "hours":
+        kind = card["hours_kind"]
+        value = chosen(record, "accelerator_hours" if kind == "accelerator" else "wall_hours")
+        other = chosen(record, "wall_hours" if kind == "accelerator" else "accelerator_hours")
+        got = value if value is not None else other
+        # With one accelerator, wall-clock hours are its accelerator-hours: either kind is right.
+        return truth, got, close(value, truth, "hours") or _one_accelerator(card) and close(got, truth, "hours")
+    got = chosen(record, quantity)
+    if quantity == "params" and truth is None and chosen(record, "params", _STATED) is None:
+        got = None  # a size from the name, where the card states none: not judged
+    return truth, got, close(got, truth, quantity)
+
+
+def second_readers_choice(quantity: str, card: dict, reading: dict) -> tuple[float | None, float | None, bool]:
+    """The same for a second, independent annotation of the card (`second_pass.tsv`), judged alike."""
+    column = COLUMNS[quantity]
+    truth, got = number(card[column]), number(reading[column])
+    if quantity != "hours":
+        return truth, got, close(got, truth, quantity)
+    same_kind = reading["hours_kind"] == card["hours_kind"]
+    return truth, got, close(got, truth, "hours") and (same_kind or _one_accelerator(card))
+
+
+def _one_accelerator(card: dict) -> bool:
+    return number(card["accelerator_count"]) == 1
+
+
+def _second_reader(by_path: dict, records: dict, second: dict[str, dict]) -> None:
+    """The ceiling a reader of cards can reach against one annotation: on the cards annotated twice, the second
+    annotation's recall and precision next to carbon-card's, judged by the same rules."""
+    twice = [(path, card) for path, card in by_path.items() if card["file"] in second]
+    print(f"  on the {len(twice)} cards read twice: recall / precision of a second reader | of carbon-card")
+    for quantity in QUANTITIES:
+        line = []
+        for choose, source in ((second_readers_choice, lambda p, c: second[c["file"]]),
+                               (carbon_cards_choice, lambda p, c: records.get(p, {}))):
+            annotated = found = right = picked = 0
+            for path, card in twice:
+                truth, got, correct = choose(quantity, card, source(path, card))
+                annotated += truth is not None
+                picked += got is not None
+                found += truth is not None and correct
+                right += got is not None and correct
+            line.append(f"{_share(found, annotated)}  {_share(right, picked)}")
+        print(f"    {quantity:18s} {line[0]} | {line[1]}")
 
 
 def provenance(record: dict, quantities: tuple[str, ...]) -> str:
@@ -251,7 +316,7 @@ def _shares_model_number(a: str, b: str) -> bool:
 
 
 def evaluate(cards: list[dict], split: str, show: bool, by_reading: bool = False, parts: tuple[str, ...] = (),
-             as_clones: bool = False) -> None:
+             as_clones: bool = False, second: dict[str, dict] | None = None) -> None:
     cards = [c for c in cards if (split == "all" or c["split"] == split or split == "fresh" and c["part"] not in NOT_FRESH_PARTS and c["split"] == "validation")
              and (not parts or c["part"] in parts)]
     if not cards:
@@ -269,39 +334,21 @@ def evaluate(cards: list[dict], split: str, show: bool, by_reading: bool = False
             shutil.copytree(base, copy)
             cli("check", *CARD_FILES, "--fix", *flags, "--fail-on", "never", "-q", ".", cwd=copy)
             fixed[name] = copy
-        report(cards, by_path, records, fixed, base, split, show, by_reading, parts)
+        report(cards, by_path, records, fixed, base, split, show, by_reading, parts, second)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def report(cards, by_path, records, fixed, base, split, show, by_reading=False, parts=()) -> None:
+def report(cards, by_path, records, fixed, base, split, show, by_reading=False, parts=(), second=None) -> None:
     print(f"== split {split}{' (parts ' + ', '.join(parts) + ')' if parts else ''}: {len(cards)} cards")
     misses: list[str] = []
     readings: dict[tuple[str, str], list[int]] = {}  # (quantity, provenance) -> [right, chosen]
     # 1. per quantity: recall and precision of the chosen value
-    quantities = (
-        ("emissions", "own_emissions_g", lambda r: chosen(r, "emissions")),
-        ("accelerator_count", "accelerator_count", lambda r: chosen(r, "accelerator_count")),
-        ("hours", "hours", None),
-        ("params", "params", lambda r: chosen(r, "params")),
-    )
-    for quantity, column, pick in quantities:
+    for quantity in QUANTITIES:
         annotated = found = right = chosen_any = 0
         for path, card in by_path.items():
             record = records.get(path, {})
-            truth = number(card[column])
-            if quantity == "hours":
-                kind = card["hours_kind"]
-                value = chosen(record, "accelerator_hours" if kind == "accelerator" else "wall_hours")
-                other = chosen(record, "wall_hours" if kind == "accelerator" else "accelerator_hours")
-                got = value if value is not None else other
-                # With one accelerator, wall-clock hours are its accelerator-hours: either kind is right.
-                correct = close(value, truth, "hours") or number(card["accelerator_count"]) == 1 and close(got, truth, "hours")
-            else:
-                got = pick(record)
-                if quantity == "params" and truth is None and chosen(record, "params", _STATED) is None:
-                    got = None  # a size from the name, where the card states none: not judged
-                correct = close(got, truth, quantity)
+            truth, got, correct = carbon_cards_choice(quantity, card, record)
             annotated += truth is not None
             chosen_any += got is not None
             where = provenance(record, ("wall_hours", "accelerator_hours") if quantity == "hours" else (quantity,))
@@ -312,6 +359,7 @@ def report(cards, by_path, records, fixed, base, split, show, by_reading=False, 
             found += truth is not None and correct
             right += got is not None and correct
             if (truth is not None or got is not None) and not correct:
+                column = COLUMNS[quantity]
                 misses.append(f"{quantity}: {card['file']}: annotated {card[column] or '-'}"
                               f"{' (' + card['hours_kind'] + ')' if quantity == 'hours' and card['hours_kind'] else ''},"
                               f" chosen {got if got is not None else '-'}{' (' + where + ')' if got is not None else ''}")
@@ -320,6 +368,8 @@ def report(cards, by_path, records, fixed, base, split, show, by_reading=False, 
             for (name, where), (good, total) in sorted(readings.items()):
                 if name == quantity:
                     print(f"    {'from ' + where:30s} precision {_share(good, total)}")
+    if second is not None:
+        _second_reader(by_path, records, second)
     # 2. placeholders, kilograms in the grams field, files that are not model cards
     for label, flagged_code, is_case in (
         ("placeholders", "CC301", lambda c: bool(c["placeholders"])),
@@ -406,13 +456,16 @@ def main() -> None:
                         help="precision of the chosen value per place it was read (metadata, a field, a sentence...)")
     parser.add_argument("--as-clones", action="store_true",
                         help="each card whose Hub id is known in a git clone of its repository (its remote names it)")
+    parser.add_argument("--second-reader", action="store_true",
+                        help="also a second annotation's recall and precision, next to carbon-card's, on the cards read twice")
     args = parser.parse_args()
     cards = load()
+    second = load_second_pass() if args.second_reader else None
     splits = [args.split] if args.split else ["tune", "validation", "fresh", "all"]
     for split in splits:
         evaluate(cards, split, show=args.show and (split == "tune" or args.split is not None),
                  by_reading=args.by_reading, parts=tuple(part for part in args.parts.split(",") if part),
-                 as_clones=args.as_clones)
+                 as_clones=args.as_clones, second=second)
 
 
 if __name__ == "__main__":
