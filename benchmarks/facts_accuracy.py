@@ -191,18 +191,19 @@ def _second_reader(by_path: dict, records: dict, second: dict[str, dict]) -> Non
     twice = [(path, card) for path, card in by_path.items() if card["file"] in second]
     print(f"  on the {len(twice)} cards read twice: recall / precision of a second reader | of carbon-card")
     for quantity in QUANTITIES:
-        line = []
-        for choose, source in ((second_readers_choice, lambda p, c: second[c["file"]]),
-                               (carbon_cards_choice, lambda p, c: records.get(p, {}))):
-            annotated = found = right = picked = 0
-            for path, card in twice:
-                truth, got, correct = choose(quantity, card, source(path, card))
-                annotated += truth is not None
-                picked += got is not None
-                found += truth is not None and correct
-                right += got is not None and correct
-            line.append(f"{_share(found, annotated)}  {_share(right, picked)}")
-        print(f"    {quantity:18s} {line[0]} | {line[1]}")
+        readers = [second_readers_choice(quantity, card, second[card["file"]]) for _, card in twice]
+        tools = [carbon_cards_choice(quantity, card, records.get(path, {})) for path, card in twice]
+        print(f"    {quantity:18s} {'  '.join(_recall_and_precision(readers))} | {'  '.join(_recall_and_precision(tools))}")
+
+
+def _recall_and_precision(choices: list[tuple[float | None, float | None, bool]]) -> tuple[str, str]:
+    """Recall (right, of the annotated values) and precision (right, of the chosen ones) of (annotated, chosen,
+    right) triples."""
+    annotated = sum(truth is not None for truth, _, _ in choices)
+    found = sum(truth is not None and correct for truth, _, correct in choices)
+    picked = sum(got is not None for _, got, _ in choices)
+    right = sum(got is not None and correct for _, got, correct in choices)
+    return _share(found, annotated), _share(right, picked)
 
 
 def provenance(record: dict, quantities: tuple[str, ...]) -> str:
@@ -345,25 +346,23 @@ def report(cards, by_path, records, fixed, base, split, show, by_reading=False, 
     readings: dict[tuple[str, str], list[int]] = {}  # (quantity, provenance) -> [right, chosen]
     # 1. per quantity: recall and precision of the chosen value
     for quantity in QUANTITIES:
-        annotated = found = right = chosen_any = 0
+        choices = []
         for path, card in by_path.items():
             record = records.get(path, {})
             truth, got, correct = carbon_cards_choice(quantity, card, record)
-            annotated += truth is not None
-            chosen_any += got is not None
+            choices.append((truth, got, correct))
             where = provenance(record, ("wall_hours", "accelerator_hours") if quantity == "hours" else (quantity,))
             if got is not None:
                 tally = readings.setdefault((quantity, where), [0, 0])
                 tally[0] += correct
                 tally[1] += 1
-            found += truth is not None and correct
-            right += got is not None and correct
             if (truth is not None or got is not None) and not correct:
                 column = COLUMNS[quantity]
                 misses.append(f"{quantity}: {card['file']}: annotated {card[column] or '-'}"
                               f"{' (' + card['hours_kind'] + ')' if quantity == 'hours' and card['hours_kind'] else ''},"
                               f" chosen {got if got is not None else '-'}{' (' + where + ')' if got is not None else ''}")
-        print(f"  {quantity:18s} recall {_share(found, annotated)}  precision {_share(right, chosen_any)}")
+        recall, precision = _recall_and_precision(choices)
+        print(f"  {quantity:18s} recall {recall}  precision {precision}")
         if by_reading:
             for (name, where), (good, total) in sorted(readings.items()):
                 if name == quantity:
